@@ -1,0 +1,151 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { AppError } from './errors.ts';
+import { CSRF_COOKIE, SESSION_COOKIE } from './http.ts';
+import type { AppServices } from './services.ts';
+import { registerAuthRoutes } from './modules/auth/routes.ts';
+import { registerOrgRoutes } from './modules/orgs/routes.ts';
+import { registerMemberRoutes } from './modules/members/routes.ts';
+import { registerMeRoutes } from './modules/me/routes.ts';
+import { registerDashboardRoutes } from './modules/dashboard/routes.ts';
+import { registerSettingsRoutes } from './modules/settings/routes.ts';
+import { registerRegionRoutes } from './modules/regions/routes.ts';
+import { registerAuditRoutes } from './modules/audit/routes.ts';
+import { registerRosterRoutes } from './modules/roster/routes.ts';
+
+const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export interface BuildAppOptions {
+  services: AppServices;
+  /** false in tests that do not need the web bundles. */
+  serveWeb?: boolean;
+  logger?: boolean | { level: string };
+  /** Set by the server once migrations are done; /healthz answers 503 until then. */
+  isReady?: () => boolean;
+}
+
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const { services } = opts;
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    trustProxy: services.config.trustProxy,
+    bodyLimit: 1024 * 1024,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1 } });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: '连心 Lianxin API', version: '0.1.0', description: 'Mobile party members kept learning, cared for and connected. Errors: `{ ok: false, error, message }`.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  // Every /api route must say who may call it (see http.ts); a forgotten declaration stops the boot.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/') && !route.config?.access) {
+      throw new Error(`route ${route.method} ${route.url} does not declare config.access`);
+    }
+  });
+
+  app.decorateRequest('ctx', null);
+  app.addHook('preHandler', async (req) => {
+    const access = req.routeOptions.config.access;
+    if (!access) return;
+    const raw = req.cookies[SESSION_COOKIE];
+    const actor = raw ? await services.auth.actorFromCookie(raw) : null;
+    if (actor) req.ctx = { actor, ip: req.ip ?? null };
+    if (access === 'public') return;
+    if (!actor) throw new AppError('unauthenticated', '请先登录');
+    // CSRF: cookie-authenticated writes must echo the session's token in a header, which a
+    // cross-site form or image cannot do.
+    if (WRITE_METHODS.has(req.method) && req.headers['x-csrf-token'] !== actor.csrfToken) {
+      throw new AppError('csrf_failed', '页面已过期，请刷新后重试');
+    }
+  });
+
+  app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
+    if (err instanceof AppError) {
+      if (err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds));
+      return reply.status(err.status).send({ ok: false, error: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) });
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const issues = err.validation.map((v) => ({
+        field: (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.') || String(v.params?.issue && typeof v.params.issue === 'object' && 'path' in v.params.issue ? (v.params.issue.path as unknown[]).join('.') : ''),
+        message: v.message ?? '格式不正确',
+      }));
+      return reply.status(400).send({
+        ok: false,
+        error: 'validation_failed',
+        message: issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join('；'),
+        issues,
+      });
+    }
+    const status = 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500;
+    if (status === 413) return reply.status(413).send({ ok: false, error: 'payload_too_large', message: '文件太大' });
+    if (status === 415) return reply.status(415).send({ ok: false, error: 'unsupported_file', message: '不支持的内容类型' });
+    if (status >= 400 && status < 500) {
+      return reply.status(status).send({ ok: false, error: 'bad_request', message: err.message });
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.status(500).send({ ok: false, error: 'internal', message: '服务器内部错误，请稍后再试' });
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
+    if (opts.isReady && !opts.isReady()) return reply.status(503).send({ status: 'starting' });
+    return { status: 'ok' };
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerAuthRoutes(app, services);
+  registerOrgRoutes(app, services);
+  registerMemberRoutes(app, services);
+  registerRosterRoutes(app, services);
+  registerMeRoutes(app, services);
+  registerDashboardRoutes(app, services);
+  registerSettingsRoutes(app, services);
+  registerRegionRoutes(app);
+  registerAuditRoutes(app, services);
+
+  if (opts.serveWeb !== false) registerWeb(app);
+  // The csrf cookie name is part of the web contract; referenced here so it stays in one place.
+  void CSRF_COOKIE;
+  return app;
+}
+
+/** The two web apps: the member app under /m/, the console everywhere else (SPA fallback). */
+function registerWeb(app: FastifyInstance): void {
+  const consoleDir = path.join(WEB_DIST, 'console');
+  const memberDir = path.join(WEB_DIST, 'member');
+  if (fs.existsSync(memberDir)) {
+    app.register(fastifyStatic, { root: memberDir, prefix: '/m/', decorateReply: false, wildcard: true, preCompressed: false });
+  }
+  if (fs.existsSync(consoleDir)) {
+    app.register(fastifyStatic, { root: consoleDir, prefix: '/', decorateReply: true, wildcard: false });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    const url = req.url.split('?')[0] ?? '/';
+    if (req.method === 'GET' && !url.startsWith('/api/')) {
+      const isMember = url === '/m' || url.startsWith('/m/');
+      const file = path.join(isMember ? memberDir : consoleDir, 'index.html');
+      if (fs.existsSync(file)) {
+        return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(fs.createReadStream(file));
+      }
+      return reply.status(503).type('text/plain; charset=utf-8').send('The web apps are not built yet: run `npm run build`.');
+    }
+    return reply.status(404).send({ ok: false, error: 'not_found', message: '接口不存在' });
+  });
+}

@@ -1,0 +1,120 @@
+import { AppError } from '../errors.ts';
+import type { Actor } from './actor.ts';
+
+/**
+ * The one authorization function. Every use case calls `authorize(actor, action, target)`
+ * before it reads or writes; no route decides on its own.
+ *
+ *   tenant admin   everything in the tenant
+ *   secretary      their unit's whole subtree (read, write, reveal ID numbers, import, export)
+ *   group leader   read the members of their party group
+ *   mentor         read their mentees' profile and contact (no ID number, no hardship note)
+ *   member         read themself; update their own destination
+ */
+export type Action =
+  | 'org.read'
+  | 'org.write'
+  | 'org.restructure'
+  | 'member.read'
+  | 'member.read_sensitive'
+  | 'member.write'
+  | 'member.reveal_id'
+  | 'mobility.write'
+  | 'roster.import'
+  | 'roster.export'
+  | 'dashboard.read'
+  | 'settings.write'
+  | 'audit.read';
+
+export type Target =
+  | { kind: 'tenant'; tenantId: string }
+  /** A unit (or something attached to a unit, e.g. a grid), by its materialised path. */
+  | { kind: 'org'; tenantId: string; path: string }
+  /** A member, by id and the path of their unit. */
+  | { kind: 'member'; tenantId: string; memberId: string; orgPath: string };
+
+const within = (path: string, scopePath: string): boolean => path.startsWith(scopePath);
+
+function secretaryCovers(actor: Actor, path: string, strictlyInside = false): boolean {
+  return actor.scopes.some(
+    (s) => s.role === 'secretary' && within(path, s.path) && (!strictlyInside || path !== s.path),
+  );
+}
+
+function leaderCovers(actor: Actor, path: string): boolean {
+  return actor.scopes.some((s) => s.role === 'group_leader' && within(path, s.path));
+}
+
+export function can(actor: Actor, action: Action, target: Target): boolean {
+  if (target.tenantId !== actor.tenantId) return false;
+  if (actor.isTenantAdmin) return true;
+
+  switch (action) {
+    case 'audit.read':
+      return false;
+    case 'settings.write':
+      // Settings are tenant-wide: only a secretary of the tenant's top unit may change them.
+      return actor.scopes.some((s) => s.role === 'secretary' && s.path.split('/').filter(Boolean).length === 1);
+    case 'org.read':
+      if (target.kind === 'tenant') return actor.scopes.length > 0;
+      if (target.kind !== 'org') return false;
+      return secretaryCovers(actor, target.path) || leaderCovers(actor, target.path);
+    case 'org.write':
+    case 'dashboard.read':
+    case 'roster.import':
+    case 'roster.export':
+      if (target.kind === 'tenant') return actor.scopes.some((s) => s.role === 'secretary');
+      if (target.kind !== 'org') return false;
+      return secretaryCovers(actor, target.path);
+    case 'org.restructure':
+      // Moving or retiring the unit you are secretary of would take it out of your own hands.
+      if (target.kind !== 'org') return false;
+      return secretaryCovers(actor, target.path, true);
+    case 'member.read':
+      if (target.kind !== 'member') return false;
+      return (
+        target.memberId === actor.memberId ||
+        actor.menteeIds.includes(target.memberId) ||
+        secretaryCovers(actor, target.orgPath) ||
+        leaderCovers(actor, target.orgPath)
+      );
+    case 'member.read_sensitive':
+      if (target.kind !== 'member') return false;
+      return target.memberId === actor.memberId || secretaryCovers(actor, target.orgPath);
+    case 'member.write':
+    case 'member.reveal_id':
+      if (target.kind !== 'member' && target.kind !== 'org') return false;
+      return secretaryCovers(actor, target.kind === 'member' ? target.orgPath : target.path);
+    case 'mobility.write':
+      if (target.kind !== 'member') return false;
+      return target.memberId === actor.memberId || secretaryCovers(actor, target.orgPath);
+  }
+}
+
+export function authorize(actor: Actor, action: Action, target: Target): void {
+  if (!can(actor, action, target)) throw new AppError('forbidden', '无权执行此操作');
+}
+
+/**
+ * The member scope of list queries, derived from the same rules: which unit subtrees and which
+ * individual members the actor may read. `all` for the tenant admin.
+ */
+export interface MemberScope {
+  all: boolean;
+  paths: string[];
+  memberIds: string[];
+}
+
+export function memberReadScope(actor: Actor): MemberScope {
+  if (actor.isTenantAdmin) return { all: true, paths: [], memberIds: [] };
+  const paths = actor.scopes.map((s) => s.path);
+  const memberIds = [...actor.menteeIds];
+  if (actor.memberId) memberIds.push(actor.memberId);
+  return { all: false, paths, memberIds };
+}
+
+/** Subtrees in which the actor acts as secretary (import, export, dashboard, org edits). */
+export function secretaryPaths(actor: Actor): string[] | 'all' {
+  if (actor.isTenantAdmin) return 'all';
+  return actor.scopes.filter((s) => s.role === 'secretary').map((s) => s.path);
+}

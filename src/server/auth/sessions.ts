@@ -1,0 +1,178 @@
+import crypto from 'node:crypto';
+import { sql } from 'kysely';
+import type { Database, Executor } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+import type { Actor, RequestContext } from './actor.ts';
+import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
+import { AttemptLimiter } from './rate-limit.ts';
+import { recordAudit } from '../modules/audit/service.ts';
+
+const sha256 = (s: string): string => crypto.createHash('sha256').update(s).digest('base64url');
+
+export interface SessionCookie {
+  value: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+/** Cookie value: `<tenantId>.<token>`; the database stores only a hash of the token. */
+function parseCookie(value: string): { tenantId: string; tokenHash: string } | null {
+  const dot = value.indexOf('.');
+  if (dot <= 0) return null;
+  const tenantId = value.slice(0, dot);
+  if (!/^[0-9a-f-]{36}$/.test(tenantId)) return null;
+  return { tenantId, tokenHash: sha256(value.slice(dot + 1)) };
+}
+
+export class AuthService {
+  // 5 wrong passwords per phone and 30 attempts per IP per 15 minutes.
+  readonly byPhone = new AttemptLimiter(5, 15 * 60_000);
+  readonly byIp = new AttemptLimiter(30, 15 * 60_000);
+
+  constructor(
+    private readonly db: Database,
+    private readonly sessionDays: number,
+  ) {}
+
+  async login(phone: string, password: string, ip: string | null, userAgent: string | null): Promise<{ cookie: SessionCookie; actor: Actor }> {
+    const ipKey = ip ?? 'unknown';
+    const wait = Math.max(this.byPhone.retryAfter(phone), this.byIp.retryAfter(ipKey));
+    if (wait > 0) {
+      throw new AppError('rate_limited', `登录尝试过多，请 ${Math.ceil(wait / 60)} 分钟后再试`, undefined, wait);
+    }
+    this.byIp.hit(ipKey);
+    const candidates = await this.db
+      .selectFrom('account')
+      .select(['tenant_id', 'id', 'password_hash', 'disabled_at'])
+      .where('phone', '=', phone)
+      .execute();
+    let matched: (typeof candidates)[number] | undefined;
+    for (const c of candidates) {
+      if (!c.disabled_at && (await verifyPassword(c.password_hash, password))) {
+        matched = c;
+        break;
+      }
+    }
+    if (candidates.length === 0) await verifyPassword(await dummyPasswordHash(), password);
+    if (!matched) {
+      this.byPhone.hit(phone);
+      throw new AppError('invalid_credentials', '手机号或密码不正确');
+    }
+    this.byPhone.reset(phone);
+    const token = crypto.randomBytes(32).toString('base64url');
+    const csrfToken = crypto.randomBytes(24).toString('base64url');
+    const expiresAt = new Date(Date.now() + this.sessionDays * 86_400_000);
+    await this.db
+      .insertInto('session')
+      .values({
+        tenant_id: matched.tenant_id,
+        token_hash: sha256(token),
+        account_id: matched.id,
+        csrf_token: csrfToken,
+        expires_at: expiresAt,
+        ip,
+        user_agent: userAgent?.slice(0, 300) ?? null,
+      })
+      .execute();
+    const actor = await loadActor(this.db, matched.tenant_id, matched.id, csrfToken);
+    if (!actor) throw new AppError('invalid_credentials', '手机号或密码不正确');
+    return { cookie: { value: `${matched.tenant_id}.${token}`, csrfToken, expiresAt }, actor };
+  }
+
+  async actorFromCookie(value: string): Promise<Actor | null> {
+    const parsed = parseCookie(value);
+    if (!parsed) return null;
+    const session = await this.db
+      .selectFrom('session')
+      .select(['account_id', 'csrf_token', 'expires_at'])
+      .where('tenant_id', '=', parsed.tenantId)
+      .where('token_hash', '=', parsed.tokenHash)
+      .executeTakeFirst();
+    if (!session || session.expires_at.getTime() < Date.now()) return null;
+    return loadActor(this.db, parsed.tenantId, session.account_id, session.csrf_token);
+  }
+
+  async logout(value: string): Promise<void> {
+    const parsed = parseCookie(value);
+    if (!parsed) return;
+    await this.db
+      .deleteFrom('session')
+      .where('tenant_id', '=', parsed.tenantId)
+      .where('token_hash', '=', parsed.tokenHash)
+      .execute();
+  }
+
+  async changePassword(ctx: RequestContext, currentPassword: string, newPassword: string): Promise<void> {
+    const { actor } = ctx;
+    const account = await this.db
+      .selectFrom('account')
+      .select('password_hash')
+      .where('tenant_id', '=', actor.tenantId)
+      .where('id', '=', actor.accountId)
+      .executeTakeFirstOrThrow();
+    if (!(await verifyPassword(account.password_hash, currentPassword))) {
+      throw new AppError('validation_failed', '当前密码不正确', [{ field: 'currentPassword', message: '当前密码不正确' }]);
+    }
+    const hashed = await hashPassword(newPassword);
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('account')
+        .set({ password_hash: hashed, password_changed_at: new Date() })
+        .where('tenant_id', '=', actor.tenantId)
+        .where('id', '=', actor.accountId)
+        .execute();
+      // Other devices are signed out; this session stays.
+      await tx
+        .deleteFrom('session')
+        .where('tenant_id', '=', actor.tenantId)
+        .where('account_id', '=', actor.accountId)
+        .where('csrf_token', '<>', actor.csrfToken)
+        .execute();
+      await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'account.change_password', entity: 'account', entityId: actor.accountId });
+    });
+  }
+
+  async purgeExpired(): Promise<void> {
+    await this.db.deleteFrom('session').where('expires_at', '<', sql<Date>`now()`).execute();
+  }
+}
+
+export async function loadActor(db: Executor, tenantId: string, accountId: string, csrfToken: string): Promise<Actor | null> {
+  const account = await db
+    .selectFrom('account')
+    .select(['id', 'display_name', 'phone', 'member_id', 'is_tenant_admin', 'disabled_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', accountId)
+    .executeTakeFirst();
+  if (!account || account.disabled_at) return null;
+  const [scopes, mentees] = await Promise.all([
+    db
+      .selectFrom('role_assignment as r')
+      .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'r.tenant_id').onRef('o.id', '=', 'r.org_id'))
+      .select(['r.role', 'r.org_id', 'o.name', 'o.path'])
+      .where('r.tenant_id', '=', tenantId)
+      .where('r.account_id', '=', accountId)
+      .where('o.retired_at', 'is', null)
+      .execute(),
+    account.member_id
+      ? db
+          .selectFrom('mentorship')
+          .select('member_id')
+          .where('tenant_id', '=', tenantId)
+          .where('mentor_member_id', '=', account.member_id)
+          .where('ended_on', 'is', null)
+          .execute()
+      : Promise.resolve([]),
+  ]);
+  return {
+    tenantId,
+    accountId: account.id,
+    displayName: account.display_name,
+    phone: account.phone,
+    memberId: account.member_id,
+    isTenantAdmin: account.is_tenant_admin,
+    scopes: scopes.map((s) => ({ role: s.role, orgId: s.org_id, orgName: s.name, path: s.path })),
+    menteeIds: mentees.map((m) => m.member_id),
+    csrfToken,
+  };
+}

@@ -1,0 +1,54 @@
+import crypto from 'node:crypto';
+import type { Config } from './config.ts';
+import { openDatabase, type OpenedDatabase } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { FieldCipher, resolveMasterKey } from './secrets.ts';
+import { AuthService } from './auth/sessions.ts';
+import type { AppServices } from './services.ts';
+import { seedDemo, DEMO_LOGINS } from './demo/seed.ts';
+
+export interface Booted {
+  opened: OpenedDatabase;
+  services: AppServices;
+  demo: { password: string; generated: boolean } | null;
+}
+
+/** Opens the database, runs migrations, and (outside production, on an empty database) loads the demo. */
+export async function boot(config: Config, log: { info: (m: string) => void; warn: (m: string) => void }): Promise<Booted> {
+  const key = resolveMasterKey({ secretKeyHex: config.secretKeyHex, dataDir: config.dataDir, warn: log.warn });
+  const cipher = new FieldCipher(key);
+  const opened = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const applied = await migrateToLatest(opened.db);
+  if (applied.length) log.info(`migrations applied: ${applied.join(', ')}`);
+  const services: AppServices = {
+    config,
+    db: opened.db,
+    dbKind: opened.kind,
+    cipher,
+    auth: new AuthService(opened.db, config.sessionDays),
+  };
+  let demo: Booted['demo'] = null;
+  if (config.demo === 'auto') {
+    const anyTenant = await opened.db.selectFrom('tenant').select('id').limit(1).executeTakeFirst();
+    if (!anyTenant) {
+      const generated = !config.demoPassword;
+      const password = config.demoPassword ?? crypto.randomBytes(6).toString('base64url');
+      await seedDemo(opened.db, cipher, password);
+      demo = { password, generated };
+    }
+  }
+  return { opened, services, demo };
+}
+
+export function demoBanner(url: string, demo: { password: string; generated: boolean }): string {
+  const lines = [
+    '',
+    '  连心 Lianxin: demo village loaded (长河镇党委 / 新桥村党总支, 113 members, 13 mobile)',
+    `  console      ${url}/`,
+    `  member app   ${url}/m/`,
+    `  password     ${demo.password}${demo.generated ? '   (random; set LIANXIN_DEMO_PASSWORD to choose)' : ''}`,
+    ...DEMO_LOGINS.map((l) => `  ${l.phone}  ${l.role}`),
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import type { DB } from './tables.ts';
+
+// Same value shapes on PGlite and on a server: dates as 'YYYY-MM-DD', bigint as number
+// (counts and audit ids stay far below 2^53).
+pg.types.setTypeParser(pg.types.builtins.DATE, (v: string) => v);
+pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v: string) => Number(v));
+
+export type Database = Kysely<DB>;
+export type Tx = Transaction<DB>;
+/** Either the database or a transaction on it: use cases accept both so callers can compose them. */
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+export interface OpenedDatabase {
+  db: Database;
+  kind: 'pglite' | 'postgres';
+  /** Only for the embedded engine: the PGlite instance (backup, clone). */
+  pglite: PGlite | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the embedded PGlite in `dataDir`, or the PostgreSQL server at `databaseUrl`.
+ * Both go through node-postgres and Kysely's PostgresDialect, so queries and value parsing are
+ * identical. PGlite has a single connection: the pool of one serialises its use, so a
+ * transaction never interleaves with another request's statements.
+ */
+export async function openDatabase(opts: {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+  pglite?: PGlite;
+  poolSize?: number;
+}): Promise<OpenedDatabase> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', pglite: undefined, close: () => db.destroy() };
+  }
+  let pglite = opts.pglite;
+  const owned = !pglite;
+  if (!pglite) {
+    const dir = path.join(opts.dataDir ?? './data', 'pgdata');
+    fs.mkdirSync(dir, { recursive: true });
+    pglite = await PGlite.create(dir);
+  }
+  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const instance = pglite;
+  return {
+    db,
+    kind: 'pglite',
+    pglite: instance,
+    close: async () => {
+      await db.destroy();
+      if (owned) await instance.close();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { RequestContext } from './auth/actor.ts';
+import { AppError } from './errors.ts';
+
+export type App = FastifyInstance;
+/** The Fastify instance with zod schemas as the type provider (what every routes.ts uses). */
+export const typed = (app: FastifyInstance) => app.withTypeProvider<ZodTypeProvider>();
+
+/**
+ * Every /api route declares who may call it at all: `public` (login, health) or `session`
+ * (a signed-in account; the use case then authorizes the action on its target). app.ts refuses
+ * to start if a route forgets to say.
+ */
+export type Access = 'public' | 'session';
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    ctx: RequestContext | null;
+  }
+}
+
+export function context(request: FastifyRequest): RequestContext {
+  if (!request.ctx) throw new AppError('unauthenticated', '请先登录');
+  return request.ctx;
+}
+
+export const SESSION_COOKIE = 'lx_session';
+export const CSRF_COOKIE = 'lx_csrf';
+
+export function sendXlsx(reply: FastifyReply, fileName: string, body: Buffer): FastifyReply {
+  return reply
+    .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    .header('content-disposition', `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`)
+    .send(body);
+}

@@ -1,0 +1,50 @@
+import { ConfigError, loadConfig } from './config.ts';
+import { boot, demoBanner } from './boot.ts';
+import { buildApp } from './app.ts';
+
+/** Starts the server: checked config → database + migrations (+ demo) → HTTP; stops cleanly on SIGTERM. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  let ready = false;
+  const log = { info: (m: string) => console.log(m), warn: (m: string) => console.warn(`warning: ${m}`) };
+  const booted = await boot(config, log);
+  const app = await buildApp({
+    services: booted.services,
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    isReady: () => ready,
+  });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await app.close();
+    await booted.opened.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  await app.listen({ port: config.port, host: config.host });
+  ready = true;
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host}:${port}`;
+  app.log.info({ url, database: booted.services.dbKind }, 'Lianxin is serving');
+  if (booted.demo) console.log(demoBanner(url, booted.demo));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

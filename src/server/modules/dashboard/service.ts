@@ -1,0 +1,83 @@
+import { sql } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import type { RequestContext } from '../../auth/actor.ts';
+import { authorize } from '../../auth/policy.ts';
+import { AppError } from '../../errors.ts';
+import type { Dashboard } from '../../../shared/api.ts';
+import { flagSql, memberBaseQuery } from '../members/repo.ts';
+import { getOrg } from '../orgs/service.ts';
+import { regionName } from '../regions/service.ts';
+import { getSettings } from '../settings/service.ts';
+
+/** Which unit the dashboard describes: the one asked for, else the actor's top unit. */
+async function dashboardRoot(db: Database, ctx: RequestContext, orgId: string | undefined) {
+  const { actor } = ctx;
+  if (orgId) return getOrg(db, actor.tenantId, orgId);
+  if (actor.isTenantAdmin) {
+    const root = await db.selectFrom('org').selectAll().where('tenant_id', '=', actor.tenantId).where('parent_id', 'is', null).orderBy('created_at').executeTakeFirst();
+    if (!root) throw new AppError('not_found', '尚未建立组织');
+    return root;
+  }
+  const scope = actor.scopes.filter((s) => s.role === 'secretary').sort((a, b) => a.path.length - b.path.length)[0];
+  if (!scope) throw new AppError('forbidden', '无权执行此操作');
+  return getOrg(db, actor.tenantId, scope.orgId);
+}
+
+export async function getDashboard(db: Database, ctx: RequestContext, orgId: string | undefined): Promise<Dashboard & { root: { id: string; name: string } }> {
+  const { actor } = ctx;
+  const root = await dashboardRoot(db, ctx, orgId);
+  authorize(actor, 'dashboard.read', { kind: 'org', tenantId: actor.tenantId, path: root.path });
+  const settings = await getSettings(db, actor.tenantId);
+  const flags = flagSql(settings);
+  const base = () => memberBaseQuery(db, actor.tenantId).where('o.path', 'like', `${root.path}%`);
+  const noMentor = sql<boolean>`NOT EXISTS (SELECT 1 FROM mentorship s WHERE s.tenant_id = m.tenant_id AND s.member_id = m.id AND s.ended_on IS NULL)`;
+  const childId = sql<string>`split_part(substr(o.path, ${root.path.length + 1}), '/', 1)`;
+  const [totals, byProvince, byCity, byChild] = await Promise.all([
+    base()
+      .select([
+        sql<number>`count(*)::int`.as('members'),
+        sql<number>`count(*) FILTER (WHERE m.status = 'full')::int`.as('full'),
+        sql<number>`count(*) FILTER (WHERE m.status = 'probationary')::int`.as('probationary'),
+        sql<number>`count(mb.id)::int`.as('mobile'),
+        sql<number>`count(*) FILTER (WHERE m.lost_contact_since IS NOT NULL)::int`.as('lost_contact'),
+        sql<number>`count(*) FILTER (WHERE ${flags.lostSuspected})::int`.as('lost_suspected'),
+        sql<number>`count(*) FILTER (WHERE ${flags.shouldTransfer})::int`.as('should_transfer'),
+        sql<number>`count(*) FILTER (WHERE mb.id IS NOT NULL AND ${noMentor})::int`.as('without_mentor'),
+      ])
+      .executeTakeFirstOrThrow(),
+    base().where('mb.id', 'is not', null).select(['mb.province_code as code', sql<number>`count(*)::int`.as('n')]).groupBy('mb.province_code').orderBy('n', 'desc').execute(),
+    base().where('mb.city_code', 'is not', null).select(['mb.city_code as code', sql<number>`count(*)::int`.as('n')]).groupBy('mb.city_code').orderBy('n', 'desc').limit(30).execute(),
+    base()
+      .select([childId.as('child'), sql<number>`count(*)::int`.as('n'), sql<number>`count(mb.id)::int`.as('mobile')])
+      .groupBy(sql`1`)
+      .execute(),
+  ]);
+  const childIds = byChild.map((c) => c.child).filter((c) => c !== '');
+  const names = childIds.length
+    ? await db.selectFrom('org').select(['id', 'name', 'sort_order']).where('tenant_id', '=', actor.tenantId).where('id', 'in', childIds).execute()
+    : [];
+  const nameOf = new Map(names.map((n) => [n.id, n.name]));
+  const cityLabel = (code: string): string => {
+    const city = regionName(code) ?? code;
+    // Municipalities list their districts under "市辖区": show the municipality instead.
+    return city === '市辖区' || city === '县' ? (regionName(code.slice(0, 2)) ?? city) : city;
+  };
+  return {
+    root: { id: root.id, name: root.name },
+    totals: {
+      members: totals.members,
+      full: totals.full,
+      probationary: totals.probationary,
+      mobile: totals.mobile,
+      lostContact: totals.lost_contact,
+      lostContactSuspected: totals.lost_suspected,
+      shouldTransfer: totals.should_transfer,
+      mobileWithoutMentor: totals.without_mentor,
+    },
+    byProvince: byProvince.map((p) => ({ code: p.code ?? '', name: regionName(p.code ?? '') ?? '', count: p.n })),
+    byCity: byCity.map((c) => ({ code: c.code ?? '', name: cityLabel(c.code ?? ''), count: c.n })),
+    byUnit: byChild
+      .map((c) => ({ orgId: c.child || root.id, name: c.child ? (nameOf.get(c.child) ?? c.child) : root.name, count: c.n, mobile: c.mobile }))
+      .sort((a, b) => b.count - a.count),
+  };
+}

@@ -1,0 +1,145 @@
+import { sql, type Expression, type SqlBool, type ExpressionBuilder } from 'kysely';
+import type { Executor } from '../../db/database.ts';
+import type { DB } from '../../db/tables.ts';
+import type { MemberScope } from '../../auth/policy.ts';
+import type { TenantSettings } from '../settings/service.ts';
+
+/** Filters of the member list and its export (one definition so both always agree). */
+export interface MemberFilter {
+  q?: string | undefined;
+  orgPath?: string | undefined;
+  status?: 'full' | 'probationary' | undefined;
+  mobile?: boolean | undefined;
+  province?: string | undefined;
+  city?: string | undefined;
+  lostContact?: boolean | undefined;
+  shouldTransfer?: boolean | undefined;
+}
+
+type Eb = ExpressionBuilder<DB & { m: DB['member']; o: DB['org']; mb: DB['mobility'] }, 'm' | 'o' | 'mb'>;
+
+/** Flag expressions: computed in SQL so lists, counts, exports and the dashboard agree. */
+export function flagSql(settings: TenantSettings) {
+  const shouldTransfer = sql<boolean>`(mb.id IS NOT NULL AND mb.since <= (CURRENT_DATE - make_interval(months => ${settings.shouldTransferMonths}))::date)`;
+  const lostSuspected = sql<boolean>`(mb.id IS NOT NULL AND m.lost_contact_since IS NULL AND COALESCE(m.last_contact_at, mb.since) <= CURRENT_DATE - ${settings.lostContactDays}::int)`;
+  return { shouldTransfer, lostSuspected };
+}
+
+export function memberBaseQuery(db: Executor, tenantId: string) {
+  return db
+    .selectFrom('member as m')
+    .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'm.tenant_id').onRef('o.id', '=', 'm.org_id'))
+    .leftJoin('mobility as mb', (j) =>
+      j.onRef('mb.tenant_id', '=', 'm.tenant_id').onRef('mb.member_id', '=', 'm.id').on('mb.ended_on', 'is', null),
+    )
+    .where('m.tenant_id', '=', tenantId)
+    .where('m.left_at', 'is', null);
+}
+
+export function filterWhere(eb: Eb, scope: MemberScope, f: MemberFilter, settings: TenantSettings): Expression<SqlBool> {
+  const conds: Expression<SqlBool>[] = [];
+  if (!scope.all) {
+    const ors: Expression<SqlBool>[] = scope.paths.map((p) => eb('o.path', 'like', `${p}%`));
+    if (scope.memberIds.length) ors.push(eb('m.id', 'in', scope.memberIds));
+    conds.push(ors.length ? eb.or(ors) : sql<SqlBool>`false`);
+  }
+  if (f.q) {
+    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conds.push(eb.or([eb('m.name', 'like', like), eb('m.phone', 'like', `${f.q.replace(/\D/g, '') || '#'}%`)]));
+  }
+  if (f.orgPath) conds.push(eb('o.path', 'like', `${f.orgPath}%`));
+  if (f.status) conds.push(eb('m.status', '=', f.status));
+  if (f.mobile === true) conds.push(eb('mb.id', 'is not', null));
+  if (f.mobile === false) conds.push(eb('mb.id', 'is', null));
+  if (f.province) conds.push(eb('mb.province_code', '=', f.province));
+  if (f.city) conds.push(eb('mb.city_code', '=', f.city));
+  const flags = flagSql(settings);
+  if (f.lostContact === true) conds.push(eb.or([eb('m.lost_contact_since', 'is not', null), flags.lostSuspected]));
+  if (f.lostContact === false) conds.push(eb.and([eb('m.lost_contact_since', 'is', null), eb.not(flags.lostSuspected)]));
+  if (f.shouldTransfer === true) conds.push(flags.shouldTransfer);
+  if (f.shouldTransfer === false) conds.push(eb.not(flags.shouldTransfer));
+  return eb.and(conds);
+}
+
+export async function listMemberRows(
+  db: Executor,
+  tenantId: string,
+  scope: MemberScope,
+  f: MemberFilter,
+  settings: TenantSettings,
+  page: { limit: number; offset: number },
+) {
+  const flags = flagSql(settings);
+  return memberBaseQuery(db, tenantId)
+    .where((eb) => filterWhere(eb as unknown as Eb, scope, f, settings))
+    .select([
+      'm.id',
+      'm.name',
+      'm.gender',
+      'm.phone',
+      'm.status',
+      'm.org_id',
+      'o.name as org_name',
+      'mb.place_name',
+      'mb.since as mobile_since',
+      'm.lost_contact_since',
+    ])
+    .select([flags.shouldTransfer.as('should_transfer'), flags.lostSuspected.as('lost_suspected')])
+    .orderBy('m.name')
+    .orderBy('m.id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
+
+export async function countMembers(db: Executor, tenantId: string, scope: MemberScope, f: MemberFilter, settings: TenantSettings): Promise<number> {
+  const row = await memberBaseQuery(db, tenantId)
+    .where((eb) => filterWhere(eb as unknown as Eb, scope, f, settings))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Full rows for the export, in the same order as the list. */
+export function exportMemberRows(db: Executor, tenantId: string, scope: MemberScope, f: MemberFilter, settings: TenantSettings) {
+  const flags = flagSql(settings);
+  return memberBaseQuery(db, tenantId)
+    .leftJoin('grid as g', (j) => j.onRef('g.tenant_id', '=', 'm.tenant_id').onRef('g.id', '=', 'm.grid_id'))
+    .where((eb) => filterWhere(eb as unknown as Eb, scope, f, settings))
+    .select([
+      'm.id',
+      'm.name',
+      'm.gender',
+      'm.birth_date',
+      'm.ethnicity',
+      'm.education',
+      'm.phone',
+      'm.id_number_masked',
+      'm.join_date',
+      'm.status',
+      'o.name as org_name',
+      'g.name as grid_name',
+      'm.home_address',
+      'm.occupation',
+      'mb.place_name',
+      'mb.workplace',
+      'mb.since as mobile_since',
+      'mb.contact as mobile_contact',
+      'm.lost_contact_since',
+    ])
+    .select([flags.shouldTransfer.as('should_transfer'), flags.lostSuspected.as('lost_suspected')])
+    .orderBy('m.name')
+    .orderBy('m.id')
+    .execute();
+}
+
+export async function memberWithOrg(db: Executor, tenantId: string, memberId: string) {
+  return db
+    .selectFrom('member as m')
+    .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'm.tenant_id').onRef('o.id', '=', 'm.org_id'))
+    .selectAll('m')
+    .select(['o.path as org_path', 'o.name as org_name'])
+    .where('m.tenant_id', '=', tenantId)
+    .where('m.id', '=', memberId)
+    .executeTakeFirst();
+}

@@ -1,0 +1,289 @@
+import { sql } from 'kysely';
+import type { Database, Executor } from '../../db/database.ts';
+import type { OrgKind, OrgRow } from '../../db/tables.ts';
+import type { RequestContext } from '../../auth/actor.ts';
+import { authorize, can } from '../../auth/policy.ts';
+import { AppError, notFound } from '../../errors.ts';
+import { recordAudit } from '../audit/service.ts';
+
+/** Which kind of unit may sit under which: committee → general branch → branch → group. */
+const ALLOWED_CHILDREN: Record<OrgKind, OrgKind[]> = {
+  committee: ['committee', 'general_branch', 'branch'],
+  general_branch: ['branch'],
+  branch: ['group'],
+  group: [],
+};
+
+const KIND_LABEL: Record<OrgKind, string> = {
+  committee: '党委',
+  general_branch: '党总支',
+  branch: '党支部',
+  group: '党小组',
+};
+
+export interface OrgView {
+  id: string;
+  parentId: string | null;
+  kind: OrgKind;
+  name: string;
+  memberCount: number;
+  retired: boolean;
+}
+
+const toView = (o: OrgRow, memberCount = 0): OrgView => ({
+  id: o.id,
+  parentId: o.parent_id,
+  kind: o.kind,
+  name: o.name,
+  memberCount,
+  retired: o.retired_at !== null,
+});
+
+export async function getOrg(db: Executor, tenantId: string, orgId: string): Promise<OrgRow> {
+  const org = await db.selectFrom('org').selectAll().where('tenant_id', '=', tenantId).where('id', '=', orgId).executeTakeFirst();
+  if (!org) throw notFound('组织');
+  return org;
+}
+
+/** The visible part of the tree: the subtrees the actor holds a role in (all for the admin). */
+export async function listOrgs(db: Database, ctx: RequestContext): Promise<OrgView[]> {
+  const { actor } = ctx;
+  authorize(actor, 'org.read', { kind: 'tenant', tenantId: actor.tenantId });
+  const paths = actor.isTenantAdmin ? null : actor.scopes.map((s) => s.path);
+  const rows = await db
+    .selectFrom('org as o')
+    .selectAll('o')
+    .select((eb) =>
+      eb
+        .selectFrom('member as m')
+        .innerJoin('org as mo', (j) => j.onRef('mo.tenant_id', '=', 'm.tenant_id').onRef('mo.id', '=', 'm.org_id'))
+        .whereRef('m.tenant_id', '=', 'o.tenant_id')
+        .where('m.left_at', 'is', null)
+        .where(sql<boolean>`mo.path LIKE o.path || '%'`)
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .as('member_count'),
+    )
+    .where('o.tenant_id', '=', actor.tenantId)
+    .$if(paths !== null, (qb) =>
+      qb.where((eb) => eb.or((paths ?? []).map((p) => eb('o.path', 'like', `${p}%`)))),
+    )
+    .orderBy('o.path')
+    .execute();
+  return rows.map((r) => toView(r, Number(r.member_count ?? 0)));
+}
+
+export async function createOrg(db: Database, ctx: RequestContext, input: { parentId: string; kind: OrgKind; name: string }): Promise<OrgView> {
+  const { actor } = ctx;
+  const parent = await getOrg(db, actor.tenantId, input.parentId);
+  authorize(actor, 'org.write', { kind: 'org', tenantId: actor.tenantId, path: parent.path });
+  if (parent.retired_at) throw new AppError('invalid_move', '上级组织已撤销');
+  if (!ALLOWED_CHILDREN[parent.kind].includes(input.kind)) {
+    throw new AppError('validation_failed', `${KIND_LABEL[parent.kind]}下不能设立${KIND_LABEL[input.kind]}`, [
+      { field: 'kind', message: `${KIND_LABEL[parent.kind]}下不能设立${KIND_LABEL[input.kind]}` },
+    ]);
+  }
+  return db.transaction().execute(async (tx) => {
+    const id = crypto.randomUUID();
+    const row = await tx
+      .insertInto('org')
+      .values({ tenant_id: actor.tenantId, id, parent_id: parent.id, kind: input.kind, name: input.name, path: `${parent.path}${id}/` })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'org.create', entity: 'org', entityId: id, after: { name: row.name, kind: row.kind, parentId: parent.id } });
+    return toView(row);
+  });
+}
+
+export async function renameOrg(db: Database, ctx: RequestContext, orgId: string, name: string): Promise<OrgView> {
+  const { actor } = ctx;
+  const org = await getOrg(db, actor.tenantId, orgId);
+  authorize(actor, 'org.write', { kind: 'org', tenantId: actor.tenantId, path: org.path });
+  return db.transaction().execute(async (tx) => {
+    const row = await tx
+      .updateTable('org')
+      .set({ name })
+      .where('tenant_id', '=', actor.tenantId)
+      .where('id', '=', orgId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'org.rename', entity: 'org', entityId: orgId, before: { name: org.name }, after: { name } });
+    return toView(row);
+  });
+}
+
+export async function moveOrg(db: Database, ctx: RequestContext, orgId: string, newParentId: string): Promise<OrgView> {
+  const { actor } = ctx;
+  const org = await getOrg(db, actor.tenantId, orgId);
+  const parent = await getOrg(db, actor.tenantId, newParentId);
+  authorize(actor, 'org.restructure', { kind: 'org', tenantId: actor.tenantId, path: org.path });
+  authorize(actor, 'org.write', { kind: 'org', tenantId: actor.tenantId, path: parent.path });
+  if (parent.path.startsWith(org.path)) throw new AppError('invalid_move', '不能把组织移到它自己或它的下级组织之下');
+  if (parent.retired_at) throw new AppError('invalid_move', '目标上级组织已撤销');
+  if (!ALLOWED_CHILDREN[parent.kind].includes(org.kind)) {
+    throw new AppError('invalid_move', `${KIND_LABEL[parent.kind]}下不能设立${KIND_LABEL[org.kind]}`);
+  }
+  const newPath = `${parent.path}${org.id}/`;
+  return db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable('org')
+      .set({ path: sql<string>`${newPath} || substr(path, ${org.path.length + 1})` })
+      .where('tenant_id', '=', actor.tenantId)
+      .where('path', 'like', `${org.path}%`)
+      .execute();
+    const row = await tx
+      .updateTable('org')
+      .set({ parent_id: parent.id })
+      .where('tenant_id', '=', actor.tenantId)
+      .where('id', '=', orgId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'org.move', entity: 'org', entityId: orgId, before: { parentId: org.parent_id }, after: { parentId: parent.id } });
+    return toView(row);
+  });
+}
+
+export async function retireOrg(db: Database, ctx: RequestContext, orgId: string): Promise<OrgView> {
+  const { actor } = ctx;
+  const org = await getOrg(db, actor.tenantId, orgId);
+  authorize(actor, 'org.restructure', { kind: 'org', tenantId: actor.tenantId, path: org.path });
+  if (org.retired_at) return toView(org);
+  if (org.parent_id === null) throw new AppError('invalid_move', '顶层组织不能撤销');
+  return db.transaction().execute(async (tx) => {
+    const members = await tx
+      .selectFrom('member')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('tenant_id', '=', actor.tenantId)
+      .where('org_id', '=', orgId)
+      .where('left_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    if (Number(members.n) > 0) {
+      throw new AppError('org_has_members', `该组织还有 ${members.n} 名党员，请先将他们转到其他组织再撤销`);
+    }
+    const children = await tx
+      .selectFrom('org')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('tenant_id', '=', actor.tenantId)
+      .where('parent_id', '=', orgId)
+      .where('retired_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    if (Number(children.n) > 0) {
+      throw new AppError('org_has_children', `该组织还有 ${children.n} 个下级组织，请先撤销或移走下级组织`);
+    }
+    const row = await tx
+      .updateTable('org')
+      .set({ retired_at: new Date() })
+      .where('tenant_id', '=', actor.tenantId)
+      .where('id', '=', orgId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'org.retire', entity: 'org', entityId: orgId, before: { retired: false }, after: { retired: true } });
+    return toView(row);
+  });
+}
+
+// ---------- grids ----------
+
+export interface GridView {
+  id: string;
+  orgId: string;
+  name: string;
+  leaderMemberId: string | null;
+  leaderName: string | null;
+  memberCount: number;
+}
+
+export async function listGrids(db: Database, ctx: RequestContext): Promise<GridView[]> {
+  const { actor } = ctx;
+  authorize(actor, 'org.read', { kind: 'tenant', tenantId: actor.tenantId });
+  const paths = actor.isTenantAdmin ? null : actor.scopes.map((s) => s.path);
+  const rows = await db
+    .selectFrom('grid as g')
+    .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'g.tenant_id').onRef('o.id', '=', 'g.org_id'))
+    .leftJoin('member as l', (j) => j.onRef('l.tenant_id', '=', 'g.tenant_id').onRef('l.id', '=', 'g.leader_member_id'))
+    .select(['g.id', 'g.org_id', 'g.name', 'g.leader_member_id', 'l.name as leader_name'])
+    .select((eb) =>
+      eb
+        .selectFrom('member as m')
+        .whereRef('m.tenant_id', '=', 'g.tenant_id')
+        .whereRef('m.grid_id', '=', 'g.id')
+        .where('m.left_at', 'is', null)
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .as('member_count'),
+    )
+    .where('g.tenant_id', '=', actor.tenantId)
+    .where('g.retired_at', 'is', null)
+    .$if(paths !== null, (qb) => qb.where((eb) => eb.or((paths ?? []).map((p) => eb('o.path', 'like', `${p}%`)))))
+    .orderBy('g.name')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    orgId: r.org_id,
+    name: r.name,
+    leaderMemberId: r.leader_member_id,
+    leaderName: r.leader_name,
+    memberCount: Number(r.member_count ?? 0),
+  }));
+}
+
+async function checkLeader(db: Executor, ctx: RequestContext, leaderMemberId: string | null | undefined): Promise<void> {
+  if (!leaderMemberId) return;
+  const leader = await db
+    .selectFrom('member as m')
+    .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'm.tenant_id').onRef('o.id', '=', 'm.org_id'))
+    .select(['m.id', 'o.path'])
+    .where('m.tenant_id', '=', ctx.actor.tenantId)
+    .where('m.id', '=', leaderMemberId)
+    .executeTakeFirst();
+  if (!leader) throw new AppError('validation_failed', '网格长不存在', [{ field: 'leaderMemberId', message: '网格长不存在' }]);
+  authorize(ctx.actor, 'member.read', { kind: 'member', tenantId: ctx.actor.tenantId, memberId: leader.id, orgPath: leader.path });
+}
+
+export async function createGrid(db: Database, ctx: RequestContext, input: { orgId: string; name: string; leaderMemberId?: string | null | undefined }): Promise<GridView> {
+  const { actor } = ctx;
+  const org = await getOrg(db, actor.tenantId, input.orgId);
+  authorize(actor, 'org.write', { kind: 'org', tenantId: actor.tenantId, path: org.path });
+  await checkLeader(db, ctx, input.leaderMemberId);
+  const id = await db.transaction().execute(async (tx) => {
+    const row = await tx
+      .insertInto('grid')
+      .values({ tenant_id: actor.tenantId, org_id: org.id, name: input.name, leader_member_id: input.leaderMemberId ?? null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'grid.create', entity: 'grid', entityId: row.id, after: input });
+    return row.id;
+  });
+  const grids = await listGrids(db, ctx);
+  const grid = grids.find((g) => g.id === id);
+  if (!grid) throw notFound('网格');
+  return grid;
+}
+
+export async function updateGrid(db: Database, ctx: RequestContext, gridId: string, input: { name?: string | undefined; leaderMemberId?: string | null | undefined }): Promise<GridView> {
+  const { actor } = ctx;
+  const grid = await db
+    .selectFrom('grid as g')
+    .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'g.tenant_id').onRef('o.id', '=', 'g.org_id'))
+    .select(['g.id', 'g.name', 'g.leader_member_id', 'o.path'])
+    .where('g.tenant_id', '=', actor.tenantId)
+    .where('g.id', '=', gridId)
+    .executeTakeFirst();
+  if (!grid) throw notFound('网格');
+  authorize(actor, 'org.write', { kind: 'org', tenantId: actor.tenantId, path: grid.path });
+  await checkLeader(db, ctx, input.leaderMemberId);
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable('grid')
+      .set({
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.leaderMemberId !== undefined ? { leader_member_id: input.leaderMemberId } : {}),
+      })
+      .where('tenant_id', '=', actor.tenantId)
+      .where('id', '=', gridId)
+      .execute();
+    await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'grid.update', entity: 'grid', entityId: gridId, before: { name: grid.name, leaderMemberId: grid.leader_member_id }, after: input });
+  });
+  const found = (await listGrids(db, ctx)).find((g) => g.id === gridId);
+  if (!found) throw notFound('网格');
+  return found;
+}
+

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { Database, Executor } from '../../db/database.ts';
+import type { RequestContext } from '../../auth/actor.ts';
+import { authorize } from '../../auth/policy.ts';
+import { recordAudit } from '../audit/service.ts';
+
+/** Per-tenant rules that vary by place. */
+export const TenantSettings = z.object({
+  /** No recorded contact for this many days ⇒ a mobile member is suspected lost (DOMAIN: 6 months). */
+  lostContactDays: z.number().int().min(30).max(3650),
+  /** Settled this many months at one place ⇒ prompt to transfer the membership relation. */
+  shouldTransferMonths: z.number().int().min(1).max(120),
+});
+export type TenantSettings = z.infer<typeof TenantSettings>;
+
+export const DEFAULT_SETTINGS: TenantSettings = { lostContactDays: 180, shouldTransferMonths: 6 };
+
+export async function getSettings(db: Executor, tenantId: string): Promise<TenantSettings> {
+  const rows = await db.selectFrom('setting').select(['key', 'value']).where('tenant_id', '=', tenantId).execute();
+  const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  for (const r of rows) merged[r.key] = r.value;
+  const parsed = TenantSettings.safeParse(merged);
+  return parsed.success ? parsed.data : DEFAULT_SETTINGS;
+}
+
+export async function readSettings(db: Database, ctx: RequestContext): Promise<TenantSettings> {
+  authorize(ctx.actor, 'org.read', { kind: 'tenant', tenantId: ctx.actor.tenantId });
+  return getSettings(db, ctx.actor.tenantId);
+}
+
+export async function updateSettings(db: Database, ctx: RequestContext, patch: Partial<TenantSettings>): Promise<TenantSettings> {
+  const { actor } = ctx;
+  authorize(actor, 'settings.write', { kind: 'tenant', tenantId: actor.tenantId });
+  return db.transaction().execute(async (tx) => {
+    const before = await getSettings(tx, actor.tenantId);
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      await tx
+        .insertInto('setting')
+        .values({ tenant_id: actor.tenantId, key, value: JSON.stringify(value) })
+        .onConflict((oc) => oc.columns(['tenant_id', 'key']).doUpdateSet({ value: JSON.stringify(value) }))
+        .execute();
+    }
+    const after = await getSettings(tx, actor.tenantId);
+    await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'settings.update', entity: 'setting', before, after });
+    return after;
+  });
+}

@@ -1,0 +1,225 @@
+import {
+  AuditOutlined,
+  ClusterOutlined,
+  DashboardOutlined,
+  GlobalOutlined,
+  KeyOutlined,
+  LogoutOutlined,
+  SettingOutlined,
+  TeamOutlined,
+  UploadOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import { App as AntApp, Button, ConfigProvider, Layout, Menu, Result, Space, Spin, Typography, theme } from 'antd';
+import type { MenuProps } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ApiError, api, setCsrfToken, setUnauthenticatedHandler } from './api.ts';
+import { ChangePasswordModal } from './components/ChangePasswordModal.tsx';
+import { I18nProvider, useI18n } from './i18n.tsx';
+import { AuditPage } from './pages/AuditPage.tsx';
+import { DashboardPage } from './pages/DashboardPage.tsx';
+import { ImportPage } from './pages/ImportPage.tsx';
+import { LoginPage } from './pages/LoginPage.tsx';
+import { MemberPage } from './pages/MemberPage.tsx';
+import { MembersPage } from './pages/MembersPage.tsx';
+import { OrgsPage } from './pages/OrgsPage.tsx';
+import { SettingsPage } from './pages/SettingsPage.tsx';
+import { Link, Redirect, matchPath, navigate, useLocation } from './router.tsx';
+import { SessionContext, type Session } from './session.tsx';
+import type { MeAccount } from './types.ts';
+
+const { Header, Sider, Content } = Layout;
+
+export function Root() {
+  return (
+    <I18nProvider>
+      <Themed />
+    </I18nProvider>
+  );
+}
+
+function Themed() {
+  const { lang } = useI18n();
+  return (
+    <ConfigProvider
+      locale={lang === 'zh-CN' ? zhCN : enUS}
+      theme={{ token: { colorPrimary: '#c41d1d', borderRadius: 6 }, algorithm: theme.defaultAlgorithm }}
+    >
+      <AntApp>
+        <AuthGate />
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+type AuthState = { status: 'loading' } | { status: 'anonymous' } | { status: 'failed'; error: string } | { status: 'signedIn'; me: MeAccount };
+
+function AuthGate() {
+  const { t } = useI18n();
+  const [auth, setAuth] = useState<AuthState>({ status: 'loading' });
+
+  const refresh = useCallback(async () => {
+    try {
+      const me = await api.get<MeAccount>('/api/auth/me', undefined, { quiet401: true });
+      setCsrfToken(me.csrfToken);
+      setAuth({ status: 'signedIn', me });
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) setAuth({ status: 'anonymous' });
+      else setAuth({ status: 'failed', error: e instanceof ApiError && e.message ? e.message : t('error.network') });
+    }
+  }, [t]);
+
+  useEffect(() => {
+    void refresh();
+    setUnauthenticatedHandler(() => {
+      setCsrfToken('');
+      setAuth({ status: 'anonymous' });
+    });
+    return () => setUnauthenticatedHandler(null);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- probe the session once at start
+  }, []);
+
+  const onLoggedIn = useCallback((me: MeAccount) => {
+    setCsrfToken(me.csrfToken);
+    setAuth({ status: 'signedIn', me });
+  }, []);
+
+  const logout = useCallback(async () => {
+    try {
+      await api.post('/api/auth/logout');
+    } catch {
+      // the session is dropped locally either way
+    }
+    setCsrfToken('');
+    setAuth({ status: 'anonymous' });
+    navigate('/login');
+  }, []);
+
+  if (auth.status === 'loading') {
+    return (
+      <div style={{ height: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center' }}>
+        <Spin size="large" description={t('common.loading')} />
+      </div>
+    );
+  }
+  if (auth.status === 'failed') {
+    return (
+      <Result
+        status="warning"
+        title={t('error.startFailed')}
+        subTitle={auth.error}
+        extra={
+          <Button type="primary" onClick={() => void refresh()}>
+            {t('common.retry')}
+          </Button>
+        }
+      />
+    );
+  }
+  if (auth.status === 'anonymous') return <LoginPage onLoggedIn={onLoggedIn} />;
+  const session: Session = { me: auth.me, refresh, logout };
+  return (
+    <SessionContext.Provider value={session}>
+      <Shell />
+    </SessionContext.Provider>
+  );
+}
+
+function Shell() {
+  const { t, lang, setLang } = useI18n();
+  const { token } = theme.useToken();
+  const loc = useLocation();
+  const [pwOpen, setPwOpen] = useState(false);
+  const [collapsed, setCollapsed] = useState(false);
+  return (
+    <SessionContext.Consumer>
+      {(session) => {
+        if (!session) return null;
+        const { me, logout } = session;
+        const items: NonNullable<MenuProps['items']> = [
+          { key: '/dashboard', icon: <DashboardOutlined />, label: <Link to="/dashboard">{t('nav.dashboard')}</Link> },
+          { key: '/orgs', icon: <ClusterOutlined />, label: <Link to="/orgs">{t('nav.orgs')}</Link> },
+          { key: '/members', icon: <TeamOutlined />, label: <Link to="/members">{t('nav.members')}</Link> },
+          { key: '/import', icon: <UploadOutlined />, label: <Link to="/import">{t('nav.import')}</Link> },
+          ...(me.isTenantAdmin ? [{ key: '/audit', icon: <AuditOutlined />, label: <Link to="/audit">{t('nav.audit')}</Link> }] : []),
+          { key: '/settings', icon: <SettingOutlined />, label: <Link to="/settings">{t('nav.settings')}</Link> },
+        ];
+        const selected = '/' + (loc.path.split('/')[1] ?? '');
+        return (
+          <Layout style={{ minHeight: '100vh' }}>
+            <Sider theme="light" collapsible collapsed={collapsed} onCollapse={setCollapsed} width={208} style={{ borderRight: `1px solid ${token.colorBorderSecondary}` }}>
+              <div style={{ height: 56, display: 'flex', alignItems: 'center', justifyContent: 'center', gap: 8, borderBottom: `1px solid ${token.colorBorderSecondary}` }}>
+                <span aria-hidden style={{ width: 28, height: 28, borderRadius: 6, background: token.colorPrimary, color: '#fff', display: 'inline-flex', alignItems: 'center', justifyContent: 'center', fontWeight: 700 }}>
+                  连
+                </span>
+                {!collapsed && <Typography.Text strong style={{ fontSize: 16 }}>{t('app.name')}</Typography.Text>}
+              </div>
+              <Menu mode="inline" selectedKeys={[selected]} items={items} aria-label={t('nav.aria')} style={{ borderInlineEnd: 'none' }} />
+            </Sider>
+            <Layout>
+              <Header style={{ background: token.colorBgContainer, padding: '0 24px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', borderBottom: `1px solid ${token.colorBorderSecondary}`, height: 56, lineHeight: '56px' }}>
+                <Typography.Text strong style={{ fontSize: 16 }} data-testid="tenant-name">
+                  {me.tenantName}
+                </Typography.Text>
+                <Space size="middle">
+                  <Space size={4}>
+                    <UserOutlined />
+                    <Typography.Text data-testid="user-name">{me.displayName}</Typography.Text>
+                  </Space>
+                  <Button
+                    type="text"
+                    icon={<GlobalOutlined />}
+                    aria-label={t('header.switchLanguage')}
+                    onClick={() => setLang(lang === 'zh-CN' ? 'en-US' : 'zh-CN')}
+                  >
+                    {lang === 'zh-CN' ? 'English' : '中文'}
+                  </Button>
+                  <Button type="text" icon={<KeyOutlined />} onClick={() => setPwOpen(true)}>
+                    {t('header.changePassword')}
+                  </Button>
+                  <Button type="text" icon={<LogoutOutlined />} onClick={() => void logout()}>
+                    {t('header.logout')}
+                  </Button>
+                </Space>
+              </Header>
+              <Content style={{ padding: 24 }}>
+                <Routes isTenantAdmin={me.isTenantAdmin} path={loc.path} />
+              </Content>
+            </Layout>
+            <ChangePasswordModal open={pwOpen} onClose={() => setPwOpen(false)} />
+          </Layout>
+        );
+      }}
+    </SessionContext.Consumer>
+  );
+}
+
+function Routes({ path, isTenantAdmin }: { path: string; isTenantAdmin: boolean }) {
+  const { t } = useI18n();
+  const member = matchPath('/members/:id', path);
+  const page = useMemo(() => {
+    if (path === '/' || path === '/login') return <Redirect to="/dashboard" />;
+    if (path === '/dashboard') return <DashboardPage />;
+    if (path === '/orgs') return <OrgsPage />;
+    if (path === '/members') return <MembersPage />;
+    if (member?.id) return <MemberPage key={member.id} id={member.id} />;
+    if (path === '/import') return <ImportPage />;
+    if (path === '/audit' && isTenantAdmin) return <AuditPage />;
+    if (path === '/settings') return <SettingsPage />;
+    return (
+      <Result
+        status="404"
+        title={t('error.notFoundTitle')}
+        subTitle={t('error.notFoundPage')}
+        extra={
+          <Button type="primary" onClick={() => navigate('/dashboard')}>
+            {t('common.backHome')}
+          </Button>
+        }
+      />
+    );
+  }, [path, member?.id, isTenantAdmin, t]);
+  return page;
+}

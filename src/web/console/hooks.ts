@@ -1,0 +1,123 @@
+import { App } from 'antd';
+import type { FormInstance } from 'antd';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError, api, type Query } from './api.ts';
+import { useI18n } from './i18n.tsx';
+import type { Items, OrgNode, Regions } from './types.ts';
+
+export interface Loaded<T> {
+  data: T | undefined;
+  loading: boolean;
+  error: ApiError | null;
+  reload: () => void;
+  setData: (d: T) => void;
+}
+
+/** GET `path` (null = skip); refetches when path or query change. */
+export function useApi<T>(path: string | null, query?: Query): Loaded<T> {
+  const [data, setData] = useState<T | undefined>(undefined);
+  const [loading, setLoading] = useState<boolean>(path !== null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [tick, setTick] = useState(0);
+  const key = JSON.stringify(query ?? {});
+  useEffect(() => {
+    if (path === null) return;
+    let alive = true;
+    setLoading(true);
+    setError(null);
+    api
+      .get<T>(path, JSON.parse(key) as Query)
+      .then((d) => {
+        if (alive) setData(d);
+      })
+      .catch((e: unknown) => {
+        if (alive) setError(e instanceof ApiError ? e : new ApiError(0, 'unknown', String(e)));
+      })
+      .finally(() => {
+        if (alive) setLoading(false);
+      });
+    return () => {
+      alive = false;
+    };
+  }, [path, key, tick]);
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  return { data, loading, error, reload, setData };
+}
+
+export function useOrgs(): Loaded<Items<OrgNode>> {
+  return useApi<Items<OrgNode>>('/api/orgs');
+}
+
+let regionsPromise: Promise<Regions> | null = null;
+/** The region list is static: fetch it once per page load. */
+export function useRegions(): Regions | undefined {
+  const [regions, setRegions] = useState<Regions | undefined>(undefined);
+  useEffect(() => {
+    let alive = true;
+    regionsPromise ??= api.get<Regions>('/api/regions').catch((e: unknown) => {
+      regionsPromise = null;
+      throw e;
+    });
+    regionsPromise.then((r) => alive && setRegions(r)).catch(() => undefined);
+    return () => {
+      alive = false;
+    };
+  }, []);
+  return regions;
+}
+
+/** Shows an API error as a toast; returns the message shown. */
+export function useShowError(): (e: unknown) => string {
+  const { message } = App.useApp();
+  const { t } = useI18n();
+  return useCallback(
+    (e: unknown) => {
+      const text = errorText(e, t('error.generic'), t('error.network'));
+      void message.error(text);
+      return text;
+    },
+    [message, t],
+  );
+}
+
+export function errorText(e: unknown, generic: string, network: string): string {
+  if (e instanceof ApiError) {
+    if (e.code === 'network') return network;
+    return e.message || generic;
+  }
+  return generic;
+}
+
+/** Puts server field issues next to the form's fields; returns true when at least one matched a field. */
+export function applyFormIssues(form: FormInstance, e: unknown, fieldNames: readonly string[]): boolean {
+  if (!(e instanceof ApiError) || e.issues.length === 0) return false;
+  const byField = new Map<string, string[]>();
+  for (const issue of e.issues) {
+    const name = issue.field.split(/[./]/).filter(Boolean).pop() ?? issue.field;
+    if (!fieldNames.includes(name)) continue;
+    byField.set(name, [...(byField.get(name) ?? []), issue.message]);
+  }
+  if (byField.size === 0) return false;
+  form.setFields([...byField].map(([name, errors]) => ({ name, errors })));
+  return true;
+}
+
+export function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const h = window.setTimeout(() => setV(value), ms);
+    return () => window.clearTimeout(h);
+  }, [value, ms]);
+  return v;
+}
+
+export function useMounted(): { current: boolean } {
+  const ref = useRef(true);
+  useEffect(() => {
+    ref.current = true;
+    return () => {
+      ref.current = false;
+    };
+  }, []);
+  return ref;
+}

@@ -1,0 +1,607 @@
+import {
+  ArrowLeftOutlined,
+  CarOutlined,
+  EditOutlined,
+  EnvironmentOutlined,
+  EyeInvisibleOutlined,
+  EyeOutlined,
+  HomeOutlined,
+  PhoneOutlined,
+  UserSwitchOutlined,
+  WarningOutlined,
+} from '@ant-design/icons';
+import { Alert, App, Button, Card, Cascader, Col, DatePicker, Descriptions, Empty, Form, Input, Modal, Popconfirm, Result, Row, Skeleton, Space, Tag, Timeline, Typography } from 'antd';
+import type { DescriptionsProps } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import { useState, type ReactNode } from 'react';
+import { ApiError, api } from '../api.ts';
+import { KindTag, MemberFlags, StatusTag, genderText } from '../components/common.tsx';
+import { MemberFormModal } from '../components/MemberFormModal.tsx';
+import { MemberPicker } from '../components/MemberPicker.tsx';
+import { applyFormIssues, useApi, useRegions, useShowError } from '../hooks.ts';
+import { useI18n } from '../i18n.tsx';
+import { Link } from '../router.tsx';
+import type { MemberDetail, Mobility, MobilityInput, RevealedId, Settings } from '../types.ts';
+
+const dash = (v: ReactNode | null | undefined): ReactNode => (v === null || v === undefined || v === '' ? <Typography.Text type="secondary">—</Typography.Text> : v);
+const today = () => dayjs();
+
+export function MemberPage({ id }: { id: string }) {
+  const { t } = useI18n();
+  const { modal, message } = App.useApp();
+  const showError = useShowError();
+  const res = useApi<MemberDetail>(`/api/members/${encodeURIComponent(id)}`);
+  const settings = useApi<Settings>('/api/settings');
+  const [editing, setEditing] = useState(false);
+  const [dialog, setDialog] = useState<null | 'mobility' | 'return' | 'contact' | 'mentor'>(null);
+  const [revealed, setRevealed] = useState<string | null>(null);
+  const [revealing, setRevealing] = useState(false);
+  const m = res.data;
+
+  if (res.loading && !m) return <Card><Skeleton active paragraph={{ rows: 10 }} /></Card>;
+  if (res.error || !m) {
+    const notFound = res.error?.status === 404;
+    return (
+      <Result
+        status={notFound ? '404' : res.error?.status === 403 ? '403' : 'warning'}
+        title={notFound ? t('member.notFound') : res.error?.message || t('error.generic')}
+        extra={
+          <Link to="/members">
+            <Button type="primary">{t('member.backToList')}</Button>
+          </Link>
+        }
+      />
+    );
+  }
+
+  const update = (d: MemberDetail) => res.setData(d);
+  const act = async (fn: () => Promise<MemberDetail>, done: string) => {
+    try {
+      update(await fn());
+      void message.success(done);
+      return true;
+    } catch (e) {
+      showError(e);
+      return false;
+    }
+  };
+
+  const reveal = async () => {
+    if (revealed) {
+      setRevealed(null);
+      return;
+    }
+    setRevealing(true);
+    try {
+      const r = await api.post<RevealedId>(`/api/members/${m.id}/reveal-id`);
+      setRevealed(r.idNumber ?? '');
+    } catch (e) {
+      showError(e);
+    } finally {
+      setRevealing(false);
+    }
+  };
+
+  const confirmLost = () =>
+    modal.confirm({
+      title: t('member.lost.confirmTitle', { name: m.name }),
+      content: t('member.lost.confirmBody'),
+      okText: t('member.lost.confirmOk'),
+      okButtonProps: { danger: true },
+      cancelText: t('common.cancel'),
+      onOk: () => act(() => api.post<MemberDetail>(`/api/members/${m.id}/lost-contact`), t('member.lost.done')),
+    });
+
+  const removeMentor = () => act(() => api.put<MemberDetail>(`/api/members/${m.id}/mentor`, { mentorMemberId: null }), t('member.mentor.removed'));
+
+  const profile: DescriptionsProps['items'] = [
+    { key: 'name', label: t('member.name'), children: m.name },
+    { key: 'gender', label: t('member.gender'), children: genderText(t, m.gender) },
+    { key: 'birthDate', label: t('member.birthDate'), children: dash(m.birthDate) },
+    { key: 'ethnicity', label: t('member.ethnicity'), children: dash(m.ethnicity) },
+    { key: 'education', label: t('member.education'), children: dash(m.education) },
+    { key: 'phone', label: t('member.phone'), children: <a href={`tel:${m.phone}`}>{m.phone}</a> },
+    {
+      key: 'idNumber',
+      label: t('member.idNumber'),
+      children: (
+        <Space size={8}>
+          <span data-testid="id-number" style={{ fontFamily: 'ui-monospace, monospace' }}>
+            {revealed ?? dash(m.idNumberMasked)}
+          </span>
+          {m.can.revealId && m.idNumberMasked && (
+            <Button size="small" type="link" loading={revealing} icon={revealed ? <EyeInvisibleOutlined /> : <EyeOutlined />} onClick={() => void reveal()}>
+              {revealed ? t('member.idHide') : t('member.idReveal')}
+            </Button>
+          )}
+        </Space>
+      ),
+    },
+    { key: 'joinDate', label: t('member.joinDate'), children: dash(m.joinDate) },
+    { key: 'status', label: t('member.status'), children: <StatusTag status={m.status} /> },
+    {
+      key: 'org',
+      label: t('member.org'),
+      span: 2,
+      children: (
+        <Space size={4} wrap>
+          {(m.orgPath.length ? m.orgPath : [{ id: m.orgId, name: m.orgName, kind: 'branch' as const }]).map((o, i, arr) => (
+            <span key={o.id}>
+              {o.name}
+              {i === arr.length - 1 && m.orgPath.length > 0 && (
+                <span style={{ marginInlineStart: 6 }}>
+                  <KindTag kind={o.kind} />
+                </span>
+              )}
+              {i < arr.length - 1 && <Typography.Text type="secondary"> / </Typography.Text>}
+            </span>
+          ))}
+        </Space>
+      ),
+    },
+    { key: 'grid', label: t('member.grid'), children: dash(m.gridName) },
+    { key: 'homeAddress', label: t('member.homeAddress'), span: 2, children: dash(m.homeAddress) },
+    { key: 'occupation', label: t('member.occupation'), children: dash(m.occupation) },
+    { key: 'hardshipNote', label: t('member.hardshipNote'), span: 3, children: dash(m.hardshipNote) },
+  ];
+
+  const mob = m.mobility;
+  const mobilityItems: DescriptionsProps['items'] = mob
+    ? [
+        { key: 'place', label: t('mobility.place'), span: 2, children: <Space><EnvironmentOutlined />{mob.placeName}</Space> },
+        { key: 'since', label: t('mobility.since'), children: mob.since },
+        { key: 'workplace', label: t('mobility.workplace'), children: dash(mob.workplace) },
+        { key: 'occupation', label: t('mobility.occupation'), children: dash(mob.occupation) },
+        { key: 'expectedReturn', label: t('mobility.expectedReturn'), children: dash(mob.expectedReturn) },
+        { key: 'contact', label: t('mobility.contact'), children: dash(mob.contact) },
+        { key: 'hostOrg', label: t('mobility.hostOrg'), children: dash(mob.hostOrg) },
+        { key: 'activityCardNo', label: t('mobility.activityCardNo'), children: dash(mob.activityCardNo) },
+        { key: 'lastContactAt', label: t('mobility.lastContactAt'), children: dash(m.lastContactAt ? dayjs(m.lastContactAt).format('YYYY-MM-DD') : null) },
+      ]
+    : [];
+
+  const history: Mobility[] = [...(mob ? [mob] : []), ...m.mobilityHistory.filter((h) => h.id !== mob?.id)];
+  const canContact = m.can.editMobility || m.can.edit;
+
+  return (
+    <>
+      <div style={{ marginBottom: 12 }}>
+        <Link to="/members">
+          <ArrowLeftOutlined /> {t('member.backToList')}
+        </Link>
+      </div>
+      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', flexWrap: 'wrap', gap: 12, marginBottom: 16 }}>
+        <Space size={12} align="center" wrap>
+          <Typography.Title level={3} style={{ margin: 0 }}>
+            {m.name}
+          </Typography.Title>
+          <StatusTag status={m.status} />
+          {mob ? <Tag color="blue" icon={<CarOutlined />}>{t('member.mobileTag')}</Tag> : <Tag icon={<HomeOutlined />}>{t('member.localTag')}</Tag>}
+          {(m.lostContactSince || m.lostContactSuspected || m.shouldTransfer) && (
+            <MemberFlags lostContactSince={m.lostContactSince} lostContactSuspected={m.lostContactSuspected} shouldTransfer={m.shouldTransfer} />
+          )}
+        </Space>
+        {m.can.edit && (
+          <Button icon={<EditOutlined />} onClick={() => setEditing(true)}>
+            {t('member.edit')}
+          </Button>
+        )}
+      </div>
+
+      <Space orientation="vertical" size={12} style={{ width: '100%', marginBottom: 16 }}>
+        {m.lostContactSince && <Alert type="error" showIcon title={t('member.alert.lostConfirmed', { date: m.lostContactSince })} />}
+        {!m.lostContactSince && m.lostContactSuspected && (
+          <Alert
+            type="warning"
+            showIcon
+            icon={<WarningOutlined />}
+            title={t('member.alert.lostSuspected', { n: settings.data?.lostContactDays ?? 180 })}
+            action={
+              m.can.edit ? (
+                <Button size="small" danger onClick={confirmLost}>
+                  {t('member.lost.confirm')}
+                </Button>
+              ) : undefined
+            }
+          />
+        )}
+        {m.shouldTransfer && <Alert type="info" showIcon title={t('member.alert.shouldTransfer', { n: settings.data?.shouldTransferMonths ?? 6 })} />}
+      </Space>
+
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={16}>
+          <Card title={t('member.section.profile')}>
+            <Descriptions column={{ xs: 1, md: 2, lg: 3 }} items={profile} size="small" />
+          </Card>
+        </Col>
+        <Col xs={24} xl={8}>
+          <Card
+            title={t('member.section.mentor')}
+            extra={
+              m.can.edit && (
+                <Button size="small" icon={<UserSwitchOutlined />} onClick={() => setDialog('mentor')}>
+                  {m.mentor ? t('member.mentor.change') : t('member.mentor.set')}
+                </Button>
+              )
+            }
+            style={{ height: '100%' }}
+          >
+            {m.mentor ? (
+              <Space orientation="vertical" size={4}>
+                <Link to={`/members/${m.mentor.memberId}`} style={{ fontSize: 16, fontWeight: 500 }}>
+                  {m.mentor.name}
+                </Link>
+                <Typography.Text>
+                  <PhoneOutlined /> <a href={`tel:${m.mentor.phone}`}>{m.mentor.phone}</a>
+                </Typography.Text>
+                {m.can.edit && (
+                  <Popconfirm title={t('member.mentor.removeConfirm')} okText={t('common.confirm')} cancelText={t('common.cancel')} onConfirm={() => removeMentor()}>
+                    <Button size="small" type="link" danger style={{ paddingInline: 0 }}>
+                      {t('member.mentor.remove')}
+                    </Button>
+                  </Popconfirm>
+                )}
+              </Space>
+            ) : (
+              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={mob ? t('member.mentor.noneMobile') : t('member.mentor.none')} />
+            )}
+            {m.mentees.length > 0 && (
+              <div style={{ marginTop: 16 }}>
+                <Typography.Text type="secondary">{t('member.mentees')}</Typography.Text>
+                <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap', marginTop: 6 }}>
+                  {m.mentees.map((x) => (
+                    <Link key={x.memberId} to={`/members/${x.memberId}`}>
+                      <Tag>{x.name}</Tag>
+                    </Link>
+                  ))}
+                </div>
+              </div>
+            )}
+          </Card>
+        </Col>
+        <Col xs={24} xl={16}>
+          <Card
+            title={t('member.section.mobility')}
+            extra={
+              <Space wrap>
+                {m.can.editMobility && (
+                  <Button type={mob ? 'default' : 'primary'} icon={<CarOutlined />} onClick={() => setDialog('mobility')}>
+                    {mob ? t('mobility.change') : t('mobility.register')}
+                  </Button>
+                )}
+                {m.can.editMobility && mob && (
+                  <Button icon={<HomeOutlined />} onClick={() => setDialog('return')}>
+                    {t('mobility.return')}
+                  </Button>
+                )}
+                {canContact && (
+                  <Button icon={<PhoneOutlined />} onClick={() => setDialog('contact')}>
+                    {t('mobility.recordContact')}
+                  </Button>
+                )}
+                {m.can.edit && m.lostContactSuspected && !m.lostContactSince && (
+                  <Button danger icon={<WarningOutlined />} onClick={confirmLost}>
+                    {t('member.lost.confirm')}
+                  </Button>
+                )}
+              </Space>
+            }
+          >
+            {mob ? (
+              <Descriptions column={{ xs: 1, md: 2, lg: 3 }} items={mobilityItems} size="small" />
+            ) : (
+              <Empty
+                image={Empty.PRESENTED_IMAGE_SIMPLE}
+                description={
+                  <>
+                    {t('mobility.none')}
+                    {m.lastContactAt && (
+                      <div>
+                        <Typography.Text type="secondary">
+                          {t('mobility.lastContactAt')}: {dayjs(m.lastContactAt).format('YYYY-MM-DD')}
+                        </Typography.Text>
+                      </div>
+                    )}
+                  </>
+                }
+              />
+            )}
+          </Card>
+        </Col>
+        <Col xs={24} xl={8}>
+          <Card title={t('member.section.history')} style={{ height: '100%' }}>
+            {history.length === 0 ? (
+              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('mobility.historyEmpty')} />
+            ) : (
+              <Timeline
+                items={history.map((h) => ({
+                  key: h.id,
+                  color: h.endedOn ? 'gray' : 'blue',
+                  title: `${h.since} ~ ${h.endedOn ?? t('mobility.untilNow')}`,
+                  content: (
+                    <div>
+                      <div style={{ fontWeight: 500 }}>
+                        {h.placeName}
+                        {!h.endedOn && (
+                          <Tag color="blue" style={{ marginInlineStart: 6 }}>
+                            {t('mobility.current')}
+                          </Tag>
+                        )}
+                        {h.endReason === 'returned' && (
+                          <Tag color="green" style={{ marginInlineStart: 6 }}>
+                            {t('mobility.endReturned')}
+                          </Tag>
+                        )}
+                        {h.endReason === 'moved' && <Tag style={{ marginInlineStart: 6 }}>{t('mobility.endMoved')}</Tag>}
+                      </div>
+                      {(h.workplace || h.occupation) && <Typography.Text type="secondary">{[h.workplace, h.occupation].filter(Boolean).join(' · ')}</Typography.Text>}
+                    </div>
+                  ),
+                }))}
+              />
+            )}
+          </Card>
+        </Col>
+      </Row>
+
+      <MemberFormModal
+        open={editing}
+        member={m}
+        onClose={() => setEditing(false)}
+        onSaved={(d) => {
+          update(d);
+          setEditing(false);
+        }}
+      />
+      <MobilityModal open={dialog === 'mobility'} member={m} onClose={() => setDialog(null)} onSaved={(d) => { update(d); setDialog(null); }} />
+      <DateModal
+        open={dialog === 'return'}
+        title={t('mobility.returnTitle', { name: m.name })}
+        label={t('mobility.returnedOn')}
+        onClose={() => setDialog(null)}
+        onSubmit={async (date) => {
+          if (await act(() => api.post<MemberDetail>(`/api/members/${m.id}/return`, { returnedOn: date }), t('mobility.returned'))) setDialog(null);
+        }}
+      />
+      <DateModal
+        open={dialog === 'contact'}
+        title={t('mobility.contactTitle', { name: m.name })}
+        label={t('mobility.contactedOn')}
+        onClose={() => setDialog(null)}
+        onSubmit={async (date) => {
+          if (await act(() => api.post<MemberDetail>(`/api/members/${m.id}/contact`, { contactedOn: date }), t('mobility.contactRecorded'))) setDialog(null);
+        }}
+      />
+      <MentorModal open={dialog === 'mentor'} member={m} onClose={() => setDialog(null)} onSaved={(d) => { update(d); setDialog(null); }} />
+    </>
+  );
+}
+
+function DateModal({ open, title, label, onClose, onSubmit }: { open: boolean; title: string; label: string; onClose: () => void; onSubmit: (date: string) => Promise<void> }) {
+  const { t } = useI18n();
+  const [form] = Form.useForm<{ date: Dayjs }>();
+  const [busy, setBusy] = useState(false);
+  return (
+    <Modal
+      title={title}
+      open={open}
+      onCancel={onClose}
+      okText={t('common.confirm')}
+      cancelText={t('common.cancel')}
+      confirmLoading={busy}
+      destroyOnHidden
+      forceRender
+      afterOpenChange={(o) => o && form.setFieldsValue({ date: today() })}
+      onOk={async () => {
+        const v = await form.validateFields().catch(() => null);
+        if (!v) return;
+        setBusy(true);
+        try {
+          await onSubmit(v.date.format('YYYY-MM-DD'));
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <Form form={form} layout="vertical" name="dateForm">
+        <Form.Item label={label} name="date" rules={[{ required: true, message: t('common.required') }]}>
+          <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isAfter(today(), 'day')} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+interface MobilityForm {
+  region: string[];
+  workplace: string;
+  occupation: string;
+  since: Dayjs;
+  expectedReturn: Dayjs | null;
+  contact: string;
+  hostOrg: string;
+  activityCardNo: string;
+}
+
+interface RegionOption {
+  value: string;
+  label: string;
+  children?: RegionOption[];
+}
+
+function MobilityModal({ open, member, onClose, onSaved }: { open: boolean; member: MemberDetail; onClose: () => void; onSaved: (d: MemberDetail) => void }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const showError = useShowError();
+  const regions = useRegions();
+  const [form] = Form.useForm<MobilityForm>();
+  const [busy, setBusy] = useState(false);
+  const mob = member.mobility;
+
+  const options: RegionOption[] = (regions?.provinces ?? []).map((p) => ({
+    value: p.code,
+    label: p.name,
+    children: p.children?.map((c) => ({ value: c.code, label: c.name, children: c.children?.map((d) => ({ value: d.code, label: d.name })) })),
+  }));
+
+  const init = () => {
+    form.resetFields();
+    form.setFieldsValue(
+      mob
+        ? {
+            region: [mob.provinceCode, mob.cityCode, mob.districtCode].filter((x): x is string => !!x),
+            workplace: mob.workplace ?? '',
+            occupation: mob.occupation ?? '',
+            since: today(),
+            expectedReturn: mob.expectedReturn ? dayjs(mob.expectedReturn) : null,
+            contact: mob.contact ?? '',
+            hostOrg: mob.hostOrg ?? '',
+            activityCardNo: mob.activityCardNo ?? '',
+          }
+        : { since: today(), contact: member.phone, occupation: member.occupation ?? '' },
+    );
+  };
+
+  const submit = async () => {
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
+    const s = (x: string | undefined) => (x && x.trim() ? x.trim() : null);
+    const [provinceCode = '', cityCode = null, districtCode = null] = v.region;
+    const body: MobilityInput = {
+      provinceCode,
+      cityCode,
+      districtCode,
+      workplace: s(v.workplace),
+      occupation: s(v.occupation),
+      since: v.since.format('YYYY-MM-DD'),
+      expectedReturn: v.expectedReturn ? v.expectedReturn.format('YYYY-MM-DD') : null,
+      contact: s(v.contact),
+      hostOrg: s(v.hostOrg),
+      activityCardNo: s(v.activityCardNo),
+    };
+    setBusy(true);
+    try {
+      const d = await api.post<MemberDetail>(`/api/members/${member.id}/mobility`, body);
+      void message.success(t('mobility.saved'));
+      onSaved(d);
+    } catch (e) {
+      const matched = applyFormIssues(form, e, ['workplace', 'occupation', 'since', 'expectedReturn', 'contact', 'hostOrg', 'activityCardNo']);
+      const regionIssues = e instanceof ApiError ? e.issues.filter((i) => /(province|city|district)Code$/.test(i.field)) : [];
+      if (regionIssues.length) form.setFields([{ name: 'region', errors: regionIssues.map((i) => i.message) }]);
+      if (!matched && !regionIssues.length) showError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      title={mob ? t('mobility.changeTitle', { name: member.name }) : t('mobility.registerTitle', { name: member.name })}
+      open={open}
+      onCancel={onClose}
+      onOk={() => void submit()}
+      okText={t('common.save')}
+      cancelText={t('common.cancel')}
+      confirmLoading={busy}
+      width={680}
+      destroyOnHidden
+      forceRender
+      afterOpenChange={(o) => o && init()}
+    >
+      {mob && <Alert type="info" showIcon title={t('mobility.changeHint')} style={{ marginBottom: 16 }} />}
+      <Form<MobilityForm> form={form} layout="vertical" name="mobilityForm">
+        <Row gutter={16}>
+          <Col span={24}>
+            <Form.Item label={t('mobility.place')} name="region" rules={[{ required: true, message: t('mobility.placeRequired') }]}>
+              <Cascader<RegionOption>
+                options={options}
+                changeOnSelect
+                showSearch
+                placeholder={t('mobility.placePlaceholder')}
+                loading={!regions}
+                style={{ width: '100%' }}
+              />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item label={t('mobility.workplace')} name="workplace">
+              <Input maxLength={100} />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item label={t('mobility.occupation')} name="occupation">
+              <Input maxLength={50} />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item label={t('mobility.since')} name="since" rules={[{ required: true, message: t('common.required') }]}>
+              <DatePicker style={{ width: '100%' }} />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item label={t('mobility.expectedReturn')} name="expectedReturn">
+              <DatePicker style={{ width: '100%' }} />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item label={t('mobility.contact')} name="contact">
+              <Input maxLength={50} />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item label={t('mobility.hostOrg')} name="hostOrg">
+              <Input maxLength={100} />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item label={t('mobility.activityCardNo')} name="activityCardNo">
+              <Input maxLength={50} />
+            </Form.Item>
+          </Col>
+        </Row>
+      </Form>
+    </Modal>
+  );
+}
+
+function MentorModal({ open, member, onClose, onSaved }: { open: boolean; member: MemberDetail; onClose: () => void; onSaved: (d: MemberDetail) => void }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const showError = useShowError();
+  const [form] = Form.useForm<{ mentorMemberId: string | null }>();
+  const [busy, setBusy] = useState(false);
+  return (
+    <Modal
+      title={t('member.mentor.modalTitle', { name: member.name })}
+      open={open}
+      onCancel={onClose}
+      okText={t('common.save')}
+      cancelText={t('common.cancel')}
+      confirmLoading={busy}
+      destroyOnHidden
+      forceRender
+      afterOpenChange={(o) => o && form.setFieldsValue({ mentorMemberId: member.mentor?.memberId ?? null })}
+      onOk={async () => {
+        const v = await form.validateFields().catch(() => null);
+        if (!v) return;
+        setBusy(true);
+        try {
+          const d = await api.put<MemberDetail>(`/api/members/${member.id}/mentor`, { mentorMemberId: v.mentorMemberId ?? null });
+          void message.success(t('common.saved'));
+          onSaved(d);
+        } catch (e) {
+          if (!applyFormIssues(form, e, ['mentorMemberId'])) showError(e);
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <Typography.Paragraph type="secondary">{t('member.mentor.hint')}</Typography.Paragraph>
+      <Form form={form} layout="vertical" name="mentorForm">
+        <Form.Item label={t('member.mentor.field')} name="mentorMemberId" rules={[{ required: true, message: t('member.mentor.required') }]}>
+          <MemberPicker excludeId={member.id} initialLabel={member.mentor ? `${member.mentor.name} · ${member.mentor.phone}` : null} placeholder={t('member.mentor.searchPlaceholder')} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,238 @@
+import { DownloadOutlined, PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
+import { Button, Card, Checkbox, Empty, Form, Input, Select, Table, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { toSearch, type Query } from '../api.ts';
+import { MemberFlags, OrgTreeSelect, PageHeader, StatusTag, genderText } from '../components/common.tsx';
+import { MemberFormModal } from '../components/MemberFormModal.tsx';
+import { useApi, useDebounced, useOrgs, useRegions } from '../hooks.ts';
+import { useI18n } from '../i18n.tsx';
+import { Link, navigate, useLocation } from '../router.tsx';
+import type { MemberList, MemberListItem } from '../types.ts';
+
+const FILTER_KEYS = ['q', 'orgId', 'status', 'mobile', 'province', 'city', 'lostContact', 'shouldTransfer'] as const;
+type FilterKey = (typeof FILTER_KEYS)[number];
+type Filters = Partial<Record<FilterKey, string>>;
+
+function readFilters(params: URLSearchParams): Filters {
+  const f: Filters = {};
+  for (const k of FILTER_KEYS) {
+    const v = params.get(k);
+    if (v) f[k] = v;
+  }
+  return f;
+}
+
+export function MembersPage() {
+  const { t } = useI18n();
+  const loc = useLocation();
+  const filters = useMemo(() => readFilters(loc.query), [loc.href]); // eslint-disable-line react-hooks/exhaustive-deps
+  const page = Math.max(1, Number(loc.query.get('page')) || 1);
+  const pageSize = Math.min(200, Math.max(1, Number(loc.query.get('pageSize')) || 20));
+  const orgs = useOrgs();
+  const regions = useRegions();
+  const [creating, setCreating] = useState(false);
+
+  const query: Query = { ...filters, page, pageSize };
+  const list = useApi<MemberList>('/api/members', query);
+
+  const setQuery = (next: Filters, opts: { page?: number; pageSize?: number; replace?: boolean } = {}) => {
+    const q: Query = { ...next };
+    if (opts.page && opts.page > 1) q.page = opts.page;
+    const ps = opts.pageSize ?? pageSize;
+    if (ps !== 20) q.pageSize = ps;
+    navigate('/members' + toSearch(q), { replace: opts.replace ?? false });
+  };
+  const setFilter = (key: FilterKey, value: string | undefined | null) => {
+    const next: Filters = { ...filters };
+    if (value) next[key] = value;
+    else delete next[key];
+    if (key === 'province') delete next.city;
+    setQuery(next);
+  };
+
+  // the search box commits to the URL after typing pauses
+  const [text, setText] = useState(filters.q ?? '');
+  useEffect(() => setText(filters.q ?? ''), [filters.q]);
+  const debounced = useDebounced(text, 400);
+  useEffect(() => {
+    if ((debounced.trim() || undefined) !== filters.q) {
+      const next: Filters = { ...filters };
+      if (debounced.trim()) next.q = debounced.trim();
+      else delete next.q;
+      setQuery(next, { replace: true });
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only react to the typed text
+  }, [debounced]);
+
+  const provinces = regions?.provinces ?? [];
+  const cities = provinces.find((p) => p.code === filters.province)?.children ?? [];
+  const exportUrl = '/api/members/export' + toSearch(filters);
+  const hasFilters = Object.keys(filters).length > 0;
+
+  const columns: TableColumnsType<MemberListItem> = [
+    {
+      title: t('member.name'),
+      dataIndex: 'name',
+      width: 110,
+      render: (_: unknown, m) => (
+        <Link to={`/members/${m.id}`} style={{ fontWeight: 500 }}>
+          {m.name}
+        </Link>
+      ),
+    },
+    { title: t('member.gender'), dataIndex: 'gender', width: 64, render: (_: unknown, m) => genderText(t, m.gender) },
+    { title: t('member.phone'), dataIndex: 'phone', width: 130 },
+    { title: t('member.org'), dataIndex: 'orgName', ellipsis: true },
+    { title: t('member.status'), dataIndex: 'status', width: 100, render: (_: unknown, m) => <StatusTag status={m.status} /> },
+    {
+      title: t('member.destination'),
+      dataIndex: 'placeName',
+      render: (_: unknown, m) => (m.mobile && m.placeName ? m.placeName : <Typography.Text type="secondary">{t('member.notMobile')}</Typography.Text>),
+    },
+    { title: t('member.mobileSince'), dataIndex: 'mobileSince', width: 120, render: (_: unknown, m) => m.mobileSince ?? '—' },
+    {
+      title: t('member.flags'),
+      key: 'flags',
+      width: 180,
+      render: (_: unknown, m) => <MemberFlags lostContactSince={m.lostContactSince} lostContactSuspected={m.lostContactSuspected} shouldTransfer={m.shouldTransfer} />,
+    },
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title={t('members.title')}
+        sub={list.data ? t('members.totalHint', { n: list.data.total }) : undefined}
+        extra={
+          <>
+            <Button icon={<DownloadOutlined />} onClick={() => (window.location.href = exportUrl)}>
+              {t('members.export')}
+            </Button>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+              {t('members.create')}
+            </Button>
+          </>
+        }
+      />
+      <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 0 } }}>
+        <Form layout="inline" style={{ rowGap: 12 }} name="memberFilters" onSubmitCapture={(e) => e.preventDefault()}>
+          <Form.Item label={t('members.filter.q')} htmlFor="mf-q">
+            <Input
+              id="mf-q"
+              allowClear
+              prefix={<SearchOutlined />}
+              placeholder={t('members.filter.qPlaceholder')}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              style={{ width: 200 }}
+            />
+          </Form.Item>
+          <Form.Item label={t('members.filter.org')} htmlFor="mf-org">
+            <OrgTreeSelect id="mf-org" orgs={orgs.data?.items} value={filters.orgId ?? null} onChange={(v) => setFilter('orgId', v)} style={{ width: 200 }} placeholder={t('common.all')} />
+          </Form.Item>
+          <Form.Item label={t('members.filter.status')} htmlFor="mf-status">
+            <Select
+              id="mf-status"
+              allowClear
+              placeholder={t('common.all')}
+              value={filters.status ?? null}
+              onChange={(v: string | null) => setFilter('status', v)}
+              style={{ width: 120 }}
+              options={[
+                { value: 'full', label: t('member.status.full') },
+                { value: 'probationary', label: t('member.status.probationary') },
+              ]}
+            />
+          </Form.Item>
+          <Form.Item label={t('members.filter.mobile')} htmlFor="mf-mobile">
+            <Select
+              id="mf-mobile"
+              allowClear
+              placeholder={t('common.all')}
+              value={filters.mobile ?? null}
+              onChange={(v: string | null) => setFilter('mobile', v)}
+              style={{ width: 120 }}
+              options={[
+                { value: 'true', label: t('members.filter.mobileYes') },
+                { value: 'false', label: t('members.filter.mobileNo') },
+              ]}
+            />
+          </Form.Item>
+          <Form.Item label={t('members.filter.province')} htmlFor="mf-province">
+            <Select
+              id="mf-province"
+              allowClear
+              showSearch={{ optionFilterProp: 'label' }}
+              placeholder={t('common.all')}
+              loading={!regions}
+              value={filters.province ?? null}
+              onChange={(v: string | null) => setFilter('province', v)}
+              style={{ width: 150 }}
+              options={provinces.map((p) => ({ value: p.code, label: p.name }))}
+            />
+          </Form.Item>
+          <Form.Item label={t('members.filter.city')} htmlFor="mf-city">
+            <Select
+              id="mf-city"
+              allowClear
+              showSearch={{ optionFilterProp: 'label' }}
+              placeholder={filters.province ? t('common.all') : t('members.filter.cityFirst')}
+              disabled={!filters.province}
+              value={filters.city ?? null}
+              onChange={(v: string | null) => setFilter('city', v)}
+              style={{ width: 150 }}
+              options={cities.map((c) => ({ value: c.code, label: c.name }))}
+            />
+          </Form.Item>
+          <Form.Item>
+            <Checkbox checked={filters.lostContact === 'true'} onChange={(e) => setFilter('lostContact', e.target.checked ? 'true' : null)}>
+              {t('members.filter.lostContact')}
+            </Checkbox>
+          </Form.Item>
+          <Form.Item>
+            <Checkbox checked={filters.shouldTransfer === 'true'} onChange={(e) => setFilter('shouldTransfer', e.target.checked ? 'true' : null)}>
+              {t('members.filter.shouldTransfer')}
+            </Checkbox>
+          </Form.Item>
+          <Form.Item>
+            <Button icon={<ReloadOutlined />} disabled={!hasFilters} onClick={() => setQuery({})}>
+              {t('common.reset')}
+            </Button>
+          </Form.Item>
+        </Form>
+      </Card>
+      <Card styles={{ body: { padding: 0 } }}>
+        <div data-testid="members-table">
+          <Table<MemberListItem>
+            rowKey="id"
+            size="middle"
+            columns={columns}
+            dataSource={list.data?.items ?? []}
+            loading={list.loading}
+            locale={{ emptyText: <Empty description={list.error ? list.error.message || t('error.generic') : hasFilters ? t('members.emptyFiltered') : t('members.empty')} /> }}
+            pagination={{
+              current: page,
+              pageSize,
+              total: list.data?.total ?? 0,
+              showSizeChanger: true,
+              pageSizeOptions: [20, 50, 100],
+              showTotal: (n) => t('common.totalItems', { n }),
+              onChange: (p, ps) => setQuery(filters, { page: ps !== pageSize ? 1 : p, pageSize: ps }),
+            }}
+            scroll={{ x: 960 }}
+          />
+        </div>
+      </Card>
+      <MemberFormModal
+        open={creating}
+        defaultOrgId={filters.orgId}
+        onClose={() => setCreating(false)}
+        onSaved={(m) => {
+          setCreating(false);
+          navigate(`/members/${m.id}`);
+        }}
+      />
+    </>
+  );
+}

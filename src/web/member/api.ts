@@ -1,0 +1,112 @@
+import type { z } from 'zod';
+import type {
+  ChangePasswordBody,
+  ErrorBody,
+  LoginBody,
+  MeAccount,
+  MobilityInput,
+  MyProfile as MyProfileSchema,
+  ReturnBody,
+} from '../../shared/api.ts';
+
+export type Account = MeAccount;
+export type MyProfile = z.infer<typeof MyProfileSchema>;
+export type MobilityForm = MobilityInput;
+type ErrorResponse = z.infer<typeof ErrorBody>;
+
+export interface Region {
+  code: string;
+  name: string;
+  children?: Region[];
+}
+export interface Regions {
+  provinces: Region[];
+}
+
+/** A failed call: `status` 0 means the request never got an answer (no network, timeout). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  get isOffline(): boolean {
+    return this.status === 0;
+  }
+}
+
+let csrfToken: string | null = null;
+
+function csrfFromCookie(): string | null {
+  const match = /(?:^|;\s*)lx_csrf=([^;]+)/.exec(document.cookie);
+  return match?.[1] ? decodeURIComponent(match[1]) : null;
+}
+
+function isErrorBody(value: unknown): value is ErrorResponse {
+  return typeof value === 'object' && value !== null && 'message' in value && typeof value.message === 'string';
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 20_000): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET') {
+    const token = csrfToken ?? csrfFromCookie();
+    if (token) headers['x-csrf-token'] = token;
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal: controller.signal,
+    });
+  } catch {
+    throw new ApiError(0, 'network', '');
+  } finally {
+    clearTimeout(timer);
+  }
+  let data: unknown = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  if (!response.ok) {
+    const code = isErrorBody(data) ? data.error : 'http_' + response.status;
+    const message = isErrorBody(data) ? data.message : '';
+    throw new ApiError(response.status, code, message);
+  }
+  return data as T;
+}
+
+function remember(account: Account): Account {
+  csrfToken = account.csrfToken;
+  return account;
+}
+
+export const api = {
+  me: () => request<Account>('GET', '/api/auth/me').then(remember),
+  login: (body: z.input<typeof LoginBody>) => request<Account>('POST', '/api/auth/login', body).then(remember),
+  logout: async (): Promise<void> => {
+    try {
+      await request<{ ok: true }>('POST', '/api/auth/logout');
+    } finally {
+      csrfToken = null;
+    }
+  },
+  changePassword: (body: z.input<typeof ChangePasswordBody>) => request<{ ok: true }>('POST', '/api/auth/password', body),
+  profile: () => request<MyProfile>('GET', '/api/me/profile'),
+  updateMobility: (body: MobilityForm) => request<MyProfile>('POST', '/api/me/mobility', body),
+  markReturned: (body: z.input<typeof ReturnBody>) => request<MyProfile>('POST', '/api/me/return', body),
+  // ~140 KB: only the destination screen needs it, and it may be slow on a weak signal.
+  regions: () => request<Regions>('GET', '/api/regions', undefined, 90_000),
+};

@@ -1,0 +1,75 @@
+import { useState, type FormEvent } from 'react';
+import { api, ApiError, type Account } from '../api.ts';
+import { useI18n } from '../i18n.ts';
+import { ErrorMessage, Field, ScreenTitle, TopBar } from '../ui.tsx';
+
+export function Login({ onLoggedIn }: { onLoggedIn: (account: Account) => void }) {
+  const { t } = useI18n();
+  const [phone, setPhone] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy) return;
+    if (!phone.trim() || !password) {
+      setError(t.loginMissing);
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const account = await api.login({ phone: phone.replace(/\s+/g, ''), password });
+      onLoggedIn(account);
+    } catch (e) {
+      setError(e instanceof ApiError && !e.isOffline && e.message ? e.message : t.networkError);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <TopBar />
+      <main className="screen">
+        <div className="login-brand">
+          <p className="login-app-name">{t.appName}</p>
+          <p className="login-slogan">{t.slogan}</p>
+        </div>
+        <ScreenTitle>{t.loginTitle}</ScreenTitle>
+        <form className="card form" onSubmit={submit} noValidate>
+          <Field id="login-phone" label={t.phone}>
+            <input
+              id="login-phone"
+              name="phone"
+              type="tel"
+              inputMode="numeric"
+              autoComplete="username"
+              maxLength={20}
+              required
+              value={phone}
+              onChange={(e) => setPhone(e.target.value)}
+            />
+          </Field>
+          <Field id="login-password" label={t.password}>
+            <input
+              id="login-password"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              maxLength={200}
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </Field>
+          <ErrorMessage message={error} />
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {busy ? t.loggingIn : t.login}
+          </button>
+          <p className="muted">{t.loginHelp}</p>
+        </form>
+      </main>
+    </>
+  );
+}

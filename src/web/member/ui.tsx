@@ -1,0 +1,84 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+import { useI18n } from './i18n.ts';
+
+export function TopBar({ onBack }: { onBack?: () => void }) {
+  const { t, language, setLanguage } = useI18n();
+  return (
+    <header className="topbar">
+      {onBack ? (
+        <button type="button" className="topbar-back" onClick={onBack}>
+          <span aria-hidden="true">‹ </span>
+          {t.back}
+        </button>
+      ) : (
+        <span className="topbar-brand">{t.appName}</span>
+      )}
+      <button
+        type="button"
+        className="topbar-lang"
+        lang={language === 'zh-CN' ? 'en' : 'zh-CN'}
+        onClick={() => setLanguage(language === 'zh-CN' ? 'en-US' : 'zh-CN')}
+      >
+        {t.switchLanguage}
+      </button>
+    </header>
+  );
+}
+
+/** The screen's title; takes focus when the screen opens so screen readers announce it. */
+export function ScreenTitle({ children }: { children: ReactNode }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    ref.current?.focus({ preventScroll: true });
+  }, []);
+  return (
+    <h1 ref={ref} tabIndex={-1} className="screen-title">
+      {children}
+    </h1>
+  );
+}
+
+export function ErrorMessage({ message }: { message: string | null }) {
+  if (!message) return null;
+  return (
+    <p className="message message-error" role="alert">
+      {message}
+    </p>
+  );
+}
+
+export function SuccessMessage({ message }: { message: string | null }) {
+  if (!message) return null;
+  return (
+    <p className="message message-success" role="status">
+      <span aria-hidden="true">✓ </span>
+      {message}
+    </p>
+  );
+}
+
+interface FieldProps {
+  id: string;
+  label: string;
+  hint?: string;
+  optionalLabel?: string;
+  children: ReactNode;
+}
+
+/** A visible <label for> above its control, with an optional hint below the label. */
+export function Field({ id, label, hint, optionalLabel, children }: FieldProps) {
+  return (
+    <div className="field">
+      <label htmlFor={id} className="field-label">
+        {label}
+      </label>
+      {optionalLabel ? <span className="field-optional">{optionalLabel}</span> : null}
+      {hint ? (
+        <p className="field-hint" id={id + '-hint'}>
+          {hint}
+        </p>
+      ) : null}
+      {children}
+    </div>
+  );
+}

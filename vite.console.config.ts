@@ -1,0 +1,22 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
+/** Secretaries' PC console: built to dist/web/console, served by the API server at `/`. */
+export default defineConfig({
+  root: here('./src/web/console'),
+  base: '/',
+  // React without @vitejs/plugin-react: Vite 8's oxc transform handles JSX.
+  oxc: { jsx: { runtime: 'automatic' } },
+  build: {
+    outDir: here('./dist/web/console'),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1500,
+  },
+  server: {
+    proxy: {
+      '/api': { target: 'http://127.0.0.1:3000', changeOrigin: false },
+    },
+  },
+});
