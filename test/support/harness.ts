@@ -1,0 +1,118 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { PGlite } from '@electric-sql/pglite';
+import type { FastifyInstance } from 'fastify';
+import { openDatabase, type OpenedDatabase } from '../../src/server/db/database.ts';
+import { FieldCipher } from '../../src/server/secrets.ts';
+import { AuthService, loadActor } from '../../src/server/auth/sessions.ts';
+import type { AppServices } from '../../src/server/services.ts';
+import type { RequestContext } from '../../src/server/auth/actor.ts';
+import { buildApp } from '../../src/server/app.ts';
+import { loadConfig } from '../../src/server/config.ts';
+import { TEST_PASSWORD, withDatabase } from './template.ts';
+
+export { TEST_PASSWORD };
+
+/** A private copy of the migrated demo database for one test file. */
+export async function openTestDatabase(): Promise<OpenedDatabase & { cipher: FieldCipher; tenantId: string }> {
+  const info = inject('template');
+  const cipher = new FieldCipher(Buffer.from(info.keyHex, 'hex'));
+  let opened: OpenedDatabase;
+  if (info.kind === 'postgres' && info.serverUrl && info.templateDb) {
+    const name = `lianxin_t_${crypto.randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: info.serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${info.templateDb}`);
+    await admin.end();
+    const inner = await openDatabase({ databaseUrl: withDatabase(info.serverUrl, name), poolSize: 5 });
+    opened = {
+      ...inner,
+      close: async () => {
+        await inner.close();
+        const a = new pg.Client({ connectionString: info.serverUrl });
+        await a.connect();
+        await a.query(`DROP DATABASE IF EXISTS ${name}`);
+        await a.end();
+      },
+    };
+  } else {
+    const dump = fs.readFileSync(info.dumpFile as string);
+    const pglite = await PGlite.create({ loadDataDir: new Blob([dump]) });
+    const inner = await openDatabase({ pglite });
+    opened = { ...inner, close: async () => { await inner.close(); await pglite.close(); } };
+  }
+  const tenant = await opened.db.selectFrom('tenant').select('id').executeTakeFirstOrThrow();
+  return { ...opened, cipher, tenantId: tenant.id };
+}
+
+export interface TestEnv {
+  db: OpenedDatabase['db'];
+  services: AppServices;
+  app: FastifyInstance;
+  tenantId: string;
+  close(): Promise<void>;
+}
+
+export async function openTestApp(): Promise<TestEnv> {
+  const opened = await openTestDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', LIANXIN_DATA_DIR: '/tmp/lianxin-test-unused' });
+  const services: AppServices = {
+    config,
+    db: opened.db,
+    dbKind: opened.kind,
+    cipher: opened.cipher,
+    auth: new AuthService(opened.db, 1),
+  };
+  const app = await buildApp({ services, serveWeb: false });
+  await app.ready();
+  return {
+    db: opened.db,
+    services,
+    app,
+    tenantId: opened.tenantId,
+    close: async () => {
+      await app.close();
+      await opened.close();
+    },
+  };
+}
+
+/** A use-case context for the account with this phone (no HTTP involved). */
+export async function contextFor(env: { db: OpenedDatabase['db']; tenantId: string }, phone: string): Promise<RequestContext> {
+  const account = await env.db.selectFrom('account').select('id').where('tenant_id', '=', env.tenantId).where('phone', '=', phone).executeTakeFirstOrThrow();
+  const actor = await loadActor(env.db, env.tenantId, account.id, 'test-csrf');
+  if (!actor) throw new Error(`no actor for ${phone}`);
+  return { actor, ip: '127.0.0.1' };
+}
+
+export interface Session {
+  cookie: string;
+  csrf: string;
+  headers: Record<string, string>;
+}
+
+/** Logs in over HTTP and returns what a browser would send back. */
+export async function login(app: FastifyInstance, phone: string, password = TEST_PASSWORD): Promise<Session> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { phone, password } });
+  if (res.statusCode !== 200) throw new Error(`login ${phone} failed: ${res.statusCode} ${res.body}`);
+  const cookie = res.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  const csrf = (res.json() as { csrfToken: string }).csrfToken;
+  return { cookie, csrf, headers: { cookie, 'x-csrf-token': csrf } };
+}
+
+/** Demo people by role (see src/server/demo/seed.ts). */
+export const PHONES = {
+  generalSecretary: '13800000000',
+  branchSecretary: '13800000001',
+  mentor: '13800000002',
+  mobileMember: '13800000003',
+  groupLeader: '13800000004',
+  tenantAdmin: '13800000009',
+} as const;
+
+export async function memberIdByPhone(env: { db: OpenedDatabase['db']; tenantId: string }, phone: string): Promise<string> {
+  const m = await env.db.selectFrom('member').select('id').where('tenant_id', '=', env.tenantId).where('phone', '=', phone).executeTakeFirstOrThrow();
+  return m.id;
+}
