@@ -9,7 +9,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { AppError } from './errors.ts';
-import { CSRF_COOKIE, SESSION_COOKIE } from './http.ts';
+import { SESSION_COOKIE } from './http.ts';
 import type { AppServices } from './services.ts';
 import { registerAuthRoutes } from './modules/auth/routes.ts';
 import { registerOrgRoutes } from './modules/orgs/routes.ts';
@@ -31,6 +31,8 @@ export interface BuildAppOptions {
   logger?: boolean | { level: string };
   /** Set by the server once migrations are done; /healthz answers 503 until then. */
   isReady?: () => boolean;
+  /** Observes every registered route (the authorization test checks each one has a case). */
+  onRoute?: (method: string, url: string) => void;
 }
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
@@ -56,13 +58,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   // Every /api route must say who may call it (see http.ts); a forgotten declaration stops the boot.
   app.addHook('onRoute', (route) => {
+    for (const m of [route.method].flat()) if (m !== 'HEAD') opts.onRoute?.(m, route.url);
     if (route.url.startsWith('/api/') && !route.config?.access) {
       throw new Error(`route ${route.method} ${route.url} does not declare config.access`);
     }
   });
 
   app.decorateRequest('ctx', null);
-  app.addHook('preHandler', async (req) => {
+  app.addHook('preValidation', async (req) => {
     const access = req.routeOptions.config.access;
     if (!access) return;
     const raw = req.cookies[SESSION_COOKIE];
@@ -120,25 +123,23 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerRegionRoutes(app);
   registerAuditRoutes(app, services);
 
-  if (opts.serveWeb !== false) registerWeb(app);
-  // The csrf cookie name is part of the web contract; referenced here so it stays in one place.
-  void CSRF_COOKIE;
+  registerWeb(app, opts.serveWeb !== false);
   return app;
 }
 
 /** The two web apps: the member app under /m/, the console everywhere else (SPA fallback). */
-function registerWeb(app: FastifyInstance): void {
+function registerWeb(app: FastifyInstance, enabled: boolean): void {
   const consoleDir = path.join(WEB_DIST, 'console');
   const memberDir = path.join(WEB_DIST, 'member');
-  if (fs.existsSync(memberDir)) {
+  if (enabled && fs.existsSync(memberDir)) {
     app.register(fastifyStatic, { root: memberDir, prefix: '/m/', decorateReply: false, wildcard: true, preCompressed: false });
   }
-  if (fs.existsSync(consoleDir)) {
+  if (enabled && fs.existsSync(consoleDir)) {
     app.register(fastifyStatic, { root: consoleDir, prefix: '/', decorateReply: true, wildcard: false });
   }
   app.setNotFoundHandler((req, reply) => {
     const url = req.url.split('?')[0] ?? '/';
-    if (req.method === 'GET' && !url.startsWith('/api/')) {
+    if (enabled && req.method === 'GET' && !url.startsWith('/api/')) {
       const isMember = url === '/m' || url.startsWith('/m/');
       const file = path.join(isMember ? memberDir : consoleDir, 'index.html');
       if (fs.existsSync(file)) {

@@ -6,7 +6,7 @@ import { getMember, recordDestination, recordReturn, type MemberDeps } from '../
 /** The member app's view of oneself: profile, branch, group, mentor, branch secretary. */
 export async function getMyProfile(deps: MemberDeps, ctx: RequestContext) {
   const memberId = ctx.actor.memberId;
-  if (!memberId) throw new AppError('not_found', '该账号未关联党员信息');
+  if (!memberId) throw new AppError('forbidden', '该账号未关联党员信息，不能使用党员端');
   const member = await getMember(deps, ctx, memberId);
   const branch = [...member.orgPath].reverse().find((o) => o.kind === 'branch' || o.kind === 'general_branch') ?? null;
   const group = member.orgPath.find((o) => o.kind === 'group') ?? null;
@@ -36,13 +36,13 @@ export async function getMyProfile(deps: MemberDeps, ctx: RequestContext) {
 }
 
 export async function updateMyDestination(deps: MemberDeps, ctx: RequestContext, input: MobilityInput) {
-  if (!ctx.actor.memberId) throw new AppError('not_found', '该账号未关联党员信息');
+  if (!ctx.actor.memberId) throw new AppError('forbidden', '该账号未关联党员信息，不能使用党员端');
   await recordDestination(deps, ctx, ctx.actor.memberId, input);
   return getMyProfile(deps, ctx);
 }
 
 export async function recordMyReturn(deps: MemberDeps, ctx: RequestContext, returnedOn: string) {
-  if (!ctx.actor.memberId) throw new AppError('not_found', '该账号未关联党员信息');
+  if (!ctx.actor.memberId) throw new AppError('forbidden', '该账号未关联党员信息，不能使用党员端');
   await recordReturn(deps, ctx, ctx.actor.memberId, returnedOn);
   return getMyProfile(deps, ctx);
 }

@@ -67,7 +67,10 @@ export async function listOrgs(db: Database, ctx: RequestContext): Promise<OrgVi
     .$if(paths !== null, (qb) =>
       qb.where((eb) => eb.or((paths ?? []).map((p) => eb('o.path', 'like', `${p}%`)))),
     )
-    .orderBy('o.path')
+    // Parents before children, siblings in their set order: the client builds the tree in one pass.
+    .orderBy(sql`length(o.path) - length(replace(o.path, '/', ''))`)
+    .orderBy('o.sort_order')
+    .orderBy('o.name')
     .execute();
   return rows.map((r) => toView(r, Number(r.member_count ?? 0)));
 }

@@ -1,0 +1,233 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../test/support/harness.ts';
+
+/**
+ * Every /api route × every role. Targets sit in 第二党支部, outside the branch secretary's,
+ * the group leader's, the mentor's and the member's scope: those roles must get 403, anonymous
+ * callers 401, and the roles in `allowed` must get through. A route without a line here fails
+ * the coverage test, so a new route cannot ship without its authorization being proven.
+ */
+type Role = 'admin' | 'villageSecretary' | 'branchSecretary' | 'groupLeader' | 'mentor' | 'member';
+const ROLES: Role[] = ['admin', 'villageSecretary', 'branchSecretary', 'groupLeader', 'mentor', 'member'];
+const PHONE_OF: Record<Role, string> = {
+  admin: PHONES.tenantAdmin,
+  villageSecretary: PHONES.generalSecretary,
+  branchSecretary: PHONES.branchSecretary,
+  groupLeader: PHONES.groupLeader,
+  mentor: PHONES.mentor,
+  member: PHONES.mobileMember,
+};
+
+interface Case {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH';
+  route: string;
+  url: () => string;
+  body?: () => unknown;
+  /** Roles that pass authorization; every other role must get 403. */
+  allowed: Role[] | 'all';
+  public?: boolean;
+  multipart?: boolean;
+  /** Calls with a session of its own (logout would end the shared one). */
+  freshSession?: boolean;
+}
+
+let env: TestEnv;
+const sessions = {} as Record<Role, Session>;
+const ids = {
+  target: '',
+  mobileTarget: '',
+  branch2: '',
+  branch3: '',
+  group2: '',
+  village: '',
+  grid: '',
+};
+let phoneSeq = 0;
+const newPhone = () => `1770000${String(1000 + phoneSeq++).padStart(4, '0')}`;
+
+beforeAll(async () => {
+  env = await openTestApp();
+  for (const role of ROLES) sessions[role] = await login(env.app, PHONE_OF[role]);
+  const org = async (name: string) =>
+    (await env.db.selectFrom('org').select('id').where('tenant_id', '=', env.tenantId).where('name', '=', name).executeTakeFirstOrThrow()).id;
+  ids.branch2 = await org('第二党支部');
+  ids.branch3 = await org('第三党支部（老党员支部）');
+  ids.group2 = await org('第四党小组');
+  ids.village = await org('新桥村党总支');
+  const inBranch2 = await env.db
+    .selectFrom('member as m')
+    .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'm.tenant_id').onRef('o.id', '=', 'm.org_id'))
+    .select('m.id')
+    .where('o.name', '=', '第四党小组')
+    .orderBy('m.name')
+    .executeTakeFirstOrThrow();
+  ids.target = inBranch2.id;
+  // A mobile member outside the mentor's mentees and outside branch 1.
+  const mobile = await env.db
+    .selectFrom('member as m')
+    .innerJoin('mobility as mb', (j) => j.onRef('mb.tenant_id', '=', 'm.tenant_id').onRef('mb.member_id', '=', 'm.id'))
+    .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'm.tenant_id').onRef('o.id', '=', 'm.org_id'))
+    .select('m.id')
+    .where('mb.ended_on', 'is', null)
+    .where('o.name', '=', '第八党小组')
+    .executeTakeFirstOrThrow();
+  ids.mobileTarget = mobile.id;
+  ids.grid = (await env.db.selectFrom('grid').select('id').where('tenant_id', '=', env.tenantId).executeTakeFirstOrThrow()).id;
+});
+afterAll(async () => env?.close());
+
+const secretaries: Role[] = ['admin', 'villageSecretary'];
+const mobility = () => ({ provinceCode: '32', cityCode: '3205', since: '2025-03-01', workplace: '某电子厂' });
+
+const CASES: Case[] = [
+  { method: 'POST', route: '/api/auth/login', url: () => '/api/auth/login', body: () => ({ phone: '19900000000', password: 'wrong-password' }), allowed: 'all', public: true },
+  { method: 'POST', route: '/api/auth/logout', url: () => '/api/auth/logout', allowed: 'all', public: true, freshSession: true },
+  { method: 'GET', route: '/api/auth/me', url: () => '/api/auth/me', allowed: 'all' },
+  { method: 'POST', route: '/api/auth/password', url: () => '/api/auth/password', body: () => ({ currentPassword: 'not-it', newPassword: 'whatever-123' }), allowed: 'all' },
+  { method: 'GET', route: '/api/regions', url: () => '/api/regions', allowed: 'all', public: true },
+  { method: 'GET', route: '/api/orgs', url: () => '/api/orgs', allowed: ['admin', 'villageSecretary', 'branchSecretary', 'groupLeader'] },
+  { method: 'POST', route: '/api/orgs', url: () => '/api/orgs', body: () => ({ parentId: ids.branch2, kind: 'group', name: `小组${phoneSeq++}` }), allowed: secretaries },
+  { method: 'PATCH', route: '/api/orgs/:id', url: () => `/api/orgs/${ids.branch2}`, body: () => ({ name: '第二党支部' }), allowed: secretaries },
+  { method: 'POST', route: '/api/orgs/:id/move', url: () => `/api/orgs/${ids.group2}/move`, body: () => ({ newParentId: ids.branch2 }), allowed: secretaries },
+  { method: 'POST', route: '/api/orgs/:id/retire', url: () => `/api/orgs/${ids.group2}/retire`, allowed: secretaries },
+  { method: 'GET', route: '/api/grids', url: () => '/api/grids', allowed: ['admin', 'villageSecretary', 'branchSecretary', 'groupLeader'] },
+  { method: 'POST', route: '/api/grids', url: () => '/api/grids', body: () => ({ orgId: ids.village, name: '新网格' }), allowed: secretaries },
+  { method: 'PATCH', route: '/api/grids/:id', url: () => `/api/grids/${ids.grid}`, body: () => ({ name: '第1网格' }), allowed: secretaries },
+  { method: 'GET', route: '/api/members', url: () => '/api/members', allowed: 'all' },
+  {
+    method: 'POST',
+    route: '/api/members',
+    url: () => '/api/members',
+    body: () => ({ name: '测试党员', gender: 'female', phone: newPhone(), status: 'full', orgId: ids.group2 }),
+    allowed: secretaries,
+  },
+  { method: 'GET', route: '/api/members/:id', url: () => `/api/members/${ids.target}`, allowed: secretaries },
+  { method: 'PATCH', route: '/api/members/:id', url: () => `/api/members/${ids.target}`, body: () => ({ occupation: '务农' }), allowed: secretaries },
+  { method: 'POST', route: '/api/members/:id/reveal-id', url: () => `/api/members/${ids.target}/reveal-id`, allowed: secretaries },
+  { method: 'POST', route: '/api/members/:id/mobility', url: () => `/api/members/${ids.target}/mobility`, body: mobility, allowed: secretaries },
+  { method: 'POST', route: '/api/members/:id/return', url: () => `/api/members/${ids.mobileTarget}/return`, body: () => ({ returnedOn: '2026-01-02' }), allowed: secretaries },
+  { method: 'POST', route: '/api/members/:id/contact', url: () => `/api/members/${ids.target}/contact`, body: () => ({ contactedOn: '2026-01-02' }), allowed: secretaries },
+  { method: 'POST', route: '/api/members/:id/lost-contact', url: () => `/api/members/${ids.target}/lost-contact`, allowed: secretaries },
+  { method: 'PUT', route: '/api/members/:id/mentor', url: () => `/api/members/${ids.target}/mentor`, body: () => ({ mentorMemberId: null }), allowed: secretaries },
+  { method: 'GET', route: '/api/members/export', url: () => `/api/members/export?orgId=${ids.branch2}`, allowed: secretaries },
+  { method: 'GET', route: '/api/members/import-template', url: () => '/api/members/import-template', allowed: ['admin', 'villageSecretary', 'branchSecretary'] },
+  { method: 'POST', route: '/api/imports', url: () => '/api/imports', multipart: true, allowed: ['admin', 'villageSecretary', 'branchSecretary'] },
+  { method: 'GET', route: '/api/imports/:id', url: () => '/api/imports/00000000-0000-4000-8000-000000000000', allowed: ['admin', 'villageSecretary', 'branchSecretary'] },
+  { method: 'GET', route: '/api/dashboard', url: () => `/api/dashboard?orgId=${ids.branch2}`, allowed: secretaries },
+  { method: 'GET', route: '/api/settings', url: () => '/api/settings', allowed: ['admin', 'villageSecretary', 'branchSecretary', 'groupLeader'] },
+  { method: 'PUT', route: '/api/settings', url: () => '/api/settings', body: () => ({ lostContactDays: 180 }), allowed: ['admin'] },
+  { method: 'GET', route: '/api/audit', url: () => '/api/audit', allowed: ['admin'] },
+  { method: 'GET', route: '/api/me/profile', url: () => '/api/me/profile', allowed: ['villageSecretary', 'branchSecretary', 'groupLeader', 'mentor', 'member'] },
+  { method: 'POST', route: '/api/me/mobility', url: () => '/api/me/mobility', body: mobility, allowed: ['villageSecretary', 'branchSecretary', 'groupLeader', 'mentor', 'member'] },
+  { method: 'POST', route: '/api/me/return', url: () => '/api/me/return', body: () => ({ returnedOn: '2026-01-02' }), allowed: ['villageSecretary', 'branchSecretary', 'groupLeader', 'mentor', 'member'] },
+];
+
+function multipartBody(): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = '----lianxin-test';
+  const payload = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\nnot-a-spreadsheet\r\n--${boundary}--\r\n`,
+  );
+  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+async function call(c: Case, session: Session | null) {
+  const mp = c.multipart ? multipartBody() : null;
+  return env.app.inject({
+    method: c.method,
+    url: c.url(),
+    headers: { ...(session?.headers ?? {}), ...(mp?.headers ?? {}) },
+    ...(mp ? { payload: mp.payload } : c.body ? { payload: c.body() as Record<string, unknown> } : {}),
+  });
+}
+
+describe('authorization of every route', () => {
+  it('has a case for every registered /api route', () => {
+    const registered = new Set<string>();
+    const text = env.app.printRoutes({ commonPrefix: false });
+    void text;
+    for (const r of (env.app as unknown as { routesList?: unknown }).routesList ? [] : []) void r;
+    // Fastify exposes routes through hasRoute; check both directions.
+    for (const c of CASES) {
+      expect(env.app.hasRoute({ method: c.method, url: c.route }), `${c.method} ${c.route} is not a route`).toBe(true);
+      registered.add(`${c.method} ${c.route}`);
+    }
+    const listed = collectedRoutes.filter((r) => r.startsWith('GET /api/') || /^(POST|PUT|PATCH|DELETE) \/api\//.test(r));
+    const missing = listed.filter((r) => !registered.has(r));
+    expect(missing, 'routes without an authorization case').toEqual([]);
+  });
+
+  for (const c of CASES) {
+    if (!c.public) {
+      it(`${c.method} ${c.route}: 401 without a session`, async () => {
+        const res = await call(c, null);
+        expect(res.statusCode).toBe(401);
+        expect(res.json()).toMatchObject({ ok: false, error: 'unauthenticated' });
+      });
+    }
+    for (const role of ROLES) {
+      const allowed = c.allowed === 'all' || c.allowed.includes(role);
+      it(`${c.method} ${c.route}: ${role} ${allowed ? 'passes' : 'gets 403'}`, async () => {
+        const res = await call(c, c.freshSession ? await login(env.app, PHONE_OF[role]) : sessions[role]);
+        if (allowed) {
+          // Login with a wrong password answers 401 invalid_credentials: that is its job, not a refusal.
+          if (c.route !== '/api/auth/login') expect([401, 403], `${res.statusCode} ${res.body}`).not.toContain(res.statusCode);
+          expect(res.statusCode, res.body).toBeLessThan(500);
+        } else {
+          expect(res.statusCode, res.body).toBe(403);
+          expect(res.json()).toMatchObject({ ok: false, error: 'forbidden' });
+        }
+      });
+    }
+  }
+});
+
+describe('scope within a role', () => {
+  it('a member reads only themself; a mentor reads their mentee but cannot edit', async () => {
+    const self = await memberIdByPhone(env, PHONES.mobileMember);
+    const list = await env.app.inject({ url: '/api/members?pageSize=200', headers: sessions.member.headers });
+    expect(list.json().items.map((i: { id: string }) => i.id)).toEqual([self]);
+    expect((await env.app.inject({ url: `/api/members/${self}`, headers: sessions.member.headers })).statusCode).toBe(200);
+    expect((await env.app.inject({ method: 'PATCH', url: `/api/members/${self}`, headers: sessions.member.headers, payload: { name: '改名' } })).statusCode).toBe(403);
+    const asMentor = await env.app.inject({ url: `/api/members/${self}`, headers: sessions.mentor.headers });
+    expect(asMentor.statusCode).toBe(200);
+    expect(asMentor.json()).toMatchObject({ idNumberMasked: null, hardshipNote: null, can: { edit: false, revealId: false } });
+    expect((await env.app.inject({ method: 'POST', url: `/api/members/${self}/reveal-id`, headers: sessions.mentor.headers })).statusCode).toBe(403);
+    const mentorList = await env.app.inject({ url: '/api/members?pageSize=200', headers: sessions.mentor.headers });
+    expect(mentorList.json().items.map((i: { id: string }) => i.id)).toContain(self);
+  });
+
+  it('a branch secretary lists and edits only their branch', async () => {
+    const list = await env.app.inject({ url: '/api/members?pageSize=200', headers: sessions.branchSecretary.headers });
+    const body = list.json() as { items: { orgName: string }[]; total: number };
+    expect(body.total).toBeGreaterThan(0);
+    expect(new Set(body.items.map((i) => i.orgName))).toEqual(new Set(['第一党小组', '第二党小组', '第三党小组']));
+    const inOwn = await memberIdByPhone(env, PHONES.mentor);
+    const res = await env.app.inject({ method: 'PATCH', url: `/api/members/${inOwn}`, headers: sessions.branchSecretary.headers, payload: { occupation: '村医' } });
+    expect(res.statusCode, res.body).toBe(200);
+    // Moving a member into a unit outside the branch is refused.
+    const out = await env.app.inject({ method: 'PATCH', url: `/api/members/${inOwn}`, headers: sessions.branchSecretary.headers, payload: { orgId: ids.group2 } });
+    expect(out.statusCode).toBe(403);
+  });
+
+  it('a group leader reads their group but not the rest of the branch', async () => {
+    const list = await env.app.inject({ url: '/api/members?pageSize=200', headers: sessions.groupLeader.headers });
+    const names = new Set((list.json() as { items: { orgName: string }[] }).items.map((i) => i.orgName));
+    expect(names).toEqual(new Set(['第一党小组']));
+  });
+
+  it('refuses a cookie-authenticated write without the CSRF token', async () => {
+    const res = await env.app.inject({ method: 'POST', url: '/api/auth/password', headers: { cookie: sessions.member.cookie }, payload: { currentPassword: 'x', newPassword: 'y-12345678' } });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ error: 'csrf_failed' });
+  });
+});
+
+// Every route the app registers, recorded by an onRoute hook while a second instance is built.
+let collectedRoutes: string[] = [];
+beforeAll(async () => {
+  const { buildApp } = await import('./app.ts');
+  const routes: string[] = [];
+  const probe = await buildApp({ services: env.services, serveWeb: false, onRoute: (method, url) => routes.push(`${method} ${url}`) });
+  await probe.close();
+  collectedRoutes = routes;
+});

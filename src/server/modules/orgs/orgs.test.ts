@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contextFor, openTestDatabase, PHONES } from '../../../../test/support/harness.ts';
+import { createOrg, listOrgs, moveOrg, renameOrg, retireOrg, createGrid, listGrids } from './service.ts';
+import { AppError } from '../../errors.ts';
+
+let env: Awaited<ReturnType<typeof openTestDatabase>>;
+beforeAll(async () => {
+  env = await openTestDatabase();
+});
+afterAll(async () => env?.close());
+
+const byName = async (name: string) =>
+  env.db.selectFrom('org').selectAll().where('tenant_id', '=', env.tenantId).where('name', '=', name).executeTakeFirstOrThrow();
+
+describe('org tree', () => {
+  it('shows a secretary only their subtree, the admin everything', async () => {
+    const admin = await listOrgs(env.db, await contextFor(env, PHONES.tenantAdmin));
+    const village = await listOrgs(env.db, await contextFor(env, PHONES.generalSecretary));
+    const branch = await listOrgs(env.db, await contextFor(env, PHONES.branchSecretary));
+    expect(admin.map((o) => o.name)).toContain('长河镇党委');
+    expect(village.map((o) => o.name)).not.toContain('长河镇党委');
+    expect(village.find((o) => o.kind === 'general_branch')?.memberCount).toBe(113);
+    expect(branch.map((o) => o.name)).toEqual(['第一党支部', '第一党小组', '第二党小组', '第三党小组']);
+  });
+
+  it('adds, renames, moves and retires a unit, refusing what the rules forbid', async () => {
+    const ctx = await contextFor(env, PHONES.generalSecretary);
+    const branch2 = await byName('第二党支部');
+    const branch1 = await byName('第一党支部');
+    const group = await createOrg(env.db, ctx, { parentId: branch2.id, kind: 'group', name: '新建党小组' });
+    expect(group.parentId).toBe(branch2.id);
+    await expect(createOrg(env.db, ctx, { parentId: branch2.id, kind: 'branch', name: '错' })).rejects.toMatchObject({ code: 'validation_failed' });
+    expect((await renameOrg(env.db, ctx, group.id, '青年党小组')).name).toBe('青年党小组');
+    const moved = await moveOrg(env.db, ctx, group.id, branch1.id);
+    expect(moved.parentId).toBe(branch1.id);
+    const row = await byName('青年党小组');
+    expect(row.path).toBe(`${branch1.path}${group.id}/`);
+    // A unit cannot go under its own subtree.
+    await expect(moveOrg(env.db, ctx, branch1.id, group.id)).rejects.toMatchObject({ code: 'invalid_move' });
+    expect((await retireOrg(env.db, ctx, group.id)).retired).toBe(true);
+    const audit = await env.db.selectFrom('audit_log').select('action').where('entity_id', '=', group.id).orderBy('id').execute();
+    expect(audit.map((a) => a.action)).toEqual(['org.create', 'org.rename', 'org.move', 'org.retire']);
+  });
+
+  it('moves a whole subtree: members follow into the new parent scope', async () => {
+    const ctx = await contextFor(env, PHONES.tenantAdmin);
+    const town = await byName('长河镇党委');
+    const newVillage = await createOrg(env.db, ctx, { parentId: town.id, kind: 'general_branch', name: '东港村党总支' });
+    const branch2 = await byName('第二党支部');
+    await moveOrg(env.db, ctx, branch2.id, newVillage.id);
+    const groups = await env.db.selectFrom('org').select('path').where('tenant_id', '=', env.tenantId).where('parent_id', '=', branch2.id).execute();
+    for (const g of groups) expect(g.path.startsWith(`${town.path}${newVillage.id}/${branch2.id}/`)).toBe(true);
+    const villageView = await listOrgs(env.db, await contextFor(env, PHONES.generalSecretary));
+    expect(villageView.map((o) => o.name)).not.toContain('第二党支部');
+  });
+
+  it('refuses to retire a unit that still has members, with the reason', async () => {
+    const ctx = await contextFor(env, PHONES.generalSecretary);
+    const group1 = await byName('第一党小组');
+    const err = await retireOrg(env.db, ctx, group1.id).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).code).toBe('org_has_members');
+    expect((err as AppError).message).toMatch(/名党员/);
+    const branch1 = await byName('第一党支部');
+    await expect(retireOrg(env.db, ctx, branch1.id)).rejects.toMatchObject({ code: 'org_has_children' });
+  });
+
+  it('lets a branch secretary change only inside their branch, never move their own unit', async () => {
+    const ctx = await contextFor(env, PHONES.branchSecretary);
+    const branch1 = await byName('第一党支部');
+    const branch3 = await byName('第三党支部（老党员支部）');
+    await expect(createOrg(env.db, ctx, { parentId: branch3.id, kind: 'group', name: 'x' })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(retireOrg(env.db, ctx, branch1.id)).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(renameOrg(env.db, ctx, branch1.id, '第一党支部（网格）')).resolves.toMatchObject({ name: '第一党支部（网格）' });
+  });
+
+  it('creates grids with a leader and counts their members', async () => {
+    const ctx = await contextFor(env, PHONES.generalSecretary);
+    const grids = await listGrids(env.db, ctx);
+    expect(grids).toHaveLength(6);
+    expect(grids.every((g) => g.leaderName)).toBe(true);
+    expect(grids.reduce((n, g) => n + g.memberCount, 0)).toBe(113);
+    const village = await byName('新桥村党总支');
+    const g = await createGrid(env.db, ctx, { orgId: village.id, name: '第7网格' });
+    expect(g.memberCount).toBe(0);
+  });
+});
