@@ -93,7 +93,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       return reply.status(400).send({
         ok: false,
         error: 'validation_failed',
-        message: issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join('；'),
+        message: issues.map((i) => i.message).join('；'),
         issues,
       });
     }
@@ -139,7 +139,7 @@ function registerWeb(app: FastifyInstance, enabled: boolean): void {
   }
   app.setNotFoundHandler((req, reply) => {
     const url = req.url.split('?')[0] ?? '/';
-    if (enabled && req.method === 'GET' && !url.startsWith('/api/')) {
+    if (enabled && (req.method === 'GET' || req.method === 'HEAD') && !url.startsWith('/api/')) {
       const isMember = url === '/m' || url.startsWith('/m/');
       const file = path.join(isMember ? memberDir : consoleDir, 'index.html');
       if (fs.existsSync(file)) {

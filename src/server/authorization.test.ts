@@ -135,7 +135,7 @@ async function call(c: Case, session: Session | null) {
   return env.app.inject({
     method: c.method,
     url: c.url(),
-    headers: { ...(session?.headers ?? {}), ...(mp?.headers ?? {}) },
+    headers: { ...session?.headers, ...mp?.headers },
     ...(mp ? { payload: mp.payload } : c.body ? { payload: c.body() as Record<string, unknown> } : {}),
   });
 }

@@ -452,7 +452,7 @@ export async function recordReturn(deps: MemberDeps, ctx: RequestContext, member
       .where('ended_on', 'is', null)
       .forUpdate()
       .executeTakeFirst();
-    if (!current) throw new AppError('conflict', '该党员当前没有外出登记');
+    if (!current) throw new AppError('conflict', actor.memberId === memberId ? '您当前没有外出登记' : '该党员当前没有外出登记');
     if (returnedOn < current.since) {
       throw new AppError('validation_failed', `返乡日期不能早于外出时间 ${current.since}`, [{ field: 'returnedOn', message: `不能早于 ${current.since}` }]);
     }

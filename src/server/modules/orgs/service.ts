@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Database, Executor } from '../../db/database.ts';
 import type { OrgKind, OrgRow } from '../../db/tables.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { authorize, can } from '../../auth/policy.ts';
+import { authorize } from '../../auth/policy.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { recordAudit } from '../audit/service.ts';
 
