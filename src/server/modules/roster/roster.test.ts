@@ -158,6 +158,8 @@ describe('authorization', () => {
       const imported = await upload(s, 'roster.xlsx', file);
       expect(imported.statusCode, phone).toBe(403);
       expect(imported.json()).toMatchObject({ ok: false, error: 'forbidden' });
+      const job = await env.app.inject({ method: 'GET', url: `/api/imports/${crypto.randomUUID()}`, headers: s.headers });
+      expect(job.statusCode, phone).toBe(403);
     }
   });
 

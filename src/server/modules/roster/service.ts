@@ -218,7 +218,10 @@ const normalizeHeader = (v: CellInput): string =>
 
 const asText = (v: CellInput): string | null => {
   if (v === null) return null;
-  if (v instanceof Date) return parseDateCell(v) === 'invalid' ? null : (parseDateCell(v) as string);
+  if (v instanceof Date) {
+    const d = parseDateCell(v);
+    return d === 'invalid' ? null : d;
+  }
   return String(v).trim() || null;
 };
 
@@ -539,6 +542,8 @@ export async function startImport(deps: RosterDeps, jobs: ImportJobs, ctx: Reque
 }
 
 export function getImportJob(jobs: ImportJobs, ctx: RequestContext, jobId: string): ImportJob {
+  // Authorized before the lookup, so whether a job id exists tells nothing to those who may not import.
+  authorize(ctx.actor, 'roster.import', tenantTarget(ctx.actor));
   return jobs.get({ tenantId: ctx.actor.tenantId, accountId: ctx.actor.accountId }, jobId);
 }
 
