@@ -17,7 +17,7 @@ function precacheServiceWorker(): Plugin {
     name: 'lianxin-member-precache',
     apply: 'build',
     generateBundle(_options, bundle) {
-      files = Object.keys(bundle).filter((name) => !name.endsWith('.map')).sort();
+      files = Object.keys(bundle).filter((name) => !name.endsWith('.map')).toSorted();
     },
     async closeBundle() {
       const swPath = `${outDir}/sw.js`;

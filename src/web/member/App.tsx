@@ -119,7 +119,8 @@ export function App() {
   } else if (session.phase === 'offline') {
     screen = <Problem message={t.networkError} onRetry={() => void checkSession()} />;
   } else if (profile.kind === 'failed') {
-    screen = <Problem message={profile.message || t.networkError} onRetry={() => void fetchProfile()} />;
+    // e.g. an account without a member record: let the person leave and sign in as someone else.
+    screen = <Problem message={profile.message || t.networkError} onRetry={() => void fetchProfile()} onLogout={onLogout} />;
   } else if (profile.kind !== 'loaded') {
     screen = <Loading />;
   } else if (router.route === 'mobility') {
@@ -179,7 +180,7 @@ function Loading() {
   );
 }
 
-function Problem({ message, onRetry }: { message: string; onRetry: () => void }) {
+function Problem({ message, onRetry, onLogout }: { message: string; onRetry: () => void; onLogout?: () => Promise<void> }) {
   const { t } = useI18n();
   return (
     <>
@@ -189,6 +190,11 @@ function Problem({ message, onRetry }: { message: string; onRetry: () => void })
         <button type="button" className="button button-primary" onClick={onRetry}>
           {t.retry}
         </button>
+        {onLogout ? (
+          <button type="button" className="button button-plain" onClick={() => void onLogout()}>
+            {t.logout}
+          </button>
+        ) : null}
       </main>
     </>
   );

@@ -50,7 +50,27 @@ function isErrorBody(value: unknown): value is ErrorResponse {
   return typeof value === 'object' && value !== null && 'message' in value && typeof value.message === 'string';
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 20_000): Promise<T> {
+interface RequestOptions {
+  timeoutMs?: number;
+  /** Data is live by default; a list that the server marks cacheable may come from the HTTP cache. */
+  cache?: RequestCache;
+}
+
+/**
+ * The server's summary, unless it is a list prefixed by field names (`since: …；provinceCode: …`),
+ * which means nothing to a member: then the field messages alone.
+ */
+function readableMessage(body: ErrorResponse): string {
+  if (!/(^|；)\s*[A-Za-z][\w.]*: /.test(body.message)) return body.message;
+  const list: unknown[] = Array.isArray(body.issues) ? body.issues : [];
+  const issues = list
+    .map((issue) => (typeof issue === 'object' && issue !== null && 'message' in issue ? issue.message : null))
+    .filter((m): m is string => typeof m === 'string' && m.trim() !== '');
+  return issues.length > 0 ? [...new Set(issues)].join('；') : body.message;
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+  const { timeoutMs = 20_000, cache = 'no-store' } = options;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -61,14 +81,9 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, 
   }
   let response: Response;
   try {
-    response = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin',
-      cache: 'no-store',
-      signal: controller.signal,
-    });
+    const init: RequestInit = { method, headers, credentials: 'same-origin', cache, signal: controller.signal };
+    if (body !== undefined) init.body = JSON.stringify(body);
+    response = await fetch(path, init);
   } catch {
     throw new ApiError(0, 'network', '');
   } finally {
@@ -82,7 +97,7 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, 
   }
   if (!response.ok) {
     const code = isErrorBody(data) ? data.error : 'http_' + response.status;
-    const message = isErrorBody(data) ? data.message : '';
+    const message = isErrorBody(data) ? readableMessage(data) : '';
     throw new ApiError(response.status, code, message);
   }
   return data as T;
@@ -108,5 +123,5 @@ export const api = {
   updateMobility: (body: MobilityForm) => request<MyProfile>('POST', '/api/me/mobility', body),
   markReturned: (body: z.input<typeof ReturnBody>) => request<MyProfile>('POST', '/api/me/return', body),
   // ~140 KB: only the destination screen needs it, and it may be slow on a weak signal.
-  regions: () => request<Regions>('GET', '/api/regions', undefined, 90_000),
+  regions: () => request<Regions>('GET', '/api/regions', undefined, { timeoutMs: 90_000, cache: 'default' }),
 };

@@ -43,6 +43,7 @@ const zh = {
   savedPassword: '密码已修改',
 
   mobilityTitle: '更新我的流向',
+  mobilityFormTitle: '填写外出信息',
   province: '省份',
   city: '城市',
   district: '区县',
@@ -122,6 +123,7 @@ const en: Dictionary = {
   savedPassword: 'Your password has been changed',
 
   mobilityTitle: 'Update where I am',
+  mobilityFormTitle: 'Where you are now',
   province: 'Province',
   city: 'City',
   district: 'District',
@@ -201,9 +203,12 @@ export function formatDate(date: string, language: Language): string {
   return `${day} ${months[month - 1] ?? m} ${y}`;
 }
 
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
 /** Today in the phone's own time zone, as 'YYYY-MM-DD'. */
 export function today(): string {
   const now = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }

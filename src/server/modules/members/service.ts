@@ -365,14 +365,7 @@ export async function recordDestination(deps: MemberDeps, ctx: RequestContext, m
   };
   const self = actor.memberId === memberId;
   await db.transaction().execute(async (tx) => {
-    const current = await tx
-      .selectFrom('mobility')
-      .selectAll()
-      .where('tenant_id', '=', actor.tenantId)
-      .where('member_id', '=', memberId)
-      .where('ended_on', 'is', null)
-      .forUpdate()
-      .executeTakeFirst();
+    const current = await lockCurrentStay(tx, actor.tenantId, memberId);
     const samePlace =
       current &&
       current.province_code === input.provinceCode &&
@@ -428,6 +421,18 @@ export async function recordDestination(deps: MemberDeps, ctx: RequestContext, m
   });
 }
 
+/** The open stay away (if any), locked so concurrent updates of one member queue up. */
+function lockCurrentStay(tx: Executor, tenantId: string, memberId: string): Promise<MobilityRow | undefined> {
+  return tx
+    .selectFrom('mobility')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('member_id', '=', memberId)
+    .where('ended_on', 'is', null)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
 async function markContact(db: Executor, tenantId: string, memberId: string, on: string): Promise<void> {
   await db
     .updateTable('member')
@@ -444,14 +449,7 @@ export async function recordReturn(deps: MemberDeps, ctx: RequestContext, member
   authorize(actor, 'mobility.write', { kind: 'member', tenantId: actor.tenantId, memberId, orgPath: m.org_path });
   if (returnedOn > today()) throw new AppError('validation_failed', '返乡日期不能晚于今天', [{ field: 'returnedOn', message: '返乡日期不能晚于今天' }]);
   await db.transaction().execute(async (tx) => {
-    const current = await tx
-      .selectFrom('mobility')
-      .selectAll()
-      .where('tenant_id', '=', actor.tenantId)
-      .where('member_id', '=', memberId)
-      .where('ended_on', 'is', null)
-      .forUpdate()
-      .executeTakeFirst();
+    const current = await lockCurrentStay(tx, actor.tenantId, memberId);
     if (!current) throw new AppError('conflict', actor.memberId === memberId ? '您当前没有外出登记' : '该党员当前没有外出登记');
     if (returnedOn < current.since) {
       throw new AppError('validation_failed', `返乡日期不能早于外出时间 ${current.since}`, [{ field: 'returnedOn', message: `不能早于 ${current.since}` }]);

@@ -20,6 +20,10 @@ function loadRegions(): Promise<Regions> {
   return regionsPromise;
 }
 
+function blankToNull(value: string): string | null {
+  return value.trim() === '' ? null : value.trim();
+}
+
 function childrenOf(list: Region[] | undefined, code: string): Region[] {
   return list?.find((r) => r.code === code)?.children ?? [];
 }
@@ -83,7 +87,6 @@ export function Mobility({ profile, onSaved, onBack, onUnauthenticated }: Mobili
     if (busy) return;
     if (!provinceCode) return setError(t.chooseProvince);
     if (!since) return setError(t.chooseSince);
-    const blankToNull = (v: string) => (v.trim() === '' ? null : v.trim());
     const body: MobilityForm = {
       provinceCode,
       cityCode: cityCode || null,
@@ -148,7 +151,8 @@ export function Mobility({ profile, onSaved, onBack, onUnauthenticated }: Mobili
             )}
           </section>
         ) : null}
-        <form className="card form" onSubmit={submit} noValidate>
+        <form className="card form" onSubmit={submit} noValidate aria-labelledby="mobility-form-title">
+          <h2 id="mobility-form-title">{t.mobilityFormTitle}</h2>
           {regionsLoading ? (
             <p className="message message-info" role="status">
               <span className="spinner" aria-hidden="true" />

@@ -1,0 +1,173 @@
+/**
+ * Browser-test support: the real server as a child process on a fresh data folder, and Debian's
+ * Chromium through playwright-core. Each test file starts its own server and browser.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const RESULTS_DIR = path.join(ROOT, 'test-results');
+export const CHROMIUM_PATH = process.env.LIANXIN_CHROMIUM ?? '/usr/bin/chromium';
+
+const HEALTH_TIMEOUT_MS = 90_000;
+const STOP_GRACE_MS = 10_000;
+
+export interface RunningServer {
+  baseUrl: string;
+  /** Password of every demo account. */
+  password: string;
+  /** Everything the server printed, for failure messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Builds the web bundles when they are missing or older than their sources (may take a minute). */
+export function ensureWebBuilt(): void {
+  execFileSync(process.execPath, ['scripts/ensure-built.mjs'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+/** A port nobody listens on right now: bind port 0, read what the kernel chose, release it. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+const exited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;
+
+function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (exited(child)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/**
+ * Starts `src/server/main.ts` on a free port with a fresh temporary data folder (the demo village
+ * is seeded on first open) and waits until /healthz answers 200.
+ */
+export async function startServer(): Promise<RunningServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianxin-e2e-'));
+  const port = await freePort();
+  const password = `e2e-${crypto.randomBytes(6).toString('hex')}`;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  // Nothing from the caller's environment may point the server at another database or key.
+  const inherited = { ...process.env };
+  for (const name of ['DATABASE_URL', 'LIANXIN_SECRET_KEY', 'LIANXIN_TRUST_PROXY', 'LIANXIN_SESSION_DAYS']) delete inherited[name];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...inherited,
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LIANXIN_DATA_DIR: dataDir,
+      LIANXIN_DEMO: 'auto',
+      LIANXIN_DEMO_PASSWORD: password,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const keep = (chunk: Buffer): void => {
+    log = (log + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    if (!exited(child)) {
+      child.kill('SIGTERM');
+      if (!(await waitForExit(child, STOP_GRACE_MS))) {
+        child.kill('SIGKILL');
+        await waitForExit(child, 5_000);
+      }
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  try {
+    for (;;) {
+      if (exited(child)) throw new Error(`the server exited (code ${child.exitCode}, signal ${child.signalCode}) before /healthz was ready`);
+      try {
+        const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) });
+        if (res.status === 200) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`/healthz did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } catch (err) {
+    await stop();
+    throw new Error(`${(err as Error).message}\n--- server output ---\n${log}`, { cause: err });
+  }
+  return { baseUrl, password, output: () => log, stop };
+}
+
+/** A missing browser is a failure, never a skip: CI installs it, so its absence is a broken machine. */
+export function assertChromiumInstalled(): void {
+  if (!fs.existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}. The browser tests need it: install it with ` +
+        '`apt-get install -y chromium` (CI does), or point LIANXIN_CHROMIUM at a Chromium binary.',
+    );
+  }
+}
+
+/** Chromium from the system package, headless. */
+export async function launchBrowser(): Promise<Browser> {
+  assertChromiumInstalled();
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** Saves a full-page screenshot of every page still open into test-results/ (gitignored). */
+export async function screenshotPages(testName: string, pages: Record<string, Page | undefined>): Promise<string[]> {
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const slug = testName.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '').slice(0, 80);
+  const saved: string[] = [];
+  for (const [label, page] of Object.entries(pages)) {
+    if (!page || page.isClosed()) continue;
+    const file = path.join(RESULTS_DIR, `${slug}-${label}.png`);
+    try {
+      await page.screenshot({ path: file, fullPage: true, timeout: 10_000 });
+      saved.push(file);
+    } catch {
+      // a crashed page cannot be captured; the assertion error says enough
+    }
+  }
+  return saved;
+}
