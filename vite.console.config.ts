@@ -13,6 +13,13 @@ export default defineConfig({
     outDir: here('./dist/web/console'),
     emptyOutDir: true,
     chunkSizeWarningLimit: 1500,
+    rolldownOptions: {
+      onwarn(warning, warn) {
+        // antd marks its modules "use client" (for React Server Components): meaningless in a SPA bundle
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
+        warn(warning);
+      },
+    },
   },
   server: {
     proxy: {

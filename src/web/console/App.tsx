@@ -27,7 +27,7 @@ import { MembersPage } from './pages/MembersPage.tsx';
 import { OrgsPage } from './pages/OrgsPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
 import { Link, Redirect, matchPath, navigate, useLocation } from './router.tsx';
-import { SessionContext, type Session } from './session.tsx';
+import { SessionContext, useSession, type Session } from './session.tsx';
 import type { MeAccount } from './types.ts';
 
 const { Header, Sider, Content } = Layout;
@@ -46,6 +46,8 @@ function Themed() {
     <ConfigProvider
       locale={lang === 'zh-CN' ? zhCN : enUS}
       theme={{ token: { colorPrimary: '#c41d1d', borderRadius: 6 }, algorithm: theme.defaultAlgorithm }}
+      // keep two-character labels like 登录 / 保存 intact (antd would render 登 录), so texts match what tests look for
+      button={{ autoInsertSpace: false }}
     >
       <AntApp>
         <AuthGate />
@@ -133,66 +135,59 @@ function Shell() {
   const loc = useLocation();
   const [pwOpen, setPwOpen] = useState(false);
   const [collapsed, setCollapsed] = useState(false);
+  const { me, logout } = useSession();
+  const items: NonNullable<MenuProps['items']> = [
+    { key: '/dashboard', icon: <DashboardOutlined aria-hidden />, label: <Link to="/dashboard">{t('nav.dashboard')}</Link> },
+    { key: '/orgs', icon: <ClusterOutlined aria-hidden />, label: <Link to="/orgs">{t('nav.orgs')}</Link> },
+    { key: '/members', icon: <TeamOutlined aria-hidden />, label: <Link to="/members">{t('nav.members')}</Link> },
+    { key: '/import', icon: <UploadOutlined aria-hidden />, label: <Link to="/import">{t('nav.import')}</Link> },
+    ...(me.isTenantAdmin ? [{ key: '/audit', icon: <AuditOutlined aria-hidden />, label: <Link to="/audit">{t('nav.audit')}</Link> }] : []),
+    { key: '/settings', icon: <SettingOutlined aria-hidden />, label: <Link to="/settings">{t('nav.settings')}</Link> },
+  ];
+  const selected = '/' + (loc.path.split('/')[1] ?? '');
   return (
-    <SessionContext.Consumer>
-      {(session) => {
-        if (!session) return null;
-        const { me, logout } = session;
-        const items: NonNullable<MenuProps['items']> = [
-          { key: '/dashboard', icon: <DashboardOutlined />, label: <Link to="/dashboard">{t('nav.dashboard')}</Link> },
-          { key: '/orgs', icon: <ClusterOutlined />, label: <Link to="/orgs">{t('nav.orgs')}</Link> },
-          { key: '/members', icon: <TeamOutlined />, label: <Link to="/members">{t('nav.members')}</Link> },
-          { key: '/import', icon: <UploadOutlined />, label: <Link to="/import">{t('nav.import')}</Link> },
-          ...(me.isTenantAdmin ? [{ key: '/audit', icon: <AuditOutlined />, label: <Link to="/audit">{t('nav.audit')}</Link> }] : []),
-          { key: '/settings', icon: <SettingOutlined />, label: <Link to="/settings">{t('nav.settings')}</Link> },
-        ];
-        const selected = '/' + (loc.path.split('/')[1] ?? '');
-        return (
-          <Layout style={{ minHeight: '100vh' }}>
-            <Sider theme="light" collapsible collapsed={collapsed} onCollapse={setCollapsed} width={208} style={{ borderRight: `1px solid ${token.colorBorderSecondary}` }}>
-              <div style={{ height: 56, display: 'flex', alignItems: 'center', justifyContent: 'center', gap: 8, borderBottom: `1px solid ${token.colorBorderSecondary}` }}>
-                <span aria-hidden style={{ width: 28, height: 28, borderRadius: 6, background: token.colorPrimary, color: '#fff', display: 'inline-flex', alignItems: 'center', justifyContent: 'center', fontWeight: 700 }}>
-                  连
-                </span>
-                {!collapsed && <Typography.Text strong style={{ fontSize: 16 }}>{t('app.name')}</Typography.Text>}
-              </div>
-              <Menu mode="inline" selectedKeys={[selected]} items={items} aria-label={t('nav.aria')} style={{ borderInlineEnd: 'none' }} />
-            </Sider>
-            <Layout>
-              <Header style={{ background: token.colorBgContainer, padding: '0 24px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', borderBottom: `1px solid ${token.colorBorderSecondary}`, height: 56, lineHeight: '56px' }}>
-                <Typography.Text strong style={{ fontSize: 16 }} data-testid="tenant-name">
-                  {me.tenantName}
-                </Typography.Text>
-                <Space size="middle">
-                  <Space size={4}>
-                    <UserOutlined />
-                    <Typography.Text data-testid="user-name">{me.displayName}</Typography.Text>
-                  </Space>
-                  <Button
-                    type="text"
-                    icon={<GlobalOutlined />}
-                    aria-label={t('header.switchLanguage')}
-                    onClick={() => setLang(lang === 'zh-CN' ? 'en-US' : 'zh-CN')}
-                  >
-                    {lang === 'zh-CN' ? 'English' : '中文'}
-                  </Button>
-                  <Button type="text" icon={<KeyOutlined />} onClick={() => setPwOpen(true)}>
-                    {t('header.changePassword')}
-                  </Button>
-                  <Button type="text" icon={<LogoutOutlined />} onClick={() => void logout()}>
-                    {t('header.logout')}
-                  </Button>
-                </Space>
-              </Header>
-              <Content style={{ padding: 24 }}>
-                <Routes isTenantAdmin={me.isTenantAdmin} path={loc.path} />
-              </Content>
-            </Layout>
-            <ChangePasswordModal open={pwOpen} onClose={() => setPwOpen(false)} />
-          </Layout>
-        );
-      }}
-    </SessionContext.Consumer>
+    <Layout style={{ minHeight: '100vh' }}>
+      <Sider theme="light" collapsible collapsed={collapsed} onCollapse={setCollapsed} width={208} style={{ borderRight: `1px solid ${token.colorBorderSecondary}` }}>
+        <div style={{ height: 56, display: 'flex', alignItems: 'center', justifyContent: 'center', gap: 8, borderBottom: `1px solid ${token.colorBorderSecondary}` }}>
+          <span aria-hidden style={{ width: 28, height: 28, borderRadius: 6, background: token.colorPrimary, color: '#fff', display: 'inline-flex', alignItems: 'center', justifyContent: 'center', fontWeight: 700 }}>
+            连
+          </span>
+          {!collapsed && <Typography.Text strong style={{ fontSize: 16 }}>{t('app.name')}</Typography.Text>}
+        </div>
+        <Menu mode="inline" selectedKeys={[selected]} items={items} aria-label={t('nav.aria')} style={{ borderInlineEnd: 'none' }} />
+      </Sider>
+      <Layout>
+        <Header style={{ background: token.colorBgContainer, padding: '0 24px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', borderBottom: `1px solid ${token.colorBorderSecondary}`, height: 56, lineHeight: '56px' }}>
+          <Typography.Text strong style={{ fontSize: 16 }} data-testid="tenant-name">
+            {me.tenantName}
+          </Typography.Text>
+          <Space size="middle">
+            <Space size={4}>
+              <UserOutlined aria-hidden />
+              <Typography.Text data-testid="user-name">{me.displayName}</Typography.Text>
+            </Space>
+            <Button
+              type="text"
+              icon={<GlobalOutlined aria-hidden />}
+              title={t('header.switchLanguage')}
+              onClick={() => setLang(lang === 'zh-CN' ? 'en-US' : 'zh-CN')}
+            >
+              {lang === 'zh-CN' ? 'English' : '中文'}
+            </Button>
+            <Button type="text" icon={<KeyOutlined aria-hidden />} onClick={() => setPwOpen(true)}>
+              {t('header.changePassword')}
+            </Button>
+            <Button type="text" icon={<LogoutOutlined aria-hidden />} onClick={() => void logout()}>
+              {t('header.logout')}
+            </Button>
+          </Space>
+        </Header>
+        <Content style={{ padding: 24 }}>
+          <Routes isTenantAdmin={me.isTenantAdmin} path={loc.path} />
+        </Content>
+      </Layout>
+      <ChangePasswordModal open={pwOpen} onClose={() => setPwOpen(false)} />
+    </Layout>
   );
 }
 

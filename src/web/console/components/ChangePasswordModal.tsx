@@ -48,7 +48,6 @@ export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose:
       cancelText={t('common.cancel')}
       confirmLoading={busy}
       destroyOnHidden
-      forceRender
     >
       <Form<PasswordForm> form={form} layout="vertical" name="changePassword">
         <Form.Item label={t('password.current')} name="currentPassword" rules={[{ required: true, message: t('password.currentRequired') }]}>

@@ -1,6 +1,6 @@
 import { App, Col, DatePicker, Form, Input, Modal, Row, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../api.ts';
 import { applyFormIssues, useApi, useOrgs, useShowError } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
@@ -29,6 +29,7 @@ const FIELDS = ['name', 'gender', 'birthDate', 'ethnicity', 'education', 'phone'
 const EDUCATION_ZH = ['研究生', '大学本科', '大学专科', '中专', '高中', '初中', '小学及以下'];
 
 const text = (v: string | undefined | null): string | null => (v && v.trim() ? v.trim() : null);
+const req = (message: string) => [{ required: true, message }];
 const date = (d: Dayjs | null | undefined): string | null => (d ? d.format('YYYY-MM-DD') : null);
 
 interface Props {
@@ -50,11 +51,9 @@ export function MemberFormModal({ open, member, defaultOrgId, onClose, onSaved }
   const grids = useApi<Items<Grid>>(open ? '/api/grids' : null);
   const orgId = Form.useWatch('orgId', form);
 
-  useEffect(() => {
-    if (!open) return;
-    form.resetFields();
-    if (member) {
-      form.setFieldsValue({
+  // the modal is destroyed when hidden: initial values apply afresh on every opening
+  const initialValues: Partial<FormValues> = member
+    ? {
         name: member.name,
         gender: member.gender,
         birthDate: member.birthDate ? dayjs(member.birthDate) : null,
@@ -69,11 +68,8 @@ export function MemberFormModal({ open, member, defaultOrgId, onClose, onSaved }
         homeAddress: member.homeAddress ?? '',
         occupation: member.occupation ?? '',
         hardshipNote: member.hardshipNote ?? '',
-      });
-    } else {
-      form.setFieldsValue({ gender: 'male', status: 'full', ethnicity: '汉族', ...(defaultOrgId ? { orgId: defaultOrgId } : {}) });
-    }
-  }, [open, member, defaultOrgId, form]);
+      }
+    : { gender: 'male', status: 'full', ethnicity: '汉族', ...(defaultOrgId ? { orgId: defaultOrgId } : {}) };
 
   const submit = async () => {
     const v = await form.validateFields().catch(() => null);
@@ -113,7 +109,6 @@ export function MemberFormModal({ open, member, defaultOrgId, onClose, onSaved }
   const gridOptions = [...(grids.data?.items ?? [])]
     .sort((a, b) => Number(b.orgId === orgId) - Number(a.orgId === orgId))
     .map((g) => ({ value: g.id, label: `${g.name}（${orgName.get(g.orgId) ?? ''}）` }));
-  const req = (msg: string) => [{ required: true, message: msg }];
 
   return (
     <Modal
@@ -125,10 +120,9 @@ export function MemberFormModal({ open, member, defaultOrgId, onClose, onSaved }
       cancelText={t('common.cancel')}
       confirmLoading={busy}
       width={760}
-      forceRender
       destroyOnHidden
     >
-      <Form<FormValues> form={form} layout="vertical" name="memberForm" requiredMark>
+      <Form<FormValues> form={form} layout="vertical" name="memberForm" requiredMark initialValues={initialValues}>
         <Row gutter={16}>
           <Col span={8}>
             <Form.Item label={t('member.name')} name="name" rules={req(t('member.nameRequired'))}>

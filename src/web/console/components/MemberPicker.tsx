@@ -46,7 +46,7 @@ export function MemberPicker({ id, value, onChange, initialLabel, excludeId, org
     };
   }, [q, excludeId, orgId]);
 
-  const merged = value && initialLabel && !options.some((o) => o.value === value) ? [{ value, label: initialLabel }, ...options] : options;
+  const merged = value && initialLabel && !q.trim() && !options.some((o) => o.value === value) ? [{ value, label: initialLabel }, ...options] : options;
 
   return (
     <Select<string | null, Option>

@@ -123,6 +123,8 @@ export function OrgTreeSelect({ orgs, disableIds, ...rest }: OrgTreeSelectProps)
     <TreeSelect<string>
       showSearch={{ treeNodeFilterProp: 'title' }}
       treeDefaultExpandAll
+      // org trees are small (a town has a few hundred units): render every node so all are reachable
+      virtual={false}
       allowClear
       placeholder={t('org.selectPlaceholder')}
       loading={!orgs}

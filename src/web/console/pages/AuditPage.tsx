@@ -51,7 +51,7 @@ export function AuditPage() {
       <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 0 } }}>
         <Form layout="inline" style={{ rowGap: 12 }} onSubmitCapture={(e) => e.preventDefault()}>
           <Form.Item label={t('audit.entity')} htmlFor="audit-entity">
-            <Input id="audit-entity" allowClear prefix={<SearchOutlined />} placeholder={t('audit.entityPlaceholder')} value={entity} onChange={(e) => { setEntity(e.target.value); setPage(1); }} style={{ width: 200 }} />
+            <Input id="audit-entity" allowClear prefix={<SearchOutlined aria-hidden />} placeholder={t('audit.entityPlaceholder')} value={entity} onChange={(e) => { setEntity(e.target.value); setPage(1); }} style={{ width: 200 }} />
           </Form.Item>
           <Form.Item label={t('audit.entityId')} htmlFor="audit-entity-id">
             <Input id="audit-entity-id" allowClear value={entityId} onChange={(e) => { setEntityId(e.target.value); setPage(1); }} style={{ width: 280 }} />

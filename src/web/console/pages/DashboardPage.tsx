@@ -112,7 +112,7 @@ export function DashboardPage() {
         extra={
           <Form layout="inline">
             <Form.Item label={t('dash.scope')} htmlFor="dash-org" style={{ marginInlineEnd: 0 }}>
-              <OrgTreeSelect id="dash-org" orgs={orgs.data?.items} value={orgId ?? null} onChange={(v) => setOrgId(v ?? undefined)} placeholder={t('dash.scopeAll')} style={{ width: 240 }} />
+              <OrgTreeSelect id="dash-org" orgs={orgs.data?.items} value={orgId} onChange={(v) => setOrgId(v ?? undefined)} placeholder={t('dash.scopeAll')} style={{ width: 240 }} />
             </Form.Item>
           </Form>
         }

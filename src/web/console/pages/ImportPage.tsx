@@ -2,10 +2,10 @@ import { CheckCircleFilled, CloseCircleFilled, DownloadOutlined, FileExcelOutlin
 import { Alert, Button, Card, Col, Progress, Result, Row, Space, Steps, Table, Typography, Upload } from 'antd';
 import type { TableColumnsType, UploadProps } from 'antd';
 import { useEffect, useRef, useState } from 'react';
-import { api, uploadFile } from '../api.ts';
+import { ApiError, api, uploadFile } from '../api.ts';
 import { PageHeader } from '../components/common.tsx';
 import { errorText } from '../hooks.ts';
-import { useI18n } from '../i18n.tsx';
+import { translate, useI18n } from '../i18n.tsx';
 import type { MsgKey } from '../messages.ts';
 import { Link } from '../router.tsx';
 import type { ImportJob } from '../types.ts';
@@ -68,7 +68,13 @@ export function ImportPage() {
         poll(file.name, job.id);
       } else setStage({ kind: 'finished', fileName: file.name, job });
     } catch (e) {
-      if (alive.current) setStage({ kind: 'error', fileName: file.name, message: errorText(e, t('import.failedGeneric'), t('error.network')) });
+      if (!alive.current) return;
+      // a file refused at upload with per-row issues is shown like a failed job
+      if (e instanceof ApiError && e.issues.length > 0) {
+        const issues = e.issues.map((i) => ({ row: i.row ?? 0, column: i.field, message: i.message }));
+        const job: ImportJob = { id: '', state: 'failed', phase: 'finished', processed: 0, total: 0, imported: 0, issues, message: e.message || null };
+        setStage({ kind: 'finished', fileName: file.name, job });
+      } else setStage({ kind: 'error', fileName: file.name, message: errorText(e, t('import.failedGeneric'), t('error.network')) });
     }
   };
 
@@ -92,7 +98,7 @@ export function ImportPage() {
         title={t('import.title')}
         sub={t('import.sub')}
         extra={
-          <Button icon={<DownloadOutlined />} href="/api/members/import-template" download>
+          <Button icon={<DownloadOutlined aria-hidden />} href="/api/members/import-template" download>
             {t('import.downloadTemplate')}
           </Button>
         }
@@ -102,7 +108,7 @@ export function ImportPage() {
           <Card>
             <Upload.Dragger {...uploadProps} aria-label={t('import.dropLabel')}>
               <p className="ant-upload-drag-icon">
-                <InboxOutlined />
+                <InboxOutlined aria-hidden />
               </p>
               <p className="ant-upload-text">{t('import.drop')}</p>
               <p className="ant-upload-hint">{t('import.dropHint')}</p>
@@ -112,7 +118,7 @@ export function ImportPage() {
               {stage.kind === 'uploading' && (
                 <div>
                   <Typography.Text>
-                    <FileExcelOutlined /> {t('import.uploading', { file: stage.fileName })}
+                    <FileExcelOutlined aria-hidden /> {t('import.uploading', { file: stage.fileName })}
                   </Typography.Text>
                   <Progress percent={stage.percent} status="active" aria-label={t('import.uploadProgress')} />
                 </div>
@@ -125,7 +131,7 @@ export function ImportPage() {
                   title={t('import.failedTitle')}
                   description={
                     <>
-                      <div>{stage.message}</div>
+                      {!stage.message.includes(translate('zh-CN', 'import.nothingImported')) && <div>{stage.message}</div>}
                       <div>{t('import.nothingImported')}</div>
                     </>
                   }
@@ -134,14 +140,14 @@ export function ImportPage() {
               {stage.kind === 'finished' && stage.job.state === 'done' && (
                 <Result
                   status="success"
-                  icon={<CheckCircleFilled />}
+                  icon={<CheckCircleFilled aria-hidden />}
                   title={t('import.success', { n: stage.job.imported })}
                   subTitle={stage.fileName}
                   extra={[
                     <Link key="list" to="/members">
                       <Button type="primary">{t('import.viewMembers')}</Button>
                     </Link>,
-                    <Button key="again" icon={<ReloadOutlined />} onClick={() => setStage({ kind: 'idle' })}>
+                    <Button key="again" icon={<ReloadOutlined aria-hidden />} onClick={() => setStage({ kind: 'idle' })}>
                       {t('import.again')}
                     </Button>,
                   ]}
@@ -182,7 +188,7 @@ function JobProgress({ fileName, job }: { fileName: string; job: ImportJob }) {
   return (
     <div>
       <Space style={{ marginBottom: 8 }} wrap>
-        <FileExcelOutlined />
+        <FileExcelOutlined aria-hidden />
         <Typography.Text strong>{fileName}</Typography.Text>
         <Typography.Text type="secondary">{t(PHASE_KEYS[job.phase])}</Typography.Text>
         {job.total > 0 && <Typography.Text type="secondary">{t('import.processed', { processed: job.processed, total: job.total })}</Typography.Text>}
@@ -210,11 +216,11 @@ function FailedJob({ fileName, job, onAgain }: { fileName: string; job: ImportJo
       <Alert
         type="error"
         showIcon
-        icon={<CloseCircleFilled />}
+        icon={<CloseCircleFilled aria-hidden />}
         title={t('import.nothingImported')}
         description={
           <>
-            {job.message && <div>{job.message}</div>}
+            {job.message && !job.message.includes(translate('zh-CN', 'import.nothingImported')) && <div>{job.message}</div>}
             <div>
               {fileName}
               {job.issues.length > 0 && ` · ${t('import.issueCount', { n: job.issues.length })}`}
@@ -222,7 +228,7 @@ function FailedJob({ fileName, job, onAgain }: { fileName: string; job: ImportJo
           </>
         }
         action={
-          <Button size="small" icon={<ReloadOutlined />} onClick={onAgain}>
+          <Button size="small" icon={<ReloadOutlined aria-hidden />} onClick={onAgain}>
             {t('import.again')}
           </Button>
         }

@@ -42,7 +42,7 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (me: MeAccount) => void 
       }}
     >
       <div style={{ position: 'absolute', top: 16, right: 24 }}>
-        <Button type="text" icon={<GlobalOutlined />} aria-label={t('header.switchLanguage')} onClick={() => setLang(lang === 'zh-CN' ? 'en-US' : 'zh-CN')}>
+        <Button type="text" icon={<GlobalOutlined aria-hidden />} title={t('header.switchLanguage')} onClick={() => setLang(lang === 'zh-CN' ? 'en-US' : 'zh-CN')}>
           {lang === 'zh-CN' ? 'English' : '中文'}
         </Button>
       </div>
@@ -62,10 +62,10 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (me: MeAccount) => void 
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
         <Form<LoginForm> form={form} layout="vertical" name="login" onFinish={(v) => void submit(v)} requiredMark={false}>
           <Form.Item label={t('login.phone')} name="phone" rules={[{ required: true, message: t('login.phoneRequired') }]}>
-            <Input prefix={<MobileOutlined />} autoComplete="username" inputMode="tel" size="large" placeholder={t('login.phonePlaceholder')} />
+            <Input prefix={<MobileOutlined aria-hidden />} autoComplete="username" inputMode="tel" size="large" placeholder={t('login.phonePlaceholder')} />
           </Form.Item>
           <Form.Item label={t('login.password')} name="password" rules={[{ required: true, message: t('login.passwordRequired') }]}>
-            <Input.Password prefix={<LockOutlined />} autoComplete="current-password" size="large" />
+            <Input.Password prefix={<LockOutlined aria-hidden />} autoComplete="current-password" size="large" />
           </Form.Item>
           <Button type="primary" htmlType="submit" block size="large" loading={busy}>
             {t('login.submit')}

@@ -25,6 +25,7 @@ import type { MemberDetail, Mobility, MobilityInput, RevealedId, Settings } from
 
 const dash = (v: ReactNode | null | undefined): ReactNode => (v === null || v === undefined || v === '' ? <Typography.Text type="secondary">—</Typography.Text> : v);
 const today = () => dayjs();
+const s = (x: string | undefined): string | null => (x && x.trim() ? x.trim() : null);
 
 export function MemberPage({ id }: { id: string }) {
   const { t } = useI18n();
@@ -110,7 +111,7 @@ export function MemberPage({ id }: { id: string }) {
             {revealed ?? dash(m.idNumberMasked)}
           </span>
           {m.can.revealId && m.idNumberMasked && (
-            <Button size="small" type="link" loading={revealing} icon={revealed ? <EyeInvisibleOutlined /> : <EyeOutlined />} onClick={() => void reveal()}>
+            <Button size="small" type="link" loading={revealing} icon={revealed ? <EyeInvisibleOutlined aria-hidden /> : <EyeOutlined aria-hidden />} onClick={() => void reveal()}>
               {revealed ? t('member.idHide') : t('member.idReveal')}
             </Button>
           )}
@@ -148,7 +149,7 @@ export function MemberPage({ id }: { id: string }) {
   const mob = m.mobility;
   const mobilityItems: DescriptionsProps['items'] = mob
     ? [
-        { key: 'place', label: t('mobility.place'), span: 2, children: <Space><EnvironmentOutlined />{mob.placeName}</Space> },
+        { key: 'place', label: t('mobility.place'), span: 2, children: <Space><EnvironmentOutlined aria-hidden />{mob.placeName}</Space> },
         { key: 'since', label: t('mobility.since'), children: mob.since },
         { key: 'workplace', label: t('mobility.workplace'), children: dash(mob.workplace) },
         { key: 'occupation', label: t('mobility.occupation'), children: dash(mob.occupation) },
@@ -167,7 +168,7 @@ export function MemberPage({ id }: { id: string }) {
     <>
       <div style={{ marginBottom: 12 }}>
         <Link to="/members">
-          <ArrowLeftOutlined /> {t('member.backToList')}
+          <ArrowLeftOutlined aria-hidden /> {t('member.backToList')}
         </Link>
       </div>
       <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', flexWrap: 'wrap', gap: 12, marginBottom: 16 }}>
@@ -176,13 +177,13 @@ export function MemberPage({ id }: { id: string }) {
             {m.name}
           </Typography.Title>
           <StatusTag status={m.status} />
-          {mob ? <Tag color="blue" icon={<CarOutlined />}>{t('member.mobileTag')}</Tag> : <Tag icon={<HomeOutlined />}>{t('member.localTag')}</Tag>}
+          {mob ? <Tag color="blue" icon={<CarOutlined aria-hidden />}>{t('member.mobileTag')}</Tag> : <Tag icon={<HomeOutlined aria-hidden />}>{t('member.localTag')}</Tag>}
           {(m.lostContactSince || m.lostContactSuspected || m.shouldTransfer) && (
             <MemberFlags lostContactSince={m.lostContactSince} lostContactSuspected={m.lostContactSuspected} shouldTransfer={m.shouldTransfer} />
           )}
         </Space>
         {m.can.edit && (
-          <Button icon={<EditOutlined />} onClick={() => setEditing(true)}>
+          <Button icon={<EditOutlined aria-hidden />} onClick={() => setEditing(true)}>
             {t('member.edit')}
           </Button>
         )}
@@ -194,15 +195,8 @@ export function MemberPage({ id }: { id: string }) {
           <Alert
             type="warning"
             showIcon
-            icon={<WarningOutlined />}
+            icon={<WarningOutlined aria-hidden />}
             title={t('member.alert.lostSuspected', { n: settings.data?.lostContactDays ?? 180 })}
-            action={
-              m.can.edit ? (
-                <Button size="small" danger onClick={confirmLost}>
-                  {t('member.lost.confirm')}
-                </Button>
-              ) : undefined
-            }
           />
         )}
         {m.shouldTransfer && <Alert type="info" showIcon title={t('member.alert.shouldTransfer', { n: settings.data?.shouldTransferMonths ?? 6 })} />}
@@ -219,7 +213,7 @@ export function MemberPage({ id }: { id: string }) {
             title={t('member.section.mentor')}
             extra={
               m.can.edit && (
-                <Button size="small" icon={<UserSwitchOutlined />} onClick={() => setDialog('mentor')}>
+                <Button size="small" icon={<UserSwitchOutlined aria-hidden />} onClick={() => setDialog('mentor')}>
                   {m.mentor ? t('member.mentor.change') : t('member.mentor.set')}
                 </Button>
               )
@@ -232,7 +226,7 @@ export function MemberPage({ id }: { id: string }) {
                   {m.mentor.name}
                 </Link>
                 <Typography.Text>
-                  <PhoneOutlined /> <a href={`tel:${m.mentor.phone}`}>{m.mentor.phone}</a>
+                  <PhoneOutlined aria-hidden /> <a href={`tel:${m.mentor.phone}`}>{m.mentor.phone}</a>
                 </Typography.Text>
                 {m.can.edit && (
                   <Popconfirm title={t('member.mentor.removeConfirm')} okText={t('common.confirm')} cancelText={t('common.cancel')} onConfirm={() => removeMentor()}>
@@ -265,22 +259,22 @@ export function MemberPage({ id }: { id: string }) {
             extra={
               <Space wrap>
                 {m.can.editMobility && (
-                  <Button type={mob ? 'default' : 'primary'} icon={<CarOutlined />} onClick={() => setDialog('mobility')}>
+                  <Button type={mob ? 'default' : 'primary'} icon={<CarOutlined aria-hidden />} onClick={() => setDialog('mobility')}>
                     {mob ? t('mobility.change') : t('mobility.register')}
                   </Button>
                 )}
                 {m.can.editMobility && mob && (
-                  <Button icon={<HomeOutlined />} onClick={() => setDialog('return')}>
+                  <Button icon={<HomeOutlined aria-hidden />} onClick={() => setDialog('return')}>
                     {t('mobility.return')}
                   </Button>
                 )}
                 {canContact && (
-                  <Button icon={<PhoneOutlined />} onClick={() => setDialog('contact')}>
+                  <Button icon={<PhoneOutlined aria-hidden />} onClick={() => setDialog('contact')}>
                     {t('mobility.recordContact')}
                   </Button>
                 )}
                 {m.can.edit && m.lostContactSuspected && !m.lostContactSince && (
-                  <Button danger icon={<WarningOutlined />} onClick={confirmLost}>
+                  <Button danger icon={<WarningOutlined aria-hidden />} onClick={confirmLost}>
                     {t('member.lost.confirm')}
                   </Button>
                 )}
@@ -317,9 +311,11 @@ export function MemberPage({ id }: { id: string }) {
                 items={history.map((h) => ({
                   key: h.id,
                   color: h.endedOn ? 'gray' : 'blue',
-                  title: `${h.since} ~ ${h.endedOn ?? t('mobility.untilNow')}`,
                   content: (
                     <div>
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        {h.since} ~ {h.endedOn ?? t('mobility.untilNow')}
+                      </Typography.Text>
                       <div style={{ fontWeight: 500 }}>
                         {h.placeName}
                         {!h.endedOn && (
@@ -356,6 +352,7 @@ export function MemberPage({ id }: { id: string }) {
       <MobilityModal open={dialog === 'mobility'} member={m} onClose={() => setDialog(null)} onSaved={(d) => { update(d); setDialog(null); }} />
       <DateModal
         open={dialog === 'return'}
+        formName="returnForm"
         title={t('mobility.returnTitle', { name: m.name })}
         label={t('mobility.returnedOn')}
         onClose={() => setDialog(null)}
@@ -365,6 +362,7 @@ export function MemberPage({ id }: { id: string }) {
       />
       <DateModal
         open={dialog === 'contact'}
+        formName="contactForm"
         title={t('mobility.contactTitle', { name: m.name })}
         label={t('mobility.contactedOn')}
         onClose={() => setDialog(null)}
@@ -377,7 +375,7 @@ export function MemberPage({ id }: { id: string }) {
   );
 }
 
-function DateModal({ open, title, label, onClose, onSubmit }: { open: boolean; title: string; label: string; onClose: () => void; onSubmit: (date: string) => Promise<void> }) {
+function DateModal({ open, formName, title, label, onClose, onSubmit }: { open: boolean; formName: string; title: string; label: string; onClose: () => void; onSubmit: (date: string) => Promise<void> }) {
   const { t } = useI18n();
   const [form] = Form.useForm<{ date: Dayjs }>();
   const [busy, setBusy] = useState(false);
@@ -390,8 +388,6 @@ function DateModal({ open, title, label, onClose, onSubmit }: { open: boolean; t
       cancelText={t('common.cancel')}
       confirmLoading={busy}
       destroyOnHidden
-      forceRender
-      afterOpenChange={(o) => o && form.setFieldsValue({ date: today() })}
       onOk={async () => {
         const v = await form.validateFields().catch(() => null);
         if (!v) return;
@@ -403,7 +399,7 @@ function DateModal({ open, title, label, onClose, onSubmit }: { open: boolean; t
         }
       }}
     >
-      <Form form={form} layout="vertical" name="dateForm">
+      <Form form={form} layout="vertical" name={formName} initialValues={{ date: today() }}>
         <Form.Item label={label} name="date" rules={[{ required: true, message: t('common.required') }]}>
           <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isAfter(today(), 'day')} />
         </Form.Item>
@@ -444,9 +440,8 @@ function MobilityModal({ open, member, onClose, onSaved }: { open: boolean; memb
     children: p.children?.map((c) => ({ value: c.code, label: c.name, children: c.children?.map((d) => ({ value: d.code, label: d.name })) })),
   }));
 
-  const init = () => {
-    form.resetFields();
-    form.setFieldsValue(
+  // the modal is destroyed when hidden, so initial values apply afresh on every opening
+  const initialValues: Partial<MobilityForm> =
       mob
         ? {
             region: [mob.provinceCode, mob.cityCode, mob.districtCode].filter((x): x is string => !!x),
@@ -458,14 +453,11 @@ function MobilityModal({ open, member, onClose, onSaved }: { open: boolean; memb
             hostOrg: mob.hostOrg ?? '',
             activityCardNo: mob.activityCardNo ?? '',
           }
-        : { since: today(), contact: member.phone, occupation: member.occupation ?? '' },
-    );
-  };
+        : { since: today(), contact: member.phone, occupation: member.occupation ?? '' };
 
   const submit = async () => {
     const v = await form.validateFields().catch(() => null);
     if (!v) return;
-    const s = (x: string | undefined) => (x && x.trim() ? x.trim() : null);
     const [provinceCode = '', cityCode = null, districtCode = null] = v.region;
     const body: MobilityInput = {
       provinceCode,
@@ -505,11 +497,9 @@ function MobilityModal({ open, member, onClose, onSaved }: { open: boolean; memb
       confirmLoading={busy}
       width={680}
       destroyOnHidden
-      forceRender
-      afterOpenChange={(o) => o && init()}
     >
       {mob && <Alert type="info" showIcon title={t('mobility.changeHint')} style={{ marginBottom: 16 }} />}
-      <Form<MobilityForm> form={form} layout="vertical" name="mobilityForm">
+      <Form<MobilityForm> form={form} layout="vertical" name="mobilityForm" initialValues={initialValues}>
         <Row gutter={16}>
           <Col span={24}>
             <Form.Item label={t('mobility.place')} name="region" rules={[{ required: true, message: t('mobility.placeRequired') }]}>
@@ -579,8 +569,6 @@ function MentorModal({ open, member, onClose, onSaved }: { open: boolean; member
       cancelText={t('common.cancel')}
       confirmLoading={busy}
       destroyOnHidden
-      forceRender
-      afterOpenChange={(o) => o && form.setFieldsValue({ mentorMemberId: member.mentor?.memberId ?? null })}
       onOk={async () => {
         const v = await form.validateFields().catch(() => null);
         if (!v) return;
@@ -597,7 +585,7 @@ function MentorModal({ open, member, onClose, onSaved }: { open: boolean; member
       }}
     >
       <Typography.Paragraph type="secondary">{t('member.mentor.hint')}</Typography.Paragraph>
-      <Form form={form} layout="vertical" name="mentorForm">
+      <Form form={form} layout="vertical" name="mentorForm" initialValues={{ mentorMemberId: member.mentor?.memberId ?? null }}>
         <Form.Item label={t('member.mentor.field')} name="mentorMemberId" rules={[{ required: true, message: t('member.mentor.required') }]}>
           <MemberPicker excludeId={member.id} initialLabel={member.mentor ? `${member.mentor.name} · ${member.mentor.phone}` : null} placeholder={t('member.mentor.searchPlaceholder')} />
         </Form.Item>

@@ -106,10 +106,10 @@ export function MembersPage() {
         sub={list.data ? t('members.totalHint', { n: list.data.total }) : undefined}
         extra={
           <>
-            <Button icon={<DownloadOutlined />} onClick={() => (window.location.href = exportUrl)}>
+            <Button icon={<DownloadOutlined aria-hidden />} onClick={() => (window.location.href = exportUrl)}>
               {t('members.export')}
             </Button>
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+            <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setCreating(true)}>
               {t('members.create')}
             </Button>
           </>
@@ -121,7 +121,7 @@ export function MembersPage() {
             <Input
               id="mf-q"
               allowClear
-              prefix={<SearchOutlined />}
+              prefix={<SearchOutlined aria-hidden />}
               placeholder={t('members.filter.qPlaceholder')}
               value={text}
               onChange={(e) => setText(e.target.value)}
@@ -129,7 +129,7 @@ export function MembersPage() {
             />
           </Form.Item>
           <Form.Item label={t('members.filter.org')} htmlFor="mf-org">
-            <OrgTreeSelect id="mf-org" orgs={orgs.data?.items} value={filters.orgId ?? null} onChange={(v) => setFilter('orgId', v)} style={{ width: 200 }} placeholder={t('common.all')} />
+            <OrgTreeSelect id="mf-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter('orgId', v)} style={{ width: 200 }} placeholder={t('common.all')} />
           </Form.Item>
           <Form.Item label={t('members.filter.status')} htmlFor="mf-status">
             <Select
@@ -162,6 +162,7 @@ export function MembersPage() {
           <Form.Item label={t('members.filter.province')} htmlFor="mf-province">
             <Select
               id="mf-province"
+              virtual={false}
               allowClear
               showSearch={{ optionFilterProp: 'label' }}
               placeholder={t('common.all')}
@@ -175,6 +176,7 @@ export function MembersPage() {
           <Form.Item label={t('members.filter.city')} htmlFor="mf-city">
             <Select
               id="mf-city"
+              virtual={false}
               allowClear
               showSearch={{ optionFilterProp: 'label' }}
               placeholder={filters.province ? t('common.all') : t('members.filter.cityFirst')}
@@ -196,7 +198,7 @@ export function MembersPage() {
             </Checkbox>
           </Form.Item>
           <Form.Item>
-            <Button icon={<ReloadOutlined />} disabled={!hasFilters} onClick={() => setQuery({})}>
+            <Button icon={<ReloadOutlined aria-hidden />} disabled={!hasFilters} onClick={() => setQuery({})}>
               {t('common.reset')}
             </Button>
           </Form.Item>

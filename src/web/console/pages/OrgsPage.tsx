@@ -95,7 +95,7 @@ export function OrgsPage() {
           <Card
             title={
               <Space>
-                <ApartmentOutlined />
+                <ApartmentOutlined aria-hidden />
                 {t('orgs.treeTitle')}
               </Space>
             }
@@ -146,16 +146,16 @@ export function OrgsPage() {
                   ]}
                 />
                 <Space wrap style={{ marginTop: 16 }}>
-                  <Button type="primary" icon={<PlusOutlined />} disabled={selected.retired || selected.kind === 'group'} onClick={() => setDialog('add')}>
+                  <Button type="primary" icon={<PlusOutlined aria-hidden />} disabled={selected.retired || selected.kind === 'group'} onClick={() => setDialog('add')}>
                     {t('org.addChild')}
                   </Button>
-                  <Button icon={<EditOutlined />} disabled={selected.retired} onClick={() => setDialog('rename')}>
+                  <Button icon={<EditOutlined aria-hidden />} disabled={selected.retired} onClick={() => setDialog('rename')}>
                     {t('org.rename')}
                   </Button>
-                  <Button icon={<DragOutlined />} disabled={selected.retired || !selected.parentId} onClick={() => setDialog('move')}>
+                  <Button icon={<DragOutlined aria-hidden />} disabled={selected.retired || !selected.parentId} onClick={() => setDialog('move')}>
                     {t('org.move')}
                   </Button>
-                  <Button danger icon={<StopOutlined />} disabled={selected.retired || !selected.parentId} onClick={() => retire(selected)}>
+                  <Button danger icon={<StopOutlined aria-hidden />} disabled={selected.retired || !selected.parentId} onClick={() => retire(selected)}>
                     {t('org.retire')}
                   </Button>
                 </Space>
@@ -181,6 +181,7 @@ export function OrgsPage() {
           />
           <NameModal
             open={dialog === 'rename'}
+            formName="renameOrg"
             title={t('org.renameTitle', { name: selected.name })}
             label={t('org.name')}
             initial={selected.name}
@@ -224,12 +225,6 @@ function AddOrgModal({ open, parent, onClose, onSaved }: { open: boolean; parent
       cancelText={t('common.cancel')}
       confirmLoading={busy}
       destroyOnHidden
-      forceRender
-      afterOpenChange={(o) => {
-        if (!o) return;
-        form.resetFields();
-        form.setFieldsValue({ kind: nextKind(parent.kind) });
-      }}
       onOk={async () => {
         const v = await form.validateFields().catch(() => null);
         if (!v) return;
@@ -245,7 +240,7 @@ function AddOrgModal({ open, parent, onClose, onSaved }: { open: boolean; parent
         }
       }}
     >
-      <Form form={form} layout="vertical" name="addOrg">
+      <Form form={form} layout="vertical" name="addOrg" initialValues={{ kind: nextKind(parent.kind) }}>
         <Form.Item label={t('org.kind')} name="kind" rules={[{ required: true, message: t('common.required') }]}>
           <Select options={(kinds.length ? kinds : KIND_ORDER).map((k) => ({ value: k, label: t(KIND_KEYS[k]) }))} />
         </Form.Item>
@@ -273,8 +268,6 @@ function MoveOrgModal({ open, org, orgs, onClose, onSaved }: { open: boolean; or
       cancelText={t('common.cancel')}
       confirmLoading={busy}
       destroyOnHidden
-      forceRender
-      afterOpenChange={(o) => o && form.setFieldsValue({ newParentId: org.parentId ?? undefined })}
       onOk={async () => {
         const v = await form.validateFields().catch(() => null);
         if (!v) return;
@@ -290,7 +283,7 @@ function MoveOrgModal({ open, org, orgs, onClose, onSaved }: { open: boolean; or
         }
       }}
     >
-      <Form form={form} layout="vertical" name="moveOrg">
+      <Form form={form} layout="vertical" name="moveOrg" initialValues={{ newParentId: org.parentId ?? undefined }}>
         <Form.Item label={t('org.newParent')} name="newParentId" rules={[{ required: true, message: t('common.required') }]}>
           <OrgTreeSelect orgs={orgs} disableIds={disabled} allowClear={false} />
         </Form.Item>
@@ -299,7 +292,7 @@ function MoveOrgModal({ open, org, orgs, onClose, onSaved }: { open: boolean; or
   );
 }
 
-function NameModal({ open, title, label, initial, onClose, onSubmit }: { open: boolean; title: string; label: string; initial: string; onClose: () => void; onSubmit: (name: string) => Promise<void> }) {
+function NameModal({ open, formName, title, label, initial, onClose, onSubmit }: { open: boolean; formName: string; title: string; label: string; initial: string; onClose: () => void; onSubmit: (name: string) => Promise<void> }) {
   const { t } = useI18n();
   const showError = useShowError();
   const [form] = Form.useForm<{ name: string }>();
@@ -313,8 +306,6 @@ function NameModal({ open, title, label, initial, onClose, onSubmit }: { open: b
       cancelText={t('common.cancel')}
       confirmLoading={busy}
       destroyOnHidden
-      forceRender
-      afterOpenChange={(o) => o && form.setFieldsValue({ name: initial })}
       onOk={async () => {
         const v = await form.validateFields().catch(() => null);
         if (!v) return;
@@ -328,7 +319,7 @@ function NameModal({ open, title, label, initial, onClose, onSubmit }: { open: b
         }
       }}
     >
-      <Form form={form} layout="vertical" name="nameForm">
+      <Form form={form} layout="vertical" name={formName} initialValues={{ name: initial }}>
         <Form.Item label={label} name="name" rules={[{ required: true, whitespace: true, message: t('org.nameRequired') }]}>
           <Input maxLength={100} />
         </Form.Item>
@@ -357,7 +348,7 @@ function GridsPanel({ orgs, selectedOrgId }: { orgs: OrgNode[]; selectedOrgId: s
       render: (_: unknown, g) =>
         g.leaderMemberId && g.leaderName ? (
           <Link to={`/members/${g.leaderMemberId}`}>
-            <UserOutlined /> {g.leaderName}
+            <UserOutlined aria-hidden /> {g.leaderName}
           </Link>
         ) : (
           <Typography.Text type="secondary">{t('grid.noLeader')}</Typography.Text>
@@ -388,12 +379,12 @@ function GridsPanel({ orgs, selectedOrgId }: { orgs: OrgNode[]; selectedOrgId: s
     <Card
       title={
         <Space>
-          <TeamOutlined />
+          <TeamOutlined aria-hidden />
           {t('grids.title')}
         </Space>
       }
       extra={
-        <Button icon={<PlusOutlined />} onClick={() => setDialog({ kind: 'create' })}>
+        <Button icon={<PlusOutlined aria-hidden />} onClick={() => setDialog({ kind: 'create' })}>
           {t('grids.create')}
         </Button>
       }
@@ -416,12 +407,6 @@ function GridsPanel({ orgs, selectedOrgId }: { orgs: OrgNode[]; selectedOrgId: s
         cancelText={t('common.cancel')}
         confirmLoading={busy}
         destroyOnHidden
-        forceRender
-        afterOpenChange={(o) => {
-          if (!o) return;
-          createForm.resetFields();
-          if (selectedOrgId) createForm.setFieldsValue({ orgId: selectedOrgId });
-        }}
         onOk={async () => {
           const v = await createForm.validateFields().catch(() => null);
           if (!v) return;
@@ -439,7 +424,7 @@ function GridsPanel({ orgs, selectedOrgId }: { orgs: OrgNode[]; selectedOrgId: s
           }
         }}
       >
-        <Form form={createForm} layout="vertical" name="createGrid">
+        <Form form={createForm} layout="vertical" name="createGrid" initialValues={{ orgId: selectedOrgId ?? undefined }}>
           <Form.Item label={t('grid.org')} name="orgId" rules={[{ required: true, message: t('common.required') }]}>
             <OrgTreeSelect orgs={orgs} />
           </Form.Item>
@@ -454,6 +439,7 @@ function GridsPanel({ orgs, selectedOrgId }: { orgs: OrgNode[]; selectedOrgId: s
 
       <NameModal
         open={!!renameGrid}
+        formName="renameGrid"
         title={t('grid.renameTitle', { name: renameGrid?.name ?? '' })}
         label={t('grid.name')}
         initial={renameGrid?.name ?? ''}
@@ -475,8 +461,6 @@ function GridsPanel({ orgs, selectedOrgId }: { orgs: OrgNode[]; selectedOrgId: s
         cancelText={t('common.cancel')}
         confirmLoading={busy}
         destroyOnHidden
-        forceRender
-        afterOpenChange={(o) => o && leaderForm.setFieldsValue({ leaderMemberId: leaderGrid?.leaderMemberId ?? null })}
         onOk={async () => {
           if (!leaderGrid) return;
           const v = await leaderForm.validateFields().catch(() => null);
@@ -494,7 +478,7 @@ function GridsPanel({ orgs, selectedOrgId }: { orgs: OrgNode[]; selectedOrgId: s
           }
         }}
       >
-        <Form form={leaderForm} layout="vertical" name="gridLeader">
+        <Form form={leaderForm} layout="vertical" name="gridLeader" initialValues={{ leaderMemberId: leaderGrid?.leaderMemberId ?? null }}>
           <Form.Item label={t('grid.leader')} name="leaderMemberId" extra={t('grid.leaderHint')}>
             <MemberPicker initialLabel={leaderGrid?.leaderName ?? null} />
           </Form.Item>
