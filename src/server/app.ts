@@ -135,11 +135,15 @@ function registerWeb(app: FastifyInstance, enabled: boolean): void {
     app.register(fastifyStatic, { root: memberDir, prefix: '/m/', decorateReply: false, wildcard: true, preCompressed: false });
   }
   if (enabled && fs.existsSync(consoleDir)) {
-    app.register(fastifyStatic, { root: consoleDir, prefix: '/', decorateReply: true, wildcard: false });
+    // wildcard: files are looked up per request, so a rebuild while the server runs is picked up.
+    app.register(fastifyStatic, { root: consoleDir, prefix: '/', decorateReply: true, wildcard: true });
   }
   app.setNotFoundHandler((req, reply) => {
     const url = req.url.split('?')[0] ?? '/';
-    if (enabled && (req.method === 'GET' || req.method === 'HEAD') && !url.startsWith('/api/')) {
+    // Client-side routes get the app's page; a missing file (anything with an extension) is a 404,
+    // so a stale script reference fails loudly instead of receiving HTML.
+    const looksLikeFile = /\.[a-z0-9]+$/i.test(url);
+    if (enabled && (req.method === 'GET' || req.method === 'HEAD') && !url.startsWith('/api/') && !looksLikeFile) {
       const isMember = url === '/m' || url.startsWith('/m/');
       const file = path.join(isMember ? memberDir : consoleDir, 'index.html');
       if (fs.existsSync(file)) {
@@ -147,6 +151,6 @@ function registerWeb(app: FastifyInstance, enabled: boolean): void {
       }
       return reply.status(503).type('text/plain; charset=utf-8').send('The web apps are not built yet: run `npm run build`.');
     }
-    return reply.status(404).send({ ok: false, error: 'not_found', message: '接口不存在' });
+    return reply.status(404).send({ ok: false, error: 'not_found', message: url.startsWith('/api/') ? '接口不存在' : '文件不存在' });
   });
 }

@@ -80,6 +80,10 @@ export const MemberListQuery = z.object({
   city: z.string().regex(/^\d{4}$/).optional(),
   lostContact: boolQuery.optional(),
   shouldTransfer: boolQuery.optional(),
+  /** Only members suspected lost (no contact for the configured days) and not yet confirmed. */
+  lostContactSuspected: boolQuery.optional(),
+  /** Only mobile members without a mentor. */
+  withoutMentor: boolQuery.optional(),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(20),
 });

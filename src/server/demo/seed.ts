@@ -3,7 +3,7 @@ import type { FieldCipher } from '../secrets.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { completeIdNumber, maskIdNumber } from '../../shared/id-number.ts';
 import { resolvePlace } from '../modules/regions/service.ts';
-import { GIVEN, SURNAMES, pick, seededRandom } from './names.ts';
+import { GIVEN_FEMALE, GIVEN_MALE, SURNAMES, pick, seededRandom } from './names.ts';
 
 /**
  * The demo village: a fictional town committee with one village general branch of 113 members
@@ -97,8 +97,9 @@ export async function seedDemo(db: Database, cipher: FieldCipher, password: stri
     const members: { id: string; phone: string; groupIndex: number; mobile: boolean; birthYear: number }[] = [];
     const mobileIdx = new Set<number>([3, ...Array.from({ length: 12 }, (_, i) => 100 + i)]);
     for (let i = 0; i < 113; i++) {
+      const gender = rand() < 0.7 ? 'male' : 'female';
       let name = '';
-      do name = pick(rand, SURNAMES) + pick(rand, GIVEN);
+      do name = pick(rand, SURNAMES) + pick(rand, gender === 'male' ? GIVEN_MALE : GIVEN_FEMALE);
       while (used.has(name));
       used.add(name);
       const mobile = mobileIdx.has(i);
@@ -107,7 +108,6 @@ export async function seedDemo(db: Database, cipher: FieldCipher, password: stri
       const birthYear = young ? 1988 + Math.floor(rand() * 12) : i === 110 || i === 111 ? 1970 + Math.floor(rand() * 8) : 1940 + Math.floor(rand() * 50);
       const birth = `${birthYear}-${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`;
       const idNumber = completeIdNumber(`320612${birth.replaceAll('-', '')}${String(100 + i).padStart(3, '0')}`);
-      const gender = rand() < 0.7 ? 'male' : 'female';
       const phone = i < 5 ? `1380000000${i}` : `139${String(52000000 + i * 7919).padStart(8, '0')}`;
       const joinYear = Math.min(2025, birthYear + 20 + Math.floor(rand() * 20));
       const grp = groups[groupIndex] as { id: string };

@@ -4,7 +4,7 @@ import type { RequestContext } from '../../auth/actor.ts';
 import { authorize } from '../../auth/policy.ts';
 import { AppError } from '../../errors.ts';
 import type { Dashboard } from '../../../shared/api.ts';
-import { flagSql, memberBaseQuery } from '../members/repo.ts';
+import { flagSql, hasMentorSql, memberBaseQuery } from '../members/repo.ts';
 import { getOrg } from '../orgs/service.ts';
 import { regionName } from '../regions/service.ts';
 import { getSettings } from '../settings/service.ts';
@@ -30,7 +30,6 @@ export async function getDashboard(db: Database, ctx: RequestContext, orgId: str
   const settings = await getSettings(db, actor.tenantId);
   const flags = flagSql(settings);
   const base = () => memberBaseQuery(db, actor.tenantId).where('o.path', 'like', `${root.path}%`);
-  const noMentor = sql<boolean>`NOT EXISTS (SELECT 1 FROM mentorship s WHERE s.tenant_id = m.tenant_id AND s.member_id = m.id AND s.ended_on IS NULL)`;
   const childId = sql<string>`split_part(substr(o.path, ${root.path.length + 1}), '/', 1)`;
   const [totals, byProvince, byCity, byChild] = await Promise.all([
     base()
@@ -42,7 +41,7 @@ export async function getDashboard(db: Database, ctx: RequestContext, orgId: str
         sql<number>`count(*) FILTER (WHERE m.lost_contact_since IS NOT NULL)::int`.as('lost_contact'),
         sql<number>`count(*) FILTER (WHERE ${flags.lostSuspected})::int`.as('lost_suspected'),
         sql<number>`count(*) FILTER (WHERE ${flags.shouldTransfer})::int`.as('should_transfer'),
-        sql<number>`count(*) FILTER (WHERE mb.id IS NOT NULL AND ${noMentor})::int`.as('without_mentor'),
+        sql<number>`count(*) FILTER (WHERE mb.id IS NOT NULL AND NOT ${hasMentorSql})::int`.as('without_mentor'),
       ])
       .executeTakeFirstOrThrow(),
     base().where('mb.id', 'is not', null).select(['mb.province_code as code', sql<number>`count(*)::int`.as('n')]).groupBy('mb.province_code').orderBy('n', 'desc').execute(),

@@ -167,6 +167,10 @@ describe('member list', () => {
     expect(suzhou.items.every((i) => i.placeName?.startsWith('江苏省苏州市'))).toBe(true);
     expect((await list(secretary, { status: 'probationary' })).items.every((i) => i.status === 'probationary')).toBe(true);
     expect((await list(secretary, { orgId: group1 })).items.every((i) => i.orgName === '第一党小组')).toBe(true);
+    const suspected = await list(secretary, { lostContactSuspected: true });
+    expect(suspected.items.every((i) => i.lostContactSuspected)).toBe(true);
+    expect((await list(secretary, { withoutMentor: true })).total).toBe(0);
+    expect((await list(secretary, { withoutMentor: false })).total).toBe(13);
     // Wildcards in the search are taken literally.
     expect((await list(secretary, { q: '%' })).total).toBe(0);
   });

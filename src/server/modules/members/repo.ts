@@ -14,6 +14,8 @@ export interface MemberFilter {
   city?: string | undefined;
   lostContact?: boolean | undefined;
   shouldTransfer?: boolean | undefined;
+  lostContactSuspected?: boolean | undefined;
+  withoutMentor?: boolean | undefined;
 }
 
 type Eb = ExpressionBuilder<DB & { m: DB['member']; o: DB['org']; mb: DB['mobility'] }, 'm' | 'o' | 'mb'>;
@@ -24,6 +26,9 @@ export function flagSql(settings: TenantSettings) {
   const lostSuspected = sql<boolean>`(mb.id IS NOT NULL AND m.lost_contact_since IS NULL AND COALESCE(m.last_contact_at, mb.since) <= CURRENT_DATE - ${settings.lostContactDays}::int)`;
   return { shouldTransfer, lostSuspected };
 }
+
+/** The member (alias m) has a current mentor. */
+export const hasMentorSql = sql<SqlBool>`EXISTS (SELECT 1 FROM mentorship s WHERE s.tenant_id = m.tenant_id AND s.member_id = m.id AND s.ended_on IS NULL)`;
 
 export function memberBaseQuery(db: Executor, tenantId: string) {
   return db
@@ -58,6 +63,11 @@ export function filterWhere(eb: Eb, scope: MemberScope, f: MemberFilter, setting
   if (f.lostContact === false) conds.push(eb.and([eb('m.lost_contact_since', 'is', null), eb.not(flags.lostSuspected)]));
   if (f.shouldTransfer === true) conds.push(flags.shouldTransfer);
   if (f.shouldTransfer === false) conds.push(eb.not(flags.shouldTransfer));
+  if (f.lostContactSuspected === true) conds.push(flags.lostSuspected);
+  if (f.lostContactSuspected === false) conds.push(eb.not(flags.lostSuspected));
+  if (f.withoutMentor !== undefined) {
+    conds.push(f.withoutMentor ? eb.and([eb('mb.id', 'is not', null), eb.not(hasMentorSql)]) : hasMentorSql);
+  }
   return eb.and(conds);
 }
 
