@@ -6,6 +6,16 @@ import type { Actor, RequestContext } from './actor.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
 import { AttemptLimiter } from './rate-limit.ts';
 import { recordAudit } from '../modules/audit/service.ts';
+import { authEpoch } from './epoch.ts';
+
+/** Actors are cached briefly per session: most requests then need no query to know their caller. */
+const ACTOR_TTL_MS = 15_000;
+const ACTOR_CACHE_MAX = 20_000;
+interface CachedActor {
+  actor: Actor;
+  epoch: number;
+  until: number;
+}
 
 const sha256 = (s: string): string => crypto.createHash('sha256').update(s).digest('base64url');
 
@@ -29,10 +39,18 @@ export class AuthService {
   readonly byPhone = new AttemptLimiter(5, 15 * 60_000);
   readonly byIp = new AttemptLimiter(30, 15 * 60_000);
 
+  private readonly actors = new Map<string, CachedActor>();
+
   constructor(
     private readonly db: Database,
     private readonly sessionDays: number,
   ) {}
+
+  private forgetAccount(tenantId: string, accountId: string): void {
+    for (const [key, entry] of this.actors) {
+      if (entry.actor.tenantId === tenantId && entry.actor.accountId === accountId) this.actors.delete(key);
+    }
+  }
 
   async login(phone: string, password: string, ip: string | null, userAgent: string | null): Promise<{ cookie: SessionCookie; actor: Actor }> {
     const ipKey = ip ?? 'unknown';
@@ -82,19 +100,32 @@ export class AuthService {
   async actorFromCookie(value: string): Promise<Actor | null> {
     const parsed = parseCookie(value);
     if (!parsed) return null;
+    const key = `${parsed.tenantId}.${parsed.tokenHash}`;
+    const now = Date.now();
+    const cached = this.actors.get(key);
+    if (cached && cached.until > now && cached.epoch === authEpoch()) return cached.actor;
+    const epoch = authEpoch();
     const session = await this.db
       .selectFrom('session')
       .select(['account_id', 'csrf_token', 'expires_at'])
       .where('tenant_id', '=', parsed.tenantId)
       .where('token_hash', '=', parsed.tokenHash)
       .executeTakeFirst();
-    if (!session || session.expires_at.getTime() < Date.now()) return null;
-    return loadActor(this.db, parsed.tenantId, session.account_id, session.csrf_token);
+    if (!session || session.expires_at.getTime() < now) {
+      this.actors.delete(key);
+      return null;
+    }
+    const actor = await loadActor(this.db, parsed.tenantId, session.account_id, session.csrf_token);
+    if (!actor) return null;
+    if (this.actors.size >= ACTOR_CACHE_MAX) this.actors.clear();
+    this.actors.set(key, { actor, epoch, until: Math.min(now + ACTOR_TTL_MS, session.expires_at.getTime()) });
+    return actor;
   }
 
   async logout(value: string): Promise<void> {
     const parsed = parseCookie(value);
     if (!parsed) return;
+    this.actors.delete(`${parsed.tenantId}.${parsed.tokenHash}`);
     await this.db
       .deleteFrom('session')
       .where('tenant_id', '=', parsed.tenantId)
@@ -130,6 +161,8 @@ export class AuthService {
         .execute();
       await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'account.change_password', entity: 'account', entityId: actor.accountId });
     });
+    // Other devices' sessions were deleted: their cached actors must go too.
+    this.forgetAccount(actor.tenantId, actor.accountId);
   }
 
   async purgeExpired(): Promise<void> {

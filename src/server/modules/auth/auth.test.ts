@@ -74,6 +74,27 @@ describe('sign in and sessions', () => {
   });
 });
 
+describe('cached callers', () => {
+  it('see their new scope at once after their unit moves or a mentee is reassigned', async () => {
+    const secretary = await login(env.app, PHONES.branchSecretary);
+    const admin = await login(env.app, PHONES.tenantAdmin);
+    const mentor = await login(env.app, PHONES.mentor);
+    const member = (await env.db.selectFrom('member').select('id').where('phone', '=', PHONES.mentor).executeTakeFirstOrThrow()).id;
+    const mentee = (await env.db.selectFrom('member').select('id').where('phone', '=', PHONES.mobileMember).executeTakeFirstOrThrow()).id;
+    expect((await env.app.inject({ url: `/api/members/${member}`, headers: secretary.headers })).statusCode).toBe(200);
+    expect((await env.app.inject({ url: `/api/members/${mentee}`, headers: mentor.headers })).statusCode).toBe(200);
+    const orgs = (await env.app.inject({ url: '/api/orgs', headers: admin.headers })).json().items as { id: string; name: string }[];
+    const town = orgs.find((o) => o.name === '长河镇党委')!;
+    const branch = orgs.find((o) => o.name === '第一党支部')!;
+    const created = await env.app.inject({ method: 'POST', url: '/api/orgs', headers: admin.headers, payload: { parentId: town.id, kind: 'general_branch', name: '新设村党总支' } });
+    await env.app.inject({ method: 'POST', url: `/api/orgs/${branch.id}/move`, headers: admin.headers, payload: { newParentId: created.json().id } });
+    expect((await env.app.inject({ url: `/api/members/${member}`, headers: secretary.headers })).statusCode).toBe(200);
+    expect((await env.app.inject({ url: `/api/members/${mentee}`, headers: mentor.headers })).statusCode).toBe(200);
+    await env.app.inject({ method: 'PUT', url: `/api/members/${mentee}/mentor`, headers: admin.headers, payload: { mentorMemberId: null } });
+    expect((await env.app.inject({ url: `/api/members/${mentee}`, headers: mentor.headers })).statusCode).toBe(403);
+  });
+});
+
 describe('HTTP edges', () => {
   it('serves health, the OpenAPI document and the docs page', async () => {
     expect((await env.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });

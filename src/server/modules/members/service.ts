@@ -7,6 +7,7 @@ import type { FieldCipher } from '../../secrets.ts';
 import { checkIdNumber, maskIdNumber, normalizeIdNumber } from '../../../shared/id-number.ts';
 import type { MemberDetail, MemberInput, MemberListItem, MemberListParams, Mobility, MobilityInput } from '../../../shared/api.ts';
 import { recordAudit } from '../audit/service.ts';
+import { bumpAuthEpoch } from '../../auth/epoch.ts';
 import { getOrg } from '../orgs/service.ts';
 import { resolvePlace } from '../regions/service.ts';
 import { getSettings } from '../settings/service.ts';
@@ -511,4 +512,6 @@ export async function assignMentor(deps: MemberDeps, ctx: RequestContext, member
     if (mentorMemberId) await tx.insertInto('mentorship').values({ tenant_id: actor.tenantId, member_id: memberId, mentor_member_id: mentorMemberId }).execute();
     await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'mentorship.assign', entity: 'member', entityId: memberId, before: { mentorMemberId: current?.mentor_member_id ?? null }, after: { mentorMemberId } });
   });
+  // Mentors read their mentees: the old and the new mentor's access changed.
+  bumpAuthEpoch();
 }

@@ -5,6 +5,7 @@ import type { RequestContext } from '../../auth/actor.ts';
 import { authorize } from '../../auth/policy.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { recordAudit } from '../audit/service.ts';
+import { bumpAuthEpoch } from '../../auth/epoch.ts';
 
 /** Which kind of unit may sit under which: committee → general branch → branch → group. */
 const ALLOWED_CHILDREN: Record<OrgKind, OrgKind[]> = {
@@ -126,7 +127,7 @@ export async function moveOrg(db: Database, ctx: RequestContext, orgId: string, 
     throw new AppError('invalid_move', `${KIND_LABEL[parent.kind]}下不能设立${KIND_LABEL[org.kind]}`);
   }
   const newPath = `${parent.path}${org.id}/`;
-  return db.transaction().execute(async (tx) => {
+  const moved = await db.transaction().execute(async (tx) => {
     await tx
       .updateTable('org')
       .set({ path: sql<string>`${newPath} || substr(path, ${org.path.length + 1})` })
@@ -143,6 +144,9 @@ export async function moveOrg(db: Database, ctx: RequestContext, orgId: string, 
     await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'org.move', entity: 'org', entityId: orgId, before: { parentId: org.parent_id }, after: { parentId: parent.id } });
     return toView(row);
   });
+  // Scopes are paths: every cached actor must see the new ones.
+  bumpAuthEpoch();
+  return moved;
 }
 
 export async function retireOrg(db: Database, ctx: RequestContext, orgId: string): Promise<OrgView> {
@@ -151,7 +155,7 @@ export async function retireOrg(db: Database, ctx: RequestContext, orgId: string
   authorize(actor, 'org.restructure', { kind: 'org', tenantId: actor.tenantId, path: org.path });
   if (org.retired_at) return toView(org);
   if (org.parent_id === null) throw new AppError('invalid_move', '顶层组织不能撤销');
-  return db.transaction().execute(async (tx) => {
+  const retired = await db.transaction().execute(async (tx) => {
     const members = await tx
       .selectFrom('member')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -182,6 +186,8 @@ export async function retireOrg(db: Database, ctx: RequestContext, orgId: string
     await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'org.retire', entity: 'org', entityId: orgId, before: { retired: false }, after: { retired: true } });
     return toView(row);
   });
+  bumpAuthEpoch();
+  return retired;
 }
 
 // ---------- grids ----------

@@ -15,7 +15,19 @@ export type TenantSettings = z.infer<typeof TenantSettings>;
 
 export const DEFAULT_SETTINGS: TenantSettings = { lostContactDays: 180, shouldTransferMonths: 6 };
 
+// Read on every list request; changed rarely. Kept 10 s, dropped at once when changed here.
+const SETTINGS_TTL_MS = 10_000;
+const cache = new Map<string, { value: TenantSettings; until: number }>();
+
 export async function getSettings(db: Executor, tenantId: string): Promise<TenantSettings> {
+  const hit = cache.get(tenantId);
+  if (hit && hit.until > Date.now()) return hit.value;
+  const value = await readStoredSettings(db, tenantId);
+  cache.set(tenantId, { value, until: Date.now() + SETTINGS_TTL_MS });
+  return value;
+}
+
+async function readStoredSettings(db: Executor, tenantId: string): Promise<TenantSettings> {
   const rows = await db.selectFrom('setting').select(['key', 'value']).where('tenant_id', '=', tenantId).execute();
   const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS };
   for (const r of rows) merged[r.key] = r.value;
@@ -32,7 +44,7 @@ export async function updateSettings(db: Database, ctx: RequestContext, patch: P
   const { actor } = ctx;
   authorize(actor, 'settings.write', { kind: 'tenant', tenantId: actor.tenantId });
   return db.transaction().execute(async (tx) => {
-    const before = await getSettings(tx, actor.tenantId);
+    const before = await readStoredSettings(tx, actor.tenantId);
     for (const [key, value] of Object.entries(patch)) {
       if (value === undefined) continue;
       await tx
@@ -41,8 +53,8 @@ export async function updateSettings(db: Database, ctx: RequestContext, patch: P
         .onConflict((oc) => oc.columns(['tenant_id', 'key']).doUpdateSet({ value: JSON.stringify(value) }))
         .execute();
     }
-    const after = await getSettings(tx, actor.tenantId);
+    const after = await readStoredSettings(tx, actor.tenantId);
     await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'settings.update', entity: 'setting', before, after });
     return after;
-  });
+  }).finally(() => cache.delete(actor.tenantId));
 }
