@@ -18,5 +18,6 @@ const sources = Math.max(newest('src/web'), newest('src/shared'));
 const stale = ['dist/web/console', 'dist/web/member'].some((d) => built(d) < sources);
 if (stale) {
   console.log('Building the web apps (first start or changed sources)…');
-  execSync('npm run build --silent', { stdio: 'inherit' });
+  // Always a production bundle, whatever NODE_ENV the caller runs under (React's dev build is 2× larger).
+  execSync('npm run build --silent', { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }
