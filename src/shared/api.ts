@@ -182,7 +182,8 @@ export const MemberPatch = MemberInput.partial();
 export const MobilityInput = z.object({
   provinceCode: z.string().regex(/^\d{2}$/, '请选择省份'),
   cityCode: z.string().regex(/^\d{4}$/).nullable().optional(),
-  districtCode: z.string().regex(/^\d{6}$/).nullable().optional(),
+  // 6 digits for a district; 9 for the towns of the cities without districts (东莞, 中山, 儋州…).
+  districtCode: z.string().regex(/^\d{6}(\d{3})?$/).nullable().optional(),
   workplace: optionalText(100),
   occupation: optionalText(50),
   since: DateString,

@@ -96,6 +96,12 @@ describe('mobility', () => {
     ]);
     await expect(recordDestination(deps, secretary, id, { provinceCode: '33', since: '2025-01-01' })).rejects.toMatchObject({ issues: [{ field: 'since' }] });
     await expect(recordDestination(deps, secretary, id, { provinceCode: '32', cityCode: '3302', since: '2025-10-01' })).rejects.toMatchObject({ issues: [{ field: 'cityCode' }] });
+    // Cities without districts list their towns (9-digit codes) instead.
+    const dongguan = await import('../regions/service.ts').then((r) => r.regionTree().find((p) => p.code === '44')?.children?.find((c) => c.code === '4419')?.children?.[0]);
+    expect(dongguan?.code).toHaveLength(9);
+    await recordDestination(deps, secretary, id, { provinceCode: '44', cityCode: '4419', districtCode: dongguan!.code, since: '2025-09-15' });
+    expect((await getMember(deps, secretary, id)).mobility?.placeName).toBe(`广东省东莞市${dongguan!.name}`);
+    await recordDestination(deps, secretary, id, { provinceCode: '31', cityCode: '3101', districtCode: '310115', since: '2025-09-20', workplace: '物流公司' });
     await expect(recordReturn(deps, secretary, id, '2025-08-01')).rejects.toMatchObject({ issues: [{ field: 'returnedOn' }] });
     await recordReturn(deps, secretary, id, '2026-01-05');
     m = await getMember(deps, secretary, id);

@@ -53,7 +53,7 @@ export function resolvePlace(provinceCode: string, cityCode?: string | null, dis
   }
   if (districtCode) {
     const district = names.get(districtCode);
-    if (!cityCode || !district || !districtCode.startsWith(cityCode) || districtCode.length !== 6) {
+    if (!cityCode || !district || !districtCode.startsWith(cityCode) || (districtCode.length !== 6 && districtCode.length !== 9)) {
       throw new AppError('validation_failed', '区县不属于所选城市', [{ field: 'districtCode', message: '区县不属于所选城市' }]);
     }
     place += district;

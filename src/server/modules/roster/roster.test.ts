@@ -406,3 +406,25 @@ describe('export', () => {
     expect(rows.every((r) => ['第二党支部', '第四党小组', '第五党小组'].includes(String(r['所在组织'])))).toBe(true);
   });
 });
+
+describe('Chinese text in large files', () => {
+  it('keeps every character of names and addresses across the reader’s chunk boundaries', async () => {
+    const names = ['龚', '陆', '顾', '施', '季', '沈'];
+    const rows = Array.from({ length: 1500 }, (_, i) =>
+      validRow({
+        姓名: `${names[i % names.length]}${'春华秋实'.slice(0, 1 + (i % 4))}`,
+        家庭住址: `新桥村${i % 12}组${'东西南北'.repeat(1 + (i % 5))}${i}号`,
+        身份证号: undefined,
+      }),
+    );
+    const file = await xlsxOf(rows);
+    const outcome = await importRoster({ db: env.db, cipher: env.services.cipher }, await contextFor(env, PHONES.generalSecretary), file);
+    expect(outcome.issues).toEqual([]);
+    expect(outcome.imported).toBe(1500);
+    const stored = await env.db.selectFrom('member').select(['phone', 'name', 'home_address']).where('tenant_id', '=', env.tenantId).where('phone', 'in', rows.map((r) => String(r['手机号']))).execute();
+    const byPhone = new Map(stored.map((s) => [s.phone, s]));
+    for (const r of rows) {
+      expect(byPhone.get(String(r['手机号']))).toMatchObject({ name: r['姓名'], home_address: r['家庭住址'] });
+    }
+  });
+});

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { AppError } from '../../errors.ts';
 
@@ -33,9 +32,12 @@ export function cellInput(v: ExcelJS.CellValue): CellInput {
 }
 
 /**
- * Reads the import sheet with the streaming reader (about a third of the memory of loading the
- * whole workbook, and progress while reading). The import sheet is the first worksheet whose row 1
- * holds the 姓名 header, so the 说明 sheet and any extra sheets are skipped whatever their order.
+ * Reads the import sheet. The import sheet is the first worksheet whose row 1 holds the 姓名
+ * header, so the 说明 sheet and any extra sheets are skipped whatever their order.
+ *
+ * The whole workbook is loaded at once on purpose: exceljs's streaming reader decodes each
+ * 16 KB chunk of XML separately and turns a Chinese character split across two chunks into
+ * U+FFFD, silently corrupting names and addresses (exceljs issues #2063, #2084, #2316).
  */
 export async function readImportSheet(
   buffer: Buffer,
@@ -43,48 +45,31 @@ export async function readImportSheet(
   onRow: (processed: number) => void,
   maxRows: number,
 ): Promise<{ header: CellInput[]; rows: SheetRow[] } | null> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(buffer), {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    // Styles tell date cells from plain numbers.
-    styles: 'cache',
-    entries: 'ignore',
-  });
-  let found: { header: CellInput[]; rows: SheetRow[] } | null = null;
+  const workbook = new ExcelJS.Workbook();
   try {
-    for await (const sheet of reader) {
-      let header: CellInput[] | null = null;
-      let skip = found !== null;
-      const rows: SheetRow[] = [];
-      for await (const row of sheet) {
-        if (skip) continue;
-        const cells = rowCells(row);
-        if (header === null) {
-          if (row.number !== 1 || !isHeaderRow(cells)) {
-            skip = true;
-            continue;
-          }
-          header = cells;
-          continue;
-        }
-        if (cells.every((c) => c === null)) continue;
-        rows.push({ rowNumber: row.number, cells });
-        if (rows.length > maxRows) {
-          throw new AppError('import_invalid', `一次最多导入 ${maxRows} 行，请分成多个文件`);
-        }
-        if (rows.length % 500 === 0) onRow(rows.length);
-      }
-      if (header && !found) {
-        found = { header, rows };
-        onRow(rows.length);
-      }
-    }
-  } catch (err) {
-    if (err instanceof AppError) throw err;
+    await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
+  } catch {
     throw new AppError('import_invalid', '无法读取该文件，请确认它是 Excel 的 .xlsx 文件且没有损坏');
   }
-  return found;
+  for (const sheet of workbook.worksheets) {
+    const first = sheet.getRow(1);
+    const header = rowCells(first);
+    if (!isHeaderRow(header)) continue;
+    if (sheet.actualRowCount - 1 > maxRows) {
+      throw new AppError('import_invalid', `一次最多导入 ${maxRows} 行，请分成多个文件`);
+    }
+    const rows: SheetRow[] = [];
+    sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+      if (rowNumber === 1) return;
+      const cells = rowCells(row);
+      if (cells.every((c) => c === null)) return;
+      rows.push({ rowNumber, cells });
+      if (rows.length % 500 === 0) onRow(rows.length);
+    });
+    onRow(rows.length);
+    return { header, rows };
+  }
+  return null;
 }
 
 function rowCells(row: ExcelJS.Row): CellInput[] {
