@@ -9,6 +9,7 @@ import { openDatabase, type OpenedDatabase } from './db/database.ts';
 import { openTestDatabase } from '../../test/support/harness.ts';
 import { backupDatabase, readBackupHeader, restoreDatabase, RestoreRefused, tableDigests } from './backup.ts';
 import { recordAudit } from './modules/audit/service.ts';
+import { MIGRATION_NAMES } from './db/migrate.ts';
 
 let source: Awaited<ReturnType<typeof openTestDatabase>>;
 let target: OpenedDatabase;
@@ -36,7 +37,7 @@ describe('backup and restore', () => {
   it('writes a gzip JSON-lines file with a header in foreign-key order', async () => {
     const summary = await backupDatabase(source.db, file);
     const header = await readBackupHeader(file);
-    expect(header).toMatchObject({ format: 'lianxin-backup', version: 1, migrations: ['0001_foundation'] });
+    expect(header).toMatchObject({ format: 'lianxin-backup', version: 1, migrations: MIGRATION_NAMES });
     const names = header.tables.map((t) => t.name);
     expect(names.indexOf('tenant')).toBe(0);
     expect(names.indexOf('org')).toBeLessThan(names.indexOf('member'));

@@ -4,7 +4,7 @@ import type { RequestContext } from '../../auth/actor.ts';
 import { authorize } from '../../auth/policy.ts';
 import { AppError } from '../../errors.ts';
 import type { Dashboard } from '../../../shared/api.ts';
-import { flagSql, hasMentorSql, memberBaseQuery } from '../members/repo.ts';
+import { flagSql, hasMentorSql, inSubtrees, memberBaseQuery } from '../members/repo.ts';
 import { getOrg } from '../orgs/service.ts';
 import { regionName } from '../regions/service.ts';
 import { getSettings } from '../settings/service.ts';
@@ -29,7 +29,7 @@ export async function getDashboard(db: Database, ctx: RequestContext, orgId: str
   authorize(actor, 'dashboard.read', { kind: 'org', tenantId: actor.tenantId, path: root.path });
   const settings = await getSettings(db, actor.tenantId);
   const flags = flagSql(settings);
-  const base = () => memberBaseQuery(db, actor.tenantId).where('o.path', 'like', `${root.path}%`);
+  const base = () => memberBaseQuery(db, actor.tenantId).where(inSubtrees(actor.tenantId, [root.path]));
   const childId = sql<string>`split_part(substr(o.path, ${root.path.length + 1}), '/', 1)`;
   const [totals, byProvince, byCity, byChild] = await Promise.all([
     base()

@@ -18,7 +18,18 @@ export interface MemberFilter {
   withoutMentor?: boolean | undefined;
 }
 
-type Eb = ExpressionBuilder<DB & { m: DB['member']; o: DB['org']; mb: DB['mobility'] }, 'm' | 'o' | 'mb'>;
+type Eb = ExpressionBuilder<DB & { m: DB['member']; mb: DB['mobility'] }, 'm' | 'mb'>;
+
+/**
+ * Members whose unit lies in one of these subtrees. Written as `org_id = ANY(ARRAY(…))` on the
+ * member table (not a LIKE on the joined org) so PostgreSQL can use the member's org index, and
+ * combine it with other member-table conditions (BitmapOr) instead of joining every member.
+ */
+export function inSubtrees(tenantId: string, paths: string[]): Expression<SqlBool> {
+  if (paths.length === 0) return sql<SqlBool>`false`;
+  const likes = sql.join(paths.map((p) => sql`path LIKE ${`${p}%`}`), sql` OR `);
+  return sql<SqlBool>`m.org_id = ANY(ARRAY(SELECT id FROM org WHERE tenant_id = ${tenantId} AND (${likes})))`;
+}
 
 /** Flag expressions: computed in SQL so lists, counts, exports and the dashboard agree. */
 export function flagSql(settings: TenantSettings) {
@@ -41,10 +52,16 @@ export function memberBaseQuery(db: Executor, tenantId: string) {
     .where('m.left_at', 'is', null);
 }
 
-export function filterWhere(eb: Eb, scope: MemberScope, f: MemberFilter, settings: TenantSettings): Expression<SqlBool> {
+/** Whether a filter reads the current stay (the count then needs the mobility join). */
+function needsMobility(f: MemberFilter): boolean {
+  return [f.mobile, f.province, f.city, f.lostContact, f.shouldTransfer, f.lostContactSuspected, f.withoutMentor].some((v) => v !== undefined);
+}
+
+export function filterWhere(eb: Eb, tenantId: string, scope: MemberScope, f: MemberFilter, settings: TenantSettings): Expression<SqlBool> {
   const conds: Expression<SqlBool>[] = [];
   if (!scope.all) {
-    const ors: Expression<SqlBool>[] = scope.paths.map((p) => eb('o.path', 'like', `${p}%`));
+    const ors: Expression<SqlBool>[] = [];
+    if (scope.paths.length) ors.push(inSubtrees(tenantId, scope.paths));
     if (scope.memberIds.length) ors.push(eb('m.id', 'in', scope.memberIds));
     conds.push(ors.length ? eb.or(ors) : sql<SqlBool>`false`);
   }
@@ -52,7 +69,7 @@ export function filterWhere(eb: Eb, scope: MemberScope, f: MemberFilter, setting
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     conds.push(eb.or([eb('m.name', 'like', like), eb('m.phone', 'like', `${f.q.replace(/\D/g, '') || '#'}%`)]));
   }
-  if (f.orgPath) conds.push(eb('o.path', 'like', `${f.orgPath}%`));
+  if (f.orgPath) conds.push(inSubtrees(tenantId, [f.orgPath]));
   if (f.status) conds.push(eb('m.status', '=', f.status));
   if (f.mobile === true) conds.push(eb('mb.id', 'is not', null));
   if (f.mobile === false) conds.push(eb('mb.id', 'is', null));
@@ -81,7 +98,7 @@ export async function listMemberRows(
 ) {
   const flags = flagSql(settings);
   return memberBaseQuery(db, tenantId)
-    .where((eb) => filterWhere(eb as unknown as Eb, scope, f, settings))
+    .where((eb) => filterWhere(eb as unknown as Eb, tenantId, scope, f, settings))
     .select([
       'm.id',
       'm.name',
@@ -103,8 +120,15 @@ export async function listMemberRows(
 }
 
 export async function countMembers(db: Executor, tenantId: string, scope: MemberScope, f: MemberFilter, settings: TenantSettings): Promise<number> {
-  const row = await memberBaseQuery(db, tenantId)
-    .where((eb) => filterWhere(eb as unknown as Eb, scope, f, settings))
+  // Only the joins the filter needs: counting a whole county is then an index-only scan.
+  const row = await db
+    .selectFrom('member as m')
+    .$if(needsMobility(f), (qb) =>
+      qb.leftJoin('mobility as mb', (j) => j.onRef('mb.tenant_id', '=', 'm.tenant_id').onRef('mb.member_id', '=', 'm.id').on('mb.ended_on', 'is', null)),
+    )
+    .where('m.tenant_id', '=', tenantId)
+    .where('m.left_at', 'is', null)
+    .where((eb) => filterWhere(eb as unknown as Eb, tenantId, scope, f, settings))
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
@@ -115,7 +139,7 @@ export function exportMemberRows(db: Executor, tenantId: string, scope: MemberSc
   const flags = flagSql(settings);
   return memberBaseQuery(db, tenantId)
     .leftJoin('grid as g', (j) => j.onRef('g.tenant_id', '=', 'm.tenant_id').onRef('g.id', '=', 'm.grid_id'))
-    .where((eb) => filterWhere(eb as unknown as Eb, scope, f, settings))
+    .where((eb) => filterWhere(eb as unknown as Eb, tenantId, scope, f, settings))
     .select([
       'm.id',
       'm.name',

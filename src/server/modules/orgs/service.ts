@@ -51,29 +51,37 @@ export async function listOrgs(db: Database, ctx: RequestContext): Promise<OrgVi
   const { actor } = ctx;
   authorize(actor, 'org.read', { kind: 'tenant', tenantId: actor.tenantId });
   const paths = actor.isTenantAdmin ? null : actor.scopes.map((s) => s.path);
-  const rows = await db
-    .selectFrom('org as o')
-    .selectAll('o')
-    .select((eb) =>
-      eb
-        .selectFrom('member as m')
-        .innerJoin('org as mo', (j) => j.onRef('mo.tenant_id', '=', 'm.tenant_id').onRef('mo.id', '=', 'm.org_id'))
-        .whereRef('m.tenant_id', '=', 'o.tenant_id')
-        .where('m.left_at', 'is', null)
-        .where(sql<boolean>`mo.path LIKE o.path || '%'`)
-        .select((e) => e.fn.countAll<number>().as('n'))
-        .as('member_count'),
-    )
-    .where('o.tenant_id', '=', actor.tenantId)
-    .$if(paths !== null, (qb) =>
-      qb.where((eb) => eb.or((paths ?? []).map((p) => eb('o.path', 'like', `${p}%`)))),
-    )
-    // Parents before children, siblings in their set order: the client builds the tree in one pass.
-    .orderBy(sql`length(o.path) - length(replace(o.path, '/', ''))`)
-    .orderBy('o.sort_order')
-    .orderBy('o.name')
-    .execute();
-  return rows.map((r) => toView(r, Number(r.member_count ?? 0)));
+  const [rows, direct] = await Promise.all([
+    db
+      .selectFrom('org as o')
+      .selectAll('o')
+      .where('o.tenant_id', '=', actor.tenantId)
+      .$if(paths !== null, (qb) => qb.where((eb) => eb.or((paths ?? []).map((p) => eb('o.path', 'like', `${p}%`)))))
+      // Parents before children, siblings in their set order: the client builds the tree in one pass.
+      .orderBy(sql`length(o.path) - length(replace(o.path, '/', ''))`)
+      .orderBy('o.sort_order')
+      .orderBy('o.name')
+      .execute(),
+    db
+      .selectFrom('member')
+      .select(['org_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('tenant_id', '=', actor.tenantId)
+      .where('left_at', 'is', null)
+      .groupBy('org_id')
+      .execute(),
+  ]);
+  // Members are counted per unit once, then added up every unit's ancestors (paths hold them).
+  const total = new Map<string, number>();
+  for (const d of direct) total.set(d.org_id, Number(d.n));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const subtree = new Map<string, number>();
+  // A visible unit's subtree is visible too, so its members are all among `rows`.
+  for (const o of rows) {
+    const n = total.get(o.id) ?? 0;
+    if (!n) continue;
+    for (const ancestor of o.path.split('/')) if (byId.has(ancestor)) subtree.set(ancestor, (subtree.get(ancestor) ?? 0) + n);
+  }
+  return rows.map((r) => toView(r, subtree.get(r.id) ?? 0));
 }
 
 export async function createOrg(db: Database, ctx: RequestContext, input: { parentId: string; kind: OrgKind; name: string }): Promise<OrgView> {
