@@ -49,14 +49,16 @@ function bareQueries(tenantId: string, scope: MemberScope, f: MemberListParams, 
   };
   const where = ['m.tenant_id = $1', 'm.left_at IS NULL'];
   if (!scope.all) {
-    const ors = scope.paths.map((path) => `o.path LIKE ${p(path + '%')}`);
+    // The fastest hand-written shape: the subtree as org ids, matched on the member's own index.
+    const likes = scope.paths.map((path) => `path LIKE ${p(path + '%')}`);
+    const ors = likes.length ? [`m.org_id = ANY(ARRAY(SELECT id FROM org WHERE tenant_id = $1 AND (${likes.join(' OR ')})))`] : [];
     if (scope.memberIds.length) ors.push(`m.id = ANY(${p(scope.memberIds)}::uuid[])`);
     where.push(ors.length ? `(${ors.join(' OR ')})` : 'false');
   }
   const lostSuspected = `(mb.id IS NOT NULL AND m.lost_contact_since IS NULL AND COALESCE(m.last_contact_at, mb.since) <= CURRENT_DATE - ${Number(settings.lostContactDays)})`;
   const shouldTransfer = `(mb.id IS NOT NULL AND mb.since <= (CURRENT_DATE - make_interval(months => ${Number(settings.shouldTransferMonths)}))::date)`;
   if (f.q) where.push(`(m.name LIKE ${p(`%${escapeLike(f.q)}%`)} OR m.phone LIKE ${p(`${f.q.replace(/\D/g, '') || '#'}%`)})`);
-  if (orgPath) where.push(`o.path LIKE ${p(orgPath + '%')}`);
+  if (orgPath) where.push(`m.org_id = ANY(ARRAY(SELECT id FROM org WHERE tenant_id = $1 AND path LIKE ${p(orgPath + '%')}))`);
   if (f.status) where.push(`m.status = ${p(f.status)}`);
   if (f.mobile === true) where.push('mb.id IS NOT NULL');
   if (f.mobile === false) where.push('mb.id IS NULL');
@@ -64,14 +66,17 @@ function bareQueries(tenantId: string, scope: MemberScope, f: MemberListParams, 
   if (f.city) where.push(`mb.city_code = ${p(f.city)}`);
   if (f.lostContact === true) where.push(`(m.lost_contact_since IS NOT NULL OR ${lostSuspected})`);
   if (f.lostContact === false) where.push(`(m.lost_contact_since IS NULL AND NOT ${lostSuspected})`);
+  const mobilityJoin = 'LEFT JOIN mobility mb ON mb.tenant_id = m.tenant_id AND mb.member_id = m.id AND mb.ended_on IS NULL';
+  const needsMobility = [f.mobile, f.province, f.city, f.lostContact].some((v) => v !== undefined);
   const from = `FROM member m
     JOIN org o ON o.tenant_id = m.tenant_id AND o.id = m.org_id
-    LEFT JOIN mobility mb ON mb.tenant_id = m.tenant_id AND mb.member_id = m.id AND mb.ended_on IS NULL
+    ${mobilityJoin}
     WHERE ${where.join(' AND ')}`;
+  const countFrom = `FROM member m ${needsMobility ? mobilityJoin : ''} WHERE ${where.join(' AND ')}`;
   const list = `SELECT m.id, m.name, m.gender, m.phone, m.status, m.org_id, o.name AS org_name, mb.place_name, mb.since AS mobile_since,
       m.lost_contact_since, ${shouldTransfer} AS should_transfer, ${lostSuspected} AS lost_suspected
     ${from} ORDER BY m.name, m.id LIMIT ${Number(f.pageSize)} OFFSET ${(f.page - 1) * f.pageSize}`;
-  return { list: { text: list, values: [...values] }, count: { text: `SELECT count(*) AS n ${from}`, values: [...values] } };
+  return { list: { text: list, values: [...values] }, count: { text: `SELECT count(*) AS n ${countFrom}`, values: [...values] } };
 }
 
 async function contextFor(opened: OpenedDatabase, tenantId: string, phone: string): Promise<RequestContext> {
