@@ -196,6 +196,19 @@ describe('scope within a role', () => {
     expect(mentorList.json().items.map((i: { id: string }) => i.id)).toContain(self);
   });
 
+  it("writes an audit entry when someone else's hardship note is shown", async () => {
+    const self = await memberIdByPhone(env, PHONES.mobileMember);
+    await env.db.updateTable('member').set({ hardship_note: '父亲重病' }).where('id', '=', self).execute();
+    const count = async () => (await env.db.selectFrom('audit_log').select('id').where('action', '=', 'member.view_sensitive').where('entity_id', '=', self).execute()).length;
+    const before = await count();
+    expect((await env.app.inject({ url: `/api/members/${self}`, headers: sessions.villageSecretary.headers })).json().hardshipNote).toBe('父亲重病');
+    expect(await count()).toBe(before + 1);
+    // The member reading their own page is not a disclosure; the mentor never gets the note.
+    await env.app.inject({ url: `/api/members/${self}`, headers: sessions.member.headers });
+    expect((await env.app.inject({ url: `/api/members/${self}`, headers: sessions.mentor.headers })).json().hardshipNote).toBeNull();
+    expect(await count()).toBe(before + 1);
+  });
+
   it('a branch secretary lists and edits only their branch', async () => {
     const list = await env.app.inject({ url: '/api/members?pageSize=200', headers: sessions.branchSecretary.headers });
     const body = list.json() as { items: { orgName: string }[]; total: number };

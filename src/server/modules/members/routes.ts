@@ -14,6 +14,7 @@ import {
   recordReturn,
   revealIdNumber,
   updateMember,
+  viewMember,
 } from './service.ts';
 
 const IdParams = z.object({ id: Uuid });
@@ -35,7 +36,7 @@ export function registerMemberRoutes(app: App, services: AppServices): void {
   r.get('/api/members/:id', {
     config: { access: 'session' },
     schema: { tags, summary: '党员详情 A member', params: IdParams, response: { 200: MemberDetail } },
-    handler: async (req) => getMember(deps, context(req), req.params.id),
+    handler: async (req) => viewMember(deps, context(req), req.params.id),
   });
   r.patch('/api/members/:id', {
     config: { access: 'session' },

@@ -173,6 +173,18 @@ export async function getMember(deps: MemberDeps, ctx: RequestContext, memberId:
   };
 }
 
+/**
+ * A member's page as a person opens it: the same as getMember, and when it shows someone else's
+ * hardship note (sensitive personal data) the view goes to the audit log.
+ */
+export async function viewMember(deps: MemberDeps, ctx: RequestContext, memberId: string): Promise<MemberDetail> {
+  const detail = await getMember(deps, ctx, memberId);
+  if (detail.hardshipNote && ctx.actor.memberId !== memberId) {
+    await recordAudit(deps.db, ctx, { tenantId: ctx.actor.tenantId, action: 'member.view_sensitive', entity: 'member', entityId: memberId, after: { fields: ['hardship_note'] } });
+  }
+  return detail;
+}
+
 // ---------- create / update ----------
 
 interface PreparedIdNumber {
