@@ -14,19 +14,21 @@ import { App as AntApp, Button, ConfigProvider, Layout, Menu, Result, Space, Spi
 import type { MenuProps } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, api, setCsrfToken, setUnauthenticatedHandler } from './api.ts';
 import { ChangePasswordModal } from './components/ChangePasswordModal.tsx';
 import { I18nProvider, useI18n } from './i18n.tsx';
-import { AuditPage } from './pages/AuditPage.tsx';
-import { DashboardPage } from './pages/DashboardPage.tsx';
-import { ImportPage } from './pages/ImportPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
-import { MemberPage } from './pages/MemberPage.tsx';
-import { MembersPage } from './pages/MembersPage.tsx';
-import { OrgsPage } from './pages/OrgsPage.tsx';
-import { SettingsPage } from './pages/SettingsPage.tsx';
 import { Link, Redirect, matchPath, navigate, useLocation } from './router.tsx';
+
+// Pages load on first visit: the login screen and the shell come first, each page's code after.
+const AuditPage = lazy(() => import('./pages/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
+const DashboardPage = lazy(() => import('./pages/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })));
+const ImportPage = lazy(() => import('./pages/ImportPage.tsx').then((m) => ({ default: m.ImportPage })));
+const MemberPage = lazy(() => import('./pages/MemberPage.tsx').then((m) => ({ default: m.MemberPage })));
+const MembersPage = lazy(() => import('./pages/MembersPage.tsx').then((m) => ({ default: m.MembersPage })));
+const OrgsPage = lazy(() => import('./pages/OrgsPage.tsx').then((m) => ({ default: m.OrgsPage })));
+const SettingsPage = lazy(() => import('./pages/SettingsPage.tsx').then((m) => ({ default: m.SettingsPage })));
 import { SessionContext, useSession, type Session } from './session.tsx';
 import type { MeAccount } from './types.ts';
 
@@ -183,7 +185,9 @@ function Shell() {
           </Space>
         </Header>
         <Content style={{ padding: 24 }}>
-          <Routes isTenantAdmin={me.isTenantAdmin} path={loc.path} />
+          <Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '80px auto' }} />}>
+            <Routes isTenantAdmin={me.isTenantAdmin} path={loc.path} />
+          </Suspense>
         </Content>
       </Layout>
       <ChangePasswordModal open={pwOpen} onClose={() => setPwOpen(false)} />
