@@ -20,6 +20,7 @@ import { registerSettingsRoutes } from './modules/settings/routes.ts';
 import { registerRegionRoutes } from './modules/regions/routes.ts';
 import { registerAuditRoutes } from './modules/audit/routes.ts';
 import { registerRosterRoutes } from './modules/roster/routes.ts';
+import { registerAccountRoutes } from './modules/accounts/routes.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -117,6 +118,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerOrgRoutes(app, services);
   registerMemberRoutes(app, services);
   registerRosterRoutes(app, services);
+  registerAccountRoutes(app, services);
   registerMeRoutes(app, services);
   registerDashboardRoutes(app, services);
   registerSettingsRoutes(app, services);

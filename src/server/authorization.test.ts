@@ -108,6 +108,7 @@ const CASES: Case[] = [
   { method: 'POST', route: '/api/members/:id/return', url: () => `/api/members/${ids.mobileTarget}/return`, body: () => ({ returnedOn: '2026-01-02' }), allowed: secretaries },
   { method: 'POST', route: '/api/members/:id/contact', url: () => `/api/members/${ids.target}/contact`, body: () => ({ contactedOn: '2026-01-02' }), allowed: secretaries },
   { method: 'POST', route: '/api/members/:id/lost-contact', url: () => `/api/members/${ids.target}/lost-contact`, allowed: secretaries },
+  { method: 'POST', route: '/api/members/:id/login', url: () => `/api/members/${ids.target}/login`, allowed: secretaries },
   { method: 'PUT', route: '/api/members/:id/mentor', url: () => `/api/members/${ids.target}/mentor`, body: () => ({ mentorMemberId: null }), allowed: secretaries },
   { method: 'GET', route: '/api/members/export', url: () => `/api/members/export?orgId=${ids.branch2}`, allowed: secretaries },
   { method: 'GET', route: '/api/members/import-template', url: () => '/api/members/import-template', allowed: ['admin', 'villageSecretary', 'branchSecretary'] },

@@ -156,6 +156,8 @@ export const MemberDetail = z.object({
   shouldTransfer: z.boolean(),
   /** What the viewer may do: the UI hides what the server would refuse. */
   can: z.object({ edit: z.boolean(), revealId: z.boolean(), editMobility: z.boolean() }),
+  /** Whether the member can sign in to the member app (null when the viewer may not know). */
+  hasLogin: z.boolean().nullable(),
 });
 export type MemberDetail = z.infer<typeof MemberDetail>;
 
@@ -197,6 +199,8 @@ export const ReturnBody = z.object({ returnedOn: DateString });
 export const ContactBody = z.object({ contactedOn: DateString });
 export const MentorBody = z.object({ mentorMemberId: Uuid.nullable() });
 export const RevealedId = z.object({ idNumber: z.string().nullable() });
+export const IssuedLogin = z.object({ phone: z.string(), initialPassword: z.string(), created: z.boolean() });
+export type IssuedLogin = z.infer<typeof IssuedLogin>;
 
 // ---------- member app ----------
 export const MyProfile = z.object({

@@ -137,6 +137,7 @@ describe('secretary imports and tracks members; the member finds their contact p
   const rows = rosterRows();
   let mobileAtStart = 0;
   let movedMemberId = '';
+  let issuedPassword = '';
 
   beforeAll(async () => {
     assertChromiumInstalled();
@@ -304,6 +305,19 @@ describe('secretary imports and tracks members; the member finds their contact p
     ]);
   });
 
+  it('c2. the secretary opens the member app to that imported member and reads the one-time password', async () => {
+    const page = consolePage;
+    await page.getByRole('button', { name: '开通党员端登录', exact: true }).click();
+    await page.getByRole('button', { name: '确定', exact: true }).click();
+    const issued = page.getByTestId('issued-login');
+    await issued.waitFor();
+    const code = issued.locator('code');
+    issuedPassword = (await code.innerText()).trim();
+    expect(issuedPassword).toMatch(/^[a-zA-Z2-9]{10}$/);
+    await page.getByRole('button', { name: '关闭', exact: true }).click();
+    await page.getByRole('button', { name: '重置登录密码', exact: true }).waitFor();
+  });
+
   it('d. back on the dashboard the mobile total has grown by the two imported and the one who went out', async () => {
     const page = consolePage;
     await mainMenu().getByRole('link', { name: '概览', exact: true }).click();
@@ -342,5 +356,22 @@ describe('secretary imports and tracks members; the member finds their contact p
     await call.waitFor();
     expect(await call.getAttribute('href')).toBe(`tel:${MENTOR_PHONE}`);
     await page.getByTestId('current-destination').waitFor();
+  });
+
+  it('f. the imported member signs in on a phone with that password and sees the destination the secretary recorded', async () => {
+    const member = rows[MOVED] as RosterRow;
+    const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, userAgent: WECHAT_ANDROID_UA, locale: 'zh-CN' });
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(UI_TIMEOUT);
+      await page.goto('/m/');
+      await page.getByLabel('手机号').fill(member.phone);
+      await page.getByLabel('密码').fill(issuedPassword);
+      await page.getByRole('button', { name: '登录', exact: true }).tap();
+      const destination = page.getByTestId('current-destination');
+      await destination.getByText('浙江省宁波市海曙区').waitFor();
+    } finally {
+      await context.close();
+    }
   });
 });

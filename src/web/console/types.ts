@@ -15,6 +15,7 @@ import type {
   OrgNode as OrgNodeSchema,
   OrgKind as OrgKindSchema,
   RevealedId as RevealedIdSchema,
+  IssuedLogin as IssuedLoginSchema,
   CreateOrgBody as CreateOrgBodySchema,
   CreateGridBody as CreateGridBodySchema,
   UpdateGridBody as UpdateGridBodySchema,
@@ -33,6 +34,7 @@ export type MemberPatch = z.input<typeof MemberPatchSchema>;
 export type Mobility = z.infer<typeof MobilitySchema>;
 export type MobilityInput = z.input<typeof MobilityInputSchema>;
 export type RevealedId = z.infer<typeof RevealedIdSchema>;
+export type IssuedLogin = z.infer<typeof IssuedLoginSchema>;
 export type Dashboard = z.infer<typeof DashboardSchema>;
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 export type ImportJob = z.infer<typeof ImportJobSchema>;

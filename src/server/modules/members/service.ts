@@ -108,7 +108,7 @@ export async function getMember(deps: MemberDeps, ctx: RequestContext, memberId:
   authorize(actor, 'member.read', target);
   const sensitive = can(actor, 'member.read_sensitive', target);
   const pathIds = m.org_path.split('/').filter(Boolean);
-  const [orgPath, grid, mentor, mentees, history, settings] = await Promise.all([
+  const [orgPath, grid, mentor, mentees, history, settings, login] = await Promise.all([
     db.selectFrom('org').select(['id', 'name', 'kind', 'path']).where('tenant_id', '=', actor.tenantId).where('id', 'in', pathIds).orderBy('path').execute(),
     m.grid_id
       ? db.selectFrom('grid').select('name').where('tenant_id', '=', actor.tenantId).where('id', '=', m.grid_id).executeTakeFirst()
@@ -132,6 +132,7 @@ export async function getMember(deps: MemberDeps, ctx: RequestContext, memberId:
       .execute(),
     db.selectFrom('mobility').selectAll().where('tenant_id', '=', actor.tenantId).where('member_id', '=', memberId).orderBy('since', 'desc').orderBy('created_at', 'desc').execute(),
     getSettings(db, actor.tenantId),
+    db.selectFrom('account').select('id').where('tenant_id', '=', actor.tenantId).where('member_id', '=', memberId).where('disabled_at', 'is', null).executeTakeFirst(),
   ]);
   const current = history.find((h) => h.ended_on === null) ?? null;
   const now = new Date();
@@ -170,6 +171,7 @@ export async function getMember(deps: MemberDeps, ctx: RequestContext, memberId:
       revealId: can(actor, 'member.reveal_id', target) && m.id_number_enc !== null,
       editMobility: can(actor, 'mobility.write', target),
     },
+    hasLogin: can(actor, 'member.write', target) || actor.memberId === memberId ? login !== undefined : null,
   };
 }
 

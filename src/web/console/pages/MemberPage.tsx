@@ -21,7 +21,7 @@ import { MemberPicker } from '../components/MemberPicker.tsx';
 import { applyFormIssues, useApi, useRegions, useShowError } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
-import type { MemberDetail, Mobility, MobilityInput, RevealedId, Settings } from '../types.ts';
+import type { IssuedLogin, MemberDetail, Mobility, MobilityInput, RevealedId, Settings } from '../types.ts';
 
 const dash = (v: ReactNode | null | undefined): ReactNode => (v === null || v === undefined || v === '' ? <Typography.Text type="secondary">—</Typography.Text> : v);
 const today = () => dayjs();
@@ -91,6 +91,34 @@ export function MemberPage({ id }: { id: string }) {
       okButtonProps: { danger: true },
       cancelText: t('common.cancel'),
       onOk: () => act(() => api.post<MemberDetail>(`/api/members/${m.id}/lost-contact`), t('member.lost.done')),
+    });
+
+  // Opens the member app to this member (or resets the password): the one-time password is shown once.
+  const issueLogin = () =>
+    modal.confirm({
+      title: t(m.hasLogin ? 'member.login.resetTitle' : 'member.login.openTitle', { name: m.name }),
+      content: t(m.hasLogin ? 'member.login.resetBody' : 'member.login.openBody'),
+      okText: t('common.confirm'),
+      cancelText: t('common.cancel'),
+      onOk: async () => {
+        try {
+          const r = await api.post<IssuedLogin>(`/api/members/${m.id}/login`);
+          update({ ...m, hasLogin: true });
+          modal.success({
+            title: t('member.login.issuedTitle'),
+            content: (
+              <div data-testid="issued-login">
+                <p>{t('member.login.phone')}: <Typography.Text copyable strong>{r.phone}</Typography.Text></p>
+                <p>{t('member.login.password')}: <Typography.Text copyable strong code>{r.initialPassword}</Typography.Text></p>
+                <Typography.Text type="secondary">{t('member.login.issuedHint')}</Typography.Text>
+              </div>
+            ),
+            okText: t('common.close'),
+          });
+        } catch (e) {
+          showError(e);
+        }
+      },
     });
 
   const removeMentor = () => act(() => api.put<MemberDetail>(`/api/members/${m.id}/mentor`, { mentorMemberId: null }), t('member.mentor.removed'));
@@ -183,9 +211,12 @@ export function MemberPage({ id }: { id: string }) {
           )}
         </Space>
         {m.can.edit && (
-          <Button icon={<EditOutlined aria-hidden />} onClick={() => setEditing(true)}>
-            {t('member.edit')}
-          </Button>
+          <Space>
+            <Button onClick={issueLogin}>{t(m.hasLogin ? 'member.login.reset' : 'member.login.open')}</Button>
+            <Button icon={<EditOutlined aria-hidden />} onClick={() => setEditing(true)}>
+              {t('member.edit')}
+            </Button>
+          </Space>
         )}
       </div>
 
