@@ -40,4 +40,14 @@ describe('member app logins', () => {
     expect(res.statusCode).toBe(409);
     expect(res.json().message).toContain(PHONES.mentor);
   });
+
+  it('lets the member sign in with a new phone number after the secretary changes it', async () => {
+    const id = await memberIdByPhone(env, PHONES.groupLeader);
+    const res = await env.app.inject({ method: 'PATCH', url: `/api/members/${id}`, headers: secretary.headers, payload: { phone: '13699990000' } });
+    expect(res.statusCode, res.body).toBe(200);
+    await login(env.app, '13699990000');
+    const clash = await env.app.inject({ method: 'PATCH', url: `/api/members/${id}`, headers: secretary.headers, payload: { phone: PHONES.tenantAdmin } });
+    expect(clash.statusCode).toBe(409);
+    expect(clash.json().error).toBe('duplicate_phone');
+  });
 });

@@ -218,7 +218,7 @@ function checkDates(input: Partial<MemberInput>, issues: FieldIssue[]): void {
 
 function translateUnique(err: unknown): never {
   const c = uniqueViolation(err);
-  if (c === 'member_phone_uq') throw new AppError('duplicate_phone', '该手机号已登记给其他党员', [{ field: 'phone', message: '手机号重复' }]);
+  if (c === 'member_phone_uq' || c === 'account_phone_uq') throw new AppError('duplicate_phone', '该手机号已登记给其他党员', [{ field: 'phone', message: '手机号重复' }]);
   if (c === 'member_id_number_uq') throw new AppError('duplicate_id_number', '该身份证号已登记给其他党员', [{ field: 'idNumber', message: '身份证号重复' }]);
   throw err;
 }
@@ -323,6 +323,10 @@ export async function updateMember(deps: MemberDeps, ctx: RequestContext, member
         .where('id', '=', memberId)
         .returningAll()
         .executeTakeFirstOrThrow();
+      // The member signs in with their phone: their login follows a new number and name.
+      if (after.phone !== before.phone || after.name !== before.name) {
+        await tx.updateTable('account').set({ phone: after.phone, display_name: after.name }).where('tenant_id', '=', actor.tenantId).where('member_id', '=', memberId).execute();
+      }
       await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'member.update', entity: 'member', entityId: memberId, ...diff(auditShape(before), auditShape(after)) });
     })
     .catch(translateUnique);
