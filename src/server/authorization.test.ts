@@ -19,7 +19,7 @@ const PHONE_OF: Record<Role, string> = {
 };
 
 interface Case {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   route: string;
   url: () => string;
   body?: () => unknown;
@@ -90,6 +90,14 @@ const CASES: Case[] = [
   { method: 'PATCH', route: '/api/orgs/:id', url: () => `/api/orgs/${ids.branch2}`, body: () => ({ name: '第二党支部' }), allowed: secretaries },
   { method: 'POST', route: '/api/orgs/:id/move', url: () => `/api/orgs/${ids.group2}/move`, body: () => ({ newParentId: ids.branch2 }), allowed: secretaries },
   { method: 'POST', route: '/api/orgs/:id/retire', url: () => `/api/orgs/${ids.group2}/retire`, allowed: secretaries },
+  { method: 'GET', route: '/api/orgs/:id/leaders', url: () => `/api/orgs/${ids.branch2}/leaders`, allowed: secretaries },
+  { method: 'POST', route: '/api/orgs/:id/leaders', url: () => `/api/orgs/${ids.group2}/leaders`, body: () => ({ memberId: ids.target, role: 'group_leader' }), allowed: secretaries },
+  {
+    method: 'DELETE',
+    route: '/api/orgs/:id/leaders/:assignmentId',
+    url: () => `/api/orgs/${ids.group2}/leaders/00000000-0000-4000-8000-000000000000`,
+    allowed: secretaries,
+  },
   { method: 'GET', route: '/api/grids', url: () => '/api/grids', allowed: ['admin', 'villageSecretary', 'branchSecretary', 'groupLeader'] },
   { method: 'POST', route: '/api/grids', url: () => '/api/grids', body: () => ({ orgId: ids.village, name: '新网格' }), allowed: secretaries },
   { method: 'PATCH', route: '/api/grids/:id', url: () => `/api/grids/${ids.grid}`, body: () => ({ name: '第1网格' }), allowed: secretaries },

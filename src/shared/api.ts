@@ -259,3 +259,15 @@ export const ImportJob = z.object({
   message: z.string().nullable(),
 });
 export type ImportJob = z.infer<typeof ImportJob>;
+
+// ---------- unit leaders (secretaries, group leaders) ----------
+export const LeaderRole = z.enum(['secretary', 'group_leader']);
+export const UnitLeader = z.object({
+  id: z.string(),
+  role: LeaderRole,
+  memberId: z.string().nullable(),
+  name: z.string(),
+  phone: z.string(),
+});
+export type UnitLeader = z.infer<typeof UnitLeader>;
+export const AppointBody = z.object({ memberId: Uuid, role: LeaderRole });
