@@ -16,6 +16,7 @@ import type {
   OrgKind as OrgKindSchema,
   RevealedId as RevealedIdSchema,
   IssuedLogin as IssuedLoginSchema,
+  UnitLeader as UnitLeaderSchema,
   CreateOrgBody as CreateOrgBodySchema,
   CreateGridBody as CreateGridBodySchema,
   UpdateGridBody as UpdateGridBodySchema,
@@ -35,6 +36,7 @@ export type Mobility = z.infer<typeof MobilitySchema>;
 export type MobilityInput = z.input<typeof MobilityInputSchema>;
 export type RevealedId = z.infer<typeof RevealedIdSchema>;
 export type IssuedLogin = z.infer<typeof IssuedLoginSchema>;
+export type UnitLeader = z.infer<typeof UnitLeaderSchema>;
 export type Dashboard = z.infer<typeof DashboardSchema>;
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 export type ImportJob = z.infer<typeof ImportJobSchema>;

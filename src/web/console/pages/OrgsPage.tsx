@@ -16,7 +16,7 @@ import { MemberPicker } from '../components/MemberPicker.tsx';
 import { applyFormIssues, useApi, useOrgs, useShowError } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
-import type { CreateGridBody, Grid, Items, OrgKind, OrgNode } from '../types.ts';
+import type { CreateGridBody, Grid, Items, OrgKind, OrgNode, UnitLeader } from '../types.ts';
 
 type OrgDialog = null | 'add' | 'rename' | 'move';
 type GridDialog = null | { kind: 'create' } | { kind: 'rename'; grid: Grid } | { kind: 'leader'; grid: Grid };
@@ -159,6 +159,7 @@ export function OrgsPage() {
                     {t('org.retire')}
                   </Button>
                 </Space>
+                <LeadersPanel key={selected.id} org={selected} />
               </>
             )}
           </Card>
@@ -485,5 +486,91 @@ function GridsPanel({ orgs, selectedOrgId }: { orgs: OrgNode[]; selectedOrgId: s
         </Form>
       </Modal>
     </Card>
+  );
+}
+
+/** Who leads the selected unit: its secretaries, or a party group's leader; appoint and dismiss. */
+function LeadersPanel({ org }: { org: OrgNode }) {
+  const { t } = useI18n();
+  const { modal, message } = App.useApp();
+  const showError = useShowError();
+  const leaders = useApi<Items<UnitLeader>>(`/api/orgs/${org.id}/leaders`);
+  const [appointing, setAppointing] = useState(false);
+  const [memberId, setMemberId] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const role = org.kind === 'group' ? 'group_leader' : 'secretary';
+  const roleLabel = t(role === 'group_leader' ? 'leaders.groupLeader' : 'leaders.secretary');
+
+  const appoint = async () => {
+    if (!memberId) return;
+    setSaving(true);
+    try {
+      leaders.setData(await api.post<Items<UnitLeader>>(`/api/orgs/${org.id}/leaders`, { memberId, role }));
+      void message.success(t('leaders.appointed'));
+      setAppointing(false);
+      setMemberId(null);
+    } catch (e) {
+      showError(e);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const dismiss = (leader: UnitLeader) =>
+    modal.confirm({
+      title: t('leaders.dismissTitle', { name: leader.name, role: roleLabel }),
+      okText: t('leaders.dismiss'),
+      okButtonProps: { danger: true },
+      cancelText: t('common.cancel'),
+      onOk: async () => {
+        try {
+          leaders.setData(await api.del<Items<UnitLeader>>(`/api/orgs/${org.id}/leaders/${leader.id}`));
+          void message.success(t('leaders.dismissed'));
+        } catch (e) {
+          showError(e);
+        }
+      },
+    });
+
+  return (
+    <div style={{ marginTop: 24 }}>
+      <Space style={{ width: '100%', justifyContent: 'space-between' }}>
+        <Typography.Title level={5} style={{ margin: 0 }}>
+          {t('leaders.title')}
+        </Typography.Title>
+        <Button size="small" icon={<UserOutlined aria-hidden />} disabled={org.retired} onClick={() => setAppointing(true)}>
+          {t('leaders.appoint', { role: roleLabel })}
+        </Button>
+      </Space>
+      <Table<UnitLeader>
+        style={{ marginTop: 8 }}
+        size="small"
+        rowKey="id"
+        loading={leaders.loading}
+        pagination={false}
+        dataSource={leaders.data?.items ?? []}
+        locale={{ emptyText: t('leaders.none') }}
+        columns={[
+          { title: t('leaders.role'), dataIndex: 'role', render: (r: UnitLeader['role']) => t(r === 'group_leader' ? 'leaders.groupLeader' : 'leaders.secretary') },
+          { title: t('member.name'), dataIndex: 'name', render: (name: string, l) => (l.memberId ? <Link to={`/members/${l.memberId}`}>{name}</Link> : name) },
+          { title: t('member.phone'), dataIndex: 'phone' },
+          { title: '', key: 'actions', render: (_: unknown, l) => <Button size="small" type="link" danger onClick={() => dismiss(l)}>{t('leaders.dismiss')}</Button> },
+        ]}
+      />
+      <Modal
+        open={appointing}
+        title={t('leaders.appoint', { role: roleLabel })}
+        okText={t('common.confirm')}
+        cancelText={t('common.cancel')}
+        confirmLoading={saving}
+        okButtonProps={{ disabled: !memberId }}
+        onOk={appoint}
+        onCancel={() => setAppointing(false)}
+        destroyOnHidden
+      >
+        <Typography.Paragraph type="secondary">{t('leaders.hint')}</Typography.Paragraph>
+        <MemberPicker value={memberId} onChange={setMemberId} aria-label={t('leaders.pick')} placeholder={t('leaders.pick')} />
+      </Modal>
+    </div>
   );
 }
