@@ -27,10 +27,18 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const force = setTimeout(() => {
+      app.log.error('shutdown took too long, exiting');
+      process.exit(1);
+    }, 15_000);
     force.unref();
+    // In-flight requests get 3 s to finish; then keep-alive connections still open are cut.
+    const cut = setTimeout(() => app.server.closeAllConnections(), 3_000);
+    cut.unref();
     await app.close();
+    app.log.info('http server closed');
     await booted.opened.close();
+    app.log.info('database closed');
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

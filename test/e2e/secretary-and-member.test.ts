@@ -374,4 +374,10 @@ describe('secretary imports and tracks members; the member finds their contact p
       await context.close();
     }
   });
+
+  it('g. SIGTERM stops the server cleanly (exit code 0)', async () => {
+    const result = await server.stop();
+    if (!result.graceful) console.error(server.output().slice(-6000));
+    expect(result).toEqual({ graceful: true, exitCode: 0 });
+  });
 });

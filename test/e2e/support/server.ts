@@ -16,7 +16,7 @@ export const RESULTS_DIR = path.join(ROOT, 'test-results');
 export const CHROMIUM_PATH = process.env.LIANXIN_CHROMIUM ?? '/usr/bin/chromium';
 
 const HEALTH_TIMEOUT_MS = 90_000;
-const STOP_GRACE_MS = 10_000;
+const STOP_GRACE_MS = 20_000;
 
 export interface RunningServer {
   baseUrl: string;
@@ -24,7 +24,13 @@ export interface RunningServer {
   password: string;
   /** Everything the server printed, for failure messages. */
   output(): string;
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after a grace period; says whether it exited by itself and how. */
+  stop(): Promise<StopResult>;
+}
+
+export interface StopResult {
+  graceful: boolean;
+  exitCode: number | null;
 }
 
 /** Builds the web bundles when they are missing or older than their sources (may take a minute). */
@@ -81,7 +87,7 @@ export async function startServer(): Promise<RunningServer> {
       LIANXIN_DATA_DIR: dataDir,
       LIANXIN_DEMO: 'auto',
       LIANXIN_DEMO_PASSWORD: password,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -92,18 +98,21 @@ export async function startServer(): Promise<RunningServer> {
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
 
-  let stopped = false;
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
+  let stopped: StopResult | null = null;
+  const stop = async (): Promise<StopResult> => {
+    if (stopped) return stopped;
+    let graceful = false;
     if (!exited(child)) {
       child.kill('SIGTERM');
-      if (!(await waitForExit(child, STOP_GRACE_MS))) {
+      graceful = await waitForExit(child, STOP_GRACE_MS);
+      if (!graceful) {
         child.kill('SIGKILL');
         await waitForExit(child, 5_000);
       }
     }
     fs.rmSync(dataDir, { recursive: true, force: true });
+    stopped = { graceful, exitCode: child.exitCode };
+    return stopped;
   };
 
   const deadline = Date.now() + HEALTH_TIMEOUT_MS;
