@@ -43,6 +43,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  // Expired sessions are deleted at start and then every hour.
+  const purge = () => booted.services.auth.purgeExpired().catch((err: unknown) => app.log.warn({ err }, 'session purge failed'));
+  void purge();
+  setInterval(() => void purge(), 3_600_000).unref();
   await app.listen({ port: config.port, host: config.host });
   ready = true;
   const address = app.server.address();

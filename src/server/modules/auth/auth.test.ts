@@ -74,6 +74,19 @@ describe('sign in and sessions', () => {
   });
 });
 
+describe('session housekeeping', () => {
+  it('deletes expired sessions and keeps live ones', async () => {
+    const live = await login(env.app, PHONES.branchSecretary);
+    const expired = await login(env.app, PHONES.tenantAdmin);
+    await env.db.updateTable('session').set({ expires_at: new Date(Date.now() - 1000) }).where('account_id', 'in', env.db.selectFrom('account').select('id').where('phone', '=', PHONES.tenantAdmin)).execute();
+    await env.services.auth.purgeExpired();
+    const left = await env.db.selectFrom('session as s').innerJoin('account as a', (j) => j.onRef('a.id', '=', 's.account_id')).select('a.phone').execute();
+    expect(left.map((r) => r.phone)).not.toContain(PHONES.tenantAdmin);
+    expect((await env.app.inject({ url: '/api/auth/me', headers: expired.headers })).statusCode).toBe(401);
+    expect((await env.app.inject({ url: '/api/auth/me', headers: live.headers })).statusCode).toBe(200);
+  });
+});
+
 describe('cached callers', () => {
   it('see their new scope at once after their unit moves or a mentee is reassigned', async () => {
     const secretary = await login(env.app, PHONES.branchSecretary);
