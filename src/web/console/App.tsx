@@ -124,6 +124,24 @@ function AuthGate() {
   }
   if (auth.status === 'anonymous') return <LoginPage onLoggedIn={onLoggedIn} />;
   const session: Session = { me: auth.me, refresh, logout };
+  // The console is for secretaries, group leaders and the admin; members and mentors have the phone app.
+  if (!auth.me.isTenantAdmin && auth.me.roles.length === 0) {
+    return (
+      <Result
+        status="info"
+        title={t('console.membersUseApp')}
+        subTitle={t('console.membersUseAppHint')}
+        extra={[
+          <Button key="app" type="primary" href="/m/">
+            {t('console.openMemberApp')}
+          </Button>,
+          <Button key="logout" onClick={() => void logout()}>
+            {t('header.logout')}
+          </Button>,
+        ]}
+      />
+    );
+  }
   return (
     <SessionContext.Provider value={session}>
       <Shell />
@@ -138,13 +156,15 @@ function Shell() {
   const [pwOpen, setPwOpen] = useState(false);
   const [collapsed, setCollapsed] = useState(false);
   const { me, logout } = useSession();
+  // Group leaders read their group; dashboard, import and settings are for secretaries and the admin.
+  const secretary = me.isTenantAdmin || me.roles.some((r) => r.role === 'secretary');
   const items: NonNullable<MenuProps['items']> = [
-    { key: '/dashboard', icon: <DashboardOutlined aria-hidden />, label: <Link to="/dashboard">{t('nav.dashboard')}</Link> },
+    ...(secretary ? [{ key: '/dashboard', icon: <DashboardOutlined aria-hidden />, label: <Link to="/dashboard">{t('nav.dashboard')}</Link> }] : []),
     { key: '/orgs', icon: <ClusterOutlined aria-hidden />, label: <Link to="/orgs">{t('nav.orgs')}</Link> },
     { key: '/members', icon: <TeamOutlined aria-hidden />, label: <Link to="/members">{t('nav.members')}</Link> },
-    { key: '/import', icon: <UploadOutlined aria-hidden />, label: <Link to="/import">{t('nav.import')}</Link> },
+    ...(secretary ? [{ key: '/import', icon: <UploadOutlined aria-hidden />, label: <Link to="/import">{t('nav.import')}</Link> }] : []),
     ...(me.isTenantAdmin ? [{ key: '/audit', icon: <AuditOutlined aria-hidden />, label: <Link to="/audit">{t('nav.audit')}</Link> }] : []),
-    { key: '/settings', icon: <SettingOutlined aria-hidden />, label: <Link to="/settings">{t('nav.settings')}</Link> },
+    ...(secretary ? [{ key: '/settings', icon: <SettingOutlined aria-hidden />, label: <Link to="/settings">{t('nav.settings')}</Link> }] : []),
   ];
   const selected = '/' + (loc.path.split('/')[1] ?? '');
   return (
@@ -186,7 +206,7 @@ function Shell() {
         </Header>
         <Content style={{ padding: 24 }}>
           <Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '80px auto' }} />}>
-            <Routes isTenantAdmin={me.isTenantAdmin} path={loc.path} />
+            <Routes isTenantAdmin={me.isTenantAdmin} secretary={secretary} path={loc.path} />
           </Suspense>
         </Content>
       </Layout>
@@ -195,18 +215,18 @@ function Shell() {
   );
 }
 
-function Routes({ path, isTenantAdmin }: { path: string; isTenantAdmin: boolean }) {
+function Routes({ path, isTenantAdmin, secretary }: { path: string; isTenantAdmin: boolean; secretary: boolean }) {
   const { t } = useI18n();
   const member = matchPath('/members/:id', path);
   const page = useMemo(() => {
-    if (path === '/' || path === '/login') return <Redirect to="/dashboard" />;
-    if (path === '/dashboard') return <DashboardPage />;
+    if (path === '/' || path === '/login') return <Redirect to={secretary ? '/dashboard' : '/members'} />;
+    if (path === '/dashboard' && secretary) return <DashboardPage />;
     if (path === '/orgs') return <OrgsPage />;
     if (path === '/members') return <MembersPage />;
     if (member?.id) return <MemberPage key={member.id} id={member.id} />;
-    if (path === '/import') return <ImportPage />;
+    if (path === '/import' && secretary) return <ImportPage />;
     if (path === '/audit' && isTenantAdmin) return <AuditPage />;
-    if (path === '/settings') return <SettingsPage />;
+    if (path === '/settings' && secretary) return <SettingsPage />;
     return (
       <Result
         status="404"
@@ -219,6 +239,6 @@ function Routes({ path, isTenantAdmin }: { path: string; isTenantAdmin: boolean 
         }
       />
     );
-  }, [path, member?.id, isTenantAdmin, t]);
+  }, [path, member?.id, isTenantAdmin, secretary, t]);
   return page;
 }

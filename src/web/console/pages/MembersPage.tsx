@@ -8,6 +8,7 @@ import { MemberFormModal } from '../components/MemberFormModal.tsx';
 import { useApi, useDebounced, useOrgs, useRegions } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
+import { useSession } from '../session.tsx';
 import type { MemberList, MemberListItem } from '../types.ts';
 
 const FILTER_KEYS = ['q', 'orgId', 'status', 'mobile', 'province', 'city', 'lostContact', 'shouldTransfer'] as const;
@@ -68,6 +69,9 @@ export function MembersPage() {
   const provinces = regions?.provinces ?? [];
   const cities = provinces.find((p) => p.code === filters.province)?.children ?? [];
   const exportUrl = '/api/members/export' + toSearch(filters);
+  // Export and adding members are a secretary's work; a group leader reads their group.
+  const { me } = useSession();
+  const secretary = me.isTenantAdmin || me.roles.some((r) => r.role === 'secretary');
   const hasFilters = Object.keys(filters).length > 0;
 
   const columns: TableColumnsType<MemberListItem> = [
@@ -105,14 +109,16 @@ export function MembersPage() {
         title={t('members.title')}
         sub={list.data ? t('members.totalHint', { n: list.data.total }) : undefined}
         extra={
-          <>
-            <Button icon={<DownloadOutlined aria-hidden />} onClick={() => (window.location.href = exportUrl)}>
-              {t('members.export')}
-            </Button>
-            <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setCreating(true)}>
-              {t('members.create')}
-            </Button>
-          </>
+          secretary && (
+            <>
+              <Button icon={<DownloadOutlined aria-hidden />} onClick={() => (window.location.href = exportUrl)}>
+                {t('members.export')}
+              </Button>
+              <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setCreating(true)}>
+                {t('members.create')}
+              </Button>
+            </>
+          )
         }
       />
       <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 0 } }}>
