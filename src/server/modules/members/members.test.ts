@@ -160,6 +160,11 @@ describe('member list', () => {
     const page2 = await listMembers(deps, secretary, { page: 2, pageSize: 20 });
     expect(page2.items).toHaveLength(20);
     expect(page2.items[0]?.id).toBe(all.items[20]?.id);
+    expect(page2.total).toBe(all.total);
+    // Past the last page: no rows, the total still right.
+    expect(await listMembers(deps, secretary, { page: 100, pageSize: 20 })).toEqual({ items: [], total: all.total });
+    const admin = await contextFor(env, PHONES.tenantAdmin);
+    expect((await listMembers(deps, admin, { page: 1, pageSize: 5 })).total).toBe(all.total);
     const byPhone = await list(secretary, { q: '1380000000' });
     expect(byPhone.items.map((i) => i.phone).sort()).toEqual(['13800000000', '13800000001', '13800000002', '13800000003', '13800000004']);
     const name = all.items[7]!.name;

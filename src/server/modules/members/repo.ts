@@ -94,7 +94,7 @@ export async function listMemberRows(
   scope: MemberScope,
   f: MemberFilter,
   settings: TenantSettings,
-  page: { limit: number; offset: number },
+  page: { limit: number; offset: number; withTotal?: boolean },
 ) {
   const flags = flagSql(settings);
   return memberBaseQuery(db, tenantId)
@@ -112,6 +112,8 @@ export async function listMemberRows(
       'm.lost_contact_since',
     ])
     .select([flags.shouldTransfer.as('should_transfer'), flags.lostSuspected.as('lost_suspected')])
+    // The total of the filtered set in the same pass (cheap when the set is a village, not a county).
+    .select(page.withTotal ? sql<number | null>`count(*) OVER ()`.as('total') : sql<number | null>`NULL::bigint`.as('total'))
     .orderBy('m.name')
     .orderBy('m.id')
     .limit(page.limit)

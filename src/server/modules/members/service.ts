@@ -51,10 +51,21 @@ export async function listMembers(
   const { page, pageSize, ...filterInput } = query;
   const filter = await resolveFilter(db, ctx, filterInput);
   const settings = await getSettings(db, actor.tenantId);
-  const [rows, total] = await Promise.all([
-    listMemberRows(db, actor.tenantId, scope, filter, settings, { limit: pageSize, offset: (page - 1) * pageSize }),
-    countMembers(db, actor.tenantId, scope, filter, settings),
-  ]);
+  const offset = (page - 1) * pageSize;
+  let rows: Awaited<ReturnType<typeof listMemberRows>>;
+  let total: number;
+  if (scope.all) {
+    // A whole tenant: the page comes from the name index and the count from an index-only scan,
+    // side by side; a window count would read and sort every member.
+    [rows, total] = await Promise.all([
+      listMemberRows(db, actor.tenantId, scope, filter, settings, { limit: pageSize, offset }),
+      countMembers(db, actor.tenantId, scope, filter, settings),
+    ]);
+  } else {
+    // A secretary's subtree is small: one query brings the page and the total.
+    rows = await listMemberRows(db, actor.tenantId, scope, filter, settings, { limit: pageSize, offset, withTotal: true });
+    total = rows[0] ? Number(rows[0].total) : offset > 0 ? await countMembers(db, actor.tenantId, scope, filter, settings) : 0;
+  }
   return {
     total,
     items: rows.map((r) => ({
