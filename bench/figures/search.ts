@@ -34,6 +34,8 @@ interface Case {
   params: MemberListParams;
   bareList: { text: string; values: unknown[] };
   bareCount: { text: string; values: unknown[] };
+  /** Page and total in one query (scoped callers), as the service runs it. */
+  windowed: boolean;
   service: number[];
   bare: number[];
 }
@@ -73,10 +75,12 @@ function bareQueries(tenantId: string, scope: MemberScope, f: MemberListParams, 
     ${mobilityJoin}
     WHERE ${where.join(' AND ')}`;
   const countFrom = `FROM member m ${needsMobility ? mobilityJoin : ''} WHERE ${where.join(' AND ')}`;
+  // A scoped caller's set is small: the page and its total in one pass, as the service does.
+  const windowed = !scope.all;
   const list = `SELECT m.id, m.name, m.gender, m.phone, m.status, m.org_id, o.name AS org_name, mb.place_name, mb.since AS mobile_since,
-      m.lost_contact_since, ${shouldTransfer} AS should_transfer, ${lostSuspected} AS lost_suspected
+      m.lost_contact_since, ${shouldTransfer} AS should_transfer, ${lostSuspected} AS lost_suspected${windowed ? ', count(*) OVER () AS total' : ''}
     ${from} ORDER BY m.name, m.id LIMIT ${Number(f.pageSize)} OFFSET ${(f.page - 1) * f.pageSize}`;
-  return { list: { text: list, values: [...values] }, count: { text: `SELECT count(*) AS n ${countFrom}`, values: [...values] } };
+  return { windowed, list: { text: list, values: [...values] }, count: { text: `SELECT count(*) AS n ${countFrom}`, values: [...values] } };
 }
 
 async function contextFor(opened: OpenedDatabase, tenantId: string, phone: string): Promise<RequestContext> {
@@ -148,13 +152,17 @@ export async function benchSearch(opts: {
         const org = await opened.db.selectFrom('org').select('path').where('tenant_id', '=', county.tenantId).where('id', '=', params.orgId).executeTakeFirstOrThrow();
         orgPath = org.path;
       }
-      const { list, count } = bareQueries(county.tenantId, memberReadScope(a.ctx.actor), params, orgPath, settings);
-      cases.push({ actor: a.name, ctx: a.ctx, query, params, bareList: list, bareCount: count, service: [], bare: [] });
+      const { list, count, windowed } = bareQueries(county.tenantId, memberReadScope(a.ctx.actor), params, orgPath, settings);
+      cases.push({ actor: a.name, ctx: a.ctx, query, params, bareList: list, bareCount: count, windowed, service: [], bare: [] });
     }
   }
 
   const runService = (c: Case) => listMembers(deps, c.ctx, c.params);
   const runBare = async (c: Case) => {
+    if (c.windowed) {
+      const rows = await bare.list(c.bareList.text, c.bareList.values);
+      return { rows: rows.rows, total: Number(rows.rows[0]?.total ?? 0) };
+    }
     if (engine === 'PGlite') {
       const rows = await bare.list(c.bareList.text, c.bareList.values);
       const total = await bare.count(c.bareCount.text, c.bareCount.values);

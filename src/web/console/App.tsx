@@ -29,7 +29,7 @@ const MemberPage = lazy(() => import('./pages/MemberPage.tsx').then((m) => ({ de
 const MembersPage = lazy(() => import('./pages/MembersPage.tsx').then((m) => ({ default: m.MembersPage })));
 const OrgsPage = lazy(() => import('./pages/OrgsPage.tsx').then((m) => ({ default: m.OrgsPage })));
 const SettingsPage = lazy(() => import('./pages/SettingsPage.tsx').then((m) => ({ default: m.SettingsPage })));
-import { SessionContext, useSession, type Session } from './session.tsx';
+import { SessionContext, isSecretary, useSession, type Session } from './session.tsx';
 import type { MeAccount } from './types.ts';
 
 const { Header, Sider, Content } = Layout;
@@ -157,7 +157,7 @@ function Shell() {
   const [collapsed, setCollapsed] = useState(false);
   const { me, logout } = useSession();
   // Group leaders read their group; dashboard, import and settings are for secretaries and the admin.
-  const secretary = me.isTenantAdmin || me.roles.some((r) => r.role === 'secretary');
+  const secretary = isSecretary(me);
   const items: NonNullable<MenuProps['items']> = [
     ...(secretary ? [{ key: '/dashboard', icon: <DashboardOutlined aria-hidden />, label: <Link to="/dashboard">{t('nav.dashboard')}</Link> }] : []),
     { key: '/orgs', icon: <ClusterOutlined aria-hidden />, label: <Link to="/orgs">{t('nav.orgs')}</Link> },

@@ -14,3 +14,12 @@ export function useSession(): Session {
   if (!s) throw new Error('useSession outside a signed-in session');
   return s;
 }
+
+/** Secretaries' tools (dashboard, import, edits): the admin and secretaries; group leaders only read. */
+export function isSecretary(me: MeAccount): boolean {
+  return me.isTenantAdmin || me.roles.some((r) => r.role === 'secretary');
+}
+
+export function useIsSecretary(): boolean {
+  return isSecretary(useSession().me);
+}

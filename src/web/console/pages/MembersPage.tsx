@@ -8,7 +8,7 @@ import { MemberFormModal } from '../components/MemberFormModal.tsx';
 import { useApi, useDebounced, useOrgs, useRegions } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
-import { useSession } from '../session.tsx';
+import { useIsSecretary } from '../session.tsx';
 import type { MemberList, MemberListItem } from '../types.ts';
 
 const FILTER_KEYS = ['q', 'orgId', 'status', 'mobile', 'province', 'city', 'lostContact', 'shouldTransfer'] as const;
@@ -70,8 +70,7 @@ export function MembersPage() {
   const cities = provinces.find((p) => p.code === filters.province)?.children ?? [];
   const exportUrl = '/api/members/export' + toSearch(filters);
   // Export and adding members are a secretary's work; a group leader reads their group.
-  const { me } = useSession();
-  const secretary = me.isTenantAdmin || me.roles.some((r) => r.role === 'secretary');
+  const secretary = useIsSecretary();
   const hasFilters = Object.keys(filters).length > 0;
 
   const columns: TableColumnsType<MemberListItem> = [

@@ -16,6 +16,7 @@ import { MemberPicker } from '../components/MemberPicker.tsx';
 import { applyFormIssues, useApi, useOrgs, useShowError } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
+import { useIsSecretary } from '../session.tsx';
 import type { CreateGridBody, Grid, Items, OrgKind, OrgNode, UnitLeader } from '../types.ts';
 
 type OrgDialog = null | 'add' | 'rename' | 'move';
@@ -31,6 +32,7 @@ export function OrgsPage() {
   const { modal, message } = App.useApp();
   const showError = useShowError();
   const orgs = useOrgs();
+  const secretary = useIsSecretary();
   const items = useMemo(() => orgs.data?.items ?? [], [orgs.data]);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [dialog, setDialog] = useState<OrgDialog>(null);
@@ -145,6 +147,7 @@ export function OrgsPage() {
                     { key: 'state', label: t('org.state'), children: selected.retired ? <Tag>{t('org.retired')}</Tag> : <Tag color="green">{t('org.active')}</Tag> },
                   ]}
                 />
+                {secretary && (
                 <Space wrap style={{ marginTop: 16 }}>
                   <Button type="primary" icon={<PlusOutlined aria-hidden />} disabled={selected.retired || selected.kind === 'group'} onClick={() => setDialog('add')}>
                     {t('org.addChild')}
@@ -159,6 +162,7 @@ export function OrgsPage() {
                     {t('org.retire')}
                   </Button>
                 </Space>
+                )}
                 <LeadersPanel key={selected.id} org={selected} />
               </>
             )}
@@ -330,6 +334,7 @@ function NameModal({ open, formName, title, label, initial, onClose, onSubmit }:
 }
 
 function GridsPanel({ orgs, selectedOrgId }: { orgs: OrgNode[]; selectedOrgId: string | null }) {
+  const secretary = useIsSecretary();
   const { t } = useI18n();
   const { message } = App.useApp();
   const showError = useShowError();
@@ -356,11 +361,11 @@ function GridsPanel({ orgs, selectedOrgId }: { orgs: OrgNode[]; selectedOrgId: s
         ),
     },
     { title: t('grid.memberCount'), dataIndex: 'memberCount', width: 100 },
-    {
+    ...(!secretary ? [] : [{
       title: t('common.actions'),
       key: 'actions',
       width: 200,
-      render: (_: unknown, g) => (
+      render: (_: unknown, g: Grid) => (
         <Space size={0}>
           <Button type="link" size="small" onClick={() => setDialog({ kind: 'rename', grid: g })} aria-label={`${t('grid.rename')} ${g.name}`}>
             {t('grid.rename')}
@@ -370,7 +375,7 @@ function GridsPanel({ orgs, selectedOrgId }: { orgs: OrgNode[]; selectedOrgId: s
           </Button>
         </Space>
       ),
-    },
+    }]),
   ];
 
   const leaderGrid = dialog?.kind === 'leader' ? dialog.grid : null;
@@ -385,9 +390,11 @@ function GridsPanel({ orgs, selectedOrgId }: { orgs: OrgNode[]; selectedOrgId: s
         </Space>
       }
       extra={
-        <Button icon={<PlusOutlined aria-hidden />} onClick={() => setDialog({ kind: 'create' })}>
-          {t('grids.create')}
-        </Button>
+        secretary && (
+          <Button icon={<PlusOutlined aria-hidden />} onClick={() => setDialog({ kind: 'create' })}>
+            {t('grids.create')}
+          </Button>
+        )
       }
     >
       <Table<Grid>
@@ -491,6 +498,7 @@ function GridsPanel({ orgs, selectedOrgId }: { orgs: OrgNode[]; selectedOrgId: s
 
 /** Who leads the selected unit: its secretaries, or a party group's leader; appoint and dismiss. */
 function LeadersPanel({ org }: { org: OrgNode }) {
+  const secretary = useIsSecretary();
   const { t } = useI18n();
   const { modal, message } = App.useApp();
   const showError = useShowError();
@@ -538,9 +546,11 @@ function LeadersPanel({ org }: { org: OrgNode }) {
         <Typography.Title level={5} style={{ margin: 0 }}>
           {t('leaders.title')}
         </Typography.Title>
-        <Button size="small" icon={<UserOutlined aria-hidden />} disabled={org.retired} onClick={() => setAppointing(true)}>
-          {t('leaders.appoint', { role: roleLabel })}
-        </Button>
+        {secretary && (
+          <Button size="small" icon={<UserOutlined aria-hidden />} disabled={org.retired} onClick={() => setAppointing(true)}>
+            {t('leaders.appoint', { role: roleLabel })}
+          </Button>
+        )}
       </Space>
       <Table<UnitLeader>
         style={{ marginTop: 8 }}
@@ -554,7 +564,7 @@ function LeadersPanel({ org }: { org: OrgNode }) {
           { title: t('leaders.role'), dataIndex: 'role', render: (r: UnitLeader['role']) => t(r === 'group_leader' ? 'leaders.groupLeader' : 'leaders.secretary') },
           { title: t('member.name'), dataIndex: 'name', render: (name: string, l) => (l.memberId ? <Link to={`/members/${l.memberId}`}>{name}</Link> : name) },
           { title: t('member.phone'), dataIndex: 'phone' },
-          { title: '', key: 'actions', render: (_: unknown, l) => <Button size="small" type="link" danger onClick={() => dismiss(l)}>{t('leaders.dismiss')}</Button> },
+          ...(secretary ? [{ title: '', key: 'actions', render: (_: unknown, l: UnitLeader) => <Button size="small" type="link" danger onClick={() => dismiss(l)}>{t('leaders.dismiss')}</Button> }] : []),
         ]}
       />
       <Modal
