@@ -87,10 +87,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       return reply.status(err.status).send({ ok: false, error: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const issues = err.validation.map((v) => ({
-        field: (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.') || String(v.params?.issue && typeof v.params.issue === 'object' && 'path' in v.params.issue ? (v.params.issue.path as unknown[]).join('.') : ''),
-        message: v.message ?? '格式不正确',
-      }));
+      // '/orgId' → 'orgId', '/items/0/name' → 'items.0.name'
+      const issues = err.validation.map((v) => ({ field: v.instancePath.replace(/^\//, '').replaceAll('/', '.'), message: v.message ?? '格式不正确' }));
       return reply.status(400).send({
         ok: false,
         error: 'validation_failed',

@@ -6,7 +6,7 @@ import { AppError } from '../../errors.ts';
 import type { Dashboard } from '../../../shared/api.ts';
 import { flagSql, hasMentorSql, inSubtrees, memberBaseQuery } from '../members/repo.ts';
 import { getOrg } from '../orgs/service.ts';
-import { regionName } from '../regions/service.ts';
+import { cityLabel, regionName } from '../regions/service.ts';
 import { getSettings } from '../settings/service.ts';
 
 /** Which unit the dashboard describes: the one asked for, else the actor's top unit. */
@@ -56,11 +56,6 @@ export async function getDashboard(db: Database, ctx: RequestContext, orgId: str
     ? await db.selectFrom('org').select(['id', 'name', 'sort_order']).where('tenant_id', '=', actor.tenantId).where('id', 'in', childIds).execute()
     : [];
   const nameOf = new Map(names.map((n) => [n.id, n.name]));
-  const cityLabel = (code: string): string => {
-    const city = regionName(code) ?? code;
-    // Municipalities list their districts under "市辖区": show the municipality instead.
-    return city === '市辖区' || city === '县' ? (regionName(code.slice(0, 2)) ?? city) : city;
-  };
   return {
     root: { id: root.id, name: root.name },
     totals: {

@@ -11,7 +11,7 @@ import { bumpAuthEpoch } from '../../auth/epoch.ts';
 import { getOrg } from '../orgs/service.ts';
 import { resolvePlace } from '../regions/service.ts';
 import { getSettings } from '../settings/service.ts';
-import { countMembers, listMemberRows, memberWithOrg, type MemberFilter } from './repo.ts';
+import { countMembers, flagSql, listMemberRows, memberBaseQuery, memberWithOrg, type MemberFilter } from './repo.ts';
 
 export interface MemberDeps {
   db: Database;
@@ -119,7 +119,9 @@ export async function getMember(deps: MemberDeps, ctx: RequestContext, memberId:
   authorize(actor, 'member.read', target);
   const sensitive = can(actor, 'member.read_sensitive', target);
   const pathIds = m.org_path.split('/').filter(Boolean);
-  const [orgPath, grid, mentor, mentees, history, settings, login] = await Promise.all([
+  const settings = await getSettings(db, actor.tenantId);
+  const flags = flagSql(settings);
+  const [orgPath, grid, mentor, mentees, history, flagRow, login] = await Promise.all([
     db.selectFrom('org').select(['id', 'name', 'kind', 'path']).where('tenant_id', '=', actor.tenantId).where('id', 'in', pathIds).orderBy('path').execute(),
     m.grid_id
       ? db.selectFrom('grid').select('name').where('tenant_id', '=', actor.tenantId).where('id', '=', m.grid_id).executeTakeFirst()
@@ -142,14 +144,14 @@ export async function getMember(deps: MemberDeps, ctx: RequestContext, memberId:
       .orderBy('t.name')
       .execute(),
     db.selectFrom('mobility').selectAll().where('tenant_id', '=', actor.tenantId).where('member_id', '=', memberId).orderBy('since', 'desc').orderBy('created_at', 'desc').execute(),
-    getSettings(db, actor.tenantId),
+    // The flags come from the same SQL as the list, the export and the dashboard.
+    memberBaseQuery(db, actor.tenantId)
+      .where('m.id', '=', memberId)
+      .select([flags.shouldTransfer.as('should_transfer'), flags.lostSuspected.as('lost_suspected')])
+      .executeTakeFirst(),
     db.selectFrom('account').select('id').where('tenant_id', '=', actor.tenantId).where('member_id', '=', memberId).where('disabled_at', 'is', null).executeTakeFirst(),
   ]);
   const current = history.find((h) => h.ended_on === null) ?? null;
-  const now = new Date();
-  const transferLimit = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - settings.shouldTransferMonths, now.getUTCDate())).toISOString().slice(0, 10);
-  const lostLimit = new Date(now.getTime() - settings.lostContactDays * 86_400_000).toISOString().slice(0, 10);
-  const lastContact = m.last_contact_at ?? current?.since ?? null;
   return {
     id: m.id,
     name: m.name,
@@ -175,8 +177,8 @@ export async function getMember(deps: MemberDeps, ctx: RequestContext, memberId:
     mobilityHistory: history.map(mobilityView),
     lastContactAt: m.last_contact_at,
     lostContactSince: m.lost_contact_since,
-    lostContactSuspected: current !== null && m.lost_contact_since === null && lastContact !== null && lastContact <= lostLimit,
-    shouldTransfer: current !== null && current.since <= transferLimit,
+    lostContactSuspected: Boolean(flagRow?.lost_suspected),
+    shouldTransfer: Boolean(flagRow?.should_transfer),
     can: {
       edit: can(actor, 'member.write', target),
       revealId: can(actor, 'member.reveal_id', target) && m.id_number_enc !== null,

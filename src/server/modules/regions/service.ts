@@ -26,6 +26,12 @@ for (const p of tree) {
 /** Cities that are only administrative placeholders inside municipalities. */
 const PLACEHOLDER_CITIES = new Set(['市辖区', '县', '省直辖县级行政区划', '自治区直辖县级行政区划']);
 
+/** A city's name for charts and lists: a municipality's placeholder city shows as the municipality. */
+export function cityLabel(cityCode: string): string {
+  const city = names.get(cityCode) ?? cityCode;
+  return PLACEHOLDER_CITIES.has(city) ? (names.get(cityCode.slice(0, 2)) ?? city) : city;
+}
+
 export function regionTree(): RegionNode[] {
   return tree;
 }
