@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { OpenedDatabase } from '../../src/server/db/database.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { loadConfig } from '../../src/server/config.ts';
+import { LocalFileStorage } from '../../src/server/storage.ts';
 import { AuthService } from '../../src/server/auth/sessions.ts';
 import { FieldCipher } from '../../src/server/secrets.ts';
 import type { AppServices } from '../../src/server/services.ts';
@@ -83,6 +84,7 @@ export async function benchHttp(opts: {
     dbKind: opened.kind,
     cipher: new FieldCipher(Buffer.from(county.keyHex, 'hex')),
     auth: new AuthService(opened.db, 1),
+    storage: new LocalFileStorage('/tmp/lianxin-bench-files'),
   };
   const app = await buildApp({ services, serveWeb: false, logger: false });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -21,6 +21,10 @@ import { registerRegionRoutes } from './modules/regions/routes.ts';
 import { registerAuditRoutes } from './modules/audit/routes.ts';
 import { registerRosterRoutes } from './modules/roster/routes.ts';
 import { registerAccountRoutes } from './modules/accounts/routes.ts';
+import { registerLibraryRoutes } from './modules/library/routes.ts';
+import { registerPushesRoutes } from './modules/pushes/routes.ts';
+import { registerSessionsRoutes } from './modules/sessions/routes.ts';
+import { registerCoverageRoutes } from './modules/coverage/routes.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -122,6 +126,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerSettingsRoutes(app, services);
   registerRegionRoutes(app);
   registerAuditRoutes(app, services);
+  registerLibraryRoutes(app, services);
+  registerPushesRoutes(app, services);
+  registerSessionsRoutes(app, services);
+  registerCoverageRoutes(app, services);
 
   registerWeb(app, opts.serveWeb !== false);
   return app;

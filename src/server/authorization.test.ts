@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../test/support/harness.ts';
+import { PHONE_OF, ROLES, SECRETARIES, type AuthzModule, type BaseIds, type Case, type Role } from '../../test/support/authz.ts';
+import { libraryAuthz } from '../../test/authz/library.ts';
+import { pushesAuthz } from '../../test/authz/pushes.ts';
+import { sessionsAuthz } from '../../test/authz/sessions.ts';
+import { coverageAuthz } from '../../test/authz/coverage.ts';
+
+/** Modules keep their cases next to each other in test/authz/; all run here. */
+const MODULES: AuthzModule[] = [libraryAuthz, pushesAuthz, sessionsAuthz, coverageAuthz];
 
 /**
  * Every /api route × every role. Targets sit in 第二党支部, outside the branch secretary's,
@@ -7,33 +15,9 @@ import { login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv
  * callers 401, and the roles in `allowed` must get through. A route without a line here fails
  * the coverage test, so a new route cannot ship without its authorization being proven.
  */
-type Role = 'admin' | 'villageSecretary' | 'branchSecretary' | 'groupLeader' | 'mentor' | 'member';
-const ROLES: Role[] = ['admin', 'villageSecretary', 'branchSecretary', 'groupLeader', 'mentor', 'member'];
-const PHONE_OF: Record<Role, string> = {
-  admin: PHONES.tenantAdmin,
-  villageSecretary: PHONES.generalSecretary,
-  branchSecretary: PHONES.branchSecretary,
-  groupLeader: PHONES.groupLeader,
-  mentor: PHONES.mentor,
-  member: PHONES.mobileMember,
-};
-
-interface Case {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  route: string;
-  url: () => string;
-  body?: () => unknown;
-  /** Roles that pass authorization; every other role must get 403. */
-  allowed: Role[] | 'all';
-  public?: boolean;
-  multipart?: boolean;
-  /** Calls with a session of its own (logout would end the shared one). */
-  freshSession?: boolean;
-}
-
 let env: TestEnv;
 const sessions = {} as Record<Role, Session>;
-const ids = {
+const ids: BaseIds = {
   target: '',
   mobileTarget: '',
   branch2: '',
@@ -73,10 +57,11 @@ beforeAll(async () => {
     .executeTakeFirstOrThrow();
   ids.mobileTarget = mobile.id;
   ids.grid = (await env.db.selectFrom('grid').select('id').where('tenant_id', '=', env.tenantId).executeTakeFirstOrThrow()).id;
+  for (const m of MODULES) await m.setup(env, ids);
 });
 afterAll(async () => env?.close());
 
-const secretaries: Role[] = ['admin', 'villageSecretary'];
+const secretaries = SECRETARIES;
 const mobility = () => ({ provinceCode: '32', cityCode: '3205', since: '2025-03-01', workplace: '某电子厂' });
 
 const CASES: Case[] = [
@@ -129,6 +114,7 @@ const CASES: Case[] = [
   { method: 'GET', route: '/api/me/profile', url: () => '/api/me/profile', allowed: ['villageSecretary', 'branchSecretary', 'groupLeader', 'mentor', 'member'] },
   { method: 'POST', route: '/api/me/mobility', url: () => '/api/me/mobility', body: mobility, allowed: ['villageSecretary', 'branchSecretary', 'groupLeader', 'mentor', 'member'] },
   { method: 'POST', route: '/api/me/return', url: () => '/api/me/return', body: () => ({ returnedOn: '2026-01-02' }), allowed: ['villageSecretary', 'branchSecretary', 'groupLeader', 'mentor', 'member'] },
+  ...MODULES.flatMap((m) => m.cases),
 ];
 
 function multipartBody(): { payload: Buffer; headers: Record<string, string> } {

@@ -1,10 +1,12 @@
 import crypto from 'node:crypto';
+import path from 'node:path';
 import type { Config } from './config.ts';
 import { openDatabase, type OpenedDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { FieldCipher, resolveMasterKey } from './secrets.ts';
 import { AuthService } from './auth/sessions.ts';
 import type { AppServices } from './services.ts';
+import { LocalFileStorage } from './storage.ts';
 import { seedDemo, DEMO_LOGINS } from './demo/seed.ts';
 
 export interface Booted {
@@ -26,6 +28,7 @@ export async function boot(config: Config, log: { info: (m: string) => void; war
     dbKind: opened.kind,
     cipher,
     auth: new AuthService(opened.db, config.sessionDays),
+    storage: new LocalFileStorage(path.join(config.dataDir, 'files')),
   };
   let demo: Booted['demo'] = null;
   if (config.demo === 'auto') {

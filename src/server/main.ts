@@ -1,6 +1,8 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { boot, demoBanner } from './boot.ts';
 import { buildApp } from './app.ts';
+import { Scheduler } from './jobs/scheduler.ts';
+import { ALL_JOBS } from './jobs/index.ts';
 
 /** Starts the server: checked config → database + migrations (+ demo) → HTTP; stops cleanly on SIGTERM. */
 async function main(): Promise<void> {
@@ -22,6 +24,9 @@ async function main(): Promise<void> {
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     isReady: () => ready,
   });
+  // Scheduled work (pushes, reminders, closing sessions): the first run of each job catches up
+  // whatever fell due while the server was down.
+  const scheduler = new Scheduler(booted.services.db, ALL_JOBS, app.log);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -37,6 +42,7 @@ async function main(): Promise<void> {
     cut.unref();
     await app.close();
     app.log.info('http server closed');
+    await scheduler.stop();
     await booted.opened.close();
     app.log.info('database closed');
     process.exit(0);
@@ -48,6 +54,7 @@ async function main(): Promise<void> {
   void purge();
   setInterval(() => void purge(), 3_600_000).unref();
   await app.listen({ port: config.port, host: config.host });
+  scheduler.start();
   ready = true;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -2,6 +2,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { FieldCipher } from './secrets.ts';
 import type { AuthService } from './auth/sessions.ts';
+import type { FileStorage } from './storage.ts';
 
 /** What the routes are given: the database and the few long-lived services. */
 export interface AppServices {
@@ -10,4 +11,5 @@ export interface AppServices {
   dbKind: 'pglite' | 'postgres';
   cipher: FieldCipher;
   auth: AuthService;
+  storage: FileStorage;
 }

@@ -10,6 +10,7 @@ import { AuthService, loadActor } from '../../src/server/auth/sessions.ts';
 import type { AppServices } from '../../src/server/services.ts';
 import type { RequestContext } from '../../src/server/auth/actor.ts';
 import { buildApp } from '../../src/server/app.ts';
+import { LocalFileStorage } from '../../src/server/storage.ts';
 import { loadConfig } from '../../src/server/config.ts';
 import { TEST_PASSWORD, withDatabase } from './template.ts';
 
@@ -64,6 +65,7 @@ export async function openTestApp(): Promise<TestEnv> {
     dbKind: opened.kind,
     cipher: opened.cipher,
     auth: new AuthService(opened.db, 1),
+    storage: new LocalFileStorage(fs.mkdtempSync('/tmp/lianxin-test-files-')),
   };
   const app = await buildApp({ services, serveWeb: false });
   await app.ready();

@@ -9,7 +9,8 @@ import type { Actor } from './actor.ts';
  *   secretary      their unit's whole subtree (read, write, reveal ID numbers, import, export)
  *   group leader   read the members of their party group
  *   mentor         read their mentees' profile and contact (no ID number, no hardship note)
- *   member         read themself; update their own destination
+ *   member         read themself; update their own destination; their own inbox, check-ins,
+ *                  leave requests and make-ups
  */
 export type Action =
   | 'org.read'
@@ -24,7 +25,16 @@ export type Action =
   | 'roster.export'
   | 'dashboard.read'
   | 'settings.write'
-  | 'audit.read';
+  | 'audit.read'
+  /** study library, pushes, sessions, make-up review, coverage: a secretary's subtree */
+  | 'learning.manage'
+  /** mark attendance and show the check-in code: secretaries and the session unit's group leader */
+  | 'attendance.mark'
+  /** read follow-up tasks about a member: their mentor and the secretaries above them */
+  | 'care.read'
+  | 'care.write'
+  /** act as the member in the learning flows (inbox, check-in, leave, make-up): only themself */
+  | 'learning.participate';
 
 export type Target =
   | { kind: 'tenant'; tenantId: string }
@@ -88,6 +98,20 @@ export function can(actor: Actor, action: Action, target: Target): boolean {
     case 'mobility.write':
       if (target.kind !== 'member') return false;
       return target.memberId === actor.memberId || secretaryCovers(actor, target.orgPath);
+    case 'learning.manage':
+      if (target.kind === 'tenant') return actor.scopes.some((s) => s.role === 'secretary');
+      if (target.kind !== 'org') return false;
+      return secretaryCovers(actor, target.path);
+    case 'attendance.mark':
+      if (target.kind !== 'org') return false;
+      return secretaryCovers(actor, target.path) || leaderCovers(actor, target.path);
+    case 'care.read':
+    case 'care.write':
+      if (target.kind !== 'member') return false;
+      return actor.menteeIds.includes(target.memberId) || secretaryCovers(actor, target.orgPath);
+    case 'learning.participate':
+      if (target.kind !== 'member') return false;
+      return target.memberId === actor.memberId;
   }
 }
 

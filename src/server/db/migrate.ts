@@ -2,11 +2,13 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.ts';
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_member_list_indexes.ts';
+import * as m0003 from './migrations/0003_learning.ts';
 
 /** Migrations are listed in code (not read from disk) so bundlers and tests see the same set. */
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_member_list_indexes': m0002,
+  '0003_learning': m0003,
 };
 
 /** Every migration, oldest first. */

@@ -60,6 +60,7 @@ export interface MemberTable {
   lost_contact_since: DateOnly | null;
   lost_contact_confirmed_at: Date | null;
   left_at: Date | null;
+  last_active_at: Date | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -159,6 +160,205 @@ export interface DB {
   session: SessionTable;
   setting: SettingTable;
   audit_log: AuditLogTable;
+  stored_file: StoredFileTable;
+  study_item: StudyItemTable;
+  push: PushTable;
+  push_item: PushItemTable;
+  push_delivery: PushDeliveryTable;
+  study_session: StudySessionTable;
+  session_material: SessionMaterialTable;
+  session_attachment: SessionAttachmentTable;
+  attendance: AttendanceTable;
+  makeup: MakeupTable;
+  care_task: CareTaskTable;
+  learning_month: LearningMonthTable;
+  job_run: JobRunTable;
+}
+
+// ---------- learning (0003) ----------
+
+export interface StoredFileTable {
+  tenant_id: string;
+  id: Generated<string>;
+  storage_key: string;
+  file_name: string;
+  mime_type: string;
+  size_bytes: number;
+  sha256: string;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export type StudyItemKind = 'article' | 'audio' | 'video' | 'pdf';
+export type StudyCategory = 'party_history' | 'theory' | 'policy' | 'micro_lecture' | 'home_news' | 'other';
+
+export interface StudyItemTable {
+  tenant_id: string;
+  id: Generated<string>;
+  org_id: string;
+  kind: StudyItemKind;
+  title: string;
+  category: StudyCategory;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  author: string | null;
+  summary: string | null;
+  body_html: string | null;
+  media_url: string | null;
+  file_id: string | null;
+  minutes: Generated<number>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  retired_at: Date | null;
+}
+
+export type PushAudience = 'subtree' | 'mobile' | 'list';
+
+export interface PushTable {
+  tenant_id: string;
+  id: Generated<string>;
+  org_id: string;
+  title: string;
+  planned_at: Timestamp;
+  audience: PushAudience;
+  audience_member_ids: ColumnType<string[], string[] | undefined, string[]>;
+  status: Generated<'planned' | 'delivered' | 'cancelled'>;
+  delivered_at: Date | null;
+  delivered_count: Generated<number>;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface PushItemTable {
+  tenant_id: string;
+  push_id: string;
+  item_id: string;
+  position: number;
+}
+
+export interface PushDeliveryTable {
+  tenant_id: string;
+  push_id: string;
+  member_id: string;
+  delivered_at: Timestamp;
+  opened_at: Date | null;
+  read_item_ids: ColumnType<string[], string[] | undefined, string[]>;
+  read_at: Date | null;
+  reminded_at: Date | null;
+}
+
+export type SessionKind = 'online_class' | 'members_meeting' | 'committee_meeting' | 'group_meeting' | 'party_lecture' | 'theme_day';
+export type AttendanceStatus = 'invited' | 'present' | 'late' | 'excused' | 'absent' | 'made_up';
+
+export interface StudySessionTable {
+  tenant_id: string;
+  id: Generated<string>;
+  org_id: string;
+  kind: SessionKind;
+  title: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  mode: 'online' | 'on_site' | 'both';
+  meeting_url: string | null;
+  location: string | null;
+  agenda: string | null;
+  replay_url: string | null;
+  checkin_opens_at: Timestamp;
+  checkin_closes_at: Timestamp;
+  qr_secret: string;
+  audience: 'subtree' | 'list';
+  status: Generated<'planned' | 'closed' | 'cancelled'>;
+  closed_at: Date | null;
+  minutes: string | null;
+  makeup_days: Generated<number>;
+  makeup_questions: Json;
+  series_id: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface SessionMaterialTable {
+  tenant_id: string;
+  session_id: string;
+  item_id: string;
+  position: number;
+}
+
+export interface SessionAttachmentTable {
+  tenant_id: string;
+  id: Generated<string>;
+  session_id: string;
+  kind: 'minutes' | 'photo' | 'other';
+  file_id: string;
+  caption: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface AttendanceTable {
+  tenant_id: string;
+  session_id: string;
+  member_id: string;
+  status: Generated<AttendanceStatus>;
+  voting: boolean;
+  checked_in_at: Date | null;
+  method: 'self' | 'qr' | 'marked' | null;
+  marked_by: string | null;
+  leave_reason: string | null;
+  leave_status: 'requested' | 'approved' | 'rejected' | null;
+  leave_requested_at: Date | null;
+  leave_decided_by: string | null;
+  updated_at: Timestamp;
+}
+
+export interface MakeupTable {
+  tenant_id: string;
+  session_id: string;
+  member_id: string;
+  missed_status: 'absent' | 'excused';
+  due_on: DateOnly;
+  status: Generated<'open' | 'submitted' | 'returned' | 'expired'>;
+  reflection: string | null;
+  answers: Json | null;
+  submitted_at: Date | null;
+  review_note: string | null;
+  reviewed_by: string | null;
+  reviewed_at: Date | null;
+  created_at: Timestamp;
+}
+
+export type CareTaskKind = 'absence_streak' | 'unread_streak' | 'follow_up' | 'visit' | 'hardship' | 'lost_contact';
+
+export interface CareTaskTable {
+  tenant_id: string;
+  id: Generated<string>;
+  member_id: string;
+  kind: CareTaskKind;
+  reason: string;
+  mentor_member_id: string | null;
+  status: Generated<'open' | 'snoozed' | 'done' | 'dropped'>;
+  due_on: DateOnly;
+  snoozed_until: DateOnly | null;
+  note: string | null;
+  closed_at: Date | null;
+  closed_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface LearningMonthTable {
+  tenant_id: string;
+  member_id: string;
+  month: DateOnly;
+  pushes_delivered: Generated<number>;
+  pushes_read: Generated<number>;
+}
+
+export interface JobRunTable {
+  name: string;
+  last_started_at: Date | null;
+  last_finished_at: Date | null;
+  last_error: string | null;
+  runs: Generated<number>;
 }
 
 export type OrgRow = Selectable<OrgTable>;

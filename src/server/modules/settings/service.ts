@@ -10,10 +10,28 @@ export const TenantSettings = z.object({
   lostContactDays: z.number().int().min(30).max(3650),
   /** Settled this many months at one place ⇒ prompt to transfer the membership relation. */
   shouldTransferMonths: z.number().int().min(1).max(120),
+  /** Days a member has to make up a missed session (补学). */
+  makeupDays: z.number().int().min(1).max(365),
+  /** An unread push gets one reminder in the app after this many hours. */
+  pushReminderHours: z.number().int().min(1).max(720),
+  /** Seconds on an item that count as read when the end is not reached. */
+  readMinSeconds: z.number().int().min(10).max(3600),
+  /** Missing this many sessions in a row raises a follow-up task. */
+  absenceStreakSessions: z.number().int().min(1).max(12),
+  /** Reading nothing delivered for this many days raises a follow-up task. */
+  unreadStreakDays: z.number().int().min(3).max(365),
 });
 export type TenantSettings = z.infer<typeof TenantSettings>;
 
-export const DEFAULT_SETTINGS: TenantSettings = { lostContactDays: 180, shouldTransferMonths: 6 };
+export const DEFAULT_SETTINGS: TenantSettings = {
+  lostContactDays: 180,
+  shouldTransferMonths: 6,
+  makeupDays: 30,
+  pushReminderHours: 24,
+  readMinSeconds: 60,
+  absenceStreakSessions: 2,
+  unreadStreakDays: 14,
+};
 
 // Read on every list request; changed rarely. Kept 10 s, dropped at once when changed here.
 const SETTINGS_TTL_MS = 10_000;

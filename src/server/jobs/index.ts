@@ -1,0 +1,7 @@
+import type { ScheduledJob } from './scheduler.ts';
+import { pushesJobs } from '../modules/pushes/scheduled.ts';
+import { sessionsJobs } from '../modules/sessions/scheduled.ts';
+import { coverageJobs } from '../modules/coverage/scheduled.ts';
+
+/** Every scheduled job of the server; each module lists its own in `scheduled.ts`. */
+export const ALL_JOBS: ScheduledJob[] = [...pushesJobs, ...sessionsJobs, ...coverageJobs];
