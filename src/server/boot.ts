@@ -8,6 +8,7 @@ import { AuthService } from './auth/sessions.ts';
 import type { AppServices } from './services.ts';
 import { LocalFileStorage } from './storage.ts';
 import { seedDemo, DEMO_LOGINS } from './demo/seed.ts';
+import { seedLearningDemo } from './demo/learning.ts';
 
 export interface Booted {
   opened: OpenedDatabase;
@@ -36,7 +37,8 @@ export async function boot(config: Config, log: { info: (m: string) => void; war
     if (!anyTenant) {
       const generated = !config.demoPassword;
       const password = config.demoPassword ?? crypto.randomBytes(6).toString('base64url');
-      await seedDemo(opened.db, cipher, password);
+      const seeded = await seedDemo(opened.db, cipher, password);
+      await seedLearningDemo(opened.db, seeded.tenantId);
       demo = { password, generated };
     }
   }
