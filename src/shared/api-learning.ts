@@ -202,7 +202,27 @@ export const SessionInput = z.object({
   repeatMonths: z.number().int().min(1).max(12).default(1),
 });
 export type SessionInput = z.infer<typeof SessionInput>;
-export const SessionPatch = SessionInput.omit({ orgId: true, repeatMonths: true, audience: true, memberIds: true }).partial();
+/**
+ * Only the fields sent change. The defaults of SessionInput are left out here: a patch that does not
+ * mention the check-in window, materials or questions must not reset them.
+ */
+export const SessionPatch = SessionInput.omit({
+  orgId: true,
+  repeatMonths: true,
+  audience: true,
+  memberIds: true,
+  checkinOpensBefore: true,
+  checkinClosesAfter: true,
+  materialIds: true,
+  makeupQuestions: true,
+})
+  .extend({
+    checkinOpensBefore: z.number().int().min(0).max(1440),
+    checkinClosesAfter: z.number().int().min(0).max(1440),
+    materialIds: z.array(Uuid).max(20),
+    makeupQuestions: z.array(text(300).min(1)).max(10),
+  })
+  .partial();
 
 export const AttendanceCounts = z.object({
   invited: z.number(),
