@@ -3,6 +3,7 @@ import type { Database } from './database.ts';
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_member_list_indexes.ts';
 import * as m0003 from './migrations/0003_learning.ts';
+import * as m0004 from './migrations/0004_learning_rollup.ts';
 import * as m0004p from './migrations/0004_pushes_indexes.ts';
 
 /** Migrations are listed in code (not read from disk) so bundlers and tests see the same set. */
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_member_list_indexes': m0002,
   '0003_learning': m0003,
+  '0004_learning_rollup': m0004,
   '0004_pushes_indexes': m0004p,
 };
 

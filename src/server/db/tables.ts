@@ -351,6 +351,11 @@ export interface LearningMonthTable {
   month: DateOnly;
   pushes_delivered: Generated<number>;
   pushes_read: Generated<number>;
+  /** 0004: attendance of closed sessions starting in the month (kept by triggers) */
+  sessions_invited: Generated<number>;
+  sessions_attended: Generated<number>;
+  sessions_made_up: Generated<number>;
+  sessions_missed: Generated<number>;
 }
 
 export interface JobRunTable {
