@@ -2,11 +2,18 @@ import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react
 import { api, ApiError, type Account, type MyProfile } from './api.ts';
 import { dictionaries, I18nContext, loadLanguage, saveLanguage, useI18n, type I18n, type Language } from './i18n.ts';
 import { forgetProfile, loadProfile, saveProfile } from './profile-cache.ts';
-import { useRouter } from './router.ts';
+import { NavigationContext, useRouter } from './router.ts';
+import { CheckIn } from './screens/CheckIn.tsx';
 import { Home } from './screens/Home.tsx';
 import { Login } from './screens/Login.tsx';
+import { Makeup } from './screens/Makeup.tsx';
 import { Mobility } from './screens/Mobility.tsx';
 import { Password } from './screens/Password.tsx';
+import { Reader } from './screens/Reader.tsx';
+import { SessionDetail, Sessions } from './screens/Sessions.tsx';
+import { Study } from './screens/Study.tsx';
+import { Tasks } from './screens/Tasks.tsx';
+import { forgetToday } from './today-cache.ts';
 import { ErrorMessage, TopBar } from './ui.tsx';
 
 type Session =
@@ -90,8 +97,8 @@ export function App() {
 
   // A notice belongs to the moment it was given; drop it when the member moves on.
   useEffect(() => {
-    if (router.route !== 'home') setNotice(null);
-  }, [router.route]);
+    if (router.route.name !== 'home') setNotice(null);
+  }, [router.route.name]);
 
   const onLoggedIn = (account: Account) => {
     setSession({ phase: 'ready', account });
@@ -106,24 +113,50 @@ export function App() {
       // Even without network the member wants to leave: forget locally, the cookie expires on its own.
     }
     forgetProfile();
+    forgetToday();
     setNotice(null);
     showLogin();
     router.goHome();
   };
 
+  const route = router.route;
+  const account = session.phase === 'ready' ? session.account : null;
   let screen: ReactNode;
   if (session.phase === 'checking') {
     screen = <Loading />;
   } else if (session.phase === 'login') {
-    screen = <Login onLoggedIn={onLoggedIn} />;
+    // The URL stays as it is, so a scanned check-in link goes on by itself once signed in.
+    screen = <Login onLoggedIn={onLoggedIn} notice={route.name === 'checkin' ? t.checkinLogin : null} />;
   } else if (session.phase === 'offline') {
     screen = <Problem message={t.networkError} onRetry={() => void checkSession()} />;
+  } else if (route.name === 'checkin') {
+    screen = <CheckIn key={route.sessionId + '|' + (route.code ?? '')} sessionId={route.sessionId} code={route.code} onUnauthenticated={showLogin} />;
+  } else if (route.name === 'study') {
+    screen = <Study onBack={() => router.back()} onUnauthenticated={showLogin} />;
+  } else if (route.name === 'read') {
+    screen = (
+      <Reader
+        key={route.pushId + '/' + route.itemId}
+        pushId={route.pushId}
+        itemId={route.itemId}
+        onBack={() => router.back(route.pushId ? { name: 'study' } : { name: 'sessions' })}
+        onUnauthenticated={showLogin}
+      />
+    );
+  } else if (route.name === 'sessions') {
+    screen = <Sessions onBack={() => router.back()} onUnauthenticated={showLogin} />;
+  } else if (route.name === 'session') {
+    screen = <SessionDetail key={route.sessionId} sessionId={route.sessionId} onBack={() => router.back({ name: 'sessions' })} onUnauthenticated={showLogin} />;
+  } else if (route.name === 'makeup') {
+    screen = <Makeup key={route.sessionId} sessionId={route.sessionId} onBack={() => router.back()} onUnauthenticated={showLogin} />;
+  } else if (route.name === 'tasks') {
+    screen = <Tasks onBack={() => router.back()} onUnauthenticated={showLogin} />;
   } else if (profile.kind === 'failed') {
     // e.g. an account without a member record: let the person leave and sign in as someone else.
     screen = <Problem message={profile.message || t.networkError} onRetry={() => void fetchProfile()} onLogout={onLogout} />;
   } else if (profile.kind !== 'loaded') {
     screen = <Loading />;
-  } else if (router.route === 'mobility') {
+  } else if (route.name === 'mobility') {
     screen = (
       <Mobility
         profile={profile.profile}
@@ -137,7 +170,7 @@ export function App() {
         }}
       />
     );
-  } else if (router.route === 'password') {
+  } else if (route.name === 'password') {
     screen = (
       <Password
         onBack={router.goHome}
@@ -155,14 +188,20 @@ export function App() {
         stale={profile.stale}
         onRetry={() => void checkSession()}
         notice={notice}
-        onUpdateDestination={() => router.open('mobility')}
-        onChangePassword={() => router.open('password')}
+        onUpdateDestination={() => router.open({ name: 'mobility' })}
+        onChangePassword={() => router.open({ name: 'password' })}
         onLogout={onLogout}
+        isMentor={account ? account.isMentor : null}
+        onUnauthenticated={showLogin}
       />
     );
   }
 
-  return <I18nContext.Provider value={i18n}>{screen}</I18nContext.Provider>;
+  return (
+    <I18nContext.Provider value={i18n}>
+      <NavigationContext.Provider value={router.open}>{screen}</NavigationContext.Provider>
+    </I18nContext.Provider>
+  );
 }
 
 function Loading() {

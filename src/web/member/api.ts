@@ -8,11 +8,38 @@ import type {
   MyProfile as MyProfileSchema,
   ReturnBody,
 } from '../../shared/api.ts';
+import type {
+  CareTask as CareTaskSchema,
+  CareTaskList as CareTaskListSchema,
+  Inbox as InboxSchema,
+  InboxEntry as InboxEntrySchema,
+  MyMakeup as MyMakeupSchema,
+  MySession as MySessionSchema,
+  MySessions as MySessionsSchema,
+  ReadableItem as ReadableItemSchema,
+  ReadProgressBody,
+  SubmitMakeupBody,
+  Today as TodaySchema,
+  UpdateCareTaskBody,
+} from '../../shared/api-learning.ts';
 
 export type Account = MeAccount;
 export type MyProfile = z.infer<typeof MyProfileSchema>;
 export type MobilityForm = MobilityInput;
 type ErrorResponse = z.infer<typeof ErrorBody>;
+
+export type Today = z.infer<typeof TodaySchema>;
+export type InboxEntry = z.infer<typeof InboxEntrySchema>;
+export type Inbox = z.infer<typeof InboxSchema>;
+export type ReadableItem = z.infer<typeof ReadableItemSchema>;
+export type MySession = z.infer<typeof MySessionSchema>;
+export type MySessions = z.infer<typeof MySessionsSchema>;
+export type MyMakeup = z.infer<typeof MyMakeupSchema>;
+export type CareTask = z.infer<typeof CareTaskSchema>;
+export type CareTaskList = z.infer<typeof CareTaskListSchema>;
+export type CareTaskUpdate = z.input<typeof UpdateCareTaskBody>;
+export type ReadProgress = z.infer<typeof ReadProgressBody>;
+export type MakeupAnswers = z.input<typeof SubmitMakeupBody>;
 
 export interface Region {
   code: string;
@@ -54,6 +81,8 @@ interface RequestOptions {
   timeoutMs?: number;
   /** Data is live by default; a list that the server marks cacheable may come from the HTTP cache. */
   cache?: RequestCache;
+  /** Let the request finish after the page is gone (pagehide); the body must stay under 64 KB. */
+  keepalive?: boolean;
 }
 
 /**
@@ -69,8 +98,8 @@ function readableMessage(body: ErrorResponse): string {
   return issues.length > 0 ? [...new Set(issues)].join('；') : body.message;
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
-  const { timeoutMs = 20_000, cache = 'no-store' } = options;
+async function request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+  const { timeoutMs = 20_000, cache = 'no-store', keepalive = false } = options;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -83,6 +112,7 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, 
   try {
     const init: RequestInit = { method, headers, credentials: 'same-origin', cache, signal: controller.signal };
     if (body !== undefined) init.body = JSON.stringify(body);
+    if (keepalive) init.keepalive = true;
     response = await fetch(path, init);
   } catch {
     throw new ApiError(0, 'network', '');
@@ -124,4 +154,47 @@ export const api = {
   markReturned: (body: z.input<typeof ReturnBody>) => request<MyProfile>('POST', '/api/me/return', body),
   // ~140 KB: only the destination screen needs it, and it may be slow on a weak signal.
   regions: () => request<Regions>('GET', '/api/regions', undefined, { timeoutMs: 90_000, cache: 'default' }),
+
+  today: () => request<Today>('GET', '/api/me/today'),
+  inbox: (page: number, pageSize = 20) => request<Inbox>('GET', `/api/me/inbox?page=${page}&pageSize=${pageSize}`),
+  /** The server's answer is not part of the contract; callers only need it to succeed. */
+  openPush: (pushId: string) => request<unknown>('POST', `/api/me/inbox/${enc(pushId)}/open`, {}),
+  item: (itemId: string) => request<ReadableItem>('GET', `/api/me/items/${enc(itemId)}`),
+  reportRead: (pushId: string, body: ReadProgress, keepalive = false) =>
+    request<unknown>('POST', `/api/me/inbox/${enc(pushId)}/read`, body, { keepalive, timeoutMs: keepalive ? 60_000 : 20_000 }),
+  sessions: () => request<MySessions>('GET', '/api/me/sessions'),
+  checkIn: (sessionId: string, code?: string) =>
+    request<unknown>('POST', `/api/me/sessions/${enc(sessionId)}/checkin`, code ? { code } : {}),
+  askLeave: (sessionId: string, reason: string) => request<unknown>('POST', `/api/me/sessions/${enc(sessionId)}/leave`, { reason }),
+  makeups: () => request<unknown>('GET', '/api/me/makeups').then(listOf<MyMakeup>),
+  submitMakeup: (sessionId: string, body: MakeupAnswers) => request<unknown>('POST', `/api/me/makeups/${enc(sessionId)}`, body),
+  careTasks: (page: number, pageSize = 20) => request<CareTaskList>('GET', `/api/me/care-tasks?page=${page}&pageSize=${pageSize}`),
+  updateCareTask: (id: string, body: CareTaskUpdate) => request<unknown>('PATCH', `/api/care-tasks/${enc(id)}`, body),
 };
+
+function enc(segment: string): string {
+  return encodeURIComponent(segment);
+}
+
+/** A list answered either as a bare array or as `{ items }` (the contract names no schema for it). */
+function listOf<T>(data: unknown): T[] {
+  if (Array.isArray(data)) return data as T[];
+  if (typeof data === 'object' && data !== null && 'items' in data && Array.isArray(data.items)) return data.items as T[];
+  return [];
+}
+
+/** Whether an unknown answer carries a field of the given type (answers the contract leaves open). */
+export function field<T extends string | boolean>(data: unknown, name: string, type: 'string' | 'boolean'): T | null {
+  if (typeof data !== 'object' || data === null || !(name in data)) return null;
+  const value: unknown = (data as Record<string, unknown>)[name];
+  return typeof value === type ? (value as T) : null;
+}
+
+/** The message to show for a failed call; a lost session sends the member to the login. */
+export function explainError(e: unknown, fallback: string, onUnauthenticated: () => void): string {
+  if (e instanceof ApiError && e.status === 401) {
+    onUnauthenticated();
+    return '';
+  }
+  return e instanceof ApiError && !e.isOffline && e.message ? e.message : fallback;
+}

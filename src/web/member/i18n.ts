@@ -76,6 +76,144 @@ const zh = {
   submitPassword: '确认修改',
   passwordTooShort: '新密码至少 8 位',
   passwordMismatch: '两次输入的新密码不一样',
+
+  // {n}, {date}, {time}: filled in by fill()
+  todayTitle: '今日学习',
+  checkinOpenTitle: '现在可以签到',
+  checkIn: '签到',
+  checkingIn: '正在签到…',
+  checkedIn: '已签到',
+  checkedInAt: '签到时间 {time}',
+  pushesTitle: '今日推送',
+  reminder: '提醒',
+  reminderHint: '这条还没学完，请抽空学习',
+  unread: '未读',
+  readMark: '已读 ✓',
+  aboutMinutes: '约 {n} 分钟',
+  noStudyToday: '今天的学习都完成了',
+  allStudy: '全部学习内容',
+  makeupsTitle: '待补学',
+  makeupDue: '请在 {date} 前完成',
+  makeupSentBack: '被退回，请修改',
+  doMakeup: '去补学',
+  nextSessionTitle: '下次课程',
+  meetingLink: '会议链接',
+  addToCalendar: '加入日历',
+  details: '查看详情',
+  mySessions: '我的课程',
+  careTasksLink: '{n} 件跟进任务',
+  todayStale: '网络不通，下面是上次保存的今日学习',
+
+  kind_article: '文章',
+  kind_audio: '音频',
+  kind_video: '视频',
+  kind_pdf: 'PDF 文件',
+  session_online_class: '云课堂',
+  session_members_meeting: '党员大会',
+  session_committee_meeting: '支委会',
+  session_group_meeting: '党小组会',
+  session_party_lecture: '党课',
+  session_theme_day: '主题党日',
+  mode_online: '线上',
+  mode_on_site: '现场',
+  mode_both: '线上和现场',
+  status_invited: '待参加',
+  status_present: '已签到',
+  status_late: '迟到',
+  status_excused: '请假',
+  status_absent: '缺席',
+  status_made_up: '已补学',
+  leave_requested: '请假待批准',
+  leave_approved: '已准假',
+  leave_rejected: '请假未批准',
+
+  studyTitle: '学习',
+  unreadCount: '{n} 条未读',
+  inboxEmpty: '还没有收到学习内容',
+  more: '更多',
+
+  readerTitle: '学习',
+  author: '作者',
+  readAloud: '朗读',
+  pauseReading: '暂停',
+  resumeReading: '继续朗读',
+  stopReading: '停止',
+  readRule: '读到文末，或学满 {n} 分钟，就算已读',
+  readRuleSeconds: '读到文末，或学满 {n} 秒，就算已读',
+  openPdf: '打开 PDF 文件',
+  openVideo: '打开视频观看',
+  openAudio: '打开音频收听',
+  endOfItem: '— 全文完 —',
+  noContent: '暂无内容',
+
+  sessionsTitle: '课程',
+  upcoming: '即将开始',
+  recent: '最近的课程',
+  noSessions: '暂时没有课程',
+  time: '时间',
+  place: '地点',
+  mode: '方式',
+  agenda: '议程',
+  materials: '学习材料',
+  replay: '观看回放',
+  sessionNotFound: '没有找到这次课程',
+  checkinWindow: '签到时间 {time}',
+  leaveTitle: '不能参加？请假',
+  leaveReason: '请假原因',
+  leaveHint: '至少 2 个字',
+  leaveSubmit: '提交请假',
+  leaveTooShort: '请写明请假原因',
+  leaveSent: '请假已提交，等待书记批准',
+
+  checkinTitle: '扫码签到',
+  checkinLogin: '请先登录，登录后自动为您签到',
+  checkinWorking: '正在为您签到…',
+  checkinSuccess: '签到成功',
+  checkinFailed: '签到没有成功',
+  tryAgain: '再试一次',
+  goHome: '回到首页',
+
+  makeupTitle: '补学',
+  missed_absent: '您缺席了这次课程',
+  missed_excused: '您请假了这次课程',
+  dueOn: '截止日期',
+  makeup_open: '待完成',
+  makeup_submitted: '已提交，等待书记审阅',
+  makeup_returned: '被退回，请修改后重新提交',
+  makeup_expired: '已过期，请联系支部书记',
+  returnNote: '书记的意见',
+  reflection: '学习心得',
+  reflectionHint: '写下您的体会，至少 20 字',
+  charCount: '已写 {n} 字',
+  charsMissing: '还差 {n} 字',
+  reflectionTooShort: '心得至少 20 字，还差 {n} 字',
+  questionN: '问题 {n}',
+  answersMissing: '请回答每一个问题',
+  submitMakeup: '提交补学',
+  submitting: '正在提交…',
+  makeupNotFound: '没有找到这次补学',
+  mySubmission: '我提交的心得',
+
+  tasksTitle: '跟进任务',
+  tasksCount: '共 {n} 件',
+  noTasks: '没有需要跟进的任务',
+  taskDue: '请在 {date} 前跟进',
+  task_absence_streak: '连续缺课',
+  task_unread_streak: '长期未学习',
+  task_follow_up: '跟进',
+  task_visit: '走访',
+  task_hardship: '困难帮扶',
+  task_lost_contact: '失去联系',
+  taskDone: '完成',
+  taskSnooze: '暂缓',
+  snoozeUntil: '暂缓到哪天',
+  note: '备注',
+  confirmDone: '确认完成',
+  confirmSnooze: '确认暂缓',
+  chooseDate: '请选择日期',
+  savedTaskDone: '已完成：{name}',
+  savedTaskSnoozed: '已暂缓到 {date}：{name}',
+  snoozedUntilDate: '暂缓到 {date}',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -156,6 +294,143 @@ const en: Dictionary = {
   submitPassword: 'Change password',
   passwordTooShort: 'The new password needs at least 8 characters',
   passwordMismatch: 'The two new passwords are different',
+
+  todayTitle: "Today's study",
+  checkinOpenTitle: 'Check-in is open now',
+  checkIn: 'Check in',
+  checkingIn: 'Checking in…',
+  checkedIn: 'Checked in',
+  checkedInAt: 'Checked in at {time}',
+  pushesTitle: 'Study for today',
+  reminder: 'Reminder',
+  reminderHint: 'Not read yet. Please take a moment for it.',
+  unread: 'Unread',
+  readMark: 'Read ✓',
+  aboutMinutes: 'About {n} min',
+  noStudyToday: "Today's study is all done",
+  allStudy: 'All study',
+  makeupsTitle: 'Make-ups to do',
+  makeupDue: 'Finish by {date}',
+  makeupSentBack: 'Sent back, please revise',
+  doMakeup: 'Make it up',
+  nextSessionTitle: 'Next class',
+  meetingLink: 'Meeting link',
+  addToCalendar: 'Add to calendar',
+  details: 'Details',
+  mySessions: 'My classes',
+  careTasksLink: '{n} follow-up tasks',
+  todayStale: "No network. Showing today's study saved last time.",
+
+  kind_article: 'Article',
+  kind_audio: 'Audio',
+  kind_video: 'Video',
+  kind_pdf: 'PDF file',
+  session_online_class: 'Online class',
+  session_members_meeting: "Members' meeting",
+  session_committee_meeting: 'Committee meeting',
+  session_group_meeting: 'Group meeting',
+  session_party_lecture: 'Party lecture',
+  session_theme_day: 'Theme day',
+  mode_online: 'Online',
+  mode_on_site: 'On site',
+  mode_both: 'Online and on site',
+  status_invited: 'Invited',
+  status_present: 'Checked in',
+  status_late: 'Late',
+  status_excused: 'On leave',
+  status_absent: 'Absent',
+  status_made_up: 'Made up',
+  leave_requested: 'Leave requested',
+  leave_approved: 'Leave approved',
+  leave_rejected: 'Leave not approved',
+
+  studyTitle: 'Study',
+  unreadCount: '{n} unread',
+  inboxEmpty: 'No study content yet',
+  more: 'More',
+
+  readerTitle: 'Study',
+  author: 'Author',
+  readAloud: 'Read aloud',
+  pauseReading: 'Pause',
+  resumeReading: 'Continue',
+  stopReading: 'Stop',
+  readRule: 'It counts as read when you reach the end or study for {n} minutes',
+  readRuleSeconds: 'It counts as read when you reach the end or study for {n} seconds',
+  openPdf: 'Open the PDF file',
+  openVideo: 'Open the video',
+  openAudio: 'Open the audio',
+  endOfItem: '— The end —',
+  noContent: 'No content',
+
+  sessionsTitle: 'Classes',
+  upcoming: 'Coming up',
+  recent: 'Recent classes',
+  noSessions: 'No classes for now',
+  time: 'Time',
+  place: 'Place',
+  mode: 'How',
+  agenda: 'Agenda',
+  materials: 'Study materials',
+  replay: 'Watch the replay',
+  sessionNotFound: 'This class was not found',
+  checkinWindow: 'Check-in {time}',
+  leaveTitle: 'Cannot come? Ask for leave',
+  leaveReason: 'Reason',
+  leaveHint: 'At least 2 characters',
+  leaveSubmit: 'Ask for leave',
+  leaveTooShort: 'Please write the reason',
+  leaveSent: 'Leave requested. Waiting for the secretary.',
+
+  checkinTitle: 'Check in by QR code',
+  checkinLogin: 'Please sign in first. You will be checked in right after.',
+  checkinWorking: 'Checking you in…',
+  checkinSuccess: 'Checked in',
+  checkinFailed: 'Check-in did not work',
+  tryAgain: 'Try again',
+  goHome: 'Back to home',
+
+  makeupTitle: 'Make-up',
+  missed_absent: 'You missed this class',
+  missed_excused: 'You were on leave for this class',
+  dueOn: 'Due',
+  makeup_open: 'To do',
+  makeup_submitted: 'Sent. Waiting for the secretary.',
+  makeup_returned: 'Sent back. Please revise and send again.',
+  makeup_expired: 'Expired. Please contact your branch secretary.',
+  returnNote: "Secretary's note",
+  reflection: 'What I learned',
+  reflectionHint: 'Write your thoughts, at least 20 characters',
+  charCount: '{n} characters',
+  charsMissing: '{n} more needed',
+  reflectionTooShort: 'At least 20 characters, {n} more needed',
+  questionN: 'Question {n}',
+  answersMissing: 'Please answer every question',
+  submitMakeup: 'Send make-up',
+  submitting: 'Sending…',
+  makeupNotFound: 'This make-up was not found',
+  mySubmission: 'What I sent',
+
+  tasksTitle: 'Follow-up tasks',
+  tasksCount: '{n} in all',
+  noTasks: 'Nothing to follow up',
+  taskDue: 'Follow up by {date}',
+  task_absence_streak: 'Missed classes in a row',
+  task_unread_streak: 'Not studying for a while',
+  task_follow_up: 'Follow-up',
+  task_visit: 'Visit',
+  task_hardship: 'Hardship help',
+  task_lost_contact: 'Lost contact',
+  taskDone: 'Done',
+  taskSnooze: 'Later',
+  snoozeUntil: 'Put off until',
+  note: 'Note',
+  confirmDone: 'Mark as done',
+  confirmSnooze: 'Put off',
+  chooseDate: 'Please choose a date',
+  savedTaskDone: 'Done: {name}',
+  savedTaskSnoozed: 'Put off until {date}: {name}',
+  snoozedUntilDate: 'Put off until {date}',
 };
 
 export type Language = 'zh-CN' | 'en-US';
@@ -211,4 +486,63 @@ function pad(n: number): string {
 export function today(): string {
   const now = new Date();
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** Fills `{name}` placeholders of a message. */
+export function fill(message: string, values: Record<string, string | number>): string {
+  return message.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
+}
+
+/**
+ * Wall-clock parts of an instant in China Standard Time (UTC+8, no daylight saving): the server's
+ * "today" and every class time are meant in it, wherever the phone's own zone is set.
+ */
+function chinaTime(iso: string): Date | null {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? null : new Date(ms + 8 * 3600_000);
+}
+
+const WEEKDAYS: Record<Language, string[]> = {
+  'zh-CN': ['周日', '周一', '周二', '周三', '周四', '周五', '周六'],
+  'en-US': ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'],
+};
+
+/** 19:30 */
+export function formatTime(iso: string): string {
+  const d = chinaTime(iso);
+  return d ? `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}` : iso;
+}
+
+/** 12月1日 周二 19:30 / Tue 1 Dec 19:30; the year only when it is not this year. */
+export function formatDateTime(iso: string, language: Language): string {
+  const d = chinaTime(iso);
+  if (!d) return iso;
+  const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  const now = chinaTime(new Date().toISOString());
+  let day = formatDate(date, language);
+  if (now && now.getUTCFullYear() === d.getUTCFullYear()) {
+    day = language === 'zh-CN' ? day.replace(/^\d{4}年/, '') : day.replace(/ \d{4}$/, '');
+  }
+  const weekday = WEEKDAYS[language][d.getUTCDay()] ?? '';
+  return language === 'zh-CN' ? `${day} ${weekday} ${formatTime(iso)}` : `${weekday} ${day}, ${formatTime(iso)}`;
+}
+
+/** From 19:30 to 21:00 on the same day, or both full when the days differ. */
+export function formatTimeRange(startIso: string, endIso: string, language: Language): string {
+  const start = chinaTime(startIso);
+  const end = chinaTime(endIso);
+  const sameDay = start && end && start.toISOString().slice(0, 10) === end.toISOString().slice(0, 10);
+  return `${formatDateTime(startIso, language)} – ${sameDay ? formatTime(endIso) : formatDateTime(endIso, language)}`;
+}
+
+/** 'YYYY-MM-DD' of today in China Standard Time, plus `days`. */
+export function chinaDate(days = 0): string {
+  const d = chinaTime(new Date(Date.now() + days * 86_400_000).toISOString());
+  return d ? d.toISOString().slice(0, 10) : today();
+}
+
+/** The calendar day of an instant in China Standard Time, written like formatDate. */
+export function formatDay(iso: string, language: Language): string {
+  const d = chinaTime(iso);
+  return d ? formatDate(d.toISOString().slice(0, 10), language) : iso;
 }

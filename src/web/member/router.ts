@@ -1,28 +1,112 @@
-import { useEffect, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useState } from 'react';
 
 /** The screens behind the login; paths live under the app's base /m/. */
-export type Route = 'home' | 'mobility' | 'password';
+export type Route =
+  | { name: 'home' }
+  | { name: 'mobility' }
+  | { name: 'password' }
+  | { name: 'study' }
+  /** pushId null: an item opened outside a push (a class's materials), read without push tracking. */
+  | { name: 'read'; pushId: string | null; itemId: string }
+  | { name: 'sessions' }
+  | { name: 'session'; sessionId: string }
+  /** What a phone opens after scanning the host's QR code: /m/checkin?s=<sessionId>&c=<code>. */
+  | { name: 'checkin'; sessionId: string; code: string | null }
+  | { name: 'makeup'; sessionId: string }
+  | { name: 'tasks' };
+
+export type RouteName = Route['name'];
 
 const BASE = import.meta.env.BASE_URL; // '/m/'
-const paths: Record<Route, string> = { home: '', mobility: 'mobility', password: 'password' };
+/** Marks the read path of an item outside a push: /m/read/-/<itemId>. */
+const NO_PUSH = '-';
 
-function routeFromLocation(): Route {
-  const rest = location.pathname.startsWith(BASE) ? location.pathname.slice(BASE.length) : '';
-  const clean = rest.replace(/\/+$/, '');
-  if (clean === paths.mobility) return 'mobility';
-  if (clean === paths.password) return 'password';
-  return 'home';
+export function pathOf(route: Route): string {
+  switch (route.name) {
+    case 'home':
+      return BASE;
+    case 'read':
+      return `${BASE}read/${encodeURIComponent(route.pushId ?? NO_PUSH)}/${encodeURIComponent(route.itemId)}`;
+    case 'session':
+      return `${BASE}sessions/${encodeURIComponent(route.sessionId)}`;
+    case 'checkin': {
+      const query = new URLSearchParams({ s: route.sessionId });
+      if (route.code) query.set('c', route.code);
+      return `${BASE}checkin?${query.toString()}`;
+    }
+    case 'makeup':
+      return `${BASE}makeup/${encodeURIComponent(route.sessionId)}`;
+    default:
+      return BASE + route.name;
+  }
 }
 
-function openedFromHome(): boolean {
+function segment(value: string | undefined): string | null {
+  if (!value) return null;
+  try {
+    const decoded = decodeURIComponent(value);
+    return decoded.trim() === '' ? null : decoded;
+  } catch {
+    return null;
+  }
+}
+
+export function routeFromLocation(): Route {
+  const rest = location.pathname.startsWith(BASE) ? location.pathname.slice(BASE.length) : '';
+  const parts = rest.replace(/\/+$/, '').split('/');
+  const [first, second, third] = parts;
+  switch (first) {
+    case 'mobility':
+    case 'password':
+    case 'study':
+    case 'sessions':
+    case 'tasks': {
+      if (first === 'sessions' && second) {
+        const sessionId = segment(second);
+        if (sessionId) return { name: 'session', sessionId };
+      }
+      return { name: first };
+    }
+    case 'read': {
+      const push = segment(second);
+      const itemId = segment(third);
+      if (push && itemId) return { name: 'read', pushId: push === NO_PUSH ? null : push, itemId };
+      return { name: 'study' };
+    }
+    case 'checkin': {
+      const query = new URLSearchParams(location.search);
+      const sessionId = query.get('s')?.trim();
+      if (sessionId) return { name: 'checkin', sessionId, code: query.get('c')?.trim() || null };
+      return { name: 'home' };
+    }
+    case 'makeup': {
+      const sessionId = segment(second);
+      return sessionId ? { name: 'makeup', sessionId } : { name: 'home' };
+    }
+    default:
+      return { name: 'home' };
+  }
+}
+
+/** history.state of an entry this app pushed: the path it was opened from. */
+function openedFrom(): string | null {
   const state: unknown = history.state;
-  return typeof state === 'object' && state !== null && 'fromHome' in state && state.fromHome === true;
+  return typeof state === 'object' && state !== null && 'from' in state && typeof state.from === 'string' ? state.from : null;
+}
+
+function currentPath(): string {
+  return location.pathname + location.search;
 }
 
 export interface Router {
   route: Route;
   open: (route: Route) => void;
-  /** Back to the home screen: the phone's back button then behaves as expected. */
+  /**
+   * Back where the member came from (the phone's back button then behaves as expected); a screen
+   * opened from a link or a QR code has no history in the app, so it goes to `fallback`.
+   */
+  back: (fallback?: Route) => void;
+  /** Back to the home screen. */
   goHome: () => void;
 }
 
@@ -36,19 +120,33 @@ export function useRouter(): Router {
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, []);
-  const open = (next: Route) => {
-    history.pushState({ fromHome: route === 'home' }, '', BASE + paths[next]);
+  const open = useCallback((next: Route) => {
+    history.pushState({ from: currentPath() }, '', pathOf(next));
     setRoute(next);
     window.scrollTo(0, 0);
-  };
-  const goHome = () => {
-    if (openedFromHome()) {
-      history.back();
-    } else {
-      history.replaceState(null, '', BASE);
-      setRoute('home');
-      window.scrollTo(0, 0);
-    }
-  };
-  return { route, open, goHome };
+  }, []);
+  const replace = useCallback((next: Route) => {
+    history.replaceState(null, '', pathOf(next));
+    setRoute(next);
+    window.scrollTo(0, 0);
+  }, []);
+  const back = useCallback(
+    (fallback: Route = { name: 'home' }) => {
+      if (openedFrom() !== null) history.back();
+      else replace(fallback);
+    },
+    [replace],
+  );
+  const goHome = useCallback(() => {
+    if (openedFrom() === BASE) history.back();
+    else replace({ name: 'home' });
+  }, [replace]);
+  return { route, open, back, goHome };
+}
+
+/** Opens a screen from anywhere below the App without threading the router through props. */
+export const NavigationContext = createContext<(route: Route) => void>(() => undefined);
+
+export function useNavigate(): (route: Route) => void {
+  return useContext(NavigationContext);
 }

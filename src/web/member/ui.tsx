@@ -1,5 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useI18n } from './i18n.ts';
+import { pathOf, useNavigate, type Route } from './router.ts';
 
 export function TopBar({ onBack }: { onBack?: () => void }) {
   const { t, language, setLanguage } = useI18n();
@@ -79,6 +80,55 @@ export function Field({ id, label, hint, optionalLabel, children }: FieldProps) 
         </p>
       ) : null}
       {children}
+    </div>
+  );
+}
+
+interface AppLinkProps {
+  to: Route;
+  className?: string;
+  testId?: string;
+  children: ReactNode;
+}
+
+/** A real link (long press, screen readers) that opens the screen inside the app. */
+export function AppLink({ to, className, testId, children }: AppLinkProps) {
+  const navigate = useNavigate();
+  return (
+    <a
+      href={pathOf(to)}
+      className={className}
+      data-testid={testId}
+      onClick={(event) => {
+        if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+        event.preventDefault();
+        navigate(to);
+      }}
+    >
+      {children}
+    </a>
+  );
+}
+
+export function LoadingMessage() {
+  const { t } = useI18n();
+  return (
+    <p className="message message-info" role="status">
+      <span className="spinner" aria-hidden="true" />
+      {t.loading}
+    </p>
+  );
+}
+
+/** A failed load with a retry button. */
+export function LoadFailed({ message, onRetry }: { message: string; onRetry: () => void }) {
+  const { t } = useI18n();
+  return (
+    <div className="message message-error" role="alert">
+      <p>{message}</p>
+      <button type="button" className="button button-secondary" onClick={onRetry}>
+        {t.retry}
+      </button>
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { MyProfile } from '../api.ts';
 import { formatDate, useI18n } from '../i18n.ts';
 import { ScreenTitle, SuccessMessage, TopBar } from '../ui.tsx';
+import { TodaySection } from './Today.tsx';
 
 interface HomeProps {
   profile: MyProfile;
@@ -12,6 +13,9 @@ interface HomeProps {
   onUpdateDestination: () => void;
   onChangePassword: () => void;
   onLogout: () => Promise<void>;
+  /** Mentors see their follow-up tasks; null when unknown (offline start). */
+  isMentor: boolean | null;
+  onUnauthenticated: () => void;
 }
 
 /** tel: links want digits only; keep a leading + for numbers written with a country code. */
@@ -19,7 +23,7 @@ function telHref(phone: string): string {
   return 'tel:' + phone.replace(/[^\d+]/g, '');
 }
 
-export function Home({ profile, stale, onRetry, notice, onUpdateDestination, onChangePassword, onLogout }: HomeProps) {
+export function Home({ profile, stale, onRetry, notice, onUpdateDestination, onChangePassword, onLogout, isMentor, onUnauthenticated }: HomeProps) {
   const { t, language } = useI18n();
   const [loggingOut, setLoggingOut] = useState(false);
   const { member, branch, group, secretary } = profile;
@@ -48,6 +52,8 @@ export function Home({ profile, stale, onRetry, notice, onUpdateDestination, onC
             </button>
           </div>
         ) : null}
+
+        <TodaySection isMentor={isMentor} onUnauthenticated={onUnauthenticated} />
 
         <section className="card" aria-labelledby="me-name">
           <p className="me-name" id="me-name">

@@ -3,7 +3,13 @@ import { api, ApiError, type Account } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { ErrorMessage, Field, ScreenTitle, TopBar } from '../ui.tsx';
 
-export function Login({ onLoggedIn }: { onLoggedIn: (account: Account) => void }) {
+interface LoginProps {
+  onLoggedIn: (account: Account) => void;
+  /** Why the member is asked to sign in here (e.g. a scanned check-in code waits). */
+  notice?: string | null;
+}
+
+export function Login({ onLoggedIn, notice = null }: LoginProps) {
   const { t } = useI18n();
   const [phone, setPhone] = useState('');
   const [password, setPassword] = useState('');
@@ -37,6 +43,11 @@ export function Login({ onLoggedIn }: { onLoggedIn: (account: Account) => void }
           <p className="login-slogan">{t.slogan}</p>
         </div>
         <ScreenTitle>{t.loginTitle}</ScreenTitle>
+        {notice ? (
+          <p className="message message-warning" role="status">
+            {notice}
+          </p>
+        ) : null}
         <form className="card form" onSubmit={submit} noValidate>
           <Field id="login-phone" label={t.phone}>
             <input

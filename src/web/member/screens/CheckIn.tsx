@@ -1,0 +1,137 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, ApiError, field } from '../api.ts';
+import { formatTime, useI18n } from '../i18n.ts';
+import { useNavigate } from '../router.ts';
+import { ScreenTitle, TopBar } from '../ui.tsx';
+import { checkInResult, sessionStatusLabel, type CheckInResult } from './parts.tsx';
+
+type Outcome =
+  | { ok: true; result: CheckInResult; title: string | null }
+  | { ok: false; message: string | null; unauthenticated: boolean };
+
+/**
+ * One request per scanned code for the life of the page: React's development double effects, a
+ * remount or a second tap all wait for the same answer. A success is also kept for the browser
+ * tab, so reloading the page shows it again instead of checking in a second time.
+ */
+const pending = new Map<string, Promise<Outcome>>();
+const STORE_PREFIX = 'lx_checkin:';
+
+function storedSuccess(key: string): Outcome | null {
+  try {
+    const text = sessionStorage.getItem(STORE_PREFIX + key);
+    if (!text) return null;
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && 'ok' in value && value.ok === true) return value as Outcome;
+  } catch {
+    // Unreadable or disabled storage: check in again (the server is idempotent).
+  }
+  return null;
+}
+
+function storeSuccess(key: string, outcome: Outcome): void {
+  try {
+    sessionStorage.setItem(STORE_PREFIX + key, JSON.stringify(outcome));
+  } catch {
+    // Not kept: a reload asks the server again, which answers the same.
+  }
+}
+
+function checkInOnce(sessionId: string, code: string | null): Promise<Outcome> {
+  const key = sessionId + '|' + (code ?? '');
+  const saved = storedSuccess(key);
+  if (saved) return Promise.resolve(saved);
+  let request = pending.get(key);
+  if (!request) {
+    request = api.checkIn(sessionId, code ?? undefined).then(
+      (answer): Outcome => {
+        const outcome: Outcome = { ok: true, result: checkInResult(answer), title: field<string>(answer, 'title', 'string') };
+        storeSuccess(key, outcome);
+        return outcome;
+      },
+      (e: unknown): Outcome => {
+        // A failure may be retried on purpose (the 再试一次 button), never by itself.
+        pending.delete(key);
+        const unauthenticated = e instanceof ApiError && e.status === 401;
+        const message = e instanceof ApiError && !e.isOffline && e.message ? e.message : null;
+        return { ok: false, message, unauthenticated };
+      },
+    );
+    pending.set(key, request);
+  }
+  return request;
+}
+
+interface CheckInProps {
+  sessionId: string;
+  code: string | null;
+  onUnauthenticated: () => void;
+}
+
+/** /m/checkin?s=…&c=…: the page a phone opens after scanning the host's QR code. */
+export function CheckIn({ sessionId, code, onUnauthenticated }: CheckInProps) {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    setOutcome(null);
+    void checkInOnce(sessionId, code).then((result) => {
+      if (!live) return;
+      if (!result.ok && result.unauthenticated) onUnauthenticated();
+      else setOutcome(result);
+    });
+    return () => {
+      live = false;
+    };
+  }, [sessionId, code, attempt, onUnauthenticated]);
+
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
+
+  return (
+    <>
+      <TopBar />
+      <main className="screen">
+        <ScreenTitle>{t.checkinTitle}</ScreenTitle>
+        {outcome === null ? (
+          <p className="message message-info" role="status">
+            <span className="spinner" aria-hidden="true" />
+            {t.checkinWorking}
+          </p>
+        ) : outcome.ok ? (
+          <section className="result result-ok" data-testid="checkin-result" data-ok="true" role="status">
+            <p className="result-icon" aria-hidden="true">
+              ✓
+            </p>
+            <p className="result-title">{t.checkinSuccess}</p>
+            {outcome.title ? <p className="result-detail">{outcome.title}</p> : null}
+            <p className="result-time">
+              {sessionStatusLabel(t, { myStatus: outcome.result.status, leaveStatus: null })} · {formatTime(outcome.result.checkedInAt)}
+            </p>
+          </section>
+        ) : (
+          <section className="result result-failed" data-testid="checkin-result" data-ok="false" role="alert">
+            <p className="result-icon" aria-hidden="true">
+              !
+            </p>
+            <p className="result-title">{t.checkinFailed}</p>
+            <p className="result-detail">{outcome.message ?? t.networkError}</p>
+            <button type="button" className="button button-primary" onClick={retry}>
+              {t.tryAgain}
+            </button>
+          </section>
+        )}
+        <div className="actions">
+          <button type="button" className="button button-secondary" onClick={() => navigate({ name: 'session', sessionId })}>
+            {t.details}
+          </button>
+          <button type="button" className="button button-plain" onClick={() => navigate({ name: 'home' })}>
+            {t.goHome}
+          </button>
+        </div>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,219 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { api, explainError, type MyMakeup } from '../api.ts';
+import { fill, formatDate, formatDay, useI18n } from '../i18n.ts';
+import { ErrorMessage, Field, LoadFailed, LoadingMessage, ScreenTitle, TopBar } from '../ui.tsx';
+import { MaterialLinks } from './parts.tsx';
+
+/** The server counts the trimmed text in UTF-16 units (zod's min); so does the counter. */
+export const MIN_REFLECTION = 20;
+
+interface MakeupProps {
+  sessionId: string;
+  onBack: () => void;
+  onUnauthenticated: () => void;
+}
+
+type State = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'missing' } | { kind: 'loaded'; makeup: MyMakeup };
+
+/** 补学: the replay or materials of a missed class, then a reflection and answers for the secretary. */
+export function Makeup({ sessionId, onBack, onUnauthenticated }: MakeupProps) {
+  const { t, language } = useI18n();
+  const [state, setState] = useState<State>({ kind: 'loading' });
+
+  const load = useCallback(async () => {
+    setState({ kind: 'loading' });
+    try {
+      const makeup = (await api.makeups()).find((m) => m.sessionId === sessionId);
+      setState(makeup ? { kind: 'loaded', makeup } : { kind: 'missing' });
+    } catch (e) {
+      setState({ kind: 'failed', message: explainError(e, t.networkError, onUnauthenticated) });
+    }
+  }, [sessionId, onUnauthenticated, t.networkError]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  let content;
+  if (state.kind === 'loading') content = <LoadingMessage />;
+  else if (state.kind === 'failed') content = <LoadFailed message={state.message} onRetry={() => void load()} />;
+  else if (state.kind === 'missing') content = <ErrorMessage message={t.makeupNotFound} />;
+  else {
+    const { makeup } = state;
+    const canSubmit = makeup.status === 'open' || makeup.status === 'returned';
+    content = (
+      <>
+        <section className="card">
+          <p className="card-title">{makeup.sessionTitle}</p>
+          <p className="muted">
+            {t[`session_${makeup.sessionKind}` as const]} · {formatDay(makeup.sessionStartsAt, language)}
+          </p>
+          <p>{t[`missed_${makeup.missedStatus}` as const]}</p>
+          <dl className="facts">
+            <div>
+              <dt>{t.dueOn}</dt>
+              <dd>{formatDate(makeup.dueOn, language)}</dd>
+            </div>
+          </dl>
+          <p className={'tag ' + statusTone(makeup.status)} data-testid="makeup-status" data-status={makeup.status}>
+            {t[`makeup_${makeup.status}` as const]}
+          </p>
+          {makeup.replayUrl ? (
+            <a className="button button-primary" href={makeup.replayUrl} target="_blank" rel="noopener noreferrer">
+              <span aria-hidden="true">▶&nbsp;</span>
+              {t.replay}
+            </a>
+          ) : null}
+        </section>
+
+        {makeup.status === 'returned' && makeup.reviewNote ? (
+          <section className="message message-warning" aria-labelledby="return-note">
+            <p id="return-note">{t.returnNote}</p>
+            <p className="pre-wrap">{makeup.reviewNote}</p>
+          </section>
+        ) : null}
+
+        {makeup.materials.length > 0 ? (
+          <section className="card" aria-labelledby="makeup-materials">
+            <h2 id="makeup-materials">{t.materials}</h2>
+            <MaterialLinks materials={makeup.materials} />
+          </section>
+        ) : null}
+
+        {canSubmit ? (
+          <MakeupForm
+            key={makeup.status}
+            makeup={makeup}
+            onUnauthenticated={onUnauthenticated}
+            onSubmitted={(next) => {
+              setState({ kind: 'loaded', makeup: next });
+              window.scrollTo(0, 0);
+            }}
+          />
+        ) : makeup.reflection ? (
+          <Submission makeup={makeup} />
+        ) : null}
+      </>
+    );
+  }
+
+  return (
+    <>
+      <TopBar onBack={onBack} />
+      <main className="screen">
+        <ScreenTitle>{t.makeupTitle}</ScreenTitle>
+        {content}
+      </main>
+    </>
+  );
+}
+
+function statusTone(status: MyMakeup['status']): string {
+  if (status === 'submitted') return 'tag-good';
+  if (status === 'open') return 'tag-warn';
+  return 'tag-bad';
+}
+
+function Submission({ makeup }: { makeup: MyMakeup }) {
+  const { t } = useI18n();
+  return (
+    <section className="card" aria-labelledby="my-submission">
+      <h2 id="my-submission">{t.mySubmission}</h2>
+      <p className="pre-wrap">{makeup.reflection}</p>
+      {makeup.questions.map((question, i) => (
+        <div key={i} className="qa">
+          <p className="field-label">{question}</p>
+          <p className="pre-wrap">{makeup.answers?.[i] ?? ''}</p>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+interface MakeupFormProps {
+  makeup: MyMakeup;
+  onSubmitted: (makeup: MyMakeup) => void;
+  onUnauthenticated: () => void;
+}
+
+function MakeupForm({ makeup, onSubmitted, onUnauthenticated }: MakeupFormProps) {
+  const { t } = useI18n();
+  const [reflection, setReflection] = useState(makeup.reflection ?? '');
+  const [answers, setAnswers] = useState<string[]>(() => makeup.questions.map((_, i) => makeup.answers?.[i] ?? ''));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const length = reflection.trim().length;
+  const missing = Math.max(0, MIN_REFLECTION - length);
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy) return;
+    if (missing > 0) return setError(fill(t.reflectionTooShort, { n: missing }));
+    if (answers.some((a) => a.trim() === '')) return setError(t.answersMissing);
+    const body = { reflection: reflection.trim(), answers: answers.map((a) => a.trim()) };
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await api.submitMakeup(makeup.sessionId, body);
+      // The answer is the make-up as it now stands when the server sends it; otherwise what was sent.
+      const fresh = isMakeup(answer, makeup.sessionId) ? answer : { ...makeup, ...body, status: 'submitted' as const, reviewNote: null };
+      onSubmitted(fresh);
+    } catch (e) {
+      setError(explainError(e, t.networkError, onUnauthenticated));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="card form" onSubmit={submit} noValidate>
+      <Field id="makeup-reflection" label={t.reflection} hint={t.reflectionHint}>
+        <textarea
+          id="makeup-reflection"
+          data-testid="makeup-reflection"
+          aria-describedby="makeup-reflection-hint makeup-reflection-count"
+          rows={7}
+          maxLength={5000}
+          value={reflection}
+          onChange={(e) => setReflection(e.target.value)}
+        />
+        <p id="makeup-reflection-count" className={missing > 0 ? 'counter counter-short' : 'counter counter-ok'} aria-live="polite">
+          {fill(t.charCount, { n: length })}
+          {missing > 0 ? ` · ${fill(t.charsMissing, { n: missing })}` : ' ✓'}
+        </p>
+      </Field>
+      {makeup.questions.map((question, i) => (
+        <Field key={i} id={`makeup-answer-${i}`} label={`${fill(t.questionN, { n: i + 1 })}：${question}`}>
+          <textarea
+            id={`makeup-answer-${i}`}
+            data-testid={`makeup-answer-${i}`}
+            rows={3}
+            maxLength={2000}
+            value={answers[i] ?? ''}
+            onChange={(e) => {
+              const value = e.target.value;
+              setAnswers((old) => old.map((a, j) => (j === i ? value : a)));
+            }}
+          />
+        </Field>
+      ))}
+      <ErrorMessage message={error} />
+      <button type="submit" className="button button-primary" data-testid="makeup-submit" disabled={busy}>
+        {busy ? t.submitting : t.submitMakeup}
+      </button>
+    </form>
+  );
+}
+
+function isMakeup(value: unknown, sessionId: string): value is MyMakeup {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'sessionId' in value &&
+    value.sessionId === sessionId &&
+    'status' in value &&
+    typeof value.status === 'string' &&
+    'questions' in value &&
+    Array.isArray(value.questions)
+  );
+}

@@ -1,0 +1,433 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { api, explainError, field, type ReadableItem } from '../api.ts';
+import { fill, formatDay, useI18n } from '../i18n.ts';
+import { isItemRead, markItemRead } from '../read-state.ts';
+import { LoadFailed, LoadingMessage, ScreenTitle, TopBar } from '../ui.tsx';
+
+interface ReaderProps {
+  /** null: an item opened outside a push (class materials): read without push tracking. */
+  pushId: string | null;
+  itemId: string;
+  onBack: () => void;
+  onUnauthenticated: () => void;
+}
+
+/** Pushes this page has already reported as opened (React's development double effects). */
+const openedPushes = new Set<string>();
+
+/** Whether the open answer (not fixed by the contract) says this item is already read. */
+function readFlagFrom(answer: unknown, itemId: string): boolean | null {
+  if (typeof answer !== 'object' || answer === null || !('items' in answer) || !Array.isArray(answer.items)) return null;
+  const items: unknown[] = answer.items;
+  const item = items.find((i) => field<string>(i, 'id', 'string') === itemId);
+  return item === undefined ? null : field<boolean>(item, 'read', 'boolean');
+}
+
+export function Reader({ pushId, itemId, onBack, onUnauthenticated }: ReaderProps) {
+  const { t, language } = useI18n();
+  const [item, setItem] = useState<ReadableItem | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const [read, setRead] = useState<boolean>(() => (pushId ? (isItemRead(pushId, itemId) ?? false) : false));
+
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    api.item(itemId).then(
+      (loaded) => live && setItem(loaded),
+      (e: unknown) => live && setError(explainError(e, t.networkError, onUnauthenticated)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [itemId, attempt, onUnauthenticated, t.networkError]);
+
+  useEffect(() => {
+    if (!pushId || openedPushes.has(pushId)) return;
+    openedPushes.add(pushId);
+    api.openPush(pushId).then(
+      (answer) => {
+        if (readFlagFrom(answer, itemId) === true) {
+          markItemRead(pushId, itemId);
+          setRead(true);
+        }
+      },
+      () => openedPushes.delete(pushId), // not recorded: try again next time the push is opened
+    );
+  }, [pushId, itemId]);
+
+  const onRead = useCallback(() => {
+    if (pushId) markItemRead(pushId, itemId);
+    setRead(true);
+  }, [pushId, itemId]);
+  const tracker = useReadTracking(pushId && item ? { pushId, itemId, minSeconds: item.minSeconds } : null, onRead);
+
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const html = useMemo(() => (item?.bodyHtml ? prepareArticle(item.bodyHtml) : null), [item?.bodyHtml]);
+
+  if (!item) {
+    return (
+      <>
+        <TopBar onBack={onBack} />
+        <main className="screen">{error ? <LoadFailed message={error} onRetry={() => setAttempt((n) => n + 1)} /> : <LoadingMessage />}</main>
+      </>
+    );
+  }
+
+  const mediaSrc = item.file?.url ?? item.mediaUrl;
+  const minutes = Math.max(1, Math.round(item.minSeconds / 60));
+  const readRule = item.minSeconds < 60 ? fill(t.readRuleSeconds, { n: item.minSeconds }) : fill(t.readRule, { n: minutes });
+
+  return (
+    <>
+      <TopBar onBack={onBack} />
+      <main className="screen reader">
+        <ScreenTitle>{item.title}</ScreenTitle>
+        <p className="reader-meta">
+          {t[`kind_${item.kind}` as const]}
+          {item.author ? ` · ${t.author} ${item.author}` : ''}
+          {` · ${item.orgName} · ${formatDay(item.updatedAt, language)}`}
+        </p>
+        {pushId ? (
+          <p className={read ? 'tag tag-good reader-state' : 'tag tag-plain reader-state'} data-testid="reader-read-state" data-read={read ? 'true' : 'false'}>
+            {read ? t.readMark : readRule}
+          </p>
+        ) : null}
+        {item.kind === 'article' || item.bodyHtml ? <ReadAloud title={item.title} bodyRef={bodyRef} /> : null}
+
+        {item.kind !== 'article' && item.summary ? <p className="reader-summary">{item.summary}</p> : null}
+
+        {item.kind === 'audio' && mediaSrc ? (
+          <div className="media">
+            <audio controls preload="none" src={mediaSrc} onEnded={tracker.reachedEnd}>
+              <a href={mediaSrc}>{t.openAudio}</a>
+            </audio>
+            {item.file ? null : (
+              <a className="button button-plain" href={mediaSrc} target="_blank" rel="noopener noreferrer" onClick={tracker.reachedEnd}>
+                {t.openAudio}
+              </a>
+            )}
+          </div>
+        ) : null}
+
+        {item.kind === 'video' && mediaSrc ? (
+          <div className="media">
+            {item.file || isDirectVideo(mediaSrc) ? (
+              <video controls preload="none" playsInline src={mediaSrc} onEnded={tracker.reachedEnd}>
+                <a href={mediaSrc}>{t.openVideo}</a>
+              </video>
+            ) : (
+              // A page of a video service (腾讯视频, 学习强国 …): we cannot see inside it, so opening it counts.
+              <a className="button button-primary button-huge" href={mediaSrc} target="_blank" rel="noopener noreferrer" onClick={tracker.reachedEnd}>
+                <span aria-hidden="true">▶&nbsp;</span>
+                {t.openVideo}
+              </a>
+            )}
+          </div>
+        ) : null}
+
+        {item.kind === 'pdf' && mediaSrc ? (
+          <div className="media">
+            <a className="button button-primary button-huge" href={mediaSrc} target="_blank" rel="noopener noreferrer" onClick={tracker.reachedEnd}>
+              {t.openPdf}
+            </a>
+            {item.file ? <p className="muted">{`${item.file.fileName} · ${formatSize(item.file.sizeBytes)}`}</p> : null}
+          </div>
+        ) : null}
+
+        {html ? (
+          // Sanitized by the server on save and again when served.
+          <div ref={bodyRef} className="article" dangerouslySetInnerHTML={{ __html: html }} />
+        ) : item.kind === 'article' ? (
+          <p className="muted">{t.noContent}</p>
+        ) : null}
+
+        <p ref={tracker.endRef} className="reader-end">
+          {t.endOfItem}
+        </p>
+        {pushId && read ? (
+          <p className="message message-success" role="status">
+            {t.readMark}
+          </p>
+        ) : null}
+        <button type="button" className="button button-plain" onClick={onBack}>
+          {t.back}
+        </button>
+      </main>
+    </>
+  );
+}
+
+function isDirectVideo(url: string): boolean {
+  return /\.(mp4|m4v|webm|ogv|mov)(\?|#|$)/i.test(url);
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
+/**
+ * Images load only when scrolled near (their width and height keep the page from jumping), and
+ * links leave the app in a new page. Parsed in a <template>, whose images do not load.
+ */
+function prepareArticle(html: string): string {
+  const template = document.createElement('template');
+  template.innerHTML = html;
+  for (const img of template.content.querySelectorAll('img')) {
+    img.setAttribute('loading', 'lazy');
+    img.setAttribute('decoding', 'async');
+  }
+  for (const a of template.content.querySelectorAll('a[href]')) {
+    if (a.getAttribute('href')?.startsWith('#')) continue;
+    a.setAttribute('target', '_blank');
+    a.setAttribute('rel', 'noopener noreferrer');
+  }
+  return template.innerHTML;
+}
+
+// ---------- read tracking ----------
+
+/** The end marker counts only after this long on the page: before images settle it may show at once. */
+const END_GRACE_SECONDS = 3;
+
+interface Tracked {
+  pushId: string;
+  itemId: string;
+  minSeconds: number;
+}
+
+interface Tracker {
+  endRef: RefObject<HTMLParagraphElement | null>;
+  /** The media ended, or an outside link was opened. */
+  reachedEnd: () => void;
+}
+
+/**
+ * Counts the seconds the page is visible and whether the end was reached, and reports them to the
+ * push: when the end is reached, when the minimum time has passed, and when the member leaves
+ * (back, another app, closing the page: fetch with keepalive, which carries the CSRF header that
+ * sendBeacon cannot).
+ */
+function useReadTracking(tracked: Tracked | null, onRead: () => void): Tracker {
+  const endRef = useRef<HTMLParagraphElement>(null);
+  const seconds = useRef(0);
+  const ended = useRef(false);
+  const endVisible = useRef(false);
+  const reported = useRef({ seconds: -1, reachedEnd: false });
+  const readDone = useRef(false);
+  const trackedRef = useRef(tracked);
+  trackedRef.current = tracked;
+  const onReadRef = useRef(onRead);
+  onReadRef.current = onRead;
+
+  const report = useCallback((leaving: boolean) => {
+    const target = trackedRef.current;
+    if (!target) return;
+    const body = { itemId: target.itemId, seconds: Math.min(seconds.current, 86_400), reachedEnd: ended.current };
+    if (body.seconds === reported.current.seconds && body.reachedEnd === reported.current.reachedEnd) return;
+    if (body.seconds === 0 && !body.reachedEnd) return;
+    const previous = reported.current;
+    reported.current = body;
+    const countsAsRead = body.reachedEnd || body.seconds >= target.minSeconds;
+    api.reportRead(target.pushId, body, leaving).then(
+      (answer) => {
+        // The server decides; when its answer does not say, its rule is the one the contract states.
+        const serverSays = field<boolean>(answer, 'read', 'boolean');
+        if ((serverSays ?? countsAsRead) && !readDone.current) {
+          readDone.current = true;
+          onReadRef.current();
+        }
+      },
+      () => {
+        // Not recorded (no signal): the next report carries the totals again.
+        if (reported.current === body) reported.current = previous;
+      },
+    );
+  }, []);
+
+  const reachEnd = useCallback(() => {
+    if (ended.current) return;
+    ended.current = true;
+    report(false);
+  }, [report]);
+
+  const active = tracked !== null;
+  useEffect(() => {
+    if (!active) return;
+    const minSeconds = trackedRef.current?.minSeconds ?? 60;
+    let minReached = seconds.current >= minSeconds;
+    const timer = window.setInterval(() => {
+      if (document.visibilityState !== 'visible') return;
+      seconds.current += 1;
+      if (endVisible.current && seconds.current >= END_GRACE_SECONDS) reachEnd();
+      if (!minReached && seconds.current >= minSeconds) {
+        minReached = true;
+        report(false);
+      }
+    }, 1000);
+    const onHidden = () => {
+      if (document.visibilityState === 'hidden') report(true);
+    };
+    const onPageHide = () => report(true);
+    document.addEventListener('visibilitychange', onHidden);
+    window.addEventListener('pagehide', onPageHide);
+
+    let observer: IntersectionObserver | null = null;
+    const marker = endRef.current;
+    if (marker && 'IntersectionObserver' in window) {
+      observer = new IntersectionObserver((entries) => {
+        endVisible.current = entries.some((e) => e.isIntersecting);
+        if (endVisible.current && seconds.current >= END_GRACE_SECONDS) reachEnd();
+      });
+      observer.observe(marker);
+    }
+    return () => {
+      window.clearInterval(timer);
+      document.removeEventListener('visibilitychange', onHidden);
+      window.removeEventListener('pagehide', onPageHide);
+      observer?.disconnect();
+      // Back to the list inside the app: the page stays, but this item's time is over.
+      report(true);
+    };
+  }, [active, reachEnd, report]);
+
+  return { endRef, reachedEnd: reachEnd };
+}
+
+// ---------- reading aloud (朗读) ----------
+
+type Speech = 'idle' | 'speaking' | 'paused';
+
+function canSpeak(): boolean {
+  return typeof window !== 'undefined' && 'speechSynthesis' in window && typeof SpeechSynthesisUtterance === 'function';
+}
+
+function norm(lang: string): string {
+  return lang.replace('_', '-').toLowerCase();
+}
+
+function chineseVoice(): SpeechSynthesisVoice | null {
+  const voices = window.speechSynthesis.getVoices();
+  return (
+    voices.find((v) => norm(v.lang) === 'zh-cn') ??
+    voices.find((v) => norm(v.lang).startsWith('zh') && !/hk|tw|yue/.test(norm(v.lang))) ??
+    voices.find((v) => norm(v.lang).startsWith('zh')) ??
+    null
+  );
+}
+
+/** Blocks of text in reading order; an element containing another block is read through its children. */
+function paragraphsOf(container: HTMLElement | null): HTMLElement[] {
+  if (!container) return [];
+  const selector = 'h1,h2,h3,h4,h5,h6,p,li,blockquote,pre,figcaption,td,th';
+  return [...container.querySelectorAll<HTMLElement>(selector)].filter(
+    (el) => !el.querySelector(selector) && (el.textContent ?? '').trim() !== '',
+  );
+}
+
+/**
+ * 朗读 for members who see poorly: the phone's speech synthesis in Chinese, one paragraph at a
+ * time (long utterances are cut off on some Android phones), the paragraph being read highlighted.
+ * Pause stops the speech and remembers the paragraph: pause()/resume() are unreliable on Android.
+ */
+function ReadAloud({ title, bodyRef }: { title: string; bodyRef: RefObject<HTMLDivElement | null> }) {
+  const { t } = useI18n();
+  const [speech, setSpeech] = useState<Speech>('idle');
+  const index = useRef(0);
+  const run = useRef(0);
+  const current = useRef<HTMLElement | null>(null);
+  const supported = useMemo(canSpeak, []);
+
+  const highlight = (el: HTMLElement | null) => {
+    current.current?.classList.remove('reading-now');
+    current.current = el;
+    if (el) {
+      el.classList.add('reading-now');
+      el.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    }
+  };
+
+  const speakFrom = (start: number) => {
+    const synth = window.speechSynthesis;
+    const blocks = paragraphsOf(bodyRef.current);
+    // The title first, as paragraph -1 of the article.
+    const texts: { text: string; el: HTMLElement | null }[] = [
+      { text: title, el: null },
+      ...blocks.map((el) => ({ text: (el.textContent ?? '').trim(), el })),
+    ];
+    const token = ++run.current;
+    synth.cancel();
+    const voice = chineseVoice();
+    const say = (i: number) => {
+      if (token !== run.current) return;
+      const block = texts[i];
+      if (!block) {
+        index.current = 0;
+        highlight(null);
+        setSpeech('idle');
+        return;
+      }
+      index.current = i;
+      highlight(block.el);
+      const utterance = new SpeechSynthesisUtterance(block.text);
+      utterance.lang = 'zh-CN';
+      if (voice) utterance.voice = voice;
+      utterance.rate = 0.9;
+      utterance.onend = () => say(i + 1);
+      utterance.onerror = (event) => {
+        if (event.error === 'interrupted' || event.error === 'canceled') return;
+        if (token === run.current) say(i + 1);
+      };
+      synth.speak(utterance);
+    };
+    setSpeech('speaking');
+    say(start);
+  };
+
+  const pause = () => {
+    run.current += 1;
+    window.speechSynthesis.cancel();
+    setSpeech('paused');
+  };
+
+  const stop = () => {
+    run.current += 1;
+    window.speechSynthesis.cancel();
+    index.current = 0;
+    highlight(null);
+    setSpeech('idle');
+  };
+
+  useEffect(
+    () => () => {
+      run.current += 1;
+      if (canSpeak()) window.speechSynthesis.cancel();
+    },
+    [],
+  );
+
+  if (!supported) return null;
+  return (
+    <div className="button-row read-aloud">
+      {speech === 'speaking' ? (
+        <button type="button" className="button button-primary" onClick={pause} data-testid="read-aloud-pause">
+          {t.pauseReading}
+        </button>
+      ) : (
+        <button
+          type="button"
+          className="button button-primary"
+          data-testid="read-aloud"
+          onClick={() => speakFrom(speech === 'paused' ? index.current : 0)}
+        >
+          {speech === 'paused' ? t.resumeReading : t.readAloud}
+        </button>
+      )}
+      {speech === 'idle' ? null : (
+        <button type="button" className="button button-plain" onClick={stop}>
+          {t.stopReading}
+        </button>
+      )}
+    </div>
+  );
+}

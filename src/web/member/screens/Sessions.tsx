@@ -1,0 +1,234 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { api, explainError, type MySession, type MySessions } from '../api.ts';
+import { useI18n } from '../i18n.ts';
+import { AppLink, ErrorMessage, Field, LoadFailed, LoadingMessage, ScreenTitle, SuccessMessage, TopBar } from '../ui.tsx';
+import { CheckInButton, MaterialLinks, SessionLinks, SessionStatus, SessionWhen, type CheckInResult } from './parts.tsx';
+
+interface ScreenProps {
+  onBack: () => void;
+  onUnauthenticated: () => void;
+}
+
+/** The member's classes, loaded once per screen; both screens below read the same answer. */
+function useMySessions(onUnauthenticated: () => void) {
+  const { t } = useI18n();
+  const [data, setData] = useState<MySessions | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    setError(null);
+    try {
+      setData(await api.sessions());
+    } catch (e) {
+      setError(explainError(e, t.networkError, onUnauthenticated));
+    }
+  }, [onUnauthenticated, t.networkError]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  return { data, error, load, setData };
+}
+
+/** 课程: upcoming classes and meetings, and recent ones with the member's attendance. */
+export function Sessions({ onBack, onUnauthenticated }: ScreenProps) {
+  const { t } = useI18n();
+  const { data, error, load } = useMySessions(onUnauthenticated);
+  return (
+    <>
+      <TopBar onBack={onBack} />
+      <main className="screen">
+        <ScreenTitle>{t.sessionsTitle}</ScreenTitle>
+        {!data ? (
+          error ? (
+            <LoadFailed message={error} onRetry={() => void load()} />
+          ) : (
+            <LoadingMessage />
+          )
+        ) : (
+          <>
+            <SessionGroup title={t.upcoming} sessions={data.upcoming} />
+            <SessionGroup title={t.recent} sessions={data.recent} />
+            {data.upcoming.length + data.recent.length === 0 ? <p className="card muted">{t.noSessions}</p> : null}
+          </>
+        )}
+      </main>
+    </>
+  );
+}
+
+function SessionGroup({ title, sessions }: { title: string; sessions: MySession[] }) {
+  const { t } = useI18n();
+  if (sessions.length === 0) return null;
+  return (
+    <section aria-label={title}>
+      <h2 className="section-title">{title}</h2>
+      {sessions.map((session) => (
+        <AppLink key={session.id} to={{ name: 'session', sessionId: session.id }} className="card card-link">
+          <span className="card-title">{session.title}</span>
+          <SessionWhen session={session} />
+          <span className="card-link-foot">
+            <SessionStatus session={session} testId={`session-status-${session.id}`} />
+            {session.canCheckIn ? <span className="tag tag-bad">{t.checkinOpenTitle}</span> : null}
+            <span className="card-link-arrow" aria-hidden="true">
+              ›
+            </span>
+          </span>
+        </AppLink>
+      ))}
+    </section>
+  );
+}
+
+/** One class: when and how, the link, the agenda and materials; check in or ask for leave. */
+export function SessionDetail({ sessionId, onBack, onUnauthenticated }: ScreenProps & { sessionId: string }) {
+  const { t } = useI18n();
+  const { data, error, load, setData } = useMySessions(onUnauthenticated);
+  const [notice, setNotice] = useState<string | null>(null);
+  const session = data ? [...data.upcoming, ...data.recent].find((s) => s.id === sessionId) : undefined;
+
+  const onCheckedIn = (result: CheckInResult) => {
+    const update = (s: MySession): MySession =>
+      s.id === sessionId ? { ...s, myStatus: result.status, checkedInAt: result.checkedInAt, canCheckIn: false } : s;
+    setData((d) => (d ? { upcoming: d.upcoming.map(update), recent: d.recent.map(update) } : d));
+  };
+
+  let content;
+  if (!data) {
+    content = error ? <LoadFailed message={error} onRetry={() => void load()} /> : <LoadingMessage />;
+  } else if (!session) {
+    content = <ErrorMessage message={t.sessionNotFound} />;
+  } else {
+    const planned = session.sessionStatus === 'planned';
+    const beforeStart = planned && Date.now() < Date.parse(session.startsAt);
+    const canAskLeave = beforeStart && session.myStatus === 'invited' && session.leaveStatus !== 'requested' && session.leaveStatus !== 'approved';
+    const missed = session.sessionStatus === 'closed' && (session.myStatus === 'absent' || session.myStatus === 'excused');
+    content = (
+      <>
+        <SuccessMessage message={notice} />
+        <section className="card">
+          <p className="card-title">{session.title}</p>
+          <SessionWhen session={session} />
+          <p>
+            <SessionStatus session={session} testId={`session-status-${session.id}`} />
+          </p>
+          <dl className="facts">
+            <div>
+              <dt>{t.mode}</dt>
+              <dd>{t[`mode_${session.mode}` as const]}</dd>
+            </div>
+            {session.location ? (
+              <div>
+                <dt>{t.place}</dt>
+                <dd>{session.location}</dd>
+              </div>
+            ) : null}
+            <div>
+              <dt>{t.branch}</dt>
+              <dd>{session.orgName}</dd>
+            </div>
+          </dl>
+          {session.canCheckIn ? (
+            <CheckInButton session={session} testId={`session-checkin-${session.id}`} onCheckedIn={onCheckedIn} onUnauthenticated={onUnauthenticated} />
+          ) : null}
+          {planned ? <SessionLinks session={session} /> : null}
+          {session.replayUrl ? (
+            <a className="button button-secondary" href={session.replayUrl} target="_blank" rel="noopener noreferrer">
+              {t.replay}
+            </a>
+          ) : null}
+          {missed ? (
+            <AppLink to={{ name: 'makeup', sessionId: session.id }} className="button button-primary">
+              {t.doMakeup}
+            </AppLink>
+          ) : null}
+        </section>
+
+        {session.agenda ? (
+          <section className="card" aria-labelledby="agenda-title">
+            <h2 id="agenda-title">{t.agenda}</h2>
+            <p className="pre-wrap">{session.agenda}</p>
+          </section>
+        ) : null}
+
+        {session.materials.length > 0 ? (
+          <section className="card" aria-labelledby="materials-title">
+            <h2 id="materials-title">{t.materials}</h2>
+            <MaterialLinks materials={session.materials} />
+          </section>
+        ) : null}
+
+        {canAskLeave ? <LeaveForm
+            sessionId={session.id}
+            onSent={() => {
+              setNotice(t.leaveSent);
+              window.scrollTo(0, 0);
+              void load();
+            }}
+            onUnauthenticated={onUnauthenticated}
+          /> : null}
+      </>
+    );
+  }
+
+  return (
+    <>
+      <TopBar onBack={onBack} />
+      <main className="screen">
+        <ScreenTitle>{t.sessionsTitle}</ScreenTitle>
+        {content}
+      </main>
+    </>
+  );
+}
+
+function LeaveForm({ sessionId, onSent, onUnauthenticated }: { sessionId: string; onSent: () => void; onUnauthenticated: () => void }) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  if (!open) {
+    return (
+      <button type="button" className="button button-plain" onClick={() => setOpen(true)}>
+        {t.leaveTitle}
+      </button>
+    );
+  }
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy) return;
+    if (reason.trim().length < 2) return setError(t.leaveTooShort);
+    setBusy(true);
+    setError(null);
+    try {
+      await api.askLeave(sessionId, reason.trim());
+      onSent();
+    } catch (e) {
+      setError(explainError(e, t.networkError, onUnauthenticated));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="card form" onSubmit={submit} noValidate>
+      <h2>{t.leaveTitle}</h2>
+      <Field id="leave-reason" label={t.leaveReason} hint={t.leaveHint}>
+        <textarea
+          id="leave-reason"
+          aria-describedby="leave-reason-hint"
+          rows={3}
+          maxLength={500}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
+      </Field>
+      <ErrorMessage message={error} />
+      <button type="submit" className="button button-primary" disabled={busy}>
+        {busy ? t.submitting : t.leaveSubmit}
+      </button>
+      <button type="button" className="button button-plain" onClick={() => setOpen(false)}>
+        {t.cancel}
+      </button>
+    </form>
+  );
+}

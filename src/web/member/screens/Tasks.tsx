@@ -1,0 +1,193 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { api, explainError, field, type CareTask, type CareTaskUpdate } from '../api.ts';
+import { chinaDate, fill, formatDate, useI18n } from '../i18n.ts';
+import { ErrorMessage, Field, LoadFailed, LoadingMessage, ScreenTitle, SuccessMessage, TopBar } from '../ui.tsx';
+
+const PAGE_SIZE = 20;
+
+interface TasksProps {
+  onBack: () => void;
+  onUnauthenticated: () => void;
+}
+
+/** 跟进任务: mentors' follow-ups about their mentees (missed classes in a row, no study for days …). */
+export function Tasks({ onBack, onUnauthenticated }: TasksProps) {
+  const { t, language } = useI18n();
+  const [tasks, setTasks] = useState<CareTask[] | null>(null);
+  const [total, setTotal] = useState(0);
+  const [page, setPage] = useState(1);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const load = useCallback(
+    async (nextPage: number) => {
+      setBusy(true);
+      setError(null);
+      try {
+        const list = await api.careTasks(nextPage, PAGE_SIZE);
+        setTasks((old) => {
+          const kept = nextPage === 1 ? [] : (old ?? []);
+          const seen = new Set(kept.map((task) => task.id));
+          return [...kept, ...list.items.filter((task) => !seen.has(task.id))];
+        });
+        setTotal(list.total);
+        setPage(nextPage);
+      } catch (e) {
+        setError(explainError(e, t.networkError, onUnauthenticated));
+      } finally {
+        setBusy(false);
+      }
+    },
+    [onUnauthenticated, t.networkError],
+  );
+
+  useEffect(() => {
+    void load(1);
+  }, [load]);
+
+  const onUpdated = (task: CareTask, next: CareTask) => {
+    if (next.status === 'done' || next.status === 'dropped') {
+      setTasks((old) => (old ?? []).filter((x) => x.id !== task.id));
+      setTotal((n) => Math.max(0, n - 1));
+      setNotice(fill(t.savedTaskDone, { name: task.memberName }));
+    } else {
+      setTasks((old) => (old ?? []).map((x) => (x.id === task.id ? next : x)));
+      setNotice(fill(t.savedTaskSnoozed, { name: task.memberName, date: formatDate(next.snoozedUntil ?? '', language) }));
+    }
+    window.scrollTo(0, 0);
+  };
+
+  return (
+    <>
+      <TopBar onBack={onBack} />
+      <main className="screen">
+        <ScreenTitle>{t.tasksTitle}</ScreenTitle>
+        <SuccessMessage message={notice} />
+        {tasks === null ? (
+          error ? (
+            <LoadFailed message={error} onRetry={() => void load(1)} />
+          ) : (
+            <LoadingMessage />
+          )
+        ) : (
+          <>
+            <p className="summary" data-testid="tasks-count" data-count={total}>
+              {fill(t.tasksCount, { n: total })}
+            </p>
+            {tasks.length === 0 ? <p className="card muted">{t.noTasks}</p> : null}
+            {tasks.map((task) => (
+              <TaskCard key={task.id} task={task} onUpdated={(next) => onUpdated(task, next)} onUnauthenticated={onUnauthenticated} />
+            ))}
+            <ErrorMessage message={error} />
+            {tasks.length < total ? (
+              <button type="button" className="button button-secondary" disabled={busy} onClick={() => void load(page + 1)}>
+                {busy ? t.loading : t.more}
+              </button>
+            ) : null}
+          </>
+        )}
+      </main>
+    </>
+  );
+}
+
+interface TaskCardProps {
+  task: CareTask;
+  onUpdated: (task: CareTask) => void;
+  onUnauthenticated: () => void;
+}
+
+function TaskCard({ task, onUpdated, onUnauthenticated }: TaskCardProps) {
+  const { t, language } = useI18n();
+  const [action, setAction] = useState<'done' | 'snoozed' | null>(null);
+  const [note, setNote] = useState('');
+  const [until, setUntil] = useState(() => chinaDate(7));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const actionable = task.status === 'open' || task.status === 'snoozed';
+  const formId = `task-${task.id}`;
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy || !action) return;
+    const trimmed = note.trim();
+    let body: CareTaskUpdate;
+    if (action === 'snoozed') {
+      if (!until) return setError(t.chooseDate);
+      body = { status: 'snoozed', snoozedUntil: until, ...(trimmed ? { note: trimmed } : {}) };
+    } else {
+      body = { status: 'done', ...(trimmed ? { note: trimmed } : {}) };
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await api.updateCareTask(task.id, body);
+      // The answer is the task as it now stands when the server sends it; otherwise what was asked.
+      const fresh =
+        field<string>(answer, 'id', 'string') === task.id && field<string>(answer, 'status', 'string')
+          ? (answer as CareTask)
+          : { ...task, status: body.status, snoozedUntil: body.status === 'snoozed' ? body.snoozedUntil : task.snoozedUntil, note: trimmed || task.note };
+      onUpdated(fresh);
+    } catch (e) {
+      setError(explainError(e, t.networkError, onUnauthenticated));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <article className="card" aria-labelledby={formId + '-name'} data-testid={`task-${task.id}`}>
+      <p className="person-name" id={formId + '-name'}>
+        {task.memberName}
+      </p>
+      <p className="muted">{task.orgName}</p>
+      <p>
+        <span className="tag tag-warn">{t[`task_${task.kind}` as const]}</span>
+        {task.status === 'snoozed' && task.snoozedUntil ? (
+          <span className="tag tag-plain">{fill(t.snoozedUntilDate, { date: formatDate(task.snoozedUntil, language) })}</span>
+        ) : null}
+      </p>
+      <p className="task-reason">{task.reason}</p>
+      <p className="due">{fill(t.taskDue, { date: formatDate(task.dueOn, language) })}</p>
+      {task.note ? <p className="muted pre-wrap">{task.note}</p> : null}
+
+      {actionable && action === null ? (
+        <div className="button-row">
+          <button type="button" className="button button-primary" onClick={() => setAction('done')}>
+            {t.taskDone}
+          </button>
+          <button type="button" className="button button-secondary" onClick={() => setAction('snoozed')}>
+            {t.taskSnooze}
+          </button>
+        </div>
+      ) : null}
+
+      {action ? (
+        <form className="confirm form" onSubmit={submit} noValidate>
+          {action === 'snoozed' ? (
+            <Field id={formId + '-until'} label={t.snoozeUntil}>
+              <input id={formId + '-until'} type="date" min={chinaDate(1)} value={until} onChange={(e) => setUntil(e.target.value)} />
+            </Field>
+          ) : null}
+          <Field id={formId + '-note'} label={t.note} optionalLabel={t.optional}>
+            <textarea id={formId + '-note'} rows={2} maxLength={1000} value={note} onChange={(e) => setNote(e.target.value)} />
+          </Field>
+          <ErrorMessage message={error} />
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {busy ? t.saving : action === 'done' ? t.confirmDone : t.confirmSnooze}
+          </button>
+          <button
+            type="button"
+            className="button button-plain"
+            onClick={() => {
+              setAction(null);
+              setError(null);
+            }}
+          >
+            {t.cancel}
+          </button>
+        </form>
+      ) : null}
+    </article>
+  );
+}

@@ -1,0 +1,185 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, ApiError, explainError, type InboxEntry, type Today as TodayData } from '../api.ts';
+import { fill, formatDate, formatDay, useI18n } from '../i18n.ts';
+import { rememberReadState } from '../read-state.ts';
+import { loadToday, saveToday } from '../today-cache.ts';
+import { AppLink, LoadFailed, LoadingMessage } from '../ui.tsx';
+import { CheckInButton, SessionLinks, SessionWhen } from './parts.tsx';
+
+type State =
+  | { kind: 'loading' }
+  | { kind: 'failed'; message: string }
+  | { kind: 'loaded'; today: TodayData; stale: boolean };
+
+interface TodayProps {
+  /** Mentors see their follow-up tasks; null when unknown (offline start). */
+  isMentor: boolean | null;
+  onUnauthenticated: () => void;
+}
+
+/** Unread pushes first; otherwise the server's order (most recent first). */
+function unreadFirst(pushes: InboxEntry[]): InboxEntry[] {
+  return pushes.filter((p) => !p.readAt).concat(pushes.filter((p) => p.readAt));
+}
+
+/** 今日学习: what is due today, on top of the home screen. */
+export function TodaySection({ isMentor, onUnauthenticated }: TodayProps) {
+  const { t, language } = useI18n();
+  const [state, setState] = useState<State>({ kind: 'loading' });
+
+  const load = useCallback(async () => {
+    setState((s) => (s.kind === 'loaded' ? s : { kind: 'loading' }));
+    try {
+      const today = await api.today();
+      saveToday(today);
+      rememberReadState(today.pushes);
+      setState({ kind: 'loaded', today, stale: false });
+    } catch (e) {
+      const message = explainError(e, t.networkError, onUnauthenticated);
+      const saved = e instanceof ApiError && e.isOffline ? loadToday() : null;
+      if (saved) setState({ kind: 'loaded', today: saved, stale: true });
+      else setState({ kind: 'failed', message });
+    }
+  }, [onUnauthenticated, t.networkError]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  if (state.kind === 'loading') {
+    return (
+      <section className="today" aria-label={t.todayTitle}>
+        <LoadingMessage />
+      </section>
+    );
+  }
+  if (state.kind === 'failed') {
+    return (
+      <section className="today" aria-label={t.todayTitle}>
+        {state.message ? <LoadFailed message={state.message} onRetry={() => void load()} /> : null}
+      </section>
+    );
+  }
+
+  const { today, stale } = state;
+  const now = Date.now();
+  // A saved copy may be hours old: only windows still open are offered.
+  const checkinOpen = today.checkinOpen.filter((s) => Date.parse(s.checkinClosesAt) > now);
+  const pushes = unreadFirst(today.pushes);
+  const next = today.nextSession;
+  const showTasks = today.careTasks > 0 || isMentor === true;
+
+  return (
+    <section className="today" aria-labelledby="today-title">
+      <h2 id="today-title" className="section-title">
+        {t.todayTitle}
+        <span className="section-date">{formatDate(today.date, language)}</span>
+      </h2>
+      {stale ? (
+        <div className="message message-warning" role="status">
+          <p>{t.todayStale}</p>
+          <button type="button" className="button button-secondary" onClick={() => void load()}>
+            {t.retry}
+          </button>
+        </div>
+      ) : null}
+
+      {checkinOpen.map((session) => (
+        <article key={session.id} className="card card-urgent" aria-labelledby={`checkin-${session.id}`}>
+          <h3 className="card-kicker">{t.checkinOpenTitle}</h3>
+          <p className="card-title" id={`checkin-${session.id}`}>
+            {session.title}
+          </p>
+          <SessionWhen session={session} />
+          <CheckInButton session={session} testId={`today-checkin-${session.id}`} onCheckedIn={() => undefined} onUnauthenticated={onUnauthenticated} />
+        </article>
+      ))}
+
+      <article className="card" aria-labelledby="pushes-title">
+        <h3 id="pushes-title">{t.pushesTitle}</h3>
+        {pushes.length === 0 ? <p className="muted">{t.noStudyToday}</p> : null}
+        {pushes.map((push) => (
+          <PushEntry key={push.pushId} push={push} />
+        ))}
+        <AppLink to={{ name: 'study' }} className="button button-plain">
+          {t.allStudy}
+        </AppLink>
+      </article>
+
+      {today.makeups.length > 0 ? (
+        <article className="card" aria-labelledby="makeups-title">
+          <h3 id="makeups-title">{t.makeupsTitle}</h3>
+          <ul className="plain-list">
+            {today.makeups.map((makeup) => (
+              <li key={makeup.sessionId} className="row-block">
+                <p className="card-title">{makeup.sessionTitle}</p>
+                <p className="muted">
+                  {t[`session_${makeup.sessionKind}` as const]} · {formatDay(makeup.sessionStartsAt, language)}
+                </p>
+                <p className="due">{fill(t.makeupDue, { date: formatDate(makeup.dueOn, language) })}</p>
+                {makeup.status === 'returned' ? <p className="tag tag-bad">{t.makeupSentBack}</p> : null}
+                <AppLink to={{ name: 'makeup', sessionId: makeup.sessionId }} className="button button-primary">
+                  {t.doMakeup}
+                </AppLink>
+              </li>
+            ))}
+          </ul>
+        </article>
+      ) : null}
+
+      {next ? (
+        <article className="card" aria-labelledby="next-title">
+          <h3 id="next-title">{t.nextSessionTitle}</h3>
+          <p className="card-title">{next.title}</p>
+          <SessionWhen session={next} />
+          {next.location ? <p className="muted">{next.location}</p> : null}
+          <SessionLinks session={next} />
+          <AppLink to={{ name: 'session', sessionId: next.id }} className="button button-plain">
+            {t.details}
+          </AppLink>
+        </article>
+      ) : null}
+
+      <nav className="button-row" aria-label={t.todayTitle}>
+        <AppLink to={{ name: 'sessions' }} className="button button-secondary">
+          {t.mySessions}
+        </AppLink>
+        {showTasks ? (
+          <AppLink to={{ name: 'tasks' }} className="button button-secondary" testId="today-tasks">
+            {fill(t.careTasksLink, { n: today.careTasks })}
+          </AppLink>
+        ) : null}
+      </nav>
+    </section>
+  );
+}
+
+/** One push with its items; shared by the home screen and the study list. */
+export function PushEntry({ push, testIdPrefix = 'today-push-' }: { push: InboxEntry; testIdPrefix?: string }) {
+  const { t, language } = useI18n();
+  const unread = !push.readAt;
+  return (
+    <div className={unread ? 'push push-unread' : 'push'} data-testid={testIdPrefix + push.pushId} data-read={unread ? 'false' : 'true'}>
+      <p className="push-title">
+        {push.title}
+        {unread && push.reminded ? <span className="tag tag-bad push-reminder">{t.reminder}</span> : null}
+        {unread ? null : <span className="tag tag-good">{t.readMark}</span>}
+      </p>
+      <p className="muted push-date">{formatDay(push.deliveredAt, language)}</p>
+      {unread && push.reminded ? <p className="push-reminder-hint">{t.reminderHint}</p> : null}
+      <ul className="item-list">
+        {push.items.map((item) => (
+          <li key={item.id}>
+            <AppLink to={{ name: 'read', pushId: push.pushId, itemId: item.id }} className="item-link">
+              <span className="item-title">{item.title}</span>
+              <span className="item-meta">
+                {t[`kind_${item.kind}` as const]} · {fill(t.aboutMinutes, { n: item.minutes })}
+                {item.read ? <span className="tag tag-good">{t.readMark}</span> : <span className="tag tag-plain">{t.unread}</span>}
+              </span>
+            </AppLink>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
