@@ -10,6 +10,7 @@ import { openTestDatabase } from '../../test/support/harness.ts';
 import { backupDatabase, readBackupHeader, restoreDatabase, RestoreRefused, tableDigests } from './backup.ts';
 import { recordAudit } from './modules/audit/service.ts';
 import { MIGRATION_NAMES } from './db/migrate.ts';
+import { seedLearningDemo } from './demo/learning.ts';
 
 let source: Awaited<ReturnType<typeof openTestDatabase>>;
 let target: OpenedDatabase;
@@ -19,6 +20,9 @@ const file = path.join(dir, 'lianxin.backup.jsonl.gz');
 
 beforeAll(async () => {
   source = await openTestDatabase();
+  // Learning history: push deliveries whose monthly rollup is kept by a trigger, which a restore
+  // must not run a second time.
+  await seedLearningDemo(source.db, source.tenantId);
   // Enough audit entries to page through a table (2000 rows a page) and to check identity ids.
   await sql`INSERT INTO audit_log (tenant_id, action, entity, after)
     SELECT ${source.tenantId}::uuid, 'test.filler', 'test', jsonb_build_object('n', g, 'note', '含中文 "quotes"')
@@ -39,7 +43,7 @@ describe('backup and restore', () => {
     const header = await readBackupHeader(file);
     expect(header).toMatchObject({ format: 'lianxin-backup', version: 1, migrations: MIGRATION_NAMES });
     const names = header.tables.map((t) => t.name);
-    expect(names.indexOf('tenant')).toBe(0);
+    expect(names.indexOf('tenant')).toBeLessThan(names.indexOf('org'));
     expect(names.indexOf('org')).toBeLessThan(names.indexOf('member'));
     expect(names.indexOf('member')).toBeLessThan(names.indexOf('mobility'));
     expect(names.indexOf('account')).toBeLessThan(names.indexOf('session'));

@@ -263,6 +263,9 @@ export async function restoreDatabase(db: Database, file: string): Promise<Backu
   }
 
   await db.transaction().execute(async (tx) => {
+    // Rollups kept by triggers (learning_month) are restored as they were backed up: the triggers
+    // must not count the restored events a second time. Re-enabled before commit.
+    for (const name of shapes.keys()) await sql`ALTER TABLE ${sql.table(name)} DISABLE TRIGGER USER`.execute(tx);
     const loaded = new Set<string>();
     /** Rows whose waiting foreign-key columns are set after everything is in: key + those columns. */
     const waiting = new Map<string, { columns: string[]; rows: Record<string, unknown>[] }>();
@@ -346,6 +349,7 @@ export async function restoreDatabase(db: Database, file: string): Promise<Backu
       const n = count.rows[0]?.n ?? 0;
       if (n !== t.rows) throw new RestoreRefused(`table ${t.name}: restored ${n} rows, the backup announced ${t.rows}; nothing was restored`);
     }
+    for (const name of shapes.keys()) await sql`ALTER TABLE ${sql.table(name)} ENABLE TRIGGER USER`.execute(tx);
   });
   return { file, tables: header.tables.map((t) => ({ name: t.name, rows: t.rows })) };
 }
