@@ -10,6 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { AppError } from './errors.ts';
 import { SESSION_COOKIE } from './http.ts';
+import { markChanged } from './freshness.ts';
 import type { AppServices } from './services.ts';
 import { registerAuthRoutes } from './modules/auth/routes.ts';
 import { registerOrgRoutes } from './modules/orgs/routes.ts';
@@ -83,6 +84,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     if (WRITE_METHODS.has(req.method) && req.headers['x-csrf-token'] !== actor.csrfToken) {
       throw new AppError('csrf_failed', '页面已过期，请刷新后重试');
     }
+  });
+
+  // A write that succeeded may have changed what cached views (the member app's today) show.
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.ctx && WRITE_METHODS.has(req.method) && reply.statusCode < 400) markChanged(req.ctx.actor.tenantId);
   });
 
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {

@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.ts';
+import { markChanged } from '../freshness.ts';
 
 /**
  * Durable scheduled work. A job keeps no state of its own: each run looks at the database for what
@@ -93,6 +94,7 @@ export class Scheduler {
       // The database may be closing during shutdown; the next start catches up anyway.
       if (!this.stopped) this.log.error({ job: job.name, err }, 'could not record the job run');
     }
+    if (handled > 0) markChanged();
     if (handled > 0) this.log.info({ job: job.name, handled, ms: Date.now() - started.getTime() }, 'scheduled job ran');
   }
 }
