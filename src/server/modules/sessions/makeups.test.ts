@@ -9,6 +9,7 @@ let memberId: string;
 let group1: string;
 const MIN = 60_000;
 const iso = (msFromNow: number) => new Date(Date.now() + msFromNow).toISOString();
+const rank = (s: string) => (s === 'open' || s === 'returned' ? 0 : 1);
 const REFLECTION = '通过补学，我进一步理解了流动党员要离乡不离党、流动不流失的要求，今后要按时参加组织生活。';
 
 /** A closed session of 第一党小组 the member missed (absent), with make-ups created by the close job. */
@@ -122,9 +123,8 @@ describe('make-up (补学)', () => {
   it('lists open and returned make-ups first, then submitted ones, and only the member\'s own', async () => {
     const ctx = await contextFor(env, PHONES.mobileMember);
     const list = await listMyMakeups(env.db, ctx);
-    const rank = (s: string) => (s === 'open' || s === 'returned' ? 0 : 1);
     expect(list.length).toBeGreaterThan(2);
-    expect(list.map((m) => rank(m.status))).toEqual([...list.map((m) => rank(m.status))].sort());
+    expect(list.map((m) => rank(m.status))).toEqual(list.map((m) => rank(m.status)).toSorted());
     expect(list.some((m) => m.status === 'expired')).toBe(false);
     const own = new Set((await env.db.selectFrom('makeup').select('session_id').where('member_id', '=', memberId).execute()).map((r) => r.session_id));
     expect(list.every((m) => own.has(m.sessionId))).toBe(true);

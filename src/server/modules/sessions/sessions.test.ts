@@ -13,6 +13,7 @@ let memberId: string;
 const org: Record<string, string> = {};
 const MIN = 60_000;
 
+const local = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16);
 const iso = (msFromNow: number) => new Date(Date.now() + msFromNow).toISOString();
 
 async function plan(body: Record<string, unknown>, as: Session = secretary) {
@@ -56,7 +57,6 @@ describe('planning', () => {
     expect(seriesId).toBeTruthy();
     const rows = await env.db.selectFrom('study_session').selectAll().where('series_id', '=', seriesId).orderBy('starts_at').execute();
     expect(rows).toHaveLength(12);
-    const local = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16);
     expect(rows.map((r) => local(r.starts_at))).toEqual([
       '2027-01-31T19:30', '2027-02-28T19:30', '2027-03-31T19:30', '2027-04-30T19:30', '2027-05-31T19:30', '2027-06-30T19:30',
       '2027-07-31T19:30', '2027-08-31T19:30', '2027-09-30T19:30', '2027-10-31T19:30', '2027-11-30T19:30', '2027-12-31T19:30',
@@ -143,10 +143,10 @@ describe('planning', () => {
   });
 });
 
-describe('check-in', () => {
-  const checkin = (id: string, code?: string, as: Session = member) =>
-    env.app.inject({ method: 'POST', url: `/api/me/sessions/${id}/checkin`, headers: as.headers, payload: code === undefined ? {} : { code } });
+const checkin = (id: string, code?: string, as: Session = member) =>
+  env.app.inject({ method: 'POST', url: `/api/me/sessions/${id}/checkin`, headers: as.headers, payload: code === undefined ? {} : { code } });
 
+describe('check-in', () => {
   it('refuses a check-in outside the window, with the window in the message, and writes nothing', async () => {
     const id = await planOne({ startsAt: '2027-05-01T19:30:00+08:00', endsAt: '2027-05-01T21:00:00+08:00' });
     const audits = await count('audit_log');
@@ -343,7 +343,7 @@ describe('the member\'s view and the calendar', () => {
     expect(all).not.toContain(notMine);
     const invited = new Set((await env.db.selectFrom('attendance').select('session_id').where('member_id', '=', memberId).execute()).map((r) => r.session_id));
     expect(all.every((id) => invited.has(id))).toBe(true);
-    expect(upcoming.map((s) => s.startsAt)).toEqual([...upcoming.map((s) => s.startsAt)].sort());
+    expect(upcoming.map((s) => s.startsAt)).toEqual(upcoming.map((s) => s.startsAt).toSorted());
     expect(upcoming.find((s) => s.id === mine)?.calendarUrl).toBe(`/api/sessions/${mine}/calendar.ics`);
     expect((await env.app.inject({ url: `/api/sessions/${mine}`, headers: member.headers })).statusCode).toBe(403);
     expect((await env.app.inject({ url: `/api/sessions/${notMine}/calendar.ics`, headers: member.headers })).statusCode).toBe(403);
