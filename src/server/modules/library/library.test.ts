@@ -37,6 +37,7 @@ function storedFiles(): string[] {
   if (!fs.existsSync(storageRoot)) return [];
   return fs.readdirSync(storageRoot, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath, d.name));
 }
+const article = (title: string, orgId: string) => ({ orgId, kind: 'article' as const, title, category: 'home_news' as const, tags: ['家乡'], bodyHtml: '<p>正文</p>', minutes: 3 });
 const fileRows = async () => (await env.db.selectFrom('stored_file').select('id').execute()).length;
 
 beforeAll(async () => {
@@ -228,7 +229,6 @@ describe('study items', () => {
   it('a secretary sees their subtree and the units above, not a sibling branch; edits and retires are audited', async () => {
     const village = await contextFor(env, PHONES.generalSecretary);
     const branch1 = await contextFor(env, PHONES.branchSecretary);
-    const article = (title: string, orgId: string) => ({ orgId, kind: 'article' as const, title, category: 'home_news' as const, tags: ['家乡'], bodyHtml: '<p>家乡新闻</p>', minutes: 3 });
     const townItem = await createStudyItem(env.db, village, article('村里的新闻', orgIds['新桥村党总支'] as string));
     const otherBranch = await createStudyItem(env.db, village, article('二支部的新闻', orgIds['第二党支部'] as string));
     const own = await createStudyItem(env.db, branch1, article('一支部的新闻', orgIds['第一党支部'] as string));
@@ -255,7 +255,6 @@ describe('study items', () => {
     const village = await contextFor(env, PHONES.generalSecretary);
     const memberCtx = await contextFor(env, PHONES.mobileMember);
     const memberId = await memberIdByPhone(env, PHONES.mobileMember);
-    const article = (title: string, orgId: string) => ({ orgId, kind: 'article' as const, title, category: 'theory' as const, tags: [], bodyHtml: '<p>正文</p>', minutes: 3 });
     const above = await createStudyItem(env.db, village, article('全村学习', orgIds['新桥村党总支'] as string));
     const elsewhere = await createStudyItem(env.db, village, article('二支部学习', orgIds['第二党支部'] as string));
     const asMaterial = await createStudyItem(env.db, village, article('会议材料', orgIds['第二党支部'] as string));
