@@ -1,6 +1,11 @@
 import {
+  AlertOutlined,
   AuditOutlined,
+  BookOutlined,
+  CalendarOutlined,
   ClusterOutlined,
+  FundOutlined,
+  NotificationOutlined,
   DashboardOutlined,
   GlobalOutlined,
   KeyOutlined,
@@ -10,12 +15,13 @@ import {
   UploadOutlined,
   UserOutlined,
 } from '@ant-design/icons';
-import { App as AntApp, Button, ConfigProvider, Layout, Menu, Result, Space, Spin, Typography, theme } from 'antd';
+import { App as AntApp, Badge, Button, ConfigProvider, Layout, Menu, Result, Space, Spin, Typography, theme } from 'antd';
 import type { MenuProps } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, api, setCsrfToken, setUnauthenticatedHandler } from './api.ts';
+import { CARE_TASKS_CHANGED } from './hooks.ts';
 import { ChangePasswordModal } from './components/ChangePasswordModal.tsx';
 import { I18nProvider, useI18n } from './i18n.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
@@ -28,11 +34,41 @@ const ImportPage = lazy(() => import('./pages/ImportPage.tsx').then((m) => ({ de
 const MemberPage = lazy(() => import('./pages/MemberPage.tsx').then((m) => ({ default: m.MemberPage })));
 const MembersPage = lazy(() => import('./pages/MembersPage.tsx').then((m) => ({ default: m.MembersPage })));
 const OrgsPage = lazy(() => import('./pages/OrgsPage.tsx').then((m) => ({ default: m.OrgsPage })));
+const StudyPage = lazy(() => import('./pages/StudyPage.tsx').then((m) => ({ default: m.StudyPage })));
+const PushesPage = lazy(() => import('./pages/PushesPage.tsx').then((m) => ({ default: m.PushesPage })));
+const PushPage = lazy(() => import('./pages/PushPage.tsx').then((m) => ({ default: m.PushPage })));
+const SessionsPage = lazy(() => import('./pages/SessionsPage.tsx').then((m) => ({ default: m.SessionsPage })));
+const SessionPage = lazy(() => import('./pages/SessionPage.tsx').then((m) => ({ default: m.SessionPage })));
+const CoveragePage = lazy(() => import('./pages/CoveragePage.tsx').then((m) => ({ default: m.CoveragePage })));
+const CareTasksPage = lazy(() => import('./pages/CareTasksPage.tsx').then((m) => ({ default: m.CareTasksPage })));
 const SettingsPage = lazy(() => import('./pages/SettingsPage.tsx').then((m) => ({ default: m.SettingsPage })));
 import { SessionContext, isSecretary, useSession, type Session } from './session.tsx';
-import type { MeAccount } from './types.ts';
+import type { CareTaskList, MeAccount } from './types.ts';
 
 const { Header, Sider, Content } = Layout;
+
+/** Open follow-up tasks for the menu badge: one small request, refreshed when tasks change. */
+function useOpenCareTasks(enabled: boolean): number {
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    if (!enabled) return;
+    let alive = true;
+    const load = () =>
+      api
+        .get<CareTaskList>('/api/care-tasks', { status: 'open', page: 1, pageSize: 1 })
+        .then((r) => alive && setN(r.total))
+        .catch(() => undefined);
+    void load();
+    window.addEventListener(CARE_TASKS_CHANGED, load);
+    const h = window.setInterval(load, 5 * 60_000);
+    return () => {
+      alive = false;
+      window.removeEventListener(CARE_TASKS_CHANGED, load);
+      window.clearInterval(h);
+    };
+  }, [enabled]);
+  return n;
+}
 
 export function Root() {
   return (
@@ -158,11 +194,47 @@ function Shell() {
   const { me, logout } = useSession();
   // Group leaders read their group; dashboard, import and settings are for secretaries and the admin.
   const secretary = isSecretary(me);
+  const groupLeader = me.roles.some((r) => r.role === 'group_leader');
+  const openCareTasks = useOpenCareTasks(secretary);
+  // 学习教育: secretaries plan and follow up; group leaders mark attendance in their group's sessions
+  const learning: NonNullable<MenuProps['items']> =
+    secretary || groupLeader
+      ? [
+          {
+            type: 'group',
+            key: 'learning',
+            label: t('nav.learning'),
+            children: [
+              ...(secretary ? [{ key: '/study', icon: <BookOutlined aria-hidden />, label: <Link to="/study" data-testid="nav-study">{t('nav.study')}</Link> }] : []),
+              ...(secretary ? [{ key: '/pushes', icon: <NotificationOutlined aria-hidden />, label: <Link to="/pushes" data-testid="nav-pushes">{t('nav.pushes')}</Link> }] : []),
+              { key: '/sessions', icon: <CalendarOutlined aria-hidden />, label: <Link to="/sessions" data-testid="nav-sessions">{t('nav.sessions')}</Link> },
+              ...(secretary ? [{ key: '/coverage', icon: <FundOutlined aria-hidden />, label: <Link to="/coverage" data-testid="nav-coverage">{t('nav.coverage')}</Link> }] : []),
+              ...(secretary
+                ? [
+                    {
+                      key: '/care-tasks',
+                      icon: <AlertOutlined aria-hidden />,
+                      label: (
+                        <Link to="/care-tasks" data-testid="nav-care-tasks">
+                          <span style={{ display: 'inline-flex', alignItems: 'center', gap: 8 }}>
+                            {t('nav.careTasks')}
+                            <Badge count={openCareTasks} size="small" overflowCount={99} data-testid="care-tasks-badge" />
+                          </span>
+                        </Link>
+                      ),
+                    },
+                  ]
+                : []),
+            ],
+          },
+        ]
+      : [];
   const items: NonNullable<MenuProps['items']> = [
     ...(secretary ? [{ key: '/dashboard', icon: <DashboardOutlined aria-hidden />, label: <Link to="/dashboard">{t('nav.dashboard')}</Link> }] : []),
     { key: '/orgs', icon: <ClusterOutlined aria-hidden />, label: <Link to="/orgs">{t('nav.orgs')}</Link> },
     { key: '/members', icon: <TeamOutlined aria-hidden />, label: <Link to="/members">{t('nav.members')}</Link> },
     ...(secretary ? [{ key: '/import', icon: <UploadOutlined aria-hidden />, label: <Link to="/import">{t('nav.import')}</Link> }] : []),
+    ...learning,
     ...(me.isTenantAdmin ? [{ key: '/audit', icon: <AuditOutlined aria-hidden />, label: <Link to="/audit">{t('nav.audit')}</Link> }] : []),
     ...(secretary ? [{ key: '/settings', icon: <SettingOutlined aria-hidden />, label: <Link to="/settings">{t('nav.settings')}</Link> }] : []),
   ];
@@ -206,7 +278,7 @@ function Shell() {
         </Header>
         <Content style={{ padding: 24 }}>
           <Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '80px auto' }} />}>
-            <Routes isTenantAdmin={me.isTenantAdmin} secretary={secretary} path={loc.path} />
+            <Routes isTenantAdmin={me.isTenantAdmin} secretary={secretary} groupLeader={groupLeader} path={loc.path} />
           </Suspense>
         </Content>
       </Layout>
@@ -215,9 +287,11 @@ function Shell() {
   );
 }
 
-function Routes({ path, isTenantAdmin, secretary }: { path: string; isTenantAdmin: boolean; secretary: boolean }) {
+function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string; isTenantAdmin: boolean; secretary: boolean; groupLeader: boolean }) {
   const { t } = useI18n();
   const member = matchPath('/members/:id', path);
+  const push = matchPath('/pushes/:id', path);
+  const session = matchPath('/sessions/:id', path);
   const page = useMemo(() => {
     if (path === '/' || path === '/login') return <Redirect to={secretary ? '/dashboard' : '/members'} />;
     if (path === '/dashboard' && secretary) return <DashboardPage />;
@@ -227,6 +301,13 @@ function Routes({ path, isTenantAdmin, secretary }: { path: string; isTenantAdmi
     if (path === '/import' && secretary) return <ImportPage />;
     if (path === '/audit' && isTenantAdmin) return <AuditPage />;
     if (path === '/settings' && secretary) return <SettingsPage />;
+    if (path === '/study' && secretary) return <StudyPage />;
+    if (path === '/pushes' && secretary) return <PushesPage />;
+    if (push?.id && secretary) return <PushPage key={push.id} id={push.id} />;
+    if (path === '/sessions' && (secretary || groupLeader)) return <SessionsPage />;
+    if (session?.id && (secretary || groupLeader)) return <SessionPage key={session.id} id={session.id} />;
+    if (path === '/coverage' && secretary) return <CoveragePage />;
+    if (path === '/care-tasks' && secretary) return <CareTasksPage />;
     return (
       <Result
         status="404"
@@ -239,6 +320,6 @@ function Routes({ path, isTenantAdmin, secretary }: { path: string; isTenantAdmi
         }
       />
     );
-  }, [path, member?.id, isTenantAdmin, secretary, t]);
+  }, [path, member?.id, push?.id, session?.id, isTenantAdmin, secretary, groupLeader, t]);
   return page;
 }

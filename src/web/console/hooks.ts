@@ -121,3 +121,9 @@ export function useMounted(): { current: boolean } {
   }, []);
   return ref;
 }
+
+/** Lets the menu badge of open follow-up tasks refresh after a change on another page. */
+export const CARE_TASKS_CHANGED = 'lx:care-tasks-changed';
+export function announceCareTasksChanged(): void {
+  window.dispatchEvent(new Event(CARE_TASKS_CHANGED));
+}

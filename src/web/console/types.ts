@@ -21,6 +21,45 @@ import type {
   CreateGridBody as CreateGridBodySchema,
   UpdateGridBody as UpdateGridBodySchema,
 } from '../../shared/api.ts';
+import type {
+  Attachment as AttachmentSchema,
+  AttendanceRow as AttendanceRowSchema,
+  AttendanceStatus as AttendanceStatusSchema,
+  CareTask as CareTaskSchema,
+  CareTaskKind as CareTaskKindSchema,
+  CareTaskList as CareTaskListSchema,
+  CareTaskStatus as CareTaskStatusSchema,
+  CheckinCode as CheckinCodeSchema,
+  Coverage as CoverageSchema,
+  CoverageNumbers as CoverageNumbersSchema,
+  CreatedSessions as CreatedSessionsSchema,
+  MemberCoverage as MemberCoverageSchema,
+  PushDetail as PushDetailSchema,
+  PushInput as PushInputSchema,
+  PushList as PushListSchema,
+  PushPatch as PushPatchSchema,
+  PushRecipient as PushRecipientSchema,
+  PushStatus as PushStatusSchema,
+  PushSummary as PushSummarySchema,
+  SessionDetail as SessionDetailSchema,
+  SessionInput as SessionInputSchema,
+  SessionKind as SessionKindSchema,
+  SessionList as SessionListSchema,
+  SessionMode as SessionModeSchema,
+  SessionPatch as SessionPatchSchema,
+  SessionStatus as SessionStatusSchema,
+  SessionSummary as SessionSummarySchema,
+  StoredFile as StoredFileSchema,
+  StudyCategory as StudyCategorySchema,
+  StudyItem as StudyItemSchema,
+  StudyItemInput as StudyItemInputSchema,
+  StudyItemKind as StudyItemKindSchema,
+  StudyItemList as StudyItemListSchema,
+  StudyItemPatch as StudyItemPatchSchema,
+  StudyItemSummary as StudyItemSummarySchema,
+  UnitCoverage as UnitCoverageSchema,
+  UpdateCareTaskBody as UpdateCareTaskBodySchema,
+} from '../../shared/api-learning.ts';
 
 /** Types of the HTTP contract, inferred from the shared zod schemas (types only: no zod in the bundle). */
 export type MeAccount = z.infer<typeof MeAccountSchema>;
@@ -46,6 +85,45 @@ export type UpdateGridBody = z.input<typeof UpdateGridBodySchema>;
 export type MemberStatus = MemberListItem['status'];
 export type Gender = MemberListItem['gender'];
 
+// ---------- learning (不缺课、不漏学) ----------
+export type StoredFile = z.infer<typeof StoredFileSchema>;
+export type StudyItemKind = z.infer<typeof StudyItemKindSchema>;
+export type StudyCategory = z.infer<typeof StudyCategorySchema>;
+export type StudyItemSummary = z.infer<typeof StudyItemSummarySchema>;
+export type StudyItem = z.infer<typeof StudyItemSchema>;
+export type StudyItemList = z.infer<typeof StudyItemListSchema>;
+export type StudyItemInput = z.input<typeof StudyItemInputSchema>;
+export type StudyItemPatch = z.input<typeof StudyItemPatchSchema>;
+export type PushStatus = z.infer<typeof PushStatusSchema>;
+export type PushSummary = z.infer<typeof PushSummarySchema>;
+export type PushRecipient = z.infer<typeof PushRecipientSchema>;
+export type PushDetail = z.infer<typeof PushDetailSchema>;
+export type PushList = z.infer<typeof PushListSchema>;
+export type PushInput = z.input<typeof PushInputSchema>;
+export type PushPatch = z.input<typeof PushPatchSchema>;
+export type SessionKind = z.infer<typeof SessionKindSchema>;
+export type SessionMode = z.infer<typeof SessionModeSchema>;
+export type SessionStatus = z.infer<typeof SessionStatusSchema>;
+export type AttendanceStatus = z.infer<typeof AttendanceStatusSchema>;
+export type SessionSummary = z.infer<typeof SessionSummarySchema>;
+export type SessionDetail = z.infer<typeof SessionDetailSchema>;
+export type SessionList = z.infer<typeof SessionListSchema>;
+export type SessionInput = z.input<typeof SessionInputSchema>;
+export type SessionPatch = z.input<typeof SessionPatchSchema>;
+export type CreatedSessions = z.infer<typeof CreatedSessionsSchema>;
+export type AttendanceRow = z.infer<typeof AttendanceRowSchema>;
+export type Attachment = z.infer<typeof AttachmentSchema>;
+export type CheckinCode = z.infer<typeof CheckinCodeSchema>;
+export type Coverage = z.infer<typeof CoverageSchema>;
+export type CoverageNumbers = z.infer<typeof CoverageNumbersSchema>;
+export type UnitCoverage = z.infer<typeof UnitCoverageSchema>;
+export type MemberCoverage = z.infer<typeof MemberCoverageSchema>;
+export type CareTask = z.infer<typeof CareTaskSchema>;
+export type CareTaskKind = z.infer<typeof CareTaskKindSchema>;
+export type CareTaskStatus = z.infer<typeof CareTaskStatusSchema>;
+export type CareTaskList = z.infer<typeof CareTaskListSchema>;
+export type UpdateCareTaskBody = z.input<typeof UpdateCareTaskBodySchema>;
+
 /** Not in src/shared/api.ts (described in API.md only). */
 export interface RegionDistrict {
   code: string;
@@ -67,6 +145,11 @@ export interface Regions {
 export interface Settings {
   lostContactDays: number;
   shouldTransferMonths: number;
+  makeupDays: number;
+  pushReminderHours: number;
+  readMinSeconds: number;
+  absenceStreakSessions: number;
+  unreadStreakDays: number;
 }
 export interface AuditPage {
   items: AuditEntry[];

@@ -1,11 +1,11 @@
-import { BarChart, PieChart } from 'echarts/charts';
+import { BarChart, FunnelChart, PieChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import type { EChartsCoreOption } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 
-echarts.use([BarChart, PieChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
+echarts.use([BarChart, FunnelChart, PieChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
 /** One ECharts instance bound to a div; resizes with its container. */
 export default function Chart({ option, height = 300, ariaLabel }: { option: EChartsCoreOption; height?: number; ariaLabel: string }) {

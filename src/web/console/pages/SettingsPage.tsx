@@ -1,10 +1,22 @@
-import { App, Button, Card, Form, InputNumber, Skeleton, Typography } from 'antd';
+import { App, Button, Card, Divider, Form, InputNumber, Skeleton, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { api } from '../api.ts';
 import { PageHeader } from '../components/common.tsx';
 import { applyFormIssues, useApi, useShowError } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
+import type { MsgKey } from '../messages.ts';
 import type { Settings } from '../types.ts';
+
+const FIELDS = ['lostContactDays', 'shouldTransferMonths', 'makeupDays', 'pushReminderHours', 'readMinSeconds', 'absenceStreakSessions', 'unreadStreakDays'] as const;
+
+/** The learning rules (不缺课、不漏学): the limits match the server's. */
+const LEARNING_RULES: { name: keyof Settings; label: MsgKey; hint: MsgKey; min: number; max: number; unit: MsgKey }[] = [
+  { name: 'makeupDays', label: 'settings.makeupDays', hint: 'settings.makeupDaysHint', min: 1, max: 365, unit: 'settings.days' },
+  { name: 'pushReminderHours', label: 'settings.pushReminderHours', hint: 'settings.pushReminderHoursHint', min: 1, max: 720, unit: 'settings.hours' },
+  { name: 'readMinSeconds', label: 'settings.readMinSeconds', hint: 'settings.readMinSecondsHint', min: 10, max: 3600, unit: 'settings.seconds' },
+  { name: 'absenceStreakSessions', label: 'settings.absenceStreakSessions', hint: 'settings.absenceStreakSessionsHint', min: 1, max: 12, unit: 'settings.sessionsUnit' },
+  { name: 'unreadStreakDays', label: 'settings.unreadStreakDays', hint: 'settings.unreadStreakDaysHint', min: 3, max: 365, unit: 'settings.days' },
+];
 
 export function SettingsPage() {
   const { t } = useI18n();
@@ -25,7 +37,7 @@ export function SettingsPage() {
       res.setData(saved);
       void message.success(t('common.saved'));
     } catch (e) {
-      if (!applyFormIssues(form, e, ['lostContactDays', 'shouldTransferMonths'])) showError(e);
+      if (!applyFormIssues(form, e, FIELDS)) showError(e);
     } finally {
       setBusy(false);
     }
@@ -57,6 +69,12 @@ export function SettingsPage() {
             >
               <InputNumber min={1} max={120} precision={0} suffix={t('settings.months')} style={{ width: 200 }} />
             </Form.Item>
+            <Divider titlePlacement="start">{t('settings.learningRules')}</Divider>
+            {LEARNING_RULES.map((r) => (
+              <Form.Item key={r.name} label={t(r.label)} name={r.name} extra={t(r.hint)} rules={[{ required: true, message: t('common.required') }]}>
+                <InputNumber min={r.min} max={r.max} precision={0} suffix={t(r.unit)} style={{ width: 200 }} data-testid={`setting-${r.name}`} />
+              </Form.Item>
+            ))}
             <Button type="primary" htmlType="submit" loading={busy}>
               {t('common.save')}
             </Button>
