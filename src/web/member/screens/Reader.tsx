@@ -231,8 +231,8 @@ function useReadTracking(tracked: Tracked | null, onRead: () => void): Tracker {
     const countsAsRead = body.reachedEnd || body.seconds >= target.minSeconds;
     api.reportRead(target.pushId, body, leaving).then(
       (answer) => {
-        // The server decides; when its answer does not say, its rule is the one the contract states.
-        const serverSays = field<boolean>(answer, 'read', 'boolean');
+        // The server decides (its answer is the push's entry); if it does not say, apply its stated rule.
+        const serverSays = readFlagFrom(answer, body.itemId);
         if ((serverSays ?? countsAsRead) && !readDone.current) {
           readDone.current = true;
           onReadRef.current();

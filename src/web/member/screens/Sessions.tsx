@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, explainError, type MySession, type MySessions } from '../api.ts';
+import { api, explainError, field, type MySession, type MySessions } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { AppLink, ErrorMessage, Field, LoadFailed, LoadingMessage, ScreenTitle, SuccessMessage, TopBar } from '../ui.tsx';
 import { CheckInButton, MaterialLinks, SessionLinks, SessionStatus, SessionWhen, type CheckInResult } from './parts.tsx';
@@ -86,9 +86,9 @@ export function SessionDetail({ sessionId, onBack, onUnauthenticated }: ScreenPr
   const session = data ? [...data.upcoming, ...data.recent].find((s) => s.id === sessionId) : undefined;
 
   const onCheckedIn = (result: CheckInResult) => {
-    const update = (s: MySession): MySession =>
-      s.id === sessionId ? { ...s, myStatus: result.status, checkedInAt: result.checkedInAt, canCheckIn: false } : s;
-    setData((d) => (d ? { upcoming: d.upcoming.map(update), recent: d.recent.map(update) } : d));
+    if (!session) return;
+    const fresh: MySession = { ...session, myStatus: result.status, checkedInAt: result.checkedInAt, canCheckIn: false };
+    setData((d) => (d ? replaceSession(d, fresh) : d));
   };
 
   let content;
@@ -158,10 +158,12 @@ export function SessionDetail({ sessionId, onBack, onUnauthenticated }: ScreenPr
 
         {canAskLeave ? <LeaveForm
             sessionId={session.id}
-            onSent={() => {
+            onSent={(answer) => {
               setNotice(t.leaveSent);
               window.scrollTo(0, 0);
-              void load();
+              // The answer is the session as it now stands; otherwise ask again.
+              if (isSession(answer, session.id)) setData((d) => (d ? replaceSession(d, answer) : d));
+              else void load();
             }}
             onUnauthenticated={onUnauthenticated}
           /> : null}
@@ -180,7 +182,22 @@ export function SessionDetail({ sessionId, onBack, onUnauthenticated }: ScreenPr
   );
 }
 
-function LeaveForm({ sessionId, onSent, onUnauthenticated }: { sessionId: string; onSent: () => void; onUnauthenticated: () => void }) {
+function replaceSession(data: MySessions, fresh: MySession): MySessions {
+  const update = (s: MySession) => (s.id === fresh.id ? fresh : s);
+  return { upcoming: data.upcoming.map(update), recent: data.recent.map(update) };
+}
+
+function isSession(value: unknown, id: string): value is MySession {
+  return field<string>(value, 'id', 'string') === id && field<string>(value, 'myStatus', 'string') !== null && field<string>(value, 'calendarUrl', 'string') !== null;
+}
+
+interface LeaveFormProps {
+  sessionId: string;
+  onSent: (answer: unknown) => void;
+  onUnauthenticated: () => void;
+}
+
+function LeaveForm({ sessionId, onSent, onUnauthenticated }: LeaveFormProps) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
@@ -201,8 +218,7 @@ function LeaveForm({ sessionId, onSent, onUnauthenticated }: { sessionId: string
     setBusy(true);
     setError(null);
     try {
-      await api.askLeave(sessionId, reason.trim());
-      onSent();
+      onSent(await api.askLeave(sessionId, reason.trim()));
     } catch (e) {
       setError(explainError(e, t.networkError, onUnauthenticated));
     } finally {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, explainError, field, type CareTask, type CareTaskUpdate } from '../api.ts';
 import { chinaDate, fill, formatDate, useI18n } from '../i18n.ts';
 import { ErrorMessage, Field, LoadFailed, LoadingMessage, ScreenTitle, SuccessMessage, TopBar } from '../ui.tsx';
@@ -14,6 +14,8 @@ interface TasksProps {
 export function Tasks({ onBack, onUnauthenticated }: TasksProps) {
   const { t, language } = useI18n();
   const [tasks, setTasks] = useState<CareTask[] | null>(null);
+  const tasksRef = useRef<CareTask[] | null>(null);
+  tasksRef.current = tasks;
   const [total, setTotal] = useState(0);
   const [page, setPage] = useState(1);
   const [busy, setBusy] = useState(false);
@@ -26,12 +28,14 @@ export function Tasks({ onBack, onUnauthenticated }: TasksProps) {
       setError(null);
       try {
         const list = await api.careTasks(nextPage, PAGE_SIZE);
-        setTasks((old) => {
-          const kept = nextPage === 1 ? [] : (old ?? []);
-          const seen = new Set(kept.map((task) => task.id));
-          return [...kept, ...list.items.filter((task) => !seen.has(task.id))];
-        });
-        setTotal(list.total);
+        const kept = nextPage === 1 ? [] : (tasksRef.current ?? []);
+        const seen = new Set(kept.map((task) => task.id));
+        const added = list.items.filter((task) => !seen.has(task.id));
+        const merged = [...kept, ...added];
+        tasksRef.current = merged;
+        setTasks(merged);
+        // A list that is not paged answers the same items again: then there is nothing more.
+        setTotal(nextPage > 1 && added.length === 0 ? merged.length : list.total);
         setPage(nextPage);
       } catch (e) {
         setError(explainError(e, t.networkError, onUnauthenticated));

@@ -66,7 +66,8 @@ export function TodaySection({ isMentor, onUnauthenticated }: TodayProps) {
   // A saved copy may be hours old: only windows still open are offered.
   const checkinOpen = today.checkinOpen.filter((s) => Date.parse(s.checkinClosesAt) > now);
   const pushes = unreadFirst(today.pushes);
-  const next = today.nextSession;
+  // The next class may be the one open for check-in right now: its card above says it all.
+  const next = today.nextSession && !checkinOpen.some((s) => s.id === today.nextSession?.id) ? today.nextSession : null;
   const showTasks = today.careTasks > 0 || isMentor === true;
 
   return (
@@ -92,6 +93,11 @@ export function TodaySection({ isMentor, onUnauthenticated }: TodayProps) {
           </p>
           <SessionWhen session={session} />
           <CheckInButton session={session} testId={`today-checkin-${session.id}`} onCheckedIn={() => undefined} onUnauthenticated={onUnauthenticated} />
+          {session.meetingUrl ? (
+            <a className="button button-secondary" href={session.meetingUrl} target="_blank" rel="noopener noreferrer">
+              {t.meetingLink}
+            </a>
+          ) : null}
         </article>
       ))}
 

@@ -54,7 +54,7 @@ export function SessionLinks({ session }: { session: Pick<MySession, 'meetingUrl
           {t.meetingLink}
         </a>
       ) : null}
-      <a className="button button-secondary" href={session.calendarUrl} download>
+      <a className="button button-secondary" href={session.calendarUrl}>
         {t.addToCalendar}
       </a>
     </div>
