@@ -226,12 +226,8 @@ function presentTask(r: CareTaskRow): CareTask {
 }
 
 /** Open (overdue first, then by due day), then snoozed, then closed. */
-const taskOrder = (today: string) => [
-  sql`CASE ${effectiveStatus(today)} WHEN 'open' THEN 0 WHEN 'snoozed' THEN 1 ELSE 2 END`,
-  sql`CASE WHEN t.due_on < ${today}::date THEN 0 ELSE 1 END`,
-  sql`t.due_on`,
-  sql`t.created_at DESC`,
-];
+const taskOrder = (today: string) =>
+  sql`CASE ${effectiveStatus(today)} WHEN 'open' THEN 0 WHEN 'snoozed' THEN 1 ELSE 2 END, CASE WHEN t.due_on < ${today}::date THEN 0 ELSE 1 END, t.due_on, t.created_at DESC`;
 
 /**
  * Follow-up tasks about members in the caller's secretary subtree(s) (the whole tenant for the
