@@ -53,7 +53,7 @@ export function Home({ profile, stale, onRetry, notice, onUpdateDestination, onC
           </div>
         ) : null}
 
-        <TodaySection isMentor={isMentor} onUnauthenticated={onUnauthenticated} />
+        <TodaySection isMentor={isMentor} onUnauthenticated={onUnauthenticated} offlineNoticeShown={stale} />
 
         <section className="card" aria-labelledby="me-name">
           <p className="me-name" id="me-name">

@@ -15,6 +15,8 @@ interface TodayProps {
   /** Mentors see their follow-up tasks; null when unknown (offline start). */
   isMentor: boolean | null;
   onUnauthenticated: () => void;
+  /** The home screen already says the network is down (its retry reloads this too). */
+  offlineNoticeShown: boolean;
 }
 
 /** Unread pushes first; otherwise the server's order (most recent first). */
@@ -23,7 +25,7 @@ function unreadFirst(pushes: InboxEntry[]): InboxEntry[] {
 }
 
 /** 今日学习: what is due today, on top of the home screen. */
-export function TodaySection({ isMentor, onUnauthenticated }: TodayProps) {
+export function TodaySection({ isMentor, onUnauthenticated, offlineNoticeShown }: TodayProps) {
   const { t, language } = useI18n();
   const [state, setState] = useState<State>({ kind: 'loading' });
 
@@ -66,6 +68,8 @@ export function TodaySection({ isMentor, onUnauthenticated }: TodayProps) {
   // A saved copy may be hours old: only windows still open are offered.
   const checkinOpen = today.checkinOpen.filter((s) => Date.parse(s.checkinClosesAt) > now);
   const pushes = unreadFirst(today.pushes);
+  // Handed in and waiting for review, or expired: nothing left for the member to do today.
+  const makeups = today.makeups.filter((m) => m.status === 'open' || m.status === 'returned');
   // The next class may be the one open for check-in right now: its card above says it all.
   const next = today.nextSession && !checkinOpen.some((s) => s.id === today.nextSession?.id) ? today.nextSession : null;
   const showTasks = today.careTasks > 0 || isMentor === true;
@@ -76,7 +80,7 @@ export function TodaySection({ isMentor, onUnauthenticated }: TodayProps) {
         {t.todayTitle}
         <span className="section-date">{formatDate(today.date, language)}</span>
       </h2>
-      {stale ? (
+      {stale && !offlineNoticeShown ? (
         <div className="message message-warning" role="status">
           <p>{t.todayStale}</p>
           <button type="button" className="button button-secondary" onClick={() => void load()}>
@@ -112,11 +116,11 @@ export function TodaySection({ isMentor, onUnauthenticated }: TodayProps) {
         </AppLink>
       </article>
 
-      {today.makeups.length > 0 ? (
+      {makeups.length > 0 ? (
         <article className="card" aria-labelledby="makeups-title">
           <h3 id="makeups-title">{t.makeupsTitle}</h3>
           <ul className="plain-list">
-            {today.makeups.map((makeup) => (
+            {makeups.map((makeup) => (
               <li key={makeup.sessionId} className="row-block">
                 <p className="card-title">{makeup.sessionTitle}</p>
                 <p className="muted">
