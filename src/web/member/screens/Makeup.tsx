@@ -183,7 +183,7 @@ function MakeupForm({ makeup, onSubmitted, onUnauthenticated }: MakeupFormProps)
         </p>
       </Field>
       {makeup.questions.map((question, i) => (
-        <Field key={i} id={`makeup-answer-${i}`} label={`${fill(t.questionN, { n: i + 1 })}：${question}`}>
+        <Field key={i} id={`makeup-answer-${i}`} label={fill(t.questionN, { n: i + 1, q: question })}>
           <textarea
             id={`makeup-answer-${i}`}
             data-testid={`makeup-answer-${i}`}
