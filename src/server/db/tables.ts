@@ -205,6 +205,8 @@ export interface StudyItemTable {
   body_html: string | null;
   media_url: string | null;
   file_id: string | null;
+  /** 0005: files shown in the article body (images), for reading permission */
+  body_file_ids: ColumnType<string[], string[] | undefined, string[]>;
   minutes: Generated<number>;
   created_by: string | null;
   created_at: Timestamp;

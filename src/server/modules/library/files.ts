@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { sql, type SqlBool } from 'kysely';
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { can } from '../../auth/policy.ts';
@@ -177,6 +178,9 @@ export async function uploadFile(deps: FileDeps, ctx: RequestContext, purpose: U
   }
 }
 
+/** The item (alias i) uses the file: as its audio, video or PDF, or as an image in its article body. */
+const usesFile = (fileId: string) => sql<SqlBool>`(i.file_id = ${fileId} OR i.body_file_ids @> ARRAY[${fileId}]::uuid[])`;
+
 export async function findStoredFile(db: Executor, tenantId: string, fileId: string): Promise<StoredFileRow | undefined> {
   return db
     .selectFrom('stored_file')
@@ -187,7 +191,7 @@ export async function findStoredFile(db: Executor, tenantId: string, fileId: str
 }
 
 /**
- * A stored file the caller may read: study content (a file of an item still in the library) is
+ * A stored file the caller may read: study content (a file or article image of an item still in the library) is
  * open to every signed-in account of the tenant; anything else to its uploader, to whoever marks
  * attendance for a session it is attached to, to whoever manages an item that uses it, and to
  * whoever manages learning across the whole tenant.
@@ -198,13 +202,19 @@ export async function getReadableFile(db: Database, ctx: RequestContext, fileId:
   const file = await findStoredFile(db, tenantId, fileId);
   if (!file) throw notFound('文件');
   const [liveItem, itemOrgs, sessionOrgs] = await Promise.all([
-    db.selectFrom('study_item').select('id').where('tenant_id', '=', tenantId).where('file_id', '=', fileId).where('retired_at', 'is', null).executeTakeFirst(),
+    db
+      .selectFrom('study_item as i')
+      .select('i.id')
+      .where('i.tenant_id', '=', tenantId)
+      .where(usesFile(fileId))
+      .where('i.retired_at', 'is', null)
+      .executeTakeFirst(),
     db
       .selectFrom('study_item as i')
       .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'i.tenant_id').onRef('o.id', '=', 'i.org_id'))
       .select('o.path')
       .where('i.tenant_id', '=', tenantId)
-      .where('i.file_id', '=', fileId)
+      .where(usesFile(fileId))
       .execute(),
     db
       .selectFrom('session_attachment as a')

@@ -170,6 +170,24 @@ describe('uploads', () => {
     expect(beyond.headers['content-range']).toBe(`bytes */${content.length}`);
   });
 
+  it("an article's uploaded images are readable by members once the article is in the library", async () => {
+    const image = (await upload(secretary, 'study', '村貌.png', PNG)).json();
+    const pdf = (await upload(secretary, 'study', '附件.pdf', PDF)).json();
+    expect((await env.app.inject({ url: image.url, headers: member.headers })).statusCode).toBe(403);
+    const base = { orgId: orgIds['新桥村党总支'], kind: 'article', title: '美丽乡村', category: 'home_news' };
+    const wrong = await env.app.inject({ method: 'POST', url: '/api/study-items', headers: secretary.headers, payload: { ...base, bodyHtml: `<p>看</p><img src="${pdf.url}">` } });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().issues).toEqual([{ field: 'bodyHtml', message: '正文中有 1 张图片不存在或不是图片文件，请重新上传' }]);
+    const res = await env.app.inject({ method: 'POST', url: '/api/study-items', headers: secretary.headers, payload: { ...base, bodyHtml: `<p>看</p><img src="${image.url}" width="640" height="480">` } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().bodyHtml).toContain(`<img src="${image.url}" width="640" height="480" loading="lazy" decoding="async" />`);
+    const shown = await env.app.inject({ url: image.url, headers: member.headers });
+    expect(shown.statusCode).toBe(200);
+    expect(shown.headers['content-type']).toBe('image/png');
+    await env.app.inject({ method: 'POST', url: `/api/study-items/${res.json().id}/retire`, headers: secretary.headers });
+    expect((await env.app.inject({ url: image.url, headers: member.headers })).statusCode).toBe(403);
+  });
+
   it('parses ranges', () => {
     expect(parseRange(undefined, 10)).toBeNull();
     expect(parseRange('bytes=0-', 10)).toEqual({ start: 0, end: 9 });

@@ -62,3 +62,10 @@ export function sanitizeArticleHtml(html: string): string {
 export function hasContent(html: string): boolean {
   return /<img\s/i.test(html) || sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} }).trim().length > 0;
 }
+
+/** Ids of our own files an article shows (`<img src="/api/files/<id>">`), each once. */
+export function fileIdsIn(html: string): string[] {
+  const ids = new Set<string>();
+  for (const m of html.matchAll(/src="\/api\/files\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"/gi)) ids.add((m[1] as string).toLowerCase());
+  return [...ids];
+}

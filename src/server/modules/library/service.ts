@@ -10,7 +10,7 @@ import { getOrg } from '../orgs/service.ts';
 import { getSettings } from '../settings/service.ts';
 import { familyOfMime } from './file-types.ts';
 import { storedFileView } from './files.ts';
-import { hasContent, sanitizeArticleHtml } from './sanitize.ts';
+import { fileIdsIn, hasContent, sanitizeArticleHtml } from './sanitize.ts';
 
 export type StudyItemPatchInput = Partial<Omit<StudyItemInput, 'orgId' | 'kind'>>;
 export interface StudyItemListQuery {
@@ -162,10 +162,22 @@ interface ItemContent {
 }
 
 /** The rules of each kind; returns the values to store (HTML sanitized). */
-async function checkContent(db: Executor, tenantId: string, c: ItemContent): Promise<{ body_html: string | null; media_url: string | null; file_id: string | null }> {
+async function checkContent(
+  db: Executor,
+  tenantId: string,
+  c: ItemContent,
+): Promise<{ body_html: string | null; media_url: string | null; file_id: string | null; body_file_ids: string[] }> {
   const issues: FieldIssue[] = [];
   const body = c.bodyHtml ? sanitizeArticleHtml(c.bodyHtml) : '';
   const bodyHtml = body && hasContent(body) ? body : null;
+  // Images uploaded for the body: they must be this tenant's image files; kept for reading permission.
+  const bodyFileIds = bodyHtml ? fileIdsIn(bodyHtml) : [];
+  if (bodyFileIds.length) {
+    const images = await db.selectFrom('stored_file').select(['id', 'mime_type']).where('tenant_id', '=', tenantId).where('id', 'in', bodyFileIds).execute();
+    const ok = new Set(images.filter((f) => familyOfMime(f.mime_type) === 'image').map((f) => f.id));
+    const missing = bodyFileIds.filter((id) => !ok.has(id)).length;
+    if (missing) issues.push({ field: 'bodyHtml', message: `正文中有 ${missing} 张图片不存在或不是图片文件，请重新上传` });
+  }
   const mediaUrl = c.mediaUrl ?? null;
   const fileId = c.fileId ?? null;
   if (c.kind === 'article') {
@@ -190,7 +202,7 @@ async function checkContent(db: Executor, tenantId: string, c: ItemContent): Pro
     }
   }
   if (issues.length) throw new AppError('validation_failed', issues.map((i) => i.message).join('；'), issues);
-  return { body_html: bodyHtml, media_url: mediaUrl, file_id: fileId };
+  return { body_html: bodyHtml, media_url: mediaUrl, file_id: fileId, body_file_ids: bodyFileIds };
 }
 
 /** What the audit log keeps of an item (the body by length only). */
