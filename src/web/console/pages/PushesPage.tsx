@@ -136,7 +136,8 @@ export function PushesPage() {
       {view === 'calendar' ? (
         <Card loading={list.loading && !list.data} data-testid="push-calendar">
           <Calendar
-            value={month}
+            // today stays marked in this month; another month shows its first day
+            value={month.isSame(dayjs(), 'month') ? dayjs() : month}
             headerRender={() => null}
             cellRender={(d, info) => (info.type === 'date' ? dayCell(d) : null)}
             onSelect={(d, info) => {

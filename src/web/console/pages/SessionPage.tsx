@@ -41,8 +41,6 @@ const MAKEUP_KEYS: Record<NonNullable<AttendanceRow['makeup']>['status'], MsgKey
 const MAKEUP_COLORS: Record<NonNullable<AttendanceRow['makeup']>['status'], string> = { open: 'gold', submitted: 'green', returned: 'orange', expired: 'red' };
 const LEAVE_KEYS: Record<NonNullable<AttendanceRow['leaveStatus']>, MsgKey> = { requested: 'leave.requested', approved: 'leave.approved', rejected: 'leave.rejected' };
 const METHOD_KEYS: Record<NonNullable<AttendanceRow['method']>, MsgKey> = { self: 'attendance.method.self', qr: 'attendance.method.qr', marked: 'attendance.method.marked' };
-// who needs attention first: unmarked, leave requests, then the rest by name
-const ROW_ORDER: Record<AttendanceRow['status'], number> = { invited: 0, absent: 1, excused: 2, late: 3, present: 4, made_up: 5 };
 
 export function SessionPage({ id }: { id: string }) {
   const { t } = useI18n();
@@ -60,12 +58,12 @@ export function SessionPage({ id }: { id: string }) {
 
   // a group leader marks attendance in their group; the server decides per member
   const isGroupLeader = me.roles.some((r) => r.role === 'group_leader');
-  const canMark = !!s && s.status !== 'cancelled' && (s.canManage || isGroupLeader);
+  // after the close only a secretary corrects the record
+  const canMark = !!s && (s.status === 'planned' ? s.canManage || isGroupLeader : s.status === 'closed' && s.canManage);
 
   const rows = useMemo(() => {
-    const all = [...(s?.attendance ?? [])].sort(
-      (a, b) => Number(b.leaveStatus === 'requested') - Number(a.leaveStatus === 'requested') || ROW_ORDER[a.status] - ROW_ORDER[b.status] || a.name.localeCompare(b.name, 'zh-CN'),
-    );
+    // a stable order (unit, then name): rows must not jump while someone marks them one by one
+    const all = [...(s?.attendance ?? [])].sort((a, b) => a.orgName.localeCompare(b.orgName, 'zh-CN') || a.name.localeCompare(b.name, 'zh-CN'));
     if (filter === 'pending') return all.filter((r) => r.status === 'invited');
     if (filter === 'leave') return all.filter((r) => r.leaveStatus !== null);
     if (filter === 'makeup') return all.filter((r) => r.makeup !== null);
@@ -267,6 +265,7 @@ export function SessionPage({ id }: { id: string }) {
   ];
 
   const c = s.counts;
+  const leaveRequests = s.attendance.filter((r) => r.leaveStatus === 'requested').length;
   const info: DescriptionsProps['items'] = [
     {
       key: 'time',
@@ -440,8 +439,8 @@ export function SessionPage({ id }: { id: string }) {
                 onChange={(v) => setFilter(v as typeof filter)}
                 options={[
                   { value: 'all', label: t('common.all') },
-                  { value: 'pending', label: t('attendance.invited') },
-                  { value: 'leave', label: t('leave.column') },
+                  { value: 'pending', label: `${t('attendance.invited')} ${c.pending}` },
+                  { value: 'leave', label: leaveRequests > 0 ? `${t('leave.column')} · ${t('leave.requestedN', { n: leaveRequests })}` : t('leave.column') },
                   { value: 'makeup', label: t('makeup.column') },
                 ]}
               />
@@ -456,7 +455,7 @@ export function SessionPage({ id }: { id: string }) {
                 dataSource={rows}
                 onRow={(r) => ({ 'data-testid': `attendance-row-${r.memberId}`, 'data-status': r.status }) as HTMLAttributes<HTMLElement>}
                 locale={{ emptyText: <Empty description={t('attendance.empty')} /> }}
-                pagination={rows.length > 100 ? { pageSize: 100, showSizeChanger: false } : false}
+                pagination={rows.length > 200 ? { pageSize: 200, showSizeChanger: false } : false}
                 scroll={{ x: 1000 }}
               />
             </div>
