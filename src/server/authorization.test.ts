@@ -114,6 +114,7 @@ const CASES: Case[] = [
   { method: 'GET', route: '/api/me/profile', url: () => '/api/me/profile', allowed: ['villageSecretary', 'branchSecretary', 'groupLeader', 'mentor', 'member'] },
   { method: 'POST', route: '/api/me/mobility', url: () => '/api/me/mobility', body: mobility, allowed: ['villageSecretary', 'branchSecretary', 'groupLeader', 'mentor', 'member'] },
   { method: 'POST', route: '/api/me/return', url: () => '/api/me/return', body: () => ({ returnedOn: '2026-01-02' }), allowed: ['villageSecretary', 'branchSecretary', 'groupLeader', 'mentor', 'member'] },
+  { method: 'GET', route: '/api/me/today', url: () => '/api/me/today', allowed: ['villageSecretary', 'branchSecretary', 'groupLeader', 'mentor', 'member'] },
   ...MODULES.flatMap((m) => m.cases),
 ];
 

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
+import { deliverDuePushes } from '../pushes/service.ts';
+import { closeDueSessions } from '../sessions/service.ts';
+
+let env: TestEnv;
+let secretary: Session;
+let mentee: Session;
+let mentor: Session;
+let group1 = '';
+let openSession = '';
+let closedSession = '';
+let pushId = '';
+
+const minutesFrom = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
+
+beforeAll(async () => {
+  env = await openTestApp();
+  secretary = await login(env.app, PHONES.generalSecretary);
+  mentee = await login(env.app, PHONES.mobileMember);
+  mentor = await login(env.app, PHONES.mentor);
+  group1 = (await env.db.selectFrom('org').select('id').where('name', '=', '第一党小组').executeTakeFirstOrThrow()).id;
+  const village = (await env.db.selectFrom('org').select('id').where('name', '=', '新桥村党总支').executeTakeFirstOrThrow()).id;
+
+  const item = await env.app.inject({
+    method: 'POST',
+    url: '/api/study-items',
+    headers: secretary.headers,
+    payload: { orgId: village, kind: 'article', title: '今日学习', category: 'theory', bodyHtml: '<p>内容</p>' },
+  });
+  expect(item.statusCode, item.body).toBe(200);
+  const push = await env.app.inject({
+    method: 'POST',
+    url: '/api/pushes',
+    headers: secretary.headers,
+    payload: { orgId: group1, title: '每日一推送', plannedAt: minutesFrom(-1), itemIds: [item.json().id], audience: 'subtree' },
+  });
+  expect(push.statusCode, push.body).toBe(200);
+  pushId = push.json().id;
+  await deliverDuePushes(env.db, new Date());
+
+  const session = (startsIn: number, title: string) =>
+    env.app.inject({
+      method: 'POST',
+      url: '/api/sessions',
+      headers: secretary.headers,
+      payload: { orgId: group1, kind: 'group_meeting', title, startsAt: minutesFrom(startsIn), endsAt: minutesFrom(startsIn + 60), mode: 'online' },
+    });
+  const open = await session(10, '党小组例会');
+  expect(open.statusCode, open.body).toBe(200);
+  openSession = open.json().ids[0];
+  // A session that has ended: closing it makes the mentee absent with a make-up to do.
+  const past = await env.app.inject({
+    method: 'POST',
+    url: '/api/sessions',
+    headers: secretary.headers,
+    payload: { orgId: group1, kind: 'online_class', title: '上月云课堂', startsAt: minutesFrom(-120), endsAt: minutesFrom(-60), mode: 'online', checkinClosesAfter: 0 },
+  });
+  expect(past.statusCode, past.body).toBe(200);
+  closedSession = past.json().ids[0];
+  await closeDueSessions(env.db, new Date());
+});
+afterAll(async () => env?.close());
+
+const today = (s: Session, headers: Record<string, string> = {}) => env.app.inject({ url: '/api/me/today', headers: { ...s.headers, ...headers } });
+
+describe('GET /api/me/today', () => {
+  it("shows today's push, the open check-in, the next class and the open make-up", async () => {
+    const res = await today(mentee);
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(body.pushes.map((p: { pushId: string }) => p.pushId)).toContain(pushId);
+    expect(body.checkinOpen.map((s: { id: string }) => s.id)).toEqual([openSession]);
+    expect(body.nextSession.id).toBe(openSession);
+    expect(body.makeups.map((m: { sessionId: string }) => m.sessionId)).toEqual([closedSession]);
+    expect(body.careTasks).toBe(0);
+  });
+
+  it('answers 304 to an unchanged ETag, and a fresh answer after the member checks in', async () => {
+    const first = await today(mentee);
+    const etag = first.headers.etag as string;
+    expect(etag).toBeTruthy();
+    expect((await today(mentee, { 'if-none-match': etag })).statusCode).toBe(304);
+    const checkin = await env.app.inject({ method: 'POST', url: `/api/me/sessions/${openSession}/checkin`, headers: mentee.headers, payload: {} });
+    expect(checkin.statusCode, checkin.body).toBe(200);
+    const after = await today(mentee, { 'if-none-match': etag });
+    expect(after.statusCode).toBe(200);
+    expect(after.json().nextSession).toMatchObject({ id: openSession, myStatus: 'present', canCheckIn: false });
+    expect(after.json().checkinOpen).toEqual([]);
+  });
+
+  it("counts a mentor's open follow-up tasks about their mentees", async () => {
+    const menteeId = await memberIdByPhone(env, PHONES.mobileMember);
+    await env.db
+      .insertInto('care_task')
+      .values({ tenant_id: env.tenantId, member_id: menteeId, kind: 'absence_streak', reason: '连续 2 次缺课', due_on: '2026-12-01' })
+      .execute();
+    expect((await today(mentor)).json().careTasks).toBe(1);
+  });
+
+  it('refuses accounts without a member record', async () => {
+    const admin = await login(env.app, PHONES.tenantAdmin);
+    expect((await today(admin)).statusCode).toBe(403);
+  });
+});

@@ -1,0 +1,82 @@
+import crypto from 'node:crypto';
+import type { Database } from '../../db/database.ts';
+import type { RequestContext } from '../../auth/actor.ts';
+import { authorize } from '../../auth/policy.ts';
+import { AppError } from '../../errors.ts';
+import { changeVersion } from '../../freshness.ts';
+import type { Today } from '../../../shared/api.ts';
+import { listTodayPushes } from '../pushes/service.ts';
+import { listMyMakeups, listMySessions } from '../sessions/service.ts';
+import { countMyCareTasks } from '../coverage/service.ts';
+
+/**
+ * What is due today for a member: today's study (and older unread pushes), open make-ups, the
+ * next class, classes whose check-in is open right now, and — for mentors — open follow-up tasks.
+ *
+ * The member app asks for this on every open, from weak networks, so the answer is kept per
+ * member, already serialized, with an ETag. It is dropped when anything in the tenant changes in
+ * this process (see freshness.ts), when the Shanghai date changes, when a check-in window opens
+ * or closes, and after TODAY_TTL_MS in any case (writes made by another server process).
+ */
+export interface TodayAnswer {
+  json: string;
+  etag: string;
+}
+
+const TODAY_TTL_MS = 10_000;
+const MAX_ENTRIES = 50_000;
+
+interface Entry extends TodayAnswer {
+  version: number;
+  until: number;
+}
+const cache = new Map<string, Entry>();
+
+const shanghaiDate = (now: Date): string => new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+
+export async function buildToday(db: Database, ctx: RequestContext, now: Date = new Date()): Promise<{ today: Today; validUntil: number }> {
+  const { actor } = ctx;
+  if (!actor.memberId) throw new AppError('forbidden', '此账号没有党员身份，无法使用党员端');
+  authorize(actor, 'learning.participate', { kind: 'member', tenantId: actor.tenantId, memberId: actor.memberId, orgPath: '' });
+  const [pushes, makeups, sessions, careTasks] = await Promise.all([
+    listTodayPushes(db, ctx),
+    listMyMakeups(db, ctx),
+    listMySessions(db, ctx, now),
+    countMyCareTasks(db, ctx),
+  ]);
+  const t = now.getTime();
+  const checkinOpen = sessions.upcoming.filter((s) => s.canCheckIn);
+  const nextSession = sessions.upcoming.find((s) => new Date(s.startsAt).getTime() > t) ?? sessions.upcoming[0] ?? null;
+  // The answer changes by itself when a check-in window opens or closes, or at midnight in China.
+  const boundaries = sessions.upcoming
+    .flatMap((s) => [new Date(s.checkinOpensAt).getTime(), new Date(s.checkinClosesAt).getTime()])
+    .filter((b) => b > t);
+  const chinaMidnight = Date.parse(`${shanghaiDate(new Date(t + 86_400_000))}T00:00:00+08:00`);
+  const validUntil = Math.min(t + TODAY_TTL_MS, chinaMidnight, ...boundaries);
+  return {
+    today: {
+      date: shanghaiDate(now),
+      pushes,
+      makeups: makeups.filter((m) => m.status === 'open' || m.status === 'returned'),
+      nextSession,
+      checkinOpen,
+      careTasks,
+    },
+    validUntil,
+  };
+}
+
+export async function getToday(db: Database, ctx: RequestContext, now: Date = new Date()): Promise<TodayAnswer> {
+  const { actor } = ctx;
+  const key = `${actor.tenantId}:${actor.accountId}`;
+  const version = changeVersion(actor.tenantId);
+  const hit = cache.get(key);
+  if (hit && hit.version === version && hit.until > now.getTime()) return hit;
+  const { today, validUntil } = await buildToday(db, ctx, now);
+  const json = JSON.stringify(today);
+  const etag = `"${crypto.createHash('sha1').update(json).digest('base64url')}"`;
+  if (cache.size >= MAX_ENTRIES) cache.clear();
+  const entry: Entry = { json, etag, version, until: validUntil };
+  cache.set(key, entry);
+  return entry;
+}
