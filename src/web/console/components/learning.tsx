@@ -66,8 +66,16 @@ export const CARE_KIND_KEYS: Record<CareTaskKind, MsgKey> = {
 export const CARE_STATUS_KEYS: Record<CareTaskStatus, MsgKey> = { open: 'care.status.open', snoozed: 'care.status.snoozed', done: 'care.status.done', dropped: 'care.status.dropped' };
 const CARE_STATUS_COLORS: Record<CareTaskStatus, string> = { open: 'red', snoozed: 'gold', done: 'green', dropped: 'default' };
 
-export function SessionStatusTag({ status }: { status: SessionStatus }) {
+/** A planned session between its start and end is shown as under way. */
+export function SessionStatusTag({ status, startsAt, endsAt }: { status: SessionStatus; startsAt?: string; endsAt?: string }) {
   const { t } = useI18n();
+  const now = Date.now();
+  if (status === 'planned' && startsAt && endsAt && Date.parse(startsAt) <= now && now < Date.parse(endsAt))
+    return (
+      <Tag color="green" style={{ marginInlineEnd: 0 }}>
+        {t('session.status.ongoing')}
+      </Tag>
+    );
   return (
     <Tag color={SESSION_STATUS_COLORS[status]} style={{ marginInlineEnd: 0 }}>
       {t(SESSION_STATUS_KEYS[status])}

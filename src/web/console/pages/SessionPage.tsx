@@ -323,7 +323,7 @@ export function SessionPage({ id }: { id: string }) {
             <span data-testid="session-title-text">{s.title}</span>
             <Tag>{t(SESSION_KIND_KEYS[s.kind])}</Tag>
             <span data-testid="session-status" data-status={s.status}>
-              <SessionStatusTag status={s.status} />
+              <SessionStatusTag status={s.status} startsAt={s.startsAt} endsAt={s.endsAt} />
             </span>
           </Space>
         }
@@ -436,6 +436,7 @@ export function SessionPage({ id }: { id: string }) {
             extra={
               <Segmented
                 value={filter}
+                data-testid="attendance-filter"
                 onChange={(v) => setFilter(v as typeof filter)}
                 options={[
                   { value: 'all', label: t('common.all') },

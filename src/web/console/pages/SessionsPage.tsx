@@ -97,7 +97,7 @@ export function SessionsPage() {
       ),
     },
     { title: t('session.org'), dataIndex: 'orgName', width: 150, ellipsis: true },
-    { title: t('session.status'), dataIndex: 'status', width: 90, render: (_: unknown, s) => <SessionStatusTag status={s.status} /> },
+    { title: t('session.status'), dataIndex: 'status', width: 90, render: (_: unknown, s) => <SessionStatusTag status={s.status} startsAt={s.startsAt} endsAt={s.endsAt} /> },
     { title: t('session.invitedCount'), key: 'invited', width: 70, align: 'right', render: (_: unknown, s) => s.counts.invited },
     { title: t('attendance.presentCol'), key: 'present', width: 70, align: 'right', render: (_: unknown, s) => num(s.counts.present + s.counts.late, '#389e0d') },
     { title: t('attendance.excused'), key: 'excused', width: 70, align: 'right', render: (_: unknown, s) => num(s.counts.excused, '#0958d9') },
