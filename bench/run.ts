@@ -5,8 +5,14 @@ import { benchBundle } from './figures/bundle.ts';
 import { benchHttp, startHelloWorld } from './figures/http.ts';
 import { benchImport, importUnits } from './figures/import.ts';
 import { benchSearch } from './figures/search.ts';
+import { benchCheckin } from './figures/checkin.ts';
+import { benchCoverage } from './figures/coverage.ts';
+import { benchPush } from './figures/push.ts';
+import { benchToday } from './figures/today.ts';
+import type { GeneratedHistory } from './history.ts';
 import { ensurePostgres, recreateDatabase, dropDatabase, type BenchPostgres } from './lib/postgres.ts';
-import { copyPgliteCounty, ensurePgliteCounty, removeAllWorkDirs, removeWorkDir } from './lib/pglite-cache.ts';
+import { cloneHistory, ensurePgHistory } from './lib/pg-history.ts';
+import { copyPgliteCounty, ensurePgliteCounty, ensurePgliteHistory, removeAllWorkDirs, removeWorkDir } from './lib/pglite-cache.ts';
 import { log, ratio, secs } from './lib/stats.ts';
 import { passMark, renderTable, unavailable, type Row } from './lib/table.ts';
 
@@ -17,7 +23,10 @@ import { passMark, renderTable, unavailable, type Row } from './lib/table.ts';
  *
  * Knobs (environment): BENCH_RUNS (search runs per query, default 200), BENCH_REPEATS (HTTP and
  * import repeats, default 3), BENCH_HTTP_SECONDS (default 10), BENCH_ONLY (comma list of
- * postgres,pglite,bundle), BENCH_DATABASE_URL (use this server instead of starting one).
+ * postgres,pglite,learning,pglite-learning,bundle), BENCH_LEARNING (comma list of the learning
+ * figures: coverage,checkin,push,today), BENCH_COVERAGE_RUNS (default 40), BENCH_CHECKIN_SECONDS
+ * (default 50), BENCH_CHECKIN_CONCURRENCY (default 50), BENCH_DATABASE_URL (use this server
+ * instead of starting one).
  */
 const intEnv = (name: string, fallback: number): number => {
   const v = Number(process.env[name]);
@@ -26,10 +35,15 @@ const intEnv = (name: string, fallback: number): number => {
 const RUNS = intEnv('BENCH_RUNS', 200);
 const REPEATS = intEnv('BENCH_REPEATS', 3);
 const HTTP_SECONDS = intEnv('BENCH_HTTP_SECONDS', 10);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'postgres,pglite,bundle').split(',').map((s) => s.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'postgres,pglite,learning,pglite-learning,bundle').split(',').map((s) => s.trim()));
+const LEARNING = new Set((process.env.BENCH_LEARNING ?? 'coverage,checkin,push,today').split(',').map((s) => s.trim()));
+const COVERAGE_RUNS = intEnv('BENCH_COVERAGE_RUNS', 40);
+const CHECKIN_SECONDS = intEnv('BENCH_CHECKIN_SECONDS', 50);
+const CHECKIN_CONCURRENCY = intEnv('BENCH_CHECKIN_CONCURRENCY', 50);
 const GENERATE_TARGET_S = 120;
 const SCALE = `county (${COUNTY.members.toLocaleString('en-US')} members)`;
 const PG_DB = 'lianxin_bench';
+const PG_LEARNING_DB = 'lianxin_bench_learning';
 
 const cleanups: (() => Promise<void>)[] = [];
 let cleaning: Promise<void> | undefined;
@@ -55,6 +69,24 @@ function generationRow(engine: string, county: GeneratedCounty, note: string): R
     limit: '—',
     ratio: ratio(county.seconds / GENERATE_TARGET_S),
     pass: passMark(county.seconds <= GENERATE_TARGET_S),
+  };
+}
+
+const gb = (bytes: number): string => (bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : `${Math.round(bytes / 1024 ** 2)} MB`);
+
+function historyRow(engine: string, history: GeneratedHistory, countySeconds: number, cached: boolean): Row {
+  const c = history.counts;
+  return {
+    figure:
+      `${engine}: a year of learning history${history.scopeOrgId ? ' for one town' : ''} (${history.firstDay}..${history.lastDay}: ${c.members.toLocaleString('en-US')} members, ` +
+      `${c.pushes.toLocaleString('en-US')} pushes, ${(c.deliveries / 1e6).toFixed(2)}M deliveries, ${c.sessions.toLocaleString('en-US')} classes, ` +
+      `${c.attendance.toLocaleString('en-US')} attendance, ${c.makeups.toLocaleString('en-US')} make-ups)` +
+      (cached ? ' (cached, time of its generation)' : ''),
+    value: `${secs(history.seconds)} (+ county ${secs(countySeconds)}); database ${gb(history.databaseBytes)}`,
+    target: '— (information)',
+    limit: '—',
+    ratio: '—',
+    pass: '–',
   };
 }
 
@@ -118,6 +150,62 @@ async function main(): Promise<void> {
         removeWorkDir(work);
       }
       rows.push(...(await benchImport({ engine: 'PGlite', county: cache.county, repeats: REPEATS, units, pgliteCacheDir: cache.dir })));
+    });
+  }
+
+  if (ONLY.has('learning')) {
+    await section('PostgreSQL learning', rows, async () => {
+      const server: BenchPostgres = await ensurePostgres();
+      cleanups.push(() => server.stop());
+      const cache = await ensurePgHistory(server.serverUrl);
+      rows.push(historyRow('PostgreSQL', cache.history, cache.county.seconds, !cache.generatedNow));
+      log(`copying ${cache.templateDb} for this run`);
+      const t = performance.now();
+      const url = await cloneHistory(server.serverUrl, cache.templateDb, PG_LEARNING_DB);
+      log(`copied in ${secs((performance.now() - t) / 1000)}`);
+      cleanups.push(() => dropDatabase(server.serverUrl, PG_LEARNING_DB));
+      const opened = await openDatabase({ databaseUrl: url, poolSize: 10 });
+      const county = cache.county;
+      try {
+        // Coverage first: it reads the year as generated, before the other figures add today's pushes.
+        if (LEARNING.has('coverage')) {
+          await section('coverage (PostgreSQL)', rows, async () => {
+            rows.push(...(await benchCoverage({ engine: 'PostgreSQL', opened, county, databaseUrl: url, runs: COVERAGE_RUNS, httpRuns: 10 })));
+          });
+        }
+        if (LEARNING.has('checkin')) {
+          await section('check-in burst', rows, async () => {
+            rows.push(...(await benchCheckin({ opened, county, hello, seconds: CHECKIN_SECONDS, concurrency: CHECKIN_CONCURRENCY })));
+          });
+        }
+        if (LEARNING.has('push')) {
+          await section('daily push', rows, async () => {
+            rows.push(...(await benchPush({ opened, county })));
+          });
+        }
+        if (LEARNING.has('today')) {
+          await section('member app today', rows, async () => {
+            rows.push(...(await benchToday({ opened, county, hello, repeats: REPEATS, seconds: HTTP_SECONDS })));
+          });
+        }
+      } finally {
+        await opened.close();
+      }
+    });
+  }
+
+  if (ONLY.has('pglite-learning') && LEARNING.has('coverage')) {
+    await section('PGlite learning', rows, async () => {
+      const cache = await ensurePgliteHistory();
+      rows.push(historyRow('PGlite', cache.history, cache.county.seconds, !cache.generatedNow));
+      const work = copyPgliteCounty(cache.dir, 'pglite-learning');
+      const opened = await openDatabase({ dataDir: work });
+      try {
+        rows.push(...(await benchCoverage({ engine: 'PGlite', opened, county: cache.county, pglite: opened.pglite, runs: COVERAGE_RUNS, httpRuns: 0 })));
+      } finally {
+        await opened.close();
+        removeWorkDir(work);
+      }
     });
   }
 

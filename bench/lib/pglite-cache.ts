@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../src/server/db/database.ts';
 import { GENERATOR_VERSION, generateCounty, type GeneratedCounty } from '../generate.ts';
+import { HISTORY_VERSION, generateHistory, type GeneratedHistory } from '../history.ts';
 import { log } from './stats.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
@@ -12,7 +13,7 @@ export const CACHE_ROOT = path.join(REPO, '.bench-data');
 const MIGRATIONS = path.join(REPO, 'src/server/db/migrations');
 
 /** A short hash of the migrations, so a schema change regenerates the cache instead of reusing a stale one. */
-function schemaKey(): string {
+export function schemaKey(): string {
   const h = crypto.createHash('sha256');
   for (const f of fs.readdirSync(MIGRATIONS).sort()) h.update(f).update(fs.readFileSync(path.join(MIGRATIONS, f)));
   return h.digest('hex').slice(0, 8);
@@ -53,6 +54,44 @@ export async function ensurePgliteCounty(): Promise<{ dir: string; county: Gener
     }
   }
   return { dir, county, generatedNow: true };
+}
+
+/**
+ * The generated county with a year of learning history for its first town (the PGlite figures
+ * are for one town; a county's 22 million deliveries are a server's job), cached like the county
+ * in .bench-data/pglite-history-town-v<N>-h<M>-<schema>/ and built from a copy of that cache.
+ */
+export async function ensurePgliteHistory(): Promise<{ dir: string; county: GeneratedCounty; history: GeneratedHistory; generatedNow: boolean }> {
+  const prefix = 'pglite-history-town-';
+  const dir = path.join(CACHE_ROOT, `${prefix}v${GENERATOR_VERSION}-h${HISTORY_VERSION}-${schemaKey()}`);
+  const meta = path.join(dir, 'history.json');
+  if (fs.existsSync(meta)) {
+    const saved = JSON.parse(fs.readFileSync(meta, 'utf8')) as { county: GeneratedCounty; history: GeneratedHistory };
+    log(`PGlite history: reusing the cache ${path.relative(REPO, dir)}`);
+    return { dir, ...saved, generatedNow: false };
+  }
+  const base = await ensurePgliteCounty();
+  const building = `${dir}.building-${process.pid}`;
+  fs.rmSync(building, { recursive: true, force: true });
+  fs.mkdirSync(building, { recursive: true });
+  fs.cpSync(path.join(base.dir, 'pgdata'), path.join(building, 'pgdata'), { recursive: true });
+  log(`PGlite history: generating a year for one town into ${path.relative(REPO, building)} (cached for later runs)`);
+  const opened = await openDatabase({ dataDir: building });
+  let history: GeneratedHistory;
+  try {
+    history = await generateHistory(opened.db, base.county, { scopeOrgId: base.county.townOrgId, engine: 'pglite', progress: (m) => log(`  pglite: ${m}`) });
+  } finally {
+    await opened.close();
+  }
+  fs.writeFileSync(path.join(building, 'history.json'), JSON.stringify({ county: base.county, history }, null, 2) + '\n');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.renameSync(building, dir);
+  for (const old of fs.readdirSync(CACHE_ROOT)) {
+    if (old.startsWith(prefix) && path.join(CACHE_ROOT, old) !== dir && !old.includes('.building-')) {
+      fs.rmSync(path.join(CACHE_ROOT, old), { recursive: true, force: true });
+    }
+  }
+  return { dir, county: base.county, history, generatedNow: true };
 }
 
 const workDirs = new Set<string>();

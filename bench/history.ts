@@ -1,0 +1,352 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../src/server/db/database.ts';
+import type { DB } from '../src/server/db/tables.ts';
+import type { GeneratedCounty } from './generate.ts';
+
+/**
+ * A year of learning history for a generated county, ending yesterday (Asia/Shanghai), written
+ * set-based (INSERT … SELECT … generate_series) so the same SQL runs on PostgreSQL and PGlite:
+ *
+ *   - 30 study items per village (村党总支);
+ *   - one push per village per day (07:30), one item each, delivered to every member of the
+ *     village: ~70% read, ~8% opened only, the rest unread and reminded after 24 h. Members have a
+ *     habit (20% read everything and never miss a class, 40% read nearly everything, 25% about
+ *     half, 15% rarely), so the coverage view has both full coverage and real gaps to show;
+ *   - 12 monthly online classes (云课堂) per branch, closed, one attendance row per member of
+ *     the branch: ~80% present or late, some excused (leave approved), the rest absent; about half
+ *     of those who missed made it up (make-up submitted, attendance 'made_up'), make-ups of the last
+ *     month still open, older ones expired;
+ *   - learning_month rebuilt from the deliveries in one GROUP BY, members' last_active_at set.
+ *
+ * The ~22 million deliveries of a county are the cost: they are loaded one day per statement (so the
+ * heap is laid out by delivery time, as a live system's would be) with push_delivery's rollup
+ * triggers disabled and its keys and indexes dropped, then the indexes are built by sort and the
+ * foreign keys validated in one pass each, exactly as the migrations defined them (read back from
+ * the catalog, so a later migration's index is rebuilt too).
+ *
+ * `scopeOrgId` limits the history to one unit's subtree (PGlite: one town).
+ * Bump HISTORY_VERSION whenever the output changes: cached databases are keyed by it.
+ */
+export const HISTORY_VERSION = 1;
+
+export interface GeneratedHistory {
+  version: number;
+  scopeOrgId: string | null;
+  days: number;
+  firstDay: string;
+  lastDay: string;
+  counts: {
+    members: number;
+    studyItems: number;
+    pushes: number;
+    deliveries: number;
+    sessions: number;
+    attendance: number;
+    makeups: number;
+    learningMonths: number;
+  };
+  seconds: number;
+  /** pg_database_size after the history and VACUUM ANALYZE */
+  databaseBytes: number;
+}
+
+const ITEMS_PER_VILLAGE = 30;
+const CLASSES_PER_BRANCH = 12;
+
+type Conn = Kysely<DB>;
+
+async function count(conn: Conn, query: ReturnType<typeof sql<{ n: number }>>): Promise<number> {
+  const r = await query.execute(conn);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+interface SavedDdl {
+  table: string;
+  constraints: { name: string; def: string }[];
+  indexes: string[];
+}
+
+/**
+ * Drops a table's keys for a bulk load, returning their definitions from the catalog so they are
+ * rebuilt exactly as the migrations made them: with `indexes`, the primary and unique keys and the
+ * other indexes (rebuilt by one sort each); with `foreignKeys`, the foreign keys (validated by one
+ * join each). A superuser keeps the foreign keys and disables their per-row checks instead
+ * (DISABLE TRIGGER ALL, as pg_dump's --disable-triggers does): the rows are made consistent.
+ */
+async function dropKeys(conn: Conn, table: string, opts: { indexes: boolean; foreignKeys: boolean }): Promise<SavedDdl> {
+  const kinds = [...(opts.indexes ? ['p', 'u'] : []), ...(opts.foreignKeys ? ['f'] : [])];
+  const constraints = await sql<{ name: string; def: string; contype: string }>`
+    SELECT conname AS name, pg_get_constraintdef(oid) AS def, contype FROM pg_constraint
+    WHERE conrelid = ${table}::regclass AND contype = ANY(${kinds}::"char"[]) ORDER BY conname`.execute(conn);
+  const indexes = opts.indexes
+    ? await sql<{ name: string; def: string }>`
+        SELECT i.relname AS name, pg_get_indexdef(i.oid) AS def FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+        WHERE x.indrelid = ${table}::regclass
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.conrelid = x.indrelid)`.execute(conn)
+    : { rows: [] };
+  // Foreign keys first: a key of the same table may back one.
+  const ordered = [...constraints.rows.filter((r) => r.contype === 'f'), ...constraints.rows.filter((r) => r.contype !== 'f')];
+  for (const c of ordered) await sql`ALTER TABLE ${sql.table(table)} DROP CONSTRAINT ${sql.id(c.name)}`.execute(conn);
+  for (const i of indexes.rows) await sql`DROP INDEX ${sql.id(i.name)}`.execute(conn);
+  return { table, constraints: ordered.map((r) => ({ name: r.name, def: r.def })), indexes: indexes.rows.map((r) => r.def) };
+}
+
+const isFk = (k: { def: string }): boolean => k.def.startsWith('FOREIGN KEY');
+
+async function restoreKeys(conn: Conn, saved: SavedDdl, progress: (m: string) => void): Promise<void> {
+  // Primary and unique keys first, then indexes, then the foreign keys.
+  const timed = async (label: string, q: { execute(c: Conn): Promise<unknown> }) => {
+    const t = performance.now();
+    await q.execute(conn);
+    progress(`  ${label} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  };
+  const add = (k: { name: string; def: string }) => sql`ALTER TABLE ${sql.table(saved.table)} ADD CONSTRAINT ${sql.id(k.name)} ${sql.raw(k.def)}`;
+  for (const k of saved.constraints.filter((x) => !isFk(x))) await timed(`${k.name} rebuilt`, add(k));
+  for (const def of saved.indexes) await timed(`${def.replace(/ ON .*/, '').replace('CREATE ', '')} rebuilt`, sql.raw(def));
+  for (const k of saved.constraints.filter(isFk)) await timed(`${k.name} validated`, add(k));
+}
+
+export async function generateHistory(
+  db: Database,
+  county: GeneratedCounty,
+  opts: { scopeOrgId?: string; days?: number; engine: 'postgres' | 'pglite'; progress?: (message: string) => void },
+): Promise<GeneratedHistory> {
+  const started = performance.now();
+  const progress = opts.progress ?? (() => undefined);
+  const days = opts.days ?? 365;
+  const t = county.tenantId;
+  // One pinned connection: the helper tables are temporary, and session settings must stick.
+  return db.connection().execute(async (conn) => {
+    if (opts.engine === 'postgres') {
+      await sql`SET maintenance_work_mem = '1GB'`.execute(conn);
+      await sql`SET work_mem = '256MB'`.execute(conn);
+    }
+    const scope = await sql<{ path: string; today: string }>`
+      SELECT path, (now() AT TIME ZONE 'Asia/Shanghai')::date::text AS today FROM org
+      WHERE tenant_id = ${t} AND ${opts.scopeOrgId ? sql`id = ${opts.scopeOrgId}` : sql`parent_id IS NULL`}`.execute(conn);
+    const root = scope.rows[0];
+    if (!root) throw new Error('history: the scope unit does not exist');
+    const today = root.today;
+    const step = async (label: string, q: { execute(c: Conn): Promise<unknown> }) => {
+      const s = performance.now();
+      await q.execute(conn);
+      progress(`${label} (${((performance.now() - s) / 1000).toFixed(1)} s)`);
+    };
+
+    // ----- who: every member of the scope with their village, branch and habits -----
+    await step(
+      'history: members',
+      sql`CREATE TEMP TABLE bench_hm AS
+        SELECT s.member_id, s.village_id, s.branch_id, s.voting, s.mobile,
+          CASE WHEN s.r < 0.20 THEN 1.0 WHEN s.r < 0.60 THEN 0.90 WHEN s.r < 0.85 THEN 0.50 ELSE 0.12 END AS read_p,
+          CASE WHEN s.r < 0.20 THEN 1.0 WHEN s.r < 0.60 THEN 0.88 WHEN s.r < 0.85 THEN 0.75 ELSE 0.45 END AS attend_p
+        FROM (SELECT m.id AS member_id, v.id AS village_id, b.id AS branch_id, (m.status = 'full') AS voting,
+                (mb.member_id IS NOT NULL) AS mobile, random() AS r
+              FROM member m
+              JOIN org g ON g.tenant_id = m.tenant_id AND g.id = m.org_id
+              JOIN org b ON b.tenant_id = g.tenant_id AND b.id = g.parent_id AND b.kind = 'branch'
+              JOIN org v ON v.tenant_id = b.tenant_id AND v.id = b.parent_id AND v.kind = 'general_branch'
+              LEFT JOIN (SELECT DISTINCT member_id FROM mobility WHERE tenant_id = ${t} AND ended_on IS NULL) mb ON mb.member_id = m.id
+              WHERE m.tenant_id = ${t} AND m.left_at IS NULL AND v.path LIKE ${root.path + '%'}
+              ORDER BY v.id, m.id OFFSET 0) s`,
+    );
+    await sql`CREATE TEMP TABLE bench_village AS SELECT village_id, count(*)::int AS members FROM bench_hm GROUP BY 1`.execute(conn);
+    await sql`ANALYZE bench_hm`.execute(conn);
+    await sql`ANALYZE bench_village`.execute(conn);
+
+    // ----- study items: 30 per village -----
+    await sql`CREATE TEMP TABLE bench_item AS
+      SELECT v.village_id, n, gen_random_uuid() AS item_id FROM bench_village v CROSS JOIN generate_series(1, ${ITEMS_PER_VILLAGE}::int) n`.execute(conn);
+    await step(
+      'history: study items',
+      sql`INSERT INTO study_item (tenant_id, id, org_id, kind, title, category, tags, author, summary, body_html, media_url, minutes, created_at, updated_at)
+        SELECT ${t}, i.item_id, i.village_id,
+          (ARRAY['article','article','article','audio','video'])[1 + i.n % 5],
+          (ARRAY['党史故事','理论学习','政策解读','微党课','家乡新闻'])[1 + i.n % 5] || '第' || i.n || '期',
+          (ARRAY['party_history','theory','policy','micro_lecture','home_news'])[1 + i.n % 5],
+          ARRAY['每日一学'], '村党总支', '每日一推送的学习内容',
+          CASE WHEN i.n % 5 < 3 THEN '<p>学习内容正文，第' || i.n || '期。</p>' END,
+          CASE WHEN i.n % 5 >= 3 THEN 'https://media.example.org/study/' || i.item_id END,
+          3 + i.n % 8,
+          ((${today}::date - ${days + 30}::int) + time '09:00') AT TIME ZONE 'Asia/Shanghai', ((${today}::date - ${days + 30}::int) + time '09:00') AT TIME ZONE 'Asia/Shanghai'
+        FROM bench_item i`,
+    );
+
+    // ----- pushes: one per village per day, 07:30 Shanghai, each with one item -----
+    await sql`CREATE TEMP TABLE bench_push AS
+      SELECT gen_random_uuid() AS push_id, v.village_id, d AS day_no, v.members, i.item_id,
+        ((${today}::date - d) + time '07:30') AT TIME ZONE 'Asia/Shanghai' AS planned_at
+      FROM bench_village v CROSS JOIN generate_series(1, ${days}::int) d
+      JOIN bench_item i ON i.village_id = v.village_id AND i.n = 1 + d % ${ITEMS_PER_VILLAGE}::int`.execute(conn);
+    await sql`CREATE INDEX ON bench_push (day_no)`.execute(conn);
+    await sql`ANALYZE bench_push`.execute(conn);
+    await step(
+      'history: pushes',
+      sql`INSERT INTO push (tenant_id, id, org_id, title, planned_at, audience, status, delivered_at, delivered_count, created_at)
+        SELECT ${t}, p.push_id, p.village_id, '每日一推送 ' || to_char(p.planned_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'),
+          p.planned_at, 'subtree', 'delivered', p.planned_at, p.members, p.planned_at - interval '1 day'
+        FROM bench_push p ORDER BY p.day_no DESC, p.village_id`,
+    );
+    await sql`INSERT INTO push_item (tenant_id, push_id, item_id, position) SELECT ${t}, push_id, item_id, 1 FROM bench_push`.execute(conn);
+
+    // ----- deliveries: the bulk, one day per statement, keys and rollup triggers off -----
+    const superuser = await count(conn, sql<{ n: number }>`SELECT count(*) AS n FROM pg_roles WHERE rolname = current_user AND rolsuper`);
+    // USER: the rollup triggers (learning_month is rebuilt below); ALL: the foreign keys' checks too.
+    const triggers = sql.raw(superuser ? 'ALL' : 'USER');
+    const saved = await dropKeys(conn, 'push_delivery', { indexes: true, foreignKeys: !superuser });
+    await sql`ALTER TABLE push_delivery DISABLE TRIGGER ${triggers}`.execute(conn);
+    const loadStarted = performance.now();
+    for (let d = days; d >= 1; d--) {
+      // The random draws live in a subquery fenced by OFFSET 0, so each row draws once and every
+      // CASE below sees the same u and v.
+      await sql`INSERT INTO push_delivery (tenant_id, push_id, member_id, delivered_at, opened_at, read_item_ids, read_at, reminded_at)
+        SELECT ${t}, s.push_id, s.member_id, s.planned_at,
+          CASE WHEN s.u < s.read_p + 0.08 THEN s.planned_at + s.v * interval '14 hours' END,
+          CASE WHEN s.u < s.read_p THEN ARRAY[s.item_id] ELSE '{}'::uuid[] END,
+          CASE WHEN s.u < s.read_p THEN s.planned_at + s.v * interval '14 hours' + interval '4 minutes' END,
+          CASE WHEN s.u >= s.read_p AND s.planned_at + interval '24 hours' <= now() THEN s.planned_at + interval '24 hours' END
+        FROM (SELECT p.push_id, p.planned_at, p.item_id, h.member_id, h.read_p, random() AS u, random() AS v
+              FROM bench_push p JOIN bench_hm h ON h.village_id = p.village_id
+              WHERE p.day_no = ${d}::int OFFSET 0) s`.execute(conn);
+      if (d % 30 === 0) progress(`history: deliveries, ${days - d + 1}/${days} days loaded (${((performance.now() - loadStarted) / 1000).toFixed(0)} s)`);
+    }
+    progress(`history: deliveries loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s; rebuilding keys`);
+    await restoreKeys(conn, saved, progress);
+    await sql`ALTER TABLE push_delivery ENABLE TRIGGER ${triggers}`.execute(conn);
+
+    // ----- classes: 12 monthly online classes per branch, closed -----
+    await sql`CREATE TEMP TABLE bench_class AS
+      SELECT gen_random_uuid() AS session_id, b.branch_id, b.series_id, k,
+        ((${today}::date - make_interval(months => k))::date + time '19:30') AT TIME ZONE 'Asia/Shanghai' AS starts_at
+      FROM (SELECT branch_id, gen_random_uuid() AS series_id FROM (SELECT DISTINCT branch_id FROM bench_hm) d) b
+      CROSS JOIN generate_series(1, ${CLASSES_PER_BRANCH}::int) k`.execute(conn);
+    await step(
+      'history: classes',
+      sql`INSERT INTO study_session (tenant_id, id, org_id, kind, title, starts_at, ends_at, mode, meeting_url, agenda, replay_url,
+          checkin_opens_at, checkin_closes_at, qr_secret, audience, status, closed_at, makeup_days, makeup_questions, series_id, created_at)
+        SELECT ${t}, c.session_id, c.branch_id, 'online_class',
+          to_char(c.starts_at AT TIME ZONE 'Asia/Shanghai', 'FMMM') || '月流动党员云课堂',
+          c.starts_at, c.starts_at + interval '90 minutes', 'online',
+          'https://meeting.example.org/j/' || substr(md5(c.session_id::text), 1, 9), '学习讨论，交流工作和城市见闻',
+          'https://replay.example.org/' || c.session_id,
+          c.starts_at - interval '30 minutes', c.starts_at + interval '90 minutes', md5(random()::text), 'subtree', 'closed',
+          c.starts_at + interval '90 minutes', 30, '["本次学习的主要收获是什么？"]'::jsonb, c.series_id,
+          c.starts_at - interval '20 days'
+        FROM bench_class c`,
+    );
+    // The outcome of each invitation, drawn once: 0 present, 1 late, 2 excused, 3 absent; missed
+    // ones are made up about half the time (within their 30 days).
+    await sql`CREATE TEMP TABLE bench_att AS
+      SELECT s.session_id, s.member_id, s.voting, s.starts_at,
+        CASE WHEN s.u < s.attend_p * 0.85 THEN 0 WHEN s.u < s.attend_p THEN 1 WHEN s.u < s.attend_p + 0.06 THEN 2 ELSE 3 END AS outcome,
+        s.v, s.w
+      FROM (SELECT c.session_id, h.member_id, h.voting, h.attend_p, c.starts_at, random() AS u, random() AS v, random() AS w
+            FROM bench_class c JOIN bench_hm h ON h.branch_id = c.branch_id OFFSET 0) s`.execute(conn);
+    const attendanceKeys = await dropKeys(conn, 'attendance', { indexes: false, foreignKeys: !superuser });
+    const makeupKeys = await dropKeys(conn, 'makeup', { indexes: false, foreignKeys: !superuser });
+    await sql`ALTER TABLE attendance DISABLE TRIGGER ${triggers}`.execute(conn);
+    await sql`ALTER TABLE makeup DISABLE TRIGGER ${triggers}`.execute(conn);
+    await step(
+      'history: attendance',
+      sql`INSERT INTO attendance (tenant_id, session_id, member_id, status, voting, checked_in_at, method, marked_by,
+          leave_reason, leave_status, leave_requested_at, updated_at)
+        SELECT ${t}, a.session_id, a.member_id,
+          CASE a.outcome WHEN 0 THEN 'present' WHEN 1 THEN 'late'
+            ELSE CASE WHEN a.w < 0.5 AND a.starts_at + interval '90 minutes' + (a.v * 25) * interval '1 day' <= now() THEN 'made_up'
+                      WHEN a.outcome = 2 THEN 'excused' ELSE 'absent' END END,
+          a.voting,
+          CASE a.outcome WHEN 0 THEN a.starts_at - interval '15 minutes' + a.v * interval '15 minutes'
+                         WHEN 1 THEN a.starts_at + interval '5 minutes' + a.v * interval '30 minutes' END,
+          CASE WHEN a.outcome <= 1 THEN (CASE WHEN a.w < 0.3 THEN 'qr' ELSE 'self' END) END,
+          NULL,
+          CASE WHEN a.outcome = 2 THEN '外出务工，无法参加' END,
+          CASE WHEN a.outcome = 2 THEN 'approved' END,
+          CASE WHEN a.outcome = 2 THEN a.starts_at - interval '2 days' END,
+          a.starts_at + interval '90 minutes'
+        FROM bench_att a`,
+    );
+    await step(
+      'history: make-ups',
+      sql`INSERT INTO makeup (tenant_id, session_id, member_id, missed_status, due_on, status, reflection, submitted_at, created_at)
+        SELECT ${t}, a.session_id, a.member_id, CASE a.outcome WHEN 2 THEN 'excused' ELSE 'absent' END,
+          ((a.starts_at AT TIME ZONE 'Asia/Shanghai')::date + 30),
+          CASE WHEN a.w < 0.5 AND a.starts_at + interval '90 minutes' + (a.v * 25) * interval '1 day' <= now() THEN 'submitted'
+               WHEN (a.starts_at AT TIME ZONE 'Asia/Shanghai')::date + 30 >= ${today}::date THEN 'open' ELSE 'expired' END,
+          CASE WHEN a.w < 0.5 AND a.starts_at + interval '90 minutes' + (a.v * 25) * interval '1 day' <= now()
+               THEN '观看了回放，学习了本次课程的内容，结合自己在外务工的实际，谈谈体会。' END,
+          CASE WHEN a.w < 0.5 AND a.starts_at + interval '90 minutes' + (a.v * 25) * interval '1 day' <= now()
+               THEN a.starts_at + interval '90 minutes' + (a.v * 25) * interval '1 day' END,
+          a.starts_at + interval '90 minutes'
+        FROM bench_att a WHERE a.outcome >= 2`,
+    );
+    await sql`ALTER TABLE attendance ENABLE TRIGGER ${triggers}`.execute(conn);
+    await sql`ALTER TABLE makeup ENABLE TRIGGER ${triggers}`.execute(conn);
+    await restoreKeys(conn, attendanceKeys, progress);
+    await restoreKeys(conn, makeupKeys, progress);
+
+    // learning_month in one INSERT, as the rollup triggers would have kept it (0003: pushes
+    // delivered and read per member and month of delivery; 0004, when present: attendance of
+    // closed sessions in the month the session starts); members' last activity from the same pass.
+    const sessionColumns = await count(
+      conn,
+      sql<{ n: number }>`SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'learning_month' AND column_name = 'sessions_invited'`,
+    );
+    const sessionsAgg = sessionColumns
+      ? sql`SELECT a.member_id, date_trunc('month', s.starts_at AT TIME ZONE 'Asia/Shanghai')::date AS month,
+            count(*)::int AS invited, count(*) FILTER (WHERE a.status IN ('present','late'))::int AS attended,
+            count(*) FILTER (WHERE a.status = 'made_up')::int AS made_up, count(*) FILTER (WHERE a.status IN ('absent','excused'))::int AS missed
+          FROM attendance a JOIN study_session s ON s.tenant_id = a.tenant_id AND s.id = a.session_id AND s.status = 'closed'
+          WHERE a.tenant_id = ${t} GROUP BY 1, 2`
+      : sql`SELECT NULL::uuid AS member_id, NULL::date AS month, 0 AS invited, 0 AS attended, 0 AS made_up, 0 AS missed WHERE false`;
+    await step(
+      'history: learning_month rebuilt',
+      sql`WITH pushes AS (
+          SELECT member_id, date_trunc('month', delivered_at AT TIME ZONE 'Asia/Shanghai')::date AS month,
+            count(*)::int AS delivered, count(read_at)::int AS read, max(opened_at) AS last_opened
+          FROM push_delivery WHERE tenant_id = ${t} GROUP BY 1, 2),
+        sessions AS (${sessionsAgg}),
+        ins AS (
+          INSERT INTO learning_month (tenant_id, member_id, month, pushes_delivered, pushes_read
+            ${sessionColumns ? sql`, sessions_invited, sessions_attended, sessions_made_up, sessions_missed` : sql``})
+          SELECT ${t}, coalesce(p.member_id, s.member_id), coalesce(p.month, s.month), coalesce(p.delivered, 0), coalesce(p.read, 0)
+            ${sessionColumns ? sql`, coalesce(s.invited, 0), coalesce(s.attended, 0), coalesce(s.made_up, 0), coalesce(s.missed, 0)` : sql``}
+          FROM pushes p FULL JOIN sessions s ON s.member_id = p.member_id AND s.month = p.month)
+        UPDATE member m SET last_active_at = x.last_opened
+        FROM (SELECT member_id, max(last_opened) AS last_opened FROM pushes GROUP BY 1) x
+        WHERE m.tenant_id = ${t} AND m.id = x.member_id AND x.last_opened IS NOT NULL`,
+    );
+    // A check-in later than the last push opened is the member's last activity.
+    await sql`UPDATE member m SET last_active_at = x.at
+      FROM (SELECT member_id, max(checked_in_at) AS at FROM attendance WHERE tenant_id = ${t} AND checked_in_at IS NOT NULL GROUP BY 1) x
+      WHERE m.tenant_id = ${t} AND m.id = x.member_id AND (m.last_active_at IS NULL OR m.last_active_at < x.at)`.execute(conn);
+
+    for (const temp of ['bench_att', 'bench_class', 'bench_push', 'bench_item', 'bench_village', 'bench_hm']) await sql`DROP TABLE ${sql.id(temp)}`.execute(conn);
+
+    const s = performance.now();
+    await sql`VACUUM ANALYZE`.execute(conn);
+    progress(`history: vacuum analyze (${((performance.now() - s) / 1000).toFixed(1)} s)`);
+
+    const counts = {
+      members: await count(conn, sql<{ n: number }>`SELECT count(DISTINCT member_id) AS n FROM learning_month WHERE tenant_id = ${t}`),
+      studyItems: await count(conn, sql<{ n: number }>`SELECT count(*) AS n FROM study_item WHERE tenant_id = ${t}`),
+      pushes: await count(conn, sql<{ n: number }>`SELECT count(*) AS n FROM push WHERE tenant_id = ${t}`),
+      deliveries: await count(conn, sql<{ n: number }>`SELECT sum(pushes_delivered) AS n FROM learning_month WHERE tenant_id = ${t}`),
+      sessions: await count(conn, sql<{ n: number }>`SELECT count(*) AS n FROM study_session WHERE tenant_id = ${t}`),
+      attendance: await count(conn, sql<{ n: number }>`SELECT count(*) AS n FROM attendance WHERE tenant_id = ${t}`),
+      makeups: await count(conn, sql<{ n: number }>`SELECT count(*) AS n FROM makeup WHERE tenant_id = ${t}`),
+      learningMonths: await count(conn, sql<{ n: number }>`SELECT count(*) AS n FROM learning_month WHERE tenant_id = ${t}`),
+    };
+    const size = await count(conn, sql<{ n: number }>`SELECT pg_database_size(current_database()) AS n`);
+    const span = await sql<{ first: string; last: string }>`SELECT (${today}::date - ${days}::int)::text AS first, (${today}::date - 1)::text AS last`.execute(conn);
+    return {
+      version: HISTORY_VERSION,
+      scopeOrgId: opts.scopeOrgId ?? null,
+      days,
+      firstDay: span.rows[0]?.first ?? '',
+      lastDay: span.rows[0]?.last ?? '',
+      counts,
+      seconds: (performance.now() - started) / 1000,
+      databaseBytes: size,
+    };
+  });
+}
