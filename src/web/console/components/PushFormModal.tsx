@@ -2,7 +2,7 @@ import { Alert, App, DatePicker, Form, Input, InputNumber, Modal, Progress, Radi
 import type { ButtonProps } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
-import { api } from '../api.ts';
+import { ApiError, api } from '../api.ts';
 import { applyFormIssues, errorText, useOrgs } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import type { PushDetail, PushInput, PushPatch, PushSummary } from '../types.ts';
@@ -21,7 +21,13 @@ interface FormValues {
   days: number;
 }
 
-const FIELDS = ['orgId', 'title', 'plannedAt', 'itemIds', 'audience', 'memberIds', 'date', 'time'] as const;
+const FIELDS = ['orgId', 'title', 'itemIds', 'audience', 'memberIds', 'date'] as const;
+
+/** The form has a date and a time where the contract has plannedAt: show its issues on the date. */
+function onFormFields(e: unknown): unknown {
+  if (!(e instanceof ApiError)) return e;
+  return new ApiError(e.status, e.code, e.message, e.issues.map((i) => (/(^|[./])plannedAt$/.test(i.field) ? { ...i, field: 'date' } : i)));
+}
 
 interface Props {
   open: boolean;
@@ -121,7 +127,7 @@ export function PushFormModal({ open, push, defaultOrgId, defaultDate, onClose, 
         try {
           created.push(await api.post<PushSummary>('/api/pushes', body));
         } catch (e) {
-          if (i === 0 && applyFormIssues(form, e, FIELDS)) {
+          if (i === 0 && applyFormIssues(form, onFormFields(e), FIELDS)) {
             setProgress(null);
             return;
           }
@@ -134,7 +140,7 @@ export function PushFormModal({ open, push, defaultOrgId, defaultDate, onClose, 
       void message.success(t('push.seriesCreated', { n: created.length }));
       onSaved(created);
     } catch (e) {
-      if (!applyFormIssues(form, e, FIELDS)) setFailure(errorText(e, t('error.generic'), t('error.network')));
+      if (!applyFormIssues(form, onFormFields(e), FIELDS)) setFailure(errorText(e, t('error.generic'), t('error.network')));
     } finally {
       setBusy(false);
     }
