@@ -50,7 +50,7 @@ describe('the demo village learning history', () => {
     expect(r.open).toBeGreaterThan(0);
   });
 
-  it('leaves 第二党小组 without gaps and the demo mentee with two missed classes', async () => {
+  it('leaves 第二党小组 without gaps; the demo mentee missed the last two classes and the branch meeting', async () => {
     const group = await one(sql<{ unread: number; missed: number }>`
       SELECT
         (SELECT count(*)::int FROM push_delivery d JOIN member m ON m.id = d.member_id JOIN org o ON o.id = m.org_id
@@ -60,7 +60,7 @@ describe('the demo village learning history', () => {
     expect(group).toEqual({ unread: 0, missed: 0 });
     const mentee = await one(sql<{ absent: number }>`
       SELECT count(*)::int absent FROM attendance a JOIN member m ON m.id = a.member_id WHERE m.phone = '13800000003' AND a.status = 'absent'`);
-    expect(mentee.absent).toBe(2);
+    expect(mentee.absent).toBe(3);
   });
 
   it('plans the next class for tomorrow evening with the whole village invited', async () => {
@@ -69,5 +69,16 @@ describe('the demo village learning history', () => {
     expect(new Date(next[0]?.starts_at as Date).toISOString()).toBe('2026-11-27T11:30:00.000Z');
     const invited = await opened.db.selectFrom('attendance').select('member_id').where('session_id', '=', next[0]?.id as string).execute();
     expect(invited).toHaveLength(113);
+  });
+});
+
+describe('what the scheduler makes of it at start', () => {
+  it('raises one absence-streak task, for the demo mentee, addressed to their mentor', async () => {
+    const { raiseStreakTasks } = await import('../modules/coverage/scheduled.ts');
+    await raiseStreakTasks(opened.db, new Date('2026-11-26T03:00:00Z'));
+    const tasks = await sql<{ phone: string; kind: string; mentor: string | null }>`
+      SELECT m.phone, t.kind, mm.phone AS mentor FROM care_task t
+      JOIN member m ON m.id = t.member_id LEFT JOIN member mm ON mm.id = t.mentor_member_id`.execute(opened.db);
+    expect(tasks.rows).toEqual([{ phone: '13800000003', kind: 'absence_streak', mentor: '13800000002' }]);
   });
 });

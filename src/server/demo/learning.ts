@@ -153,7 +153,7 @@ export async function seedLearningDemo(db: Database, tenantId: string, now = new
         .executeTakeFirstOrThrow();
       await tx.insertInto('push_item').values({ tenant_id: tenantId, push_id: push.id, item_id: itemId, position: 0 }).execute();
       if (!delivered) continue;
-      // Laggards read every other day's push (and the mentee of the demo mentor only one in four).
+      // Laggards read every other day's push (and the demo mentor's mentee only one in four).
       const skip = (day + 13) % 2 === 0;
       const result = await sql`
         INSERT INTO push_delivery (tenant_id, push_id, member_id, delivered_at, opened_at, read_item_ids, read_at)
@@ -162,7 +162,7 @@ export async function seedLearningDemo(db: Database, tenantId: string, now = new
                CASE WHEN r.reads THEN ARRAY[${itemId}::uuid] ELSE '{}'::uuid[] END,
                CASE WHEN r.reads THEN ${plannedAt}::timestamptz + interval '2 hours 5 minutes' END
         FROM member m
-        CROSS JOIN LATERAL (SELECT NOT (${skip}::boolean AND ${laggards}) AND NOT (m.phone = '13800000003' AND ${(day + 13) % 4 !== 0}) AS reads) r
+        CROSS JOIN LATERAL (SELECT NOT (${skip}::boolean AND ${laggards}) AND NOT (m.phone = '13800000003' AND ${(day + 13) % 4 !== 1}) AS reads) r
         WHERE m.tenant_id = ${tenantId} AND m.left_at IS NULL
           AND m.org_id IN (SELECT id FROM org WHERE tenant_id = ${tenantId} AND path LIKE ${village.path + '%'})
       `.execute(tx);
@@ -231,7 +231,7 @@ export async function seedLearningDemo(db: Database, tenantId: string, now = new
       await sql`
         INSERT INTO makeup (tenant_id, session_id, member_id, missed_status, due_on, status, reflection, answers, submitted_at, created_at)
         SELECT a.tenant_id, a.session_id, a.member_id, a.status, ${dueOn}::date,
-               CASE WHEN d.done THEN 'submitted' WHEN ${dueOn}::date < (now() AT TIME ZONE 'Asia/Shanghai')::date THEN 'expired' ELSE 'open' END,
+               CASE WHEN d.done THEN 'submitted' WHEN ${dueOn}::date < ${new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10)}::date THEN 'expired' ELSE 'open' END,
                CASE WHEN d.done THEN '看了课程回放，重温了入党誓词。在外打工更要守规矩、讲诚信，给家乡争光。' END,
                CASE WHEN d.done THEN '["要时刻记得自己是一名党员。"]'::jsonb END,
                CASE WHEN d.done THEN ${closedAt}::timestamptz + interval '3 days' END,
@@ -312,10 +312,20 @@ export async function seedLearningDemo(db: Database, tenantId: string, now = new
       .executeTakeFirstOrThrow();
     await sql`
       INSERT INTO attendance (tenant_id, session_id, member_id, status, voting, checked_in_at, method, updated_at)
-      SELECT m.tenant_id, ${meeting.id}::uuid, m.id, 'present', m.status = 'full', ${meetingStart}::timestamptz, 'marked', ${meetingStart}::timestamptz
+      SELECT m.tenant_id, ${meeting.id}::uuid, m.id, a.status, m.status = 'full',
+             CASE WHEN a.status = 'present' THEN ${meetingStart}::timestamptz END, CASE WHEN a.status = 'present' THEN 'marked' END,
+             ${meetingStart}::timestamptz
       FROM member m
+      -- the demo mentee, far from home, missed it: with the last class, two in a row (a follow-up task)
+      CROSS JOIN LATERAL (SELECT CASE WHEN m.phone = '13800000003' THEN 'absent' ELSE 'present' END AS status) a
       WHERE m.tenant_id = ${tenantId} AND m.left_at IS NULL
         AND m.org_id IN (SELECT id FROM org WHERE tenant_id = ${tenantId} AND path LIKE (SELECT path FROM org WHERE tenant_id = ${tenantId} AND id = ${branch1.id}) || '%')
+    `.execute(tx);
+    const meetingDue = new Date(meetingStart.getTime() + 30 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
+    await sql`
+      INSERT INTO makeup (tenant_id, session_id, member_id, missed_status, due_on)
+      SELECT tenant_id, session_id, member_id, 'absent', ${meetingDue}::date
+      FROM attendance WHERE tenant_id = ${tenantId} AND session_id = ${meeting.id} AND status = 'absent'
     `.execute(tx);
   });
 }
