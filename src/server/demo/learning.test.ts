@@ -63,6 +63,12 @@ describe('the demo village learning history', () => {
     expect(mentee.absent).toBe(3);
   });
 
+  it('gives members who read or checked in a last activity time', async () => {
+    const r = await one(sql<{ active: number }>`
+      SELECT count(*) FILTER (WHERE last_active_at IS NOT NULL)::int active FROM member`);
+    expect(r.active).toBe(113);
+  });
+
   it('plans the next class for tomorrow evening with the whole village invited', async () => {
     const next = await opened.db.selectFrom('study_session').select(['id', 'starts_at']).where('status', '=', 'planned').execute();
     expect(next).toHaveLength(1);

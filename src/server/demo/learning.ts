@@ -327,5 +327,18 @@ export async function seedLearningDemo(db: Database, tenantId: string, now = new
       SELECT tenant_id, session_id, member_id, 'absent', ${meetingDue}::date
       FROM attendance WHERE tenant_id = ${tenantId} AND session_id = ${meeting.id} AND status = 'absent'
     `.execute(tx);
+
+    // Last activity in the member app: the latest read or self check-in.
+    await sql`
+      UPDATE member m SET last_active_at = x.at
+      FROM (
+        SELECT member_id, max(at) AS at FROM (
+          SELECT member_id, read_at AS at FROM push_delivery WHERE tenant_id = ${tenantId} AND read_at IS NOT NULL
+          UNION ALL
+          SELECT member_id, checked_in_at FROM attendance WHERE tenant_id = ${tenantId} AND method = 'self'
+        ) e GROUP BY member_id
+      ) x
+      WHERE m.tenant_id = ${tenantId} AND m.id = x.member_id
+    `.execute(tx);
   });
 }
