@@ -8,8 +8,13 @@ const CONSOLE_ROLES: Role[] = ['admin', 'villageSecretary', 'branchSecretary', '
 const MEMBER_ROLES: Role[] = ['villageSecretary', 'branchSecretary', 'groupLeader', 'mentor', 'member'];
 const MIN = 60_000;
 
-/** Targets: sessions of 第四党小组 (第二党支部) for the console, and village sessions that invite the member roles. */
+/**
+ * Targets: sessions of 第四党小组 (第二党支部) for the console; a village class that invites the
+ * target and a member of 第一党小组 (the group leader sees it, but may not mark the target); and
+ * village sessions that invite the member roles.
+ */
 const t = {
+  villageClass: '',
   planned: '',
   toCancel: '',
   toClose: '',
@@ -75,6 +80,8 @@ export const sessionsAuthz: AuthzModule = {
     const members = await Promise.all(
       [PHONES.generalSecretary, PHONES.branchSecretary, PHONES.groupLeader, PHONES.mentor, PHONES.mobileMember].map((p) => memberIdByPhone(env, p)),
     );
+    // Held above the group leader's group, inviting one of its members and the target (第四党小组).
+    t.villageClass = await plan(ids.village, -5 * MIN, 60 * MIN, { memberIds: [ids.target, await memberIdByPhone(env, PHONES.mobileMember)] });
     t.mineCheckin = await plan(ids.village, -5 * MIN, 60 * MIN, { memberIds: members });
     t.mineLeave = await plan(ids.village, 60 * MIN, 120 * MIN, { memberIds: members });
     t.mineMissed = await plan(ids.village, -120 * MIN, -60 * MIN, { memberIds: members });
@@ -95,6 +102,17 @@ export const sessionsAuthz: AuthzModule = {
     { method: 'POST', route: '/api/sessions/:id/cancel', url: () => `/api/sessions/${t.toCancel}/cancel`, allowed: SECRETARIES },
     { method: 'POST', route: '/api/sessions/:id/close', url: () => `/api/sessions/${t.toClose}/close`, allowed: SECRETARIES },
     { method: 'GET', route: '/api/sessions/:id/checkin-code', url: () => `/api/sessions/${t.planned}/checkin-code`, allowed: SECRETARIES },
+    // A class held by the village: the group leader of an invited member's group sees it (their group's
+    // part) and may show the code, but may not mark the target, who is in 第四党小组.
+    { method: 'GET', route: '/api/sessions/:id', url: () => `/api/sessions/${t.villageClass}`, allowed: [...SECRETARIES, 'groupLeader'] },
+    { method: 'GET', route: '/api/sessions/:id/checkin-code', url: () => `/api/sessions/${t.villageClass}/checkin-code`, allowed: [...SECRETARIES, 'groupLeader'] },
+    {
+      method: 'POST',
+      route: '/api/sessions/:id/attendance',
+      url: () => `/api/sessions/${t.villageClass}/attendance`,
+      body: () => ({ memberId: t.target, status: 'present' }),
+      allowed: SECRETARIES,
+    },
     {
       method: 'POST',
       route: '/api/sessions/:id/attendance',
@@ -120,6 +138,8 @@ export const sessionsAuthz: AuthzModule = {
       allowed: SECRETARIES,
     },
     { method: 'GET', route: '/api/sessions/:id/calendar.ics', url: () => `/api/sessions/${t.planned}/calendar.ics`, allowed: SECRETARIES },
+    // The village class: its host's secretaries, the group leader of an invitee, the invitee (mobileMember).
+    { method: 'GET', route: '/api/sessions/:id/calendar.ics', url: () => `/api/sessions/${t.villageClass}/calendar.ics`, allowed: [...SECRETARIES, 'groupLeader', 'member'] },
     // An invitee reads the calendar of their own session.
     { method: 'GET', route: '/api/sessions/:id/calendar.ics', url: () => `/api/sessions/${t.mineLeave}/calendar.ics`, allowed: ['admin', ...MEMBER_ROLES] },
     { method: 'GET', route: '/api/me/sessions', url: () => '/api/me/sessions', allowed: MEMBER_ROLES },

@@ -7,7 +7,8 @@ import type { Actor } from './actor.ts';
  *
  *   tenant admin   everything in the tenant
  *   secretary      their unit's whole subtree (read, write, reveal ID numbers, import, export)
- *   group leader   read the members of their party group
+ *   group leader   read the members of their party group; mark their attendance, also at sessions
+ *                  held above the group that invite them
  *   mentor         read their mentees' profile and contact (no ID number, no hardship note)
  *   member         read themself; update their own destination; their own inbox, check-ins,
  *                  leave requests and make-ups
@@ -28,7 +29,12 @@ export type Action =
   | 'audit.read'
   /** study library, pushes, sessions, make-up review, coverage: a secretary's subtree */
   | 'learning.manage'
-  /** mark attendance and show the check-in code: secretaries and the session unit's group leader */
+  /**
+   * mark attendance and show the check-in code. On a unit (a session's host): its secretaries and
+   * its group leader. On a member: their secretaries and the leader of their party group — so a
+   * group leader marks their own members at a session held above their group (the village's
+   * monthly class), and nobody else there.
+   */
   | 'attendance.mark'
   /** read follow-up tasks about a member: their mentor and the secretaries above them */
   | 'care.read'
@@ -102,9 +108,11 @@ export function can(actor: Actor, action: Action, target: Target): boolean {
       if (target.kind === 'tenant') return actor.scopes.some((s) => s.role === 'secretary');
       if (target.kind !== 'org') return false;
       return secretaryCovers(actor, target.path);
-    case 'attendance.mark':
-      if (target.kind !== 'org') return false;
-      return secretaryCovers(actor, target.path) || leaderCovers(actor, target.path);
+    case 'attendance.mark': {
+      if (target.kind !== 'org' && target.kind !== 'member') return false;
+      const path = target.kind === 'org' ? target.path : target.orgPath;
+      return secretaryCovers(actor, path) || leaderCovers(actor, path);
+    }
     case 'care.read':
     case 'care.write':
       if (target.kind !== 'member') return false;

@@ -1,6 +1,7 @@
 import { sql, type Expression, type Selectable, type SqlBool } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { AttendanceStatus, StudySessionTable } from '../../db/tables.ts';
+import { inSubtrees } from '../members/repo.ts';
 
 /** A session with its unit's name and path (the path is what authorization reads). */
 export type SessionRow = Selectable<StudySessionTable> & { org_name: string; org_path: string };
@@ -23,9 +24,50 @@ export function sessionInSubtrees(tenantId: string, paths: string[]): Expression
   return sql<SqlBool>`s.org_id = ANY(ARRAY(SELECT id FROM org WHERE tenant_id = ${tenantId} AND (${likes})))`;
 }
 
+/**
+ * The ids of the members whose unit lies in one of these subtrees, as one uncorrelated array
+ * (computed once per query, then probed through the attendance primary key).
+ */
+function memberIdsIn(tenantId: string, paths: string[]) {
+  return sql`ARRAY(SELECT m.id FROM member m WHERE m.tenant_id = ${tenantId} AND ${inSubtrees(tenantId, paths)})`;
+}
+
+/** Sessions that invite at least one member of these subtrees (whoever holds them). */
+export function sessionInvitesIn(tenantId: string, paths: string[]): Expression<SqlBool> {
+  if (paths.length === 0) return sql<SqlBool>`false`;
+  return sql<SqlBool>`EXISTS (SELECT 1 FROM attendance ai WHERE ai.tenant_id = s.tenant_id AND ai.session_id = s.id AND ai.member_id = ANY(${memberIdsIn(tenantId, paths)}))`;
+}
+
+/** Whether the session invites at least one member of these subtrees. */
+export async function invitesAnyIn(db: Executor, tenantId: string, sessionId: string, paths: string[]): Promise<boolean> {
+  if (paths.length === 0) return false;
+  const row = await db
+    .selectFrom('study_session as s')
+    .select('s.id')
+    .where('s.tenant_id', '=', tenantId)
+    .where('s.id', '=', sessionId)
+    .where(sessionInvitesIn(tenantId, paths))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** A member's unit path, for authorizing a mark on them; undefined when there is no such member. */
+export async function memberUnitPath(db: Executor, tenantId: string, memberId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('member as m')
+    .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'm.tenant_id').onRef('o.id', '=', 'm.org_id'))
+    .select('o.path')
+    .where('m.tenant_id', '=', tenantId)
+    .where('m.id', '=', memberId)
+    .executeTakeFirst();
+  return row?.path;
+}
+
 export interface SessionListFilter {
-  /** null: the whole tenant */
+  /** Sessions held in these subtrees; null: the whole tenant. */
   scopePaths: string[] | null;
+  /** Also sessions held elsewhere that invite members of these subtrees (a group leader's groups). */
+  inviteePaths?: string[] | undefined;
   orgPath?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
@@ -40,7 +82,11 @@ export async function listSessionRows(db: Executor, tenantId: string, f: Session
     .selectFrom('study_session as s')
     .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 's.tenant_id').onRef('o.id', '=', 's.org_id'))
     .where('s.tenant_id', '=', tenantId);
-  if (f.scopePaths) q = q.where(sessionInSubtrees(tenantId, f.scopePaths));
+  if (f.scopePaths) {
+    const held = sessionInSubtrees(tenantId, f.scopePaths);
+    const invitePaths = f.inviteePaths ?? [];
+    q = q.where(invitePaths.length ? sql<SqlBool>`(${held} OR ${sessionInvitesIn(tenantId, invitePaths)})` : held);
+  }
   if (f.orgPath) q = q.where(sessionInSubtrees(tenantId, [f.orgPath]));
   // Dates are the members' calendar days (Asia/Shanghai).
   if (f.from) q = q.where('s.starts_at', '>=', sql<Date>`(${f.from}::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`);
@@ -49,7 +95,7 @@ export async function listSessionRows(db: Executor, tenantId: string, f: Session
   if (f.status) q = q.where('s.status', '=', f.status as SessionRow['status']);
   return q
     .selectAll('s')
-    .select(['o.name as org_name', sql<number>`count(*) OVER ()`.as('total')])
+    .select(['o.name as org_name', 'o.path as org_path', sql<number>`count(*) OVER ()`.as('total')])
     .orderBy('s.starts_at', 'desc')
     .orderBy('s.id')
     .limit(f.limit)
@@ -69,16 +115,17 @@ export interface Counts {
 
 export const emptyCounts = (): Counts => ({ invited: 0, present: 0, late: 0, excused: 0, absent: 0, madeUp: 0, pending: 0 });
 
-export async function countsBySession(db: Executor, tenantId: string, sessionIds: string[]): Promise<Map<string, Counts>> {
+/** Attendance counts per session; with `memberPaths`, only of the invitees in those subtrees. */
+export async function countsBySession(db: Executor, tenantId: string, sessionIds: string[], memberPaths?: string[]): Promise<Map<string, Counts>> {
   const out = new Map<string, Counts>();
   if (sessionIds.length === 0) return out;
-  const rows = await db
+  let q = db
     .selectFrom('attendance')
     .select(['session_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
     .where('tenant_id', '=', tenantId)
-    .where('session_id', 'in', sessionIds)
-    .groupBy(['session_id', 'status'])
-    .execute();
+    .where('session_id', 'in', sessionIds);
+  if (memberPaths) q = q.where(sql<SqlBool>`member_id = ANY(${memberIdsIn(tenantId, memberPaths)})`);
+  const rows = await q.groupBy(['session_id', 'status']).execute();
   const key: Record<AttendanceStatus, keyof Counts> = { invited: 'pending', present: 'present', late: 'late', excused: 'excused', absent: 'absent', made_up: 'madeUp' };
   for (const r of rows) {
     const c = out.get(r.session_id) ?? emptyCounts();
@@ -89,9 +136,9 @@ export async function countsBySession(db: Executor, tenantId: string, sessionIds
   return out;
 }
 
-/** Invitees with their make-up, by unit then name. */
-export async function attendanceRows(db: Executor, tenantId: string, sessionId: string) {
-  return db
+/** Invitees with their make-up, by unit then name; with `memberPaths`, only those in these subtrees. */
+export async function attendanceRows(db: Executor, tenantId: string, sessionId: string, memberPaths?: string[]) {
+  let q = db
     .selectFrom('attendance as a')
     .innerJoin('member as m', (j) => j.onRef('m.tenant_id', '=', 'a.tenant_id').onRef('m.id', '=', 'a.member_id'))
     .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'm.tenant_id').onRef('o.id', '=', 'm.org_id'))
@@ -117,10 +164,9 @@ export async function attendanceRows(db: Executor, tenantId: string, sessionId: 
       sql<boolean>`EXISTS (SELECT 1 FROM mobility mb WHERE mb.tenant_id = m.tenant_id AND mb.member_id = m.id AND mb.ended_on IS NULL)`.as('mobile'),
     ])
     .where('a.tenant_id', '=', tenantId)
-    .where('a.session_id', '=', sessionId)
-    .orderBy('o.path')
-    .orderBy('m.name')
-    .execute();
+    .where('a.session_id', '=', sessionId);
+  if (memberPaths) q = q.where(inSubtrees(tenantId, memberPaths));
+  return q.orderBy('o.path').orderBy('m.name').execute();
 }
 
 /**

@@ -32,10 +32,12 @@ import {
   countsBySession,
   emptyCounts,
   findSession,
+  invitesAnyIn,
   listSessionRows,
   materialRows,
   memberMakeupRows,
   memberSessionRows,
+  memberUnitPath,
   type SessionRow,
 } from './repo.ts';
 
@@ -80,6 +82,31 @@ async function loadSession(db: Executor, tenantId: string, sessionId: string): P
 }
 
 const orgTarget = (ctx: RequestContext, path: string) => ({ kind: 'org', tenantId: ctx.actor.tenantId, path }) as const;
+
+/** The units whose party group the caller leads. */
+const ledGroupPaths = (ctx: RequestContext): string[] => ctx.actor.scopes.filter((s) => s.role === 'group_leader').map((s) => s.path);
+
+/**
+ * What the caller sees of a session in the console:
+ *   'host'  the secretaries and the group leader of the unit that holds it: everything;
+ *   'group' a group leader at a session held above their group (the village's monthly class) that
+ *           invites members of their group: only those invitees, to mark them on a phone and show
+ *           the check-in code — no one else's name, no minutes or attachments, no quorum.
+ */
+type SessionView = { kind: 'host' } | { kind: 'group'; paths: string[] };
+
+async function sessionViewOf(db: Executor, ctx: RequestContext, s: SessionRow): Promise<SessionView | null> {
+  if (can(ctx.actor, 'attendance.mark', orgTarget(ctx, s.org_path))) return { kind: 'host' };
+  const paths = ledGroupPaths(ctx);
+  if (paths.length && (await invitesAnyIn(db, ctx.actor.tenantId, s.id, paths))) return { kind: 'group', paths };
+  return null;
+}
+
+async function requireSessionView(db: Executor, ctx: RequestContext, s: SessionRow): Promise<SessionView> {
+  const view = await sessionViewOf(db, ctx, s);
+  if (!view) throw forbidden();
+  return view;
+}
 
 function fail(issues: FieldIssue[]): never {
   throw new AppError('validation_failed', issues.map((i) => i.message).join('；'), issues);
@@ -433,7 +460,11 @@ function summaryOf(r: Omit<SessionRow, 'org_path'>, counts: SessionSummary['coun
   };
 }
 
-/** Sessions of units the caller runs (secretary) or whose attendance they mark (group leader). */
+/**
+ * Sessions of units the caller runs (secretary) or whose attendance they mark (group leader), and
+ * for a group leader also the sessions held above their group that invite its members; on those
+ * the counts are of their group's invitees only. `orgId` narrows to sessions held in that unit.
+ */
 export async function listSessions(db: Database, ctx: RequestContext, q: z.infer<typeof SessionQuery>): Promise<{ items: SessionSummary[]; total: number }> {
   const { actor } = ctx;
   if (!actor.isTenantAdmin && actor.scopes.length === 0) throw forbidden();
@@ -443,8 +474,10 @@ export async function listSessions(db: Database, ctx: RequestContext, q: z.infer
     authorize(actor, 'attendance.mark', orgTarget(ctx, org.path));
     orgPath = org.path;
   }
+  const groupPaths = actor.isTenantAdmin ? [] : ledGroupPaths(ctx);
   const rows = await listSessionRows(db, actor.tenantId, {
     scopePaths: actor.isTenantAdmin ? null : actor.scopes.map((s) => s.path),
+    inviteePaths: groupPaths,
     orgPath,
     from: q.from,
     to: q.to,
@@ -453,8 +486,16 @@ export async function listSessions(db: Database, ctx: RequestContext, q: z.infer
     limit: q.pageSize,
     offset: (q.page - 1) * q.pageSize,
   });
-  const counts = await countsBySession(db, actor.tenantId, rows.map((r) => r.id));
-  return { total: rows[0] ? Number(rows[0].total) : 0, items: rows.map((r) => summaryOf(r, counts.get(r.id) ?? emptyCounts())) };
+  const hosted = rows.filter((r) => can(actor, 'attendance.mark', orgTarget(ctx, r.org_path)));
+  const above = rows.filter((r) => !hosted.includes(r));
+  const [counts, groupCounts] = await Promise.all([
+    countsBySession(db, actor.tenantId, hosted.map((r) => r.id)),
+    countsBySession(db, actor.tenantId, above.map((r) => r.id), groupPaths),
+  ]);
+  return {
+    total: rows[0] ? Number(rows[0].total) : 0,
+    items: rows.map((r) => summaryOf(r, counts.get(r.id) ?? groupCounts.get(r.id) ?? emptyCounts())),
+  };
 }
 
 const fileUrl = (id: string): string => `/api/files/${id}`;
@@ -462,11 +503,12 @@ const fileUrl = (id: string): string => `/api/files/${id}`;
 export async function getSession(db: Executor, ctx: RequestContext, sessionId: string): Promise<SessionDetail> {
   const { actor } = ctx;
   const s = await loadSession(db, actor.tenantId, sessionId);
-  authorize(actor, 'attendance.mark', orgTarget(ctx, s.org_path));
+  const view = await requireSessionView(db, ctx, s);
+  const whole = view.kind === 'host';
   const [attendance, materials, attachments] = await Promise.all([
-    attendanceRows(db, actor.tenantId, sessionId),
+    attendanceRows(db, actor.tenantId, sessionId, whole ? undefined : view.paths),
     materialRows(db, actor.tenantId, [sessionId]),
-    attachmentRows(db, actor.tenantId, sessionId),
+    whole ? attachmentRows(db, actor.tenantId, sessionId) : [],
   ]);
   const counts = emptyCounts();
   const key = { invited: 'pending', present: 'present', late: 'late', excused: 'excused', absent: 'absent', made_up: 'madeUp' } as const;
@@ -475,7 +517,8 @@ export async function getSession(db: Executor, ctx: RequestContext, sessionId: s
     counts.invited++;
   }
   let quorum: SessionDetail['quorum'] = null;
-  if (s.kind === 'members_meeting') {
+  // The quorum is the host's business and needs every voting member: not in a group's view.
+  if (s.kind === 'members_meeting' && whole) {
     const voting = attendance.filter((a) => a.voting);
     const present = voting.filter((a) => a.status === 'present' || a.status === 'late').length;
     quorum = { voting: voting.length, present, reached: present * 2 > voting.length };
@@ -488,7 +531,7 @@ export async function getSession(db: Executor, ctx: RequestContext, sessionId: s
     replayUrl: s.replay_url,
     checkinOpensAt: s.checkin_opens_at.toISOString(),
     checkinClosesAt: s.checkin_closes_at.toISOString(),
-    minutes: s.minutes,
+    minutes: whole ? s.minutes : null,
     makeupDays: s.makeup_days,
     makeupQuestions: questionsOf(s.makeup_questions),
     materials: materials.map((m) => ({
@@ -544,11 +587,17 @@ export async function getSession(db: Executor, ctx: RequestContext, sessionId: s
 
 // ---------- console: during and after the session ----------
 
-/** The host's rotating QR code (see checkin-code.ts). `origin` is where the member app is served. */
+/**
+ * The host's rotating QR code (see checkin-code.ts). `origin` is where the member app is served.
+ * A group leader whose members are invited to a session held above the group may show it too, for
+ * the part of their group that gathers on site (集中收看): a scan only checks in the invitee who
+ * scans, which every invitee may already do from the app inside the window, so the code opens
+ * nothing beyond the group leader's own marking.
+ */
 export async function getCheckinCode(db: Database, ctx: RequestContext, sessionId: string, origin: string, now: Date = new Date()): Promise<z.infer<typeof CheckinCode>> {
   const { actor } = ctx;
   const s = await loadSession(db, actor.tenantId, sessionId);
-  authorize(actor, 'attendance.mark', orgTarget(ctx, s.org_path));
+  await requireSessionView(db, ctx, s);
   if (s.status !== 'planned') throw new AppError('conflict', s.status === 'closed' ? '会议已结束，签到已关闭' : '会议已取消');
   const slot = slotAt(now);
   const code = checkinCodeFor(s.qr_secret, s.id, slot);
@@ -558,13 +607,25 @@ export async function getCheckinCode(db: Database, ctx: RequestContext, sessionI
 }
 
 /**
- * A group leader (or secretary) marks an invitee on a phone. After the session has closed only a
- * secretary may correct it; the member's make-up then follows the corrected status.
+ * A group leader (or secretary) marks an invitee on a phone. At a session held above their group a
+ * group leader marks only their own group's members (the policy on the member's unit). After the
+ * session has closed only a secretary may correct it; the member's make-up then follows the
+ * corrected status.
  */
 export async function markAttendance(db: Database, ctx: RequestContext, sessionId: string, body: z.infer<typeof MarkAttendanceBody>, now: Date = new Date()): Promise<SessionDetail> {
   const { actor } = ctx;
   const s = await loadSession(db, actor.tenantId, sessionId);
-  authorize(actor, 'attendance.mark', orgTarget(ctx, s.org_path));
+  const view = await requireSessionView(db, ctx, s);
+  if (view.kind === 'group') {
+    const orgPath = await memberUnitPath(db, actor.tenantId, body.memberId);
+    if (
+      orgPath === undefined ||
+      !view.paths.some((p) => orgPath.startsWith(p)) ||
+      !can(actor, 'attendance.mark', { kind: 'member', tenantId: actor.tenantId, memberId: body.memberId, orgPath })
+    ) {
+      throw new AppError('forbidden', '只能为您所带党小组的党员登记考勤');
+    }
+  }
   if (s.status === 'cancelled') throw new AppError('conflict', '会议已取消，不能登记考勤');
   const correction = s.status === 'closed';
   if (correction && !can(actor, 'learning.manage', orgTarget(ctx, s.org_path))) {
@@ -786,11 +847,11 @@ export async function returnMakeup(db: Database, ctx: RequestContext, sessionId:
   return getSession(db, ctx, sessionId);
 }
 
-/** The session as a calendar file, for its invitees and whoever marks its attendance. */
+/** The session as a calendar file, for its invitees and whoever sees it in the console (see `sessionViewOf`). */
 export async function getSessionCalendar(db: Database, ctx: RequestContext, sessionId: string, origin: string): Promise<string> {
   const { actor } = ctx;
   const s = await loadSession(db, actor.tenantId, sessionId);
-  let allowed = can(actor, 'attendance.mark', orgTarget(ctx, s.org_path));
+  let allowed = (await sessionViewOf(db, ctx, s)) !== null;
   if (!allowed && actor.memberId) {
     const invited = await db
       .selectFrom('attendance')

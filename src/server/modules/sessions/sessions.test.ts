@@ -331,6 +331,91 @@ describe('attendance, leave, close', () => {
   });
 });
 
+/** Current members of a unit, by its name. */
+const membersOf = async (name: string) =>
+  (await env.db.selectFrom('member as m').innerJoin('org as o', (j) => j.onRef('o.id', '=', 'm.org_id')).select('m.id').where('o.name', '=', name).where('m.left_at', 'is', null).execute())
+    .map((r) => r.id)
+    .sort();
+const markAs = (id: string, body: Record<string, unknown>, as: Session) => env.app.inject({ method: 'POST', url: `/api/sessions/${id}/attendance`, headers: as.headers, payload: body });
+
+describe('a class held by the village: the group leader marks their own group', () => {
+  type Detail = { attendance: { memberId: string; status: string }[]; counts: { invited: number; present: number; pending: number }; canManage: boolean; quorum: unknown; minutes: string | null; attachments: unknown[] };
+  it('lists it, shows only 第一党小组\'s invitees, marks one of them, never a member of 第二党小组, and not after the close', async () => {
+    const id = await planOne({ orgId: org['新桥村党总支'], kind: 'members_meeting', startsAt: iso(-5 * MIN), endsAt: iso(60 * MIN) });
+    await env.app.inject({ method: 'PUT', url: `/api/sessions/${id}/minutes`, headers: secretary.headers, payload: { minutes: '张三发言……' } });
+    const own = await membersOf('第一党小组');
+    const others = await membersOf('第二党小组');
+    expect(own).toContain(memberId);
+    expect(others.length).toBeGreaterThan(0);
+    const everyone = (await env.db.selectFrom('attendance').select('member_id').where('session_id', '=', id).execute()).length;
+    expect(everyone).toBeGreaterThan(own.length);
+
+    // Listed, with the counts of the leader's group only.
+    const list = await env.app.inject({ url: '/api/sessions?pageSize=200', headers: leader.headers });
+    expect(list.statusCode, list.body).toBe(200);
+    const item = (list.json() as { items: { id: string; counts: { invited: number } }[] }).items.find((i) => i.id === id);
+    expect(item?.counts.invited).toBe(own.length);
+    // The secretary still sees the whole session.
+    const full = (await env.app.inject({ url: `/api/sessions/${id}`, headers: secretary.headers })).json() as Detail;
+    expect(full.attendance).toHaveLength(everyone);
+
+    // The detail: only the group's invitees, nothing to manage, no one else's words.
+    const res = await env.app.inject({ url: `/api/sessions/${id}`, headers: leader.headers });
+    expect(res.statusCode, res.body).toBe(200);
+    const d = res.json() as Detail;
+    expect(d.attendance.map((a) => a.memberId).sort()).toEqual(own);
+    expect(d.counts.invited).toBe(own.length);
+    expect(d).toMatchObject({ canManage: false, quorum: null, minutes: null, attachments: [] });
+    const ownNames = new Set((await env.db.selectFrom('member').select('name').where('id', 'in', own).execute()).map((m) => m.name));
+    const invitees = await env.db.selectFrom('attendance as a').innerJoin('member as m', (j) => j.onRef('m.id', '=', 'a.member_id')).select('m.name').where('a.session_id', '=', id).execute();
+    const otherNames = invitees.map((m) => m.name).filter((n) => !ownNames.has(n));
+    expect(otherNames.length).toBeGreaterThan(0);
+    expect(otherNames.filter((n) => res.body.includes(n))).toEqual([]);
+
+    // The leader may show the check-in code to the part of the group that gathers on site.
+    expect((await env.app.inject({ url: `/api/sessions/${id}/checkin-code`, headers: leader.headers })).statusCode).toBe(200);
+
+    // Marks a member of the group.
+    const marked = await markAs(id, { memberId, status: 'present' }, leader);
+    expect(marked.statusCode, marked.body).toBe(200);
+    expect((marked.json() as Detail).attendance.map((a) => a.memberId).sort()).toEqual(own);
+    expect((marked.json() as Detail).attendance.find((a) => a.memberId === memberId)?.status).toBe('present');
+    expect(await attendanceOf(id, memberId)).toMatchObject({ status: 'present', method: 'marked' });
+
+    // Not a member of 第二党小组 (invited, but not theirs), nor someone who does not exist.
+    const outsider = others[0] as string;
+    const refused = await markAs(id, { memberId: outsider, status: 'present' }, leader);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ error: 'forbidden' });
+    expect((await attendanceOf(id, outsider)).status).toBe('invited');
+    expect((await markAs(id, { memberId: '00000000-0000-4000-8000-000000000000', status: 'present' }, leader)).statusCode).toBe(403);
+    // Nor the host's business.
+    expect((await env.app.inject({ method: 'POST', url: `/api/sessions/${id}/close`, headers: leader.headers })).statusCode).toBe(403);
+    expect((await env.app.inject({ method: 'PUT', url: `/api/sessions/${id}/minutes`, headers: leader.headers, payload: { minutes: '改' } })).statusCode).toBe(403);
+
+    // Closed: only a secretary corrects.
+    expect((await env.app.inject({ method: 'POST', url: `/api/sessions/${id}/close`, headers: secretary.headers })).statusCode).toBe(200);
+    const late = own.find((m) => m !== memberId) as string;
+    expect((await markAs(id, { memberId: late, status: 'present' }, leader)).statusCode).toBe(403);
+    expect((await attendanceOf(id, late)).status).toBe('absent');
+    expect((await markAs(id, { memberId, status: 'absent' }, leader)).statusCode).toBe(403);
+    expect((await attendanceOf(id, memberId)).status).toBe('present');
+  });
+
+  it('does not list a session above the group that invites none of its members', async () => {
+    const target = (await membersOf('第四党小组'))[0] as string;
+    const id = await planOne({ orgId: org['新桥村党总支'], audience: 'list', memberIds: [target], startsAt: iso(-5 * MIN), endsAt: iso(60 * MIN) });
+    const list = (await env.app.inject({ url: '/api/sessions?pageSize=200', headers: leader.headers })).json() as { items: { id: string }[] };
+    expect(list.items.map((i) => i.id)).not.toContain(id);
+    expect((await env.app.inject({ url: `/api/sessions/${id}`, headers: leader.headers })).statusCode).toBe(403);
+    expect((await env.app.inject({ url: `/api/sessions/${id}/checkin-code`, headers: leader.headers })).statusCode).toBe(403);
+    expect((await markAs(id, { memberId: target, status: 'present' }, leader)).statusCode).toBe(403);
+    // Filtered by a unit, the list keeps to sessions held in it.
+    const byOrg = (await env.app.inject({ url: `/api/sessions?pageSize=200&orgId=${org['第一党小组']}`, headers: leader.headers })).json() as { items: { orgName: string }[] };
+    expect(byOrg.items.every((i) => i.orgName === '第一党小组')).toBe(true);
+  });
+});
+
 describe('the member\'s view and the calendar', () => {
   it('a member sees only sessions that invite them', async () => {
     const mine = await planOne({ startsAt: iso(2 * 60 * MIN), endsAt: iso(3 * 60 * MIN) });
