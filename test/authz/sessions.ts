@@ -104,8 +104,8 @@ export const sessionsAuthz: AuthzModule = {
     { method: 'GET', route: '/api/sessions/:id/checkin-code', url: () => `/api/sessions/${t.planned}/checkin-code`, allowed: SECRETARIES },
     // A class held by the village: the group leader of an invited member's group sees it (their group's
     // part) and may show the code, but may not mark the target, who is in 第四党小组.
-    { method: 'GET', route: '/api/sessions/:id', url: () => `/api/sessions/${t.villageClass}`, allowed: [...SECRETARIES, 'groupLeader'] },
-    { method: 'GET', route: '/api/sessions/:id/checkin-code', url: () => `/api/sessions/${t.villageClass}/checkin-code`, allowed: [...SECRETARIES, 'groupLeader'] },
+    { method: 'GET', route: '/api/sessions/:id', url: () => `/api/sessions/${t.villageClass}`, allowed: [...SECRETARIES, 'branchSecretary', 'groupLeader'] },
+    { method: 'GET', route: '/api/sessions/:id/checkin-code', url: () => `/api/sessions/${t.villageClass}/checkin-code`, allowed: [...SECRETARIES, 'branchSecretary', 'groupLeader'] },
     {
       method: 'POST',
       route: '/api/sessions/:id/attendance',
@@ -139,7 +139,7 @@ export const sessionsAuthz: AuthzModule = {
     },
     { method: 'GET', route: '/api/sessions/:id/calendar.ics', url: () => `/api/sessions/${t.planned}/calendar.ics`, allowed: SECRETARIES },
     // The village class: its host's secretaries, the group leader of an invitee, the invitee (mobileMember).
-    { method: 'GET', route: '/api/sessions/:id/calendar.ics', url: () => `/api/sessions/${t.villageClass}/calendar.ics`, allowed: [...SECRETARIES, 'groupLeader', 'member'] },
+    { method: 'GET', route: '/api/sessions/:id/calendar.ics', url: () => `/api/sessions/${t.villageClass}/calendar.ics`, allowed: [...SECRETARIES, 'branchSecretary', 'groupLeader', 'member'] },
     // An invitee reads the calendar of their own session.
     { method: 'GET', route: '/api/sessions/:id/calendar.ics', url: () => `/api/sessions/${t.mineLeave}/calendar.ics`, allowed: ['admin', ...MEMBER_ROLES] },
     { method: 'GET', route: '/api/me/sessions', url: () => '/api/me/sessions', allowed: MEMBER_ROLES },

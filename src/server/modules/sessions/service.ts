@@ -84,13 +84,17 @@ async function loadSession(db: Executor, tenantId: string, sessionId: string): P
 const orgTarget = (ctx: RequestContext, path: string) => ({ kind: 'org', tenantId: ctx.actor.tenantId, path }) as const;
 
 /** The units whose party group the caller leads. */
-const ledGroupPaths = (ctx: RequestContext): string[] => ctx.actor.scopes.filter((s) => s.role === 'group_leader').map((s) => s.path);
+/**
+ * Units the caller leads (as secretary or group leader): at a session held above them they see and
+ * mark their own members — a branch secretary or a group leader at the village's monthly class.
+ */
+const ledGroupPaths = (ctx: RequestContext): string[] => ctx.actor.scopes.map((s) => s.path);
 
 /**
  * What the caller sees of a session in the console:
  *   'host'  the secretaries and the group leader of the unit that holds it: everything;
- *   'group' a group leader at a session held above their group (the village's monthly class) that
- *           invites members of their group: only those invitees, to mark them on a phone and show
+ *   'group' a branch secretary or group leader at a session held above their unit (the village's
+ *           monthly class) that invites members of their unit: only those invitees, to mark them and show
  *           the check-in code — no one else's name, no minutes or attachments, no quorum.
  */
 type SessionView = { kind: 'host' } | { kind: 'group'; paths: string[] };

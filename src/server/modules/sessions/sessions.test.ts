@@ -338,7 +338,7 @@ const membersOf = async (name: string) =>
     .sort();
 const markAs = (id: string, body: Record<string, unknown>, as: Session) => env.app.inject({ method: 'POST', url: `/api/sessions/${id}/attendance`, headers: as.headers, payload: body });
 
-describe('a class held by the village: the group leader marks their own group', () => {
+describe('a class held by the village: group leaders and branch secretaries mark their own members', () => {
   type Detail = { attendance: { memberId: string; status: string }[]; counts: { invited: number; present: number; pending: number }; canManage: boolean; quorum: unknown; minutes: string | null; attachments: unknown[] };
   it('lists it, shows only 第一党小组\'s invitees, marks one of them, never a member of 第二党小组, and not after the close', async () => {
     const id = await planOne({ orgId: org['新桥村党总支'], kind: 'members_meeting', startsAt: iso(-5 * MIN), endsAt: iso(60 * MIN) });
@@ -400,6 +400,23 @@ describe('a class held by the village: the group leader marks their own group', 
     expect((await attendanceOf(id, late)).status).toBe('absent');
     expect((await markAs(id, { memberId, status: 'absent' }, leader)).statusCode).toBe(403);
     expect((await attendanceOf(id, memberId)).status).toBe('present');
+  });
+
+  it('a branch secretary does the same for their branch', async () => {
+    const branchSecretary = await login(env.app, PHONES.branchSecretary);
+    const id = await planOne({ orgId: org['新桥村党总支'], kind: 'online_class', startsAt: iso(-5 * MIN), endsAt: iso(60 * MIN) });
+    const own = [...(await membersOf('第一党小组')), ...(await membersOf('第二党小组')), ...(await membersOf('第三党小组'))].sort();
+    const list = (await env.app.inject({ url: '/api/sessions?pageSize=200', headers: branchSecretary.headers })).json() as { items: { id: string }[] };
+    expect(list.items.map((i) => i.id)).toContain(id);
+    const d = (await env.app.inject({ url: `/api/sessions/${id}`, headers: branchSecretary.headers })).json() as Detail;
+    expect(d.attendance.map((a) => a.memberId).sort()).toEqual(own);
+    expect(d.canManage).toBe(false);
+    const ownMember = own.find((m) => m !== memberId) as string;
+    expect((await markAs(id, { memberId: ownMember, status: 'late' }, branchSecretary)).statusCode).toBe(200);
+    expect((await attendanceOf(id, ownMember)).status).toBe('late');
+    const outsider = (await membersOf('第四党小组'))[0] as string;
+    expect((await markAs(id, { memberId: outsider, status: 'present' }, branchSecretary)).statusCode).toBe(403);
+    expect((await env.app.inject({ method: 'POST', url: `/api/sessions/${id}/close`, headers: branchSecretary.headers })).statusCode).toBe(403);
   });
 
   it('does not list a session above the group that invites none of its members', async () => {
