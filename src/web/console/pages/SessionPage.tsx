@@ -518,6 +518,8 @@ function CheckinQrModal({ session, onClose, onTick }: { session: SessionDetail; 
   useEffect(() => {
     alive.current = true;
     void fetchCode();
+    // the count of check-ins is fresh when the code appears, then followed every 10 s
+    onTick();
     const tick = window.setInterval(() => setNow(Date.now()), 1000);
     // the host sees check-ins arrive
     const refresh = window.setInterval(onTick, 10_000);
@@ -557,7 +559,7 @@ function CheckinQrModal({ session, onClose, onTick }: { session: SessionDetail; 
             data-testid="checkin-qr"
             data-checkin-url={code.url}
             data-code={code.code}
-            style={{ width: 'min(70vh, 80vw)', height: 'min(70vh, 80vw)', imageRendering: 'pixelated', background: '#fff' }}
+            style={{ display: 'block', margin: '0 auto', width: 'min(70vh, 80vw)', height: 'min(70vh, 80vw)', imageRendering: 'pixelated', background: '#fff' }}
           />
         ) : error ? (
           <Alert type="error" showIcon title={error} />
