@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004_learning_rollup.ts';
 import * as m0004p from './migrations/0004_pushes_indexes.ts';
 import * as m0005l from './migrations/0005_library_item_files.ts';
 import * as m0006 from './migrations/0006_session_close_index.ts';
+import * as m0007 from './migrations/0007_makeup_member_index.ts';
 
 /** Migrations are listed in code (not read from disk) so bundlers and tests see the same set. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0004_pushes_indexes': m0004p,
   '0005_library_item_files': m0005l,
   '0006_session_close_index': m0006,
+  '0007_makeup_member_index': m0007,
 };
 
 /** Every migration, oldest first. */

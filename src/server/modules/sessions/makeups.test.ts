@@ -53,6 +53,10 @@ describe('make-up (补学)', () => {
     let res = await submit(id, { reflection: REFLECTION, answers: ['离乡不离党'] });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ status: 'submitted', reflection: REFLECTION, answers: ['离乡不离党'] });
+    const listed = (await env.app.inject({ url: '/api/me/makeups', headers: member.headers })).json() as { sessionId: string }[];
+    expect(res.json()).toEqual(listed.find((m) => m.sessionId === id));
+    const audits = await env.db.selectFrom('audit_log').select(['entity', 'after']).where('action', '=', 'makeup.submit').where('entity_id', '=', id).execute();
+    expect(audits).toEqual([{ entity: 'makeup', after: { memberId, answers: 1 } }]);
     expect(await state(id)).toMatchObject({ attendance: 'made_up', makeup: { status: 'submitted' } });
     // Submitted twice: a clear conflict.
     expect((await submit(id, { reflection: REFLECTION, answers: ['离乡不离党'] })).statusCode).toBe(409);

@@ -1,6 +1,7 @@
 import { sql, type Expression, type Selectable, type SqlBool } from 'kysely';
 import type { Executor } from '../../db/database.ts';
-import type { AttendanceStatus, StudySessionTable } from '../../db/tables.ts';
+import type { AttendanceStatus, StudyItemKind, StudySessionTable } from '../../db/tables.ts';
+import type { RequestContext } from '../../auth/actor.ts';
 import { inSubtrees } from '../members/repo.ts';
 
 /** A session with its unit's name and path (the path is what authorization reads). */
@@ -212,30 +213,172 @@ export async function attachmentRows(db: Executor, tenantId: string, sessionId: 
     .execute();
 }
 
-/** A member's sessions: still to come (or check-in still open), and those of the last 90 days. */
-export async function memberSessionRows(db: Executor, tenantId: string, memberId: string, now: Date, sessionId?: string) {
-  let q = db
+/** A study item attached to a session, as the member app lists it. */
+export interface MemberMaterial {
+  id: string;
+  title: string;
+  kind: StudyItemKind;
+}
+
+/**
+ * The session's study items in their order, as a JSON array in the row that shows the session
+ * (one correlated look-up through session_material's key instead of a second round trip).
+ */
+const materialsOf = (sessionRef: string) =>
+  sql<MemberMaterial[]>`COALESCE((
+    SELECT json_agg(json_build_object('id', i.id, 'title', i.title, 'kind', i.kind) ORDER BY sm.position)
+    FROM session_material sm JOIN study_item i ON i.tenant_id = sm.tenant_id AND i.id = sm.item_id
+    WHERE sm.tenant_id = ${sql.ref(`${sessionRef}.tenant_id`)} AND sm.session_id = ${sql.ref(`${sessionRef}.id`)}), '[]'::json)`;
+
+/** What the member app shows of a session (never the QR secret or the minutes). */
+const MEMBER_SESSION_COLUMNS = [
+  's.id',
+  's.kind',
+  's.title',
+  's.starts_at',
+  's.ends_at',
+  's.mode',
+  's.meeting_url',
+  's.location',
+  's.agenda',
+  's.replay_url',
+  's.checkin_opens_at',
+  's.checkin_closes_at',
+  's.status',
+  'o.name as org_name',
+  'a.status as my_status',
+  'a.checked_in_at',
+  'a.leave_status',
+] as const;
+
+/**
+ * A member's sessions with their materials: still to come (or check-in still open), and those of
+ * the last 90 days. Reads the member's attendance rows through attendance_member_idx.
+ */
+export async function memberSessionRows(db: Executor, tenantId: string, memberId: string, now: Date) {
+  const since = new Date(now.getTime() - 90 * 86_400_000);
+  return db
     .selectFrom('attendance as a')
     .innerJoin('study_session as s', (j) => j.onRef('s.tenant_id', '=', 'a.tenant_id').onRef('s.id', '=', 'a.session_id'))
     .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 's.tenant_id').onRef('o.id', '=', 's.org_id'))
-    .selectAll('s')
-    .select(['o.name as org_name', 'a.status as my_status', 'a.checked_in_at', 'a.leave_status'])
+    .select([...MEMBER_SESSION_COLUMNS, materialsOf('s').as('materials')])
     .where('a.tenant_id', '=', tenantId)
-    .where('a.member_id', '=', memberId);
-  if (sessionId) q = q.where('s.id', '=', sessionId);
-  else {
-    const since = new Date(now.getTime() - 90 * 86_400_000);
-    q = q.where((eb) =>
+    .where('a.member_id', '=', memberId)
+    .where((eb) =>
       eb.or([
         eb.and([eb('s.status', '=', 'planned'), eb.or([eb('s.ends_at', '>', now), eb('s.checkin_closes_at', '>', now)])]),
         eb.and([eb('s.starts_at', '>=', since), eb('s.starts_at', '<=', now)]),
       ]),
-    );
-  }
-  return q.orderBy('s.starts_at').execute();
+    )
+    .orderBy('s.starts_at')
+    .execute();
 }
 
-/** A member's make-ups with their session, open and returned first (soonest due), then submitted. */
+/**
+ * One session as the member sees it, with what the member's own actions need besides (the QR
+ * secret to verify a scanned code, the make-up questions), in one round trip through the
+ * attendance primary key; undefined when the member is not invited.
+ */
+export async function mySessionRow(db: Executor, tenantId: string, memberId: string, sessionId: string) {
+  return db
+    .selectFrom('attendance as a')
+    .innerJoin('study_session as s', (j) => j.onRef('s.tenant_id', '=', 'a.tenant_id').onRef('s.id', '=', 'a.session_id'))
+    .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 's.tenant_id').onRef('o.id', '=', 's.org_id'))
+    .select([...MEMBER_SESSION_COLUMNS, 's.qr_secret', materialsOf('s').as('materials')])
+    .where('a.tenant_id', '=', tenantId)
+    .where('a.session_id', '=', sessionId)
+    .where('a.member_id', '=', memberId)
+    .executeTakeFirst();
+}
+
+/** The audit columns an entry made by this request carries (as recordAudit writes them). */
+function auditActor(ctx: RequestContext) {
+  return { accountId: ctx.actor.accountId, actorName: ctx.actor.displayName, ip: ctx.ip };
+}
+
+/**
+ * Checks the member in, in one statement (so one round trip, its own transaction): moves the
+ * attendance row only from 'invited', and only then touches the member's last activity and appends
+ * the audit entry. The session row is not written here (the rollup triggers of 0004 count on
+ * sessions and attendance changing in separate statements). Undefined when nothing moved: another
+ * request of the same member got there first, or the row is no longer 'invited'.
+ */
+export async function checkInAttendance(
+  db: Executor,
+  ctx: RequestContext,
+  p: { tenantId: string; sessionId: string; memberId: string; status: 'present' | 'late'; method: 'qr' | 'self'; now: Date },
+): Promise<{ status: 'present' | 'late'; checked_in_at: Date } | undefined> {
+  const who = auditActor(ctx);
+  const after = JSON.stringify({ memberId: p.memberId, status: p.status, method: p.method });
+  const { rows } = await sql<{ status: 'present' | 'late'; checked_in_at: Date }>`
+    WITH moved AS (
+      UPDATE attendance SET status = ${p.status}, checked_in_at = ${p.now}, method = ${p.method}, updated_at = ${p.now}
+      WHERE tenant_id = ${p.tenantId} AND session_id = ${p.sessionId} AND member_id = ${p.memberId} AND status = 'invited'
+      RETURNING tenant_id, member_id, status, checked_in_at
+    ), touched AS (
+      UPDATE member m SET last_active_at = ${p.now}
+      FROM moved WHERE m.tenant_id = moved.tenant_id AND m.id = moved.member_id
+    ), logged AS (
+      INSERT INTO audit_log (tenant_id, account_id, actor_name, action, entity, entity_id, after, ip)
+      SELECT tenant_id, ${who.accountId}::uuid, ${who.actorName}::text, 'attendance.checkin', 'attendance', ${p.sessionId}::text, ${after}::jsonb, ${who.ip}::text FROM moved
+    )
+    SELECT status, checked_in_at FROM moved`.execute(db);
+  return rows[0];
+}
+
+/**
+ * Records the member's leave request on an 'invited' row, with its audit entry, in one statement.
+ * False when the row is no longer 'invited' (nothing written).
+ */
+export async function requestLeaveRow(db: Executor, ctx: RequestContext, p: { tenantId: string; sessionId: string; memberId: string; reason: string; now: Date }): Promise<boolean> {
+  const who = auditActor(ctx);
+  const after = JSON.stringify({ memberId: p.memberId, reason: p.reason });
+  const { rows } = await sql<{ member_id: string }>`
+    WITH asked AS (
+      UPDATE attendance SET leave_reason = ${p.reason}, leave_status = 'requested', leave_requested_at = ${p.now}, leave_decided_by = NULL, updated_at = ${p.now}
+      WHERE tenant_id = ${p.tenantId} AND session_id = ${p.sessionId} AND member_id = ${p.memberId} AND status = 'invited'
+      RETURNING tenant_id, member_id
+    ), logged AS (
+      INSERT INTO audit_log (tenant_id, account_id, actor_name, action, entity, entity_id, after, ip)
+      SELECT tenant_id, ${who.accountId}::uuid, ${who.actorName}::text, 'attendance.leave_request', 'attendance', ${p.sessionId}::text, ${after}::jsonb, ${who.ip}::text FROM asked
+    )
+    SELECT member_id FROM asked`.execute(db);
+  return rows.length > 0;
+}
+
+/**
+ * Hands in a make-up in one statement: the make-up moves to 'submitted' only while it is open or
+ * returned and its last day (`today`, Asia/Shanghai) has not passed; only then the attendance
+ * becomes 'made_up' and the audit entry is appended. False when nothing moved (nothing written).
+ */
+export async function submitMakeupRow(
+  db: Executor,
+  ctx: RequestContext,
+  p: { tenantId: string; sessionId: string; memberId: string; reflection: string; answers: string[]; today: string; now: Date },
+): Promise<boolean> {
+  const who = auditActor(ctx);
+  const after = JSON.stringify({ memberId: p.memberId, answers: p.answers.length });
+  const { rows } = await sql<{ member_id: string }>`
+    WITH done AS (
+      UPDATE makeup SET status = 'submitted', reflection = ${p.reflection}, answers = ${JSON.stringify(p.answers)}::jsonb, submitted_at = ${p.now}
+      WHERE tenant_id = ${p.tenantId} AND session_id = ${p.sessionId} AND member_id = ${p.memberId}
+        AND status IN ('open', 'returned') AND due_on >= ${p.today}::date
+      RETURNING tenant_id, session_id, member_id
+    ), made_up AS (
+      UPDATE attendance a SET status = 'made_up', updated_at = ${p.now}
+      FROM done WHERE a.tenant_id = done.tenant_id AND a.session_id = done.session_id AND a.member_id = done.member_id
+    ), logged AS (
+      INSERT INTO audit_log (tenant_id, account_id, actor_name, action, entity, entity_id, after, ip)
+      SELECT tenant_id, ${who.accountId}::uuid, ${who.actorName}::text, 'makeup.submit', 'makeup', ${p.sessionId}::text, ${after}::jsonb, ${who.ip}::text FROM done
+    )
+    SELECT member_id FROM done`.execute(db);
+  return rows.length > 0;
+}
+
+/**
+ * A member's make-ups with their session and materials, open and returned first (soonest due),
+ * then submitted; with `sessionId`, that one in any status. Reads through makeup_member_idx.
+ */
 export async function memberMakeupRows(db: Executor, tenantId: string, memberId: string, sessionId?: string) {
   let q = db
     .selectFrom('makeup as mk')
@@ -253,6 +396,7 @@ export async function memberMakeupRows(db: Executor, tenantId: string, memberId:
       'mk.reflection',
       'mk.answers',
       'mk.review_note',
+      materialsOf('s').as('materials'),
     ])
     .where('mk.tenant_id', '=', tenantId)
     .where('mk.member_id', '=', memberId);

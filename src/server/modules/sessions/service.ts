@@ -34,10 +34,14 @@ import {
   findSession,
   invitesAnyIn,
   listSessionRows,
+  checkInAttendance,
   materialRows,
   memberMakeupRows,
   memberSessionRows,
   memberUnitPath,
+  mySessionRow,
+  requestLeaveRow,
+  submitMakeupRow,
   type SessionRow,
 } from './repo.ts';
 
@@ -899,7 +903,7 @@ function requireMember(ctx: RequestContext): string {
 
 type MemberSessionRow = Awaited<ReturnType<typeof memberSessionRows>>[number];
 
-function mySessionOf(r: MemberSessionRow, materials: MySession['materials'], now: Date): MySession {
+function mySessionOf(r: MemberSessionRow, now: Date): MySession {
   const open = r.checkin_opens_at.getTime() <= now.getTime() && now.getTime() <= r.checkin_closes_at.getTime();
   return {
     id: r.id,
@@ -920,19 +924,9 @@ function mySessionOf(r: MemberSessionRow, materials: MySession['materials'], now
     checkedInAt: r.checked_in_at?.toISOString() ?? null,
     leaveStatus: r.leave_status,
     canCheckIn: r.status === 'planned' && r.my_status === 'invited' && open,
-    materials,
+    materials: r.materials,
     calendarUrl: `/api/sessions/${r.id}/calendar.ics`,
   };
-}
-
-async function materialsBySession(db: Executor, tenantId: string, ids: string[]): Promise<Map<string, MySession['materials']>> {
-  const out = new Map<string, MySession['materials']>();
-  for (const m of await materialRows(db, tenantId, ids)) {
-    const list = out.get(m.session_id) ?? [];
-    list.push({ id: m.id, title: m.title, kind: m.kind });
-    out.set(m.session_id, list);
-  }
-  return out;
 }
 
 /**
@@ -942,11 +936,10 @@ async function materialsBySession(db: Executor, tenantId: string, ids: string[])
 export async function listMySessions(db: Executor, ctx: RequestContext, now: Date = new Date()): Promise<{ upcoming: MySession[]; recent: MySession[] }> {
   const memberId = requireMember(ctx);
   const rows = await memberSessionRows(db, ctx.actor.tenantId, memberId, now);
-  const materials = await materialsBySession(db, ctx.actor.tenantId, rows.map((r) => r.id));
   const upcoming: MySession[] = [];
   const recent: MySession[] = [];
   for (const r of rows) {
-    const view = mySessionOf(r, materials.get(r.id) ?? [], now);
+    const view = mySessionOf(r, now);
     const ahead = r.status === 'planned' && (r.ends_at.getTime() > now.getTime() || r.checkin_closes_at.getTime() > now.getTime());
     (ahead ? upcoming : recent).push(view);
   }
@@ -954,34 +947,12 @@ export async function listMySessions(db: Executor, ctx: RequestContext, now: Dat
   return { upcoming, recent };
 }
 
-async function getMySession(db: Executor, ctx: RequestContext, memberId: string, sessionId: string, now: Date): Promise<MySession> {
-  const [row] = await memberSessionRows(db, ctx.actor.tenantId, memberId, now, sessionId);
-  if (!row) throw new AppError('not_found', '会议不存在，或您不在本次会议的邀请名单中');
-  const materials = await materialsBySession(db, ctx.actor.tenantId, [sessionId]);
-  return mySessionOf(row, materials.get(sessionId) ?? [], now);
-}
+const NOT_INVITED_MESSAGE = '会议不存在，或您不在本次会议的邀请名单中';
 
-async function loadMyAttendance(db: Executor, ctx: RequestContext, memberId: string, sessionId: string) {
-  const row = await db
-    .selectFrom('attendance as a')
-    .innerJoin('study_session as s', (j) => j.onRef('s.tenant_id', '=', 'a.tenant_id').onRef('s.id', '=', 'a.session_id'))
-    .select([
-      'a.status',
-      'a.leave_status',
-      's.id',
-      's.status as session_status',
-      's.starts_at',
-      's.ends_at',
-      's.checkin_opens_at',
-      's.checkin_closes_at',
-      's.qr_secret',
-      's.makeup_questions',
-    ])
-    .where('a.tenant_id', '=', ctx.actor.tenantId)
-    .where('a.session_id', '=', sessionId)
-    .where('a.member_id', '=', memberId)
-    .executeTakeFirst();
-  if (!row) throw new AppError('not_found', '会议不存在，或您不在本次会议的邀请名单中');
+/** The session as the member sees it, with the QR secret for verifying a scan (one round trip). */
+async function loadMySession(db: Executor, ctx: RequestContext, memberId: string, sessionId: string) {
+  const row = await mySessionRow(db, ctx.actor.tenantId, memberId, sessionId);
+  if (!row) throw new AppError('not_found', NOT_INVITED_MESSAGE);
   return row;
 }
 
@@ -991,17 +962,20 @@ const STATUS_WORDS: Record<string, string> = { excused: '您已请假', absent: 
  * Checks the member in: by the host's QR code (method 'qr') or from the app (method 'self'),
  * inside the check-in window. One row per (session, member): the update only moves an 'invited'
  * row, so a double tap, a retry or a second device gets the same row back, unchanged.
+ * Two round trips in the usual case: the session with the member's row and the materials, then one
+ * statement that checks in, touches the member and writes the audit entry (its own transaction);
+ * the answer is built from what was read and written, not read back.
  */
 export async function checkIn(db: Database, ctx: RequestContext, sessionId: string, code: string | undefined, now: Date = new Date()): Promise<MySession> {
   const memberId = requireMember(ctx);
   const { actor } = ctx;
-  const a = await loadMyAttendance(db, ctx, memberId, sessionId);
-  if (a.status === 'present' || a.status === 'late') return getMySession(db, ctx, memberId, sessionId, now);
-  if (a.session_status === 'cancelled') throw new AppError('conflict', '会议已取消，无需签到');
+  const a = await loadMySession(db, ctx, memberId, sessionId);
+  if (a.my_status === 'present' || a.my_status === 'late') return mySessionOf(a, now);
+  if (a.status === 'cancelled') throw new AppError('conflict', '会议已取消，无需签到');
   const window = `签到时间为 ${shanghaiTime(a.checkin_opens_at)} 至 ${shanghaiTime(a.checkin_closes_at)}（北京时间）`;
-  if (a.session_status === 'closed' || now.getTime() > a.checkin_closes_at.getTime()) throw new AppError('conflict', `签到已结束。${window}`);
+  if (a.status === 'closed' || now.getTime() > a.checkin_closes_at.getTime()) throw new AppError('conflict', `签到已结束。${window}`);
   if (now.getTime() < a.checkin_opens_at.getTime()) throw new AppError('conflict', `签到尚未开始。${window}`);
-  if (a.status !== 'invited') throw new AppError('conflict', `${STATUS_WORDS[a.status] ?? '考勤已登记'}，不能再签到`);
+  if (a.my_status !== 'invited') throw new AppError('conflict', `${STATUS_WORDS[a.my_status] ?? '考勤已登记'}，不能再签到`);
   let method: 'qr' | 'self' = 'self';
   if (code !== undefined && code !== '') {
     if (!verifyCheckinCode(a.qr_secret, sessionId, code, now)) {
@@ -1010,54 +984,32 @@ export async function checkIn(db: Database, ctx: RequestContext, sessionId: stri
     method = 'qr';
   }
   const status = now.getTime() > a.starts_at.getTime() + LATE_AFTER_MS ? 'late' : 'present';
-  await db.transaction().execute(async (tx) => {
-    const moved = await tx
-      .updateTable('attendance')
-      .set({ status, checked_in_at: now, method, updated_at: now })
-      .where('tenant_id', '=', actor.tenantId)
-      .where('session_id', '=', sessionId)
-      .where('member_id', '=', memberId)
-      .where('status', 'in', ['invited'])
-      .returning(['status', 'checked_in_at'])
-      .executeTakeFirst();
-    // Nothing moved: another request of the same member got there first; its row is the answer.
-    if (!moved) return;
-    await tx.updateTable('member').set({ last_active_at: now }).where('tenant_id', '=', actor.tenantId).where('id', '=', memberId).execute();
-    await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'attendance.checkin', entity: 'attendance', entityId: sessionId, after: { memberId, status, method } });
-  });
-  const view = await getMySession(db, ctx, memberId, sessionId, now);
-  if (view.myStatus !== 'present' && view.myStatus !== 'late') throw new AppError('conflict', `${STATUS_WORDS[view.myStatus] ?? '考勤已登记'}，不能再签到`);
-  return view;
+  const moved = await checkInAttendance(db, ctx, { tenantId: actor.tenantId, sessionId, memberId, status, method, now });
+  if (moved) return mySessionOf({ ...a, my_status: moved.status, checked_in_at: moved.checked_in_at }, now);
+  // Nothing moved: another request of the same member got there first; its row is the answer.
+  const b = await loadMySession(db, ctx, memberId, sessionId);
+  if (b.my_status !== 'present' && b.my_status !== 'late') throw new AppError('conflict', `${STATUS_WORDS[b.my_status] ?? '考勤已登记'}，不能再签到`);
+  return mySessionOf(b, now);
 }
 
 /** Asks for leave before the session ends; the secretary approves or rejects it. */
 export async function requestLeave(db: Database, ctx: RequestContext, sessionId: string, reason: string, now: Date = new Date()): Promise<MySession> {
   const memberId = requireMember(ctx);
   const { actor } = ctx;
-  const a = await loadMyAttendance(db, ctx, memberId, sessionId);
-  if (a.session_status !== 'planned') throw new AppError('conflict', a.session_status === 'cancelled' ? '会议已取消，无需请假' : '会议已结束，不能再请假');
+  const a = await loadMySession(db, ctx, memberId, sessionId);
+  if (a.status !== 'planned') throw new AppError('conflict', a.status === 'cancelled' ? '会议已取消，无需请假' : '会议已结束，不能再请假');
   if (now.getTime() >= a.ends_at.getTime()) throw new AppError('conflict', `会议已于 ${shanghaiTime(a.ends_at)} 结束，不能再请假`);
-  if (a.status === 'present' || a.status === 'late') throw new AppError('conflict', '您已签到，不能请假');
-  if (a.status !== 'invited') throw new AppError('conflict', `${STATUS_WORDS[a.status] ?? '考勤已登记'}，不能再请假`);
-  await db.transaction().execute(async (tx) => {
-    const row = await tx
-      .updateTable('attendance')
-      .set({ leave_reason: reason, leave_status: 'requested', leave_requested_at: now, leave_decided_by: null, updated_at: now })
-      .where('tenant_id', '=', actor.tenantId)
-      .where('session_id', '=', sessionId)
-      .where('member_id', '=', memberId)
-      .where('status', '=', 'invited')
-      .returning('member_id')
-      .executeTakeFirst();
-    if (!row) throw new AppError('conflict', '考勤已变化，请刷新后重试');
-    await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'attendance.leave_request', entity: 'attendance', entityId: sessionId, after: { memberId, reason } });
-  });
-  return getMySession(db, ctx, memberId, sessionId, now);
+  if (a.my_status === 'present' || a.my_status === 'late') throw new AppError('conflict', '您已签到，不能请假');
+  if (a.my_status !== 'invited') throw new AppError('conflict', `${STATUS_WORDS[a.my_status] ?? '考勤已登记'}，不能再请假`);
+  if (!(await requestLeaveRow(db, ctx, { tenantId: actor.tenantId, sessionId, memberId, reason, now }))) {
+    throw new AppError('conflict', '考勤已变化，请刷新后重试');
+  }
+  return mySessionOf({ ...a, leave_status: 'requested' }, now);
 }
 
 type MakeupRow = Awaited<ReturnType<typeof memberMakeupRows>>[number];
 
-function myMakeupOf(r: MakeupRow, materials: MyMakeup['materials']): MyMakeup {
+function myMakeupOf(r: MakeupRow): MyMakeup {
   return {
     sessionId: r.session_id,
     sessionTitle: r.title,
@@ -1067,7 +1019,7 @@ function myMakeupOf(r: MakeupRow, materials: MyMakeup['materials']): MyMakeup {
     dueOn: r.due_on,
     status: r.status,
     replayUrl: r.replay_url,
-    materials,
+    materials: r.materials,
     questions: questionsOf(r.makeup_questions),
     reflection: r.reflection,
     answers: r.answers === null ? null : questionsOf(r.answers),
@@ -1079,22 +1031,22 @@ function myMakeupOf(r: MakeupRow, materials: MyMakeup['materials']): MyMakeup {
 export async function listMyMakeups(db: Executor, ctx: RequestContext): Promise<MyMakeup[]> {
   const memberId = requireMember(ctx);
   const rows = await memberMakeupRows(db, ctx.actor.tenantId, memberId);
-  const materials = await materialsBySession(db, ctx.actor.tenantId, rows.map((r) => r.session_id));
-  return rows.map((r) => myMakeupOf(r, materials.get(r.session_id) ?? []));
+  return rows.map(myMakeupOf);
 }
 
 /**
  * Hands in a make-up: the reflection and an answer to each question, by the last day (inclusive,
- * Asia/Shanghai). The attendance becomes 'made_up'.
+ * Asia/Shanghai). The attendance becomes 'made_up'. One read, then one statement that writes the
+ * make-up, the attendance and the audit entry; the answer is built from them.
  */
 export async function submitMakeup(db: Database, ctx: RequestContext, sessionId: string, body: z.infer<typeof SubmitMakeupBody>, now: Date = new Date()): Promise<MyMakeup> {
   const memberId = requireMember(ctx);
   const { actor } = ctx;
-  const a = await loadMyAttendance(db, ctx, memberId, sessionId);
   const [mk] = await memberMakeupRows(db, actor.tenantId, memberId, sessionId);
   if (!mk) {
-    if (a.status === 'present' || a.status === 'late') throw new AppError('conflict', '您参加了这次会议，无需补学');
-    if (a.session_status === 'planned') throw new AppError('conflict', '会议尚未结束，结束后缺席或请假的党员才需要补学');
+    const a = await loadMySession(db, ctx, memberId, sessionId);
+    if (a.my_status === 'present' || a.my_status === 'late') throw new AppError('conflict', '您参加了这次会议，无需补学');
+    if (a.status === 'planned') throw new AppError('conflict', '会议尚未结束，结束后缺席或请假的党员才需要补学');
     throw new AppError('not_found', '这次会议没有您的补学任务');
   }
   if (mk.status === 'submitted') throw new AppError('conflict', '补学已提交，正在等待审阅');
@@ -1107,29 +1059,7 @@ export async function submitMakeup(db: Database, ctx: RequestContext, sessionId:
   }
   const blank = body.answers.findIndex((x) => x.trim() === '');
   if (blank >= 0) fail([{ field: `answers.${blank}`, message: `请回答第 ${blank + 1} 个问题` }]);
-  await db.transaction().execute(async (tx) => {
-    const done = await tx
-      .updateTable('makeup')
-      .set({ status: 'submitted', reflection: body.reflection, answers: JSON.stringify(body.answers), submitted_at: now })
-      .where('tenant_id', '=', actor.tenantId)
-      .where('session_id', '=', sessionId)
-      .where('member_id', '=', memberId)
-      .where('status', 'in', ['open', 'returned'])
-      .where('due_on', '>=', today)
-      .returning('member_id')
-      .executeTakeFirst();
-    if (!done) throw new AppError('conflict', '补学状态已变化，请刷新后重试');
-    await tx
-      .updateTable('attendance')
-      .set({ status: 'made_up', updated_at: now })
-      .where('tenant_id', '=', actor.tenantId)
-      .where('session_id', '=', sessionId)
-      .where('member_id', '=', memberId)
-      .execute();
-    await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'makeup.submit', entity: 'makeup', entityId: sessionId, after: { memberId, answers: body.answers.length } });
-  });
-  const [after] = await memberMakeupRows(db, actor.tenantId, memberId, sessionId);
-  if (!after) throw notFound('补学任务');
-  const materials = await materialsBySession(db, actor.tenantId, [sessionId]);
-  return myMakeupOf(after, materials.get(sessionId) ?? []);
+  const done = await submitMakeupRow(db, ctx, { tenantId: actor.tenantId, sessionId, memberId, reflection: body.reflection, answers: body.answers, today, now });
+  if (!done) throw new AppError('conflict', '补学状态已变化，请刷新后重试');
+  return myMakeupOf({ ...mk, status: 'submitted', reflection: body.reflection, answers: body.answers });
 }

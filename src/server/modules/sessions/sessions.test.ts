@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
+import { contextFor, login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
 import { checkinCodeFor, slotAt } from './checkin-code.ts';
 import { closeDueSessions } from './service.ts';
+import { checkInAttendance } from './repo.ts';
 import { sessionsJobs } from './scheduled.ts';
 
 let env: TestEnv;
@@ -208,6 +209,41 @@ describe('check-in', () => {
     expect(res.json().myStatus).toBe('late');
   });
 
+  it('answers with what a fresh read shows (materials included), audits who checked in and touches their last activity', async () => {
+    const item = await env.db
+      .insertInto('study_item')
+      .values({ tenant_id: env.tenantId, org_id: org['新桥村党总支'] as string, kind: 'article', title: '离乡不离党，流动不流失', category: 'theory', author: '新桥村党总支', body_html: '<p>按时参加组织生活。</p>', media_url: null, file_id: null, summary: null, created_by: null, retired_at: null })
+      .returning(['id', 'title', 'kind'])
+      .executeTakeFirstOrThrow();
+    const id = await planOne({ startsAt: iso(-5 * MIN), endsAt: iso(60 * MIN), materialIds: [item.id] });
+    const res = await checkin(id);
+    expect(res.statusCode, res.body).toBe(200);
+    const mine = (await env.app.inject({ url: '/api/me/sessions', headers: member.headers })).json() as { upcoming: { id: string }[] };
+    expect(res.json()).toEqual(mine.upcoming.find((x) => x.id === id));
+    expect(res.json()).toMatchObject({ myStatus: 'present', canCheckIn: false, materials: [{ id: item.id, title: item.title, kind: item.kind }] });
+    const ctx = await contextFor(env, PHONES.mobileMember);
+    const audit = await env.db.selectFrom('audit_log').selectAll().where('action', '=', 'attendance.checkin').where('entity_id', '=', id).executeTakeFirstOrThrow();
+    expect(audit).toMatchObject({ entity: 'attendance', account_id: ctx.actor.accountId, actor_name: ctx.actor.displayName, after: { memberId, status: 'present', method: 'self' } });
+    const active = await env.db.selectFrom('member').select('last_active_at').where('id', '=', memberId).executeTakeFirstOrThrow();
+    expect(active.last_active_at?.toISOString()).toBe(res.json().checkedInAt);
+  });
+
+  it('the check-in statement moves only an invited row; otherwise it writes nothing at all', async () => {
+    const id = await planOne({ startsAt: iso(-5 * MIN), endsAt: iso(60 * MIN) });
+    await env.db.updateTable('attendance').set({ status: 'excused' }).where('session_id', '=', id).where('member_id', '=', memberId).execute();
+    const before = { audits: await count('audit_log'), active: (await env.db.selectFrom('member').select('last_active_at').where('id', '=', memberId).executeTakeFirstOrThrow()).last_active_at };
+    const ctx = await contextFor(env, PHONES.mobileMember);
+    const moved = await checkInAttendance(env.db, ctx, { tenantId: env.tenantId, sessionId: id, memberId, status: 'present', method: 'self', now: new Date(Date.now() + 1000) });
+    expect(moved).toBeUndefined();
+    expect((await attendanceOf(id, memberId)).status).toBe('excused');
+    expect(await count('audit_log')).toBe(before.audits);
+    expect((await env.db.selectFrom('member').select('last_active_at').where('id', '=', memberId).executeTakeFirstOrThrow()).last_active_at).toEqual(before.active);
+    // Through the app: a clear refusal naming why.
+    const res = await checkin(id);
+    expect(res.statusCode).toBe(409);
+    expect(res.json().message).toBe('您已请假，不能再签到');
+  });
+
   it('refuses a member who is not invited', async () => {
     const id = await planOne({ orgId: org['第四党小组'], startsAt: iso(-5 * MIN), endsAt: iso(60 * MIN) });
     const res = await checkin(id);
@@ -251,6 +287,12 @@ describe('attendance, leave, close', () => {
     let res = await env.app.inject({ method: 'POST', url: `/api/me/sessions/${id}/leave`, headers: member.headers, payload: { reason: '在苏州加班，无法参加' } });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().leaveStatus).toBe('requested');
+    const mine = (await env.app.inject({ url: '/api/me/sessions', headers: member.headers })).json() as { upcoming: { id: string }[] };
+    expect(res.json()).toEqual(mine.upcoming.find((x) => x.id === id));
+    const asked = await env.db.selectFrom('audit_log').select('after').where('action', '=', 'attendance.leave_request').where('entity_id', '=', id).execute();
+    expect(asked).toEqual([{ after: { memberId, reason: '在苏州加班，无法参加' } }]);
+    expect((await env.app.inject({ method: 'POST', url: `/api/me/sessions/${id}/leave`, headers: member.headers, payload: { reason: '再请一次' } })).statusCode).toBe(200);
+    expect((await attendanceOf(id, memberId)).leave_reason).toBe('再请一次');
     res = await env.app.inject({ method: 'POST', url: `/api/sessions/${id}/leave/${memberId}`, headers: branchSecretary.headers, payload: { approve: true } });
     expect(res.statusCode, res.body).toBe(200);
     expect((await attendanceOf(id, memberId)).status).toBe('excused');
@@ -403,7 +445,6 @@ describe('a class held by the village: group leaders and branch secretaries mark
   });
 
   it('a branch secretary does the same for their branch', async () => {
-    const branchSecretary = await login(env.app, PHONES.branchSecretary);
     const id = await planOne({ orgId: org['新桥村党总支'], kind: 'online_class', startsAt: iso(-5 * MIN), endsAt: iso(60 * MIN) });
     const own = [...(await membersOf('第一党小组')), ...(await membersOf('第二党小组')), ...(await membersOf('第三党小组'))].sort();
     const list = (await env.app.inject({ url: '/api/sessions?pageSize=200', headers: branchSecretary.headers })).json() as { items: { id: string }[] };
