@@ -326,6 +326,53 @@ export async function checkInAttendance(
   return rows[0];
 }
 
+/** A session as the member sees it, as `mySessionRow` reads it without the QR secret. */
+export type MySessionRow = Omit<NonNullable<Awaited<ReturnType<typeof mySessionRow>>>, 'qr_secret'>;
+
+/**
+ * The usual check-in from the app (no QR code) in one statement, so one round trip: only when the
+ * session is planned and its check-in window holds `now`, the member's 'invited' row moves to
+ * present (or late, `lateAfterMs` after the start), the member's last activity is touched and the
+ * audit entry appended, and the member's view of the session comes back. Undefined when nothing
+ * moved (outside the window, not invited, already checked in …): the caller then reads the row and
+ * answers as the rules say. The session row itself is only read.
+ */
+export async function checkInFromApp(
+  db: Executor,
+  ctx: RequestContext,
+  p: { tenantId: string; sessionId: string; memberId: string; now: Date; lateAfterMs: number },
+): Promise<MySessionRow | undefined> {
+  const who = auditActor(ctx);
+  const { rows } = await sql<MySessionRow>`
+    WITH open_session AS (
+      SELECT tenant_id, id, starts_at FROM study_session
+      WHERE tenant_id = ${p.tenantId} AND id = ${p.sessionId} AND status = 'planned'
+        AND checkin_opens_at <= ${p.now} AND checkin_closes_at >= ${p.now}
+    ), moved AS (
+      UPDATE attendance a
+      SET status = CASE WHEN ${p.now}::timestamptz > os.starts_at + ${p.lateAfterMs}::int * interval '1 millisecond' THEN 'late' ELSE 'present' END,
+          checked_in_at = ${p.now}, method = 'self', updated_at = ${p.now}
+      FROM open_session os
+      WHERE a.tenant_id = os.tenant_id AND a.session_id = os.id AND a.member_id = ${p.memberId} AND a.status = 'invited'
+      RETURNING a.tenant_id, a.session_id, a.member_id, a.status, a.checked_in_at, a.leave_status
+    ), touched AS (
+      UPDATE member m SET last_active_at = ${p.now}
+      FROM moved WHERE m.tenant_id = moved.tenant_id AND m.id = moved.member_id
+    ), logged AS (
+      INSERT INTO audit_log (tenant_id, account_id, actor_name, action, entity, entity_id, after, ip)
+      SELECT tenant_id, ${who.accountId}::uuid, ${who.actorName}::text, 'attendance.checkin', 'attendance', ${p.sessionId}::text,
+        jsonb_build_object('memberId', member_id, 'status', status, 'method', 'self'), ${who.ip}::text
+      FROM moved
+    )
+    SELECT s.id, s.kind, s.title, s.starts_at, s.ends_at, s.mode, s.meeting_url, s.location, s.agenda, s.replay_url,
+      s.checkin_opens_at, s.checkin_closes_at, s.status, o.name AS org_name, a.status AS my_status, a.checked_in_at, a.leave_status,
+      ${materialsOf('s')} AS materials
+    FROM moved a
+    JOIN study_session s ON s.tenant_id = a.tenant_id AND s.id = a.session_id
+    JOIN org o ON o.tenant_id = s.tenant_id AND o.id = s.org_id`.execute(db);
+  return rows[0];
+}
+
 /**
  * Records the member's leave request on an 'invited' row, with its audit entry, in one statement.
  * False when the row is no longer 'invited' (nothing written).

@@ -35,6 +35,7 @@ import {
   invitesAnyIn,
   listSessionRows,
   checkInAttendance,
+  checkInFromApp,
   materialRows,
   memberMakeupRows,
   memberSessionRows,
@@ -962,13 +963,21 @@ const STATUS_WORDS: Record<string, string> = { excused: '您已请假', absent: 
  * Checks the member in: by the host's QR code (method 'qr') or from the app (method 'self'),
  * inside the check-in window. One row per (session, member): the update only moves an 'invited'
  * row, so a double tap, a retry or a second device gets the same row back, unchanged.
- * Two round trips in the usual case: the session with the member's row and the materials, then one
- * statement that checks in, touches the member and writes the audit entry (its own transaction);
- * the answer is built from what was read and written, not read back.
+ * From the app: one round trip in the usual case (`checkInFromApp`: one statement that checks
+ * in, touches the member, writes the audit entry and returns the member's view); only when it moves
+ * nothing is the row read to answer (a repeat gets its row back, anything else a clear error).
+ * By QR code: the session is read (the code is verified against its secret), then one statement
+ * writes; the answer is built from what was read and written, not read back.
  */
 export async function checkIn(db: Database, ctx: RequestContext, sessionId: string, code: string | undefined, now: Date = new Date()): Promise<MySession> {
   const memberId = requireMember(ctx);
   const { actor } = ctx;
+  const fromApp = code === undefined || code === '';
+  if (fromApp) {
+    const done = await checkInFromApp(db, ctx, { tenantId: actor.tenantId, sessionId, memberId, now, lateAfterMs: LATE_AFTER_MS });
+    if (done) return mySessionOf(done, now);
+  }
+  // A QR code to verify, or the app's check-in did not go through: read, and answer as the rules say.
   const a = await loadMySession(db, ctx, memberId, sessionId);
   if (a.my_status === 'present' || a.my_status === 'late') return mySessionOf(a, now);
   if (a.status === 'cancelled') throw new AppError('conflict', '会议已取消，无需签到');
@@ -977,7 +986,7 @@ export async function checkIn(db: Database, ctx: RequestContext, sessionId: stri
   if (now.getTime() < a.checkin_opens_at.getTime()) throw new AppError('conflict', `签到尚未开始。${window}`);
   if (a.my_status !== 'invited') throw new AppError('conflict', `${STATUS_WORDS[a.my_status] ?? '考勤已登记'}，不能再签到`);
   let method: 'qr' | 'self' = 'self';
-  if (code !== undefined && code !== '') {
+  if (!fromApp) {
     if (!verifyCheckinCode(a.qr_secret, sessionId, code, now)) {
       fail([{ field: 'code', message: '签到码无效：不是本次会议的签到码，或已过期（签到码每 30 秒更新，请扫描现场最新的二维码）' }]);
     }

@@ -238,10 +238,28 @@ describe('check-in', () => {
     expect((await attendanceOf(id, memberId)).status).toBe('excused');
     expect(await count('audit_log')).toBe(before.audits);
     expect((await env.db.selectFrom('member').select('last_active_at').where('id', '=', memberId).executeTakeFirstOrThrow()).last_active_at).toEqual(before.active);
-    // Through the app: a clear refusal naming why.
+    // Through the app: a clear refusal naming why, and still nothing written.
     const res = await checkin(id);
     expect(res.statusCode).toBe(409);
     expect(res.json().message).toBe('您已请假，不能再签到');
+    expect(await count('audit_log')).toBe(before.audits);
+    expect((await env.db.selectFrom('member').select('last_active_at').where('id', '=', memberId).executeTakeFirstOrThrow()).last_active_at).toEqual(before.active);
+  });
+
+  it('refuses a check-in after the window and at a cancelled class, and writes nothing', async () => {
+    const ended = await planOne({ startsAt: iso(-180 * MIN), endsAt: iso(-120 * MIN), checkinClosesAfter: 30 });
+    const cancelled = await planOne({ startsAt: iso(-5 * MIN), endsAt: iso(60 * MIN) });
+    expect((await env.app.inject({ method: 'POST', url: `/api/sessions/${cancelled}/cancel`, headers: secretary.headers })).statusCode).toBe(200);
+    const audits = await count('audit_log');
+    let res = await checkin(ended);
+    expect(res.statusCode).toBe(409);
+    expect(res.json().message).toMatch(/^签到已结束。签到时间为/);
+    res = await checkin(cancelled);
+    expect(res.statusCode).toBe(409);
+    expect(res.json().message).toBe('会议已取消，无需签到');
+    expect((await attendanceOf(ended, memberId)).status).toBe('invited');
+    expect((await attendanceOf(cancelled, memberId)).status).toBe('invited');
+    expect(await count('audit_log')).toBe(audits);
   });
 
   it('refuses a member who is not invited', async () => {
