@@ -10,12 +10,13 @@ import {
   GlobalOutlined,
   KeyOutlined,
   LogoutOutlined,
+  MenuOutlined,
   SettingOutlined,
   TeamOutlined,
   UploadOutlined,
   UserOutlined,
 } from '@ant-design/icons';
-import { App as AntApp, Badge, Button, ConfigProvider, Layout, Menu, Result, Space, Spin, Typography, theme } from 'antd';
+import { App as AntApp, Badge, Button, ConfigProvider, Drawer, Grid, Layout, Menu, Result, Space, Spin, Typography, theme } from 'antd';
 import type { MenuProps } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
@@ -191,6 +192,10 @@ function Shell() {
   const loc = useLocation();
   const [pwOpen, setPwOpen] = useState(false);
   const [collapsed, setCollapsed] = useState(false);
+  // On a phone (a group leader marking attendance) the menu is a drawer and the header is icons only.
+  const phone = Grid.useBreakpoint().md === false;
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [loc.path]);
   const { me, logout } = useSession();
   // Group leaders read their group; dashboard, import and settings are for secretaries and the admin.
   const secretary = isSecretary(me);
@@ -239,44 +244,60 @@ function Shell() {
     ...(secretary ? [{ key: '/settings', icon: <SettingOutlined aria-hidden />, label: <Link to="/settings">{t('nav.settings')}</Link> }] : []),
   ];
   const selected = '/' + (loc.path.split('/')[1] ?? '');
+  const logo = (showName: boolean) => (
+    <div style={{ height: 56, display: 'flex', alignItems: 'center', justifyContent: 'center', gap: 8, borderBottom: `1px solid ${token.colorBorderSecondary}` }}>
+      <span aria-hidden style={{ width: 28, height: 28, borderRadius: 6, background: token.colorPrimary, color: '#fff', display: 'inline-flex', alignItems: 'center', justifyContent: 'center', fontWeight: 700 }}>
+        连
+      </span>
+      {showName && <Typography.Text strong style={{ fontSize: 16 }}>{t('app.name')}</Typography.Text>}
+    </div>
+  );
+  const nav = <Menu mode="inline" selectedKeys={[selected]} items={items} aria-label={t('nav.aria')} style={{ borderInlineEnd: 'none' }} />;
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Sider theme="light" collapsible collapsed={collapsed} onCollapse={setCollapsed} width={208} style={{ borderRight: `1px solid ${token.colorBorderSecondary}` }}>
-        <div style={{ height: 56, display: 'flex', alignItems: 'center', justifyContent: 'center', gap: 8, borderBottom: `1px solid ${token.colorBorderSecondary}` }}>
-          <span aria-hidden style={{ width: 28, height: 28, borderRadius: 6, background: token.colorPrimary, color: '#fff', display: 'inline-flex', alignItems: 'center', justifyContent: 'center', fontWeight: 700 }}>
-            连
-          </span>
-          {!collapsed && <Typography.Text strong style={{ fontSize: 16 }}>{t('app.name')}</Typography.Text>}
-        </div>
-        <Menu mode="inline" selectedKeys={[selected]} items={items} aria-label={t('nav.aria')} style={{ borderInlineEnd: 'none' }} />
-      </Sider>
+      {phone ? (
+        <Drawer open={menuOpen} onClose={() => setMenuOpen(false)} placement="left" size={240} title={null} closable={false} styles={{ body: { padding: 0 } }}>
+          {logo(true)}
+          {nav}
+        </Drawer>
+      ) : (
+        <Sider theme="light" collapsible collapsed={collapsed} onCollapse={setCollapsed} width={208} style={{ borderRight: `1px solid ${token.colorBorderSecondary}` }}>
+          {logo(!collapsed)}
+          {nav}
+        </Sider>
+      )}
       <Layout>
-        <Header style={{ background: token.colorBgContainer, padding: '0 24px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', borderBottom: `1px solid ${token.colorBorderSecondary}`, height: 56, lineHeight: '56px' }}>
-          <Typography.Text strong style={{ fontSize: 16 }} data-testid="tenant-name">
-            {me.tenantName}
-          </Typography.Text>
-          <Space size="middle">
-            <Space size={4}>
-              <UserOutlined aria-hidden />
-              <Typography.Text data-testid="user-name">{me.displayName}</Typography.Text>
-            </Space>
+        <Header style={{ background: token.colorBgContainer, padding: phone ? '0 8px' : '0 24px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: 8, borderBottom: `1px solid ${token.colorBorderSecondary}`, height: 56, lineHeight: '56px' }}>
+          <Space size={4} style={{ minWidth: 0 }}>
+            {phone && <Button type="text" icon={<MenuOutlined aria-hidden />} aria-label={t('nav.aria')} onClick={() => setMenuOpen(true)} data-testid="open-menu" />}
+            <Typography.Text strong ellipsis style={{ fontSize: 16, lineHeight: 1.5, maxWidth: phone ? 140 : undefined }} data-testid="tenant-name">
+              {me.tenantName}
+            </Typography.Text>
+          </Space>
+          <Space size={phone ? 0 : 'middle'}>
+            {!phone && (
+              <Space size={4}>
+                <UserOutlined aria-hidden />
+                <Typography.Text data-testid="user-name">{me.displayName}</Typography.Text>
+              </Space>
+            )}
             <Button
               type="text"
               icon={<GlobalOutlined aria-hidden />}
               title={t('header.switchLanguage')}
               onClick={() => setLang(lang === 'zh-CN' ? 'en-US' : 'zh-CN')}
             >
-              {lang === 'zh-CN' ? 'English' : '中文'}
+              {phone ? null : lang === 'zh-CN' ? 'English' : '中文'}
             </Button>
-            <Button type="text" icon={<KeyOutlined aria-hidden />} onClick={() => setPwOpen(true)}>
-              {t('header.changePassword')}
+            <Button type="text" icon={<KeyOutlined aria-hidden />} title={t('header.changePassword')} onClick={() => setPwOpen(true)}>
+              {phone ? null : t('header.changePassword')}
             </Button>
-            <Button type="text" icon={<LogoutOutlined aria-hidden />} onClick={() => void logout()}>
-              {t('header.logout')}
+            <Button type="text" icon={<LogoutOutlined aria-hidden />} title={t('header.logout')} onClick={() => void logout()}>
+              {phone ? null : t('header.logout')}
             </Button>
           </Space>
         </Header>
-        <Content style={{ padding: 24 }}>
+        <Content style={{ padding: phone ? 12 : 24 }}>
           <Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '80px auto' }} />}>
             <Routes isTenantAdmin={me.isTenantAdmin} secretary={secretary} groupLeader={groupLeader} path={loc.path} />
           </Suspense>

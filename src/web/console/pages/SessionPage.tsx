@@ -155,7 +155,7 @@ export function SessionPage({ id }: { id: string }) {
       width: 120,
       fixed: 'left',
       render: (_: unknown, r) => (
-        <Space size={4}>
+        <Space size={4} wrap>
           <Link to={`/members/${r.memberId}`}>{r.name}</Link>
           {r.mobile && (
             <Tag color="blue" style={{ marginInlineEnd: 0 }}>
@@ -165,12 +165,13 @@ export function SessionPage({ id }: { id: string }) {
         </Space>
       ),
     },
-    { title: t('member.org'), dataIndex: 'orgName', width: 140, ellipsis: true },
-    ...(s.quorum ? [{ title: t('session.voting'), key: 'voting', width: 80, render: (_: unknown, r: AttendanceRow) => (r.voting ? t('session.votingYes') : <Typography.Text type="secondary">{t('session.votingNo')}</Typography.Text>) }] : []),
+    // on a phone the unit column gives way to the marking column
+    { title: t('member.org'), dataIndex: 'orgName', width: 140, ellipsis: true, responsive: ['md' as const] },
+    ...(s.quorum ? [{ title: t('session.voting'), key: 'voting', width: 80, responsive: ['md' as const], render: (_: unknown, r: AttendanceRow) => (r.voting ? t('session.votingYes') : <Typography.Text type="secondary">{t('session.votingNo')}</Typography.Text>) }] : []),
     {
       title: t('attendance.status'),
       dataIndex: 'status',
-      width: 170,
+      width: 110,
       render: (_: unknown, r) => (
         <Space size={4} wrap>
           <AttendanceTag status={r.status} />
@@ -189,11 +190,11 @@ export function SessionPage({ id }: { id: string }) {
           {
             title: t('attendance.mark'),
             key: 'mark',
-            width: 130,
+            width: 112,
             render: (_: unknown, r: AttendanceRow) => (
               <Select<Markable>
                 size="small"
-                style={{ width: 110 }}
+                style={{ width: 96 }}
                 aria-label={t('attendance.markFor', { name: r.name })}
                 data-testid={`mark-${r.memberId}`}
                 placeholder={t('attendance.markPlaceholder')}
