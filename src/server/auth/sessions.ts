@@ -105,20 +105,17 @@ export class AuthService {
     const cached = this.actors.get(key);
     if (cached && cached.until > now && cached.epoch === authEpoch()) return cached.actor;
     const epoch = authEpoch();
-    const session = await this.db
-      .selectFrom('session')
-      .select(['account_id', 'csrf_token', 'expires_at'])
-      .where('tenant_id', '=', parsed.tenantId)
-      .where('token_hash', '=', parsed.tokenHash)
-      .executeTakeFirst();
-    if (!session || session.expires_at.getTime() < now) {
+    // One round trip: the session with its account, roles and mentees (every request of a member
+    // who has not called for 15 s starts here — a check-in burst is thousands of them).
+    const row = await actorRowBySession(this.db, parsed.tenantId, parsed.tokenHash);
+    if (!row || !row.expires_at || row.expires_at.getTime() < now) {
       this.actors.delete(key);
       return null;
     }
-    const actor = await loadActor(this.db, parsed.tenantId, session.account_id, session.csrf_token);
+    const actor = actorOf(parsed.tenantId, row, row.csrf_token ?? '');
     if (!actor) return null;
     if (this.actors.size >= ACTOR_CACHE_MAX) this.actors.clear();
-    this.actors.set(key, { actor, epoch, until: Math.min(now + ACTOR_TTL_MS, session.expires_at.getTime()) });
+    this.actors.set(key, { actor, epoch, until: Math.min(now + ACTOR_TTL_MS, row.expires_at.getTime()) });
     return actor;
   }
 
@@ -170,42 +167,65 @@ export class AuthService {
   }
 }
 
-export async function loadActor(db: Executor, tenantId: string, accountId: string, csrfToken: string): Promise<Actor | null> {
-  const account = await db
-    .selectFrom('account')
-    .select(['id', 'display_name', 'phone', 'member_id', 'is_tenant_admin', 'disabled_at'])
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', accountId)
-    .executeTakeFirst();
-  if (!account || account.disabled_at) return null;
-  const [scopes, mentees] = await Promise.all([
-    db
-      .selectFrom('role_assignment as r')
-      .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'r.tenant_id').onRef('o.id', '=', 'r.org_id'))
-      .select(['r.role', 'r.org_id', 'o.name', 'o.path'])
-      .where('r.tenant_id', '=', tenantId)
-      .where('r.account_id', '=', accountId)
-      .where('o.retired_at', 'is', null)
-      .execute(),
-    account.member_id
-      ? db
-          .selectFrom('mentorship')
-          .select('member_id')
-          .where('tenant_id', '=', tenantId)
-          .where('mentor_member_id', '=', account.member_id)
-          .where('ended_on', 'is', null)
-          .execute()
-      : Promise.resolve([]),
-  ]);
+interface ActorRow {
+  id: string;
+  display_name: string;
+  phone: string;
+  member_id: string | null;
+  is_tenant_admin: boolean;
+  disabled_at: Date | null;
+  csrf_token: string | null;
+  expires_at: Date | null;
+  scopes: { role: 'secretary' | 'group_leader'; org_id: string; name: string; path: string }[];
+  mentee_ids: string[];
+}
+
+/** What an actor is made of: the account with its roles on units still in use and its current mentees. */
+const ACTOR_COLUMNS = sql`
+  a.id, a.display_name, a.phone, a.member_id, a.is_tenant_admin, a.disabled_at,
+  coalesce((
+    SELECT json_agg(json_build_object('role', r.role, 'org_id', r.org_id, 'name', o.name, 'path', o.path) ORDER BY o.path, r.role)
+    FROM role_assignment r JOIN org o ON o.tenant_id = r.tenant_id AND o.id = r.org_id
+    WHERE r.tenant_id = a.tenant_id AND r.account_id = a.id AND o.retired_at IS NULL
+  ), '[]'::json) AS scopes,
+  coalesce((
+    SELECT json_agg(ms.member_id ORDER BY ms.member_id)
+    FROM mentorship ms
+    WHERE a.member_id IS NOT NULL AND ms.tenant_id = a.tenant_id AND ms.mentor_member_id = a.member_id AND ms.ended_on IS NULL
+  ), '[]'::json) AS mentee_ids`;
+
+/** By session token: the session's CSRF token and expiry come along. */
+async function actorRowBySession(db: Executor, tenantId: string, tokenHash: string): Promise<ActorRow | undefined> {
+  const { rows } = await sql<ActorRow>`
+    SELECT ${ACTOR_COLUMNS}, s.csrf_token, s.expires_at
+    FROM session s JOIN account a ON a.tenant_id = s.tenant_id AND a.id = s.account_id
+    WHERE s.tenant_id = ${tenantId} AND s.token_hash = ${tokenHash}`.execute(db);
+  return rows[0];
+}
+
+async function actorRowByAccount(db: Executor, tenantId: string, accountId: string): Promise<ActorRow | undefined> {
+  const { rows } = await sql<ActorRow>`
+    SELECT ${ACTOR_COLUMNS}, NULL::text AS csrf_token, NULL::timestamptz AS expires_at
+    FROM account a WHERE a.tenant_id = ${tenantId} AND a.id = ${accountId}`.execute(db);
+  return rows[0];
+}
+
+function actorOf(tenantId: string, row: ActorRow, csrfToken: string): Actor | null {
+  if (row.disabled_at) return null;
   return {
     tenantId,
-    accountId: account.id,
-    displayName: account.display_name,
-    phone: account.phone,
-    memberId: account.member_id,
-    isTenantAdmin: account.is_tenant_admin,
-    scopes: scopes.map((s) => ({ role: s.role, orgId: s.org_id, orgName: s.name, path: s.path })),
-    menteeIds: mentees.map((m) => m.member_id),
+    accountId: row.id,
+    displayName: row.display_name,
+    phone: row.phone,
+    memberId: row.member_id,
+    isTenantAdmin: row.is_tenant_admin,
+    scopes: row.scopes.map((r) => ({ role: r.role, orgId: r.org_id, orgName: r.name, path: r.path })),
+    menteeIds: row.mentee_ids,
     csrfToken,
   };
+}
+
+export async function loadActor(db: Executor, tenantId: string, accountId: string, csrfToken: string): Promise<Actor | null> {
+  const row = await actorRowByAccount(db, tenantId, accountId);
+  return row ? actorOf(tenantId, row, csrfToken) : null;
 }
