@@ -157,10 +157,20 @@ describe('a monthly class for a party group: check-in on the phone and by QR, cl
 
   /** Picks a unit in an OrgTreeSelect the way a person does: open, type part of the name, click it. */
   async function pickUnit(select: Locator, name: string): Promise<void> {
-    await select.click();
-    await consolePage.keyboard.type(name);
-    await openDropdown().getByTitle(name, { exact: true }).click();
-    await expect.poll(() => select.innerText(), { timeout: UI_TIMEOUT }).toContain(name);
+    // On a loaded machine the tree may still be loading when the dropdown opens: try again then.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await select.click();
+        await openDropdown().waitFor({ timeout: 5_000 });
+        await consolePage.keyboard.type(name);
+        await openDropdown().getByTitle(name, { exact: true }).click({ timeout: 5_000 });
+        await expect.poll(() => select.innerText(), { timeout: 5_000 }).toContain(name);
+        return;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        await consolePage.keyboard.press('Escape');
+      }
+    }
   }
 
   /** A month cell of the open month picker. */
