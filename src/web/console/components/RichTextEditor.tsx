@@ -111,9 +111,11 @@ export function RichTextEditor({ id, value, onChange, testId = 'rich-editor', mi
     }
     setUploading(0);
     try {
-      const stored = await uploadStoredFile('study', file, setUploading);
+      const [stored, size] = await Promise.all([uploadStoredFile('study', file, setUploading), measureImage(file)]);
       restoreSelection();
-      document.execCommand('insertHTML', false, `<img src="/api/files/${encodeURIComponent(stored.id)}" alt="${escapeAttr(file.name)}">`);
+      // width and height let a phone keep the image's place while it loads on a weak signal
+      const dims = size ? ` width="${size.width}" height="${size.height}"` : '';
+      document.execCommand('insertHTML', false, `<img src="/api/files/${encodeURIComponent(stored.id)}" alt="${escapeAttr(file.name)}"${dims}>`);
       saveSelection();
       emit();
     } catch (e) {
@@ -223,4 +225,19 @@ function escapeAttr(s: string): string {
 }
 function escapeText(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The image's own size in pixels, or null when the browser cannot decode it (the upload still goes on). */
+function measureImage(file: File): Promise<{ width: number; height: number } | null> {
+  return new Promise((resolve) => {
+    const url = URL.createObjectURL(file);
+    const img = new Image();
+    const done = (size: { width: number; height: number } | null) => {
+      URL.revokeObjectURL(url);
+      resolve(size);
+    };
+    img.onload = () => done(img.naturalWidth > 0 && img.naturalWidth < 10_000 && img.naturalHeight < 10_000 ? { width: img.naturalWidth, height: img.naturalHeight } : null);
+    img.onerror = () => done(null);
+    img.src = url;
+  });
 }
