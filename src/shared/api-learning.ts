@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DateString, OrgKind, Page, Uuid } from './primitives.ts';
 
 /**
  * The learning contract (不缺课、不漏学): study library, daily pushes, classes and meetings with
@@ -6,14 +7,8 @@ import { z } from 'zod';
  * and both web apps (types). Timestamps are ISO strings; dates 'YYYY-MM-DD'; months 'YYYY-MM'.
  */
 
-const Uuid = z.uuid();
-const DateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
 const MonthString = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM');
 const IsoTime = z.iso.datetime({ offset: true, message: '时间格式应为 ISO 8601，如 2026-12-01T19:30:00+08:00' });
-const Page = {
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(20),
-};
 const text = (max: number) => z.string().trim().max(max);
 const HttpUrl = z
   .string()
@@ -40,6 +35,8 @@ export const StudyItemKind = z.enum(['article', 'audio', 'video', 'pdf']);
 export type StudyItemKind = z.infer<typeof StudyItemKind>;
 export const StudyCategory = z.enum(['party_history', 'theory', 'policy', 'micro_lecture', 'home_news', 'other']);
 export type StudyCategory = z.infer<typeof StudyCategory>;
+/** A study item as a line in a list: enough to show it and open it. */
+const StudyItemRef = z.object({ id: z.string(), title: z.string(), kind: StudyItemKind });
 
 export const StudyItemInput = z.object({
   orgId: Uuid,
@@ -153,7 +150,7 @@ export const InboxEntry = z.object({
   readAt: z.string().nullable(),
   /** An unread push older than the reminder time: the app shows it as a reminder. */
   reminded: z.boolean(),
-  items: z.array(z.object({ id: z.string(), title: z.string(), kind: StudyItemKind, minutes: z.number(), read: z.boolean() })),
+  items: z.array(StudyItemRef.extend({ minutes: z.number(), read: z.boolean() })),
 });
 export type InboxEntry = z.infer<typeof InboxEntry>;
 export const Inbox = z.object({ items: z.array(InboxEntry), total: z.number(), unread: z.number() });
@@ -177,6 +174,9 @@ export const SessionMode = z.enum(['online', 'on_site', 'both']);
 export const SessionStatus = z.enum(['planned', 'closed', 'cancelled']);
 export const AttendanceStatus = z.enum(['invited', 'present', 'late', 'excused', 'absent', 'made_up']);
 export type AttendanceStatus = z.infer<typeof AttendanceStatus>;
+const LeaveStatus = z.enum(['requested', 'approved', 'rejected']);
+const AttachmentKind = z.enum(['minutes', 'photo', 'other']);
+export const MakeupStatus = z.enum(['open', 'submitted', 'returned', 'expired']);
 
 export const SessionInput = z.object({
   orgId: Uuid,
@@ -258,10 +258,10 @@ export const AttendanceRow = z.object({
   checkedInAt: z.string().nullable(),
   method: z.enum(['self', 'qr', 'marked']).nullable(),
   leaveReason: z.string().nullable(),
-  leaveStatus: z.enum(['requested', 'approved', 'rejected']).nullable(),
+  leaveStatus: LeaveStatus.nullable(),
   makeup: z
     .object({
-      status: z.enum(['open', 'submitted', 'returned', 'expired']),
+      status: MakeupStatus,
       dueOn: z.string(),
       reflection: z.string().nullable(),
       answers: z.array(z.string()).nullable(),
@@ -281,18 +281,22 @@ export const Quorum = z.object({
 });
 export const Attachment = z.object({
   id: z.string(),
-  kind: z.enum(['minutes', 'photo', 'other']),
+  kind: AttachmentKind,
   caption: z.string().nullable(),
   file: StoredFile,
   createdAt: z.string(),
 });
-export const SessionDetail = SessionSummary.extend({
+/** Where a session is held and when check-in is open: the same in the secretary's and the member's view. */
+const SessionPlace = {
   meetingUrl: z.string().nullable(),
   location: z.string().nullable(),
   agenda: z.string().nullable(),
   replayUrl: z.string().nullable(),
   checkinOpensAt: z.string(),
   checkinClosesAt: z.string(),
+};
+export const SessionDetail = SessionSummary.extend({
+  ...SessionPlace,
   minutes: z.string().nullable(),
   makeupDays: z.number(),
   makeupQuestions: z.array(z.string()),
@@ -324,7 +328,7 @@ export const MarkAttendanceBody = z.object({
 });
 export const LeaveDecisionBody = z.object({ approve: z.boolean() });
 export const MinutesBody = z.object({ minutes: text(50_000) });
-export const AttachmentBody = z.object({ fileId: Uuid, kind: z.enum(['minutes', 'photo', 'other']), caption: text(200).nullable().optional() });
+export const AttachmentBody = z.object({ fileId: Uuid, kind: AttachmentKind, caption: text(200).nullable().optional() });
 export const ReturnMakeupBody = z.object({ note: text(500).min(1, '请写明退回原因') });
 
 /** A member's view of a session. */
@@ -336,18 +340,13 @@ export const MySession = z.object({
   startsAt: z.string(),
   endsAt: z.string(),
   mode: SessionMode,
-  meetingUrl: z.string().nullable(),
-  location: z.string().nullable(),
-  agenda: z.string().nullable(),
-  replayUrl: z.string().nullable(),
-  checkinOpensAt: z.string(),
-  checkinClosesAt: z.string(),
+  ...SessionPlace,
   sessionStatus: SessionStatus,
   myStatus: AttendanceStatus,
   checkedInAt: z.string().nullable(),
-  leaveStatus: z.enum(['requested', 'approved', 'rejected']).nullable(),
+  leaveStatus: LeaveStatus.nullable(),
   canCheckIn: z.boolean(),
-  materials: z.array(z.object({ id: z.string(), title: z.string(), kind: StudyItemKind })),
+  materials: z.array(StudyItemRef),
   /** GET with the session cookie: an .ics the phone's calendar can add. */
   calendarUrl: z.string(),
 });
@@ -360,7 +359,6 @@ export const CheckInBody = z.object({
 export const LeaveRequestBody = z.object({ reason: text(500).min(2, '请写明请假原因') });
 
 // ---------- make-up (补学) ----------
-export const MakeupStatus = z.enum(['open', 'submitted', 'returned', 'expired']);
 export const MyMakeup = z.object({
   sessionId: z.string(),
   sessionTitle: z.string(),
@@ -370,7 +368,7 @@ export const MyMakeup = z.object({
   dueOn: z.string(),
   status: MakeupStatus,
   replayUrl: z.string().nullable(),
-  materials: z.array(z.object({ id: z.string(), title: z.string(), kind: StudyItemKind })),
+  materials: z.array(StudyItemRef),
   questions: z.array(z.string()),
   reflection: z.string().nullable(),
   answers: z.array(z.string()).nullable(),
@@ -391,14 +389,18 @@ export const CoverageQuery = z.object({
   /** members listed (gaps first) */
   ...Page,
 });
-export const CoverageNumbers = z.object({
-  members: z.number(),
+/** What was invited and attended, delivered and read: counted alike for a unit and for one member. */
+const LearningCounts = {
   sessionsInvited: z.number(),
   attended: z.number(),
   madeUp: z.number(),
   missed: z.number(),
   pushesDelivered: z.number(),
   pushesRead: z.number(),
+};
+export const CoverageNumbers = z.object({
+  members: z.number(),
+  ...LearningCounts,
   /** (attended + made up) / invited, 0..1; null when nothing was invited */
   attendanceRate: z.number().nullable(),
   /** read / delivered, 0..1; null when nothing was delivered */
@@ -409,7 +411,7 @@ export const CoverageNumbers = z.object({
 export const UnitCoverage = z.object({
   orgId: z.string(),
   orgName: z.string(),
-  kind: z.enum(['committee', 'general_branch', 'branch', 'group']),
+  kind: OrgKind,
   depth: z.number(),
   all: CoverageNumbers,
   mobile: CoverageNumbers,
@@ -420,12 +422,7 @@ export const MemberCoverage = z.object({
   name: z.string(),
   orgName: z.string(),
   mobile: z.boolean(),
-  sessionsInvited: z.number(),
-  attended: z.number(),
-  madeUp: z.number(),
-  missed: z.number(),
-  pushesDelivered: z.number(),
-  pushesRead: z.number(),
+  ...LearningCounts,
   readRate: z.number().nullable(),
   lastActiveAt: z.string().nullable(),
   /** missed sessions not made up, or unread pushes */

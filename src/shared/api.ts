@@ -1,15 +1,14 @@
 import { z } from 'zod';
+import { DateString, OrgKind, Page, Uuid } from './primitives.ts';
 
 /**
  * The HTTP contract shared by the server (validation + OpenAPI) and the web apps (types).
  * Dates are 'YYYY-MM-DD' strings; timestamps are ISO strings.
  */
 
-export const DateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+export { DateString, OrgKind, Uuid };
 export const Phone = z.string().trim().regex(/^1\d{10}$/, '手机号应为 11 位数字');
-export const Uuid = z.uuid();
 
-export const OrgKind = z.enum(['committee', 'general_branch', 'branch', 'group']);
 export type OrgKind = z.infer<typeof OrgKind>;
 export const MemberStatus = z.enum(['full', 'probationary']);
 export const Gender = z.enum(['male', 'female']);
@@ -84,8 +83,7 @@ export const MemberListQuery = z.object({
   lostContactSuspected: boolQuery.optional(),
   /** Only mobile members without a mentor. */
   withoutMentor: boolQuery.optional(),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(20),
+  ...Page,
 });
 export type MemberListQuery = z.input<typeof MemberListQuery>;
 export type MemberListParams = z.output<typeof MemberListQuery>;
