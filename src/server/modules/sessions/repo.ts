@@ -1,4 +1,4 @@
-import { sql, type Expression, type Selectable, type SqlBool } from 'kysely';
+import { sql, type Expression, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { AttendanceStatus, StudyItemKind, StudySessionTable } from '../../db/tables.ts';
 import type { RequestContext } from '../../auth/actor.ts';
@@ -291,9 +291,16 @@ export async function mySessionRow(db: Executor, tenantId: string, memberId: str
     .executeTakeFirst();
 }
 
-/** The audit columns an entry made by this request carries (as recordAudit writes them). */
-function auditActor(ctx: RequestContext) {
-  return { accountId: ctx.actor.accountId, actorName: ctx.actor.displayName, ip: ctx.ip };
+/**
+ * The audit entry of a one-statement write, as recordAudit would write it for this request: one
+ * row per row of the CTE `from` (which must return tenant_id). `after` is a JSON text or an SQL
+ * expression over that CTE's columns.
+ */
+function auditInsertFrom(ctx: RequestContext, from: string, e: { action: string; entity: string; entityId: string; after: string | RawBuilder<unknown> }) {
+  const after = typeof e.after === 'string' ? sql`${e.after}::jsonb` : e.after;
+  return sql`INSERT INTO audit_log (tenant_id, account_id, actor_name, action, entity, entity_id, after, ip)
+      SELECT tenant_id, ${ctx.actor.accountId}::uuid, ${ctx.actor.displayName}::text, ${e.action}::text, ${e.entity}::text, ${e.entityId}::text, ${after}, ${ctx.ip}::text
+      FROM ${sql.table(from)}`;
 }
 
 /**
@@ -308,7 +315,6 @@ export async function checkInAttendance(
   ctx: RequestContext,
   p: { tenantId: string; sessionId: string; memberId: string; status: 'present' | 'late'; method: 'qr' | 'self'; now: Date },
 ): Promise<{ status: 'present' | 'late'; checked_in_at: Date } | undefined> {
-  const who = auditActor(ctx);
   const after = JSON.stringify({ memberId: p.memberId, status: p.status, method: p.method });
   const { rows } = await sql<{ status: 'present' | 'late'; checked_in_at: Date }>`
     WITH moved AS (
@@ -319,8 +325,7 @@ export async function checkInAttendance(
       UPDATE member m SET last_active_at = ${p.now}
       FROM moved WHERE m.tenant_id = moved.tenant_id AND m.id = moved.member_id
     ), logged AS (
-      INSERT INTO audit_log (tenant_id, account_id, actor_name, action, entity, entity_id, after, ip)
-      SELECT tenant_id, ${who.accountId}::uuid, ${who.actorName}::text, 'attendance.checkin', 'attendance', ${p.sessionId}::text, ${after}::jsonb, ${who.ip}::text FROM moved
+      ${auditInsertFrom(ctx, 'moved', { action: 'attendance.checkin', entity: 'attendance', entityId: p.sessionId, after })}
     )
     SELECT status, checked_in_at FROM moved`.execute(db);
   return rows[0];
@@ -342,7 +347,6 @@ export async function checkInFromApp(
   ctx: RequestContext,
   p: { tenantId: string; sessionId: string; memberId: string; now: Date; lateAfterMs: number },
 ): Promise<MySessionRow | undefined> {
-  const who = auditActor(ctx);
   const { rows } = await sql<MySessionRow>`
     WITH open_session AS (
       SELECT tenant_id, id, starts_at FROM study_session
@@ -359,10 +363,12 @@ export async function checkInFromApp(
       UPDATE member m SET last_active_at = ${p.now}
       FROM moved WHERE m.tenant_id = moved.tenant_id AND m.id = moved.member_id
     ), logged AS (
-      INSERT INTO audit_log (tenant_id, account_id, actor_name, action, entity, entity_id, after, ip)
-      SELECT tenant_id, ${who.accountId}::uuid, ${who.actorName}::text, 'attendance.checkin', 'attendance', ${p.sessionId}::text,
-        jsonb_build_object('memberId', member_id, 'status', status, 'method', 'self'), ${who.ip}::text
-      FROM moved
+      ${auditInsertFrom(ctx, 'moved', {
+        action: 'attendance.checkin',
+        entity: 'attendance',
+        entityId: p.sessionId,
+        after: sql`jsonb_build_object('memberId', member_id, 'status', status, 'method', 'self')`,
+      })}
     )
     SELECT s.id, s.kind, s.title, s.starts_at, s.ends_at, s.mode, s.meeting_url, s.location, s.agenda, s.replay_url,
       s.checkin_opens_at, s.checkin_closes_at, s.status, o.name AS org_name, a.status AS my_status, a.checked_in_at, a.leave_status,
@@ -378,7 +384,6 @@ export async function checkInFromApp(
  * False when the row is no longer 'invited' (nothing written).
  */
 export async function requestLeaveRow(db: Executor, ctx: RequestContext, p: { tenantId: string; sessionId: string; memberId: string; reason: string; now: Date }): Promise<boolean> {
-  const who = auditActor(ctx);
   const after = JSON.stringify({ memberId: p.memberId, reason: p.reason });
   const { rows } = await sql<{ member_id: string }>`
     WITH asked AS (
@@ -386,8 +391,7 @@ export async function requestLeaveRow(db: Executor, ctx: RequestContext, p: { te
       WHERE tenant_id = ${p.tenantId} AND session_id = ${p.sessionId} AND member_id = ${p.memberId} AND status = 'invited'
       RETURNING tenant_id, member_id
     ), logged AS (
-      INSERT INTO audit_log (tenant_id, account_id, actor_name, action, entity, entity_id, after, ip)
-      SELECT tenant_id, ${who.accountId}::uuid, ${who.actorName}::text, 'attendance.leave_request', 'attendance', ${p.sessionId}::text, ${after}::jsonb, ${who.ip}::text FROM asked
+      ${auditInsertFrom(ctx, 'asked', { action: 'attendance.leave_request', entity: 'attendance', entityId: p.sessionId, after })}
     )
     SELECT member_id FROM asked`.execute(db);
   return rows.length > 0;
@@ -403,7 +407,6 @@ export async function submitMakeupRow(
   ctx: RequestContext,
   p: { tenantId: string; sessionId: string; memberId: string; reflection: string; answers: string[]; today: string; now: Date },
 ): Promise<boolean> {
-  const who = auditActor(ctx);
   const after = JSON.stringify({ memberId: p.memberId, answers: p.answers.length });
   const { rows } = await sql<{ member_id: string }>`
     WITH done AS (
@@ -415,8 +418,7 @@ export async function submitMakeupRow(
       UPDATE attendance a SET status = 'made_up', updated_at = ${p.now}
       FROM done WHERE a.tenant_id = done.tenant_id AND a.session_id = done.session_id AND a.member_id = done.member_id
     ), logged AS (
-      INSERT INTO audit_log (tenant_id, account_id, actor_name, action, entity, entity_id, after, ip)
-      SELECT tenant_id, ${who.accountId}::uuid, ${who.actorName}::text, 'makeup.submit', 'makeup', ${p.sessionId}::text, ${after}::jsonb, ${who.ip}::text FROM done
+      ${auditInsertFrom(ctx, 'done', { action: 'makeup.submit', entity: 'makeup', entityId: p.sessionId, after })}
     )
     SELECT member_id FROM done`.execute(db);
   return rows.length > 0;
