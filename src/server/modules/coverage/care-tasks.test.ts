@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, memberIdByPhone, openTestDatabase, PHONES } from '../../../../test/support/harness.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { chinaDate, countMyCareTasks, listCareTasks, listMyCareTasks, updateCareTask } from './service.ts';
+import { shanghaiDate as chinaDate } from '../../clock.ts';
+import { countMyCareTasks, listCareTasks, listMyCareTasks, updateCareTask } from './service.ts';
 import { raiseStreakTasks } from './scheduled.ts';
 
 /**

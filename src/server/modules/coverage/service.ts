@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { authorize, secretaryPaths } from '../../auth/policy.ts';
+import { shanghaiDate as chinaDate } from '../../clock.ts';
 import { AppError, notFound, uniqueViolation } from '../../errors.ts';
 import type { OrgRow } from '../../db/tables.ts';
 import type { CareTask, Coverage, CareTaskQuery, CoverageQuery, UpdateCareTaskBody } from '../../../shared/api-learning.ts';
@@ -16,9 +17,6 @@ type CareTaskQueryInput = z.infer<typeof CareTaskQuery>;
 type UpdateCareTaskInput = z.infer<typeof UpdateCareTaskBody>;
 type CoverageNumbers = Coverage['units'][number]['all'];
 type MemberCoverage = Coverage['members'][number];
-
-/** Today in Asia/Shanghai (members' calendar), as 'YYYY-MM-DD'. */
-export const chinaDate = (at: Date = new Date()): string => at.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
 
 const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
 const rate = (part: number, whole: number): number | null => (whole > 0 ? round4(part / whole) : null);

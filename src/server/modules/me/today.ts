@@ -3,6 +3,7 @@ import type { Database } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { authorize } from '../../auth/policy.ts';
 import { AppError } from '../../errors.ts';
+import { shanghaiDate } from '../../clock.ts';
 import { changeVersion } from '../../freshness.ts';
 import type { Today } from '../../../shared/api.ts';
 import { listTodayPushes } from '../pushes/service.ts';
@@ -31,8 +32,6 @@ interface Entry extends TodayAnswer {
   until: number;
 }
 const cache = new Map<string, Entry>();
-
-const shanghaiDate = (now: Date): string => new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 export async function buildToday(db: Database, ctx: RequestContext, now: Date = new Date()): Promise<{ today: Today; validUntil: number }> {
   const { actor } = ctx;

@@ -44,9 +44,6 @@ export const inboxEntryView = (r: InboxRow): InboxEntry => ({
   items: r.items ?? [],
 });
 
-/** Start of today in Asia/Shanghai, whatever the server's zone. */
-export const shanghaiTodayStart = sql`(((now() AT TIME ZONE 'Asia/Shanghai')::date)::timestamp AT TIME ZONE 'Asia/Shanghai')`;
-
 /**
  * A member's inbox entries, newest first, each with its items (retired ones left out) and whether
  * the member has read each; `total` and `unread` count every entry matching `where`.

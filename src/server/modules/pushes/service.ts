@@ -5,11 +5,12 @@ import type { RequestContext } from '../../auth/actor.ts';
 import { authorize, secretaryPaths } from '../../auth/policy.ts';
 import { AppError, notFound, type FieldIssue } from '../../errors.ts';
 import type { InboxEntry, PushDetail, PushInput, PushSummary } from '../../../shared/api-learning.ts';
+import { shanghaiTodayStart } from '../../clock.ts';
 import { recordAudit } from '../audit/service.ts';
 import { getOrg } from '../orgs/service.ts';
 import { getSettings } from '../settings/service.ts';
 import { getStudyItemSummaries, requireMember } from '../library/service.ts';
-import { audienceCondition, inboxCounts, inboxEntryView, inboxRows, pushRows, recipientRows, shanghaiTodayStart, type PushRow } from './repo.ts';
+import { audienceCondition, inboxCounts, inboxEntryView, inboxRows, pushRows, recipientRows, type PushRow } from './repo.ts';
 
 export interface PushListQuery {
   orgId?: string | undefined;

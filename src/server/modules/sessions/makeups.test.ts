@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
-import { closeDueSessions, expireMakeups, listMyMakeups, shanghaiDate } from './service.ts';
+import { shanghaiDate } from '../../clock.ts';
+import { closeDueSessions, expireMakeups, listMyMakeups } from './service.ts';
 
 let env: TestEnv;
 let secretary: Session;

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { Database, Executor, Tx } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { authorize, can } from '../../auth/policy.ts';
+import { SHANGHAI_OFFSET_MS, shanghaiDate } from '../../clock.ts';
 import { AppError, forbidden, notFound, type FieldIssue } from '../../errors.ts';
 import type {
   AttachmentBody,
@@ -48,12 +49,8 @@ import {
 
 // ---------- time: members live by Asia/Shanghai (UTC+8, no daylight saving) ----------
 
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 /** A member checking in later than this after the start is late. */
 const LATE_AFTER_MS = 10 * 60_000;
-
-/** The calendar day in Asia/Shanghai, 'YYYY-MM-DD'. */
-export const shanghaiDate = (at: Date): string => new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 /** 'YYYY-MM-DD HH:mm' in Asia/Shanghai, for messages. */
 export const shanghaiTime = (at: Date): string => {
   const s = new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString();
