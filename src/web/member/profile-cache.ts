@@ -1,4 +1,5 @@
 import type { MyProfile } from './api.ts';
+import { forget, keep, recall } from './kept.ts';
 
 /**
  * The last profile seen, kept on the phone so the contact person's number still shows when the
@@ -7,7 +8,7 @@ import type { MyProfile } from './api.ts';
 const KEY = 'lx_member_profile';
 
 export function saveProfile(profile: MyProfile): void {
-  const kept: MyProfile = {
+  keep(KEY, {
     ...profile,
     member: {
       ...profile.member,
@@ -17,30 +18,13 @@ export function saveProfile(profile: MyProfile): void {
       birthDate: null,
       mobilityHistory: [],
     },
-  };
-  try {
-    localStorage.setItem(KEY, JSON.stringify(kept));
-  } catch {
-    // Storage full or disabled: nothing to keep, the app still works online.
-  }
+  } satisfies MyProfile);
 }
 
 export function loadProfile(): MyProfile | null {
-  try {
-    const text = localStorage.getItem(KEY);
-    if (!text) return null;
-    const value: unknown = JSON.parse(text);
-    if (typeof value === 'object' && value !== null && 'member' in value) return value as MyProfile;
-  } catch {
-    // Unreadable: treat as absent.
-  }
-  return null;
+  return recall(KEY, 'member') as MyProfile | null;
 }
 
 export function forgetProfile(): void {
-  try {
-    localStorage.removeItem(KEY);
-  } catch {
-    // Nothing to do.
-  }
+  forget(KEY);
 }

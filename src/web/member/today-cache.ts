@@ -1,4 +1,5 @@
 import type { MyMakeup, MySession, Today } from './api.ts';
+import { forget, keep, recall } from './kept.ts';
 
 /**
  * The last "today" seen, kept on the phone so the member still sees what is due when the signal
@@ -16,35 +17,19 @@ function keptMakeup(makeup: MyMakeup): MyMakeup {
 }
 
 export function saveToday(today: Today): void {
-  const kept: Today = {
+  keep(KEY, {
     ...today,
     makeups: today.makeups.map(keptMakeup),
     nextSession: today.nextSession ? keptSession(today.nextSession) : null,
     checkinOpen: today.checkinOpen.map(keptSession),
-  };
-  try {
-    localStorage.setItem(KEY, JSON.stringify(kept));
-  } catch {
-    // Storage full or disabled: the app still works online.
-  }
+  } satisfies Today);
 }
 
 export function loadToday(): Today | null {
-  try {
-    const text = localStorage.getItem(KEY);
-    if (!text) return null;
-    const value: unknown = JSON.parse(text);
-    if (typeof value === 'object' && value !== null && 'pushes' in value && Array.isArray(value.pushes)) return value as Today;
-  } catch {
-    // Unreadable: treat as absent.
-  }
-  return null;
+  const value = recall(KEY, 'pushes');
+  return value && Array.isArray(value.pushes) ? (value as unknown as Today) : null;
 }
 
 export function forgetToday(): void {
-  try {
-    localStorage.removeItem(KEY);
-  } catch {
-    // Nothing to do.
-  }
+  forget(KEY);
 }

@@ -1,0 +1,32 @@
+/**
+ * What the member app keeps on the phone (localStorage, as JSON) to show when the signal drops.
+ * Storage that is full, disabled or unreadable counts as empty: the app still works online.
+ */
+
+export function keep(key: string, value: unknown): void {
+  try {
+    localStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    // Storage full or disabled: nothing to keep.
+  }
+}
+
+/** The kept value when it is an object holding `field`, else null. */
+export function recall(key: string, field: string): Record<string, unknown> | null {
+  try {
+    const text = localStorage.getItem(key);
+    const value: unknown = text ? JSON.parse(text) : null;
+    if (typeof value === 'object' && value !== null && field in value) return value as Record<string, unknown>;
+  } catch {
+    // Unreadable: treat as absent.
+  }
+  return null;
+}
+
+export function forget(key: string): void {
+  try {
+    localStorage.removeItem(key);
+  } catch {
+    // Nothing to do.
+  }
+}
