@@ -157,37 +157,22 @@ export const api = {
 
   today: () => request<Today>('GET', '/api/me/today'),
   inbox: (page: number, pageSize = 20) => request<Inbox>('GET', `/api/me/inbox?page=${page}&pageSize=${pageSize}`),
-  /** The server's answer is not part of the contract; callers only need it to succeed. */
-  openPush: (pushId: string) => request<unknown>('POST', `/api/me/inbox/${enc(pushId)}/open`, {}),
+  openPush: (pushId: string) => request<InboxEntry>('POST', `/api/me/inbox/${enc(pushId)}/open`, {}),
   item: (itemId: string) => request<ReadableItem>('GET', `/api/me/items/${enc(itemId)}`),
   reportRead: (pushId: string, body: ReadProgress, keepalive = false) =>
-    request<unknown>('POST', `/api/me/inbox/${enc(pushId)}/read`, body, { keepalive, timeoutMs: keepalive ? 60_000 : 20_000 }),
+    request<InboxEntry>('POST', `/api/me/inbox/${enc(pushId)}/read`, body, { keepalive, timeoutMs: keepalive ? 60_000 : 20_000 }),
   sessions: () => request<MySessions>('GET', '/api/me/sessions'),
   checkIn: (sessionId: string, code?: string) =>
-    request<unknown>('POST', `/api/me/sessions/${enc(sessionId)}/checkin`, code ? { code } : {}),
-  askLeave: (sessionId: string, reason: string) => request<unknown>('POST', `/api/me/sessions/${enc(sessionId)}/leave`, { reason }),
-  makeups: () => request<unknown>('GET', '/api/me/makeups').then(listOf<MyMakeup>),
-  submitMakeup: (sessionId: string, body: MakeupAnswers) => request<unknown>('POST', `/api/me/makeups/${enc(sessionId)}`, body),
+    request<MySession>('POST', `/api/me/sessions/${enc(sessionId)}/checkin`, code ? { code } : {}),
+  askLeave: (sessionId: string, reason: string) => request<MySession>('POST', `/api/me/sessions/${enc(sessionId)}/leave`, { reason }),
+  makeups: () => request<MyMakeup[]>('GET', '/api/me/makeups'),
+  submitMakeup: (sessionId: string, body: MakeupAnswers) => request<MyMakeup>('POST', `/api/me/makeups/${enc(sessionId)}`, body),
   careTasks: (page: number, pageSize = 20) => request<CareTaskList>('GET', `/api/me/care-tasks?page=${page}&pageSize=${pageSize}`),
-  updateCareTask: (id: string, body: CareTaskUpdate) => request<unknown>('PATCH', `/api/care-tasks/${enc(id)}`, body),
+  updateCareTask: (id: string, body: CareTaskUpdate) => request<CareTask>('PATCH', `/api/care-tasks/${enc(id)}`, body),
 };
 
 function enc(segment: string): string {
   return encodeURIComponent(segment);
-}
-
-/** A list answered either as a bare array or as `{ items }` (the contract names no schema for it). */
-function listOf<T>(data: unknown): T[] {
-  if (Array.isArray(data)) return data as T[];
-  if (typeof data === 'object' && data !== null && 'items' in data && Array.isArray(data.items)) return data.items as T[];
-  return [];
-}
-
-/** Whether an unknown answer carries a field of the given type (answers the contract leaves open). */
-export function field<T extends string | boolean>(data: unknown, name: string, type: 'string' | 'boolean'): T | null {
-  if (typeof data !== 'object' || data === null || !(name in data)) return null;
-  const value: unknown = (data as Record<string, unknown>)[name];
-  return typeof value === type ? (value as T) : null;
 }
 
 /** The message to show for a failed call; a lost session sends the member to the login. */

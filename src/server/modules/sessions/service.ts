@@ -25,6 +25,7 @@ import { recordAudit } from '../audit/service.ts';
 import { getOrg } from '../orgs/service.ts';
 import { inSubtrees } from '../members/repo.ts';
 import { getSettings } from '../settings/service.ts';
+import { requireMember } from '../me/member.ts';
 import { checkinCodeFor, newQrSecret, slotAt, slotEndsAt, verifyCheckinCode } from './checkin-code.ts';
 import { buildIcs } from './ics.ts';
 import {
@@ -74,8 +75,6 @@ export function addMonthsShanghai(at: Date, months: number): Date {
 
 type Input = z.infer<typeof SessionInput>;
 type Patch = z.infer<typeof SessionPatch>;
-
-const NO_MEMBER_MESSAGE = '该账号未关联党员信息，不能使用党员端';
 
 async function loadSession(db: Executor, tenantId: string, sessionId: string): Promise<SessionRow> {
   const s = await findSession(db, tenantId, sessionId);
@@ -890,14 +889,6 @@ export async function getSessionCalendar(db: Database, ctx: RequestContext, sess
 }
 
 // ---------- the member app ----------
-
-function requireMember(ctx: RequestContext): string {
-  const memberId = ctx.actor.memberId;
-  if (!memberId) throw new AppError('forbidden', NO_MEMBER_MESSAGE);
-  // The member acts only as themself; the policy says so in one place.
-  authorize(ctx.actor, 'learning.participate', { kind: 'member', tenantId: ctx.actor.tenantId, memberId, orgPath: '' });
-  return memberId;
-}
 
 type MemberSessionRow = Awaited<ReturnType<typeof memberSessionRows>>[number];
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, field } from '../api.ts';
+import { api, ApiError } from '../api.ts';
 import { formatTime, useI18n } from '../i18n.ts';
 import { useNavigate } from '../router.ts';
 import { ScreenTitle, TopBar } from '../ui.tsx';
@@ -45,7 +45,7 @@ function checkInOnce(sessionId: string, code: string | null): Promise<Outcome> {
   if (!request) {
     request = api.checkIn(sessionId, code ?? undefined).then(
       (answer): Outcome => {
-        const outcome: Outcome = { ok: true, result: checkInResult(answer), title: field<string>(answer, 'title', 'string') };
+        const outcome: Outcome = { ok: true, result: checkInResult(answer), title: answer.title };
         storeSuccess(key, outcome);
         return outcome;
       },

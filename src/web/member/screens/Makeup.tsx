@@ -155,10 +155,8 @@ function MakeupForm({ makeup, onSubmitted, onUnauthenticated }: MakeupFormProps)
     setBusy(true);
     setError(null);
     try {
-      const answer = await api.submitMakeup(makeup.sessionId, body);
-      // The answer is the make-up as it now stands when the server sends it; otherwise what was sent.
-      const fresh = isMakeup(answer, makeup.sessionId) ? answer : { ...makeup, ...body, status: 'submitted' as const, reviewNote: null };
-      onSubmitted(fresh);
+      // The answer is the make-up as it now stands.
+      onSubmitted(await api.submitMakeup(makeup.sessionId, body));
     } catch (e) {
       setError(explainError(e, t.networkError, onUnauthenticated));
       setBusy(false);
@@ -202,18 +200,5 @@ function MakeupForm({ makeup, onSubmitted, onUnauthenticated }: MakeupFormProps)
         {busy ? t.submitting : t.submitMakeup}
       </button>
     </form>
-  );
-}
-
-function isMakeup(value: unknown, sessionId: string): value is MyMakeup {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'sessionId' in value &&
-    value.sessionId === sessionId &&
-    'status' in value &&
-    typeof value.status === 'string' &&
-    'questions' in value &&
-    Array.isArray(value.questions)
   );
 }

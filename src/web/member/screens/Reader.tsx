@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
-import { api, explainError, field, type ReadableItem } from '../api.ts';
+import { api, explainError, type InboxEntry, type ReadableItem } from '../api.ts';
 import { fill, formatDay, useI18n } from '../i18n.ts';
 import { isItemRead, markItemRead } from '../read-state.ts';
 import { LoadFailed, LoadingMessage, ScreenTitle, TopBar } from '../ui.tsx';
@@ -15,12 +15,9 @@ interface ReaderProps {
 /** Pushes this page has already reported as opened (React's development double effects). */
 const openedPushes = new Set<string>();
 
-/** Whether the open answer (not fixed by the contract) says this item is already read. */
-function readFlagFrom(answer: unknown, itemId: string): boolean | null {
-  if (typeof answer !== 'object' || answer === null || !('items' in answer) || !Array.isArray(answer.items)) return null;
-  const items: unknown[] = answer.items;
-  const item = items.find((i) => field<string>(i, 'id', 'string') === itemId);
-  return item === undefined ? null : field<boolean>(item, 'read', 'boolean');
+/** Whether the push's entry says this item is already read (null: the item is not in it). */
+function readFlagFrom(entry: InboxEntry, itemId: string): boolean | null {
+  return entry.items.find((i) => i.id === itemId)?.read ?? null;
 }
 
 export function Reader({ pushId, itemId, onBack, onUnauthenticated }: ReaderProps) {

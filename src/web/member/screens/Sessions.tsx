@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, explainError, field, type MySession, type MySessions } from '../api.ts';
+import { api, explainError, type MySession, type MySessions } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { AppLink, ErrorMessage, Field, LoadFailed, LoadingMessage, ScreenTitle, SuccessMessage, TopBar } from '../ui.tsx';
 import { CheckInButton, MaterialLinks, SessionLinks, SessionStatus, SessionWhen, type CheckInResult } from './parts.tsx';
@@ -161,9 +161,8 @@ export function SessionDetail({ sessionId, onBack, onUnauthenticated }: ScreenPr
             onSent={(answer) => {
               setNotice(t.leaveSent);
               window.scrollTo(0, 0);
-              // The answer is the session as it now stands; otherwise ask again.
-              if (isSession(answer, session.id)) setData((d) => (d ? replaceSession(d, answer) : d));
-              else void load();
+              // The answer is the session as it now stands.
+              setData((d) => (d ? replaceSession(d, answer) : d));
             }}
             onUnauthenticated={onUnauthenticated}
           /> : null}
@@ -187,13 +186,9 @@ function replaceSession(data: MySessions, fresh: MySession): MySessions {
   return { upcoming: data.upcoming.map(update), recent: data.recent.map(update) };
 }
 
-function isSession(value: unknown, id: string): value is MySession {
-  return field<string>(value, 'id', 'string') === id && field<string>(value, 'myStatus', 'string') !== null && field<string>(value, 'calendarUrl', 'string') !== null;
-}
-
 interface LeaveFormProps {
   sessionId: string;
-  onSent: (answer: unknown) => void;
+  onSent: (answer: MySession) => void;
   onUnauthenticated: () => void;
 }
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, explainError, field, type CareTask, type CareTaskUpdate } from '../api.ts';
+import { api, explainError, type CareTask, type CareTaskUpdate } from '../api.ts';
 import { chinaDate, fill, formatDate, useI18n } from '../i18n.ts';
 import { ErrorMessage, Field, LoadFailed, LoadingMessage, ScreenTitle, SuccessMessage, TopBar } from '../ui.tsx';
 
@@ -126,13 +126,8 @@ function TaskCard({ task, onUpdated, onUnauthenticated }: TaskCardProps) {
     setBusy(true);
     setError(null);
     try {
-      const answer = await api.updateCareTask(task.id, body);
-      // The answer is the task as it now stands when the server sends it; otherwise what was asked.
-      const fresh =
-        field<string>(answer, 'id', 'string') === task.id && field<string>(answer, 'status', 'string')
-          ? (answer as CareTask)
-          : { ...task, status: body.status, snoozedUntil: body.status === 'snoozed' ? body.snoozedUntil : task.snoozedUntil, note: trimmed || task.note };
-      onUpdated(fresh);
+      // The answer is the task as it now stands.
+      onUpdated(await api.updateCareTask(task.id, body));
     } catch (e) {
       setError(explainError(e, t.networkError, onUnauthenticated));
       setBusy(false);

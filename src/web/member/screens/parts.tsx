@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { api, explainError, field, type MySession } from '../api.ts';
+import { api, explainError, type MySession } from '../api.ts';
 import { fill, formatTime, formatTimeRange, useI18n, type Dictionary } from '../i18n.ts';
 import { AppLink, ErrorMessage } from '../ui.tsx';
 
@@ -83,12 +83,11 @@ export interface CheckInResult {
   status: MySession['myStatus'];
 }
 
-/** Reads the server's answer to a check-in, which the contract leaves open, with sensible defaults. */
-export function checkInResult(answer: unknown): CheckInResult {
-  const status = field<string>(answer, 'myStatus', 'string') ?? field<string>(answer, 'status', 'string');
+/** What a check-in came to, from the member's session as the server answers it. */
+export function checkInResult(session: MySession): CheckInResult {
   return {
-    checkedInAt: field<string>(answer, 'checkedInAt', 'string') ?? new Date().toISOString(),
-    status: status === 'late' ? 'late' : 'present',
+    checkedInAt: session.checkedInAt ?? new Date().toISOString(),
+    status: session.myStatus === 'late' ? 'late' : 'present',
   };
 }
 
