@@ -116,6 +116,16 @@ export interface Counts {
 
 export const emptyCounts = (): Counts => ({ invited: 0, present: 0, late: 0, excused: 0, absent: 0, madeUp: 0, pending: 0 });
 
+/** Which count an attendance status adds to (every invitee also counts as invited). */
+export const COUNT_KEY: Record<AttendanceStatus, Exclude<keyof Counts, 'invited'>> = {
+  invited: 'pending',
+  present: 'present',
+  late: 'late',
+  excused: 'excused',
+  absent: 'absent',
+  made_up: 'madeUp',
+};
+
 /** Attendance counts per session; with `memberPaths`, only of the invitees in those subtrees. */
 export async function countsBySession(db: Executor, tenantId: string, sessionIds: string[], memberPaths?: string[]): Promise<Map<string, Counts>> {
   const out = new Map<string, Counts>();
@@ -127,10 +137,9 @@ export async function countsBySession(db: Executor, tenantId: string, sessionIds
     .where('session_id', 'in', sessionIds);
   if (memberPaths) q = q.where(sql<SqlBool>`member_id = ANY(${memberIdsIn(tenantId, memberPaths)})`);
   const rows = await q.groupBy(['session_id', 'status']).execute();
-  const key: Record<AttendanceStatus, keyof Counts> = { invited: 'pending', present: 'present', late: 'late', excused: 'excused', absent: 'absent', made_up: 'madeUp' };
   for (const r of rows) {
     const c = out.get(r.session_id) ?? emptyCounts();
-    c[key[r.status]] += Number(r.n);
+    c[COUNT_KEY[r.status]] += Number(r.n);
     c.invited += Number(r.n);
     out.set(r.session_id, c);
   }

@@ -31,6 +31,7 @@ import { buildIcs } from './ics.ts';
 import {
   attachmentRows,
   attendanceRows,
+  COUNT_KEY,
   countsBySession,
   emptyCounts,
   findSession,
@@ -84,7 +85,6 @@ async function loadSession(db: Executor, tenantId: string, sessionId: string): P
 
 const orgTarget = (ctx: RequestContext, path: string) => ({ kind: 'org', tenantId: ctx.actor.tenantId, path }) as const;
 
-/** The units whose party group the caller leads. */
 /**
  * Units the caller leads (as secretary or group leader): at a session held above them they see and
  * mark their own members — a branch secretary or a group leader at the village's monthly class.
@@ -99,9 +99,11 @@ const ledGroupPaths = (ctx: RequestContext): string[] => ctx.actor.scopes.map((s
  *           the check-in code — no one else's name, no minutes or attachments, no quorum.
  */
 type SessionView = { kind: 'host' } | { kind: 'group'; paths: string[] };
+/** Whoever may manage the session (learning.manage) sees it as its host. */
+const HOST: SessionView = { kind: 'host' };
 
 async function sessionViewOf(db: Executor, ctx: RequestContext, s: SessionRow): Promise<SessionView | null> {
-  if (can(ctx.actor, 'attendance.mark', orgTarget(ctx, s.org_path))) return { kind: 'host' };
+  if (can(ctx.actor, 'attendance.mark', orgTarget(ctx, s.org_path))) return HOST;
   const paths = ledGroupPaths(ctx);
   if (paths.length && (await invitesAnyIn(db, ctx.actor.tenantId, s.id, paths))) return { kind: 'group', paths };
   return null;
@@ -506,9 +508,17 @@ export async function listSessions(db: Database, ctx: RequestContext, q: z.infer
 const fileUrl = (id: string): string => `/api/files/${id}`;
 
 export async function getSession(db: Executor, ctx: RequestContext, sessionId: string): Promise<SessionDetail> {
+  const s = await loadSession(db, ctx.actor.tenantId, sessionId);
+  return sessionDetail(db, ctx, s, await requireSessionView(db, ctx, s));
+}
+
+/**
+ * The console's view of a session already read and authorized: a use case that wrote nothing on
+ * the session row itself answers with it, without reading the row again.
+ */
+async function sessionDetail(db: Executor, ctx: RequestContext, s: SessionRow, view: SessionView): Promise<SessionDetail> {
   const { actor } = ctx;
-  const s = await loadSession(db, actor.tenantId, sessionId);
-  const view = await requireSessionView(db, ctx, s);
+  const sessionId = s.id;
   const whole = view.kind === 'host';
   const [attendance, materials, attachments] = await Promise.all([
     attendanceRows(db, actor.tenantId, sessionId, whole ? undefined : view.paths),
@@ -516,9 +526,8 @@ export async function getSession(db: Executor, ctx: RequestContext, sessionId: s
     whole ? attachmentRows(db, actor.tenantId, sessionId) : [],
   ]);
   const counts = emptyCounts();
-  const key = { invited: 'pending', present: 'present', late: 'late', excused: 'excused', absent: 'absent', made_up: 'madeUp' } as const;
   for (const a of attendance) {
-    counts[key[a.status]]++;
+    counts[COUNT_KEY[a.status]]++;
     counts.invited++;
   }
   let quorum: SessionDetail['quorum'] = null;
@@ -693,7 +702,7 @@ export async function markAttendance(db: Database, ctx: RequestContext, sessionI
       after: { memberId: body.memberId, ...attendanceAudit(after) },
     });
   });
-  return getSession(db, ctx, sessionId);
+  return sessionDetail(db, ctx, s, view);
 }
 
 /** The secretary decides a leave request: approved ⇒ excused; rejected ⇒ the member stays invited. */
@@ -746,7 +755,7 @@ export async function decideLeave(db: Database, ctx: RequestContext, sessionId: 
       after: { memberId, ...attendanceAudit(after) },
     });
   });
-  return getSession(db, ctx, sessionId);
+  return sessionDetail(db, ctx, s, HOST);
 }
 
 export async function saveMinutes(db: Database, ctx: RequestContext, sessionId: string, minutes: string): Promise<SessionDetail> {
@@ -783,7 +792,7 @@ export async function addAttachment(db: Database, ctx: RequestContext, sessionId
       after: { attachmentId: row.id, fileId: body.fileId, fileName: file.file_name, kind: body.kind, caption: body.caption ?? null },
     });
   });
-  return getSession(db, ctx, sessionId);
+  return sessionDetail(db, ctx, s, HOST);
 }
 
 export async function removeAttachment(db: Database, ctx: RequestContext, sessionId: string, attachmentId: string): Promise<SessionDetail> {
@@ -807,7 +816,7 @@ export async function removeAttachment(db: Database, ctx: RequestContext, sessio
       before: { attachmentId, fileId: gone.file_id, kind: gone.kind, caption: gone.caption },
     });
   });
-  return getSession(db, ctx, sessionId);
+  return sessionDetail(db, ctx, s, HOST);
 }
 
 /** Sends a submitted reflection back: the make-up opens again and the attendance is what it was. */
@@ -849,7 +858,7 @@ export async function returnMakeup(db: Database, ctx: RequestContext, sessionId:
       after: { memberId, status: 'returned', attendance: mk.missed_status, note },
     });
   });
-  return getSession(db, ctx, sessionId);
+  return sessionDetail(db, ctx, s, HOST);
 }
 
 /** The session as a calendar file, for its invitees and whoever sees it in the console (see `sessionViewOf`). */
