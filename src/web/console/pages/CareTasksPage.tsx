@@ -2,56 +2,28 @@ import { CheckOutlined, ClockCircleOutlined, CloseOutlined, ReloadOutlined, Undo
 import { App, Button, Card, DatePicker, Empty, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import type { ButtonProps, TableColumnsType } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useMemo, useState, type HTMLAttributes } from 'react';
-import { api, toSearch, type Query } from '../api.ts';
+import { useEffect, useState, type HTMLAttributes } from 'react';
+import { api } from '../api.ts';
 import { OrgTreeSelect, PageHeader } from '../components/common.tsx';
 import { CARE_KIND_KEYS, CARE_STATUS_KEYS, CareStatusTag } from '../components/learning.tsx';
-import { announceCareTasksChanged, applyFormIssues, useApi, useOrgs, useShowError } from '../hooks.ts';
+import { announceCareTasksChanged, applyFormIssues, useApi, useOrgs, useShowError, useUrlList } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
-import { Link, navigate, useLocation } from '../router.tsx';
+import { Link } from '../router.tsx';
 import type { CareTask, CareTaskKind, CareTaskList, CareTaskStatus, UpdateCareTaskBody } from '../types.ts';
 
 const FILTER_KEYS = ['orgId', 'status', 'kind'] as const;
-type FilterKey = (typeof FILTER_KEYS)[number];
-type Filters = Partial<Record<FilterKey, string>>;
 type Action = 'done' | 'snoozed' | 'dropped';
-
-function readFilters(params: URLSearchParams): Filters {
-  const f: Filters = {};
-  for (const k of FILTER_KEYS) {
-    const v = params.get(k);
-    if (v) f[k] = v;
-  }
-  return f;
-}
 
 export function CareTasksPage() {
   const { t } = useI18n();
   const { message } = App.useApp();
   const showError = useShowError();
-  const loc = useLocation();
   const orgs = useOrgs();
-  const raw = useMemo(() => readFilters(loc.query), [loc.href]); // eslint-disable-line react-hooks/exhaustive-deps
+  const { filters: raw, page, pageSize, hasFilters, setQuery, setFilter, pagination } = useUrlList('/care-tasks', FILTER_KEYS);
   // open tasks unless asked otherwise ('any' lists every status)
   const status = raw.status === 'any' ? undefined : (raw.status ?? 'open');
-  const page = Math.max(1, Number(loc.query.get('page')) || 1);
-  const pageSize = Math.min(200, Math.max(1, Number(loc.query.get('pageSize')) || 20));
   const list = useApi<CareTaskList>('/api/care-tasks', { orgId: raw.orgId, kind: raw.kind, status, page, pageSize });
   const [acting, setActing] = useState<{ task: CareTask; action: Action } | null>(null);
-
-  const setQuery = (next: Filters, opts: { page?: number; pageSize?: number } = {}) => {
-    const q: Query = { ...next };
-    if (opts.page && opts.page > 1) q.page = opts.page;
-    const ps = opts.pageSize ?? pageSize;
-    if (ps !== 20) q.pageSize = ps;
-    navigate('/care-tasks' + toSearch(q));
-  };
-  const setFilter = (key: FilterKey, value: string | null | undefined) => {
-    const next: Filters = { ...raw };
-    if (value) next[key] = value;
-    else delete next[key];
-    setQuery(next);
-  };
 
   const reopen = async (task: CareTask) => {
     try {
@@ -131,20 +103,19 @@ export function CareTasksPage() {
     },
   ];
 
-  const hasFilters = Object.keys(raw).length > 0;
   return (
     <>
       <PageHeader title={t('care.pageTitle')} sub={t('care.pageSub')} />
       <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 0 } }}>
         <Form layout="inline" style={{ rowGap: 12 }} name="careFilters" onSubmitCapture={(e) => e.preventDefault()}>
           <Form.Item label={t('member.org')} htmlFor="cf-org">
-            <OrgTreeSelect id="cf-org" orgs={orgs.data?.items} value={raw.orgId} onChange={(v) => setFilter('orgId', v)} style={{ width: 200 }} placeholder={t('common.all')} />
+            <OrgTreeSelect id="cf-org" orgs={orgs.data?.items} value={raw.orgId} onChange={(v) => setFilter({ orgId: v })} style={{ width: 200 }} placeholder={t('common.all')} />
           </Form.Item>
           <Form.Item label={t('care.status')} htmlFor="cf-status">
             <Select
               id="cf-status"
               value={raw.status ?? 'open'}
-              onChange={(v: string) => setFilter('status', v === 'open' ? null : v)}
+              onChange={(v: string) => setFilter({ status: v === 'open' ? null : v })}
               style={{ width: 120 }}
               options={[
                 ...(['open', 'snoozed', 'done', 'dropped'] as CareTaskStatus[]).map((s) => ({ value: s, label: t(CARE_STATUS_KEYS[s]) })),
@@ -159,7 +130,7 @@ export function CareTasksPage() {
               allowClear
               placeholder={t('common.all')}
               value={raw.kind ?? null}
-              onChange={(v: string | null) => setFilter('kind', v)}
+              onChange={(v: string | null) => setFilter({ kind: v })}
               style={{ width: 140 }}
               options={(Object.keys(CARE_KIND_KEYS) as CareTaskKind[]).map((k) => ({ value: k, label: t(CARE_KIND_KEYS[k]) }))}
             />
@@ -181,15 +152,7 @@ export function CareTasksPage() {
             loading={list.loading}
             onRow={(c) => ({ 'data-testid': `care-task-${c.id}` }) as HTMLAttributes<HTMLElement>}
             locale={{ emptyText: <Empty description={list.error ? list.error.message || t('error.generic') : status === 'open' && !raw.orgId && !raw.kind ? t('care.emptyOpen') : t('common.emptyFiltered')} /> }}
-            pagination={{
-              current: page,
-              pageSize,
-              total: list.data?.total ?? 0,
-              showSizeChanger: true,
-              pageSizeOptions: [20, 50, 100],
-              showTotal: (n) => t('common.totalItems', { n }),
-              onChange: (p, ps) => setQuery(raw, { page: ps !== pageSize ? 1 : p, pageSize: ps }),
-            }}
+            pagination={pagination(list.data?.total)}
             scroll={{ x: 1200 }}
           />
         </div>

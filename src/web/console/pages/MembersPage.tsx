@@ -1,77 +1,35 @@
 import { DownloadOutlined, PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import { Button, Card, Checkbox, Empty, Form, Input, Select, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
-import { toSearch, type Query } from '../api.ts';
+import { useState } from 'react';
+import { toSearch } from '../api.ts';
 import { MemberFlags, OrgTreeSelect, PageHeader, StatusTag, genderText } from '../components/common.tsx';
 import { MemberFormModal } from '../components/MemberFormModal.tsx';
-import { useApi, useDebounced, useOrgs, useRegions } from '../hooks.ts';
+import { useApi, useOrgs, useRegions, useUrlList, useUrlSearchText } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
-import { Link, navigate, useLocation } from '../router.tsx';
+import { Link, navigate } from '../router.tsx';
 import { useIsSecretary } from '../session.tsx';
 import type { MemberList, MemberListItem } from '../types.ts';
 
 const FILTER_KEYS = ['q', 'orgId', 'status', 'mobile', 'province', 'city', 'lostContact', 'shouldTransfer'] as const;
-type FilterKey = (typeof FILTER_KEYS)[number];
-type Filters = Partial<Record<FilterKey, string>>;
-
-function readFilters(params: URLSearchParams): Filters {
-  const f: Filters = {};
-  for (const k of FILTER_KEYS) {
-    const v = params.get(k);
-    if (v) f[k] = v;
-  }
-  return f;
-}
 
 export function MembersPage() {
   const { t } = useI18n();
-  const loc = useLocation();
-  const filters = useMemo(() => readFilters(loc.query), [loc.href]); // eslint-disable-line react-hooks/exhaustive-deps
-  const page = Math.max(1, Number(loc.query.get('page')) || 1);
-  const pageSize = Math.min(200, Math.max(1, Number(loc.query.get('pageSize')) || 20));
+  const { filters, page, pageSize, hasFilters, setQuery, setFilter, pagination } = useUrlList('/members', FILTER_KEYS);
   const orgs = useOrgs();
   const regions = useRegions();
   const [creating, setCreating] = useState(false);
 
-  const query: Query = { ...filters, page, pageSize };
-  const list = useApi<MemberList>('/api/members', query);
-
-  const setQuery = (next: Filters, opts: { page?: number; pageSize?: number; replace?: boolean } = {}) => {
-    const q: Query = { ...next };
-    if (opts.page && opts.page > 1) q.page = opts.page;
-    const ps = opts.pageSize ?? pageSize;
-    if (ps !== 20) q.pageSize = ps;
-    navigate('/members' + toSearch(q), { replace: opts.replace ?? false });
-  };
-  const setFilter = (key: FilterKey, value: string | undefined | null) => {
-    const next: Filters = { ...filters };
-    if (value) next[key] = value;
-    else delete next[key];
-    if (key === 'province') delete next.city;
-    setQuery(next);
-  };
+  const list = useApi<MemberList>('/api/members', { ...filters, page, pageSize });
 
   // the search box commits to the URL after typing pauses
-  const [text, setText] = useState(filters.q ?? '');
-  useEffect(() => setText(filters.q ?? ''), [filters.q]);
-  const debounced = useDebounced(text, 400);
-  useEffect(() => {
-    if ((debounced.trim() || undefined) !== filters.q) {
-      const next: Filters = { ...filters };
-      if (debounced.trim()) next.q = debounced.trim();
-      else delete next.q;
-      setQuery(next, { replace: true });
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only react to the typed text
-  }, [debounced]);
+  const [text, setText] = useUrlSearchText(filters.q, (q) => setFilter({ q }, { replace: true }));
 
   const provinces = regions?.provinces ?? [];
   const cities = provinces.find((p) => p.code === filters.province)?.children ?? [];
   const exportUrl = '/api/members/export' + toSearch(filters);
   // Export and adding members are a secretary's work; a group leader reads their group.
   const secretary = useIsSecretary();
-  const hasFilters = Object.keys(filters).length > 0;
 
   const columns: TableColumnsType<MemberListItem> = [
     {
@@ -134,7 +92,7 @@ export function MembersPage() {
             />
           </Form.Item>
           <Form.Item label={t('members.filter.org')} htmlFor="mf-org">
-            <OrgTreeSelect id="mf-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter('orgId', v)} style={{ width: 200 }} placeholder={t('common.all')} />
+            <OrgTreeSelect id="mf-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter({ orgId: v })} style={{ width: 200 }} placeholder={t('common.all')} />
           </Form.Item>
           <Form.Item label={t('members.filter.status')} htmlFor="mf-status">
             <Select
@@ -142,7 +100,7 @@ export function MembersPage() {
               allowClear
               placeholder={t('common.all')}
               value={filters.status ?? null}
-              onChange={(v: string | null) => setFilter('status', v)}
+              onChange={(v: string | null) => setFilter({ status: v })}
               style={{ width: 120 }}
               options={[
                 { value: 'full', label: t('member.status.full') },
@@ -156,7 +114,7 @@ export function MembersPage() {
               allowClear
               placeholder={t('common.all')}
               value={filters.mobile ?? null}
-              onChange={(v: string | null) => setFilter('mobile', v)}
+              onChange={(v: string | null) => setFilter({ mobile: v })}
               style={{ width: 120 }}
               options={[
                 { value: 'true', label: t('members.filter.mobileYes') },
@@ -173,7 +131,7 @@ export function MembersPage() {
               placeholder={t('common.all')}
               loading={!regions}
               value={filters.province ?? null}
-              onChange={(v: string | null) => setFilter('province', v)}
+              onChange={(v: string | null) => setFilter({ province: v, city: null })}
               style={{ width: 150 }}
               options={provinces.map((p) => ({ value: p.code, label: p.name }))}
             />
@@ -187,18 +145,18 @@ export function MembersPage() {
               placeholder={filters.province ? t('common.all') : t('members.filter.cityFirst')}
               disabled={!filters.province}
               value={filters.city ?? null}
-              onChange={(v: string | null) => setFilter('city', v)}
+              onChange={(v: string | null) => setFilter({ city: v })}
               style={{ width: 150 }}
               options={cities.map((c) => ({ value: c.code, label: c.name }))}
             />
           </Form.Item>
           <Form.Item>
-            <Checkbox checked={filters.lostContact === 'true'} onChange={(e) => setFilter('lostContact', e.target.checked ? 'true' : null)}>
+            <Checkbox checked={filters.lostContact === 'true'} onChange={(e) => setFilter({ lostContact: e.target.checked ? 'true' : null })}>
               {t('members.filter.lostContact')}
             </Checkbox>
           </Form.Item>
           <Form.Item>
-            <Checkbox checked={filters.shouldTransfer === 'true'} onChange={(e) => setFilter('shouldTransfer', e.target.checked ? 'true' : null)}>
+            <Checkbox checked={filters.shouldTransfer === 'true'} onChange={(e) => setFilter({ shouldTransfer: e.target.checked ? 'true' : null })}>
               {t('members.filter.shouldTransfer')}
             </Checkbox>
           </Form.Item>
@@ -218,15 +176,7 @@ export function MembersPage() {
             dataSource={list.data?.items ?? []}
             loading={list.loading}
             locale={{ emptyText: <Empty description={list.error ? list.error.message || t('error.generic') : hasFilters ? t('members.emptyFiltered') : t('members.empty')} /> }}
-            pagination={{
-              current: page,
-              pageSize,
-              total: list.data?.total ?? 0,
-              showSizeChanger: true,
-              pageSizeOptions: [20, 50, 100],
-              showTotal: (n) => t('common.totalItems', { n }),
-              onChange: (p, ps) => setQuery(filters, { page: ps !== pageSize ? 1 : p, pageSize: ps }),
-            }}
+            pagination={pagination(list.data?.total)}
             scroll={{ x: 960 }}
           />
         </div>

@@ -2,29 +2,17 @@ import { PlusOutlined, ReloadOutlined, SyncOutlined } from '@ant-design/icons';
 import { Button, Card, DatePicker, Empty, Form, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useMemo, useState } from 'react';
-import { toSearch, type Query } from '../api.ts';
+import { useState } from 'react';
 import { OrgTreeSelect, PageHeader } from '../components/common.tsx';
 import { SESSION_KINDS, SESSION_KIND_KEYS, SESSION_MODE_KEYS, SESSION_STATUS_KEYS, SessionStatusTag } from '../components/learning.tsx';
 import { SessionFormDrawer } from '../components/SessionFormDrawer.tsx';
-import { useApi, useOrgs } from '../hooks.ts';
+import { useApi, useOrgs, useUrlList } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
-import { Link, navigate, useLocation } from '../router.tsx';
+import { Link, navigate } from '../router.tsx';
 import { useIsSecretary } from '../session.tsx';
 import type { SessionList, SessionStatus, SessionSummary } from '../types.ts';
 
 const FILTER_KEYS = ['orgId', 'kind', 'status', 'from', 'to'] as const;
-type FilterKey = (typeof FILTER_KEYS)[number];
-type Filters = Partial<Record<FilterKey, string>>;
-
-function readFilters(params: URLSearchParams): Filters {
-  const f: Filters = {};
-  for (const k of FILTER_KEYS) {
-    const v = params.get(k);
-    if (v) f[k] = v;
-  }
-  return f;
-}
 
 const num = (n: number, color?: string) =>
   n > 0 ? (
@@ -37,28 +25,11 @@ const num = (n: number, color?: string) =>
 
 export function SessionsPage() {
   const { t } = useI18n();
-  const loc = useLocation();
-  const filters = useMemo(() => readFilters(loc.query), [loc.href]); // eslint-disable-line react-hooks/exhaustive-deps
-  const page = Math.max(1, Number(loc.query.get('page')) || 1);
-  const pageSize = Math.min(200, Math.max(1, Number(loc.query.get('pageSize')) || 20));
+  const { filters, page, pageSize, hasFilters, setQuery, setFilter, pagination } = useUrlList('/sessions', FILTER_KEYS);
   const orgs = useOrgs();
   const secretary = useIsSecretary();
   const list = useApi<SessionList>('/api/sessions', { ...filters, page, pageSize });
   const [creating, setCreating] = useState(false);
-
-  const setQuery = (next: Filters, opts: { page?: number; pageSize?: number } = {}) => {
-    const q: Query = { ...next };
-    if (opts.page && opts.page > 1) q.page = opts.page;
-    const ps = opts.pageSize ?? pageSize;
-    if (ps !== 20) q.pageSize = ps;
-    navigate('/sessions' + toSearch(q));
-  };
-  const setFilter = (patch: Filters) => {
-    const next: Filters = { ...filters, ...patch };
-    for (const k of FILTER_KEYS) if (!next[k]) delete next[k];
-    setQuery(next);
-  };
-  const hasFilters = Object.keys(filters).length > 0;
 
   const columns: TableColumnsType<SessionSummary> = [
     {
@@ -179,15 +150,7 @@ export function SessionsPage() {
             dataSource={list.data?.items ?? []}
             loading={list.loading}
             locale={{ emptyText: <Empty description={list.error ? list.error.message || t('error.generic') : hasFilters ? t('common.emptyFiltered') : t('session.empty')} /> }}
-            pagination={{
-              current: page,
-              pageSize,
-              total: list.data?.total ?? 0,
-              showSizeChanger: true,
-              pageSizeOptions: [20, 50, 100],
-              showTotal: (n) => t('common.totalItems', { n }),
-              onChange: (p, ps) => setQuery(filters, { page: ps !== pageSize ? 1 : p, pageSize: ps }),
-            }}
+            pagination={pagination(list.data?.total)}
             scroll={{ x: 1000 }}
           />
         </div>

@@ -2,67 +2,27 @@ import { PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons'
 import { App, Button, Card, Checkbox, Drawer, Empty, Form, Input, InputNumber, Popconfirm, Radio, Select, Skeleton, Space, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
-import { useEffect, useMemo, useState } from 'react';
-import { api, toSearch, type Query } from '../api.ts';
+import { useEffect, useState } from 'react';
+import { api } from '../api.ts';
 import { OrgTreeSelect, PageHeader } from '../components/common.tsx';
 import { FileField, STUDY_CATEGORIES, STUDY_CATEGORY_KEYS, STUDY_KINDS, STUDY_KIND_KEYS, StudyKindTag } from '../components/learning.tsx';
 import { RichTextEditor } from '../components/RichTextEditor.tsx';
-import { applyFormIssues, useApi, useDebounced, useOrgs, useShowError } from '../hooks.ts';
+import { applyFormIssues, useApi, useOrgs, useShowError, useUrlList, useUrlSearchText } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
-import { navigate, useLocation } from '../router.tsx';
 import type { StudyCategory, StudyItem, StudyItemInput, StudyItemKind, StudyItemList, StudyItemPatch, StudyItemSummary } from '../types.ts';
 
 const FILTER_KEYS = ['q', 'orgId', 'category', 'kind', 'includeRetired'] as const;
-type FilterKey = (typeof FILTER_KEYS)[number];
-type Filters = Partial<Record<FilterKey, string>>;
-
-function readFilters(params: URLSearchParams): Filters {
-  const f: Filters = {};
-  for (const k of FILTER_KEYS) {
-    const v = params.get(k);
-    if (v) f[k] = v;
-  }
-  return f;
-}
 
 export function StudyPage() {
   const { t } = useI18n();
   const { message } = App.useApp();
   const showError = useShowError();
-  const loc = useLocation();
-  const filters = useMemo(() => readFilters(loc.query), [loc.href]); // eslint-disable-line react-hooks/exhaustive-deps
-  const page = Math.max(1, Number(loc.query.get('page')) || 1);
-  const pageSize = Math.min(200, Math.max(1, Number(loc.query.get('pageSize')) || 20));
+  const { filters, page, pageSize, hasFilters, setQuery, setFilter, pagination } = useUrlList('/study', FILTER_KEYS);
   const orgs = useOrgs();
   const list = useApi<StudyItemList>('/api/study-items', { ...filters, page, pageSize });
   const [editing, setEditing] = useState<null | { id: string | null }>(null);
 
-  const setQuery = (next: Filters, opts: { page?: number; pageSize?: number; replace?: boolean } = {}) => {
-    const q: Query = { ...next };
-    if (opts.page && opts.page > 1) q.page = opts.page;
-    const ps = opts.pageSize ?? pageSize;
-    if (ps !== 20) q.pageSize = ps;
-    navigate('/study' + toSearch(q), { replace: opts.replace ?? false });
-  };
-  const setFilter = (key: FilterKey, value: string | undefined | null) => {
-    const next: Filters = { ...filters };
-    if (value) next[key] = value;
-    else delete next[key];
-    setQuery(next);
-  };
-
-  const [text, setText] = useState(filters.q ?? '');
-  useEffect(() => setText(filters.q ?? ''), [filters.q]);
-  const debounced = useDebounced(text, 400);
-  useEffect(() => {
-    if ((debounced.trim() || undefined) !== filters.q) {
-      const next: Filters = { ...filters };
-      if (debounced.trim()) next.q = debounced.trim();
-      else delete next.q;
-      setQuery(next, { replace: true });
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only react to the typed text
-  }, [debounced]);
+  const [text, setText] = useUrlSearchText(filters.q, (q) => setFilter({ q }, { replace: true }));
 
   const retire = async (item: StudyItemSummary) => {
     try {
@@ -74,7 +34,6 @@ export function StudyPage() {
     }
   };
 
-  const hasFilters = Object.keys(filters).length > 0;
   const columns: TableColumnsType<StudyItemSummary> = [
     {
       title: t('study.title'),
@@ -155,7 +114,7 @@ export function StudyPage() {
             <Input id="sf-q" allowClear prefix={<SearchOutlined aria-hidden />} placeholder={t('study.searchPlaceholder')} value={text} onChange={(e) => setText(e.target.value)} style={{ width: 200 }} data-testid="study-search" />
           </Form.Item>
           <Form.Item label={t('study.org')} htmlFor="sf-org">
-            <OrgTreeSelect id="sf-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter('orgId', v)} style={{ width: 180 }} placeholder={t('common.all')} />
+            <OrgTreeSelect id="sf-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter({ orgId: v })} style={{ width: 180 }} placeholder={t('common.all')} />
           </Form.Item>
           <Form.Item label={t('study.category')} htmlFor="sf-category">
             <Select
@@ -163,7 +122,7 @@ export function StudyPage() {
               allowClear
               placeholder={t('common.all')}
               value={filters.category ?? null}
-              onChange={(v: string | null) => setFilter('category', v)}
+              onChange={(v: string | null) => setFilter({ category: v })}
               style={{ width: 120 }}
               options={STUDY_CATEGORIES.map((c) => ({ value: c, label: t(STUDY_CATEGORY_KEYS[c]) }))}
             />
@@ -174,13 +133,13 @@ export function StudyPage() {
               allowClear
               placeholder={t('common.all')}
               value={filters.kind ?? null}
-              onChange={(v: string | null) => setFilter('kind', v)}
+              onChange={(v: string | null) => setFilter({ kind: v })}
               style={{ width: 110 }}
               options={STUDY_KINDS.map((k) => ({ value: k, label: t(STUDY_KIND_KEYS[k]) }))}
             />
           </Form.Item>
           <Form.Item>
-            <Checkbox checked={filters.includeRetired === 'true'} onChange={(e) => setFilter('includeRetired', e.target.checked ? 'true' : null)}>
+            <Checkbox checked={filters.includeRetired === 'true'} onChange={(e) => setFilter({ includeRetired: e.target.checked ? 'true' : null })}>
               {t('study.includeRetired')}
             </Checkbox>
           </Form.Item>
@@ -201,15 +160,7 @@ export function StudyPage() {
             loading={list.loading}
             rowClassName={(i) => (i.retired ? 'lx-row-muted' : '')}
             locale={{ emptyText: <Empty description={list.error ? list.error.message || t('error.generic') : hasFilters ? t('common.emptyFiltered') : t('study.empty')} /> }}
-            pagination={{
-              current: page,
-              pageSize,
-              total: list.data?.total ?? 0,
-              showSizeChanger: true,
-              pageSizeOptions: [20, 50, 100],
-              showTotal: (n) => t('common.totalItems', { n }),
-              onChange: (p, ps) => setQuery(filters, { page: ps !== pageSize ? 1 : p, pageSize: ps }),
-            }}
+            pagination={pagination(list.data?.total)}
             scroll={{ x: 1200 }}
           />
         </div>
