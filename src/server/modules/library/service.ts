@@ -8,6 +8,7 @@ import type { ReadableItem, StudyItem, StudyItemInput, StudyItemSummary, StoredF
 import { recordAudit } from '../audit/service.ts';
 import { getOrg } from '../orgs/service.ts';
 import { getSettings } from '../settings/service.ts';
+import { requireMember } from '../me/member.ts';
 import { familyOfMime } from './file-types.ts';
 import { storedFileView } from './files.ts';
 import { fileIdsIn, hasContent, sanitizeArticleHtml } from './sanitize.ts';
@@ -313,15 +314,6 @@ export async function getStudyItemSummaries(db: Executor, tenantId: string, item
 }
 
 // ---------- member reading ----------
-
-/** Refuses accounts without a member record (the tenant admin): the member app is for members. */
-export function requireMember(ctx: RequestContext): string {
-  const memberId = ctx.actor.memberId;
-  if (!memberId) throw new AppError('forbidden', '该账号未关联党员信息，不能使用党员端');
-  // Identity alone decides learning.participate; the unit path plays no part in it.
-  authorize(ctx.actor, 'learning.participate', { kind: 'member', tenantId: ctx.actor.tenantId, memberId, orgPath: '' });
-  return memberId;
-}
 
 /**
  * An item in the member app's reader. A member reads an item that was pushed to them, that is

@@ -1,14 +1,13 @@
 import crypto from 'node:crypto';
 import type { Database } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { authorize } from '../../auth/policy.ts';
-import { AppError } from '../../errors.ts';
 import { shanghaiDate } from '../../clock.ts';
 import { changeVersion } from '../../freshness.ts';
 import type { Today } from '../../../shared/api.ts';
 import { listTodayPushes } from '../pushes/service.ts';
 import { listMyMakeups, listMySessions } from '../sessions/service.ts';
 import { countMyCareTasks } from '../coverage/service.ts';
+import { requireMember } from './member.ts';
 
 /**
  * What is due today for a member: today's study (and older unread pushes), open make-ups, the
@@ -34,9 +33,7 @@ interface Entry extends TodayAnswer {
 const cache = new Map<string, Entry>();
 
 export async function buildToday(db: Database, ctx: RequestContext, now: Date = new Date()): Promise<{ today: Today; validUntil: number }> {
-  const { actor } = ctx;
-  if (!actor.memberId) throw new AppError('forbidden', '此账号没有党员身份，无法使用党员端');
-  authorize(actor, 'learning.participate', { kind: 'member', tenantId: actor.tenantId, memberId: actor.memberId, orgPath: '' });
+  requireMember(ctx);
   const [pushes, makeups, sessions, careTasks] = await Promise.all([
     listTodayPushes(db, ctx),
     listMyMakeups(db, ctx),

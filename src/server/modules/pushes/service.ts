@@ -9,7 +9,8 @@ import { shanghaiTodayStart } from '../../clock.ts';
 import { recordAudit } from '../audit/service.ts';
 import { getOrg } from '../orgs/service.ts';
 import { getSettings } from '../settings/service.ts';
-import { getStudyItemSummaries, requireMember } from '../library/service.ts';
+import { getStudyItemSummaries } from '../library/service.ts';
+import { requireMember } from '../me/member.ts';
 import { audienceCondition, inboxCounts, inboxEntryView, inboxRows, pushRows, recipientRows, type PushRow } from './repo.ts';
 
 export interface PushListQuery {
