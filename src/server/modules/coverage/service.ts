@@ -9,6 +9,7 @@ import type { OrgRow } from '../../db/tables.ts';
 import type { CareTask, Coverage, CareTaskQuery, CoverageQuery, UpdateCareTaskBody } from '../../../shared/api-learning.ts';
 import { recordAudit } from '../audit/service.ts';
 import { getOrg } from '../orgs/service.ts';
+import { inSubtrees } from '../members/repo.ts';
 import { readCoverage, type CoverageSums, type UnitSumsRow } from './repo.ts';
 import { coverageWorkbook } from './xlsx.ts';
 
@@ -244,10 +245,7 @@ export async function listCareTasks(db: Database, ctx: RequestContext, q: CareTa
   }
   const today = chinaDate();
   let query = careTaskQuery(db, actor.tenantId, today);
-  if (paths !== 'all') {
-    const likes = sql.join(paths.map((p) => sql`path LIKE ${`${p}%`}`), sql` OR `);
-    query = query.where(sql<boolean>`m.org_id = ANY(ARRAY(SELECT id FROM org WHERE tenant_id = ${actor.tenantId} AND (${likes})))`);
-  }
+  if (paths !== 'all') query = query.where(inSubtrees(actor.tenantId, paths));
   if (q.status) query = query.where(effectiveStatus(today), '=', q.status);
   if (q.kind) query = query.where('t.kind', '=', q.kind);
   const rows = await query
