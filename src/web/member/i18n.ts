@@ -493,13 +493,20 @@ export function fill(message: string, values: Record<string, string | number>): 
   return message.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
 }
 
+const CHINA_OFFSET_MS = 8 * 3600_000;
+
 /**
  * Wall-clock parts of an instant in China Standard Time (UTC+8, no daylight saving): the server's
  * "today" and every class time are meant in it, wherever the phone's own zone is set.
  */
 function chinaTime(iso: string): Date | null {
   const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? null : new Date(ms + 8 * 3600_000);
+  return Number.isNaN(ms) ? null : new Date(ms + CHINA_OFFSET_MS);
+}
+
+/** 'YYYY-MM-DD' of a wall-clock time from chinaTime. */
+function dayOf(wallClock: Date): string {
+  return wallClock.toISOString().slice(0, 10);
 }
 
 const WEEKDAYS: Record<Language, string[]> = {
@@ -517,10 +524,8 @@ export function formatTime(iso: string): string {
 export function formatDateTime(iso: string, language: Language): string {
   const d = chinaTime(iso);
   if (!d) return iso;
-  const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-  const now = chinaTime(new Date().toISOString());
-  let day = formatDate(date, language);
-  if (now && now.getUTCFullYear() === d.getUTCFullYear()) {
+  let day = formatDate(dayOf(d), language);
+  if (new Date(Date.now() + CHINA_OFFSET_MS).getUTCFullYear() === d.getUTCFullYear()) {
     day = language === 'zh-CN' ? day.replace(/^\d{4}年/, '') : day.replace(/ \d{4}$/, '');
   }
   const weekday = WEEKDAYS[language][d.getUTCDay()] ?? '';
@@ -531,18 +536,17 @@ export function formatDateTime(iso: string, language: Language): string {
 export function formatTimeRange(startIso: string, endIso: string, language: Language): string {
   const start = chinaTime(startIso);
   const end = chinaTime(endIso);
-  const sameDay = start && end && start.toISOString().slice(0, 10) === end.toISOString().slice(0, 10);
+  const sameDay = start && end && dayOf(start) === dayOf(end);
   return `${formatDateTime(startIso, language)} – ${sameDay ? formatTime(endIso) : formatDateTime(endIso, language)}`;
 }
 
 /** 'YYYY-MM-DD' of today in China Standard Time, plus `days`. */
 export function chinaDate(days = 0): string {
-  const d = chinaTime(new Date(Date.now() + days * 86_400_000).toISOString());
-  return d ? d.toISOString().slice(0, 10) : today();
+  return dayOf(new Date(Date.now() + days * 86_400_000 + CHINA_OFFSET_MS));
 }
 
 /** The calendar day of an instant in China Standard Time, written like formatDate. */
 export function formatDay(iso: string, language: Language): string {
   const d = chinaTime(iso);
-  return d ? formatDate(d.toISOString().slice(0, 10), language) : iso;
+  return d ? formatDate(dayOf(d), language) : iso;
 }
