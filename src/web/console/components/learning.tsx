@@ -1,6 +1,6 @@
 import { DeleteOutlined, PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
 import { Button, Progress, Select, Space, Spin, Tag, Tooltip, Typography, Upload } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, uploadFile } from '../api.ts';
 import { errorText, useDebounced } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
@@ -236,13 +236,6 @@ interface Option {
   label: string;
 }
 
-/** Keeps the labels of chosen values, so they stay readable when the search results change. */
-function useLabelCache(initial: Option[] | undefined) {
-  const cache = useRef(new Map<string, string>());
-  for (const o of initial ?? []) if (!cache.current.has(o.value)) cache.current.set(o.value, o.label);
-  return cache.current;
-}
-
 interface StudyItemPickerProps {
   id?: string;
   value?: string[];
@@ -256,43 +249,20 @@ interface StudyItemPickerProps {
 /** Several study items from the library, searched on the server; keeps the order they were chosen in. */
 export function StudyItemPicker({ id, value, onChange, initial, placeholder, testId }: StudyItemPickerProps) {
   const { t } = useI18n();
-  const [search, setSearch] = useState('');
-  const q = useDebounced(search, 300);
-  const [options, setOptions] = useState<Option[]>([]);
-  const [loading, setLoading] = useState(false);
-  const labels = useLabelCache(initial?.map((i) => ({ value: i.id, label: i.title })));
-
-  useEffect(() => {
-    let alive = true;
-    setLoading(true);
-    api
-      .get<StudyItemList>('/api/study-items', { q: q.trim() || undefined, page: 1, pageSize: 30 })
-      .then((list) => {
-        if (!alive) return;
-        const opts = list.items.map((i) => ({ value: i.id, label: `${i.title} · ${t(STUDY_KIND_KEYS[i.kind])}` }));
-        for (const o of list.items) labels.set(o.id, o.title);
-        setOptions(opts);
-      })
-      .catch(() => alive && setOptions([]))
-      .finally(() => alive && setLoading(false));
-    return () => {
-      alive = false;
-    };
-  }, [q, t, labels]);
-
-  const chosen = (value ?? []).filter((v) => !options.some((o) => o.value === v)).map((v) => ({ value: v, label: labels.get(v) ?? v }));
+  const search = useCallback(
+    (q: string | undefined) =>
+      api.get<StudyItemList>('/api/study-items', { q, page: 1, pageSize: 30 }).then((list) => list.items.map((i) => ({ value: i.id, label: `${i.title} · ${t(STUDY_KIND_KEYS[i.kind])}`, name: i.title }))),
+    [t],
+  );
   return (
-    <Select<string[], Option>
+    <SearchMultiSelect
       id={id}
-      data-testid={testId}
-      mode="multiple"
-      value={value ?? []}
-      onChange={(v) => onChange?.(v)}
-      showSearch={{ filterOption: false, onSearch: setSearch }}
+      testId={testId}
+      value={value}
+      onChange={onChange}
       placeholder={placeholder ?? t('study.pickPlaceholder')}
-      options={[...chosen, ...options]}
-      notFoundContent={loading ? <Spin size="small" /> : t('common.noMatch')}
-      style={{ width: '100%' }}
+      initial={initial?.map((i) => ({ value: i.id, label: i.title }))}
+      search={search}
     />
   );
 }
@@ -309,28 +279,62 @@ interface MembersPickerProps {
 /** Several members, searched on the server inside a unit (the multiple form of MemberPicker). */
 export function MembersPicker({ id, value, onChange, orgId, initial, testId }: MembersPickerProps) {
   const { t } = useI18n();
-  const [search, setSearch] = useState('');
-  const q = useDebounced(search, 300);
+  const search = useCallback(
+    (q: string | undefined) =>
+      api.get<MemberList>('/api/members', { q, orgId, page: 1, pageSize: 30 }).then((list) => list.items.map((m) => ({ value: m.id, label: `${m.name} · ${m.orgName}`, name: m.name }))),
+    [orgId],
+  );
+  return (
+    <SearchMultiSelect
+      id={id}
+      testId={testId}
+      value={value}
+      onChange={onChange}
+      placeholder={t('member.pickPlaceholder')}
+      initial={initial?.map((m) => ({ value: m.id, label: m.name }))}
+      search={search}
+    />
+  );
+}
+
+interface SearchMultiSelectProps {
+  id?: string | undefined;
+  testId?: string | undefined;
+  value?: string[] | undefined;
+  onChange?: ((ids: string[]) => void) | undefined;
+  placeholder: string;
+  /** labels of values already chosen */
+  initial: Option[] | undefined;
+  /** the options for the typed text (undefined: nothing typed); `name` is what a chosen value shows once the results move on */
+  search: (q: string | undefined) => Promise<(Option & { name: string })[]>;
+}
+
+/** Several values searched on the server as the user types; keeps the order they were chosen in and their labels. */
+function SearchMultiSelect({ id, testId, value, onChange, placeholder, initial, search }: SearchMultiSelectProps) {
+  const { t } = useI18n();
+  const [typed, setTyped] = useState('');
+  const q = useDebounced(typed, 300);
   const [options, setOptions] = useState<Option[]>([]);
   const [loading, setLoading] = useState(false);
-  const labels = useLabelCache(initial?.map((m) => ({ value: m.id, label: m.name })));
+  // the labels of chosen values, so they stay readable when the search results change
+  const labels = useRef(new Map<string, string>()).current;
+  for (const o of initial ?? []) if (!labels.has(o.value)) labels.set(o.value, o.label);
 
   useEffect(() => {
     let alive = true;
     setLoading(true);
-    api
-      .get<MemberList>('/api/members', { q: q.trim() || undefined, orgId, page: 1, pageSize: 30 })
-      .then((list) => {
+    search(q.trim() || undefined)
+      .then((found) => {
         if (!alive) return;
-        for (const m of list.items) labels.set(m.id, m.name);
-        setOptions(list.items.map((m) => ({ value: m.id, label: `${m.name} · ${m.orgName}` })));
+        for (const f of found) labels.set(f.value, f.name);
+        setOptions(found.map((f) => ({ value: f.value, label: f.label })));
       })
       .catch(() => alive && setOptions([]))
       .finally(() => alive && setLoading(false));
     return () => {
       alive = false;
     };
-  }, [q, orgId, labels]);
+  }, [q, search, labels]);
 
   const chosen = (value ?? []).filter((v) => !options.some((o) => o.value === v)).map((v) => ({ value: v, label: labels.get(v) ?? v }));
   return (
@@ -340,8 +344,8 @@ export function MembersPicker({ id, value, onChange, orgId, initial, testId }: M
       mode="multiple"
       value={value ?? []}
       onChange={(v) => onChange?.(v)}
-      showSearch={{ filterOption: false, onSearch: setSearch }}
-      placeholder={t('member.pickPlaceholder')}
+      showSearch={{ filterOption: false, onSearch: setTyped }}
+      placeholder={placeholder}
       options={[...chosen, ...options]}
       notFoundContent={loading ? <Spin size="small" /> : t('common.noMatch')}
       style={{ width: '100%' }}
