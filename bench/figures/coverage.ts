@@ -4,10 +4,9 @@ import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Database, OpenedDatabase } from '../../src/server/db/database.ts';
 import type { RequestContext } from '../../src/server/auth/actor.ts';
-import { loadActor } from '../../src/server/auth/sessions.ts';
 import type { Coverage } from '../../src/shared/api-learning.ts';
 import type { GeneratedCounty } from '../generate.ts';
-import { startBenchApp } from '../lib/app.ts';
+import { contextFor, startBenchApp } from '../lib/app.ts';
 import { log, ms, ratio, summarize } from '../lib/stats.ts';
 import { passMark, unavailable, type Row } from '../lib/table.ts';
 
@@ -150,13 +149,6 @@ function compare(service: Coverage, bare: BareResult, rootId: string): string[] 
   if (shownIds !== (bare.page ?? []).join()) diffs.push('members page differs');
   if (service.membersTotal !== bare.total) diffs.push(`total ${service.membersTotal} vs ${bare.total}`);
   return diffs;
-}
-
-async function contextFor(opened: OpenedDatabase, tenantId: string, phone: string): Promise<RequestContext> {
-  const account = await opened.db.selectFrom('account').select('id').where('tenant_id', '=', tenantId).where('phone', '=', phone).executeTakeFirstOrThrow();
-  const actor = await loadActor(opened.db, tenantId, account.id, 'bench');
-  if (!actor) throw new Error(`no actor for ${phone}`);
-  return { actor, ip: '127.0.0.1' };
 }
 
 export async function benchCoverage(opts: {

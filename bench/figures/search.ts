@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import type { OpenedDatabase } from '../../src/server/db/database.ts';
 import type { RequestContext } from '../../src/server/auth/actor.ts';
-import { loadActor } from '../../src/server/auth/sessions.ts';
+import { contextFor } from '../lib/app.ts';
 import { memberReadScope, type MemberScope } from '../../src/server/auth/policy.ts';
 import { listMembers } from '../../src/server/modules/members/service.ts';
 import { getSettings, type TenantSettings } from '../../src/server/modules/settings/service.ts';
@@ -81,13 +81,6 @@ function bareQueries(tenantId: string, scope: MemberScope, f: MemberListParams, 
       m.lost_contact_since, ${shouldTransfer} AS should_transfer, ${lostSuspected} AS lost_suspected${windowed ? ', count(*) OVER () AS total' : ''}
     ${from} ORDER BY m.name, m.id LIMIT ${Number(f.pageSize)} OFFSET ${(f.page - 1) * f.pageSize}`;
   return { windowed, list: { text: list, values: [...values] }, count: { text: `SELECT count(*) AS n ${countFrom}`, values: [...values] } };
-}
-
-async function contextFor(opened: OpenedDatabase, tenantId: string, phone: string): Promise<RequestContext> {
-  const account = await opened.db.selectFrom('account').select('id').where('tenant_id', '=', tenantId).where('phone', '=', phone).executeTakeFirstOrThrow();
-  const actor = await loadActor(opened.db, tenantId, account.id, 'bench');
-  if (!actor) throw new Error(`no actor for ${phone}`);
-  return { actor, ip: '127.0.0.1' };
 }
 
 export function searchQueries(county: GeneratedCounty): { admin: Query[]; village: Query[] } {

@@ -9,7 +9,8 @@ import type { OpenedDatabase } from '../../src/server/db/database.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { loadConfig } from '../../src/server/config.ts';
 import { LocalFileStorage } from '../../src/server/storage.ts';
-import { AuthService } from '../../src/server/auth/sessions.ts';
+import type { RequestContext } from '../../src/server/auth/actor.ts';
+import { AuthService, loadActor } from '../../src/server/auth/sessions.ts';
 import { SESSION_COOKIE } from '../../src/server/http.ts';
 import { hashPassword } from '../../src/server/auth/passwords.ts';
 import { FieldCipher } from '../../src/server/secrets.ts';
@@ -33,6 +34,14 @@ export async function startBenchApp(opened: OpenedDatabase, county: GeneratedCou
   const app = await buildApp({ services, serveWeb: false, logger: false });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, address, close: () => app.close() };
+}
+
+/** What a use case called directly needs: the account with this phone as the actor. */
+export async function contextFor(opened: OpenedDatabase, tenantId: string, phone: string): Promise<RequestContext> {
+  const account = await opened.db.selectFrom('account').select('id').where('tenant_id', '=', tenantId).where('phone', '=', phone).executeTakeFirstOrThrow();
+  const actor = await loadActor(opened.db, tenantId, account.id, 'bench');
+  if (!actor) throw new Error(`no actor for ${phone}`);
+  return { actor, ip: '127.0.0.1' };
 }
 
 export interface MemberLogin {
