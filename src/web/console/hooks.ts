@@ -1,6 +1,6 @@
 import { App } from 'antd';
 import type { FormInstance, TablePaginationConfig } from 'antd';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, api, toSearch, type Query } from './api.ts';
 import { useI18n } from './i18n.tsx';
 import { navigate, useLocation } from './router.tsx';
@@ -110,17 +110,6 @@ export function useDebounced<T>(value: T, ms: number): T {
     return () => window.clearTimeout(h);
   }, [value, ms]);
   return v;
-}
-
-export function useMounted(): { current: boolean } {
-  const ref = useRef(true);
-  useEffect(() => {
-    ref.current = true;
-    return () => {
-      ref.current = false;
-    };
-  }, []);
-  return ref;
 }
 
 /** Lets the menu badge of open follow-up tasks refresh after a change on another page. */
