@@ -269,6 +269,19 @@ describe('study items', () => {
     expect(actions.map((a) => a.action)).toEqual(['study_item.create', 'study_item.update', 'study_item.retire']);
   });
 
+  it('the library seen from a unit holds its subtree and the units above it, not a sibling branch', async () => {
+    const village = await contextFor(env, PHONES.generalSecretary);
+    const townItem = await createStudyItem(env.db, village, article('从村里看', orgIds['新桥村党总支'] as string));
+    const branchItem = await createStudyItem(env.db, village, article('从一支部看', orgIds['第一党支部'] as string));
+    const siblingItem = await createStudyItem(env.db, village, article('从二支部看', orgIds['第二党支部'] as string));
+    const fromBranch = (await listStudyItems(env.db, village, { orgId: orgIds['第一党支部'] as string, page: 1, pageSize: 200 })).items.map((i) => i.id);
+    expect(fromBranch).toContain(townItem.id);
+    expect(fromBranch).toContain(branchItem.id);
+    expect(fromBranch).not.toContain(siblingItem.id);
+    const fromVillage = (await listStudyItems(env.db, village, { orgId: orgIds['新桥村党总支'] as string, page: 1, pageSize: 200 })).items.map((i) => i.id);
+    expect(fromVillage).toEqual(expect.arrayContaining([townItem.id, branchItem.id, siblingItem.id]));
+  });
+
   it('a member reads items of their own unit path, pushed to them, or material of their session; nothing else', async () => {
     const village = await contextFor(env, PHONES.generalSecretary);
     const memberCtx = await contextFor(env, PHONES.mobileMember);

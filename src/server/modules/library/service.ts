@@ -25,7 +25,15 @@ export interface StudyItemListQuery {
 }
 
 /** Ids of the units on a materialised path, top first ('/a/b/c/' → [a, b, c]). */
-export const pathIds = (path: string): string[] => path.split('/').filter(Boolean);
+const pathIds = (path: string): string[] => path.split('/').filter(Boolean);
+
+/** Items of the units under `paths` (their own content) and of the units above them (reused below). */
+function inOrAbove(tenantId: string, paths: string[]): Expression<SqlBool> {
+  if (paths.length === 0) return sql<SqlBool>`false`;
+  const likes = sql.join(paths.map((p) => sql`path LIKE ${`${p}%`}`), sql` OR `);
+  const ancestors = [...new Set(paths.flatMap(pathIds))];
+  return sql<SqlBool>`(i.org_id = ANY(ARRAY(SELECT id FROM org WHERE tenant_id = ${tenantId} AND (${likes}))) OR i.org_id = ANY(${ancestors}::uuid[]))`;
+}
 
 function itemQuery(db: Executor, tenantId: string) {
   return db
@@ -89,11 +97,7 @@ const itemView = (r: ItemRow): StudyItem => ({
  */
 function visibleTo(ctx: RequestContext, tenantId: string): Expression<SqlBool> | null {
   const paths = secretaryPaths(ctx.actor);
-  if (paths === 'all') return null;
-  if (paths.length === 0) return sql<SqlBool>`false`;
-  const likes = sql.join(paths.map((p) => sql`path LIKE ${`${p}%`}`), sql` OR `);
-  const ancestors = [...new Set(paths.flatMap(pathIds))];
-  return sql<SqlBool>`(i.org_id = ANY(ARRAY(SELECT id FROM org WHERE tenant_id = ${tenantId} AND (${likes}))) OR i.org_id = ANY(${ancestors}::uuid[]))`;
+  return paths === 'all' ? null : inOrAbove(tenantId, paths);
 }
 
 /** Whether the caller manages this unit's content, or it sits above a unit they manage (reuse). */
@@ -122,9 +126,7 @@ export async function listStudyItems(db: Database, ctx: RequestContext, q: Study
   if (q.orgId) {
     // The library as seen from a unit: its own and its subtree's items, and those of the units above it.
     const org = await getOrg(db, tenantId, q.orgId);
-    query = query.where(
-      sql<SqlBool>`(i.org_id = ANY(ARRAY(SELECT id FROM org WHERE tenant_id = ${tenantId} AND path LIKE ${`${org.path}%`})) OR i.org_id = ANY(${pathIds(org.path)}::uuid[]))`,
-    );
+    query = query.where(inOrAbove(tenantId, [org.path]));
   }
   if (q.q) {
     const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

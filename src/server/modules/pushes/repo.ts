@@ -2,19 +2,16 @@ import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { PushAudience } from '../../db/tables.ts';
 import type { InboxEntry } from '../../../shared/api-learning.ts';
+import { inSubtrees } from '../members/repo.ts';
 
 /**
  * The members a push reaches, as a WHERE condition on `member m`: members of the unit's subtree
  * who have not left; 'mobile' adds an open destination (流动党员); 'list' the chosen members (still
- * inside the subtree at delivery time). The subtree goes through the member's org index (see
- * members/repo.ts `inSubtrees`).
+ * inside the subtree at delivery time). The subtree goes through the member's org index
+ * (members/repo.ts `inSubtrees`).
  */
 export function audienceCondition(tenantId: string, orgPath: string, audience: PushAudience, memberIds: string[]): RawBuilder<SqlBool> {
-  const parts = [
-    sql`m.tenant_id = ${tenantId}`,
-    sql`m.left_at IS NULL`,
-    sql`m.org_id = ANY(ARRAY(SELECT id FROM org WHERE tenant_id = ${tenantId} AND path LIKE ${`${orgPath}%`}))`,
-  ];
+  const parts = [sql`m.tenant_id = ${tenantId}`, sql`m.left_at IS NULL`, inSubtrees(tenantId, [orgPath])];
   if (audience === 'mobile') {
     parts.push(sql`EXISTS (SELECT 1 FROM mobility mb WHERE mb.tenant_id = m.tenant_id AND mb.member_id = m.id AND mb.ended_on IS NULL)`);
   }
