@@ -267,7 +267,7 @@ async function countTasks(db: Database, ctx: RequestContext, q: CareTaskQueryInp
 export async function updateCareTask(db: Database, ctx: RequestContext, taskId: string, body: UpdateCareTaskInput): Promise<CareTask> {
   const { actor } = ctx;
   const today = chinaDate();
-  const current = await careTaskQuery(db, actor.tenantId, today).select('t.status as stored_status').where('t.id', '=', taskId).executeTakeFirst();
+  const current = await careTaskQuery(db, actor.tenantId, today).where('t.id', '=', taskId).executeTakeFirst();
   if (!current) throw notFound('跟进任务');
   authorize(actor, 'care.write', { kind: 'member', tenantId: actor.tenantId, memberId: current.member_id, orgPath: current.org_path });
   if (body.status === 'snoozed' && body.snoozedUntil <= today) {
@@ -276,6 +276,14 @@ export async function updateCareTask(db: Database, ctx: RequestContext, taskId: 
   const closing = body.status === 'done' || body.status === 'dropped';
   try {
     await db.transaction().execute(async (tx) => {
+      // The audit's "before" is the row as this transaction finds it, locked against a concurrent change.
+      const before = await tx
+        .selectFrom('care_task')
+        .select(['status', 'snoozed_until', 'note'])
+        .where('tenant_id', '=', actor.tenantId)
+        .where('id', '=', taskId)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
       await tx
         .updateTable('care_task')
         .set({
@@ -293,8 +301,8 @@ export async function updateCareTask(db: Database, ctx: RequestContext, taskId: 
         action: 'care_task.update',
         entity: 'care_task',
         entityId: taskId,
-        before: { status: current.stored_status, snoozedUntil: current.snoozed_until, note: current.note },
-        after: { status: body.status, snoozedUntil: body.status === 'snoozed' ? body.snoozedUntil : null, note: body.note ?? current.note },
+        before: { status: before.status, snoozedUntil: before.snoozed_until, note: before.note },
+        after: { status: body.status, snoozedUntil: body.status === 'snoozed' ? body.snoozedUntil : null, note: body.note ?? before.note },
       });
     });
   } catch (err) {
