@@ -201,18 +201,11 @@ export async function getReadableFile(db: Database, ctx: RequestContext, fileId:
   const tenantId = actor.tenantId;
   const file = await findStoredFile(db, tenantId, fileId);
   if (!file) throw notFound('文件');
-  const [liveItem, itemOrgs, sessionOrgs] = await Promise.all([
-    db
-      .selectFrom('study_item as i')
-      .select('i.id')
-      .where('i.tenant_id', '=', tenantId)
-      .where(usesFile(fileId))
-      .where('i.retired_at', 'is', null)
-      .executeTakeFirst(),
+  const [itemOrgs, sessionOrgs] = await Promise.all([
     db
       .selectFrom('study_item as i')
       .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'i.tenant_id').onRef('o.id', '=', 'i.org_id'))
-      .select('o.path')
+      .select(['o.path', 'i.retired_at'])
       .where('i.tenant_id', '=', tenantId)
       .where(usesFile(fileId))
       .execute(),
@@ -225,7 +218,7 @@ export async function getReadableFile(db: Database, ctx: RequestContext, fileId:
       .where('a.file_id', '=', fileId)
       .execute(),
   ]);
-  if (liveItem) return file;
+  if (itemOrgs.some((i) => i.retired_at === null)) return file;
   if (file.created_by === actor.accountId) return file;
   if (sessionOrgs.some((o) => can(actor, 'attendance.mark', { kind: 'org', tenantId, path: o.path }))) return file;
   if (itemOrgs.some((o) => can(actor, 'learning.manage', { kind: 'org', tenantId, path: o.path }))) return file;

@@ -227,6 +227,16 @@ describe('uploads', () => {
     expect((await env.app.inject({ url: file.url, headers: groupLeader.headers })).statusCode).toBe(200);
     expect((await env.app.inject({ url: file.url, headers: member.headers })).statusCode).toBe(403);
   });
+
+  it("an item's file is open to every account while the item is in the library; once retired only to who manages it", async () => {
+    const village = await contextFor(env, PHONES.generalSecretary);
+    const file = (await upload(secretary, 'study', '下架前.pdf', PDF)).json();
+    const item = await createStudyItem(env.db, village, { orgId: orgIds['第一党支部'] as string, kind: 'pdf', title: '下架前后', category: 'theory', tags: [], fileId: file.id, minutes: 5 });
+    expect((await env.app.inject({ url: file.url, headers: member.headers })).statusCode).toBe(200);
+    await retireStudyItem(env.db, village, item.id);
+    expect((await env.app.inject({ url: file.url, headers: member.headers })).statusCode).toBe(403);
+    expect((await env.app.inject({ url: file.url, headers: branchSecretary.headers })).statusCode).toBe(200);
+  });
 });
 
 describe('study items', () => {
