@@ -12,7 +12,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenedDatabase } from '../../src/server/db/database.ts';
-import { freePort, ROOT } from './support/server.ts';
+import { exited, freePort, ROOT, waitForExit } from './support/server.ts';
 
 const BURST = 90;
 /** Acknowledged check-ins before the kill: well inside the burst. */
@@ -21,18 +21,6 @@ const KILL_AFTER = 15;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianxin-crash-'));
 let child: ChildProcess | null = null;
 let log = '';
-
-const exited = (c: ChildProcess): boolean => c.exitCode !== null || c.signalCode !== null;
-const waitForExit = (c: ChildProcess, ms: number): Promise<boolean> =>
-  exited(c)
-    ? Promise.resolve(true)
-    : new Promise((resolve) => {
-        const timer = setTimeout(() => resolve(false), ms);
-        c.once('exit', () => {
-          clearTimeout(timer);
-          resolve(true);
-        });
-      });
 
 const keep = (chunk: Buffer): void => {
   log = (log + chunk.toString()).slice(-20_000);

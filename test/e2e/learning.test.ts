@@ -8,7 +8,7 @@
 import path from 'node:path';
 import type { APIRequestContext, Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RESULTS_DIR, assertChromiumInstalled, ensureWebBuilt, launchBrowser, screenshotPages, startServer, type RunningServer } from './support/server.ts';
+import { RESULTS_DIR, assertChromiumInstalled, ensureWebBuilt, getJson, launchBrowser, screenshotPages, startServer, type RunningServer } from './support/server.ts';
 
 const SECRETARY_PHONE = '13800000000';
 const GROUP_NAME = '第二党小组';
@@ -48,12 +48,6 @@ async function typeDateTime(input: Locator, text: string): Promise<void> {
 }
 
 // ---------- API reads with the secretary's session (no writes: the UI does those) ----------
-
-async function getJson<T>(request: APIRequestContext, url: string): Promise<T> {
-  const res = await request.get(url);
-  if (!res.ok()) throw new Error(`GET ${url} → ${res.status()} ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 interface OrgList {
   items: { id: string; name: string; kind: string; memberCount: number }[];

@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { completeIdNumber } from '../../src/shared/id-number.ts';
-import { assertChromiumInstalled, ensureWebBuilt, launchBrowser, screenshotPages, startServer, type RunningServer } from './support/server.ts';
+import { assertChromiumInstalled, ensureWebBuilt, getJson, launchBrowser, screenshotPages, startServer, type RunningServer } from './support/server.ts';
 
 const SECRETARY_PHONE = '13800000000';
 const MENTEE_PHONE = '13800000003';
@@ -107,12 +107,6 @@ async function fillTemplate(template: Buffer, rows: RosterRow[]): Promise<Buffer
 }
 
 // ---------- API reads with the browser's session (no writes: the UI does those) ----------
-
-async function getJson<T>(request: APIRequestContext, url: string): Promise<T> {
-  const res = await request.get(url);
-  if (!res.ok()) throw new Error(`GET ${url} → ${res.status()} ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 interface DashboardTotals {
   totals: { members: number; mobile: number };

@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type APIRequestContext, type Browser, type Page } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const RESULTS_DIR = path.join(ROOT, 'test-results');
@@ -52,9 +52,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-const exited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;
+export const exited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;
 
-function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+/** Whether the process ended within `ms`. */
+export function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
   if (exited(child)) return Promise.resolve(true);
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), ms);
@@ -179,4 +180,11 @@ export async function screenshotPages(testName: string, pages: Record<string, Pa
     }
   }
   return saved;
+}
+
+/** GET with a page's session; anything but 2xx throws with the answer. */
+export async function getJson<T>(request: APIRequestContext, url: string): Promise<T> {
+  const res = await request.get(url);
+  if (!res.ok()) throw new Error(`GET ${url} → ${res.status()} ${await res.text()}`);
+  return (await res.json()) as T;
 }
