@@ -305,4 +305,13 @@ describe('reading and reminders', () => {
     const rows = await env.db.selectFrom('push_delivery').select('opened_at').where('push_id', '=', push.id).where('opened_at', 'is not', null).execute();
     expect(rows).toHaveLength(0);
   });
+
+  it('opening a push not in the inbox is not found and leaves the member untouched', async () => {
+    const push = await createPush(env.db, village, plan({ orgId: orgIds['第二党支部'] as string, title: '二支部又一条' }));
+    await deliverDuePushes(env.db, new Date());
+    const activeAt = async () => (await env.db.selectFrom('member').select('last_active_at').where('id', '=', memberId).executeTakeFirstOrThrow()).last_active_at;
+    const before = await activeAt();
+    await expect(openInboxEntry(env.db, memberCtx, push.id)).rejects.toMatchObject({ code: 'not_found' });
+    expect(await activeAt()).toEqual(before);
+  });
 });

@@ -363,26 +363,22 @@ async function touchMember(tx: Executor, tenantId: string, memberId: string): Pr
   await tx.updateTable('member').set({ last_active_at: sql<Date>`now()` }).where('tenant_id', '=', tenantId).where('id', '=', memberId).execute();
 }
 
-/** The member opens a push from their inbox: opened_at is set the first time only. */
+/**
+ * The member opens a push from their inbox: opened_at is set the first time only. A push not in
+ * their inbox is "not found" (inboxEntry), which rolls the member's activity mark back too.
+ */
 export async function openInboxEntry(db: Database, ctx: RequestContext, pushId: string): Promise<InboxEntry> {
   const memberId = requireMember(ctx);
   const tenantId = ctx.actor.tenantId;
   return db.transaction().execute(async (tx) => {
-    const res = await sql<{ opened: boolean }>`
-      SELECT opened_at IS NOT NULL AS opened FROM push_delivery
-      WHERE tenant_id = ${tenantId} AND push_id = ${pushId} AND member_id = ${memberId}
-    `.execute(tx);
-    if (!res.rows[0]) throw notFound('推送');
-    if (!res.rows[0].opened) {
-      await tx
-        .updateTable('push_delivery')
-        .set({ opened_at: sql<Date>`now()` })
-        .where('tenant_id', '=', tenantId)
-        .where('push_id', '=', pushId)
-        .where('member_id', '=', memberId)
-        .where('opened_at', 'is', null)
-        .execute();
-    }
+    await tx
+      .updateTable('push_delivery')
+      .set({ opened_at: sql<Date>`now()` })
+      .where('tenant_id', '=', tenantId)
+      .where('push_id', '=', pushId)
+      .where('member_id', '=', memberId)
+      .where('opened_at', 'is', null)
+      .execute();
     await touchMember(tx, tenantId, memberId);
     return inboxEntry(tx, tenantId, memberId, pushId);
   });
