@@ -77,14 +77,15 @@ export class Scheduler {
       error = err instanceof Error ? err.message : String(err);
       this.log.error({ job: job.name, err }, 'scheduled job failed');
     }
+    const finished = new Date();
     try {
       await this.db
         .insertInto('job_run')
-        .values({ name: job.name, last_started_at: started, last_finished_at: new Date(), last_error: error, runs: 1 })
+        .values({ name: job.name, last_started_at: started, last_finished_at: finished, last_error: error, runs: 1 })
         .onConflict((oc) =>
           oc.column('name').doUpdateSet((eb) => ({
             last_started_at: started,
-            last_finished_at: new Date(),
+            last_finished_at: finished,
             last_error: error,
             runs: eb('job_run.runs', '+', 1),
           })),
@@ -94,7 +95,9 @@ export class Scheduler {
       // The database may be closing during shutdown; the next start catches up anyway.
       if (!this.stopped) this.log.error({ job: job.name, err }, 'could not record the job run');
     }
-    if (handled > 0) markChanged();
-    if (handled > 0) this.log.info({ job: job.name, handled, ms: Date.now() - started.getTime() }, 'scheduled job ran');
+    if (handled > 0) {
+      markChanged();
+      this.log.info({ job: job.name, handled, ms: Date.now() - started.getTime() }, 'scheduled job ran');
+    }
   }
 }
