@@ -1,20 +1,22 @@
 /**
- * What the member app keeps on the phone (localStorage, as JSON) to show when the signal drops.
- * Storage that is full, disabled or unreadable counts as empty: the app still works online.
+ * What the member app keeps on the phone as JSON: in localStorage to show when the signal drops,
+ * or in sessionStorage for the browser tab. Storage that is full, disabled or unreadable counts as
+ * empty: the app still works online.
  */
+type Store = 'localStorage' | 'sessionStorage';
 
-export function keep(key: string, value: unknown): void {
+export function keep(key: string, value: unknown, store: Store = 'localStorage'): void {
   try {
-    localStorage.setItem(key, JSON.stringify(value));
+    window[store].setItem(key, JSON.stringify(value));
   } catch {
     // Storage full or disabled: nothing to keep.
   }
 }
 
 /** The kept value when it is an object holding `field`, else null. */
-export function recall(key: string, field: string): Record<string, unknown> | null {
+export function recall(key: string, field: string, store: Store = 'localStorage'): Record<string, unknown> | null {
   try {
-    const text = localStorage.getItem(key);
+    const text = window[store].getItem(key);
     const value: unknown = text ? JSON.parse(text) : null;
     if (typeof value === 'object' && value !== null && field in value) return value as Record<string, unknown>;
   } catch {

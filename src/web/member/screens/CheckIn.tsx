@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError } from '../api.ts';
 import { formatTime, useI18n } from '../i18n.ts';
+import { keep, recall } from '../kept.ts';
 import { useNavigate } from '../router.ts';
 import { ScreenTitle, TopBar } from '../ui.tsx';
 import { checkInResult, sessionStatusLabel, type CheckInResult } from './parts.tsx';
@@ -17,24 +18,14 @@ type Outcome =
 const pending = new Map<string, Promise<Outcome>>();
 const STORE_PREFIX = 'lx_checkin:';
 
+// Unreadable or disabled storage: check in again (the server is idempotent, and answers the same).
 function storedSuccess(key: string): Outcome | null {
-  try {
-    const text = sessionStorage.getItem(STORE_PREFIX + key);
-    if (!text) return null;
-    const value: unknown = JSON.parse(text);
-    if (typeof value === 'object' && value !== null && 'ok' in value && value.ok === true) return value as Outcome;
-  } catch {
-    // Unreadable or disabled storage: check in again (the server is idempotent).
-  }
-  return null;
+  const value = recall(STORE_PREFIX + key, 'ok', 'sessionStorage');
+  return value?.ok === true ? (value as unknown as Outcome) : null;
 }
 
 function storeSuccess(key: string, outcome: Outcome): void {
-  try {
-    sessionStorage.setItem(STORE_PREFIX + key, JSON.stringify(outcome));
-  } catch {
-    // Not kept: a reload asks the server again, which answers the same.
-  }
+  keep(STORE_PREFIX + key, outcome, 'sessionStorage');
 }
 
 function checkInOnce(sessionId: string, code: string | null): Promise<Outcome> {
