@@ -3,8 +3,8 @@ import { authorize } from '../../auth/policy.ts';
 import { AppError } from '../../errors.ts';
 
 /**
- * The member the caller is, for the member app's learning flows (inbox, reading, check-in, leave,
- * make-up). Refuses accounts without a member record (the tenant admin): the member app is for members.
+ * The member the caller is, for the member app (profile, inbox, reading, check-in, leave, make-up).
+ * Refuses accounts without a member record (the tenant admin): the member app is for members.
  */
 export function requireMember(ctx: RequestContext): string {
   const memberId = ctx.actor.memberId;
