@@ -6,7 +6,7 @@ import type { Database, OpenedDatabase } from '../../src/server/db/database.ts';
 import type { RequestContext } from '../../src/server/auth/actor.ts';
 import type { Coverage } from '../../src/shared/api-learning.ts';
 import type { GeneratedCounty } from '../generate.ts';
-import { contextFor, startBenchApp } from '../lib/app.ts';
+import { contextFor, loginCookie, startBenchApp } from '../lib/app.ts';
 import { log, ms, ratio, summarize } from '../lib/stats.ts';
 import { passMark, unavailable, type Row } from '../lib/table.ts';
 
@@ -223,13 +223,7 @@ export async function benchCoverage(opts: {
     if (opts.httpRuns > 0) {
       const server = await startBenchApp(opened, county);
       try {
-        const login = await fetch(`${server.address}/api/auth/login`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ phone, password: county.password }),
-        });
-        if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
-        const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+        const cookie = await loginCookie(server.address, phone, county.password);
         const url = `${server.address}/api/coverage?from=${period.from}&to=${period.to}`;
         const times: number[] = [];
         for (let i = 0; i < opts.httpRuns + 1; i++) {

@@ -2,13 +2,8 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { OpenedDatabase } from '../../src/server/db/database.ts';
-import { buildApp } from '../../src/server/app.ts';
-import { loadConfig } from '../../src/server/config.ts';
-import { LocalFileStorage } from '../../src/server/storage.ts';
-import { AuthService } from '../../src/server/auth/sessions.ts';
-import { FieldCipher } from '../../src/server/secrets.ts';
-import type { AppServices } from '../../src/server/services.ts';
 import type { GeneratedCounty } from '../generate.ts';
+import { loginCookie, startBenchApp } from '../lib/app.ts';
 import { log, median, pct, rps } from '../lib/stats.ts';
 import { passMark, type Row } from '../lib/table.ts';
 
@@ -77,25 +72,10 @@ export async function benchHttp(opts: {
   scale: string;
 }): Promise<Row[]> {
   const { opened, county, engine } = opts;
-  const config = loadConfig({ NODE_ENV: 'production', LIANXIN_SECRET_KEY: county.keyHex, LIANXIN_DATA_DIR: '/tmp/lianxin-bench-unused', LOG_LEVEL: 'silent' });
-  const services: AppServices = {
-    config,
-    db: opened.db,
-    dbKind: opened.kind,
-    cipher: new FieldCipher(Buffer.from(county.keyHex, 'hex')),
-    auth: new AuthService(opened.db, 1),
-    storage: new LocalFileStorage('/tmp/lianxin-bench-files'),
-  };
-  const app = await buildApp({ services, serveWeb: false, logger: false });
-  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  const server = await startBenchApp(opened, county);
+  const address = server.address;
   try {
-    const login = await fetch(`${address}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ phone: county.logins.villageSecretary, password: county.password }),
-    });
-    if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = await loginCookie(address, county.logins.villageSecretary, county.password);
     const url = `${address}/api/members?mobile=true&pageSize=20`;
     const probe = await fetch(url, { headers: { cookie } });
     if (probe.status !== 200) throw new Error(`GET /api/members answered ${probe.status}: ${await probe.text()}`);
@@ -131,6 +111,6 @@ export async function benchHttp(opts: {
       },
     ];
   } finally {
-    await app.close();
+    await server.close();
   }
 }

@@ -36,6 +36,17 @@ export async function startBenchApp(opened: OpenedDatabase, county: GeneratedCou
   return { app, address, close: () => app.close() };
 }
 
+/** Logs in through the API and returns the `Cookie` header value of the new session. */
+export async function loginCookie(address: string, phone: string, password: string): Promise<string> {
+  const login = await fetch(`${address}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone, password }),
+  });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+  return login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
+
 /** What a use case called directly needs: the account with this phone as the actor. */
 export async function contextFor(opened: OpenedDatabase, tenantId: string, phone: string): Promise<RequestContext> {
   const account = await opened.db.selectFrom('account').select('id').where('tenant_id', '=', tenantId).where('phone', '=', phone).executeTakeFirstOrThrow();
