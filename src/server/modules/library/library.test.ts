@@ -254,6 +254,26 @@ describe('study items', () => {
     expect(byLink.json()).toMatchObject({ kind: 'video', mediaUrl: 'https://meeting.example/replay/1', file: null, orgName: '第一党支部' });
   });
 
+  it('refuses a file that does not exist, and names both problems when the body images are wrong too', async () => {
+    const base = { orgId: orgIds['第一党支部'], title: '内容', category: 'policy' };
+    const nowhere = '0d6a3f43-8a5c-4f59-9c55-2f6b3b8a7e11';
+    const missing = await env.app.inject({ method: 'POST', url: '/api/study-items', headers: branchSecretary.headers, payload: { ...base, kind: 'pdf', fileId: nowhere } });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().issues).toEqual([{ field: 'fileId', message: '文件不存在，请重新上传' }]);
+    const pdf = (await upload(branchSecretary, 'study', 'b.pdf', PDF)).json();
+    const both = await env.app.inject({
+      method: 'POST',
+      url: '/api/study-items',
+      headers: branchSecretary.headers,
+      payload: { ...base, kind: 'video', fileId: pdf.id, bodyHtml: `<p>说明</p><img src="/api/files/${pdf.id}"><img src="/api/files/${nowhere}">` },
+    });
+    expect(both.statusCode).toBe(400);
+    expect(both.json().issues).toEqual([
+      { field: 'bodyHtml', message: '正文中有 2 张图片不存在或不是图片文件，请重新上传' },
+      { field: 'fileId', message: '所选文件不是视频文件' },
+    ]);
+  });
+
   it('a secretary sees their subtree and the units above, not a sibling branch; edits and retires are audited', async () => {
     const village = await contextFor(env, PHONES.generalSecretary);
     const branch1 = await contextFor(env, PHONES.branchSecretary);

@@ -175,14 +175,17 @@ async function checkContent(
   const bodyHtml = body && hasContent(body) ? body : null;
   // Images uploaded for the body: they must be this tenant's image files; kept for reading permission.
   const bodyFileIds = bodyHtml ? fileIdsIn(bodyHtml) : [];
-  if (bodyFileIds.length) {
-    const images = await db.selectFrom('stored_file').select(['id', 'mime_type']).where('tenant_id', '=', tenantId).where('id', 'in', bodyFileIds).execute();
-    const ok = new Set(images.filter((f) => familyOfMime(f.mime_type) === 'image').map((f) => f.id));
-    const missing = bodyFileIds.filter((id) => !ok.has(id)).length;
-    if (missing) issues.push({ field: 'bodyHtml', message: `正文中有 ${missing} 张图片不存在或不是图片文件，请重新上传` });
-  }
   const mediaUrl = c.mediaUrl ?? null;
   const fileId = c.fileId ?? null;
+  // The body's images and the item's file, in one look-up: file id → its family (image, pdf, …).
+  const wanted = fileId && c.kind !== 'article' ? [...bodyFileIds, fileId] : bodyFileIds;
+  const familyOf = new Map<string, string | null>();
+  if (wanted.length) {
+    const files = await db.selectFrom('stored_file').select(['id', 'mime_type']).where('tenant_id', '=', tenantId).where('id', 'in', wanted).execute();
+    for (const f of files) familyOf.set(f.id, familyOfMime(f.mime_type));
+  }
+  const missingImages = bodyFileIds.filter((id) => familyOf.get(id) !== 'image').length;
+  if (missingImages) issues.push({ field: 'bodyHtml', message: `正文中有 ${missingImages} 张图片不存在或不是图片文件，请重新上传` });
   if (c.kind === 'article') {
     if (!bodyHtml) issues.push({ field: 'bodyHtml', message: '文章需要填写正文（去除不安全的内容后正文为空）' });
     if (mediaUrl) issues.push({ field: 'mediaUrl', message: '文章不使用音视频链接，请改选音频或视频类型' });
@@ -196,11 +199,10 @@ async function checkContent(
     if (mediaUrl) issues.push({ field: 'mediaUrl', message: 'PDF 请上传文件，不使用链接' });
   }
   if (fileId && c.kind !== 'article') {
-    const file = await db.selectFrom('stored_file').select('mime_type').where('tenant_id', '=', tenantId).where('id', '=', fileId).executeTakeFirst();
     const expected = { audio: 'audio', video: 'video', pdf: 'pdf' } as const;
     const label = { audio: '音频', video: '视频', pdf: 'PDF' } as const;
-    if (!file) issues.push({ field: 'fileId', message: '文件不存在，请重新上传' });
-    else if (familyOfMime(file.mime_type) !== expected[c.kind]) {
+    if (!familyOf.has(fileId)) issues.push({ field: 'fileId', message: '文件不存在，请重新上传' });
+    else if (familyOf.get(fileId) !== expected[c.kind]) {
       issues.push({ field: 'fileId', message: `所选文件不是${label[c.kind]}文件` });
     }
   }
