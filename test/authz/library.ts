@@ -1,11 +1,10 @@
 import { Readable } from 'node:stream';
-import type { AuthzModule, Role } from '../support/authz.ts';
+import { ROLES, SECRETARIES as SECRETARIES_OF_BRANCH2, type AuthzModule } from '../support/authz.ts';
 import { contextFor, memberIdByPhone, PHONES } from '../support/harness.ts';
 import { createStudyItem } from '../../src/server/modules/library/service.ts';
 
 /** Authorization cases of the library routes (run by src/server/authorization.test.ts). */
-const SECRETARIES_OF_BRANCH2: Role[] = ['admin', 'villageSecretary'];
-const WITH_MEMBER_RECORD: Role[] = ['villageSecretary', 'branchSecretary', 'groupLeader', 'mentor', 'member'];
+const WITH_MEMBER_RECORD = ROLES.filter((r) => r !== 'admin');
 const ids = { item: '', retireItem: '', itemFile: '', attachmentFile: '', branch2: '' };
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n');
 

@@ -1,11 +1,10 @@
-import type { AuthzModule, Role } from '../support/authz.ts';
+import { ROLES, SECRETARIES as SECRETARIES_OF_BRANCH2, type AuthzModule } from '../support/authz.ts';
 import { contextFor, memberIdByPhone, PHONES } from '../support/harness.ts';
 import { createStudyItem } from '../../src/server/modules/library/service.ts';
 import { createPush } from '../../src/server/modules/pushes/service.ts';
 
 /** Authorization cases of the pushes routes (run by src/server/authorization.test.ts). */
-const SECRETARIES_OF_BRANCH2: Role[] = ['admin', 'villageSecretary'];
-const WITH_MEMBER_RECORD: Role[] = ['villageSecretary', 'branchSecretary', 'groupLeader', 'mentor', 'member'];
+const WITH_MEMBER_RECORD = ROLES.filter((r) => r !== 'admin');
 const ids = { branch2: '', item: '', planned: '', toCancel: '', delivered: '' };
 const later = () => new Date(Date.now() + 24 * 3_600_000).toISOString();
 
