@@ -1,4 +1,4 @@
-import { sql, type Expression, type SqlBool, type ExpressionBuilder } from 'kysely';
+import { sql, type Expression, type RawBuilder, type SqlBool, type ExpressionBuilder } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { DB } from '../../db/tables.ts';
 import type { MemberScope } from '../../auth/policy.ts';
@@ -21,14 +21,16 @@ export interface MemberFilter {
 type Eb = ExpressionBuilder<DB & { m: DB['member']; mb: DB['mobility'] }, 'm' | 'mb'>;
 
 /**
- * Members whose unit lies in one of these subtrees. Written as `org_id = ANY(ARRAY(…))` on the
- * member table (not a LIKE on the joined org) so PostgreSQL can use the member's org index, and
- * combine it with other member-table conditions (BitmapOr) instead of joining every member.
+ * Rows whose unit lies in one of these subtrees: members by default (`m.org_id`), or any other
+ * row with a unit column (`s.org_id` for sessions, `p.org_id` for pushes). Written as
+ * `org_id = ANY(ARRAY(…))` on the row's own table (not a LIKE on the joined org) so PostgreSQL can
+ * use that table's org index, and combine it with its other conditions (BitmapOr) instead of
+ * joining every row.
  */
-export function inSubtrees(tenantId: string, paths: string[]): Expression<SqlBool> {
+export function inSubtrees(tenantId: string, paths: string[], orgColumn = 'm.org_id'): RawBuilder<SqlBool> {
   if (paths.length === 0) return sql<SqlBool>`false`;
   const likes = sql.join(paths.map((p) => sql`path LIKE ${`${p}%`}`), sql` OR `);
-  return sql<SqlBool>`m.org_id = ANY(ARRAY(SELECT id FROM org WHERE tenant_id = ${tenantId} AND (${likes})))`;
+  return sql<SqlBool>`${sql.ref(orgColumn)} = ANY(ARRAY(SELECT id FROM org WHERE tenant_id = ${tenantId} AND (${likes})))`;
 }
 
 /** Flag expressions: computed in SQL so lists, counts, exports and the dashboard agree. */

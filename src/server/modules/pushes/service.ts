@@ -12,6 +12,7 @@ import { getSettings } from '../settings/service.ts';
 import { getStudyItemSummaries } from '../library/service.ts';
 import { requireMember } from '../me/member.ts';
 import { audienceCondition, inboxCounts, inboxEntryView, inboxRows, pushRows, recipientRows, type PushRow } from './repo.ts';
+import { inSubtrees } from '../members/repo.ts';
 
 export interface PushListQuery {
   orgId?: string | undefined;
@@ -38,11 +39,7 @@ const summaryView = (r: PushRow): PushSummary => ({
   stats: { delivered: r.delivered, opened: r.opened, read: r.read },
 });
 
-function subtreeOf(tenantId: string, paths: string[]): RawBuilder<SqlBool> {
-  if (paths.length === 0) return sql<SqlBool>`false`;
-  const likes = sql.join(paths.map((p) => sql`path LIKE ${`${p}%`}`), sql` OR `);
-  return sql<SqlBool>`p.org_id = ANY(ARRAY(SELECT id FROM org WHERE tenant_id = ${tenantId} AND (${likes})))`;
-}
+const subtreeOf = (tenantId: string, paths: string[]): RawBuilder<SqlBool> => inSubtrees(tenantId, paths, 'p.org_id');
 
 // ---------- the plan (console) ----------
 

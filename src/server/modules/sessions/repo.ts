@@ -19,11 +19,7 @@ export async function findSession(db: Executor, tenantId: string, sessionId: str
 }
 
 /** Sessions whose unit lies in one of these subtrees (same shape as the member filter). */
-export function sessionInSubtrees(tenantId: string, paths: string[]): Expression<SqlBool> {
-  if (paths.length === 0) return sql<SqlBool>`false`;
-  const likes = sql.join(paths.map((p) => sql`path LIKE ${`${p}%`}`), sql` OR `);
-  return sql<SqlBool>`s.org_id = ANY(ARRAY(SELECT id FROM org WHERE tenant_id = ${tenantId} AND (${likes})))`;
-}
+export const sessionInSubtrees = (tenantId: string, paths: string[]): Expression<SqlBool> => inSubtrees(tenantId, paths, 's.org_id');
 
 /**
  * The ids of the members whose unit lies in one of these subtrees, as one uncorrelated array
