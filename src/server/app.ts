@@ -26,6 +26,11 @@ import { registerLibraryRoutes } from './modules/library/routes.ts';
 import { registerPushesRoutes } from './modules/pushes/routes.ts';
 import { registerSessionsRoutes } from './modules/sessions/routes.ts';
 import { registerCoverageRoutes } from './modules/coverage/routes.ts';
+import { registerCareRoutes } from './modules/care/routes.ts';
+import { registerTalksRoutes } from './modules/talks/routes.ts';
+import { registerDeliveriesRoutes } from './modules/deliveries/routes.ts';
+import { registerCardsRoutes } from './modules/cards/routes.ts';
+import { registerRadarRoutes } from './modules/radar/routes.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -136,6 +141,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerPushesRoutes(app, services);
   registerSessionsRoutes(app, services);
   registerCoverageRoutes(app, services);
+  registerCareRoutes(app, services);
+  registerTalksRoutes(app, services);
+  registerDeliveriesRoutes(app, services);
+  registerCardsRoutes(app, services);
+  registerRadarRoutes(app, services);
 
   registerWeb(app, opts.serveWeb !== false);
   return app;

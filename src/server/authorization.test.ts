@@ -5,9 +5,14 @@ import { libraryAuthz } from '../../test/authz/library.ts';
 import { pushesAuthz } from '../../test/authz/pushes.ts';
 import { sessionsAuthz } from '../../test/authz/sessions.ts';
 import { coverageAuthz } from '../../test/authz/coverage.ts';
+import { careAuthz } from '../../test/authz/care.ts';
+import { talksAuthz } from '../../test/authz/talks.ts';
+import { deliveriesAuthz } from '../../test/authz/deliveries.ts';
+import { cardsAuthz } from '../../test/authz/cards.ts';
+import { radarAuthz } from '../../test/authz/radar.ts';
 
 /** Modules keep their cases next to each other in test/authz/; all run here. */
-const MODULES: AuthzModule[] = [libraryAuthz, pushesAuthz, sessionsAuthz, coverageAuthz];
+const MODULES: AuthzModule[] = [libraryAuthz, pushesAuthz, sessionsAuthz, coverageAuthz, careAuthz, talksAuthz, deliveriesAuthz, cardsAuthz, radarAuthz];
 
 /**
  * Every /api route × every role. Targets sit in 第二党支部, outside the branch secretary's,

@@ -439,38 +439,6 @@ export const Coverage = z.object({
 });
 export type Coverage = z.infer<typeof Coverage>;
 
-// ---------- follow-up tasks raised by learning (the care module extends them) ----------
-export const CareTaskKind = z.enum(['absence_streak', 'unread_streak', 'follow_up', 'visit', 'hardship', 'lost_contact']);
-export const CareTaskStatus = z.enum(['open', 'snoozed', 'done', 'dropped']);
-export const CareTask = z.object({
-  id: z.string(),
-  memberId: z.string(),
-  memberName: z.string(),
-  orgName: z.string(),
-  kind: CareTaskKind,
-  reason: z.string(),
-  mentorName: z.string().nullable(),
-  status: CareTaskStatus,
-  dueOn: z.string(),
-  snoozedUntil: z.string().nullable(),
-  note: z.string().nullable(),
-  createdAt: z.string(),
-});
-export type CareTask = z.infer<typeof CareTask>;
-export const CareTaskQuery = z.object({
-  orgId: Uuid.optional(),
-  status: CareTaskStatus.optional(),
-  kind: CareTaskKind.optional(),
-  ...Page,
-});
-export const CareTaskList = z.object({ items: z.array(CareTask), total: z.number() });
-export const UpdateCareTaskBody = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('done'), note: text(1000).optional() }),
-  z.object({ status: z.literal('dropped'), note: text(1000).min(2, '请写明放弃原因') }),
-  z.object({ status: z.literal('snoozed'), snoozedUntil: DateString, note: text(1000).optional() }),
-  z.object({ status: z.literal('open'), note: text(1000).optional() }),
-]);
-
 // ---------- the member app's home: what is due today ----------
 export const Today = z.object({
   date: z.string(),
@@ -480,7 +448,15 @@ export const Today = z.object({
   nextSession: MySession.nullable(),
   /** sessions whose check-in window is open right now */
   checkinOpen: z.array(MySession),
-  /** mentors: open follow-up tasks about their mentees */
+  /** open care tasks the caller should act on: assigned to them or about their mentees */
   careTasks: z.number(),
+  /** of those, how many are past their due day */
+  careTasksOverdue: z.number(),
+  /** mentors: mentees whose talk is overdue by the cadence */
+  talksOverdue: z.number(),
+  /** today is the anniversary of joining the party (政治生日): how many years */
+  politicalBirthday: z.object({ years: z.number(), joinDate: z.string() }).nullable(),
+  /** holiday cards received and not yet opened */
+  unopenedCards: z.number(),
 });
 export type Today = z.infer<typeof Today>;

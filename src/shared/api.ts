@@ -270,3 +270,4 @@ export const UnitLeader = z.object({
 export type UnitLeader = z.infer<typeof UnitLeader>;
 export const AppointBody = z.object({ memberId: Uuid, role: LeaderRole });
 export * from './api-learning.ts';
+export * from './api-care.ts';

@@ -36,9 +36,14 @@ export type Action =
    * monthly class), and nobody else there.
    */
   | 'attendance.mark'
-  /** read follow-up tasks about a member: their mentor and the secretaries above them */
+  /**
+   * a member's care records — talks (思想动态), follow-up tasks, health and hardship notes, visits
+   * received: their current mentor and the secretaries above them. Reading writes an audit entry.
+   */
   | 'care.read'
   | 'care.write'
+  /** care across a unit: mentoring overview, task lists, trips, cards, birthdays, drift radar */
+  | 'care.manage'
   /** act as the member in the learning flows (inbox, check-in, leave, make-up): only themself */
   | 'learning.participate';
 
@@ -105,6 +110,7 @@ export function can(actor: Actor, action: Action, target: Target): boolean {
       if (target.kind !== 'member') return false;
       return target.memberId === actor.memberId || secretaryCovers(actor, target.orgPath);
     case 'learning.manage':
+    case 'care.manage':
       if (target.kind === 'tenant') return actor.scopes.some((s) => s.role === 'secretary');
       if (target.kind !== 'org') return false;
       return secretaryCovers(actor, target.path);

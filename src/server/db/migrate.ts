@@ -8,6 +8,7 @@ import * as m0004p from './migrations/0004_pushes_indexes.ts';
 import * as m0005l from './migrations/0005_library_item_files.ts';
 import * as m0006 from './migrations/0006_session_close_index.ts';
 import * as m0007 from './migrations/0007_makeup_member_index.ts';
+import * as m0008 from './migrations/0008_care.ts';
 
 /** Migrations are listed in code (not read from disk) so bundlers and tests see the same set. */
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0005_library_item_files': m0005l,
   '0006_session_close_index': m0006,
   '0007_makeup_member_index': m0007,
+  '0008_care': m0008,
 };
 
 /** Every migration, oldest first. */

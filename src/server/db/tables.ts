@@ -171,6 +171,13 @@ export interface DB {
   attendance: AttendanceTable;
   makeup: MakeupTable;
   care_task: CareTaskTable;
+  care_task_event: CareTaskEventTable;
+  talk: TalkTable;
+  delivery: DeliveryTable;
+  delivery_member: DeliveryMemberTable;
+  delivery_photo: DeliveryPhotoTable;
+  card_campaign: CardCampaignTable;
+  card: CardTable;
   learning_month: LearningMonthTable;
   job_run: JobRunTable;
 }
@@ -329,7 +336,7 @@ export interface MakeupTable {
   created_at: Timestamp;
 }
 
-export type CareTaskKind = 'absence_streak' | 'unread_streak' | 'follow_up' | 'visit' | 'hardship' | 'lost_contact';
+export type CareTaskKind = 'absence_streak' | 'unread_streak' | 'follow_up' | 'visit' | 'hardship' | 'lost_contact' | 'other';
 
 export interface CareTaskTable {
   tenant_id: string;
@@ -337,7 +344,10 @@ export interface CareTaskTable {
   member_id: string;
   kind: CareTaskKind;
   reason: string;
-  mentor_member_id: string | null;
+  /** 0008: who does it (a member: the mentor, a secretary); null = the secretaries above the member */
+  assignee_member_id: string | null;
+  source_talk_id: string | null;
+  created_by: string | null;
   status: Generated<'open' | 'snoozed' | 'done' | 'dropped'>;
   due_on: DateOnly;
   snoozed_until: DateOnly | null;
@@ -374,3 +384,108 @@ export type NewMember = Insertable<MemberTable>;
 export type MemberUpdate = Updateable<MemberTable>;
 export type MobilityRow = Selectable<MobilityTable>;
 export type AccountRow = Selectable<AccountTable>;
+
+// ---------- care (0008) ----------
+
+export type TalkChannel = 'phone' | 'video' | 'wechat' | 'in_person';
+
+export interface TalkTable {
+  tenant_id: string;
+  id: Generated<string>;
+  member_id: string;
+  talked_on: DateOnly;
+  channel: TalkChannel;
+  talker_member_id: string | null;
+  talker_name: string;
+  summary: string;
+  situation_work: string | null;
+  situation_family: string | null;
+  situation_health: string | null;
+  situation_thoughts: string | null;
+  concerns: string | null;
+  follow_up_needed: Generated<boolean>;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export type CareTaskEventKind = 'created' | 'note' | 'snoozed' | 'reopened' | 'done' | 'dropped' | 'reassigned' | 'due_changed' | 'merged';
+
+export interface CareTaskEventTable {
+  tenant_id: string;
+  id: Generated<string>;
+  task_id: string;
+  at: Timestamp;
+  account_id: string | null;
+  actor_name: string | null;
+  kind: CareTaskEventKind;
+  note: string | null;
+  detail: Json | null;
+}
+
+export interface DeliveryTable {
+  tenant_id: string;
+  id: Generated<string>;
+  org_id: string;
+  trip_on: DateOnly;
+  province_code: string;
+  city_code: string | null;
+  place_name: string;
+  travellers: string[];
+  notes: string | null;
+  follow_up: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DeliveryMemberTable {
+  tenant_id: string;
+  delivery_id: string;
+  member_id: string;
+  items: string[];
+  handed_to: string | null;
+  words: string | null;
+}
+
+export interface DeliveryPhotoTable {
+  tenant_id: string;
+  delivery_id: string;
+  file_id: string;
+  caption: string | null;
+  sort_order: Generated<number>;
+}
+
+export type CardOccasion = 'spring_festival' | 'dragon_boat' | 'mid_autumn' | 'custom';
+
+export interface CardCampaignTable {
+  tenant_id: string;
+  id: Generated<string>;
+  org_id: string;
+  occasion: CardOccasion;
+  title: string;
+  greeting: string;
+  signature: string;
+  send_on: DateOnly;
+  sent_at: Date | null;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export type CardChannel = 'ecard' | 'post' | 'both';
+export type CardPostStatus = 'none' | 'pending' | 'posted' | 'delivered' | 'returned';
+
+export interface CardTable {
+  tenant_id: string;
+  id: Generated<string>;
+  campaign_id: string;
+  member_id: string;
+  channel: CardChannel;
+  address: string | null;
+  post_status: Generated<CardPostStatus>;
+  post_note: string | null;
+  sent_at: Date | null;
+  opened_at: Date | null;
+  posted_at: Date | null;
+  delivered_at: Date | null;
+  returned_at: Date | null;
+}

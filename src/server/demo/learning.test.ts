@@ -84,7 +84,7 @@ describe('what the scheduler makes of it at start', () => {
     await raiseStreakTasks(opened.db, new Date('2026-11-26T03:00:00Z'));
     const tasks = await sql<{ phone: string; kind: string; mentor: string | null }>`
       SELECT m.phone, t.kind, mm.phone AS mentor FROM care_task t
-      JOIN member m ON m.id = t.member_id LEFT JOIN member mm ON mm.id = t.mentor_member_id`.execute(opened.db);
+      JOIN member m ON m.id = t.member_id LEFT JOIN member mm ON mm.id = t.assignee_member_id`.execute(opened.db);
     expect(tasks.rows).toEqual([{ phone: '13800000003', kind: 'absence_streak', mentor: '13800000002' }]);
   });
 });

@@ -59,7 +59,7 @@ import type {
   StudyItemSummary as StudyItemSummarySchema,
   UnitCoverage as UnitCoverageSchema,
   UpdateCareTaskBody as UpdateCareTaskBodySchema,
-} from '../../shared/api-learning.ts';
+} from '../../shared/api.ts';
 
 /** Types of the HTTP contract, inferred from the shared zod schemas (types only: no zod in the bundle). */
 export type MeAccount = z.infer<typeof MeAccountSchema>;

@@ -21,7 +21,7 @@ import type {
   SubmitMakeupBody,
   Today as TodaySchema,
   UpdateCareTaskBody,
-} from '../../shared/api-learning.ts';
+} from '../../shared/api.ts';
 
 export type Account = MeAccount;
 export type MyProfile = z.infer<typeof MyProfileSchema>;

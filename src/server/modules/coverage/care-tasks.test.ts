@@ -93,7 +93,7 @@ describe('absence streaks', () => {
     const rows = await tasks('absence_streak');
     expect(rows.map((r) => r.member_id).sort()).toEqual([a, c].sort());
     const ta = rows.find((r) => r.member_id === a);
-    expect(ta).toMatchObject({ reason: '连续 2 次缺课：2月云课堂、3月云课堂', mentor_member_id: mentorMember, status: 'open', due_on: '2026-06-22' });
+    expect(ta).toMatchObject({ reason: '连续 2 次缺课：2月云课堂、3月云课堂', assignee_member_id: mentorMember, status: 'open', due_on: '2026-06-22' });
     expect(rows.find((r) => r.member_id === c)?.reason).toBe('连续 2 次缺课：1月云课堂、2月云课堂');
 
     expect(await raiseStreakTasks(env.db, NOW)).toBe(0);

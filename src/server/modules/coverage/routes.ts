@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { App } from '../../http.ts';
 import { context, sendXlsx, typed } from '../../http.ts';
-import { CareTask, CareTaskList, CareTaskQuery, Coverage, CoverageQuery, UpdateCareTaskBody } from '../../../shared/api-learning.ts';
+import { CareTask, CareTaskList, CareTaskQuery, Coverage, CoverageQuery, UpdateCareTaskBody } from '../../../shared/api.ts';
 import type { AppServices } from '../../services.ts';
 import { exportCoverage, getCoverage, listCareTasks, listMyCareTasks, updateCareTask } from './service.ts';
 

@@ -54,7 +54,7 @@ async function raiseAbsenceStreaks(db: Database, tenantId: string, n: number, no
       GROUP BY member_id
       HAVING count(*) = ${n} AND bool_and(status IN ('absent', 'excused'))
     )
-    INSERT INTO care_task (tenant_id, member_id, kind, reason, mentor_member_id, due_on)
+    INSERT INTO care_task (tenant_id, member_id, kind, reason, assignee_member_id, due_on)
     SELECT ${tenantId}, st.member_id, 'absence_streak', ${`连续 ${n} 次缺课：`} || st.titles, ms.mentor_member_id, ${today(now)} + 7
     FROM streak st
     JOIN member m ON m.tenant_id = ${tenantId} AND m.id = st.member_id AND m.left_at IS NULL
@@ -80,7 +80,7 @@ async function raiseUnreadStreaks(db: Database, tenantId: string, days: number, 
       GROUP BY pd.member_id
       HAVING bool_and(pd.read_at IS NULL)
     )
-    INSERT INTO care_task (tenant_id, member_id, kind, reason, mentor_member_id, due_on)
+    INSERT INTO care_task (tenant_id, member_id, kind, reason, assignee_member_id, due_on)
     SELECT ${tenantId}, si.member_id, 'unread_streak',
            ${`连续 ${days} 天未读学习推送（期间推送 `} || si.delivered || ' 条，均未读）', ms.mentor_member_id, ${today(now)} + 7
     FROM silent si

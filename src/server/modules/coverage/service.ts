@@ -6,7 +6,7 @@ import { authorize, secretaryPaths } from '../../auth/policy.ts';
 import { shanghaiDate as chinaDate } from '../../clock.ts';
 import { AppError, notFound, uniqueViolation } from '../../errors.ts';
 import type { OrgRow } from '../../db/tables.ts';
-import type { CareTask, Coverage, CareTaskQuery, CoverageQuery, UpdateCareTaskBody } from '../../../shared/api-learning.ts';
+import type { CareTask, Coverage, CareTaskQuery, CoverageQuery, UpdateCareTaskBody } from '../../../shared/api.ts';
 import { recordAudit } from '../audit/service.ts';
 import { getOrg } from '../orgs/service.ts';
 import { inSubtrees } from '../members/repo.ts';
@@ -186,7 +186,7 @@ function careTaskQuery(db: Executor, tenantId: string, today: string) {
     .selectFrom('care_task as t')
     .innerJoin('member as m', (j) => j.onRef('m.tenant_id', '=', 't.tenant_id').onRef('m.id', '=', 't.member_id'))
     .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'm.tenant_id').onRef('o.id', '=', 'm.org_id'))
-    .leftJoin('member as mentor', (j) => j.onRef('mentor.tenant_id', '=', 't.tenant_id').onRef('mentor.id', '=', 't.mentor_member_id'))
+    .leftJoin('member as mentor', (j) => j.onRef('mentor.tenant_id', '=', 't.tenant_id').onRef('mentor.id', '=', 't.assignee_member_id'))
     .where('t.tenant_id', '=', tenantId)
     .select([
       't.id',

@@ -57,6 +57,10 @@ export async function buildToday(db: Database, ctx: RequestContext, now: Date = 
       nextSession,
       checkinOpen,
       careTasks,
+      careTasksOverdue: 0,
+      talksOverdue: 0,
+      politicalBirthday: null,
+      unopenedCards: 0,
     },
     validUntil,
   };

@@ -20,6 +20,12 @@ export const TenantSettings = z.object({
   absenceStreakSessions: z.number().int().min(1).max(12),
   /** Reading nothing delivered for this many days raises a follow-up task. */
   unreadStreakDays: z.number().int().min(3).max(365),
+  /** A mobile member should have a heart-to-heart talk at least every this many days (monthly). */
+  talkCadenceDays: z.number().int().min(7).max(365),
+  /** The same for members at home; 0 = no cadence. */
+  talkCadenceHomeDays: z.number().int().min(0).max(730),
+  /** No app activity for this many days counts as a drift reason. */
+  inactiveDays: z.number().int().min(7).max(365),
 });
 export type TenantSettings = z.infer<typeof TenantSettings>;
 
@@ -31,6 +37,9 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   readMinSeconds: 60,
   absenceStreakSessions: 2,
   unreadStreakDays: 14,
+  talkCadenceDays: 30,
+  talkCadenceHomeDays: 0,
+  inactiveDays: 30,
 };
 
 // Read on every list request; changed rarely. Kept 10 s, dropped at once when changed here.

@@ -1,0 +1,7 @@
+import type { App } from '../../http.ts';
+import type { AppServices } from '../../services.ts';
+
+export function registerCardsRoutes(app: App, services: AppServices): void {
+  void app;
+  void services;
+}

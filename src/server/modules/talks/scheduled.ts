@@ -1,0 +1,3 @@
+import type { ScheduledJob } from '../../jobs/scheduler.ts';
+
+export const talksJobs: ScheduledJob[] = [];
