@@ -22,6 +22,8 @@ export interface RunningServer {
   baseUrl: string;
   /** Password of every demo account. */
   password: string;
+  /** the server's data folder (removed by stop() unless started with keepData) */
+  dataDir: string;
   /** Everything the server printed, for failure messages. */
   output(): string;
   /** SIGTERM, then SIGKILL after a grace period; says whether it exited by itself and how. */
@@ -70,10 +72,11 @@ export function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
  * Starts `src/server/main.ts` on a free port with a fresh temporary data folder (the demo village
  * is seeded on first open) and waits until /healthz answers 200.
  */
-export async function startServer(): Promise<RunningServer> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianxin-e2e-'));
+export async function startServer(opts: { dataDir?: string; keepData?: boolean; password?: string } = {}): Promise<RunningServer> {
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'lianxin-e2e-'));
   const port = await freePort();
-  const password = `e2e-${crypto.randomBytes(6).toString('hex')}`;
+  // a restart on a kept data folder must pass the first run's password: the demo is loaded once
+  const password = opts.password ?? `e2e-${crypto.randomBytes(6).toString('hex')}`;
   const baseUrl = `http://127.0.0.1:${port}`;
   // Nothing from the caller's environment may point the server at another database or key.
   const inherited = { ...process.env };
@@ -111,7 +114,7 @@ export async function startServer(): Promise<RunningServer> {
         await waitForExit(child, 5_000);
       }
     }
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!opts.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
     stopped = { graceful, exitCode: child.exitCode };
     return stopped;
   };
@@ -133,7 +136,7 @@ export async function startServer(): Promise<RunningServer> {
     await stop();
     throw new Error(`${(err as Error).message}\n--- server output ---\n${log}`, { cause: err });
   }
-  return { baseUrl, password, output: () => log, stop };
+  return { baseUrl, password, dataDir, output: () => log, stop };
 }
 
 /** A missing browser is a failure, never a skip: CI installs it, so its absence is a broken machine. */
