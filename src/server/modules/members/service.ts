@@ -465,7 +465,11 @@ function lockCurrentStay(tx: Executor, tenantId: string, memberId: string): Prom
     .executeTakeFirst();
 }
 
-async function markContact(db: Executor, tenantId: string, memberId: string, on: string): Promise<void> {
+/**
+ * Records a contact with the member on that day (a talk, a visit, a return): the last contact
+ * becomes that day and a lost-contact flag is lifted. Runs inside the caller's transaction.
+ */
+export async function markContact(db: Executor, tenantId: string, memberId: string, on: string): Promise<void> {
   await db
     .updateTable('member')
     .set({ last_contact_at: on, lost_contact_since: null, lost_contact_confirmed_at: null, updated_at: new Date() })
