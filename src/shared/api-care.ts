@@ -216,7 +216,7 @@ export const DeliveryItem = z.enum(['books', 'materials', 'badge', 'other']);
 export const DeliveryMemberInput = z.object({
   memberId: Uuid,
   /** what was handed over: standard kinds and free words (e.g. 《习近平新时代中国特色社会主义思想学习纲要》) */
-  items: z.array(text(100).min(1)).max(20).default([]),
+  items: z.array(text(100).min(1, '交接物品不能为空')).max(20).default([]),
   /** to whom, when not to the member (e.g. 其爱人) */
   handedTo: optionalText(50),
   /** what the member said */
@@ -227,13 +227,21 @@ export const DeliveryInput = z.object({
   tripOn: DateString,
   provinceCode: z.string().regex(/^\d{2}$/, '省份代码应为 2 位数字'),
   cityCode: z.string().regex(/^\d{4}$/, '城市代码应为 4 位数字').nullish(),
-  travellers: z.array(text(30).min(1)).min(1, '请填写随行人员').max(20),
+  travellers: z.array(text(30).min(1, '随行人员姓名不能为空')).min(1, '请填写随行人员').max(20),
   members: z.array(DeliveryMemberInput).min(1, '请至少选择一名走访的党员').max(200),
   notes: optionalText(2000),
   followUp: optionalText(1000),
   photoFileIds: z.array(Uuid).max(30).default([]),
 });
 export type DeliveryInput = z.input<typeof DeliveryInput>;
+/**
+ * A correction of a trip: any fields of DeliveryInput. `members` and `photoFileIds`, when given,
+ * replace the trip's whole lists (no default here, so an absent list is left as it is).
+ */
+export const DeliveryPatch = DeliveryInput.extend({ photoFileIds: z.array(Uuid).max(30) })
+  .partial()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), '没有要修改的内容');
+export type DeliveryPatch = z.input<typeof DeliveryPatch>;
 export const Delivery = z.object({
   id: z.string(),
   orgId: z.string(),
@@ -259,7 +267,14 @@ export const DeliveryQuery = z.object({
   ...Page,
 });
 export const DeliveryList = z.object({
-  items: z.array(Delivery.omit({ members: true, photos: true }).extend({ memberCount: z.number(), memberNames: z.array(z.string()) })),
+  items: z.array(
+    Delivery.omit({ members: true, photos: true }).extend({
+      memberCount: z.number(),
+      memberNames: z.array(z.string()),
+      /** what was handed over on the trip: each word once, over all members met (the list's 送学物品 column) */
+      handedOver: z.array(z.string()).optional(),
+    }),
+  ),
   total: z.number(),
   /** where trips went (all trips matching the filter): for the chart */
   byCity: z.array(z.object({ provinceCode: z.string(), cityCode: z.string().nullable(), placeName: z.string(), trips: z.number(), members: z.number() })),
