@@ -3,7 +3,10 @@ import {
   AuditOutlined,
   BookOutlined,
   CalendarOutlined,
+  CarOutlined,
   ClusterOutlined,
+  FlagOutlined,
+  GiftOutlined,
   FundOutlined,
   NotificationOutlined,
   DashboardOutlined,
@@ -11,9 +14,11 @@ import {
   KeyOutlined,
   LogoutOutlined,
   MenuOutlined,
+  RadarChartOutlined,
   SettingOutlined,
   TeamOutlined,
   UploadOutlined,
+  UsergroupAddOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Badge, Button, ConfigProvider, Drawer, Grid, Layout, Menu, Result, Space, Spin, Typography, theme } from 'antd';
@@ -43,20 +48,22 @@ const SessionPage = lazy(() => import('./pages/SessionPage.tsx').then((m) => ({ 
 const CoveragePage = lazy(() => import('./pages/CoveragePage.tsx').then((m) => ({ default: m.CoveragePage })));
 const CareTasksPage = lazy(() => import('./pages/CareTasksPage.tsx').then((m) => ({ default: m.CareTasksPage })));
 const SettingsPage = lazy(() => import('./pages/SettingsPage.tsx').then((m) => ({ default: m.SettingsPage })));
+const MentoringPage = lazy(() => import('./pages/MentoringPage.tsx').then((m) => ({ default: m.MentoringPage })));
+const DriftPage = lazy(() => import('./pages/DriftPage.tsx').then((m) => ({ default: m.DriftPage })));
 import { SessionContext, isSecretary, useSession, type Session } from './session.tsx';
 import type { CareTaskList, MeAccount } from './types.ts';
 
 const { Header, Sider, Content } = Layout;
 
-/** Open follow-up tasks for the menu badge: one small request, refreshed when tasks change. */
-function useOpenCareTasks(enabled: boolean): number {
+/** Overdue follow-up tasks for the menu badge: one small request, refreshed when tasks change. */
+function useOverdueCareTasks(enabled: boolean): number {
   const [n, setN] = useState(0);
   useEffect(() => {
     if (!enabled) return;
     let alive = true;
     const load = () =>
       api
-        .get<CareTaskList>('/api/care-tasks', { status: 'open', page: 1, pageSize: 1 })
+        .get<CareTaskList>('/api/care-tasks', { status: 'open', overdue: 'true', page: 1, pageSize: 1 })
         .then((r) => alive && setN(r.total))
         .catch(() => undefined);
     void load();
@@ -200,7 +207,7 @@ function Shell() {
   // Group leaders read their group; dashboard, import and settings are for secretaries and the admin.
   const secretary = isSecretary(me);
   const groupLeader = me.roles.some((r) => r.role === 'group_leader');
-  const openCareTasks = useOpenCareTasks(secretary);
+  const overdueCareTasks = useOverdueCareTasks(secretary);
   // 学习教育: secretaries plan and follow up; group leaders mark attendance in their group's sessions
   const learning: NonNullable<MenuProps['items']> =
     secretary || groupLeader
@@ -214,32 +221,46 @@ function Shell() {
               ...(secretary ? [{ key: '/pushes', icon: <NotificationOutlined aria-hidden />, label: <Link to="/pushes" data-testid="nav-pushes">{t('nav.pushes')}</Link> }] : []),
               { key: '/sessions', icon: <CalendarOutlined aria-hidden />, label: <Link to="/sessions" data-testid="nav-sessions">{t('nav.sessions')}</Link> },
               ...(secretary ? [{ key: '/coverage', icon: <FundOutlined aria-hidden />, label: <Link to="/coverage" data-testid="nav-coverage">{t('nav.coverage')}</Link> }] : []),
-              ...(secretary
-                ? [
-                    {
-                      key: '/care-tasks',
-                      icon: <AlertOutlined aria-hidden />,
-                      label: (
-                        <Link to="/care-tasks" data-testid="nav-care-tasks">
-                          <span style={{ display: 'inline-flex', alignItems: 'center', gap: 8 }}>
-                            {t('nav.careTasks')}
-                            <Badge count={openCareTasks} size="small" overflowCount={99} data-testid="care-tasks-badge" />
-                          </span>
-                        </Link>
-                      ),
-                    },
-                  ]
-                : []),
             ],
           },
         ]
       : [];
+  // 党内关怀: mentors and talks, follow-up tasks, the drift radar, delivery trips, cards, political birthdays
+  const care: NonNullable<MenuProps['items']> = secretary
+    ? [
+        {
+          type: 'group',
+          key: 'care',
+          label: t('nav.care'),
+          children: [
+            { key: '/mentoring', icon: <UsergroupAddOutlined aria-hidden />, label: <Link to="/mentoring" data-testid="nav-mentoring">{t('nav.mentoring')}</Link> },
+            {
+              key: '/care-tasks',
+              icon: <AlertOutlined aria-hidden />,
+              label: (
+                <Link to="/care-tasks" data-testid="nav-care-tasks">
+                  <span style={{ display: 'inline-flex', alignItems: 'center', gap: 8 }} title={overdueCareTasks > 0 ? t('nav.careTasksOverdue', { n: overdueCareTasks }) : undefined}>
+                    {t('nav.careTasks')}
+                    <Badge count={overdueCareTasks} size="small" overflowCount={99} data-testid="care-tasks-badge" />
+                  </span>
+                </Link>
+              ),
+            },
+            { key: '/drift', icon: <RadarChartOutlined aria-hidden />, label: <Link to="/drift" data-testid="nav-drift">{t('nav.drift')}</Link> },
+            { key: '/deliveries', icon: <CarOutlined aria-hidden />, label: <Link to="/deliveries" data-testid="nav-deliveries">{t('nav.deliveries')}</Link> },
+            { key: '/cards', icon: <GiftOutlined aria-hidden />, label: <Link to="/cards" data-testid="nav-cards">{t('nav.cards')}</Link> },
+            { key: '/birthdays', icon: <FlagOutlined aria-hidden />, label: <Link to="/birthdays" data-testid="nav-birthdays">{t('nav.birthdays')}</Link> },
+          ],
+        },
+      ]
+    : [];
   const items: NonNullable<MenuProps['items']> = [
     ...(secretary ? [{ key: '/dashboard', icon: <DashboardOutlined aria-hidden />, label: <Link to="/dashboard">{t('nav.dashboard')}</Link> }] : []),
     { key: '/orgs', icon: <ClusterOutlined aria-hidden />, label: <Link to="/orgs">{t('nav.orgs')}</Link> },
     { key: '/members', icon: <TeamOutlined aria-hidden />, label: <Link to="/members">{t('nav.members')}</Link> },
     ...(secretary ? [{ key: '/import', icon: <UploadOutlined aria-hidden />, label: <Link to="/import">{t('nav.import')}</Link> }] : []),
     ...learning,
+    ...care,
     ...(me.isTenantAdmin ? [{ key: '/audit', icon: <AuditOutlined aria-hidden />, label: <Link to="/audit">{t('nav.audit')}</Link> }] : []),
     ...(secretary ? [{ key: '/settings', icon: <SettingOutlined aria-hidden />, label: <Link to="/settings">{t('nav.settings')}</Link> }] : []),
   ];
@@ -329,6 +350,8 @@ function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string;
     if (session?.id && (secretary || groupLeader)) return <SessionPage key={session.id} id={session.id} />;
     if (path === '/coverage' && secretary) return <CoveragePage />;
     if (path === '/care-tasks' && secretary) return <CareTasksPage />;
+    if (path === '/mentoring' && secretary) return <MentoringPage />;
+    if (path === '/drift' && secretary) return <DriftPage />;
     return (
       <Result
         status="404"

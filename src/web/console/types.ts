@@ -60,6 +60,7 @@ import type {
   UnitCoverage as UnitCoverageSchema,
   UpdateCareTaskBody as UpdateCareTaskBodySchema,
 } from '../../shared/api.ts';
+import type * as CareApi from '../../shared/api-care.ts';
 
 /** Types of the HTTP contract, inferred from the shared zod schemas (types only: no zod in the bundle). */
 export type MeAccount = z.infer<typeof MeAccountSchema>;
@@ -124,6 +125,31 @@ export type CareTaskStatus = z.infer<typeof CareTaskStatusSchema>;
 export type CareTaskList = z.infer<typeof CareTaskListSchema>;
 export type UpdateCareTaskBody = z.input<typeof UpdateCareTaskBodySchema>;
 
+// ---------- care (流动不流失): mentors, talks, care tasks, drift radar, timeline ----------
+export type TalkChannel = z.infer<typeof CareApi.TalkChannel>;
+export type Talk = z.infer<typeof CareApi.Talk>;
+export type TalkInput = z.input<typeof CareApi.TalkInput>;
+export type TalkList = z.infer<typeof CareApi.TalkList>;
+export type TalkDue = z.infer<typeof CareApi.TalkDue>;
+export type MentoringRow = z.infer<typeof CareApi.MentoringRow>;
+export type MentoringList = z.infer<typeof CareApi.MentoringList>;
+export type MentorshipHistory = z.infer<typeof CareApi.MentorshipHistory>;
+export type CareTaskDetail = z.infer<typeof CareApi.CareTaskDetail>;
+export type CareTaskEvent = z.infer<typeof CareApi.CareTaskEvent>;
+export type CareTaskEventKind = z.infer<typeof CareApi.CareTaskEventKind>;
+export type CreateCareTaskBody = z.input<typeof CareApi.CreateCareTaskBody>;
+export type CareTaskPatch = z.input<typeof CareApi.CareTaskPatch>;
+export type DriftReasonKind = z.infer<typeof CareApi.DriftReasonKind>;
+export type DriftReason = z.infer<typeof CareApi.DriftReason>;
+export type DriftRow = z.infer<typeof CareApi.DriftRow>;
+export type DriftList = z.infer<typeof CareApi.DriftList>;
+export type EngagementMonth = z.infer<typeof CareApi.EngagementMonth>;
+export type Engagement = z.infer<typeof CareApi.Engagement>;
+export type TimelineKind = z.infer<typeof CareApi.TimelineKind>;
+export type TimelineEvent = z.infer<typeof CareApi.TimelineEvent>;
+export type Timeline = z.infer<typeof CareApi.Timeline>;
+export type MemberDelivery = z.infer<typeof CareApi.MemberDelivery>;
+
 /** Not in src/shared/api.ts (described in API.md only). */
 export interface RegionDistrict {
   code: string;
@@ -150,6 +176,9 @@ export interface Settings {
   readMinSeconds: number;
   absenceStreakSessions: number;
   unreadStreakDays: number;
+  talkCadenceDays: number;
+  talkCadenceHomeDays: number;
+  inactiveDays: number;
 }
 export interface AuditPage {
   items: AuditEntry[];

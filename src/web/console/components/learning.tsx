@@ -62,6 +62,7 @@ export const CARE_KIND_KEYS: Record<CareTaskKind, MsgKey> = {
   visit: 'care.kind.visit',
   hardship: 'care.kind.hardship',
   lost_contact: 'care.kind.lost_contact',
+  other: 'care.kind.other',
 };
 export const CARE_STATUS_KEYS: Record<CareTaskStatus, MsgKey> = { open: 'care.status.open', snoozed: 'care.status.snoozed', done: 'care.status.done', dropped: 'care.status.dropped' };
 const CARE_STATUS_COLORS: Record<CareTaskStatus, string> = { open: 'red', snoozed: 'gold', done: 'green', dropped: 'default' };
