@@ -291,6 +291,8 @@ export const MemberDelivery = z.object({
   words: z.string().nullable(),
 });
 export type MemberDelivery = z.infer<typeof MemberDelivery>;
+/** The visits a member received, newest first (GET /api/members/:id/deliveries). */
+export const MemberDeliveries = z.object({ items: z.array(MemberDelivery) });
 
 // ---------- holiday cards (节日贺卡) ----------
 export const CardOccasion = z.enum(['spring_festival', 'dragon_boat', 'mid_autumn', 'custom']);

@@ -8,6 +8,7 @@ import { TooLarge, type FileStorage } from '../../storage.ts';
 import type { StoredFile, UploadPurpose } from '../../../shared/api-learning.ts';
 import { recordAudit } from '../audit/service.ts';
 import { allowedTypesText, formatMb, SNIFF_BYTES, typeForUpload } from './file-types.ts';
+import { mayReadDeliveryPhoto } from '../deliveries/photos.ts';
 
 export interface FileDeps {
   db: Database;
@@ -224,5 +225,7 @@ export async function getReadableFile(db: Database, ctx: RequestContext, fileId:
   if (itemOrgs.some((o) => can(actor, 'learning.manage', { kind: 'org', tenantId, path: o.path }))) return file;
   const roots = await db.selectFrom('org').select('path').where('tenant_id', '=', tenantId).where('parent_id', 'is', null).execute();
   if (roots.some((o) => can(actor, 'learning.manage', { kind: 'org', tenantId, path: o.path }))) return file;
+  // A study-delivery trip's photo (千里送学): whoever may read the trip.
+  if (await mayReadDeliveryPhoto(db, ctx, fileId)) return file;
   throw new AppError('forbidden', '无权查看此文件');
 }
