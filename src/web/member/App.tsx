@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Component, lazy, Suspense, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, ApiError, type Account, type MyProfile } from './api.ts';
+import { forgetCare } from './care-cache.ts';
 import { dictionaries, I18nContext, loadLanguage, saveLanguage, useI18n, type I18n, type Language } from './i18n.ts';
 import { forgetProfile, loadProfile, saveProfile } from './profile-cache.ts';
-import { NavigationContext, useRouter } from './router.ts';
+import { NavigationContext, pathOf, useRouter } from './router.ts';
 import { CheckIn } from './screens/CheckIn.tsx';
 import { Home } from './screens/Home.tsx';
 import { Login } from './screens/Login.tsx';
@@ -12,9 +13,16 @@ import { Password } from './screens/Password.tsx';
 import { Reader } from './screens/Reader.tsx';
 import { SessionDetail, Sessions } from './screens/Sessions.tsx';
 import { Study } from './screens/Study.tsx';
-import { Tasks } from './screens/Tasks.tsx';
 import { forgetToday } from './today-cache.ts';
 import { ErrorMessage, TopBar } from './ui.tsx';
+
+// Screens most members never open load on first use (the service worker keeps them for offline).
+const Tasks = lazy(() => import('./screens/Tasks.tsx').then((m) => ({ default: m.Tasks })));
+const Mentees = lazy(() => import('./screens/Mentees.tsx').then((m) => ({ default: m.Mentees })));
+const Talk = lazy(() => import('./screens/Talk.tsx').then((m) => ({ default: m.Talk })));
+const Cards = lazy(() => import('./screens/Cards.tsx').then((m) => ({ default: m.Cards })));
+const CardView = lazy(() => import('./screens/Cards.tsx').then((m) => ({ default: m.CardView })));
+const Records = lazy(() => import('./screens/Records.tsx').then((m) => ({ default: m.Records })));
 
 type Session =
   | { phase: 'checking' }
@@ -114,6 +122,7 @@ export function App() {
     }
     forgetProfile();
     forgetToday();
+    forgetCare();
     setNotice(null);
     showLogin();
     router.goHome();
@@ -151,6 +160,16 @@ export function App() {
     screen = <Makeup key={route.sessionId} sessionId={route.sessionId} onBack={() => router.back()} onUnauthenticated={showLogin} />;
   } else if (route.name === 'tasks') {
     screen = <Tasks onBack={() => router.back()} onUnauthenticated={showLogin} />;
+  } else if (route.name === 'mentees') {
+    screen = <Mentees onBack={() => router.back()} onUnauthenticated={showLogin} />;
+  } else if (route.name === 'talk') {
+    screen = <Talk key={route.memberId} memberId={route.memberId} onBack={() => router.back({ name: 'mentees' })} onUnauthenticated={showLogin} />;
+  } else if (route.name === 'cards') {
+    screen = <Cards onBack={() => router.back()} onUnauthenticated={showLogin} />;
+  } else if (route.name === 'card') {
+    screen = <CardView key={route.cardId} cardId={route.cardId} onBack={() => router.back({ name: 'cards' })} onUnauthenticated={showLogin} />;
+  } else if (route.name === 'records') {
+    screen = <Records onBack={() => router.back()} onUnauthenticated={showLogin} />;
   } else if (profile.kind === 'failed') {
     // e.g. an account without a member record: let the person leave and sign in as someone else.
     screen = <Problem message={profile.message || t.networkError} onRetry={() => void fetchProfile()} onLogout={onLogout} />;
@@ -199,7 +218,11 @@ export function App() {
 
   return (
     <I18nContext.Provider value={i18n}>
-      <NavigationContext.Provider value={router.open}>{screen}</NavigationContext.Provider>
+      <NavigationContext.Provider value={router.open}>
+        <ScreenBoundary place={pathOf(route)}>
+          <Suspense fallback={<Loading />}>{screen}</Suspense>
+        </ScreenBoundary>
+      </NavigationContext.Provider>
     </I18nContext.Provider>
   );
 }
@@ -219,13 +242,33 @@ function Loading() {
   );
 }
 
+/**
+ * A screen that could not load its code (no signal before the service worker kept it) or broke:
+ * say so and offer a reload instead of a blank page. Going to another screen clears it.
+ */
+class ScreenBoundary extends Component<{ place: string; children: ReactNode }, { failed: boolean; place: string }> {
+  override state = { failed: false, place: this.props.place };
+
+  static getDerivedStateFromError(): { failed: boolean } {
+    return { failed: true };
+  }
+
+  static getDerivedStateFromProps(props: { place: string }, state: { place: string }): { failed: boolean; place: string } | null {
+    return props.place === state.place ? null : { failed: false, place: props.place };
+  }
+
+  override render() {
+    return this.state.failed ? <Problem message="" onRetry={() => location.reload()} /> : this.props.children;
+  }
+}
+
 function Problem({ message, onRetry, onLogout }: { message: string; onRetry: () => void; onLogout?: () => Promise<void> }) {
   const { t } = useI18n();
   return (
     <>
       <TopBar />
       <main className="screen screen-center">
-        <ErrorMessage message={message} />
+        <ErrorMessage message={message || t.networkError} />
         <button type="button" className="button button-primary" onClick={onRetry}>
           {t.retry}
         </button>

@@ -22,6 +22,16 @@ import type {
   Today as TodaySchema,
   UpdateCareTaskBody,
 } from '../../shared/api.ts';
+import type {
+  MemberDelivery as MemberDeliverySchema,
+  MyCard as MyCardSchema,
+  MyCards as MyCardsSchema,
+  MyMentee as MyMenteeSchema,
+  MyMentees as MyMenteesSchema,
+  MyRecords as MyRecordsSchema,
+  Talk as TalkSchema,
+  TalkInput,
+} from '../../shared/api-care.ts';
 
 export type Account = MeAccount;
 export type MyProfile = z.infer<typeof MyProfileSchema>;
@@ -40,6 +50,16 @@ export type CareTaskList = z.infer<typeof CareTaskListSchema>;
 export type CareTaskUpdate = z.input<typeof UpdateCareTaskBody>;
 export type ReadProgress = z.infer<typeof ReadProgressBody>;
 export type MakeupAnswers = z.input<typeof SubmitMakeupBody>;
+export type MyMentee = z.infer<typeof MyMenteeSchema>;
+export type MyMentees = z.infer<typeof MyMenteesSchema>;
+export type TalkForm = TalkInput;
+export type Talk = z.infer<typeof TalkSchema>;
+export type MyCard = z.infer<typeof MyCardSchema>;
+export type MyCards = z.infer<typeof MyCardsSchema>;
+export type MyRecords = z.infer<typeof MyRecordsSchema>;
+export type MemberDelivery = z.infer<typeof MemberDeliverySchema>;
+/** A problem with one field of what was sent (`field` is its path: 'summary', 'members.0.items'). */
+export type FieldIssue = NonNullable<ErrorResponse['issues']>[number];
 
 export interface Region {
   code: string;
@@ -56,6 +76,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** what was wrong with each field, when the server said */
+    readonly issues: FieldIssue[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -98,6 +120,14 @@ function readableMessage(body: ErrorResponse): string {
   return issues.length > 0 ? [...new Set(issues)].join('；') : body.message;
 }
 
+function fieldIssues(body: ErrorResponse): FieldIssue[] {
+  const list: unknown[] = Array.isArray(body.issues) ? body.issues : [];
+  return list.filter(
+    (issue): issue is FieldIssue =>
+      typeof issue === 'object' && issue !== null && 'field' in issue && typeof issue.field === 'string' && 'message' in issue && typeof issue.message === 'string',
+  );
+}
+
 async function request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
   const { timeoutMs = 20_000, cache = 'no-store', keepalive = false } = options;
   const controller = new AbortController();
@@ -128,7 +158,7 @@ async function request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?:
   if (!response.ok) {
     const code = isErrorBody(data) ? data.error : 'http_' + response.status;
     const message = isErrorBody(data) ? readableMessage(data) : '';
-    throw new ApiError(response.status, code, message);
+    throw new ApiError(response.status, code, message, isErrorBody(data) ? fieldIssues(data) : []);
   }
   return data as T;
 }
@@ -169,6 +199,11 @@ export const api = {
   submitMakeup: (sessionId: string, body: MakeupAnswers) => request<MyMakeup>('POST', `/api/me/makeups/${enc(sessionId)}`, body),
   careTasks: (page: number, pageSize = 20) => request<CareTaskList>('GET', `/api/me/care-tasks?page=${page}&pageSize=${pageSize}`),
   updateCareTask: (id: string, body: CareTaskUpdate) => request<CareTask>('PATCH', `/api/care-tasks/${enc(id)}`, body),
+  mentees: () => request<MyMentees>('GET', '/api/me/mentees'),
+  recordTalk: (body: TalkForm) => request<Talk>('POST', '/api/talks', body),
+  cards: () => request<MyCards>('GET', '/api/me/cards'),
+  openCard: (cardId: string) => request<unknown>('POST', `/api/me/cards/${enc(cardId)}/open`, {}),
+  records: () => request<MyRecords>('GET', '/api/me/records'),
 };
 
 function enc(segment: string): string {

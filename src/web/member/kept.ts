@@ -32,3 +32,17 @@ export function forget(key: string): void {
     // Nothing to do.
   }
 }
+
+/** Forgets every kept value whose key starts with `prefix` (e.g. all drafts at sign-out). */
+export function forgetAll(prefix: string): void {
+  try {
+    const keys: string[] = [];
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (key?.startsWith(prefix)) keys.push(key);
+    }
+    for (const key of keys) localStorage.removeItem(key);
+  } catch {
+    // Nothing to do.
+  }
+}

@@ -13,7 +13,15 @@ export type Route =
   /** What a phone opens after scanning the host's QR code: /m/checkin?s=<sessionId>&c=<code>. */
   | { name: 'checkin'; sessionId: string; code: string | null }
   | { name: 'makeup'; sessionId: string }
-  | { name: 'tasks' };
+  | { name: 'tasks' }
+  /** Mentors: the members they keep in touch with (传帮带). */
+  | { name: 'mentees' }
+  /** A mentor records a heart-to-heart talk: /m/talk?member=<memberId>. */
+  | { name: 'talk'; memberId: string }
+  | { name: 'cards' }
+  | { name: 'card'; cardId: string }
+  /** 关于我的记录: what is recorded about the member. */
+  | { name: 'records' };
 
 export type RouteName = Route['name'];
 
@@ -36,6 +44,10 @@ export function pathOf(route: Route): string {
     }
     case 'makeup':
       return `${BASE}makeup/${encodeURIComponent(route.sessionId)}`;
+    case 'talk':
+      return `${BASE}talk?${new URLSearchParams({ member: route.memberId }).toString()}`;
+    case 'card':
+      return `${BASE}cards/${encodeURIComponent(route.cardId)}`;
     default:
       return BASE + route.name;
   }
@@ -60,12 +72,22 @@ export function routeFromLocation(): Route {
     case 'password':
     case 'study':
     case 'sessions':
-    case 'tasks': {
+    case 'tasks':
+    case 'mentees':
+    case 'records': {
       if (first === 'sessions' && second) {
         const sessionId = segment(second);
         if (sessionId) return { name: 'session', sessionId };
       }
       return { name: first };
+    }
+    case 'cards': {
+      const cardId = segment(second);
+      return cardId ? { name: 'card', cardId } : { name: 'cards' };
+    }
+    case 'talk': {
+      const memberId = new URLSearchParams(location.search).get('member')?.trim();
+      return memberId ? { name: 'talk', memberId } : { name: 'mentees' };
     }
     case 'read': {
       const push = segment(second);

@@ -25,9 +25,17 @@ export function saveToday(today: Today): void {
   } satisfies Today);
 }
 
+/** Fields a copy kept by an older version of the app may lack. */
+const ADDED_LATER: Pick<Today, 'careTasksOverdue' | 'talksOverdue' | 'politicalBirthday' | 'unopenedCards'> = {
+  careTasksOverdue: 0,
+  talksOverdue: 0,
+  politicalBirthday: null,
+  unopenedCards: 0,
+};
+
 export function loadToday(): Today | null {
   const value = recall(KEY, 'pushes');
-  return value && Array.isArray(value.pushes) ? (value as unknown as Today) : null;
+  return value && Array.isArray(value.pushes) ? ({ ...ADDED_LATER, ...value } as unknown as Today) : null;
 }
 
 export function forgetToday(): void {

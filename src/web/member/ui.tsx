@@ -132,3 +132,8 @@ export function LoadFailed({ message, onRetry }: { message: string; onRetry: () 
     </div>
   );
 }
+
+/** tel: links want digits only; keep a leading + for numbers written with a country code. */
+export function telHref(phone: string): string {
+  return 'tel:' + phone.replace(/[^\d+]/g, '');
+}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { MyProfile } from '../api.ts';
 import { formatDate, useI18n } from '../i18n.ts';
-import { ScreenTitle, SuccessMessage, TopBar } from '../ui.tsx';
+import { AppLink, ScreenTitle, SuccessMessage, telHref, TopBar } from '../ui.tsx';
 import { TodaySection } from './Today.tsx';
 
 interface HomeProps {
@@ -16,11 +16,6 @@ interface HomeProps {
   /** Mentors see their follow-up tasks; null when unknown (offline start). */
   isMentor: boolean | null;
   onUnauthenticated: () => void;
-}
-
-/** tel: links want digits only; keep a leading + for numbers written with a country code. */
-function telHref(phone: string): string {
-  return 'tel:' + phone.replace(/[^\d+]/g, '');
 }
 
 export function Home({ profile, stale, onRetry, notice, onUpdateDestination, onChangePassword, onLogout, isMentor, onUnauthenticated }: HomeProps) {
@@ -150,6 +145,14 @@ export function Home({ profile, stale, onRetry, notice, onUpdateDestination, onC
           <button type="button" className="button button-primary" onClick={onUpdateDestination}>
             {t.updateDestination}
           </button>
+        </section>
+
+        <section className="card" aria-labelledby="records-title">
+          <h2 id="records-title">{t.recordsTitle}</h2>
+          <p className="muted">{t.recordsHint}</p>
+          <AppLink to={{ name: 'records' }} className="button button-secondary" testId="home-records">
+            {t.recordsOpen}
+          </AppLink>
         </section>
 
         <section className="actions">

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, explainError, type CareTask, type CareTaskUpdate } from '../api.ts';
-import { chinaDate, fill, formatDate, useI18n } from '../i18n.ts';
+import { chinaDate, fill, formatDate } from '../i18n.ts';
+import { useCareI18n } from '../i18n-care.ts';
 import { ErrorMessage, Field, LoadFailed, LoadingMessage, ScreenTitle, SuccessMessage, TopBar } from '../ui.tsx';
 
 const PAGE_SIZE = 20;
@@ -10,9 +11,12 @@ interface TasksProps {
   onUnauthenticated: () => void;
 }
 
-/** 跟进任务: mentors' follow-ups about their mentees (missed classes in a row, no study for days …). */
+/**
+ * 跟进任务: tasks assigned to me and about the members I keep in touch with (a talk's follow-up,
+ * missed classes in a row, no study for days …); the server lists the overdue ones first.
+ */
 export function Tasks({ onBack, onUnauthenticated }: TasksProps) {
-  const { t, language } = useI18n();
+  const { t, language } = useCareI18n();
   const [tasks, setTasks] = useState<CareTask[] | null>(null);
   const tasksRef = useRef<CareTask[] | null>(null);
   tasksRef.current = tasks;
@@ -54,13 +58,16 @@ export function Tasks({ onBack, onUnauthenticated }: TasksProps) {
     if (next.status === 'done' || next.status === 'dropped') {
       setTasks((old) => (old ?? []).filter((x) => x.id !== task.id));
       setTotal((n) => Math.max(0, n - 1));
-      setNotice(fill(t.savedTaskDone, { name: task.memberName }));
+      setNotice(fill(next.status === 'done' ? t.savedTaskDone : t.savedTaskDropped, { name: task.memberName }));
     } else {
       setTasks((old) => (old ?? []).map((x) => (x.id === task.id ? next : x)));
       setNotice(fill(t.savedTaskSnoozed, { name: task.memberName, date: formatDate(next.snoozedUntil ?? '', language) }));
     }
     window.scrollTo(0, 0);
   };
+
+  // Of the tasks loaded so far; the server lists the overdue ones first, so the first page has them.
+  const overdue = (tasks ?? []).filter((task) => task.overdue).length;
 
   return (
     <>
@@ -78,6 +85,7 @@ export function Tasks({ onBack, onUnauthenticated }: TasksProps) {
           <>
             <p className="summary" data-testid="tasks-count" data-count={total}>
               {fill(t.tasksCount, { n: total })}
+              {overdue > 0 ? <span className="tag tag-bad summary-tag">{fill(t.tasksOverdueCount, { n: overdue })}</span> : null}
             </p>
             {tasks.length === 0 ? <p className="card muted">{t.noTasks}</p> : null}
             {tasks.map((task) => (
@@ -103,8 +111,8 @@ interface TaskCardProps {
 }
 
 function TaskCard({ task, onUpdated, onUnauthenticated }: TaskCardProps) {
-  const { t, language } = useI18n();
-  const [action, setAction] = useState<'done' | 'snoozed' | null>(null);
+  const { t, language } = useCareI18n();
+  const [action, setAction] = useState<'done' | 'snoozed' | 'dropped' | null>(null);
   const [note, setNote] = useState('');
   const [until, setUntil] = useState(() => chinaDate(7));
   const [busy, setBusy] = useState(false);
@@ -120,6 +128,10 @@ function TaskCard({ task, onUpdated, onUnauthenticated }: TaskCardProps) {
     if (action === 'snoozed') {
       if (!until) return setError(t.chooseDate);
       body = { status: 'snoozed', snoozedUntil: until, ...(trimmed ? { note: trimmed } : {}) };
+    } else if (action === 'dropped') {
+      // The server wants at least 2 characters of reason; say so here rather than after a round trip.
+      if (trimmed.length < 2) return setError(t.dropReasonMissing);
+      body = { status: 'dropped', note: trimmed };
     } else {
       body = { status: 'done', ...(trimmed ? { note: trimmed } : {}) };
     }
@@ -135,28 +147,39 @@ function TaskCard({ task, onUpdated, onUnauthenticated }: TaskCardProps) {
   };
 
   return (
-    <article className="card" aria-labelledby={formId + '-name'} data-testid={`task-${task.id}`}>
+    <article
+      className={task.overdue ? 'card card-overdue' : 'card'}
+      aria-labelledby={formId + '-name'}
+      data-testid={`task-${task.id}`}
+      data-overdue={task.overdue ? 'true' : 'false'}
+      data-status={task.status}
+    >
       <p className="person-name" id={formId + '-name'}>
         {task.memberName}
       </p>
       <p className="muted">{task.orgName}</p>
       <p>
+        {task.overdue ? <span className="tag tag-bad">{t.taskOverdue}</span> : null}
         <span className="tag tag-warn">{t[`task_${task.kind}` as const]}</span>
         {task.status === 'snoozed' && task.snoozedUntil ? (
           <span className="tag tag-plain">{fill(t.snoozedUntilDate, { date: formatDate(task.snoozedUntil, language) })}</span>
         ) : null}
       </p>
       <p className="task-reason">{task.reason}</p>
-      <p className="due">{fill(t.taskDue, { date: formatDate(task.dueOn, language) })}</p>
+      <p className={task.overdue ? 'due due-overdue' : 'due'}>{fill(t.taskDue, { date: formatDate(task.dueOn, language) })}</p>
+      <p className="muted">{task.assignee ? fill(t.taskAssignee, { name: task.assignee.name }) : t.taskAssigneeSecretaries}</p>
       {task.note ? <p className="muted pre-wrap">{task.note}</p> : null}
 
       {actionable && action === null ? (
         <div className="button-row">
-          <button type="button" className="button button-primary" onClick={() => setAction('done')}>
+          <button type="button" className="button button-primary" data-testid={`task-done-${task.id}`} onClick={() => setAction('done')}>
             {t.taskDone}
           </button>
-          <button type="button" className="button button-secondary" onClick={() => setAction('snoozed')}>
+          <button type="button" className="button button-secondary" data-testid={`task-snooze-${task.id}`} onClick={() => setAction('snoozed')}>
             {t.taskSnooze}
+          </button>
+          <button type="button" className="button button-plain" data-testid={`task-drop-${task.id}`} onClick={() => setAction('dropped')}>
+            {t.taskDrop}
           </button>
         </div>
       ) : null}
@@ -165,15 +188,23 @@ function TaskCard({ task, onUpdated, onUnauthenticated }: TaskCardProps) {
         <form className="confirm form" onSubmit={submit} noValidate>
           {action === 'snoozed' ? (
             <Field id={formId + '-until'} label={t.snoozeUntil}>
-              <input id={formId + '-until'} type="date" min={chinaDate(1)} value={until} onChange={(e) => setUntil(e.target.value)} />
+              <input id={formId + '-until'} data-testid={`task-until-${task.id}`} type="date" min={chinaDate(1)} value={until} onChange={(e) => setUntil(e.target.value)} />
             </Field>
           ) : null}
-          <Field id={formId + '-note'} label={t.note} optionalLabel={t.optional}>
-            <textarea id={formId + '-note'} rows={2} maxLength={1000} value={note} onChange={(e) => setNote(e.target.value)} />
+          <Field id={formId + '-note'} label={action === 'dropped' ? t.dropReason : t.note} optionalLabel={action === 'dropped' ? undefined : t.optional}>
+            <textarea
+              id={formId + '-note'}
+              data-testid={`task-note-${task.id}`}
+              rows={2}
+              maxLength={1000}
+              value={note}
+              aria-invalid={error !== null && action === 'dropped' ? true : undefined}
+              onChange={(e) => setNote(e.target.value)}
+            />
           </Field>
           <ErrorMessage message={error} />
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? t.saving : action === 'done' ? t.confirmDone : t.confirmSnooze}
+          <button type="submit" className="button button-primary" data-testid={`task-confirm-${task.id}`} disabled={busy}>
+            {busy ? t.saving : action === 'done' ? t.confirmDone : action === 'dropped' ? t.confirmDrop : t.confirmSnooze}
           </button>
           <button
             type="button"

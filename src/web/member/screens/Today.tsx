@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, explainError, type InboxEntry, type Today as TodayData } from '../api.ts';
-import { fill, formatDate, formatDay, useI18n } from '../i18n.ts';
+import { chinaDate, fill, formatDate, formatDay, useI18n } from '../i18n.ts';
 import { rememberReadState } from '../read-state.ts';
 import { loadToday, saveToday } from '../today-cache.ts';
 import { AppLink, LoadFailed, LoadingMessage } from '../ui.tsx';
@@ -72,7 +72,9 @@ export function TodaySection({ isMentor, onUnauthenticated, offlineNoticeShown }
   const makeups = today.makeups.filter((m) => m.status === 'open' || m.status === 'returned');
   // The next class may be the one open for check-in right now: its card above says it all.
   const next = today.nextSession && !checkinOpen.some((s) => s.id === today.nextSession?.id) ? today.nextSession : null;
-  const showTasks = today.careTasks > 0 || isMentor === true;
+  const showCare = today.careTasks > 0 || today.talksOverdue > 0 || isMentor === true;
+  // A copy saved on another day must not wish a happy birthday today.
+  const birthday = !stale || today.date === chinaDate() ? today.politicalBirthday : null;
 
   return (
     <section className="today" aria-labelledby="today-title">
@@ -104,6 +106,31 @@ export function TodaySection({ isMentor, onUnauthenticated, offlineNoticeShown }
           ) : null}
         </article>
       ))}
+
+      {birthday ? (
+        <article className="card card-birthday" data-testid="today-birthday" data-years={birthday.years} aria-labelledby="birthday-title">
+          <p className="birthday-star" aria-hidden="true">
+            ★
+          </p>
+          <h3 id="birthday-title">{t.birthdayTitle}</h3>
+          <p className="birthday-text">{fill(t.birthdayGreeting, { n: birthday.years })}</p>
+          <p className="birthday-joined">{fill(t.birthdayJoined, { date: formatDate(birthday.joinDate, language) })}</p>
+        </article>
+      ) : null}
+
+      {today.unopenedCards > 0 ? (
+        <AppLink to={{ name: 'cards' }} className="card cards-banner" testId="today-cards">
+          <span className="cards-banner-seal" aria-hidden="true">
+            <span>福</span>
+          </span>
+          <span className="cards-banner-text">
+            {fill(t.cardsBanner, { n: today.unopenedCards })}
+            <span className="cards-banner-open">{t.cardsBannerOpen} ›</span>
+          </span>
+        </AppLink>
+      ) : null}
+
+      {showCare ? <CareCard today={today} isMentor={isMentor === true} /> : null}
 
       <article className="card" aria-labelledby="pushes-title">
         <h3 id="pushes-title">{t.pushesTitle}</h3>
@@ -154,13 +181,36 @@ export function TodaySection({ isMentor, onUnauthenticated, offlineNoticeShown }
         <AppLink to={{ name: 'sessions' }} className="button button-secondary">
           {t.mySessions}
         </AppLink>
-        {showTasks ? (
-          <AppLink to={{ name: 'tasks' }} className="button button-secondary" testId="today-tasks">
-            {fill(t.careTasksLink, { n: today.careTasks })}
-          </AppLink>
-        ) : null}
       </nav>
     </section>
+  );
+}
+
+/** 传帮带 on the mentor's home: talks that are due and follow-up tasks, the overdue ones in red. */
+function CareCard({ today, isMentor }: { today: TodayData; isMentor: boolean }) {
+  const { t } = useI18n();
+  const urgent = today.talksOverdue > 0 || today.careTasksOverdue > 0;
+  return (
+    <article className={urgent ? 'card card-urgent' : 'card'} aria-labelledby="care-title">
+      <h3 id="care-title">{isMentor ? t.myMentees : t.tasksTitle}</h3>
+      {today.talksOverdue > 0 ? (
+        <AppLink to={{ name: 'mentees' }} className="button button-primary" testId="today-talks-overdue">
+          {fill(t.talksOverdueLink, { n: today.talksOverdue })}
+        </AppLink>
+      ) : isMentor ? (
+        <AppLink to={{ name: 'mentees' }} className="button button-secondary" testId="today-mentees">
+          {t.myMentees}
+        </AppLink>
+      ) : null}
+      <AppLink to={{ name: 'tasks' }} className="button button-secondary button-split" testId="today-tasks">
+        <span>{fill(t.careTasksLink, { n: today.careTasks })}</span>
+        {today.careTasksOverdue > 0 ? (
+          <span className="tag tag-bad" data-testid="today-tasks-overdue" data-count={today.careTasksOverdue}>
+            {fill(t.careTasksOverdue, { n: today.careTasksOverdue })}
+          </span>
+        ) : null}
+      </AppLink>
+    </article>
   );
 }
 

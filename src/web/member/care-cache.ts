@@ -1,0 +1,70 @@
+import type { MyCard, MyMentee, TalkForm } from './api.ts';
+import { forget, forgetAll, keep, recall } from './kept.ts';
+
+/**
+ * What the care screens keep on the phone for a weak signal: the mentor's list of members (names,
+ * phone numbers and talk dates, so the call button works without signal), the holiday cards, and
+ * a talk being written (so a dropped signal loses nothing). Everything goes at sign-out.
+ */
+const MENTEES = 'lx_member_mentees';
+const CARDS = 'lx_member_cards';
+const TALK_DRAFT = 'lx_talk_draft:';
+
+export function saveMentees(items: MyMentee[]): void {
+  keep(MENTEES, { items });
+}
+
+export function loadMentees(): MyMentee[] | null {
+  const value = recall(MENTEES, 'items');
+  return value && Array.isArray(value.items) ? (value.items as MyMentee[]) : null;
+}
+
+export function saveCards(items: MyCard[]): void {
+  keep(CARDS, { items });
+}
+
+export function loadCards(): MyCard[] | null {
+  const value = recall(CARDS, 'items');
+  return value && Array.isArray(value.items) ? (value.items as MyCard[]) : null;
+}
+
+/** The talk form as the mentor fills it in: text fields as typed, empty when left out. */
+export interface TalkFields {
+  talkedOn: string;
+  channel: TalkForm['channel'];
+  summary: string;
+  work: string;
+  family: string;
+  health: string;
+  thoughts: string;
+  concerns: string;
+  followUpNeeded: boolean;
+  followUpNote: string;
+  followUpDue: string;
+}
+
+/** A talk being written, and when it was last changed. */
+export interface TalkDraft {
+  form: TalkFields;
+  savedAt: string;
+}
+
+export function saveTalkDraft(memberId: string, form: TalkDraft['form']): void {
+  keep(TALK_DRAFT + memberId, { form, savedAt: new Date().toISOString() } satisfies TalkDraft);
+}
+
+export function loadTalkDraft(memberId: string): TalkDraft | null {
+  const value = recall(TALK_DRAFT + memberId, 'form');
+  const form = value?.form;
+  return typeof form === 'object' && form !== null && 'summary' in form ? (value as unknown as TalkDraft) : null;
+}
+
+export function forgetTalkDraft(memberId: string): void {
+  forget(TALK_DRAFT + memberId);
+}
+
+export function forgetCare(): void {
+  forget(MENTEES);
+  forget(CARDS);
+  forgetAll(TALK_DRAFT);
+}

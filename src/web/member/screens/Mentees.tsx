@@ -1,0 +1,127 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, ApiError, explainError, type MyMentee } from '../api.ts';
+import { loadMentees, saveMentees } from '../care-cache.ts';
+import { fill, formatDate } from '../i18n.ts';
+import { useCareI18n } from '../i18n-care.ts';
+import { AppLink, LoadFailed, LoadingMessage, ScreenTitle, telHref, TopBar } from '../ui.tsx';
+import './care.css';
+
+interface MenteesProps {
+  onBack: () => void;
+  onUnauthenticated: () => void;
+}
+
+type State = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'loaded'; items: MyMentee[]; stale: boolean };
+
+/** 我的联系对象: the mentor's members, the ones due a talk first, each with a call and a "record a talk" button. */
+export function Mentees({ onBack, onUnauthenticated }: MenteesProps) {
+  const { t } = useCareI18n();
+  const [state, setState] = useState<State>({ kind: 'loading' });
+
+  const load = useCallback(async () => {
+    setState((s) => (s.kind === 'loaded' ? s : { kind: 'loading' }));
+    try {
+      const { items } = await api.mentees();
+      saveMentees(items);
+      setState({ kind: 'loaded', items, stale: false });
+    } catch (e) {
+      const message = explainError(e, t.networkError, onUnauthenticated);
+      const saved = e instanceof ApiError && e.isOffline ? loadMentees() : null;
+      if (saved) setState({ kind: 'loaded', items: saved, stale: true });
+      else setState({ kind: 'failed', message });
+    }
+  }, [onUnauthenticated, t.networkError]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return (
+    <>
+      <TopBar onBack={onBack} />
+      <main className="screen">
+        <ScreenTitle>{t.menteesTitle}</ScreenTitle>
+        {state.kind === 'loading' ? <LoadingMessage /> : null}
+        {state.kind === 'failed' && state.message ? <LoadFailed message={state.message} onRetry={() => void load()} /> : null}
+        {state.kind === 'loaded' ? (
+          <>
+            {state.stale ? (
+              <div className="message message-warning" role="status">
+                <p>{t.menteesStale}</p>
+                <button type="button" className="button button-secondary" onClick={() => void load()}>
+                  {t.retry}
+                </button>
+              </div>
+            ) : null}
+            {state.items.length === 0 ? (
+              <p className="card muted" data-testid="mentees-empty">
+                {t.menteesNone}
+              </p>
+            ) : (
+              <p className="summary">{t.menteesIntro}</p>
+            )}
+            {state.items.map((mentee) => (
+              <MenteeCard key={mentee.memberId} mentee={mentee} />
+            ))}
+          </>
+        ) : null}
+      </main>
+    </>
+  );
+}
+
+/** 逾期 N 天 / 从未谈话 / 请在…前谈话 / 正常, in the colour that says how urgent it is. */
+function TalkState({ mentee }: { mentee: MyMentee }) {
+  const { t, language } = useCareI18n();
+  let tone = 'tag-good';
+  let label = t.talkOk;
+  if (mentee.talkDue === 'overdue') {
+    tone = 'tag-bad';
+    label = fill(t.talkOverdueDays, { n: mentee.overdueDays });
+  } else if (mentee.talkDue === 'never') {
+    tone = 'tag-bad';
+    label = t.neverTalked;
+  } else if (mentee.talkDue === 'due_soon' && mentee.nextTalkDue) {
+    tone = 'tag-warn';
+    label = fill(t.talkDueSoon, { date: formatDate(mentee.nextTalkDue, language) });
+  }
+  return (
+    <span className={'tag ' + tone} data-testid={`mentee-state-${mentee.memberId}`} data-state={mentee.talkDue}>
+      {label}
+    </span>
+  );
+}
+
+function MenteeCard({ mentee }: { mentee: MyMentee }) {
+  const { t, language } = useCareI18n();
+  const where = [mentee.placeName, mentee.workplace].filter(Boolean).join(' · ');
+  const late = mentee.talkDue === 'overdue' || mentee.talkDue === 'never';
+  return (
+    <article className={late ? 'card card-overdue' : 'card'} data-testid={`mentee-${mentee.memberId}`} aria-labelledby={`mentee-name-${mentee.memberId}`}>
+      <p className="person-name" id={`mentee-name-${mentee.memberId}`}>
+        {mentee.name}
+      </p>
+      {where ? <p className="mentee-where">{where}</p> : null}
+      <p>
+        <TalkState mentee={mentee} />
+        {mentee.openTasks > 0 ? (
+          <AppLink to={{ name: 'tasks' }} className="tag tag-warn tag-link">
+            {fill(t.menteeOpenTasks, { n: mentee.openTasks })}
+          </AppLink>
+        ) : null}
+      </p>
+      <p className="muted">{mentee.lastTalkOn ? fill(t.lastTalk, { date: formatDate(mentee.lastTalkOn, language) }) : t.neverTalked}</p>
+      <div className="button-row">
+        <a className="button button-secondary" href={telHref(mentee.phone)} data-testid={`mentee-call-${mentee.memberId}`}>
+          <span aria-hidden="true" className="call-icon">
+            ☎
+          </span>
+          {t.callMentee}
+        </a>
+        <AppLink to={{ name: 'talk', memberId: mentee.memberId }} className="button button-primary" testId={`mentee-talk-${mentee.memberId}`}>
+          {t.recordTalk}
+        </AppLink>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,138 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, explainError, type MemberDelivery, type MyRecords, type Talk } from '../api.ts';
+import { fill, formatDate } from '../i18n.ts';
+import { useCareI18n, type CareDictionary } from '../i18n-care.ts';
+import { LoadFailed, LoadingMessage, ScreenTitle, TopBar } from '../ui.tsx';
+import './care.css';
+
+interface RecordsProps {
+  onBack: () => void;
+  onUnauthenticated: () => void;
+}
+
+type State = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'loaded'; records: MyRecords };
+
+const SITUATION = ['work', 'family', 'health', 'thoughts'] as const;
+const ITEM_KINDS = ['books', 'materials', 'badge', 'other'] as const;
+
+/** A handed-over item: the standard kinds in the member's language, free words as written. */
+function itemLabel(t: CareDictionary, item: string): string {
+  const kind = ITEM_KINDS.find((k) => k === item);
+  return kind ? t[`item_${kind}` as const] : item;
+}
+
+/**
+ * 关于我的记录: what the branch recorded about the member (talks, hardship, visits). Sensitive, so
+ * it is never kept on the phone: without signal the member is asked to try again.
+ */
+export function Records({ onBack, onUnauthenticated }: RecordsProps) {
+  const { t } = useCareI18n();
+  const [state, setState] = useState<State>({ kind: 'loading' });
+
+  const load = useCallback(async () => {
+    setState({ kind: 'loading' });
+    try {
+      setState({ kind: 'loaded', records: await api.records() });
+    } catch (e) {
+      setState({ kind: 'failed', message: explainError(e, t.networkError, onUnauthenticated) });
+    }
+  }, [onUnauthenticated, t.networkError]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return (
+    <>
+      <TopBar onBack={onBack} />
+      <main className="screen">
+        <ScreenTitle>{t.recordsTitle}</ScreenTitle>
+        <p className="records-intro">{t.recordsIntro}</p>
+        {state.kind === 'loading' ? <LoadingMessage /> : null}
+        {state.kind === 'failed' && state.message ? <LoadFailed message={state.message} onRetry={() => void load()} /> : null}
+        {state.kind === 'loaded' ? (
+          <>
+            <section className="card" aria-labelledby="records-talks" data-testid="records-talks" data-count={state.records.talks.length}>
+              <h2 id="records-talks">{t.recordsTalks}</h2>
+              {state.records.talks.length === 0 ? <p className="muted">{t.recordsNoTalks}</p> : null}
+              <ul className="plain-list">
+                {state.records.talks.map((talk) => (
+                  <TalkEntry key={talk.id} talk={talk} />
+                ))}
+              </ul>
+            </section>
+
+            <section className="card" aria-labelledby="records-hardship" data-testid="records-hardship">
+              <h2 id="records-hardship">{t.recordsHardship}</h2>
+              {state.records.hardshipNote ? <p className="pre-wrap">{state.records.hardshipNote}</p> : <p className="muted">{t.recordsNoHardship}</p>}
+            </section>
+
+            <section className="card" aria-labelledby="records-visits" data-testid="records-visits" data-count={state.records.deliveries.length}>
+              <h2 id="records-visits">{t.recordsVisits}</h2>
+              {state.records.deliveries.length === 0 ? <p className="muted">{t.recordsNoVisits}</p> : null}
+              <ul className="plain-list">
+                {state.records.deliveries.map((visit) => (
+                  <VisitEntry key={visit.deliveryId} visit={visit} />
+                ))}
+              </ul>
+            </section>
+          </>
+        ) : null}
+      </main>
+    </>
+  );
+}
+
+function TalkEntry({ talk }: { talk: Talk }) {
+  const { t, language } = useCareI18n();
+  return (
+    <li className="row-block" data-testid={`record-talk-${talk.id}`}>
+      <p className="record-head">
+        {formatDate(talk.talkedOn, language)}
+        <span className="tag tag-plain">{t[`channel_${talk.channel}` as const]}</span>
+      </p>
+      <p className="muted">{fill(t.talkBy, { name: talk.talkerName })}</p>
+      <p className="pre-wrap record-summary">{talk.summary}</p>
+      <dl className="facts">
+        {SITUATION.map((key) => {
+          const value = talk[key];
+          return value ? (
+            <div key={key}>
+              <dt>{t[`situation_${key}` as const]}</dt>
+              <dd className="pre-wrap">{value}</dd>
+            </div>
+          ) : null;
+        })}
+        {talk.concerns ? (
+          <div>
+            <dt>{t.talkConcerns}</dt>
+            <dd className="pre-wrap">{talk.concerns}</dd>
+          </div>
+        ) : null}
+      </dl>
+    </li>
+  );
+}
+
+function VisitEntry({ visit }: { visit: MemberDelivery }) {
+  const { t, language } = useCareI18n();
+  const list = (values: string[]) => values.join(language === 'zh-CN' ? '、' : ', ');
+  return (
+    <li className="row-block" data-testid={`record-visit-${visit.deliveryId}`}>
+      <p className="record-head">
+        {formatDate(visit.tripOn, language)} · {visit.placeName}
+      </p>
+      {visit.travellers.length > 0 ? <p className="muted">{fill(t.visitBy, { names: list(visit.travellers) })}</p> : null}
+      {visit.items.length > 0 ? <p>{fill(t.visitItems, { items: list(visit.items.map((item) => itemLabel(t, item))) })}</p> : null}
+      {visit.handedTo ? <p>{fill(t.visitHandedTo, { name: visit.handedTo })}</p> : null}
+      {visit.words ? (
+        <dl className="facts">
+          <div>
+            <dt>{t.visitWords}</dt>
+            <dd className="pre-wrap">{visit.words}</dd>
+          </div>
+        </dl>
+      ) : null}
+    </li>
+  );
+}

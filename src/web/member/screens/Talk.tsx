@@ -1,0 +1,384 @@
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { api, ApiError, explainError, type Talk as TalkRecord, type TalkForm } from '../api.ts';
+import { forgetTalkDraft, loadMentees, loadTalkDraft, saveMentees, saveTalkDraft, type TalkFields } from '../care-cache.ts';
+import { chinaDate, fill, formatDate } from '../i18n.ts';
+import { useCareI18n } from '../i18n-care.ts';
+import { AppLink, ErrorMessage, ScreenTitle, TopBar } from '../ui.tsx';
+import './care.css';
+
+interface TalkProps {
+  memberId: string;
+  onBack: () => void;
+  onUnauthenticated: () => void;
+}
+
+const CHANNELS = ['phone', 'video', 'wechat', 'in_person'] as const;
+const SITUATION = ['work', 'family', 'health', 'thoughts'] as const;
+/** A follow-up is due in a week unless the mentor picks another day (the server's default too). */
+const FOLLOW_UP_DAYS = 7;
+
+type FieldName = keyof TalkFields;
+type Errors = Partial<Record<FieldName, string>>;
+
+function blank(): TalkFields {
+  return {
+    talkedOn: chinaDate(),
+    channel: 'phone',
+    summary: '',
+    work: '',
+    family: '',
+    health: '',
+    thoughts: '',
+    concerns: '',
+    followUpNeeded: false,
+    followUpNote: '',
+    followUpDue: chinaDate(FOLLOW_UP_DAYS),
+  };
+}
+
+function orNull(value: string): string | null {
+  const trimmed = value.trim();
+  return trimmed === '' ? null : trimmed;
+}
+
+function isFieldName(name: string): name is FieldName {
+  return name in blank();
+}
+
+/**
+ * 记录谈话: a mentor notes a heart-to-heart talk in under a minute. Phone is preselected, the date
+ * is today, the member's situation is folded away; what is typed is kept on the phone until the
+ * server has it, so a dropped signal loses nothing.
+ */
+export function Talk({ memberId, onBack, onUnauthenticated }: TalkProps) {
+  const { t, language } = useCareI18n();
+  const [draft] = useState(() => loadTalkDraft(memberId));
+  const [form, setForm] = useState<TalkFields>(() => (draft ? { ...blank(), ...draft.form } : blank()));
+  const [restored, setRestored] = useState(draft !== null);
+  const [showSituation, setShowSituation] = useState(() => SITUATION.some((key) => form[key].trim() !== ''));
+  const [errors, setErrors] = useState<Errors>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState<TalkRecord | null>(null);
+  const inFlight = useRef(false);
+  const touched = useRef(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const [name, setName] = useState<string | null>(() => loadMentees()?.find((m) => m.memberId === memberId)?.name ?? null);
+
+  // The member's name for the title: from the list kept on the phone, else asked once.
+  useEffect(() => {
+    if (name !== null) return;
+    let live = true;
+    api.mentees().then(
+      ({ items }) => {
+        saveMentees(items);
+        const found = items.find((m) => m.memberId === memberId);
+        if (live && found) setName(found.name);
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [memberId, name]);
+
+  // Every change is written to the phone at once: a talk typed on a train must survive a tunnel.
+  useEffect(() => {
+    if (touched.current && saved === null) saveTalkDraft(memberId, form);
+  }, [form, memberId, saved]);
+
+  const change = <K extends FieldName>(key: K, value: TalkFields[K]) => {
+    touched.current = true;
+    setForm((old) => ({ ...old, [key]: value }));
+    if (errors[key]) setErrors((old) => ({ ...old, [key]: undefined }));
+  };
+
+  const startOver = () => {
+    forgetTalkDraft(memberId);
+    touched.current = false;
+    setForm(blank());
+    setErrors({});
+    setError(null);
+    setRestored(false);
+    setShowSituation(false);
+  };
+
+  const showErrors = (found: Errors) => {
+    setErrors(found);
+    setError(t.talkFixFields);
+    if (SITUATION.some((key) => found[key])) setShowSituation(true);
+    // After React shows the messages: take the mentor to the first field to fix.
+    requestAnimationFrame(() => {
+      const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+      first?.focus();
+      first?.scrollIntoView({ block: 'center' });
+    });
+  };
+
+  const validate = (): Errors => {
+    const today = chinaDate();
+    const found: Errors = {};
+    if (!form.talkedOn) found.talkedOn = t.talkDateMissing;
+    else if (form.talkedOn > today) found.talkedOn = t.talkDateFuture;
+    if (form.summary.trim() === '') found.summary = t.talkSummaryMissing;
+    if (form.followUpNeeded) {
+      if (!form.followUpDue) found.followUpDue = t.chooseDate;
+      else if (form.followUpDue < today) found.followUpDue = t.talkDuePast;
+    }
+    return found;
+  };
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (inFlight.current) return;
+    const found = validate();
+    if (Object.keys(found).length > 0) return showErrors(found);
+    const body: TalkForm = {
+      memberId,
+      talkedOn: form.talkedOn,
+      channel: form.channel,
+      summary: form.summary.trim(),
+      work: orNull(form.work),
+      family: orNull(form.family),
+      health: orNull(form.health),
+      thoughts: orNull(form.thoughts),
+      concerns: orNull(form.concerns),
+      followUpNeeded: form.followUpNeeded,
+      followUpNote: form.followUpNeeded ? orNull(form.followUpNote) : null,
+      ...(form.followUpNeeded && form.followUpDue ? { followUpDue: form.followUpDue } : {}),
+    };
+    inFlight.current = true;
+    setBusy(true);
+    setError(null);
+    setErrors({});
+    try {
+      const talk = await api.recordTalk(body);
+      forgetTalkDraft(memberId);
+      setSaved(talk);
+      window.scrollTo(0, 0);
+    } catch (e) {
+      if (e instanceof ApiError && e.isOffline) {
+        setError(t.talkDraftKept);
+      } else {
+        // The server names the fields it refused: show each message at its field.
+        const atFields: Errors = {};
+        for (const issue of e instanceof ApiError ? e.issues : []) {
+          const field = issue.field.split('.')[0] ?? '';
+          if (isFieldName(field) && !atFields[field]) atFields[field] = issue.message;
+        }
+        if (Object.keys(atFields).length > 0) showErrors(atFields);
+        else setError(explainError(e, t.networkError, onUnauthenticated));
+      }
+    } finally {
+      inFlight.current = false;
+      setBusy(false);
+    }
+  };
+
+  if (saved) {
+    return (
+      <>
+        <TopBar onBack={onBack} />
+        <main className="screen">
+          <div className="result result-ok" role="status" data-testid="talk-done" data-talk-id={saved.id} data-follow-up-task-id={saved.followUpTaskId ?? ''}>
+            <p className="result-icon" aria-hidden="true">
+              ✓
+            </p>
+            <p className="result-title">{t.talkSaved}</p>
+            <p className="result-detail">{fill(t.talkSavedDetail, { date: formatDate(saved.talkedOn, language), name: saved.memberName })}</p>
+          </div>
+          {saved.followUpTaskId ? (
+            <div className="card" data-testid="talk-done-task">
+              <p className="talk-task-opened">{t.talkTaskOpened}</p>
+              <AppLink to={{ name: 'tasks' }} className="button button-primary" testId="talk-done-tasks">
+                {t.viewTasks}
+              </AppLink>
+            </div>
+          ) : null}
+          <button type="button" className="button button-secondary" onClick={onBack}>
+            {t.backToMentees}
+          </button>
+        </main>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <TopBar onBack={onBack} />
+      <main className="screen">
+        <ScreenTitle>{t.talkTitle}</ScreenTitle>
+        {name ? <p className="talk-with">{fill(t.talkWith, { name })}</p> : null}
+        {restored ? (
+          <div className="message message-warning" role="status" data-testid="talk-draft-restored">
+            <p>{t.talkDraftRestored}</p>
+            <button type="button" className="button button-plain" onClick={startOver}>
+              {t.talkClearDraft}
+            </button>
+          </div>
+        ) : null}
+
+        <form ref={formRef} className="form card" onSubmit={submit} noValidate>
+          <fieldset className="chips">
+            <legend className="field-label">{t.talkChannel}</legend>
+            <div className="chip-row">
+              {CHANNELS.map((channel) => (
+                <label key={channel} className={form.channel === channel ? 'chip chip-on' : 'chip'}>
+                  <input
+                    type="radio"
+                    name="talk-channel"
+                    value={channel}
+                    data-testid={`talk-channel-${channel}`}
+                    checked={form.channel === channel}
+                    onChange={() => change('channel', channel)}
+                  />
+                  {t[`channel_${channel}` as const]}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+
+          <TalkField id="talk-date" label={t.talkDate} error={errors.talkedOn}>
+            <input
+              id="talk-date"
+              type="date"
+              data-testid="talk-date"
+              max={chinaDate()}
+              value={form.talkedOn}
+              aria-invalid={errors.talkedOn ? true : undefined}
+              aria-describedby={errors.talkedOn ? 'talk-date-error' : undefined}
+              onChange={(e) => change('talkedOn', e.target.value)}
+            />
+          </TalkField>
+
+          <TalkField id="talk-summary" label={t.talkSummary} hint={t.talkSummaryHint} error={errors.summary}>
+            <textarea
+              id="talk-summary"
+              data-testid="talk-summary"
+              rows={4}
+              maxLength={2000}
+              value={form.summary}
+              aria-invalid={errors.summary ? true : undefined}
+              aria-describedby={errors.summary ? 'talk-summary-error' : 'talk-summary-hint'}
+              onChange={(e) => change('summary', e.target.value)}
+            />
+          </TalkField>
+
+          <details className="fold" open={showSituation} onToggle={(e) => setShowSituation(e.currentTarget.open)}>
+            <summary data-testid="talk-situation">
+              {t.talkSituation}
+              <span className="field-optional">{t.optional}</span>
+            </summary>
+            <p className="field-hint">{t.talkSituationHint}</p>
+            {SITUATION.map((key) => (
+              <TalkField key={key} id={`talk-${key}`} label={t[`situation_${key}` as const]} error={errors[key]}>
+                <textarea
+                  id={`talk-${key}`}
+                  data-testid={`talk-${key}`}
+                  rows={2}
+                  maxLength={500}
+                  value={form[key]}
+                  aria-invalid={errors[key] ? true : undefined}
+                  aria-describedby={errors[key] ? `talk-${key}-error` : undefined}
+                  onChange={(e) => change(key, e.target.value)}
+                />
+              </TalkField>
+            ))}
+          </details>
+
+          <TalkField id="talk-concerns" label={t.talkConcerns} optional hint={t.talkConcernsHint} error={errors.concerns}>
+            <textarea
+              id="talk-concerns"
+              data-testid="talk-concerns"
+              rows={2}
+              maxLength={1000}
+              value={form.concerns}
+              aria-invalid={errors.concerns ? true : undefined}
+              aria-describedby={errors.concerns ? 'talk-concerns-error' : 'talk-concerns-hint'}
+              onChange={(e) => change('concerns', e.target.value)}
+            />
+          </TalkField>
+
+          <label className="switch">
+            <input
+              type="checkbox"
+              role="switch"
+              data-testid="talk-followup"
+              checked={form.followUpNeeded}
+              onChange={(e) => change('followUpNeeded', e.target.checked)}
+            />
+            <span className="switch-track" aria-hidden="true" />
+            <span className="switch-label">{t.talkFollowUp}</span>
+          </label>
+
+          {form.followUpNeeded ? (
+            <div className="follow-up">
+              <TalkField id="talk-followup-note" label={t.talkFollowUpNote} optional error={errors.followUpNote}>
+                <textarea
+                  id="talk-followup-note"
+                  data-testid="talk-followup-note"
+                  rows={2}
+                  maxLength={500}
+                  value={form.followUpNote}
+                  aria-invalid={errors.followUpNote ? true : undefined}
+                  aria-describedby={errors.followUpNote ? 'talk-followup-note-error' : undefined}
+                  onChange={(e) => change('followUpNote', e.target.value)}
+                />
+              </TalkField>
+              <TalkField id="talk-followup-due" label={t.talkFollowUpDue} error={errors.followUpDue}>
+                <input
+                  id="talk-followup-due"
+                  type="date"
+                  data-testid="talk-followup-due"
+                  min={chinaDate()}
+                  value={form.followUpDue}
+                  aria-invalid={errors.followUpDue ? true : undefined}
+                  aria-describedby={errors.followUpDue ? 'talk-followup-due-error' : undefined}
+                  onChange={(e) => change('followUpDue', e.target.value)}
+                />
+              </TalkField>
+            </div>
+          ) : null}
+
+          <ErrorMessage message={error} />
+          <button type="submit" className="button button-primary button-huge" data-testid="talk-save" disabled={busy}>
+            {busy ? t.saving : t.talkSave}
+          </button>
+        </form>
+      </main>
+    </>
+  );
+}
+
+interface TalkFieldProps {
+  id: string;
+  label: string;
+  hint?: string;
+  optional?: boolean;
+  error: string | undefined;
+  children: ReactNode;
+}
+
+/** A labelled control with its hint above and, when the value was refused, the reason right below it. */
+function TalkField({ id, label, hint, optional = false, error, children }: TalkFieldProps) {
+  const { t } = useCareI18n();
+  return (
+    <div className={error ? 'field field-invalid' : 'field'}>
+      <label htmlFor={id} className="field-label">
+        {label}
+      </label>
+      {optional ? <span className="field-optional">{t.optional}</span> : null}
+      {hint ? (
+        <p className="field-hint" id={id + '-hint'}>
+          {hint}
+        </p>
+      ) : null}
+      {children}
+      {error ? (
+        <p className="field-error" id={id + '-error'} data-testid={id + '-error'}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
