@@ -59,6 +59,15 @@ export const Talk = z.object({
   createdAt: z.string(),
 });
 export type Talk = z.infer<typeof Talk>;
+/**
+ * A correction of a talk (PATCH): any field of TalkInput but the member; absent fields stay as
+ * they are, an empty text clears it. Setting followUpNeeded opens (or joins) the follow-up task.
+ */
+export const TalkPatch = TalkInput.omit({ memberId: true, followUpNeeded: true })
+  .partial()
+  .extend({ followUpNeeded: z.boolean().optional() })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), '没有要修改的内容');
+export type TalkPatch = z.input<typeof TalkPatch>;
 export const TalkQuery = z.object({
   memberId: Uuid.optional(),
   orgId: Uuid.optional(),

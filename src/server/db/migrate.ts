@@ -9,6 +9,7 @@ import * as m0005l from './migrations/0005_library_item_files.ts';
 import * as m0006 from './migrations/0006_session_close_index.ts';
 import * as m0007 from './migrations/0007_makeup_member_index.ts';
 import * as m0008 from './migrations/0008_care.ts';
+import * as m0009t from './migrations/0009_talks_follow_up_task.ts';
 
 /** Migrations are listed in code (not read from disk) so bundlers and tests see the same set. */
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0006_session_close_index': m0006,
   '0007_makeup_member_index': m0007,
   '0008_care': m0008,
+  '0009_talks_follow_up_task': m0009t,
 };
 
 /** Every migration, oldest first. */

@@ -404,6 +404,8 @@ export interface TalkTable {
   situation_thoughts: string | null;
   concerns: string | null;
   follow_up_needed: Generated<boolean>;
+  /** 0009: the care task the follow-up opened or joined */
+  follow_up_task_id: string | null;
   created_by: string | null;
   created_at: Timestamp;
 }

@@ -3,8 +3,7 @@ import { pushesJobs } from '../modules/pushes/scheduled.ts';
 import { sessionsJobs } from '../modules/sessions/scheduled.ts';
 import { coverageJobs } from '../modules/coverage/scheduled.ts';
 import { careJobs } from '../modules/care/scheduled.ts';
-import { talksJobs } from '../modules/talks/scheduled.ts';
 import { cardsJobs } from '../modules/cards/scheduled.ts';
 
 /** Every scheduled job of the server; each module lists its own in `scheduled.ts`. */
-export const ALL_JOBS: ScheduledJob[] = [...pushesJobs, ...sessionsJobs, ...coverageJobs, ...careJobs, ...talksJobs, ...cardsJobs];
+export const ALL_JOBS: ScheduledJob[] = [...pushesJobs, ...sessionsJobs, ...coverageJobs, ...careJobs, ...cardsJobs];

@@ -1,3 +1,0 @@
-import type { ScheduledJob } from '../../jobs/scheduler.ts';
-
-export const talksJobs: ScheduledJob[] = [];
