@@ -50,6 +50,12 @@ const CareTasksPage = lazy(() => import('./pages/CareTasksPage.tsx').then((m) =>
 const SettingsPage = lazy(() => import('./pages/SettingsPage.tsx').then((m) => ({ default: m.SettingsPage })));
 const MentoringPage = lazy(() => import('./pages/MentoringPage.tsx').then((m) => ({ default: m.MentoringPage })));
 const DriftPage = lazy(() => import('./pages/DriftPage.tsx').then((m) => ({ default: m.DriftPage })));
+const DeliveriesPage = lazy(() => import('./pages/DeliveriesPage.tsx').then((m) => ({ default: m.DeliveriesPage })));
+const CardsPage = lazy(() => import('./pages/CardsPage.tsx').then((m) => ({ default: m.CardsPage })));
+const CampaignPage = lazy(() => import('./pages/CampaignPage.tsx').then((m) => ({ default: m.CampaignPage })));
+const BirthdaysPage = lazy(() => import('./pages/BirthdaysPage.tsx').then((m) => ({ default: m.BirthdaysPage })));
+// print pages (/print/…) have no console chrome: the shell is skipped for them
+const PrintRoutes = lazy(() => import('./print/PrintRoutes.tsx'));
 import { SessionContext, isSecretary, useSession, type Session } from './session.tsx';
 import type { CareTaskList, MeAccount } from './types.ts';
 
@@ -107,6 +113,7 @@ type AuthState = { status: 'loading' } | { status: 'anonymous' } | { status: 'fa
 function AuthGate() {
   const { t } = useI18n();
   const [auth, setAuth] = useState<AuthState>({ status: 'loading' });
+  const printing = useLocation().path.startsWith('/print/');
 
   const refresh = useCallback(async () => {
     try {
@@ -188,7 +195,13 @@ function AuthGate() {
   }
   return (
     <SessionContext.Provider value={session}>
-      <Shell />
+      {printing ? (
+        <Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '80px auto' }} />}>
+          <PrintRoutes />
+        </Suspense>
+      ) : (
+        <Shell />
+      )}
     </SessionContext.Provider>
   );
 }
@@ -334,6 +347,7 @@ function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string;
   const member = matchPath('/members/:id', path);
   const push = matchPath('/pushes/:id', path);
   const session = matchPath('/sessions/:id', path);
+  const campaign = matchPath('/cards/:id', path);
   const page = useMemo(() => {
     if (path === '/' || path === '/login') return <Redirect to={secretary ? '/dashboard' : '/members'} />;
     if (path === '/dashboard' && secretary) return <DashboardPage />;
@@ -352,6 +366,10 @@ function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string;
     if (path === '/care-tasks' && secretary) return <CareTasksPage />;
     if (path === '/mentoring' && secretary) return <MentoringPage />;
     if (path === '/drift' && secretary) return <DriftPage />;
+    if (path === '/deliveries' && secretary) return <DeliveriesPage />;
+    if (path === '/cards' && secretary) return <CardsPage />;
+    if (campaign?.id && secretary) return <CampaignPage key={campaign.id} id={campaign.id} />;
+    if (path === '/birthdays' && secretary) return <BirthdaysPage />;
     return (
       <Result
         status="404"
@@ -364,6 +382,6 @@ function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string;
         }
       />
     );
-  }, [path, member?.id, push?.id, session?.id, isTenantAdmin, secretary, groupLeader, t]);
+  }, [path, member?.id, push?.id, session?.id, campaign?.id, isTenantAdmin, secretary, groupLeader, t]);
   return page;
 }

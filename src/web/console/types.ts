@@ -150,6 +150,29 @@ export type TimelineEvent = z.infer<typeof CareApi.TimelineEvent>;
 export type Timeline = z.infer<typeof CareApi.Timeline>;
 export type MemberDelivery = z.infer<typeof CareApi.MemberDelivery>;
 
+// ---------- outreach (千里送学, 节日贺卡, 网格连心卡, 政治生日) ----------
+type OutreachContract = typeof import('../../shared/api-care.ts');
+export type Delivery = z.infer<OutreachContract['Delivery']>;
+export type DeliveryInput = z.input<OutreachContract['DeliveryInput']>;
+export type DeliveryPatch = z.input<OutreachContract['DeliveryPatch']>;
+export type DeliveryList = z.infer<OutreachContract['DeliveryList']>;
+export type DeliveryListItem = DeliveryList['items'][number];
+export type DeliveryCity = DeliveryList['byCity'][number];
+export type CardOccasion = z.infer<OutreachContract['CardOccasion']>;
+export type CardChannel = z.infer<OutreachContract['CardChannel']>;
+export type CardPostStatus = z.infer<OutreachContract['CardPostStatus']>;
+export type CampaignInput = z.input<OutreachContract['CampaignInput']>;
+export type CampaignSummary = z.infer<OutreachContract['CampaignSummary']>;
+export type CampaignList = z.infer<OutreachContract['CampaignList']>;
+export type CampaignDetail = z.infer<OutreachContract['CampaignDetail']>;
+export type CardRow = z.infer<OutreachContract['CardRow']>;
+export type CardPatch = z.input<OutreachContract['CardPatch']>;
+export type CardsBulkPatch = z.input<OutreachContract['CardsBulkPatch']>;
+export type ContactCard = z.infer<OutreachContract['ContactCard']>;
+export type ContactCards = z.infer<OutreachContract['ContactCards']>;
+export type Birthday = z.infer<OutreachContract['Birthday']>;
+export type BirthdayList = z.infer<OutreachContract['BirthdayList']>;
+
 /** Not in src/shared/api.ts (described in API.md only). */
 export interface RegionDistrict {
   code: string;

@@ -168,7 +168,7 @@ const en: Record<CareMessageKey, string> = {
   channel_in_person: 'In person',
   talkDate: 'Date of the talk',
   talkSummary: 'What you talked about',
-  talkSummaryHint: 'What you talked about and what they said',
+  talkSummaryHint: 'In a few words: what they told you',
   talkSituation: 'What you learned about them',
   talkSituationHint: 'Work, family, health, thoughts: write what you know, leave the rest empty',
   situation_work: 'Work',

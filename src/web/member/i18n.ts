@@ -411,9 +411,9 @@ const en: Dictionary = {
   birthdayTitle: 'Happy political birthday',
   birthdayGreeting: 'Today you have been a Party member for {n} years. Your home Party organization wishes you a happy political birthday!',
   birthdayJoined: 'Joined on {date}',
-  cardsBanner: 'You have {n} holiday cards',
+  cardsBanner: 'Holiday cards for you: {n}',
   cardsBannerOpen: 'Open them',
-  talksOverdueLink: '{n} of your members are due a talk',
+  talksOverdueLink: 'Members due a talk: {n}',
   myMentees: 'Members I keep in touch with',
 
   recordsTitle: 'What is recorded about me',

@@ -2,6 +2,7 @@ import { Alert, Card, Col, Empty, Form, Row, Skeleton, Statistic, Typography, th
 import type { EChartsCoreOption } from 'echarts/core';
 import { Suspense, lazy, useMemo, useState, type ReactNode } from 'react';
 import { OrgTreeSelect, PageHeader } from '../components/common.tsx';
+import { BirthdaysThisWeek } from '../components/outreach/BirthdaysThisWeek.tsx';
 import { useApi, useOrgs } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import type { MsgKey } from '../messages.ts';
@@ -138,6 +139,9 @@ export function DashboardPage() {
             </Col>
           );
         })}
+        <Col span={24}>
+          <BirthdaysThisWeek orgId={orgId} />
+        </Col>
         <Col xs={24} xl={12}>
           {chartCard(t('dash.byProvince'), provinceOption, t('dash.noMobile'))}
         </Col>

@@ -364,7 +364,7 @@ function GridsPanel({ orgs, selectedOrgId }: { orgs: OrgNode[]; selectedOrgId: s
     ...(!secretary ? [] : [{
       title: t('common.actions'),
       key: 'actions',
-      width: 200,
+      width: 290,
       render: (_: unknown, g: Grid) => (
         <Space size={0}>
           <Button type="link" size="small" onClick={() => setDialog({ kind: 'rename', grid: g })} aria-label={`${t('grid.rename')} ${g.name}`}>
@@ -372,6 +372,10 @@ function GridsPanel({ orgs, selectedOrgId }: { orgs: OrgNode[]; selectedOrgId: s
           </Button>
           <Button type="link" size="small" onClick={() => setDialog({ kind: 'leader', grid: g })} aria-label={`${t('grid.setLeader')} ${g.name}`}>
             {t('grid.setLeader')}
+          </Button>
+          {/* the grid's 网格连心卡 open in a new tab, ready to print */}
+          <Button type="link" size="small" href={`/print/contact-cards?gridId=${encodeURIComponent(g.id)}`} target="_blank" rel="noopener" aria-label={`${t('grid.printContactCards')} ${g.name}`} data-testid={`grid-print-cards-${g.id}`}>
+            {t('grid.printContactCards')}
           </Button>
         </Space>
       ),

@@ -266,8 +266,10 @@ export function Talk({ memberId, onBack, onUnauthenticated }: TalkProps) {
 
           <details className="fold" open={showSituation} onToggle={(e) => setShowSituation(e.currentTarget.open)}>
             <summary data-testid="talk-situation">
-              {t.talkSituation}
-              <span className="field-optional">{t.optional}</span>
+              <span>
+                {t.talkSituation}
+                <span className="field-optional">{t.optional}</span>
+              </span>
             </summary>
             <p className="field-hint">{t.talkSituationHint}</p>
             {SITUATION.map((key) => (
@@ -341,7 +343,7 @@ export function Talk({ memberId, onBack, onUnauthenticated }: TalkProps) {
           ) : null}
 
           <ErrorMessage message={error} />
-          <button type="submit" className="button button-primary button-huge" data-testid="talk-save" disabled={busy}>
+          <button type="submit" className="button button-primary talk-save" data-testid="talk-save" disabled={busy}>
             {busy ? t.saving : t.talkSave}
           </button>
         </form>

@@ -193,13 +193,19 @@ function CareCard({ today, isMentor }: { today: TodayData; isMentor: boolean }) 
   return (
     <article className={urgent ? 'card card-urgent' : 'card'} aria-labelledby="care-title">
       <h3 id="care-title">{isMentor ? t.myMentees : t.tasksTitle}</h3>
-      {today.talksOverdue > 0 ? (
-        <AppLink to={{ name: 'mentees' }} className="button button-primary" testId="today-talks-overdue">
-          {fill(t.talksOverdueLink, { n: today.talksOverdue })}
-        </AppLink>
-      ) : isMentor ? (
-        <AppLink to={{ name: 'mentees' }} className="button button-secondary" testId="today-mentees">
-          {t.myMentees}
+      {isMentor || today.talksOverdue > 0 ? (
+        <AppLink
+          to={{ name: 'mentees' }}
+          className={today.talksOverdue > 0 ? 'button button-primary' : 'button button-secondary'}
+          testId="today-mentees"
+        >
+          {today.talksOverdue > 0 ? (
+            <span data-testid="today-talks-overdue" data-count={today.talksOverdue}>
+              {fill(t.talksOverdueLink, { n: today.talksOverdue })}
+            </span>
+          ) : (
+            t.myMentees
+          )}
         </AppLink>
       ) : null}
       <AppLink to={{ name: 'tasks' }} className="button button-secondary button-split" testId="today-tasks">
