@@ -1,111 +1,138 @@
-import { CheckOutlined, ClockCircleOutlined, CloseOutlined, ReloadOutlined, UndoOutlined } from '@ant-design/icons';
-import { App, Button, Card, DatePicker, Empty, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
-import type { ButtonProps, TableColumnsType } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useState, type HTMLAttributes } from 'react';
-import { api } from '../api.ts';
+import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { Button, Card, Empty, Form, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import dayjs from 'dayjs';
+import { useState, type HTMLAttributes } from 'react';
+import { CareTaskCreateModal } from '../components/care/CareTaskCreateModal.tsx';
+import { CareTaskDrawer } from '../components/care/CareTaskDrawer.tsx';
 import { OrgTreeSelect, PageHeader } from '../components/common.tsx';
 import { CARE_KIND_KEYS, CARE_STATUS_KEYS, CareStatusTag } from '../components/learning.tsx';
-import { announceCareTasksChanged, applyFormIssues, useApi, useOrgs, useShowError, useUrlList } from '../hooks.ts';
+import { useApi, useOrgs, useUrlList } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
-import type { CareTask, CareTaskKind, CareTaskList, CareTaskStatus, UpdateCareTaskBody } from '../types.ts';
+import type { CareTask, CareTaskKind, CareTaskList, CareTaskStatus } from '../types.ts';
 
-const FILTER_KEYS = ['orgId', 'status', 'kind'] as const;
-type Action = 'done' | 'snoozed' | 'dropped';
+const FILTER_KEYS = ['orgId', 'status', 'kind', 'overdue'] as const;
+const KINDS = Object.keys(CARE_KIND_KEYS) as CareTaskKind[];
+const STREAK_KINDS = new Set<CareTaskKind>(['absence_streak', 'unread_streak', 'lost_contact']);
 
+/** Follow-up tasks (跟进任务) in the secretary's units: who does what by when, overdue first; a drawer with the history and the actions. */
 export function CareTasksPage() {
   const { t } = useI18n();
-  const { message } = App.useApp();
-  const showError = useShowError();
   const orgs = useOrgs();
   const { filters: raw, page, pageSize, hasFilters, setQuery, setFilter, pagination } = useUrlList('/care-tasks', FILTER_KEYS);
   // open tasks unless asked otherwise ('any' lists every status)
   const status = raw.status === 'any' ? undefined : (raw.status ?? 'open');
-  const list = useApi<CareTaskList>('/api/care-tasks', { orgId: raw.orgId, kind: raw.kind, status, page, pageSize });
-  const [acting, setActing] = useState<{ task: CareTask; action: Action } | null>(null);
-
-  const reopen = async (task: CareTask) => {
-    try {
-      await api.patch(`/api/care-tasks/${encodeURIComponent(task.id)}`, { status: 'open' } satisfies UpdateCareTaskBody);
-      void message.success(t('care.reopened'));
-      list.reload();
-      announceCareTasksChanged();
-    } catch (e) {
-      showError(e);
-    }
-  };
+  const overdue = raw.overdue === 'true' ? 'true' : undefined;
+  const list = useApi<CareTaskList>('/api/care-tasks', { orgId: raw.orgId, kind: raw.kind, status, overdue, page, pageSize });
+  const [openTask, setOpenTask] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
 
   const columns: TableColumnsType<CareTask> = [
     {
       title: t('care.member'),
       dataIndex: 'memberName',
-      width: 120,
-      render: (_: unknown, c) => <Link to={`/members/${c.memberId}`}>{c.memberName}</Link>,
+      width: 110,
+      render: (_: unknown, c) => (
+        <Link to={`/members/${c.memberId}`} onClick={(e) => e.stopPropagation()}>
+          {c.memberName}
+        </Link>
+      ),
     },
-    { title: t('member.org'), dataIndex: 'orgName', width: 140, ellipsis: true },
-    { title: t('care.kind'), dataIndex: 'kind', width: 120, render: (_: unknown, c) => <Tag color={c.kind === 'absence_streak' || c.kind === 'unread_streak' ? 'volcano' : 'default'}>{t(CARE_KIND_KEYS[c.kind])}</Tag> },
-    { title: t('care.reason'), dataIndex: 'reason', render: (_: unknown, c) => <Typography.Text>{c.reason}</Typography.Text> },
-    { title: t('care.mentor'), dataIndex: 'mentorName', width: 100, render: (_: unknown, c) => c.mentorName ?? <Typography.Text type="warning">{t('care.noMentor')}</Typography.Text> },
+    { title: t('member.org'), dataIndex: 'orgName', width: 130, ellipsis: true, responsive: ['lg'] },
+    {
+      title: t('care.kind'),
+      dataIndex: 'kind',
+      width: 100,
+      render: (_: unknown, c) => (
+        <Tag color={STREAK_KINDS.has(c.kind) ? 'volcano' : 'default'} style={{ marginInlineEnd: 0 }}>
+          {t(CARE_KIND_KEYS[c.kind])}
+        </Tag>
+      ),
+    },
+    { title: t('care.reason'), dataIndex: 'reason', render: (_: unknown, c) => <Typography.Paragraph style={{ marginBottom: 0 }} ellipsis={{ rows: 2, tooltip: c.reason }}>{c.reason}</Typography.Paragraph> },
+    {
+      title: t('care.assignee'),
+      key: 'assignee',
+      width: 110,
+      render: (_: unknown, c) =>
+        c.assignee ? (
+          <Typography.Text>{c.assignee.name}</Typography.Text>
+        ) : (
+          <Tag color="gold" style={{ marginInlineEnd: 0 }}>
+            {t('care.secretaries')}
+          </Tag>
+        ),
+    },
     {
       title: t('care.dueOn'),
       dataIndex: 'dueOn',
-      width: 110,
-      render: (_: unknown, c) => {
-        const overdue = c.status === 'open' && dayjs(c.dueOn).isBefore(dayjs(), 'day');
-        return overdue ? <Typography.Text type="danger">{c.dueOn}</Typography.Text> : c.dueOn;
-      },
-    },
-    {
-      title: t('care.status'),
-      dataIndex: 'status',
-      width: 150,
+      width: 120,
       render: (_: unknown, c) => (
         <Space orientation="vertical" size={0}>
-          <CareStatusTag status={c.status} />
-          {c.status === 'snoozed' && c.snoozedUntil && (
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {t('care.snoozedUntil', { date: c.snoozedUntil })}
-            </Typography.Text>
-          )}
-          {c.note && (
-            <Typography.Text type="secondary" style={{ fontSize: 12 }} ellipsis={{ tooltip: c.note }}>
-              {c.note}
-            </Typography.Text>
+          <Typography.Text type={c.overdue ? 'danger' : undefined}>{c.dueOn}</Typography.Text>
+          {c.overdue && (
+            <Tag color="red" style={{ marginInlineEnd: 0 }} data-testid={`task-overdue-${c.id}`}>
+              {t('care.overdueDays', { n: Math.max(1, dayjs().startOf('day').diff(dayjs(c.dueOn), 'day')) })}
+            </Tag>
           )}
         </Space>
       ),
     },
-    { title: t('care.createdAt'), dataIndex: 'createdAt', width: 110, render: (_: unknown, c) => dayjs(c.createdAt).format('YYYY-MM-DD') },
+    {
+      title: t('care.status'),
+      dataIndex: 'status',
+      width: 130,
+      render: (_: unknown, c) => (
+        <div data-testid={`task-status-${c.id}`} data-status={c.status}>
+          <CareStatusTag status={c.status} />
+          {c.status === 'snoozed' && c.snoozedUntil && (
+            <div>
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {t('care.snoozedUntil', { date: c.snoozedUntil })}
+              </Typography.Text>
+            </div>
+          )}
+        </div>
+      ),
+    },
+    { title: t('care.createdAt'), dataIndex: 'createdAt', width: 105, responsive: ['lg'], render: (_: unknown, c) => dayjs(c.createdAt).format('YYYY-MM-DD') },
     {
       title: t('common.actions'),
       key: 'actions',
-      width: 220,
-      fixed: 'right',
-      render: (_: unknown, c) =>
-        c.status === 'open' || c.status === 'snoozed' ? (
-          <Space size={0} wrap>
-            <Button size="small" type="link" icon={<CheckOutlined aria-hidden />} onClick={() => setActing({ task: c, action: 'done' })} data-testid={`care-done-${c.id}`}>
-              {t('care.done')}
-            </Button>
-            <Button size="small" type="link" icon={<ClockCircleOutlined aria-hidden />} onClick={() => setActing({ task: c, action: 'snoozed' })} data-testid={`care-snooze-${c.id}`}>
-              {t('care.snooze')}
-            </Button>
-            <Button size="small" type="link" danger icon={<CloseOutlined aria-hidden />} onClick={() => setActing({ task: c, action: 'dropped' })} data-testid={`care-drop-${c.id}`}>
-              {t('care.drop')}
-            </Button>
-          </Space>
-        ) : (
-          <Button size="small" type="link" icon={<UndoOutlined aria-hidden />} onClick={() => void reopen(c)} data-testid={`care-reopen-${c.id}`}>
-            {t('care.reopen')}
-          </Button>
-        ),
+      width: 80,
+      render: (_: unknown, c) => (
+        <Button
+          size="small"
+          type="link"
+          onClick={(e) => {
+            e.stopPropagation();
+            setOpenTask(c.id);
+          }}
+          data-testid={`task-open-${c.id}`}
+        >
+          {t('care.handle')}
+        </Button>
+      ),
     },
   ];
 
+  const emptyText = list.error
+    ? list.error.message || t('error.generic')
+    : status === 'open' && !raw.orgId && !raw.kind && !overdue
+      ? t('care.emptyOpen')
+      : t('common.emptyFiltered');
   return (
     <>
-      <PageHeader title={t('care.pageTitle')} sub={t('care.pageSub')} />
+      <PageHeader
+        title={t('care.pageTitle')}
+        sub={t('care.pageSub')}
+        extra={
+          <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setCreating(true)} data-testid="task-new">
+            {t('care.new')}
+          </Button>
+        }
+      />
       <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 0 } }}>
         <Form layout="inline" style={{ rowGap: 12 }} name="careFilters" onSubmitCapture={(e) => e.preventDefault()}>
           <Form.Item label={t('member.org')} htmlFor="cf-org">
@@ -131,9 +158,13 @@ export function CareTasksPage() {
               placeholder={t('common.all')}
               value={raw.kind ?? null}
               onChange={(v: string | null) => setFilter({ kind: v })}
-              style={{ width: 140 }}
-              options={(Object.keys(CARE_KIND_KEYS) as CareTaskKind[]).map((k) => ({ value: k, label: t(CARE_KIND_KEYS[k]) }))}
+              style={{ width: 130 }}
+              options={KINDS.map((k) => ({ value: k, label: t(CARE_KIND_KEYS[k]) }))}
+              data-testid="care-filter-kind"
             />
+          </Form.Item>
+          <Form.Item label={t('care.onlyOverdue')} htmlFor="cf-overdue">
+            <Switch id="cf-overdue" checked={!!overdue} onChange={(on) => setFilter({ overdue: on ? 'true' : null })} data-testid="care-filter-overdue" />
           </Form.Item>
           <Form.Item>
             <Button icon={<ReloadOutlined aria-hidden />} disabled={!hasFilters} onClick={() => setQuery({})}>
@@ -150,96 +181,32 @@ export function CareTasksPage() {
             columns={columns}
             dataSource={list.data?.items ?? []}
             loading={list.loading}
-            onRow={(c) => ({ 'data-testid': `care-task-${c.id}` }) as HTMLAttributes<HTMLElement>}
-            locale={{ emptyText: <Empty description={list.error ? list.error.message || t('error.generic') : status === 'open' && !raw.orgId && !raw.kind ? t('care.emptyOpen') : t('common.emptyFiltered')} /> }}
+            onRow={(c) =>
+              ({
+                'data-testid': `task-row-${c.memberName}`,
+                'data-task-id': c.id,
+                onClick: () => setOpenTask(c.id),
+                style: { cursor: 'pointer' },
+              }) as HTMLAttributes<HTMLElement>
+            }
+            rowClassName={(c) => (c.overdue ? 'lx-row-overdue' : '')}
+            locale={{ emptyText: <Empty description={emptyText} /> }}
             pagination={pagination(list.data?.total)}
-            scroll={{ x: 1200 }}
+            scroll={{ x: 760 }}
           />
         </div>
       </Card>
-      <CareActionModal
-        acting={acting}
-        onClose={() => setActing(null)}
-        onDone={() => {
-          setActing(null);
+      <CareTaskDrawer taskId={openTask} onClose={() => setOpenTask(null)} onChanged={list.reload} />
+      <CareTaskCreateModal
+        open={creating}
+        onClose={() => setCreating(false)}
+        onCreated={(task) => {
+          setCreating(false);
           list.reload();
-          announceCareTasksChanged();
+          setOpenTask(task.id);
         }}
       />
+      <style>{`.lx-row-overdue td:first-child{box-shadow:inset 3px 0 0 #ff4d4f}`}</style>
     </>
-  );
-}
-
-interface ActionValues {
-  note?: string;
-  snoozedUntil?: Dayjs;
-}
-
-function CareActionModal({ acting, onClose, onDone }: { acting: { task: CareTask; action: Action } | null; onClose: () => void; onDone: () => void }) {
-  const { t } = useI18n();
-  const { message } = App.useApp();
-  const showError = useShowError();
-  const [form] = Form.useForm<ActionValues>();
-  const [busy, setBusy] = useState(false);
-  const action = acting?.action;
-
-  useEffect(() => {
-    if (!acting) return;
-    form.resetFields();
-    if (acting.action === 'snoozed') form.setFieldsValue({ snoozedUntil: dayjs().add(7, 'day') });
-  }, [acting, form]);
-
-  const submit = async (v: ActionValues) => {
-    if (!acting) return;
-    const note = v.note?.trim() || undefined;
-    let body: UpdateCareTaskBody;
-    if (acting.action === 'done') body = { status: 'done', ...(note ? { note } : {}) };
-    else if (acting.action === 'dropped') body = { status: 'dropped', note: note ?? '' };
-    else body = { status: 'snoozed', snoozedUntil: (v.snoozedUntil ?? dayjs().add(7, 'day')).format('YYYY-MM-DD'), ...(note ? { note } : {}) };
-    setBusy(true);
-    try {
-      await api.patch(`/api/care-tasks/${encodeURIComponent(acting.task.id)}`, body);
-      void message.success(t(acting.action === 'done' ? 'care.doneDone' : acting.action === 'dropped' ? 'care.dropDone' : 'care.snoozeDone'));
-      onDone();
-    } catch (e) {
-      if (!applyFormIssues(form, e, ['note', 'snoozedUntil'])) showError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const title = action === 'done' ? t('care.doneTitle') : action === 'dropped' ? t('care.dropTitle') : t('care.snoozeTitle');
-  return (
-    <Modal
-      open={!!acting}
-      title={acting ? `${title} · ${acting.task.memberName}` : ''}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t('common.confirm')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      okButtonProps={{ danger: action === 'dropped', 'data-testid': 'confirm-care-action' } as ButtonProps}
-      forceRender
-    >
-      {acting && (
-        <Typography.Paragraph type="secondary">
-          {t(CARE_KIND_KEYS[acting.task.kind])} · {acting.task.reason}
-        </Typography.Paragraph>
-      )}
-      <Form<ActionValues> form={form} layout="vertical" name="careAction" onFinish={(v) => void submit(v)}>
-        {action === 'snoozed' && (
-          <Form.Item label={t('care.snoozeUntil')} name="snoozedUntil" rules={[{ required: true, message: t('common.required') }]}>
-            <DatePicker allowClear={false} disabledDate={(d) => !d.isAfter(dayjs(), 'day')} data-testid="care-snooze-date" />
-          </Form.Item>
-        )}
-        <Form.Item
-          label={action === 'dropped' ? t('care.dropReason') : t('care.note')}
-          name="note"
-          rules={action === 'dropped' ? [{ required: true, whitespace: true, message: t('care.dropReasonRequired') }, { min: 2, message: t('care.dropReasonRequired') }] : []}
-        >
-          <Input.TextArea maxLength={1000} autoSize={{ minRows: 2, maxRows: 5 }} data-testid="care-note" />
-        </Form.Item>
-      </Form>
-    </Modal>
   );
 }

@@ -7,21 +7,25 @@ import {
   EyeOutlined,
   HomeOutlined,
   PhoneOutlined,
+  PrinterOutlined,
   UserSwitchOutlined,
   WarningOutlined,
 } from '@ant-design/icons';
-import { Alert, App, Button, Card, Cascader, Col, DatePicker, Descriptions, Empty, Form, Input, Modal, Popconfirm, Result, Row, Skeleton, Space, Tag, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Cascader, Col, DatePicker, Descriptions, Empty, Form, Input, Modal, Popconfirm, Result, Row, Skeleton, Space, Tabs, Tag, Timeline, Typography } from 'antd';
+import type { TabsProps } from 'antd';
 import type { DescriptionsProps } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState, type ReactNode } from 'react';
 import { ApiError, api } from '../api.ts';
+import { MemberDeliveriesTab, MemberEngagementTab, MemberMentorshipsTab, MemberTalksTab, MemberTasksTab, MemberTimelineTab } from '../components/care/MemberCareTabs.tsx';
 import { KindTag, MemberFlags, StatusTag, genderText } from '../components/common.tsx';
 import { MemberFormModal } from '../components/MemberFormModal.tsx';
 import { MemberPicker } from '../components/MemberPicker.tsx';
 import { applyFormIssues, useApi, useRegions, useShowError } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
-import { Link } from '../router.tsx';
-import type { IssuedLogin, MemberDetail, Mobility, MobilityInput, RevealedId, Settings } from '../types.ts';
+import { Link, navigate, useLocation } from '../router.tsx';
+import { useIsSecretary } from '../session.tsx';
+import type { CareTaskList, IssuedLogin, MemberDetail, Mobility, MobilityInput, RevealedId, Settings } from '../types.ts';
 
 const dash = (v: ReactNode | null | undefined): ReactNode => (v === null || v === undefined || v === '' ? <Typography.Text type="secondary">—</Typography.Text> : v);
 const today = () => dayjs();
@@ -37,6 +41,12 @@ export function MemberPage({ id }: { id: string }) {
   const [dialog, setDialog] = useState<null | 'mobility' | 'return' | 'contact' | 'mentor'>(null);
   const [revealed, setRevealed] = useState<string | null>(null);
   const [revealing, setRevealing] = useState(false);
+  const secretary = useIsSecretary();
+  const loc = useLocation();
+  // Care records (talks, tasks, engagement, timeline, visits) are for the mentor and the secretaries
+  // above the member: one small probe tells whether the server lets this viewer see them.
+  const careProbe = useApi<CareTaskList>('/api/care-tasks', { memberId: id, page: 1, pageSize: 1 });
+  const careAllowed = careProbe.error?.status !== 403;
   const m = res.data;
 
   if (res.loading && !m) return <Card><Skeleton active paragraph={{ rows: 10 }} /></Card>;
@@ -192,6 +202,23 @@ export function MemberPage({ id }: { id: string }) {
   const history: Mobility[] = [...(mob ? [mob] : []), ...m.mobilityHistory.filter((h) => h.id !== mob?.id)];
   const canContact = m.can.editMobility || m.can.edit;
 
+  const careTabs: NonNullable<TabsProps['items']> = careAllowed
+    ? [
+        { key: 'talks', label: <span data-testid="tab-talks">{t('memberTab.talks')}</span>, children: <MemberTalksTab memberId={m.id} memberName={m.name} /> },
+        { key: 'tasks', label: <span data-testid="tab-tasks">{t('memberTab.tasks')}</span>, children: <MemberTasksTab memberId={m.id} memberName={m.name} /> },
+        { key: 'engagement', label: <span data-testid="tab-engagement">{t('memberTab.engagement')}</span>, children: <MemberEngagementTab memberId={m.id} /> },
+        { key: 'timeline', label: <span data-testid="tab-timeline">{t('memberTab.timeline')}</span>, children: <MemberTimelineTab memberId={m.id} /> },
+        { key: 'deliveries', label: <span data-testid="tab-deliveries">{t('memberTab.deliveries')}</span>, children: <MemberDeliveriesTab memberId={m.id} /> },
+      ]
+    : [];
+  const tabs: NonNullable<TabsProps['items']> = [
+    ...careTabs,
+    { key: 'mentorships', label: <span data-testid="tab-mentorships">{t('memberTab.mentorships')}</span>, children: <MemberMentorshipsTab memberId={m.id} /> },
+  ];
+  const wanted = loc.query.get('tab');
+  const activeTab = wanted && tabs.some((x) => x.key === wanted) ? wanted : 'profile';
+  const setTab = (key: string) => navigate(`/members/${encodeURIComponent(m.id)}${key === 'profile' ? '' : `?tab=${encodeURIComponent(key)}`}`, { replace: true });
+
   return (
     <>
       <div style={{ marginBottom: 12 }}>
@@ -210,12 +237,19 @@ export function MemberPage({ id }: { id: string }) {
             <MemberFlags lostContactSince={m.lostContactSince} lostContactSuspected={m.lostContactSuspected} shouldTransfer={m.shouldTransfer} />
           )}
         </Space>
-        {m.can.edit && (
-          <Space>
-            <Button onClick={issueLogin}>{t(m.hasLogin ? 'member.login.reset' : 'member.login.open')}</Button>
-            <Button icon={<EditOutlined aria-hidden />} onClick={() => setEditing(true)}>
-              {t('member.edit')}
-            </Button>
+        {(m.can.edit || secretary) && (
+          <Space wrap>
+            {secretary && (
+              <Button icon={<PrinterOutlined aria-hidden />} href={`/print/contact-cards?memberId=${encodeURIComponent(m.id)}`} target="_blank" rel="noopener" data-testid="print-contact-card">
+                {t('member.printContactCard')}
+              </Button>
+            )}
+            {m.can.edit && <Button onClick={issueLogin}>{t(m.hasLogin ? 'member.login.reset' : 'member.login.open')}</Button>}
+            {m.can.edit && (
+              <Button icon={<EditOutlined aria-hidden />} onClick={() => setEditing(true)}>
+                {t('member.edit')}
+              </Button>
+            )}
           </Space>
         )}
       </div>
@@ -233,6 +267,15 @@ export function MemberPage({ id }: { id: string }) {
         {m.shouldTransfer && <Alert type="info" showIcon title={t('member.alert.shouldTransfer', { n: settings.data?.shouldTransferMonths ?? 6 })} />}
       </Space>
 
+      <Tabs
+        activeKey={activeTab}
+        onChange={setTab}
+        tabBarExtraContent={!careAllowed ? <Typography.Text type="secondary">{t('memberTab.careHidden')}</Typography.Text> : undefined}
+        items={[
+          {
+            key: 'profile',
+            label: <span data-testid="tab-profile">{t('memberTab.profile')}</span>,
+            children: (
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={16}>
           <Card title={t('member.section.profile')}>
@@ -370,6 +413,11 @@ export function MemberPage({ id }: { id: string }) {
           </Card>
         </Col>
       </Row>
+            ),
+          },
+          ...tabs,
+        ]}
+      />
 
       <MemberFormModal
         open={editing}

@@ -7,7 +7,18 @@ import { useI18n } from '../i18n.tsx';
 import type { MsgKey } from '../messages.ts';
 import type { Settings } from '../types.ts';
 
-const FIELDS = ['lostContactDays', 'shouldTransferMonths', 'makeupDays', 'pushReminderHours', 'readMinSeconds', 'absenceStreakSessions', 'unreadStreakDays'] as const;
+const FIELDS = [
+  'lostContactDays',
+  'shouldTransferMonths',
+  'makeupDays',
+  'pushReminderHours',
+  'readMinSeconds',
+  'absenceStreakSessions',
+  'unreadStreakDays',
+  'talkCadenceDays',
+  'talkCadenceHomeDays',
+  'inactiveDays',
+] as const;
 
 /** The learning rules (不缺课、不漏学): the limits match the server's. */
 const LEARNING_RULES: { name: keyof Settings; label: MsgKey; hint: MsgKey; min: number; max: number; unit: MsgKey }[] = [
@@ -16,6 +27,13 @@ const LEARNING_RULES: { name: keyof Settings; label: MsgKey; hint: MsgKey; min: 
   { name: 'readMinSeconds', label: 'settings.readMinSeconds', hint: 'settings.readMinSecondsHint', min: 10, max: 3600, unit: 'settings.seconds' },
   { name: 'absenceStreakSessions', label: 'settings.absenceStreakSessions', hint: 'settings.absenceStreakSessionsHint', min: 1, max: 12, unit: 'settings.sessionsUnit' },
   { name: 'unreadStreakDays', label: 'settings.unreadStreakDays', hint: 'settings.unreadStreakDaysHint', min: 3, max: 365, unit: 'settings.days' },
+];
+
+/** The care rules (党内关怀, 流失预警): how often to talk, when app silence counts as drifting. */
+const CARE_RULES: { name: keyof Settings; label: MsgKey; hint: MsgKey; min: number; max: number; unit: MsgKey }[] = [
+  { name: 'talkCadenceDays', label: 'settings.talkCadenceDays', hint: 'settings.talkCadenceDaysHint', min: 7, max: 365, unit: 'settings.days' },
+  { name: 'talkCadenceHomeDays', label: 'settings.talkCadenceHomeDays', hint: 'settings.talkCadenceHomeDaysHint', min: 0, max: 730, unit: 'settings.days' },
+  { name: 'inactiveDays', label: 'settings.inactiveDays', hint: 'settings.inactiveDaysHint', min: 7, max: 365, unit: 'settings.days' },
 ];
 
 export function SettingsPage() {
@@ -59,7 +77,7 @@ export function SettingsPage() {
               extra={t('settings.lostContactDaysHint')}
               rules={[{ required: true, message: t('common.required') }]}
             >
-              <InputNumber min={1} max={3650} precision={0} suffix={t('settings.days')} style={{ width: 200 }} />
+              <InputNumber min={30} max={3650} precision={0} suffix={t('settings.days')} style={{ width: 200 }} data-testid="setting-lostContactDays" />
             </Form.Item>
             <Form.Item
               label={t('settings.shouldTransferMonths')}
@@ -75,7 +93,13 @@ export function SettingsPage() {
                 <InputNumber min={r.min} max={r.max} precision={0} suffix={t(r.unit)} style={{ width: 200 }} data-testid={`setting-${r.name}`} />
               </Form.Item>
             ))}
-            <Button type="primary" htmlType="submit" loading={busy}>
+            <Divider titlePlacement="start">{t('settings.careRules')}</Divider>
+            {CARE_RULES.map((r) => (
+              <Form.Item key={r.name} label={t(r.label)} name={r.name} extra={t(r.hint)} rules={[{ required: true, message: t('common.required') }]}>
+                <InputNumber min={r.min} max={r.max} precision={0} suffix={t(r.unit)} style={{ width: 200 }} data-testid={`setting-${r.name}`} />
+              </Form.Item>
+            ))}
+            <Button type="primary" htmlType="submit" loading={busy} data-testid="settings-save">
               {t('common.save')}
             </Button>
           </Form>
