@@ -120,7 +120,8 @@ export function CampaignFormModal({ open, prefill, onClose, onCreated }: Props) 
     setBusy(true);
     setFailure(null);
     try {
-      const created = await api.post<CampaignDetail>('/api/card-campaigns', body);
+      // withoutAddress: recipients of a posted campaign without an address (they get an e-card only)
+      const created = await api.post<CampaignDetail & { withoutAddress?: number }>('/api/card-campaigns', body);
       void message.success(created.sentAt ? t('campaign.createdSent', { n: created.recipients }) : t('campaign.createdPlanned', { n: created.recipients, date: created.sendOn }));
       if (created.withoutAddress) void message.warning(t('campaign.withoutAddress', { n: created.withoutAddress }), 8);
       onCreated(created);
