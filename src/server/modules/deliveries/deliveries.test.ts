@@ -370,3 +370,14 @@ describe('the visits a member received', () => {
     expect((await get(await login(env.app, PHONES.mobileMember), `/api/members/${mentee}/deliveries`)).statusCode).toBe(403);
   });
 });
+
+describe('the API description', () => {
+  it('documents the delivery routes', async () => {
+    const res = await env.app.inject({ url: '/openapi.json' });
+    expect(res.statusCode, res.body).toBe(200);
+    const paths = (res.json() as { paths: Record<string, Record<string, unknown>> }).paths;
+    expect(Object.keys(paths['/api/deliveries/{id}'] ?? {})).toEqual(expect.arrayContaining(['get', 'patch', 'delete']));
+    expect(Object.keys(paths['/api/deliveries'] ?? {})).toEqual(expect.arrayContaining(['get', 'post']));
+    expect(paths['/api/members/{id}/deliveries']).toHaveProperty('get');
+  });
+});
