@@ -1,21 +1,16 @@
-import { sql } from 'kysely';
 import type { z } from 'zod';
-import type { Database, Executor } from '../../db/database.ts';
+import type { Database } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { authorize, secretaryPaths } from '../../auth/policy.ts';
-import { shanghaiDate as chinaDate } from '../../clock.ts';
-import { AppError, notFound, uniqueViolation } from '../../errors.ts';
+import { authorize } from '../../auth/policy.ts';
+import { AppError } from '../../errors.ts';
 import type { OrgRow } from '../../db/tables.ts';
-import type { CareTask, Coverage, CareTaskQuery, CoverageQuery, UpdateCareTaskBody } from '../../../shared/api.ts';
+import type { Coverage, CoverageQuery } from '../../../shared/api.ts';
 import { recordAudit } from '../audit/service.ts';
 import { getOrg } from '../orgs/service.ts';
-import { inSubtrees } from '../members/repo.ts';
 import { readCoverage, type CoverageSums, type UnitSumsRow } from './repo.ts';
 import { coverageWorkbook } from './xlsx.ts';
 
 type CoverageQueryInput = z.infer<typeof CoverageQuery>;
-type CareTaskQueryInput = z.infer<typeof CareTaskQuery>;
-type UpdateCareTaskInput = z.infer<typeof UpdateCareTaskBody>;
 type CoverageNumbers = Coverage['units'][number]['all'];
 type MemberCoverage = Coverage['members'][number];
 
@@ -173,171 +168,4 @@ export async function exportCoverage(db: Database, ctx: RequestContext, q: Cover
   });
   const period = q.from === q.to ? q.from : `${q.from}至${q.to}`;
   return { fileName: `学习覆盖-${coverage.orgName}-${period}.xlsx`, body, count: coverage.members.length };
-}
-
-// ---------- follow-up tasks (absence and unread streaks) ----------
-
-/** A task's status as members see it: a snoozed task whose day has come is open again. */
-const effectiveStatus = (today: string) =>
-  sql<CareTask['status']>`CASE WHEN t.status = 'snoozed' AND t.snoozed_until <= ${today}::date THEN 'open' ELSE t.status END`;
-
-function careTaskQuery(db: Executor, tenantId: string, today: string) {
-  return db
-    .selectFrom('care_task as t')
-    .innerJoin('member as m', (j) => j.onRef('m.tenant_id', '=', 't.tenant_id').onRef('m.id', '=', 't.member_id'))
-    .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'm.tenant_id').onRef('o.id', '=', 'm.org_id'))
-    .leftJoin('member as mentor', (j) => j.onRef('mentor.tenant_id', '=', 't.tenant_id').onRef('mentor.id', '=', 't.assignee_member_id'))
-    .where('t.tenant_id', '=', tenantId)
-    .select([
-      't.id',
-      't.member_id',
-      'm.name as member_name',
-      'o.name as org_name',
-      'o.path as org_path',
-      't.kind',
-      't.reason',
-      'mentor.name as mentor_name',
-      't.due_on',
-      't.snoozed_until',
-      't.note',
-      't.created_at',
-    ])
-    .select(effectiveStatus(today).as('status'));
-}
-
-type CareTaskRow = Awaited<ReturnType<ReturnType<typeof careTaskQuery>['execute']>>[number];
-
-function presentTask(r: CareTaskRow): CareTask {
-  return {
-    id: r.id,
-    memberId: r.member_id,
-    memberName: r.member_name,
-    orgName: r.org_name,
-    kind: r.kind,
-    reason: r.reason,
-    mentorName: r.mentor_name,
-    status: r.status,
-    dueOn: r.due_on,
-    snoozedUntil: r.snoozed_until,
-    note: r.note,
-    createdAt: r.created_at.toISOString(),
-  };
-}
-
-/** Open (overdue first, then by due day), then snoozed, then closed. */
-const taskOrder = (today: string) =>
-  sql`CASE ${effectiveStatus(today)} WHEN 'open' THEN 0 WHEN 'snoozed' THEN 1 ELSE 2 END, CASE WHEN t.due_on < ${today}::date THEN 0 ELSE 1 END, t.due_on, t.created_at DESC`;
-
-/**
- * Follow-up tasks about members in the caller's secretary subtree(s) (the whole tenant for the
- * admin), or in `orgId`'s subtree. Without a status filter every task is listed, open ones first.
- */
-export async function listCareTasks(db: Database, ctx: RequestContext, q: CareTaskQueryInput): Promise<{ items: CareTask[]; total: number }> {
-  const { actor } = ctx;
-  let paths: string[] | 'all';
-  if (q.orgId) {
-    const org = await getOrg(db, actor.tenantId, q.orgId);
-    authorize(actor, 'learning.manage', { kind: 'org', tenantId: actor.tenantId, path: org.path });
-    paths = [org.path];
-  } else {
-    authorize(actor, 'learning.manage', { kind: 'tenant', tenantId: actor.tenantId });
-    paths = secretaryPaths(actor);
-  }
-  const today = chinaDate();
-  let query = careTaskQuery(db, actor.tenantId, today);
-  if (paths !== 'all') query = query.where(inSubtrees(actor.tenantId, paths));
-  if (q.status) query = query.where(effectiveStatus(today), '=', q.status);
-  if (q.kind) query = query.where('t.kind', '=', q.kind);
-  const rows = await query
-    .select(sql<number>`count(*) OVER ()`.as('total'))
-    .orderBy(taskOrder(today))
-    .limit(q.pageSize)
-    .offset((q.page - 1) * q.pageSize)
-    .execute();
-  return { items: rows.map(presentTask), total: rows[0]?.total ?? (q.page > 1 ? await countTasks(db, ctx, q) : 0) };
-}
-
-async function countTasks(db: Database, ctx: RequestContext, q: CareTaskQueryInput): Promise<number> {
-  // A page past the end has no row to carry the total: ask for the first page's.
-  const first = await listCareTasks(db, ctx, { ...q, page: 1, pageSize: 1 });
-  return first.total;
-}
-
-/** Closes (done / dropped), snoozes or reopens a task: the member's current mentor or a secretary above the member. */
-export async function updateCareTask(db: Database, ctx: RequestContext, taskId: string, body: UpdateCareTaskInput): Promise<CareTask> {
-  const { actor } = ctx;
-  const today = chinaDate();
-  const current = await careTaskQuery(db, actor.tenantId, today).where('t.id', '=', taskId).executeTakeFirst();
-  if (!current) throw notFound('跟进任务');
-  authorize(actor, 'care.write', { kind: 'member', tenantId: actor.tenantId, memberId: current.member_id, orgPath: current.org_path });
-  if (body.status === 'snoozed' && body.snoozedUntil <= today) {
-    throw new AppError('validation_failed', '延后日期应晚于今天', [{ field: 'snoozedUntil', message: `延后到 ${body.snoozedUntil}，应晚于今天（${today}）` }]);
-  }
-  const closing = body.status === 'done' || body.status === 'dropped';
-  try {
-    await db.transaction().execute(async (tx) => {
-      // The audit's "before" is the row as this transaction finds it, locked against a concurrent change.
-      const before = await tx
-        .selectFrom('care_task')
-        .select(['status', 'snoozed_until', 'note'])
-        .where('tenant_id', '=', actor.tenantId)
-        .where('id', '=', taskId)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
-      await tx
-        .updateTable('care_task')
-        .set({
-          status: body.status,
-          snoozed_until: body.status === 'snoozed' ? body.snoozedUntil : null,
-          ...(body.note !== undefined ? { note: body.note } : {}),
-          closed_at: closing ? new Date() : null,
-          closed_by: closing ? actor.accountId : null,
-        })
-        .where('tenant_id', '=', actor.tenantId)
-        .where('id', '=', taskId)
-        .execute();
-      await recordAudit(tx, ctx, {
-        tenantId: actor.tenantId,
-        action: 'care_task.update',
-        entity: 'care_task',
-        entityId: taskId,
-        before: { status: before.status, snoozedUntil: before.snoozed_until, note: before.note },
-        after: { status: body.status, snoozedUntil: body.status === 'snoozed' ? body.snoozedUntil : null, note: body.note ?? before.note },
-      });
-    });
-  } catch (err) {
-    if (uniqueViolation(err)) throw new AppError('conflict', '该党员已有一条同类的未完成跟进任务，请在那一条上处理');
-    throw err;
-  }
-  const updated = await careTaskQuery(db, actor.tenantId, today).where('t.id', '=', taskId).executeTakeFirstOrThrow();
-  return presentTask(updated);
-}
-
-/** The mentor's open and snoozed tasks about their current mentees (empty when not a mentor). */
-export async function listMyCareTasks(db: Database, ctx: RequestContext): Promise<{ items: CareTask[]; total: number }> {
-  const { actor } = ctx;
-  if (!actor.memberId) throw new AppError('forbidden', '该账号没有对应的党员信息');
-  if (actor.menteeIds.length === 0) return { items: [], total: 0 };
-  const today = chinaDate();
-  const rows = await careTaskQuery(db, actor.tenantId, today)
-    .where('t.member_id', 'in', actor.menteeIds)
-    .where('t.status', 'in', ['open', 'snoozed'])
-    .orderBy(taskOrder(today))
-    .execute();
-  return { items: rows.map(presentTask), total: rows.length };
-}
-
-/** For the member app's home: open tasks about the caller's mentees (0 when not a mentor). */
-export async function countMyCareTasks(db: Executor, ctx: RequestContext): Promise<number> {
-  const { actor } = ctx;
-  if (!actor.memberId || actor.menteeIds.length === 0) return 0;
-  const today = chinaDate();
-  const row = await db
-    .selectFrom('care_task as t')
-    .where('t.tenant_id', '=', actor.tenantId)
-    .where('t.member_id', 'in', actor.menteeIds)
-    .where((eb) => eb.or([eb('t.status', '=', 'open'), eb.and([eb('t.status', '=', 'snoozed'), eb('t.snoozed_until', '<=', today)])]))
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }

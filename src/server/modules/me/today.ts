@@ -6,7 +6,7 @@ import { changeVersion } from '../../freshness.ts';
 import type { Today } from '../../../shared/api.ts';
 import { listTodayPushes } from '../pushes/service.ts';
 import { listMyMakeups, listMySessions } from '../sessions/service.ts';
-import { countMyCareTasks } from '../coverage/service.ts';
+import { myCareCounts } from '../care/service.ts';
 import { requireMember } from './member.ts';
 
 /**
@@ -38,7 +38,7 @@ export async function buildToday(db: Database, ctx: RequestContext, now: Date = 
     listTodayPushes(db, ctx),
     listMyMakeups(db, ctx),
     listMySessions(db, ctx, now),
-    countMyCareTasks(db, ctx),
+    myCareCounts(db, ctx, shanghaiDate(now)),
   ]);
   const t = now.getTime();
   const checkinOpen = sessions.upcoming.filter((s) => s.canCheckIn);
@@ -56,8 +56,8 @@ export async function buildToday(db: Database, ctx: RequestContext, now: Date = 
       makeups: makeups.filter((m) => m.status === 'open' || m.status === 'returned'),
       nextSession,
       checkinOpen,
-      careTasks,
-      careTasksOverdue: 0,
+      careTasks: careTasks.open,
+      careTasksOverdue: careTasks.overdue,
       talksOverdue: 0,
       politicalBirthday: null,
       unopenedCards: 0,
