@@ -333,6 +333,7 @@ export const CampaignSummary = z.object({
   sentAt: z.string().nullable(),
   recipients: z.number(),
   opened: z.number(),
+  /** cards that went into the post (posted, delivered or returned) */
   posted: z.number(),
   delivered: z.number(),
   returned: z.number(),
@@ -358,6 +359,11 @@ export const CampaignDetail = CampaignSummary.extend({
   greeting: z.string(),
   signature: z.string(),
   cards: z.array(CardRow),
+  /**
+   * Only in the answer to creating a posted campaign ('post' or 'both'): recipients without a
+   * current destination to post to, who get an e-card only.
+   */
+  withoutAddress: z.number().optional(),
 });
 export type CampaignDetail = z.infer<typeof CampaignDetail>;
 export const CardPatch = z.object({
@@ -428,6 +434,7 @@ export const BirthdayQuery = z.object({
   from: DateString.optional(),
   days: z.coerce.number().int().min(1).max(31).default(7),
 });
+/** `to` is the last day included (from + days − 1). */
 export const BirthdayList = z.object({ from: z.string(), to: z.string(), items: z.array(Birthday) });
 
 // ---------- drift radar (流失预警) and timeline ----------

@@ -1,0 +1,43 @@
+/**
+ * Calendar arithmetic on 'YYYY-MM-DD' strings (China dates, no time of day): days, weeks and the
+ * anniversary of joining the party (政治生日).
+ */
+
+const parse = (day: string): number => Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
+const format = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/** Whether the string names a day the calendar has ('2026-02-30' does not). */
+export const isRealDay = (day: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(day) && format(parse(day)) === day;
+
+export const addDays = (day: string, n: number): string => format(parse(day) + n * 86_400_000);
+
+/** The Monday of the week the day falls in. */
+export function mondayOf(day: string): string {
+  const weekday = new Date(parse(day)).getUTCDay(); // 0 = Sunday
+  return addDays(day, -((weekday + 6) % 7));
+}
+
+export const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+/** The day of the joining anniversary in `year`: 29 February is kept on 28 February in common years. */
+export function anniversaryIn(joinDate: string, year: number): string {
+  const md = joinDate.slice(5, 10);
+  return `${String(year).padStart(4, '0')}-${md === '02-29' && !isLeapYear(year) ? '02-28' : md}`;
+}
+
+/** How many years the member has been in the party when `day` is their anniversary; null when it is not (or is the joining day itself). */
+export function anniversaryYears(joinDate: string, day: string): number | null {
+  const year = Number(day.slice(0, 4));
+  const years = year - Number(joinDate.slice(0, 4));
+  return years >= 1 && anniversaryIn(joinDate, year) === day ? years : null;
+}
+
+/** The month-days ('MM-DD') of join dates whose anniversary falls on one of these days. */
+export function joinMonthDays(days: string[]): string[] {
+  const keys = new Set<string>();
+  for (const d of days) {
+    keys.add(d.slice(5, 10));
+    if (d.slice(5, 10) === '02-28' && !isLeapYear(Number(d.slice(0, 4)))) keys.add('02-29');
+  }
+  return [...keys];
+}
