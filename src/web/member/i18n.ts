@@ -202,6 +202,7 @@ const zh = {
   birthdayJoined: '{date} 入党',
   cardsBanner: '您收到 {n} 张节日贺卡',
   cardsBannerOpen: '打开看看',
+  careTitle: '谈心谈话和跟进',
   talksOverdueLink: '{n} 位联系对象该谈心了',
   myMentees: '我的联系对象',
 
@@ -413,6 +414,7 @@ const en: Dictionary = {
   birthdayJoined: 'Joined on {date}',
   cardsBanner: 'Holiday cards for you: {n}',
   cardsBannerOpen: 'Open them',
+  careTitle: 'Talks and follow-ups',
   talksOverdueLink: 'Members due a talk: {n}',
   myMentees: 'Members I keep in touch with',
 

@@ -110,7 +110,7 @@ function MenteeCard({ mentee }: { mentee: MyMentee }) {
           </AppLink>
         ) : null}
       </p>
-      <p className="muted">{mentee.lastTalkOn ? fill(t.lastTalk, { date: formatDate(mentee.lastTalkOn, language) }) : t.neverTalked}</p>
+      {mentee.lastTalkOn ? <p className="muted">{fill(t.lastTalk, { date: formatDate(mentee.lastTalkOn, language) })}</p> : null}
       <div className="button-row">
         <a className="button button-secondary" href={telHref(mentee.phone)} data-testid={`mentee-call-${mentee.memberId}`}>
           <span aria-hidden="true" className="call-icon">

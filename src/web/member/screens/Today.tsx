@@ -73,6 +73,7 @@ export function TodaySection({ isMentor, onUnauthenticated, offlineNoticeShown }
   // The next class may be the one open for check-in right now: its card above says it all.
   const next = today.nextSession && !checkinOpen.some((s) => s.id === today.nextSession?.id) ? today.nextSession : null;
   const showCare = today.careTasks > 0 || today.talksOverdue > 0 || isMentor === true;
+  const careUrgent = today.talksOverdue > 0 || today.careTasksOverdue > 0;
   // A copy saved on another day must not wish a happy birthday today.
   const birthday = !stale || today.date === chinaDate() ? today.politicalBirthday : null;
 
@@ -130,7 +131,8 @@ export function TodaySection({ isMentor, onUnauthenticated, offlineNoticeShown }
         </AppLink>
       ) : null}
 
-      {showCare ? <CareCard today={today} isMentor={isMentor === true} /> : null}
+      {/* Overdue talks and tasks come before the day's study; otherwise they wait below it. */}
+      {showCare && careUrgent ? <CareCard today={today} isMentor={isMentor === true} /> : null}
 
       <article className="card" aria-labelledby="pushes-title">
         <h3 id="pushes-title">{t.pushesTitle}</h3>
@@ -177,6 +179,8 @@ export function TodaySection({ isMentor, onUnauthenticated, offlineNoticeShown }
         </article>
       ) : null}
 
+      {showCare && !careUrgent ? <CareCard today={today} isMentor={isMentor === true} /> : null}
+
       <nav className="button-row" aria-label={t.todayTitle}>
         <AppLink to={{ name: 'sessions' }} className="button button-secondary">
           {t.mySessions}
@@ -191,8 +195,8 @@ function CareCard({ today, isMentor }: { today: TodayData; isMentor: boolean }) 
   const { t } = useI18n();
   const urgent = today.talksOverdue > 0 || today.careTasksOverdue > 0;
   return (
-    <article className={urgent ? 'card card-urgent' : 'card'} aria-labelledby="care-title">
-      <h3 id="care-title">{isMentor ? t.myMentees : t.tasksTitle}</h3>
+    <article className={urgent ? 'card card-urgent' : 'card'} aria-labelledby="care-title" data-testid="today-care">
+      <h3 id="care-title">{isMentor ? t.careTitle : t.tasksTitle}</h3>
       {isMentor || today.talksOverdue > 0 ? (
         <AppLink
           to={{ name: 'mentees' }}
