@@ -9,6 +9,7 @@ import type { AppServices } from './services.ts';
 import { LocalFileStorage } from './storage.ts';
 import { seedDemo, DEMO_LOGINS } from './demo/seed.ts';
 import { seedLearningDemo } from './demo/learning.ts';
+import { seedCareDemo } from './demo/care.ts';
 import { seedCardsDemo } from './demo/cards.ts';
 
 export interface Booted {
@@ -40,6 +41,7 @@ export async function boot(config: Config, log: { info: (m: string) => void; war
       const password = config.demoPassword ?? crypto.randomBytes(6).toString('base64url');
       const seeded = await seedDemo(opened.db, cipher, password);
       await seedLearningDemo(opened.db, seeded.tenantId);
+      await seedCareDemo(opened.db, seeded.tenantId);
       await seedCardsDemo(opened.db, seeded.tenantId);
       demo = { password, generated };
     }
