@@ -93,7 +93,7 @@ function TalkEntry({ talk }: { talk: Talk }) {
       </p>
       <p className="muted">{fill(t.talkBy, { name: talk.talkerName })}</p>
       <p className="pre-wrap record-summary">{talk.summary}</p>
-      <dl className="facts">
+      <dl className="facts record-facts">
         {SITUATION.map((key) => {
           const value = talk[key];
           return value ? (
@@ -126,7 +126,7 @@ function VisitEntry({ visit }: { visit: MemberDelivery }) {
       {visit.items.length > 0 ? <p>{fill(t.visitItems, { items: list(visit.items.map((item) => itemLabel(t, item))) })}</p> : null}
       {visit.handedTo ? <p>{fill(t.visitHandedTo, { name: visit.handedTo })}</p> : null}
       {visit.words ? (
-        <dl className="facts">
+        <dl className="facts record-facts">
           <div>
             <dt>{t.visitWords}</dt>
             <dd className="pre-wrap">{visit.words}</dd>
