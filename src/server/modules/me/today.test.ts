@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
 import { deliverDuePushes } from '../pushes/service.ts';
 import { closeDueSessions } from '../sessions/service.ts';
+import { shanghaiDate } from '../../clock.ts';
+import { markChanged } from '../../freshness.ts';
 
 let env: TestEnv;
 let secretary: Session;
@@ -97,6 +99,39 @@ describe('GET /api/me/today', () => {
       .values({ tenant_id: env.tenantId, member_id: menteeId, kind: 'absence_streak', reason: '连续 2 次缺课', due_on: '2026-12-01' })
       .execute();
     expect((await today(mentor)).json().careTasks).toBe(1);
+  });
+
+  it("tells a mentor how many mentees are due a talk, and stops once the talk is recorded", async () => {
+    const menteeId = await memberIdByPhone(env, PHONES.mobileMember);
+    // The template has no talks: the mobile mentee has a monthly cadence and has never talked.
+    expect((await today(mentor)).json().talksOverdue).toBe(1);
+    const talk = await env.app.inject({
+      method: 'POST',
+      url: '/api/talks',
+      headers: mentor.headers,
+      payload: { memberId: menteeId, talkedOn: shanghaiDate(), channel: 'phone', summary: '电话聊了工作和家里情况' },
+    });
+    expect(talk.statusCode, talk.body).toBe(200);
+    expect((await today(mentor)).json().talksOverdue).toBe(0);
+  });
+
+  it('greets a member on their political birthday and counts their unopened holiday cards', async () => {
+    const menteeId = await memberIdByPhone(env, PHONES.mobileMember);
+    const date = shanghaiDate();
+    const joined = `${Number(date.slice(0, 4)) - 12}${date.slice(4)}`.replace(/-02-29$/, '-02-28');
+    await env.db.updateTable('member').set({ join_date: joined }).where('id', '=', menteeId).execute();
+    const village = await env.db.selectFrom('org').select('id').where('name', '=', '新桥村党总支').executeTakeFirstOrThrow();
+    const campaign = await env.db
+      .insertInto('card_campaign')
+      .values({ tenant_id: env.tenantId, org_id: village.id, occasion: 'custom', title: '问候', greeting: '家乡党组织问候您', signature: '新桥村党总支', send_on: date, sent_at: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await env.db.insertInto('card').values({ tenant_id: env.tenantId, campaign_id: campaign.id, member_id: menteeId, channel: 'ecard', sent_at: new Date() }).execute();
+    // A direct write: drop the cached answer by recording a change the way a write request does.
+    markChanged(env.tenantId);
+    const body = (await today(mentee)).json();
+    if (!date.endsWith('-02-29')) expect(body.politicalBirthday).toEqual({ years: 12, joinDate: joined });
+    expect(body.unopenedCards).toBe(1);
   });
 
   it('refuses accounts without a member record', async () => {

@@ -7,11 +7,14 @@ import type { Today } from '../../../shared/api.ts';
 import { listTodayPushes } from '../pushes/service.ts';
 import { listMyMakeups, listMySessions } from '../sessions/service.ts';
 import { myCareCounts } from '../care/service.ts';
+import { countMyOverdueTalks } from '../talks/service.ts';
+import { myGreetings } from '../cards/service.ts';
 import { requireMember } from './member.ts';
 
 /**
  * What is due today for a member: today's study (and older unread pushes), open make-ups, the
- * next class, classes whose check-in is open right now, and — for mentors — open follow-up tasks.
+ * next class, classes whose check-in is open right now, open care tasks (assigned to them or about
+ * their mentees) and mentees due a talk, the political birthday (政治生日) and unopened holiday cards.
  *
  * The member app asks for this on every open, from weak networks, so the answer is kept per
  * member, already serialized, with an ETag. It is dropped when anything in the tenant changes in
@@ -34,11 +37,14 @@ const cache = new Map<string, Entry>();
 
 export async function buildToday(db: Database, ctx: RequestContext, now: Date = new Date()): Promise<{ today: Today; validUntil: number }> {
   requireMember(ctx);
-  const [pushes, makeups, sessions, careTasks] = await Promise.all([
+  const date = shanghaiDate(now);
+  const [pushes, makeups, sessions, careTasks, talksOverdue, greetings] = await Promise.all([
     listTodayPushes(db, ctx),
     listMyMakeups(db, ctx),
     listMySessions(db, ctx, now),
-    myCareCounts(db, ctx, shanghaiDate(now)),
+    myCareCounts(db, ctx, date),
+    countMyOverdueTalks(db, ctx, date),
+    myGreetings(db, ctx, date),
   ]);
   const t = now.getTime();
   const checkinOpen = sessions.upcoming.filter((s) => s.canCheckIn);
@@ -51,16 +57,16 @@ export async function buildToday(db: Database, ctx: RequestContext, now: Date = 
   const validUntil = Math.min(t + TODAY_TTL_MS, chinaMidnight, ...boundaries);
   return {
     today: {
-      date: shanghaiDate(now),
+      date,
       pushes,
       makeups: makeups.filter((m) => m.status === 'open' || m.status === 'returned'),
       nextSession,
       checkinOpen,
       careTasks: careTasks.open,
       careTasksOverdue: careTasks.overdue,
-      talksOverdue: 0,
-      politicalBirthday: null,
-      unopenedCards: 0,
+      talksOverdue,
+      politicalBirthday: greetings.politicalBirthday,
+      unopenedCards: greetings.unopenedCards,
     },
     validUntil,
   };
