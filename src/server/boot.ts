@@ -11,6 +11,7 @@ import { seedDemo, DEMO_LOGINS } from './demo/seed.ts';
 import { seedLearningDemo } from './demo/learning.ts';
 import { seedCareDemo } from './demo/care.ts';
 import { seedCardsDemo } from './demo/cards.ts';
+import { seedDeliveriesDemo } from './demo/deliveries.ts';
 
 export interface Booted {
   opened: OpenedDatabase;
@@ -43,6 +44,7 @@ export async function boot(config: Config, log: { info: (m: string) => void; war
       await seedLearningDemo(opened.db, seeded.tenantId);
       await seedCareDemo(opened.db, seeded.tenantId);
       await seedCardsDemo(opened.db, seeded.tenantId);
+      await seedDeliveriesDemo(opened.db, seeded.tenantId);
       demo = { password, generated };
     }
   }
