@@ -467,7 +467,10 @@ export const DriftRow = z.object({
   reasons: z.array(DriftReason).min(1),
   lastContactOn: z.string().nullable(),
   lastActiveAt: z.string().nullable(),
-  /** read rate of the last 30 days and the 60 before (null: nothing delivered) */
+  /**
+   * read rate of pushes delivered recently — calendar months of the learning_month rollup: the
+   * previous month and the current one so far — and in the two months before those (null: nothing delivered)
+   */
   readRecent: z.number().nullable(),
   readBefore: z.number().nullable(),
 });

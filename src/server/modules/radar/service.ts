@@ -1,0 +1,324 @@
+import { sql } from 'kysely';
+import type { z } from 'zod';
+import type { Database, Executor } from '../../db/database.ts';
+import type { RequestContext } from '../../auth/actor.ts';
+import { authorize, secretaryPaths } from '../../auth/policy.ts';
+import { shanghaiDate } from '../../clock.ts';
+import { AppError, notFound } from '../../errors.ts';
+import type { DriftList, DriftQuery, DriftReasonKind, DriftRow, Engagement, Timeline, TimelineEvent, TimelineQuery } from '../../../shared/api-care.ts';
+import { recordAudit } from '../audit/service.ts';
+import { getOrg } from '../orgs/service.ts';
+import { getSettings, type TenantSettings } from '../settings/service.ts';
+import { driftWindows, readDriftList, readEngagementMonths, readMemberSignals, readTimeline, type DriftScope, type DriftSignals, type DriftWindows, type TimelineRow } from './repo.ts';
+
+/**
+ * The drift radar (流失预警), a member's engagement and their timeline: 流动不流失.
+ *
+ * A READ MODEL: it reads the tables of the learning and care modules directly in SQL (repo.ts) —
+ * learning_month, attendance, study_session, makeup, talk, care_task, delivery, delivery_member,
+ * card, card_campaign, mobility, mentorship, account and member.last_active_at / last_contact_at /
+ * lost_contact_since — instead of calling their services, because it looks at every member of a
+ * town at once and must stay one statement. It writes nothing but the audit entry of a timeline view.
+ *
+ * Drift reasons (each a Chinese sentence with its numbers; see repo.ts for the SQL):
+ *   no_talk                 the member has a talk cadence (mobile: talkCadenceDays; at home:
+ *                           talkCadenceHomeDays, 0 = none) and their last contact — the latest of
+ *                           the last talk, the last delivery visit and member.last_contact_at — is
+ *                           more than the cadence ago, or there is none;
+ *   reading_falling         the read rate of "recent" pushes is at least 30 points below "before"
+ *                           (both with 5+ deliveries) and not zero. Calendar months of the
+ *                           learning_month rollup: recent = the previous month and the current one so
+ *                           far, before = the two months before those;
+ *   not_reading             pushes delivered in the recent window and none read;
+ *   absences                sessions missed and not made up in the current month and the two before
+ *                           it, at least settings.absenceStreakSessions;
+ *   inactive_app            an enabled account and no app activity for more than settings.inactiveDays
+ *                           (or none at all once the account is that old);
+ *   lost_contact_suspected  as flagSql in members/repo.ts; lost_contact: confirmed.
+ * Level high: lost contact (either) or 3+ reasons; else medium.
+ */
+
+type DriftQueryInput = z.infer<typeof DriftQuery>;
+type TimelineQueryInput = z.infer<typeof TimelineQuery>;
+
+const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
+const rate = (part: number, whole: number): number | null => (whole > 0 ? round4(part / whole) : null);
+const percent = (part: number, whole: number): string => `${Math.round((100 * part) / whole)}%`;
+const monthNo = (firstDay: string): number => Number(firstDay.slice(5, 7));
+const iso = (v: string | Date | null): string | null => (v === null ? null : new Date(v).toISOString());
+
+/** Reasons within a row, the most urgent first. */
+const REASON_ORDER: DriftReasonKind[] = ['lost_contact', 'lost_contact_suspected', 'no_talk', 'not_reading', 'reading_falling', 'absences', 'inactive_app'];
+/** byReason, in the contract's order. */
+const REASON_KINDS: DriftReasonKind[] = ['no_talk', 'reading_falling', 'not_reading', 'absences', 'inactive_app', 'lost_contact_suspected', 'lost_contact'];
+
+function reasonText(kind: DriftReasonKind, s: DriftSignals, settings: TenantSettings, w: DriftWindows): string {
+  switch (kind) {
+    case 'lost_contact':
+      return `已确认失联（自 ${s.lost_contact_since} 起）`;
+    case 'lost_contact_suspected':
+      return `疑似失联：已 ${s.silent_days} 天没有联系（超过 ${settings.lostContactDays} 天），请确认`;
+    case 'no_talk':
+      return s.last_contact === null ? '还没有谈心谈话记录' : `已 ${s.contact_days} 天没有谈心谈话（应每 ${s.cadence} 天一次）`;
+    case 'not_reading':
+      return `${monthNo(w.recentFrom)} 月以来推送 ${s.d_recent} 条，一条未读`;
+    case 'reading_falling': {
+      const before = monthNo(w.beforeFrom);
+      return `推送阅读率从 ${percent(s.r_before, s.d_before)} 降到 ${percent(s.r_recent, s.d_recent)}（${before}–${(before % 12) + 1} 月 → ${monthNo(w.recentFrom)} 月以来）`;
+    }
+    case 'absences':
+      return `近 3 个月缺课 ${s.missed} 次未补学`;
+    case 'inactive_app':
+      return s.last_active_at === null ? '从未登录' : `已 ${s.inactive_days} 天没有打开连心`;
+  }
+}
+
+function reasonsOf(s: DriftSignals, settings: TenantSettings, w: DriftWindows): DriftRow['reasons'] {
+  return REASON_ORDER.filter((k) => s[k]).map((kind) => ({ kind, text: reasonText(kind, s, settings, w) }));
+}
+
+/** The members a drift list looks at: a unit the caller manages, else every subtree they are secretary of. */
+async function driftScope(db: Executor, ctx: RequestContext, orgId: string | undefined): Promise<DriftScope> {
+  const { actor } = ctx;
+  let paths: string[] | 'all';
+  if (orgId) {
+    const org = await getOrg(db, actor.tenantId, orgId);
+    authorize(actor, 'care.manage', { kind: 'org', tenantId: actor.tenantId, path: org.path });
+    paths = [org.path];
+  } else {
+    authorize(actor, 'care.manage', { kind: 'tenant', tenantId: actor.tenantId });
+    paths = secretaryPaths(actor);
+  }
+  if (paths === 'all') return { kind: 'tenant' };
+  // The tenant's only top unit is the whole tenant: aggregate each table once instead of member by member.
+  const [only] = paths;
+  if (paths.length === 1 && only && only.split('/').filter(Boolean).length === 1) {
+    const roots = await db
+      .selectFrom('org')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('tenant_id', '=', actor.tenantId)
+      .where('parent_id', 'is', null)
+      .executeTakeFirstOrThrow();
+    if (Number(roots.n) === 1) return { kind: 'tenant' };
+  }
+  return { kind: 'subtrees', paths };
+}
+
+/**
+ * The drift list (流失预警) of a unit (`orgId`, care.manage) or of the caller's secretary subtrees:
+ * members with at least one reason, high first, then more reasons, then the longest without
+ * contact; `byReason` counts the whole filtered list, `members` the members examined (in scope,
+ * the mobile filter applied). One statement for the page, the total and the counts.
+ */
+export async function listDrift(db: Database, ctx: RequestContext, q: DriftQueryInput): Promise<DriftList> {
+  const { actor } = ctx;
+  const scope = await driftScope(db, ctx, q.orgId);
+  const settings = await getSettings(db, actor.tenantId);
+  const today = shanghaiDate();
+  const w = driftWindows(today);
+  const result = await readDriftList(db, {
+    tenantId: actor.tenantId,
+    scope,
+    today,
+    settings,
+    mobile: q.mobile,
+    reason: q.reason,
+    limit: q.pageSize,
+    offset: (q.page - 1) * q.pageSize,
+  });
+  const byReason = result.by_reason;
+  return {
+    members: result.members,
+    total: result.total,
+    byReason: REASON_KINDS.map((kind) => ({ kind, members: byReason?.[kind] ?? 0 })),
+    items: (result.items ?? []).map((r) => ({
+      memberId: r.id,
+      name: r.name,
+      phone: r.phone,
+      orgName: r.org_name,
+      mobile: r.mobile,
+      placeName: r.place_name,
+      mentorName: r.mentor_name,
+      level: r.high ? 'high' : 'medium',
+      reasons: reasonsOf(r, settings, w),
+      lastContactOn: r.last_contact,
+      lastActiveAt: iso(r.last_active_at),
+      readRecent: rate(r.r_recent, r.d_recent),
+      readBefore: rate(r.r_before, r.d_before),
+    })),
+  };
+}
+
+/** The member (left ones too) and the right to read their care records. */
+async function careMember(db: Executor, ctx: RequestContext, memberId: string): Promise<{ id: string; left: boolean }> {
+  const { actor } = ctx;
+  const m = await db
+    .selectFrom('member as m')
+    .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'm.tenant_id').onRef('o.id', '=', 'm.org_id'))
+    .select(['m.id', 'm.left_at', 'o.path'])
+    .where('m.tenant_id', '=', actor.tenantId)
+    .where('m.id', '=', memberId)
+    .executeTakeFirst();
+  if (!m) throw notFound('党员');
+  authorize(actor, 'care.read', { kind: 'member', tenantId: actor.tenantId, memberId, orgPath: m.path });
+  return { id: m.id, left: m.left_at !== null };
+}
+
+export const ENGAGEMENT_MONTHS = 6;
+
+/**
+ * A member's engagement (care.read): the last 6 calendar months (the current one last) of pushes
+ * delivered and read, closed sessions invited / attended / made up and talks; the drift reasons
+ * that hold now (none for a member who has left); the last talk, contact and app activity.
+ */
+export async function getEngagement(db: Database, ctx: RequestContext, memberId: string): Promise<Engagement> {
+  const { actor } = ctx;
+  const member = await careMember(db, ctx, memberId);
+  const settings = await getSettings(db, actor.tenantId);
+  const today = shanghaiDate();
+  const [months, signals] = await Promise.all([
+    readEngagementMonths(db, { tenantId: actor.tenantId, memberId, today, months: ENGAGEMENT_MONTHS }),
+    readMemberSignals(db, { tenantId: actor.tenantId, memberId, today, settings }),
+  ]);
+  const last = await lastMoments(db, actor.tenantId, memberId, signals);
+  return {
+    memberId,
+    months: months.map((m) => ({
+      month: m.month,
+      pushesDelivered: m.pushes_delivered,
+      pushesRead: m.pushes_read,
+      sessionsInvited: m.sessions_invited,
+      sessionsAttended: m.sessions_attended,
+      sessionsMadeUp: m.sessions_made_up,
+      talks: m.talks,
+    })),
+    reasons: signals && !member.left ? reasonsOf(signals, settings, driftWindows(today)) : [],
+    ...last,
+  };
+}
+
+/** Last talk, contact and activity: from the signals, or (a member who has left is not examined) straight from the tables. */
+async function lastMoments(db: Executor, tenantId: string, memberId: string, s: DriftSignals | undefined): Promise<Pick<Engagement, 'lastTalkOn' | 'lastContactOn' | 'lastActiveAt'>> {
+  if (s) return { lastTalkOn: s.last_talk, lastContactOn: s.last_contact, lastActiveAt: iso(s.last_active_at) };
+  const { rows } = await sql<{ last_talk: string | null; last_contact: string | null; last_active_at: Date | null }>`
+    SELECT t.last_talk::text AS last_talk, GREATEST(t.last_talk, v.last_visit, m.last_contact_at)::text AS last_contact, m.last_active_at
+    FROM member m
+    CROSS JOIN (SELECT max(talked_on) AS last_talk FROM talk WHERE tenant_id = ${tenantId} AND member_id = ${memberId}) t
+    CROSS JOIN (
+      SELECT max(d.trip_on) AS last_visit FROM delivery_member dm JOIN delivery d ON d.tenant_id = dm.tenant_id AND d.id = dm.delivery_id
+      WHERE dm.tenant_id = ${tenantId} AND dm.member_id = ${memberId}
+    ) v
+    WHERE m.tenant_id = ${tenantId} AND m.id = ${memberId}`.execute(db);
+  const r = rows[0];
+  return { lastTalkOn: r?.last_talk ?? null, lastContactOn: r?.last_contact ?? null, lastActiveAt: iso(r?.last_active_at ?? null) };
+}
+
+// ---------- timeline ----------
+
+const CHANNEL: Record<string, string> = { phone: '电话', video: '视频', wechat: '微信', in_person: '当面' };
+const ATTENDANCE: Record<string, string> = { present: '出席', late: '迟到', excused: '请假', absent: '缺席', made_up: '已补学', invited: '未记录' };
+const TASK_KIND: Record<string, string> = {
+  absence_streak: '连续缺课',
+  unread_streak: '连续未读',
+  follow_up: '谈话跟进',
+  visit: '走访',
+  hardship: '困难帮扶',
+  lost_contact: '失联',
+  other: '其他',
+};
+const POST_STATUS: Record<string, string> = { none: '未寄出', pending: '待寄出', posted: '已寄出', delivered: '已送达', returned: '被退回' };
+const DETAIL_CHARS = 60;
+const clip = (s: string | null, n = DETAIL_CHARS): string | null => (s ? ([...s].length > n ? `${[...s].slice(0, n).join('')}…` : s) : null);
+
+function present(r: TimelineRow): TimelineEvent {
+  const at = r.day ?? r.at.toISOString();
+  const ev = (kind: TimelineEvent['kind'], title: string, detail: string | null = null): TimelineEvent => ({ at, kind, title, detail, refId: r.ref_id });
+  const name = r.name ?? '';
+  switch (r.kind) {
+    case 'joined':
+      return ev('joined', r.code === 'probationary' ? '入党（预备党员）' : '入党');
+    case 'moved':
+      return ev('moved', `外出：${name}`, r.text || null);
+    case 'returned':
+      return ev('returned', `返乡（此前在${name}）`);
+    case 'mentor_start':
+      return ev('mentor', `传帮带联系人：${name}`);
+    case 'mentor_end':
+      return ev('mentor', `传帮带结束：${name}`);
+    case 'talk':
+      return ev('talk', `${CHANNEL[r.code ?? ''] ?? ''}谈心谈话 · ${name}`, clip(r.text));
+    case 'session':
+      return ev('session', name, ATTENDANCE[r.code ?? ''] ?? null);
+    case 'makeup':
+      return ev('makeup', `补学：${name}`, r.code === 'returned' ? '已退回，需重写' : '已提交');
+    case 'reading':
+      return ev('reading', `${r.code} 月读了 ${r.n1}/${r.n2} 条推送`);
+    case 'task_raised':
+      return ev('task', `跟进任务：${clip(name)}`, TASK_KIND[r.code ?? ''] ?? null);
+    case 'task_closed':
+      return ev('task', `${r.code === 'done' ? '跟进任务完成' : '跟进任务放弃'}：${clip(name)}`, clip(r.text));
+    case 'delivery':
+      return ev('delivery', `千里送学：${name}`, clip(r.text));
+    case 'card': {
+      const ecard = r.n1 ? '电子贺卡，已查看' : '电子贺卡，未查看';
+      const post = `邮寄${POST_STATUS[r.text ?? ''] ?? ''}`;
+      return ev('card', `收到贺卡：${name}`, r.code === 'post' ? post : r.code === 'both' ? `${ecard}；${post}` : ecard);
+    }
+    case 'contact':
+      return ev('contact', '记录了一次联系');
+    case 'lost_contact':
+      return ev('lost_contact', '确认失联', `自 ${name} 起失去联系`);
+  }
+}
+
+/** `before` as given by the client: a day (its start in China) or an ISO time. */
+function parseBefore(before: string | undefined): Date {
+  if (before === undefined || before === '') return new Date();
+  const t = /^\d{4}-\d{2}-\d{2}$/.test(before) ? Date.parse(`${before}T00:00:00+08:00`) : /^\d{4}-\d{2}-\d{2}T/.test(before) ? Date.parse(before) : Number.NaN;
+  if (Number.isNaN(t)) {
+    throw new AppError('validation_failed', '翻页时间格式不正确', [{ field: 'before', message: `“${before}”不是日期（YYYY-MM-DD）或 ISO 时间` }]);
+  }
+  return new Date(t);
+}
+
+/** Events sharing one time are never split across pages; more than this many at one instant is not a timeline. */
+const MAX_TIES = 1000;
+
+/**
+ * Everything that happened with a member, newest first (care.read; writes 'timeline.view' to the
+ * audit log, since it shows what talks were about): joining, moves and returns, mentors, talks,
+ * closed sessions they were invited to, make-ups submitted, reading per month, care tasks raised and
+ * closed, delivery visits, cards, the last contact recorded, lost contact confirmed. Paged back with
+ * `before` (the `at` of the last event shown); a page never ends inside a group of events at the
+ * same time, so the next page (`at < before`) neither repeats nor skips one.
+ */
+export async function getTimeline(db: Database, ctx: RequestContext, memberId: string, q: TimelineQueryInput): Promise<Timeline> {
+  const { actor } = ctx;
+  const before = parseBefore(q.before);
+  await careMember(db, ctx, memberId);
+  const base = { tenantId: actor.tenantId, memberId, today: shanghaiDate() };
+  const rows = await readTimeline(db, { ...base, before, limit: q.limit + 1 });
+  let page = rows;
+  let more = false;
+  if (rows.length > q.limit) {
+    more = true;
+    const boundary = (rows[q.limit] as TimelineRow).at.getTime();
+    page = rows.slice(0, q.limit);
+    while (page.length > 0 && (page[page.length - 1] as TimelineRow).at.getTime() === boundary) page.pop();
+    if (page.length === 0) {
+      // Every row of the page shares one time: show that whole group.
+      const group = await readTimeline(db, { ...base, before: new Date(boundary + 1), limit: MAX_TIES + 1 });
+      page = group.filter((r) => r.at.getTime() === boundary);
+      more = group.length > page.length;
+    }
+  }
+  const items = page.map(present);
+  await recordAudit(db, ctx, {
+    tenantId: actor.tenantId,
+    action: 'timeline.view',
+    entity: 'member',
+    entityId: memberId,
+    after: { count: items.length, before: q.before ?? null },
+  });
+  return { items, more };
+}
