@@ -11,6 +11,9 @@ import { backupDatabase, readBackupHeader, restoreDatabase, RestoreRefused, tabl
 import { recordAudit } from './modules/audit/service.ts';
 import { MIGRATION_NAMES } from './db/migrate.ts';
 import { seedLearningDemo } from './demo/learning.ts';
+import { seedCareDemo } from './demo/care.ts';
+import { seedCardsDemo } from './demo/cards.ts';
+import { seedDeliveriesDemo } from './demo/deliveries.ts';
 
 let source: Awaited<ReturnType<typeof openTestDatabase>>;
 let target: OpenedDatabase;
@@ -23,6 +26,10 @@ beforeAll(async () => {
   // Learning history: push deliveries whose monthly rollup is kept by a trigger, which a restore
   // must not run a second time.
   await seedLearningDemo(source.db, source.tenantId);
+  // Care records: talks, tasks with their history (identity ids), trips and holiday cards.
+  await seedCareDemo(source.db, source.tenantId);
+  await seedCardsDemo(source.db, source.tenantId);
+  await seedDeliveriesDemo(source.db, source.tenantId);
   // Enough audit entries to page through a table (2000 rows a page) and to check identity ids.
   await sql`INSERT INTO audit_log (tenant_id, action, entity, after)
     SELECT ${source.tenantId}::uuid, 'test.filler', 'test', jsonb_build_object('n', g, 'note', '含中文 "quotes"')
@@ -47,6 +54,7 @@ describe('backup and restore', () => {
     expect(names.indexOf('org')).toBeLessThan(names.indexOf('member'));
     expect(names.indexOf('member')).toBeLessThan(names.indexOf('mobility'));
     expect(names.indexOf('account')).toBeLessThan(names.indexOf('session'));
+    expect(summary.tables.find((t) => t.name === 'talk')?.rows).toBeGreaterThan(0);
     expect(names).not.toContain('kysely_migration');
     expect(summary.tables.find((t) => t.name === 'member')?.rows).toBe(113);
     const lines = zlib.gunzipSync(fs.readFileSync(file)).toString('utf8').trim().split('\n');
