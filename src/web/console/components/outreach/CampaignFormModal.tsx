@@ -229,7 +229,14 @@ export function CampaignFormModal({ open, prefill, onClose, onCreated }: Props) 
           style={{ marginTop: 6, padding: '16px 20px', border: '1px solid #f0d5a8', borderRadius: 8, background: 'linear-gradient(180deg,#fff8ee,#fff)', fontFamily: '"Noto Serif CJK SC","Source Han Serif SC","Songti SC","SimSun",serif' }}
         >
           <div style={{ fontWeight: 600, marginBottom: 6 }}>{t('campaign.previewSalutation')}</div>
-          <div style={{ whiteSpace: 'pre-wrap', textIndent: '2em', lineHeight: 1.8 }}>{greeting}</div>
+          {(greeting ?? '')
+            .split(/\n+/)
+            .filter((p) => p.trim())
+            .map((p, i) => (
+              <p key={i} style={{ textIndent: '2em', lineHeight: 1.8, margin: 0 }}>
+                {p}
+              </p>
+            ))}
           <div style={{ textAlign: 'end', marginTop: 10 }}>{signature?.trim() || orgName}</div>
           <div style={{ textAlign: 'end', color: '#8c8c8c' }}>{sendOn ? sendOn.format(t('campaign.dateFormat')) : ''}</div>
         </div>
