@@ -1,5 +1,5 @@
 import { DeleteOutlined, EditOutlined, EnvironmentOutlined } from '@ant-design/icons';
-import { Alert, Button, Descriptions, Drawer, Empty, Image, List, Popconfirm, Skeleton, Space, Typography } from 'antd';
+import { Alert, Button, Descriptions, Drawer, Empty, Grid, Image, List, Popconfirm, Skeleton, Space, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useI18n } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
@@ -22,10 +22,11 @@ const dash = (v: string | null | undefined) => (v ? v : <Typography.Text type="s
 /** One trip as recorded: where and when, who went, each member met with what they received and said, photos. */
 export function DeliveryDetailDrawer({ open, delivery: d, loading, error, onClose, onEdit, onDelete }: Props) {
   const { t } = useI18n();
+  const phone = Grid.useBreakpoint().md === false;
   return (
     <Drawer
       open={open}
-      size={720}
+      size={phone ? '100%' : 720}
       onClose={onClose}
       title={d ? t('delivery.detailTitle', { place: d.placeName, date: d.tripOn }) : t('delivery.detail')}
       extra={

@@ -1,5 +1,5 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Cascader, Col, DatePicker, Divider, Drawer, Form, Input, Row, Select, Space, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Cascader, Col, DatePicker, Divider, Drawer, Form, Grid, Input, Row, Select, Space, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError, api } from '../../api.ts';
@@ -55,6 +55,8 @@ export function DeliveryFormDrawer({ open, delivery, defaultOrgId, onClose, onSa
   const { t } = useI18n();
   const { message } = App.useApp();
   const { me } = useSession();
+  // on a phone the drawer takes the whole screen
+  const phone = Grid.useBreakpoint().md === false;
   const orgs = useOrgs();
   const regions = useRegions();
   const [form] = Form.useForm<FormValues>();
@@ -173,7 +175,7 @@ export function DeliveryFormDrawer({ open, delivery, defaultOrgId, onClose, onSa
   return (
     <Drawer
       open={open}
-      size={800}
+      size={phone ? '100%' : 800}
       title={editing ? t('delivery.editTitle') : t('delivery.createTitle')}
       onClose={onClose}
       forceRender
