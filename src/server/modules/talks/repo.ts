@@ -104,10 +104,12 @@ export function talkStateCte(tenantId: string, settings: TenantSettings, scope: 
         WHERE t.tenant_id = m.tenant_id AND t.member_id = m.id
         ORDER BY t.talked_on DESC LIMIT 1
       ) lt ON true
-      LEFT JOIN LATERAL (
-        SELECT count(*)::int AS open_tasks FROM care_task c
-        WHERE c.tenant_id = m.tenant_id AND c.member_id = m.id AND c.status IN ('open', 'snoozed')
-      ) ot ON true
+      -- Unfinished tasks are few (one per member and kind at most): counted once for the tenant.
+      LEFT JOIN (
+        SELECT c.member_id, count(*)::int AS open_tasks FROM care_task c
+        WHERE c.tenant_id = ${tenantId} AND c.status IN ('open', 'snoozed')
+        GROUP BY c.member_id
+      ) ot ON ot.member_id = m.id
       WHERE ${sql.join(conds, sql` AND `)}
     ),
     d AS (
@@ -128,6 +130,9 @@ export function talkStateCte(tenantId: string, settings: TenantSettings, scope: 
 
 /** Overdue first (most days), then never talked, then due soon, then the rest. */
 const DUE_RANK = sql`CASE r.talk_due WHEN 'overdue' THEN 0 WHEN 'never' THEN 1 WHEN 'due_soon' THEN 2 WHEN 'ok' THEN 3 ELSE 4 END`;
+
+/** Members without a mentor first, then the most overdue, then by name. */
+const MENTORING_ORDER = sql`(r.mentor_member_id IS NULL) DESC, r.overdue_days DESC, ${DUE_RANK}, r.name, r.id`;
 
 const ROW_COLUMNS = sql`r.id, r.name, r.phone, r.org_name, r.mobile, r.place_name, r.workplace, r.mentor_member_id, r.mentor_name, r.mentor_phone,
   r.mentor_since, r.last_talk_on, r.next_due, r.talk_due, r.overdue_days, r.open_tasks`;
@@ -170,9 +175,11 @@ export async function readMentoring(
     WITH ${talkStateCte(tenantId, settings, scope, today)}
     SELECT
       (SELECT json_agg(p ORDER BY p.n) FROM (
-         SELECT ${ROW_COLUMNS}, row_number() OVER (ORDER BY (r.mentor_member_id IS NULL) DESC, r.overdue_days DESC, ${DUE_RANK}, r.name, r.id) AS n
-         FROM r WHERE ${tabWhere}
-         ORDER BY n LIMIT ${page.limit} OFFSET ${page.offset}
+         -- The page first (a top-N sort), then numbered to keep its order through json_agg.
+         SELECT r.*, row_number() OVER (ORDER BY ${MENTORING_ORDER}) AS n FROM (
+           SELECT ${ROW_COLUMNS} FROM r WHERE ${tabWhere}
+           ORDER BY ${MENTORING_ORDER} LIMIT ${page.limit} OFFSET ${page.offset}
+         ) r
       ) p) AS items,
       (SELECT count(*)::int FROM r WHERE ${tabWhere}) AS total,
       count(*)::int AS members,

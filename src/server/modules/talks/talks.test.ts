@@ -338,6 +338,10 @@ describe('the mentoring overview', () => {
     expect(own.items.map((i) => i.memberId)).toEqual([mentee]);
     const wide = await listMentoring(env.db, admin, { orgId: village, scope: 'mobile', page: 1, pageSize: 20 });
     expect(wide.summary.members).toBe(13);
+    // The follow-up task opened for a member at home earlier is still open.
+    const group4 = await listMentoring(env.db, secretary, { orgId: await orgId('第四党小组'), scope: 'all', page: 1, pageSize: 50 });
+    expect(group4.items.find((i) => i.memberId === outsider)?.openTasks).toBe(1);
+    expect(group4.items.filter((i) => i.openTasks > 0)).toHaveLength(1);
   });
 });
 
