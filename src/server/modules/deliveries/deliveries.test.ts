@@ -235,7 +235,7 @@ describe('listing trips', () => {
       const res = await own.app.inject({ method: 'POST', url: '/api/deliveries', headers: s.headers, payload: { travellers: ['书记'], ...body } });
       expect(res.statusCode, res.body).toBe(200);
     };
-    await add(sec, { orgId: ids.village, tripOn: '2026-01-10', provinceCode: '32', cityCode: '3205', members: [{ memberId: away[0] }, { memberId: away[1] }] });
+    await add(sec, { orgId: ids.village, tripOn: '2026-01-10', provinceCode: '32', cityCode: '3205', members: [{ memberId: away[0], items: ['党徽', '书籍'] }, { memberId: away[1], items: ['书籍'] }] });
     await add(sec, { orgId: ids.branch4, tripOn: '2026-05-10', provinceCode: '32', cityCode: '3205', members: [{ memberId: away[1] }, { memberId: away[2] }] });
     await add(sec, { orgId: ids.village, tripOn: '2026-08-10', provinceCode: '31', cityCode: '3101', members: [{ memberId: away[3] }] });
     await add(branchSec, { orgId: ids.branch1, tripOn: '2026-09-10', provinceCode: '33', cityCode: '3302', members: [{ memberId: menteeId }] });
@@ -261,6 +261,10 @@ describe('listing trips', () => {
     const second = await list(sec, 'pageSize=2&page=2');
     expect(second.items.map((i) => i.tripOn)).toEqual(['2026-05-10', '2026-01-10']);
     expect(second.items[1]?.memberNames).toHaveLength(2);
+    // what was handed over on the trip: every member's items, each once
+    expect(second.items[1]?.handedOver).toHaveLength(2);
+    expect(second.items[1]?.handedOver).toEqual(expect.arrayContaining(['党徽', '书籍']));
+    expect(second.items[0]?.handedOver).toEqual([]);
     expect((await list(sec, 'pageSize=2&page=9')).total).toBe(4);
   });
 

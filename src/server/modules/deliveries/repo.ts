@@ -65,7 +65,7 @@ function filtered(db: Executor, tenantId: string, f: TripFilter) {
   return q;
 }
 
-/** A page of trips, newest first, each with how many members were met and their names. */
+/** A page of trips, newest first, each with the members met (names) and everything handed over. */
 export function listDeliveryRows(db: Executor, tenantId: string, f: TripFilter, page: { limit: number; offset: number }) {
   return filtered(db, tenantId, f)
     .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'd.tenant_id').onRef('o.id', '=', 'd.org_id'))
@@ -74,6 +74,10 @@ export function listDeliveryRows(db: Executor, tenantId: string, f: TripFilter, 
     .select(
       sql<string[]>`ARRAY(SELECT m.name FROM delivery_member dm JOIN member m ON m.tenant_id = dm.tenant_id AND m.id = dm.member_id
         WHERE dm.tenant_id = d.tenant_id AND dm.delivery_id = d.id ORDER BY m.name)`.as('member_names'),
+    )
+    .select(
+      sql<string[]>`ARRAY(SELECT DISTINCT i FROM delivery_member dm, unnest(dm.items) AS i
+        WHERE dm.tenant_id = d.tenant_id AND dm.delivery_id = d.id ORDER BY i)`.as('handed_over'),
     )
     .select(sql<number>`count(*) OVER ()`.as('total'))
     .orderBy('d.trip_on', 'desc')

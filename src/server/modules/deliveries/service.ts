@@ -377,6 +377,7 @@ export async function listDeliveries(db: Database, ctx: RequestContext, q: Query
       createdAt: r.created_at.toISOString(),
       memberCount: r.member_names.length,
       memberNames: r.member_names,
+      handedOver: r.handed_over,
     })),
     byCity: byCity.map((c) => ({ provinceCode: c.province_code, cityCode: c.city_code, placeName: c.place_name, trips: Number(c.trips), members: Number(c.members) })),
   };
