@@ -205,6 +205,10 @@ export function CareTasksPage() {
           list.reload();
           setOpenTask(task.id);
         }}
+        onOpenExisting={(id) => {
+          setCreating(false);
+          setOpenTask(id);
+        }}
       />
       <style>{`.lx-row-overdue td:first-child{box-shadow:inset 3px 0 0 #ff4d4f}`}</style>
     </>

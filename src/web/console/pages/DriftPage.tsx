@@ -4,6 +4,7 @@ import type { TableColumnsType } from 'antd';
 import type { EChartsCoreOption } from 'echarts/core';
 import { Suspense, lazy, useMemo, useState, type HTMLAttributes } from 'react';
 import { CareTaskCreateModal, type CareTaskPreset } from '../components/care/CareTaskCreateModal.tsx';
+import { CareTaskDrawer } from '../components/care/CareTaskDrawer.tsx';
 import { DRIFT_REASONS, DRIFT_REASON_COLORS, DRIFT_REASON_KEYS, DriftLevelTag } from '../components/care/labels.tsx';
 import { TalkFormDrawer } from '../components/care/TalkFormDrawer.tsx';
 import { OrgTreeSelect, PageHeader } from '../components/common.tsx';
@@ -41,6 +42,7 @@ export function DriftPage() {
   const res = useApi<DriftList>('/api/drift', { orgId: filters.orgId, mobile, reason, page, pageSize });
   const [talkWith, setTalkWith] = useState<{ id: string; name: string } | null>(null);
   const [taskFor, setTaskFor] = useState<CareTaskPreset | null>(null);
+  const [openTask, setOpenTask] = useState<string | null>(null);
   const d = res.data;
 
   const chartOption = useMemo<EChartsCoreOption | null>(() => {
@@ -232,11 +234,17 @@ export function DriftPage() {
         open={!!taskFor}
         {...(taskFor ? { preset: taskFor } : {})}
         onClose={() => setTaskFor(null)}
-        onCreated={() => {
+        onCreated={(task) => {
           setTaskFor(null);
           res.reload();
+          setOpenTask(task.id);
+        }}
+        onOpenExisting={(id) => {
+          setTaskFor(null);
+          setOpenTask(id);
         }}
       />
+      <CareTaskDrawer taskId={openTask} onClose={() => setOpenTask(null)} />
       <style>{`.lx-row-high td:first-child{box-shadow:inset 3px 0 0 #cf1322}`}</style>
     </>
   );

@@ -4,7 +4,7 @@ import type { TableColumnsType } from 'antd';
 import type { EChartsCoreOption } from 'echarts/core';
 import { Suspense, lazy, useMemo, useState, type HTMLAttributes } from 'react';
 import { MentorAssignModal, type MentorTarget } from '../components/care/MentorAssignModal.tsx';
-import { TalkDueTag } from '../components/care/labels.tsx';
+import { TalkDueTag, useIsPhone } from '../components/care/labels.tsx';
 import { TalkFormDrawer } from '../components/care/TalkFormDrawer.tsx';
 import { OrgTreeSelect, PageHeader } from '../components/common.tsx';
 import { useApi, useOrgs, useUrlList, useUrlSearchText } from '../hooks.ts';
@@ -46,6 +46,7 @@ function SummaryTile({ id, title, value, color, onClick, active = false }: TileP
 /** 传帮带: every mobile member with their mentor and talk state; members without a mentor come first. */
 export function MentoringPage() {
   const { t } = useI18n();
+  const phone = useIsPhone();
   const orgs = useOrgs();
   const { filters, page, pageSize, hasFilters, setQuery, setFilter, pagination } = useUrlList('/mentoring', FILTER_KEYS);
   const scope = filters.scope === 'all' ? 'all' : 'mobile';
@@ -58,16 +59,16 @@ export function MentoringPage() {
 
   const chartOption = useMemo<EChartsCoreOption | null>(() => {
     if (!d || d.mentors.length === 0) return null;
-    // most mentees on top: the horizontal axis reads bottom-up
-    const rows = d.mentors.slice(0, MAX_MENTORS_IN_CHART).reverse();
+    // the server sends the mentors with the most mentees first
+    const rows = d.mentors.slice(0, MAX_MENTORS_IN_CHART);
     return {
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       legend: { top: 0 },
-      grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
-      xAxis: { type: 'value', minInterval: 1 },
-      yAxis: { type: 'category', data: rows.map((m) => m.name) },
+      grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: rows.map((m) => m.name), axisLabel: { interval: 0, rotate: rows.length > 8 ? 35 : 0 } },
+      yAxis: { type: 'value', minInterval: 1 },
       series: [
-        { name: t('mentoring.chart.onTime'), type: 'bar', stack: 'mentees', data: rows.map((m) => Math.max(0, m.mentees - m.overdue)), itemStyle: { color: '#52c41a' } },
+        { name: t('mentoring.chart.onTime'), type: 'bar', stack: 'mentees', barMaxWidth: 28, data: rows.map((m) => Math.max(0, m.mentees - m.overdue)), itemStyle: { color: '#52c41a' } },
         { name: t('mentoring.chart.overdue'), type: 'bar', stack: 'mentees', data: rows.map((m) => m.overdue), itemStyle: { color: '#ff4d4f' } },
       ],
     };
@@ -78,7 +79,6 @@ export function MentoringPage() {
       title: t('care.member'),
       dataIndex: 'name',
       width: 130,
-      fixed: 'left',
       render: (_: unknown, r) => (
         <Space orientation="vertical" size={0}>
           <Link to={`/members/${r.memberId}`} style={{ fontWeight: 500 }}>
@@ -160,7 +160,8 @@ export function MentoringPage() {
     {
       title: t('common.actions'),
       key: 'actions',
-      width: 190,
+      width: phone ? 110 : 190,
+      ...(phone ? {} : { fixed: 'right' as const }),
       render: (_: unknown, r) => (
         <Space size={0} wrap>
           <Button
@@ -250,46 +251,40 @@ export function MentoringPage() {
         <SummaryTile id="overdue" title={t('mentoring.tile.overdue')} value={d?.summary.overdue} color="#d4380d" onClick={() => setFilter({ filter: 'overdue' })} active={filter === 'overdue'} />
         <SummaryTile id="never" title={t('mentoring.tile.never')} value={d?.summary.never} color="#d46b08" />
       </Row>
-      <Row gutter={[16, 16]}>
-        <Col xs={24} xl={16} order={1}>
-          <Card title={t('mentoring.listTitle')} extra={<Typography.Text type="secondary">{t('mentoring.listHint')}</Typography.Text>} styles={{ body: { padding: 0 } }}>
-            <div data-testid="mentoring-table">
-              <Table<MentoringRow>
-                rowKey="memberId"
-                size="middle"
-                columns={columns}
-                dataSource={d?.items ?? []}
-                loading={res.loading}
-                onRow={(r) => ({ 'data-testid': `mentoring-row-${r.name}` }) as HTMLAttributes<HTMLElement>}
-                rowClassName={(r) => (!r.mentor ? 'lx-row-no-mentor' : r.talkDue === 'overdue' || r.talkDue === 'never' ? 'lx-row-overdue' : '')}
-                locale={{ emptyText: <Empty description={res.error ? res.error.message || t('error.generic') : hasFilters ? t('common.emptyFiltered') : t('mentoring.empty')} /> }}
-                pagination={pagination(d?.total)}
-                scroll={{ x: 900 }}
-              />
-            </div>
-          </Card>
-        </Col>
-        <Col xs={24} xl={8} order={2}>
-          <Card title={t('mentoring.chartTitle')}>
-            {res.loading && !d ? (
-              <Skeleton active />
-            ) : chartOption && d ? (
-              <>
-                <Suspense fallback={<Skeleton active />}>
-                  <Chart option={chartOption} height={Math.max(180, Math.min(d.mentors.length, MAX_MENTORS_IN_CHART) * 28 + 60)} ariaLabel={t('mentoring.chartTitle')} />
-                </Suspense>
-                {d.mentors.length > MAX_MENTORS_IN_CHART && (
-                  <Tooltip title={d.mentors.slice(MAX_MENTORS_IN_CHART).map((m) => `${m.name} ${m.mentees}`).join('、')}>
-                    <Typography.Text type="secondary">{t('mentoring.chartMore', { n: d.mentors.length - MAX_MENTORS_IN_CHART })}</Typography.Text>
-                  </Tooltip>
-                )}
-              </>
-            ) : (
-              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('mentoring.noMentors')} />
+      <Card title={t('mentoring.chartTitle')} style={{ marginBottom: 16 }}>
+        {res.loading && !d ? (
+          <Skeleton active />
+        ) : chartOption && d ? (
+          <>
+            <Suspense fallback={<Skeleton active />}>
+              <Chart option={chartOption} height={240} ariaLabel={t('mentoring.chartTitle')} />
+            </Suspense>
+            {d.mentors.length > MAX_MENTORS_IN_CHART && (
+              <Tooltip title={d.mentors.slice(MAX_MENTORS_IN_CHART).map((m) => `${m.name} ${m.mentees}`).join('、')}>
+                <Typography.Text type="secondary">{t('mentoring.chartMore', { n: d.mentors.length - MAX_MENTORS_IN_CHART })}</Typography.Text>
+              </Tooltip>
             )}
-          </Card>
-        </Col>
-      </Row>
+          </>
+        ) : (
+          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('mentoring.noMentors')} />
+        )}
+      </Card>
+      <Card title={t('mentoring.listTitle')} extra={<Typography.Text type="secondary">{t('mentoring.listHint')}</Typography.Text>} styles={{ body: { padding: 0 } }}>
+        <div data-testid="mentoring-table">
+          <Table<MentoringRow>
+            rowKey="memberId"
+            size="middle"
+            columns={columns}
+            dataSource={d?.items ?? []}
+            loading={res.loading}
+            onRow={(r) => ({ 'data-testid': `mentoring-row-${r.name}` }) as HTMLAttributes<HTMLElement>}
+            rowClassName={(r) => (!r.mentor ? 'lx-row-no-mentor' : r.talkDue === 'overdue' || r.talkDue === 'never' ? 'lx-row-overdue' : '')}
+            locale={{ emptyText: <Empty description={res.error ? res.error.message || t('error.generic') : hasFilters ? t('common.emptyFiltered') : t('mentoring.empty')} /> }}
+            pagination={pagination(d?.total)}
+            scroll={{ x: 900 }}
+          />
+        </div>
+      </Card>
       <MentorAssignModal
         target={assigning}
         onClose={() => setAssigning(null)}

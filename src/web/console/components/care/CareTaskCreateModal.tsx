@@ -1,9 +1,10 @@
-import { Alert, App, DatePicker, Form, Input, Modal, Select } from 'antd';
+import { Alert, App, Button, Form, Input, Modal, Select } from 'antd';
 import type { ButtonProps } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
-import { api } from '../../api.ts';
+import { ApiError, api } from '../../api.ts';
 import { announceCareTasksChanged, applyFormIssues, errorText } from '../../hooks.ts';
+import { DayPicker } from './DayPicker.tsx';
 import { useI18n } from '../../i18n.tsx';
 import type { CareTaskDetail, CareTaskKind, CreateCareTaskBody } from '../../types.ts';
 import { CARE_KIND_KEYS } from '../learning.tsx';
@@ -29,18 +30,29 @@ export interface CareTaskPreset {
 
 const FIELDS = ['memberId', 'kind', 'reason', 'dueOn', 'assigneeMemberId'] as const;
 
+interface Props {
+  open: boolean;
+  preset?: CareTaskPreset;
+  onClose: () => void;
+  onCreated: (task: CareTaskDetail) => void;
+  /** the server refused a second open task of the kind and named the open one: offer to go there */
+  onOpenExisting?: (taskId: string) => void;
+}
+
 /** Opens a care task by hand (POST /api/care-tasks). A second open task of the same kind is refused by the server: its message says which. */
-export function CareTaskCreateModal({ open, preset, onClose, onCreated }: { open: boolean; preset?: CareTaskPreset; onClose: () => void; onCreated: (task: CareTaskDetail) => void }) {
+export function CareTaskCreateModal({ open, preset, onClose, onCreated, onOpenExisting }: Props) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const [form] = Form.useForm<FormValues>();
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
+  const [existing, setExisting] = useState<string | null>(null);
   const fixed = preset?.member;
 
   useEffect(() => {
     if (!open) return;
     setFailure(null);
+    setExisting(null);
     form.resetFields();
     form.setFieldsValue({
       memberId: fixed?.id ?? null,
@@ -65,13 +77,18 @@ export function CareTaskCreateModal({ open, preset, onClose, onCreated }: { open
     };
     setBusy(true);
     setFailure(null);
+    setExisting(null);
     try {
       const task = await api.post<CareTaskDetail>('/api/care-tasks', body);
       void message.success(t('care.created'));
       announceCareTasksChanged();
       onCreated(task);
     } catch (e) {
-      if (!applyFormIssues(form, e, FIELDS)) setFailure(errorText(e, t('error.generic'), t('error.network')));
+      const openTaskId = e instanceof ApiError && e.code === 'conflict' ? e.issues.find((i) => i.field === 'openTaskId')?.message : undefined;
+      if (openTaskId) {
+        setExisting(openTaskId);
+        setFailure(errorText(e, t('error.generic'), t('error.network')));
+      } else if (!applyFormIssues(form, e, FIELDS)) setFailure(errorText(e, t('error.generic'), t('error.network')));
     } finally {
       setBusy(false);
     }
@@ -89,7 +106,22 @@ export function CareTaskCreateModal({ open, preset, onClose, onCreated }: { open
       okButtonProps={{ 'data-testid': 'task-new-save' } as ButtonProps}
       forceRender
     >
-      {failure && <Alert type="error" showIcon title={failure} style={{ marginBottom: 16 }} data-testid="task-new-error" />}
+      {failure && (
+        <Alert
+          type="error"
+          showIcon
+          title={failure}
+          style={{ marginBottom: 16 }}
+          data-testid="task-new-error"
+          action={
+            existing && onOpenExisting ? (
+              <Button size="small" onClick={() => onOpenExisting(existing)} data-testid="task-new-open-existing">
+                {t('care.openExisting')}
+              </Button>
+            ) : undefined
+          }
+        />
+      )}
       <Form<FormValues> form={form} layout="vertical" name="careTaskNew">
         {!fixed && (
           <Form.Item label={t('care.member')} name="memberId" rules={[{ required: true, message: t('care.memberRequired') }]}>
@@ -103,7 +135,7 @@ export function CareTaskCreateModal({ open, preset, onClose, onCreated }: { open
           <Input.TextArea maxLength={500} showCount autoSize={{ minRows: 2, maxRows: 5 }} data-testid="task-new-reason" />
         </Form.Item>
         <Form.Item label={t('care.dueOn')} name="dueOn" rules={[{ required: true, message: t('common.required') }]}>
-          <DatePicker allowClear={false} disabledDate={(d) => d.isBefore(dayjs(), 'day')} data-testid="task-new-due" />
+          <DayPicker disabledDate={(d) => d.isBefore(dayjs(), 'day')} data-testid="task-new-due" />
         </Form.Item>
         <Form.Item label={t('care.assignee')} name="assigneeMemberId" extra={t('care.assigneeDefaultHint')}>
           <MemberPicker placeholder={t('care.assigneePlaceholder')} excludeId={fixed?.id} aria-label={t('care.assignee')} />

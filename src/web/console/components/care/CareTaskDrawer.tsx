@@ -1,10 +1,11 @@
 import { CalendarOutlined, CheckOutlined, ClockCircleOutlined, CloseOutlined, EditOutlined, UndoOutlined, UserSwitchOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, DatePicker, Descriptions, Drawer, Empty, Form, Input, Radio, Skeleton, Space, Tag, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Drawer, Empty, Form, Input, Radio, Skeleton, Space, Tag, Timeline, Typography } from 'antd';
 import type { DescriptionsProps } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState, type ReactNode } from 'react';
 import { api } from '../../api.ts';
 import { announceCareTasksChanged, applyFormIssues, errorText, useApi } from '../../hooks.ts';
+import { DayPicker } from './DayPicker.tsx';
 import { useI18n, type Translate } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
 import type { CareTaskDetail, CareTaskEvent, CareTaskPatch, UpdateCareTaskBody } from '../../types.ts';
@@ -35,7 +36,8 @@ const str = (d: Record<string, unknown>, ...keys: string[]): string | null | und
 /** The numbers an event carries (new day, from whom to whom) as a short line. */
 function eventDetail(t: Translate, e: CareTaskEvent): string | null {
   const d = e.detail;
-  if (!d) return null;
+  // the server words reassignments and new due days in the note itself; the numbers are only a fallback
+  if (!d || ((e.kind === 'reassigned' || e.kind === 'due_changed') && e.note)) return null;
   const who = (v: string | null | undefined) => (v === null || v === undefined || v === '' ? t('care.secretaries') : v);
   switch (e.kind) {
     case 'reassigned':
@@ -233,12 +235,12 @@ export function CareTaskDrawer({ taskId, onClose, onChanged }: { taskId: string 
                   {failure && <Alert type="error" showIcon title={failure} style={{ marginBottom: 12 }} />}
                   {mode === 'snooze' && (
                     <Form.Item label={t('care.snoozeUntil')} name="snoozedUntil" extra={t('care.snoozeHint')} rules={[{ required: true, message: t('common.required') }]}>
-                      <DatePicker allowClear={false} disabledDate={(d) => !d.isAfter(dayjs(), 'day')} data-testid="task-snooze-date" />
+                      <DayPicker disabledDate={(d) => !d.isAfter(dayjs(), 'day')} data-testid="task-snooze-date" />
                     </Form.Item>
                   )}
                   {mode === 'due' && (
                     <Form.Item label={t('care.newDue')} name="dueOn" rules={[{ required: true, message: t('common.required') }]}>
-                      <DatePicker allowClear={false} disabledDate={(d) => d.isBefore(dayjs(), 'day')} data-testid="task-due-date" />
+                      <DayPicker disabledDate={(d) => d.isBefore(dayjs(), 'day')} data-testid="task-due-date" />
                     </Form.Item>
                   )}
                   {mode === 'reassign' && (

@@ -11,7 +11,7 @@ import type { CareTask, CareTaskList, Engagement, Items, MemberDelivery, Mentors
 import { CARE_KIND_KEYS, CareStatusTag } from '../learning.tsx';
 import { CareTaskCreateModal } from './CareTaskCreateModal.tsx';
 import { CareTaskDrawer } from './CareTaskDrawer.tsx';
-import { DRIFT_REASON_COLORS, DRIFT_REASON_KEYS, LoadFailure, TALK_CHANNEL_KEYS, TIMELINE_KIND_COLORS, TIMELINE_KIND_KEYS } from './labels.tsx';
+import { DRIFT_REASON_COLORS, DRIFT_REASON_KEYS, LoadFailure, TALK_CHANNEL_KEYS, TIMELINE_KIND_COLORS, TIMELINE_KIND_DOTS, TIMELINE_KIND_KEYS } from './labels.tsx';
 import { TalkFormDrawer } from './TalkFormDrawer.tsx';
 
 const EngagementChart = lazy(() => import('./EngagementChart.tsx'));
@@ -196,6 +196,10 @@ export function MemberTasksTab({ memberId, memberName }: MemberRef) {
           res.reload();
           setOpenTask(task.id);
         }}
+        onOpenExisting={(id) => {
+          setCreating(false);
+          setOpenTask(id);
+        }}
       />
     </div>
   );
@@ -298,7 +302,7 @@ export function MemberTimelineTab({ memberId }: { memberId: string }) {
       <Timeline
         items={items.map((ev, i) => ({
           key: `${ev.at}-${ev.kind}-${ev.refId ?? i}`,
-          color: TIMELINE_KIND_COLORS[ev.kind],
+          color: TIMELINE_KIND_DOTS[ev.kind],
           content: (
             <div data-kind={ev.kind}>
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>

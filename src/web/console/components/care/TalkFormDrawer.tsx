@@ -1,8 +1,9 @@
-import { Alert, App, Button, Col, DatePicker, Divider, Drawer, Form, Input, Radio, Row, Space, Switch, Typography } from 'antd';
+import { Alert, App, Button, Col, Divider, Drawer, Form, Input, Radio, Row, Space, Switch, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { api } from '../../api.ts';
 import { announceCareTasksChanged, applyFormIssues, errorText } from '../../hooks.ts';
+import { DayPicker } from './DayPicker.tsx';
 import { useI18n } from '../../i18n.tsx';
 import type { Talk, TalkChannel, TalkInput } from '../../types.ts';
 import { TALK_CHANNELS, TALK_CHANNEL_KEYS, useIsPhone } from './labels.tsx';
@@ -96,20 +97,20 @@ export function TalkFormDrawer({ open, member, onClose, onSaved }: Props) {
       }
     >
       <div data-testid="talk-form">
-        <Form<FormValues> form={form} layout="vertical" name="talk" onFinish={(v) => void save(v)} requiredMark="optional">
+        <Form<FormValues> form={form} layout="vertical" name="talk" onFinish={(v) => void save(v)}>
           {failure && <Alert type="error" showIcon title={failure} style={{ marginBottom: 16 }} />}
           <Row gutter={16}>
             <Col xs={24} sm={10}>
               <Form.Item label={t('talk.talkedOn')} name="talkedOn" rules={[{ required: true, message: t('common.required') }]}>
-                <DatePicker allowClear={false} style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs(), 'day')} data-testid="talk-date" />
+                <DayPicker style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs(), 'day')} data-testid="talk-date" />
               </Form.Item>
             </Col>
             <Col xs={24} sm={14}>
               <Form.Item label={t('talk.channel')} name="channel" rules={[{ required: true, message: t('common.required') }]}>
                 <Radio.Group optionType="button" data-testid="talk-channel">
                   {TALK_CHANNELS.map((c) => (
-                    <Radio.Button key={c} value={c} data-testid={`talk-channel-${c}`}>
-                      {t(TALK_CHANNEL_KEYS[c])}
+                    <Radio.Button key={c} value={c}>
+                      <span data-testid={`talk-channel-${c}`}>{t(TALK_CHANNEL_KEYS[c])}</span>
                     </Radio.Button>
                   ))}
                 </Radio.Group>
@@ -149,7 +150,7 @@ export function TalkFormDrawer({ open, member, onClose, onSaved }: Props) {
               </Col>
               <Col xs={24} md={9}>
                 <Form.Item label={t('talk.followUpDue')} name="followUpDue" rules={[{ required: true, message: t('common.required') }]}>
-                  <DatePicker allowClear={false} style={{ width: '100%' }} disabledDate={(d) => d.isBefore(dayjs(), 'day')} data-testid="talk-follow-up-due" />
+                  <DayPicker style={{ width: '100%' }} disabledDate={(d) => d.isBefore(dayjs(), 'day')} data-testid="talk-follow-up-due" />
                 </Form.Item>
               </Col>
             </Row>

@@ -124,6 +124,23 @@ export const TIMELINE_KIND_COLORS: Record<TimelineKind, string> = {
   lost_contact: 'red',
 };
 
+/** Timeline dots take CSS colours (the tag colours above are antd presets). */
+export const TIMELINE_KIND_DOTS: Record<TimelineKind, string> = {
+  joined: '#cf1322',
+  moved: '#1677ff',
+  returned: '#389e0d',
+  mentor: '#722ed1',
+  talk: '#c41d7f',
+  session: '#08979c',
+  makeup: '#13c2c2',
+  reading: '#2f54eb',
+  task: '#fa8c16',
+  delivery: '#d4380d',
+  card: '#d4b106',
+  contact: '#52c41a',
+  lost_contact: '#a8071a',
+};
+
 // ---------- shared bits ----------
 /** The console on a phone (branch secretaries use it there): drawers take the whole width. */
 export function useIsPhone(): boolean {
