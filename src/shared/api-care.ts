@@ -22,6 +22,11 @@ export const TalkChannel = z.enum(['phone', 'video', 'wechat', 'in_person']);
 export type TalkChannel = z.infer<typeof TalkChannel>;
 
 export const TalkInput = z.object({
+  /**
+   * Chosen by the phone when the draft starts: sending the same talk again (an answer lost on a weak
+   * signal) returns the talk already recorded instead of a second one.
+   */
+  id: Uuid.optional(),
   memberId: Uuid,
   talkedOn: DateString,
   channel: TalkChannel,

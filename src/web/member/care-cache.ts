@@ -30,6 +30,8 @@ export function loadCards(): MyCard[] | null {
 
 /** The talk form as the mentor fills it in: text fields as typed, empty when left out. */
 export interface TalkFields {
+  /** chosen when the talk is begun: sending it again never records it twice */
+  id: string;
   talkedOn: string;
   channel: TalkForm['channel'];
   summary: string;
@@ -47,6 +49,15 @@ export interface TalkFields {
 export interface TalkDraft {
   form: TalkFields;
   savedAt: string;
+}
+
+/** A random UUID (v4); also over plain http, where crypto.randomUUID is missing. */
+export function newTalkId(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 export function saveTalkDraft(memberId: string, form: TalkDraft['form']): void {

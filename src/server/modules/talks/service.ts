@@ -3,7 +3,7 @@ import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { authorize, can, secretaryPaths, type Target } from '../../auth/policy.ts';
 import { shanghaiDate } from '../../clock.ts';
-import { AppError, notFound, type FieldIssue } from '../../errors.ts';
+import { AppError, notFound, uniqueViolation, type FieldIssue } from '../../errors.ts';
 import type {
   MentoringList,
   MentoringQuery,
@@ -117,47 +117,72 @@ export async function recordTalk(db: Database, ctx: RequestContext, input: TalkI
   checkTalkedOn(input.talkedOn, m.join_date, today, issues);
   if (input.followUpNeeded) checkFollowUpDue(input.followUpDue, today, issues);
   fail(issues);
+  if (input.id) {
+    const again = await repeatedTalk(db, ctx, input.id, m.id);
+    if (again) return again;
+  }
   const talker = actor.memberId
     ? await db.selectFrom('member').select('name').where('tenant_id', '=', actor.tenantId).where('id', '=', actor.memberId).executeTakeFirst()
     : undefined;
-  const talkId = await db.transaction().execute(async (tx) => {
-    const row = await tx
-      .insertInto('talk')
-      .values({
-        tenant_id: actor.tenantId,
-        member_id: m.id,
-        talked_on: input.talkedOn,
-        channel: input.channel,
-        talker_member_id: actor.memberId,
-        talker_name: talker?.name ?? actor.displayName,
-        summary: input.summary,
-        situation_work: input.work ?? null,
-        situation_family: input.family ?? null,
-        situation_health: input.health ?? null,
-        situation_thoughts: input.thoughts ?? null,
-        concerns: input.concerns ?? null,
-        follow_up_needed: input.followUpNeeded,
-        created_by: actor.accountId,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await countAsContact(tx, actor.tenantId, m.id, input.talkedOn);
-    let followUpTaskId: string | null = null;
-    if (input.followUpNeeded) {
-      followUpTaskId = await openFollowUp(tx, ctx, m.id, row.id, {
-        reason: followUpReason(input.followUpNote, input.concerns ?? null, input.summary),
-        dueOn: input.followUpDue ?? addDays(today, FOLLOW_UP_DAYS),
+  let talkId: string;
+  try {
+    talkId = await db.transaction().execute(async (tx) => {
+      const row = await tx
+        .insertInto('talk')
+        .values({
+          ...(input.id ? { id: input.id } : {}),
+          tenant_id: actor.tenantId,
+          member_id: m.id,
+          talked_on: input.talkedOn,
+          channel: input.channel,
+          talker_member_id: actor.memberId,
+          talker_name: talker?.name ?? actor.displayName,
+          summary: input.summary,
+          situation_work: input.work ?? null,
+          situation_family: input.family ?? null,
+          situation_health: input.health ?? null,
+          situation_thoughts: input.thoughts ?? null,
+          concerns: input.concerns ?? null,
+          follow_up_needed: input.followUpNeeded,
+          created_by: actor.accountId,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await countAsContact(tx, actor.tenantId, m.id, input.talkedOn);
+      let followUpTaskId: string | null = null;
+      if (input.followUpNeeded) {
+        followUpTaskId = await openFollowUp(tx, ctx, m.id, row.id, {
+          reason: followUpReason(input.followUpNote, input.concerns ?? null, input.summary),
+          dueOn: input.followUpDue ?? addDays(today, FOLLOW_UP_DAYS),
+        });
+      }
+      await recordAudit(tx, ctx, {
+        tenantId: actor.tenantId,
+        action: 'talk.create',
+        entity: 'talk',
+        entityId: row.id,
+        after: { memberId: m.id, talkedOn: input.talkedOn, channel: input.channel, followUpNeeded: input.followUpNeeded, followUpTaskId },
       });
-    }
-    await recordAudit(tx, ctx, {
-      tenantId: actor.tenantId,
-      action: 'talk.create',
-      entity: 'talk',
-      entityId: row.id,
-      after: { memberId: m.id, talkedOn: input.talkedOn, channel: input.channel, followUpNeeded: input.followUpNeeded, followUpTaskId },
+      return row.id;
     });
-    return row.id;
-  });
+  } catch (err) {
+    // the same talk sent twice at once: the second insert meets the first one's id
+    const again = input.id && uniqueViolation(err) ? await repeatedTalk(db, ctx, input.id, m.id) : null;
+    if (again) return again;
+    throw err;
+  }
+  return presentTalk(await loadTalk(db, actor.tenantId, talkId));
+}
+
+/**
+ * The same talk sent again (same id, same author, same member): the one already recorded. An id
+ * used for anything else is a conflict, never an overwrite.
+ */
+async function repeatedTalk(db: Database, ctx: RequestContext, talkId: string, memberId: string): Promise<Talk | null> {
+  const { actor } = ctx;
+  const existing = await db.selectFrom('talk').select(['member_id', 'created_by']).where('tenant_id', '=', actor.tenantId).where('id', '=', talkId).executeTakeFirst();
+  if (!existing) return null;
+  if (existing.member_id !== memberId || existing.created_by !== actor.accountId) throw new AppError('conflict', '这条谈话记录的编号已被使用，请刷新后重新填写');
   return presentTalk(await loadTalk(db, actor.tenantId, talkId));
 }
 

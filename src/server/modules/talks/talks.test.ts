@@ -148,6 +148,18 @@ describe('recording a talk', () => {
     await env.db.updateTable('care_task').set({ status: 'done' }).where('id', '=', task.id).execute();
   });
 
+  it('records a talk sent twice with the same id once (a lost answer on a weak signal), and refuses the id for another member', async () => {
+    const id = crypto.randomUUID();
+    const before = await env.db.selectFrom('talk').select((eb) => eb.fn.countAll<number>().as('n')).where('member_id', '=', mentee).executeTakeFirstOrThrow();
+    const input = talk({ id, memberId: mentee, summary: '视频通话，聊了聊厂里的情况。', channel: 'video' });
+    const [a, b] = await Promise.all([recordTalk(env.db, mentor, input), recordTalk(env.db, mentor, input)]);
+    const c = await recordTalk(env.db, mentor, input);
+    expect([a.id, b.id, c.id]).toEqual([id, id, id]);
+    const after = await env.db.selectFrom('talk').select((eb) => eb.fn.countAll<number>().as('n')).where('member_id', '=', mentee).executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n) + 1);
+    await expectError(recordTalk(env.db, secretary, talk({ id, memberId: outsider })), 'conflict');
+  });
+
   it('takes the summary for the task when no note and no concerns are given', async () => {
     const summary = '张三说最近在深圳的工地活少了，打算年后换个地方。'.repeat(4);
     const t = await recordTalk(env.db, secretary, talk({ memberId: outsider, summary, followUpNeeded: true }));

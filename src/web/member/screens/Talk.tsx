@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError, explainError, type Talk as TalkRecord, type TalkForm } from '../api.ts';
-import { forgetTalkDraft, loadMentees, loadTalkDraft, saveMentees, saveTalkDraft, type TalkFields } from '../care-cache.ts';
+import { forgetTalkDraft, loadMentees, loadTalkDraft, newTalkId, saveMentees, saveTalkDraft, type TalkFields } from '../care-cache.ts';
 import { chinaDate, fill, formatDate } from '../i18n.ts';
 import { useCareI18n } from '../i18n-care.ts';
 import { AppLink, ErrorMessage, ScreenTitle, TopBar } from '../ui.tsx';
@@ -22,6 +22,7 @@ type Errors = Partial<Record<FieldName, string>>;
 
 function blank(): TalkFields {
   return {
+    id: newTalkId(),
     talkedOn: chinaDate(),
     channel: 'phone',
     summary: '',
@@ -134,6 +135,8 @@ export function Talk({ memberId, onBack, onUnauthenticated }: TalkProps) {
     const found = validate();
     if (Object.keys(found).length > 0) return showErrors(found);
     const body: TalkForm = {
+      // the same id on every retry of this talk: a lost answer never records it twice
+      id: form.id,
       memberId,
       talkedOn: form.talkedOn,
       channel: form.channel,
