@@ -8,20 +8,19 @@ import type { TenantSettings } from '../settings/service.ts';
  * The drift radar's SQL. A read model: it reads the tables of the learning and care modules
  * directly (see service.ts), always one member set at a time, never a loop per member.
  *
- * `signals` is one row per examined member with what the reasons are computed from:
- *   - the last contact: the latest of the last talk (talk), the last delivery visit
- *     (delivery_member + delivery) and member.last_contact_at;
- *   - reading and absences from the monthly rollup learning_month (calendar months, Asia/Shanghai):
+ * Per examined member (flagsCtes) it finds what the reasons are computed from:
+ *   - reading and absences in the monthly rollup learning_month (calendar months, Asia/Shanghai):
  *     "recent" is the previous month and the current one so far, "before" the two months before
  *     those; absences are the sessions missed and not made up in the current month and the two
  *     before it (sessions_missed of closed sessions: absent or excused);
- *   - the member's app account (enabled) and last activity (member.last_active_at);
+ *   - the member's enabled app account and last activity (member.last_active_at);
  *   - lost contact: confirmed (member.lost_contact_since) or suspected (flagSql of members/repo.ts,
- *     so the radar and the member list agree).
- * `flags` adds one boolean per reason and their count.
+ *     so the radar and the member list agree);
+ *   - the last contact: the latest of the last talk (talk), the last delivery visit
+ *     (delivery_member + delivery) and member.last_contact_at.
  *
  * Two shapes, as the coverage query: for a subtree (a town, a village) or one member, each member's
- * talks, visits and months come through their own indexes (LATERAL); for the whole tenant, each of
+ * months, talks and visits come through their own indexes (LATERAL); for the whole tenant, each of
  * those tables is aggregated once per member in one pass and hash-joined.
  */
 export type DriftScope = { kind: 'tenant' } | { kind: 'subtrees'; paths: string[] } | { kind: 'member'; memberId: string };
@@ -107,33 +106,52 @@ const LEARNING_SUMS = (w: DriftWindows) => sql`
   coalesce(sum(lm.pushes_read) FILTER (WHERE lm.month < ${w.recentFrom}::date), 0)::int AS r_before,
   coalesce(sum(lm.sessions_missed) FILTER (WHERE lm.month >= ${w.absencesFrom}::date), 0)::int AS missed`;
 
-/** The joins that bring each member's last talk (t), last visit (v) and months (r). */
-function perMemberJoins(p: DriftParams, w: DriftWindows): RawBuilder<unknown> {
+/** The join that brings each member's months (r). */
+function learningJoin(p: DriftParams, w: DriftWindows): RawBuilder<unknown> {
   if (p.scope.kind === 'tenant') {
     return sql`
-      LEFT JOIN (SELECT member_id, max(talked_on) AS last_talk FROM talk WHERE tenant_id = ${p.tenantId} GROUP BY member_id) t
-        ON t.member_id = m.id
-      LEFT JOIN (
-        SELECT dm.member_id, max(d.trip_on) AS last_visit
-        FROM delivery_member dm JOIN delivery d ON d.tenant_id = dm.tenant_id AND d.id = dm.delivery_id
-        WHERE dm.tenant_id = ${p.tenantId} GROUP BY dm.member_id
-      ) v ON v.member_id = m.id
       LEFT JOIN (
         SELECT lm.member_id, ${LEARNING_SUMS(w)}
         FROM learning_month lm WHERE lm.tenant_id = ${p.tenantId} AND lm.month >= ${w.beforeFrom}::date GROUP BY lm.member_id
       ) r ON r.member_id = m.id`;
   }
   return sql`
-    LEFT JOIN LATERAL (SELECT max(talked_on) AS last_talk FROM talk WHERE tenant_id = m.tenant_id AND member_id = m.id) t ON true
-    LEFT JOIN LATERAL (
-      SELECT max(d.trip_on) AS last_visit
-      FROM delivery_member dm JOIN delivery d ON d.tenant_id = dm.tenant_id AND d.id = dm.delivery_id
-      WHERE dm.tenant_id = m.tenant_id AND dm.member_id = m.id
-    ) v ON true
     CROSS JOIN LATERAL (
       SELECT ${LEARNING_SUMS(w)}
       FROM learning_month lm WHERE lm.tenant_id = m.tenant_id AND lm.member_id = m.id AND lm.month >= ${w.beforeFrom}::date
     ) r`;
+}
+
+/**
+ * The joins that bring each judged member's last talk (t) and last visit (v). In a subtree only for
+ * the members where they matter — those with a talk cadence (no_talk) and those listed for another
+ * reason (their last contact is shown and orders the list) — through a one-time filter, so the
+ * others cost no index probe; one member's always.
+ */
+function contactJoins(p: DriftParams): RawBuilder<unknown> {
+  if (p.scope.kind === 'tenant') {
+    return sql`
+      LEFT JOIN (SELECT member_id, max(talked_on) AS last_talk FROM talk WHERE tenant_id = ${p.tenantId} GROUP BY member_id) t
+        ON t.member_id = j.id
+      LEFT JOIN (
+        SELECT dm.member_id, max(d.trip_on) AS last_visit
+        FROM delivery_member dm JOIN delivery d ON d.tenant_id = dm.tenant_id AND d.id = dm.delivery_id
+        WHERE dm.tenant_id = ${p.tenantId} GROUP BY dm.member_id
+      ) v ON v.member_id = j.id`;
+  }
+  const needed =
+    p.scope.kind === 'member'
+      ? sql`true`
+      : sql`(j.cadence > 0 OR j.reading_falling OR j.not_reading OR j.absences OR j.inactive_app OR j.lost_contact_suspected OR j.lost_contact)`;
+  return sql`
+    LEFT JOIN LATERAL (
+      SELECT max(talked_on) AS last_talk FROM talk WHERE tenant_id = ${p.tenantId} AND member_id = j.id AND ${needed}
+    ) t ON true
+    LEFT JOIN LATERAL (
+      SELECT max(d.trip_on) AS last_visit
+      FROM delivery_member dm JOIN delivery d ON d.tenant_id = dm.tenant_id AND d.id = dm.delivery_id
+      WHERE dm.tenant_id = ${p.tenantId} AND dm.member_id = j.id AND ${needed}
+    ) v ON true`;
 }
 
 function scopeWhere(p: DriftParams): RawBuilder<unknown> {
@@ -146,8 +164,12 @@ function scopeWhere(p: DriftParams): RawBuilder<unknown> {
 }
 
 /**
- * The CTEs `signals` (one row per examined member) and `flags` (plus one boolean per reason, `n`
- * reasons and `high`), shared by the drift list and a member's engagement.
+ * The CTEs up to `flags`: one row per examined member with every reason as a boolean, `n` reasons
+ * and what the sentences are written from; shared by the drift list and a member's engagement.
+ *   base     the member, their stay, account and months;
+ *   judged   the reasons that do not need the last contact;
+ *   contact  the last talk and the last contact (talk, visit, member.last_contact_at);
+ *   flags    no_talk and the count.
  */
 function flagsCtes(p: DriftParams): RawBuilder<unknown> {
   const w = driftWindows(p.today);
@@ -156,47 +178,48 @@ function flagsCtes(p: DriftParams): RawBuilder<unknown> {
   const mobileFilter = p.mobile === undefined ? sql`true` : p.mobile ? sql`mb.id IS NOT NULL` : sql`mb.id IS NULL`;
   const today = sql`${p.today}::date`;
   return sql`
-    signals AS MATERIALIZED (
-      SELECT m.id, m.name, m.phone, m.org_id, m.last_active_at, m.lost_contact_since,
-             (mb.id IS NOT NULL) AS mobile, mb.place_name,
-             ${lostSuspected} AS lost_suspected,
-             CURRENT_DATE - COALESCE(m.last_contact_at, mb.since) AS silent_days,
-             t.last_talk,
-             GREATEST(t.last_talk, v.last_visit, m.last_contact_at) AS last_contact,
+    base AS (
+      SELECT m.id, m.name, m.phone, m.org_id, m.last_active_at, m.last_contact_at, m.lost_contact_since,
+             (mb.id IS NOT NULL) AS mobile,
+             (${lostSuspected}) IS TRUE AS lost_contact_suspected,
+             ${today} - COALESCE(m.last_contact_at, mb.since) AS silent_days,
+             CASE WHEN mb.id IS NOT NULL THEN ${s.talkCadenceDays}::int ELSE ${s.talkCadenceHomeDays}::int END AS cadence,
+             ${today} - (m.last_active_at AT TIME ZONE 'Asia/Shanghai')::date AS inactive_days,
              coalesce(r.d_recent, 0) AS d_recent, coalesce(r.r_recent, 0) AS r_recent,
              coalesce(r.d_before, 0) AS d_before, coalesce(r.r_before, 0) AS r_before, coalesce(r.missed, 0) AS missed,
              (a.id IS NOT NULL) AS has_account, (a.created_at AT TIME ZONE 'Asia/Shanghai')::date AS account_on
       FROM member m
       LEFT JOIN mobility mb ON mb.tenant_id = m.tenant_id AND mb.member_id = m.id AND mb.ended_on IS NULL
       LEFT JOIN account a ON a.tenant_id = m.tenant_id AND a.member_id = m.id AND a.disabled_at IS NULL
-      ${perMemberJoins(p, w)}
+      ${learningJoin(p, w)}
       WHERE m.tenant_id = ${p.tenantId} AND m.left_at IS NULL AND ${scopeWhere(p)} AND ${mobileFilter}
     ),
-    measured AS (
-      SELECT sg.*,
-             CASE WHEN sg.mobile THEN ${s.talkCadenceDays}::int ELSE ${s.talkCadenceHomeDays}::int END AS cadence,
-             ${today} - sg.last_contact AS contact_days,
-             ${today} - (sg.last_active_at AT TIME ZONE 'Asia/Shanghai')::date AS inactive_days
-      FROM signals sg
-    ),
     judged AS (
-      SELECT ms.*,
-             (ms.cadence > 0 AND (ms.last_contact IS NULL OR ms.contact_days > ms.cadence)) AS no_talk,
-             (ms.d_recent >= ${READING_MIN_DELIVERED}::int AND ms.d_before >= ${READING_MIN_DELIVERED}::int AND ms.r_recent > 0
-               AND 100.0 * ms.r_before / ms.d_before - 100.0 * ms.r_recent / ms.d_recent >= ${READING_DROP_POINTS}::int) AS reading_falling,
-             (ms.d_recent > 0 AND ms.r_recent = 0) AS not_reading,
-             (ms.missed >= ${s.absenceStreakSessions}::int) AS absences,
-             (ms.has_account AND CASE WHEN ms.last_active_at IS NULL THEN ${today} - ms.account_on > ${s.inactiveDays}::int
-                                      ELSE ms.inactive_days > ${s.inactiveDays}::int END) AS inactive_app,
-             (ms.lost_suspected IS TRUE) AS lost_contact_suspected,
-             (ms.lost_contact_since IS NOT NULL) AS lost_contact
-      FROM measured ms
+      SELECT b.*,
+             (b.d_recent >= ${READING_MIN_DELIVERED}::int AND b.d_before >= ${READING_MIN_DELIVERED}::int AND b.r_recent > 0
+               AND 100.0 * b.r_before / b.d_before - 100.0 * b.r_recent / b.d_recent >= ${READING_DROP_POINTS}::int) AS reading_falling,
+             (b.d_recent > 0 AND b.r_recent = 0) AS not_reading,
+             (b.missed >= ${s.absenceStreakSessions}::int) AS absences,
+             (b.has_account AND CASE WHEN b.last_active_at IS NULL THEN ${today} - b.account_on > ${s.inactiveDays}::int
+                                     ELSE b.inactive_days > ${s.inactiveDays}::int END) AS inactive_app,
+             (b.lost_contact_since IS NOT NULL) AS lost_contact
+      FROM base b
+    ),
+    contact AS (
+      SELECT j.*, t.last_talk, GREATEST(t.last_talk, v.last_visit, j.last_contact_at) AS last_contact
+      FROM judged j
+      ${contactJoins(p)}
+    ),
+    talked AS (
+      SELECT c.*, ${today} - c.last_contact AS contact_days,
+             (c.cadence > 0 AND (c.last_contact IS NULL OR ${today} - c.last_contact > c.cadence)) AS no_talk
+      FROM contact c
     ),
     flags AS (
-      SELECT j.*,
-             (j.no_talk::int + j.reading_falling::int + j.not_reading::int + j.absences::int + j.inactive_app::int
-               + j.lost_contact_suspected::int + j.lost_contact::int) AS n
-      FROM judged j
+      SELECT t.*,
+             (t.no_talk::int + t.reading_falling::int + t.not_reading::int + t.absences::int + t.inactive_app::int
+               + t.lost_contact_suspected::int + t.lost_contact::int) AS n
+      FROM talked t
     )`;
 }
 
@@ -211,38 +234,37 @@ const REASON_COLUMNS = sql.raw(`
 const HIGH = sql.raw(`(f.lost_contact OR f.lost_contact_suspected OR f.n >= 3)`);
 
 /**
- * The drift list in one statement: the examined members' count, the list's total and its members
- * per reason (whole list), and one page — high first (lost contact, confirmed or suspected, or 3+
- * reasons), then more reasons first, then the longest without contact (never first), then name.
+ * The drift list in one statement and one pass over the examined members (nothing of the whole
+ * set is materialized, so a county's 60,000 rows stream): the examined members' count, the list's
+ * total and its members per reason (whole list), and the listed members in order — high first (lost
+ * contact, confirmed or suspected, or 3+ reasons), then more reasons, then the longest without
+ * contact (never first), then name — of which the page is cut and given its unit and mentor.
  */
 export function driftListSql(p: DriftParams & { reason?: DriftReasonKind | undefined; limit: number; offset: number }): RawBuilder<DriftResult> {
-  const reasonFilter = p.reason ? sql`AND ${sql.ref(`f.${p.reason}`)}` : sql``;
+  const listed = p.reason ? sql`(f.n > 0 AND ${sql.ref(`f.${p.reason}`)})` : sql`(f.n > 0)`;
+  const count = (flag: string) => sql`count(*) FILTER (WHERE f.listed AND ${sql.ref(`f.${flag}`)})::int`;
   return sql<DriftResult>`
     WITH ${flagsCtes(p)},
-    list AS MATERIALIZED (SELECT f.* FROM flags f WHERE f.n > 0 ${reasonFilter}),
-    page AS (
-      SELECT f.*, row_number() OVER () AS pos FROM (
-        SELECT f.*, ${HIGH} AS high FROM list f
-        ORDER BY ${HIGH} DESC, f.n DESC, f.last_contact ASC NULLS FIRST, f.name, f.id
-        LIMIT ${p.limit} OFFSET ${p.offset}
-      ) f
+    summary AS (
+      SELECT count(*)::int AS members,
+             count(*) FILTER (WHERE f.listed)::int AS total,
+             json_build_object(
+               'no_talk', ${count('no_talk')}, 'reading_falling', ${count('reading_falling')}, 'not_reading', ${count('not_reading')},
+               'absences', ${count('absences')}, 'inactive_app', ${count('inactive_app')},
+               'lost_contact_suspected', ${count('lost_contact_suspected')}, 'lost_contact', ${count('lost_contact')}) AS by_reason,
+             json_agg(json_build_object(${REASON_COLUMNS}, 'name', f.name, 'phone', f.phone, 'org_id', f.org_id, 'high', f.high)
+                      ORDER BY f.high DESC, f.n DESC, f.last_contact ASC NULLS FIRST, f.name, f.id) FILTER (WHERE f.listed) AS listed
+      FROM (SELECT f.*, ${listed} AS listed, ${HIGH} AS high FROM flags f) f
     )
-    SELECT
-      (SELECT count(*)::int FROM flags) AS members,
-      (SELECT count(*)::int FROM list) AS total,
-      (SELECT json_build_object(
-          'no_talk', count(*) FILTER (WHERE no_talk), 'reading_falling', count(*) FILTER (WHERE reading_falling),
-          'not_reading', count(*) FILTER (WHERE not_reading), 'absences', count(*) FILTER (WHERE absences),
-          'inactive_app', count(*) FILTER (WHERE inactive_app), 'lost_contact_suspected', count(*) FILTER (WHERE lost_contact_suspected),
-          'lost_contact', count(*) FILTER (WHERE lost_contact))
-       FROM list) AS by_reason,
-      (SELECT json_agg(json_build_object(${REASON_COLUMNS},
-          'name', f.name, 'phone', f.phone, 'org_name', o.name, 'place_name', f.place_name, 'mentor_name', mm.name, 'high', f.high)
-          ORDER BY f.pos)
-       FROM page f
-       JOIN org o ON o.tenant_id = ${p.tenantId} AND o.id = f.org_id
-       LEFT JOIN mentorship ms ON ms.tenant_id = ${p.tenantId} AND ms.member_id = f.id AND ms.ended_on IS NULL
-       LEFT JOIN member mm ON mm.tenant_id = ${p.tenantId} AND mm.id = ms.mentor_member_id) AS items`;
+    SELECT s.members, s.total, s.by_reason,
+      (SELECT json_agg(e.value::jsonb || jsonb_build_object('org_name', o.name, 'place_name', mb.place_name, 'mentor_name', mm.name) ORDER BY e.pos)
+       FROM json_array_elements(s.listed) WITH ORDINALITY AS e(value, pos)
+       JOIN org o ON o.tenant_id = ${p.tenantId} AND o.id = (e.value->>'org_id')::uuid
+       LEFT JOIN mobility mb ON mb.tenant_id = ${p.tenantId} AND mb.member_id = (e.value->>'id')::uuid AND mb.ended_on IS NULL
+       LEFT JOIN mentorship ms ON ms.tenant_id = ${p.tenantId} AND ms.member_id = (e.value->>'id')::uuid AND ms.ended_on IS NULL
+       LEFT JOIN member mm ON mm.tenant_id = ${p.tenantId} AND mm.id = ms.mentor_member_id
+       WHERE e.pos > ${p.offset}::int AND e.pos <= ${p.offset + p.limit}::int) AS items
+    FROM summary s`;
 }
 
 export async function readDriftList(db: Executor, p: Parameters<typeof driftListSql>[0]): Promise<DriftResult> {
