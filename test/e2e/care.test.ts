@@ -1,0 +1,237 @@
+/**
+ * No member drifts away, through the real server in Chromium, clicked as people would: a mentor
+ * records a heart-to-heart talk that needs follow-up on a phone in WeChat; the general branch's
+ * secretary finds the task it opened, puts it off until tomorrow, and prints the member's grid
+ * contact card. A day later (the server is stopped, the snooze day is moved to today on its data
+ * folder, and it starts again on the same folder) the task is open again, with the reopening in its
+ * history.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { APIRequestContext, Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/server/db/database.ts';
+import { assertChromiumInstalled, ensureWebBuilt, getJson, launchBrowser, screenshotPages, startServer, type RunningServer } from './support/server.ts';
+
+const SECRETARY_PHONE = '13800000000';
+const MENTOR_PHONE = '13800000002';
+const MENTEE_PHONE = '13800000003';
+const UI_TIMEOUT = 15_000;
+const SUMMARY = '电话里聊了近况：厂里订单多，常加班；孩子明年上小学，想问积分入学要准备哪些材料。';
+const FOLLOW_UP = '帮他问清积分入学材料，下周回电话';
+
+// WeChat's in-app browser on an Android phone.
+const WECHAT_ANDROID_UA =
+  'Mozilla/5.0 (Linux; Android 13; V2227A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 ' +
+  'Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 MicroMessenger/8.0.47.2560(0x28002F35) ' +
+  'WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64';
+
+/** 'YYYY-MM-DD' in Asia/Shanghai, `days` from now. */
+const chinaDay = (days = 0): string => new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
+
+interface MemberListBody {
+  items: { id: string; name: string; phone: string }[];
+}
+interface CareTaskBody {
+  id: string;
+  memberId: string;
+  kind: string;
+  status: string;
+  snoozedUntil: string | null;
+  history: { kind: string; note: string | null }[];
+}
+
+describe('a talk with follow-up on the phone; the secretary snoozes the task, prints a contact card, and the task comes back when due', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let consoleContext: BrowserContext;
+  let consolePage: Page;
+  let phonePage: Page | undefined;
+  let failed = false;
+  let mentee = { id: '', name: '' };
+  let taskId = '';
+
+  beforeAll(async () => {
+    assertChromiumInstalled();
+    ensureWebBuilt();
+    const [started, launched] = await Promise.allSettled([startServer({ keepData: true }), launchBrowser()]);
+    if (started.status === 'fulfilled') server = started.value;
+    if (launched.status === 'fulfilled') browser = launched.value;
+    if (launched.status === 'rejected') throw launched.reason;
+    if (started.status === 'rejected') throw started.reason;
+    consolePage = await openConsole();
+  });
+
+  afterAll(async () => {
+    await (browser as Browser | undefined)?.close().catch(() => {});
+    const s = server as RunningServer | undefined;
+    if (s) {
+      await s.stop();
+      fs.rmSync(s.dataDir, { recursive: true, force: true });
+    }
+  });
+
+  beforeEach((ctx) => {
+    // Later steps build on earlier ones: after a failure they would only repeat it.
+    if (failed) ctx.skip();
+    ctx.onTestFailed(async () => {
+      failed = true;
+      const saved = await screenshotPages(ctx.task.name, { console: consolePage, phone: phonePage });
+      if (saved.length) console.error(`screenshots: ${saved.join(', ')}`);
+    });
+  });
+
+  async function openConsole(): Promise<Page> {
+    consoleContext = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 1366, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const page = await consoleContext.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT);
+    return page;
+  }
+
+  async function consoleLogin(page: Page): Promise<void> {
+    await page.goto('/');
+    await page.getByLabel('手机号').fill(SECRETARY_PHONE);
+    await page.getByLabel('密码').fill(server.password);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.getByRole('heading', { name: '工作概览' }).waitFor();
+  }
+
+  const api = (): APIRequestContext => consolePage.request;
+
+  /** The input of an antd date picker, whether the test id sits on the input or its wrapper. */
+  async function pickerInput(box: Locator): Promise<Locator> {
+    const tag = await box.evaluate((e) => e.tagName);
+    return tag === 'INPUT' ? box : box.locator('input');
+  }
+
+  it('1. the mentor records a talk that needs follow-up, on a phone in WeChat', async () => {
+    await consoleLogin(consolePage);
+    const found = await getJson<MemberListBody>(api(), `/api/members?q=${MENTEE_PHONE}`);
+    const person = found.items.find((m) => m.phone === MENTEE_PHONE);
+    expect(person, 'the demo mentee exists').toBeTruthy();
+    mentee = { id: person?.id ?? '', name: person?.name ?? '' };
+
+    const context = await browser.newContext({
+      baseURL: server.baseUrl,
+      viewport: { width: 360, height: 740 },
+      deviceScaleFactor: 3,
+      isMobile: true,
+      hasTouch: true,
+      userAgent: WECHAT_ANDROID_UA,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    const phone = await context.newPage();
+    phone.setDefaultTimeout(UI_TIMEOUT);
+    phonePage = phone;
+    await phone.goto('/m/');
+    await phone.getByLabel('手机号').fill(MENTOR_PHONE);
+    await phone.getByLabel('密码').fill(server.password);
+    await phone.getByRole('button', { name: '登录', exact: true }).tap();
+
+    // Home → my members → record a talk with this member.
+    await phone.getByTestId('today-mentees').tap();
+    await phone.getByTestId(`mentee-${mentee.id}`).waitFor();
+    await phone.getByTestId(`mentee-talk-${mentee.id}`).tap();
+    await expect.poll(() => phone.getByTestId('talk-channel-phone').isChecked()).toBe(true);
+    await phone.getByTestId('talk-summary').fill(SUMMARY);
+    await phone.getByTestId('talk-followup').tap();
+    await phone.getByTestId('talk-followup-note').fill(FOLLOW_UP);
+    await phone.getByTestId('talk-save').tap();
+
+    const done = phone.getByTestId('talk-done');
+    await done.waitFor();
+    taskId = (await done.getAttribute('data-follow-up-task-id')) ?? '';
+    expect(taskId, 'the talk opened (or joined) a follow-up task').toMatch(/^[0-9a-f-]{36}$/);
+    await phone.getByTestId('talk-done-task').waitFor();
+
+    // What the server keeps: the talk, and the task whose history carries the follow-up.
+    const task = await getJson<CareTaskBody>(api(), `/api/care-tasks/${taskId}`);
+    expect(task).toMatchObject({ memberId: mentee.id, kind: 'follow_up', status: 'open' });
+    expect(task.history.map((h) => h.note)).toContain(FOLLOW_UP);
+  });
+
+  it('2. the secretary finds the task in the console and puts it off until tomorrow', async () => {
+    const page = consolePage;
+    await page.getByTestId('nav-care-tasks').click();
+    await page.getByTestId('care-tasks-table').waitFor();
+    // Only follow-up tasks: the kind filter, kept in the address.
+    await page.goto('/care-tasks?kind=follow_up');
+    const status = page.getByTestId(`task-status-${taskId}`);
+    await expect.poll(() => status.getAttribute('data-status')).toBe('open');
+
+    await page.getByTestId(`task-open-${taskId}`).click();
+    const drawer = page.getByTestId('task-drawer');
+    await drawer.getByTestId('task-snooze').click();
+    const input = await pickerInput(drawer.getByTestId('task-snooze-date'));
+    await input.click();
+    await input.fill(chinaDay(1));
+    // on to the next field (the calendar closes): the typed day is kept when the box loses the focus
+    await input.press('Tab');
+    await drawer.getByTestId('task-snooze-save').click();
+    await expect.poll(() => drawer.getByTestId('task-detail-status').getAttribute('data-status')).toBe('snoozed');
+
+    const task = await getJson<CareTaskBody>(api(), `/api/care-tasks/${taskId}`);
+    expect(task).toMatchObject({ status: 'snoozed', snoozedUntil: chinaDay(1) });
+    expect(task.history.map((h) => h.kind)).toContain('snoozed');
+
+    // Among open tasks it is gone until its day.
+    await page.keyboard.press('Escape');
+    await page.goto('/care-tasks?kind=follow_up&status=open');
+    await page.getByTestId('care-tasks-table').waitFor();
+    await expect.poll(() => page.getByTestId(`task-status-${taskId}`).count()).toBe(0);
+  });
+
+  it("3. the secretary prints the member's grid contact card", async () => {
+    const page = consolePage;
+    await page.goto(`/members/${mentee.id}`);
+    const [printPage] = await Promise.all([consoleContext.waitForEvent('page'), page.getByTestId('print-contact-card').click()]);
+    printPage.setDefaultTimeout(UI_TIMEOUT);
+    const card = printPage.getByTestId('contact-card');
+    await card.first().waitFor();
+    expect(await card.count()).toBe(1);
+    expect(await card.getAttribute('data-member-id')).toBe(mentee.id);
+    const text = await card.innerText();
+    expect(text).toContain('网格连心卡');
+    expect(text).toContain(mentee.name);
+    // the QR code that opens the member app
+    expect(await card.locator('svg').count()).toBeGreaterThan(0);
+    // Printed, the page keeps the card and hides the print button; the PDF is real.
+    await printPage.emulateMedia({ media: 'print' });
+    expect(await printPage.getByTestId('print-button').isVisible()).toBe(false);
+    const pdf = await printPage.pdf({ format: 'A4', printBackground: true });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    await printPage.close();
+  });
+
+  it('4. a day later the task is open again, with its reopening in the history', async () => {
+    const { dataDir, password } = server;
+    await consoleContext.close();
+    const stopped = await server.stop();
+    expect(stopped.graceful).toBe(true);
+
+    // A day passes for this task: its snooze day becomes today.
+    const pglite = await PGlite.create(path.join(dataDir, 'pgdata'));
+    const opened = await openDatabase({ pglite });
+    await opened.db.updateTable('care_task').set({ snoozed_until: chinaDay(0) }).where('id', '=', taskId).execute();
+    await opened.close();
+    await pglite.close();
+
+    // The server starts again on the same folder: its jobs catch up at start.
+    server = await startServer({ dataDir, password });
+    consolePage = await openConsole();
+    await consoleLogin(consolePage);
+    await consolePage.getByTestId('nav-care-tasks').click();
+    await consolePage.goto('/care-tasks?kind=follow_up&status=open');
+    const status = consolePage.getByTestId(`task-status-${taskId}`);
+    await expect.poll(() => status.getAttribute('data-status')).toBe('open');
+    await consolePage.getByTestId(`task-open-${taskId}`).click();
+    const history = consolePage.getByTestId('task-drawer').getByTestId('task-history');
+    await history.waitFor();
+
+    const task = await getJson<CareTaskBody>(api(), `/api/care-tasks/${taskId}`);
+    expect(task.status).toBe('open');
+    expect(task.history.map((h) => h.kind)).toEqual(expect.arrayContaining(['snoozed', 'reopened']));
+  });
+});
