@@ -30,6 +30,12 @@ const WECHAT_ANDROID_UA =
 /** 'YYYY-MM-DD' in Asia/Shanghai, `days` from now. */
 const chinaDay = (days = 0): string => new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
 
+/** The input of an antd date picker, whether the test id sits on the input or its wrapper. */
+async function pickerInput(box: Locator): Promise<Locator> {
+  const tag = await box.evaluate((e) => e.tagName);
+  return tag === 'INPUT' ? box : box.locator('input');
+}
+
 interface MemberListBody {
   items: { id: string; name: string; phone: string }[];
 }
@@ -98,12 +104,6 @@ describe('a talk with follow-up on the phone; the secretary snoozes the task, pr
   }
 
   const api = (): APIRequestContext => consolePage.request;
-
-  /** The input of an antd date picker, whether the test id sits on the input or its wrapper. */
-  async function pickerInput(box: Locator): Promise<Locator> {
-    const tag = await box.evaluate((e) => e.tagName);
-    return tag === 'INPUT' ? box : box.locator('input');
-  }
 
   it('1. the mentor records a talk that needs follow-up, on a phone in WeChat', async () => {
     await consoleLogin(consolePage);

@@ -68,8 +68,9 @@ export function resolvePlace(provinceCode: string, cityCode?: string | null, dis
 }
 
 /** Finds a province/city code by (part of) its name, for spreadsheet import ("江苏"、"苏州市"). */
+const norm = (s: string) => s.trim().replace(/(省|市|自治区|壮族|回族|维吾尔|特别行政区)$/g, '');
+
 export function findRegionByName(provinceName: string, cityName?: string | null): { provinceCode: string; cityCode: string | null } | null {
-  const norm = (s: string) => s.trim().replace(/(省|市|自治区|壮族|回族|维吾尔|特别行政区)$/g, '');
   const p = tree.find((x) => x.name === provinceName.trim() || norm(x.name) === norm(provinceName));
   if (!p) return null;
   if (!cityName || !cityName.trim()) return { provinceCode: p.code, cityCode: null };
