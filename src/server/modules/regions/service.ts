@@ -67,9 +67,10 @@ export function resolvePlace(provinceCode: string, cityCode?: string | null, dis
   return place;
 }
 
-/** Finds a province/city code by (part of) its name, for spreadsheet import ("江苏"、"苏州市"). */
+/** A region name without its administrative suffix: 江苏省 → 江苏. */
 const norm = (s: string) => s.trim().replace(/(省|市|自治区|壮族|回族|维吾尔|特别行政区)$/g, '');
 
+/** Finds a province/city code by (part of) its name, for spreadsheet import ("江苏"、"苏州市"). */
 export function findRegionByName(provinceName: string, cityName?: string | null): { provinceCode: string; cityCode: string | null } | null {
   const p = tree.find((x) => x.name === provinceName.trim() || norm(x.name) === norm(provinceName));
   if (!p) return null;
