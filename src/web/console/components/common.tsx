@@ -1,4 +1,5 @@
-import { Tag, TreeSelect, Typography } from 'antd';
+import { ReloadOutlined } from '@ant-design/icons';
+import { Button, Card, Form, Tag, TreeSelect, Typography } from 'antd';
 import type { TreeSelectProps } from 'antd';
 import type { ReactNode } from 'react';
 import { useI18n } from '../i18n.tsx';
@@ -145,5 +146,22 @@ export function PageHeader({ title, extra, sub }: { title: ReactNode; extra?: Re
       </div>
       {extra && <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>{extra}</div>}
     </div>
+  );
+}
+
+/** A list page's filter card: the filters in a row (wrapping on a narrow screen) and 重置, which clears them. */
+export function FilterBar({ name, hasFilters, onReset, children }: { name: string; hasFilters: boolean; onReset: () => void; children: ReactNode }) {
+  const { t } = useI18n();
+  return (
+    <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 0 } }}>
+      <Form layout="inline" style={{ rowGap: 12 }} name={name} onSubmitCapture={(e) => e.preventDefault()}>
+        {children}
+        <Form.Item>
+          <Button icon={<ReloadOutlined aria-hidden />} disabled={!hasFilters} onClick={onReset}>
+            {t('common.reset')}
+          </Button>
+        </Form.Item>
+      </Form>
+    </Card>
   );
 }

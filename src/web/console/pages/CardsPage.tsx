@@ -1,10 +1,10 @@
-import { DeleteOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { App, Button, Card, Empty, Form, Popconfirm, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { api } from '../api.ts';
-import { OrgTreeSelect, PageHeader } from '../components/common.tsx';
+import { FilterBar, OrgTreeSelect, PageHeader } from '../components/common.tsx';
 import { CampaignFormModal } from '../components/outreach/CampaignFormModal.tsx';
 import { OccasionTag } from '../components/outreach/labels.tsx';
 import { useApi, useOrgs, useShowError, useUrlList } from '../hooks.ts';
@@ -117,18 +117,11 @@ export function CardsPage() {
           </Button>
         }
       />
-      <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 0 } }}>
-        <Form layout="inline" style={{ rowGap: 12 }} name="campaignFilters" onSubmitCapture={(e) => e.preventDefault()}>
-          <Form.Item label={t('campaign.org')} htmlFor="cpf-org">
-            <OrgTreeSelect id="cpf-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter({ orgId: v ?? '' })} style={{ width: 220 }} placeholder={t('common.all')} />
-          </Form.Item>
-          <Form.Item>
-            <Button icon={<ReloadOutlined aria-hidden />} disabled={!hasFilters} onClick={() => setQuery({})}>
-              {t('common.reset')}
-            </Button>
-          </Form.Item>
-        </Form>
-      </Card>
+      <FilterBar name="campaignFilters" hasFilters={hasFilters} onReset={() => setQuery({})}>
+        <Form.Item label={t('campaign.org')} htmlFor="cpf-org">
+          <OrgTreeSelect id="cpf-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter({ orgId: v ?? '' })} style={{ width: 220 }} placeholder={t('common.all')} />
+        </Form.Item>
+      </FilterBar>
       <Card styles={{ body: { padding: 0 } }}>
         <div data-testid="campaigns-table">
           <Table<CampaignSummary>

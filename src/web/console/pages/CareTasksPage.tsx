@@ -1,11 +1,11 @@
-import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { PlusOutlined } from '@ant-design/icons';
 import { Button, Card, Empty, Form, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useState, type HTMLAttributes } from 'react';
 import { CareTaskCreateModal } from '../components/care/CareTaskCreateModal.tsx';
 import { CareTaskDrawer } from '../components/care/CareTaskDrawer.tsx';
-import { OrgTreeSelect, PageHeader } from '../components/common.tsx';
+import { FilterBar, OrgTreeSelect, PageHeader } from '../components/common.tsx';
 import { CARE_KIND_KEYS, CARE_STATUS_KEYS, CareStatusTag } from '../components/learning.tsx';
 import { useApi, useOrgs, useUrlList } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
@@ -133,46 +133,39 @@ export function CareTasksPage() {
           </Button>
         }
       />
-      <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 0 } }}>
-        <Form layout="inline" style={{ rowGap: 12 }} name="careFilters" onSubmitCapture={(e) => e.preventDefault()}>
-          <Form.Item label={t('member.org')} htmlFor="cf-org">
-            <OrgTreeSelect id="cf-org" orgs={orgs.data?.items} value={raw.orgId} onChange={(v) => setFilter({ orgId: v })} style={{ width: 200 }} placeholder={t('common.all')} />
-          </Form.Item>
-          <Form.Item label={t('care.status')} htmlFor="cf-status">
-            <Select
-              id="cf-status"
-              value={raw.status ?? 'open'}
-              onChange={(v: string) => setFilter({ status: v === 'open' ? null : v })}
-              style={{ width: 120 }}
-              options={[
-                ...(['open', 'snoozed', 'done', 'dropped'] as CareTaskStatus[]).map((s) => ({ value: s, label: t(CARE_STATUS_KEYS[s]) })),
-                { value: 'any', label: t('common.all') },
-              ]}
-              data-testid="care-filter-status"
-            />
-          </Form.Item>
-          <Form.Item label={t('care.kind')} htmlFor="cf-kind">
-            <Select
-              id="cf-kind"
-              allowClear
-              placeholder={t('common.all')}
-              value={raw.kind ?? null}
-              onChange={(v: string | null) => setFilter({ kind: v })}
-              style={{ width: 130 }}
-              options={KINDS.map((k) => ({ value: k, label: t(CARE_KIND_KEYS[k]) }))}
-              data-testid="care-filter-kind"
-            />
-          </Form.Item>
-          <Form.Item label={t('care.onlyOverdue')} htmlFor="cf-overdue">
-            <Switch id="cf-overdue" checked={!!overdue} onChange={(on) => setFilter({ overdue: on ? 'true' : null })} data-testid="care-filter-overdue" />
-          </Form.Item>
-          <Form.Item>
-            <Button icon={<ReloadOutlined aria-hidden />} disabled={!hasFilters} onClick={() => setQuery({})}>
-              {t('common.reset')}
-            </Button>
-          </Form.Item>
-        </Form>
-      </Card>
+      <FilterBar name="careFilters" hasFilters={hasFilters} onReset={() => setQuery({})}>
+        <Form.Item label={t('member.org')} htmlFor="cf-org">
+          <OrgTreeSelect id="cf-org" orgs={orgs.data?.items} value={raw.orgId} onChange={(v) => setFilter({ orgId: v })} style={{ width: 200 }} placeholder={t('common.all')} />
+        </Form.Item>
+        <Form.Item label={t('care.status')} htmlFor="cf-status">
+          <Select
+            id="cf-status"
+            value={raw.status ?? 'open'}
+            onChange={(v: string) => setFilter({ status: v === 'open' ? null : v })}
+            style={{ width: 120 }}
+            options={[
+              ...(['open', 'snoozed', 'done', 'dropped'] as CareTaskStatus[]).map((s) => ({ value: s, label: t(CARE_STATUS_KEYS[s]) })),
+              { value: 'any', label: t('common.all') },
+            ]}
+            data-testid="care-filter-status"
+          />
+        </Form.Item>
+        <Form.Item label={t('care.kind')} htmlFor="cf-kind">
+          <Select
+            id="cf-kind"
+            allowClear
+            placeholder={t('common.all')}
+            value={raw.kind ?? null}
+            onChange={(v: string | null) => setFilter({ kind: v })}
+            style={{ width: 130 }}
+            options={KINDS.map((k) => ({ value: k, label: t(CARE_KIND_KEYS[k]) }))}
+            data-testid="care-filter-kind"
+          />
+        </Form.Item>
+        <Form.Item label={t('care.onlyOverdue')} htmlFor="cf-overdue">
+          <Switch id="cf-overdue" checked={!!overdue} onChange={(on) => setFilter({ overdue: on ? 'true' : null })} data-testid="care-filter-overdue" />
+        </Form.Item>
+      </FilterBar>
       <Card styles={{ body: { padding: 0 } }}>
         <div data-testid="care-tasks-table">
           <Table<CareTask>

@@ -1,11 +1,11 @@
-import { EnvironmentOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { EnvironmentOutlined, PlusOutlined } from '@ant-design/icons';
 import { App, Button, Card, Col, DatePicker, Empty, Form, Row, Skeleton, Space, Table, Typography, theme } from 'antd';
 import type { TableColumnsType } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import type { EChartsCoreOption } from 'echarts/core';
 import { Suspense, lazy, useMemo, useState } from 'react';
 import { api } from '../api.ts';
-import { OrgTreeSelect, PageHeader } from '../components/common.tsx';
+import { FilterBar, OrgTreeSelect, PageHeader } from '../components/common.tsx';
 import { DeliveryDetailDrawer } from '../components/outreach/DeliveryDetailDrawer.tsx';
 import { DeliveryFormDrawer } from '../components/outreach/DeliveryFormDrawer.tsx';
 import { ItemTags } from '../components/outreach/labels.tsx';
@@ -120,26 +120,19 @@ export function DeliveriesPage() {
           </Button>
         }
       />
-      <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 0 } }}>
-        <Form layout="inline" style={{ rowGap: 12 }} name="deliveryFilters" onSubmitCapture={(e) => e.preventDefault()}>
-          <Form.Item label={t('delivery.org')} htmlFor="df-org">
-            <OrgTreeSelect id="df-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter({ orgId: v ?? '' })} style={{ width: 200 }} placeholder={t('common.all')} />
-          </Form.Item>
-          <Form.Item label={t('delivery.dateRange')}>
-            <DatePicker.RangePicker
-              value={range}
-              allowEmpty={[true, true]}
-              onChange={(v) => setFilter({ from: v?.[0]?.format('YYYY-MM-DD') ?? '', to: v?.[1]?.format('YYYY-MM-DD') ?? '' })}
-              data-testid="delivery-filter-dates"
-            />
-          </Form.Item>
-          <Form.Item>
-            <Button icon={<ReloadOutlined aria-hidden />} disabled={!hasFilters} onClick={() => setQuery({})}>
-              {t('common.reset')}
-            </Button>
-          </Form.Item>
-        </Form>
-      </Card>
+      <FilterBar name="deliveryFilters" hasFilters={hasFilters} onReset={() => setQuery({})}>
+        <Form.Item label={t('delivery.org')} htmlFor="df-org">
+          <OrgTreeSelect id="df-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter({ orgId: v ?? '' })} style={{ width: 200 }} placeholder={t('common.all')} />
+        </Form.Item>
+        <Form.Item label={t('delivery.dateRange')}>
+          <DatePicker.RangePicker
+            value={range}
+            allowEmpty={[true, true]}
+            onChange={(v) => setFilter({ from: v?.[0]?.format('YYYY-MM-DD') ?? '', to: v?.[1]?.format('YYYY-MM-DD') ?? '' })}
+            data-testid="delivery-filter-dates"
+          />
+        </Form.Item>
+      </FilterBar>
       <Row gutter={[16, 16]}>
         <Col span={24}>
           <Card title={chartTitle} extra={d ? <Typography.Text type="secondary">{t('delivery.chart.sub', { trips: d.total, places: d.byCity.length })}</Typography.Text> : null} data-testid="delivery-chart">

@@ -1,4 +1,4 @@
-import { CarOutlined, CheckCircleOutlined, EditOutlined, EyeOutlined, FileAddOutlined, ReloadOutlined } from '@ant-design/icons';
+import { CarOutlined, CheckCircleOutlined, EditOutlined, EyeOutlined, FileAddOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Empty, Form, Result, Row, Segmented, Select, Skeleton, Space, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import type { EChartsCoreOption } from 'echarts/core';
@@ -7,7 +7,7 @@ import { CareTaskCreateModal, type CareTaskPreset } from '../components/care/Car
 import { CareTaskDrawer } from '../components/care/CareTaskDrawer.tsx';
 import { DRIFT_REASONS, DRIFT_REASON_COLORS, DRIFT_REASON_KEYS, DriftLevelTag } from '../components/care/labels.tsx';
 import { TalkFormDrawer } from '../components/care/TalkFormDrawer.tsx';
-import { OrgTreeSelect, PageHeader } from '../components/common.tsx';
+import { FilterBar, OrgTreeSelect, PageHeader } from '../components/common.tsx';
 import { useApi, useOrgs, useUrlList } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link, navigate } from '../router.tsx';
@@ -143,42 +143,35 @@ export function DriftPage() {
   return (
     <>
       <PageHeader title={t('drift.pageTitle')} sub={t('drift.pageSub')} />
-      <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 0 } }}>
-        <Form layout="inline" style={{ rowGap: 12 }} name="driftFilters" onSubmitCapture={(e) => e.preventDefault()}>
-          <Form.Item label={t('member.org')} htmlFor="df-org">
-            <OrgTreeSelect id="df-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter({ orgId: v })} style={{ width: 200 }} placeholder={t('common.all')} />
-          </Form.Item>
-          <Form.Item>
-            <Segmented
-              value={mobile ?? 'all'}
-              onChange={(v) => setFilter({ mobile: v === 'all' ? null : String(v) })}
-              options={[
-                { value: 'all', label: t('common.all') },
-                { value: 'true', label: t('coverage.part.mobile') },
-                { value: 'false', label: t('coverage.part.local') },
-              ]}
-              data-testid="drift-mobile"
-            />
-          </Form.Item>
-          <Form.Item label={t('drift.reason')} htmlFor="df-reason">
-            <Select
-              id="df-reason"
-              allowClear
-              placeholder={t('common.all')}
-              value={reason ?? null}
-              onChange={(v: string | null) => setFilter({ reason: v })}
-              style={{ width: 160 }}
-              options={DRIFT_REASONS.map((k) => ({ value: k, label: t(DRIFT_REASON_KEYS[k]) }))}
-              data-testid="drift-reason"
-            />
-          </Form.Item>
-          <Form.Item>
-            <Button icon={<ReloadOutlined aria-hidden />} disabled={!hasFilters} onClick={() => setQuery({})}>
-              {t('common.reset')}
-            </Button>
-          </Form.Item>
-        </Form>
-      </Card>
+      <FilterBar name="driftFilters" hasFilters={hasFilters} onReset={() => setQuery({})}>
+        <Form.Item label={t('member.org')} htmlFor="df-org">
+          <OrgTreeSelect id="df-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter({ orgId: v })} style={{ width: 200 }} placeholder={t('common.all')} />
+        </Form.Item>
+        <Form.Item>
+          <Segmented
+            value={mobile ?? 'all'}
+            onChange={(v) => setFilter({ mobile: v === 'all' ? null : String(v) })}
+            options={[
+              { value: 'all', label: t('common.all') },
+              { value: 'true', label: t('coverage.part.mobile') },
+              { value: 'false', label: t('coverage.part.local') },
+            ]}
+            data-testid="drift-mobile"
+          />
+        </Form.Item>
+        <Form.Item label={t('drift.reason')} htmlFor="df-reason">
+          <Select
+            id="df-reason"
+            allowClear
+            placeholder={t('common.all')}
+            value={reason ?? null}
+            onChange={(v: string | null) => setFilter({ reason: v })}
+            style={{ width: 160 }}
+            options={DRIFT_REASONS.map((k) => ({ value: k, label: t(DRIFT_REASON_KEYS[k]) }))}
+            data-testid="drift-reason"
+          />
+        </Form.Item>
+      </FilterBar>
       {res.error && <Alert type="error" showIcon title={res.error.message || t('error.generic')} style={{ marginBottom: 16 }} />}
       {res.loading && !d ? (
         <Card>

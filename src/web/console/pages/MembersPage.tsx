@@ -1,9 +1,9 @@
-import { DownloadOutlined, PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
+import { DownloadOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { Button, Card, Checkbox, Empty, Form, Input, Select, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { toSearch } from '../api.ts';
-import { MemberFlags, OrgTreeSelect, PageHeader, StatusTag, genderText } from '../components/common.tsx';
+import { FilterBar, genderText, MemberFlags, OrgTreeSelect, PageHeader, StatusTag } from '../components/common.tsx';
 import { MemberFormModal } from '../components/MemberFormModal.tsx';
 import { useApi, useOrgs, useRegions, useUrlList, useUrlSearchText } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
@@ -78,95 +78,88 @@ export function MembersPage() {
           )
         }
       />
-      <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 0 } }}>
-        <Form layout="inline" style={{ rowGap: 12 }} name="memberFilters" onSubmitCapture={(e) => e.preventDefault()}>
-          <Form.Item label={t('members.filter.q')} htmlFor="mf-q">
-            <Input
-              id="mf-q"
-              allowClear
-              prefix={<SearchOutlined aria-hidden />}
-              placeholder={t('members.filter.qPlaceholder')}
-              value={text}
-              onChange={(e) => setText(e.target.value)}
-              style={{ width: 200 }}
-            />
-          </Form.Item>
-          <Form.Item label={t('members.filter.org')} htmlFor="mf-org">
-            <OrgTreeSelect id="mf-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter({ orgId: v })} style={{ width: 200 }} placeholder={t('common.all')} />
-          </Form.Item>
-          <Form.Item label={t('members.filter.status')} htmlFor="mf-status">
-            <Select
-              id="mf-status"
-              allowClear
-              placeholder={t('common.all')}
-              value={filters.status ?? null}
-              onChange={(v: string | null) => setFilter({ status: v })}
-              style={{ width: 120 }}
-              options={[
-                { value: 'full', label: t('member.status.full') },
-                { value: 'probationary', label: t('member.status.probationary') },
-              ]}
-            />
-          </Form.Item>
-          <Form.Item label={t('members.filter.mobile')} htmlFor="mf-mobile">
-            <Select
-              id="mf-mobile"
-              allowClear
-              placeholder={t('common.all')}
-              value={filters.mobile ?? null}
-              onChange={(v: string | null) => setFilter({ mobile: v })}
-              style={{ width: 120 }}
-              options={[
-                { value: 'true', label: t('members.filter.mobileYes') },
-                { value: 'false', label: t('members.filter.mobileNo') },
-              ]}
-            />
-          </Form.Item>
-          <Form.Item label={t('members.filter.province')} htmlFor="mf-province">
-            <Select
-              id="mf-province"
-              virtual={false}
-              allowClear
-              showSearch={{ optionFilterProp: 'label' }}
-              placeholder={t('common.all')}
-              loading={!regions}
-              value={filters.province ?? null}
-              onChange={(v: string | null) => setFilter({ province: v, city: null })}
-              style={{ width: 150 }}
-              options={provinces.map((p) => ({ value: p.code, label: p.name }))}
-            />
-          </Form.Item>
-          <Form.Item label={t('members.filter.city')} htmlFor="mf-city">
-            <Select
-              id="mf-city"
-              virtual={false}
-              allowClear
-              showSearch={{ optionFilterProp: 'label' }}
-              placeholder={filters.province ? t('common.all') : t('members.filter.cityFirst')}
-              disabled={!filters.province}
-              value={filters.city ?? null}
-              onChange={(v: string | null) => setFilter({ city: v })}
-              style={{ width: 150 }}
-              options={cities.map((c) => ({ value: c.code, label: c.name }))}
-            />
-          </Form.Item>
-          <Form.Item>
-            <Checkbox checked={filters.lostContact === 'true'} onChange={(e) => setFilter({ lostContact: e.target.checked ? 'true' : null })}>
-              {t('members.filter.lostContact')}
-            </Checkbox>
-          </Form.Item>
-          <Form.Item>
-            <Checkbox checked={filters.shouldTransfer === 'true'} onChange={(e) => setFilter({ shouldTransfer: e.target.checked ? 'true' : null })}>
-              {t('members.filter.shouldTransfer')}
-            </Checkbox>
-          </Form.Item>
-          <Form.Item>
-            <Button icon={<ReloadOutlined aria-hidden />} disabled={!hasFilters} onClick={() => setQuery({})}>
-              {t('common.reset')}
-            </Button>
-          </Form.Item>
-        </Form>
-      </Card>
+      <FilterBar name="memberFilters" hasFilters={hasFilters} onReset={() => setQuery({})}>
+        <Form.Item label={t('members.filter.q')} htmlFor="mf-q">
+          <Input
+            id="mf-q"
+            allowClear
+            prefix={<SearchOutlined aria-hidden />}
+            placeholder={t('members.filter.qPlaceholder')}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            style={{ width: 200 }}
+          />
+        </Form.Item>
+        <Form.Item label={t('members.filter.org')} htmlFor="mf-org">
+          <OrgTreeSelect id="mf-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter({ orgId: v })} style={{ width: 200 }} placeholder={t('common.all')} />
+        </Form.Item>
+        <Form.Item label={t('members.filter.status')} htmlFor="mf-status">
+          <Select
+            id="mf-status"
+            allowClear
+            placeholder={t('common.all')}
+            value={filters.status ?? null}
+            onChange={(v: string | null) => setFilter({ status: v })}
+            style={{ width: 120 }}
+            options={[
+              { value: 'full', label: t('member.status.full') },
+              { value: 'probationary', label: t('member.status.probationary') },
+            ]}
+          />
+        </Form.Item>
+        <Form.Item label={t('members.filter.mobile')} htmlFor="mf-mobile">
+          <Select
+            id="mf-mobile"
+            allowClear
+            placeholder={t('common.all')}
+            value={filters.mobile ?? null}
+            onChange={(v: string | null) => setFilter({ mobile: v })}
+            style={{ width: 120 }}
+            options={[
+              { value: 'true', label: t('members.filter.mobileYes') },
+              { value: 'false', label: t('members.filter.mobileNo') },
+            ]}
+          />
+        </Form.Item>
+        <Form.Item label={t('members.filter.province')} htmlFor="mf-province">
+          <Select
+            id="mf-province"
+            virtual={false}
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder={t('common.all')}
+            loading={!regions}
+            value={filters.province ?? null}
+            onChange={(v: string | null) => setFilter({ province: v, city: null })}
+            style={{ width: 150 }}
+            options={provinces.map((p) => ({ value: p.code, label: p.name }))}
+          />
+        </Form.Item>
+        <Form.Item label={t('members.filter.city')} htmlFor="mf-city">
+          <Select
+            id="mf-city"
+            virtual={false}
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder={filters.province ? t('common.all') : t('members.filter.cityFirst')}
+            disabled={!filters.province}
+            value={filters.city ?? null}
+            onChange={(v: string | null) => setFilter({ city: v })}
+            style={{ width: 150 }}
+            options={cities.map((c) => ({ value: c.code, label: c.name }))}
+          />
+        </Form.Item>
+        <Form.Item>
+          <Checkbox checked={filters.lostContact === 'true'} onChange={(e) => setFilter({ lostContact: e.target.checked ? 'true' : null })}>
+            {t('members.filter.lostContact')}
+          </Checkbox>
+        </Form.Item>
+        <Form.Item>
+          <Checkbox checked={filters.shouldTransfer === 'true'} onChange={(e) => setFilter({ shouldTransfer: e.target.checked ? 'true' : null })}>
+            {t('members.filter.shouldTransfer')}
+          </Checkbox>
+        </Form.Item>
+      </FilterBar>
       <Card styles={{ body: { padding: 0 } }}>
         <div data-testid="members-table">
           <Table<MemberListItem>

@@ -1,4 +1,4 @@
-import { EditOutlined, ReloadOutlined, SearchOutlined, UserAddOutlined, UserSwitchOutlined } from '@ant-design/icons';
+import { EditOutlined, SearchOutlined, UserAddOutlined, UserSwitchOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Empty, Form, Input, Row, Segmented, Skeleton, Space, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import type { EChartsCoreOption } from 'echarts/core';
@@ -6,7 +6,7 @@ import { Suspense, lazy, useMemo, useState, type HTMLAttributes } from 'react';
 import { MentorAssignModal, type MentorTarget } from '../components/care/MentorAssignModal.tsx';
 import { TalkDueTag, useIsPhone } from '../components/care/labels.tsx';
 import { TalkFormDrawer } from '../components/care/TalkFormDrawer.tsx';
-import { OrgTreeSelect, PageHeader } from '../components/common.tsx';
+import { FilterBar, OrgTreeSelect, PageHeader } from '../components/common.tsx';
 import { useApi, useOrgs, useUrlList, useUrlSearchText } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
@@ -184,53 +184,46 @@ export function MentoringPage() {
   return (
     <>
       <PageHeader title={t('mentoring.pageTitle')} sub={t('mentoring.pageSub')} />
-      <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 0 } }}>
-        <Form layout="inline" style={{ rowGap: 12 }} name="mentoringFilters" onSubmitCapture={(e) => e.preventDefault()}>
-          <Form.Item label={t('member.org')} htmlFor="mf-org">
-            <OrgTreeSelect id="mf-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter({ orgId: v })} style={{ width: 200 }} placeholder={t('common.all')} />
-          </Form.Item>
-          <Form.Item>
-            <Segmented
-              value={scope}
-              onChange={(v) => setFilter({ scope: v === 'all' ? 'all' : null })}
-              options={[
-                { value: 'mobile', label: t('mentoring.scope.mobile') },
-                { value: 'all', label: t('mentoring.scope.all') },
-              ]}
-              data-testid="mentoring-scope"
-            />
-          </Form.Item>
-          <Form.Item>
-            <Segmented
-              value={filter ?? 'any'}
-              onChange={(v) => setFilter({ filter: v === 'any' ? null : String(v) })}
-              options={[
-                { value: 'any', label: t('common.all') },
-                { value: 'without_mentor', label: t('mentoring.filter.withoutMentor') },
-                { value: 'overdue', label: t('mentoring.filter.overdue') },
-              ]}
-              data-testid="mentoring-filter"
-            />
-          </Form.Item>
-          <Form.Item>
-            <Input
-              allowClear
-              prefix={<SearchOutlined aria-hidden />}
-              placeholder={t('mentoring.searchPlaceholder')}
-              value={search}
-              onChange={(e) => setSearch(e.target.value)}
-              style={{ width: 200 }}
-              aria-label={t('mentoring.searchPlaceholder')}
-              data-testid="mentoring-search"
-            />
-          </Form.Item>
-          <Form.Item>
-            <Button icon={<ReloadOutlined aria-hidden />} disabled={!hasFilters} onClick={() => setQuery({})}>
-              {t('common.reset')}
-            </Button>
-          </Form.Item>
-        </Form>
-      </Card>
+      <FilterBar name="mentoringFilters" hasFilters={hasFilters} onReset={() => setQuery({})}>
+        <Form.Item label={t('member.org')} htmlFor="mf-org">
+          <OrgTreeSelect id="mf-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter({ orgId: v })} style={{ width: 200 }} placeholder={t('common.all')} />
+        </Form.Item>
+        <Form.Item>
+          <Segmented
+            value={scope}
+            onChange={(v) => setFilter({ scope: v === 'all' ? 'all' : null })}
+            options={[
+              { value: 'mobile', label: t('mentoring.scope.mobile') },
+              { value: 'all', label: t('mentoring.scope.all') },
+            ]}
+            data-testid="mentoring-scope"
+          />
+        </Form.Item>
+        <Form.Item>
+          <Segmented
+            value={filter ?? 'any'}
+            onChange={(v) => setFilter({ filter: v === 'any' ? null : String(v) })}
+            options={[
+              { value: 'any', label: t('common.all') },
+              { value: 'without_mentor', label: t('mentoring.filter.withoutMentor') },
+              { value: 'overdue', label: t('mentoring.filter.overdue') },
+            ]}
+            data-testid="mentoring-filter"
+          />
+        </Form.Item>
+        <Form.Item>
+          <Input
+            allowClear
+            prefix={<SearchOutlined aria-hidden />}
+            placeholder={t('mentoring.searchPlaceholder')}
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            style={{ width: 200 }}
+            aria-label={t('mentoring.searchPlaceholder')}
+            data-testid="mentoring-search"
+          />
+        </Form.Item>
+      </FilterBar>
       {res.error && <Alert type="error" showIcon title={res.error.message || t('error.generic')} style={{ marginBottom: 16 }} />}
       <Row gutter={[12, 12]} style={{ marginBottom: 16 }}>
         <SummaryTile

@@ -1,9 +1,9 @@
-import { PlusOutlined, ReloadOutlined, SyncOutlined } from '@ant-design/icons';
+import { PlusOutlined, SyncOutlined } from '@ant-design/icons';
 import { Button, Card, DatePicker, Empty, Form, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { OrgTreeSelect, PageHeader } from '../components/common.tsx';
+import { FilterBar, OrgTreeSelect, PageHeader } from '../components/common.tsx';
 import { SESSION_KINDS, SESSION_KIND_KEYS, SESSION_MODE_KEYS, SESSION_STATUS_KEYS, SessionStatusTag } from '../components/learning.tsx';
 import { SessionFormDrawer } from '../components/SessionFormDrawer.tsx';
 import { useApi, useOrgs, useUrlList } from '../hooks.ts';
@@ -97,50 +97,43 @@ export function SessionsPage() {
           )
         }
       />
-      <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 0 } }}>
-        <Form layout="inline" style={{ rowGap: 12 }} name="sessionFilters" onSubmitCapture={(e) => e.preventDefault()}>
-          <Form.Item label={t('session.org')} htmlFor="sf-org">
-            <OrgTreeSelect id="sf-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter({ orgId: v ?? '' })} style={{ width: 200 }} placeholder={t('common.all')} />
-          </Form.Item>
-          <Form.Item label={t('session.kind')} htmlFor="sf-kind">
-            <Select
-              id="sf-kind"
-              allowClear
-              placeholder={t('common.all')}
-              value={filters.kind ?? null}
-              onChange={(v: string | null) => setFilter({ kind: v ?? '' })}
-              style={{ width: 140 }}
-              options={SESSION_KINDS.map((k) => ({ value: k, label: t(SESSION_KIND_KEYS[k]) }))}
-              data-testid="session-filter-kind"
-            />
-          </Form.Item>
-          <Form.Item label={t('session.status')} htmlFor="sf-status">
-            <Select
-              id="sf-status"
-              allowClear
-              placeholder={t('common.all')}
-              value={filters.status ?? null}
-              onChange={(v: string | null) => setFilter({ status: v ?? '' })}
-              style={{ width: 110 }}
-              options={(['planned', 'closed', 'cancelled'] as SessionStatus[]).map((s) => ({ value: s, label: t(SESSION_STATUS_KEYS[s]) }))}
-              data-testid="session-filter-status"
-            />
-          </Form.Item>
-          <Form.Item label={t('session.dateRange')}>
-            <DatePicker.RangePicker
-              value={range}
-              allowEmpty={[true, true]}
-              onChange={(v) => setFilter({ from: v?.[0]?.format('YYYY-MM-DD') ?? '', to: v?.[1]?.format('YYYY-MM-DD') ?? '' })}
-              data-testid="session-filter-dates"
-            />
-          </Form.Item>
-          <Form.Item>
-            <Button icon={<ReloadOutlined aria-hidden />} disabled={!hasFilters} onClick={() => setQuery({})}>
-              {t('common.reset')}
-            </Button>
-          </Form.Item>
-        </Form>
-      </Card>
+      <FilterBar name="sessionFilters" hasFilters={hasFilters} onReset={() => setQuery({})}>
+        <Form.Item label={t('session.org')} htmlFor="sf-org">
+          <OrgTreeSelect id="sf-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter({ orgId: v ?? '' })} style={{ width: 200 }} placeholder={t('common.all')} />
+        </Form.Item>
+        <Form.Item label={t('session.kind')} htmlFor="sf-kind">
+          <Select
+            id="sf-kind"
+            allowClear
+            placeholder={t('common.all')}
+            value={filters.kind ?? null}
+            onChange={(v: string | null) => setFilter({ kind: v ?? '' })}
+            style={{ width: 140 }}
+            options={SESSION_KINDS.map((k) => ({ value: k, label: t(SESSION_KIND_KEYS[k]) }))}
+            data-testid="session-filter-kind"
+          />
+        </Form.Item>
+        <Form.Item label={t('session.status')} htmlFor="sf-status">
+          <Select
+            id="sf-status"
+            allowClear
+            placeholder={t('common.all')}
+            value={filters.status ?? null}
+            onChange={(v: string | null) => setFilter({ status: v ?? '' })}
+            style={{ width: 110 }}
+            options={(['planned', 'closed', 'cancelled'] as SessionStatus[]).map((s) => ({ value: s, label: t(SESSION_STATUS_KEYS[s]) }))}
+            data-testid="session-filter-status"
+          />
+        </Form.Item>
+        <Form.Item label={t('session.dateRange')}>
+          <DatePicker.RangePicker
+            value={range}
+            allowEmpty={[true, true]}
+            onChange={(v) => setFilter({ from: v?.[0]?.format('YYYY-MM-DD') ?? '', to: v?.[1]?.format('YYYY-MM-DD') ?? '' })}
+            data-testid="session-filter-dates"
+          />
+        </Form.Item>
+      </FilterBar>
       <Card styles={{ body: { padding: 0 } }}>
         <div data-testid="sessions-table">
           <Table<SessionSummary>

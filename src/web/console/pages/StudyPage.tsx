@@ -1,10 +1,10 @@
-import { PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
+import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { App, Button, Card, Checkbox, Drawer, Empty, Form, Input, InputNumber, Popconfirm, Radio, Select, Skeleton, Space, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { api } from '../api.ts';
-import { OrgTreeSelect, PageHeader } from '../components/common.tsx';
+import { FilterBar, OrgTreeSelect, PageHeader } from '../components/common.tsx';
 import { FileField, STUDY_CATEGORIES, STUDY_CATEGORY_KEYS, STUDY_KINDS, STUDY_KIND_KEYS, StudyKindTag } from '../components/learning.tsx';
 import { RichTextEditor } from '../components/RichTextEditor.tsx';
 import { applyFormIssues, useApi, useOrgs, useShowError, useUrlList, useUrlSearchText } from '../hooks.ts';
@@ -108,48 +108,41 @@ export function StudyPage() {
           </Button>
         }
       />
-      <Card style={{ marginBottom: 16 }} styles={{ body: { paddingBottom: 0 } }}>
-        <Form layout="inline" style={{ rowGap: 12 }} name="studyFilters" onSubmitCapture={(e) => e.preventDefault()}>
-          <Form.Item label={t('common.search')} htmlFor="sf-q">
-            <Input id="sf-q" allowClear prefix={<SearchOutlined aria-hidden />} placeholder={t('study.searchPlaceholder')} value={text} onChange={(e) => setText(e.target.value)} style={{ width: 200 }} data-testid="study-search" />
-          </Form.Item>
-          <Form.Item label={t('study.org')} htmlFor="sf-org">
-            <OrgTreeSelect id="sf-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter({ orgId: v })} style={{ width: 180 }} placeholder={t('common.all')} />
-          </Form.Item>
-          <Form.Item label={t('study.category')} htmlFor="sf-category">
-            <Select
-              id="sf-category"
-              allowClear
-              placeholder={t('common.all')}
-              value={filters.category ?? null}
-              onChange={(v: string | null) => setFilter({ category: v })}
-              style={{ width: 120 }}
-              options={STUDY_CATEGORIES.map((c) => ({ value: c, label: t(STUDY_CATEGORY_KEYS[c]) }))}
-            />
-          </Form.Item>
-          <Form.Item label={t('study.kind')} htmlFor="sf-kind">
-            <Select
-              id="sf-kind"
-              allowClear
-              placeholder={t('common.all')}
-              value={filters.kind ?? null}
-              onChange={(v: string | null) => setFilter({ kind: v })}
-              style={{ width: 110 }}
-              options={STUDY_KINDS.map((k) => ({ value: k, label: t(STUDY_KIND_KEYS[k]) }))}
-            />
-          </Form.Item>
-          <Form.Item>
-            <Checkbox checked={filters.includeRetired === 'true'} onChange={(e) => setFilter({ includeRetired: e.target.checked ? 'true' : null })}>
-              {t('study.includeRetired')}
-            </Checkbox>
-          </Form.Item>
-          <Form.Item>
-            <Button icon={<ReloadOutlined aria-hidden />} disabled={!hasFilters} onClick={() => setQuery({})}>
-              {t('common.reset')}
-            </Button>
-          </Form.Item>
-        </Form>
-      </Card>
+      <FilterBar name="studyFilters" hasFilters={hasFilters} onReset={() => setQuery({})}>
+        <Form.Item label={t('common.search')} htmlFor="sf-q">
+          <Input id="sf-q" allowClear prefix={<SearchOutlined aria-hidden />} placeholder={t('study.searchPlaceholder')} value={text} onChange={(e) => setText(e.target.value)} style={{ width: 200 }} data-testid="study-search" />
+        </Form.Item>
+        <Form.Item label={t('study.org')} htmlFor="sf-org">
+          <OrgTreeSelect id="sf-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter({ orgId: v })} style={{ width: 180 }} placeholder={t('common.all')} />
+        </Form.Item>
+        <Form.Item label={t('study.category')} htmlFor="sf-category">
+          <Select
+            id="sf-category"
+            allowClear
+            placeholder={t('common.all')}
+            value={filters.category ?? null}
+            onChange={(v: string | null) => setFilter({ category: v })}
+            style={{ width: 120 }}
+            options={STUDY_CATEGORIES.map((c) => ({ value: c, label: t(STUDY_CATEGORY_KEYS[c]) }))}
+          />
+        </Form.Item>
+        <Form.Item label={t('study.kind')} htmlFor="sf-kind">
+          <Select
+            id="sf-kind"
+            allowClear
+            placeholder={t('common.all')}
+            value={filters.kind ?? null}
+            onChange={(v: string | null) => setFilter({ kind: v })}
+            style={{ width: 110 }}
+            options={STUDY_KINDS.map((k) => ({ value: k, label: t(STUDY_KIND_KEYS[k]) }))}
+          />
+        </Form.Item>
+        <Form.Item>
+          <Checkbox checked={filters.includeRetired === 'true'} onChange={(e) => setFilter({ includeRetired: e.target.checked ? 'true' : null })}>
+            {t('study.includeRetired')}
+          </Checkbox>
+        </Form.Item>
+      </FilterBar>
       <Card styles={{ body: { padding: 0 } }}>
         <div data-testid="study-table">
           <Table<StudyItemSummary>
