@@ -5,8 +5,9 @@ import dayjs from 'dayjs';
 import { useState, type HTMLAttributes } from 'react';
 import { CareTaskCreateModal } from '../components/care/CareTaskCreateModal.tsx';
 import { CareTaskDrawer } from '../components/care/CareTaskDrawer.tsx';
+import { CareTaskStatusCell } from '../components/care/labels.tsx';
 import { FilterBar, OrgTreeSelect, PageHeader } from '../components/common.tsx';
-import { CARE_KIND_KEYS, CARE_STATUS_KEYS, CareStatusTag } from '../components/learning.tsx';
+import { CARE_KIND_KEYS, CARE_STATUS_KEYS } from '../components/learning.tsx';
 import { useApi, useOrgs, useUrlList } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
@@ -83,18 +84,7 @@ export function CareTasksPage() {
       title: t('care.status'),
       dataIndex: 'status',
       width: 130,
-      render: (_: unknown, c) => (
-        <div data-testid={`task-status-${c.id}`} data-status={c.status}>
-          <CareStatusTag status={c.status} />
-          {c.status === 'snoozed' && c.snoozedUntil && (
-            <div>
-              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                {t('care.snoozedUntil', { date: c.snoozedUntil })}
-              </Typography.Text>
-            </div>
-          )}
-        </div>
-      ),
+      render: (_: unknown, c) => <CareTaskStatusCell task={c} />,
     },
     { title: t('care.createdAt'), dataIndex: 'createdAt', width: 105, responsive: ['lg'], render: (_: unknown, c) => dayjs(c.createdAt).format('YYYY-MM-DD') },
     {

@@ -8,10 +8,10 @@ import { useApi } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
 import type { CareTask, CareTaskList, Engagement, Items, MemberDelivery, MentorshipHistory, Talk, TalkList, Timeline as TimelineData, TimelineEvent } from '../../types.ts';
-import { CARE_KIND_KEYS, CareStatusTag } from '../learning.tsx';
+import { CARE_KIND_KEYS } from '../learning.tsx';
 import { CareTaskCreateModal } from './CareTaskCreateModal.tsx';
 import { CareTaskDrawer } from './CareTaskDrawer.tsx';
-import { DRIFT_REASON_COLORS, DRIFT_REASON_KEYS, LoadFailure, TALK_CHANNEL_KEYS, TIMELINE_KIND_COLORS, TIMELINE_KIND_DOTS, TIMELINE_KIND_KEYS } from './labels.tsx';
+import { CareTaskStatusCell, DRIFT_REASON_COLORS, DRIFT_REASON_KEYS, LoadFailure, TALK_CHANNEL_KEYS, TIMELINE_KIND_COLORS, TIMELINE_KIND_DOTS, TIMELINE_KIND_KEYS } from './labels.tsx';
 import { TalkFormDrawer } from './TalkFormDrawer.tsx';
 
 const EngagementChart = lazy(() => import('./EngagementChart.tsx'));
@@ -148,18 +148,7 @@ export function MemberTasksTab({ memberId, memberName }: MemberRef) {
       title: t('care.status'),
       dataIndex: 'status',
       width: 120,
-      render: (_: unknown, c) => (
-        <div data-testid={`task-status-${c.id}`} data-status={c.status}>
-          <CareStatusTag status={c.status} />
-          {c.status === 'snoozed' && c.snoozedUntil && (
-            <div>
-              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                {t('care.snoozedUntil', { date: c.snoozedUntil })}
-              </Typography.Text>
-            </div>
-          )}
-        </div>
-      ),
+      render: (_: unknown, c) => <CareTaskStatusCell task={c} />,
     },
   ];
   return (

@@ -4,7 +4,8 @@ import type { ApiError } from '../../api.ts';
 import { errorText } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import type { MsgKey } from '../../messages.ts';
-import type { CareTaskEventKind, CareTaskKind, DriftReasonKind, DriftRow, TalkChannel, TalkDue, TimelineKind } from '../../types.ts';
+import { CareStatusTag } from '../learning.tsx';
+import type { CareTask, CareTaskEventKind, CareTaskKind, DriftReasonKind, DriftRow, TalkChannel, TalkDue, TimelineKind } from '../../types.ts';
 
 // ---------- talks ----------
 export const TALK_CHANNELS: TalkChannel[] = ['phone', 'video', 'wechat', 'in_person'];
@@ -61,6 +62,23 @@ export const CARE_EVENT_COLORS: Record<CareTaskEventKind, string> = {
   due_changed: 'blue',
   merged: 'purple',
 };
+
+/** A task's state in a list, with the day a snoozed task comes back. */
+export function CareTaskStatusCell({ task: c }: { task: Pick<CareTask, 'id' | 'status' | 'snoozedUntil'> }) {
+  const { t } = useI18n();
+  return (
+    <div data-testid={`task-status-${c.id}`} data-status={c.status}>
+      <CareStatusTag status={c.status} />
+      {c.status === 'snoozed' && c.snoozedUntil && (
+        <div>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {t('care.snoozedUntil', { date: c.snoozedUntil })}
+          </Typography.Text>
+        </div>
+      )}
+    </div>
+  );
+}
 
 // ---------- drift radar ----------
 export const DRIFT_REASONS: DriftReasonKind[] = ['no_talk', 'reading_falling', 'not_reading', 'absences', 'inactive_app', 'lost_contact_suspected', 'lost_contact'];
