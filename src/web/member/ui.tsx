@@ -63,13 +63,15 @@ interface FieldProps {
   label: string;
   hint?: string;
   optionalLabel?: string;
+  /** why the value was refused, shown right below the control (id `<id>-error`) */
+  error?: string | undefined;
   children: ReactNode;
 }
 
-/** A visible <label for> above its control, with an optional hint below the label. */
-export function Field({ id, label, hint, optionalLabel, children }: FieldProps) {
+/** A visible <label for> above its control, with an optional hint below the label and the reason a value was refused below the control. */
+export function Field({ id, label, hint, optionalLabel, error, children }: FieldProps) {
   return (
-    <div className="field">
+    <div className={error ? 'field field-invalid' : 'field'}>
       <label htmlFor={id} className="field-label">
         {label}
       </label>
@@ -80,6 +82,11 @@ export function Field({ id, label, hint, optionalLabel, children }: FieldProps) 
         </p>
       ) : null}
       {children}
+      {error ? (
+        <p className="field-error" id={id + '-error'} data-testid={id + '-error'}>
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -1,9 +1,9 @@
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, explainError, type Talk as TalkRecord, type TalkForm } from '../api.ts';
 import { forgetTalkDraft, loadMentees, loadTalkDraft, newTalkId, saveMentees, saveTalkDraft, type TalkFields } from '../care-cache.ts';
 import { chinaDate, fill, formatDate } from '../i18n.ts';
 import { useCareI18n } from '../i18n-care.ts';
-import { AppLink, ErrorMessage, ScreenTitle, TopBar } from '../ui.tsx';
+import { AppLink, ErrorMessage, Field, ScreenTitle, TopBar } from '../ui.tsx';
 import './care.css';
 
 interface TalkProps {
@@ -241,7 +241,7 @@ export function Talk({ memberId, onBack, onUnauthenticated }: TalkProps) {
             </div>
           </fieldset>
 
-          <TalkField id="talk-date" label={t.talkDate} error={errors.talkedOn}>
+          <Field id="talk-date" label={t.talkDate} error={errors.talkedOn}>
             <input
               id="talk-date"
               type="date"
@@ -252,9 +252,9 @@ export function Talk({ memberId, onBack, onUnauthenticated }: TalkProps) {
               aria-describedby={errors.talkedOn ? 'talk-date-error' : undefined}
               onChange={(e) => change('talkedOn', e.target.value)}
             />
-          </TalkField>
+          </Field>
 
-          <TalkField id="talk-summary" label={t.talkSummary} hint={t.talkSummaryHint} error={errors.summary}>
+          <Field id="talk-summary" label={t.talkSummary} hint={t.talkSummaryHint} error={errors.summary}>
             <textarea
               id="talk-summary"
               data-testid="talk-summary"
@@ -265,7 +265,7 @@ export function Talk({ memberId, onBack, onUnauthenticated }: TalkProps) {
               aria-describedby={errors.summary ? 'talk-summary-error' : 'talk-summary-hint'}
               onChange={(e) => change('summary', e.target.value)}
             />
-          </TalkField>
+          </Field>
 
           <details className="fold" open={showSituation} onToggle={(e) => setShowSituation(e.currentTarget.open)}>
             <summary data-testid="talk-situation">
@@ -276,7 +276,7 @@ export function Talk({ memberId, onBack, onUnauthenticated }: TalkProps) {
             </summary>
             <p className="field-hint">{t.talkSituationHint}</p>
             {SITUATION.map((key) => (
-              <TalkField key={key} id={`talk-${key}`} label={t[`situation_${key}` as const]} error={errors[key]}>
+              <Field key={key} id={`talk-${key}`} label={t[`situation_${key}` as const]} error={errors[key]}>
                 <textarea
                   id={`talk-${key}`}
                   data-testid={`talk-${key}`}
@@ -287,11 +287,11 @@ export function Talk({ memberId, onBack, onUnauthenticated }: TalkProps) {
                   aria-describedby={errors[key] ? `talk-${key}-error` : undefined}
                   onChange={(e) => change(key, e.target.value)}
                 />
-              </TalkField>
+              </Field>
             ))}
           </details>
 
-          <TalkField id="talk-concerns" label={t.talkConcerns} optional hint={t.talkConcernsHint} error={errors.concerns}>
+          <Field id="talk-concerns" label={t.talkConcerns} optionalLabel={t.optional} hint={t.talkConcernsHint} error={errors.concerns}>
             <textarea
               id="talk-concerns"
               data-testid="talk-concerns"
@@ -302,7 +302,7 @@ export function Talk({ memberId, onBack, onUnauthenticated }: TalkProps) {
               aria-describedby={errors.concerns ? 'talk-concerns-error' : 'talk-concerns-hint'}
               onChange={(e) => change('concerns', e.target.value)}
             />
-          </TalkField>
+          </Field>
 
           <label className="switch">
             <input
@@ -318,7 +318,7 @@ export function Talk({ memberId, onBack, onUnauthenticated }: TalkProps) {
 
           {form.followUpNeeded ? (
             <div className="follow-up">
-              <TalkField id="talk-followup-note" label={t.talkFollowUpNote} optional error={errors.followUpNote}>
+              <Field id="talk-followup-note" label={t.talkFollowUpNote} optionalLabel={t.optional} error={errors.followUpNote}>
                 <textarea
                   id="talk-followup-note"
                   data-testid="talk-followup-note"
@@ -329,8 +329,8 @@ export function Talk({ memberId, onBack, onUnauthenticated }: TalkProps) {
                   aria-describedby={errors.followUpNote ? 'talk-followup-note-error' : undefined}
                   onChange={(e) => change('followUpNote', e.target.value)}
                 />
-              </TalkField>
-              <TalkField id="talk-followup-due" label={t.talkFollowUpDue} error={errors.followUpDue}>
+              </Field>
+              <Field id="talk-followup-due" label={t.talkFollowUpDue} error={errors.followUpDue}>
                 <input
                   id="talk-followup-due"
                   type="date"
@@ -341,7 +341,7 @@ export function Talk({ memberId, onBack, onUnauthenticated }: TalkProps) {
                   aria-describedby={errors.followUpDue ? 'talk-followup-due-error' : undefined}
                   onChange={(e) => change('followUpDue', e.target.value)}
                 />
-              </TalkField>
+              </Field>
             </div>
           ) : null}
 
@@ -352,38 +352,5 @@ export function Talk({ memberId, onBack, onUnauthenticated }: TalkProps) {
         </form>
       </main>
     </>
-  );
-}
-
-interface TalkFieldProps {
-  id: string;
-  label: string;
-  hint?: string;
-  optional?: boolean;
-  error: string | undefined;
-  children: ReactNode;
-}
-
-/** A labelled control with its hint above and, when the value was refused, the reason right below it. */
-function TalkField({ id, label, hint, optional = false, error, children }: TalkFieldProps) {
-  const { t } = useCareI18n();
-  return (
-    <div className={error ? 'field field-invalid' : 'field'}>
-      <label htmlFor={id} className="field-label">
-        {label}
-      </label>
-      {optional ? <span className="field-optional">{t.optional}</span> : null}
-      {hint ? (
-        <p className="field-hint" id={id + '-hint'}>
-          {hint}
-        </p>
-      ) : null}
-      {children}
-      {error ? (
-        <p className="field-error" id={id + '-error'} data-testid={id + '-error'}>
-          {error}
-        </p>
-      ) : null}
-    </div>
   );
 }
