@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, ApiError, explainError, type MyCard } from '../api.ts';
+import { useEffect, useRef } from 'react';
+import { api, type MyCard } from '../api.ts';
 import { loadCards, saveCards } from '../care-cache.ts';
 import { formatDay } from '../i18n.ts';
 import { useCareI18n } from '../i18n-care.ts';
+import { useKeptList } from '../kept-list.ts';
 import { AppLink, LoadFailed, LoadingMessage, ScreenTitle, TopBar } from '../ui.tsx';
 import './care.css';
 
@@ -11,30 +12,7 @@ interface CardsProps {
   onUnauthenticated: () => void;
 }
 
-type State = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'loaded'; items: MyCard[]; stale: boolean };
-
-/** The member's cards, from the server or, without signal, as kept on the phone. */
-function useMyCards(onUnauthenticated: () => void) {
-  const { t } = useCareI18n();
-  const [state, setState] = useState<State>({ kind: 'loading' });
-  const load = useCallback(async () => {
-    setState((s) => (s.kind === 'loaded' ? s : { kind: 'loading' }));
-    try {
-      const { items } = await api.cards();
-      saveCards(items);
-      setState({ kind: 'loaded', items, stale: false });
-    } catch (e) {
-      const message = explainError(e, t.networkError, onUnauthenticated);
-      const saved = e instanceof ApiError && e.isOffline ? loadCards() : null;
-      if (saved) setState({ kind: 'loaded', items: saved, stale: true });
-      else setState({ kind: 'failed', message });
-    }
-  }, [onUnauthenticated, t.networkError]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  return { state, setState, load };
-}
+const CARDS = { fetch: api.cards, save: saveCards, recall: loadCards };
 
 /** The motif of an occasion, drawn with characters and CSS only (nothing to download). */
 function Motif({ occasion }: { occasion: MyCard['occasion'] }) {
@@ -69,7 +47,7 @@ function Motif({ occasion }: { occasion: MyCard['occasion'] }) {
 /** 节日贺卡: cards from the home branch, newest first; an unopened one is marked 新. */
 export function Cards({ onBack, onUnauthenticated }: CardsProps) {
   const { t, language } = useCareI18n();
-  const { state, load } = useMyCards(onUnauthenticated);
+  const { state, load } = useKeptList(CARDS, t.networkError, onUnauthenticated);
   return (
     <>
       <TopBar onBack={onBack} />
@@ -126,7 +104,7 @@ interface CardViewProps {
 /** One card, opened: the greeting in large type on red and gold, the signature and the day. */
 export function CardView({ cardId, onBack, onUnauthenticated }: CardViewProps) {
   const { t, language } = useCareI18n();
-  const { state, setState, load } = useMyCards(onUnauthenticated);
+  const { state, setState, load } = useKeptList(CARDS, t.networkError, onUnauthenticated);
   const card = state.kind === 'loaded' ? state.items.find((c) => c.id === cardId) : undefined;
   const opening = useRef(false);
 

@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, explainError, type MyMentee } from '../api.ts';
+import { api, type MyMentee } from '../api.ts';
 import { loadMentees, saveMentees } from '../care-cache.ts';
 import { fill, formatDate } from '../i18n.ts';
 import { useCareI18n } from '../i18n-care.ts';
+import { useKeptList } from '../kept-list.ts';
 import { AppLink, LoadFailed, LoadingMessage, ScreenTitle, telHref, TopBar } from '../ui.tsx';
 import './care.css';
 
@@ -11,30 +11,12 @@ interface MenteesProps {
   onUnauthenticated: () => void;
 }
 
-type State = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'loaded'; items: MyMentee[]; stale: boolean };
+const MENTEES = { fetch: api.mentees, save: saveMentees, recall: loadMentees };
 
 /** 我的联系对象: the mentor's members, the ones due a talk first, each with a call and a "record a talk" button. */
 export function Mentees({ onBack, onUnauthenticated }: MenteesProps) {
   const { t } = useCareI18n();
-  const [state, setState] = useState<State>({ kind: 'loading' });
-
-  const load = useCallback(async () => {
-    setState((s) => (s.kind === 'loaded' ? s : { kind: 'loading' }));
-    try {
-      const { items } = await api.mentees();
-      saveMentees(items);
-      setState({ kind: 'loaded', items, stale: false });
-    } catch (e) {
-      const message = explainError(e, t.networkError, onUnauthenticated);
-      const saved = e instanceof ApiError && e.isOffline ? loadMentees() : null;
-      if (saved) setState({ kind: 'loaded', items: saved, stale: true });
-      else setState({ kind: 'failed', message });
-    }
-  }, [onUnauthenticated, t.networkError]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { state, load } = useKeptList(MENTEES, t.networkError, onUnauthenticated);
 
   return (
     <>
