@@ -23,14 +23,10 @@ interface ActionValues {
   assigneeMemberId?: string | null;
 }
 
-const str = (d: Record<string, unknown>, ...keys: string[]): string | null | undefined => {
-  for (const k of keys) {
-    if (!(k in d)) continue;
-    const v = d[k];
-    if (typeof v === 'string') return v;
-    if (v === null) return null;
-  }
-  return undefined;
+/** A string the server put in an event's detail ({ until }, { dueOn }, { from, to }, { fromName, toName }), else null. */
+const str = (d: Record<string, unknown>, key: string): string | null => {
+  const v = d[key];
+  return typeof v === 'string' ? v : null;
 };
 
 /** The numbers an event carries (new day, from whom to whom) as a short line. */
@@ -38,17 +34,17 @@ function eventDetail(t: Translate, e: CareTaskEvent): string | null {
   const d = e.detail;
   // the server words reassignments and new due days in the note itself; the numbers are only a fallback
   if (!d || ((e.kind === 'reassigned' || e.kind === 'due_changed') && e.note)) return null;
-  const who = (v: string | null | undefined) => (v === null || v === undefined || v === '' ? t('care.secretaries') : v);
+  const who = (v: string | null) => v || t('care.secretaries');
   switch (e.kind) {
     case 'reassigned':
-      return t('care.eventDetail.reassigned', { from: who(str(d, 'fromName', 'from')), to: who(str(d, 'toName', 'to')) });
+      return t('care.eventDetail.reassigned', { from: who(str(d, 'fromName')), to: who(str(d, 'toName')) });
     case 'due_changed': {
-      const from = str(d, 'from', 'fromDueOn', 'before');
-      const to = str(d, 'to', 'dueOn', 'after');
+      const from = str(d, 'from');
+      const to = str(d, 'to');
       return to ? (from ? t('care.eventDetail.dueChanged', { from, to }) : t('care.eventDetail.due', { date: to })) : null;
     }
     case 'snoozed': {
-      const until = str(d, 'snoozedUntil', 'until');
+      const until = str(d, 'until');
       return until ? t('care.snoozedUntil', { date: until }) : null;
     }
     case 'created':
@@ -99,6 +95,7 @@ export function CareTaskDrawer({ taskId, onClose, onChanged }: { taskId: string 
     setBusy(true);
     setFailure(null);
     try {
+      // both answer with the task and its history as they now are
       if (mode === 'done' || mode === 'drop' || mode === 'snooze' || mode === 'reopen') {
         const body: UpdateCareTaskBody =
           mode === 'done'
@@ -108,7 +105,7 @@ export function CareTaskDrawer({ taskId, onClose, onChanged }: { taskId: string 
               : mode === 'snooze'
                 ? { status: 'snoozed', snoozedUntil: (v.snoozedUntil ?? dayjs().add(7, 'day')).format('YYYY-MM-DD'), ...(note ? { note } : {}) }
                 : { status: 'open', ...(note ? { note } : {}) };
-        await api.patch(path, body);
+        res.setData(await api.patch<CareTaskDetail>(path, body));
       } else {
         const body: CareTaskPatch =
           mode === 'reassign'
@@ -116,8 +113,7 @@ export function CareTaskDrawer({ taskId, onClose, onChanged }: { taskId: string 
             : mode === 'due'
               ? { dueOn: (v.dueOn ?? dayjs()).format('YYYY-MM-DD') }
               : { note: note ?? '' };
-        const d = await api.patch<CareTaskDetail>(`${path}/plan`, body);
-        if (d && typeof d === 'object' && 'history' in d) res.setData(d);
+        res.setData(await api.patch<CareTaskDetail>(`${path}/plan`, body));
       }
       const done: Record<Mode, Parameters<Translate>[0]> = {
         done: 'care.doneDone',
@@ -130,7 +126,6 @@ export function CareTaskDrawer({ taskId, onClose, onChanged }: { taskId: string 
       };
       void message.success(t(done[mode]));
       setMode(null);
-      res.reload();
       announceCareTasksChanged();
       onChanged?.();
     } catch (e) {
