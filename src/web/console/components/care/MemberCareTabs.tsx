@@ -9,6 +9,7 @@ import { useI18n } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
 import type { CareTask, CareTaskList, Engagement, Items, MemberDelivery, MentorshipHistory, Talk, TalkList, Timeline as TimelineData, TimelineEvent } from '../../types.ts';
 import { CARE_KIND_KEYS } from '../learning.tsx';
+import { ItemTags } from '../outreach/labels.tsx';
 import { CareTaskCreateModal } from './CareTaskCreateModal.tsx';
 import { CareTaskDrawer } from './CareTaskDrawer.tsx';
 import { CareTaskStatusCell, DRIFT_REASON_COLORS, DRIFT_REASON_KEYS, LoadFailure, TALK_CHANNEL_KEYS, TIMELINE_KIND_COLORS, TIMELINE_KIND_DOTS, TIMELINE_KIND_KEYS } from './labels.tsx';
@@ -336,17 +337,7 @@ export function MemberDeliveriesTab({ memberId }: { memberId: string }) {
           {
             key: 'items',
             label: t('deliveryTab.items'),
-            children: v.items.length ? (
-              <Space size={4} wrap>
-                {v.items.map((x) => (
-                  <Tag key={x} style={{ marginInlineEnd: 0 }}>
-                    {x}
-                  </Tag>
-                ))}
-              </Space>
-            ) : (
-              '—'
-            ),
+            children: v.items.length ? <ItemTags items={v.items} /> : '—',
           },
           ...(v.handedTo ? [{ key: 'handedTo', label: t('deliveryTab.handedTo'), children: v.handedTo }] : []),
           ...(v.words ? [{ key: 'words', label: t('deliveryTab.words'), span: 2, children: <span style={{ whiteSpace: 'pre-wrap' }}>「{v.words}」</span> }] : []),
