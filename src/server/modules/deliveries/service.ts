@@ -6,6 +6,7 @@ import { shanghaiDate } from '../../clock.ts';
 import { AppError, notFound, type FieldIssue } from '../../errors.ts';
 import type { Delivery, DeliveryInput, DeliveryList, DeliveryPatch, DeliveryQuery, MemberDelivery } from '../../../shared/api-care.ts';
 import { recordAudit } from '../audit/service.ts';
+import { isRealDay } from '../cards/dates.ts';
 import { getReadableFile } from '../library/files.ts';
 import { memberWithOrg } from '../members/repo.ts';
 import { markContact } from '../members/service.ts';
@@ -36,12 +37,6 @@ type Query = z.output<typeof DeliveryQuery>;
 type MemberEntry = Input['members'][number];
 
 const orgTarget = (ctx: RequestContext, path: string) => ({ kind: 'org', tenantId: ctx.actor.tenantId, path }) as const;
-
-/** 'YYYY-MM-DD' that names a day the calendar has (the contract only checks the shape). */
-const isCalendarDate = (s: string): boolean => {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-};
 
 function fail(issues: FieldIssue[], code: 'validation_failed' | 'unsupported_file' = 'validation_failed'): never {
   throw new AppError(code, issues.map((i) => i.message).join('；'), issues);
@@ -91,7 +86,7 @@ async function loadTrip(db: Executor, ctx: RequestContext, deliveryId: string): 
 // ---------- checks shared by recording and correcting ----------
 
 function checkTripOn(tripOn: string, issues: FieldIssue[]): void {
-  if (!isCalendarDate(tripOn)) issues.push({ field: 'tripOn', message: `送学日期 ${tripOn} 不存在` });
+  if (!isRealDay(tripOn)) issues.push({ field: 'tripOn', message: `送学日期 ${tripOn} 不存在` });
   else if (tripOn > shanghaiDate()) issues.push({ field: 'tripOn', message: '送学日期不能晚于今天' });
 }
 
@@ -353,8 +348,8 @@ export async function listDeliveries(db: Database, ctx: RequestContext, q: Query
     paths = secretaryPaths(actor);
   }
   const issues: FieldIssue[] = [];
-  if (q.from && !isCalendarDate(q.from)) issues.push({ field: 'from', message: `日期 ${q.from} 不存在` });
-  if (q.to && !isCalendarDate(q.to)) issues.push({ field: 'to', message: `日期 ${q.to} 不存在` });
+  if (q.from && !isRealDay(q.from)) issues.push({ field: 'from', message: `日期 ${q.from} 不存在` });
+  if (q.to && !isRealDay(q.to)) issues.push({ field: 'to', message: `日期 ${q.to} 不存在` });
   if (!issues.length && q.from && q.to && q.from > q.to) issues.push({ field: 'to', message: '结束日期不能早于开始日期' });
   if (issues.length) fail(issues);
   const filter: TripFilter = { paths, from: q.from, to: q.to };

@@ -16,6 +16,7 @@ import type {
   TalkQuery,
 } from '../../../shared/api-care.ts';
 import { recordAudit } from '../audit/service.ts';
+import { addDays } from '../cards/dates.ts';
 import { raiseCareTask } from '../care/raise.ts';
 import { listMemberDeliveries } from '../deliveries/service.ts';
 import { requireMember } from '../me/member.ts';
@@ -35,8 +36,6 @@ const DAY_MS = 86_400_000;
 const AUTHOR_EDIT_MS = 7 * DAY_MS;
 /** Follow-up is due this many days after the talk is recorded unless the talk says when. */
 const FOLLOW_UP_DAYS = 7;
-
-const addDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 function presentTalk(r: TalkRow): Talk {
   return {
