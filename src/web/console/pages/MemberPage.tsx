@@ -17,10 +17,10 @@ import type { DescriptionsProps } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState, type ReactNode } from 'react';
 import { ApiError, api } from '../api.ts';
+import { MentorAssignModal } from '../components/care/MentorAssignModal.tsx';
 import { MemberDeliveriesTab, MemberEngagementTab, MemberMentorshipsTab, MemberTalksTab, MemberTasksTab, MemberTimelineTab } from '../components/care/MemberCareTabs.tsx';
 import { KindTag, MemberFlags, StatusTag, genderText } from '../components/common.tsx';
 import { MemberFormModal } from '../components/MemberFormModal.tsx';
-import { MemberPicker } from '../components/MemberPicker.tsx';
 import { applyFormIssues, useApi, useRegions, useShowError } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
@@ -449,7 +449,7 @@ export function MemberPage({ id }: { id: string }) {
           if (await act(() => api.post<MemberDetail>(`/api/members/${m.id}/contact`, { contactedOn: date }), t('mobility.contactRecorded'))) setDialog(null);
         }}
       />
-      <MentorModal open={dialog === 'mentor'} member={m} onClose={() => setDialog(null)} onSaved={(d) => { update(d); setDialog(null); }} />
+      <MentorAssignModal target={dialog === 'mentor' ? { memberId: m.id, name: m.name, mentor: m.mentor } : null} onClose={() => setDialog(null)} onSaved={(d) => { update(d); setDialog(null); }} />
     </>
   );
 }
@@ -628,46 +628,6 @@ function MobilityModal({ open, member, onClose, onSaved }: { open: boolean; memb
             </Form.Item>
           </Col>
         </Row>
-      </Form>
-    </Modal>
-  );
-}
-
-function MentorModal({ open, member, onClose, onSaved }: { open: boolean; member: MemberDetail; onClose: () => void; onSaved: (d: MemberDetail) => void }) {
-  const { t } = useI18n();
-  const { message } = App.useApp();
-  const showError = useShowError();
-  const [form] = Form.useForm<{ mentorMemberId: string | null }>();
-  const [busy, setBusy] = useState(false);
-  return (
-    <Modal
-      title={t('member.mentor.modalTitle', { name: member.name })}
-      open={open}
-      onCancel={onClose}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      destroyOnHidden
-      onOk={async () => {
-        const v = await form.validateFields().catch(() => null);
-        if (!v) return;
-        setBusy(true);
-        try {
-          const d = await api.put<MemberDetail>(`/api/members/${member.id}/mentor`, { mentorMemberId: v.mentorMemberId ?? null });
-          void message.success(t('common.saved'));
-          onSaved(d);
-        } catch (e) {
-          if (!applyFormIssues(form, e, ['mentorMemberId'])) showError(e);
-        } finally {
-          setBusy(false);
-        }
-      }}
-    >
-      <Typography.Paragraph type="secondary">{t('member.mentor.hint')}</Typography.Paragraph>
-      <Form form={form} layout="vertical" name="mentorForm" initialValues={{ mentorMemberId: member.mentor?.memberId ?? null }}>
-        <Form.Item label={t('member.mentor.field')} name="mentorMemberId" rules={[{ required: true, message: t('member.mentor.required') }]}>
-          <MemberPicker excludeId={member.id} initialLabel={member.mentor ? `${member.mentor.name} · ${member.mentor.phone}` : null} placeholder={t('member.mentor.searchPlaceholder')} />
-        </Form.Item>
       </Form>
     </Modal>
   );
