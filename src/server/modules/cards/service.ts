@@ -3,7 +3,7 @@ import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { z } from 'zod';
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { authorize, secretaryPaths } from '../../auth/policy.ts';
+import { authorize } from '../../auth/policy.ts';
 import { shanghaiDate } from '../../clock.ts';
 import { AppError, notFound, type FieldIssue } from '../../errors.ts';
 import type { CardPostStatus } from '../../db/tables.ts';
@@ -25,6 +25,7 @@ import { recordAudit } from '../audit/service.ts';
 import { getOrg } from '../orgs/service.ts';
 import { inSubtrees } from '../members/repo.ts';
 import { requireMember } from '../me/member.ts';
+import { careManageScope } from '../care/scope.ts';
 import { addDays, anniversaryIn, anniversaryYears, isRealDay, joinMonthDays, mondayOf } from './dates.ts';
 import {
   campaignRows,
@@ -49,18 +50,6 @@ const orgTarget = (ctx: RequestContext, path: string) => ({ kind: 'org', tenantI
 
 function fail(issues: FieldIssue[]): never {
   throw new AppError('validation_failed', issues.map((i) => i.message).join('；'), issues);
-}
-
-/** The subtrees a list covers: `orgId`'s (care.manage on it) or every unit the caller is secretary of. */
-async function manageScope(db: Executor, ctx: RequestContext, orgId: string | undefined): Promise<string[] | 'all'> {
-  const { actor } = ctx;
-  if (orgId) {
-    const org = await getOrg(db, actor.tenantId, orgId);
-    authorize(actor, 'care.manage', orgTarget(ctx, org.path));
-    return [org.path];
-  }
-  authorize(actor, 'care.manage', { kind: 'tenant', tenantId: actor.tenantId });
-  return secretaryPaths(actor);
 }
 
 const scopeWhere = (tenantId: string, paths: string[] | 'all', column: string): RawBuilder<SqlBool> =>
@@ -229,7 +218,7 @@ export async function createCampaign(db: Database, ctx: RequestContext, input: C
 /** Campaigns of the units in `orgId`'s subtree (or the caller's secretary units), newest day first, with their counts. */
 export async function listCampaigns(db: Database, ctx: RequestContext, q: CampaignQueryData): Promise<{ items: CampaignSummary[]; total: number }> {
   const { actor } = ctx;
-  const paths = await manageScope(db, ctx, q.orgId);
+  const paths = await careManageScope(db, ctx, q.orgId);
   const where = scopeWhere(actor.tenantId, paths, 'c.org_id');
   const [rows, total] = await Promise.all([
     campaignRows(db, actor.tenantId, where, { limit: q.pageSize, offset: (q.page - 1) * q.pageSize }),
@@ -592,7 +581,7 @@ export async function listContactCards(db: Database, ctx: RequestContext, q: Con
  */
 export async function listBirthdays(db: Database, ctx: RequestContext, q: BirthdayQueryData, today: string = shanghaiDate()): Promise<{ from: string; to: string; items: Birthday[] }> {
   const { actor } = ctx;
-  const paths = await manageScope(db, ctx, q.orgId);
+  const paths = await careManageScope(db, ctx, q.orgId);
   const from = q.from ?? mondayOf(today);
   if (!isRealDay(from)) fail([{ field: 'from', message: `开始日期 ${from} 不是有效日期` }]);
   const to = addDays(from, q.days - 1);

@@ -2,15 +2,15 @@ import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { z } from 'zod';
 import type { Database, Executor } from '../../db/database.ts';
 import type { Actor, RequestContext } from '../../auth/actor.ts';
-import { authorize, can, secretaryPaths, type Target } from '../../auth/policy.ts';
+import { authorize, can, type Target } from '../../auth/policy.ts';
 import { shanghaiDate } from '../../clock.ts';
 import { AppError, notFound, uniqueViolation } from '../../errors.ts';
 import type { CareTaskEventKind } from '../../db/tables.ts';
 import type { CareTask, CareTaskDetail, CareTaskPatch, CareTaskQuery, CreateCareTaskBody, UpdateCareTaskBody } from '../../../shared/api.ts';
 import { recordAudit } from '../audit/service.ts';
-import { getOrg } from '../orgs/service.ts';
 import { inSubtrees, memberWithOrg } from '../members/repo.ts';
 import { raiseCareTask } from './raise.ts';
+import { careManageScope } from './scope.ts';
 import { careTaskQuery, currentMentorId, effectiveStatus, openTaskOfKind, overdueSql, pendingSql, presentTask, taskEvents, taskOrder, type CareTaskRow } from './repo.ts';
 
 type CareTaskQueryInput = z.infer<typeof CareTaskQuery>;
@@ -100,16 +100,10 @@ export async function listCareTasks(db: Database, ctx: RequestContext, q: CareTa
     authorize(actor, 'care.read', memberTarget(actor, m.id, m.org_path));
     query = query.where('t.member_id', '=', m.id);
     audited = { entity: 'member', entityId: m.id };
-  } else if (q.orgId) {
-    const org = await getOrg(db, actor.tenantId, q.orgId);
-    authorize(actor, 'care.manage', { kind: 'org', tenantId: actor.tenantId, path: org.path });
-    query = query.where(inSubtrees(actor.tenantId, [org.path]));
-    audited = { entity: 'org', entityId: org.id };
   } else {
-    authorize(actor, 'care.manage', { kind: 'tenant', tenantId: actor.tenantId });
-    const paths = secretaryPaths(actor);
+    const paths = await careManageScope(db, ctx, q.orgId);
     if (paths !== 'all') query = query.where(inSubtrees(actor.tenantId, paths));
-    audited = { entity: 'tenant', entityId: actor.tenantId };
+    audited = q.orgId ? { entity: 'org', entityId: q.orgId } : { entity: 'tenant', entityId: actor.tenantId };
   }
   if (q.status) query = query.where(effectiveStatus(today), '=', q.status);
   if (q.kind) query = query.where('t.kind', '=', q.kind);

@@ -1,12 +1,13 @@
 import type { z } from 'zod';
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { authorize, secretaryPaths } from '../../auth/policy.ts';
+import { authorize } from '../../auth/policy.ts';
 import { shanghaiDate } from '../../clock.ts';
 import { AppError, notFound, type FieldIssue } from '../../errors.ts';
 import type { Delivery, DeliveryInput, DeliveryList, DeliveryPatch, DeliveryQuery, MemberDelivery } from '../../../shared/api-care.ts';
 import { recordAudit } from '../audit/service.ts';
 import { isRealDay } from '../cards/dates.ts';
+import { careManageScope } from '../care/scope.ts';
 import { getReadableFile } from '../library/files.ts';
 import { memberWithOrg } from '../members/repo.ts';
 import { markContact } from '../members/service.ts';
@@ -338,15 +339,7 @@ export async function getDelivery(db: Database, ctx: RequestContext, deliveryId:
 export async function listDeliveries(db: Database, ctx: RequestContext, q: Query): Promise<DeliveryList> {
   const { actor } = ctx;
   const tenantId = actor.tenantId;
-  let paths: string[] | 'all';
-  if (q.orgId) {
-    const org = await getOrg(db, tenantId, q.orgId);
-    authorize(actor, 'care.manage', orgTarget(ctx, org.path));
-    paths = [org.path];
-  } else {
-    authorize(actor, 'care.manage', { kind: 'tenant', tenantId });
-    paths = secretaryPaths(actor);
-  }
+  const paths = await careManageScope(db, ctx, q.orgId);
   const issues: FieldIssue[] = [];
   if (q.from && !isRealDay(q.from)) issues.push({ field: 'from', message: `日期 ${q.from} 不存在` });
   if (q.to && !isRealDay(q.to)) issues.push({ field: 'to', message: `日期 ${q.to} 不存在` });

@@ -17,6 +17,7 @@ import type {
 } from '../../../shared/api-care.ts';
 import { recordAudit } from '../audit/service.ts';
 import { addDays } from '../cards/dates.ts';
+import { careManageScope } from '../care/scope.ts';
 import { raiseCareTask } from '../care/raise.ts';
 import { listMemberDeliveries } from '../deliveries/service.ts';
 import { requireMember } from '../me/member.ts';
@@ -330,15 +331,7 @@ const presentState = (r: TalkStateRow) => ({
  */
 export async function listMentoring(db: Database, ctx: RequestContext, q: MentoringQueryData): Promise<MentoringList> {
   const { actor } = ctx;
-  let paths: string[] | 'all';
-  if (q.orgId) {
-    const org = await getOrg(db, actor.tenantId, q.orgId);
-    authorize(actor, 'care.manage', { kind: 'org', tenantId: actor.tenantId, path: org.path });
-    paths = [org.path];
-  } else {
-    authorize(actor, 'care.manage', { kind: 'tenant', tenantId: actor.tenantId });
-    paths = secretaryPaths(actor);
-  }
+  const paths = await careManageScope(db, ctx, q.orgId);
   const settings = await getSettings(db, actor.tenantId);
   const result = await readMentoring(
     db,
