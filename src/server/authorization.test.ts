@@ -191,7 +191,7 @@ describe('scope within a role', () => {
     expect((await env.app.inject({ method: 'PATCH', url: `/api/members/${self}`, headers: sessions.member.headers, payload: { name: '改名' } })).statusCode).toBe(403);
     const asMentor = await env.app.inject({ url: `/api/members/${self}`, headers: sessions.mentor.headers });
     expect(asMentor.statusCode).toBe(200);
-    expect(asMentor.json()).toMatchObject({ idNumberMasked: null, hardshipNote: null, can: { edit: false, revealId: false } });
+    expect(asMentor.json()).toMatchObject({ idNumberMasked: null, can: { edit: false, revealId: false, care: true } });
     expect((await env.app.inject({ method: 'POST', url: `/api/members/${self}/reveal-id`, headers: sessions.mentor.headers })).statusCode).toBe(403);
     const mentorList = await env.app.inject({ url: '/api/members?pageSize=200', headers: sessions.mentor.headers });
     expect(mentorList.json().items.map((i: { id: string }) => i.id)).toContain(self);
@@ -204,10 +204,13 @@ describe('scope within a role', () => {
     const before = await count();
     expect((await env.app.inject({ url: `/api/members/${self}`, headers: sessions.villageSecretary.headers })).json().hardshipNote).toBe('父亲重病');
     expect(await count()).toBe(before + 1);
-    // The member reading their own page is not a disclosure; the mentor never gets the note.
+    // The member reading their own page is not a disclosure.
     await env.app.inject({ url: `/api/members/${self}`, headers: sessions.member.headers });
-    expect((await env.app.inject({ url: `/api/members/${self}`, headers: sessions.mentor.headers })).json().hardshipNote).toBeNull();
     expect(await count()).toBe(before + 1);
+    // The mentor sees the note (a care record) and the view is logged; a group leader never gets it.
+    expect((await env.app.inject({ url: `/api/members/${self}`, headers: sessions.mentor.headers })).json().hardshipNote).toBe('父亲重病');
+    expect(await count()).toBe(before + 2);
+    expect((await env.app.inject({ url: `/api/members/${self}`, headers: sessions.groupLeader.headers })).json().hardshipNote).toBeNull();
   });
 
   it('a branch secretary lists and edits only their branch', async () => {

@@ -142,7 +142,7 @@ export const MemberDetail = z.object({
   gridName: z.string().nullable(),
   homeAddress: z.string().nullable(),
   occupation: z.string().nullable(),
-  /** null when the viewer may not see it (mentor, group leader). */
+  /** null when the viewer may not see it: only the member, their mentor and the secretaries above them. */
   hardshipNote: z.string().nullable(),
   mentor: z.object({ memberId: z.string(), name: z.string(), phone: z.string() }).nullable(),
   mentees: z.array(z.object({ memberId: z.string(), name: z.string(), phone: z.string() })),
@@ -153,7 +153,13 @@ export const MemberDetail = z.object({
   lostContactSuspected: z.boolean(),
   shouldTransfer: z.boolean(),
   /** What the viewer may do: the UI hides what the server would refuse. */
-  can: z.object({ edit: z.boolean(), revealId: z.boolean(), editMobility: z.boolean() }),
+  can: z.object({
+    edit: z.boolean(),
+    revealId: z.boolean(),
+    editMobility: z.boolean(),
+    /** read the member's care records (talks, tasks, engagement, timeline, visits): their mentor and secretaries */
+    care: z.boolean(),
+  }),
   /** Whether the member can sign in to the member app (null when the viewer may not know). */
   hasLogin: z.boolean().nullable(),
 });

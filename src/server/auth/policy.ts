@@ -9,7 +9,8 @@ import type { Actor } from './actor.ts';
  *   secretary      their unit's whole subtree (read, write, reveal ID numbers, import, export)
  *   group leader   read the members of their party group; mark their attendance, also at sessions
  *                  held above the group that invite them
- *   mentor         read their mentees' profile and contact (no ID number, no hardship note)
+ *   mentor         read their mentees' profile and contact (no ID number) and their care records:
+ *                  talks, tasks, health and hardship notes, visits, timeline
  *   member         read themself; update their own destination; their own inbox, check-ins,
  *                  leave requests and make-ups
  */

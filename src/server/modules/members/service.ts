@@ -118,6 +118,8 @@ export async function getMember(deps: MemberDeps, ctx: RequestContext, memberId:
   const target = { kind: 'member', tenantId: actor.tenantId, memberId, orgPath: m.org_path } as const;
   authorize(actor, 'member.read', target);
   const sensitive = can(actor, 'member.read_sensitive', target);
+  // health and hardship notes are care records: the mentor sees them too (issue: 党内关怀)
+  const care = can(actor, 'care.read', target);
   const pathIds = m.org_path.split('/').filter(Boolean);
   const settings = await getSettings(db, actor.tenantId);
   const flags = flagSql(settings);
@@ -170,7 +172,7 @@ export async function getMember(deps: MemberDeps, ctx: RequestContext, memberId:
     gridName: grid?.name ?? null,
     homeAddress: sensitive ? m.home_address : null,
     occupation: m.occupation,
-    hardshipNote: sensitive ? m.hardship_note : null,
+    hardshipNote: sensitive || care ? m.hardship_note : null,
     mentor: mentor ? { memberId: mentor.id, name: mentor.name, phone: mentor.phone } : null,
     mentees: mentees.map((t) => ({ memberId: t.id, name: t.name, phone: t.phone })),
     mobility: current ? mobilityView(current) : null,
@@ -183,6 +185,7 @@ export async function getMember(deps: MemberDeps, ctx: RequestContext, memberId:
       edit: can(actor, 'member.write', target),
       revealId: can(actor, 'member.reveal_id', target) && m.id_number_enc !== null,
       editMobility: can(actor, 'mobility.write', target),
+      care,
     },
     hasLogin: can(actor, 'member.write', target) || actor.memberId === memberId ? login !== undefined : null,
   };

@@ -25,7 +25,7 @@ import { applyFormIssues, useApi, useRegions, useShowError } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useIsSecretary } from '../session.tsx';
-import type { CareTaskList, IssuedLogin, MemberDetail, Mobility, MobilityInput, RevealedId, Settings } from '../types.ts';
+import type { IssuedLogin, MemberDetail, Mobility, MobilityInput, RevealedId, Settings } from '../types.ts';
 
 const dash = (v: ReactNode | null | undefined): ReactNode => (v === null || v === undefined || v === '' ? <Typography.Text type="secondary">—</Typography.Text> : v);
 const today = () => dayjs();
@@ -43,10 +43,6 @@ export function MemberPage({ id }: { id: string }) {
   const [revealing, setRevealing] = useState(false);
   const secretary = useIsSecretary();
   const loc = useLocation();
-  // Care records (talks, tasks, engagement, timeline, visits) are for the mentor and the secretaries
-  // above the member: one small probe tells whether the server lets this viewer see them.
-  const careProbe = useApi<CareTaskList>('/api/care-tasks', { memberId: id, page: 1, pageSize: 1 });
-  const careAllowed = careProbe.error?.status !== 403;
   const m = res.data;
 
   if (res.loading && !m) return <Card><Skeleton active paragraph={{ rows: 10 }} /></Card>;
@@ -202,6 +198,9 @@ export function MemberPage({ id }: { id: string }) {
   const history: Mobility[] = [...(mob ? [mob] : []), ...m.mobilityHistory.filter((h) => h.id !== mob?.id)];
   const canContact = m.can.editMobility || m.can.edit;
 
+  // Care records (talks, tasks, engagement, timeline, visits) are for the mentor and the secretaries
+  // above the member: the server says whether this viewer may see them.
+  const careAllowed = m.can.care;
   const careTabs: NonNullable<TabsProps['items']> = careAllowed
     ? [
         { key: 'talks', label: <span data-testid="tab-talks">{t('memberTab.talks')}</span>, children: <MemberTalksTab memberId={m.id} memberName={m.name} /> },
