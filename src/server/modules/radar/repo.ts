@@ -166,6 +166,8 @@ function scopeWhere(p: DriftParams): RawBuilder<unknown> {
 /**
  * The CTEs up to `flags`: one row per examined member with every reason as a boolean, `n` reasons
  * and what the sentences are written from; shared by the drift list and a member's engagement.
+ * `OFFSET 0` keeps judged and flags from being flattened into what reads them: each reason is then
+ * computed once per member, not once per reference (the counts, the order, the page's JSON).
  *   base     the member, their stay, account and months;
  *   judged   the reasons that do not need the last contact;
  *   contact  the last talk and the last contact (talk, visit, member.last_contact_at);
@@ -190,7 +192,12 @@ function flagsCtes(p: DriftParams): RawBuilder<unknown> {
              (a.id IS NOT NULL) AS has_account, (a.created_at AT TIME ZONE 'Asia/Shanghai')::date AS account_on
       FROM member m
       LEFT JOIN mobility mb ON mb.tenant_id = m.tenant_id AND mb.member_id = m.id AND mb.ended_on IS NULL
-      LEFT JOIN account a ON a.tenant_id = m.tenant_id AND a.member_id = m.id AND a.disabled_at IS NULL
+      -- the account matters only to a member not active lately (one-time filter: no probe for the others)
+      LEFT JOIN LATERAL (
+        SELECT a.id, a.created_at FROM account a
+        WHERE a.tenant_id = m.tenant_id AND a.member_id = m.id AND a.disabled_at IS NULL
+          AND (m.last_active_at IS NULL OR m.last_active_at < ${today}::timestamp AT TIME ZONE 'Asia/Shanghai' - ${s.inactiveDays}::int * interval '1 day')
+      ) a ON true
       ${learningJoin(p, w)}
       WHERE m.tenant_id = ${p.tenantId} AND m.left_at IS NULL AND ${scopeWhere(p)} AND ${mobileFilter}
     ),
@@ -204,6 +211,7 @@ function flagsCtes(p: DriftParams): RawBuilder<unknown> {
                                      ELSE b.inactive_days > ${s.inactiveDays}::int END) AS inactive_app,
              (b.lost_contact_since IS NOT NULL) AS lost_contact
       FROM base b
+      OFFSET 0
     ),
     contact AS (
       SELECT j.*, t.last_talk, GREATEST(t.last_talk, v.last_visit, j.last_contact_at) AS last_contact
@@ -220,6 +228,7 @@ function flagsCtes(p: DriftParams): RawBuilder<unknown> {
              (t.no_talk::int + t.reading_falling::int + t.not_reading::int + t.absences::int + t.inactive_app::int
                + t.lost_contact_suspected::int + t.lost_contact::int) AS n
       FROM talked t
+      OFFSET 0
     )`;
 }
 
@@ -357,10 +366,19 @@ export interface TimelineRow {
  * LIMIT: each arm reads the member's rows through its own index (tenant, member). Dates become the
  * start of their day in Asia/Shanghai so they sort with timestamps.
  */
-export async function readTimeline(db: Executor, p: { tenantId: string; memberId: string; before: Date; limit: number; today: string }): Promise<TimelineRow[]> {
+export interface TimelineParams {
+  tenantId: string;
+  memberId: string;
+  before: Date;
+  limit: number;
+  /** today in Asia/Shanghai: the current month's reading is shown on it */
+  today: string;
+}
+
+export function timelineSql(p: TimelineParams): RawBuilder<TimelineRow> {
   const t = p.tenantId;
   const id = p.memberId;
-  const { rows } = await sql<TimelineRow>`
+  return sql<TimelineRow>`
     SELECT e.at, e.day::text AS day, e.kind, e.code, e.name, e.text, e.n1, e.n2, e.ref_id::text AS ref_id
     FROM (
       SELECT ${day('m.join_date')} AS at, m.join_date AS day, 'joined' AS kind, m.status AS code, NULL::text AS name, NULL::text AS text,
@@ -429,6 +447,10 @@ export async function readTimeline(db: Executor, p: { tenantId: string; memberId
     ) e
     WHERE e.at < ${p.before}
     ORDER BY e.at DESC, e.kind, e.ref_id
-    LIMIT ${p.limit}`.execute(db);
+    LIMIT ${p.limit}`;
+}
+
+export async function readTimeline(db: Executor, p: TimelineParams): Promise<TimelineRow[]> {
+  const { rows } = await timelineSql(p).execute(db);
   return rows;
 }
