@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import { hashPassword } from '../src/server/auth/passwords.ts';
 import type { Database } from '../src/server/db/database.ts';
 import type { DB } from '../src/server/db/tables.ts';
 import type { GeneratedCounty } from './generate.ts';
@@ -16,7 +18,11 @@ import type { GeneratedCounty } from './generate.ts';
  *     the branch: ~80% present or late, some excused (leave approved), the rest absent; about half
  *     of those who missed made it up (make-up submitted, attendance 'made_up'), make-ups of the last
  *     month still open, older ones expired;
- *   - learning_month rebuilt from the deliveries in one GROUP BY, members' last_active_at set.
+ *   - learning_month rebuilt from the deliveries in one GROUP BY, members' last_active_at set;
+ *   - drifting members for the drift radar: 3% stopped reading, opening and attending 75 days ago
+ *     (nothing made up), 5% read only 15% for the last 50 days;
+ *   - care (generateCareHistory): member-app accounts, talks with mobile members by their mentor
+ *     (some never), follow-up tasks of talks, delivery trips per town, holiday e-cards per village.
  *
  * The ~22 million deliveries of a county are the cost: they are loaded one day per statement (so the
  * heap is laid out by delivery time, as a live system's would be) with push_delivery's rollup
@@ -27,7 +33,7 @@ import type { GeneratedCounty } from './generate.ts';
  * `scopeOrgId` limits the history to one unit's subtree (PGlite: one town).
  * Bump HISTORY_VERSION whenever the output changes: cached databases are keyed by it.
  */
-export const HISTORY_VERSION = 1;
+export const HISTORY_VERSION = 2;
 
 export interface GeneratedHistory {
   version: number;
@@ -44,6 +50,12 @@ export interface GeneratedHistory {
     attendance: number;
     makeups: number;
     learningMonths: number;
+    talks: number;
+    trips: number;
+    visits: number;
+    cards: number;
+    careTasks: number;
+    memberAccounts: number;
   };
   seconds: number;
   /** pg_database_size after the history and VACUUM ANALYZE */
@@ -52,6 +64,140 @@ export interface GeneratedHistory {
 
 const ITEMS_PER_VILLAGE = 30;
 const CLASSES_PER_BRANCH = 12;
+/** Drifting readers: "stopped" ones read, open and attend nothing for this many days; "fading" ones read 15% for this many. */
+const STOPPED_DAYS = 75;
+const FADING_DAYS = 50;
+/** Delivery trips per town: to the cities where most of its mobile members live. */
+const TRIPS_PER_TOWN = 4;
+const MEMBERS_PER_TRIP = 12;
+
+const TALK_SUMMARIES = [
+  '了解近况：在外工作稳定，收入尚可，按时参加线上学习，希望村里多推送家乡新闻。',
+  '孩子在老家上学，由老人照看，担心老人身体；已告知村里的帮扶政策。',
+  '最近工厂订单多，加班较多，学习时间紧张，表示会利用休息时间补学。',
+  '谈了在外务工的体会，愿意为家乡介绍就业信息，提了一条修路的建议。',
+  '换了工作单位，新地址已登记；身体健康，思想稳定，对党组织的关心表示感谢。',
+  '参加了所在社区的志愿服务，想把在外学到的种植技术带回村里。',
+];
+
+/**
+ * The care history the drift radar and the timeline read (written after the learning history,
+ * from its temp table bench_hm):
+ *   - member-app accounts: 90% of mobile members and half of the others (one shared password hash;
+ *     members with an account keep it), created before the year began;
+ *   - talks (谈心谈话) with mobile members by their mentor: 10% never, 55% roughly monthly with gaps,
+ *     the rest every few months; none after the last contact of a member not heard from for 150+ days;
+ *     5% need follow-up and open a care task (done a few days later; the latest of the last two weeks
+ *     still open);
+ *   - delivery trips (千里送学): per town, ${TRIPS_PER_TOWN} a year to the cities where most of its
+ *     mobile members live, meeting up to ${MEMBERS_PER_TRIP} of them each, with books and a badge;
+ *   - holiday cards: per village, a spring-festival and a mid-autumn e-card campaign to its mobile
+ *     members, about 70% opened.
+ */
+async function generateCareHistory(
+  conn: Conn,
+  t: string,
+  today: string,
+  days: number,
+  step: (label: string, q: { execute(c: Conn): Promise<unknown> }) => Promise<void>,
+): Promise<void> {
+  const hash = await hashPassword(crypto.randomBytes(12).toString('base64url'));
+  await step(
+    'history: member accounts',
+    sql`INSERT INTO account (tenant_id, phone, display_name, password_hash, member_id, created_at, password_changed_at)
+      SELECT ${t}, m.phone, m.name, ${hash}, m.id, ${today}::date - ${days + 30}::int, ${today}::date - ${days + 30}::int
+      FROM bench_hm h JOIN member m ON m.tenant_id = ${t} AND m.id = h.member_id
+      WHERE random() < CASE WHEN h.mobile THEN 0.9 ELSE 0.5 END
+        AND NOT EXISTS (SELECT 1 FROM account a WHERE a.tenant_id = m.tenant_id AND (a.member_id = m.id OR a.phone = m.phone))`,
+  );
+  await sql`CREATE TEMP TABLE bench_cm AS
+    SELECT h.member_id, h.village_id, h.town_id, ms.mentor_member_id, mm.name AS mentor_name, m.last_contact_at,
+      CASE WHEN s.r < 0.10 THEN 0 WHEN s.r < 0.65 THEN 0.85 ELSE 0.35 END AS talk_p
+    FROM (SELECT member_id, random() AS r FROM bench_hm WHERE mobile OFFSET 0) s
+    JOIN bench_hm h ON h.member_id = s.member_id
+    JOIN member m ON m.tenant_id = ${t} AND m.id = h.member_id
+    JOIN mentorship ms ON ms.tenant_id = ${t} AND ms.member_id = h.member_id AND ms.ended_on IS NULL
+    JOIN member mm ON mm.tenant_id = ${t} AND mm.id = ms.mentor_member_id`.execute(conn);
+  await step(
+    'history: talks',
+    sql`INSERT INTO talk (tenant_id, member_id, talked_on, channel, talker_member_id, talker_name, summary,
+        situation_work, situation_family, situation_thoughts, follow_up_needed, created_at)
+      SELECT ${t}, x.member_id, x.day, (ARRAY['phone','video','wechat','in_person'])[1 + floor(x.v * 4)::int],
+        x.mentor_member_id, x.mentor_name, (${TALK_SUMMARIES}::text[])[1 + floor(x.w * ${TALK_SUMMARIES.length}::int)::int],
+        CASE WHEN x.w < 0.5 THEN '工作稳定' ELSE '换了新工作，正在适应' END,
+        CASE WHEN x.v < 0.3 THEN '老人在家，身体尚可' END, '思想稳定，愿意参加组织生活',
+        x.f < 0.05, (x.day + time '20:00') AT TIME ZONE 'Asia/Shanghai'
+      FROM (SELECT c.member_id, c.mentor_member_id, c.mentor_name, c.last_contact_at, c.talk_p,
+              ${today}::date - (k * 30 + 1 + floor(random() * 29))::int AS day, random() AS u, random() AS v, random() AS w, random() AS f
+            FROM bench_cm c CROSS JOIN generate_series(0, ${Math.floor(days / 30) - 1}::int) k OFFSET 0) x
+      WHERE x.u < x.talk_p
+        AND (x.last_contact_at IS NULL OR x.last_contact_at >= ${today}::date - 150 OR x.day <= x.last_contact_at)`,
+  );
+  await step(
+    'history: follow-up tasks of talks',
+    sql`INSERT INTO care_task (tenant_id, member_id, kind, reason, assignee_member_id, status, due_on, note, closed_at, source_talk_id, created_at)
+      SELECT ${t}, x.member_id, 'follow_up', '谈话跟进：帮助解决谈话中提出的困难', x.talker_member_id,
+        CASE WHEN x.still_open THEN 'open' ELSE 'done' END, x.talked_on + 7,
+        CASE WHEN x.still_open THEN NULL ELSE '已电话回访，问题已解决' END,
+        CASE WHEN x.still_open THEN NULL ELSE x.created_at + interval '5 days' END, x.id, x.created_at
+      FROM (SELECT tk.*, (tk.talked_on >= ${today}::date - 14
+                          AND row_number() OVER (PARTITION BY tk.member_id ORDER BY tk.talked_on DESC) = 1) AS still_open
+            FROM talk tk WHERE tk.tenant_id = ${t} AND tk.follow_up_needed) x`,
+  );
+  await sql`UPDATE talk tk SET follow_up_task_id = c.id FROM care_task c
+    WHERE tk.tenant_id = ${t} AND c.tenant_id = ${t} AND c.source_talk_id = tk.id`.execute(conn);
+  await sql`CREATE TEMP TABLE bench_trip AS
+    SELECT gen_random_uuid() AS delivery_id, c.town_id, c.province_code, c.city_code,
+      coalesce(substring(c.place_name from '^(.*?市)'), c.place_name) AS place_name,
+      ${today}::date - (20 + c.rk * 80 + floor(random() * 30))::int AS trip_on
+    FROM (SELECT h.town_id, mb.province_code, mb.city_code, min(mb.place_name) AS place_name,
+            row_number() OVER (PARTITION BY h.town_id ORDER BY count(*) DESC, mb.city_code) - 1 AS rk
+          FROM bench_hm h JOIN mobility mb ON mb.tenant_id = ${t} AND mb.member_id = h.member_id AND mb.ended_on IS NULL
+          WHERE h.mobile AND mb.city_code IS NOT NULL
+          GROUP BY h.town_id, mb.province_code, mb.city_code) c
+    WHERE c.rk < ${TRIPS_PER_TOWN}::int`.execute(conn);
+  await step(
+    'history: delivery trips',
+    sql`INSERT INTO delivery (tenant_id, id, org_id, trip_on, province_code, city_code, place_name, travellers, notes, created_at, updated_at)
+      SELECT ${t}, tr.delivery_id, tr.town_id, tr.trip_on, tr.province_code, tr.city_code, tr.place_name,
+        ARRAY['镇党委组织委员', '村党总支书记'], '千里送学，送书送党徽，座谈交流',
+        (tr.trip_on + time '21:00') AT TIME ZONE 'Asia/Shanghai', (tr.trip_on + time '21:00') AT TIME ZONE 'Asia/Shanghai'
+      FROM bench_trip tr`,
+  );
+  await step(
+    'history: members met on trips',
+    sql`INSERT INTO delivery_member (tenant_id, delivery_id, member_id, items, words)
+      SELECT ${t}, x.delivery_id, x.member_id, ARRAY['《习近平新时代中国特色社会主义思想学习纲要》', '党徽'],
+        CASE WHEN x.u < 0.5 THEN '感谢家乡党组织的关心，在外一定好好工作，不给家乡丢脸。' END
+      FROM (SELECT tr.delivery_id, h.member_id, random() AS u,
+              row_number() OVER (PARTITION BY tr.delivery_id ORDER BY random()) AS rn
+            FROM bench_trip tr
+            JOIN bench_hm h ON h.town_id = tr.town_id AND h.mobile
+            JOIN mobility mb ON mb.tenant_id = ${t} AND mb.member_id = h.member_id AND mb.ended_on IS NULL AND mb.city_code = tr.city_code
+            JOIN member m ON m.tenant_id = ${t} AND m.id = h.member_id AND m.lost_contact_since IS NULL) x
+      WHERE x.rn <= ${MEMBERS_PER_TRIP}::int`,
+  );
+  await sql`CREATE TEMP TABLE bench_campaign AS
+    SELECT gen_random_uuid() AS campaign_id, v.village_id, o.occasion, o.title, o.greeting, ${today}::date - o.back AS send_on
+    FROM (SELECT DISTINCT village_id FROM bench_hm) v
+    CROSS JOIN (VALUES ('spring_festival', '新春贺卡', '新春佳节，家乡党组织向您拜年！离乡不离党，流动不流失。', 300),
+                       ('mid_autumn', '中秋贺卡', '月圆人团圆，家乡党组织牵挂在外的您。', 65)) AS o(occasion, title, greeting, back)`.execute(conn);
+  await step(
+    'history: card campaigns',
+    sql`INSERT INTO card_campaign (tenant_id, id, org_id, occasion, title, greeting, signature, send_on, sent_at, created_at)
+      SELECT ${t}, c.campaign_id, c.village_id, c.occasion, c.title, c.greeting, o.name, c.send_on,
+        (c.send_on + time '09:00') AT TIME ZONE 'Asia/Shanghai', (c.send_on - 7 + time '09:00') AT TIME ZONE 'Asia/Shanghai'
+      FROM bench_campaign c JOIN org o ON o.tenant_id = ${t} AND o.id = c.village_id`,
+  );
+  await step(
+    'history: cards',
+    sql`INSERT INTO card (tenant_id, campaign_id, member_id, channel, sent_at, opened_at)
+      SELECT ${t}, x.campaign_id, x.member_id, 'ecard', x.sent_at, CASE WHEN x.u < 0.7 THEN x.sent_at + x.u * interval '3 days' END
+      FROM (SELECT c.campaign_id, h.member_id, (c.send_on + time '09:00') AT TIME ZONE 'Asia/Shanghai' AS sent_at, random() AS u
+            FROM bench_campaign c JOIN bench_hm h ON h.village_id = c.village_id AND h.mobile OFFSET 0) x`,
+  );
+  for (const temp of ['bench_campaign', 'bench_trip', 'bench_cm']) await sql`DROP TABLE ${sql.id(temp)}`.execute(conn);
+}
 
 type Conn = Kysely<DB>;
 
@@ -137,11 +283,13 @@ export async function generateHistory(
     await step(
       'history: members',
       sql`CREATE TEMP TABLE bench_hm AS
-        SELECT s.member_id, s.village_id, s.branch_id, s.voting, s.mobile,
+        SELECT s.member_id, s.village_id, s.town_id, s.branch_id, s.voting, s.mobile,
           CASE WHEN s.r < 0.20 THEN 1.0 WHEN s.r < 0.60 THEN 0.90 WHEN s.r < 0.85 THEN 0.50 ELSE 0.12 END AS read_p,
-          CASE WHEN s.r < 0.20 THEN 1.0 WHEN s.r < 0.60 THEN 0.88 WHEN s.r < 0.85 THEN 0.75 ELSE 0.45 END AS attend_p
-        FROM (SELECT m.id AS member_id, v.id AS village_id, b.id AS branch_id, (m.status = 'full') AS voting,
-                (mb.member_id IS NOT NULL) AS mobile, random() AS r
+          CASE WHEN s.r < 0.20 THEN 1.0 WHEN s.r < 0.60 THEN 0.88 WHEN s.r < 0.85 THEN 0.75 ELSE 0.45 END AS attend_p,
+          -- drifting readers (the drift radar's work): 3% stopped (STOPPED_DAYS), 5% fading (FADING_DAYS)
+          CASE WHEN s.r2 < 0.03 THEN 'stopped' WHEN s.r2 < 0.08 THEN 'fading' END AS drift
+        FROM (SELECT m.id AS member_id, v.id AS village_id, v.parent_id AS town_id, b.id AS branch_id, (m.status = 'full') AS voting,
+                (mb.member_id IS NOT NULL) AS mobile, random() AS r, random() AS r2
               FROM member m
               JOIN org g ON g.tenant_id = m.tenant_id AND g.id = m.org_id
               JOIN org b ON b.tenant_id = g.tenant_id AND b.id = g.parent_id AND b.kind = 'branch'
@@ -199,13 +347,18 @@ export async function generateHistory(
     for (let d = days; d >= 1; d--) {
       // The random draws live in a subquery fenced by OFFSET 0, so each row draws once and every
       // CASE below sees the same u and v.
+      // A drifting reader's chances drop inside their window: stopped ones neither read nor open.
+      const readP = sql.raw(
+        `CASE WHEN h.drift = 'stopped' AND ${d} <= ${STOPPED_DAYS} THEN 0 WHEN h.drift = 'fading' AND ${d} <= ${FADING_DAYS} THEN 0.15 ELSE h.read_p END`,
+      );
+      const openP = sql.raw(`CASE WHEN h.drift = 'stopped' AND ${d} <= ${STOPPED_DAYS} THEN 0 ELSE 0.08 END`);
       await sql`INSERT INTO push_delivery (tenant_id, push_id, member_id, delivered_at, opened_at, read_item_ids, read_at, reminded_at)
         SELECT ${t}, s.push_id, s.member_id, s.planned_at,
-          CASE WHEN s.u < s.read_p + 0.08 THEN s.planned_at + s.v * interval '14 hours' END,
+          CASE WHEN s.u < s.read_p + s.open_p THEN s.planned_at + s.v * interval '14 hours' END,
           CASE WHEN s.u < s.read_p THEN ARRAY[s.item_id] ELSE '{}'::uuid[] END,
           CASE WHEN s.u < s.read_p THEN s.planned_at + s.v * interval '14 hours' + interval '4 minutes' END,
           CASE WHEN s.u >= s.read_p AND s.planned_at + interval '24 hours' <= now() THEN s.planned_at + interval '24 hours' END
-        FROM (SELECT p.push_id, p.planned_at, p.item_id, h.member_id, h.read_p, random() AS u, random() AS v
+        FROM (SELECT p.push_id, p.planned_at, p.item_id, h.member_id, ${readP} AS read_p, ${openP} AS open_p, random() AS u, random() AS v
               FROM bench_push p JOIN bench_hm h ON h.village_id = p.village_id
               WHERE p.day_no = ${d}::int OFFSET 0) s`.execute(conn);
       if (d % 30 === 0) progress(`history: deliveries, ${days - d + 1}/${days} days loaded (${((performance.now() - loadStarted) / 1000).toFixed(0)} s)`);
@@ -240,7 +393,10 @@ export async function generateHistory(
       SELECT s.session_id, s.member_id, s.voting, s.starts_at,
         CASE WHEN s.u < s.attend_p * 0.85 THEN 0 WHEN s.u < s.attend_p THEN 1 WHEN s.u < s.attend_p + 0.06 THEN 2 ELSE 3 END AS outcome,
         s.v, s.w
-      FROM (SELECT c.session_id, h.member_id, h.voting, h.attend_p, c.starts_at, random() AS u, random() AS v, random() AS w
+      FROM (SELECT c.session_id, h.member_id, h.voting, c.starts_at, random() AS u, random() AS v,
+              -- a member who stopped reading stopped coming too, and makes nothing up
+              CASE WHEN h.drift = 'stopped' AND c.starts_at > now() - ${STOPPED_DAYS}::int * interval '1 day' THEN 0 ELSE h.attend_p END AS attend_p,
+              CASE WHEN h.drift = 'stopped' AND c.starts_at > now() - ${STOPPED_DAYS}::int * interval '1 day' THEN 0.9 ELSE random() END AS w
             FROM bench_class c JOIN bench_hm h ON h.branch_id = c.branch_id OFFSET 0) s`.execute(conn);
     const attendanceKeys = await dropKeys(conn, 'attendance', { indexes: false, foreignKeys: !superuser });
     const makeupKeys = await dropKeys(conn, 'makeup', { indexes: false, foreignKeys: !superuser });
@@ -320,6 +476,8 @@ export async function generateHistory(
       FROM (SELECT member_id, max(checked_in_at) AS at FROM attendance WHERE tenant_id = ${t} AND checked_in_at IS NOT NULL GROUP BY 1) x
       WHERE m.tenant_id = ${t} AND m.id = x.member_id AND (m.last_active_at IS NULL OR m.last_active_at < x.at)`.execute(conn);
 
+    await generateCareHistory(conn, t, today, days, step);
+
     for (const temp of ['bench_att', 'bench_class', 'bench_push', 'bench_item', 'bench_village', 'bench_hm']) await sql`DROP TABLE ${sql.id(temp)}`.execute(conn);
 
     const s = performance.now();
@@ -335,6 +493,12 @@ export async function generateHistory(
       attendance: await count(conn, sql<{ n: number }>`SELECT count(*) AS n FROM attendance WHERE tenant_id = ${t}`),
       makeups: await count(conn, sql<{ n: number }>`SELECT count(*) AS n FROM makeup WHERE tenant_id = ${t}`),
       learningMonths: await count(conn, sql<{ n: number }>`SELECT count(*) AS n FROM learning_month WHERE tenant_id = ${t}`),
+      talks: await count(conn, sql<{ n: number }>`SELECT count(*) AS n FROM talk WHERE tenant_id = ${t}`),
+      trips: await count(conn, sql<{ n: number }>`SELECT count(*) AS n FROM delivery WHERE tenant_id = ${t}`),
+      visits: await count(conn, sql<{ n: number }>`SELECT count(*) AS n FROM delivery_member WHERE tenant_id = ${t}`),
+      cards: await count(conn, sql<{ n: number }>`SELECT count(*) AS n FROM card WHERE tenant_id = ${t}`),
+      careTasks: await count(conn, sql<{ n: number }>`SELECT count(*) AS n FROM care_task WHERE tenant_id = ${t}`),
+      memberAccounts: await count(conn, sql<{ n: number }>`SELECT count(*) AS n FROM account WHERE tenant_id = ${t} AND member_id IS NOT NULL`),
     };
     const size = await count(conn, sql<{ n: number }>`SELECT pg_database_size(current_database()) AS n`);
     const span = await sql<{ first: string; last: string }>`SELECT (${today}::date - ${days}::int)::text AS first, (${today}::date - 1)::text AS last`.execute(conn);

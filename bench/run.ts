@@ -8,6 +8,7 @@ import { benchSearch } from './figures/search.ts';
 import { benchCheckin } from './figures/checkin.ts';
 import { benchCoverage } from './figures/coverage.ts';
 import { benchPush } from './figures/push.ts';
+import { benchRadar } from './figures/radar.ts';
 import { benchToday } from './figures/today.ts';
 import type { GeneratedHistory } from './history.ts';
 import { ensurePostgres, recreateDatabase, dropDatabase, type BenchPostgres } from './lib/postgres.ts';
@@ -24,7 +25,8 @@ import { passMark, renderTable, unavailable, type Row } from './lib/table.ts';
  * Knobs (environment): BENCH_RUNS (search runs per query, default 200), BENCH_REPEATS (HTTP and
  * import repeats, default 3), BENCH_HTTP_SECONDS (default 10), BENCH_ONLY (comma list of
  * postgres,pglite,learning,pglite-learning,bundle), BENCH_LEARNING (comma list of the learning
- * figures: coverage,checkin,push,today), BENCH_COVERAGE_RUNS (default 40), BENCH_CHECKIN_SECONDS
+ * figures: coverage,radar,checkin,push,today), BENCH_COVERAGE_RUNS (default 40), BENCH_RADAR_RUNS (drift list and
+ * timeline calls, default 40), BENCH_CHECKIN_SECONDS
  * (default 50), BENCH_CHECKIN_CONCURRENCY (default 50), BENCH_DATABASE_URL (use this server
  * instead of starting one).
  */
@@ -36,8 +38,9 @@ const RUNS = intEnv('BENCH_RUNS', 200);
 const REPEATS = intEnv('BENCH_REPEATS', 3);
 const HTTP_SECONDS = intEnv('BENCH_HTTP_SECONDS', 10);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'postgres,pglite,learning,pglite-learning,bundle').split(',').map((s) => s.trim()));
-const LEARNING = new Set((process.env.BENCH_LEARNING ?? 'coverage,checkin,push,today').split(',').map((s) => s.trim()));
+const LEARNING = new Set((process.env.BENCH_LEARNING ?? 'coverage,radar,checkin,push,today').split(',').map((s) => s.trim()));
 const COVERAGE_RUNS = intEnv('BENCH_COVERAGE_RUNS', 40);
+const RADAR_RUNS = intEnv('BENCH_RADAR_RUNS', 40);
 const CHECKIN_SECONDS = intEnv('BENCH_CHECKIN_SECONDS', 50);
 const CHECKIN_CONCURRENCY = intEnv('BENCH_CHECKIN_CONCURRENCY', 50);
 const GENERATE_TARGET_S = 120;
@@ -90,7 +93,9 @@ function historyRow(engine: string, history: GeneratedHistory, countySeconds: nu
     figure:
       `${engine}: a year of learning history${history.scopeOrgId ? ' for one town' : ''} (${history.firstDay}..${history.lastDay}: ${c.members.toLocaleString('en-US')} members, ` +
       `${c.pushes.toLocaleString('en-US')} pushes, ${(c.deliveries / 1e6).toFixed(2)}M deliveries, ${c.sessions.toLocaleString('en-US')} classes, ` +
-      `${c.attendance.toLocaleString('en-US')} attendance, ${c.makeups.toLocaleString('en-US')} make-ups)` +
+      `${c.attendance.toLocaleString('en-US')} attendance, ${c.makeups.toLocaleString('en-US')} make-ups` +
+      (c.talks === undefined ? '' : `; ${c.talks.toLocaleString('en-US')} talks, ${c.trips} trips meeting ${c.visits} members, ${c.cards.toLocaleString('en-US')} cards`) +
+      ')' +
       (cached ? ' (cached, time of its generation)' : ''),
     value: `${secs(history.seconds)} (+ county ${secs(countySeconds)}); database ${gb(history.databaseBytes)}`,
     target: '— (information)',
@@ -181,6 +186,11 @@ async function main(): Promise<void> {
         if (LEARNING.has('coverage')) {
           await section('coverage (PostgreSQL)', rows, async () => {
             rows.push(...(await benchCoverage({ engine: 'PostgreSQL', opened, county, databaseUrl: url, runs: COVERAGE_RUNS, httpRuns: 10 })));
+          });
+        }
+        if (LEARNING.has('radar')) {
+          await section('drift radar (PostgreSQL)', rows, async () => {
+            rows.push(...(await benchRadar({ opened, county, databaseUrl: url, runs: RADAR_RUNS, httpRuns: 10 })));
           });
         }
         if (LEARNING.has('checkin')) {
