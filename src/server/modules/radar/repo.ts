@@ -241,6 +241,8 @@ const REASON_COLUMNS = sql.raw(`
   'inactive_app', f.inactive_app, 'lost_contact_suspected', f.lost_contact_suspected, 'lost_contact', f.lost_contact`);
 
 const HIGH = sql.raw(`(f.lost_contact OR f.lost_contact_suspected OR f.n >= 3)`);
+/** Listed members with this reason. */
+const count = (flag: DriftReasonKind) => sql`count(*) FILTER (WHERE f.listed AND ${sql.ref(`f.${flag}`)})::int`;
 
 /**
  * The drift list in one statement and one pass over the examined members (nothing of the whole
@@ -251,7 +253,6 @@ const HIGH = sql.raw(`(f.lost_contact OR f.lost_contact_suspected OR f.n >= 3)`)
  */
 export function driftListSql(p: DriftParams & { reason?: DriftReasonKind | undefined; limit: number; offset: number }): RawBuilder<DriftResult> {
   const listed = p.reason ? sql`(f.n > 0 AND ${sql.ref(`f.${p.reason}`)})` : sql`(f.n > 0)`;
-  const count = (flag: string) => sql`count(*) FILTER (WHERE f.listed AND ${sql.ref(`f.${flag}`)})::int`;
   return sql<DriftResult>`
     WITH ${flagsCtes(p)},
     summary AS (
