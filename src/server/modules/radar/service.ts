@@ -2,12 +2,12 @@ import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { authorize, secretaryPaths } from '../../auth/policy.ts';
+import { authorize } from '../../auth/policy.ts';
 import { shanghaiDate } from '../../clock.ts';
 import { AppError, notFound } from '../../errors.ts';
 import type { DriftList, DriftQuery, DriftReasonKind, DriftRow, Engagement, Timeline, TimelineEvent, TimelineQuery } from '../../../shared/api-care.ts';
 import { recordAudit } from '../audit/service.ts';
-import { getOrg } from '../orgs/service.ts';
+import { careManageScope } from '../care/scope.ts';
 import { getSettings, type TenantSettings } from '../settings/service.ts';
 import { driftWindows, readDriftList, readEngagementMonths, readMemberSignals, readTimeline, type DriftScope, type DriftSignals, type DriftWindows, type TimelineRow } from './repo.ts';
 
@@ -79,16 +79,7 @@ function reasonsOf(s: DriftSignals, settings: TenantSettings, w: DriftWindows): 
 
 /** The members a drift list looks at: a unit the caller manages, else every subtree they are secretary of. */
 async function driftScope(db: Executor, ctx: RequestContext, orgId: string | undefined): Promise<DriftScope> {
-  const { actor } = ctx;
-  let paths: string[] | 'all';
-  if (orgId) {
-    const org = await getOrg(db, actor.tenantId, orgId);
-    authorize(actor, 'care.manage', { kind: 'org', tenantId: actor.tenantId, path: org.path });
-    paths = [org.path];
-  } else {
-    authorize(actor, 'care.manage', { kind: 'tenant', tenantId: actor.tenantId });
-    paths = secretaryPaths(actor);
-  }
+  const paths = await careManageScope(db, ctx, orgId);
   if (paths === 'all') return { kind: 'tenant' };
   // The tenant's only top unit is the whole tenant: aggregate each table once instead of member by member.
   const [only] = paths;
@@ -96,7 +87,7 @@ async function driftScope(db: Executor, ctx: RequestContext, orgId: string | und
     const roots = await db
       .selectFrom('org')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('tenant_id', '=', actor.tenantId)
+      .where('tenant_id', '=', ctx.actor.tenantId)
       .where('parent_id', 'is', null)
       .executeTakeFirstOrThrow();
     if (Number(roots.n) === 1) return { kind: 'tenant' };
