@@ -204,9 +204,9 @@ afterAll(async () => env?.close());
 describe('drift list', () => {
   it('gives every drifting member their reasons as sentences with the numbers', async () => {
     const list = await drift(admin);
-    expect(texts(list, m.A)).toEqual(['已 75 天没有谈心谈话（应每 30 天一次）']);
+    expect(texts(list, m.A)).toEqual(['已 75 天没有谈心谈话或联系（应每 30 天谈一次）']);
     expect(row(list, m.B)).toBeUndefined();
-    expect(texts(list, m.C)).toEqual(['还没有谈心谈话记录']);
+    expect(texts(list, m.C)).toEqual(['还没有谈心谈话或联系记录']);
     expect(row(list, m.D)).toBeUndefined();
     expect(texts(list, m.E)).toEqual([`推送阅读率从 85% 降到 20%（${monthNo(3)}–${monthNo(2)} 月 → ${monthNo(1)} 月以来）`]);
     expect(row(list, m.E2)).toBeUndefined();
@@ -218,9 +218,9 @@ describe('drift list', () => {
     expect(texts(list, m.I)).toEqual(['从未登录']);
     expect(row(list, m.J)).toBeUndefined();
     expect(row(list, m.K)).toBeUndefined();
-    expect(texts(list, m.L)).toEqual([`已确认失联（自 ${daysAgo(300)} 起）`, '已 300 天没有谈心谈话（应每 30 天一次）']);
-    expect(texts(list, m.M)).toEqual(['疑似失联：已 200 天没有联系（超过 180 天），请确认', '已 200 天没有谈心谈话（应每 30 天一次）']);
-    expect(texts(list, m.N)).toEqual(['已 40 天没有谈心谈话（应每 30 天一次）', `${monthNo(1)} 月以来推送 10 条，一条未读`, '近 3 个月缺课 2 次未补学']);
+    expect(texts(list, m.L)).toEqual([`已确认失联（自 ${daysAgo(300)} 起）`, '已 300 天没有谈心谈话或联系（应每 30 天谈一次）']);
+    expect(texts(list, m.M)).toEqual(['疑似失联：已 200 天没有联系（超过 180 天），请确认', '已 200 天没有谈心谈话或联系（应每 30 天谈一次）']);
+    expect(texts(list, m.N)).toEqual(['已 40 天没有谈心谈话或联系（应每 30 天谈一次）', `${monthNo(1)} 月以来推送 10 条，一条未读`, '近 3 个月缺课 2 次未补学']);
     expect(row(list, m.X)).toBeUndefined();
     // Nobody else in the village drifts: everyone else was contacted yesterday and has no history.
     expect(list.items.map((r) => r.memberId).sort()).toEqual([m.A, m.C, m.E, m.F, m.G, m.H, m.I, m.L, m.M, m.N].sort());
@@ -309,8 +309,8 @@ describe('drift list', () => {
     await updateSettings(env.db, admin, { talkCadenceHomeDays: 90, talkCadenceDays: 60 });
     try {
       const list = await drift(admin);
-      expect(texts(list, m.D)).toEqual(['已 100 天没有谈心谈话（应每 90 天一次）']);
-      expect(texts(list, m.A)).toEqual(['已 75 天没有谈心谈话（应每 60 天一次）']);
+      expect(texts(list, m.D)).toEqual(['已 100 天没有谈心谈话或联系（应每 90 天谈一次）']);
+      expect(texts(list, m.A)).toEqual(['已 75 天没有谈心谈话或联系（应每 60 天谈一次）']);
       expect(row(list, m.N)?.reasons.map((r) => r.kind)).toEqual(['not_reading', 'absences']); // 40 days is within 60
       expect(row(list, m.N)?.level).toBe('medium');
     } finally {

@@ -59,7 +59,7 @@ function reasonText(kind: DriftReasonKind, s: DriftSignals, settings: TenantSett
     case 'lost_contact_suspected':
       return `疑似失联：已 ${s.silent_days} 天没有联系（超过 ${settings.lostContactDays} 天），请确认`;
     case 'no_talk':
-      return s.last_contact === null ? '还没有谈心谈话记录' : `已 ${s.contact_days} 天没有谈心谈话（应每 ${s.cadence} 天一次）`;
+      return s.last_contact === null ? '还没有谈心谈话或联系记录' : `已 ${s.contact_days} 天没有谈心谈话或联系（应每 ${s.cadence} 天谈一次）`;
     case 'not_reading':
       return `${monthNo(w.recentFrom)} 月以来推送 ${s.d_recent} 条，一条未读`;
     case 'reading_falling': {
