@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
 import { contextFor, memberIdByPhone, openTestDatabase, PHONES } from '../../../../test/support/harness.ts';
 import { completeIdNumber } from '../../../shared/id-number.ts';
@@ -139,6 +139,19 @@ describe('mobility', () => {
     expect(confirmed.lostContactSuspected).toBe(false);
     await recordContact(deps, secretary, suspect.id, new Date().toISOString().slice(0, 10));
     expect((await getMember(deps, secretary, suspect.id)).lostContactSince).toBeNull();
+  });
+
+  it("takes today as the day in China: at 01:30 in Beijing (17:30 UTC the day before) today's contact is accepted", async () => {
+    const member = await memberIdByPhone(env, PHONES.mobileMember);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2026-11-26T17:30:00Z'));
+      await recordContact(deps, secretary, member, '2026-11-27');
+      expect((await getMember(deps, secretary, member)).lastContactAt).toBe('2026-11-27');
+      await expect(recordContact(deps, secretary, member, '2026-11-28')).rejects.toMatchObject({ code: 'validation_failed' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('reassigns a mentor and keeps the earlier pairing as history', async () => {

@@ -1,4 +1,5 @@
 import type { Database, Executor } from '../../db/database.ts';
+import { shanghaiDate } from '../../clock.ts';
 import type { MobilityRow } from '../../db/tables.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { authorize, can, memberReadScope } from '../../auth/policy.ts';
@@ -29,7 +30,8 @@ export function idNumberIssue(raw: string): string | null {
   return problem ? (ID_PROBLEM[problem] ?? '身份证号不正确') : null;
 }
 
-const today = (): string => new Date().toISOString().slice(0, 10);
+/** Today in China (members and secretaries live by Asia/Shanghai, whatever the server's zone). */
+const today = (): string => shanghaiDate();
 
 // ---------- list ----------
 
