@@ -39,6 +39,8 @@ export const MeAccount = z.object({
   isTenantAdmin: z.boolean(),
   roles: z.array(RoleView),
   isMentor: z.boolean(),
+  /** the organization's rules (设置) are changed by the top unit's secretaries and the admin */
+  canEditSettings: z.boolean(),
   tenantName: z.string(),
   csrfToken: z.string(),
 });

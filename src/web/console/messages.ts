@@ -332,6 +332,7 @@ const zhCN = {
 
   'settings.title': '系统设置',
   'settings.sub': '流动党员管理的提醒规则',
+  'settings.readOnly': '这些规则对全组织统一生效，由上级党委书记或系统管理员修改；您可以在此查看。',
   'settings.rules': '提醒规则',
   'settings.lostContactDays': '失联提醒天数',
   'settings.lostContactDaysHint': '流动党员超过该天数没有联系记录时，提示“疑似失联”',
@@ -1526,6 +1527,7 @@ const enUS: Dict = {
 
   'settings.title': 'Settings',
   'settings.sub': 'Reminder rules for mobile members',
+  'settings.readOnly': 'These rules apply to the whole organization and are changed by the top committee’s secretary or the administrator; you can view them here.',
   'settings.rules': 'Reminder rules',
   'settings.lostContactDays': 'Lost-contact threshold (days)',
   'settings.lostContactDaysHint': 'A mobile member with no contact recorded for longer is flagged “possibly lost”',

@@ -74,6 +74,22 @@ describe('sign in and sessions', () => {
   });
 });
 
+describe('who the caller is', () => {
+  it('says whether the caller may change the organization-wide rules, as PUT /api/settings decides', async () => {
+    for (const [phone, may] of [
+      [PHONES.tenantAdmin, true],
+      [PHONES.generalSecretary, false],
+      [PHONES.mentor, false],
+    ] as const) {
+      const s = await login(env.app, phone);
+      const me = await env.app.inject({ url: '/api/auth/me', headers: s.headers });
+      expect(me.json().canEditSettings).toBe(may);
+      const put = await env.app.inject({ method: 'PUT', url: '/api/settings', headers: s.headers, payload: { talkCadenceDays: 30 } });
+      expect(put.statusCode).toBe(may ? 200 : 403);
+    }
+  });
+});
+
 describe('session housekeeping', () => {
   it('deletes expired sessions and keeps live ones', async () => {
     const live = await login(env.app, PHONES.branchSecretary);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { can } from '../../auth/policy.ts';
 import type { App } from '../../http.ts';
 import { context, CSRF_COOKIE, SESSION_COOKIE, typed } from '../../http.ts';
 import { ChangePasswordBody, LoginBody, MeAccount } from '../../../shared/api.ts';
@@ -15,6 +16,7 @@ async function meView(services: AppServices, actor: Actor): Promise<MeAccount> {
     isTenantAdmin: actor.isTenantAdmin,
     roles: actor.scopes.map((s) => ({ role: s.role, orgId: s.orgId, orgName: s.orgName })),
     isMentor: actor.menteeIds.length > 0,
+    canEditSettings: can(actor, 'settings.write', { kind: 'tenant', tenantId: actor.tenantId }),
     tenantName: tenant?.name ?? '',
     csrfToken: actor.csrfToken,
   };

@@ -1,4 +1,4 @@
-import { App, Button, Card, Divider, Form, InputNumber, Skeleton, Typography } from 'antd';
+import { Alert, App, Button, Card, Divider, Form, InputNumber, Skeleton, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { api } from '../api.ts';
 import { PageHeader } from '../components/common.tsx';
@@ -6,6 +6,7 @@ import { applyFormIssues, useApi, useShowError } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import type { MsgKey } from '../messages.ts';
 import type { Settings } from '../types.ts';
+import { useSession } from '../session.tsx';
 
 const FIELDS = [
   'lostContactDays',
@@ -43,6 +44,8 @@ export function SettingsPage() {
   const res = useApi<Settings>('/api/settings');
   const [form] = Form.useForm<Settings>();
   const [busy, setBusy] = useState(false);
+  // The rules are the whole organization's: other secretaries read them here, changes come from above.
+  const editable = useSession().me.canEditSettings;
 
   useEffect(() => {
     if (res.data) form.setFieldsValue(res.data);
@@ -70,7 +73,8 @@ export function SettingsPage() {
         ) : res.error ? (
           <Typography.Text type="danger">{res.error.message || t('error.generic')}</Typography.Text>
         ) : (
-          <Form<Settings> form={form} layout="vertical" name="settings" onFinish={(v) => void save(v)}>
+          <Form<Settings> form={form} layout="vertical" name="settings" disabled={!editable} onFinish={(v) => void save(v)}>
+            {!editable && <Alert type="info" showIcon title={t('settings.readOnly')} style={{ marginBottom: 16 }} data-testid="settings-read-only" />}
             <Form.Item
               label={t('settings.lostContactDays')}
               name="lostContactDays"
@@ -99,9 +103,11 @@ export function SettingsPage() {
                 <InputNumber min={r.min} max={r.max} precision={0} suffix={t(r.unit)} style={{ width: 200 }} data-testid={`setting-${r.name}`} />
               </Form.Item>
             ))}
-            <Button type="primary" htmlType="submit" loading={busy} data-testid="settings-save">
-              {t('common.save')}
-            </Button>
+            {editable && (
+              <Button type="primary" htmlType="submit" loading={busy} data-testid="settings-save">
+                {t('common.save')}
+              </Button>
+            )}
           </Form>
         )}
       </Card>
