@@ -159,7 +159,7 @@ export function App() {
   } else if (route.name === 'makeup') {
     screen = <Makeup key={route.sessionId} sessionId={route.sessionId} onBack={() => router.back()} onUnauthenticated={showLogin} />;
   } else if (route.name === 'tasks') {
-    screen = <Tasks onBack={() => router.back()} onUnauthenticated={showLogin} />;
+    screen = <Tasks myMemberId={account?.memberId ?? null} onBack={() => router.back()} onUnauthenticated={showLogin} />;
   } else if (route.name === 'mentees') {
     screen = <Mentees onBack={() => router.back()} onUnauthenticated={showLogin} />;
   } else if (route.name === 'talk') {

@@ -7,6 +7,8 @@ import { ErrorMessage, Field, LoadFailed, LoadingMessage, ScreenTitle, SuccessMe
 const PAGE_SIZE = 20;
 
 interface TasksProps {
+  /** the signed-in member: their own tasks say "我" instead of their name */
+  myMemberId: string | null;
   onBack: () => void;
   onUnauthenticated: () => void;
 }
@@ -15,7 +17,7 @@ interface TasksProps {
  * 跟进任务: tasks assigned to me and about the members I keep in touch with (a talk's follow-up,
  * missed classes in a row, no study for days …); the server lists the overdue ones first.
  */
-export function Tasks({ onBack, onUnauthenticated }: TasksProps) {
+export function Tasks({ myMemberId, onBack, onUnauthenticated }: TasksProps) {
   const { t, language } = useCareI18n();
   const [tasks, setTasks] = useState<CareTask[] | null>(null);
   const tasksRef = useRef<CareTask[] | null>(null);
@@ -89,7 +91,7 @@ export function Tasks({ onBack, onUnauthenticated }: TasksProps) {
             </p>
             {tasks.length === 0 ? <p className="card muted">{t.noTasks}</p> : null}
             {tasks.map((task) => (
-              <TaskCard key={task.id} task={task} onUpdated={(next) => onUpdated(task, next)} onUnauthenticated={onUnauthenticated} />
+              <TaskCard key={task.id} task={task} mine={task.assignee?.memberId === myMemberId} onUpdated={(next) => onUpdated(task, next)} onUnauthenticated={onUnauthenticated} />
             ))}
             <ErrorMessage message={error} />
             {tasks.length < total ? (
@@ -106,11 +108,13 @@ export function Tasks({ onBack, onUnauthenticated }: TasksProps) {
 
 interface TaskCardProps {
   task: CareTask;
+  /** assigned to the signed-in member */
+  mine: boolean;
   onUpdated: (task: CareTask) => void;
   onUnauthenticated: () => void;
 }
 
-function TaskCard({ task, onUpdated, onUnauthenticated }: TaskCardProps) {
+function TaskCard({ task, mine, onUpdated, onUnauthenticated }: TaskCardProps) {
   const { t, language } = useCareI18n();
   const [action, setAction] = useState<'done' | 'snoozed' | 'dropped' | null>(null);
   const [note, setNote] = useState('');
@@ -167,7 +171,7 @@ function TaskCard({ task, onUpdated, onUnauthenticated }: TaskCardProps) {
       </p>
       <p className="task-reason">{task.reason}</p>
       <p className={task.overdue ? 'due due-overdue' : 'due'}>{fill(t.taskDue, { date: formatDate(task.dueOn, language) })}</p>
-      <p className="muted">{task.assignee ? fill(t.taskAssignee, { name: task.assignee.name }) : t.taskAssigneeSecretaries}</p>
+      <p className="muted">{mine ? t.taskAssigneeMe : task.assignee ? fill(t.taskAssignee, { name: task.assignee.name }) : t.taskAssigneeSecretaries}</p>
       {task.note ? <p className="muted pre-wrap">{task.note}</p> : null}
 
       {actionable && action === null ? (
