@@ -207,9 +207,7 @@ export async function seedCareDemo(db: Database, tenantId: string, now = new Dat
         await tx.updateTable('care_task_event').set({ at: recordedAt(daysAgo) }).where('tenant_id', '=', tenantId).where('task_id', '=', taskId).execute();
       }
       // A talk is contact: the last contact moves to the latest talk when that is later.
-      const latest = dayOf(days[0] as number);
-      const row = await tx.selectFrom('member').select('last_contact_at').where('tenant_id', '=', tenantId).where('id', '=', member.id).executeTakeFirstOrThrow();
-      if (row.last_contact_at === null || latest > row.last_contact_at) await markContact(tx, tenantId, member.id, latest);
+      await markContact(tx, tenantId, member.id, dayOf(days[0] as number));
     }
   });
 }

@@ -185,17 +185,6 @@ async function writePhotos(tx: Executor, tenantId: string, deliveryId: string, f
  * A trip that met members is contact in person: their last contact becomes the trip's day, unless
  * a later contact is already recorded (a trip entered afterwards does not move it back).
  */
-async function markMet(tx: Executor, tenantId: string, memberIds: string[], tripOn: string): Promise<void> {
-  if (!memberIds.length) return;
-  const due = await tx
-    .selectFrom('member')
-    .select('id')
-    .where('tenant_id', '=', tenantId)
-    .where('id', 'in', memberIds)
-    .where((eb) => eb.or([eb('last_contact_at', 'is', null), eb('last_contact_at', '<', tripOn)]))
-    .execute();
-  for (const m of due) await markContact(tx, tenantId, m.id, tripOn);
-}
 
 /** Records a trip: its unit's secretaries (care.manage), members met inside the unit, photos as uploaded images. */
 export async function createDelivery(db: Database, ctx: RequestContext, input: Input): Promise<Delivery> {
@@ -229,7 +218,7 @@ export async function createDelivery(db: Database, ctx: RequestContext, input: I
       .executeTakeFirstOrThrow();
     await writeMembers(tx, tenantId, row.id, input.members);
     await writePhotos(tx, tenantId, row.id, input.photoFileIds);
-    await markMet(tx, tenantId, input.members.map((m) => m.memberId), input.tripOn);
+    await markContact(tx, tenantId, input.members.map((m) => m.memberId), input.tripOn);
     const view = await loadView(tx, tenantId, row.id);
     await recordAudit(tx, ctx, { tenantId, action: 'delivery.create', entity: 'delivery', entityId: row.id, after: auditRecord(view) });
     return view;
@@ -298,7 +287,7 @@ export async function updateDelivery(db: Database, ctx: RequestContext, delivery
     }
     const after = await loadView(tx, tenantId, deliveryId);
     if (patch.members || patch.tripOn !== undefined) {
-      await markMet(tx, tenantId, after.members.map((m) => m.memberId), after.tripOn);
+      await markContact(tx, tenantId, after.members.map((m) => m.memberId), after.tripOn);
     }
     await recordAudit(tx, ctx, { tenantId, action: 'delivery.update', entity: 'delivery', entityId: deliveryId, before: auditRecord(before), after: auditRecord(after) });
     return after;

@@ -154,6 +154,20 @@ describe('mobility', () => {
     }
   });
 
+  it('moves the last contact only forward, and lifts a lost-contact flag only with a contact after it', async () => {
+    const member = await memberIdByPhone(env, PHONES.groupLeader);
+    const day = (n: number) => new Date(Date.now() + 8 * 3_600_000 - n * 86_400_000).toISOString().slice(0, 10);
+    await recordContact(deps, secretary, member, day(20));
+    await recordContact(deps, secretary, member, day(40)); // entered late: an older call
+    expect((await getMember(deps, secretary, member)).lastContactAt).toBe(day(20));
+    await confirmLostContact(deps, secretary, member);
+    expect((await getMember(deps, secretary, member)).lostContactSince).toBe(day(20));
+    await recordContact(deps, secretary, member, day(30));
+    expect((await getMember(deps, secretary, member)).lostContactSince).toBe(day(20));
+    await recordContact(deps, secretary, member, day(1));
+    expect(await getMember(deps, secretary, member)).toMatchObject({ lastContactAt: day(1), lostContactSince: null });
+  });
+
   it('reassigns a mentor and keeps the earlier pairing as history', async () => {
     const mentee = await memberIdByPhone(env, PHONES.mobileMember);
     const other = await memberIdByPhone(env, PHONES.branchSecretary);

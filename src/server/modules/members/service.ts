@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Database, Executor } from '../../db/database.ts';
 import { shanghaiDate } from '../../clock.ts';
 import type { MobilityRow } from '../../db/tables.ts';
@@ -471,15 +472,25 @@ function lockCurrentStay(tx: Executor, tenantId: string, memberId: string): Prom
 }
 
 /**
- * Records a contact with the member on that day (a talk, a visit, a return): the last contact
- * becomes that day and a lost-contact flag is lifted. Runs inside the caller's transaction.
+ * Records a contact with one or more members on that day (a talk, a visit, a return, a call). The
+ * last contact only moves forward — a contact entered late never makes a member look longer
+ * silent — and a contact after the day a lost-contact flag dates from lifts the flag. Runs inside
+ * the caller's transaction.
  */
-export async function markContact(db: Executor, tenantId: string, memberId: string, on: string): Promise<void> {
+export async function markContact(db: Executor, tenantId: string, memberIds: string | string[], on: string): Promise<void> {
+  const ids = Array.isArray(memberIds) ? memberIds : [memberIds];
+  if (ids.length === 0) return;
+  const lifts = sql<boolean>`(lost_contact_since IS NULL OR ${on}::date > lost_contact_since)`;
   await db
     .updateTable('member')
-    .set({ last_contact_at: on, lost_contact_since: null, lost_contact_confirmed_at: null, updated_at: new Date() })
+    .set({
+      last_contact_at: sql`GREATEST(last_contact_at, ${on}::date)`,
+      lost_contact_since: sql`CASE WHEN ${lifts} THEN NULL ELSE lost_contact_since END`,
+      lost_contact_confirmed_at: sql`CASE WHEN ${lifts} THEN NULL ELSE lost_contact_confirmed_at END`,
+      updated_at: new Date(),
+    })
     .where('tenant_id', '=', tenantId)
-    .where('id', '=', memberId)
+    .where('id', 'in', ids)
     .execute();
 }
 

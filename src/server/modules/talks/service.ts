@@ -85,16 +85,6 @@ function checkFollowUpDue(due: string | undefined, today: string, issues: FieldI
 const followUpReason = (note: string | null | undefined, concerns: string | null, summary: string): string =>
   note || (concerns ?? summary).slice(0, 80);
 
-/**
- * A talk counts as contact with the member: the last contact moves to its day (a lost-contact flag
- * is lifted), unless a later contact is already on record. The member row is locked so two
- * records of one member queue up.
- */
-async function countAsContact(tx: Executor, tenantId: string, memberId: string, talkedOn: string): Promise<void> {
-  const m = await tx.selectFrom('member').select('last_contact_at').where('tenant_id', '=', tenantId).where('id', '=', memberId).forUpdate().executeTakeFirstOrThrow();
-  if (m.last_contact_at === null || talkedOn >= m.last_contact_at) await markContact(tx, tenantId, memberId, talkedOn);
-}
-
 async function loadTalk(db: Executor, tenantId: string, talkId: string): Promise<TalkRow> {
   const row = await talkQuery(db, tenantId).where('t.id', '=', talkId).executeTakeFirst();
   if (!row) throw notFound('谈话记录');
@@ -148,7 +138,7 @@ export async function recordTalk(db: Database, ctx: RequestContext, input: TalkI
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await countAsContact(tx, actor.tenantId, m.id, input.talkedOn);
+      await markContact(tx, actor.tenantId, m.id, input.talkedOn);
       let followUpTaskId: string | null = null;
       if (input.followUpNeeded) {
         followUpTaskId = await openFollowUp(tx, ctx, m.id, row.id, {
@@ -253,7 +243,7 @@ export async function updateTalk(db: Database, ctx: RequestContext, talkId: stri
     if (Object.keys(set).length) {
       await tx.updateTable('talk').set(set).where('tenant_id', '=', actor.tenantId).where('id', '=', talkId).execute();
     }
-    if (typeof set.talked_on === 'string') await countAsContact(tx, actor.tenantId, before.member_id, set.talked_on);
+    if (typeof set.talked_on === 'string') await markContact(tx, actor.tenantId, before.member_id, set.talked_on);
     if (patch.followUpNeeded === true && before.follow_up_task_id === null) {
       const taskId = await openFollowUp(tx, ctx, before.member_id, talkId, {
         reason: followUpReason(patch.followUpNote, patch.concerns !== undefined ? patch.concerns : before.concerns, patch.summary ?? before.summary),
