@@ -2,12 +2,15 @@ import { sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { authorize } from '../../auth/policy.ts';
+import { shanghaiDate } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
 import type { Dashboard } from '../../../shared/api.ts';
 import { flagSql, hasMentorSql, inSubtrees, memberBaseQuery } from '../members/repo.ts';
 import { getOrg } from '../orgs/service.ts';
 import { cityLabel, regionName } from '../regions/service.ts';
 import { getSettings } from '../settings/service.ts';
+import { overdueSql } from '../care/repo.ts';
+import { countTalksDue } from '../talks/repo.ts';
 
 /** Which unit the dashboard describes: the one asked for, else the actor's top unit. */
 async function dashboardRoot(db: Database, ctx: RequestContext, orgId: string | undefined) {
@@ -31,7 +34,8 @@ export async function getDashboard(db: Database, ctx: RequestContext, orgId: str
   const flags = flagSql(settings);
   const base = () => memberBaseQuery(db, actor.tenantId).where(inSubtrees(actor.tenantId, [root.path]));
   const childId = sql<string>`split_part(substr(o.path, ${root.path.length + 1}), '/', 1)`;
-  const [totals, byProvince, byCity, byChild] = await Promise.all([
+  const today = shanghaiDate();
+  const [totals, byProvince, byCity, byChild, talksOverdue, tasksOverdue, cardsToPost] = await Promise.all([
     base()
       .select([
         sql<number>`count(*)::int`.as('members'),
@@ -50,6 +54,27 @@ export async function getDashboard(db: Database, ctx: RequestContext, orgId: str
       .select([childId.as('child'), sql<number>`count(*)::int`.as('n'), sql<number>`count(mb.id)::int`.as('mobile')])
       .groupBy(sql`1`)
       .execute(),
+    // The mentoring overview's 谈话逾期 (overdue + never) for mobile members, the same SQL.
+    countTalksDue(db, actor.tenantId, settings, { paths: [root.path], mobileOnly: true }, today),
+    // Follow-up tasks about members of the subtree, open (or snoozed whose day came) and past due: the care-task list's overdue filter.
+    db
+      .selectFrom('care_task as t')
+      .innerJoin('member as m', (j) => j.onRef('m.tenant_id', '=', 't.tenant_id').onRef('m.id', '=', 't.member_id'))
+      .where('t.tenant_id', '=', actor.tenantId)
+      .where('t.status', 'in', ['open', 'snoozed'])
+      .where(inSubtrees(actor.tenantId, [root.path]))
+      .where(overdueSql(today))
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow(),
+    // Cards to go into the post (待寄出) in the subtree's campaigns.
+    db
+      .selectFrom('card as k')
+      .innerJoin('card_campaign as c', (j) => j.onRef('c.tenant_id', '=', 'k.tenant_id').onRef('c.id', '=', 'k.campaign_id'))
+      .where('k.tenant_id', '=', actor.tenantId)
+      .where('k.post_status', '=', 'pending')
+      .where(inSubtrees(actor.tenantId, [root.path], 'c.org_id'))
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   const childIds = byChild.map((c) => c.child).filter((c) => c !== '');
   const names = childIds.length
@@ -73,5 +98,6 @@ export async function getDashboard(db: Database, ctx: RequestContext, orgId: str
     byUnit: byChild
       .map((c) => ({ orgId: c.child || root.id, name: c.child ? (nameOf.get(c.child) ?? c.child) : root.name, count: c.n, mobile: c.mobile }))
       .sort((a, b) => b.count - a.count),
+    care: { talksOverdue, tasksOverdue: tasksOverdue.n, cardsToPost: cardsToPost.n },
   };
 }
