@@ -36,6 +36,23 @@ const STATS: StatDef[] = [
   { key: 'mobileWithoutMentor', label: 'dash.mobileWithoutMentor', color: '#d48806', testId: 'stat-without-mentor' },
 ];
 
+interface CareStatDef {
+  key: keyof Dashboard['care'];
+  label: MsgKey;
+  unit: MsgKey;
+  color: string;
+  testId: string;
+  /** the page that lists what this number counts */
+  link: (orgId: string | undefined) => string;
+}
+
+/** 党内关怀: each tile opens the list that reproduces its number. */
+const CARE_STATS: CareStatDef[] = [
+  { key: 'talksOverdue', label: 'dash.care.talksOverdue', unit: 'dash.personUnit', color: '#d4380d', testId: 'stat-talks-overdue', link: (o) => withOrg('/mentoring?filter=overdue', o) },
+  { key: 'tasksOverdue', label: 'dash.care.tasksOverdue', unit: 'dash.care.taskUnit', color: '#cf1322', testId: 'stat-tasks-overdue', link: (o) => withOrg('/care-tasks?overdue=true', o) },
+  { key: 'cardsToPost', label: 'dash.care.cardsToPost', unit: 'dash.care.cardUnit', color: '#d48806', testId: 'stat-cards-to-post', link: (o) => withOrg('/cards', o) },
+];
+
 export function DashboardPage() {
   const { t } = useI18n();
   const { token } = theme.useToken();
@@ -139,6 +156,29 @@ export function DashboardPage() {
             </Col>
           );
         })}
+        <Col span={24}>
+          <Card title={t('dash.care')} size="small" data-testid="dash-care">
+            <Row gutter={[16, 16]}>
+              {CARE_STATS.map((s) => {
+                const value = d?.care[s.key];
+                return (
+                  <Col key={s.key} xs={24} sm={8}>
+                    <Link to={s.link(orgId)} aria-label={t(s.label)} style={{ display: 'block' }}>
+                      <Card hoverable loading={!d && dash.loading} data-testid={s.testId} size="small" styles={{ body: { padding: '16px 20px' } }}>
+                        <Statistic
+                          title={t(s.label)}
+                          value={value ?? 0}
+                          styles={{ content: value ? { color: s.color } : {} }}
+                          suffix={<Typography.Text type="secondary" style={{ fontSize: 14 }}>{t(s.unit)}</Typography.Text>}
+                        />
+                      </Card>
+                    </Link>
+                  </Col>
+                );
+              })}
+            </Row>
+          </Card>
+        </Col>
         <Col span={24}>
           <BirthdaysThisWeek orgId={orgId} />
         </Col>
