@@ -32,6 +32,9 @@ afterAll(async () => env?.close());
 const list = (ctx: RequestContext, q: Record<string, unknown> = {}) => listMembers(deps, ctx, { page: 1, pageSize: 200, ...q });
 const VALID_ID = completeIdNumber('32061219900101123');
 
+/** The day in China `n` days ago. */
+const daysAgo = (n: number): string => new Date(Date.now() + 8 * 3_600_000 - n * 86_400_000).toISOString().slice(0, 10);
+
 describe('member registry', () => {
   it('adds a member with the ID number encrypted at rest, masked on screen, revealed with an audit entry', async () => {
     const m = await createMember(deps, secretary, { name: '测试甲', gender: 'male', phone: '13700000001', status: 'full', orgId: group1, idNumber: VALID_ID.toLowerCase(), birthDate: '1990-01-01', joinDate: '2015-07-01' });
@@ -156,16 +159,15 @@ describe('mobility', () => {
 
   it('moves the last contact only forward, and lifts a lost-contact flag only with a contact after it', async () => {
     const member = await memberIdByPhone(env, PHONES.groupLeader);
-    const day = (n: number) => new Date(Date.now() + 8 * 3_600_000 - n * 86_400_000).toISOString().slice(0, 10);
-    await recordContact(deps, secretary, member, day(20));
-    await recordContact(deps, secretary, member, day(40)); // entered late: an older call
-    expect((await getMember(deps, secretary, member)).lastContactAt).toBe(day(20));
+    await recordContact(deps, secretary, member, daysAgo(20));
+    await recordContact(deps, secretary, member, daysAgo(40)); // entered late: an older call
+    expect((await getMember(deps, secretary, member)).lastContactAt).toBe(daysAgo(20));
     await confirmLostContact(deps, secretary, member);
-    expect((await getMember(deps, secretary, member)).lostContactSince).toBe(day(20));
-    await recordContact(deps, secretary, member, day(30));
-    expect((await getMember(deps, secretary, member)).lostContactSince).toBe(day(20));
-    await recordContact(deps, secretary, member, day(1));
-    expect(await getMember(deps, secretary, member)).toMatchObject({ lastContactAt: day(1), lostContactSince: null });
+    expect((await getMember(deps, secretary, member)).lostContactSince).toBe(daysAgo(20));
+    await recordContact(deps, secretary, member, daysAgo(30));
+    expect((await getMember(deps, secretary, member)).lostContactSince).toBe(daysAgo(20));
+    await recordContact(deps, secretary, member, daysAgo(1));
+    expect(await getMember(deps, secretary, member)).toMatchObject({ lastContactAt: daysAgo(1), lostContactSince: null });
   });
 
   it('reassigns a mentor and keeps the earlier pairing as history', async () => {
