@@ -85,6 +85,9 @@ async function loadSession(db: Executor, tenantId: string, sessionId: string): P
 
 const orgTarget = (ctx: RequestContext, path: string) => ({ kind: 'org', tenantId: ctx.actor.tenantId, path }) as const;
 
+/** One member's row of a session, in attendance and in makeup alike: `.where((eb) => eb.and(memberRow(…)))`. */
+const memberRow = (tenantId: string, sessionId: string, memberId: string) => ({ tenant_id: tenantId, session_id: sessionId, member_id: memberId });
+
 /**
  * Units the caller leads (as secretary or group leader): at a session held above them they see and
  * mark their own members — a branch secretary or a group leader at the village's monthly class.
@@ -645,13 +648,12 @@ export async function markAttendance(db: Database, ctx: RequestContext, sessionI
   if (correction && !can(actor, 'learning.manage', orgTarget(ctx, s.org_path))) {
     throw new AppError('forbidden', '会议已结束，考勤只能由书记更正');
   }
+  const row = memberRow(actor.tenantId, sessionId, body.memberId);
   await db.transaction().execute(async (tx) => {
     const before = await tx
       .selectFrom('attendance')
       .selectAll()
-      .where('tenant_id', '=', actor.tenantId)
-      .where('session_id', '=', sessionId)
-      .where('member_id', '=', body.memberId)
+      .where((eb) => eb.and(row))
       .forUpdate()
       .executeTakeFirst();
     if (!before) fail([{ field: 'memberId', message: '该党员不在本次会议的邀请名单中' }]);
@@ -670,22 +672,18 @@ export async function markAttendance(db: Database, ctx: RequestContext, sessionI
         }),
         updated_at: now,
       })
-      .where('tenant_id', '=', actor.tenantId)
-      .where('session_id', '=', sessionId)
-      .where('member_id', '=', body.memberId)
+      .where((eb) => eb.and(row))
       .returningAll()
       .executeTakeFirstOrThrow();
     if (correction) {
       if (attended) {
-        await tx.deleteFrom('makeup').where('tenant_id', '=', actor.tenantId).where('session_id', '=', sessionId).where('member_id', '=', body.memberId).execute();
+        await tx.deleteFrom('makeup').where((eb) => eb.and(row)).execute();
       } else {
         const missed = body.status as 'absent' | 'excused';
         await tx
           .insertInto('makeup')
           .values({
-            tenant_id: actor.tenantId,
-            session_id: sessionId,
-            member_id: body.memberId,
+            ...row,
             missed_status: missed,
             due_on: sql<string>`(${now}::timestamptz AT TIME ZONE 'Asia/Shanghai')::date + ${s.makeup_days}::int`,
           })
@@ -711,13 +709,12 @@ export async function decideLeave(db: Database, ctx: RequestContext, sessionId: 
   const s = await loadSession(db, actor.tenantId, sessionId);
   authorize(actor, 'learning.manage', orgTarget(ctx, s.org_path));
   if (s.status === 'cancelled') throw new AppError('conflict', '会议已取消');
+  const row = memberRow(actor.tenantId, sessionId, memberId);
   await db.transaction().execute(async (tx) => {
     const before = await tx
       .selectFrom('attendance')
       .selectAll()
-      .where('tenant_id', '=', actor.tenantId)
-      .where('session_id', '=', sessionId)
-      .where('member_id', '=', memberId)
+      .where((eb) => eb.and(row))
       .forUpdate()
       .executeTakeFirst();
     if (!before) throw new AppError('not_found', '该党员不在本次会议的邀请名单中');
@@ -731,9 +728,7 @@ export async function decideLeave(db: Database, ctx: RequestContext, sessionId: 
         ...(excuse && { status: 'excused' as const }),
         updated_at: new Date(),
       })
-      .where('tenant_id', '=', actor.tenantId)
-      .where('session_id', '=', sessionId)
-      .where('member_id', '=', memberId)
+      .where((eb) => eb.and(row))
       .returningAll()
       .executeTakeFirstOrThrow();
     if (excuse && before.status === 'absent') {
@@ -741,9 +736,7 @@ export async function decideLeave(db: Database, ctx: RequestContext, sessionId: 
       await tx
         .updateTable('makeup')
         .set({ missed_status: 'excused' })
-        .where('tenant_id', '=', actor.tenantId)
-        .where('session_id', '=', sessionId)
-        .where('member_id', '=', memberId)
+        .where((eb) => eb.and(row))
         .execute();
     }
     await recordAudit(tx, ctx, {
@@ -824,13 +817,12 @@ export async function returnMakeup(db: Database, ctx: RequestContext, sessionId:
   const { actor } = ctx;
   const s = await loadSession(db, actor.tenantId, sessionId);
   authorize(actor, 'learning.manage', orgTarget(ctx, s.org_path));
+  const row = memberRow(actor.tenantId, sessionId, memberId);
   await db.transaction().execute(async (tx) => {
     const mk = await tx
       .selectFrom('makeup')
       .selectAll()
-      .where('tenant_id', '=', actor.tenantId)
-      .where('session_id', '=', sessionId)
-      .where('member_id', '=', memberId)
+      .where((eb) => eb.and(row))
       .forUpdate()
       .executeTakeFirst();
     if (!mk) throw new AppError('not_found', '该党员没有这次会议的补学任务');
@@ -838,16 +830,12 @@ export async function returnMakeup(db: Database, ctx: RequestContext, sessionId:
     await tx
       .updateTable('makeup')
       .set({ status: 'returned', review_note: note, reviewed_by: actor.accountId, reviewed_at: new Date() })
-      .where('tenant_id', '=', actor.tenantId)
-      .where('session_id', '=', sessionId)
-      .where('member_id', '=', memberId)
+      .where((eb) => eb.and(row))
       .execute();
     await tx
       .updateTable('attendance')
       .set({ status: mk.missed_status, updated_at: new Date() })
-      .where('tenant_id', '=', actor.tenantId)
-      .where('session_id', '=', sessionId)
-      .where('member_id', '=', memberId)
+      .where((eb) => eb.and(row))
       .execute();
     await recordAudit(tx, ctx, {
       tenantId: actor.tenantId,
