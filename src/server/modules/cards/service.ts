@@ -22,10 +22,9 @@ import type {
   MyCard,
 } from '../../../shared/api-care.ts';
 import { recordAudit } from '../audit/service.ts';
-import { getOrg } from '../orgs/service.ts';
 import { inSubtrees } from '../members/repo.ts';
 import { requireMember } from '../me/member.ts';
-import { careManageScope } from '../care/scope.ts';
+import { careManageScope, managedOrg } from '../care/scope.ts';
 import { addDays, anniversaryIn, anniversaryYears, isRealDay, joinMonthDays, mondayOf } from './dates.ts';
 import {
   campaignRows,
@@ -113,8 +112,7 @@ async function campaignDetail(db: Executor, tenantId: string, campaign: Campaign
  */
 export async function createCampaign(db: Database, ctx: RequestContext, input: CampaignInputData, now: Date = new Date()): Promise<CampaignDetail> {
   const { actor } = ctx;
-  const org = await getOrg(db, actor.tenantId, input.orgId);
-  authorize(actor, 'care.manage', orgTarget(ctx, org.path));
+  const org = await managedOrg(db, ctx, input.orgId);
   const issues: FieldIssue[] = [];
   if (org.retired_at) issues.push({ field: 'orgId', message: `${org.name}已撤销，不能发送贺卡` });
   if (!isRealDay(input.sendOn)) issues.push({ field: 'sendOn', message: `发送日期 ${input.sendOn} 不是有效日期` });
@@ -535,8 +533,7 @@ export async function listContactCards(db: Database, ctx: RequestContext, q: Con
     where = sql<SqlBool>`m.grid_id = ${grid.id}`;
     entity = { entity: 'grid', entityId: grid.id };
   } else {
-    const org = await getOrg(db, actor.tenantId, q.orgId as string);
-    authorize(actor, 'care.manage', orgTarget(ctx, org.path));
+    const org = await managedOrg(db, ctx, q.orgId as string);
     where = sql<SqlBool>`${inSubtrees(actor.tenantId, [org.path])} AND EXISTS (
       SELECT 1 FROM mobility mb WHERE mb.tenant_id = m.tenant_id AND mb.member_id = m.id AND mb.ended_on IS NULL)`;
     entity = { entity: 'org', entityId: org.id };

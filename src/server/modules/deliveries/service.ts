@@ -7,11 +7,10 @@ import { AppError, notFound, type FieldIssue } from '../../errors.ts';
 import type { Delivery, DeliveryInput, DeliveryList, DeliveryPatch, DeliveryQuery, MemberDelivery } from '../../../shared/api-care.ts';
 import { recordAudit } from '../audit/service.ts';
 import { isRealDay } from '../cards/dates.ts';
-import { careManageScope } from '../care/scope.ts';
+import { careManageScope, managedOrg } from '../care/scope.ts';
 import { getReadableFile } from '../library/files.ts';
 import { memberWithOrg } from '../members/repo.ts';
 import { markContact } from '../members/service.ts';
-import { getOrg } from '../orgs/service.ts';
 import { resolvePlace } from '../regions/service.ts';
 import {
   countDeliveries,
@@ -190,8 +189,7 @@ async function writePhotos(tx: Executor, tenantId: string, deliveryId: string, f
 export async function createDelivery(db: Database, ctx: RequestContext, input: Input): Promise<Delivery> {
   const { actor } = ctx;
   const tenantId = actor.tenantId;
-  const org = await getOrg(db, tenantId, input.orgId);
-  authorize(actor, 'care.manage', orgTarget(ctx, org.path));
+  const org = await managedOrg(db, ctx, input.orgId);
   const issues: FieldIssue[] = [];
   if (org.retired_at) issues.push({ field: 'orgId', message: `${org.name}已撤销` });
   checkTripOn(input.tripOn, issues);
@@ -238,8 +236,7 @@ export async function updateDelivery(db: Database, ctx: RequestContext, delivery
   let org = { id: current.org_id, path: current.org_path, name: current.org_name };
   const moving = patch.orgId !== undefined && patch.orgId !== current.org_id;
   if (moving) {
-    const next = await getOrg(db, tenantId, patch.orgId as string);
-    authorize(actor, 'care.manage', orgTarget(ctx, next.path));
+    const next = await managedOrg(db, ctx, patch.orgId as string);
     if (next.retired_at) issues.push({ field: 'orgId', message: `${next.name}已撤销` });
     org = next;
   }

@@ -17,13 +17,12 @@ import type {
 } from '../../../shared/api-care.ts';
 import { recordAudit } from '../audit/service.ts';
 import { addDays } from '../cards/dates.ts';
-import { careManageScope } from '../care/scope.ts';
+import { careManageScope, managedOrg } from '../care/scope.ts';
 import { raiseCareTask } from '../care/raise.ts';
 import { listMemberDeliveries } from '../deliveries/service.ts';
 import { requireMember } from '../me/member.ts';
 import { inSubtrees, memberWithOrg } from '../members/repo.ts';
 import { markContact } from '../members/service.ts';
-import { getOrg } from '../orgs/service.ts';
 import { getSettings } from '../settings/service.ts';
 import { countTalksDue, readMentoring, readTalkStates, talkQuery, type TalkRow, type TalkStateRow } from './repo.ts';
 
@@ -275,8 +274,7 @@ export async function listTalks(db: Database, ctx: RequestContext, q: TalkQueryD
     query = query.where('t.member_id', '=', m.id);
     audited = { entity: 'member', entityId: m.id };
   } else if (q.orgId) {
-    const org = await getOrg(db, actor.tenantId, q.orgId);
-    authorize(actor, 'care.manage', { kind: 'org', tenantId: actor.tenantId, path: org.path });
+    const org = await managedOrg(db, ctx, q.orgId);
     query = query.where(inSubtrees(actor.tenantId, [org.path]));
     audited = { entity: 'org', entityId: org.id };
   } else {
