@@ -6,22 +6,16 @@
  * the group at 100%.
  */
 import path from 'node:path';
-import type { APIRequestContext, Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { APIRequestContext, Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RESULTS_DIR, assertChromiumInstalled, ensureWebBuilt, getJson, launchBrowser, screenshotPages, startServer, type RunningServer } from './support/server.ts';
+import { UI_TIMEOUT, consoleLogin, openConsole, openPhone as openPhoneIn, phoneLogin as phoneSignIn, startServerAndBrowser } from './support/browser.ts';
+import { RESULTS_DIR, assertChromiumInstalled, ensureWebBuilt, getJson, screenshotPages, type RunningServer } from './support/server.ts';
 
 const SECRETARY_PHONE = '13800000000';
 const GROUP_NAME = '第二党小组';
 const TITLE = '小组月度云课堂';
 const QUESTION = '结合本次课程，谈谈你在岗位上的一点打算。';
 const SERIES = 12;
-const UI_TIMEOUT = 15_000;
-
-// WeChat's in-app browser on an Android phone.
-const WECHAT_ANDROID_UA =
-  'Mozilla/5.0 (Linux; Android 13; V2227A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 ' +
-  'Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 MicroMessenger/8.0.47.2560(0x28002F35) ' +
-  'WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64';
 
 // ---------- times as the secretary sees them (China) ----------
 
@@ -76,7 +70,6 @@ interface Person {
 describe('a monthly class for a party group: check-in on the phone and by QR, close, make-up, coverage', () => {
   let server: RunningServer;
   let browser: Browser;
-  let consoleContext: BrowserContext;
   let consolePage: Page;
   let phonePage: Page | undefined;
   let failed = false;
@@ -95,14 +88,8 @@ describe('a monthly class for a party group: check-in on the phone and by QR, cl
   beforeAll(async () => {
     assertChromiumInstalled();
     ensureWebBuilt();
-    const [started, launched] = await Promise.allSettled([startServer(), launchBrowser()]);
-    if (started.status === 'fulfilled') server = started.value;
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (launched.status === 'rejected') throw launched.reason;
-    if (started.status === 'rejected') throw started.reason;
-    consoleContext = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 1366, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    consolePage = await consoleContext.newPage();
-    consolePage.setDefaultTimeout(UI_TIMEOUT);
+    ({ server, browser } = await startServerAndBrowser());
+    consolePage = (await openConsole(browser, server.baseUrl)).page;
   });
 
   afterAll(async () => {
@@ -124,27 +111,11 @@ describe('a monthly class for a party group: check-in on the phone and by QR, cl
 
   /** A new phone in WeChat (closed with the browser), its page the one screenshotted on failure. */
   async function openPhone(): Promise<Page> {
-    const context = await browser.newContext({
-      baseURL: server.baseUrl,
-      viewport: { width: 360, height: 740 },
-      deviceScaleFactor: 3,
-      isMobile: true,
-      hasTouch: true,
-      userAgent: WECHAT_ANDROID_UA,
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(UI_TIMEOUT);
-    phonePage = page;
-    return page;
+    phonePage = (await openPhoneIn(browser, server.baseUrl)).page;
+    return phonePage;
   }
 
-  async function phoneLogin(page: Page, phone: string): Promise<void> {
-    await page.getByLabel('手机号').fill(phone);
-    await page.getByLabel('密码').fill(server.password);
-    await page.getByRole('button', { name: '登录', exact: true }).tap();
-  }
+  const phoneLogin = (page: Page, phone: string): Promise<void> => phoneSignIn(page, phone, server.password);
 
   /** The open dropdown of an antd select (only one is open at a time). */
   const openDropdown = (): Locator => consolePage.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
@@ -175,11 +146,7 @@ describe('a monthly class for a party group: check-in on the phone and by QR, cl
 
   it('1. the secretary plans a monthly online class for three members of 第二党小组 and opens the first one', async () => {
     const page = consolePage;
-    await page.goto('/');
-    await page.getByLabel('手机号').fill(SECRETARY_PHONE);
-    await page.getByLabel('密码').fill(server.password);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
-    await page.getByRole('heading', { name: '工作概览' }).waitFor();
+    await consoleLogin(page, SECRETARY_PHONE, server.password);
 
     // Who is in the group: read as the secretary would look them up.
     const orgs = await getJson<OrgList>(api(), '/api/orgs');

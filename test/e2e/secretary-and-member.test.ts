@@ -4,22 +4,16 @@
  * the dashboard follow, and open the member app on a phone to find one's contact person.
  */
 import ExcelJS from 'exceljs';
-import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
+import type { APIRequestContext, Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { completeIdNumber } from '../../src/shared/id-number.ts';
-import { assertChromiumInstalled, ensureWebBuilt, getJson, launchBrowser, screenshotPages, startServer, type RunningServer } from './support/server.ts';
+import { UI_TIMEOUT, consoleLogin, openConsole, openPhone, phoneLogin, startServerAndBrowser } from './support/browser.ts';
+import { assertChromiumInstalled, ensureWebBuilt, getJson, screenshotPages, type RunningServer } from './support/server.ts';
 
 const SECRETARY_PHONE = '13800000000';
 const MENTEE_PHONE = '13800000003';
 const MENTOR_PHONE = '13800000002';
-const UI_TIMEOUT = 15_000;
 const IMPORT_TIMEOUT = 45_000;
-
-// WeChat's in-app browser on an Android phone.
-const WECHAT_ANDROID_UA =
-  'Mozilla/5.0 (Linux; Android 13; V2227A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 ' +
-  'Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 MicroMessenger/8.0.47.2560(0x28002F35) ' +
-  'WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64';
 
 // ---------- the roster spreadsheet ----------
 
@@ -121,9 +115,7 @@ interface MemberListBody {
 describe('secretary imports and tracks members; the member finds their contact person', () => {
   let server: RunningServer;
   let browser: Browser;
-  let consoleContext: BrowserContext;
   let consolePage: Page;
-  let phoneContext: BrowserContext | undefined;
   let phonePage: Page | undefined;
   let failed = false;
 
@@ -136,15 +128,8 @@ describe('secretary imports and tracks members; the member finds their contact p
   beforeAll(async () => {
     assertChromiumInstalled();
     ensureWebBuilt();
-    // Both start at once; whichever did start is stopped in afterAll even when the other failed.
-    const [started, launched] = await Promise.allSettled([startServer(), launchBrowser()]);
-    if (started.status === 'fulfilled') server = started.value;
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (launched.status === 'rejected') throw launched.reason;
-    if (started.status === 'rejected') throw started.reason;
-    consoleContext = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 1366, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    consolePage = await consoleContext.newPage();
-    consolePage.setDefaultTimeout(UI_TIMEOUT);
+    ({ server, browser } = await startServerAndBrowser());
+    consolePage = (await openConsole(browser, server.baseUrl)).page;
   });
 
   afterAll(async () => {
@@ -191,12 +176,7 @@ describe('secretary imports and tracks members; the member finds their contact p
 
   it('a. the secretary logs in to the console and reads the mobile total on the dashboard', async () => {
     const page = consolePage;
-    await page.goto('/');
-    await page.getByLabel('手机号').fill(SECRETARY_PHONE);
-    await page.getByLabel('密码').fill(server.password);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
-
-    await page.getByRole('heading', { name: '工作概览' }).waitFor();
+    await consoleLogin(page, SECRETARY_PHONE, server.password);
     mobileAtStart = await statValue('stat-mobile');
     const dash = await getJson<DashboardTotals>(api(), '/api/dashboard');
     expect(mobileAtStart).toBe(dash.totals.mobile);
@@ -325,23 +305,10 @@ describe('secretary imports and tracks members; the member finds their contact p
     const mentor = mentors.items.find((m) => m.phone === MENTOR_PHONE);
     expect(mentor, 'the mentor account has a member record').toBeTruthy();
 
-    phoneContext = await browser.newContext({
-      baseURL: server.baseUrl,
-      viewport: { width: 360, height: 640 },
-      deviceScaleFactor: 3,
-      isMobile: true,
-      hasTouch: true,
-      userAgent: WECHAT_ANDROID_UA,
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
-    phonePage = await phoneContext.newPage();
-    phonePage.setDefaultTimeout(UI_TIMEOUT);
+    phonePage = (await openPhone(browser, server.baseUrl, 640)).page;
     const page = phonePage;
     await page.goto('/m/');
-    await page.getByLabel('手机号').fill(MENTEE_PHONE);
-    await page.getByLabel('密码').fill(server.password);
-    await page.getByRole('button', { name: '登录', exact: true }).tap();
+    await phoneLogin(page, MENTEE_PHONE, server.password);
 
     const mentorName = page.getByTestId('mentor-name');
     await mentorName.waitFor();
@@ -354,14 +321,10 @@ describe('secretary imports and tracks members; the member finds their contact p
 
   it('f. the imported member signs in on a phone with that password and sees the destination the secretary recorded', async () => {
     const member = rows[MOVED] as RosterRow;
-    const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, userAgent: WECHAT_ANDROID_UA, locale: 'zh-CN' });
+    const { context, page } = await openPhone(browser, server.baseUrl, 640);
     try {
-      const page = await context.newPage();
-      page.setDefaultTimeout(UI_TIMEOUT);
       await page.goto('/m/');
-      await page.getByLabel('手机号').fill(member.phone);
-      await page.getByLabel('密码').fill(issuedPassword);
-      await page.getByRole('button', { name: '登录', exact: true }).tap();
+      await phoneLogin(page, member.phone, issuedPassword);
       const destination = page.getByTestId('current-destination');
       await destination.getByText('浙江省宁波市海曙区').waitFor();
     } finally {

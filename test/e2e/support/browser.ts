@@ -1,0 +1,72 @@
+/**
+ * Browser-test support shared by the stories: the server and Chromium started together, the
+ * console on a desktop window, the member app on a phone in WeChat, and signing in on each.
+ */
+import fs from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, startServer, type RunningServer } from './server.ts';
+
+/** How long a step waits for the UI before it fails. */
+export const UI_TIMEOUT = 15_000;
+
+/** WeChat's in-app browser on an Android phone. */
+export const WECHAT_ANDROID_UA =
+  'Mozilla/5.0 (Linux; Android 13; V2227A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 ' +
+  'Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 MicroMessenger/8.0.47.2560(0x28002F35) ' +
+  'WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64';
+
+/**
+ * Starts the server and Chromium at once. When either fails, the one that did start is stopped
+ * (and a kept data folder removed) before the error is thrown, so nothing is left running.
+ */
+export async function startServerAndBrowser(opts: Parameters<typeof startServer>[0] = {}): Promise<{ server: RunningServer; browser: Browser }> {
+  const [started, launched] = await Promise.allSettled([startServer(opts), launchBrowser()]);
+  if (started.status === 'fulfilled' && launched.status === 'fulfilled') return { server: started.value, browser: launched.value };
+  if (launched.status === 'fulfilled') await launched.value.close().catch(() => {});
+  if (started.status === 'fulfilled') {
+    await started.value.stop();
+    if (opts.keepData && !opts.dataDir) fs.rmSync(started.value.dataDir, { recursive: true, force: true });
+  }
+  throw launched.status === 'rejected' ? launched.reason : (started as PromiseRejectedResult).reason;
+}
+
+/** A desktop window on the console, in China. */
+export async function openConsole(browser: Browser, baseUrl: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1366, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(UI_TIMEOUT);
+  return { context, page };
+}
+
+/** A new phone in WeChat (closed with the browser); `height` is the screen's height in CSS pixels. */
+export async function openPhone(browser: Browser, baseUrl: string, height = 740): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    viewport: { width: 360, height },
+    deviceScaleFactor: 3,
+    isMobile: true,
+    hasTouch: true,
+    userAgent: WECHAT_ANDROID_UA,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(UI_TIMEOUT);
+  return { context, page };
+}
+
+/** Signs in to the console and waits for the dashboard. */
+export async function consoleLogin(page: Page, phone: string, password: string): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.getByRole('heading', { name: '工作概览' }).waitFor();
+}
+
+/** Fills the member app's sign-in form already on the screen and taps 登录. */
+export async function phoneLogin(page: Page, phone: string, password: string): Promise<void> {
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录', exact: true }).tap();
+}
