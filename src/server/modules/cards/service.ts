@@ -22,7 +22,7 @@ import type {
   MyCard,
 } from '../../../shared/api-care.ts';
 import { recordAudit } from '../audit/service.ts';
-import { inSubtrees } from '../members/repo.ts';
+import { inSubtrees, memberWithOrg } from '../members/repo.ts';
 import { requireMember } from '../me/member.ts';
 import { careManageScope, managedOrg } from '../care/scope.ts';
 import { addDays, anniversaryIn, anniversaryYears, isRealDay, joinMonthDays, mondayOf } from './dates.ts';
@@ -508,16 +508,9 @@ export async function listContactCards(db: Database, ctx: RequestContext, q: Con
   let where: RawBuilder<SqlBool>;
   let entity: { entity: string; entityId: string };
   if (q.memberId) {
-    const member = await db
-      .selectFrom('member as m')
-      .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'm.tenant_id').onRef('o.id', '=', 'm.org_id'))
-      .select(['m.id', 'o.path'])
-      .where('m.tenant_id', '=', actor.tenantId)
-      .where('m.id', '=', q.memberId)
-      .where('m.left_at', 'is', null)
-      .executeTakeFirst();
-    if (!member) throw notFound('党员');
-    authorize(actor, 'care.manage', orgTarget(ctx, member.path));
+    const member = await memberWithOrg(db, actor.tenantId, q.memberId);
+    if (!member || member.left_at) throw notFound('党员');
+    authorize(actor, 'care.manage', orgTarget(ctx, member.org_path));
     where = sql<SqlBool>`m.id = ${member.id}`;
     entity = { entity: 'member', entityId: member.id };
   } else if (q.gridId) {

@@ -8,6 +8,7 @@ import { AppError, notFound } from '../../errors.ts';
 import type { DriftList, DriftQuery, DriftReasonKind, DriftRow, Engagement, Timeline, TimelineEvent, TimelineQuery } from '../../../shared/api-care.ts';
 import { recordAudit } from '../audit/service.ts';
 import { careManageScope } from '../care/scope.ts';
+import { memberWithOrg } from '../members/repo.ts';
 import { getSettings, type TenantSettings } from '../settings/service.ts';
 import { driftWindows, readDriftList, readEngagementMonths, readMemberSignals, readTimeline, type DriftScope, type DriftSignals, type DriftWindows, type TimelineRow } from './repo.ts';
 
@@ -143,15 +144,9 @@ export async function listDrift(db: Database, ctx: RequestContext, q: DriftQuery
 /** The member (left ones too) and the right to read their care records. */
 async function careMember(db: Executor, ctx: RequestContext, memberId: string): Promise<{ id: string; left: boolean }> {
   const { actor } = ctx;
-  const m = await db
-    .selectFrom('member as m')
-    .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'm.tenant_id').onRef('o.id', '=', 'm.org_id'))
-    .select(['m.id', 'm.left_at', 'o.path'])
-    .where('m.tenant_id', '=', actor.tenantId)
-    .where('m.id', '=', memberId)
-    .executeTakeFirst();
+  const m = await memberWithOrg(db, actor.tenantId, memberId);
   if (!m) throw notFound('党员');
-  authorize(actor, 'care.read', { kind: 'member', tenantId: actor.tenantId, memberId, orgPath: m.path });
+  authorize(actor, 'care.read', { kind: 'member', tenantId: actor.tenantId, memberId, orgPath: m.org_path });
   return { id: m.id, left: m.left_at !== null };
 }
 
