@@ -65,7 +65,11 @@ function itemQuery(db: Executor, tenantId: string) {
 }
 type ItemRow = Awaited<ReturnType<ReturnType<typeof itemQuery>['executeTakeFirstOrThrow']>>;
 
-const summaryView = (r: ItemRow): StudyItemSummary => ({
+/** The columns of an item's summary, as any query over study_item `i` joined to its unit `o` selects them. */
+type ItemSummaryRow = Pick<ItemRow, 'id' | 'org_id' | 'org_name' | 'kind' | 'title' | 'category' | 'tags' | 'author' | 'summary' | 'minutes' | 'updated_at' | 'retired_at'>;
+
+/** An item as lists show it: the library, and a session's materials. */
+export const itemSummaryView = (r: ItemSummaryRow): StudyItemSummary => ({
   id: r.id,
   orgId: r.org_id,
   orgName: r.org_name,
@@ -84,7 +88,7 @@ const fileOf = (r: ItemRow): StoredFile | null =>
   r.file_id && r.file_name && r.mime_type ? storedFileView({ id: r.file_id, file_name: r.file_name, mime_type: r.mime_type, size_bytes: Number(r.size_bytes ?? 0) }) : null;
 
 const itemView = (r: ItemRow): StudyItem => ({
-  ...summaryView(r),
+  ...itemSummaryView(r),
   // Sanitized again when served: stored HTML follows today's rules, not those of the day it was saved.
   bodyHtml: r.body_html === null ? null : sanitizeArticleHtml(r.body_html),
   mediaUrl: r.media_url,
@@ -148,7 +152,7 @@ export async function listStudyItems(db: Database, ctx: RequestContext, q: Study
     const counted = await query.clearSelect().select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
     total = Number(counted.n);
   }
-  return { items: rows.map(summaryView), total };
+  return { items: rows.map(itemSummaryView), total };
 }
 
 export async function getStudyItem(db: Database, ctx: RequestContext, itemId: string): Promise<StudyItem> {
@@ -314,7 +318,7 @@ export interface ItemForPlanning extends StudyItemSummary {
 export async function getStudyItemSummaries(db: Executor, tenantId: string, itemIds: string[]): Promise<ItemForPlanning[]> {
   if (itemIds.length === 0) return [];
   const rows = await itemQuery(db, tenantId).where('i.id', 'in', itemIds).execute();
-  return rows.map((r) => ({ ...summaryView(r), orgPath: r.org_path }));
+  return rows.map((r) => ({ ...itemSummaryView(r), orgPath: r.org_path }));
 }
 
 // ---------- member reading ----------

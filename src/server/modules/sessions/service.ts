@@ -26,6 +26,7 @@ import { getOrg } from '../orgs/service.ts';
 import { inSubtrees } from '../members/repo.ts';
 import { getSettings } from '../settings/service.ts';
 import { requireMember } from '../me/member.ts';
+import { itemSummaryView } from '../library/service.ts';
 import { checkinCodeFor, newQrSecret, slotAt, slotEndsAt, verifyCheckinCode } from './checkin-code.ts';
 import { buildIcs } from './ics.ts';
 import {
@@ -551,20 +552,7 @@ async function sessionDetail(db: Executor, ctx: RequestContext, s: SessionRow, v
     minutes: whole ? s.minutes : null,
     makeupDays: s.makeup_days,
     makeupQuestions: questionsOf(s.makeup_questions),
-    materials: materials.map((m) => ({
-      id: m.id,
-      orgId: m.org_id,
-      orgName: m.org_name,
-      kind: m.kind,
-      title: m.title,
-      category: m.category,
-      tags: m.tags,
-      author: m.author,
-      summary: m.summary,
-      minutes: m.minutes,
-      updatedAt: m.updated_at.toISOString(),
-      retired: m.retired_at !== null,
-    })),
+    materials: materials.map(itemSummaryView),
     attachments: attachments.map((a) => ({
       id: a.id,
       kind: a.kind,
