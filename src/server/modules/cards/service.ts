@@ -22,7 +22,7 @@ import type {
   MyCard,
 } from '../../../shared/api-care.ts';
 import { recordAudit } from '../audit/service.ts';
-import { inSubtrees, memberWithOrg } from '../members/repo.ts';
+import { inSubtrees, membersWithOrgs, memberWithOrg } from '../members/repo.ts';
 import { requireMember } from '../me/member.ts';
 import { careManageScope, managedOrg } from '../care/scope.ts';
 import { addDays, anniversaryIn, anniversaryYears, isRealDay, joinMonthDays, mondayOf } from './dates.ts';
@@ -121,20 +121,12 @@ export async function createCampaign(db: Database, ctx: RequestContext, input: C
   if (input.audience === 'list') {
     const ids = input.memberIds ?? [];
     if (ids.length === 0) issues.push({ field: 'memberIds', message: '请选择收贺卡的党员' });
-    const rows = ids.length
-      ? await db
-          .selectFrom('member as m')
-          .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'm.tenant_id').onRef('o.id', '=', 'm.org_id'))
-          .select(['m.id', 'm.name', 'm.left_at', 'o.path'])
-          .where('m.tenant_id', '=', actor.tenantId)
-          .where('m.id', 'in', ids)
-          .execute()
-      : [];
+    const rows = await membersWithOrgs(db, actor.tenantId, ids);
     const byId = new Map(rows.map((r) => [r.id, r]));
     ids.forEach((id, i) => {
       const m = byId.get(id);
       if (!m || m.left_at) issues.push({ field: `memberIds.${i}`, message: `第 ${i + 1} 位党员不存在或已离开` });
-      else if (!m.path.startsWith(org.path)) issues.push({ field: `memberIds.${i}`, message: `${m.name}不在${org.name}范围内，不能给其发贺卡` });
+      else if (!m.org_path.startsWith(org.path)) issues.push({ field: `memberIds.${i}`, message: `${m.name}不在${org.name}范围内，不能给其发贺卡` });
     });
     listed = [...new Set(ids)];
   }

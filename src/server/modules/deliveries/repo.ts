@@ -38,18 +38,6 @@ export function deliveryPhotoRows(db: Executor, tenantId: string, deliveryId: st
     .execute();
 }
 
-/** The members a trip names, with their unit's path and whether they are still on the roll. */
-export function membersForTrip(db: Executor, tenantId: string, memberIds: string[]) {
-  if (memberIds.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('member as m')
-    .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'm.tenant_id').onRef('o.id', '=', 'm.org_id'))
-    .select(['m.id', 'm.name', 'm.left_at', 'o.path as org_path'])
-    .where('m.tenant_id', '=', tenantId)
-    .where('m.id', 'in', memberIds)
-    .execute();
-}
-
 export interface TripFilter {
   /** unit subtrees whose trips are listed; 'all' for the whole tenant */
   paths: string[] | 'all';

@@ -9,7 +9,7 @@ import { recordAudit } from '../audit/service.ts';
 import { isRealDay } from '../cards/dates.ts';
 import { careManageScope, managedOrg } from '../care/scope.ts';
 import { getReadableFile } from '../library/files.ts';
-import { memberWithOrg } from '../members/repo.ts';
+import { membersWithOrgs, memberWithOrg } from '../members/repo.ts';
 import { markContact } from '../members/service.ts';
 import { resolvePlace } from '../regions/service.ts';
 import {
@@ -19,7 +19,6 @@ import {
   deliveryPhotoRows,
   findDelivery,
   listDeliveryRows,
-  membersForTrip,
   type DeliveryRow,
   type TripFilter,
 } from './repo.ts';
@@ -115,7 +114,7 @@ async function checkMembers(
   issues: FieldIssue[],
   opts: { onRoll: boolean; fieldOf?: (i: number) => string },
 ): Promise<void> {
-  const rows = await membersForTrip(db, tenantId, [...new Set(memberIds)]);
+  const rows = await membersWithOrgs(db, tenantId, [...new Set(memberIds)]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const seen = new Set<string>();
   const fieldOf = opts.fieldOf ?? ((i: number) => `members.${i}.memberId`);

@@ -181,3 +181,15 @@ export async function memberWithOrg(db: Executor, tenantId: string, memberId: st
     .where('m.id', '=', memberId)
     .executeTakeFirst();
 }
+
+/** Several members (left ones too) with their unit's path: for checking a list of members someone picked. */
+export function membersWithOrgs(db: Executor, tenantId: string, memberIds: string[]) {
+  if (memberIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('member as m')
+    .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'm.tenant_id').onRef('o.id', '=', 'm.org_id'))
+    .select(['m.id', 'm.name', 'm.left_at', 'o.path as org_path'])
+    .where('m.tenant_id', '=', tenantId)
+    .where('m.id', 'in', memberIds)
+    .execute();
+}
