@@ -12,20 +12,14 @@ import { PGlite } from '@electric-sql/pglite';
 import type { APIRequestContext, Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/server/db/database.ts';
-import { assertChromiumInstalled, ensureWebBuilt, getJson, launchBrowser, screenshotPages, startServer, type RunningServer } from './support/server.ts';
+import { UI_TIMEOUT, consoleLogin as signIn, openConsole as openConsoleIn, openPhone, phoneLogin, startServerAndBrowser } from './support/browser.ts';
+import { assertChromiumInstalled, ensureWebBuilt, getJson, screenshotPages, startServer, type RunningServer } from './support/server.ts';
 
 const SECRETARY_PHONE = '13800000000';
 const MENTOR_PHONE = '13800000002';
 const MENTEE_PHONE = '13800000003';
-const UI_TIMEOUT = 15_000;
 const SUMMARY = '电话里聊了近况：厂里订单多，常加班；孩子明年上小学，想问积分入学要准备哪些材料。';
 const FOLLOW_UP = '帮他问清积分入学材料，下周回电话';
-
-// WeChat's in-app browser on an Android phone.
-const WECHAT_ANDROID_UA =
-  'Mozilla/5.0 (Linux; Android 13; V2227A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 ' +
-  'Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 MicroMessenger/8.0.47.2560(0x28002F35) ' +
-  'WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64';
 
 /** 'YYYY-MM-DD' in Asia/Shanghai, `days` from now. */
 const chinaDay = (days = 0): string => new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
@@ -61,11 +55,7 @@ describe('a talk with follow-up on the phone; the secretary snoozes the task, pr
   beforeAll(async () => {
     assertChromiumInstalled();
     ensureWebBuilt();
-    const [started, launched] = await Promise.allSettled([startServer({ keepData: true }), launchBrowser()]);
-    if (started.status === 'fulfilled') server = started.value;
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (launched.status === 'rejected') throw launched.reason;
-    if (started.status === 'rejected') throw started.reason;
+    ({ server, browser } = await startServerAndBrowser({ keepData: true }));
     consolePage = await openConsole();
   });
 
@@ -89,19 +79,12 @@ describe('a talk with follow-up on the phone; the secretary snoozes the task, pr
   });
 
   async function openConsole(): Promise<Page> {
-    consoleContext = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 1366, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    const page = await consoleContext.newPage();
-    page.setDefaultTimeout(UI_TIMEOUT);
+    let page: Page;
+    ({ context: consoleContext, page } = await openConsoleIn(browser, server.baseUrl));
     return page;
   }
 
-  async function consoleLogin(page: Page): Promise<void> {
-    await page.goto('/');
-    await page.getByLabel('手机号').fill(SECRETARY_PHONE);
-    await page.getByLabel('密码').fill(server.password);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
-    await page.getByRole('heading', { name: '工作概览' }).waitFor();
-  }
+  const consoleLogin = (page: Page): Promise<void> => signIn(page, SECRETARY_PHONE, server.password);
 
   const api = (): APIRequestContext => consolePage.request;
 
@@ -112,23 +95,10 @@ describe('a talk with follow-up on the phone; the secretary snoozes the task, pr
     expect(person, 'the demo mentee exists').toBeTruthy();
     mentee = { id: person?.id ?? '', name: person?.name ?? '' };
 
-    const context = await browser.newContext({
-      baseURL: server.baseUrl,
-      viewport: { width: 360, height: 740 },
-      deviceScaleFactor: 3,
-      isMobile: true,
-      hasTouch: true,
-      userAgent: WECHAT_ANDROID_UA,
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
-    const phone = await context.newPage();
-    phone.setDefaultTimeout(UI_TIMEOUT);
+    const phone = (await openPhone(browser, server.baseUrl)).page;
     phonePage = phone;
     await phone.goto('/m/');
-    await phone.getByLabel('手机号').fill(MENTOR_PHONE);
-    await phone.getByLabel('密码').fill(server.password);
-    await phone.getByRole('button', { name: '登录', exact: true }).tap();
+    await phoneLogin(phone, MENTOR_PHONE, server.password);
 
     // Home → my members → record a talk with this member.
     await phone.getByTestId('today-mentees').tap();
