@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { api, ApiError, explainError, type Talk as TalkRecord, type TalkForm } from '../api.ts';
 import { forgetTalkDraft, loadMentees, loadTalkDraft, newTalkId, saveMentees, saveTalkDraft, type TalkFields } from '../care-cache.ts';
 import { chinaDate, fill, formatDate } from '../i18n.ts';
@@ -18,6 +18,7 @@ const SITUATION = ['work', 'family', 'health', 'thoughts'] as const;
 const FOLLOW_UP_DAYS = 7;
 
 type FieldName = keyof TalkFields;
+type TextFieldName = Exclude<FieldName, 'id' | 'channel' | 'followUpNeeded'>;
 type Errors = Partial<Record<FieldName, string>>;
 
 function blank(): TalkFields {
@@ -93,6 +94,19 @@ export function Talk({ memberId, onBack, onUnauthenticated }: TalkProps) {
     setForm((old) => ({ ...old, [key]: value }));
     if (errors[key]) setErrors((old) => ({ ...old, [key]: undefined }));
   };
+
+  /**
+   * What every text box of the form shares: its id (also its test id), value and change, and the
+   * error state that points a screen reader at the field's message (or else at its hint).
+   */
+  const bind = (key: TextFieldName, id: string, hinted = false) => ({
+    id,
+    'data-testid': id,
+    value: form[key],
+    'aria-invalid': errors[key] ? true : undefined,
+    'aria-describedby': errors[key] ? `${id}-error` : hinted ? `${id}-hint` : undefined,
+    onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => change(key, e.target.value),
+  });
 
   const startOver = () => {
     forgetTalkDraft(memberId);
@@ -242,29 +256,11 @@ export function Talk({ memberId, onBack, onUnauthenticated }: TalkProps) {
           </fieldset>
 
           <Field id="talk-date" label={t.talkDate} error={errors.talkedOn}>
-            <input
-              id="talk-date"
-              type="date"
-              data-testid="talk-date"
-              max={chinaDate()}
-              value={form.talkedOn}
-              aria-invalid={errors.talkedOn ? true : undefined}
-              aria-describedby={errors.talkedOn ? 'talk-date-error' : undefined}
-              onChange={(e) => change('talkedOn', e.target.value)}
-            />
+            <input type="date" max={chinaDate()} {...bind('talkedOn', 'talk-date')} />
           </Field>
 
           <Field id="talk-summary" label={t.talkSummary} hint={t.talkSummaryHint} error={errors.summary}>
-            <textarea
-              id="talk-summary"
-              data-testid="talk-summary"
-              rows={4}
-              maxLength={2000}
-              value={form.summary}
-              aria-invalid={errors.summary ? true : undefined}
-              aria-describedby={errors.summary ? 'talk-summary-error' : 'talk-summary-hint'}
-              onChange={(e) => change('summary', e.target.value)}
-            />
+            <textarea rows={4} maxLength={2000} {...bind('summary', 'talk-summary', true)} />
           </Field>
 
           <details className="fold" open={showSituation} onToggle={(e) => setShowSituation(e.currentTarget.open)}>
@@ -277,31 +273,13 @@ export function Talk({ memberId, onBack, onUnauthenticated }: TalkProps) {
             <p className="field-hint">{t.talkSituationHint}</p>
             {SITUATION.map((key) => (
               <Field key={key} id={`talk-${key}`} label={t[`situation_${key}` as const]} error={errors[key]}>
-                <textarea
-                  id={`talk-${key}`}
-                  data-testid={`talk-${key}`}
-                  rows={2}
-                  maxLength={500}
-                  value={form[key]}
-                  aria-invalid={errors[key] ? true : undefined}
-                  aria-describedby={errors[key] ? `talk-${key}-error` : undefined}
-                  onChange={(e) => change(key, e.target.value)}
-                />
+                <textarea rows={2} maxLength={500} {...bind(key, `talk-${key}`)} />
               </Field>
             ))}
           </details>
 
           <Field id="talk-concerns" label={t.talkConcerns} optionalLabel={t.optional} hint={t.talkConcernsHint} error={errors.concerns}>
-            <textarea
-              id="talk-concerns"
-              data-testid="talk-concerns"
-              rows={2}
-              maxLength={1000}
-              value={form.concerns}
-              aria-invalid={errors.concerns ? true : undefined}
-              aria-describedby={errors.concerns ? 'talk-concerns-error' : 'talk-concerns-hint'}
-              onChange={(e) => change('concerns', e.target.value)}
-            />
+            <textarea rows={2} maxLength={1000} {...bind('concerns', 'talk-concerns', true)} />
           </Field>
 
           <label className="switch">
@@ -319,28 +297,10 @@ export function Talk({ memberId, onBack, onUnauthenticated }: TalkProps) {
           {form.followUpNeeded ? (
             <div className="follow-up">
               <Field id="talk-followup-note" label={t.talkFollowUpNote} optionalLabel={t.optional} error={errors.followUpNote}>
-                <textarea
-                  id="talk-followup-note"
-                  data-testid="talk-followup-note"
-                  rows={2}
-                  maxLength={500}
-                  value={form.followUpNote}
-                  aria-invalid={errors.followUpNote ? true : undefined}
-                  aria-describedby={errors.followUpNote ? 'talk-followup-note-error' : undefined}
-                  onChange={(e) => change('followUpNote', e.target.value)}
-                />
+                <textarea rows={2} maxLength={500} {...bind('followUpNote', 'talk-followup-note')} />
               </Field>
               <Field id="talk-followup-due" label={t.talkFollowUpDue} error={errors.followUpDue}>
-                <input
-                  id="talk-followup-due"
-                  type="date"
-                  data-testid="talk-followup-due"
-                  min={chinaDate()}
-                  value={form.followUpDue}
-                  aria-invalid={errors.followUpDue ? true : undefined}
-                  aria-describedby={errors.followUpDue ? 'talk-followup-due-error' : undefined}
-                  onChange={(e) => change('followUpDue', e.target.value)}
-                />
+                <input type="date" min={chinaDate()} {...bind('followUpDue', 'talk-followup-due')} />
               </Field>
             </div>
           ) : null}
