@@ -2,6 +2,7 @@ import { ReloadOutlined } from '@ant-design/icons';
 import { Button, Card, Form, Tag, TreeSelect, Typography } from 'antd';
 import type { TreeSelectProps } from 'antd';
 import type { ReactNode } from 'react';
+import { useOrgs } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import type { MsgKey } from '../messages.ts';
 import type { Gender, MemberStatus, OrgKind, OrgNode } from '../types.ts';
@@ -146,6 +147,27 @@ export function PageHeader({ title, extra, sub }: { title: ReactNode; extra?: Re
       </div>
       {extra && <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>{extra}</div>}
     </div>
+  );
+}
+
+interface OrgFilterProps {
+  /** the picker's id, which the label points at */
+  id: string;
+  /** 所属组织 unless the page names it otherwise */
+  label?: ReactNode;
+  value: string | undefined;
+  onChange: (orgId: string | undefined) => void;
+  width?: number;
+}
+
+/** A filter bar's unit picker: the units the user may see, 全部 when none is chosen. */
+export function OrgFilter({ id, label, value, onChange, width = 200 }: OrgFilterProps) {
+  const { t } = useI18n();
+  const orgs = useOrgs();
+  return (
+    <Form.Item label={label ?? t('member.org')} htmlFor={id}>
+      <OrgTreeSelect id={id} orgs={orgs.data?.items} value={value} onChange={(v) => onChange(v)} style={{ width }} placeholder={t('common.all')} />
+    </Form.Item>
   );
 }
 

@@ -1,13 +1,13 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Empty, Form, Popconfirm, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Card, Empty, Popconfirm, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { api } from '../api.ts';
-import { FilterBar, OrgTreeSelect, PageHeader } from '../components/common.tsx';
+import { FilterBar, OrgFilter, PageHeader } from '../components/common.tsx';
 import { CampaignFormModal } from '../components/outreach/CampaignFormModal.tsx';
 import { OccasionTag } from '../components/outreach/labels.tsx';
-import { useApi, useOrgs, useShowError, useUrlList } from '../hooks.ts';
+import { useApi, useShowError, useUrlList } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link, navigate } from '../router.tsx';
 import type { CampaignList, CampaignSummary } from '../types.ts';
@@ -28,7 +28,6 @@ export function CardsPage() {
   const { t } = useI18n();
   const { message } = App.useApp();
   const showError = useShowError();
-  const orgs = useOrgs();
   const { filters, page, pageSize, hasFilters, setQuery, setFilter, pagination } = useUrlList('/cards', FILTER_KEYS);
   const list = useApi<CampaignList>('/api/card-campaigns', { ...filters, page, pageSize });
   const [creating, setCreating] = useState(false);
@@ -118,9 +117,7 @@ export function CardsPage() {
         }
       />
       <FilterBar name="campaignFilters" hasFilters={hasFilters} onReset={() => setQuery({})}>
-        <Form.Item label={t('campaign.org')} htmlFor="cpf-org">
-          <OrgTreeSelect id="cpf-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter({ orgId: v ?? '' })} style={{ width: 220 }} placeholder={t('common.all')} />
-        </Form.Item>
+        <OrgFilter id="cpf-org" label={t('campaign.org')} value={filters.orgId} onChange={(v) => setFilter({ orgId: v ?? '' })} width={220} />
       </FilterBar>
       <Card styles={{ body: { padding: 0 } }}>
         <div data-testid="campaigns-table">

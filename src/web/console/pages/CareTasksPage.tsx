@@ -6,9 +6,9 @@ import { useState, type HTMLAttributes } from 'react';
 import { CareTaskCreateModal } from '../components/care/CareTaskCreateModal.tsx';
 import { CareTaskDrawer } from '../components/care/CareTaskDrawer.tsx';
 import { CareTaskStatusCell } from '../components/care/labels.tsx';
-import { FilterBar, OrgTreeSelect, PageHeader } from '../components/common.tsx';
+import { FilterBar, OrgFilter, PageHeader } from '../components/common.tsx';
 import { CARE_KIND_KEYS, CARE_STATUS_KEYS } from '../components/learning.tsx';
-import { useApi, useOrgs, useUrlList } from '../hooks.ts';
+import { useApi, useUrlList } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
 import type { CareTask, CareTaskKind, CareTaskList, CareTaskStatus } from '../types.ts';
@@ -20,7 +20,6 @@ const STREAK_KINDS = new Set<CareTaskKind>(['absence_streak', 'unread_streak', '
 /** Follow-up tasks (跟进任务) in the secretary's units: who does what by when, overdue first; a drawer with the history and the actions. */
 export function CareTasksPage() {
   const { t } = useI18n();
-  const orgs = useOrgs();
   const { filters: raw, page, pageSize, hasFilters, setQuery, setFilter, pagination } = useUrlList('/care-tasks', FILTER_KEYS);
   // open tasks unless asked otherwise ('any' lists every status)
   const status = raw.status === 'any' ? undefined : (raw.status ?? 'open');
@@ -124,9 +123,7 @@ export function CareTasksPage() {
         }
       />
       <FilterBar name="careFilters" hasFilters={hasFilters} onReset={() => setQuery({})}>
-        <Form.Item label={t('member.org')} htmlFor="cf-org">
-          <OrgTreeSelect id="cf-org" orgs={orgs.data?.items} value={raw.orgId} onChange={(v) => setFilter({ orgId: v })} style={{ width: 200 }} placeholder={t('common.all')} />
-        </Form.Item>
+        <OrgFilter id="cf-org" value={raw.orgId} onChange={(v) => setFilter({ orgId: v })} />
         <Form.Item label={t('care.status')} htmlFor="cf-status">
           <Select
             id="cf-status"

@@ -5,11 +5,11 @@ import dayjs, { type Dayjs } from 'dayjs';
 import type { EChartsCoreOption } from 'echarts/core';
 import { Suspense, lazy, useMemo, useState } from 'react';
 import { api } from '../api.ts';
-import { FilterBar, OrgTreeSelect, PageHeader } from '../components/common.tsx';
+import { FilterBar, OrgFilter, PageHeader } from '../components/common.tsx';
 import { DeliveryDetailDrawer } from '../components/outreach/DeliveryDetailDrawer.tsx';
 import { DeliveryFormDrawer } from '../components/outreach/DeliveryFormDrawer.tsx';
 import { ItemTags } from '../components/outreach/labels.tsx';
-import { useApi, useOrgs, useShowError, useUrlList } from '../hooks.ts';
+import { useApi, useShowError, useUrlList } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { useLocation } from '../router.tsx';
 import type { Delivery, DeliveryList, DeliveryListItem } from '../types.ts';
@@ -24,7 +24,6 @@ export function DeliveriesPage() {
   const { token } = theme.useToken();
   const { message } = App.useApp();
   const showError = useShowError();
-  const orgs = useOrgs();
   const loc = useLocation();
   const { filters, page, pageSize, hasFilters, setQuery, setFilter, pagination } = useUrlList('/deliveries', FILTER_KEYS);
   const list = useApi<DeliveryList>('/api/deliveries', { ...filters, page, pageSize });
@@ -121,9 +120,7 @@ export function DeliveriesPage() {
         }
       />
       <FilterBar name="deliveryFilters" hasFilters={hasFilters} onReset={() => setQuery({})}>
-        <Form.Item label={t('delivery.org')} htmlFor="df-org">
-          <OrgTreeSelect id="df-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter({ orgId: v ?? '' })} style={{ width: 200 }} placeholder={t('common.all')} />
-        </Form.Item>
+        <OrgFilter id="df-org" label={t('delivery.org')} value={filters.orgId} onChange={(v) => setFilter({ orgId: v ?? '' })} />
         <Form.Item label={t('delivery.dateRange')}>
           <DatePicker.RangePicker
             value={range}

@@ -7,8 +7,8 @@ import { CareTaskCreateModal, type CareTaskPreset } from '../components/care/Car
 import { CareTaskDrawer } from '../components/care/CareTaskDrawer.tsx';
 import { DRIFT_REASONS, DRIFT_REASON_COLORS, DRIFT_REASON_KEYS, DriftLevelTag } from '../components/care/labels.tsx';
 import { TalkFormDrawer } from '../components/care/TalkFormDrawer.tsx';
-import { FilterBar, OrgTreeSelect, PageHeader } from '../components/common.tsx';
-import { useApi, useOrgs, useUrlList } from '../hooks.ts';
+import { FilterBar, OrgFilter, PageHeader } from '../components/common.tsx';
+import { useApi, useUrlList } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link, navigate } from '../router.tsx';
 import type { DriftList, DriftReasonKind, DriftRow } from '../types.ts';
@@ -35,7 +35,6 @@ function taskPreset(r: DriftRow): CareTaskPreset {
 /** 流失预警: members whose engagement is falling or who have not been in touch, each with the reasons in words. */
 export function DriftPage() {
   const { t } = useI18n();
-  const orgs = useOrgs();
   const { filters, page, pageSize, hasFilters, setQuery, setFilter, pagination } = useUrlList('/drift', FILTER_KEYS);
   const mobile = filters.mobile === 'true' || filters.mobile === 'false' ? filters.mobile : undefined;
   const reason = filters.reason && (DRIFT_REASONS as string[]).includes(filters.reason) ? filters.reason : undefined;
@@ -144,9 +143,7 @@ export function DriftPage() {
     <>
       <PageHeader title={t('drift.pageTitle')} sub={t('drift.pageSub')} />
       <FilterBar name="driftFilters" hasFilters={hasFilters} onReset={() => setQuery({})}>
-        <Form.Item label={t('member.org')} htmlFor="df-org">
-          <OrgTreeSelect id="df-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter({ orgId: v })} style={{ width: 200 }} placeholder={t('common.all')} />
-        </Form.Item>
+        <OrgFilter id="df-org" value={filters.orgId} onChange={(v) => setFilter({ orgId: v })} />
         <Form.Item>
           <Segmented
             value={mobile ?? 'all'}

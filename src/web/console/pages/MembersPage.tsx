@@ -3,9 +3,9 @@ import { Button, Card, Checkbox, Empty, Form, Input, Select, Table, Typography }
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { toSearch } from '../api.ts';
-import { FilterBar, genderText, MemberFlags, OrgTreeSelect, PageHeader, StatusTag } from '../components/common.tsx';
+import { FilterBar, genderText, MemberFlags, OrgFilter, PageHeader, StatusTag } from '../components/common.tsx';
 import { MemberFormModal } from '../components/MemberFormModal.tsx';
-import { useApi, useOrgs, useRegions, useUrlList, useUrlSearchText } from '../hooks.ts';
+import { useApi, useRegions, useUrlList, useUrlSearchText } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link, navigate } from '../router.tsx';
 import { useIsSecretary } from '../session.tsx';
@@ -16,7 +16,6 @@ const FILTER_KEYS = ['q', 'orgId', 'status', 'mobile', 'province', 'city', 'lost
 export function MembersPage() {
   const { t } = useI18n();
   const { filters, page, pageSize, hasFilters, setQuery, setFilter, pagination } = useUrlList('/members', FILTER_KEYS);
-  const orgs = useOrgs();
   const regions = useRegions();
   const [creating, setCreating] = useState(false);
 
@@ -90,9 +89,7 @@ export function MembersPage() {
             style={{ width: 200 }}
           />
         </Form.Item>
-        <Form.Item label={t('members.filter.org')} htmlFor="mf-org">
-          <OrgTreeSelect id="mf-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter({ orgId: v })} style={{ width: 200 }} placeholder={t('common.all')} />
-        </Form.Item>
+        <OrgFilter id="mf-org" label={t('members.filter.org')} value={filters.orgId} onChange={(v) => setFilter({ orgId: v })} />
         <Form.Item label={t('members.filter.status')} htmlFor="mf-status">
           <Select
             id="mf-status"

@@ -6,8 +6,8 @@ import { Suspense, lazy, useMemo, useState, type HTMLAttributes } from 'react';
 import { MentorAssignModal, type MentorTarget } from '../components/care/MentorAssignModal.tsx';
 import { TalkDueTag, useIsPhone } from '../components/care/labels.tsx';
 import { TalkFormDrawer } from '../components/care/TalkFormDrawer.tsx';
-import { FilterBar, OrgTreeSelect, PageHeader } from '../components/common.tsx';
-import { useApi, useOrgs, useUrlList, useUrlSearchText } from '../hooks.ts';
+import { FilterBar, OrgFilter, PageHeader } from '../components/common.tsx';
+import { useApi, useUrlList, useUrlSearchText } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
 import type { MentoringList, MentoringRow } from '../types.ts';
@@ -47,7 +47,6 @@ function SummaryTile({ id, title, value, color, onClick, active = false }: TileP
 export function MentoringPage() {
   const { t } = useI18n();
   const phone = useIsPhone();
-  const orgs = useOrgs();
   const { filters, page, pageSize, hasFilters, setQuery, setFilter, pagination } = useUrlList('/mentoring', FILTER_KEYS);
   const scope = filters.scope === 'all' ? 'all' : 'mobile';
   const filter = filters.filter === 'without_mentor' || filters.filter === 'overdue' ? filters.filter : undefined;
@@ -185,9 +184,7 @@ export function MentoringPage() {
     <>
       <PageHeader title={t('mentoring.pageTitle')} sub={t('mentoring.pageSub')} />
       <FilterBar name="mentoringFilters" hasFilters={hasFilters} onReset={() => setQuery({})}>
-        <Form.Item label={t('member.org')} htmlFor="mf-org">
-          <OrgTreeSelect id="mf-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter({ orgId: v })} style={{ width: 200 }} placeholder={t('common.all')} />
-        </Form.Item>
+        <OrgFilter id="mf-org" value={filters.orgId} onChange={(v) => setFilter({ orgId: v })} />
         <Form.Item>
           <Segmented
             value={scope}

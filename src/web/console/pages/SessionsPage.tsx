@@ -3,10 +3,10 @@ import { Button, Card, DatePicker, Empty, Form, Select, Space, Table, Tag, Toolt
 import type { TableColumnsType } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { FilterBar, OrgTreeSelect, PageHeader } from '../components/common.tsx';
+import { FilterBar, OrgFilter, PageHeader } from '../components/common.tsx';
 import { SESSION_KINDS, SESSION_KIND_KEYS, SESSION_MODE_KEYS, SESSION_STATUS_KEYS, SessionStatusTag } from '../components/learning.tsx';
 import { SessionFormDrawer } from '../components/SessionFormDrawer.tsx';
-import { useApi, useOrgs, useUrlList } from '../hooks.ts';
+import { useApi, useUrlList } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link, navigate } from '../router.tsx';
 import { useIsSecretary } from '../session.tsx';
@@ -26,7 +26,6 @@ const num = (n: number, color?: string) =>
 export function SessionsPage() {
   const { t } = useI18n();
   const { filters, page, pageSize, hasFilters, setQuery, setFilter, pagination } = useUrlList('/sessions', FILTER_KEYS);
-  const orgs = useOrgs();
   const secretary = useIsSecretary();
   const list = useApi<SessionList>('/api/sessions', { ...filters, page, pageSize });
   const [creating, setCreating] = useState(false);
@@ -98,9 +97,7 @@ export function SessionsPage() {
         }
       />
       <FilterBar name="sessionFilters" hasFilters={hasFilters} onReset={() => setQuery({})}>
-        <Form.Item label={t('session.org')} htmlFor="sf-org">
-          <OrgTreeSelect id="sf-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter({ orgId: v ?? '' })} style={{ width: 200 }} placeholder={t('common.all')} />
-        </Form.Item>
+        <OrgFilter id="sf-org" label={t('session.org')} value={filters.orgId} onChange={(v) => setFilter({ orgId: v ?? '' })} />
         <Form.Item label={t('session.kind')} htmlFor="sf-kind">
           <Select
             id="sf-kind"

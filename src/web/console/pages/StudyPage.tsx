@@ -4,7 +4,7 @@ import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { api } from '../api.ts';
-import { FilterBar, OrgTreeSelect, PageHeader } from '../components/common.tsx';
+import { FilterBar, OrgFilter, OrgTreeSelect, PageHeader } from '../components/common.tsx';
 import { FileField, STUDY_CATEGORIES, STUDY_CATEGORY_KEYS, STUDY_KINDS, STUDY_KIND_KEYS, StudyKindTag } from '../components/learning.tsx';
 import { RichTextEditor } from '../components/RichTextEditor.tsx';
 import { applyFormIssues, useApi, useOrgs, useShowError, useUrlList, useUrlSearchText } from '../hooks.ts';
@@ -18,7 +18,6 @@ export function StudyPage() {
   const { message } = App.useApp();
   const showError = useShowError();
   const { filters, page, pageSize, hasFilters, setQuery, setFilter, pagination } = useUrlList('/study', FILTER_KEYS);
-  const orgs = useOrgs();
   const list = useApi<StudyItemList>('/api/study-items', { ...filters, page, pageSize });
   const [editing, setEditing] = useState<null | { id: string | null }>(null);
 
@@ -112,9 +111,7 @@ export function StudyPage() {
         <Form.Item label={t('common.search')} htmlFor="sf-q">
           <Input id="sf-q" allowClear prefix={<SearchOutlined aria-hidden />} placeholder={t('study.searchPlaceholder')} value={text} onChange={(e) => setText(e.target.value)} style={{ width: 200 }} data-testid="study-search" />
         </Form.Item>
-        <Form.Item label={t('study.org')} htmlFor="sf-org">
-          <OrgTreeSelect id="sf-org" orgs={orgs.data?.items} value={filters.orgId} onChange={(v) => setFilter({ orgId: v })} style={{ width: 180 }} placeholder={t('common.all')} />
-        </Form.Item>
+        <OrgFilter id="sf-org" label={t('study.org')} value={filters.orgId} onChange={(v) => setFilter({ orgId: v })} width={180} />
         <Form.Item label={t('study.category')} htmlFor="sf-category">
           <Select
             id="sf-category"
