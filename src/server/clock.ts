@@ -8,3 +8,19 @@ export const shanghaiDate = (at: Date = new Date()): string => new Date(at.getTi
 
 /** SQL: the start of today in Asia/Shanghai (a timestamptz), whatever the server's zone. */
 export const shanghaiTodayStart: RawBuilder<Date> = sql<Date>`(((now() AT TIME ZONE 'Asia/Shanghai')::date)::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+
+// ---------- calendar days: 'YYYY-MM-DD' strings, no time of day ----------
+
+const parseDay = (day: string): number => Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
+const formatDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/** Whether the string names a day the calendar has ('2026-02-30' does not). */
+export const isRealDay = (day: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(day) && formatDay(parseDay(day)) === day;
+
+export const addDays = (day: string, n: number): string => formatDay(parseDay(day) + n * 86_400_000);
+
+/** The Monday of the week the day falls in. */
+export function mondayOf(day: string): string {
+  const weekday = new Date(parseDay(day)).getUTCDay(); // 0 = Sunday
+  return addDays(day, -((weekday + 6) % 7));
+}

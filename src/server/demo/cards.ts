@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
-import { shanghaiDate } from '../clock.ts';
-import { addDays, anniversaryYears, mondayOf } from '../modules/cards/dates.ts';
+import { addDays, mondayOf, shanghaiDate } from '../clock.ts';
+import { anniversaryYears } from '../modules/cards/dates.ts';
 
 /**
  * The demo village's holiday cards and political birthdays:

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.ts';
-import { shanghaiDate } from '../../clock.ts';
+import { addDays, mondayOf, shanghaiDate } from '../../clock.ts';
 import { contextFor, login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
-import { addDays, anniversaryYears, mondayOf } from './dates.ts';
+import { anniversaryYears } from './dates.ts';
 import { cardsJobs } from './scheduled.ts';
 import { listBirthdays, myGreetings, sendDueCards } from './service.ts';
 

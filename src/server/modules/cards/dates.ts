@@ -1,21 +1,7 @@
 /**
- * Calendar arithmetic on 'YYYY-MM-DD' strings (China dates, no time of day): days, weeks and the
- * anniversary of joining the party (政治生日).
+ * The anniversary of joining the party (政治生日) on 'YYYY-MM-DD' strings (China dates). Plain day
+ * arithmetic (addDays, mondayOf, isRealDay) lives in src/server/clock.ts.
  */
-
-const parse = (day: string): number => Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
-const format = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-
-/** Whether the string names a day the calendar has ('2026-02-30' does not). */
-export const isRealDay = (day: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(day) && format(parse(day)) === day;
-
-export const addDays = (day: string, n: number): string => format(parse(day) + n * 86_400_000);
-
-/** The Monday of the week the day falls in. */
-export function mondayOf(day: string): string {
-  const weekday = new Date(parse(day)).getUTCDay(); // 0 = Sunday
-  return addDays(day, -((weekday + 6) % 7));
-}
 
 export const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { authorize } from '../../auth/policy.ts';
-import { shanghaiDate } from '../../clock.ts';
+import { addDays, isRealDay, mondayOf, shanghaiDate } from '../../clock.ts';
 import { AppError, notFound, type FieldIssue } from '../../errors.ts';
 import type { CardPostStatus } from '../../db/tables.ts';
 import type {
@@ -25,7 +25,7 @@ import { recordAudit } from '../audit/service.ts';
 import { inSubtrees, membersWithOrgs, memberWithOrg } from '../members/repo.ts';
 import { requireMember } from '../me/member.ts';
 import { careManageScope, managedOrg } from '../care/scope.ts';
-import { addDays, anniversaryIn, anniversaryYears, isRealDay, joinMonthDays, mondayOf } from './dates.ts';
+import { anniversaryIn, anniversaryYears, joinMonthDays } from './dates.ts';
 import {
   campaignRows,
   cardQuery,

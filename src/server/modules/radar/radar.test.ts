@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, login, memberIdByPhone, openTestApp, PHONES, type TestEnv } from '../../../../test/support/harness.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import type { MemberTable } from '../../db/tables.ts';
-import { shanghaiDate } from '../../clock.ts';
+import { addDays, shanghaiDate } from '../../clock.ts';
 import type { DriftList, DriftRow, Engagement, Timeline, TimelineEvent } from '../../../shared/api-care.ts';
 import { updateSettings } from '../settings/service.ts';
 import { getEngagement, getTimeline, listDrift } from './service.ts';
@@ -21,7 +21,6 @@ let branch1Secretary: RequestContext;
 let mentor: RequestContext;
 const today = shanghaiDate();
 
-const addDays = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const daysAgo = (n: number): string => addDays(today, -n);
 /** First day of the month `back` months before this one (China time). */
 const monthStart = (back: number): string => {

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { authorize, can, secretaryPaths, type Target } from '../../auth/policy.ts';
-import { shanghaiDate } from '../../clock.ts';
+import { addDays, shanghaiDate } from '../../clock.ts';
 import { AppError, notFound, uniqueViolation, type FieldIssue } from '../../errors.ts';
 import type {
   MentoringList,
@@ -16,7 +16,6 @@ import type {
   TalkQuery,
 } from '../../../shared/api-care.ts';
 import { recordAudit } from '../audit/service.ts';
-import { addDays } from '../cards/dates.ts';
 import { careManageScope, managedOrg } from '../care/scope.ts';
 import { raiseCareTask } from '../care/raise.ts';
 import { listMemberDeliveries } from '../deliveries/service.ts';
