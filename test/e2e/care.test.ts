@@ -10,10 +10,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { APIRequestContext, Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/server/db/database.ts';
-import { UI_TIMEOUT, consoleLogin as signIn, openConsole as openConsoleIn, openPhone, phoneLogin, startServerAndBrowser } from './support/browser.ts';
-import { assertChromiumInstalled, ensureWebBuilt, getJson, screenshotPages, startServer, type RunningServer } from './support/server.ts';
+import { UI_TIMEOUT, consoleLogin as signIn, openConsole as openConsoleIn, openPhone, phoneLogin, startServerAndBrowser, skipAfterFirstFailure } from './support/browser.ts';
+import { assertChromiumInstalled, ensureWebBuilt, getJson, startServer, type RunningServer } from './support/server.ts';
 
 const SECRETARY_PHONE = '13800000000';
 const MENTOR_PHONE = '13800000002';
@@ -48,7 +48,6 @@ describe('a talk with follow-up on the phone; the secretary snoozes the task, pr
   let consoleContext: BrowserContext;
   let consolePage: Page;
   let phonePage: Page | undefined;
-  let failed = false;
   let mentee = { id: '', name: '' };
   let taskId = '';
 
@@ -68,15 +67,7 @@ describe('a talk with follow-up on the phone; the secretary snoozes the task, pr
     }
   });
 
-  beforeEach((ctx) => {
-    // Later steps build on earlier ones: after a failure they would only repeat it.
-    if (failed) ctx.skip();
-    ctx.onTestFailed(async () => {
-      failed = true;
-      const saved = await screenshotPages(ctx.task.name, { console: consolePage, phone: phonePage });
-      if (saved.length) console.error(`screenshots: ${saved.join(', ')}`);
-    });
-  });
+  skipAfterFirstFailure(() => ({ console: consolePage, phone: phonePage }));
 
   async function openConsole(): Promise<Page> {
     let page: Page;

@@ -7,9 +7,9 @@
  */
 import path from 'node:path';
 import type { APIRequestContext, Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { UI_TIMEOUT, consoleLogin, openConsole, openPhone as openPhoneIn, phoneLogin as phoneSignIn, startServerAndBrowser } from './support/browser.ts';
-import { RESULTS_DIR, assertChromiumInstalled, ensureWebBuilt, getJson, screenshotPages, type RunningServer } from './support/server.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UI_TIMEOUT, consoleLogin, openConsole, openPhone as openPhoneIn, phoneLogin as phoneSignIn, startServerAndBrowser, skipAfterFirstFailure } from './support/browser.ts';
+import { RESULTS_DIR, assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } from './support/server.ts';
 
 const SECRETARY_PHONE = '13800000000';
 const GROUP_NAME = '第二党小组';
@@ -72,7 +72,6 @@ describe('a monthly class for a party group: check-in on the phone and by QR, cl
   let browser: Browser;
   let consolePage: Page;
   let phonePage: Page | undefined;
-  let failed = false;
 
   // Shared by the steps, which run in order.
   let groupId = '';
@@ -97,15 +96,7 @@ describe('a monthly class for a party group: check-in on the phone and by QR, cl
     await (server as RunningServer | undefined)?.stop();
   });
 
-  beforeEach((ctx) => {
-    // Later steps build on earlier ones: after a failure they would only repeat it.
-    if (failed) ctx.skip();
-    ctx.onTestFailed(async () => {
-      failed = true;
-      const saved = await screenshotPages(ctx.task.name, { console: consolePage, phone: phonePage });
-      if (saved.length) console.error(`screenshots: ${saved.join(', ')}`);
-    });
-  });
+  skipAfterFirstFailure(() => ({ console: consolePage, phone: phonePage }));
 
   const api = (): APIRequestContext => consolePage.request;
 

@@ -5,10 +5,10 @@
  */
 import ExcelJS from 'exceljs';
 import type { APIRequestContext, Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeIdNumber } from '../../src/shared/id-number.ts';
-import { UI_TIMEOUT, consoleLogin, openConsole, openPhone, phoneLogin, startServerAndBrowser } from './support/browser.ts';
-import { assertChromiumInstalled, ensureWebBuilt, getJson, screenshotPages, type RunningServer } from './support/server.ts';
+import { UI_TIMEOUT, consoleLogin, openConsole, openPhone, phoneLogin, startServerAndBrowser, skipAfterFirstFailure } from './support/browser.ts';
+import { assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } from './support/server.ts';
 
 const SECRETARY_PHONE = '13800000000';
 const MENTEE_PHONE = '13800000003';
@@ -117,7 +117,6 @@ describe('secretary imports and tracks members; the member finds their contact p
   let browser: Browser;
   let consolePage: Page;
   let phonePage: Page | undefined;
-  let failed = false;
 
   // Shared by the steps, which run in order.
   const rows = rosterRows();
@@ -138,15 +137,7 @@ describe('secretary imports and tracks members; the member finds their contact p
     await (server as RunningServer | undefined)?.stop();
   });
 
-  beforeEach((ctx) => {
-    // Later steps build on earlier ones: after a failure they would only repeat it.
-    if (failed) ctx.skip();
-    ctx.onTestFailed(async () => {
-      failed = true;
-      const saved = await screenshotPages(ctx.task.name, { console: consolePage, phone: phonePage });
-      if (saved.length) console.error(`screenshots: ${saved.join(', ')}`);
-    });
-  });
+  skipAfterFirstFailure(() => ({ console: consolePage, phone: phonePage }));
 
   const api = (): APIRequestContext => consolePage.request;
   const mainMenu = (): ReturnType<Page['getByRole']> => consolePage.getByRole('menu', { name: '主菜单' });

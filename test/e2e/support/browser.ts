@@ -4,7 +4,8 @@
  */
 import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, startServer, type RunningServer } from './server.ts';
+import { beforeEach } from 'vitest';
+import { launchBrowser, screenshotPages, startServer, type RunningServer } from './server.ts';
 
 /** How long a step waits for the UI before it fails. */
 export const UI_TIMEOUT = 15_000;
@@ -69,4 +70,21 @@ export async function phoneLogin(page: Page, phone: string, password: string): P
   await page.getByLabel('手机号').fill(phone);
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: '登录', exact: true }).tap();
+}
+
+/**
+ * For a story whose steps build on each other (call inside its describe): once a step fails the
+ * later ones are skipped, as they would only repeat the failure, and the failing step saves a
+ * screenshot of each page still open.
+ */
+export function skipAfterFirstFailure(pages: () => Record<string, Page | undefined>): void {
+  let failed = false;
+  beforeEach((ctx) => {
+    if (failed) ctx.skip();
+    ctx.onTestFailed(async () => {
+      failed = true;
+      const saved = await screenshotPages(ctx.task.name, pages());
+      if (saved.length) console.error(`screenshots: ${saved.join(', ')}`);
+    });
+  });
 }
