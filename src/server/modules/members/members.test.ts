@@ -4,6 +4,7 @@ import { contextFor, memberIdByPhone, openTestDatabase, PHONES } from '../../../
 import { completeIdNumber } from '../../../shared/id-number.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { updateSettings } from '../settings/service.ts';
+import { addDays, shanghaiDate } from '../../clock.ts';
 import {
   assignMentor,
   confirmLostContact,
@@ -148,10 +149,12 @@ describe('mobility', () => {
     const member = await memberIdByPhone(env, PHONES.mobileMember);
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
-      vi.setSystemTime(new Date('2026-11-26T17:30:00Z'));
-      await recordContact(deps, secretary, member, '2026-11-27');
-      expect((await getMember(deps, secretary, member)).lastContactAt).toBe('2026-11-27');
-      await expect(recordContact(deps, secretary, member, '2026-11-28')).rejects.toMatchObject({ code: 'validation_failed' });
+      // A China day after every contact the demo recorded, since a contact moves only forward.
+      const chinaDay = addDays(shanghaiDate(), 2);
+      vi.setSystemTime(new Date(`${addDays(chinaDay, -1)}T17:30:00Z`));
+      await recordContact(deps, secretary, member, chinaDay);
+      expect((await getMember(deps, secretary, member)).lastContactAt).toBe(chinaDay);
+      await expect(recordContact(deps, secretary, member, addDays(chinaDay, 1))).rejects.toMatchObject({ code: 'validation_failed' });
     } finally {
       vi.useRealTimers();
     }
