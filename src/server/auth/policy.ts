@@ -46,14 +46,34 @@ export type Action =
   /** care across a unit: mentoring overview, task lists, trips, cards, birthdays, drift radar */
   | 'care.manage'
   /** act as the member in the learning flows (inbox, check-in, leave, make-up): only themself */
-  | 'learning.participate';
+  | 'learning.participate'
+  /**
+   * act on a login (issue or reset its password, change the phone, name or unit it signs in with):
+   * only a caller whose scope covers everything signing in as that account would grant — its
+   * member, every unit it holds a role on, every member it mentors. A tenant admin's login only
+   * by a tenant admin.
+   */
+  | 'account.manage';
 
 export type Target =
   | { kind: 'tenant'; tenantId: string }
   /** A unit (or something attached to a unit, e.g. a grid), by its materialised path. */
   | { kind: 'org'; tenantId: string; path: string }
   /** A member, by id and the path of their unit. */
-  | { kind: 'member'; tenantId: string; memberId: string; orgPath: string };
+  | { kind: 'member'; tenantId: string; memberId: string; orgPath: string }
+  /** A login, by what it reaches (see `AccountReach`). */
+  | { kind: 'account'; tenantId: string; reach: AccountReach };
+
+/** Everything signing in as an account would grant, as paths in the org tree. */
+export interface AccountReach {
+  isTenantAdmin: boolean;
+  /** Unit of the account's member, if it is a member's login. */
+  memberOrgPath: string | null;
+  /** Units the account is secretary or group leader of. */
+  rolePaths: string[];
+  /** Units of the members the account currently mentors. */
+  menteeOrgPaths: string[];
+}
 
 const within = (path: string, scopePath: string): boolean => path.startsWith(scopePath);
 
@@ -127,6 +147,13 @@ export function can(actor: Actor, action: Action, target: Target): boolean {
     case 'learning.participate':
       if (target.kind !== 'member') return false;
       return target.memberId === actor.memberId;
+    case 'account.manage': {
+      if (target.kind !== 'account') return false;
+      const { reach } = target;
+      if (reach.isTenantAdmin) return false;
+      const paths = [...(reach.memberOrgPath ? [reach.memberOrgPath] : []), ...reach.rolePaths, ...reach.menteeOrgPaths];
+      return paths.length > 0 && paths.every((p) => secretaryCovers(actor, p));
+    }
   }
 }
 

@@ -51,3 +51,85 @@ describe('member app logins', () => {
     expect(clash.json().error).toBe('duplicate_phone');
   });
 });
+
+describe('a login that reaches beyond the caller', () => {
+  let branchSecretary: Session;
+  let generalSecretaryMember: string;
+  beforeAll(async () => {
+    branchSecretary = await login(env.app, PHONES.branchSecretary);
+    generalSecretaryMember = await memberIdByPhone(env, PHONES.generalSecretary);
+  });
+
+  it("is not issued or reset by a branch secretary whose branch holds the general-branch secretary's member record", async () => {
+    // The branch secretary may read and edit the record itself: it is in their subtree.
+    expect((await env.app.inject({ url: `/api/members/${generalSecretaryMember}`, headers: branchSecretary.headers })).statusCode).toBe(200);
+    const res = await env.app.inject({ method: 'POST', url: `/api/members/${generalSecretaryMember}/login`, headers: branchSecretary.headers });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ error: 'forbidden' });
+    expect(res.json().message).toContain('管辖范围');
+    expect(res.body).not.toContain('initialPassword');
+    // The old password still works: nothing was reset.
+    await login(env.app, PHONES.generalSecretary);
+  });
+
+  it("does not let a branch secretary change the phone, name or unit the general-branch secretary's login follows", async () => {
+    const other = await env.db.selectFrom('org').select('id').where('tenant_id', '=', env.tenantId).where('kind', '=', 'group').where('name', '=', '第二党小组').executeTakeFirstOrThrow();
+    for (const payload of [{ phone: '13655550000' }, { name: '改名' }, { orgId: other.id }]) {
+      const res = await env.app.inject({ method: 'PATCH', url: `/api/members/${generalSecretaryMember}`, headers: branchSecretary.headers, payload });
+      expect(res.statusCode, JSON.stringify(payload)).toBe(403);
+    }
+    const after = await env.db.selectFrom('member').select(['phone', 'name']).where('id', '=', generalSecretaryMember).executeTakeFirstOrThrow();
+    expect(after.phone).toBe(PHONES.generalSecretary);
+    // Fields the login does not use stay editable by the branch secretary.
+    const occupation = await env.app.inject({ method: 'PATCH', url: `/api/members/${generalSecretaryMember}`, headers: branchSecretary.headers, payload: { occupation: '村干部' } });
+    expect(occupation.statusCode, occupation.body).toBe(200);
+  });
+
+  it("lets the general-branch secretary and the tenant admin act on it; never a secretary on the tenant admin's login", async () => {
+    const admin = await login(env.app, PHONES.tenantAdmin);
+    const byAdmin = await env.app.inject({ method: 'POST', url: `/api/members/${generalSecretaryMember}/login`, headers: admin.headers });
+    expect(byAdmin.statusCode, byAdmin.body).toBe(200);
+    const general = await login(env.app, PHONES.generalSecretary, byAdmin.json().initialPassword);
+    const mobileMember = await memberIdByPhone(env, PHONES.mobileMember);
+    expect((await env.app.inject({ method: 'POST', url: `/api/members/${mobileMember}/login`, headers: general.headers })).statusCode).toBe(200);
+    // A tenant admin who is also a member of the village: no secretary may touch that login.
+    const adminMember = await env.db
+      .selectFrom('member as m')
+      .select('m.id')
+      .where('m.tenant_id', '=', env.tenantId)
+      .where('m.left_at', 'is', null)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('account as a').select('a.id').whereRef('a.member_id', '=', 'm.id'))))
+      .executeTakeFirstOrThrow();
+    await env.db.updateTable('account').set({ member_id: adminMember.id }).where('tenant_id', '=', env.tenantId).where('phone', '=', PHONES.tenantAdmin).execute();
+    try {
+      expect((await env.app.inject({ method: 'POST', url: `/api/members/${adminMember.id}/login`, headers: general.headers })).statusCode).toBe(403);
+    } finally {
+      await env.db.updateTable('account').set({ member_id: null }).where('tenant_id', '=', env.tenantId).where('phone', '=', PHONES.tenantAdmin).execute();
+    }
+  });
+
+  it("is refused when the login mentors a member outside the caller's subtree", async () => {
+    // A member of the branch mentors someone in another branch: taking over that login would open
+    // the other branch's care records.
+    const mentorMember = await memberIdByPhone(env, PHONES.mentor);
+    // (an earlier test detached the mentor's login from the record)
+    await env.db.updateTable('account').set({ member_id: mentorMember }).where('tenant_id', '=', env.tenantId).where('phone', '=', PHONES.mentor).execute();
+    const mentor = await env.db.selectFrom('member as m').innerJoin('org as o', 'o.id', 'm.org_id').select(['o.path']).where('m.id', '=', mentorMember).executeTakeFirstOrThrow();
+    const branchScope = await env.db.selectFrom('role_assignment as r').innerJoin('account as a', 'a.id', 'r.account_id').innerJoin('org as o', 'o.id', 'r.org_id').select('o.path').where('a.phone', '=', PHONES.branchSecretary).where('r.role', '=', 'secretary').executeTakeFirstOrThrow();
+    expect(mentor.path.startsWith(branchScope.path)).toBe(true);
+    const outsider = await env.db
+      .selectFrom('member as m')
+      .innerJoin('org as o', 'o.id', 'm.org_id')
+      .select('m.id')
+      .where('m.tenant_id', '=', env.tenantId)
+      .where('o.path', 'not like', `${branchScope.path}%`)
+      .where('m.left_at', 'is', null)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('mentorship as ms').select('ms.id').whereRef('ms.member_id', '=', 'm.id').where('ms.ended_on', 'is', null))))
+      .executeTakeFirstOrThrow();
+    const before = await env.app.inject({ method: 'POST', url: `/api/members/${mentorMember}/login`, headers: branchSecretary.headers });
+    expect(before.statusCode, before.body).toBe(200);
+    await env.db.insertInto('mentorship').values({ tenant_id: env.tenantId, member_id: outsider.id, mentor_member_id: mentorMember, started_on: '2026-01-01' }).execute();
+    const res = await env.app.inject({ method: 'POST', url: `/api/members/${mentorMember}/login`, headers: branchSecretary.headers });
+    expect(res.statusCode).toBe(403);
+  });
+});

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Database } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { authorize } from '../../auth/policy.ts';
+import { authorizeAccountOfMember } from '../../auth/account-reach.ts';
 import { hashPassword } from '../../auth/passwords.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -34,6 +35,7 @@ export async function issueMemberLogin(db: Database, ctx: RequestContext, member
   const m = await memberWithOrg(db, actor.tenantId, memberId);
   if (!m || m.left_at) throw notFound('党员');
   authorize(actor, 'member.write', { kind: 'member', tenantId: actor.tenantId, memberId, orgPath: m.org_path });
+  await authorizeAccountOfMember(db, actor, memberId);
   const password = initialPassword();
   const hash = await hashPassword(password);
   const issued = await db.transaction().execute(async (tx): Promise<IssuedLogin> => {

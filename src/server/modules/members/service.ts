@@ -3,6 +3,7 @@ import type { Database, Executor } from '../../db/database.ts';
 import { shanghaiDate } from '../../clock.ts';
 import type { MobilityRow } from '../../db/tables.ts';
 import type { RequestContext } from '../../auth/actor.ts';
+import { authorizeAccountOfMember } from '../../auth/account-reach.ts';
 import { authorize, can, memberReadScope } from '../../auth/policy.ts';
 import { AppError, notFound, uniqueViolation, type FieldIssue } from '../../errors.ts';
 import type { FieldCipher } from '../../secrets.ts';
@@ -311,6 +312,10 @@ export async function updateMember(deps: MemberDeps, ctx: RequestContext, member
     authorize(actor, 'member.write', { kind: 'org', tenantId: actor.tenantId, path: org.path });
     if (org.retired_at) issues.push({ field: 'orgId', message: '组织已撤销' });
   }
+  // A login signs in with the member's phone and name and reaches their unit: changing those is
+  // acting on the login.
+  const touchesLogin = (patch.phone !== undefined && patch.phone !== m.phone) || (patch.name !== undefined && patch.name !== m.name) || (patch.orgId !== undefined && patch.orgId !== m.org_id);
+  if (touchesLogin) await authorizeAccountOfMember(db, actor, memberId);
   const idn = prepareIdNumber(cipher, patch.idNumber, issues);
   checkDates({ birthDate: patch.birthDate ?? m.birth_date, joinDate: patch.joinDate ?? m.join_date }, issues);
   await checkGrid(db, actor.tenantId, patch.gridId, issues);
