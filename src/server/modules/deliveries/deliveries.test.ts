@@ -186,8 +186,8 @@ describe('recording a trip', () => {
     // Someone else's upload that the branch secretary cannot see is not theirs to attach.
     const others = await upload(secretary, '别人的.png', PNG);
     const foreign = await post(branchSecretary, trip({ orgId: orgIds['第一党支部'], members: [{ memberId: mentee }], photoFileIds: [others] }));
-    expect(foreign.statusCode).toBe(400);
-    expect(foreign.json().issues[0].field).toBe('photoFileIds.0');
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.json().issues).toEqual([{ field: 'photoFileIds.0', message: '无权使用此文件' }]);
     expect(await tripCount()).toBe(before);
   });
 

@@ -7,7 +7,7 @@ import { AppError, notFound, type FieldIssue } from '../../errors.ts';
 import type { Delivery, DeliveryInput, DeliveryList, DeliveryPatch, DeliveryQuery, MemberDelivery } from '../../../shared/api-care.ts';
 import { recordAudit } from '../audit/service.ts';
 import { careManageScope, managedOrg } from '../care/scope.ts';
-import { getReadableFile } from '../library/files.ts';
+import { filesToAttach } from '../library/files.ts';
 import { membersWithOrgs, memberWithOrg } from '../members/repo.ts';
 import { markContact } from '../members/service.ts';
 import { resolvePlace } from '../regions/service.ts';
@@ -134,19 +134,12 @@ async function checkMembers(
  */
 async function checkPhotos(db: Database, ctx: RequestContext, fileIds: string[], issues: FieldIssue[]): Promise<string[]> {
   const notImages: string[] = [];
+  const { found, missing } = await filesToAttach(db, ctx, fileIds.map((fileId, i) => ({ fileId, field: `photoFileIds.${i}` })));
+  for (const ref of missing) issues.push({ field: ref.field, message: `第 ${Number(ref.field.split('.')[1]) + 1} 张照片的文件不存在，请重新上传` });
   for (const [i, fileId] of fileIds.entries()) {
-    const field = `photoFileIds.${i}`;
-    let file: Awaited<ReturnType<typeof getReadableFile>>;
-    try {
-      file = await getReadableFile(db, ctx, fileId);
-    } catch (err) {
-      if (err instanceof AppError && (err.code === 'not_found' || err.code === 'forbidden')) {
-        issues.push({ field, message: err.code === 'not_found' ? `第 ${i + 1} 张照片的文件不存在，请重新上传` : `无权使用第 ${i + 1} 张照片的文件，请重新上传` });
-        continue;
-      }
-      throw err;
-    }
-    if (!file.mime_type.startsWith('image/')) {
+    const file = found.get(fileId);
+    if (file && !file.mime_type.startsWith('image/')) {
+      const field = `photoFileIds.${i}`;
       issues.push({ field, message: `「${file.file_name}」不是图片：照片只能是 jpg、png、webp 或 gif 格式` });
       notImages.push(field);
     }

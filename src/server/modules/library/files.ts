@@ -229,3 +229,34 @@ export async function getReadableFile(db: Database, ctx: RequestContext, fileId:
   if (await mayReadDeliveryPhoto(db, ctx, fileId)) return file;
   throw new AppError('forbidden', '无权查看此文件');
 }
+
+/** A file a request names, and the request field that names it (for the error). */
+export interface FileRef {
+  fileId: string;
+  field: string;
+}
+
+/**
+ * The one check for every request that names stored files to attach to something (a study item's
+ * file and article images, a session's minutes and photos, a trip's photos, anything later): each
+ * must be a file of the tenant that the caller may read (`getReadableFile`). Otherwise attaching
+ * it would republish it to everyone who may read the new owner. A file the caller may not read
+ * refuses the whole request (403); files that do not exist come back for the caller to word as
+ * form issues.
+ */
+export async function filesToAttach(db: Database, ctx: RequestContext, refs: FileRef[]): Promise<{ found: Map<string, StoredFileRow>; missing: FileRef[] }> {
+  const found = new Map<string, StoredFileRow>();
+  const missing: FileRef[] = [];
+  for (const ref of refs) {
+    if (found.has(ref.fileId)) continue;
+    try {
+      found.set(ref.fileId, await getReadableFile(db, ctx, ref.fileId));
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'not_found') missing.push(ref);
+      else if (err instanceof AppError && err.code === 'forbidden') {
+        throw new AppError('forbidden', '无权使用所选文件：只能使用自己上传或有权查看的文件', [{ field: ref.field, message: '无权使用此文件' }]);
+      } else throw err;
+    }
+  }
+  return { found, missing };
+}

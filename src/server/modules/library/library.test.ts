@@ -349,4 +349,85 @@ describe('study items', () => {
     const admin = await contextFor(env, PHONES.tenantAdmin);
     await expect(getReadableItem(env.db, admin, asMaterial.id)).rejects.toMatchObject({ code: 'forbidden' });
   });
+
+  describe('a file one cannot read is never republished', () => {
+    // Minutes of a meeting of 第二党支部, uploaded by the general-branch secretary: the secretary of
+    // 第一党支部 may not read them, so they may not attach them anywhere either.
+    let minutes: { id: string; url: string };
+    let photo: { id: string; url: string };
+    beforeAll(async () => {
+      minutes = (await upload(secretary, 'attachment', '第二支部会议记录.pdf', PDF)).json();
+      photo = (await upload(secretary, 'attachment', '第二支部合影.png', PNG)).json();
+      expect((await env.app.inject({ url: minutes.url, headers: branchSecretary.headers })).statusCode).toBe(403);
+    });
+    const readableByMember = async (url: string) => (await env.app.inject({ url, headers: member.headers })).statusCode;
+
+    it('as the file of a study item, created or edited', async () => {
+      const res = await env.app.inject({
+        method: 'POST',
+        url: '/api/study-items',
+        headers: branchSecretary.headers,
+        payload: { orgId: orgIds['第一党支部'], kind: 'pdf', title: '借用', category: 'theory', tags: [], fileId: minutes.id, minutes: 5 },
+      });
+      expect(res.statusCode, res.body).toBe(403);
+      expect(res.json().issues).toEqual([{ field: 'fileId', message: '无权使用此文件' }]);
+      const own = (await upload(branchSecretary, 'study', '自己的.pdf', PDF)).json();
+      const item = await env.app.inject({
+        method: 'POST',
+        url: '/api/study-items',
+        headers: branchSecretary.headers,
+        payload: { orgId: orgIds['第一党支部'], kind: 'pdf', title: '自己的', category: 'theory', tags: [], fileId: own.id, minutes: 5 },
+      });
+      expect(item.statusCode, item.body).toBe(200);
+      const edit = await env.app.inject({ method: 'PATCH', url: `/api/study-items/${item.json().id}`, headers: branchSecretary.headers, payload: { fileId: minutes.id } });
+      expect(edit.statusCode).toBe(403);
+      expect(await readableByMember(minutes.url)).toBe(403);
+    });
+
+    it('as an image in an article', async () => {
+      const res = await env.app.inject({
+        method: 'POST',
+        url: '/api/study-items',
+        headers: branchSecretary.headers,
+        payload: { ...article('借图', orgIds['第一党支部'] as string), bodyHtml: `<p>看</p><img src="/api/files/${photo.id}">` },
+      });
+      expect(res.statusCode, res.body).toBe(403);
+      expect(await readableByMember(photo.url)).toBe(403);
+    });
+
+    it('as minutes or a photo of a session', async () => {
+      const session = await env.db
+        .insertInto('study_session')
+        .values({
+          tenant_id: env.tenantId,
+          org_id: orgIds['第一党支部'] as string,
+          kind: 'group_meeting',
+          title: '支部会议',
+          starts_at: new Date('2026-01-10T11:00:00Z'),
+          ends_at: new Date('2026-01-10T12:00:00Z'),
+          mode: 'on_site',
+          checkin_opens_at: new Date('2026-01-10T10:30:00Z'),
+          checkin_closes_at: new Date('2026-01-10T12:00:00Z'),
+          qr_secret: 'test-secret-2',
+          audience: 'subtree',
+          makeup_questions: '[]',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const res = await env.app.inject({ method: 'POST', url: `/api/sessions/${session.id}/attachments`, headers: branchSecretary.headers, payload: { fileId: minutes.id, kind: 'minutes' } });
+      expect(res.statusCode, res.body).toBe(403);
+      expect(await env.db.selectFrom('session_attachment').select('id').where('session_id', '=', session.id).execute()).toEqual([]);
+    });
+
+    it('as a photo of a study-delivery trip', async () => {
+      const mentee = await memberIdByPhone(env, PHONES.mobileMember);
+      const res = await env.app.inject({
+        method: 'POST',
+        url: '/api/deliveries',
+        headers: branchSecretary.headers,
+        payload: { orgId: orgIds['第一党支部'], tripOn: '2026-01-10', provinceCode: '33', travellers: ['送学人'], members: [{ memberId: mentee, items: ['党徽'] }], photoFileIds: [photo.id] },
+      });
+      expect(res.statusCode, res.body).toBe(403);
+    });
+  });
 });

@@ -10,7 +10,7 @@ import { getOrg } from '../orgs/service.ts';
 import { getSettings } from '../settings/service.ts';
 import { requireMember } from '../me/member.ts';
 import { familyOfMime } from './file-types.ts';
-import { storedFileView } from './files.ts';
+import { filesToAttach, storedFileView } from './files.ts';
 import { fileIdsIn, hasContent, sanitizeArticleHtml } from './sanitize.ts';
 
 export type StudyItemPatchInput = Partial<Omit<StudyItemInput, 'orgId' | 'kind'>>;
@@ -170,8 +170,8 @@ interface ItemContent {
 
 /** The rules of each kind; returns the values to store (HTML sanitized). */
 async function checkContent(
-  db: Executor,
-  tenantId: string,
+  db: Database,
+  ctx: RequestContext,
   c: ItemContent,
 ): Promise<{ body_html: string | null; media_url: string | null; file_id: string | null; body_file_ids: string[] }> {
   const issues: FieldIssue[] = [];
@@ -183,11 +183,9 @@ async function checkContent(
   const fileId = c.fileId ?? null;
   // The body's images and the item's file, in one look-up: file id → its family (image, pdf, …).
   const wanted = fileId && c.kind !== 'article' ? [...bodyFileIds, fileId] : bodyFileIds;
-  const familyOf = new Map<string, string | null>();
-  if (wanted.length) {
-    const files = await db.selectFrom('stored_file').select(['id', 'mime_type']).where('tenant_id', '=', tenantId).where('id', 'in', wanted).execute();
-    for (const f of files) familyOf.set(f.id, familyOfMime(f.mime_type));
-  }
+  // Only files the caller may read: attaching one to an item opens it to every reader of the item.
+  const { found } = await filesToAttach(db, ctx, wanted.map((id) => ({ fileId: id, field: id === fileId ? 'fileId' : 'bodyHtml' })));
+  const familyOf = new Map<string, string | null>([...found.values()].map((f) => [f.id, familyOfMime(f.mime_type)]));
   const missingImages = bodyFileIds.filter((id) => familyOf.get(id) !== 'image').length;
   if (missingImages) issues.push({ field: 'bodyHtml', message: `正文中有 ${missingImages} 张图片不存在或不是图片文件，请重新上传` });
   if (c.kind === 'article') {
@@ -234,7 +232,7 @@ export async function createStudyItem(db: Database, ctx: RequestContext, input: 
   const org = await getOrg(db, tenantId, input.orgId);
   authorize(actor, 'learning.manage', { kind: 'org', tenantId, path: org.path });
   if (org.retired_at) throw new AppError('validation_failed', '该组织已撤销，不能添加学习内容', [{ field: 'orgId', message: '组织已撤销' }]);
-  const content = await checkContent(db, tenantId, input);
+  const content = await checkContent(db, ctx, input);
   return db.transaction().execute(async (tx) => {
     const { id } = await tx
       .insertInto('study_item')
@@ -265,7 +263,7 @@ export async function updateStudyItem(db: Database, ctx: RequestContext, itemId:
   const before = await loadItem(db, tenantId, itemId);
   authorize(actor, 'learning.manage', { kind: 'org', tenantId, path: before.org_path });
   if (before.retired_at) throw new AppError('conflict', '该学习内容已下架，不能修改');
-  const content = await checkContent(db, tenantId, {
+  const content = await checkContent(db, ctx, {
     kind: before.kind,
     bodyHtml: patch.bodyHtml !== undefined ? patch.bodyHtml : before.body_html,
     mediaUrl: patch.mediaUrl !== undefined ? patch.mediaUrl : before.media_url,

@@ -27,6 +27,7 @@ import { inSubtrees } from '../members/repo.ts';
 import { getSettings } from '../settings/service.ts';
 import { requireMember } from '../me/member.ts';
 import { itemSummaryView } from '../library/service.ts';
+import { filesToAttach } from '../library/files.ts';
 import { checkinCodeFor, newQrSecret, slotAt, slotEndsAt, verifyCheckinCode } from './checkin-code.ts';
 import { buildIcs } from './ics.ts';
 import {
@@ -757,7 +758,8 @@ export async function addAttachment(db: Database, ctx: RequestContext, sessionId
   const { actor } = ctx;
   const s = await loadSession(db, actor.tenantId, sessionId);
   authorize(actor, 'learning.manage', orgTarget(ctx, s.org_path));
-  const file = await db.selectFrom('stored_file').select(['id', 'file_name']).where('tenant_id', '=', actor.tenantId).where('id', '=', body.fileId).executeTakeFirst();
+  // Only a file the caller may read: attaching it opens it to whoever may see the session's files.
+  const file = (await filesToAttach(db, ctx, [{ fileId: body.fileId, field: 'fileId' }])).found.get(body.fileId);
   if (!file) fail([{ field: 'fileId', message: '文件不存在，请重新上传' }]);
   await db.transaction().execute(async (tx) => {
     const row = await tx

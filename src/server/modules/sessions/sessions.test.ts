@@ -373,9 +373,11 @@ describe('attendance, leave, close', () => {
 
   it('keeps minutes and attachments of this tenant\'s files', async () => {
     const id = await planOne({});
+    // Uploaded by the secretary: a file one may read is a file one may attach.
+    const uploader = await env.db.selectFrom('account').select('id').where('tenant_id', '=', env.tenantId).where('phone', '=', PHONES.generalSecretary).executeTakeFirstOrThrow();
     const file = await env.db
       .insertInto('stored_file')
-      .values({ tenant_id: env.tenantId, storage_key: 'k/1', file_name: '会议记录.jpg', mime_type: 'image/jpeg', size_bytes: 1234, sha256: 'x' })
+      .values({ tenant_id: env.tenantId, storage_key: 'k/1', file_name: '会议记录.jpg', mime_type: 'image/jpeg', size_bytes: 1234, sha256: 'x', created_by: uploader.id })
       .returning('id')
       .executeTakeFirstOrThrow();
     let res = await env.app.inject({ method: 'PUT', url: `/api/sessions/${id}/minutes`, headers: secretary.headers, payload: { minutes: '学习了……' } });
