@@ -38,6 +38,7 @@ function storedFiles(): string[] {
   return fs.readdirSync(storageRoot, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath, d.name));
 }
 const article = (title: string, orgId: string) => ({ orgId, kind: 'article' as const, title, category: 'home_news' as const, tags: ['家乡'], bodyHtml: '<p>正文</p>', minutes: 3 });
+const readableByMember = async (url: string) => (await env.app.inject({ url, headers: member.headers })).statusCode;
 const fileRows = async () => (await env.db.selectFrom('stored_file').select('id').execute()).length;
 
 beforeAll(async () => {
@@ -360,7 +361,6 @@ describe('study items', () => {
       photo = (await upload(secretary, 'attachment', '第二支部合影.png', PNG)).json();
       expect((await env.app.inject({ url: minutes.url, headers: branchSecretary.headers })).statusCode).toBe(403);
     });
-    const readableByMember = async (url: string) => (await env.app.inject({ url, headers: member.headers })).statusCode;
 
     it('as the file of a study item, created or edited', async () => {
       const res = await env.app.inject({
