@@ -50,6 +50,9 @@ async function readableBy(env: TestEnv, phone: string): Promise<Set<string>> {
   return new Set(rows.map((r) => r.id));
 }
 
+/** An 18-character resident ID number, not part of a longer run of digits. */
+const CLEAR_ID = /(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])/;
+
 /** Every string in a JSON value. */
 function* strings(value: unknown): Generator<string> {
   if (typeof value === 'string') yield value;
@@ -93,6 +96,8 @@ describe('lists carry no member outside the caller’s scope', () => {
         expect(res.statusCode, `${role} GET ${url}: ${res.body.slice(0, 200)}`).toBeLessThan(500);
         if (res.statusCode !== 200 || !String(res.headers['content-type']).includes('json')) continue;
         answered++;
+        // ID numbers are shown masked everywhere; only the audited reveal answers one in clear.
+        if (CLEAR_ID.test(res.body)) outside.push(`GET ${url}: an ID number in clear`);
         const leaked = new Set<string>();
         for (const s of strings(res.json())) {
           if (!allMembers.has(s)) continue;
