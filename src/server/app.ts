@@ -11,6 +11,7 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCom
 import { AppError } from './errors.ts';
 import { SESSION_COOKIE } from './http.ts';
 import { markChanged } from './freshness.ts';
+import { proxyTrust, registerHttpSecurity } from './http-security.ts';
 import type { AppServices } from './services.ts';
 import { registerAuthRoutes } from './modules/auth/routes.ts';
 import { registerOrgRoutes } from './modules/orgs/routes.ts';
@@ -50,13 +51,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const { services } = opts;
   const app = Fastify({
     logger: opts.logger ?? false,
-    trustProxy: services.config.trustProxy,
+    trustProxy: proxyTrust(services.config.trustProxy),
     bodyLimit: 1024 * 1024,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
   await app.register(cookie);
+  await registerHttpSecurity(app, services);
   await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1 } });
   await app.register(swagger, {
     openapi: {

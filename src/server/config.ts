@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import net from 'node:net';
 import path from 'node:path';
 
 /**
@@ -20,7 +21,8 @@ const EnvSchema = z.object({
     .optional(),
   LIANXIN_DEMO: z.enum(['auto', 'off']).default('auto'),
   LIANXIN_DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
-  LIANXIN_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  LIANXIN_TRUST_PROXY: z.string().trim().default('false'),
+  LIANXIN_API_DOCS: z.enum(['public', 'login', 'off']).optional(),
   LIANXIN_SESSION_DAYS: z.coerce.number().int().min(1).max(90).default(14),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -34,7 +36,13 @@ export interface Config {
   secretKeyHex: string | undefined;
   demo: 'auto' | 'off';
   demoPassword: string | undefined;
-  trustProxy: boolean;
+  /**
+   * Whose X-Forwarded-* headers are believed: false (nobody), addresses/CIDRs of the proxies, or a
+   * hop count (that many proxies, each on loopback or a private network). `true` means loopback only.
+   */
+  trustProxy: boolean | string[] | number;
+  /** Who may read /docs and /openapi.json. */
+  apiDocs: 'public' | 'login' | 'off';
   sessionDays: number;
   logLevel: string;
 }
@@ -62,6 +70,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push('LIANXIN_DEMO_PASSWORD: demo accounts are not allowed in production');
     }
   }
+  const trustProxy = parseTrustProxy(e.LIANXIN_TRUST_PROXY);
+  if (typeof trustProxy === 'string') problems.push(`LIANXIN_TRUST_PROXY: ${trustProxy}`);
   if (problems.length) throw new ConfigError(problems);
   return {
     env: e.NODE_ENV,
@@ -73,8 +83,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Production never loads demo people into a real organization's database.
     demo: e.NODE_ENV === 'production' ? 'off' : e.LIANXIN_DEMO,
     demoPassword: e.LIANXIN_DEMO_PASSWORD,
-    trustProxy: e.LIANXIN_TRUST_PROXY === 'true',
+    trustProxy: typeof trustProxy === 'string' ? false : trustProxy,
+    apiDocs: e.LIANXIN_API_DOCS ?? (e.NODE_ENV === 'production' ? 'login' : 'public'),
     sessionDays: e.LIANXIN_SESSION_DAYS,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** `true` trusts a proxy on the same host only: the nginx-in-front setup most installs use. */
+export const LOOPBACK = ['127.0.0.0/8', '::1'];
+
+/**
+ * `false`, `true` (loopback), a hop count, or a comma-separated list of addresses and CIDRs.
+ * Returns the setting, or a string saying what is wrong with it.
+ */
+function parseTrustProxy(raw: string): false | string[] | number | string {
+  if (raw === '' || raw === 'false') return false;
+  if (raw === 'true') return LOOPBACK;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    return hops >= 1 && hops <= 10 ? hops : 'a hop count must be between 1 and 10';
+  }
+  const entries = raw.split(',').map((x) => x.trim()).filter(Boolean);
+  const bad = entries.filter((x) => !isAddressOrCidr(x));
+  if (bad.length || entries.length === 0) {
+    return `not an address or CIDR: ${bad.join(', ') || raw} (use false, true, a hop count, or e.g. 127.0.0.1,10.0.0.0/8)`;
+  }
+  return entries;
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [ip = '', bits, ...rest] = entry.split('/');
+  const family = net.isIP(ip);
+  if (family === 0 || rest.length) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }

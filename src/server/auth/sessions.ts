@@ -4,7 +4,7 @@ import type { Database, Executor } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { Actor, RequestContext } from './actor.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
-import { AttemptLimiter } from './rate-limit.ts';
+import { LoginLimiter } from './rate-limit.ts';
 import { recordAudit } from '../modules/audit/service.ts';
 import { authEpoch } from './epoch.ts';
 
@@ -35,16 +35,18 @@ function parseCookie(value: string): { tenantId: string; tokenHash: string } | n
 }
 
 export class AuthService {
-  // 5 wrong passwords per phone and 30 attempts per IP per 15 minutes.
-  readonly byPhone = new AttemptLimiter(5, 15 * 60_000);
-  readonly byIp = new AttemptLimiter(30, 15 * 60_000);
+  /** Failed sign-ins per phone and address, per address and per phone (see rate-limit.ts). */
+  readonly limiter: LoginLimiter;
 
   private readonly actors = new Map<string, CachedActor>();
 
   constructor(
     private readonly db: Database,
     private readonly sessionDays: number,
-  ) {}
+    now: () => Date = () => new Date(),
+  ) {
+    this.limiter = new LoginLimiter(db, now);
+  }
 
   private forgetAccount(tenantId: string, accountId: string): void {
     for (const [key, entry] of this.actors) {
@@ -53,12 +55,7 @@ export class AuthService {
   }
 
   async login(phone: string, password: string, ip: string | null, userAgent: string | null): Promise<{ cookie: SessionCookie; actor: Actor }> {
-    const ipKey = ip ?? 'unknown';
-    const wait = Math.max(this.byPhone.retryAfter(phone), this.byIp.retryAfter(ipKey));
-    if (wait > 0) {
-      throw new AppError('rate_limited', `登录尝试过多，请 ${Math.ceil(wait / 60)} 分钟后再试`, undefined, wait);
-    }
-    this.byIp.hit(ipKey);
+    const ticket = await this.limiter.begin(phone, ip ?? 'unknown');
     const candidates = await this.db
       .selectFrom('account')
       .select(['tenant_id', 'id', 'password_hash', 'disabled_at'])
@@ -72,11 +69,8 @@ export class AuthService {
       }
     }
     if (candidates.length === 0) await verifyPassword(await dummyPasswordHash(), password);
-    if (!matched) {
-      this.byPhone.hit(phone);
-      throw new AppError('invalid_credentials', '手机号或密码不正确');
-    }
-    this.byPhone.reset(phone);
+    if (!matched) throw new AppError('invalid_credentials', '手机号或密码不正确');
+    await this.limiter.succeeded(ticket);
     const token = crypto.randomBytes(32).toString('base64url');
     const csrfToken = crypto.randomBytes(24).toString('base64url');
     const expiresAt = new Date(Date.now() + this.sessionDays * 86_400_000);

@@ -180,6 +180,7 @@ export interface DB {
   card: CardTable;
   learning_month: LearningMonthTable;
   job_run: JobRunTable;
+  login_attempt: LoginAttemptTable;
 }
 
 // ---------- learning (0003) ----------
@@ -490,4 +491,15 @@ export interface CardTable {
   posted_at: Date | null;
   delivered_at: Date | null;
   returned_at: Date | null;
+}
+
+// ---------- sign-in rate limits (0011) ----------
+
+/** Global (no tenant_id): no tenant is known before the password is checked. */
+export interface LoginAttemptTable {
+  scope: 'pair' | 'address' | 'phone';
+  subject: string;
+  failures: Generated<number>;
+  window_started_at: Date;
+  last_attempt_at: Date;
 }

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, openTestApp, PHONES, TEST_PASSWORD, type TestEnv } from '../../../../test/support/harness.ts';
+import { LoginLimiter } from '../../auth/rate-limit.ts';
+import { AppError } from '../../errors.ts';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -37,22 +39,58 @@ describe('sign in and sessions', () => {
     expect(a.json()).toMatchObject({ ok: false, error: 'invalid_credentials', message: '手机号或密码不正确' });
   });
 
-  it('limits wrong passwords per phone', async () => {
-    for (let i = 0; i < 5; i++) {
-      await env.app.inject({ method: 'POST', url: '/api/auth/login', payload: { phone: PHONES.groupLeader, password: `wrong-${i}` } });
+  it('counts only failures: a village office signing in from one address is never limited by its own logins', async () => {
+    const office = { remoteAddress: '10.20.0.1' };
+    for (let i = 0; i < 35; i++) {
+      const res = await env.app.inject({ method: 'POST', url: '/api/auth/login', ...office, payload: { phone: PHONES.branchSecretary, password: TEST_PASSWORD } });
+      expect(res.statusCode).toBe(200);
     }
-    const res = await env.app.inject({ method: 'POST', url: '/api/auth/login', payload: { phone: PHONES.groupLeader, password: TEST_PASSWORD } });
-    expect(res.statusCode).toBe(429);
-    expect(res.json()).toMatchObject({ error: 'rate_limited' });
-    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    const rows = await env.db.selectFrom('login_attempt').select(['scope', 'failures']).where('subject', 'like', '%10.20.0.1').execute();
+    expect(rows.every((r) => r.failures === 0)).toBe(true);
   });
 
-  it('limits attempts per IP across phones', async () => {
-    for (let i = 0; i < 30; i++) {
+  it('blocks wrong passwords per phone and address, not the phone from everywhere', async () => {
+    const attacker = { remoteAddress: '10.1.1.1' };
+    for (let i = 0; i < 5; i++) {
+      const res = await env.app.inject({ method: 'POST', url: '/api/auth/login', ...attacker, payload: { phone: PHONES.groupLeader, password: `wrong-${i}` } });
+      expect(res.statusCode).toBe(401);
+    }
+    const blocked = await env.app.inject({ method: 'POST', url: '/api/auth/login', ...attacker, payload: { phone: PHONES.groupLeader, password: TEST_PASSWORD } });
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.json()).toMatchObject({ ok: false, error: 'rate_limited', message: expect.stringMatching(/^登录失败次数过多，请 \d+ 分钟后再试$/) });
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    // The owner in her own office is not locked out by someone guessing elsewhere.
+    const owner = await env.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.1.1.2', payload: { phone: PHONES.groupLeader, password: TEST_PASSWORD } });
+    expect(owner.statusCode).toBe(200);
+  });
+
+  it('lets a correct password clear the failures of that phone and address', async () => {
+    const from = { remoteAddress: '10.1.2.1' };
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 4; i++) {
+        expect((await env.app.inject({ method: 'POST', url: '/api/auth/login', ...from, payload: { phone: PHONES.mentor, password: 'typo-typo' } })).statusCode).toBe(401);
+      }
+      expect((await env.app.inject({ method: 'POST', url: '/api/auth/login', ...from, payload: { phone: PHONES.mentor, password: TEST_PASSWORD } })).statusCode).toBe(200);
+    }
+  });
+
+  it('counts attempts before their passwords are checked, so parallel guesses cannot pass the limit', async () => {
+    const from = { remoteAddress: '10.1.3.1' };
+    const answers = await Promise.all(
+      Array.from({ length: 9 }, (_, i) => env.app.inject({ method: 'POST', url: '/api/auth/login', ...from, payload: { phone: PHONES.tenantAdmin, password: `guess-${i}` } })),
+    );
+    const statuses = answers.map((a) => a.statusCode).sort();
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429, 429]);
+  });
+
+  it('limits failures per address across phones', async () => {
+    for (let i = 0; i < 50; i++) {
       await env.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.9.9.9', payload: { phone: `1990000${String(i).padStart(4, '0')}`, password: 'x' } });
     }
     const res = await env.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.9.9.9', payload: { phone: PHONES.branchSecretary, password: TEST_PASSWORD } });
     expect(res.statusCode).toBe(429);
+    const elsewhere = await env.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.9.9.10', payload: { phone: PHONES.branchSecretary, password: TEST_PASSWORD } });
+    expect(elsewhere.statusCode).toBe(200);
   });
 
   it('changes the password, signs out other devices, and logs out', async () => {
@@ -71,6 +109,63 @@ describe('sign in and sessions', () => {
     await login(env.app, PHONES.mobileMember, 'new-password-1');
     await env.app.inject({ method: 'POST', url: '/api/auth/logout', headers: a.headers });
     expect((await env.app.inject({ url: '/api/auth/me', headers: a.headers })).statusCode).toBe(401);
+  });
+});
+
+describe('sign-in limits kept in the database', () => {
+  const T0 = new Date('2031-05-04T08:00:00Z');
+  const at = (ms: number) => () => new Date(T0.getTime() + ms);
+  /** The wait a refused attempt is told, or 0 when it was let through (and counted). */
+  const waitOf = async (limiter: LoginLimiter, phone: string, address: string): Promise<number> => {
+    try {
+      await limiter.begin(phone, address);
+      return 0;
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'rate_limited') return err.retryAfterSeconds ?? -1;
+      throw err;
+    }
+  };
+
+  it('blocks a phone and address for the rest of the 15 minutes, saying when to try again', async () => {
+    const phone = '17100000001';
+    for (let i = 0; i < 5; i++) expect(await waitOf(new LoginLimiter(env.db, at(i * 60_000)), phone, '192.0.2.1')).toBe(0);
+    const later = new LoginLimiter(env.db, at(5 * 60_000));
+    await expect(later.begin(phone, '192.0.2.1')).rejects.toMatchObject({ code: 'rate_limited', message: '登录失败次数过多，请 10 分钟后再试', retryAfterSeconds: 600 });
+    expect(await waitOf(new LoginLimiter(env.db, at(15 * 60_000 - 1000)), phone, '192.0.2.1')).toBe(1);
+    // A new window: the pair may try again, and its count starts over.
+    expect(await waitOf(new LoginLimiter(env.db, at(15 * 60_000)), phone, '192.0.2.1')).toBe(0);
+    const row = await env.db.selectFrom('login_attempt').selectAll().where('scope', '=', 'pair').where('subject', '=', `${phone} 192.0.2.1`).executeTakeFirstOrThrow();
+    expect(row.failures).toBe(1);
+  });
+
+  it('slows a phone guessed from many addresses with a doubling wait, never locking it for long', async () => {
+    const phone = '17100000002';
+    // Ten failures from ten addresses, a minute apart: none of them is limited on its own.
+    for (let i = 0; i < 10; i++) expect(await waitOf(new LoginLimiter(env.db, at(i * 60_000)), phone, `198.51.100.${i}`)).toBe(0);
+    const t = 9 * 60_000;
+    // From a new address the phone now waits 1 s after the last attempt, then 2 s, then 4 s …
+    expect(await waitOf(new LoginLimiter(env.db, at(t)), phone, '203.0.113.1')).toBe(1);
+    expect(await waitOf(new LoginLimiter(env.db, at(t + 1000)), phone, '203.0.113.1')).toBe(0);
+    expect(await waitOf(new LoginLimiter(env.db, at(t + 1000)), phone, '203.0.113.2')).toBe(2);
+    expect(await waitOf(new LoginLimiter(env.db, at(t + 3000)), phone, '203.0.113.2')).toBe(0);
+    expect(await waitOf(new LoginLimiter(env.db, at(t + 3000)), phone, '203.0.113.3')).toBe(4);
+    // … never more than a minute, however many failures pile up.
+    let now = t + 3000;
+    for (let i = 0; i < 8; i++) {
+      now += 60_000;
+      expect(await waitOf(new LoginLimiter(env.db, at(now)), phone, `203.0.113.${10 + i}`)).toBe(0);
+    }
+    expect(await waitOf(new LoginLimiter(env.db, at(now)), phone, '203.0.113.99')).toBe(60);
+    // The message for a short wait counts seconds.
+    await expect(new LoginLimiter(env.db, at(now + 58_000)).begin(phone, '203.0.113.99')).rejects.toMatchObject({ message: '登录失败次数过多，请 2 秒后再试' });
+  });
+
+  it('deletes counters whose window has long ended, and keeps the others', async () => {
+    await new LoginLimiter(env.db, at(0)).begin('17100000003', '192.0.2.50');
+    await new LoginLimiter(env.db, at(2 * 3_600_000)).begin('17100000004', '192.0.2.51');
+    await LoginLimiter.purge(env.db, new Date(T0.getTime() + 2 * 3_600_000 + 60_000));
+    const left = await env.db.selectFrom('login_attempt').select('subject').where('subject', 'like', '%192.0.2.5_').execute();
+    expect(left.map((r) => r.subject).sort()).toEqual(['17100000004 192.0.2.51', '192.0.2.51']);
   });
 });
 

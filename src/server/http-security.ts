@@ -1,0 +1,125 @@
+import net from 'node:net';
+import helmet from '@fastify/helmet';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { LOOPBACK, type Config } from './config.ts';
+import { AppError, notFound } from './errors.ts';
+import { SESSION_COOKIE } from './http.ts';
+import type { AppServices } from './services.ts';
+
+/**
+ * HTTP hardening in one place: which proxies' X-Forwarded-* headers are believed, the security
+ * headers on every answer (through helmet), HSTS only over TLS, and who may read the API docs.
+ */
+
+type Directives = Record<string, string[]>;
+
+/**
+ * The web apps load nothing inline: scripts come only from our own files. Styles allow
+ * 'unsafe-inline' because antd (CSS-in-JS) inserts <style> elements at run time and ECharts sets
+ * style attributes; a style cannot run code, so this costs far less than inline scripts would.
+ * Images and media may come from https hosts because articles show https images and study items
+ * may link audio or video kept elsewhere; data: and blob: are QR codes and local previews.
+ */
+const APP_CSP: Directives = {
+  'default-src': ["'self'"],
+  'script-src': ["'self'"],
+  'script-src-attr': ["'none'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'data:', 'blob:', 'https:'],
+  'media-src': ["'self'", 'blob:', 'https:'],
+  'font-src': ["'self'", 'data:'],
+  'connect-src': ["'self'"],
+  'worker-src': ["'self'"],
+  'manifest-src': ["'self'"],
+  'object-src': ["'none'"],
+  'base-uri': ["'self'"],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+};
+
+/** Swagger UI (only under /docs) draws its icons as data: images and adds inline styles. */
+const DOCS_CSP: Directives = {
+  ...APP_CSP,
+  'img-src': ["'self'", 'data:'],
+  'media-src': ["'none'"],
+};
+
+/** Nothing in the apps uses the camera, microphone or location (check-in QR codes are scanned by WeChat). */
+const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), browsing-topics=()';
+
+/** One year; without includeSubDomains, as other services under the same domain may still be plain HTTP. */
+const HSTS = 'max-age=31536000';
+
+/**
+ * A hop count trusts that many proxies, but only on loopback or a private network (RFC 1918, the
+ * shared 100.64/10 range cloud load balancers use, IPv6 unique-local): a client reaching the
+ * server straight from the internet then cannot pass itself off as a proxy.
+ */
+const PRIVATE_NETWORKS = [...LOOPBACK, '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];
+
+export type ProxyTrust = (address: string, hop: number) => boolean;
+
+/**
+ * Fastify's `trustProxy` for the configured setting. A function, because Fastify refuses a bare
+ * hop count (it cannot check the nearest peer) and `true` would believe any client. Fastify walks
+ * from the socket's address towards the left of X-Forwarded-For and stops at the first hop this
+ * refuses: that hop is `req.ip`, so a made-up left-most entry is never reached.
+ */
+export function proxyTrust(setting: Config['trustProxy']): false | ProxyTrust {
+  if (setting === false) return false;
+  if (typeof setting === 'number') {
+    const isPrivate = addressMatcher(PRIVATE_NETWORKS);
+    return (address, hop) => hop < setting && isPrivate(address);
+  }
+  const isProxy = addressMatcher(setting === true ? LOOPBACK : setting);
+  return (address) => isProxy(address);
+}
+
+function addressMatcher(entries: string[]): (address: string) => boolean {
+  const list = new net.BlockList();
+  for (const entry of entries) {
+    const [ip = '', bits] = entry.split('/');
+    const type = net.isIP(ip) === 6 ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(ip, type);
+    else list.addSubnet(ip, Number(bits), type);
+  }
+  // BlockList also matches IPv4 rules against IPv4-mapped IPv6 addresses (::ffff:10.0.0.1).
+  return (address) => {
+    const family = net.isIP(address);
+    return family !== 0 && list.check(address, family === 6 ? 'ipv6' : 'ipv4');
+  };
+}
+
+const isDocs = (url: string): boolean => url === '/openapi.json' || url === '/docs' || url.startsWith('/docs/') || url.startsWith('/docs?');
+
+const policy = (directives: Directives): string =>
+  Object.entries(directives)
+    .map(([name, values]) => `${name} ${values.join(' ')}`)
+    .join('; ');
+
+/** Registered right after the cookie plugin: the docs check reads the session cookie. */
+export async function registerHttpSecurity(app: FastifyInstance, services: AppServices): Promise<void> {
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: APP_CSP },
+    // Sent below, and only over TLS: over plain HTTP it would be ignored, or wrongly pin a LAN install to https.
+    strictTransportSecurity: false,
+    xFrameOptions: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  const docsCsp = policy(DOCS_CSP);
+  const { apiDocs } = services.config;
+  app.addHook('onRequest', async (req: FastifyRequest, reply) => {
+    reply.header('permissions-policy', PERMISSIONS_POLICY);
+    // req.protocol believes X-Forwarded-Proto only from a trusted proxy (see proxyTrust).
+    if (req.protocol === 'https') reply.header('strict-transport-security', HSTS);
+    const url = req.url;
+    if (!isDocs(url)) return;
+    reply.header('content-security-policy', docsCsp);
+    if (apiDocs === 'off') throw notFound('接口文档');
+    if (apiDocs === 'login') {
+      const raw = req.cookies[SESSION_COOKIE];
+      const actor = raw ? await services.auth.actorFromCookie(raw) : null;
+      if (!actor) throw new AppError('unauthenticated', '请先登录后再查看接口文档');
+    }
+  });
+}
