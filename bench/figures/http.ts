@@ -22,11 +22,12 @@ interface CannonResult {
   non2xx: number;
   errors: number;
   latencyP50: number;
+  latencyP99: number;
 }
 
 interface AutocannonJson {
   requests: { average: number };
-  latency: { p50: number };
+  latency: { p50: number; p99: number };
   non2xx: number;
   errors: number;
 }
@@ -47,7 +48,7 @@ export function autocannon(url: string, opts: { connections: number; seconds: nu
       if (code !== 0) return reject(new Error(`autocannon exited ${code}: ${err.trim()}`));
       try {
         const j = JSON.parse(out) as AutocannonJson;
-        resolve({ rps: j.requests.average, non2xx: j.non2xx, errors: j.errors, latencyP50: j.latency.p50 });
+        resolve({ rps: j.requests.average, non2xx: j.non2xx, errors: j.errors, latencyP50: j.latency.p50, latencyP99: j.latency.p99 });
       } catch (e) {
         reject(new Error(`autocannon output unreadable: ${String(e)} ${out.slice(0, 200)}`));
       }
