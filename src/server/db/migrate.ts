@@ -10,6 +10,7 @@ import * as m0006 from './migrations/0006_session_close_index.ts';
 import * as m0007 from './migrations/0007_makeup_member_index.ts';
 import * as m0008 from './migrations/0008_care.ts';
 import * as m0009t from './migrations/0009_talks_follow_up_task.ts';
+import * as m0010i from './migrations/0010_import_jobs.ts';
 import * as m0011 from './migrations/0011_login_attempts.ts';
 
 /** Migrations are listed in code (not read from disk) so bundlers and tests see the same set. */
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0007_makeup_member_index': m0007,
   '0008_care': m0008,
   '0009_talks_follow_up_task': m0009t,
+  '0010_import_jobs': m0010i,
   '0011_login_attempts': m0011,
 };
 

@@ -180,6 +180,7 @@ export interface DB {
   card: CardTable;
   learning_month: LearningMonthTable;
   job_run: JobRunTable;
+  import_job: ImportJobTable;
   login_attempt: LoginAttemptTable;
 }
 
@@ -377,6 +378,33 @@ export interface JobRunTable {
   last_finished_at: Date | null;
   last_error: string | null;
   runs: Generated<number>;
+}
+
+// ---------- roster import jobs (0010) ----------
+
+export interface ImportJobTable {
+  tenant_id: string;
+  id: Generated<string>;
+  /** upload order: the queue of a tenant runs by it */
+  seq: Generated<number>;
+  account_id: string;
+  ip: string | null;
+  file_name: string;
+  /** the uploaded .xlsx until the job ends */
+  upload: Buffer | null;
+  state: Generated<'queued' | 'running' | 'failed' | 'done'>;
+  phase: Generated<'reading' | 'validating' | 'writing' | 'finished'>;
+  processed: Generated<number>;
+  total: Generated<number>;
+  imported: Generated<number>;
+  issues: ColumnType<unknown, string | undefined, string>;
+  message: string | null;
+  /** the process running it (a random id per process) */
+  worker_id: string | null;
+  created_at: Timestamp;
+  started_at: Date | null;
+  heartbeat_at: Date | null;
+  finished_at: Date | null;
 }
 
 export type OrgRow = Selectable<OrgTable>;
