@@ -23,4 +23,22 @@ describe('configuration', () => {
     const c = loadConfig({ NODE_ENV: 'production', LIANXIN_SECRET_KEY: 'a'.repeat(64) });
     expect(c.demo).toBe('off');
   });
+  it('reads LIANXIN_TRUST_PROXY as nobody, loopback, a list of addresses or a hop count', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ LIANXIN_TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ LIANXIN_TRUST_PROXY: 'true' }).trustProxy).toEqual(['127.0.0.0/8', '::1']);
+    expect(loadConfig({ LIANXIN_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,fd00::/8' }).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', 'fd00::/8']);
+    expect(loadConfig({ LIANXIN_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    for (const bad of ['yes', '10.0.0.0/33', '10.0.0.1,nginx', '0', '::1/129']) {
+      expect(() => loadConfig({ LIANXIN_TRUST_PROXY: bad }), bad).toThrow(/LIANXIN_TRUST_PROXY/);
+    }
+  });
+  it('keeps the API docs public outside production and behind login in production, unless told otherwise', () => {
+    expect(loadConfig({}).apiDocs).toBe('public');
+    const prod = { NODE_ENV: 'production', LIANXIN_SECRET_KEY: 'a'.repeat(64) };
+    expect(loadConfig(prod).apiDocs).toBe('login');
+    expect(loadConfig({ ...prod, LIANXIN_API_DOCS: 'off' }).apiDocs).toBe('off');
+    expect(loadConfig({ ...prod, LIANXIN_API_DOCS: 'public' }).apiDocs).toBe('public');
+    expect(() => loadConfig({ LIANXIN_API_DOCS: 'open' })).toThrow(/LIANXIN_API_DOCS/);
+  });
 });

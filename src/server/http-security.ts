@@ -115,11 +115,14 @@ export async function registerHttpSecurity(app: FastifyInstance, services: AppSe
     const url = req.url;
     if (!isDocs(url)) return;
     reply.header('content-security-policy', docsCsp);
-    if (apiDocs === 'off') throw notFound('接口文档');
-    if (apiDocs === 'login') {
+    let refusal: AppError | null = null;
+    if (apiDocs === 'off') refusal = notFound('接口文档');
+    else if (apiDocs === 'login') {
       const raw = req.cookies[SESSION_COOKIE];
       const actor = raw ? await services.auth.actorFromCookie(raw) : null;
-      if (!actor) throw new AppError('unauthenticated', '请先登录后再查看接口文档');
+      if (!actor) refusal = new AppError('unauthenticated', '请先登录后再查看接口文档');
     }
+    // Answered here rather than thrown: Swagger UI's routes were registered before app.ts's error mapping.
+    if (refusal) return reply.status(refusal.status).send({ ok: false, error: refusal.code, message: refusal.message });
   });
 }

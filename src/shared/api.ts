@@ -258,13 +258,16 @@ export const AuditQuery = z.object({
 // ---------- import ----------
 export const ImportJob = z.object({
   id: z.string(),
-  state: z.enum(['running', 'failed', 'done']),
+  /** 'queued': waiting for the organization's import before it (one runs at a time) */
+  state: z.enum(['queued', 'running', 'failed', 'done']),
   phase: z.enum(['reading', 'validating', 'writing', 'finished']),
   processed: z.number(),
   total: z.number(),
   imported: z.number(),
   issues: z.array(z.object({ row: z.number(), column: z.string(), message: z.string() })),
   message: z.string().nullable(),
+  /** while queued: imports of the organization ahead of this one, the running one included */
+  queuePosition: z.number().nullable(),
 });
 export type ImportJob = z.infer<typeof ImportJob>;
 

@@ -199,12 +199,10 @@ describe('upload checks', () => {
     expect(res.json()).toMatchObject({ error: 'payload_too_large' });
   });
 
-  it('fails the job with a message when the zip is not a workbook', async () => {
+  it('refuses a broken zip at once with 422 and a message', async () => {
     const res = await upload(general, 'roster.xlsx', Buffer.from('PK\x03\x04 broken zip', 'latin1'));
-    expect(res.statusCode).toBe(202);
-    const job = await waitForJob(general, res.json<ImportJob>().id);
-    expect(job.state).toBe('failed');
-    expect(job.message).toBeTruthy();
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ error: 'import_invalid', message: expect.stringContaining('已损坏') });
   });
 });
 

@@ -5,9 +5,9 @@ import { context, sendXlsx, typed } from '../../http.ts';
 import { AppError } from '../../errors.ts';
 import { ImportJob, Uuid } from '../../../shared/api.ts';
 import type { AppServices } from '../../services.ts';
-import { ImportJobs } from './jobs.ts';
+import { ImportQueue } from './jobs.ts';
 import { ExportQuery } from './schema.ts';
-import { buildImportTemplate, exportRoster, getImportJob, startImport, type Upload } from './service.ts';
+import { buildImportTemplate, exportRoster, getImportJob, runImportJob, startImport, type Upload } from './service.ts';
 
 const IdParams = z.object({ id: Uuid });
 
@@ -16,7 +16,12 @@ export function registerRosterRoutes(app: App, services: AppServices): void {
   const r = typed(app);
   const tags = ['roster'];
   const deps = { db: services.db, cipher: services.cipher };
-  const jobs = new ImportJobs((err) => app.log.error({ err }, 'roster import failed'));
+  const jobs = new ImportQueue(services.db, runImportJob(deps), {
+    onUnexpectedError: (err) => app.log.error({ err }, 'roster import failed'),
+    soleProcess: services.dbKind === 'pglite',
+  });
+  app.addHook('onReady', async () => jobs.start());
+  app.addHook('onClose', async () => jobs.stop());
 
   r.get('/api/members/import-template', {
     config: { access: 'session' },
@@ -40,12 +45,12 @@ export function registerRosterRoutes(app: App, services: AppServices): void {
     config: { access: 'session' },
     schema: {
       tags,
-      summary: '上传名册导入 Upload a roster (multipart field `file`, xlsx ≤ 20 MB); poll the job',
+      summary: '上传名册导入 Upload a roster (multipart field `file`, xlsx ≤ 20 MB, ≤ 50 MB inflated); queued per organization, poll the job',
       consumes: ['multipart/form-data'],
       response: { 202: ImportJob },
     },
     handler: async (req, reply) => {
-      const job = await startImport(deps, jobs, context(req), () => readUpload(req));
+      const job = await startImport(jobs, context(req), () => readUpload(req));
       return reply.status(202).send(job);
     },
   });

@@ -15,8 +15,11 @@ import { exportMemberRows } from '../members/repo.ts';
 import { findRegionByName, regionTree, resolvePlace } from '../regions/service.ts';
 import { getSettings } from '../settings/service.ts';
 import { HELP_SHEET_NAME, IMPORT_COLUMNS, IMPORT_SHEET_NAME, type ExportParams, type ImportColumnKey } from './schema.ts';
-import type { ImportIssue, ImportJobs, ImportOutcome, ImportProgress } from './jobs.ts';
-import { addTableSheet, dateCell, parseDateCell, readImportSheet, styleHeader, workbookBuffer, type CellInput } from './xlsx.ts';
+import { loadActor } from '../../auth/sessions.ts';
+import { assertSafeXlsx } from './archive.ts';
+import type { ImportIssue, ImportOutcome, ImportProgress, ImportQueue, RunJob } from './jobs.ts';
+import { readImportSheet } from './sheet-reader.ts';
+import { addTableSheet, dateCell, normalizeHeader, parseDateCell, styleHeader, workbookBuffer, type CellInput } from './xlsx.ts';
 
 export interface RosterDeps {
   db: Database;
@@ -213,9 +216,6 @@ interface PreparedRow {
   mobility: Insertable<MobilityTable> | null;
 }
 
-const normalizeHeader = (v: CellInput): string =>
-  typeof v === 'string' ? v.replace(/[（(].*$/, '').replace(/^\*|\*$/g, '').trim() : '';
-
 const asText = (v: CellInput): string | null => {
   if (v === null) return null;
   if (v instanceof Date) {
@@ -241,6 +241,7 @@ export async function importRoster(
   ctx: RequestContext,
   buffer: Buffer,
   onProgress: (p: ImportProgress) => void = () => {},
+  signal?: AbortSignal,
 ): Promise<ImportOutcome> {
   const { db, cipher } = deps;
   const { actor } = ctx;
@@ -248,12 +249,7 @@ export async function importRoster(
 
   // 1. reading
   onProgress({ phase: 'reading', processed: 0, total: 0 });
-  const sheet = await readImportSheet(
-    buffer,
-    (cells) => cells.some((c) => normalizeHeader(c) === HEADER.name),
-    (processed) => onProgress({ phase: 'reading', processed, total: 0 }),
-    MAX_IMPORT_ROWS,
-  );
+  const sheet = await readImportSheet(buffer, HEADER.name, MAX_IMPORT_ROWS, (processed) => onProgress({ phase: 'reading', processed, total: 0 }), signal ? { signal } : {});
   if (!sheet) throw new AppError('import_invalid', `没有找到第 1 行为列名（姓名、性别…）的工作表，请使用导入模板`);
   const total = sheet.rows.length;
   if (total === 0) throw new AppError('import_invalid', '表格中没有党员数据');
@@ -530,21 +526,33 @@ export function assertXlsxUpload(upload: Upload): void {
 }
 
 /**
- * Authorizes, then reads and checks the upload, then starts the import in the background.
+ * Authorizes, reads the upload and checks it (type, size, and the archive's inflated size, so a
+ * zip bomb is refused at once with a 4xx), then queues the import: it starts when the
+ * organization's imports queued before it have finished, in whichever server process claims it.
  * The upload is read only after authorization so a refused caller costs nothing.
  */
-export async function startImport(deps: RosterDeps, jobs: ImportJobs, ctx: RequestContext, readUpload: () => Promise<Upload>): Promise<ImportJob> {
+export async function startImport(queue: ImportQueue, ctx: RequestContext, readUpload: () => Promise<Upload>): Promise<ImportJob> {
   const { actor } = ctx;
   authorize(actor, 'roster.import', tenantTarget(actor));
   const upload = await readUpload();
   assertXlsxUpload(upload);
-  return jobs.start({ tenantId: actor.tenantId, accountId: actor.accountId }, (report) => importRoster(deps, ctx, upload.buffer, report));
+  await assertSafeXlsx(upload.buffer);
+  return queue.enqueue({ tenantId: actor.tenantId, accountId: actor.accountId, ip: ctx.ip }, upload.fileName, upload.buffer);
 }
 
-export function getImportJob(jobs: ImportJobs, ctx: RequestContext, jobId: string): ImportJob {
+/** How a queued job runs: as its uploader, with their rights at the time it runs. */
+export function runImportJob(deps: RosterDeps): RunJob {
+  return async (job, report, signal) => {
+    const actor = await loadActor(deps.db, job.tenantId, job.accountId, '');
+    if (!actor) throw new AppError('forbidden', '上传者的账号已停用，导入未执行');
+    return importRoster(deps, { actor, ip: job.ip }, job.upload, report, signal);
+  };
+}
+
+export async function getImportJob(queue: ImportQueue, ctx: RequestContext, jobId: string): Promise<ImportJob> {
   // Authorized before the lookup, so whether a job id exists tells nothing to those who may not import.
   authorize(ctx.actor, 'roster.import', tenantTarget(ctx.actor));
-  return jobs.get({ tenantId: ctx.actor.tenantId, accountId: ctx.actor.accountId }, jobId);
+  return queue.get(ctx.actor, jobId);
 }
 
 // ---------- export ----------

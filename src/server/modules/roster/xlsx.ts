@@ -31,20 +31,32 @@ export function cellInput(v: ExcelJS.CellValue): CellInput {
   return null;
 }
 
+export interface ImportSheet {
+  header: CellInput[];
+  rows: SheetRow[];
+}
+
+/** A header cell as the template writes it: without a leading or trailing * and a (…) note. */
+export const normalizeHeader = (v: CellInput): string =>
+  typeof v === 'string' ? v.replace(/[（(].*$/, '').replace(/^\*|\*$/g, '').trim() : '';
+
 /**
- * Reads the import sheet. The import sheet is the first worksheet whose row 1 holds the 姓名
- * header, so the 说明 sheet and any extra sheets are skipped whatever their order.
+ * Reads the import sheet: the first worksheet whose row 1 holds the `headerName` column, so the
+ * 说明 sheet and any extra sheets are skipped whatever their order. Cells right of the header's
+ * last column are dropped (they have no column to go to).
  *
  * The whole workbook is loaded at once on purpose: exceljs's streaming reader decodes each
  * 16 KB chunk of XML separately and turns a Chinese character split across two chunks into
- * U+FFFD, silently corrupting names and addresses (exceljs issues #2063, #2084, #2316).
+ * U+FFFD, silently corrupting names and addresses (exceljs issues #2063, #2084, #2316). Only
+ * call this on an archive `assertSafeXlsx` passed, and in the reader thread (`sheet-reader.ts`),
+ * whose heap limit keeps whatever exceljs allocates away from the server's.
  */
-export async function readImportSheet(
-  buffer: Buffer,
-  isHeaderRow: (cells: CellInput[]) => boolean,
-  onRow: (processed: number) => void,
+export async function loadImportSheet(
+  buffer: Uint8Array,
+  headerName: string,
   maxRows: number,
-): Promise<{ header: CellInput[]; rows: SheetRow[] } | null> {
+  onRow: (processed: number) => void,
+): Promise<ImportSheet | null> {
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
@@ -52,16 +64,15 @@ export async function readImportSheet(
     throw new AppError('import_invalid', '无法读取该文件，请确认它是 Excel 的 .xlsx 文件且没有损坏');
   }
   for (const sheet of workbook.worksheets) {
-    const first = sheet.getRow(1);
-    const header = rowCells(first);
-    if (!isHeaderRow(header)) continue;
+    const header = rowCells(sheet.getRow(1), Number.MAX_SAFE_INTEGER);
+    if (!header.some((c) => normalizeHeader(c) === headerName)) continue;
     if (sheet.actualRowCount - 1 > maxRows) {
       throw new AppError('import_invalid', `一次最多导入 ${maxRows} 行，请分成多个文件`);
     }
     const rows: SheetRow[] = [];
     sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
       if (rowNumber === 1) return;
-      const cells = rowCells(row);
+      const cells = rowCells(row, header.length);
       if (cells.every((c) => c === null)) return;
       rows.push({ rowNumber, cells });
       if (rows.length % 500 === 0) onRow(rows.length);
@@ -72,11 +83,11 @@ export async function readImportSheet(
   return null;
 }
 
-function rowCells(row: ExcelJS.Row): CellInput[] {
+function rowCells(row: ExcelJS.Row, maxCells: number): CellInput[] {
   const values = row.values;
   const cells: CellInput[] = [];
   if (Array.isArray(values)) {
-    for (let i = 1; i < values.length; i++) cells.push(cellInput(values[i]));
+    for (let i = 1; i < values.length && i <= maxCells; i++) cells.push(cellInput(values[i]));
   }
   return cells;
 }

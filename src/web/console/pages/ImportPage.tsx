@@ -42,7 +42,7 @@ export function ImportPage() {
       try {
         const job = await api.get<ImportJob>(`/api/imports/${encodeURIComponent(id)}`);
         if (!alive.current) return;
-        if (job.state === 'running') {
+        if (job.state === 'queued' || job.state === 'running') {
           setStage({ kind: 'processing', fileName, job });
           poll(fileName, id);
         } else setStage({ kind: 'finished', fileName, job });
@@ -63,7 +63,7 @@ export function ImportPage() {
         if (alive.current) setStage((s) => (s.kind === 'uploading' ? { ...s, percent } : s));
       });
       if (!alive.current) return;
-      if (job.state === 'running') {
+      if (job.state === 'queued' || job.state === 'running') {
         setStage({ kind: 'processing', fileName: file.name, job });
         poll(file.name, job.id);
       } else setStage({ kind: 'finished', fileName: file.name, job });
@@ -72,7 +72,7 @@ export function ImportPage() {
       // a file refused at upload with per-row issues is shown like a failed job
       if (e instanceof ApiError && e.issues.length > 0) {
         const issues = e.issues.map((i) => ({ row: i.row ?? 0, column: i.field, message: i.message }));
-        const job: ImportJob = { id: '', state: 'failed', phase: 'finished', processed: 0, total: 0, imported: 0, issues, message: e.message || null };
+        const job: ImportJob = { id: '', state: 'failed', phase: 'finished', processed: 0, total: 0, imported: 0, issues, message: e.message || null, queuePosition: null };
         setStage({ kind: 'finished', fileName: file.name, job });
       } else setStage({ kind: 'error', fileName: file.name, message: errorText(e, t('import.failedGeneric'), t('error.network')) });
     }
@@ -190,16 +190,20 @@ function JobProgress({ fileName, job }: { fileName: string; job: ImportJob }) {
       <Space style={{ marginBottom: 8 }} wrap>
         <FileExcelOutlined aria-hidden />
         <Typography.Text strong>{fileName}</Typography.Text>
-        <Typography.Text type="secondary">{t(PHASE_KEYS[job.phase])}</Typography.Text>
+        {job.state === 'queued' ? (
+          <Typography.Text type="secondary">{t('import.queued', { n: job.queuePosition ?? 0 })}</Typography.Text>
+        ) : (
+          <Typography.Text type="secondary">{t(PHASE_KEYS[job.phase])}</Typography.Text>
+        )}
         {job.total > 0 && <Typography.Text type="secondary">{t('import.processed', { processed: job.processed, total: job.total })}</Typography.Text>}
       </Space>
       <Steps
         size="small"
-        current={phaseIndex}
+        current={job.state === 'queued' ? -1 : phaseIndex}
         style={{ marginBottom: 12 }}
         items={PHASES.slice(0, 3).map((p) => ({ title: t(PHASE_KEYS[p]) }))}
       />
-      <Progress percent={percent} status="active" aria-label={t('import.processProgress')} />
+      <Progress percent={percent} status={job.state === 'queued' ? 'normal' : 'active'} aria-label={t('import.processProgress')} />
     </div>
   );
 }
