@@ -3,6 +3,8 @@ import { boot, demoBanner } from './boot.ts';
 import { buildApp } from './app.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import { ALL_JOBS } from './jobs/index.ts';
+import { AdvisoryJobLocks } from './jobs/locks.ts';
+import { startChangeFeed } from './db/change-feed.ts';
 
 /** Starts the server: checked config → database + migrations (+ demo) → HTTP; stops cleanly on SIGTERM. */
 async function main(): Promise<void> {
@@ -26,7 +28,12 @@ async function main(): Promise<void> {
   });
   // Scheduled work (pushes, reminders, closing sessions): the first run of each job catches up
   // whatever fell due while the server was down.
-  const scheduler = new Scheduler(booted.services.db, ALL_JOBS, app.log);
+  // Several processes on one PostgreSQL: a job's tick runs in the one holding its advisory lock,
+  // and caches hear of the others' changes (both do nothing on PGlite, one process per folder).
+  const pgUrl = booted.opened.kind === 'postgres' ? config.databaseUrl : undefined;
+  const jobLocks = pgUrl ? new AdvisoryJobLocks(pgUrl) : undefined;
+  const scheduler = new Scheduler(booted.services.db, ALL_JOBS, app.log, { locks: jobLocks });
+  const changeFeed = await startChangeFeed({ kind: booted.opened.kind, db: booted.services.db, databaseUrl: config.databaseUrl, log: app.log });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -43,6 +50,8 @@ async function main(): Promise<void> {
     await app.close();
     app.log.info('http server closed');
     await scheduler.stop();
+    await jobLocks?.close();
+    await changeFeed.stop();
     await booted.opened.close();
     app.log.info('database closed');
     process.exit(0);

@@ -12,6 +12,7 @@ import * as m0008 from './migrations/0008_care.ts';
 import * as m0009t from './migrations/0009_talks_follow_up_task.ts';
 import * as m0010i from './migrations/0010_import_jobs.ts';
 import * as m0011 from './migrations/0011_login_attempts.ts';
+import * as m0012o from './migrations/0012_job_run_owner.ts';
 
 /** Migrations are listed in code (not read from disk) so bundlers and tests see the same set. */
 const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0009_talks_follow_up_task': m0009t,
   '0010_import_jobs': m0010i,
   '0011_login_attempts': m0011,
+  '0012_job_run_owner': m0012o,
 };
 
 /** Every migration, oldest first. */

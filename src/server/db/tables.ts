@@ -377,6 +377,8 @@ export interface JobRunTable {
   last_started_at: Date | null;
   last_finished_at: Date | null;
   last_error: string | null;
+  /** the process (host:pid) that ran it last (0012) */
+  last_owner: string | null;
   runs: Generated<number>;
 }
 

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { openTestDatabase } from '../../../test/support/harness.ts';
+import { copyTestDatabase } from '../../../test/support/pg-database.ts';
+import { openDatabase, type OpenedDatabase } from '../db/database.ts';
 import { Scheduler, type ScheduledJob } from './scheduler.ts';
+import { AdvisoryJobLocks } from './locks.ts';
 
 type Opened = Awaited<ReturnType<typeof openTestDatabase>>;
 let opened: Opened;
@@ -80,5 +84,105 @@ describe('scheduler', () => {
     await scheduler.runNow('test-stopped');
     expect(calls).toBe(0);
     await expect(scheduler.runNow('no-such-job')).rejects.toThrow(/no scheduled job/);
+  });
+});
+
+const effects = async (db: OpenedDatabase['db'], job: string) =>
+  (await sql<{ owner: string }>`SELECT owner FROM test_job_effect WHERE job = ${job} ORDER BY at`.execute(db)).rows.map((r) => r.owner);
+const lastRun = async (db: OpenedDatabase['db'], name: string) =>
+  db.selectFrom('job_run').select(['runs', 'last_owner']).where('name', '=', name).executeTakeFirst();
+/** A job that records each of its runs, and in which process it ran. */
+const recordingJob = (owner: string): ScheduledJob => ({
+  name: 'test-interval',
+  everyMs: 3_600_000,
+  run: async (db) => {
+    await sql`INSERT INTO test_job_effect (job, owner) VALUES ('test-interval', ${owner})`.execute(db);
+    return 0;
+  },
+});
+
+/** A job that records each run in a table; the first run waits for `gate`, so it is slow at will. */
+const slowJob = (name: string, owner: string, gate: Promise<void>, entered: () => void): ScheduledJob => ({
+  name,
+  everyMs: 3_600_000,
+  run: async (db) => {
+    const earlier = (await effects(db, name)).length;
+    await sql`INSERT INTO test_job_effect (job, owner) VALUES (${name}, ${owner})`.execute(db);
+    entered();
+    if (earlier === 0) await gate;
+    return 0;
+  },
+});
+
+// Two processes on one PostgreSQL, modelled as two schedulers, each with its own pool and its own
+// lock connection (advisory locks belong to a connection, so this is what two processes see).
+describe.skipIf(!process.env.LIANXIN_TEST_PG_URL)('scheduler across processes on PostgreSQL', () => {
+  let copy: Awaited<ReturnType<typeof copyTestDatabase>>;
+  const pools: OpenedDatabase[] = [];
+  const locks: AdvisoryJobLocks[] = [];
+  const T0 = new Date('2026-03-02T01:00:00Z');
+
+  const processNamed = async (owner: string, jobs: ScheduledJob[], clock: () => Date) => {
+    const pool = await openDatabase({ databaseUrl: copy.url, poolSize: 2 });
+    const jobLocks = new AdvisoryJobLocks(copy.url);
+    pools.push(pool);
+    locks.push(jobLocks);
+    return { db: pool.db, scheduler: new Scheduler(pool.db, jobs, quiet, { locks: jobLocks, owner, clock }) };
+  };
+
+  beforeAll(async () => {
+    copy = await copyTestDatabase();
+    const setup = await openDatabase({ databaseUrl: copy.url, poolSize: 1 });
+    await sql`CREATE TABLE test_job_effect (job text NOT NULL, owner text NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())`.execute(setup.db);
+    await setup.close();
+  });
+  afterAll(async () => {
+    for (const l of locks) await l.close();
+    for (const p of pools) await p.close();
+    await copy?.drop();
+  });
+
+  it('runs a slow tick in only one process: the other skips it, then gets the lock once it is released', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let startedInA!: () => void;
+    const aStarted = new Promise<void>((r) => (startedInA = r));
+    const a = await processNamed('process-a', [slowJob('test-slow', 'process-a', gate, () => startedInA())], () => T0);
+    const b = await processNamed('process-b', [slowJob('test-slow', 'process-b', gate, () => {})], () => T0);
+
+    const inA = a.scheduler.runNow('test-slow');
+    await aStarted;
+    // A is inside the run and holds the lock: B's tick ends at once without running the job.
+    expect(await b.scheduler.runNow('test-slow')).toBe('held-elsewhere');
+    expect(await effects(a.db, 'test-slow')).toEqual(['process-a']);
+    release();
+    expect(await inA).toBe('ran');
+    expect(await lastRun(a.db, 'test-slow')).toEqual({ runs: 1, last_owner: 'process-a' });
+
+    // A released the lock on the connection that took it: B's next tick runs.
+    expect(await b.scheduler.runNow('test-slow')).toBe('ran');
+    expect(await effects(a.db, 'test-slow')).toEqual(['process-a', 'process-b']);
+    expect(await lastRun(b.db, 'test-slow')).toEqual({ runs: 2, last_owner: 'process-b' });
+  });
+
+  it('skips a timed tick when another process started the job less than half an interval ago', async () => {
+    let now = T0;
+    const a = await processNamed('process-a', [recordingJob('process-a')], () => now);
+    const b = await processNamed('process-b', [recordingJob('process-b')], () => now);
+    expect(await a.scheduler.runNow('test-interval')).toBe('ran');
+
+    // B starts 20 minutes later: its catch-up tick finds A's run and leaves it at that.
+    now = new Date(T0.getTime() + 20 * 60_000);
+    b.scheduler.start();
+    await b.scheduler.stop();
+    expect(await effects(a.db, 'test-interval')).toEqual(['process-a']);
+
+    // Half an hour after A's run, a timed tick of B runs it (A may be gone).
+    now = new Date(T0.getTime() + 31 * 60_000);
+    const c = await processNamed('process-b', [recordingJob('process-b')], () => now);
+    c.scheduler.start();
+    await c.scheduler.stop();
+    expect(await effects(a.db, 'test-interval')).toEqual(['process-a', 'process-b']);
+    expect(await lastRun(a.db, 'test-interval')).toEqual({ runs: 2, last_owner: 'process-b' });
   });
 });

@@ -1,5 +1,7 @@
+import os from 'node:os';
 import type { Database } from '../db/database.ts';
 import { markChanged } from '../freshness.ts';
+import type { JobLocks } from './locks.ts';
 
 /**
  * Durable scheduled work. A job keeps no state of its own: each run looks at the database for what
@@ -7,6 +9,10 @@ import { markChanged } from '../freshness.ts';
  * and writes with keys that make a second run harmless (ON CONFLICT DO NOTHING, status guards,
  * FOR UPDATE SKIP LOCKED). So a restart never repeats work, a time missed while the server was
  * down is caught up by the first run at start, and two server processes can run side by side.
+ *
+ * Several processes on one PostgreSQL: each tick first takes the job's advisory lock (`locks`), so
+ * a job runs in one process at a time, and a timed tick is skipped when another process started
+ * the job less than half an interval ago, so the job runs about once per interval in all.
  */
 export interface ScheduledJob {
   name: string;
@@ -19,38 +25,60 @@ export interface ScheduledJob {
 export interface SchedulerLog {
   info(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
+  debug?(obj: object, msg: string): void;
 }
+
+export interface SchedulerOptions {
+  clock?: () => Date;
+  /** Cross-process locks (PostgreSQL); without them only this process is kept from overlapping itself. */
+  locks?: JobLocks;
+  /** Written to `job_run.last_owner`; defaults to host:pid. */
+  owner?: string;
+}
+
+/** What the last tick of a job did (tests, the CLI). */
+export type TickOutcome = 'ran' | 'held-elsewhere' | 'ran-elsewhere-recently' | 'stopped';
 
 export class Scheduler {
   private timers: NodeJS.Timeout[] = [];
-  private running = new Map<string, Promise<void>>();
+  private running = new Map<string, Promise<TickOutcome>>();
   private stopped = false;
+  private readonly clock: () => Date;
+  private readonly locks: JobLocks | undefined;
+  private readonly owner: string;
 
   constructor(
     private readonly db: Database,
     private readonly jobs: ScheduledJob[],
     private readonly log: SchedulerLog,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
+    options: SchedulerOptions = {},
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+    this.locks = options.locks;
+    this.owner = options.owner ?? `${os.hostname()}:${process.pid}`;
+  }
 
   /** Runs every job once now (the catch-up), then on its interval. */
   start(): void {
     for (const job of this.jobs) {
-      void this.tick(job);
-      const timer = setInterval(() => void this.tick(job), job.everyMs);
+      void this.tick(job, true);
+      const timer = setInterval(() => void this.tick(job, true), job.everyMs);
       timer.unref();
       this.timers.push(timer);
     }
   }
 
-  /** Runs one job now and waits for it (tests, the CLI). Skips if that job is already running. */
-  async runNow(name: string): Promise<void> {
+  /**
+   * Runs one job now and waits for it (tests, the CLI), even if another process ran it a moment
+   * ago. Skips if that job is already running, here or (with locks) in another process.
+   */
+  async runNow(name: string): Promise<TickOutcome> {
     const job = this.jobs.find((j) => j.name === name);
     if (!job) throw new Error(`no scheduled job named ${name}`);
-    await this.tick(job);
+    return this.tick(job, false);
   }
 
-  /** Stops the timers and waits for runs in progress to finish. */
+  /** Stops the timers and waits for runs in progress to finish (the locks stay open: their owner closes them). */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
@@ -58,13 +86,49 @@ export class Scheduler {
     await Promise.allSettled(this.running.values());
   }
 
-  private tick(job: ScheduledJob): Promise<void> {
+  private tick(job: ScheduledJob, timed: boolean): Promise<TickOutcome> {
     const inFlight = this.running.get(job.name);
     if (inFlight) return inFlight;
-    if (this.stopped) return Promise.resolve();
-    const p = this.execute(job).finally(() => this.running.delete(job.name));
+    if (this.stopped) return Promise.resolve('stopped');
+    const p = this.guarded(job, timed).finally(() => this.running.delete(job.name));
     this.running.set(job.name, p);
     return p;
+  }
+
+  private async guarded(job: ScheduledJob, timed: boolean): Promise<TickOutcome> {
+    if (!this.locks) {
+      await this.execute(job);
+      return 'ran';
+    }
+    let release: (() => Promise<void>) | null;
+    try {
+      release = await this.locks.tryLock(job.name);
+    } catch (err) {
+      // Without the lock we cannot know that no other process runs it; the next tick tries again.
+      if (!this.stopped) this.log.error({ job: job.name, err }, 'could not take the scheduled job lock');
+      return 'held-elsewhere';
+    }
+    if (!release) {
+      this.log.debug?.({ job: job.name }, 'scheduled job skipped: another process is running it');
+      return 'held-elsewhere';
+    }
+    try {
+      if (timed && (await this.ranElsewhereRecently(job))) {
+        this.log.debug?.({ job: job.name }, 'scheduled job skipped: another process ran it moments ago');
+        return 'ran-elsewhere-recently';
+      }
+      // The run is recorded before the lock is released, so the next process to get it sees it.
+      await this.execute(job);
+      return 'ran';
+    } finally {
+      await release().catch((err: unknown) => this.log.error({ job: job.name, err }, 'could not release the scheduled job lock'));
+    }
+  }
+
+  private async ranElsewhereRecently(job: ScheduledJob): Promise<boolean> {
+    const last = await this.db.selectFrom('job_run').select(['last_started_at', 'last_owner']).where('name', '=', job.name).executeTakeFirst();
+    if (!last?.last_started_at || last.last_owner === this.owner) return false;
+    return this.clock().getTime() - last.last_started_at.getTime() < job.everyMs / 2;
   }
 
   private async execute(job: ScheduledJob): Promise<void> {
@@ -81,12 +145,13 @@ export class Scheduler {
     try {
       await this.db
         .insertInto('job_run')
-        .values({ name: job.name, last_started_at: started, last_finished_at: finished, last_error: error, runs: 1 })
+        .values({ name: job.name, last_started_at: started, last_finished_at: finished, last_error: error, last_owner: this.owner, runs: 1 })
         .onConflict((oc) =>
           oc.column('name').doUpdateSet((eb) => ({
             last_started_at: started,
             last_finished_at: finished,
             last_error: error,
+            last_owner: this.owner,
             runs: eb('job_run.runs', '+', 1),
           })),
         )

@@ -18,8 +18,9 @@ import { requireMember } from './member.ts';
  *
  * The member app asks for this on every open, from weak networks, so the answer is kept per
  * member, already serialized, with an ETag. It is dropped when anything in the tenant changes in
- * this process (see freshness.ts), when the Shanghai date changes, when a check-in window opens
- * or closes, and after TODAY_TTL_MS in any case (writes made by another server process).
+ * this process or, on PostgreSQL, in another one (see freshness.ts), when the Shanghai date
+ * changes, when a check-in window opens or closes, and after TODAY_TTL_MS in any case (another
+ * process's changes missed while the change feed was reconnecting).
  */
 export interface TodayAnswer {
   json: string;
@@ -27,6 +28,12 @@ export interface TodayAnswer {
 }
 
 const TODAY_TTL_MS = 10_000;
+let ttlMs = TODAY_TTL_MS;
+
+/** Tests that prove only a change notice can refresh the cache set a longer expiry. */
+export function setTodayCacheTtl(ms: number): void {
+  ttlMs = ms;
+}
 const MAX_ENTRIES = 50_000;
 
 interface Entry extends TodayAnswer {
@@ -54,7 +61,7 @@ export async function buildToday(db: Database, ctx: RequestContext, now: Date = 
     .flatMap((s) => [new Date(s.checkinOpensAt).getTime(), new Date(s.checkinClosesAt).getTime()])
     .filter((b) => b > t);
   const chinaMidnight = Date.parse(`${shanghaiDate(new Date(t + 86_400_000))}T00:00:00+08:00`);
-  const validUntil = Math.min(t + TODAY_TTL_MS, chinaMidnight, ...boundaries);
+  const validUntil = Math.min(t + ttlMs, chinaMidnight, ...boundaries);
   return {
     today: {
       date,
