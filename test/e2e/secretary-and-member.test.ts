@@ -110,6 +110,20 @@ interface MemberListBody {
   total: number;
 }
 
+// ---------- Content Security Policy ----------
+
+/** What the pages reported breaking the server's Content-Security-Policy (the apps must run under it). */
+const cspViolations: string[] = [];
+
+async function watchCsp(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`));
+  });
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${page.url()}: ${m.text()}`);
+  });
+}
+
 // ---------- the story ----------
 
 describe('secretary imports and tracks members; the member finds their contact person', () => {
@@ -129,6 +143,7 @@ describe('secretary imports and tracks members; the member finds their contact p
     ensureWebBuilt();
     ({ server, browser } = await startServerAndBrowser());
     consolePage = (await openConsole(browser, server.baseUrl)).page;
+    await watchCsp(consolePage);
   });
 
   afterAll(async () => {
@@ -297,6 +312,7 @@ describe('secretary imports and tracks members; the member finds their contact p
     expect(mentor, 'the mentor account has a member record').toBeTruthy();
 
     phonePage = (await openPhone(browser, server.baseUrl, 640)).page;
+    await watchCsp(phonePage);
     const page = phonePage;
     await page.goto('/m/');
     await phoneLogin(page, MENTEE_PHONE, server.password);
@@ -313,6 +329,7 @@ describe('secretary imports and tracks members; the member finds their contact p
   it('f. the imported member signs in on a phone with that password and sees the destination the secretary recorded', async () => {
     const member = rows[MOVED] as RosterRow;
     const { context, page } = await openPhone(browser, server.baseUrl, 640);
+    await watchCsp(page);
     try {
       await page.goto('/m/');
       await phoneLogin(page, member.phone, issuedPassword);
@@ -321,6 +338,14 @@ describe('secretary imports and tracks members; the member finds their contact p
     } finally {
       await context.close();
     }
+  });
+
+  it('f2. the console and the member app ran under the Content-Security-Policy without breaking it', async () => {
+    for (const url of ['/', '/m/']) {
+      const res = await api().get(url);
+      expect(res.headers()['content-security-policy'], url).toContain("script-src 'self';");
+    }
+    expect(cspViolations).toEqual([]);
   });
 
   it('g. SIGTERM stops the server cleanly (exit code 0)', async () => {
