@@ -21,19 +21,27 @@ export class AdvisoryJobLocks implements JobLocks {
   private client: pg.Client | null = null;
   private connecting: Promise<pg.Client> | null = null;
   private closed = false;
+  // pg deprecates queries issued while another is running on the client: they go one at a time.
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly databaseUrl: string) {}
 
   async tryLock(jobName: string): Promise<(() => Promise<void>) | null> {
     const client = await this.connection();
     const key = `lianxin:job:${jobName}`;
-    const res = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [key]);
+    const res = await this.oneAtATime(() => client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [key]));
     if (!res.rows[0]?.locked) return null;
     return async () => {
       // A new connection holds none of the old one's locks: the server released them when it dropped.
       if (this.client !== client) return;
-      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
+      await this.oneAtATime(() => client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]));
     };
+  }
+
+  private oneAtATime<T>(query: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(query);
+    this.queue = result.catch(() => {});
+    return result;
   }
 
   async close(): Promise<void> {
