@@ -70,6 +70,7 @@ export class ImportQueue {
   private draining: Promise<void> | null = null;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
+  private started = false;
 
   constructor(
     private readonly db: Database,
@@ -84,6 +85,7 @@ export class ImportQueue {
 
   /** Recovers interrupted jobs, then polls for jobs queued by other processes. */
   start(): void {
+    this.started = true;
     const recover = this.opts.soleProcess ? this.failInterrupted(true) : Promise.resolve();
     void recover.catch(this.opts.onUnexpectedError).finally(() => this.kick());
     this.timer = setInterval(() => this.kick(), this.opts.pollMs ?? 2_000);
@@ -121,7 +123,7 @@ export class ImportQueue {
 
   /** Runs queued jobs until none can be claimed; a wake-up during the run makes it look again. */
   private kick(): void {
-    if (this.abort.signal.aborted) return;
+    if (!this.started || this.abort.signal.aborted) return;
     if (this.draining) {
       this.again = true;
       return;
