@@ -296,7 +296,7 @@ describe.skipIf(!onPostgres)('two server processes on one PostgreSQL', () => {
       assigneeMemberId: menteeId,
     });
     expect(created.status, JSON.stringify(created.json)).toBe(200);
-    expect(await eventually("B's today with both tasks", async () => ((await today()) === before + 2 ? true : undefined))).toBe(true);
+    expect(await eventually("B's today with both tasks", async () => ((await today()) === before + 2 ? true : undefined), 20_000)).toBe(true);
   });
 
   it("takes a mentee away from the old mentor's cached caller in B when A reassigns the mentor", async () => {
@@ -306,14 +306,14 @@ describe.skipIf(!onPostgres)('two server processes on one PostgreSQL', () => {
     expect((await call(b, mentorAtB, 'GET', `/api/members/${menteeId}`)).status).toBe(200);
     const reassigned = await call(a, secretaryAtA, 'PUT', `/api/members/${menteeId}/mentor`, { mentorMemberId: null });
     expect(reassigned.status, JSON.stringify(reassigned.json)).toBe(200);
-    // Polled for far less than the 15 s a cached caller lives: only the notice explains a refusal.
+    // Polled for about half the 15 s a cached caller lives: only the notice explains a refusal.
     const status = await eventually(
       "B's refusal",
       async () => {
         const res = await call(b, mentorAtB, 'GET', `/api/members/${menteeId}`);
         return res.status === 200 ? undefined : res.status;
       },
-      3_000,
+      7_000,
     );
     expect([403, 404]).toContain(status);
   });

@@ -228,7 +228,7 @@ class PgChangeFeed implements ChangeFeed {
     if (notice.p === this.id) return;
     this.stats.heard++;
     if (notice.all) heardChange();
-    for (const tenantId of notice.t ?? []) heardChange(tenantId);
+    if (Array.isArray(notice.t)) for (const tenantId of notice.t) if (typeof tenantId === 'string') heardChange(tenantId);
     if (notice.auth) heardAuthChange();
   }
 }

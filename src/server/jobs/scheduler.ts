@@ -37,7 +37,7 @@ export interface SchedulerOptions {
 }
 
 /** What the last tick of a job did (tests, the CLI). */
-export type TickOutcome = 'ran' | 'held-elsewhere' | 'ran-elsewhere-recently' | 'stopped';
+export type TickOutcome = 'ran' | 'held-elsewhere' | 'ran-elsewhere-recently' | 'lock-unavailable' | 'stopped';
 
 export class Scheduler {
   private timers: NodeJS.Timeout[] = [];
@@ -106,7 +106,7 @@ export class Scheduler {
     } catch (err) {
       // Without the lock we cannot know that no other process runs it; the next tick tries again.
       if (!this.stopped) this.log.error({ job: job.name, err }, 'could not take the scheduled job lock');
-      return 'held-elsewhere';
+      return 'lock-unavailable';
     }
     if (!release) {
       this.log.debug?.({ job: job.name }, 'scheduled job skipped: another process is running it');
