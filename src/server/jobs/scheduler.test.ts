@@ -76,6 +76,18 @@ describe('scheduler', () => {
     expect(await runsOf('test-failure')).toMatchObject({ runs: 2, last_error: null });
   });
 
+  it('skips a tick and says why when the job lock cannot be taken (database unreachable)', async () => {
+    let calls = 0;
+    const job: ScheduledJob = { name: 'test-no-lock', everyMs: 3_600_000, run: async () => (calls++, 0) };
+    const errors: string[] = [];
+    const unreachable = new AdvisoryJobLocks('postgres://lianxin@127.0.0.1:1/nothing');
+    const scheduler = new Scheduler(opened.db, [job], { info: () => {}, error: (_o, msg) => errors.push(msg) }, { locks: unreachable });
+    expect(await scheduler.runNow('test-no-lock')).toBe('lock-unavailable');
+    expect(calls).toBe(0);
+    expect(errors).toEqual(['could not take the scheduled job lock']);
+    await unreachable.close();
+  });
+
   it('does not start new runs after stop', async () => {
     let calls = 0;
     const job: ScheduledJob = { name: 'test-stopped', everyMs: 3_600_000, run: async () => (calls++, 0) };

@@ -126,7 +126,13 @@ export class Scheduler {
   }
 
   private async ranElsewhereRecently(job: ScheduledJob): Promise<boolean> {
-    const last = await this.db.selectFrom('job_run').select(['last_started_at', 'last_owner']).where('name', '=', job.name).executeTakeFirst();
+    // Unknown counts as no: a run too many is harmless, a tick left unrun is not.
+    const last = await this.db
+      .selectFrom('job_run')
+      .select(['last_started_at', 'last_owner'])
+      .where('name', '=', job.name)
+      .executeTakeFirst()
+      .catch(() => undefined);
     if (!last?.last_started_at || last.last_owner === this.owner) return false;
     return this.clock().getTime() - last.last_started_at.getTime() < job.everyMs / 2;
   }
