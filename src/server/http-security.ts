@@ -45,7 +45,7 @@ const DOCS_CSP: Directives = {
 };
 
 /** Nothing in the apps uses the camera, microphone or location (check-in QR codes are scanned by WeChat). */
-const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), browsing-topics=()';
+const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), browsing-topics=()';
 
 /** One year; without includeSubDomains, as other services under the same domain may still be plain HTTP. */
 const HSTS = 'max-age=31536000';

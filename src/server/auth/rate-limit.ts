@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
@@ -55,7 +56,8 @@ export class LoginLimiter {
   ) {}
 
   /** Counts an attempt, or throws `rate_limited` (429 with retry-after) without counting it. */
-  async begin(phone: string, address: string): Promise<LoginTicket> {
+  async begin(phone: string, clientAddress: string): Promise<LoginTicket> {
+    const address = limitedAddress(clientAddress);
     // Sorted, so two processes lock the same rows in the same order and never deadlock.
     const keys: Key[] = [
       { scope: 'address' as const, subject: address },
@@ -139,4 +141,20 @@ export class LoginLimiter {
       .executeTakeFirst();
     return Number(res.numDeletedRows);
   }
+}
+
+/**
+ * The address a limit is kept for. One IPv6 subscriber is handed a whole /64 and can pick a new
+ * address in it for every attempt, so IPv6 addresses count by their /64; IPv4 (also written as
+ * ::ffff:a.b.c.d) counts by the address.
+ */
+export function limitedAddress(address: string): string {
+  if (net.isIP(address) !== 6) return address;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped?.[1]) return mapped[1];
+  const [head = '', tail] = address.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail === undefined ? [] : tail ? tail.split(':') : [];
+  const groups = [...left, ...Array.from({ length: Math.max(0, 8 - left.length - right.length) }, () => '0'), ...right];
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }

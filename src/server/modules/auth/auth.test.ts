@@ -160,6 +160,16 @@ describe('sign-in limits kept in the database', () => {
     await expect(new LoginLimiter(env.db, at(now + 58_000)).begin(phone, '203.0.113.99')).rejects.toMatchObject({ message: '登录失败次数过多，请 2 秒后再试' });
   });
 
+  it('counts an IPv6 client by its /64, where it could take a new address for every guess', async () => {
+    const phone = '17100000005';
+    for (let i = 1; i <= 5; i++) expect(await waitOf(new LoginLimiter(env.db, at(0)), phone, `2001:db8:5:1::${i}`)).toBe(0);
+    expect(await waitOf(new LoginLimiter(env.db, at(0)), phone, '2001:db8:5:1:ffff:ffff:ffff:ffff')).toBe(900);
+    expect(await waitOf(new LoginLimiter(env.db, at(0)), phone, '2001:db8:5:2::1')).toBe(0);
+    // An IPv4 client seen through an IPv6 socket is the same client as without the prefix.
+    for (let i = 0; i < 5; i++) expect(await waitOf(new LoginLimiter(env.db, at(0)), '17100000006', '::ffff:192.0.2.77')).toBe(0);
+    expect(await waitOf(new LoginLimiter(env.db, at(0)), '17100000006', '192.0.2.77')).toBe(900);
+  });
+
   it('deletes counters whose window has long ended, and keeps the others', async () => {
     await new LoginLimiter(env.db, at(0)).begin('17100000003', '192.0.2.50');
     await new LoginLimiter(env.db, at(2 * 3_600_000)).begin('17100000004', '192.0.2.51');
