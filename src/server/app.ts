@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifySchema } from 'fastify';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
@@ -11,6 +11,7 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCom
 import { AppError } from './errors.ts';
 import { SESSION_COOKIE } from './http.ts';
 import { markChanged } from './freshness.ts';
+import { edgeRefusal, rejectMalformedInput } from './input-guard.ts';
 import { proxyTrust, registerHttpSecurity } from './http-security.ts';
 import type { AppServices } from './services.ts';
 import { registerAuthRoutes } from './modules/auth/routes.ts';
@@ -43,8 +44,8 @@ export interface BuildAppOptions {
   logger?: boolean | { level: string };
   /** Set by the server once migrations are done; /healthz answers 503 until then. */
   isReady?: () => boolean;
-  /** Observes every registered route (the authorization test checks each one has a case). */
-  onRoute?: (method: string, url: string) => void;
+  /** Observes every registered route (the authorization test checks each one has a case; the fuzz test reads its schemas). */
+  onRoute?: (method: string, url: string, schema?: FastifySchema) => void;
 }
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
@@ -71,7 +72,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   // Every /api route must say who may call it (see http.ts); a forgotten declaration stops the boot.
   app.addHook('onRoute', (route) => {
-    for (const m of [route.method].flat()) if (m !== 'HEAD') opts.onRoute?.(m, route.url);
+    for (const m of [route.method].flat()) if (m !== 'HEAD') opts.onRoute?.(m, route.url, route.schema);
     if (route.url.startsWith('/api/') && !route.config?.access) {
       throw new Error(`route ${route.method} ${route.url} does not declare config.access`);
     }
@@ -93,12 +94,18 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     }
   });
 
+  // NUL bytes and lone surrogates are refused at the edge: PostgreSQL cannot store them.
+  app.addHook('preValidation', rejectMalformedInput);
+
   // A write that succeeded may have changed what cached views (the member app's today) show.
   app.addHook('onResponse', async (req, reply) => {
     if (req.ctx && WRITE_METHODS.has(req.method) && reply.statusCode < 400) markChanged(req.ctx.actor.tenantId);
   });
 
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
+    // An answer sent before the body was read to its end (a refused upload) closes the connection:
+    // the unread rest would otherwise stall the next request on it.
+    if (!req.raw.complete) reply.header('connection', 'close');
     if (err instanceof AppError) {
       if (err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds));
       return reply.status(err.status).send({ ok: false, error: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) });
@@ -113,6 +120,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
         issues,
       });
     }
+    const refusal = edgeRefusal(err);
+    if (refusal) return reply.status(refusal.status).send({ ok: false, error: refusal.error, message: refusal.message });
     const status = 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500;
     if (status === 413) return reply.status(413).send({ ok: false, error: 'payload_too_large', message: '文件太大' });
     if (status === 415) return reply.status(415).send({ ok: false, error: 'unsupported_file', message: '不支持的内容类型' });

@@ -14,8 +14,7 @@ export const shanghaiTodayStart: RawBuilder<Date> = sql<Date>`(((now() AT TIME Z
 const parseDay = (day: string): number => Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
 const formatDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
-/** Whether the string names a day the calendar has ('2026-02-30' does not). */
-export const isRealDay = (day: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(day) && formatDay(parseDay(day)) === day;
+export { isRealDay } from '../shared/calendar.ts';
 
 export const addDays = (day: string, n: number): string => formatDay(parseDay(day) + n * 86_400_000);
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DateString, OrgKind, Page, Uuid } from './primitives.ts';
+import { inYears } from './calendar.ts';
 
 /**
  * The learning contract (不缺课、不漏学): study library, daily pushes, classes and meetings with
@@ -7,7 +8,11 @@ import { DateString, OrgKind, Page, Uuid } from './primitives.ts';
  * and both web apps (types). Timestamps are ISO strings; dates 'YYYY-MM-DD'; months 'YYYY-MM'.
  */
 
-const MonthString = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM');
+/** A calendar month of learning records: none can be older than 2000. */
+const MonthString = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: '月份格式应为 YYYY-MM', abort: true })
+  .refine((m) => inYears(m, 2000, 2100), '月份应在 2000 年至 2100 年之间');
 const IsoTime = z.iso.datetime({ offset: true, message: '时间格式应为 ISO 8601，如 2026-12-01T19:30:00+08:00' });
 const text = (max: number) => z.string().trim().max(max);
 const HttpUrl = z

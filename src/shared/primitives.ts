@@ -1,11 +1,17 @@
 import { z } from 'zod';
+import { inYears, isRealDay } from './calendar.ts';
 
 /**
  * Small building blocks of the HTTP contract, shared by api.ts and api-learning.ts (api.ts re-exports
  * api-learning.ts, so neither can import the other).
  */
 
-export const DateString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+/** A day of the calendar, 'YYYY-MM-DD', between 1900 (the oldest birth and joining dates) and 2100. */
+export const DateString = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: '日期格式应为 YYYY-MM-DD', abort: true })
+  .refine(isRealDay, { message: '日期不存在，请检查年、月、日', abort: true })
+  .refine((d) => inYears(d, 1900, 2100), '日期应在 1900 年至 2100 年之间');
 export const Uuid = z.uuid();
 /** Query fields of a paged list: page from 1, at most 200 rows, 20 unless asked. */
 export const Page = {
