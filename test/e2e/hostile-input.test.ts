@@ -1,9 +1,10 @@
 /**
  * Hostile text typed by users never runs as script, through the real server in Chromium. The
- * general branch's secretary and a mentor store markup, event handlers, `javascript:` addresses and
- * template expressions in every free-text field other people then read (a member's name, address
- * and hardship note, a grid, a destination, a study item and its article, a daily push, a class
- * and its minutes, a heart-to-heart talk, care tasks, a study delivery trip, a holiday card). Then
+ * general branch's secretary, a mentor and a member store markup, event handlers, `javascript:`
+ * addresses and template expressions in every free-text field other people then read (a unit's and
+ * a member's name, address and hardship note, a grid, a destination, a study item and its article,
+ * a daily push, a class and its minutes, a leave reason, a heart-to-heart talk, care tasks, a study
+ * delivery trip, a holiday card); addresses that are not http(s) must be refused with a 400. Then
  * every screen that shows them — the console on a desktop, the member app in WeChat as the member
  * and as the mentor — must show them as plain text: no script ran (`window.__xss` stays unset), no
  * dialog opened, and the page holds no element the text smuggled in (an inline event handler, a
@@ -37,6 +38,7 @@ const V = {
   occupation: TEMPLATE,
   homeAddress: `住址${IMG}`,
   hardshipNote: `困难${ALL}`,
+  groupName: `小组${IMG}`,
   gridName: `网格${SCRIPT}`,
   workplace: `工厂${IMG}`,
   mobilityOccupation: `岗位${SCRIPT}`,
@@ -53,6 +55,7 @@ const V = {
   sessionMinutes: `纪要${ALL}`,
   /** an https address (the server takes it) whose query tries to break out of the href attribute */
   meetingUrl: `https://meet.example.org/j/1?p="><svg/onload=window.__xss=1>`,
+  leaveReason: `请假${IMG}${SCRIPT}`,
   talkSummary: `谈话${IMG}${SCRIPT}`,
   talkWork: `工作${SVG}`,
   talkFamily: `家庭${TEMPLATE}`,
@@ -281,7 +284,8 @@ describe('hostile text in every field people read is shown as text, never run, i
     const place = before.mobility;
     expect(place, 'the demo mentee is away').toBeTruthy();
 
-    // The registry: the mobile member, a new member of the group, a grid and a new destination.
+    // The registry: the unit's name, the mobile member, a new member of the group, a grid and a new destination.
+    await store(secretary, 'PATCH', `/api/orgs/${groupId}`, { name: V.groupName }, 'unit name');
     const grid = await store<Ided>(secretary, 'POST', '/api/grids', { orgId: groupId, name: V.gridName }, 'grid name');
     await store(
       secretary,
@@ -406,7 +410,7 @@ describe('hostile text in every field people read is shown as text, never run, i
     campaignId = campaign.id;
   });
 
-  it('2. the mentor records a talk with hostile text that needs follow-up', async () => {
+  it('2. the mentor records a talk and the member asks for leave, both with hostile text', async () => {
     mentor = await signIn(MENTOR_PHONE);
     const talk = await store<{ id: string; followUpTaskId: string | null }>(
       mentor,
@@ -429,8 +433,11 @@ describe('hostile text in every field people read is shown as text, never run, i
     followUpTaskId = talk.followUpTaskId ?? '';
     expect(followUpTaskId).toBeTruthy();
 
-    // The push reaches the member's inbox within a run of the delivery job.
+    // The member asks for leave from the class, with a hostile reason the secretary reads.
     mentee = await signIn(MENTEE_PHONE);
+    await store(mentee, 'POST', `/api/me/sessions/${sessionId}/leave`, { reason: V.leaveReason }, 'leave reason (by the member)');
+
+    // The push reaches the member's inbox within a run of the delivery job.
     await expect
       .poll(async () => (await get<{ items: { pushId: string }[] }>(mentee, '/api/me/inbox')).items.some((p) => p.pushId === pushId), { timeout: 40_000, interval: 1_000 })
       .toBe(true);
@@ -451,7 +458,7 @@ describe('hostile text in every field people read is shown as text, never run, i
     await check(page, 'console member list (new member)', [V.newMemberName]);
 
     await go(page, `/members/${menteeId}`, 'console member page');
-    await check(page, 'console member page', [V.memberName, V.occupation, V.homeAddress, V.hardshipNote, V.gridName, V.workplace, V.mobilityOccupation, V.mobilityContact, V.hostOrg]);
+    await check(page, 'console member page', [V.memberName, V.groupName, V.occupation, V.homeAddress, V.hardshipNote, V.gridName, V.workplace, V.mobilityOccupation, V.mobilityContact, V.hostOrg]);
 
     await page.getByTestId('tab-talks').click();
     await check(page, 'console member page: talks', [V.talkSummary, V.talkWork, V.talkFamily, V.talkConcerns]);
@@ -479,7 +486,7 @@ describe('hostile text in every field people read is shown as text, never run, i
     await check(page, 'console push page', [V.pushTitle, V.itemTitle, V.memberName]);
 
     await go(page, `/sessions/${sessionId}`, 'console session page');
-    await check(page, 'console session page', [V.sessionTitle, V.sessionLocation, V.sessionAgenda, V.meetingUrl, V.itemTitle, V.memberName]);
+    await check(page, 'console session page', [V.sessionTitle, V.sessionLocation, V.sessionAgenda, V.meetingUrl, V.itemTitle, V.memberName, V.leaveReason]);
     expect(await page.getByTestId('session-meeting-link').getAttribute('href')).toBe(V.meetingUrl);
     expect(await page.getByTestId('session-minutes').inputValue()).toBe(V.sessionMinutes);
 
@@ -516,7 +523,7 @@ describe('hostile text in every field people read is shown as text, never run, i
     await go(page, '/m/', 'member app sign-in');
     await phoneLogin(page, MENTEE_PHONE, server.password);
 
-    await check(page, 'member app home: today and 我的', [V.pushTitle, V.itemTitle, V.memberName, V.gridName, V.workplace, V.mobilityOccupation]);
+    await check(page, 'member app home: today and 我的', [V.pushTitle, V.itemTitle, V.memberName, V.groupName, V.gridName, V.workplace, V.mobilityOccupation]);
 
     await go(page, `/m/read/${pushId}/${itemId}`, 'member app reader');
     await check(page, 'member app reader', [V.itemTitle, V.itemAuthor, '正文开头', TEMPLATE, '<img src=x onerror=window.__xss=1> 转义文字', '正文结尾']);
