@@ -157,6 +157,15 @@ describe('malformed bodies', () => {
     expect(await fileCount()).toBe(before);
   });
 
+  it('an upload whose file name holds a NUL is 400 naming the file, and nothing is stored', async () => {
+    const before = await fileCount();
+    const named = Buffer.from(upload.toString('latin1').replace('filename="a.pdf"', 'filename="a\u0000.pdf"'), 'latin1');
+    const res = await env.app.inject({ method: 'POST', url: '/api/files?purpose=study', headers: { ...secretary.headers, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: named });
+    expect(res.statusCode).toBe(400);
+    expect(res.json<Refusal>().issues).toEqual([{ field: 'file', message: '文件名不能包含控制字符或无效字符' }]);
+    expect(await fileCount()).toBe(before);
+  });
+
   it('JSON that does not parse, or is empty, is 400 in Chinese', async () => {
     const broken = await env.app.inject({ method: 'POST', url: '/api/grids', headers: { ...secretary.headers, 'content-type': 'application/json' }, payload: '{"name":' });
     expect(broken.statusCode).toBe(400);

@@ -12,10 +12,11 @@ z.config(z.locales.zhCN());
  * 500 from deep inside a write. No form a person fills in can produce either.
  */
 
-const MESSAGE = '不能包含控制字符或无效字符';
+export const MALFORMED_MESSAGE = '不能包含控制字符或无效字符';
 /** A high surrogate not followed by a low one, or a low surrogate not preceded by a high one. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const malformed = (s: string): boolean => s.includes('\u0000') || LONE_SURROGATE.test(s);
+/** Whether the text holds a NUL or a lone surrogate; for text the hook cannot see, like an upload's file name. */
+export const malformed = (s: string): boolean => s.includes('\u0000') || LONE_SURROGATE.test(s);
 
 /**
  * Where in the value a malformed string sits ('items.0.name'; '' for the value itself), or undefined.
@@ -45,8 +46,8 @@ export async function rejectMalformedInput(req: FastifyRequest): Promise<void> {
   for (const part of [req.params, req.query, req.body]) {
     const field = findMalformed(part, '');
     if (field === undefined) continue;
-    const issues: FieldIssue[] = [{ field: field || 'body', message: MESSAGE }];
-    throw new AppError('validation_failed', `${field || '请求内容'}${MESSAGE}`, issues);
+    const issues: FieldIssue[] = [{ field: field || 'body', message: MALFORMED_MESSAGE }];
+    throw new AppError('validation_failed', `${field || '请求内容'}${MALFORMED_MESSAGE}`, issues);
   }
 }
 

@@ -9,6 +9,7 @@ import type { StoredFile, UploadPurpose } from '../../../shared/api-learning.ts'
 import { recordAudit } from '../audit/service.ts';
 import { allowedTypesText, formatMb, SNIFF_BYTES, typeForUpload } from './file-types.ts';
 import { mayReadDeliveryPhoto } from '../deliveries/photos.ts';
+import { MALFORMED_MESSAGE, malformed } from '../../input-guard.ts';
 
 export interface FileDeps {
   db: Database;
@@ -112,6 +113,11 @@ export async function uploadFile(deps: FileDeps, ctx: RequestContext, purpose: U
   } catch (err) {
     discard(file.stream);
     throw err;
+  }
+  // The edge's guard sees parameters, queries and JSON, not a multipart file name.
+  if (malformed(file.fileName)) {
+    discard(file.stream);
+    throw new AppError('validation_failed', `文件名${MALFORMED_MESSAGE}`, [{ field: 'file', message: `文件名${MALFORMED_MESSAGE}` }]);
   }
   const fileName = (file.fileName.split(/[\\/]/).pop() ?? '').trim().slice(-200) || 'file';
   const allowed = typeForUpload(purpose, fileName);
