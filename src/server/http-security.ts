@@ -1,5 +1,6 @@
+import http from 'node:http';
 import net from 'node:net';
-import helmet from '@fastify/helmet';
+import helmet, { type HelmetOptions } from 'helmet';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LOOPBACK, type Config } from './config.ts';
 import { AppError, notFound } from './errors.ts';
@@ -8,7 +9,7 @@ import type { AppServices } from './services.ts';
 
 /**
  * HTTP hardening in one place: which proxies' X-Forwarded-* headers are believed, the security
- * headers on every answer (through helmet), HSTS only over TLS, and who may read the API docs.
+ * headers on every answer (helmet's), HSTS only over TLS, and who may read the API docs.
  */
 
 type Directives = Record<string, string[]>;
@@ -90,31 +91,38 @@ function addressMatcher(entries: string[]): (address: string) => boolean {
   };
 }
 
-const isDocs = (url: string): boolean => url === '/openapi.json' || url === '/docs' || url.startsWith('/docs/') || url.startsWith('/docs?');
+const HELMET: HelmetOptions = {
+  // Sent per request below, and only over TLS: over plain HTTP it would be ignored, or wrongly pin a LAN install to https.
+  strictTransportSecurity: false,
+  xFrameOptions: { action: 'deny' },
+  referrerPolicy: { policy: 'no-referrer' },
+};
 
-const policy = (directives: Directives): string =>
-  Object.entries(directives)
-    .map(([name, values]) => `${name} ${values.join(' ')}`)
-    .join('; ');
+/**
+ * The headers helmet sets for these options, worked out once. The headers never vary by request,
+ * and @fastify/helmet builds a new helmet for every request: measured here, that cost a bare route
+ * more than half its throughput, against under a fifth for setting the same headers from a ready object.
+ */
+function helmetHeaders(directives: Directives): Record<string, string> {
+  const req = new http.IncomingMessage(new net.Socket());
+  const res = new http.ServerResponse(req);
+  helmet({ ...HELMET, contentSecurityPolicy: { useDefaults: false, directives } })(req, res, () => {});
+  return Object.fromEntries(Object.entries(res.getHeaders()).map(([name, value]) => [name, String(value)]));
+}
+
+const isDocs = (url: string): boolean => url === '/openapi.json' || url === '/docs' || url.startsWith('/docs/') || url.startsWith('/docs?');
 
 /** Registered right after the cookie plugin: the docs check reads the session cookie. */
 export async function registerHttpSecurity(app: FastifyInstance, services: AppServices): Promise<void> {
-  await app.register(helmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: APP_CSP },
-    // Sent below, and only over TLS: over plain HTTP it would be ignored, or wrongly pin a LAN install to https.
-    strictTransportSecurity: false,
-    xFrameOptions: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
-  });
-  const docsCsp = policy(DOCS_CSP);
+  const appHeaders = { ...helmetHeaders(APP_CSP), 'permissions-policy': PERMISSIONS_POLICY };
+  const docsHeaders = { ...helmetHeaders(DOCS_CSP), 'permissions-policy': PERMISSIONS_POLICY };
   const { apiDocs } = services.config;
   app.addHook('onRequest', async (req: FastifyRequest, reply) => {
-    reply.header('permissions-policy', PERMISSIONS_POLICY);
+    const docs = isDocs(req.url);
+    reply.headers(docs ? docsHeaders : appHeaders);
     // req.protocol believes X-Forwarded-Proto only from a trusted proxy (see proxyTrust).
     if (req.protocol === 'https') reply.header('strict-transport-security', HSTS);
-    const url = req.url;
-    if (!isDocs(url)) return;
-    reply.header('content-security-policy', docsCsp);
+    if (!docs) return;
     let refusal: AppError | null = null;
     if (apiDocs === 'off') refusal = notFound('接口文档');
     else if (apiDocs === 'login') {
