@@ -58,6 +58,11 @@ export async function assertSafeXlsx(buffer: Buffer, limits: ArchiveLimits = { m
   }
 }
 
+/** What the archive's central directory says its entries inflate to, in total (after the same checks). */
+export function declaredInflatedSize(buffer: Buffer, limits: ArchiveLimits = { maxInflatedBytes: MAX_INFLATED_BYTES, maxEntries: MAX_ARCHIVE_ENTRIES }): number {
+  return readCentralDirectory(buffer, limits).reduce((n, e) => n + e.declaredSize, 0);
+}
+
 function readCentralDirectory(buffer: Buffer, limits: ArchiveLimits): Entry[] {
   const eocd = findEndOfCentralDirectory(buffer);
   const count = buffer.readUInt16LE(eocd + 10);

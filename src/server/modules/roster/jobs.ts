@@ -260,7 +260,7 @@ export class ImportQueue {
       total: row.total,
       imported: row.imported,
       issues: row.issues as ImportIssue[],
-      message: row.state === 'queued' ? `排队中：本组织前面还有 ${queuePosition} 个导入，完成后自动开始` : row.message,
+      message: row.state !== 'queued' ? row.message : queuePosition ? `排队中：本组织前面还有 ${queuePosition} 个导入，完成后自动开始` : '即将开始',
       queuePosition,
     };
   }

@@ -190,7 +190,7 @@ function JobProgress({ fileName, job }: { fileName: string; job: ImportJob }) {
       <Space style={{ marginBottom: 8 }} wrap>
         <FileExcelOutlined aria-hidden />
         <Typography.Text strong>{fileName}</Typography.Text>
-        {job.state === 'queued' ? (
+        {job.state === 'queued' && (job.queuePosition ?? 0) > 0 ? (
           <Typography.Text type="secondary">{t('import.queued', { n: job.queuePosition ?? 0 })}</Typography.Text>
         ) : (
           <Typography.Text type="secondary">{t(PHASE_KEYS[job.phase])}</Typography.Text>

@@ -1,0 +1,188 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import ExcelJS from 'exceljs';
+import { IMPORT_COLUMNS } from '../src/server/modules/roster/schema.ts';
+import { declaredInflatedSize } from '../src/server/modules/roster/archive.ts';
+import { workbookParts, xlsxBomb, zipOf } from '../src/server/modules/roster/test-zips.ts';
+
+/**
+ * Memory of a real server process (PGlite, demo village) while spreadsheet bombs and oversized
+ * workbooks are uploaded: `tsx bench/import-bomb.ts` (or with DATABASE_URL for PostgreSQL).
+ * Prints one markdown table: each step's peak RSS (VmHWM, reset before the step) over the settled
+ * idle RSS, against the target of 400 MB over idle. Linux only (/proc).
+ */
+
+const REPO = path.resolve(import.meta.dirname, '..');
+const PASSWORD = 'bench-password-1';
+const TARGET_MB = 400;
+const MB = 1024 * 1024;
+
+const log = (m: string): void => void process.stderr.write(`${m}\n`);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function status(pid: number): { rss: number; hwm: number } {
+  const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string): number => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(text)?.[1] ?? 0) * 1024;
+  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+}
+
+/** Sets the process's peak RSS back to its current RSS, so the next step's peak is its own. */
+const resetPeak = (pid: number): void => fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+
+/** A full garbage collection in the server (see lib/gc-on-signal.ts), then a moment to return pages. */
+async function collect(pid: number): Promise<void> {
+  process.kill(pid, 'SIGUSR2');
+  await sleep(1500);
+}
+
+async function roster(rows: number, phonePrefix: string): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const sheet = wb.addWorksheet('党员名册');
+  const headers = IMPORT_COLUMNS.map((c) => c.header);
+  sheet.addRow(headers);
+  for (let i = 0; i < rows; i++) {
+    const row: Record<string, string | Date> = {
+      姓名: `龚春华${i}`,
+      性别: '女',
+      出生日期: new Date(Date.UTC(1990, 4, 1)),
+      手机号: `${phonePrefix}${String(i).padStart(8, '0')}`,
+      党员状态: '正式党员',
+      所在组织: '第一党小组',
+      家庭住址: `新桥村${i % 12}组东西南北${i}号`,
+      是否流动: '否',
+    };
+    sheet.addRow(headers.map((h) => row[h] ?? null));
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** Just under the archive limit of tiny numeric cells: the most exceljs objects per inflated byte. */
+function denseCells(): Buffer {
+  const rows: string[] = ['<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c></row>'];
+  let size = 0;
+  for (let r = 2; size < 48 * MB; r++) {
+    let row = `<row r="${r}">`;
+    for (let c = 0; c < 26; c++) row += `<c r="${String.fromCharCode(65 + c)}${r}"><v>${c}</v></c>`;
+    row += '</row>';
+    size += row.length;
+    rows.push(row);
+  }
+  const xml = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows.join('')}</sheetData></worksheet>`;
+  const data = Buffer.from(xml);
+  return zipOf([...workbookParts(), { name: 'xl/worksheets/sheet1.xml', deflated: zlib.deflateRawSync(data, { level: 9 }), declaredSize: data.length }]);
+}
+
+interface Answer {
+  status: number;
+  body: { id?: string; state?: string; phase?: string; message?: string | null; error?: string };
+}
+
+async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianxin-bomb-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  log('starting the server (PGlite, demo village)…');
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--import', path.join(REPO, 'bench/lib/gc-on-signal.ts'), path.join(REPO, 'src/server/main.ts')], {
+    cwd: REPO,
+    env: { ...process.env, PORT: String(port), LIANXIN_DATA_DIR: dataDir, LIANXIN_DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const pid = child.pid as number;
+  try {
+    for (let i = 0; ; i++) {
+      const ok = await fetch(`${base}/healthz`).then((r) => r.ok).catch(() => false);
+      if (ok) break;
+      if (i > 600) throw new Error('server did not start');
+      await sleep(200);
+    }
+    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: '13800000000', password: PASSWORD }) });
+    const cookie = (login.headers.getSetCookie() ?? []).map((c) => c.split(';')[0]).join('; ');
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const headers = { cookie, 'x-csrf-token': csrfToken };
+
+    const upload = async (file: Buffer, name = 'roster.xlsx'): Promise<Answer> => {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(file)]), name);
+      try {
+        const r = await fetch(`${base}/api/imports`, { method: 'POST', headers, body: form });
+        return { status: r.status, body: (await r.json()) as Answer['body'] };
+      } catch (err) {
+        // The server may answer and close before the whole body is sent.
+        return { status: 0, body: { error: 'connection', message: String((err as { cause?: unknown }).cause ?? err) } };
+      }
+    };
+    const finish = async (a: Answer): Promise<Answer['body']> => {
+      if (a.status !== 202 || !a.body.id) return a.body;
+      for (;;) {
+        const job = (await (await fetch(`${base}/api/imports/${a.body.id}`, { headers })).json()) as Answer['body'];
+        if (job.phase === 'finished') return job;
+        await sleep(250);
+      }
+    };
+
+    // Settled idle: after one small import (the reader thread has run once) and a full collection.
+    await finish(await upload(await roster(10, '174')));
+    await collect(pid);
+    const idle = status(pid).rss;
+    log(`idle RSS ${(idle / MB).toFixed(0)} MB`);
+    const rows: string[] = [];
+    const size = (n: number): string => (n < MB ? `${(n / 1024).toFixed(0)} KB` : `${(n / MB).toFixed(1)} MB`);
+    const step = async (what: string, files: Buffer[], inflated: string): Promise<void> => {
+      await collect(pid);
+      resetPeak(pid);
+      const before = status(pid).rss;
+      const answers = await Promise.all(files.map((f) => upload(f)));
+      const outcomes = await Promise.all(
+        answers.map(async (a) => {
+          const job = await finish(a);
+          return a.status === 202 ? `202, then ${job.state}: ${job.message ?? ''}` : `${a.status} ${job.error}: ${job.message}`;
+        }),
+      );
+      const { hwm, rss } = status(pid);
+      const over = (hwm - idle) / MB;
+      const mb = (n: number): string => `${(n / MB).toFixed(0)} MB`;
+      log(`${what}: before ${mb(before)}, peak ${mb(hwm)} (idle +${over.toFixed(0)} MB), after ${mb(rss)}; ${outcomes.join(' | ')}`);
+      rows.push(`| ${what} | ${files.length} × ${size(files[0]?.length ?? 0)} | ${inflated} | ${mb(before)} | ${mb(hwm)} | +${over.toFixed(0)} MB | ${mb(rss)} | ${over < TARGET_MB ? '✓' : '✗'} | ${[...new Set(outcomes)].join(' / ')} |`);
+    };
+    const inflatedOf = (f: Buffer): string => size(declaredInflatedSize(f));
+
+    log('building the files…');
+    const honest = xlsxBomb(1.5 * 1024 * MB);
+    const liar = xlsxBomb(1.5 * 1024 * MB, { lie: true });
+    await step('bomb, sizes declared', [honest, honest, honest], '1.5 GB');
+    await step('bomb, sizes understated', [liar, liar, liar], '1.5 GB (4 KB declared)');
+    const dense = denseCells();
+    await step('tiny cells, passes the archive check', [dense, dense, dense], inflatedOf(dense));
+    const big = await roster(60_000, '175');
+    const normal = await Promise.all(['176', '177', '178'].map((p) => roster(10_000, p)));
+    await step('roster of 60,000 rows', [big], inflatedOf(big));
+    await step('rosters of 10,000 rows', normal, inflatedOf(normal[0] as Buffer));
+    const alive = await fetch(`${base}/healthz`).then((r) => r.status);
+
+    console.log(`\nServer RSS while importing (idle after boot: ${(idle / MB).toFixed(0)} MB; target: peak < idle + ${TARGET_MB} MB)\n`);
+    console.log('| upload | files | inflates to | RSS before | peak RSS | peak over idle | RSS after | target | outcome |');
+    console.log('|---|---|---|---|---|---|---|---|---|');
+    for (const r of rows) console.log(r);
+    console.log(`\n/healthz after all steps: ${alive}`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
