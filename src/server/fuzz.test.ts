@@ -14,9 +14,11 @@ import { buildApp } from './app.ts';
  * failure reproduces; every failure is listed with its route and input.
  */
 
-const SEED = 20261206;
+/** LIANXIN_FUZZ_SEED and LIANXIN_FUZZ_SCALE (a multiplier of the runs) search deeper by hand; CI keeps these. */
+const SEED = Number(process.env.LIANXIN_FUZZ_SEED) || 20261206;
+const SCALE = Math.max(1, Number(process.env.LIANXIN_FUZZ_SCALE) || 1);
 /** Generated inputs per route and kind; bounded so one project's run stays well under a minute. */
-const RUNS = { body: 10, query: 8, params: 4, anonymous: 3, multipart: 10 } as const;
+const RUNS = { body: 10 * SCALE, query: 8 * SCALE, params: 4 * SCALE, anonymous: 3 * SCALE, multipart: 10 * SCALE } as const;
 
 interface Route {
   method: string;
@@ -283,6 +285,15 @@ function jsonSchemaOf(zodSchema: unknown): JsonSchema | undefined {
   return z.toJSONSchema(zodSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
 }
 
+/** A well-shaped value with every number of the top level at its largest, then its smallest, allowed value. */
+function extremes(s: JsonSchema, value: unknown): unknown[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
+  const numeric = Object.entries(s.properties ?? {}).filter(([, p]) => p.type === 'integer' || p.type === 'number');
+  if (numeric.length === 0) return [];
+  const at = (pick: (p: JsonSchema) => number | undefined) => ({ ...value, ...Object.fromEntries(numeric.map(([k, p]) => [k, pick(p)]).filter(([, v]) => v !== undefined)) });
+  return [at((p) => p.maximum), at((p) => p.minimum)];
+}
+
 /** Whole bodies no schema asked for. */
 const hostileJsonText = fc.constantFrom(
   'null',
@@ -407,8 +418,9 @@ describe('fuzzing every route from its schemas', () => {
       if (!hasBody(route) || isMultipart(route)) continue;
       const schema = jsonSchemaOf(route.schema?.body);
       const params = sample(paramArb(route, false), RUNS.body * 2, i);
+      const shaped = schema ? sample(arbFor(schema), RUNS.body, i) : [];
       const bodies = [
-        ...(schema ? sample(arbFor(schema), RUNS.body, i) : [undefined]),
+        ...(schema ? [...shaped, ...extremes(schema, shaped[0])] : [undefined]),
         ...(schema ? sample(hostileFor(schema), RUNS.body, i + 1000) : []),
         ...(schema ? [{}] : []),
       ];
@@ -422,7 +434,7 @@ describe('fuzzing every route from its schemas', () => {
     }
     console.info(`fuzz: ${calls - start} JSON-body calls, ${failures.length} answered 5xx`);
     expect(failures, report(failures)).toEqual([]);
-  }, 180_000);
+  }, 180_000 * SCALE);
 
   it('answers no 5xx to generated query strings of every GET route', async () => {
     const failures: Failure[] = [];
@@ -431,7 +443,8 @@ describe('fuzzing every route from its schemas', () => {
       if (route.method !== 'GET') continue;
       const schema = jsonSchemaOf(route.schema?.querystring);
       const params = sample(paramArb(route, false), 1, i)[0] ?? {};
-      const queries = schema ? [...sample(arbFor(schema), RUNS.query, i), ...sample(hostileFor(schema), RUNS.query, i + 1000)] : sample(hostileValue, 2, i);
+      const shaped = schema ? sample(arbFor(schema), RUNS.query, i) : [];
+      const queries = schema ? [...shaped, ...extremes(schema, shaped[0]), ...sample(hostileFor(schema), RUNS.query, i + 1000)] : sample(hostileValue, 2, i);
       for (const query of queries) {
         await send({ method: 'GET', url: `${pathFor(route, params)}?${queryString(query)}` }, secretary, failures);
       }
@@ -443,7 +456,7 @@ describe('fuzzing every route from its schemas', () => {
     }
     console.info(`fuzz: ${calls - start} query-string calls, ${failures.length} answered 5xx`);
     expect(failures, report(failures)).toEqual([]);
-  }, 180_000);
+  }, 180_000 * SCALE);
 
   it('answers no 5xx to hostile path parameters', async () => {
     const failures: Failure[] = [];
@@ -458,7 +471,7 @@ describe('fuzzing every route from its schemas', () => {
     }
     console.info(`fuzz: ${calls - start} path-parameter calls, ${failures.length} answered 5xx`);
     expect(failures, report(failures)).toEqual([]);
-  }, 180_000);
+  }, 180_000 * SCALE);
 
   it('answers no 5xx to malformed and truncated multipart uploads', async () => {
     const failures: Failure[] = [];
@@ -491,7 +504,7 @@ describe('fuzzing every route from its schemas', () => {
     }
     console.info(`fuzz: ${calls - start} multipart calls, ${failures.length} answered 5xx`);
     expect(failures, report(failures)).toEqual([]);
-  }, 180_000);
+  }, 180_000 * SCALE);
 
   it('answers no 5xx to callers who are not signed in', async () => {
     const failures: Failure[] = [];
@@ -512,5 +525,5 @@ describe('fuzzing every route from its schemas', () => {
     }
     console.info(`fuzz: ${calls - start} calls without a session, ${failures.length} answered 5xx`);
     expect(failures, report(failures)).toEqual([]);
-  }, 180_000);
+  }, 180_000 * SCALE);
 });

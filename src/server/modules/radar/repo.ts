@@ -273,7 +273,7 @@ export function driftListSql(p: DriftParams & { reason?: DriftReasonKind | undef
        LEFT JOIN mobility mb ON mb.tenant_id = ${p.tenantId} AND mb.member_id = (e.value->>'id')::uuid AND mb.ended_on IS NULL
        LEFT JOIN mentorship ms ON ms.tenant_id = ${p.tenantId} AND ms.member_id = (e.value->>'id')::uuid AND ms.ended_on IS NULL
        LEFT JOIN member mm ON mm.tenant_id = ${p.tenantId} AND mm.id = ms.mentor_member_id
-       WHERE e.pos > ${p.offset}::int AND e.pos <= ${p.offset + p.limit}::int) AS items
+       WHERE e.pos > ${p.offset}::bigint AND e.pos <= ${p.offset + p.limit}::bigint) AS items
     FROM summary s`;
 }
 
