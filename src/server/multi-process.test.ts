@@ -318,6 +318,22 @@ describe.skipIf(!onPostgres)('two server processes on one PostgreSQL', () => {
     expect([403, 404]).toContain(status);
   });
 
+  it('ends a session in B when it signs out through A, although B cached its caller', async () => {
+    // Behind a load balancer one browser's requests reach either process with the same cookie.
+    const branchSecretary = await signIn(a, PHONES.branchSecretary);
+    expect((await call(b, branchSecretary, 'GET', '/api/auth/me')).status).toBe(200);
+    expect((await call(a, branchSecretary, 'POST', '/api/auth/logout')).status).toBeLessThan(300);
+    const status = await eventually(
+      "B's refusal of the signed-out session",
+      async () => {
+        const res = await call(b, branchSecretary, 'GET', '/api/auth/me');
+        return res.status === 200 ? undefined : res.status;
+      },
+      7_000,
+    );
+    expect(status).toBe(401);
+  });
+
   it('ran each hourly job once in all at start, in one of the two processes', async () => {
     const owners = new Set([`${os.hostname()}:${a.child.pid}`, `${os.hostname()}:${b.child.pid}`]);
     const hourly = ALL_JOBS.filter((j) => j.everyMs >= 3_600_000).map((j) => j.name);

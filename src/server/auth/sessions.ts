@@ -6,7 +6,7 @@ import type { Actor, RequestContext } from './actor.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
 import { LoginLimiter } from './rate-limit.ts';
 import { recordAudit } from '../modules/audit/service.ts';
-import { authEpoch } from './epoch.ts';
+import { authEpoch, bumpAuthEpoch } from './epoch.ts';
 
 /** Actors are cached briefly per session: most requests then need no query to know their caller. */
 const ACTOR_TTL_MS = 15_000;
@@ -122,6 +122,8 @@ export class AuthService {
       .where('tenant_id', '=', parsed.tenantId)
       .where('token_hash', '=', parsed.tokenHash)
       .execute();
+    // Other server processes may hold this session's caller in their cache: tell them.
+    bumpAuthEpoch();
   }
 
   async changePassword(ctx: RequestContext, currentPassword: string, newPassword: string): Promise<void> {
@@ -154,6 +156,7 @@ export class AuthService {
     });
     // Other devices' sessions were deleted: their cached actors must go too.
     this.forgetAccount(actor.tenantId, actor.accountId);
+    bumpAuthEpoch();
   }
 
   async purgeExpired(): Promise<void> {
