@@ -155,8 +155,9 @@ async function main(): Promise<void> {
       const { hwm, rss } = status(pid);
       const over = (hwm - idle) / MB;
       const mb = (n: number): string => `${(n / MB).toFixed(0)} MB`;
-      log(`${what}: before ${mb(before)}, peak ${mb(hwm)} (idle +${over.toFixed(0)} MB), after ${mb(rss)}; ${outcomes.join(' | ')}`);
-      rows.push(`| ${what} | ${files.length} × ${size(files[0]?.length ?? 0)} | ${inflated} | ${mb(before)} | ${mb(hwm)} | +${over.toFixed(0)} MB | ${mb(rss)} | ${over < TARGET_MB ? '✓' : '✗'} | ${[...new Set(outcomes)].join(' / ')} |`);
+      const signed = (n: number): string => `${n < 0 ? '−' : '+'}${Math.abs(n).toFixed(0)} MB`;
+      log(`${what}: before ${mb(before)}, peak ${mb(hwm)} (idle ${signed(over)}), after ${mb(rss)}; ${outcomes.join(' | ')}`);
+      rows.push(`| ${what} | ${files.length} × ${size(files[0]?.length ?? 0)} | ${inflated} | ${mb(before)} | ${mb(hwm)} | ${signed(over)} | ${mb(rss)} | ${over < TARGET_MB ? '✓' : '✗'} | ${[...new Set(outcomes)].join(' / ')} |`);
     };
     const inflatedOf = (f: Buffer): string => size(declaredInflatedSize(f));
 

@@ -11,6 +11,9 @@ import type { ImportSheet } from './xlsx.ts';
  */
 export const READER_HEAP_MB = 256;
 
+/** A read that takes longer is ended: the organization's next imports wait for this one. */
+export const READ_TIMEOUT_MS = 5 * 60_000;
+
 export interface ReaderInput {
   buffer: Uint8Array;
   headerName: string;
@@ -60,10 +63,15 @@ export async function readImportSheet(
       if (settled) return;
       settled = true;
       opts.signal?.removeEventListener('abort', abort);
+      clearTimeout(timeout);
       fn();
       void worker.terminate();
     };
     const abort = (): void => settle(() => reject(new AppError('internal', '导入已中止（服务器正在停止），未导入任何数据，请重新上传文件')));
+    const timeout = setTimeout(
+      () => settle(() => reject(new AppError('payload_too_large', `读取文件超过 ${READ_TIMEOUT_MS / 60_000} 分钟仍未完成，请分成多个较小的文件导入`))),
+      READ_TIMEOUT_MS,
+    );
     if (opts.signal?.aborted) return abort();
     opts.signal?.addEventListener('abort', abort);
     worker.on('message', (m: ReaderMessage) => {
