@@ -3,6 +3,16 @@ import { z } from 'zod';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, openTestApp, PHONES, type Session, type TestEnv } from '../../test/support/harness.ts';
+import type { AuthzModule, BaseIds } from '../../test/support/authz.ts';
+import { libraryAuthz } from '../../test/authz/library.ts';
+import { pushesAuthz } from '../../test/authz/pushes.ts';
+import { sessionsAuthz } from '../../test/authz/sessions.ts';
+import { coverageAuthz } from '../../test/authz/coverage.ts';
+import { careAuthz } from '../../test/authz/care.ts';
+import { talksAuthz } from '../../test/authz/talks.ts';
+import { deliveriesAuthz } from '../../test/authz/deliveries.ts';
+import { cardsAuthz } from '../../test/authz/cards.ts';
+import { radarAuthz } from '../../test/authz/radar.ts';
 import { buildApp } from './app.ts';
 
 /**
@@ -75,11 +85,20 @@ beforeAll(async () => {
   app = await buildApp({ services: env.services, serveWeb: false, onRoute: (method, url, schema) => routes.push({ method, url, schema }) });
   await app.ready();
   secretary = await login(app, PHONES.generalSecretary);
-  const tables = ['org', 'grid', 'study_item', 'push', 'study_session', 'care_task', 'talk', 'delivery', 'card_campaign', 'card', 'stored_file', 'session_attachment'] as const;
+  // The demo village has no study items, pushes, sessions, care tasks, talks, trips or cards: the
+  // authorization test's modules create some, so well-shaped calls reach those use cases too.
+  const ids = await baseIds();
+  for (const m of FIXTURE_MODULES) await m.setup(env, ids);
+  const tables = ['org', 'grid', 'study_item', 'push', 'study_session', 'care_task', 'talk', 'delivery', 'card_campaign', 'card', 'session_attachment'] as const;
   for (const t of tables) {
     const rows = await env.db.selectFrom(t).select('id').limit(20).execute();
     known[t] = rows.map((r) => String(r.id));
   }
+  // Files with bytes behind them: the sessions fixture's photo row has none, and serving a file whose
+  // bytes are lost is a fault of the server's storage, not of the input.
+  known.stored_file = (
+    await env.db.selectFrom('stored_file').select('id').where('storage_key', 'like', `${env.tenantId}/%`).limit(20).execute()
+  ).map((r) => r.id);
   // People who sign in stay out of reach: a generated call may reset a login, change a phone or
   // remove a role, and the fuzzing secretary must stay signed in.
   known.member = (
@@ -103,6 +122,33 @@ afterAll(async () => {
   await app?.close();
   await env?.close();
 });
+
+const FIXTURE_MODULES: AuthzModule[] = [libraryAuthz, pushesAuthz, sessionsAuthz, coverageAuthz, careAuthz, talksAuthz, deliveriesAuthz, cardsAuthz, radarAuthz];
+
+/** The targets those modules' setups build on (as src/server/authorization.test.ts finds them). */
+async function baseIds(): Promise<BaseIds> {
+  const org = async (name: string) => (await env.db.selectFrom('org').select('id').where('tenant_id', '=', env.tenantId).where('name', '=', name).executeTakeFirstOrThrow()).id;
+  const inOrg = (name: string) =>
+    env.db
+      .selectFrom('member as m')
+      .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'm.tenant_id').onRef('o.id', '=', 'm.org_id'))
+      .select('m.id')
+      .where('o.name', '=', name)
+      .orderBy('m.name');
+  const mobile = await inOrg('第八党小组')
+    .innerJoin('mobility as mb', (j) => j.onRef('mb.tenant_id', '=', 'm.tenant_id').onRef('mb.member_id', '=', 'm.id'))
+    .where('mb.ended_on', 'is', null)
+    .executeTakeFirstOrThrow();
+  return {
+    target: (await inOrg('第四党小组').executeTakeFirstOrThrow()).id,
+    mobileTarget: mobile.id,
+    branch2: await org('第二党支部'),
+    branch3: await org('第三党支部（老党员支部）'),
+    group2: await org('第四党小组'),
+    village: await org('新桥村党总支'),
+    grid: (await env.db.selectFrom('grid').select('id').where('tenant_id', '=', env.tenantId).executeTakeFirstOrThrow()).id,
+  };
+}
 
 // ---------- which existing ids a field or path parameter names ----------
 
