@@ -222,7 +222,9 @@ export class ImportQueue {
           }
         : { state: 'done', imported: outcome.imported, issues: [], message: `已导入 ${outcome.imported} 名党员` };
     } catch (err) {
-      if (!(err instanceof AppError) || err.code === 'internal') this.opts.onUnexpectedError(err);
+      // A read ended because the server is stopping is expected; anything else unexplained is logged.
+      const expected = err instanceof AppError && (err.code !== 'internal' || this.abort.signal.aborted);
+      if (!expected) this.opts.onUnexpectedError(err);
       final = { state: 'failed', imported: 0, issues: [], message: err instanceof AppError ? err.message : '导入失败：服务器内部错误，未导入任何数据' };
     } finally {
       clearInterval(heartbeat);

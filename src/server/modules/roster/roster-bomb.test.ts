@@ -261,6 +261,25 @@ describe('import queue across processes', () => {
     expect(await q1.get(viewer(owner.accountId), b.id)).toMatchObject({ state: 'failed', issues: [{ row: 2, column: '姓名' }], message: expect.stringContaining('发现 1 个问题') });
   });
 
+  it('when the server stops, ends the read in progress and fails its job with a message to upload again', async () => {
+    let release = (): void => {};
+    const gate = new Promise<void>((r) => (release = r));
+    let claimed = false;
+    const q = newQueue(async (job, _report, signal) => {
+      claimed = true;
+      await gate;
+      await readImportSheet(job.upload, '姓名', 100_000, () => {}, { signal });
+      return { imported: 0, issues: [] };
+    });
+    q.start();
+    const job = await q.enqueue(owner, 'stop.xlsx', await rosterOf(10));
+    await eventually('job claimed', () => (claimed ? true : undefined));
+    const stopped = q.stop();
+    release();
+    await stopped;
+    expect(await q.get(viewer(owner.accountId), job.id)).toMatchObject({ state: 'failed', phase: 'finished', message: expect.stringContaining('请重新上传文件') });
+  });
+
   it('shows a job only to its uploader and the tenant administrator', async () => {
     const q = newQueue(gatedRunner().run);
     const job = await q.enqueue(owner, 'x.xlsx', Buffer.from('x'));
