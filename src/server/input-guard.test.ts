@@ -54,7 +54,7 @@ describe('NUL bytes and lone surrogates', () => {
       const body = res.json<Refusal>();
       expect(body.error).toBe('validation_failed');
       expect(body.issues).toEqual([{ field: 'name', message: '不能包含控制字符或无效字符' }]);
-      expect(body.message).toBe('name不能包含控制字符或无效字符');
+      expect(body.message).toBe('字段「name」不能包含控制字符或无效字符');
     }
     expect(await gridCount()).toBe(before);
     const ok = await send('POST', '/api/grids', { orgId: village, name: '网格😀' });
@@ -209,29 +209,29 @@ function twoRequestsOnOneSocket(port: number, first: Buffer[], second: string): 
   });
 }
 
+const next = 'GET /healthz HTTP/1.1\r\nHost: lianxin\r\n\r\n';
+const head = (url: string, contentType: string, length: number) =>
+  Buffer.from(
+    `POST ${url} HTTP/1.1\r\nHost: lianxin\r\nCookie: ${secretary.cookie}\r\nX-CSRF-Token: ${secretary.csrf}\r\n` +
+      `Content-Type: ${contentType}\r\nContent-Length: ${length}\r\nConnection: keep-alive\r\n\r\n`,
+  );
+/** The answer to the first request: whatever reached the client before the socket closed. */
+const expectRefusedAndClosed = (out: { text: string; closed: boolean; hung: boolean }) => {
+  expect(out.hung).toBe(false);
+  if (out.text) {
+    expect(out.text).toMatch(/^HTTP\/1\.1 413/);
+    expect(out.text.toLowerCase()).toContain('connection: close');
+  }
+  // the server answered the second request or closed the connection; either way nothing waits
+  expect(out.closed || /HTTP\/1\.1 200/.test(out.text.slice(20))).toBe(true);
+};
+
 describe('a refused large body on a keep-alive connection', () => {
   let port = 0;
   beforeAll(async () => {
     await env.app.listen({ port: 0, host: '127.0.0.1' });
     port = (env.app.server.address() as net.AddressInfo).port;
   });
-  const next = 'GET /healthz HTTP/1.1\r\nHost: lianxin\r\n\r\n';
-  const head = (url: string, contentType: string, length: number) =>
-    Buffer.from(
-      `POST ${url} HTTP/1.1\r\nHost: lianxin\r\nCookie: ${secretary.cookie}\r\nX-CSRF-Token: ${secretary.csrf}\r\n` +
-        `Content-Type: ${contentType}\r\nContent-Length: ${length}\r\nConnection: keep-alive\r\n\r\n`,
-    );
-  /** The answer to the first request: whatever reached the client before the socket closed. */
-  const expectRefusedAndClosed = (out: { text: string; closed: boolean; hung: boolean }) => {
-    expect(out.hung).toBe(false);
-    if (out.text) {
-      expect(out.text).toMatch(/^HTTP\/1\.1 413/);
-      expect(out.text.toLowerCase()).toContain('connection: close');
-    }
-    // the server answered the second request or closed the connection; either way nothing waits
-    expect(out.closed || /HTTP\/1\.1 200/.test(out.text.slice(20))).toBe(true);
-  };
-
   it('an 11 MB image upload answers 413 and the connection is closed, so the next request never hangs', async () => {
     const boundary = '----lianxin-big';
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);

@@ -18,13 +18,14 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 /** Whether the text holds a NUL or a lone surrogate; for text the hook cannot see, like an upload's file name. */
 export const malformed = (s: string): boolean => s.includes('\u0000') || LONE_SURROGATE.test(s);
 
+const join = (path: string, key: string | number): string => (path ? `${path}.${key}` : String(key));
+
 /**
  * Where in the value a malformed string sits ('items.0.name'; '' for the value itself), or undefined.
  * Walks with its own stack: a body of 5,000 nested arrays is valid JSON and must not overflow the call stack.
  */
 export function findMalformed(value: unknown, at: string): string | undefined {
   const pending: [unknown, string][] = [[value, at]];
-  const join = (path: string, key: string | number): string => (path ? `${path}.${key}` : String(key));
   for (let next = pending.pop(); next; next = pending.pop()) {
     const [v, path] = next;
     if (typeof v === 'string') {
@@ -47,7 +48,7 @@ export async function rejectMalformedInput(req: FastifyRequest): Promise<void> {
     const field = findMalformed(part, '');
     if (field === undefined) continue;
     const issues: FieldIssue[] = [{ field: field || 'body', message: MALFORMED_MESSAGE }];
-    throw new AppError('validation_failed', `${field || '请求内容'}${MALFORMED_MESSAGE}`, issues);
+    throw new AppError('validation_failed', field ? `字段「${field}」${MALFORMED_MESSAGE}` : `请求内容${MALFORMED_MESSAGE}`, issues);
   }
 }
 
