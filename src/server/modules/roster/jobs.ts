@@ -37,6 +37,8 @@ export interface ClaimedJob {
 
 export type RunJob = (job: ClaimedJob, report: (p: ImportProgress) => void, signal: AbortSignal) => Promise<ImportOutcome>;
 
+/** Uploads an organization may have waiting at once: each holds its file (≤ 20 MB) in its row. */
+export const MAX_QUEUED_PER_TENANT = 10;
 /** A job's issues are kept up to this many; the message still gives their number. */
 export const MAX_STORED_ISSUES = 1000;
 /** A running job whose process has not written for this long is taken as interrupted. */
@@ -105,6 +107,15 @@ export class ImportQueue {
       .where('tenant_id', '=', owner.tenantId)
       .where('finished_at', '<', sql<Date>`now() - ${KEEP_FINISHED}::interval`)
       .execute();
+    const waiting = await this.db
+      .selectFrom('import_job')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('tenant_id', '=', owner.tenantId)
+      .where('state', '=', 'queued')
+      .executeTakeFirstOrThrow();
+    if (Number(waiting.n) >= MAX_QUEUED_PER_TENANT) {
+      throw new AppError('rate_limited', `本组织已有 ${MAX_QUEUED_PER_TENANT} 个导入在排队，请等前面的导入完成后再上传`);
+    }
     const row = await this.db
       .insertInto('import_job')
       .values({ tenant_id: owner.tenantId, account_id: owner.accountId, ip: owner.ip, file_name: fileName.slice(0, 255), upload })

@@ -9,7 +9,7 @@ import type { ImportJob } from '../../../shared/api.ts';
 import { buildApp } from '../../app.ts';
 import { openDatabase, type OpenedDatabase } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
-import { INTERRUPTED_MESSAGE, ImportQueue, type ClaimedJob, type ImportOutcome } from './jobs.ts';
+import { INTERRUPTED_MESSAGE, ImportQueue, MAX_QUEUED_PER_TENANT, type ClaimedJob, type ImportOutcome } from './jobs.ts';
 import { IMPORT_COLUMNS } from './schema.ts';
 import { readImportSheet } from './sheet-reader.ts';
 import { deflated, workbookParts, xlsxBomb, zipOf } from './test-zips.ts';
@@ -278,6 +278,14 @@ describe('import queue across processes', () => {
     release();
     await stopped;
     expect(await q.get(viewer(owner.accountId), job.id)).toMatchObject({ state: 'failed', phase: 'finished', message: expect.stringContaining('请重新上传文件') });
+  });
+
+  it('refuses an upload while the organization already has the most uploads waiting', async () => {
+    const storeOnly = newQueue(gatedRunner().run);
+    const ids: string[] = [];
+    for (let i = 0; i < MAX_QUEUED_PER_TENANT; i++) ids.push((await storeOnly.enqueue(owner, `${i}.xlsx`, Buffer.from('q'))).id);
+    await expect(storeOnly.enqueue(owner, 'one-more.xlsx', Buffer.from('q'))).rejects.toMatchObject({ code: 'rate_limited', message: expect.stringContaining('在排队') });
+    await opened.db.deleteFrom('import_job').where('id', 'in', ids).execute();
   });
 
   it('shows a job only to its uploader and the tenant administrator', async () => {
