@@ -120,13 +120,14 @@ describe('days and months', () => {
 });
 
 describe('an empty PATCH', () => {
-  it('of a grid changes nothing and answers with the grid', async () => {
+  it('of a grid is 400 没有要修改的内容, like the care patches, and changes nothing', async () => {
     const grid = await env.db.selectFrom('grid').select(['id', 'name', 'leader_member_id']).executeTakeFirstOrThrow();
     const audits = async () => (await env.db.selectFrom('audit_log').select('id').where('entity_id', '=', grid.id).execute()).length;
     const auditsBefore = await audits();
     const res = await send('PATCH', `/api/grids/${grid.id}`, {});
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ id: grid.id, name: grid.name, leaderMemberId: grid.leader_member_id });
+    expect(res.statusCode).toBe(400);
+    expect(res.json<Refusal>()).toMatchObject({ error: 'validation_failed', message: '没有要修改的内容' });
+    expect(await env.db.selectFrom('grid').select(['id', 'name', 'leader_member_id']).where('id', '=', grid.id).executeTakeFirstOrThrow()).toEqual(grid);
     expect(await audits()).toBe(auditsBefore);
     const renamed = await send('PATCH', `/api/grids/${grid.id}`, { name: `${grid.name}（改）` });
     expect(renamed.json()).toMatchObject({ name: `${grid.name}（改）` });

@@ -291,14 +291,13 @@ export async function updateGrid(db: Database, ctx: RequestContext, gridId: stri
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.leaderMemberId !== undefined ? { leader_member_id: input.leaderMemberId } : {}),
   };
-  // An empty patch changes nothing and answers with the grid, as every PATCH does (an UPDATE with
-  // nothing to SET is not even valid SQL).
-  if (Object.keys(changes).length > 0) {
-    await db.transaction().execute(async (tx) => {
-      await tx.updateTable('grid').set(changes).where('tenant_id', '=', actor.tenantId).where('id', '=', gridId).execute();
-      await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'grid.update', entity: 'grid', entityId: gridId, before: { name: grid.name, leaderMemberId: grid.leader_member_id }, after: input });
-    });
-  }
+  // An empty patch is refused as the care contract's patches are (an UPDATE with nothing to SET is not
+  // even valid SQL).
+  if (Object.keys(changes).length === 0) throw new AppError('validation_failed', '没有要修改的内容');
+  await db.transaction().execute(async (tx) => {
+    await tx.updateTable('grid').set(changes).where('tenant_id', '=', actor.tenantId).where('id', '=', gridId).execute();
+    await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'grid.update', entity: 'grid', entityId: gridId, before: { name: grid.name, leaderMemberId: grid.leader_member_id }, after: input });
+  });
   const found = (await listGrids(db, ctx)).find((g) => g.id === gridId);
   if (!found) throw notFound('网格');
   return found;
