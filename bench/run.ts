@@ -11,6 +11,7 @@ import { benchPush } from './figures/push.ts';
 import { benchRadar } from './figures/radar.ts';
 import { benchToday } from './figures/today.ts';
 import { benchLoad } from './figures/load.ts';
+import { benchImportBomb } from './figures/bomb.ts';
 import type { GeneratedHistory } from './history.ts';
 import { ensurePostgres, recreateDatabase, dropDatabase, type BenchPostgres } from './lib/postgres.ts';
 import { cloneHistory, ensurePgHistory } from './lib/pg-history.ts';
@@ -38,7 +39,7 @@ const intEnv = (name: string, fallback: number): number => {
 const RUNS = intEnv('BENCH_RUNS', 200);
 const REPEATS = intEnv('BENCH_REPEATS', 3);
 const HTTP_SECONDS = intEnv('BENCH_HTTP_SECONDS', 10);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'postgres,pglite,learning,pglite-learning,bundle,load').split(',').map((s) => s.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'postgres,pglite,learning,pglite-learning,bundle,load,bomb').split(',').map((s) => s.trim()));
 const LEARNING = new Set((process.env.BENCH_LEARNING ?? 'coverage,radar,checkin,push,today').split(',').map((s) => s.trim()));
 const COVERAGE_RUNS = intEnv('BENCH_COVERAGE_RUNS', 40);
 const RADAR_RUNS = intEnv('BENCH_RADAR_RUNS', 40);
@@ -233,6 +234,12 @@ async function main(): Promise<void> {
   if (ONLY.has('load')) {
     await section('200 connections', rows, async () => {
       rows.push(...(await benchLoad({ hello, seconds: HTTP_SECONDS })));
+    });
+  }
+
+  if (ONLY.has('bomb')) {
+    await section('import bombs', rows, async () => {
+      rows.push(...(await benchImportBomb()));
     });
   }
 

@@ -5,23 +5,25 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import ExcelJS from 'exceljs';
-import { IMPORT_COLUMNS } from '../src/server/modules/roster/schema.ts';
-import { declaredInflatedSize } from '../src/server/modules/roster/archive.ts';
-import { workbookParts, xlsxBomb, zipOf } from '../src/server/modules/roster/test-zips.ts';
+import { IMPORT_COLUMNS } from '../../src/server/modules/roster/schema.ts';
+import { declaredInflatedSize } from '../../src/server/modules/roster/archive.ts';
+import { workbookParts, xlsxBomb, zipOf } from '../../src/server/modules/roster/test-zips.ts';
+import { log as benchLog, ratio } from '../lib/stats.ts';
+import { passMark, type Row } from '../lib/table.ts';
 
 /**
  * Memory of a real server process (PGlite, demo village) while spreadsheet bombs and oversized
- * workbooks are uploaded: `tsx bench/import-bomb.ts` (or with DATABASE_URL for PostgreSQL).
- * Prints one markdown table: each step's peak RSS (VmHWM, reset before the step) over the settled
- * idle RSS, against the target of 400 MB over idle. Linux only (/proc).
+ * workbooks are uploaded (`BENCH_ONLY=bomb npm run bench`): each step's peak RSS (VmHWM, reset
+ * before the step) over the settled idle RSS, against the target of 400 MB over idle. Linux only
+ * (/proc).
  */
 
-const REPO = path.resolve(import.meta.dirname, '..');
+const REPO = path.resolve(import.meta.dirname, '../..');
 const PASSWORD = 'bench-password-1';
 const TARGET_MB = 400;
 const MB = 1024 * 1024;
 
-const log = (m: string): void => void process.stderr.write(`${m}\n`);
+const log = (m: string): void => benchLog(`bomb: ${m}`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function freePort(): Promise<number> {
@@ -91,7 +93,7 @@ interface Answer {
   body: { id?: string; state?: string; phase?: string; message?: string | null; error?: string };
 }
 
-async function main(): Promise<void> {
+export async function benchImportBomb(): Promise<Row[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianxin-bomb-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -139,7 +141,7 @@ async function main(): Promise<void> {
     await collect(pid);
     const idle = status(pid).rss;
     log(`idle RSS ${(idle / MB).toFixed(0)} MB`);
-    const rows: string[] = [];
+    const rows: Row[] = [];
     const size = (n: number): string => (n < MB ? `${(n / 1024).toFixed(0)} KB` : `${(n / MB).toFixed(1)} MB`);
     const step = async (what: string, files: Buffer[], inflated: string): Promise<void> => {
       await collect(pid);
@@ -157,7 +159,14 @@ async function main(): Promise<void> {
       const mb = (n: number): string => `${(n / MB).toFixed(0)} MB`;
       const signed = (n: number): string => `${n < 0 ? '−' : '+'}${Math.abs(n).toFixed(0)} MB`;
       log(`${what}: before ${mb(before)}, peak ${mb(hwm)} (idle ${signed(over)}), after ${mb(rss)}; ${outcomes.join(' | ')}`);
-      rows.push(`| ${what} | ${files.length} × ${size(files[0]?.length ?? 0)} | ${inflated} | ${mb(before)} | ${mb(hwm)} | ${signed(over)} | ${mb(rss)} | ${over < TARGET_MB ? '✓' : '✗'} | ${[...new Set(outcomes)].join(' / ')} |`);
+      rows.push({
+        figure: `import bomb: ${what} (${files.length} × ${size(files[0]?.length ?? 0)}, inflates to ${inflated}; real server process, PGlite)`,
+        value: `peak ${mb(hwm)} (${signed(over)} over idle), after ${mb(rss)}; ${[...new Set(outcomes)].join(' / ').slice(0, 160)}`,
+        target: `peak ≤ idle + ${TARGET_MB} MB`,
+        limit: `idle ${mb(idle)}`,
+        ratio: ratio(Math.max(0, over) / TARGET_MB),
+        pass: passMark(over < TARGET_MB),
+      });
     };
     const inflatedOf = (f: Buffer): string => size(declaredInflatedSize(f));
 
@@ -174,11 +183,15 @@ async function main(): Promise<void> {
     await step('rosters of 10,000 rows', normal, inflatedOf(normal[0] as Buffer));
     const alive = await fetch(`${base}/healthz`).then((r) => r.status);
 
-    console.log(`\nServer RSS while importing (idle after boot: ${(idle / MB).toFixed(0)} MB; target: peak < idle + ${TARGET_MB} MB)\n`);
-    console.log('| upload | files | inflates to | RSS before | peak RSS | peak over idle | RSS after | target | outcome |');
-    console.log('|---|---|---|---|---|---|---|---|---|');
-    for (const r of rows) console.log(r);
-    console.log(`\n/healthz after all steps: ${alive}`);
+    rows.push({
+      figure: 'import bomb: the server answers /healthz after every step',
+      value: String(alive),
+      target: '200',
+      limit: '—',
+      ratio: '—',
+      pass: passMark(alive === 200),
+    });
+    return rows;
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -186,4 +199,3 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
