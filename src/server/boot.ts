@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
-import path from 'node:path';
 import type { Config } from './config.ts';
 import { openDatabase, type OpenedDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { FieldCipher, resolveMasterKey } from './secrets.ts';
 import { AuthService } from './auth/sessions.ts';
 import type { AppServices } from './services.ts';
-import { LocalFileStorage } from './storage.ts';
+import { filesFolder, LocalFileStorage } from './storage.ts';
+import { ensurePrivateDir, makeTreePrivate } from './db/data-lock.ts';
 import { seedDemo, DEMO_LOGINS } from './demo/seed.ts';
 import { seedLearningDemo } from './demo/learning.ts';
 import { seedCareDemo } from './demo/care.ts';
@@ -23,7 +23,10 @@ export interface Booted {
 export async function boot(config: Config, log: { info: (m: string) => void; warn: (m: string) => void }): Promise<Booted> {
   const key = resolveMasterKey({ secretKeyHex: config.secretKeyHex, dataDir: config.dataDir, warn: log.warn });
   const cipher = new FieldCipher(key);
-  const opened = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const opened = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, purpose: 'server' });
+  // Data folders made by earlier versions could be read by other users of the machine.
+  ensurePrivateDir(config.dataDir);
+  makeTreePrivate(filesFolder(config.dataDir), { onlyIfOpen: true });
   const applied = await migrateToLatest(opened.db);
   if (applied.length) log.info(`migrations applied: ${applied.join(', ')}`);
   const services: AppServices = {
@@ -32,7 +35,7 @@ export async function boot(config: Config, log: { info: (m: string) => void; war
     dbKind: opened.kind,
     cipher,
     auth: new AuthService(opened.db, config.sessionDays),
-    storage: new LocalFileStorage(path.join(config.dataDir, 'files')),
+    storage: new LocalFileStorage(filesFolder(config.dataDir)),
   };
   let demo: Booted['demo'] = null;
   if (config.demo === 'auto') {

@@ -19,19 +19,66 @@ export interface FileStorage {
   remove(key: string): Promise<void>;
 }
 
+/** Where LocalFileStorage keeps uploads in a data folder (backed up and restored with the database). */
+export const filesFolder = (dataDir: string): string => path.join(dataDir, 'files');
+
+/** A storage key: "<tenant uuid>/<uuid>", made by put(). */
+export const STORAGE_KEY = /^[0-9a-f-]{36}\/[0-9a-f-]{36}$/;
+
+export interface StoredObject {
+  key: string;
+  path: string;
+  sizeBytes: number;
+  modifiedAt: Date;
+}
+
+function entries(dir: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+/**
+ * Every complete object under a LocalFileStorage root, in key order. Uploads still being written
+ * (their ".partial" names) and anything that is not a storage key are left out.
+ */
+export function listStoredObjects(root: string): StoredObject[] {
+  const out: StoredObject[] = [];
+  for (const tenant of entries(root)) {
+    if (!tenant.isDirectory()) continue;
+    for (const f of entries(path.join(root, tenant.name))) {
+      const key = `${tenant.name}/${f.name}`;
+      if (!f.isFile() || !STORAGE_KEY.test(key)) continue;
+      const file = path.join(root, tenant.name, f.name);
+      const st = fs.statSync(file);
+      out.push({ key, path: file, sizeBytes: st.size, modifiedAt: st.mtime });
+    }
+  }
+  return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
 export class TooLarge extends Error {
   constructor(readonly maxBytes: number) {
     super(`file larger than ${maxBytes} bytes`);
   }
 }
 
+/**
+ * Objects as files under `root` (`<tenant>/<uuid>`), private to the server's user (folders 0700,
+ * files 0600). An upload is written under a ".partial" name and renamed when complete, so a backup
+ * taken meanwhile never copies half a file.
+ */
 export class LocalFileStorage implements FileStorage {
   constructor(private readonly root: string) {}
 
   async put(tenantId: string, source: Readable, maxBytes: number) {
     const key = `${tenantId}/${crypto.randomUUID()}`;
     const file = this.pathOf(key);
-    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    const partial = `${file}.partial`;
+    await fs.promises.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     const hash = crypto.createHash('sha256');
     let size = 0;
     const meter = new Transform({
@@ -43,9 +90,10 @@ export class LocalFileStorage implements FileStorage {
       },
     });
     try {
-      await pipeline(source, meter, fs.createWriteStream(file, { flags: 'wx' }));
+      await pipeline(source, meter, fs.createWriteStream(partial, { flags: 'wx', mode: 0o600 }));
+      await fs.promises.rename(partial, file);
     } catch (err) {
-      await fs.promises.rm(file, { force: true });
+      await fs.promises.rm(partial, { force: true });
       throw err;
     }
     return { key, sizeBytes: size, sha256: hash.digest('hex') };
@@ -61,7 +109,7 @@ export class LocalFileStorage implements FileStorage {
 
   private pathOf(key: string): string {
     // Keys are made here ("<tenant uuid>/<uuid>"); refuse anything else rather than trust it.
-    if (!/^[0-9a-f-]{36}\/[0-9a-f-]{36}$/.test(key)) throw new Error(`bad storage key ${key}`);
+    if (!STORAGE_KEY.test(key)) throw new Error(`bad storage key ${key}`);
     return path.join(this.root, key);
   }
 }

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { DB } from './tables.ts';
+import { lockDataFolder, makeTreePrivate, type DataFolderLock } from './data-lock.ts';
 
 // Same value shapes on PGlite and on a server: dates as 'YYYY-MM-DD', bigint as number
 // (counts and audit ids stay far below 2^53).
@@ -36,6 +37,8 @@ export async function openDatabase(opts: {
   dataDir?: string | undefined;
   pglite?: PGlite;
   poolSize?: number;
+  /** Who opens the data folder ('server', 'lianxin backup'): named to a second process that is refused. */
+  purpose?: string;
 }): Promise<OpenedDatabase> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
@@ -44,10 +47,19 @@ export async function openDatabase(opts: {
   }
   let pglite = opts.pglite;
   const owned = !pglite;
+  let lock: DataFolderLock | undefined;
   if (!pglite) {
-    const dir = path.join(opts.dataDir ?? './data', 'pgdata');
-    fs.mkdirSync(dir, { recursive: true });
-    pglite = await PGlite.create(dir);
+    // One process per data folder (data-lock.ts): refused here, before PGlite touches a live folder.
+    lock = lockDataFolder(opts.dataDir ?? './data', opts.purpose ?? 'lianxin');
+    const dir = path.join(lock.dataDir, 'pgdata');
+    try {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      pglite = await PGlite.create(dir);
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+    makeTreePrivate(dir);
   }
   const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
@@ -59,6 +71,7 @@ export async function openDatabase(opts: {
     close: async () => {
       await db.destroy();
       if (owned) await instance.close();
+      lock?.release();
     },
   };
 }
