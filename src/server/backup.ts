@@ -1,23 +1,48 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
-import readline from 'node:readline';
+import os from 'node:os';
+import path from 'node:path';
 import { once } from 'node:events';
-import { finished } from 'node:stream/promises';
+import { Readable, pipeline as pipe, type Writable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, createGzip } from 'node:zlib';
 import { sql, type RawBuilder } from 'kysely';
-import type { Database, Executor } from './db/database.ts';
+import type { Database, Executor, Tx } from './db/database.ts';
+import { ensurePrivateDir } from './db/data-lock.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { listStoredObjects, STORAGE_KEY } from './storage.ts';
+import { readTar, TarError, tarEnd, tarHeader, tarPadding, type TarEntry } from './tar.ts';
 
 /**
- * Logical backup and restore of the whole database (every tenant), the same on PGlite and on
- * PostgreSQL: one gzip file of JSON lines, a header line, then each table's rows in an order
- * that satisfies foreign keys. Rows travel as PostgreSQL's own JSON rendering (row_to_json) and
- * come back through json_populate_recordset, so every type (uuid, date, timestamptz, jsonb)
- * round-trips exactly without per-type code here.
+ * Backup and restore of everything an installation keeps, the same on PGlite and on PostgreSQL:
+ * every table (all tenants) and the uploaded files, in one .tar.gz that any tar tool can open:
+ *
+ *   lianxin-backup.json    what the backup holds: version, time, migrations, rows per table, files
+ *   files/<tenant>/<key>   the uploaded files, byte for byte
+ *   database.jsonl         a header line, then each table's rows in an order that satisfies foreign keys
+ *
+ * Rows travel as PostgreSQL's own JSON rendering (row_to_json) and come back through
+ * json_populate_recordset, so every type (uuid, date, timestamptz, jsonb) round-trips exactly
+ * without per-type code here. database.jsonl on its own, gzipped, is a version-1 backup (database
+ * only, what earlier versions wrote): still restorable.
+ *
+ * Consistency while the server runs: the database is read in one repeatable-read transaction into
+ * a spool file, so PGlite's single connection is held only while reading, never while a slow
+ * reader drains the archive. The files are listed after that snapshot; every file a snapshotted
+ * row names is complete by then (an upload is renamed into place before its row is written, and a
+ * stored file is never deleted once its row exists). Files uploaded later may ride along unnamed.
  *
  * The secret key that encrypts ID numbers is deliberately not in the file.
  */
 export const BACKUP_FORMAT = 'lianxin-backup';
+/** Version of the database.jsonl line format (the whole of a version-1, database-only backup). */
 export const BACKUP_VERSION = 1;
+/** Version of the archive: manifest, files, database. */
+export const ARCHIVE_VERSION = 2;
+const MANIFEST_ENTRY = 'lianxin-backup.json';
+const DATABASE_ENTRY = 'database.jsonl';
+const FILES_PREFIX = 'files/';
 
 export interface BackupTable {
   name: string;
@@ -134,34 +159,61 @@ export interface BackupSummary {
   tables: { name: string; rows: number }[];
 }
 
-/** Writes a consistent snapshot (one repeatable-read transaction) of every table to `file`. */
+/** What the archive's first entry says about the rest. */
+export interface BackupManifest {
+  format: typeof BACKUP_FORMAT;
+  version: typeof ARCHIVE_VERSION;
+  createdAt: string;
+  migrations: string[];
+  tables: { name: string; rows: number }[];
+  files: { count: number; bytes: number };
+}
+
+/** What a backup file was found to hold, every row and byte read and counted. */
+export interface BackupContents {
+  /** 1: database only (earlier versions); 2: database and files. */
+  version: 1 | 2;
+  createdAt: string;
+  tables: { name: string; rows: number }[];
+  files: { count: number; bytes: number } | null;
+}
+
+const lineWriter =
+  (out: Writable) =>
+  async (line: string): Promise<void> => {
+    if (!out.write(line + '\n')) await once(out, 'drain');
+  };
+
+/** Every table in one repeatable-read transaction (a consistent snapshot): the header line, then the rows. */
+async function dumpDatabase(db: Database, write: (line: string) => Promise<void>): Promise<BackupHeader> {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (tx) => {
+      await sql`SET LOCAL TimeZone = 'UTC'`.execute(tx);
+      const shapes = await describeTables(tx);
+      const order = loadOrder(shapes);
+      const tables: BackupTable[] = [];
+      for (const name of order) {
+        const count = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(name)}`.execute(tx);
+        const shape = shapes.get(name) as TableShape;
+        tables.push({ name, columns: shape.columns, primaryKey: shape.primaryKey, rows: count.rows[0]?.n ?? 0 });
+      }
+      const head: BackupHeader = { format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt: new Date().toISOString(), migrations: await appliedMigrations(tx), tables };
+      await write(JSON.stringify(head));
+      for (const t of tables) await dumpTable(tx, t, write);
+      return head;
+    });
+}
+
+/** A database-only backup (version 1: gzip JSON lines). Full backups, with the files, come from openBackup. */
 export async function backupDatabase(db: Database, file: string): Promise<BackupSummary> {
   const tmp = `${file}.partial`;
   const gzip = createGzip();
   const out = fs.createWriteStream(tmp, { mode: 0o600 });
   gzip.pipe(out);
-  const write = async (line: string): Promise<void> => {
-    if (!gzip.write(line + '\n')) await once(gzip, 'drain');
-  };
   try {
-    const header = await db
-      .transaction()
-      .setIsolationLevel('repeatable read')
-      .execute(async (tx) => {
-        await sql`SET LOCAL TimeZone = 'UTC'`.execute(tx);
-        const shapes = await describeTables(tx);
-        const order = loadOrder(shapes);
-        const tables: BackupTable[] = [];
-        for (const name of order) {
-          const count = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(name)}`.execute(tx);
-          const shape = shapes.get(name) as TableShape;
-          tables.push({ name, columns: shape.columns, primaryKey: shape.primaryKey, rows: count.rows[0]?.n ?? 0 });
-        }
-        const head: BackupHeader = { format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt: new Date().toISOString(), migrations: await appliedMigrations(tx), tables };
-        await write(JSON.stringify(head));
-        for (const t of tables) await dumpTable(tx, t, write);
-        return head;
-      });
+    const header = await dumpDatabase(db, lineWriter(gzip));
     gzip.end();
     await finished(out);
     fs.renameSync(tmp, file);
@@ -197,28 +249,178 @@ async function dumpTable(db: Executor, t: BackupTable, write: (line: string) => 
   }
 }
 
-// ---------- restore ----------
+export interface OpenedBackup {
+  manifest: BackupManifest;
+  /** The .tar.gz, produced as it is read. Destroying it cleans up. */
+  stream: Readable;
+}
+
+/**
+ * Takes the snapshot (the database into a private spool file, then the list of stored files) and
+ * returns the archive as a stream. Used by the CLI on a stopped server and by the running server
+ * for the CLI (control.ts).
+ */
+export async function openBackup(db: Database, filesDir: string): Promise<OpenedBackup> {
+  const spoolDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'lianxin-backup-'));
+  const spool = path.join(spoolDir, DATABASE_ENTRY);
+  try {
+    const out = fs.createWriteStream(spool, { mode: 0o600 });
+    let header: BackupHeader;
+    try {
+      header = await dumpDatabase(db, lineWriter(out));
+    } finally {
+      out.end();
+      await finished(out);
+    }
+    const files = listStoredObjects(filesDir);
+    const manifest: BackupManifest = {
+      format: BACKUP_FORMAT,
+      version: ARCHIVE_VERSION,
+      createdAt: header.createdAt,
+      migrations: header.migrations,
+      tables: header.tables.map((t) => ({ name: t.name, rows: t.rows })),
+      files: { count: files.length, bytes: files.reduce((n, f) => n + f.sizeBytes, 0) },
+    };
+    const createdAt = new Date(header.createdAt);
+    const spoolSize = (await fs.promises.stat(spool)).size;
+    async function* archive(): AsyncGenerator<Buffer> {
+      const m = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+      yield tarHeader(MANIFEST_ENTRY, m.length, createdAt);
+      yield m;
+      yield tarPadding(m.length);
+      for (const f of files) yield* fileEntry(`${FILES_PREFIX}${f.key}`, f.path, f.sizeBytes, f.modifiedAt);
+      yield* fileEntry(DATABASE_ENTRY, spool, spoolSize, createdAt);
+      yield tarEnd();
+    }
+    // pipe (not .pipe()): an error reading a file reaches whoever reads the archive. The spool goes
+    // when the stream closes: read to the end, failed, or destroyed before it started.
+    const stream = pipe(Readable.from(archive()), createGzip(), () => {});
+    stream.once('close', () => void fs.promises.rm(spoolDir, { recursive: true, force: true }));
+    return { manifest, stream };
+  } catch (err) {
+    await fs.promises.rm(spoolDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function* fileEntry(name: string, file: string, size: number, modifiedAt: Date): AsyncGenerator<Buffer> {
+  yield tarHeader(name, size, modifiedAt);
+  let sent = 0;
+  if (size > 0) {
+    for await (const chunk of fs.createReadStream(file, { start: 0, end: size - 1 })) {
+      sent += (chunk as Buffer).length;
+      yield chunk as Buffer;
+    }
+  }
+  if (sent !== size) throw new Error(`${name} shrank from ${size} to ${sent} bytes while it was backed up`);
+  yield tarPadding(size);
+}
+
+/**
+ * Writes a backup stream to `file` (private, 0600): into "<file>.partial", read back whole and
+ * checked (every row and file counted against the manifest), then renamed. A backup cut short
+ * (the server stopped, the disk filled) never takes the name.
+ */
+export async function saveBackup(stream: Readable, file: string): Promise<BackupContents> {
+  const partial = `${file}.partial`;
+  fs.rmSync(partial, { force: true });
+  try {
+    await pipeline(stream, fs.createWriteStream(partial, { mode: 0o600, flags: 'wx' }));
+    const contents = await inspectBackup(partial);
+    fs.renameSync(partial, file);
+    return contents;
+  } catch (err) {
+    stream.destroy();
+    fs.rmSync(partial, { force: true });
+    throw err;
+  }
+}
+
+/** A full backup (database and files) of this process's database into `file`. */
+export async function writeBackup(db: Database, filesDir: string, file: string): Promise<BackupContents> {
+  const opened = await openBackup(db, filesDir);
+  return saveBackup(opened.stream, file);
+}
+
+// ---------- reading backup files ----------
 
 export class RestoreRefused extends Error {}
 
-interface Loading {
-  table: BackupTable;
-  shape: TableShape;
-  /** Nullable foreign-key columns loaded as NULL and set at the end. */
-  deferred: string[];
-  held: Record<string, unknown>[];
-  batch: Record<string, unknown>[];
+type OpenedBackupFile =
+  | { version: 1; lines: AsyncGenerator<string> }
+  | { version: 2; manifest: BackupManifest; entries: AsyncGenerator<TarEntry> };
+
+function gunzipFile(file: string): Readable {
+  const gunzip = createGunzip();
+  const input = fs.createReadStream(file);
+  input.on('error', (err) => gunzip.destroy(err));
+  return input.pipe(gunzip);
 }
 
-async function* backupLines(file: string): AsyncGenerator<string> {
-  const input = fs.createReadStream(file).pipe(createGunzip());
-  const lines = readline.createInterface({ input, crlfDelay: Infinity });
-  for await (const line of lines) if (line) yield line;
+/** Damage found while reading (a cut or corrupted gzip stream, a broken tar) as a refusal that says so. */
+function damaged(err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (err instanceof TarError || code.startsWith('Z_')) return new RestoreRefused(`the backup file is damaged or incomplete (${(err as Error).message})`);
+  return err;
 }
 
-export async function readBackupHeader(file: string): Promise<BackupHeader> {
-  for await (const line of backupLines(file)) return parseHeader(line);
-  throw new RestoreRefused('the backup file is empty');
+async function* linesOf(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  for await (const chunk of chunks) {
+    const parts = (rest + decoder.write(chunk)).split('\n');
+    rest = parts.pop() ?? '';
+    for (const line of parts) if (line) yield line;
+  }
+  rest += decoder.end();
+  if (rest) yield rest;
+}
+
+/** Opens either format: a version-1 file starts with its JSON header line, a version-2 file is a tar. */
+async function openBackupFile(file: string): Promise<OpenedBackupFile> {
+  const chunks = gunzipFile(file)[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let first: IteratorResult<Buffer>;
+  try {
+    first = await chunks.next();
+  } catch (err) {
+    if (((err as NodeJS.ErrnoException).code ?? '').startsWith('Z_')) throw new RestoreRefused('not a Lianxin backup (not a gzip file)');
+    throw err;
+  }
+  if (first.done || first.value.length === 0) throw new RestoreRefused('the backup file is empty');
+  const all = (async function* () {
+    yield first.value;
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  })();
+  if (first.value[0] === 0x7b /* { */) return { version: 1, lines: linesOf(all) };
+  const entries = readTar(all);
+  try {
+    const head = await entries.next();
+    if (head.done || head.value.name !== MANIFEST_ENTRY) throw new RestoreRefused('not a Lianxin backup (no lianxin-backup.json at the start)');
+    const pieces: Buffer[] = [];
+    for await (const piece of head.value.body()) pieces.push(piece);
+    const text = Buffer.concat(pieces).toString('utf8');
+    return { version: 2, manifest: parseManifest(text), entries };
+  } catch (err) {
+    throw damaged(err);
+  }
+}
+
+function parseManifest(text: string): BackupManifest {
+  let m: Partial<BackupManifest>;
+  try {
+    m = JSON.parse(text) as Partial<BackupManifest>;
+  } catch {
+    throw new RestoreRefused('not a Lianxin backup (lianxin-backup.json is not JSON)');
+  }
+  if (m.format !== BACKUP_FORMAT || !Array.isArray(m.tables) || !Array.isArray(m.migrations) || !m.files) throw new RestoreRefused('not a Lianxin backup file');
+  if (m.version !== ARCHIVE_VERSION) {
+    throw new RestoreRefused(`backup version ${m.version} is not supported (this version of Lianxin reads 1 and ${ARCHIVE_VERSION}${Number(m.version) > ARCHIVE_VERSION ? '; upgrade first' : ''})`);
+  }
+  return m as BackupManifest;
 }
 
 function parseHeader(line: string): BackupHeader {
@@ -235,26 +437,218 @@ function parseHeader(line: string): BackupHeader {
   return head as BackupHeader;
 }
 
-/**
- * Restores a backup into an empty database: runs the migrations, then loads every row in one
- * transaction (all or nothing), fills in the foreign keys that had to wait, moves identity
- * sequences past the restored ids and checks every table's row count against the header.
- */
-export async function restoreDatabase(db: Database, file: string): Promise<BackupSummary> {
-  const lines = backupLines(file);
-  const first = await lines.next();
-  if (first.done) throw new RestoreRefused('the backup file is empty');
-  const header = parseHeader(first.value);
+const ROW_PREFIX = /^\{"t":("(?:[^"\\]|\\.)*"),"r":/;
 
+/** Counts the rows of database.jsonl per table and checks them against its header. */
+async function countRows(lines: AsyncIterable<string>): Promise<BackupHeader> {
+  let header: BackupHeader | null = null;
+  const counts = new Map<string, number>();
+  let current = '';
+  for await (const line of lines) {
+    if (!header) {
+      header = parseHeader(line);
+      continue;
+    }
+    const m = ROW_PREFIX.exec(line);
+    if (!m || !line.endsWith('}')) throw new RestoreRefused('the backup has a damaged row line');
+    const name = JSON.parse(m[1] as string) as string;
+    if (name !== current && counts.has(name)) throw new RestoreRefused(`the rows of table ${name} are not together in the backup`);
+    current = name;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  if (!header) throw new RestoreRefused('the backup has no database header');
+  for (const t of header.tables) {
+    if ((counts.get(t.name) ?? 0) !== t.rows) throw new RestoreRefused(`table ${t.name}: the backup holds ${counts.get(t.name) ?? 0} rows, its header announces ${t.rows}`);
+    counts.delete(t.name);
+  }
+  if (counts.size) throw new RestoreRefused(`the backup has rows for undeclared tables: ${[...counts.keys()].join(', ')}`);
+  return header;
+}
+
+/** Reads a whole backup file (either version) and checks every count it announces. */
+export async function inspectBackup(file: string): Promise<BackupContents> {
+  const opened = await openBackupFile(file);
+  try {
+    if (opened.version === 1) {
+      const header = await countRows(opened.lines);
+      return { version: 1, createdAt: header.createdAt, tables: header.tables.map((t) => ({ name: t.name, rows: t.rows })), files: null };
+    }
+    const { manifest, entries } = opened;
+    let header: BackupHeader | null = null;
+    const files = { count: 0, bytes: 0 };
+    for await (const entry of entries) {
+      if (header) throw new RestoreRefused(`the backup has an entry after the database: ${entry.name}`);
+      if (entry.name === DATABASE_ENTRY) header = await countRows(linesOf(entry.body()));
+      else if (entry.name.startsWith(FILES_PREFIX) && STORAGE_KEY.test(entry.name.slice(FILES_PREFIX.length))) {
+        for await (const piece of entry.body()) files.bytes += piece.length;
+        files.count++;
+      } else throw new RestoreRefused(`the backup has an unexpected entry: ${entry.name}`);
+    }
+    if (!header) throw new RestoreRefused('the backup has no database (cut short?)');
+    checkAgainstManifest(manifest, header, files);
+    return { version: 2, createdAt: manifest.createdAt, tables: manifest.tables, files };
+  } catch (err) {
+    throw damaged(err);
+  }
+}
+
+function checkAgainstManifest(manifest: BackupManifest, header: BackupHeader, files: { count: number; bytes: number }): void {
+  const announced = new Map(manifest.tables.map((t) => [t.name, t.rows]));
+  for (const t of header.tables) {
+    if (announced.get(t.name) !== t.rows) throw new RestoreRefused(`table ${t.name}: the database holds ${t.rows} rows, lianxin-backup.json announces ${announced.get(t.name)}`);
+  }
+  if (files.count !== manifest.files.count || files.bytes !== manifest.files.bytes) {
+    throw new RestoreRefused(`the backup holds ${files.count} files (${files.bytes} bytes), lianxin-backup.json announces ${manifest.files.count} (${manifest.files.bytes} bytes)`);
+  }
+}
+
+// ---------- restore ----------
+
+interface Loading {
+  table: BackupTable;
+  shape: TableShape;
+  /** Nullable foreign-key columns loaded as NULL and set at the end. */
+  deferred: string[];
+  held: Record<string, unknown>[];
+  batch: Record<string, unknown>[];
+}
+
+export interface RestoreSummary extends BackupSummary {
+  version: 1 | 2;
+  /** Files put back (null: a version-1 backup holds none). */
+  files: { count: number; bytes: number } | null;
+  /** What the restore noticed but did not refuse for (files the database names that the backup lacks). */
+  warnings: string[];
+}
+
+/**
+ * Restores a backup file of either version into an empty database, and its files into
+ * `filesDir`. The files are unpacked into a private folder beside it first; the database is loaded
+ * in one transaction (all or nothing); the files take their place only once it has committed.
+ */
+export async function restoreBackup(db: Database, file: string, filesDir: string): Promise<RestoreSummary> {
+  const opened = await openBackupFile(file);
+  if (opened.version === 1) {
+    const restored = await restoreLines(db, file, opened.lines).catch((err: unknown) => Promise.reject(damaged(err)));
+    return { ...restored, version: 1, files: null, warnings: ['this backup (version 1, made before files were included) holds the database only: uploaded files were not restored'] };
+  }
+  const { manifest, entries } = opened;
+  const shapes = await prepareTarget(db, manifest.migrations);
+  ensurePrivateDir(path.dirname(filesDir));
+  const staging = await fs.promises.mkdtemp(`${filesDir}.restoring-`);
+  const unpacked = new Map<string, { size: number; sha256: string }>();
+  const warnings: string[] = [];
+  try {
+    let restored: BackupSummary | null = null;
+    for (;;) {
+      const next = await entries.next();
+      if (next.done) break;
+      const entry = next.value;
+      if (restored) throw new RestoreRefused(`the backup has an entry after the database: ${entry.name}`);
+      if (entry.name === DATABASE_ENTRY) {
+        restored = await restoreLines(db, file, linesOf(entry.body()), {
+          shapes,
+          beforeCommit: async (tx) => {
+            // Everything must have arrived whole before the rows commit.
+            const after = await entries.next();
+            if (!after.done) throw new RestoreRefused(`the backup has an entry after the database: ${after.value.name}`);
+            const bytes = [...unpacked.values()].reduce((n, f) => n + f.size, 0);
+            if (unpacked.size !== manifest.files.count || bytes !== manifest.files.bytes) {
+              throw new RestoreRefused(`the backup holds ${unpacked.size} files (${bytes} bytes), lianxin-backup.json announces ${manifest.files.count} (${manifest.files.bytes} bytes)`);
+            }
+            warnings.push(...(await compareStoredFiles(tx, unpacked)));
+          },
+        });
+        continue;
+      }
+      const key = entry.name.slice(FILES_PREFIX.length);
+      if (!entry.name.startsWith(FILES_PREFIX) || !STORAGE_KEY.test(key)) throw new RestoreRefused(`the backup has an unexpected entry: ${entry.name}`);
+      const target = path.join(staging, key);
+      await fs.promises.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+      const hash = crypto.createHash('sha256');
+      let size = 0;
+      const out = fs.createWriteStream(target, { mode: 0o600, flags: 'wx' });
+      await pipeline(
+        entry.body(),
+        async function* (pieces: AsyncIterable<Buffer>) {
+          for await (const piece of pieces) {
+            hash.update(piece);
+            size += piece.length;
+            yield piece;
+          }
+        },
+        out,
+      );
+      await fs.promises.utimes(target, entry.modifiedAt, entry.modifiedAt);
+      unpacked.set(key, { size, sha256: hash.digest('hex') });
+    }
+    if (!restored) throw new RestoreRefused('the backup has no database (cut short?)');
+    // Committed: the files take their place (a rename each, same file system).
+    for (const key of unpacked.keys()) {
+      const target = path.join(filesDir, key);
+      await fs.promises.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+      await fs.promises.rename(path.join(staging, key), target);
+    }
+    const bytes = [...unpacked.values()].reduce((n, f) => n + f.size, 0);
+    return { ...restored, version: 2, files: { count: unpacked.size, bytes }, warnings };
+  } catch (err) {
+    throw damaged(err);
+  } finally {
+    await fs.promises.rm(staging, { recursive: true, force: true });
+  }
+}
+
+const someKeys = (keys: string[]): string => `${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ` and ${keys.length - 5} more` : ''}`;
+
+/** Files the restored database names but the backup lacks or holds otherwise (size, SHA-256). */
+async function compareStoredFiles(tx: Tx, unpacked: Map<string, { size: number; sha256: string }>): Promise<string[]> {
+  const rows = await tx.selectFrom('stored_file').select(['storage_key', 'size_bytes', 'sha256']).execute();
+  const missing: string[] = [];
+  const different: string[] = [];
+  for (const r of rows) {
+    const f = unpacked.get(r.storage_key);
+    if (!f) missing.push(r.storage_key);
+    else if (f.size !== Number(r.size_bytes) || f.sha256 !== r.sha256) different.push(r.storage_key);
+  }
+  const out: string[] = [];
+  if (missing.length) out.push(`${missing.length} stored file(s) named by the database are not in the backup (they were already missing when it was made): ${someKeys(missing)}`);
+  if (different.length) out.push(`${different.length} stored file(s) differ from the size or SHA-256 the database records: ${someKeys(different)}`);
+  return out;
+}
+
+/**
+ * Ready to receive a backup: migrations run, none of the backup's unknown here, every table empty.
+ */
+async function prepareTarget(db: Database, migrations: string[]): Promise<Map<string, TableShape>> {
   await migrateToLatest(db);
   const known = new Set(await appliedMigrations(db));
-  const unknown = header.migrations.filter((m) => !known.has(m));
+  const unknown = migrations.filter((m) => !known.has(m));
   if (unknown.length) throw new RestoreRefused(`the backup comes from a newer version of Lianxin (migrations ${unknown.join(', ')}); upgrade first`);
   const shapes = await describeTables(db);
   for (const t of shapes.values()) {
     const any = await sql<{ one: number }>`SELECT 1 AS one FROM ${sql.table(t.name)} LIMIT 1`.execute(db);
     if (any.rows.length) throw new RestoreRefused(`the database is not empty (table ${t.name} has rows): restore only into an empty database`);
   }
+  return shapes;
+}
+
+/**
+ * Loads database.jsonl lines into an empty database: runs the migrations (unless the caller did),
+ * then loads every row in one transaction (all or nothing), fills in the foreign keys that had to
+ * wait, moves identity sequences past the restored ids and checks every table's row count
+ * against the header.
+ */
+async function restoreLines(
+  db: Database,
+  file: string,
+  lines: AsyncGenerator<string>,
+  opts: { shapes?: Map<string, TableShape>; beforeCommit?: (tx: Tx) => Promise<void> } = {},
+): Promise<BackupSummary> {
+  const first = await lines.next();
+  if (first.done) throw new RestoreRefused('the backup file is empty');
+  const header = parseHeader(first.value);
+
+  const shapes = opts.shapes ?? (await prepareTarget(db, header.migrations));
   for (const t of header.tables) {
     const shape = shapes.get(t.name);
     if (!shape) throw new RestoreRefused(`the backup has a table this version does not know: ${t.name}`);
@@ -350,6 +744,7 @@ export async function restoreDatabase(db: Database, file: string): Promise<Backu
       if (n !== t.rows) throw new RestoreRefused(`table ${t.name}: restored ${n} rows, the backup announced ${t.rows}; nothing was restored`);
     }
     for (const name of shapes.keys()) await sql`ALTER TABLE ${sql.table(name)} ENABLE TRIGGER USER`.execute(tx);
+    await opts.beforeCommit?.(tx);
   });
   return { file, tables: header.tables.map((t) => ({ name: t.name, rows: t.rows })) };
 }

@@ -9,13 +9,14 @@ import { migrateToLatest } from './db/migrate.ts';
 import { FieldCipher, resolveMasterKey } from './secrets.ts';
 import { AppError } from './errors.ts';
 import { hashPassword } from './auth/passwords.ts';
-import { loadActor } from './auth/sessions.ts';
-import type { RequestContext } from './auth/actor.ts';
 import { recordAudit } from './modules/audit/service.ts';
-import { assertXlsxUpload, exportRoster, importRoster } from './modules/roster/service.ts';
+import { assertXlsxUpload, importRoster } from './modules/roster/service.ts';
 import type { ImportIssue, ImportProgress } from './modules/roster/jobs.ts';
 import { ExportQuery } from './modules/roster/schema.ts';
-import { backupDatabase, restoreDatabase, RestoreRefused } from './backup.ts';
+import { restoreBackup, RestoreRefused, saveBackup, writeBackup, type BackupContents } from './backup.ts';
+import { DataFolderBusy, dataFolderHolder, type LockHolder } from './db/data-lock.ts';
+import { accountContext, ControlRefused, ControlUnavailable, exportRosterAs, requestControl, type ControlRequest } from './control.ts';
+import { filesFolder } from './storage.ts';
 
 /**
  * Administration from the shell: `npm run lianxin -- <command>`. Uses the same configuration
@@ -31,15 +32,19 @@ const HELP = `连心 Lianxin administration: npm run lianxin -- <command> [optio
   export <file.xlsx> --as <phone> [--tenant <id>] [--org <orgId>] [--mobile true|false] [--status full|probationary]
       [--q <text>] [--province <code>] [--city <code>] [--lost-contact true|false] [--should-transfer true|false]
       Writes the roster as that account sees it (ID numbers masked).
-  backup <file>
-      Logical backup of every table (all organizations) into one gzip JSON-lines file.
-  restore <file>
-      Restores a backup into an EMPTY database (runs migrations first; refuses if there is data).
+  backup <file.tar.gz>
+      One file with everything: every table (all organizations) and the uploaded files. Works while
+      the server runs (the running server writes it); the file is read back and checked before it
+      takes its name.
+  restore <file.tar.gz>
+      Restores a backup (also the database-only .gz of earlier versions) into an EMPTY database and
+      puts the files back (runs migrations first; refuses if there is data or if the server runs).
   help
       This list.
 
-The database is LIANXIN_DATA_DIR (embedded, default ./data) or DATABASE_URL. With the embedded
-database, stop the server first: only one process may open a data folder.`;
+The database is LIANXIN_DATA_DIR (embedded, default ./data) or DATABASE_URL. Only one process may
+open an embedded data folder: while the server runs, backup and export go through it, and the
+commands that write (create-admin, import, restore) refuse until it is stopped.`;
 
 const KEY_REMINDER =
   'Reminder: ID numbers are encrypted with the secret key (LIANXIN_SECRET_KEY, or data/secret.key when it is not set). ' +
@@ -53,9 +58,10 @@ interface CliDatabase {
   cipher(): FieldCipher;
 }
 
-async function openCliDatabase(opts: { migrate: boolean }): Promise<CliDatabase> {
+/** `command` names this process to anyone refused the data folder meanwhile. */
+async function openCliDatabase(opts: { migrate: boolean; command: string }): Promise<CliDatabase> {
   const config = loadConfig();
-  const opened = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
+  const opened = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, purpose: `lianxin ${opts.command}` });
   if (opts.migrate) await migrateToLatest(opened.db);
   return {
     config,
@@ -64,7 +70,7 @@ async function openCliDatabase(opts: { migrate: boolean }): Promise<CliDatabase>
   };
 }
 
-async function withDatabase<T>(opts: { migrate: boolean }, run: (d: CliDatabase) => Promise<T>): Promise<T> {
+async function withDatabase<T>(opts: { migrate: boolean; command: string }, run: (d: CliDatabase) => Promise<T>): Promise<T> {
   const d = await openCliDatabase(opts);
   try {
     return await run(d);
@@ -99,7 +105,7 @@ async function createAdmin(args: string[]): Promise<number> {
   if (!/^1\d{10}$/.test(phone)) throw new UsageError('--phone must be an 11-digit mobile number');
   if (orgName.length > 100) throw new UsageError('--org is at most 100 characters');
   if (displayName.length > 50) throw new UsageError('--name is at most 50 characters');
-  return withDatabase({ migrate: true }, async ({ opened }) => {
+  return withDatabase({ migrate: true, command: 'create-admin' }, async ({ opened }) => {
     const tenants = await opened.db.selectFrom('tenant').select('name').execute();
     if (tenants.length && !values['force-new-tenant']) {
       console.error(
@@ -174,18 +180,6 @@ function promptHidden(question: string): Promise<string> {
 
 // ---------- import / export ----------
 
-async function contextForPhone(d: CliDatabase, phone: string, tenantId: string | undefined): Promise<RequestContext> {
-  let q = d.opened.db.selectFrom('account').select(['tenant_id', 'id']).where('phone', '=', phone).where('disabled_at', 'is', null);
-  if (tenantId) q = q.where('tenant_id', '=', tenantId);
-  const accounts = await q.execute();
-  if (accounts.length === 0) throw new UsageError(`no active account with phone ${phone}`);
-  if (accounts.length > 1) throw new UsageError(`phone ${phone} has accounts in several organizations: add --tenant <id> (${accounts.map((a) => a.tenant_id).join(', ')})`);
-  const account = accounts[0] as { tenant_id: string; id: string };
-  const actor = await loadActor(d.opened.db, account.tenant_id, account.id, 'cli');
-  if (!actor) throw new UsageError(`the account ${phone} cannot be used`);
-  return { actor, ip: null };
-}
-
 const PHASE_LABEL: Record<ImportProgress['phase'], string> = { reading: '读取', validating: '检查', writing: '写入', finished: '完成' };
 
 async function importCommand(args: string[]): Promise<number> {
@@ -194,8 +188,8 @@ async function importCommand(args: string[]): Promise<number> {
   const phone = requireOption(values.as, 'as');
   const buffer = fs.readFileSync(file);
   assertXlsxUpload({ fileName: path.basename(file), buffer });
-  return withDatabase({ migrate: true }, async (d) => {
-    const ctx = await contextForPhone(d, phone, values.tenant);
+  return withDatabase({ migrate: true, command: 'import' }, async (d) => {
+    const ctx = await accountContext(d.opened.db, phone, values.tenant);
     let last = '';
     const progress = (p: ImportProgress): void => {
       const line = `${PHASE_LABEL[p.phase]} ${p.processed}${p.total ? `/${p.total}` : ''}`;
@@ -244,7 +238,7 @@ async function exportCommand(args: string[]): Promise<number> {
   );
   const file = positionals[0] as string;
   const phone = requireOption(values.as, 'as');
-  const query = ExportQuery.safeParse({
+  const rawQuery = {
     orgId: values.org,
     mobile: values.mobile,
     status: values.status,
@@ -253,15 +247,24 @@ async function exportCommand(args: string[]): Promise<number> {
     city: values.city,
     lostContact: values['lost-contact'],
     shouldTransfer: values['should-transfer'],
-  });
+  };
+  const query = ExportQuery.safeParse(rawQuery);
   if (!query.success) throw new UsageError(query.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '));
-  return withDatabase({ migrate: true }, async (d) => {
-    const ctx = await contextForPhone(d, phone, values.tenant);
-    const result = await exportRoster({ db: d.opened.db, cipher: d.cipher() }, ctx, query.data);
-    fs.writeFileSync(file, result.body, { mode: 0o600 });
-    console.log(`已导出 ${result.count} 名党员到 ${file}（身份证号已脱敏）。`);
-    return 0;
-  });
+  const request = { as: phone, tenant: values.tenant, query: rawQuery };
+  let exported: { count: number; body: Buffer };
+  try {
+    exported = await withDatabase({ migrate: true, command: 'export' }, (d) => exportRosterAs({ db: d.opened.db, cipher: d.cipher() }, request));
+  } catch (err) {
+    if (!isServerBusy(err)) throw err;
+    // The server has the data folder: it makes the spreadsheet.
+    const reply = await askServer(err, { command: 'export', ...request });
+    const pieces: Buffer[] = [];
+    for await (const piece of reply.body) pieces.push(piece as Buffer);
+    exported = { count: Number(reply.meta.count), body: Buffer.concat(pieces) };
+  }
+  fs.writeFileSync(file, exported.body, { mode: 0o600 });
+  console.log(`已导出 ${exported.count} 名党员到 ${file}（身份证号已脱敏）。`);
+  return 0;
 }
 
 // ---------- backup / restore ----------
@@ -269,26 +272,90 @@ async function exportCommand(args: string[]): Promise<number> {
 async function backupCommand(args: string[]): Promise<number> {
   const { positionals } = parse(args, {}, 1);
   const file = path.resolve(positionals[0] as string);
-  return withDatabase({ migrate: false }, async ({ opened }) => {
-    const summary = await backupDatabase(opened.db, file);
-    for (const t of summary.tables) console.log(`  ${t.name.padEnd(18)} ${t.rows}`);
-    console.log(`Backup written to ${file}`);
-    console.log(KEY_REMINDER);
-    return 0;
-  });
+  if (!fs.existsSync(path.dirname(file))) throw new UsageError(`no such folder: ${path.dirname(file)}`);
+  let contents: BackupContents;
+  let madeBy = '';
+  try {
+    contents = await withDatabase({ migrate: false, command: 'backup' }, ({ config, opened }) => writeBackup(opened.db, filesFolder(config.dataDir), file));
+  } catch (err) {
+    if (!isServerBusy(err)) throw err;
+    // The server has the data folder: it takes the snapshot, this process writes and checks the file.
+    const reply = await askServer(err, { command: 'backup' });
+    try {
+      contents = await saveBackup(reply.body, file);
+    } catch (failed) {
+      if (failed instanceof RestoreRefused) throw new ControlRefused(`the backup from the server came incomplete (${failed.message}); nothing was written to ${file}`);
+      throw failed;
+    }
+    madeBy = ` by the running server (pid ${err.holder.pid})`;
+  }
+  printContents(contents);
+  const rows = contents.tables.reduce((n, t) => n + t.rows, 0);
+  console.log(`Backup written${madeBy} to ${file} (${megabytes(fs.statSync(file).size)}), read back and checked: ${rows} rows in ${contents.tables.length} tables, ${contents.files?.count ?? 0} file${contents.files?.count === 1 ? '' : 's'}.`);
+  console.log(KEY_REMINDER);
+  return 0;
 }
 
 async function restoreCommand(args: string[]): Promise<number> {
   const { positionals } = parse(args, {}, 1);
   const file = path.resolve(positionals[0] as string);
   if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
-  return withDatabase({ migrate: false }, async ({ opened }) => {
-    const summary = await restoreDatabase(opened.db, file);
-    for (const t of summary.tables) console.log(`  ${t.name.padEnd(18)} ${t.rows}`);
+  return withDatabase({ migrate: false, command: 'restore' }, async ({ config, opened }) => {
+    const summary = await restoreBackup(opened.db, file, filesFolder(config.dataDir));
+    printContents(summary);
+    for (const w of summary.warnings) console.warn(`warning: ${w}`);
     console.log(`Restored ${file}`);
     console.log(KEY_REMINDER);
     return 0;
   });
+}
+
+const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+function printContents(c: { tables: { name: string; rows: number }[]; files: { count: number; bytes: number } | null }): void {
+  for (const t of c.tables) console.log(`  ${t.name.padEnd(18)} ${t.rows}`);
+  if (c.files) console.log(`  ${'(uploaded files)'.padEnd(18)} ${c.files.count} (${megabytes(c.files.bytes)})`);
+}
+
+// ---------- the running server ----------
+
+type ServerBusy = DataFolderBusy & { where: 'this-host' };
+
+/** The data folder is held by a server on this machine, which can be asked over its control socket. */
+const isServerBusy = (err: unknown): err is ServerBusy => err instanceof DataFolderBusy && err.holder.purpose === 'server' && err.where === 'this-host';
+
+/** What a command that writes says while the server runs. */
+const STOP_FIRST: Record<string, { zh: string; en: string }> = {
+  restore: { zh: '恢复', en: 'restore' },
+  import: { zh: '导入（或在管理后台的「导入」页面导入）', en: 'import (or import in the console)' },
+  'create-admin': { zh: '创建管理员', en: 'create the administrator' },
+};
+
+function serverRunning(command: string, holder: LockHolder): string {
+  const verb = STOP_FIRST[command] ?? { zh: '执行此命令', en: 'run this command' };
+  return `服务正在运行（pid ${holder.pid}），请先停止服务再${verb.zh}。\nThe Lianxin server is running on this data folder (pid ${holder.pid}); stop it first, then ${verb.en}.`;
+}
+
+/** How long a command waits for a server that holds the folder but is still starting (migrations, the demo). */
+const SERVER_START_WAIT_MS = 120_000;
+
+/** Sends a request to the server that holds the data folder, waiting while it is still starting. */
+async function askServer(busy: ServerBusy, request: ControlRequest): ReturnType<typeof requestControl> {
+  const deadline = Date.now() + SERVER_START_WAIT_MS;
+  let told = false;
+  for (;;) {
+    try {
+      return await requestControl(busy.dataDir, request);
+    } catch (err) {
+      if (!(err instanceof ControlUnavailable)) throw err;
+      const holder = dataFolderHolder(busy.dataDir);
+      if (!holder || holder.nonce !== busy.holder.nonce) throw new ControlRefused(`the server (pid ${busy.holder.pid}) stopped: run the command again`);
+      if (Date.now() > deadline) throw new ControlRefused(`the server (pid ${busy.holder.pid}) holds the data folder but does not answer on its control socket: try again once it has started`);
+      if (!told) console.error(`服务（pid ${busy.holder.pid}）正在启动，稍候… / waiting for the server (pid ${busy.holder.pid}) to finish starting…`);
+      told = true;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }
 
 // ---------- main ----------
@@ -319,7 +386,11 @@ export async function runCli(argv: string[]): Promise<number> {
       console.error(`${command}: ${err.message}\n(npm run lianxin -- help)`);
       return 2;
     }
-    if (err instanceof ConfigError || err instanceof RestoreRefused || err instanceof AppError) {
+    if (err instanceof DataFolderBusy) {
+      console.error(`${command}: ${err.holder.purpose === 'server' && err.where === 'this-host' ? serverRunning(command, err.holder) : err.message}`);
+      return 1;
+    }
+    if (err instanceof ConfigError || err instanceof RestoreRefused || err instanceof AppError || err instanceof ControlRefused) {
       console.error(`${command}: ${err.message}`);
       return 1;
     }
@@ -329,6 +400,8 @@ export async function runCli(argv: string[]): Promise<number> {
 
 // Run when started as the entry point (npm run lianxin), not when imported.
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  // Backups, exports and anything else this process writes are private to its user.
+  process.umask(0o077);
   // exitCode rather than exit(): a piped stdout is written asynchronously and exit() would cut it.
   runCli(process.argv.slice(2)).then(
     (code) => {

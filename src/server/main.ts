@@ -5,6 +5,9 @@ import { Scheduler } from './jobs/scheduler.ts';
 import { ALL_JOBS } from './jobs/index.ts';
 import { AdvisoryJobLocks } from './jobs/locks.ts';
 import { startChangeFeed } from './db/change-feed.ts';
+import { DataFolderBusy } from './db/data-lock.ts';
+import { serverControlHandlers, startControlServer } from './control.ts';
+import { filesFolder } from './storage.ts';
 
 /** Starts the server: checked config → database + migrations (+ demo) → HTTP; stops cleanly on SIGTERM. */
 async function main(): Promise<void> {
@@ -18,6 +21,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // Everything this process creates is private to its user unless made otherwise on purpose.
+  process.umask(0o077);
   let ready = false;
   const log = { info: (m: string) => console.log(m), warn: (m: string) => console.warn(`warning: ${m}`) };
   const booted = await boot(config, log);
@@ -26,6 +31,11 @@ async function main(): Promise<void> {
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     isReady: () => ready,
   });
+  // Backup and export from the command line reach this process through the data folder's control
+  // socket: the embedded database admits no second process (db/data-lock.ts).
+  const { db, cipher } = booted.services;
+  const control =
+    booted.opened.kind === 'pglite' ? await startControlServer(config.dataDir, serverControlHandlers({ db, cipher, filesDir: filesFolder(config.dataDir) }), app.log) : null;
   // Scheduled work (pushes, reminders, closing sessions): the first run of each job catches up
   // whatever fell due while the server was down.
   // Several processes on one PostgreSQL: a job's tick runs in the one holding its advisory lock,
@@ -49,6 +59,7 @@ async function main(): Promise<void> {
     cut.unref();
     await app.close();
     app.log.info('http server closed');
+    await control?.close();
     await scheduler.stop();
     await jobLocks?.close();
     await changeFeed.stop();
@@ -73,6 +84,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err);
+  // A second server on a data folder in use: the holder's pid says it all, no stack needed.
+  console.error(err instanceof DataFolderBusy ? err.message : err);
   process.exit(1);
 });
