@@ -43,12 +43,15 @@ export type StudyCategory = z.infer<typeof StudyCategory>;
 /** A study item as a line in a list: enough to show it and open it. */
 const StudyItemRef = z.object({ id: z.string(), title: z.string(), kind: StudyItemKind });
 
+const StudyTags = z.array(text(20).min(1)).max(10);
+/** Minutes a reader needs. */
+const StudyMinutes = z.number().int().min(1).max(600);
 export const StudyItemInput = z.object({
   orgId: Uuid,
   kind: StudyItemKind,
   title: text(200).min(1, '请填写标题'),
   category: StudyCategory,
-  tags: z.array(text(20).min(1)).max(10).default([]),
+  tags: StudyTags.default([]),
   author: text(50).nullable().optional(),
   summary: text(500).nullable().optional(),
   /** Articles: HTML from the editor; sanitized on save and again when served. */
@@ -56,10 +59,16 @@ export const StudyItemInput = z.object({
   /** Audio or video by link (any service), instead of an uploaded file. */
   mediaUrl: HttpUrl.nullable().optional(),
   fileId: Uuid.nullable().optional(),
-  minutes: z.number().int().min(1).max(600).default(5),
+  minutes: StudyMinutes.default(5),
 });
 export type StudyItemInput = z.infer<typeof StudyItemInput>;
-export const StudyItemPatch = StudyItemInput.omit({ orgId: true, kind: true }).partial();
+/**
+ * Only the fields sent change. The defaults of StudyItemInput are left out here: a patch that does
+ * not mention the tags or the reading time must not reset them.
+ */
+export const StudyItemPatch = StudyItemInput.omit({ orgId: true, kind: true, tags: true, minutes: true })
+  .extend({ tags: StudyTags, minutes: StudyMinutes })
+  .partial();
 
 export const StudyItemSummary = z.object({
   id: z.string(),
@@ -96,6 +105,7 @@ export const StudyItemList = z.object({ items: z.array(StudyItemSummary), total:
 export const PushAudience = z.enum(['subtree', 'mobile', 'list']);
 export type PushAudience = z.infer<typeof PushAudience>;
 export const PushStatus = z.enum(['planned', 'delivered', 'cancelled']);
+const PushMemberIds = z.array(Uuid).max(5000);
 export const PushInput = z.object({
   /** The unit whose members receive it (audience 'subtree' / 'mobile'), and who owns the plan. */
   orgId: Uuid,
@@ -104,10 +114,11 @@ export const PushInput = z.object({
   itemIds: z.array(Uuid).min(1, '至少选择一篇学习内容').max(10),
   audience: PushAudience,
   /** audience 'list': these members (each must be inside orgId's subtree). */
-  memberIds: z.array(Uuid).max(5000).default([]),
+  memberIds: PushMemberIds.default([]),
 });
 export type PushInput = z.infer<typeof PushInput>;
-export const PushPatch = PushInput.omit({ orgId: true }).partial();
+/** Only the fields sent change: a patch that does not mention the member list must not empty it. */
+export const PushPatch = PushInput.omit({ orgId: true, memberIds: true }).extend({ memberIds: PushMemberIds }).partial();
 export const PushStats = z.object({ delivered: z.number(), opened: z.number(), read: z.number() });
 export const PushSummary = z.object({
   id: z.string(),

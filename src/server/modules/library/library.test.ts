@@ -430,4 +430,12 @@ describe('study items', () => {
       expect(res.statusCode, res.body).toBe(403);
     });
   });
+
+  it('keeps the tags and reading time when a correction names only the title', async () => {
+    const created = await env.app.inject({ method: 'POST', url: '/api/study-items', headers: secretary.headers, payload: { ...article('只改标题', orgIds['第一党支部'] as string), minutes: 12 } });
+    expect(created.statusCode, created.body).toBe(200);
+    const res = await env.app.inject({ method: 'PATCH', url: `/api/study-items/${created.json().id}`, headers: secretary.headers, payload: { title: '标题改了' } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ title: '标题改了', tags: ['家乡'], minutes: 12 });
+  });
 });

@@ -65,6 +65,17 @@ beforeAll(async () => {
 afterAll(async () => env?.close());
 
 describe('audience', () => {
+  it('keeps the list of members when a correction names only the title', async () => {
+    const secretary = await login(env.app, PHONES.generalSecretary);
+    const listed = (await subtreeMemberIds('第二党支部')).slice(0, 2);
+    const push = await createPush(env.db, village, plan({ orgId: orgIds['第二党支部'] as string, audience: 'list', memberIds: listed }));
+    const res = await env.app.inject({ method: 'PATCH', url: `/api/pushes/${push.id}`, headers: secretary.headers, payload: { title: '改个标题' } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ title: '改个标题', audience: 'list' });
+    expect([...(res.json().memberIds as string[])].sort()).toEqual([...listed].sort());
+    await cancelPush(env.db, village, push.id);
+  });
+
   it('subtree, mobile members only, or a list inside the subtree; members who left are skipped', async () => {
     const leaver = (await subtreeMemberIds('第二党支部'))[0] as string;
     await env.db.updateTable('member').set({ left_at: new Date() }).where('id', '=', leaver).execute();
