@@ -199,6 +199,12 @@ describe('upload checks', () => {
     expect(res.json()).toMatchObject({ error: 'payload_too_large' });
   });
 
+  it('refuses a file name with a NUL byte with 400, not a failure of the server', async () => {
+    const res = await upload(general, 'roster\u0000.xlsx', await xlsxOf([validRow()]));
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json()).toMatchObject({ error: 'validation_failed', issues: [{ field: 'file' }] });
+  });
+
   it('refuses a broken zip at once with 422 and a message', async () => {
     const res = await upload(general, 'roster.xlsx', Buffer.from('PK\x03\x04 broken zip', 'latin1'));
     expect(res.statusCode).toBe(422);

@@ -6,6 +6,7 @@ import type { MemberTable, MobilityTable } from '../../db/tables.ts';
 import type { Actor, RequestContext } from '../../auth/actor.ts';
 import { authorize, can, memberReadScope } from '../../auth/policy.ts';
 import { AppError, uniqueViolation } from '../../errors.ts';
+import { MALFORMED_MESSAGE, malformed } from '../../input-guard.ts';
 import type { FieldCipher } from '../../secrets.ts';
 import type { ImportJob } from '../../../shared/api.ts';
 import { idNumberBirthDate, maskIdNumber, normalizeIdNumber } from '../../../shared/id-number.ts';
@@ -521,6 +522,8 @@ const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
 export function assertXlsxUpload(upload: Upload): void {
   if (upload.buffer.length > MAX_UPLOAD_BYTES) throw new AppError('payload_too_large', '文件不能超过 20 MB');
+  // The edge's guard sees parameters, queries and JSON, not a multipart file name.
+  if (malformed(upload.fileName)) throw new AppError('validation_failed', `文件名${MALFORMED_MESSAGE}`, [{ field: 'file', message: `文件名${MALFORMED_MESSAGE}` }]);
   const isXlsx = /\.xlsx$/i.test(upload.fileName) && upload.buffer.subarray(0, 4).equals(ZIP_MAGIC);
   if (!isXlsx) throw new AppError('unsupported_file', '只支持 Excel .xlsx 文件（.xls、.csv 请先在 Excel 中另存为 .xlsx）');
 }
