@@ -135,6 +135,28 @@ describe('an empty PATCH', () => {
   });
 });
 
+describe('an empty PATCH elsewhere', () => {
+  it('of a member, a study item, a push or a class is 400 and writes no audit entry', async () => {
+    // The body is refused before the row is looked up, so a table without rows still has a target.
+    const first = async (table: 'member' | 'study_item' | 'push' | 'study_session') =>
+      (await env.db.selectFrom(table).select('id').executeTakeFirst())?.id ?? '00000000-0000-4000-8000-000000000000';
+    const targets = [
+      `/api/members/${await first('member')}`,
+      `/api/study-items/${await first('study_item')}`,
+      `/api/pushes/${await first('push')}`,
+      `/api/sessions/${await first('study_session')}`,
+    ];
+    const audits = async () => (await env.db.selectFrom('audit_log').select(env.db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+    const before = await audits();
+    for (const url of targets) {
+      const res = await send('PATCH', url, {});
+      expect(res.statusCode, `${url}: ${res.body}`).toBe(400);
+      expect(res.json<Refusal>()).toMatchObject({ error: 'validation_failed', message: '没有要修改的内容' });
+    }
+    expect(await audits()).toBe(before);
+  });
+});
+
 describe('malformed bodies', () => {
   const boundary = '----lianxin-guard-test';
   const upload = Buffer.from(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DateString, Page, Uuid } from './primitives.ts';
+import { DateString, namesAChange, NOTHING_TO_CHANGE, Page, Uuid } from './primitives.ts';
 
 /**
  * The care contract (流动不流失): mentors and heart-to-heart talks (传帮带, 思想动态), care tasks,
@@ -71,7 +71,7 @@ export type Talk = z.infer<typeof Talk>;
 export const TalkPatch = TalkInput.omit({ memberId: true, followUpNeeded: true })
   .partial()
   .extend({ followUpNeeded: z.boolean().optional() })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), '没有要修改的内容');
+  .refine(namesAChange, NOTHING_TO_CHANGE);
 export type TalkPatch = z.input<typeof TalkPatch>;
 export const TalkQuery = z.object({
   memberId: Uuid.optional(),
@@ -213,7 +213,7 @@ export const CareTaskPatch = z
     /** a note added to the history */
     note: text(1000).min(1).optional(),
   })
-  .refine((v) => v.assigneeMemberId !== undefined || v.dueOn !== undefined || v.note !== undefined, '没有要修改的内容');
+  .refine((v) => v.assigneeMemberId !== undefined || v.dueOn !== undefined || v.note !== undefined, NOTHING_TO_CHANGE);
 export const CareTaskEventKind = z.enum(['created', 'note', 'snoozed', 'reopened', 'done', 'dropped', 'reassigned', 'due_changed', 'merged']);
 export const CareTaskEvent = z.object({
   at: z.string(),
@@ -254,7 +254,7 @@ export type DeliveryInput = z.input<typeof DeliveryInput>;
  */
 export const DeliveryPatch = DeliveryInput.extend({ photoFileIds: z.array(Uuid).max(30) })
   .partial()
-  .refine((v) => Object.values(v).some((x) => x !== undefined), '没有要修改的内容');
+  .refine(namesAChange, NOTHING_TO_CHANGE);
 export type DeliveryPatch = z.input<typeof DeliveryPatch>;
 export const Delivery = z.object({
   id: z.string(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DateString, OrgKind, Page, Uuid } from './primitives.ts';
+import { DateString, namesAChange, NOTHING_TO_CHANGE, OrgKind, Page, Uuid } from './primitives.ts';
 import { inYears } from './calendar.ts';
 
 /**
@@ -68,7 +68,8 @@ export type StudyItemInput = z.infer<typeof StudyItemInput>;
  */
 export const StudyItemPatch = StudyItemInput.omit({ orgId: true, kind: true, tags: true, minutes: true })
   .extend({ tags: StudyTags, minutes: StudyMinutes })
-  .partial();
+  .partial()
+  .refine(namesAChange, NOTHING_TO_CHANGE);
 
 export const StudyItemSummary = z.object({
   id: z.string(),
@@ -118,7 +119,10 @@ export const PushInput = z.object({
 });
 export type PushInput = z.infer<typeof PushInput>;
 /** Only the fields sent change: a patch that does not mention the member list must not empty it. */
-export const PushPatch = PushInput.omit({ orgId: true, memberIds: true }).extend({ memberIds: PushMemberIds }).partial();
+export const PushPatch = PushInput.omit({ orgId: true, memberIds: true })
+  .extend({ memberIds: PushMemberIds })
+  .partial()
+  .refine(namesAChange, NOTHING_TO_CHANGE);
 export const PushStats = z.object({ delivered: z.number(), opened: z.number(), read: z.number() });
 export const PushSummary = z.object({
   id: z.string(),
@@ -238,7 +242,8 @@ export const SessionPatch = SessionInput.omit({
     materialIds: z.array(Uuid).max(20),
     makeupQuestions: z.array(text(300).min(1)).max(10),
   })
-  .partial();
+  .partial()
+  .refine(namesAChange, NOTHING_TO_CHANGE);
 
 export const AttendanceCounts = z.object({
   invited: z.number(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DateString, OrgKind, Page, Uuid } from './primitives.ts';
+import { DateString, namesAChange, NOTHING_TO_CHANGE, OrgKind, Page, Uuid } from './primitives.ts';
 
 /**
  * The HTTP contract shared by the server (validation + OpenAPI) and the web apps (types).
@@ -185,7 +185,7 @@ export const MemberInput = z.object({
   hardshipNote: optionalText(500),
 });
 export type MemberInput = z.infer<typeof MemberInput>;
-export const MemberPatch = MemberInput.partial();
+export const MemberPatch = MemberInput.partial().refine(namesAChange, NOTHING_TO_CHANGE);
 
 export const MobilityInput = z.object({
   provinceCode: z.string().regex(/^\d{2}$/, '请选择省份'),

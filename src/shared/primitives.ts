@@ -19,3 +19,10 @@ export const Page = {
   pageSize: z.coerce.number().int().min(1).max(200).default(20),
 };
 export const OrgKind = z.enum(['committee', 'general_branch', 'branch', 'group']);
+
+/**
+ * A correction (PATCH body) must name something to change: an empty one would only touch the
+ * row's time and write an audit entry of nothing.
+ */
+export const namesAChange = (patch: Record<string, unknown>): boolean => Object.values(patch).some((v) => v !== undefined);
+export const NOTHING_TO_CHANGE = '没有要修改的内容';
