@@ -16,6 +16,8 @@ export interface FileStorage {
   put(tenantId: string, source: Readable, maxBytes: number): Promise<{ key: string; sizeBytes: number; sha256: string }>;
   /** A readable stream of the whole object, or of [start, end] inclusive. */
   read(key: string, range?: { start: number; end: number }): Readable;
+  /** Whether the object's bytes are there (a row whose bytes are gone must not become a broken download). */
+  exists(key: string): Promise<boolean>;
   remove(key: string): Promise<void>;
 }
 
@@ -101,6 +103,13 @@ export class LocalFileStorage implements FileStorage {
 
   read(key: string, range?: { start: number; end: number }): Readable {
     return fs.createReadStream(this.pathOf(key), range);
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return fs.promises.access(this.pathOf(key)).then(
+      () => true,
+      () => false,
+    );
   }
 
   async remove(key: string): Promise<void> {

@@ -438,4 +438,16 @@ describe('study items', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ title: '标题改了', tags: ['家乡'], minutes: 12 });
   });
+
+  it('answers 404 with a clear message, not a broken download, for a file whose bytes are gone', async () => {
+    const uploader = await env.db.selectFrom('account').select('id').where('tenant_id', '=', env.tenantId).where('phone', '=', PHONES.generalSecretary).executeTakeFirstOrThrow();
+    const row = await env.db
+      .insertInto('stored_file')
+      .values({ tenant_id: env.tenantId, storage_key: `${env.tenantId}/00000000-0000-4000-8000-00000000dead`, file_name: '丢失.pdf', mime_type: 'application/pdf', size_bytes: 10, sha256: 'x', created_by: uploader.id })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const res = await env.app.inject({ url: `/api/files/${row.id}`, headers: secretary.headers });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ error: 'not_found', message: expect.stringContaining('文件内容已丢失') });
+  });
 });

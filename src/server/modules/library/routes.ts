@@ -57,6 +57,12 @@ export function registerLibraryRoutes(app: App, services: AppServices): void {
     schema: { tags, summary: '下载/播放文件 A stored file (Range supported for audio and video seeking)', params: IdParams },
     handler: async (req, reply) => {
       const file = await getReadableFile(db, context(req), req.params.id);
+      if (!(await services.storage.exists(file.storage_key))) {
+        // The row outlived its bytes (a folder restored without its files, a disk fault): say so
+        // to the reader, and loudly to whoever runs the server.
+        req.log.error({ fileId: file.id, storageKey: file.storage_key }, 'stored file has no bytes');
+        throw new AppError('not_found', '文件内容已丢失，请联系管理员从备份恢复或重新上传');
+      }
       const size = Number(file.size_bytes);
       reply
         .header('content-type', file.mime_type)
