@@ -216,5 +216,8 @@ describe('member list', () => {
     expect((await list(secretary, { withoutMentor: false })).total).toBe(13);
     // Wildcards in the search are taken literally.
     expect((await list(secretary, { q: '%' })).total).toBe(0);
+    // A name with a digit in it is a name: its digit does not match every phone starting with 1.
+    expect((await list(secretary, { q: `${name.slice(0, 1)}1` })).total).toBe(0);
+    expect((await list(secretary, { q: '138 0000 0000' })).items.map((i) => i.phone)).toContain('13800000000');
   });
 });

@@ -69,7 +69,10 @@ export function filterWhere(eb: Eb, tenantId: string, scope: MemberScope, f: Mem
   }
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    conds.push(eb.or([eb('m.name', 'like', like), eb('m.phone', 'like', `${f.q.replace(/\D/g, '') || '#'}%`)]));
+    // A phone is searched by its first digits, and only when the search is a number: the digits of
+    // "林1" would otherwise match every mobile number starting with 1.
+    const digits = /^[\d\s+-]+$/.test(f.q) ? f.q.replace(/\D/g, '') : '';
+    conds.push(digits ? eb.or([eb('m.name', 'like', like), eb('m.phone', 'like', `${digits}%`)]) : eb('m.name', 'like', like));
   }
   if (f.orgPath) conds.push(inSubtrees(tenantId, [f.orgPath]));
   if (f.status) conds.push(eb('m.status', '=', f.status));
