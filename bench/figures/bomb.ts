@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -10,6 +9,7 @@ import { declaredInflatedSize } from '../../src/server/modules/roster/archive.ts
 import { workbookParts, xlsxBomb, zipOf } from '../../src/server/modules/roster/test-zips.ts';
 import { log as benchLog, ratio } from '../lib/stats.ts';
 import { passMark, type Row } from '../lib/table.ts';
+import { freePort, memoryOf } from '../lib/process.ts';
 
 /**
  * Memory of a real server process (PGlite, demo village) while spreadsheet bombs and oversized
@@ -24,23 +24,9 @@ const TARGET_MB = 400;
 const MB = 1024 * 1024;
 
 const log = (m: string): void => benchLog(`bomb: ${m}`);
+/** Megabytes with their sign: a step may end below the idle memory. */
+const signed = (n: number): string => `${n < 0 ? '−' : '+'}${Math.abs(n).toFixed(0)} MB`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-function status(pid: number): { rss: number; hwm: number } {
-  const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string): number => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(text)?.[1] ?? 0) * 1024;
-  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
-}
 
 /** Sets the process's peak RSS back to its current RSS, so the next step's peak is its own. */
 const resetPeak = (pid: number): void => fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
@@ -139,14 +125,14 @@ export async function benchImportBomb(): Promise<Row[]> {
     // Settled idle: after one small import (the reader thread has run once) and a full collection.
     await finish(await upload(await roster(10, '174')));
     await collect(pid);
-    const idle = status(pid).rss;
+    const idle = memoryOf(pid).rss;
     log(`idle RSS ${(idle / MB).toFixed(0)} MB`);
     const rows: Row[] = [];
     const size = (n: number): string => (n < MB ? `${(n / 1024).toFixed(0)} KB` : `${(n / MB).toFixed(1)} MB`);
     const step = async (what: string, files: Buffer[], inflated: string): Promise<void> => {
       await collect(pid);
       resetPeak(pid);
-      const before = status(pid).rss;
+      const before = memoryOf(pid).rss;
       const answers = await Promise.all(files.map((f) => upload(f)));
       const outcomes = await Promise.all(
         answers.map(async (a) => {
@@ -154,10 +140,9 @@ export async function benchImportBomb(): Promise<Row[]> {
           return a.status === 202 ? `202, then ${job.state}: ${job.message ?? ''}` : `${a.status} ${job.error}: ${job.message}`;
         }),
       );
-      const { hwm, rss } = status(pid);
+      const { peak: hwm, rss } = memoryOf(pid);
       const over = (hwm - idle) / MB;
       const mb = (n: number): string => `${(n / MB).toFixed(0)} MB`;
-      const signed = (n: number): string => `${n < 0 ? '−' : '+'}${Math.abs(n).toFixed(0)} MB`;
       log(`${what}: before ${mb(before)}, peak ${mb(hwm)} (idle ${signed(over)}), after ${mb(rss)}; ${outcomes.join(' | ')}`);
       rows.push({
         figure: `import bomb: ${what} (${files.length} × ${size(files[0]?.length ?? 0)}, inflates to ${inflated}; real server process, PGlite)`,

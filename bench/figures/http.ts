@@ -23,11 +23,15 @@ interface CannonResult {
   errors: number;
   latencyP50: number;
   latencyP99: number;
+  latencyMax: number;
+  /** requests not answered within autocannon's 10 s (counted among the errors too) */
+  timeouts: number;
 }
 
 interface AutocannonJson {
   requests: { average: number };
-  latency: { p50: number; p99: number };
+  latency: { p50: number; p99: number; max: number };
+  timeouts: number;
   non2xx: number;
   errors: number;
 }
@@ -48,7 +52,7 @@ export function autocannon(url: string, opts: { connections: number; seconds: nu
       if (code !== 0) return reject(new Error(`autocannon exited ${code}: ${err.trim()}`));
       try {
         const j = JSON.parse(out) as AutocannonJson;
-        resolve({ rps: j.requests.average, non2xx: j.non2xx, errors: j.errors, latencyP50: j.latency.p50, latencyP99: j.latency.p99 });
+        resolve({ rps: j.requests.average, non2xx: j.non2xx, errors: j.errors, latencyP50: j.latency.p50, latencyP99: j.latency.p99, latencyMax: j.latency.max, timeouts: j.timeouts });
       } catch (e) {
         reject(new Error(`autocannon output unreadable: ${String(e)} ${out.slice(0, 200)}`));
       }

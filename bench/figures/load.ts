@@ -8,6 +8,7 @@ import { loginCookie } from '../lib/app.ts';
 import { log, mb, ms, ratio } from '../lib/stats.ts';
 import { passMark, type Row } from '../lib/table.ts';
 import { autocannon } from './http.ts';
+import { freePort, memoryOf } from '../lib/process.ts';
 
 /**
  * The server under a crowd: the real server process (`src/server/main.ts` on a fresh embedded
@@ -52,26 +53,6 @@ async function startServer(port: number): Promise<Started> {
   return { child, baseUrl, password, dataDir };
 }
 
-/** Resident and peak resident memory of a process, from /proc (Linux). */
-function memoryOf(pid: number): { rss: number; peak: number } {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
-  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
-}
-
-async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 export async function benchLoad(opts: { hello: { url: string }; seconds: number }): Promise<Row[]> {
   const server = await startServer(await freePort());
   const pid = server.child.pid as number;
@@ -86,7 +67,7 @@ export async function benchLoad(opts: { hello: { url: string }; seconds: number 
     const after = memoryOf(pid);
     const row = (what: string, r: typeof today): Row => ({
       figure: `load: ${what}, ${LOAD_CONNECTIONS} connections for ${opts.seconds} s (real server process, PGlite, demo village)`,
-      value: `${Math.round(r.rps)} req/s; p99 ${ms(r.latencyP99)}; ${r.errors} errors, ${r.non2xx} non-2xx`,
+      value: `${Math.round(r.rps)} req/s; p99 ${ms(r.latencyP99)}, max ${ms(r.latencyMax)}; ${r.errors} errors (${r.timeouts} unanswered in 10 s), ${r.non2xx} non-2xx`,
       target: '0 errors, 0 non-2xx',
       limit: `hello-world p99 ${ms(limit.latencyP99)}, ${Math.round(limit.rps)} req/s`,
       ratio: ratio(r.latencyP99 / limit.latencyP99),
