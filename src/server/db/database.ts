@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type Transaction, type UnknownRow } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { DB } from './tables.ts';
@@ -24,6 +24,23 @@ export interface OpenedDatabase {
   /** Only for the embedded engine: the PGlite instance (backup, clone). */
   pglite: PGlite | undefined;
   close(): Promise<void>;
+}
+
+/**
+ * PGlite computes on this thread. Without a pause, one query's answer starts the next waiting
+ * query within the same run of promise callbacks, so under load a queue of requests keeps the
+ * thread to itself and sockets with new requests are not read for seconds (measured: 1.5% of
+ * requests unanswered after 10 s at 200 connections, while every admitted request finished in
+ * under a second). Letting the event loop turn after each query keeps admission fair.
+ */
+class YieldAfterQuery implements KyselyPlugin {
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return args.result;
+  }
 }
 
 /**
@@ -62,7 +79,7 @@ export async function openDatabase(opts: {
     makeTreePrivate(dir);
   }
   const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new YieldAfterQuery()] });
   const instance = pglite;
   return {
     db,
