@@ -9,7 +9,7 @@ import { declaredInflatedSize } from '../../src/server/modules/roster/archive.ts
 import { workbookParts, xlsxBomb, zipOf } from '../../src/server/modules/roster/test-zips.ts';
 import { log as benchLog, ratio } from '../lib/stats.ts';
 import { passMark, type Row } from '../lib/table.ts';
-import { freePort, memoryOf } from '../lib/process.ts';
+import { freePort, memoryOf, resetPeak } from '../lib/process.ts';
 
 /**
  * Memory of a real server process (PGlite, demo village) while spreadsheet bombs and oversized
@@ -28,8 +28,6 @@ const log = (m: string): void => benchLog(`bomb: ${m}`);
 const signed = (n: number): string => `${n < 0 ? '−' : '+'}${Math.abs(n).toFixed(0)} MB`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Sets the process's peak RSS back to its current RSS, so the next step's peak is its own. */
-const resetPeak = (pid: number): void => fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
 
 /** A full garbage collection in the server (see lib/gc-on-signal.ts), then a moment to return pages. */
 async function collect(pid: number): Promise<void> {

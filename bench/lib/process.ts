@@ -19,3 +19,6 @@ export function memoryOf(pid: number): { rss: number; peak: number } {
   const kb = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
   return { rss: kb('VmRSS'), peak: kb('VmHWM') };
 }
+
+/** Sets the process's peak resident memory back to its current one, so the next peak is the next step's own. */
+export const resetPeak = (pid: number): void => fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
