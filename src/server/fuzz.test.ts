@@ -89,6 +89,9 @@ beforeAll(async () => {
   // authorization test's modules create some, so well-shaped calls reach those use cases too.
   const ids = await baseIds();
   for (const m of FIXTURE_MODULES) await m.setup(env, ids);
+  // Every ID number on record, in clear: no answer but the audited reveal may carry one.
+  const stored = await env.db.selectFrom('member').select('id_number_enc').where('id_number_enc', 'is not', null).execute();
+  clearIds = stored.map((m) => env.services.cipher.decrypt(m.id_number_enc as string));
   const tables = ['org', 'grid', 'study_item', 'push', 'study_session', 'care_task', 'talk', 'delivery', 'card_campaign', 'card', 'session_attachment'] as const;
   for (const t of tables) {
     const rows = await env.db.selectFrom(t).select('id').limit(20).execute();
@@ -415,6 +418,9 @@ const apiRoutes = (): Route[] => routes.filter((r) => r.url.startsWith('/api/') 
 const hasBody = (r: Route): boolean => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method);
 
 let calls = 0;
+let clearIds: string[] = [];
+/** Answers that carried an ID number in clear (the reveal route answers one on purpose). */
+let clearIdAnswers = 0;
 /** Answers by status, so a run that only met 401s or 404s shows it. */
 const statuses: Record<number, number> = {};
 async function send(call: Call, session: Session | null, failures: Failure[]): Promise<void> {
@@ -433,6 +439,10 @@ async function send(call: Call, session: Session | null, failures: Failure[]): P
     res = await inject();
   }
   statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
+  if (!/\/reveal-id(\?|$)/.test(call.url) && clearIds.some((id) => res.body.includes(id))) {
+    clearIdAnswers++;
+    failures.push({ call: `${call.method} ${call.url.slice(0, 300)}`, status: res.statusCode, answer: 'an ID number in clear' });
+  }
   if (res.statusCode >= 500) {
     const shown = typeof call.payload === 'string' ? call.payload.slice(0, 300) : call.payload ? `<${call.payload.length} bytes>` : '';
     failures.push({ call: `${call.method} ${call.url.slice(0, 300)} ${shown}`, status: res.statusCode, answer: res.body.slice(0, 300) });
@@ -478,7 +488,7 @@ describe('fuzzing every route from its schemas', () => {
         await send({ method: route.method, url: pathFor(route, params[0] ?? {}), headers: { 'content-type': 'application/json' }, payload: text }, secretary, failures);
       }
     }
-    console.info(`fuzz: ${calls - start} JSON-body calls, ${failures.length} answered 5xx`);
+    console.info(`fuzz: ${calls - start} JSON-body calls, ${failures.length} answered 5xx or with an ID number in clear`);
     expect(failures, report(failures)).toEqual([]);
   }, 180_000 * SCALE);
 
@@ -500,7 +510,7 @@ describe('fuzzing every route from its schemas', () => {
         await send({ method: 'GET', url: `${pathFor(route, params)}?${key}=${raw}` }, secretary, failures);
       }
     }
-    console.info(`fuzz: ${calls - start} query-string calls, ${failures.length} answered 5xx`);
+    console.info(`fuzz: ${calls - start} query-string calls, ${failures.length} answered 5xx or with an ID number in clear`);
     expect(failures, report(failures)).toEqual([]);
   }, 180_000 * SCALE);
 
@@ -515,7 +525,7 @@ describe('fuzzing every route from its schemas', () => {
         await send({ method: route.method, url: pathFor(route, params), headers: json(body), ...(body !== undefined ? { payload: JSON.stringify(body) } : {}) }, secretary, failures);
       }
     }
-    console.info(`fuzz: ${calls - start} path-parameter calls, ${failures.length} answered 5xx`);
+    console.info(`fuzz: ${calls - start} path-parameter calls, ${failures.length} answered 5xx or with an ID number in clear`);
     expect(failures, report(failures)).toEqual([]);
   }, 180_000 * SCALE);
 
@@ -548,7 +558,7 @@ describe('fuzzing every route from its schemas', () => {
         await send({ method: route.method, url: `${route.url}?${queryString(queries[j % queries.length])}`, headers: { 'content-type': u.contentType }, payload }, secretary, failures);
       }
     }
-    console.info(`fuzz: ${calls - start} multipart calls, ${failures.length} answered 5xx`);
+    console.info(`fuzz: ${calls - start} multipart calls, ${failures.length} answered 5xx or with an ID number in clear`);
     expect(failures, report(failures)).toEqual([]);
   }, 180_000 * SCALE);
 
@@ -569,7 +579,17 @@ describe('fuzzing every route from its schemas', () => {
         await send({ method: route.method, url, headers: json(b), ...(b !== undefined ? { payload: JSON.stringify(b) } : {}) }, null, failures);
       }
     }
-    console.info(`fuzz: ${calls - start} calls without a session, ${failures.length} answered 5xx`);
+    console.info(`fuzz: ${calls - start} calls without a session, ${failures.length} answered 5xx or with an ID number in clear`);
     expect(failures, report(failures)).toEqual([]);
   }, 180_000 * SCALE);
+
+  it('found no ID number in clear in any answer, with every ID number on record to look for', async () => {
+    expect(clearIds.length).toBeGreaterThan(100);
+    expect(clearIdAnswers).toBe(0);
+    // The look-out sees one when there is one: the audited reveal answers it on purpose.
+    const withId = await env.db.selectFrom('member').select('id').where('id_number_enc', 'is not', null).executeTakeFirstOrThrow();
+    const revealed = await app.inject({ method: 'POST', url: `/api/members/${withId.id}/reveal-id`, headers: secretary.headers });
+    expect(revealed.statusCode).toBe(200);
+    expect(clearIds.some((id) => revealed.body.includes(id))).toBe(true);
+  });
 });
