@@ -240,17 +240,31 @@ export type Dashboard = z.infer<typeof Dashboard>;
 export const AuditEntry = z.object({
   id: z.number(),
   at: z.string(),
+  /** the name the actor had when acting; null for the system's own work */
   actorName: z.string().nullable(),
+  actorAccountId: z.string().nullable(),
+  /** the actor's login phone with the middle four digits masked (138****0009); null for the system or a removed login */
+  actorPhone: z.string().nullable(),
+  /** the action code (member.update): the console turns it into words, filters use it */
   action: z.string(),
   entity: z.string(),
   entityId: z.string().nullable(),
+  /** what a person calls the entity (a member's or unit's name, a title); null when it is unknown or gone */
+  entityName: z.string().nullable(),
+  /** values of sensitive fields (hardship notes) are replaced by AUDIT_HIDDEN: the change is shown, not the text */
   before: z.unknown(),
   after: z.unknown(),
   ip: z.string().nullable(),
 });
+/** stands in the audit answer for the value of a sensitive field */
+export const AUDIT_HIDDEN = '***';
 export const AuditQuery = z.object({
   entity: z.string().max(50).optional(),
   entityId: z.string().max(100).optional(),
+  /** one action code, exactly (member.update) */
+  action: z.string().max(60).optional(),
+  /** part of the actor's name, or their whole login phone */
+  actor: z.string().max(50).optional(),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });

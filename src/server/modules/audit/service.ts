@@ -1,6 +1,8 @@
 import type { Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
+import { sql } from 'kysely';
 import { authorize } from '../../auth/policy.ts';
+import { AUDIT_HIDDEN } from '../../../shared/api.ts';
 
 export interface AuditEntryInput {
   action: string;
@@ -31,22 +33,87 @@ export async function recordAudit(db: Executor, ctx: RequestContext | null, entr
     .execute();
 }
 
+const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+/**
+ * Fields whose text must not reach the audit answer even though older entries hold it (a member's
+ * hardship note was copied into member.create/member.update entries, and the log cannot be changed).
+ * The key stays, so the page can still say that the field changed.
+ */
+const HIDDEN_FIELDS = new Set(['hardship_note', 'hardshipNote', 'id_number_enc', 'id_number_hash']);
+
+function hideSensitive(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(hideSensitive);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = HIDDEN_FIELDS.has(k) ? (v === null || v === '' ? v : AUDIT_HIDDEN) : hideSensitive(v);
+  return out;
+}
+
+function maskPhone(phone: string | null): string | null {
+  if (!phone) return null;
+  return phone.length >= 11 ? `${phone.slice(0, 3)}****${phone.slice(7)}` : phone.replace(/\d(?=\d{2})/g, '*');
+}
+
+/**
+ * The name a person knows an entity by, looked up for the whole page in the one query. Entries name
+ * their entity by kind; attendance and make-up entries name the session, care tasks, talks and
+ * cards the member they are about. An id that is not a UUID (or no longer exists) gives null.
+ */
+const entityName = sql<string | null>`CASE a.entity
+    WHEN 'member' THEN (SELECT x.name FROM member x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
+    WHEN 'org' THEN (SELECT x.name FROM org x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
+    WHEN 'grid' THEN (SELECT x.name FROM grid x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
+    WHEN 'tenant' THEN (SELECT x.name FROM tenant x WHERE x.id = a.tenant_id AND x.id = a.eid)
+    WHEN 'study_item' THEN (SELECT x.title FROM study_item x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
+    WHEN 'study_session' THEN (SELECT x.title FROM study_session x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
+    WHEN 'attendance' THEN (SELECT x.title FROM study_session x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
+    WHEN 'makeup' THEN (SELECT x.title FROM study_session x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
+    WHEN 'push' THEN (SELECT x.title FROM push x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
+    WHEN 'card_campaign' THEN (SELECT x.title FROM card_campaign x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
+    WHEN 'delivery' THEN (SELECT x.place_name FROM delivery x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
+    WHEN 'stored_file' THEN (SELECT x.file_name FROM stored_file x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
+    WHEN 'account' THEN (SELECT x.display_name FROM account x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
+    WHEN 'care_task' THEN (SELECT m.name FROM care_task x JOIN member m ON m.tenant_id = x.tenant_id AND m.id = x.member_id WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
+    WHEN 'talk' THEN (SELECT m.name FROM talk x JOIN member m ON m.tenant_id = x.tenant_id AND m.id = x.member_id WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
+    WHEN 'card' THEN (SELECT m.name FROM card x JOIN member m ON m.tenant_id = x.tenant_id AND m.id = x.member_id WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
+  END`;
+
 export async function listAuditEntries(
   db: Executor,
   ctx: RequestContext,
-  q: { entity?: string | undefined; entityId?: string | undefined; page: number; pageSize: number },
+  q: { entity?: string | undefined; entityId?: string | undefined; action?: string | undefined; actor?: string | undefined; page: number; pageSize: number },
 ) {
   const { actor } = ctx;
   authorize(actor, 'audit.read', { kind: 'tenant', tenantId: actor.tenantId });
-  let base = db.selectFrom('audit_log').where('tenant_id', '=', actor.tenantId);
-  if (q.entity) base = base.where('entity', '=', q.entity);
-  if (q.entityId) base = base.where('entity_id', '=', q.entityId);
+  let base = db.selectFrom('audit_log as l').where('l.tenant_id', '=', actor.tenantId);
+  if (q.entity) base = base.where('l.entity', '=', q.entity);
+  if (q.entityId) base = base.where('l.entity_id', '=', q.entityId);
+  if (q.action) base = base.where('l.action', '=', q.action);
+  const who = q.actor?.trim();
+  if (who) {
+    const like = `%${who.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    // A whole phone number finds the login's entries even after its name changed.
+    const phone = /^\d{11}$/.test(who) ? who : null;
+    base = base.where((eb) =>
+      eb.or([
+        eb('l.actor_name', 'like', like),
+        ...(phone ? [eb('l.account_id', 'in', eb.selectFrom('account').select('id').where('tenant_id', '=', actor.tenantId).where('phone', '=', phone))] : []),
+      ]),
+    );
+  }
+  const page = base
+    .selectAll('l')
+    .select(sql<string | null>`CASE WHEN l.entity_id ~ ${UUID} THEN l.entity_id::uuid END`.as('eid'))
+    .orderBy('l.id', 'desc')
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize);
   const [rows, total] = await Promise.all([
-    base
-      .selectAll()
-      .orderBy('id', 'desc')
-      .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize)
+    db
+      .selectFrom(page.as('a'))
+      .leftJoin('account as ac', (j) => j.onRef('ac.tenant_id', '=', 'a.tenant_id').onRef('ac.id', '=', 'a.account_id'))
+      .select(['a.id', 'a.at', 'a.actor_name', 'a.account_id', 'a.action', 'a.entity', 'a.entity_id', 'a.before', 'a.after', 'a.ip', 'ac.phone as actor_phone', entityName.as('entity_name')])
+      .orderBy('a.id', 'desc')
       .execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
@@ -56,11 +123,14 @@ export async function listAuditEntries(
       id: Number(r.id),
       at: r.at.toISOString(),
       actorName: r.actor_name,
+      actorAccountId: r.account_id,
+      actorPhone: maskPhone(r.actor_phone),
       action: r.action,
       entity: r.entity,
       entityId: r.entity_id,
-      before: r.before,
-      after: r.after,
+      entityName: r.entity_name,
+      before: hideSensitive(r.before),
+      after: hideSensitive(r.after),
       ip: r.ip,
     })),
   };
