@@ -15,6 +15,8 @@ import * as m0011 from './migrations/0011_login_attempts.ts';
 import * as m0012o from './migrations/0012_job_run_owner.ts';
 
 /** Migrations are listed in code (not read from disk) so bundlers and tests see the same set. */
+// Kysely records applied migrations by name: a released name never changes, and this list is the
+// order. A new migration takes the next free number and goes last (the two 0004s are historical).
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_member_list_indexes': m0002,
