@@ -10,7 +10,7 @@ import { getOrg } from '../orgs/service.ts';
 import { cityLabel, regionName } from '../regions/service.ts';
 import { getSettings } from '../settings/service.ts';
 import { overdueSql } from '../care/repo.ts';
-import { countTalksDue } from '../talks/repo.ts';
+import { countTalksDue } from '../talks/service.ts';
 
 /** Which unit the dashboard describes: the one asked for, else the actor's top unit. */
 async function dashboardRoot(db: Database, ctx: RequestContext, orgId: string | undefined) {
@@ -54,8 +54,9 @@ export async function getDashboard(db: Database, ctx: RequestContext, orgId: str
       .select([childId.as('child'), sql<number>`count(*)::int`.as('n'), sql<number>`count(mb.id)::int`.as('mobile')])
       .groupBy(sql`1`)
       .execute(),
-    // The mentoring overview's 谈话逾期 (overdue + never) for mobile members, the same SQL.
-    countTalksDue(db, actor.tenantId, settings, { paths: [root.path], mobileOnly: true }, today),
+    // The mentoring overview's 谈话逾期 (overdue + never), the same SQL (overdueTalkCondition): every
+    // member with a cadence, so home members count too when the home cadence is set.
+    countTalksDue(db, actor.tenantId, settings, { paths: [root.path], mobileOnly: false }, today),
     // Follow-up tasks about members of the subtree, open (or snoozed whose day came) and past due: the care-task list's overdue filter.
     db
       .selectFrom('care_task as t')

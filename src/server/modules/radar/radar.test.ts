@@ -147,17 +147,20 @@ beforeAll(async () => {
     D: b2[0], E: b2[1], E2: b2[2], E3: b2[3], G2: b2[4], X: b2[5],
   });
 
+  // The mobile members not named below had a talk yesterday (only a talk keeps the talk cadence).
+  for (const id of mob.slice(7)) await addTalk(id, 1);
   // A: talked 75 days ago, contact recorded 80 days ago → no_talk (75 days).
   await addTalk(m.A as string, 75);
   await setMember(m.A as string, { last_contact_at: daysAgo(80) });
-  // B: talked 100 days ago, but visited on a trip 10 days ago → in touch.
+  // B: talked 100 days ago, visited on a trip 10 days ago: in touch, but a visit is not a talk → no_talk (100 days).
   await addTalk(m.B as string, 100);
   await setMember(m.B as string, { last_contact_at: daysAgo(100) });
   await addVisit(m.B as string, 10);
   // C: away for 20 days, nothing recorded → no talk yet.
   await setMember(m.C as string, { last_contact_at: null });
   await env.db.updateTable('mobility').set({ since: daysAgo(20) }).where('tenant_id', '=', env.tenantId).where('member_id', '=', m.C as string).where('ended_on', 'is', null).execute();
-  // D: at home, last contact 100 days ago: no cadence at home by default.
+  // D: at home, last talk and contact 100 days ago: no cadence at home by default.
+  await addTalk(m.D as string, 100);
   await setMember(m.D as string, { last_contact_at: daysAgo(100) });
   // E: read 85% of pushes, now 20% → reading falling.
   await setMonth(m.E as string, 3, { delivered: 20, read: 17 });
@@ -171,7 +174,8 @@ beforeAll(async () => {
   await setMonth(m.E2 as string, 1, { delivered: 20, read: 14 });
   await setMonth(m.E3 as string, 2, { delivered: 4, read: 4 });
   await setMonth(m.E3 as string, 1, { delivered: 4, read: 1 });
-  // F: 28 pushes since last month, none read (read everything before).
+  // F: 28 pushes since last month, none read (read everything before); talked yesterday.
+  await addTalk(m.F as string, 1);
   await setMonth(m.F as string, 3, { delivered: 20, read: 20 });
   await setMonth(m.F as string, 1, { delivered: 20, read: 0 });
   await setMonth(m.F as string, 0, { delivered: 8, read: 0 });
@@ -203,9 +207,11 @@ afterAll(async () => env?.close());
 describe('drift list', () => {
   it('gives every drifting member their reasons as sentences with the numbers', async () => {
     const list = await drift(admin);
-    expect(texts(list, m.A)).toEqual(['已 75 天没有谈心谈话或联系（应每 30 天谈一次）']);
-    expect(row(list, m.B)).toBeUndefined();
-    expect(texts(list, m.C)).toEqual(['还没有谈心谈话或联系记录']);
+    expect(texts(list, m.A)).toEqual(['已 75 天没有谈心谈话（应每 30 天谈一次）']);
+    expect(texts(list, m.B)).toEqual(['已 100 天没有谈心谈话（应每 30 天谈一次）']);
+    expect(texts(list, m.C)).toEqual(['还没有谈心谈话记录（应每 30 天谈一次）']);
+    // the demo mobile member (the timeline's) has had no talk yet
+    expect(texts(list, mentee)).toEqual(['还没有谈心谈话记录（应每 30 天谈一次）']);
     expect(row(list, m.D)).toBeUndefined();
     expect(texts(list, m.E)).toEqual([`推送阅读率从 85% 降到 20%（${monthNo(3)}–${monthNo(2)} 月 → ${monthNo(1)} 月以来）`]);
     expect(row(list, m.E2)).toBeUndefined();
@@ -217,13 +223,13 @@ describe('drift list', () => {
     expect(texts(list, m.I)).toEqual(['从未登录']);
     expect(row(list, m.J)).toBeUndefined();
     expect(row(list, m.K)).toBeUndefined();
-    expect(texts(list, m.L)).toEqual([`已确认失联（自 ${daysAgo(300)} 起）`, '已 300 天没有谈心谈话或联系（应每 30 天谈一次）']);
-    expect(texts(list, m.M)).toEqual(['疑似失联：已 200 天没有联系（超过 180 天），请确认', '已 200 天没有谈心谈话或联系（应每 30 天谈一次）']);
-    expect(texts(list, m.N)).toEqual(['已 40 天没有谈心谈话或联系（应每 30 天谈一次）', `${monthNo(1)} 月以来推送 10 条，一条未读`, '近 3 个月缺课 2 次未补学']);
+    expect(texts(list, m.L)).toEqual([`已确认失联（自 ${daysAgo(300)} 起）`, '还没有谈心谈话记录（应每 30 天谈一次）']);
+    expect(texts(list, m.M)).toEqual(['疑似失联：已 200 天没有联系（超过 180 天），请确认', '还没有谈心谈话记录（应每 30 天谈一次）']);
+    expect(texts(list, m.N)).toEqual(['已 40 天没有谈心谈话（应每 30 天谈一次）', `${monthNo(1)} 月以来推送 10 条，一条未读`, '近 3 个月缺课 2 次未补学']);
     expect(row(list, m.X)).toBeUndefined();
     // Nobody else in the village drifts: everyone else was contacted yesterday and has no history.
-    expect(list.items.map((r) => r.memberId).sort()).toEqual([m.A, m.C, m.E, m.F, m.G, m.H, m.I, m.L, m.M, m.N].sort());
-    expect(list.total).toBe(10);
+    expect(list.items.map((r) => r.memberId).sort()).toEqual([m.A, m.B, m.C, m.E, m.F, m.G, m.H, m.I, m.L, m.M, m.N, mentee].sort());
+    expect(list.total).toBe(12);
     expect(list.members).toBe(112); // 113 in the village, one has left
   });
 
@@ -252,20 +258,20 @@ describe('drift list', () => {
   it('counts members per reason over the whole list, not the page, and pages', async () => {
     const page1 = await drift(admin, { pageSize: 4 });
     const byReason = Object.fromEntries(page1.byReason.map((b) => [b.kind, b.members]));
-    expect(byReason).toEqual({ no_talk: 5, reading_falling: 1, not_reading: 2, absences: 2, inactive_app: 2, lost_contact_suspected: 1, lost_contact: 1 });
+    expect(byReason).toEqual({ no_talk: 7, reading_falling: 1, not_reading: 2, absences: 2, inactive_app: 2, lost_contact_suspected: 1, lost_contact: 1 });
     expect(page1.items).toHaveLength(4);
-    expect(page1.total).toBe(10);
+    expect(page1.total).toBe(12);
     const page3 = await drift(admin, { pageSize: 4, page: 3 });
-    expect(page3.items).toHaveLength(2);
+    expect(page3.items).toHaveLength(4);
     const all = await drift(admin);
     expect([...page1.items, ...(await drift(admin, { pageSize: 4, page: 2 })).items, ...page3.items].map((r) => r.memberId)).toEqual(all.items.map((r) => r.memberId));
     const past = await drift(admin, { pageSize: 4, page: 9 });
-    expect(past).toMatchObject({ items: [], total: 10, members: 112 });
+    expect(past).toMatchObject({ items: [], total: 12, members: 112 });
   });
 
   it('filters by mobile and by reason (byReason then counts the filtered list)', async () => {
     const mobile = await drift(admin, { mobile: true });
-    expect(mobile.items.map((r) => r.memberId).sort()).toEqual([m.A, m.C, m.F, m.L, m.M, m.N].sort());
+    expect(mobile.items.map((r) => r.memberId).sort()).toEqual([m.A, m.B, m.C, m.F, m.L, m.M, m.N, mentee].sort());
     expect(mobile.members).toBe(13);
     const home = await drift(admin, { mobile: false });
     expect(home.items.map((r) => r.memberId).sort()).toEqual([m.E, m.G, m.H, m.I].sort());
@@ -295,9 +301,9 @@ describe('drift list', () => {
     expect(viaOrg.items.map((r) => r.memberId)).toEqual(all.items.filter((r) => ids.has(r.memberId)).map((r) => r.memberId));
     expect(viaOrg.items.length).toBeGreaterThan(0);
 
-    // The branch secretary without orgId: 第一党支部 only (G, H, I are there; the mobile ones are not).
+    // The branch secretary without orgId: 第一党支部 only (G, H, I and the demo mobile member are there; the other mobile ones are not).
     const own = await drift(branch1Secretary);
-    expect(own.items.map((r) => r.memberId).sort()).toEqual([m.G, m.H, m.I].sort());
+    expect(own.items.map((r) => r.memberId).sort()).toEqual([m.G, m.H, m.I, mentee].sort());
     // The village secretary without orgId sees the village: the same list as the admin.
     expect((await drift(village)).items.map((r) => r.memberId)).toEqual(all.items.map((r) => r.memberId));
     await expect(drift(branch1Secretary, { orgId: orgs.mobileBranch })).rejects.toMatchObject({ code: 'forbidden' });
@@ -308,8 +314,8 @@ describe('drift list', () => {
     await updateSettings(env.db, admin, { talkCadenceHomeDays: 90, talkCadenceDays: 60 });
     try {
       const list = await drift(admin);
-      expect(texts(list, m.D)).toEqual(['已 100 天没有谈心谈话或联系（应每 90 天谈一次）']);
-      expect(texts(list, m.A)).toEqual(['已 75 天没有谈心谈话或联系（应每 60 天谈一次）']);
+      expect(texts(list, m.D)).toEqual(['已 100 天没有谈心谈话（应每 90 天谈一次）']);
+      expect(texts(list, m.A)).toEqual(['已 75 天没有谈心谈话（应每 60 天谈一次）']);
       expect(row(list, m.N)?.reasons.map((r) => r.kind)).toEqual(['not_reading', 'absences']); // 40 days is within 60
       expect(row(list, m.N)?.level).toBe('medium');
     } finally {
@@ -323,7 +329,7 @@ describe('drift list', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json() as DriftList;
     expect(body.items).toHaveLength(2);
-    expect(body.total).toBe(6);
+    expect(body.total).toBe(8);
     const bad = await env.app.inject({ method: 'GET', url: '/api/drift?reason=bored', headers: s.headers });
     expect(bad.statusCode).toBe(400);
   });

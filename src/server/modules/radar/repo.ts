@@ -3,6 +3,7 @@ import type { Executor } from '../../db/database.ts';
 import type { DriftReasonKind } from '../../../shared/api-care.ts';
 import { flagSql } from '../members/repo.ts';
 import type { TenantSettings } from '../settings/service.ts';
+import { overdueTalkCondition, talkCadenceSql } from '../talks/service.ts';
 
 /**
  * The drift radar's SQL. A read model: it reads the tables of the learning and care modules
@@ -65,6 +66,7 @@ export interface DriftSignals {
   last_contact: string | null;
   last_talk: string | null;
   contact_days: number | null;
+  talk_days: number | null;
   d_recent: number;
   r_recent: number;
   d_before: number;
@@ -171,7 +173,8 @@ function scopeWhere(p: DriftParams): RawBuilder<unknown> {
  *   base     the member, their stay, account and months;
  *   judged   the reasons that do not need the last contact;
  *   contact  the last talk and the last contact (talk, visit, member.last_contact_at);
- *   flags    no_talk and the count.
+ *   talked   no_talk: overdueTalkCondition of the talks module, on the last talk only;
+ *   flags    the count.
  */
 function flagsCtes(p: DriftParams): RawBuilder<unknown> {
   const w = driftWindows(p.today);
@@ -185,7 +188,7 @@ function flagsCtes(p: DriftParams): RawBuilder<unknown> {
              (mb.id IS NOT NULL) AS mobile,
              (${lostSuspected}) IS TRUE AS lost_contact_suspected,
              ${today} - COALESCE(m.last_contact_at, mb.since) AS silent_days,
-             CASE WHEN mb.id IS NOT NULL THEN ${s.talkCadenceDays}::int ELSE ${s.talkCadenceHomeDays}::int END AS cadence,
+             ${talkCadenceSql(s, sql<boolean>`mb.id IS NOT NULL`)} AS cadence,
              ${today} - (m.last_active_at AT TIME ZONE 'Asia/Shanghai')::date AS inactive_days,
              coalesce(r.d_recent, 0) AS d_recent, coalesce(r.r_recent, 0) AS r_recent,
              coalesce(r.d_before, 0) AS d_before, coalesce(r.r_before, 0) AS r_before, coalesce(r.missed, 0) AS missed,
@@ -219,8 +222,9 @@ function flagsCtes(p: DriftParams): RawBuilder<unknown> {
       ${contactJoins(p)}
     ),
     talked AS (
-      SELECT c.*, ${today} - c.last_contact AS contact_days,
-             (c.cadence > 0 AND (c.last_contact IS NULL OR ${today} - c.last_contact > c.cadence)) AS no_talk
+      SELECT c.*, ${today} - c.last_contact AS contact_days, ${today} - c.last_talk AS talk_days,
+             -- the talks module's one definition (the mentoring overview and the dashboard count the same)
+             ${overdueTalkCondition(sql`c.cadence`, sql`c.last_talk`, p.today)} AS no_talk
       FROM contact c
     ),
     flags AS (
@@ -234,7 +238,7 @@ function flagsCtes(p: DriftParams): RawBuilder<unknown> {
 
 const REASON_COLUMNS = sql.raw(`
   'id', f.id, 'mobile', f.mobile, 'cadence', f.cadence, 'last_contact', f.last_contact, 'last_talk', f.last_talk,
-  'contact_days', f.contact_days, 'd_recent', f.d_recent, 'r_recent', f.r_recent, 'd_before', f.d_before, 'r_before', f.r_before,
+  'contact_days', f.contact_days, 'talk_days', f.talk_days, 'd_recent', f.d_recent, 'r_recent', f.r_recent, 'd_before', f.d_before, 'r_before', f.r_before,
   'missed', f.missed, 'last_active_at', f.last_active_at, 'inactive_days', f.inactive_days,
   'lost_contact_since', f.lost_contact_since, 'silent_days', f.silent_days,
   'no_talk', f.no_talk, 'reading_falling', f.reading_falling, 'not_reading', f.not_reading, 'absences', f.absences,

@@ -22,10 +22,11 @@ import { driftWindows, readDriftList, readEngagementMonths, readMemberSignals, r
  * town at once and must stay one statement. It writes nothing but the audit entry of a timeline view.
  *
  * Drift reasons (each a Chinese sentence with its numbers; see repo.ts for the SQL):
- *   no_talk                 the member has a talk cadence (mobile: talkCadenceDays; at home:
- *                           talkCadenceHomeDays, 0 = none) and their last contact — the latest of
- *                           the last talk, the last delivery visit and member.last_contact_at — is
- *                           more than the cadence ago, or there is none;
+ *   no_talk                 the talk is overdue by the talks module's overdueTalkCondition (the
+ *                           mentoring overview and the dashboard count the same members): a cadence
+ *                           applies (mobile: talkCadenceDays; at home: talkCadenceHomeDays, 0 = none)
+ *                           and the last talk is more than the cadence ago, or there is none. A visit
+ *                           or a noted contact is not a talk (it still orders the list);
  *   reading_falling         the read rate of "recent" pushes is at least 30 points below "before"
  *                           (both with 5+ deliveries) and not zero. Calendar months of the
  *                           learning_month rollup: recent = the previous month and the current one so
@@ -60,7 +61,7 @@ function reasonText(kind: DriftReasonKind, s: DriftSignals, settings: TenantSett
     case 'lost_contact_suspected':
       return `疑似失联：已 ${s.silent_days} 天没有联系（超过 ${settings.lostContactDays} 天），请确认`;
     case 'no_talk':
-      return s.last_contact === null ? '还没有谈心谈话或联系记录' : `已 ${s.contact_days} 天没有谈心谈话或联系（应每 ${s.cadence} 天谈一次）`;
+      return s.last_talk === null ? `还没有谈心谈话记录（应每 ${s.cadence} 天谈一次）` : `已 ${s.talk_days} 天没有谈心谈话（应每 ${s.cadence} 天谈一次）`;
     case 'not_reading':
       return `${monthNo(w.recentFrom)} 月以来推送 ${s.d_recent} 条，一条未读`;
     case 'reading_falling': {

@@ -38,6 +38,32 @@ export type TalkRow = Awaited<ReturnType<ReturnType<typeof talkQuery>['execute']
 
 // ---------- talk state against the cadence ----------
 
+/*
+ * THE definition of an overdue heart-to-heart talk, used by the mentoring overview (its 逾期 and
+ * 从未谈话 rows, tab and counts), the dashboard's 党内关怀 row and the drift radar's no_talk reason,
+ * so the three count the same members:
+ *   - the member's cadence is the tenant's: talkCadenceDays while they have an open destination
+ *     (流动党员), talkCadenceHomeDays otherwise; 0 means no cadence, never overdue. Home members
+ *     count when the home cadence is set, mobile or not is only which cadence applies;
+ *   - only a recorded talk (谈心谈话) resets the clock: a delivery visit or a contact noted on the
+ *     member keeps them from looking lost, but the setting is a talk cadence;
+ *   - the due day itself is not late: overdue when today - last talk > cadence (China days);
+ *   - a member with a cadence and no talk at all is overdue at once (从未谈话): the first talk is
+ *     the point of pairing someone who goes out, and an imported roster's members have been away
+ *     long before they were registered;
+ *   - whether they have a mentor does not matter (no mentor is worse, not an excuse).
+ */
+
+/** A member's talk cadence in days (0: none), from whether they are away. */
+export function talkCadenceSql(settings: TenantSettings, mobile: RawBuilder<boolean>): RawBuilder<number> {
+  return sql<number>`(CASE WHEN ${mobile} THEN ${settings.talkCadenceDays}::int ELSE ${settings.talkCadenceHomeDays}::int END)`;
+}
+
+/** The one condition: the member's talk is overdue today (see above). */
+export function overdueTalkCondition(cadence: RawBuilder<number>, lastTalkOn: RawBuilder<string | null>, today: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${cadence} > 0 AND (${lastTalkOn} IS NULL OR ${lastTalkOn} + ${cadence} < ${today}::date))`;
+}
+
 /** Which members the talk state is computed for. */
 export interface TalkStateScope {
   /** unit subtrees, or the whole tenant */
@@ -75,7 +101,8 @@ export interface TalkStateRow {
  * every `talkCadenceDays`, the others every `talkCadenceHomeDays` (0: no cadence). The next talk
  * is due a cadence after the last one; a member who never had one is due a cadence after they
  * came into view (the later of their current stay's start and their registration), and counts as
- * 'never' whatever the day. The last talk comes from talk_member_idx, one index probe a member.
+ * 'never' (overdue by overdueTalkCondition) whatever the day. The last talk comes from
+ * talk_member_idx, one index probe a member.
  */
 export function talkStateCte(tenantId: string, settings: TenantSettings, scope: TalkStateScope, today: string): RawBuilder<unknown> {
   const conds: RawBuilder<SqlBool>[] = [sql<SqlBool>`m.tenant_id = ${tenantId}`, sql<SqlBool>`m.left_at IS NULL`];
@@ -92,7 +119,7 @@ export function talkStateCte(tenantId: string, settings: TenantSettings, scope: 
       SELECT m.id, m.name, m.phone, o.name AS org_name, (mb.id IS NOT NULL) AS mobile, mb.place_name, mb.workplace,
              ms.mentor_member_id, mt.name AS mentor_name, mt.phone AS mentor_phone, ms.started_on AS mentor_since,
              lt.last_talk_on, COALESCE(ot.open_tasks, 0) AS open_tasks,
-             CASE WHEN mb.id IS NOT NULL THEN ${settings.talkCadenceDays}::int ELSE ${settings.talkCadenceHomeDays}::int END AS cadence,
+             ${talkCadenceSql(settings, sql<boolean>`mb.id IS NOT NULL`)} AS cadence,
              GREATEST(mb.since, (m.created_at AT TIME ZONE 'Asia/Shanghai')::date) AS in_view_since
       FROM member m
       JOIN org o ON o.tenant_id = m.tenant_id AND o.id = m.org_id
@@ -113,14 +140,16 @@ export function talkStateCte(tenantId: string, settings: TenantSettings, scope: 
       WHERE ${sql.join(conds, sql` AND `)}
     ),
     d AS (
-      SELECT s.*, CASE WHEN s.cadence = 0 THEN NULL ELSE COALESCE(s.last_talk_on, s.in_view_since) + s.cadence END AS next_due
+      SELECT s.*, CASE WHEN s.cadence = 0 THEN NULL ELSE COALESCE(s.last_talk_on, s.in_view_since) + s.cadence END AS next_due,
+             ${overdueTalkCondition(sql`s.cadence`, sql`s.last_talk_on`, today)} AS late
       FROM s
     ),
     r AS (
+      -- 'never' and 'overdue' are the overdue members (d.late) without and with a talk on record.
       SELECT d.*,
         CASE WHEN d.next_due IS NULL THEN 'no_cadence'
-             WHEN d.last_talk_on IS NULL THEN 'never'
-             WHEN d.next_due < ${today}::date THEN 'overdue'
+             WHEN d.late AND d.last_talk_on IS NULL THEN 'never'
+             WHEN d.late THEN 'overdue'
              WHEN d.next_due <= ${today}::date + 7 THEN 'due_soon'
              ELSE 'ok' END AS talk_due,
         CASE WHEN d.next_due < ${today}::date THEN ${today}::date - d.next_due ELSE 0 END AS overdue_days
@@ -162,7 +191,7 @@ export async function readMentoring(
   page: { limit: number; offset: number },
 ): Promise<MentoringPage> {
   const tabWhere =
-    tab === 'without_mentor' ? sql`r.mentor_member_id IS NULL` : tab === 'overdue' ? sql`r.talk_due IN ('overdue', 'never')` : sql`true`;
+    tab === 'without_mentor' ? sql`r.mentor_member_id IS NULL` : tab === 'overdue' ? sql`r.late` : sql`true`;
   const result = await sql<{
     items: TalkStateRow[] | null;
     total: number;
@@ -188,7 +217,7 @@ export async function readMentoring(
       (count(*) FILTER (WHERE r.talk_due = 'never'))::int AS never,
       (SELECT json_agg(x ORDER BY x.mentees DESC, x.overdue DESC, x.name) FROM (
          SELECT r.mentor_member_id AS member_id, r.mentor_name AS name, count(*)::int AS mentees,
-                (count(*) FILTER (WHERE r.talk_due IN ('overdue', 'never')))::int AS overdue
+                (count(*) FILTER (WHERE r.late))::int AS overdue
          FROM r WHERE r.mentor_member_id IS NOT NULL
          GROUP BY r.mentor_member_id, r.mentor_name
       ) x) AS mentors
@@ -213,7 +242,7 @@ export async function readTalkStates(db: Executor, tenantId: string, settings: T
 export async function countTalksDue(db: Executor, tenantId: string, settings: TenantSettings, scope: TalkStateScope, today: string): Promise<number> {
   const result = await sql<{ n: number }>`
     WITH ${talkStateCte(tenantId, settings, scope, today)}
-    SELECT count(*)::int AS n FROM r WHERE r.talk_due IN ('overdue', 'never')
+    SELECT count(*)::int AS n FROM r WHERE r.late
   `.execute(db);
   return result.rows[0]?.n ?? 0;
 }

@@ -25,6 +25,9 @@ import { markContact } from '../members/service.ts';
 import { getSettings } from '../settings/service.ts';
 import { countTalksDue, readMentoring, readTalkStates, talkQuery, type TalkRow, type TalkStateRow } from './repo.ts';
 
+// The one definition of an overdue talk (repo.ts), for the dashboard and the radar.
+export { countTalksDue, overdueTalkCondition, talkCadenceSql } from './repo.ts';
+
 type TalkInputData = z.output<typeof TalkInput>;
 type TalkPatchData = z.output<typeof TalkPatch>;
 type TalkQueryData = z.output<typeof TalkQuery>;
