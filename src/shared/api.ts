@@ -256,8 +256,7 @@ export const AuditEntry = z.object({
   after: z.unknown(),
   ip: z.string().nullable(),
 });
-/** stands in the audit answer for the value of a sensitive field */
-export const AUDIT_HIDDEN = '***';
+export { AUDIT_HIDDEN } from './audit.ts';
 export const AuditQuery = z.object({
   entity: z.string().max(50).optional(),
   entityId: z.string().max(100).optional(),

@@ -342,6 +342,9 @@ function Shell() {
   );
 }
 
+/** Every page of the console, whoever may open it: the rest of the paths are "not found". */
+const CONSOLE_PAGES = new Set(['/dashboard', '/orgs', '/members', '/import', '/audit', '/settings', '/study', '/pushes', '/sessions', '/coverage', '/care-tasks', '/mentoring', '/drift', '/deliveries', '/cards', '/birthdays']);
+
 function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string; isTenantAdmin: boolean; secretary: boolean; groupLeader: boolean }) {
   const { t } = useI18n();
   const member = matchPath('/members/:id', path);
@@ -370,6 +373,21 @@ function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string;
     if (path === '/cards' && secretary) return <CardsPage />;
     if (campaign?.id && secretary) return <CampaignPage key={campaign.id} id={campaign.id} />;
     if (path === '/birthdays' && secretary) return <BirthdaysPage />;
+    // A page that exists but is not among the caller's menu entries: say so, rather than "not found".
+    if (CONSOLE_PAGES.has(path) || member?.id || push?.id || session?.id || campaign?.id) {
+      return (
+        <Result
+          status="403"
+          title={t('error.forbiddenTitle')}
+          subTitle={t('error.forbiddenPage')}
+          extra={
+            <Button type="primary" onClick={() => navigate('/')}>
+              {t('common.backHome')}
+            </Button>
+          }
+        />
+      );
+    }
     return (
       <Result
         status="404"

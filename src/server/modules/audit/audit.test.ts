@@ -1,4 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messages } from '../../../web/console/messages.ts';
 import type { z } from 'zod';
 import { AUDIT_HIDDEN, AuditEntry as AuditEntrySchema } from '../../../shared/api.ts';
 import { login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
@@ -87,5 +90,31 @@ describe('the audit log as a person reads it', () => {
 
   it('is for the tenant admin only', async () => {
     expect((await env.app.inject({ url: '/api/audit', headers: secretary.headers })).statusCode).toBe(403);
+  });
+});
+
+/** Every .ts file under a folder, tests left out. */
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return sources(path);
+    return e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+describe('the console names every action the server audits', () => {
+  it('has a Chinese and an English label for each action code written to the log', () => {
+    const root = join(import.meta.dirname, '..', '..');
+    const codes = new Set<string>();
+    for (const file of sources(root)) {
+      const text = readFileSync(file, 'utf8');
+      // action: 'x.y', action: cond ? 'x.y' : 'x.z', and the care module's typed 'care_task.list' | 'care_task.view'
+      for (const m of text.matchAll(/action: ([^,}\n]+)/g)) for (const c of (m[1] ?? '').matchAll(/'([a-z_]+\.[a-z_]+)'/g)) codes.add(c[1] ?? '');
+    }
+    for (const c of ['care_task.view', 'attendance.correct', 'mobility.go_out', 'account.create_admin']) expect(codes).toContain(c);
+    const zh: Record<string, string> = messages['zh-CN'];
+    const en: Record<string, string> = messages['en-US'];
+    const missing = [...codes].filter((c) => !zh[`audit.action.${c}`] || !en[`audit.action.${c}`]);
+    expect(missing).toEqual([]);
   });
 });
