@@ -35,6 +35,9 @@ import { registerCardsRoutes } from './modules/cards/routes.ts';
 import { registerRadarRoutes } from './modules/radar/routes.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
+// Read from the sources, not the bundle: pages without an icon link (the API docs) and bookmarks ask
+// for /favicon.ico whether or not the web apps are built; the SVG is answered under that name.
+const FAVICON = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/console/public/favicon.svg');
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export interface BuildAppOptions {
@@ -168,6 +171,10 @@ function registerWeb(app: FastifyInstance, enabled: boolean): void {
   const memberDir = path.join(WEB_DIST, 'member');
   if (enabled && fs.existsSync(memberDir)) {
     app.register(fastifyStatic, { root: memberDir, prefix: '/m/', decorateReply: false, wildcard: true, preCompressed: false });
+  }
+  if (enabled) {
+    const icon = fs.readFileSync(FAVICON);
+    app.get('/favicon.ico', (_req, reply) => reply.header('cache-control', 'public, max-age=86400').type('image/svg+xml').send(icon));
   }
   if (enabled && fs.existsSync(consoleDir)) {
     // wildcard: files are looked up per request, so a rebuild while the server runs is picked up.

@@ -70,6 +70,16 @@ describe('security headers', () => {
     expect(docs.get('media-src')).toBe("'none'");
   });
 
+  it('answer /favicon.ico with the icon the web apps link to, even before they are built', async () => {
+    const app = await appWith({}, true);
+    const res = await app.inject({ url: '/favicon.ico' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(res.body).toMatch(/^<svg /);
+    const withoutWeb = await appWith({});
+    expect((await withoutWeb.inject({ url: '/favicon.ico' })).statusCode).toBe(404);
+  });
+
   it('send HSTS only when the request came over TLS through a trusted proxy', async () => {
     const app = await appWith({ trustProxy: ['10.0.0.0/8'] });
     const viaProxy = await app.inject({ url: '/api/auth/me', remoteAddress: '10.0.0.2', headers: { 'x-forwarded-proto': 'https' } });
