@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
+import { contextFor, login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
+import { getToday } from './today.ts';
 import { deliverDuePushes } from '../pushes/service.ts';
 import { closeDueSessions } from '../sessions/service.ts';
 import { shanghaiDate } from '../../clock.ts';
@@ -132,6 +133,14 @@ describe('GET /api/me/today', () => {
     const body = (await today(mentee)).json();
     if (!date.endsWith('-02-29')) expect(body.politicalBirthday).toEqual({ years: 12, joinDate: joined });
     expect(body.unopenedCards).toBe(1);
+  });
+
+  it('builds one answer for requests that arrive together, instead of one each', async () => {
+    const ctx = await contextFor(env, PHONES.mobileMember);
+    markChanged(ctx.actor.tenantId);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => getToday(env.db, ctx)));
+    // Every request got the very answer one build made.
+    expect(new Set(answers).size).toBe(1);
   });
 
   it('refuses accounts without a member record', async () => {

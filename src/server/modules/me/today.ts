@@ -41,6 +41,8 @@ interface Entry extends TodayAnswer {
   until: number;
 }
 const cache = new Map<string, Entry>();
+/** Builds in progress, by account and change version. */
+const building = new Map<string, Promise<Entry>>();
 
 export async function buildToday(db: Database, ctx: RequestContext, now: Date = new Date()): Promise<{ today: Today; validUntil: number }> {
   requireMember(ctx);
@@ -85,11 +87,25 @@ export async function getToday(db: Database, ctx: RequestContext, now: Date = ne
   const version = changeVersion(actor.tenantId);
   const hit = cache.get(key);
   if (hit && hit.version === version && hit.until > now.getTime()) return hit;
-  const { today, validUntil } = await buildToday(db, ctx, now);
-  const json = JSON.stringify(today);
-  const etag = `"${crypto.createHash('sha1').update(json).digest('base64url')}"`;
-  if (cache.size >= MAX_ENTRIES) cache.clear();
-  const entry: Entry = { json, etag, version, until: validUntil };
-  cache.set(key, entry);
-  return entry;
+  // One build per account at a time: a phone that retries, or many requests arriving together
+  // when the entry has just expired, wait for the build already running instead of each
+  // queueing six queries on the database.
+  const flightKey = `${key}:${version}`;
+  const running = building.get(flightKey);
+  if (running) return running;
+  const build = (async (): Promise<Entry> => {
+    const { today, validUntil } = await buildToday(db, ctx, now);
+    const json = JSON.stringify(today);
+    const etag = `"${crypto.createHash('sha1').update(json).digest('base64url')}"`;
+    if (cache.size >= MAX_ENTRIES) cache.clear();
+    const entry: Entry = { json, etag, version, until: validUntil };
+    cache.set(key, entry);
+    return entry;
+  })();
+  building.set(flightKey, build);
+  try {
+    return await build;
+  } finally {
+    building.delete(flightKey);
+  }
 }
