@@ -8,12 +8,17 @@ import { seedCareDemo } from './care.ts';
 
 type Opened = Awaited<ReturnType<typeof openTestDatabase>>;
 let opened: Opened;
-const NOW = new Date('2026-11-26T03:00:00Z');
-const TODAY = shanghaiDate(NOW);
+// The moment the template's village was made: its stays began so many days before it, and the
+// talks and trips are laid out from the same moment, so their distances hold on any day.
+let NOW = new Date(0);
+let TODAY = '';
 const dayOf = (daysAgo: number) => shanghaiDate(new Date(NOW.getTime() - daysAgo * 86_400_000));
 
 beforeAll(async () => {
   opened = await openTestDatabase();
+  const made = await opened.db.selectFrom('member').select((eb) => eb.fn.max('created_at').as('at')).executeTakeFirstOrThrow();
+  NOW = new Date(made.at as Date);
+  TODAY = shanghaiDate(NOW);
   await seedCareDemo(opened.db, opened.tenantId, NOW);
 });
 afterAll(async () => opened?.close());

@@ -15,7 +15,9 @@ import { markContact } from '../modules/members/service.ts';
  *    follow-up needed, a follow-up task for the mentor;
  *  - the others are fine, two of them due within the week, one overdue.
  *
- * Fictional people only: the talks are about the demo's own members.
+ * Fictional people only: the talks are about the demo's own members. A summary says 他 or 她 as
+ * the member is a man or a woman, and no talk is dated before the member went out (their current
+ * stay's start): every text is about their life away.
  */
 
 const DAY = 86_400_000;
@@ -38,7 +40,8 @@ function history(latest: number): number[] {
 
 interface TalkText {
   channel: TalkChannel;
-  summary: (place: string, workplace: string) => string;
+  /** `ta`: 他 or 她, the member's pronoun */
+  summary: (place: string, workplace: string, ta: string) => string;
   work: string | null;
   family: string | null;
   health: string | null;
@@ -58,7 +61,7 @@ const TALKS: TalkText[] = [
   },
   {
     channel: 'video',
-    summary: (place) => `视频通话，看了他在${place}租的房子，和两个老乡合租。说云课堂有时和夜班冲突，打算看回放补学。`,
+    summary: (place, _workplace, ta) => `视频通话，看了${ta}在${place}租的房子，和两个老乡合租。说云课堂有时和夜班冲突，打算看回放补学。`,
     work: '倒班，夜班较多',
     family: null,
     health: '睡眠不太好，提醒注意休息',
@@ -85,7 +88,7 @@ const TALKS: TalkText[] = [
   },
   {
     channel: 'phone',
-    summary: (place, workplace) => `电话联系。在${place}换了一家${workplace}，工资比原来高一些，刚入职比较忙。提醒他按时交党费、参加这个月的云课堂。`,
+    summary: (place, workplace, ta) => `电话联系。在${place}换了一家${workplace}，工资比原来高一些，刚入职比较忙。提醒${ta}按时交党费、参加这个月的云课堂。`,
     work: '刚换工作，在适应',
     family: null,
     health: null,
@@ -112,7 +115,7 @@ const TALKS: TalkText[] = [
   },
   {
     channel: 'phone',
-    summary: (place, workplace) => `电话聊了二十分钟。${workplace}最近在裁员，他所在的班组暂时没受影响，但心里有些担心。鼓励他多学技术，有困难随时说。`,
+    summary: (place, workplace, ta) => `电话聊了二十分钟。${workplace}最近在裁员，${ta}所在的班组暂时没受影响，但心里有些担心。鼓励${ta}多学技术，有困难随时说。`,
     work: '单位在裁员，本人暂未受影响',
     family: null,
     health: null,
@@ -123,7 +126,7 @@ const TALKS: TalkText[] = [
 
 const FOLLOW_UP: TalkText = {
   channel: 'phone',
-  summary: (place) => `电话聊了很久。孩子明年要在${place}上小学，积分入学要社保和居住证材料，他想把社保从老家转过去，不知道怎么办手续，有点着急。`,
+  summary: (place, _workplace, ta) => `电话聊了很久。孩子明年要在${place}上小学，积分入学要社保和居住证材料，${ta}想把社保从老家转过去，不知道怎么办手续，有点着急。`,
   work: '工作正常',
   family: '孩子明年上小学，想留在身边读书',
   health: null,
@@ -143,7 +146,7 @@ export async function seedCareDemo(db: Database, tenantId: string, now = new Dat
       .innerJoin('mentorship as s', (j) => j.onRef('s.tenant_id', '=', 'm.tenant_id').onRef('s.member_id', '=', 'm.id').on('s.ended_on', 'is', null))
       .innerJoin('member as t', (j) => j.onRef('t.tenant_id', '=', 's.tenant_id').onRef('t.id', '=', 's.mentor_member_id'))
       .leftJoin('account as a', (j) => j.onRef('a.tenant_id', '=', 't.tenant_id').onRef('a.member_id', '=', 't.id'))
-      .select(['m.id', 'm.phone', 'mb.place_name', 'mb.workplace', 'mb.since', 't.id as mentor_id', 't.name as mentor_name', 'a.id as mentor_account'])
+      .select(['m.id', 'm.phone', 'm.gender', 'mb.place_name', 'mb.workplace', 'mb.since', 't.id as mentor_id', 't.name as mentor_name', 'a.id as mentor_account'])
       .where('mb.tenant_id', '=', tenantId)
       .where('mb.ended_on', 'is', null)
       .where('m.left_at', 'is', null)
@@ -163,9 +166,13 @@ export async function seedCareDemo(db: Database, tenantId: string, now = new Dat
     for (const [k, member] of regular.entries()) plans.push({ member, days: history(LATEST[k % LATEST.length] as number) });
 
     let n = 0;
-    for (const { member, days } of plans) {
+    for (const { member, days: planned } of plans) {
       const place = member.place_name;
       const workplace = member.workplace ?? '单位';
+      const ta = member.gender === 'female' ? '她' : '他';
+      // Only talks since they went out: each one is about their life where they are now.
+      const days = planned.filter((d) => dayOf(d) >= member.since);
+      if (days.length === 0) continue;
       // Oldest first, so the latest talk is the last one written.
       for (const daysAgo of [...days].reverse()) {
         const needsFollowUp = member === followed && daysAgo === days[0];
@@ -180,7 +187,7 @@ export async function seedCareDemo(db: Database, tenantId: string, now = new Dat
             channel: text.channel,
             talker_member_id: member.mentor_id,
             talker_name: member.mentor_name,
-            summary: text.summary(place, workplace),
+            summary: text.summary(place, workplace, ta),
             situation_work: text.work,
             situation_family: text.family,
             situation_health: text.health,
@@ -198,7 +205,7 @@ export async function seedCareDemo(db: Database, tenantId: string, now = new Dat
           tenantId,
           memberId: member.id,
           kind: 'follow_up',
-          reason: '帮他了解孩子在务工地积分入学的材料和社保转移手续，向镇社保所和教育办咨询后回复他',
+          reason: `帮${ta}了解孩子在务工地积分入学的材料和社保转移手续，向镇社保所和教育办咨询后回复${ta}`,
           dueOn: dayOf(daysAgo - 7),
           sourceTalkId: talk.id,
         });

@@ -8,6 +8,8 @@ import { resolvePlace } from '../modules/regions/service.ts';
  * four times to the cities where its mobile members work, met them, handed over the study outline,
  * badges and materials, and wrote down what they said. No photos (the repository ships no images).
  * A trip is contact in person: a member's last contact moves to the trip's day when it is later.
+ * A trip meets only the members already living in its city on its day (their current stay began
+ * on or before it): nobody is visited where they had not gone yet.
  */
 
 const OUTLINE = '《习近平新时代中国特色社会主义思想学习纲要》';
@@ -41,7 +43,8 @@ const PLANS: TripPlan[] = [
     followUp: '协助联系当地街道党工委，为长期在沪党员参加属地组织生活牵线。',
   },
   {
-    daysAgo: 215,
+    // Recent enough that the demo mentee, in 苏州 for two months, was there to meet.
+    daysAgo: 50,
     provinceCode: '32',
     cityCode: '3205',
     travellers: [0, 1],
@@ -82,7 +85,7 @@ export async function seedDeliveriesDemo(db: Database, tenantId: string, now = n
     const away = await tx
       .selectFrom('mobility as mb')
       .innerJoin('member as m', (j) => j.onRef('m.tenant_id', '=', 'mb.tenant_id').onRef('m.id', '=', 'mb.member_id'))
-      .select(['m.id', 'mb.province_code', 'mb.city_code'])
+      .select(['m.id', 'mb.province_code', 'mb.city_code', 'mb.since'])
       .where('mb.tenant_id', '=', tenantId)
       .where('mb.ended_on', 'is', null)
       .where('m.left_at', 'is', null)
@@ -90,9 +93,9 @@ export async function seedDeliveriesDemo(db: Database, tenantId: string, now = n
       .execute();
     let said = 0;
     for (const [t, plan] of PLANS.entries()) {
-      const met = away.filter((a) => a.province_code === plan.provinceCode && a.city_code === plan.cityCode).slice(0, 4);
-      if (met.length === 0) continue;
       const tripOn = shanghaiDate(new Date(now.getTime() - plan.daysAgo * 86_400_000));
+      const met = away.filter((a) => a.province_code === plan.provinceCode && a.city_code === plan.cityCode && a.since <= tripOn).slice(0, 4);
+      if (met.length === 0) continue;
       const trip = await tx
         .insertInto('delivery')
         .values({
