@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifySchema } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifySchema } from 'fastify';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
@@ -44,7 +44,9 @@ export interface BuildAppOptions {
   services: AppServices;
   /** false in tests that do not need the web bundles. */
   serveWeb?: boolean;
-  logger?: boolean | { level: string };
+  logger?: boolean | { level: string; stream?: { write(line: string): void } };
+  /** One log line per request (the default); the server turns it off at a developer's console. */
+  logRequests?: boolean;
   /** Set by the server once migrations are done; /healthz answers 503 until then. */
   isReady?: () => boolean;
   /** Observes every registered route (the authorization test checks each one has a case; the fuzz test reads its schemas). */
@@ -55,6 +57,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const { services } = opts;
   const app = Fastify({
     logger: opts.logger ?? false,
+    ...(opts.logRequests === false ? { logController: new LogController({ disableRequestLogging: true }) } : {}),
     trustProxy: proxyTrust(services.config.trustProxy),
     bodyLimit: 1024 * 1024,
   });

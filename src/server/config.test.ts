@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, logsRoutineWork } from './config.ts';
 
 describe('configuration', () => {
   it('has working defaults for a demo', () => {
@@ -40,5 +40,13 @@ describe('configuration', () => {
     expect(loadConfig({ ...prod, LIANXIN_API_DOCS: 'off' }).apiDocs).toBe('off');
     expect(loadConfig({ ...prod, LIANXIN_API_DOCS: 'public' }).apiDocs).toBe('public');
     expect(() => loadConfig({ LIANXIN_API_DOCS: 'open' })).toThrow(/LIANXIN_API_DOCS/);
+  });
+  it('logs each request and job run in production and at debug, not at a developer console by default', () => {
+    const prod = { NODE_ENV: 'production', LIANXIN_SECRET_KEY: 'a'.repeat(64) };
+    expect(logsRoutineWork(loadConfig({}))).toBe(false);
+    expect(logsRoutineWork(loadConfig({ LOG_LEVEL: 'warn' }))).toBe(false);
+    expect(logsRoutineWork(loadConfig({ LOG_LEVEL: 'debug' }))).toBe(true);
+    expect(logsRoutineWork(loadConfig({ LOG_LEVEL: 'trace' }))).toBe(true);
+    expect(logsRoutineWork(loadConfig(prod))).toBe(true);
   });
 });

@@ -90,6 +90,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
+/**
+ * Whether routine work (each request, each scheduled job's run) is logged. In production the JSON
+ * lines are collected and searched, and at LOG_LEVEL=debug someone asked for them; on a developer's
+ * console they would scroll the demo logins and any warning out of sight.
+ */
+export function logsRoutineWork(config: Pick<Config, 'env' | 'logLevel'>): boolean {
+  return config.env === 'production' || config.logLevel === 'debug' || config.logLevel === 'trace';
+}
+
 /** `true` trusts a proxy on the same host only: the nginx-in-front setup most installs use. */
 export const LOOPBACK = ['127.0.0.0/8', '::1'];
 

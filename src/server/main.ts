@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, logsRoutineWork } from './config.ts';
 import { boot, demoBanner } from './boot.ts';
 import { buildApp } from './app.ts';
 import { Scheduler } from './jobs/scheduler.ts';
@@ -28,7 +28,10 @@ async function main(): Promise<void> {
   const booted = await boot(config, log);
   const app = await buildApp({
     services: booted.services,
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    // At a developer's console the log shares process.stdout (written synchronously) with the banner,
+    // so the demo logins below come out last; production keeps pino's own faster asynchronous stream.
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, ...(config.env === 'production' ? {} : { stream: process.stdout }) },
+    logRequests: logsRoutineWork(config),
     isReady: () => ready,
   });
   // Backup and export from the command line reach this process through the data folder's control
@@ -42,7 +45,9 @@ async function main(): Promise<void> {
   // and caches hear of the others' changes (both do nothing on PGlite, one process per folder).
   const pgUrl = booted.opened.kind === 'postgres' ? config.databaseUrl : undefined;
   const jobLocks = pgUrl ? new AdvisoryJobLocks(pgUrl) : undefined;
-  const scheduler = new Scheduler(booted.services.db, ALL_JOBS, app.log, { locks: jobLocks });
+  // At a developer's console a job's run is routine (logsRoutineWork): only its warnings and errors show.
+  const jobLog = config.logLevel === 'info' && !logsRoutineWork(config) ? app.log.child({}, { level: 'warn' }) : app.log;
+  const scheduler = new Scheduler(booted.services.db, ALL_JOBS, jobLog, { locks: jobLocks });
   const changeFeed = await startChangeFeed({ kind: booted.opened.kind, db: booted.services.db, databaseUrl: config.databaseUrl, log: app.log });
   let stopping = false;
   const stop = async (signal: string) => {
