@@ -70,8 +70,16 @@ describe('member registry', () => {
     const id = await memberIdByPhone(env, PHONES.mentor);
     await updateMember(deps, secretary, id, { occupation: '村医', hardshipNote: '家中有病人' });
     const entry = await env.db.selectFrom('audit_log').selectAll().where('entity_id', '=', id).where('action', '=', 'member.update').executeTakeFirstOrThrow();
-    expect(entry.after).toMatchObject({ occupation: '村医', hardship_note: '家中有病人' });
+    expect(entry.after).toMatchObject({ occupation: '村医' });
     expect(Object.keys(entry.before as object).sort()).toEqual(['hardship_note', 'occupation']);
+    // The hardship note is sensitive: the log shows that it changed, never its words.
+    expect(JSON.stringify(entry)).not.toContain('家中有病人');
+    expect((entry.after as { hardship_note: string }).hardship_note).toMatch(/^\*\*\*[\w-]{8}$/);
+    await updateMember(deps, secretary, id, { hardshipNote: '家中有病人，已好转' });
+    const entries = await env.db.selectFrom('audit_log').selectAll().where('entity_id', '=', id).where('action', '=', 'member.update').orderBy('id').execute();
+    expect(entries).toHaveLength(2);
+    expect(Object.keys(entries[1]!.after as object)).toEqual(['hardship_note']);
+    expect(JSON.stringify(entries)).not.toContain('好转');
   });
 
   it('refuses to change or delete an audit entry', async () => {

@@ -7,6 +7,7 @@ import { authorizeAccountOfMember } from '../../auth/account-reach.ts';
 import { authorize, can, memberReadScope } from '../../auth/policy.ts';
 import { AppError, notFound, uniqueViolation, type FieldIssue } from '../../errors.ts';
 import type { FieldCipher } from '../../secrets.ts';
+import { AUDIT_HIDDEN } from '../../../shared/audit.ts';
 import { checkIdNumber, maskIdNumber, normalizeIdNumber } from '../../../shared/id-number.ts';
 import type { MemberDetail, MemberInput, MemberListItem, MemberListParams, Mobility, MobilityInput } from '../../../shared/api.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -250,9 +251,13 @@ async function checkGrid(db: Executor, tenantId: string, gridId: string | null |
 }
 
 /** What the audit log keeps of a member: never the ID number itself, only its mask. */
-function auditShape(m: Record<string, unknown>): Record<string, unknown> {
-  const { id_number_enc: _e, id_number_hash: _h, created_at: _c, updated_at: _u, ...rest } = m;
-  return rest;
+/**
+ * What the audit log keeps of a member: never the ID number, and the hardship note only as a keyed
+ * fingerprint, so the log shows that it was written or changed without keeping its words.
+ */
+function auditShape(cipher: FieldCipher, m: Record<string, unknown>): Record<string, unknown> {
+  const { id_number_enc: _e, id_number_hash: _h, created_at: _c, updated_at: _u, hardship_note: note, ...rest } = m;
+  return { ...rest, hardship_note: typeof note === 'string' && note !== '' ? `${AUDIT_HIDDEN}${cipher.hash(note).slice(0, 8)}` : (note ?? null) };
 }
 
 export async function createMember(deps: MemberDeps, ctx: RequestContext, input: MemberInput): Promise<MemberDetail> {
@@ -293,7 +298,7 @@ export async function createMember(deps: MemberDeps, ctx: RequestContext, input:
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'member.create', entity: 'member', entityId: row.id, after: auditShape(row) });
+      await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'member.create', entity: 'member', entityId: row.id, after: auditShape(cipher, row) });
       return row.id;
     })
     .catch(translateUnique);
@@ -351,7 +356,7 @@ export async function updateMember(deps: MemberDeps, ctx: RequestContext, member
       if (after.phone !== before.phone || after.name !== before.name) {
         await tx.updateTable('account').set({ phone: after.phone, display_name: after.name }).where('tenant_id', '=', actor.tenantId).where('member_id', '=', memberId).execute();
       }
-      await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'member.update', entity: 'member', entityId: memberId, ...diff(auditShape(before), auditShape(after)) });
+      await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'member.update', entity: 'member', entityId: memberId, ...diff(auditShape(cipher, before), auditShape(cipher, after)) });
     })
     .catch(translateUnique);
   return getMember(deps, ctx, memberId);
