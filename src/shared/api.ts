@@ -231,7 +231,7 @@ export const Dashboard = z.object({
   byProvince: z.array(z.object({ code: z.string(), name: z.string(), count: z.number() })),
   byCity: z.array(z.object({ code: z.string(), name: z.string(), count: z.number() })),
   byUnit: z.array(z.object({ orgId: z.string(), name: z.string(), count: z.number(), mobile: z.number() })),
-  /** 党内关怀 of the subtree: mobile members whose talk is overdue or never happened, overdue follow-up tasks, posted cards not yet sent */
+  /** 党内关怀 of the subtree: members whose talk is overdue or never happened (talks/repo.ts overdueTalkCondition), overdue follow-up tasks, posted cards not yet sent */
   care: z.object({ talksOverdue: z.number(), tasksOverdue: z.number(), cardsToPost: z.number() }),
 });
 export type Dashboard = z.infer<typeof Dashboard>;

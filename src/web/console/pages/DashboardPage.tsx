@@ -48,7 +48,7 @@ interface CareStatDef {
 
 /** 党内关怀: each tile opens the list that reproduces its number. */
 const CARE_STATS: CareStatDef[] = [
-  { key: 'talksOverdue', label: 'dash.care.talksOverdue', unit: 'dash.personUnit', color: '#d4380d', testId: 'stat-talks-overdue', link: (o) => withOrg('/mentoring?filter=overdue', o) },
+  { key: 'talksOverdue', label: 'dash.care.talksOverdue', unit: 'dash.personUnit', color: '#d4380d', testId: 'stat-talks-overdue', link: (o) => withOrg('/mentoring?filter=overdue&scope=all', o) },
   { key: 'tasksOverdue', label: 'dash.care.tasksOverdue', unit: 'dash.care.taskUnit', color: '#cf1322', testId: 'stat-tasks-overdue', link: (o) => withOrg('/care-tasks?overdue=true', o) },
   { key: 'cardsToPost', label: 'dash.care.cardsToPost', unit: 'dash.care.cardUnit', color: '#d48806', testId: 'stat-cards-to-post', link: (o) => withOrg('/cards', o) },
 ];
