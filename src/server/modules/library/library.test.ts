@@ -363,21 +363,18 @@ describe('study items', () => {
     });
 
     it('as the file of a study item, created or edited', async () => {
-      const res = await env.app.inject({
-        method: 'POST',
-        url: '/api/study-items',
-        headers: branchSecretary.headers,
-        payload: { orgId: orgIds['第一党支部'], kind: 'pdf', title: '借用', category: 'theory', tags: [], fileId: minutes.id, minutes: 5 },
-      });
+      const pdfItem = (title: string, fileId: string) =>
+        env.app.inject({
+          method: 'POST',
+          url: '/api/study-items',
+          headers: branchSecretary.headers,
+          payload: { orgId: orgIds['第一党支部'], kind: 'pdf', title, category: 'theory', tags: [], fileId, minutes: 5 },
+        });
+      const res = await pdfItem('借用', minutes.id);
       expect(res.statusCode, res.body).toBe(403);
       expect(res.json().issues).toEqual([{ field: 'fileId', message: '无权使用此文件' }]);
       const own = (await upload(branchSecretary, 'study', '自己的.pdf', PDF)).json();
-      const item = await env.app.inject({
-        method: 'POST',
-        url: '/api/study-items',
-        headers: branchSecretary.headers,
-        payload: { orgId: orgIds['第一党支部'], kind: 'pdf', title: '自己的', category: 'theory', tags: [], fileId: own.id, minutes: 5 },
-      });
+      const item = await pdfItem('自己的', own.id);
       expect(item.statusCode, item.body).toBe(200);
       const edit = await env.app.inject({ method: 'PATCH', url: `/api/study-items/${item.json().id}`, headers: branchSecretary.headers, payload: { fileId: minutes.id } });
       expect(edit.statusCode).toBe(403);
