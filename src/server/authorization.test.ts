@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../test/support/harness.ts';
-import { PHONE_OF, ROLES, SECRETARIES, type AuthzModule, type BaseIds, type Case, type Role } from '../../test/support/authz.ts';
+import { PHONE_OF, ROLES, type AuthzModule, type BaseIds, type Case, type Role } from '../../test/support/authz.ts';
 import { libraryAuthz } from '../../test/authz/library.ts';
 import { pushesAuthz } from '../../test/authz/pushes.ts';
 import { sessionsAuthz } from '../../test/authz/sessions.ts';
@@ -10,9 +10,37 @@ import { talksAuthz } from '../../test/authz/talks.ts';
 import { deliveriesAuthz } from '../../test/authz/deliveries.ts';
 import { cardsAuthz } from '../../test/authz/cards.ts';
 import { radarAuthz } from '../../test/authz/radar.ts';
+import { authAuthz } from '../../test/authz/auth.ts';
+import { orgsAuthz } from '../../test/authz/orgs.ts';
+import { accountsAuthz } from '../../test/authz/accounts.ts';
+import { membersAuthz } from '../../test/authz/members.ts';
+import { rosterAuthz } from '../../test/authz/roster.ts';
+import { dashboardAuthz } from '../../test/authz/dashboard.ts';
+import { settingsAuthz } from '../../test/authz/settings.ts';
+import { auditAuthz } from '../../test/authz/audit.ts';
+import { meAuthz } from '../../test/authz/me.ts';
 
 /** Modules keep their cases next to each other in test/authz/; all run here. */
-const MODULES: AuthzModule[] = [libraryAuthz, pushesAuthz, sessionsAuthz, coverageAuthz, careAuthz, talksAuthz, deliveriesAuthz, cardsAuthz, radarAuthz];
+const MODULES: AuthzModule[] = [
+  authAuthz,
+  orgsAuthz,
+  accountsAuthz,
+  membersAuthz,
+  rosterAuthz,
+  dashboardAuthz,
+  settingsAuthz,
+  auditAuthz,
+  meAuthz,
+  libraryAuthz,
+  pushesAuthz,
+  sessionsAuthz,
+  coverageAuthz,
+  careAuthz,
+  talksAuthz,
+  deliveriesAuthz,
+  cardsAuthz,
+  radarAuthz,
+];
 
 /**
  * Every /api route × every role. Targets sit in 第二党支部, outside the branch secretary's,
@@ -31,8 +59,6 @@ const ids: BaseIds = {
   village: '',
   grid: '',
 };
-let phoneSeq = 0;
-const newPhone = () => `1770000${String(1000 + phoneSeq++).padStart(4, '0')}`;
 
 beforeAll(async () => {
   env = await openTestApp();
@@ -66,62 +92,7 @@ beforeAll(async () => {
 });
 afterAll(async () => env?.close());
 
-const secretaries = SECRETARIES;
-const mobility = () => ({ provinceCode: '32', cityCode: '3205', since: '2025-03-01', workplace: '某电子厂' });
-
-const CASES: Case[] = [
-  { method: 'POST', route: '/api/auth/login', url: () => '/api/auth/login', body: () => ({ phone: '19900000000', password: 'wrong-password' }), allowed: 'all', public: true },
-  { method: 'POST', route: '/api/auth/logout', url: () => '/api/auth/logout', allowed: 'all', public: true, freshSession: true },
-  { method: 'GET', route: '/api/auth/me', url: () => '/api/auth/me', allowed: 'all' },
-  { method: 'POST', route: '/api/auth/password', url: () => '/api/auth/password', body: () => ({ currentPassword: 'not-it', newPassword: 'whatever-123' }), allowed: 'all' },
-  { method: 'GET', route: '/api/regions', url: () => '/api/regions', allowed: 'all', public: true },
-  { method: 'GET', route: '/api/orgs', url: () => '/api/orgs', allowed: ['admin', 'villageSecretary', 'branchSecretary', 'groupLeader'] },
-  { method: 'POST', route: '/api/orgs', url: () => '/api/orgs', body: () => ({ parentId: ids.branch2, kind: 'group', name: `小组${phoneSeq++}` }), allowed: secretaries },
-  { method: 'PATCH', route: '/api/orgs/:id', url: () => `/api/orgs/${ids.branch2}`, body: () => ({ name: '第二党支部' }), allowed: secretaries },
-  { method: 'POST', route: '/api/orgs/:id/move', url: () => `/api/orgs/${ids.group2}/move`, body: () => ({ newParentId: ids.branch2 }), allowed: secretaries },
-  { method: 'POST', route: '/api/orgs/:id/retire', url: () => `/api/orgs/${ids.group2}/retire`, allowed: secretaries },
-  { method: 'GET', route: '/api/orgs/:id/leaders', url: () => `/api/orgs/${ids.branch2}/leaders`, allowed: secretaries },
-  { method: 'POST', route: '/api/orgs/:id/leaders', url: () => `/api/orgs/${ids.group2}/leaders`, body: () => ({ memberId: ids.target, role: 'group_leader' }), allowed: secretaries },
-  {
-    method: 'DELETE',
-    route: '/api/orgs/:id/leaders/:assignmentId',
-    url: () => `/api/orgs/${ids.group2}/leaders/00000000-0000-4000-8000-000000000000`,
-    allowed: secretaries,
-  },
-  { method: 'GET', route: '/api/grids', url: () => '/api/grids', allowed: ['admin', 'villageSecretary', 'branchSecretary', 'groupLeader'] },
-  { method: 'POST', route: '/api/grids', url: () => '/api/grids', body: () => ({ orgId: ids.village, name: '新网格' }), allowed: secretaries },
-  { method: 'PATCH', route: '/api/grids/:id', url: () => `/api/grids/${ids.grid}`, body: () => ({ name: '第1网格' }), allowed: secretaries },
-  { method: 'GET', route: '/api/members', url: () => '/api/members', allowed: 'all' },
-  {
-    method: 'POST',
-    route: '/api/members',
-    url: () => '/api/members',
-    body: () => ({ name: '测试党员', gender: 'female', phone: newPhone(), status: 'full', orgId: ids.group2 }),
-    allowed: secretaries,
-  },
-  { method: 'GET', route: '/api/members/:id', url: () => `/api/members/${ids.target}`, allowed: secretaries },
-  { method: 'PATCH', route: '/api/members/:id', url: () => `/api/members/${ids.target}`, body: () => ({ occupation: '务农' }), allowed: secretaries },
-  { method: 'POST', route: '/api/members/:id/reveal-id', url: () => `/api/members/${ids.target}/reveal-id`, allowed: secretaries },
-  { method: 'POST', route: '/api/members/:id/mobility', url: () => `/api/members/${ids.target}/mobility`, body: mobility, allowed: secretaries },
-  { method: 'POST', route: '/api/members/:id/return', url: () => `/api/members/${ids.mobileTarget}/return`, body: () => ({ returnedOn: '2026-01-02' }), allowed: secretaries },
-  { method: 'POST', route: '/api/members/:id/contact', url: () => `/api/members/${ids.target}/contact`, body: () => ({ contactedOn: '2026-01-02' }), allowed: secretaries },
-  { method: 'POST', route: '/api/members/:id/lost-contact', url: () => `/api/members/${ids.target}/lost-contact`, allowed: secretaries },
-  { method: 'POST', route: '/api/members/:id/login', url: () => `/api/members/${ids.target}/login`, allowed: secretaries },
-  { method: 'PUT', route: '/api/members/:id/mentor', url: () => `/api/members/${ids.target}/mentor`, body: () => ({ mentorMemberId: null }), allowed: secretaries },
-  { method: 'GET', route: '/api/members/export', url: () => `/api/members/export?orgId=${ids.branch2}`, allowed: secretaries },
-  { method: 'GET', route: '/api/members/import-template', url: () => '/api/members/import-template', allowed: ['admin', 'villageSecretary', 'branchSecretary'] },
-  { method: 'POST', route: '/api/imports', url: () => '/api/imports', multipart: true, allowed: ['admin', 'villageSecretary', 'branchSecretary'] },
-  { method: 'GET', route: '/api/imports/:id', url: () => '/api/imports/00000000-0000-4000-8000-000000000000', allowed: ['admin', 'villageSecretary', 'branchSecretary'] },
-  { method: 'GET', route: '/api/dashboard', url: () => `/api/dashboard?orgId=${ids.branch2}`, allowed: secretaries },
-  { method: 'GET', route: '/api/settings', url: () => '/api/settings', allowed: ['admin', 'villageSecretary', 'branchSecretary', 'groupLeader'] },
-  { method: 'PUT', route: '/api/settings', url: () => '/api/settings', body: () => ({ lostContactDays: 180 }), allowed: ['admin'] },
-  { method: 'GET', route: '/api/audit', url: () => '/api/audit', allowed: ['admin'] },
-  { method: 'GET', route: '/api/me/profile', url: () => '/api/me/profile', allowed: ['villageSecretary', 'branchSecretary', 'groupLeader', 'mentor', 'member'] },
-  { method: 'POST', route: '/api/me/mobility', url: () => '/api/me/mobility', body: mobility, allowed: ['villageSecretary', 'branchSecretary', 'groupLeader', 'mentor', 'member'] },
-  { method: 'POST', route: '/api/me/return', url: () => '/api/me/return', body: () => ({ returnedOn: '2026-01-02' }), allowed: ['villageSecretary', 'branchSecretary', 'groupLeader', 'mentor', 'member'] },
-  { method: 'GET', route: '/api/me/today', url: () => '/api/me/today', allowed: ['villageSecretary', 'branchSecretary', 'groupLeader', 'mentor', 'member'] },
-  ...MODULES.flatMap((m) => m.cases),
-];
+const CASES: Case[] = MODULES.flatMap((m) => m.cases);
 
 function multipartBody(): { payload: Buffer; headers: Record<string, string> } {
   const boundary = '----lianxin-test';
