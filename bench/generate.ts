@@ -5,6 +5,7 @@ import type { Database, Executor } from '../src/server/db/database.ts';
 import { openDatabase } from '../src/server/db/database.ts';
 import { migrateToLatest } from '../src/server/db/migrate.ts';
 import { FieldCipher } from '../src/server/secrets.ts';
+import { nameSortKey } from '../src/server/name-sort-key.ts';
 import { hashPassword } from '../src/server/auth/passwords.ts';
 import { completeIdNumber, maskIdNumber } from '../src/shared/id-number.ts';
 import { resolvePlace, type RegionNode } from '../src/server/modules/regions/service.ts';
@@ -271,6 +272,7 @@ export async function generateCounty(
           org_id: pick(rand, village.groups),
           grid_id: pick(rand, village.grids),
           name,
+          name_sort_key: nameSortKey(name),
           gender,
           birth_date: birth,
           ethnicity: rand() < 0.98 ? '汉族' : pick(rand, ETHNIC_MINORITIES),
@@ -300,6 +302,7 @@ export async function generateCounty(
         org_id: 'uuid',
         grid_id: 'uuid',
         name: 'text',
+        name_sort_key: 'text',
         gender: 'text',
         birth_date: 'date',
         ethnicity: 'text',

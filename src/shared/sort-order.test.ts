@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chineseNumeralValue, comparePersonNames, compareUnitNames, compareUnits } from './sort-order.js';
+import { chineseNumeralValue, comparePersonNames, compareUnitNames, compareUnits } from './sort-order.ts';
 
 describe('sort order', () => {
   it('reads Chinese numerals as numbers', () => {

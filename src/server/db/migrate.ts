@@ -13,6 +13,7 @@ import * as m0009t from './migrations/0009_talks_follow_up_task.ts';
 import * as m0010i from './migrations/0010_import_jobs.ts';
 import * as m0011 from './migrations/0011_login_attempts.ts';
 import * as m0012o from './migrations/0012_job_run_owner.ts';
+import * as m0013 from './migrations/0013_name_sort_keys.ts';
 
 /** Migrations are listed in code (not read from disk) so bundlers and tests see the same set. */
 // Kysely records applied migrations by name: a released name never changes, and this list is the
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0010_import_jobs': m0010i,
   '0011_login_attempts': m0011,
   '0012_job_run_owner': m0012o,
+  '0013_name_sort_keys': m0013,
 };
 
 /** Every migration, oldest first. */

@@ -43,6 +43,8 @@ export interface MemberTable {
   org_id: string;
   grid_id: string | null;
   name: string;
+  /** `nameSortKey(name)`: pinyin, collation "C"; set on every write of the name (migration 0013). */
+  name_sort_key: string;
   gender: 'male' | 'female';
   birth_date: DateOnly | null;
   ethnicity: string | null;

@@ -4,6 +4,7 @@ import { hashPassword } from '../auth/passwords.ts';
 import { completeIdNumber, maskIdNumber } from '../../shared/id-number.ts';
 import { resolvePlace } from '../modules/regions/service.ts';
 import { GIVEN_FEMALE, GIVEN_MALE, SURNAMES, pick, seededRandom } from './names.ts';
+import { nameSortKey } from '../name-sort-key.ts';
 
 /**
  * The demo village: a fictional town committee with one village general branch of 113 members
@@ -118,6 +119,7 @@ export async function seedDemo(db: Database, cipher: FieldCipher, password: stri
           org_id: grp.id,
           grid_id: grids[i % 6] ?? null,
           name,
+          name_sort_key: nameSortKey(name),
           gender,
           birth_date: birth,
           ethnicity: '汉族',

@@ -9,6 +9,7 @@ import { recordAudit } from '../audit/service.ts';
 import { getOrg } from '../orgs/service.ts';
 import { readCoverage, type CoverageSums, type UnitSumsRow } from './repo.ts';
 import { coverageWorkbook } from './xlsx.ts';
+import { compareUnits } from '../../../shared/sort-order.ts';
 
 type CoverageQueryInput = z.infer<typeof CoverageQuery>;
 type CoverageNumbers = Coverage['units'][number]['all'];
@@ -132,7 +133,7 @@ async function buildCoverage(db: Database, ctx: RequestContext, q: CoverageQuery
       mobile: numbers(mobile),
       local: numbers(local),
     });
-    const children = (childrenOf.get(id) ?? []).sort((a, b) => a.sort_order - b.sort_order || a.name.localeCompare(b.name, 'zh-CN'));
+    const children = (childrenOf.get(id) ?? []).sort((a, b) => compareUnits({ sortOrder: a.sort_order, name: a.name }, { sortOrder: b.sort_order, name: b.name }));
     for (const c of children) visit(c.id, c.name, c.kind, c.path);
   };
   visit(root.id, root.name, root.kind, root.path);

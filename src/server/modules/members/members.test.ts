@@ -194,6 +194,26 @@ describe('mobility', () => {
 });
 
 describe('member list', () => {
+  it('lists people in pinyin order, not code-point order, and a renamed member moves to their new place', async () => {
+    // Code points: 安 U+5B89, 张 U+5F20, 白 U+767D, 陈 U+9648 — pinyin: an, bai, chen, zhang.
+    const phones = ['13700000101', '13700000102', '13700000103', '13700000104'];
+    const names = ['张排序', '陈排序', '白排序', '安排序'];
+    for (const [i, name] of names.entries()) {
+      await createMember(deps, secretary, { name, gender: 'male', phone: phones[i] as string, status: 'full', orgId: group1 });
+    }
+    expect((await list(secretary, { q: '排序' })).items.map((i) => i.name)).toEqual(['安排序', '白排序', '陈排序', '张排序']);
+    const zhang = (await list(secretary, { q: '张排序' })).items[0]!;
+    await updateMember(deps, secretary, zhang.id, { name: '艾排序' });
+    expect((await list(secretary, { q: '排序' })).items.map((i) => i.name)).toEqual(['艾排序', '安排序', '白排序', '陈排序']);
+    // The whole list follows the stored keys, and they are not the names' code-point order.
+    const all = (await list(secretary)).items.map((i) => i.name);
+    const keys = await env.db.selectFrom('member').select(['name', 'name_sort_key']).where('tenant_id', '=', env.tenantId).execute();
+    const keyOf = new Map(keys.map((k) => [k.name, k.name_sort_key]));
+    const listed = all.map((n) => keyOf.get(n) as string);
+    expect(listed).toEqual([...listed].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect(all).not.toEqual([...all].sort());
+  });
+
   it('searches by name or phone, filters and pages', async () => {
     const all = await list(secretary);
     expect(all.total).toBeGreaterThanOrEqual(113);

@@ -119,6 +119,8 @@ export async function listMemberRows(
     .select([flags.shouldTransfer.as('should_transfer'), flags.lostSuspected.as('lost_suspected')])
     // The total of the filtered set in the same pass (cheap when the set is a village, not a county).
     .select(page.withTotal ? sql<number | null>`count(*) OVER ()`.as('total') : sql<number | null>`NULL::bigint`.as('total'))
+    // Pinyin order (migration 0013): the key, then the name between homophones; the index follows it.
+    .orderBy('m.name_sort_key')
     .orderBy('m.name')
     .orderBy('m.id')
     .limit(page.limit)
@@ -169,6 +171,8 @@ export function exportMemberRows(db: Executor, tenantId: string, scope: MemberSc
       'm.lost_contact_since',
     ])
     .select([flags.shouldTransfer.as('should_transfer'), flags.lostSuspected.as('lost_suspected')])
+    // Pinyin order (migration 0013): the key, then the name between homophones; the index follows it.
+    .orderBy('m.name_sort_key')
     .orderBy('m.name')
     .orderBy('m.id')
     .execute();

@@ -16,6 +16,7 @@ import { getOrg } from '../orgs/service.ts';
 import { resolvePlace } from '../regions/service.ts';
 import { getSettings } from '../settings/service.ts';
 import { countMembers, flagSql, listMemberRows, memberBaseQuery, memberWithOrg, type MemberFilter } from './repo.ts';
+import { nameSortKey } from '../../name-sort-key.ts';
 
 export interface MemberDeps {
   db: Database;
@@ -281,6 +282,7 @@ export async function createMember(deps: MemberDeps, ctx: RequestContext, input:
           org_id: org.id,
           grid_id: input.gridId ?? null,
           name: input.name,
+          name_sort_key: nameSortKey(input.name),
           gender: input.gender,
           birth_date: input.birthDate ?? null,
           ethnicity: input.ethnicity ?? null,
@@ -332,7 +334,7 @@ export async function updateMember(deps: MemberDeps, ctx: RequestContext, member
       const after = await tx
         .updateTable('member')
         .set({
-          ...(patch.name !== undefined && { name: patch.name }),
+          ...(patch.name !== undefined && { name: patch.name, name_sort_key: nameSortKey(patch.name) }),
           ...(patch.gender !== undefined && { gender: patch.gender }),
           ...(patch.birthDate !== undefined && { birth_date: patch.birthDate }),
           ...(patch.ethnicity !== undefined && { ethnicity: patch.ethnicity }),

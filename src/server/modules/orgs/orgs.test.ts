@@ -85,3 +85,29 @@ describe('org tree', () => {
     expect(g.memberCount).toBe(0);
   });
 });
+
+describe('order of units', () => {
+  it('lists the demo branches and groups in their numbers’ order', async () => {
+    const all = await listOrgs(env.db, await contextFor(env, PHONES.tenantAdmin));
+    const groups = all.filter((o) => o.kind === 'group' && !o.retired).map((o) => o.name);
+    const numbered = ['第一', '第二', '第三', '第四', '第五', '第六', '第七', '第八', '第九'].map((n) => `${n}党小组`);
+    expect(groups.filter((n) => numbered.includes(n))).toEqual(numbered);
+    expect(all.filter((o) => o.kind === 'branch').map((o) => o.name)).toEqual([
+      expect.stringMatching(/^第一党支部/), // renamed by a test above
+      '第二党支部',
+      '第三党支部（老党员支部）',
+      '流动党员党支部',
+    ]);
+  });
+
+  it('orders siblings with the same sort order by the numbers in their names, not by code point', async () => {
+    const ctx = await contextFor(env, PHONES.tenantAdmin);
+    const village = await byName('新桥村党总支');
+    const branch = await createOrg(env.db, ctx, { parentId: village.id, kind: 'branch', name: '排序测试党支部' });
+    for (const name of ['第十二党小组', '第三党小组', '第10网格党小组', '第十党小组', '第一党小组', '第2网格党小组']) {
+      await createOrg(env.db, ctx, { parentId: branch.id, kind: 'group', name });
+    }
+    const children = (await listOrgs(env.db, ctx)).filter((o) => o.parentId === branch.id).map((o) => o.name);
+    expect(children).toEqual(['第一党小组', '第2网格党小组', '第三党小组', '第十党小组', '第10网格党小组', '第十二党小组']);
+  });
+});

@@ -6,6 +6,7 @@ import { authorize } from '../../auth/policy.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { recordAudit } from '../audit/service.ts';
 import { bumpAuthEpoch } from '../../auth/epoch.ts';
+import { compareUnits } from '../../../shared/sort-order.ts';
 
 /** Which kind of unit may sit under which: committee → general branch → branch → group. */
 const ALLOWED_CHILDREN: Record<OrgKind, OrgKind[]> = {
@@ -57,10 +58,6 @@ export async function listOrgs(db: Database, ctx: RequestContext): Promise<OrgVi
       .selectAll('o')
       .where('o.tenant_id', '=', actor.tenantId)
       .$if(paths !== null, (qb) => qb.where((eb) => eb.or((paths ?? []).map((p) => eb('o.path', 'like', `${p}%`)))))
-      // Parents before children, siblings in their set order: the client builds the tree in one pass.
-      .orderBy(sql`length(o.path) - length(replace(o.path, '/', ''))`)
-      .orderBy('o.sort_order')
-      .orderBy('o.name')
       .execute(),
     db
       .selectFrom('member')
@@ -81,7 +78,11 @@ export async function listOrgs(db: Database, ctx: RequestContext): Promise<OrgVi
     if (!n) continue;
     for (const ancestor of o.path.split('/')) if (byId.has(ancestor)) subtree.set(ancestor, (subtree.get(ancestor) ?? 0) + n);
   }
-  return rows.map((r) => toView(r, subtree.get(r.id) ?? 0));
+  // Parents before children, siblings in their set order and then by the numbers in their names
+  // (第二 before 第十, which SQL's text order cannot do): the client builds the tree in one pass.
+  const depth = (o: OrgRow) => o.path.split('/').length;
+  const ordered = [...rows].sort((a, b) => depth(a) - depth(b) || compareUnits({ sortOrder: a.sort_order, name: a.name }, { sortOrder: b.sort_order, name: b.name }));
+  return ordered.map((r) => toView(r, subtree.get(r.id) ?? 0));
 }
 
 export async function createOrg(db: Database, ctx: RequestContext, input: { parentId: string; kind: OrgKind; name: string }): Promise<OrgView> {

@@ -6,6 +6,7 @@ import { Scheduler } from '../../jobs/scheduler.ts';
 import { createStudyItem } from '../library/service.ts';
 import { pushesJobs } from './scheduled.ts';
 import { cancelPush, createPush, deliverDuePushes, getPush, listInbox, listPushes, listTodayPushes, openInboxEntry, recordReadProgress, remindUnread, updatePush } from './service.ts';
+import { nameSortKey } from '../../name-sort-key.ts';
 
 let env: TestEnv;
 let village: RequestContext;
@@ -274,7 +275,7 @@ describe('reading and reminders', () => {
     const group = orgIds['第六党小组'] as string;
     const fresh = await env.db
       .insertInto('member')
-      .values({ tenant_id: env.tenantId, org_id: group, name: '测试党员甲', gender: 'female', phone: '17700009999', status: 'full' })
+      .values({ tenant_id: env.tenantId, org_id: group, name: '测试党员甲', name_sort_key: nameSortKey('测试党员甲'), gender: 'female', phone: '17700009999', status: 'full' })
       .returning('id')
       .executeTakeFirstOrThrow();
     await env.db.insertInto('account').values({ tenant_id: env.tenantId, phone: '17700009999', display_name: '测试党员甲', password_hash: 'x', member_id: fresh.id }).execute();

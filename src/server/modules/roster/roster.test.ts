@@ -381,6 +381,21 @@ describe('export', () => {
     expect(audit.after).toMatchObject({ filter: { mobile: true }, rows: rows.length });
   });
 
+  it('exports people in pinyin order: 安, 白, 陈, 张', async () => {
+    const group = (await env.db.selectFrom('org').select('id').where('tenant_id', '=', env.tenantId).where('name', '=', '第一党小组').executeTakeFirstOrThrow()).id;
+    for (const [i, name] of ['张导出', '陈导出', '白导出', '安导出'].entries()) {
+      const res = await env.app.inject({
+        method: 'POST',
+        url: '/api/members',
+        headers: general.headers,
+        payload: { name, gender: 'female', phone: `1370000020${i}`, status: 'full', orgId: group },
+      });
+      expect(res.statusCode).toBe(200);
+    }
+    const res = await env.app.inject({ method: 'GET', url: `/api/members/export?q=${encodeURIComponent('导出')}`, headers: general.headers });
+    expect((await readSheet(res.rawPayload)).rows.map((r) => r['姓名'])).toEqual(['安导出', '白导出', '陈导出', '张导出']);
+  });
+
   it("gives a branch secretary only their branch's members", async () => {
     const res = await env.app.inject({ method: 'GET', url: '/api/members/export', headers: branch.headers });
     expect(res.statusCode).toBe(200);

@@ -21,6 +21,7 @@ import { assertSafeXlsx } from './archive.ts';
 import type { ImportIssue, ImportOutcome, ImportProgress, ImportQueue, RunJob } from './jobs.ts';
 import { readImportSheet } from './sheet-reader.ts';
 import { addTableSheet, dateCell, normalizeHeader, parseDateCell, styleHeader, workbookBuffer, type CellInput } from './xlsx.ts';
+import { nameSortKey } from '../../name-sort-key.ts';
 
 export interface RosterDeps {
   db: Database;
@@ -422,6 +423,7 @@ export async function importRoster(
           org_id: unit.id,
           grid_id: gridId,
           name,
+          name_sort_key: nameSortKey(name),
           gender,
           birth_date: birthDate,
           ethnicity,
