@@ -1,5 +1,5 @@
 import { EnvironmentOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, DatePicker, Empty, Form, Row, Skeleton, Space, Table, Typography, theme } from 'antd';
+import { App, Button, Card, Col, DatePicker, Empty, Form, Row, Skeleton, Space, Table, Tag, Typography, theme } from 'antd';
 import type { TableColumnsType } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import type { EChartsCoreOption } from 'echarts/core';
@@ -8,7 +8,7 @@ import { api } from '../api.ts';
 import { FilterBar, OrgFilter, PageHeader } from '../components/common.tsx';
 import { DeliveryDetailDrawer } from '../components/outreach/DeliveryDetailDrawer.tsx';
 import { DeliveryFormDrawer } from '../components/outreach/DeliveryFormDrawer.tsx';
-import { ItemTags } from '../components/outreach/labels.tsx';
+import { itemText } from '../components/outreach/labels.tsx';
 import { useApi, useShowError, useUrlList } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { useLocation } from '../router.tsx';
@@ -17,6 +17,28 @@ import type { Delivery, DeliveryList, DeliveryListItem } from '../types.ts';
 const Chart = lazy(() => import('../components/Chart.tsx'));
 
 const FILTER_KEYS = ['orgId', 'from', 'to'] as const;
+
+/**
+ * The handed-over items of one row. A tag never grows wider than its column: a long title (a book's
+ * full name) ends in "…" with the whole word in a tooltip, instead of pushing the table sideways.
+ */
+function ItemCell({ items }: { items: readonly string[] }) {
+  const { t } = useI18n();
+  return (
+    <span style={{ display: 'flex', gap: 4, flexWrap: 'wrap', minWidth: 0 }}>
+      {items.map((w) => {
+        const text = itemText(t, w);
+        return (
+          <Tag key={w} color={w === '党徽' ? 'red' : 'gold'} variant="outlined" style={{ marginInlineEnd: 0, maxWidth: '100%', display: 'inline-flex', minWidth: 0 }}>
+            <Typography.Text ellipsis={{ tooltip: text }} style={{ color: 'inherit', fontSize: 'inherit', maxWidth: '100%' }}>
+              {text}
+            </Typography.Text>
+          </Tag>
+        );
+      })}
+    </span>
+  );
+}
 
 /** 千里送学: the study delivery trips of the secretary's units, where they went, and each trip's record. */
 export function DeliveriesPage() {
@@ -86,23 +108,32 @@ export function DeliveriesPage() {
       ),
     },
     { title: t('delivery.org'), dataIndex: 'orgName', width: 140, ellipsis: true },
-    { title: t('delivery.travellers'), dataIndex: 'travellers', width: 160, render: (_: unknown, r) => r.travellers.join('、') },
+    // names run on one line and end in "…" with the full list in a tooltip, so a trip with many
+    // people keeps its row one line high and its column its width
+    {
+      title: t('delivery.travellers'),
+      dataIndex: 'travellers',
+      width: 150,
+      render: (_: unknown, r) => {
+        const names = r.travellers.join('、');
+        return <Typography.Text ellipsis={{ tooltip: names }}>{names}</Typography.Text>;
+      },
+    },
     {
       title: t('delivery.membersMet'),
       dataIndex: 'memberNames',
-      render: (_: unknown, r) => (
-        <span>
-          {r.memberNames.join('、')}
-          {r.memberCount > r.memberNames.length && <Typography.Text type="secondary">{t('delivery.andMore', { n: r.memberCount })}</Typography.Text>}
-        </span>
-      ),
+      render: (_: unknown, r) => {
+        const more = r.memberCount > r.memberNames.length ? t('delivery.andMore', { n: r.memberCount }) : '';
+        const names = r.memberNames.join('、');
+        return <Typography.Text ellipsis={{ tooltip: names + more }}>{names}{more && <Typography.Text type="secondary">{more}</Typography.Text>}</Typography.Text>;
+      },
     },
     { title: t('delivery.memberCount'), dataIndex: 'memberCount', width: 80, align: 'right' },
     {
       title: t('delivery.items'),
       key: 'items',
       width: 220,
-      render: (_: unknown, r) => (r.handedOver && r.handedOver.length > 0 ? <ItemTags items={r.handedOver} /> : <Typography.Text type="secondary">—</Typography.Text>),
+      render: (_: unknown, r) => (r.handedOver && r.handedOver.length > 0 ? <ItemCell items={r.handedOver} /> : <Typography.Text type="secondary">—</Typography.Text>),
     },
   ];
 
