@@ -5,6 +5,7 @@ import { contextFor, login, memberIdByPhone, openTestApp, PHONES, type Session, 
 import { anniversaryYears } from './dates.ts';
 import { cardsJobs } from './scheduled.ts';
 import { listBirthdays, myGreetings, sendDueCards } from './service.ts';
+import { comparePersonNames, compareUnitNames } from '../../../shared/sort-order.ts';
 
 let env: TestEnv;
 let secretary: Session;
@@ -18,6 +19,7 @@ interface CardJson {
   id: string;
   memberId: string;
   memberName: string;
+  orgName: string;
   channel: string;
   address: string | null;
   postStatus: string;
@@ -97,6 +99,9 @@ describe('holiday-card campaigns', () => {
     expect(mobile.length).toBe(13);
     expect(d.recipients).toBe(13);
     expect(new Set(d.cards.map((c) => c.memberId))).toEqual(new Set(mobile));
+    // Units in their numbers' order, each unit's people in pinyin order.
+    const cardOrder = d.cards.map((c) => [c.orgName, c.memberName] as const);
+    expect(cardOrder).toEqual([...cardOrder].sort((a, b) => compareUnitNames(a[0], b[0]) || comparePersonNames(a[1], b[1])));
     expect(d.signature).toBe('新桥村党总支');
     expect(d.sentAt).not.toBeNull();
     expect(d.withoutAddress).toBeUndefined();

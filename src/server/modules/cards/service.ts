@@ -37,6 +37,7 @@ import {
   type CampaignRow,
   type CardRowData,
 } from './repo.ts';
+import { comparePersonNames, compareUnitNames } from '../../../shared/sort-order.ts';
 
 type CampaignInputData = z.infer<typeof CampaignInput>;
 type CampaignQueryData = z.infer<typeof CampaignQuery>;
@@ -96,7 +97,9 @@ async function loadCampaign(db: Executor, tenantId: string, campaignId: string):
 }
 
 async function campaignDetail(db: Executor, tenantId: string, campaign: CampaignRow): Promise<CampaignDetail> {
-  const cards = await cardQuery(db, tenantId).where('k.campaign_id', '=', campaign.id).orderBy('o.name').orderBy('m.name').orderBy('k.id').execute();
+  const cards = await cardQuery(db, tenantId).where('k.campaign_id', '=', campaign.id).orderBy('m.name_sort_key').orderBy('m.name').orderBy('k.id').execute();
+  // By unit in their numbers' order (SQL's text order puts 第七 before 第三), each unit's people in pinyin order.
+  cards.sort((a, b) => compareUnitNames(a.org_name, b.org_name));
   return { ...presentSummary(campaign), greeting: campaign.greeting, signature: campaign.signature, cards: cards.map(presentCard) };
 }
 
@@ -549,7 +552,7 @@ export async function listContactCards(db: Database, ctx: RequestContext, q: Con
       qrSvg,
     };
   });
-  items.sort((a, b) => a.orgName.localeCompare(b.orgName, 'zh-CN') || a.memberName.localeCompare(b.memberName, 'zh-CN'));
+  items.sort((a, b) => compareUnitNames(a.orgName, b.orgName) || comparePersonNames(a.memberName, b.memberName));
   await recordAudit(db, ctx, { tenantId: actor.tenantId, action: 'contact_card.print', ...entity, after: { count: items.length } });
   return { items };
 }

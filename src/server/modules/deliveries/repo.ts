@@ -15,7 +15,7 @@ export async function findDelivery(db: Executor, tenantId: string, deliveryId: s
 }
 export type DeliveryRow = NonNullable<Awaited<ReturnType<typeof findDelivery>>>;
 
-/** The members met on a trip, by name. */
+/** The members met on a trip, in pinyin order of their names (`member.name_sort_key`). */
 export function deliveryMemberRows(db: Executor, tenantId: string, deliveryId: string) {
   return db
     .selectFrom('delivery_member as dm')
@@ -23,7 +23,9 @@ export function deliveryMemberRows(db: Executor, tenantId: string, deliveryId: s
     .select(['dm.member_id', 'm.name', 'dm.items', 'dm.handed_to', 'dm.words'])
     .where('dm.tenant_id', '=', tenantId)
     .where('dm.delivery_id', '=', deliveryId)
+    .orderBy('m.name_sort_key')
     .orderBy('m.name')
+    .orderBy('m.id')
     .execute();
 }
 
@@ -61,7 +63,7 @@ export function listDeliveryRows(db: Executor, tenantId: string, f: TripFilter, 
     .select('o.name as org_name')
     .select(
       sql<string[]>`ARRAY(SELECT m.name FROM delivery_member dm JOIN member m ON m.tenant_id = dm.tenant_id AND m.id = dm.member_id
-        WHERE dm.tenant_id = d.tenant_id AND dm.delivery_id = d.id ORDER BY m.name)`.as('member_names'),
+        WHERE dm.tenant_id = d.tenant_id AND dm.delivery_id = d.id ORDER BY m.name_sort_key, m.name, m.id)`.as('member_names'),
     )
     .select(
       sql<string[]>`ARRAY(SELECT DISTINCT i FROM delivery_member dm, unnest(dm.items) AS i

@@ -143,7 +143,7 @@ export async function recipientRows(db: Executor, tenantId: string, pushId: stri
     JOIN member m ON m.tenant_id = d.tenant_id AND m.id = d.member_id
     JOIN org o ON o.tenant_id = m.tenant_id AND o.id = m.org_id
     WHERE d.tenant_id = ${tenantId} AND d.push_id = ${pushId}
-    ORDER BY (d.read_at IS NOT NULL), m.name, m.id
+    ORDER BY (d.read_at IS NOT NULL), m.name_sort_key, m.name, m.id
     LIMIT ${limit}
   `.execute(db);
   return res.rows;

@@ -172,7 +172,8 @@ export async function attendanceRows(db: Executor, tenantId: string, sessionId: 
     .where('a.tenant_id', '=', tenantId)
     .where('a.session_id', '=', sessionId);
   if (memberPaths) q = q.where(inSubtrees(tenantId, memberPaths));
-  return q.orderBy('o.path').orderBy('m.name').execute();
+  // Members of a unit together, each unit's in pinyin order.
+  return q.orderBy('o.path').orderBy('m.name_sort_key').orderBy('m.name').orderBy('m.id').execute();
 }
 
 /**

@@ -73,8 +73,10 @@ export function buildOrgTree(orgs: OrgNode[]): OrgTreeNode[] {
     if (parent) parent.children.push(node);
     else roots.push(node);
   }
+  // Siblings of one kind keep the API's order (the set sort order, then the numbers in their names:
+  // 第二 before 第十); sort() is stable, so only retired units and kinds move.
   const sort = (list: OrgTreeNode[]) => {
-    list.sort((a, b) => Number(a.org.retired) - Number(b.org.retired) || KIND_ORDER.indexOf(a.org.kind) - KIND_ORDER.indexOf(b.org.kind) || a.org.name.localeCompare(b.org.name, 'zh-CN'));
+    list.sort((a, b) => Number(a.org.retired) - Number(b.org.retired) || KIND_ORDER.indexOf(a.org.kind) - KIND_ORDER.indexOf(b.org.kind));
     for (const n of list) sort(n.children);
   };
   sort(roots);

@@ -14,6 +14,7 @@ import { Alert, App, Button, Card, Col, Descriptions, Empty, Form, Image, Input,
 import type { ButtonProps, DescriptionsProps, TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react';
+import { comparePersonNames, compareUnitNames } from '../../../shared/sort-order.ts';
 import { api } from '../api.ts';
 import { PageHeader } from '../components/common.tsx';
 import { AttendanceTag, SESSION_KIND_KEYS, SESSION_MODE_KEYS, SessionStatusTag, StudyKindTag, formatBytes, uploadStoredFile } from '../components/learning.tsx';
@@ -63,7 +64,7 @@ export function SessionPage({ id }: { id: string }) {
 
   const rows = useMemo(() => {
     // a stable order (unit, then name): rows must not jump while someone marks them one by one
-    const all = [...(s?.attendance ?? [])].sort((a, b) => a.orgName.localeCompare(b.orgName, 'zh-CN') || a.name.localeCompare(b.name, 'zh-CN'));
+    const all = [...(s?.attendance ?? [])].sort((a, b) => compareUnitNames(a.orgName, b.orgName) || comparePersonNames(a.name, b.name));
     if (filter === 'pending') return all.filter((r) => r.status === 'invited');
     if (filter === 'leave') return all.filter((r) => r.leaveStatus !== null);
     if (filter === 'makeup') return all.filter((r) => r.makeup !== null);
