@@ -149,7 +149,9 @@ export async function getMember(deps: MemberDeps, ctx: RequestContext, memberId:
       .where('s.tenant_id', '=', actor.tenantId)
       .where('s.mentor_member_id', '=', memberId)
       .where('s.ended_on', 'is', null)
+      .orderBy('t.name_sort_key')
       .orderBy('t.name')
+      .orderBy('t.id')
       .execute(),
     db.selectFrom('mobility').selectAll().where('tenant_id', '=', actor.tenantId).where('member_id', '=', memberId).orderBy('since', 'desc').orderBy('created_at', 'desc').execute(),
     // The flags come from the same SQL as the list, the export and the dashboard.

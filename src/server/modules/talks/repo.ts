@@ -116,7 +116,7 @@ export function talkStateCte(tenantId: string, settings: TenantSettings, scope: 
   const stay = scope.mobileOnly ? sql`JOIN` : sql`LEFT JOIN`;
   return sql`
     s AS (
-      SELECT m.id, m.name, m.phone, o.name AS org_name, (mb.id IS NOT NULL) AS mobile, mb.place_name, mb.workplace,
+      SELECT m.id, m.name, m.name_sort_key, m.phone, o.name AS org_name, (mb.id IS NOT NULL) AS mobile, mb.place_name, mb.workplace,
              ms.mentor_member_id, mt.name AS mentor_name, mt.phone AS mentor_phone, ms.started_on AS mentor_since,
              lt.last_talk_on, COALESCE(ot.open_tasks, 0) AS open_tasks,
              ${talkCadenceSql(settings, sql<boolean>`mb.id IS NOT NULL`)} AS cadence,
@@ -160,10 +160,10 @@ export function talkStateCte(tenantId: string, settings: TenantSettings, scope: 
 /** Overdue first (most days), then never talked, then due soon, then the rest. */
 const DUE_RANK = sql`CASE r.talk_due WHEN 'overdue' THEN 0 WHEN 'never' THEN 1 WHEN 'due_soon' THEN 2 WHEN 'ok' THEN 3 ELSE 4 END`;
 
-/** Members without a mentor first, then the most overdue, then by name. */
-const MENTORING_ORDER = sql`(r.mentor_member_id IS NULL) DESC, r.overdue_days DESC, ${DUE_RANK}, r.name, r.id`;
+/** Members without a mentor first, then the most overdue, then by name in pinyin order. */
+const MENTORING_ORDER = sql`(r.mentor_member_id IS NULL) DESC, r.overdue_days DESC, ${DUE_RANK}, r.name_sort_key, r.name, r.id`;
 
-const ROW_COLUMNS = sql`r.id, r.name, r.phone, r.org_name, r.mobile, r.place_name, r.workplace, r.mentor_member_id, r.mentor_name, r.mentor_phone,
+const ROW_COLUMNS = sql`r.id, r.name, r.name_sort_key, r.phone, r.org_name, r.mobile, r.place_name, r.workplace, r.mentor_member_id, r.mentor_name, r.mentor_phone,
   r.mentor_since, r.last_talk_on, r.next_due, r.talk_due, r.overdue_days, r.open_tasks`;
 
 export interface MentoringPage {
@@ -233,7 +233,7 @@ export async function readTalkStates(db: Executor, tenantId: string, settings: T
   const result = await sql<TalkStateRow>`
     WITH ${talkStateCte(tenantId, settings, scope, today)}
     SELECT ${ROW_COLUMNS} FROM r
-    ORDER BY r.overdue_days DESC, ${DUE_RANK}, r.name, r.id
+    ORDER BY r.overdue_days DESC, ${DUE_RANK}, r.name_sort_key, r.name, r.id
   `.execute(db);
   return result.rows;
 }

@@ -303,7 +303,14 @@ describe('the mentoring overview', () => {
     // The rest never talked: between the overdue and the due-soon, by name.
     const never = list.items.filter((i) => i.talkDue === 'never' && i.mentor !== null);
     expect(never).toHaveLength(7);
-    const byName = await env.db.selectFrom('member').select('id').where('id', 'in', never.map((i) => i.memberId)).orderBy('name').orderBy('id').execute();
+    const byName = await env.db
+      .selectFrom('member')
+      .select('id')
+      .where('id', 'in', never.map((i) => i.memberId))
+      .orderBy('name_sort_key')
+      .orderBy('name')
+      .orderBy('id')
+      .execute();
     expect(never.map((i) => i.memberId)).toEqual(byName.map((r) => r.id));
     expect(list.summary).toEqual({ members: 13, withoutMentor: 1, overdue: 3, never: 8 });
     const mentorOfMentee = list.mentors.find((m) => m.memberId === mentorMember);
