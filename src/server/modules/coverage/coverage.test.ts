@@ -5,6 +5,7 @@ import { contextFor, openTestDatabase, PHONES } from '../../../../test/support/h
 import type { RequestContext } from '../../auth/actor.ts';
 import type { Coverage } from '../../../shared/api-learning.ts';
 import { exportCoverage, getCoverage } from './service.ts';
+import { nameSortKey } from '../../name-sort-key.ts';
 
 /**
  * Coverage numbers for a hand-built history of 第二党小组 (第一党支部): sessions and pushes written
@@ -148,7 +149,7 @@ describe('coverage of a unit for a period', () => {
     expect(g.local.members).toBe(size - 1);
     expect(g.local.attended + g.mobile.attended).toBe(g.all.attended);
 
-    // Members: gaps first (missed desc, then read rate asc), then by name.
+    // Members: gaps first (missed desc, then read rate asc), then by name in pinyin order.
     const [m0, m1, m2, m3, m4] = groupMembers;
     expect(c.membersTotal).toBe(size);
     expect(c.members.slice(0, 3).map((m) => m.memberId)).toEqual([m0?.id, m1?.id, m4?.id]);
@@ -157,7 +158,9 @@ describe('coverage of a unit for a period', () => {
     const made = c.members.find((m) => m.memberId === m2?.id);
     expect(made).toMatchObject({ attended: 1, madeUp: 1, missed: 0, hasGap: false });
     expect(c.members.slice(3).every((m) => !m.hasGap)).toBe(true);
-    expect(c.members.slice(3).map((m) => m.name)).toEqual(c.members.slice(3).map((m) => m.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    // The rest in pinyin order: their stored sort keys, compared byte by byte.
+    const restKeys = c.members.slice(3).map((m) => nameSortKey(m.name));
+    expect(restKeys).toEqual([...restKeys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
     expect(c.members.find((m) => m.memberId === m3?.id)?.lastActiveAt).toBe('2025-04-01T02:00:00.000Z');
   });
 

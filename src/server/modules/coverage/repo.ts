@@ -12,7 +12,7 @@ import type { Executor } from '../../db/database.ts';
  *   units    per_org rolled up by path prefix with GROUPING SETS: the unit itself, each child
  *            (first path segment below the unit) and each grandchild (second segment), each split
  *            mobile / local. "All" is mobile + local, added up by the caller.
- *   page     the members list: gaps first (missed desc, read rate asc, name), LIMIT/OFFSET.
+ *   page     the members list: gaps first (missed desc, read rate asc, name in pinyin), LIMIT/OFFSET.
  *
  * Two shapes of pm, because the planner cannot estimate a subtree's size from
  * `org_id = ANY(ARRAY(…))`:
@@ -102,7 +102,7 @@ const SUMS = sql.raw(`
 function perMemberSql(p: CoverageParams): RawBuilder<unknown> {
   if (p.wholeTenant) {
     return sql`
-      SELECT m.id, m.org_id, m.name, (mb.id IS NOT NULL) AS mobile,
+      SELECT m.id, m.org_id, m.name, m.name_sort_key, (mb.id IS NOT NULL) AS mobile,
              coalesce(r.invited, 0) AS invited, coalesce(r.attended, 0) AS attended, coalesce(r.made_up, 0) AS made_up,
              coalesce(r.missed, 0) AS missed, coalesce(r.delivered, 0) AS delivered, coalesce(r.read, 0) AS read
       FROM member m
@@ -116,7 +116,7 @@ function perMemberSql(p: CoverageParams): RawBuilder<unknown> {
       WHERE m.tenant_id = ${p.tenantId} AND m.left_at IS NULL`;
   }
   return sql`
-    SELECT m.id, m.org_id, m.name, (mb.id IS NOT NULL) AS mobile,
+    SELECT m.id, m.org_id, m.name, m.name_sort_key, (mb.id IS NOT NULL) AS mobile,
            r.invited, r.attended, r.made_up, r.missed, r.delivered, r.read
     FROM member m
     LEFT JOIN mobility mb ON mb.tenant_id = m.tenant_id AND mb.member_id = m.id AND mb.ended_on IS NULL
@@ -161,7 +161,7 @@ export function coverageSql(p: CoverageParams): RawBuilder<CoverageResult> {
     page AS (
       SELECT pm.*, row_number() OVER () AS pos FROM (
         SELECT * FROM pm WHERE ${mobileFilter}
-        ORDER BY (missed > 0 OR read < delivered) DESC, missed DESC, read::float8 / nullif(delivered, 0) ASC NULLS LAST, name, id
+        ORDER BY (missed > 0 OR read < delivered) DESC, missed DESC, read::float8 / nullif(delivered, 0) ASC NULLS LAST, name_sort_key, name, id
         LIMIT ${limit} OFFSET ${p.offset}
       ) pm
     )
