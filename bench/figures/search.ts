@@ -79,7 +79,7 @@ function bareQueries(tenantId: string, scope: MemberScope, f: MemberListParams, 
   const windowed = !scope.all;
   const list = `SELECT m.id, m.name, m.gender, m.phone, m.status, m.org_id, o.name AS org_name, mb.place_name, mb.since AS mobile_since,
       m.lost_contact_since, ${shouldTransfer} AS should_transfer, ${lostSuspected} AS lost_suspected${windowed ? ', count(*) OVER () AS total' : ''}
-    ${from} ORDER BY m.name, m.id LIMIT ${Number(f.pageSize)} OFFSET ${(f.page - 1) * f.pageSize}`;
+    ${from} ORDER BY m.name_sort_key, m.name, m.id LIMIT ${Number(f.pageSize)} OFFSET ${(f.page - 1) * f.pageSize}`;
   return { windowed, list: { text: list, values: [...values] }, count: { text: `SELECT count(*) AS n ${countFrom}`, values: [...values] } };
 }
 
