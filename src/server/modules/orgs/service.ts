@@ -47,6 +47,9 @@ export async function getOrg(db: Executor, tenantId: string, orgId: string): Pro
   return org;
 }
 
+/** How deep a unit sits: its path holds one id per level. */
+const depth = (o: OrgRow): number => o.path.split('/').length;
+
 /** The visible part of the tree: the subtrees the actor holds a role in (all for the admin). */
 export async function listOrgs(db: Database, ctx: RequestContext): Promise<OrgView[]> {
   const { actor } = ctx;
@@ -80,7 +83,6 @@ export async function listOrgs(db: Database, ctx: RequestContext): Promise<OrgVi
   }
   // Parents before children, siblings in their set order and then by the numbers in their names
   // (第二 before 第十, which SQL's text order cannot do): the client builds the tree in one pass.
-  const depth = (o: OrgRow) => o.path.split('/').length;
   const ordered = [...rows].sort((a, b) => depth(a) - depth(b) || compareUnits({ sortOrder: a.sort_order, name: a.name }, { sortOrder: b.sort_order, name: b.name }));
   return ordered.map((r) => toView(r, subtree.get(r.id) ?? 0));
 }
