@@ -11,6 +11,7 @@ import { cityLabel, regionName } from '../regions/service.ts';
 import { getSettings } from '../settings/service.ts';
 import { overdueSql } from '../care/repo.ts';
 import { countTalksDue } from '../talks/service.ts';
+import { compareUnitNames } from '../../../shared/sort-order.ts';
 
 /** Which unit the dashboard describes: the one asked for, else the actor's top unit. */
 async function dashboardRoot(db: Database, ctx: RequestContext, orgId: string | undefined) {
@@ -98,7 +99,8 @@ export async function getDashboard(db: Database, ctx: RequestContext, orgId: str
     byCity: byCity.map((c) => ({ code: c.code ?? '', name: cityLabel(c.code ?? ''), count: c.n })),
     byUnit: byChild
       .map((c) => ({ orgId: c.child || root.id, name: c.child ? (nameOf.get(c.child) ?? c.child) : root.name, count: c.n, mobile: c.mobile }))
-      .sort((a, b) => b.count - a.count),
+      // The largest first; units of equal size in their numbers' order (第二 before 第十).
+      .sort((a, b) => b.count - a.count || compareUnitNames(a.name, b.name)),
     care: { talksOverdue, tasksOverdue: tasksOverdue.n, cardsToPost: cardsToPost.n },
   };
 }
