@@ -40,6 +40,26 @@ function storedFiles(): string[] {
 const article = (title: string, orgId: string) => ({ orgId, kind: 'article' as const, title, category: 'home_news' as const, tags: ['家乡'], bodyHtml: '<p>正文</p>', minutes: 3 });
 const readableByMember = async (url: string) => (await env.app.inject({ url, headers: member.headers })).statusCode;
 const fileRows = async () => (await env.db.selectFrom('stored_file').select('id').execute()).length;
+/** A study session of the unit, made in the database (the tests need only its id). */
+const insertSession = (org: string, title: string, qrSecret: string) =>
+  env.db
+    .insertInto('study_session')
+    .values({
+      tenant_id: env.tenantId,
+      org_id: orgIds[org] as string,
+      kind: 'group_meeting',
+      title,
+      starts_at: new Date('2026-01-10T11:00:00Z'),
+      ends_at: new Date('2026-01-10T12:00:00Z'),
+      mode: 'on_site',
+      checkin_opens_at: new Date('2026-01-10T10:30:00Z'),
+      checkin_closes_at: new Date('2026-01-10T12:00:00Z'),
+      qr_secret: qrSecret,
+      audience: 'subtree',
+      makeup_questions: '[]',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
 
 beforeAll(async () => {
   env = await openTestApp();
@@ -205,24 +225,7 @@ describe('uploads', () => {
     // Not used anywhere yet: only the uploader (and tenant-wide managers).
     expect((await env.app.inject({ url: file.url, headers: secretary.headers })).statusCode).toBe(200);
     expect((await env.app.inject({ url: file.url, headers: branchSecretary.headers })).statusCode).toBe(403);
-    const session = await env.db
-      .insertInto('study_session')
-      .values({
-        tenant_id: env.tenantId,
-        org_id: orgIds['第一党小组'] as string,
-        kind: 'group_meeting',
-        title: '党小组例会',
-        starts_at: new Date('2026-01-10T11:00:00Z'),
-        ends_at: new Date('2026-01-10T12:00:00Z'),
-        mode: 'on_site',
-        checkin_opens_at: new Date('2026-01-10T10:30:00Z'),
-        checkin_closes_at: new Date('2026-01-10T12:00:00Z'),
-        qr_secret: 'test-secret',
-        audience: 'subtree',
-        makeup_questions: '[]',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const session = await insertSession('第一党小组', '党小组例会', 'test-secret');
     await env.db.insertInto('session_attachment').values({ tenant_id: env.tenantId, session_id: session.id, kind: 'minutes', file_id: file.id, caption: null, created_by: null }).execute();
     expect((await env.app.inject({ url: file.url, headers: branchSecretary.headers })).statusCode).toBe(200);
     expect((await env.app.inject({ url: file.url, headers: groupLeader.headers })).statusCode).toBe(200);
@@ -393,24 +396,7 @@ describe('study items', () => {
     });
 
     it('as minutes or a photo of a session', async () => {
-      const session = await env.db
-        .insertInto('study_session')
-        .values({
-          tenant_id: env.tenantId,
-          org_id: orgIds['第一党支部'] as string,
-          kind: 'group_meeting',
-          title: '支部会议',
-          starts_at: new Date('2026-01-10T11:00:00Z'),
-          ends_at: new Date('2026-01-10T12:00:00Z'),
-          mode: 'on_site',
-          checkin_opens_at: new Date('2026-01-10T10:30:00Z'),
-          checkin_closes_at: new Date('2026-01-10T12:00:00Z'),
-          qr_secret: 'test-secret-2',
-          audience: 'subtree',
-          makeup_questions: '[]',
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const session = await insertSession('第一党支部', '支部会议', 'test-secret-2');
       const res = await env.app.inject({ method: 'POST', url: `/api/sessions/${session.id}/attachments`, headers: branchSecretary.headers, payload: { fileId: minutes.id, kind: 'minutes' } });
       expect(res.statusCode, res.body).toBe(403);
       expect(await env.db.selectFrom('session_attachment').select('id').where('session_id', '=', session.id).execute()).toEqual([]);
