@@ -1,6 +1,4 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
 import type { FastifyInstance } from 'fastify';
@@ -12,7 +10,8 @@ import type { RequestContext } from '../../src/server/auth/actor.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { LocalFileStorage } from '../../src/server/storage.ts';
 import { loadConfig } from '../../src/server/config.ts';
-import { TEST_PASSWORD, withDatabase } from './template.ts';
+import { TEST_PASSWORD } from './template.ts';
+import { copyTestDatabase } from './pg-database.ts';
 
 export { TEST_PASSWORD };
 
@@ -21,21 +20,14 @@ export async function openTestDatabase(): Promise<OpenedDatabase & { cipher: Fie
   const info = inject('template');
   const cipher = new FieldCipher(Buffer.from(info.keyHex, 'hex'));
   let opened: OpenedDatabase;
-  if (info.kind === 'postgres' && info.serverUrl && info.templateDb) {
-    const name = `lianxin_t_${crypto.randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: info.serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${info.templateDb}`);
-    await admin.end();
-    const inner = await openDatabase({ databaseUrl: withDatabase(info.serverUrl, name), poolSize: 5 });
+  if (info.kind === 'postgres') {
+    const copy = await copyTestDatabase();
+    const inner = await openDatabase({ databaseUrl: copy.url, poolSize: 5 });
     opened = {
       ...inner,
       close: async () => {
         await inner.close();
-        const a = new pg.Client({ connectionString: info.serverUrl });
-        await a.connect();
-        await a.query(`DROP DATABASE IF EXISTS ${name}`);
-        await a.end();
+        await copy.drop();
       },
     };
   } else {
