@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensurePrivateDir } from './db/data-lock.ts';
+import { ensurePrivateDir, linkNewFile } from './db/data-lock.ts';
 
 /**
  * Field encryption for sensitive personal data (ID numbers): AES-256-GCM with a random IV per
@@ -56,16 +56,10 @@ export function resolveMasterKey(opts: {
   // Written aside, then linked into place (fails if the name exists): two processes starting at
   // once never read a half-written key, nor each keep a key of their own.
   const key = crypto.randomBytes(32);
-  const tmp = `${file}.${crypto.randomUUID()}.tmp`;
-  fs.writeFileSync(tmp, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
-  try {
-    fs.linkSync(tmp, file);
-  } catch (err) {
-    const theirs = (err as NodeJS.ErrnoException).code === 'EEXIST' ? readKeyFile(file) : null;
+  if (!linkNewFile(file, key.toString('hex') + '\n')) {
+    const theirs = readKeyFile(file);
     if (theirs) return theirs;
-    throw err;
-  } finally {
-    fs.rmSync(tmp, { force: true });
+    throw new Error(`${file} was created and removed by another process meanwhile`);
   }
   opts.warn(`LIANXIN_SECRET_KEY is not set: generated a key into ${file}. Back it up with the data; set LIANXIN_SECRET_KEY in production.`);
   return key;

@@ -195,24 +195,36 @@ const isZombie = (pid: number): boolean => procStat(pid)?.state === 'Z';
 // ---------- the files ----------
 
 /**
- * Creates `file` holding `holder`, or returns false if the name exists. The content is written to
- * a private temporary file first and hard-linked into place, so nobody ever reads a half-written
- * lock. Where hard links are not supported, an exclusive create is the fallback (a reader that
- * finds it still empty waits a moment: see unreadableState).
+ * Creates `file` holding `content` whole, or returns false if the name exists: the content is
+ * written to a private temporary file beside it first and hard-linked into place, so nobody ever
+ * reads it half-written. Throws where hard links are not supported (see createExclusive).
  */
-function createExclusive(file: string, holder: LockHolder): boolean {
-  const content = `${JSON.stringify(holder)}\n`;
-  const tmp = `${file}.${holder.nonce}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+export function linkNewFile(file: string, content: string): boolean {
+  const tmp = `${file}.${crypto.randomUUID()}.tmp`;
   fs.writeFileSync(tmp, content, { mode: 0o600, flag: 'wx' });
   try {
     fs.linkSync(tmp, file);
     return true;
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return false;
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
   } finally {
     fs.rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * Creates `file` holding `holder`, or returns false if the name exists (linkNewFile). Where hard
+ * links are not supported, an exclusive create is the fallback (a reader that finds it still empty
+ * waits a moment: see unreadableState).
+ */
+function createExclusive(file: string, holder: LockHolder): boolean {
+  const content = `${JSON.stringify(holder)}\n`;
+  try {
+    return linkNewFile(file, content);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
   }
   let fd: number;
   try {
