@@ -497,6 +497,10 @@ function checkAgainstManifest(manifest: BackupManifest, header: BackupHeader, fi
   for (const t of header.tables) {
     if (announced.get(t.name) !== t.rows) throw new RestoreRefused(`table ${t.name}: the database holds ${t.rows} rows, lianxin-backup.json announces ${announced.get(t.name)}`);
   }
+  checkFilesAgainstManifest(manifest, files);
+}
+
+function checkFilesAgainstManifest(manifest: BackupManifest, files: { count: number; bytes: number }): void {
   if (files.count !== manifest.files.count || files.bytes !== manifest.files.bytes) {
     throw new RestoreRefused(`the backup holds ${files.count} files (${files.bytes} bytes), lianxin-backup.json announces ${manifest.files.count} (${manifest.files.bytes} bytes)`);
   }
@@ -537,6 +541,7 @@ export async function restoreBackup(db: Database, file: string, filesDir: string
   ensurePrivateDir(path.dirname(filesDir));
   const staging = await fs.promises.mkdtemp(`${filesDir}.restoring-`);
   const unpacked = new Map<string, { size: number; sha256: string }>();
+  const unpackedFiles = () => ({ count: unpacked.size, bytes: [...unpacked.values()].reduce((n, f) => n + f.size, 0) });
   const warnings: string[] = [];
   try {
     let restored: BackupSummary | null = null;
@@ -552,10 +557,7 @@ export async function restoreBackup(db: Database, file: string, filesDir: string
             // Everything must have arrived whole before the rows commit.
             const after = await entries.next();
             if (!after.done) throw new RestoreRefused(`the backup has an entry after the database: ${after.value.name}`);
-            const bytes = [...unpacked.values()].reduce((n, f) => n + f.size, 0);
-            if (unpacked.size !== manifest.files.count || bytes !== manifest.files.bytes) {
-              throw new RestoreRefused(`the backup holds ${unpacked.size} files (${bytes} bytes), lianxin-backup.json announces ${manifest.files.count} (${manifest.files.bytes} bytes)`);
-            }
+            checkFilesAgainstManifest(manifest, unpackedFiles());
             warnings.push(...(await compareStoredFiles(tx, unpacked)));
           },
         });
@@ -589,8 +591,7 @@ export async function restoreBackup(db: Database, file: string, filesDir: string
       await fs.promises.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
       await fs.promises.rename(path.join(staging, key), target);
     }
-    const bytes = [...unpacked.values()].reduce((n, f) => n + f.size, 0);
-    return { ...restored, version: 2, files: { count: unpacked.size, bytes }, warnings };
+    return { ...restored, version: 2, files: unpackedFiles(), warnings };
   } catch (err) {
     throw damaged(err);
   } finally {
