@@ -73,6 +73,8 @@ export class ImportQueue {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private started = false;
+  /** When this process last looked for jobs whose process died (shared server only). */
+  private lastSweep = 0;
 
   constructor(
     private readonly db: Database,
@@ -85,11 +87,15 @@ export class ImportQueue {
     },
   ) {}
 
-  /** Recovers interrupted jobs, then polls for jobs queued by other processes. */
+  /**
+   * Recovers interrupted jobs, then polls for jobs queued by other processes. On the embedded
+   * database there are none: every job is queued here, and `enqueue` wakes the loop itself.
+   */
   start(): void {
     this.started = true;
     const recover = this.opts.soleProcess ? this.failInterrupted(true) : Promise.resolve();
     void recover.catch(this.opts.onUnexpectedError).finally(() => this.kick());
+    if (this.opts.soleProcess) return;
     this.timer = setInterval(() => this.kick(), this.opts.pollMs ?? 2_000);
     this.timer.unref();
   }
@@ -143,7 +149,11 @@ export class ImportQueue {
       do {
         this.again = false;
         try {
-          if (!this.opts.soleProcess) await this.failInterrupted(false);
+          // A dead process's job is only found after `STALE_SECONDS`: looking at every poll is needless.
+          if (!this.opts.soleProcess && Date.now() - this.lastSweep >= HEARTBEAT_MS) {
+            this.lastSweep = Date.now();
+            await this.failInterrupted(false);
+          }
           for (let job = await this.claim(); job; job = this.abort.signal.aborted ? null : await this.claim()) await this.process(job);
         } catch (err) {
           this.opts.onUnexpectedError(err);
