@@ -55,28 +55,31 @@ function maskPhone(phone: string | null): string | null {
   return phone.length >= 11 ? `${phone.slice(0, 3)}****${phone.slice(7)}` : phone.replace(/\d(?=\d{2})/g, '*');
 }
 
+/** One entity's column, and the name of the member a row is about, for the entity named by the entry. */
+const named = (table: string, column: string) =>
+  sql`(SELECT ${sql.ref(`x.${column}`)} FROM ${sql.table(table)} x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)`;
+const memberOf = (table: string) =>
+  sql`(SELECT m.name FROM ${sql.table(table)} x JOIN member m ON m.tenant_id = x.tenant_id AND m.id = x.member_id WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)`;
 /**
  * The name a person knows an entity by, looked up for the whole page in the one query. Entries name
  * their entity by kind; attendance and make-up entries name the session, care tasks, talks and
  * cards the member they are about. An id that is not a UUID (or no longer exists) gives null.
  */
-const entityName = sql<string | null>`CASE a.entity
-    WHEN 'member' THEN (SELECT x.name FROM member x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
-    WHEN 'org' THEN (SELECT x.name FROM org x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
-    WHEN 'grid' THEN (SELECT x.name FROM grid x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
-    WHEN 'tenant' THEN (SELECT x.name FROM tenant x WHERE x.id = a.tenant_id AND x.id = a.eid)
-    WHEN 'study_item' THEN (SELECT x.title FROM study_item x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
-    WHEN 'study_session' THEN (SELECT x.title FROM study_session x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
-    WHEN 'attendance' THEN (SELECT x.title FROM study_session x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
-    WHEN 'makeup' THEN (SELECT x.title FROM study_session x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
-    WHEN 'push' THEN (SELECT x.title FROM push x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
-    WHEN 'card_campaign' THEN (SELECT x.title FROM card_campaign x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
-    WHEN 'delivery' THEN (SELECT x.place_name FROM delivery x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
-    WHEN 'stored_file' THEN (SELECT x.file_name FROM stored_file x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
-    WHEN 'account' THEN (SELECT x.display_name FROM account x WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
-    WHEN 'care_task' THEN (SELECT m.name FROM care_task x JOIN member m ON m.tenant_id = x.tenant_id AND m.id = x.member_id WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
-    WHEN 'talk' THEN (SELECT m.name FROM talk x JOIN member m ON m.tenant_id = x.tenant_id AND m.id = x.member_id WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
-    WHEN 'card' THEN (SELECT m.name FROM card x JOIN member m ON m.tenant_id = x.tenant_id AND m.id = x.member_id WHERE x.tenant_id = a.tenant_id AND x.id = a.eid)
+const entityName = sql<string | null>`CASE
+    WHEN a.entity = 'member' THEN ${named('member', 'name')}
+    WHEN a.entity = 'org' THEN ${named('org', 'name')}
+    WHEN a.entity = 'grid' THEN ${named('grid', 'name')}
+    WHEN a.entity = 'tenant' THEN (SELECT x.name FROM tenant x WHERE x.id = a.tenant_id AND x.id = a.eid)
+    WHEN a.entity = 'study_item' THEN ${named('study_item', 'title')}
+    WHEN a.entity IN ('study_session', 'attendance', 'makeup') THEN ${named('study_session', 'title')}
+    WHEN a.entity = 'push' THEN ${named('push', 'title')}
+    WHEN a.entity = 'card_campaign' THEN ${named('card_campaign', 'title')}
+    WHEN a.entity = 'delivery' THEN ${named('delivery', 'place_name')}
+    WHEN a.entity = 'stored_file' THEN ${named('stored_file', 'file_name')}
+    WHEN a.entity = 'account' THEN ${named('account', 'display_name')}
+    WHEN a.entity = 'care_task' THEN ${memberOf('care_task')}
+    WHEN a.entity = 'talk' THEN ${memberOf('talk')}
+    WHEN a.entity = 'card' THEN ${memberOf('card')}
   END`;
 
 export async function listAuditEntries(
