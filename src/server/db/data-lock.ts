@@ -135,7 +135,6 @@ type HolderState = 'here' | 'this-host' | 'other-host' | 'gone';
 function holderState(file: string, h: LockHolder): HolderState {
   if (typeof h.pid !== 'number' || typeof h.host !== 'string') return 'gone';
   if (h.host !== os.hostname()) return 'other-host';
-  const now = processIdentity(h.pid);
   // The machine has restarted since: nothing from before is running.
   const bootId = currentBootId();
   if (h.bootId && bootId && h.bootId !== bootId) return 'gone';
@@ -147,8 +146,9 @@ function holderState(file: string, h: LockHolder): HolderState {
     if ((err as NodeJS.ErrnoException).code === 'ESRCH') return 'gone';
   }
   // Same pid, another process (the pid was reused after a crash), or a zombie not yet reaped.
-  if (h.pidStart && now.pidStart && now.pidStart !== h.pidStart) return 'gone';
-  if (isZombie(h.pid)) return 'gone';
+  const now = procStat(h.pid);
+  if (h.pidStart && now?.start && now.start !== h.pidStart) return 'gone';
+  if (now?.state === 'Z') return 'gone';
   return 'this-host';
 }
 
@@ -189,8 +189,6 @@ function processIdentity(pid: number): { bootId?: string; pidStart?: string } {
   const stat = procStat(pid);
   return { ...(bootId ? { bootId } : {}), ...(stat?.start ? { pidStart: stat.start } : {}) };
 }
-
-const isZombie = (pid: number): boolean => procStat(pid)?.state === 'Z';
 
 // ---------- the files ----------
 
