@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyTestDatabase } from '../../test/support/pg-database.ts';
+import { exited, freePort, waitForExit } from '../../test/support/child-process.ts';
 import { openTestDatabase, PHONES, TEST_PASSWORD } from '../../test/support/harness.ts';
 import { openDatabase, type OpenedDatabase } from './db/database.ts';
 import { CHANGE_CHANNEL, startChangeFeed, type ChangeFeed, type ChangeNotice } from './db/change-feed.ts';
@@ -140,18 +140,6 @@ interface Caller {
   csrf: string;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 async function startProcess(name: string, databaseUrl: string, keyHex: string, dataDir: string): Promise<ServerProcess> {
@@ -199,16 +187,9 @@ async function startProcess(name: string, databaseUrl: string, keyHex: string, d
 /** SIGTERM; whether it exited by itself within 20 s. */
 async function stopProcess(server: ServerProcess): Promise<boolean> {
   const { child } = server;
-  if (child.exitCode !== null || child.signalCode !== null) return false;
-  const exited = new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), 20_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
+  if (exited(child)) return false;
   child.kill('SIGTERM');
-  const graceful = await exited;
+  const graceful = await waitForExit(child, 20_000);
   if (!graceful) child.kill('SIGKILL');
   return graceful && child.exitCode === 0;
 }

@@ -2,13 +2,13 @@
  * Browser-test support: the real server as a child process on a fresh data folder, and Debian's
  * Chromium through playwright-core. Each test file starts its own server and browser.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exited, freePort, waitForExit } from '../../support/child-process.ts';
 import { chromium, type APIRequestContext, type Browser, type Page } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -40,33 +40,7 @@ export function ensureWebBuilt(): void {
   execFileSync(process.execPath, ['scripts/ensure-built.mjs'], { cwd: ROOT, stdio: 'inherit' });
 }
 
-/** A port nobody listens on right now: bind port 0, read what the kernel chose, release it. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
-
-export const exited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;
-
-/** Whether the process ended within `ms`. */
-export function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (exited(child)) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
+export { exited, freePort, waitForExit };
 
 /**
  * Starts `src/server/main.ts` on a free port with a fresh temporary data folder (the demo village
