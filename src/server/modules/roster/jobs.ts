@@ -175,9 +175,9 @@ export class ImportQueue {
 
   /** The oldest queued job of a tenant with none running, marked running by this process. */
   private async claim(): Promise<ClaimedJob | null> {
-    let claimed: { tenant_id: string; id: string; account_id: string; ip: string | null } | undefined;
+    let claimed: { tenant_id: string; id: string; account_id: string; ip: string | null; upload: Buffer | null } | undefined;
     try {
-      const result = await sql<{ tenant_id: string; id: string; account_id: string; ip: string | null }>`
+      const result = await sql<{ tenant_id: string; id: string; account_id: string; ip: string | null; upload: Buffer | null }>`
         UPDATE import_job j
            SET state = 'running', worker_id = ${this.workerId}, started_at = now(), heartbeat_at = now()
           FROM (
@@ -190,7 +190,7 @@ export class ImportQueue {
              FOR UPDATE SKIP LOCKED
           ) c
          WHERE j.tenant_id = c.tenant_id AND j.id = c.id
-        RETURNING j.tenant_id, j.id, j.account_id, j.ip`.execute(this.db);
+        RETURNING j.tenant_id, j.id, j.account_id, j.ip, j.upload`.execute(this.db);
       claimed = result.rows[0];
     } catch (err) {
       // Another process claimed a job of the same tenant at the same moment: its turn.
@@ -198,8 +198,7 @@ export class ImportQueue {
       throw err;
     }
     if (!claimed) return null;
-    const stored = await this.db.selectFrom('import_job').select('upload').where('tenant_id', '=', claimed.tenant_id).where('id', '=', claimed.id).executeTakeFirst();
-    return { tenantId: claimed.tenant_id, id: claimed.id, accountId: claimed.account_id, ip: claimed.ip, upload: stored?.upload ?? Buffer.alloc(0) };
+    return { tenantId: claimed.tenant_id, id: claimed.id, accountId: claimed.account_id, ip: claimed.ip, upload: claimed.upload ?? Buffer.alloc(0) };
   }
 
   private async process(job: ClaimedJob): Promise<void> {
