@@ -134,12 +134,12 @@ async function checkMembers(
  */
 async function checkPhotos(db: Database, ctx: RequestContext, fileIds: string[], issues: FieldIssue[]): Promise<string[]> {
   const notImages: string[] = [];
-  const { found, missing } = await filesToAttach(db, ctx, fileIds.map((fileId, i) => ({ fileId, field: `photoFileIds.${i}` })));
-  for (const ref of missing) issues.push({ field: ref.field, message: `第 ${Number(ref.field.split('.')[1]) + 1} 张照片的文件不存在，请重新上传` });
+  const { found } = await filesToAttach(db, ctx, fileIds.map((fileId, i) => ({ fileId, field: `photoFileIds.${i}` })));
   for (const [i, fileId] of fileIds.entries()) {
+    const field = `photoFileIds.${i}`;
     const file = found.get(fileId);
-    if (file && !file.mime_type.startsWith('image/')) {
-      const field = `photoFileIds.${i}`;
+    if (!file) issues.push({ field, message: `第 ${i + 1} 张照片的文件不存在，请重新上传` });
+    else if (!file.mime_type.startsWith('image/')) {
       issues.push({ field, message: `「${file.file_name}」不是图片：照片只能是 jpg、png、webp 或 gif 格式` });
       notImages.push(field);
     }
