@@ -253,7 +253,6 @@ async function checkGrid(db: Executor, tenantId: string, gridId: string | null |
   if (!g) issues.push({ field: 'gridId', message: '网格不存在' });
 }
 
-/** What the audit log keeps of a member: never the ID number itself, only its mask. */
 /**
  * What the audit log keeps of a member: never the ID number, and the hardship note only as a keyed
  * fingerprint, so the log shows that it was written or changed without keeping its words.
