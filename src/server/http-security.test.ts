@@ -1,26 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { login, openTestApp, PHONES, TEST_PASSWORD, type TestEnv } from '../../test/support/harness.ts';
-import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { proxyTrust } from './http-security.ts';
 
 let env: TestEnv;
-const apps: FastifyInstance[] = [];
 beforeAll(async () => {
   env = await openTestApp();
 });
 afterAll(async () => {
-  for (const app of apps) await app.close();
   await env?.close();
 });
 
 /** The test server again, with other settings (and the web apps, when asked). */
-async function appWith(config: Partial<Config>, serveWeb = false): Promise<FastifyInstance> {
-  const app = await buildApp({ services: { ...env.services, config: { ...env.services.config, ...config } }, serveWeb });
-  await app.ready();
-  apps.push(app);
-  return app;
+function appWith(config: Partial<Config>, serveWeb = false): Promise<FastifyInstance> {
+  return env.appWith({ config, serveWeb });
 }
 
 /** Signs in with these request options; returns the address the server recorded for the session. */

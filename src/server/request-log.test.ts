@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { openTestApp, type TestEnv } from '../../test/support/harness.ts';
-import { buildApp } from './app.ts';
 
 let env: TestEnv;
-const apps: FastifyInstance[] = [];
 beforeAll(async () => {
   env = await openTestApp();
 });
 afterAll(async () => {
-  for (const app of apps) await app.close();
   await env?.close();
 });
 
@@ -17,9 +14,7 @@ afterAll(async () => {
 async function appLogging(logRequests: boolean): Promise<{ app: FastifyInstance; messages: string[] }> {
   const messages: string[] = [];
   const stream = { write: (line: string) => void messages.push((JSON.parse(line) as { msg: string }).msg) };
-  const app = await buildApp({ services: env.services, serveWeb: false, logger: { level: 'info', stream }, logRequests });
-  await app.ready();
-  apps.push(app);
+  const app = await env.appWith({ logger: { level: 'info', stream }, logRequests });
   return { app, messages };
 }
 

@@ -7,9 +7,9 @@ import { FieldCipher } from '../../src/server/secrets.ts';
 import { AuthService, loadActor } from '../../src/server/auth/sessions.ts';
 import type { AppServices } from '../../src/server/services.ts';
 import type { RequestContext } from '../../src/server/auth/actor.ts';
-import { buildApp } from '../../src/server/app.ts';
+import { buildApp, type BuildAppOptions } from '../../src/server/app.ts';
 import { LocalFileStorage } from '../../src/server/storage.ts';
-import { loadConfig } from '../../src/server/config.ts';
+import { loadConfig, type Config } from '../../src/server/config.ts';
 import { TEST_PASSWORD } from './template.ts';
 import { copyTestDatabase } from './pg-database.ts';
 
@@ -45,6 +45,8 @@ export interface TestEnv {
   services: AppServices;
   app: FastifyInstance;
   tenantId: string;
+  /** Another app on the same services with other settings or options; close() closes it too. */
+  appWith(opts?: Omit<BuildAppOptions, 'services'> & { config?: Partial<Config> }): Promise<FastifyInstance>;
   close(): Promise<void>;
 }
 
@@ -61,12 +63,20 @@ export async function openTestApp(): Promise<TestEnv> {
   };
   const app = await buildApp({ services, serveWeb: false });
   await app.ready();
+  const others: FastifyInstance[] = [];
   return {
     db: opened.db,
     services,
     app,
     tenantId: opened.tenantId,
+    appWith: async ({ config: overrides, ...opts } = {}) => {
+      const other = await buildApp({ serveWeb: false, ...opts, services: { ...services, config: { ...config, ...overrides } } });
+      others.push(other);
+      await other.ready();
+      return other;
+    },
     close: async () => {
+      for (const other of others) await other.close();
       await app.close();
       await opened.close();
     },
