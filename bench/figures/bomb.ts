@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import ExcelJS from 'exceljs';
@@ -9,7 +6,7 @@ import { declaredInflatedSize } from '../../src/server/modules/roster/archive.ts
 import { workbookParts, xlsxBomb, zipOf } from '../../src/server/modules/roster/test-zips.ts';
 import { log as benchLog, ratio } from '../lib/stats.ts';
 import { passMark, type Row } from '../lib/table.ts';
-import { freePort, memoryOf, resetPeak } from '../lib/process.ts';
+import { memoryOf, resetPeak, startServer } from '../lib/process.ts';
 
 /**
  * Memory of a real server process (PGlite, demo village) while spreadsheet bombs and oversized
@@ -78,23 +75,10 @@ interface Answer {
 }
 
 export async function benchImportBomb(): Promise<Row[]> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianxin-bomb-'));
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
   log('starting the server (PGlite, demo village)…');
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--import', path.join(REPO, 'bench/lib/gc-on-signal.ts'), path.join(REPO, 'src/server/main.ts')], {
-    cwd: REPO,
-    env: { ...process.env, PORT: String(port), LIANXIN_DATA_DIR: dataDir, LIANXIN_DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const pid = child.pid as number;
+  const server = await startServer({ password: PASSWORD, nodeArgs: ['--expose-gc', '--import', path.join(REPO, 'bench/lib/gc-on-signal.ts')], stderr: 'inherit' });
+  const { pid, baseUrl: base } = server;
   try {
-    for (let i = 0; ; i++) {
-      const ok = await fetch(`${base}/healthz`).then((r) => r.ok).catch(() => false);
-      if (ok) break;
-      if (i > 600) throw new Error('server did not start');
-      await sleep(200);
-    }
     const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: '13800000000', password: PASSWORD }) });
     const cookie = (login.headers.getSetCookie() ?? []).map((c) => c.split(';')[0]).join('; ');
     const { csrfToken } = (await login.json()) as { csrfToken: string };
@@ -176,9 +160,7 @@ export async function benchImportBomb(): Promise<Row[]> {
     });
     return rows;
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

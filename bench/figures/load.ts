@@ -1,14 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loginCookie } from '../lib/app.ts';
 import { log, mb, ms, ratio } from '../lib/stats.ts';
 import { passMark, type Row } from '../lib/table.ts';
 import { autocannon } from './http.ts';
-import { freePort, memoryOf, resetPeak } from '../lib/process.ts';
+import { memoryOf, resetPeak, startServer } from '../lib/process.ts';
 
 /**
  * The server under a crowd: the real server process (`src/server/main.ts` on a fresh embedded
@@ -20,45 +15,13 @@ export const LOAD_CONNECTIONS = 200;
 /** Memory the process may reach during the crowd: PGlite alone takes 300–450 MB. */
 export const LOAD_RSS_TARGET_BYTES = 1024 ** 3;
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-interface Started {
-  child: ChildProcess;
-  baseUrl: string;
-  password: string;
-  dataDir: string;
-}
-
-async function startServer(port: number): Promise<Started> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianxin-bench-load-'));
-  const password = `bench-${crypto.randomBytes(6).toString('hex')}`;
-  const env = { ...process.env };
-  for (const name of ['DATABASE_URL', 'LIANXIN_SECRET_KEY', 'LIANXIN_TRUST_PROXY']) delete env[name];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-    cwd: ROOT,
-    env: { ...env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port), LIANXIN_DATA_DIR: dataDir, LIANXIN_DEMO: 'auto', LIANXIN_DEMO_PASSWORD: password, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${err}`);
-    const ok = await fetch(`${baseUrl}/healthz`).then((r) => r.status === 200, () => false);
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error(`server not ready in 120 s: ${err}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  return { child, baseUrl, password, dataDir };
-}
-
 export async function benchLoad(opts: { hello: { url: string }; seconds: number }): Promise<Row[]> {
-  const server = await startServer(await freePort());
-  const pid = server.child.pid as number;
+  const password = `bench-${crypto.randomBytes(6).toString('hex')}`;
+  const server = await startServer({ password });
+  const pid = server.pid;
   try {
-    const member = await loginCookie(server.baseUrl, '13800000003', server.password);
-    const secretary = await loginCookie(server.baseUrl, '13800000000', server.password);
+    const member = await loginCookie(server.baseUrl, '13800000003', password);
+    const secretary = await loginCookie(server.baseUrl, '13800000000', password);
     // The crowd's own peak: loading the demo village at boot has its own, higher one.
     const idle = memoryOf(pid);
     resetPeak(pid);
@@ -88,8 +51,6 @@ export async function benchLoad(opts: { hello: { url: string }; seconds: number 
       },
     ];
   } finally {
-    server.child.kill('SIGTERM');
-    await new Promise((r) => (server.child.exitCode !== null ? r(null) : server.child.once('exit', r)));
-    fs.rmSync(server.dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
