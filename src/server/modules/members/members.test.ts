@@ -126,10 +126,10 @@ describe('mobility', () => {
     const me = await contextFor(env, PHONES.mobileMember);
     const id = me.actor.memberId as string;
     await env.db.updateTable('member').set({ last_contact_at: '2020-01-01' }).where('id', '=', id).execute();
-    await recordDestination(deps, me, id, { provinceCode: '33', cityCode: '3302', since: new Date().toISOString().slice(0, 10), workplace: '外贸公司' });
+    await recordDestination(deps, me, id, { provinceCode: '33', cityCode: '3302', since: shanghaiDate(), workplace: '外贸公司' });
     const seen = await list(secretary, { q: (await getMember(deps, secretary, id)).name });
     expect(seen.items[0]).toMatchObject({ placeName: '浙江省宁波市', mobile: true });
-    expect((await getMember(deps, secretary, id)).lastContactAt).toBe(new Date().toISOString().slice(0, 10));
+    expect((await getMember(deps, secretary, id)).lastContactAt).toBe(shanghaiDate());
   });
 
   it('flags 应转尽转 after 6 months at one place and suspected lost contact after the configured days', async () => {
@@ -149,7 +149,7 @@ describe('mobility', () => {
     const confirmed = await getMember(deps, secretary, suspect.id);
     expect(confirmed.lostContactSince).not.toBeNull();
     expect(confirmed.lostContactSuspected).toBe(false);
-    await recordContact(deps, secretary, suspect.id, new Date().toISOString().slice(0, 10));
+    await recordContact(deps, secretary, suspect.id, shanghaiDate());
     expect((await getMember(deps, secretary, suspect.id)).lostContactSince).toBeNull();
   });
 
