@@ -11,7 +11,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
 import { openDatabase, type OpenedDatabase } from './db/database.ts';
 import { openTestDatabase } from '../../test/support/harness.ts';
-import { backupDatabase, inspectBackup, restoreBackup, RestoreRefused, saveBackup, tableDigests, type BackupHeader } from './backup.ts';
+import { ARCHIVE_VERSION, BACKUP_FORMAT, backupDatabase, inspectBackup, restoreBackup, RestoreRefused, saveBackup, tableDigests, type BackupHeader } from './backup.ts';
+import { tarEnd, tarHeader, tarPadding } from './tar.ts';
 import { requestControl, serverControlHandlers, startControlServer, type ControlServer } from './control.ts';
 import { LocalFileStorage } from './storage.ts';
 import { runCli } from './cli.ts';
@@ -110,6 +111,36 @@ describe('database-only backups (version 1, as earlier versions wrote them)', ()
     await expect(inspectBackup(bogus)).rejects.toThrow(/not a Lianxin backup/);
     fs.writeFileSync(bogus, 'plain text');
     await expect(inspectBackup(bogus)).rejects.toThrow(/not a gzip file/);
+  });
+
+  it('refuses a hostile archive: a huge manifest, a file entry outside files/, a link', async () => {
+    const hostile = path.join(dir, 'hostile.tar.gz');
+    const at = new Date(Date.UTC(2026, 0, 1));
+    // A manifest announcing 64 MiB is refused before any of it is read into memory.
+    fs.writeFileSync(hostile, zlib.gzipSync(Buffer.concat([tarHeader('lianxin-backup.json', 64 << 20, at), tarEnd()])));
+    await expect(inspectBackup(hostile)).rejects.toThrow(/lianxin-backup.json is too large/);
+    const manifest = Buffer.from(JSON.stringify({ format: BACKUP_FORMAT, version: ARCHIVE_VERSION, createdAt: at.toISOString(), migrations: [], tables: [], files: { count: 0, bytes: 0 } }));
+    const archive = (name: string, type = '0'): Buffer => {
+      const header = tarHeader(name, 1, at);
+      if (type !== '0') {
+        header.write(type, 156, 'latin1');
+        header.write('        ', 148, 'latin1');
+        let sum = 0;
+        for (const b of header) sum += b;
+        header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8, 'latin1');
+      }
+      return zlib.gzipSync(Buffer.concat([tarHeader('lianxin-backup.json', manifest.length, at), manifest, tarPadding(manifest.length), header, Buffer.from('x'), tarPadding(1), tarEnd()]));
+    };
+    const uuid = '00000000-0000-4000-8000-000000000000';
+    const into = await emptyDatabase();
+    for (const name of [`files/../${uuid}/${uuid}`, `files/${uuid}/../../../etc/passwd`, `/etc/${uuid}`]) {
+      fs.writeFileSync(hostile, archive(name));
+      await expect(inspectBackup(hostile)).rejects.toThrow(/unexpected entry/);
+      await expect(restoreBackup(into.db, hostile, path.join(dir, 'hostile-files'))).rejects.toThrow(/unexpected entry/);
+    }
+    fs.writeFileSync(hostile, archive(`files/${uuid}/${uuid}`, '2'));
+    await expect(inspectBackup(hostile)).rejects.toThrow(/a kind a backup never holds/);
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith('hostile-files'))).toEqual([]);
   });
 });
 

@@ -43,6 +43,8 @@ export const ARCHIVE_VERSION = 2;
 const MANIFEST_ENTRY = 'lianxin-backup.json';
 const DATABASE_ENTRY = 'database.jsonl';
 const FILES_PREFIX = 'files/';
+/** lianxin-backup.json is read whole into memory: a few KiB in a real backup, refused beyond this. */
+const MANIFEST_LIMIT = 1 << 20;
 
 export interface BackupTable {
   name: string;
@@ -400,6 +402,7 @@ async function openBackupFile(file: string): Promise<OpenedBackupFile> {
   try {
     const head = await entries.next();
     if (head.done || head.value.name !== MANIFEST_ENTRY) throw new RestoreRefused('not a Lianxin backup (no lianxin-backup.json at the start)');
+    if (head.value.size > MANIFEST_LIMIT) throw new RestoreRefused('not a Lianxin backup (lianxin-backup.json is too large)');
     const pieces: Buffer[] = [];
     for await (const piece of head.value.body()) pieces.push(piece);
     const text = Buffer.concat(pieces).toString('utf8');
