@@ -81,6 +81,13 @@ class ByteQueue {
     return out;
   }
 
+  /** Reads the stream to its end, so a check at its end (a gzip trailer's CRC) still runs. */
+  async drain(): Promise<void> {
+    while (!this.ended) if ((await this.source.next()).done) this.ended = true;
+    this.chunks = [];
+    this.length = 0;
+  }
+
   /** `n` bytes in the pieces they arrive in. */
   async *stream(n: number): AsyncGenerator<Buffer> {
     let left = n;
@@ -111,7 +118,12 @@ export async function* readTar(source: AsyncIterable<Buffer | Uint8Array | strin
   for (;;) {
     const header = await queue.take(BLOCK);
     if (header.length < BLOCK) throw new TarError('the archive is cut short (no end marker)');
-    if (header.every((b) => b === 0)) return;
+    if (header.every((b) => b === 0)) {
+      // What follows the end marker is only padding, but reading it lets a compressed source verify
+      // its checksum: a flipped byte in a stored (uncompressed) block is caught only there.
+      await queue.drain();
+      return;
+    }
     if (number(header, 148, 8, 'header checksum') !== checksum(header)) throw new TarError('the archive has a damaged header');
     if (field(header, 257, 6) !== 'ustar') throw new TarError('not a ustar archive');
     const prefix = field(header, 345, 155);
