@@ -1,4 +1,7 @@
 import { BoldOutlined, FontSizeOutlined, ItalicOutlined, LinkOutlined, PictureOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import Image from '@tiptap/extension-image';
+import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/react';
+import StarterKit from '@tiptap/starter-kit';
 import { Button, Input, Modal, Progress, Space, Tooltip, Typography, theme } from 'antd';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { errorText } from '../hooks.ts';
@@ -20,87 +23,101 @@ const QuoteIcon = () => (
   </span>
 );
 
+/** What the toolbar's link dialog accepts: an http(s) address and nothing else. */
+const LINK_URL = /^https?:\/\/\S+$/i;
+/** Links kept when an article is loaded: the schemes the server's sanitizer lets through. */
+const STORED_LINK = /^(https?:\/\/\S+|mailto:\S+|tel:\S+)$/i;
+
 /**
- * A small article editor on contentEditable: headings, bold, italic, lists, quotes, links and images
- * (uploaded to the study library's storage). The server sanitizes the HTML on save and when served,
- * so this editor only needs to produce plain, well-formed markup.
+ * A small article editor on Tiptap (ProseMirror): headings, bold, italic, lists, quotes, links and
+ * images (uploaded to the study library's storage). Only what the server's sanitizer
+ * (`server/modules/library/sanitize.ts`) keeps is offered: no code, code blocks or h1; headings
+ * h2–h4 are read back from stored articles, the toolbar makes h3. The server sanitizes the HTML
+ * on save and when served; `toStoredHtml` keeps the markup as plain as the earlier editor's.
  */
 export function RichTextEditor({ id, value, onChange, testId = 'rich-editor', minHeight = 280 }: Props) {
   const { t } = useI18n();
   const { token } = theme.useToken();
-  const ref = useRef<HTMLDivElement>(null);
-  const saved = useRef<Range | null>(null);
   const [linkOpen, setLinkOpen] = useState(false);
   const [linkUrl, setLinkUrl] = useState('https://');
   const [uploading, setUploading] = useState<number | null>(null);
   const [uploadError, setUploadError] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  // the HTML last sent up or loaded: a value equal to it is our own echo and must not reset the caret
+  const current = useRef(value ?? '');
 
-  // Only write the DOM when the value changed from outside (typing must not reset the caret).
+  const attributes = (): Record<string, string> => ({
+    ...(id ? { id } : {}),
+    class: 'lx-rich-editor',
+    role: 'textbox',
+    'aria-multiline': 'true',
+    'aria-label': t('editor.body'),
+    'data-testid': testId,
+  });
+
+  const editor = useEditor({
+    extensions: [
+      StarterKit.configure({
+        code: false,
+        codeBlock: false,
+        heading: { levels: [2, 3, 4] },
+        link: {
+          openOnClick: false,
+          autolink: false,
+          linkOnPaste: false,
+          HTMLAttributes: { target: '_blank', rel: 'noopener', class: null },
+          isAllowedUri: (url) => STORED_LINK.test(url),
+        },
+      }),
+      // inline, as the earlier editor placed images inside paragraphs
+      Image.configure({ inline: true, allowBase64: false }),
+    ],
+    content: toEditorHtml(value ?? ''),
+    editorProps: { attributes: attributes() },
+    onUpdate: ({ editor: e }) => {
+      const html = toStoredHtml(e);
+      current.current = html;
+      onChange?.(html);
+    },
+  });
+
+  // Only load the content when the value changed from outside (a form reset, another item).
   useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
     const next = value ?? '';
-    if (el.innerHTML !== next) el.innerHTML = next;
-  }, [value]);
+    if (!editor || next === current.current) return;
+    current.current = next;
+    editor.commands.setContent(toEditorHtml(next), { emitUpdate: false });
+  }, [value, editor]);
 
-  const emit = () => {
-    const el = ref.current;
-    if (!el) return;
-    const html = el.innerHTML === '<br>' ? '' : el.innerHTML;
-    onChange?.(html);
-  };
+  // the language can change while the editor is open
+  const bodyLabel = t('editor.body');
+  useEffect(() => {
+    editor?.setOptions({ editorProps: { attributes: attributes() } });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- attributes() reads exactly these
+  }, [editor, bodyLabel, id, testId]);
 
-  const saveSelection = () => {
-    const sel = window.getSelection();
-    const el = ref.current;
-    if (sel && sel.rangeCount > 0 && el && el.contains(sel.getRangeAt(0).commonAncestorContainer)) saved.current = sel.getRangeAt(0).cloneRange();
-  };
-
-  const restoreSelection = () => {
-    const el = ref.current;
-    if (!el) return;
-    el.focus();
-    const sel = window.getSelection();
-    if (!sel) return;
-    sel.removeAllRanges();
-    if (saved.current) sel.addRange(saved.current);
-    else {
-      const r = document.createRange();
-      r.selectNodeContents(el);
-      r.collapse(false);
-      sel.addRange(r);
-    }
-  };
-
-  const exec = (command: string, arg?: string) => {
-    restoreSelection();
-    // execCommand is deprecated but still the one editing API every browser implements for contentEditable
-    document.execCommand(command, false, arg);
-    saveSelection();
-    emit();
-  };
-
-  const toggleBlock = (tag: 'h3' | 'blockquote') => {
-    restoreSelection();
-    const current = String(document.queryCommandValue('formatBlock') || '').toLowerCase();
-    document.execCommand('formatBlock', false, current === tag ? 'p' : tag);
-    saveSelection();
-    emit();
-  };
+  const active = useEditorState({
+    editor,
+    selector: ({ editor: e }) =>
+      e
+        ? {
+            heading: e.isActive('heading', { level: 3 }),
+            bold: e.isActive('bold'),
+            italic: e.isActive('italic'),
+            list: e.isActive('bulletList'),
+            quote: e.isActive('blockquote'),
+            link: e.isActive('link'),
+          }
+        : null,
+  });
 
   const insertLink = () => {
     const url = linkUrl.trim();
     setLinkOpen(false);
-    if (!/^https?:\/\/\S+$/i.test(url)) return;
-    restoreSelection();
-    const sel = window.getSelection();
-    if (sel && sel.isCollapsed) {
-      const a = `<a href="${escapeAttr(url)}" target="_blank" rel="noopener">${escapeText(url)}</a>`;
-      document.execCommand('insertHTML', false, a);
-    } else document.execCommand('createLink', false, url);
-    saveSelection();
-    emit();
+    if (!editor || !LINK_URL.test(url)) return;
+    const chain = editor.chain().focus();
+    if (editor.state.selection.empty) chain.insertContent({ type: 'text', text: url, marks: [{ type: 'link', attrs: { href: url } }] }).run();
+    else chain.extendMarkRange('link').setLink({ href: url }).run();
   };
 
   const insertImage = async (file: File) => {
@@ -112,12 +129,12 @@ export function RichTextEditor({ id, value, onChange, testId = 'rich-editor', mi
     setUploading(0);
     try {
       const [stored, size] = await Promise.all([uploadStoredFile('study', file, setUploading), measureImage(file)]);
-      restoreSelection();
       // width and height let a phone keep the image's place while it loads on a weak signal
-      const dims = size ? ` width="${size.width}" height="${size.height}"` : '';
-      document.execCommand('insertHTML', false, `<img src="/api/files/${encodeURIComponent(stored.id)}" alt="${escapeAttr(file.name)}"${dims}>`);
-      saveSelection();
-      emit();
+      editor
+        ?.chain()
+        .focus()
+        .setImage({ src: `/api/files/${encodeURIComponent(stored.id)}`, alt: file.name, ...size })
+        .run();
     } catch (e) {
       setUploadError(errorText(e, t('upload.failed'), t('error.network')));
     } finally {
@@ -125,17 +142,18 @@ export function RichTextEditor({ id, value, onChange, testId = 'rich-editor', mi
     }
   };
 
-  const tool = (key: string, label: string, icon: ReactNode, run: () => void) => (
+  const tool = (key: keyof NonNullable<typeof active> | 'image', label: string, icon: ReactNode, run: (e: Editor) => void) => (
     <Tooltip title={label} key={key}>
       <Button
         size="small"
-        type="text"
+        type={key !== 'image' && active?.[key] ? 'link' : 'text'}
         icon={icon}
         aria-label={label}
+        aria-pressed={key === 'image' ? undefined : !!active?.[key]}
         data-testid={`${testId}-${key}`}
         // keep the selection in the editor: a toolbar click must not blur it
         onMouseDown={(e) => e.preventDefault()}
-        onClick={run}
+        onClick={() => editor && run(editor)}
       />
     </Tooltip>
   );
@@ -143,20 +161,16 @@ export function RichTextEditor({ id, value, onChange, testId = 'rich-editor', mi
   return (
     <div style={{ border: `1px solid ${token.colorBorder}`, borderRadius: token.borderRadius, background: token.colorBgContainer }}>
       <div role="toolbar" aria-label={t('editor.toolbar')} style={{ display: 'flex', gap: 2, padding: 4, borderBottom: `1px solid ${token.colorBorderSecondary}`, flexWrap: 'wrap' }}>
-        {tool('heading', t('editor.heading'), <FontSizeOutlined aria-hidden />, () => toggleBlock('h3'))}
-        {tool('bold', t('editor.bold'), <BoldOutlined aria-hidden />, () => exec('bold'))}
-        {tool('italic', t('editor.italic'), <ItalicOutlined aria-hidden />, () => exec('italic'))}
-        {tool('list', t('editor.list'), <UnorderedListOutlined aria-hidden />, () => exec('insertUnorderedList'))}
-        {tool('quote', t('editor.quote'), <QuoteIcon />, () => toggleBlock('blockquote'))}
+        {tool('heading', t('editor.heading'), <FontSizeOutlined aria-hidden />, (e) => e.chain().focus().toggleHeading({ level: 3 }).run())}
+        {tool('bold', t('editor.bold'), <BoldOutlined aria-hidden />, (e) => e.chain().focus().toggleBold().run())}
+        {tool('italic', t('editor.italic'), <ItalicOutlined aria-hidden />, (e) => e.chain().focus().toggleItalic().run())}
+        {tool('list', t('editor.list'), <UnorderedListOutlined aria-hidden />, (e) => e.chain().focus().toggleBulletList().run())}
+        {tool('quote', t('editor.quote'), <QuoteIcon />, (e) => e.chain().focus().toggleBlockquote().run())}
         {tool('link', t('editor.link'), <LinkOutlined aria-hidden />, () => {
-          saveSelection();
           setLinkUrl('https://');
           setLinkOpen(true);
         })}
-        {tool('image', t('editor.image'), <PictureOutlined aria-hidden />, () => {
-          saveSelection();
-          fileInput.current?.click();
-        })}
+        {tool('image', t('editor.image'), <PictureOutlined aria-hidden />, () => fileInput.current?.click())}
         <input
           ref={fileInput}
           type="file"
@@ -180,28 +194,8 @@ export function RichTextEditor({ id, value, onChange, testId = 'rich-editor', mi
           <Typography.Text type="danger">{uploadError}</Typography.Text>
         </div>
       )}
-      <div
-        id={id}
-        ref={ref}
-        className="lx-rich-editor"
-        contentEditable
-        suppressContentEditableWarning
-        role="textbox"
-        aria-multiline="true"
-        aria-label={t('editor.body')}
-        data-testid={testId}
-        onInput={emit}
-        // new paragraphs as <p>, not <div>: what the sanitizer and the member app's reader expect
-        onFocus={() => document.execCommand('defaultParagraphSeparator', false, 'p')}
-        onBlur={() => {
-          saveSelection();
-          emit();
-        }}
-        onKeyUp={saveSelection}
-        onMouseUp={saveSelection}
-        style={{ minHeight, padding: '8px 12px', outline: 'none', lineHeight: 1.8, overflowWrap: 'anywhere' }}
-      />
-      <style>{`.lx-rich-editor img{max-width:100%;height:auto}.lx-rich-editor blockquote{margin:8px 0;padding:4px 12px;border-inline-start:3px solid ${token.colorBorder};color:${token.colorTextSecondary}}.lx-rich-editor h3{font-size:18px;margin:12px 0 6px}.lx-rich-editor p{margin:0 0 8px}`}</style>
+      <EditorContent editor={editor} />
+      <style>{`.lx-rich-editor{min-height:${minHeight}px;padding:8px 12px;outline:none;line-height:1.8;overflow-wrap:anywhere}.lx-rich-editor img{max-width:100%;height:auto}.lx-rich-editor img.ProseMirror-selectednode{outline:2px solid ${token.colorPrimary}}.lx-rich-editor blockquote{margin:8px 0;padding:4px 12px;border-inline-start:3px solid ${token.colorBorder};color:${token.colorTextSecondary}}.lx-rich-editor h2{font-size:20px;margin:12px 0 6px}.lx-rich-editor h3{font-size:18px;margin:12px 0 6px}.lx-rich-editor h4{font-size:16px;margin:12px 0 6px}.lx-rich-editor p{margin:0 0 8px}.lx-rich-editor li p,.lx-rich-editor blockquote p{margin:0}.lx-rich-editor a{color:${token.colorLink}}`}</style>
       <Modal
         title={t('editor.link')}
         open={linkOpen}
@@ -220,18 +214,36 @@ export function RichTextEditor({ id, value, onChange, testId = 'rich-editor', mi
   );
 }
 
-function escapeAttr(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/**
+ * The editor's HTML as it is stored, in the shape the contentEditable editor used to send:
+ * an empty document is '', a list item or a quote holding one paragraph holds its text directly,
+ * an empty paragraph keeps its line as `<p><br></p>`, and the empty paragraph the editor keeps
+ * after a closing quote or image (to type into) is not sent.
+ */
+function toStoredHtml(editor: Editor): string {
+  if (editor.isEmpty) return '';
+  const template = document.createElement('template');
+  template.innerHTML = editor.getHTML();
+  const root = template.content;
+  for (const box of root.querySelectorAll('li, blockquote')) {
+    const only = box.firstElementChild;
+    if (box.childNodes.length === 1 && only?.tagName === 'P') only.replaceWith(...only.childNodes);
+  }
+  while (root.lastChild instanceof HTMLParagraphElement && !root.lastChild.hasChildNodes() && root.childNodes.length > 1) root.lastChild.remove();
+  for (const p of root.querySelectorAll('p')) if (!p.hasChildNodes()) p.append(document.createElement('br'));
+  return template.innerHTML;
 }
-function escapeText(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Stored HTML for the editor: `<p><br></p>` is an empty paragraph, not one holding a line break. */
+function toEditorHtml(html: string): string {
+  return html.replace(/<p><br\s*\/?><\/p>/gi, '<p></p>');
 }
 
 /** The image's own size in pixels, or null when the browser cannot decode it (the upload still goes on). */
 function measureImage(file: File): Promise<{ width: number; height: number } | null> {
   return new Promise((resolve) => {
     const url = URL.createObjectURL(file);
-    const img = new Image();
+    const img = new window.Image();
     const done = (size: { width: number; height: number } | null) => {
       URL.revokeObjectURL(url);
       resolve(size);
