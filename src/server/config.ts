@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import net from 'node:net';
 import path from 'node:path';
+import { parseClockAt } from './clock.ts';
 
 /**
  * Configuration comes only from the environment and is checked once at boot, so a
@@ -25,6 +26,7 @@ const EnvSchema = z.object({
   LIANXIN_API_DOCS: z.enum(['public', 'login', 'off']).optional(),
   LIANXIN_SESSION_DAYS: z.coerce.number().int().min(1).max(90).default(14),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LIANXIN_CLOCK_AT: z.string().trim().optional(),
 });
 
 export interface Config {
@@ -45,6 +47,11 @@ export interface Config {
   apiDocs: 'public' | 'login' | 'off';
   sessionDays: number;
   logLevel: string;
+  /**
+   * The moment the clock started at (LIANXIN_CLOCK_AT, to try the server on another day; never in
+   * production). The process clock itself reads it (clock.ts): this is for showing it.
+   */
+  clockAt: Date | undefined;
 }
 
 export class ConfigError extends Error {
@@ -69,7 +76,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (e.LIANXIN_DEMO_PASSWORD) {
       problems.push('LIANXIN_DEMO_PASSWORD: demo accounts are not allowed in production');
     }
+    if (e.LIANXIN_CLOCK_AT) problems.push('LIANXIN_CLOCK_AT: the clock cannot be moved in production');
   }
+  const clockAt = e.LIANXIN_CLOCK_AT ? parseClockAt(e.LIANXIN_CLOCK_AT) : undefined;
+  if (typeof clockAt === 'string') problems.push(`LIANXIN_CLOCK_AT: ${clockAt}`);
   const trustProxy = parseTrustProxy(e.LIANXIN_TRUST_PROXY);
   if (typeof trustProxy === 'string') problems.push(`LIANXIN_TRUST_PROXY: ${trustProxy}`);
   if (problems.length) throw new ConfigError(problems);
@@ -87,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiDocs: e.LIANXIN_API_DOCS ?? (e.NODE_ENV === 'production' ? 'login' : 'public'),
     sessionDays: e.LIANXIN_SESSION_DAYS,
     logLevel: e.LOG_LEVEL,
+    clockAt: clockAt instanceof Date && e.NODE_ENV !== 'production' ? clockAt : undefined,
   };
 }
 

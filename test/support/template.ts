@@ -8,6 +8,7 @@ import { openDatabase } from '../../src/server/db/database.ts';
 import { migrateToLatest } from '../../src/server/db/migrate.ts';
 import { FieldCipher } from '../../src/server/secrets.ts';
 import { seedDemo } from '../../src/server/demo/seed.ts';
+import type { Clock } from '../../src/server/clock.ts';
 
 /**
  * Builds, once per test run, a migrated database with the demo village in it. Every test file
@@ -25,30 +26,35 @@ export interface TemplateInfo {
   keyHex: string;
 }
 
-export async function buildTemplate(serverUrl: string | undefined): Promise<TemplateInfo> {
+/**
+ * `clock` is the test project's (vitest.config.ts: LIANXIN_CLOCK_AT): the demo is seeded at its "now",
+ * rows' default times included. `name` keeps the template databases of several PostgreSQL projects
+ * of one run apart.
+ */
+export async function buildTemplate(serverUrl: string | undefined, clock: Clock, name: string): Promise<TemplateInfo> {
   const keyHex = crypto.randomBytes(32).toString('hex');
   const cipher = new FieldCipher(Buffer.from(keyHex, 'hex'));
   if (serverUrl) {
-    const templateDb = `lianxin_tpl_${process.pid}`;
+    const templateDb = `lianxin_tpl_${process.pid}_${name.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
     const admin = new pg.Client({ connectionString: serverUrl });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS ${templateDb}`);
     await admin.query(`CREATE DATABASE ${templateDb}`);
     await admin.end();
-    const opened = await openDatabase({ databaseUrl: withDatabase(serverUrl, templateDb), poolSize: 2 });
+    const opened = await openDatabase({ databaseUrl: withDatabase(serverUrl, templateDb), poolSize: 2, clock });
     await migrateToLatest(opened.db);
-    await seedDemo(opened.db, cipher, TEST_PASSWORD);
+    await seedDemo(opened.db, cipher, TEST_PASSWORD, clock.now());
     await opened.close();
     return { kind: 'postgres', serverUrl, templateDb, keyHex };
   }
   const pglite = await PGlite.create();
-  const opened = await openDatabase({ pglite });
+  const opened = await openDatabase({ pglite, clock });
   await migrateToLatest(opened.db);
-  await seedDemo(opened.db, cipher, TEST_PASSWORD);
+  await seedDemo(opened.db, cipher, TEST_PASSWORD, clock.now());
   await opened.close();
   const dump = await pglite.dumpDataDir('gzip');
   await pglite.close();
-  const dumpFile = path.join(os.tmpdir(), `lianxin-test-template-${process.pid}.tar.gz`);
+  const dumpFile = path.join(os.tmpdir(), `lianxin-test-template-${process.pid}-${name.replace(/[^a-z0-9]/gi, '_')}.tar.gz`);
   fs.writeFileSync(dumpFile, Buffer.from(await dump.arrayBuffer()));
   return { kind: 'pglite', dumpFile, keyHex };
 }

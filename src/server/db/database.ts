@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { Kysely, PostgresDialect, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type Transaction, type UnknownRow } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, type DatabaseConnection, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type Transaction, type UnknownRow } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { DB } from './tables.ts';
 import { lockDataFolder, makeTreePrivate, type DataFolderLock } from './data-lock.ts';
+import { clock as processClock, clockOffsetStatement, type Clock } from '../clock.ts';
 
 // Same value shapes on PGlite and on a server: dates as 'YYYY-MM-DD', bigint as number
 // (counts and audit ids stay far below 2^53).
@@ -56,13 +57,21 @@ export async function openDatabase(opts: {
   poolSize?: number;
   /** Who opens the data folder ('server', 'lianxin backup'): named to a second process that is refused. */
   purpose?: string;
+  /** Whose "now" `lianxin_now()` reads on these connections: the process clock unless given. */
+  clock?: Clock;
 }): Promise<OpenedDatabase> {
+  // Every connection learns the clock's shift when it opens (clock.ts, migration 0014); nothing to
+  // say when the clock is real time.
+  const clock = opts.clock ?? processClock;
+  const onCreateConnection = clock.offsetMs === 0 ? undefined : async (connection: DatabaseConnection) => {
+    await connection.executeQuery(CompiledQuery.raw(clockOffsetStatement(clock)));
+  };
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
     // An idle connection the server ends (a restart, a dropped database) is removed from the pool
     // and the next query opens a new one; without a listener its error would end the process.
     pool.on('error', () => {});
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool, onCreateConnection }) });
     return { db, kind: 'postgres', pglite: undefined, close: () => db.destroy() };
   }
   let pglite = opts.pglite;
@@ -82,7 +91,7 @@ export async function openDatabase(opts: {
     makeTreePrivate(dir);
   }
   const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new YieldAfterQuery()] });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool, onCreateConnection }), plugins: [new YieldAfterQuery()] });
   const instance = pglite;
   return {
     db,

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
-import { addDays, mondayOf, shanghaiDate } from '../clock.ts';
+import { addDays, clock, mondayOf, shanghaiDate } from '../clock.ts';
 import { anniversaryYears } from '../modules/cards/dates.ts';
 
 /**
@@ -29,7 +29,7 @@ const addressOf = (m: { place_name: string; workplace: string | null }) => [m.pl
 /** China time at `hour` on a day. */
 const at = (day: string, hour: number): Date => new Date(`${day}T${String(hour).padStart(2, '0')}:00:00+08:00`);
 
-export async function seedCardsDemo(db: Database, tenantId: string, now = new Date()): Promise<void> {
+export async function seedCardsDemo(db: Database, tenantId: string, now = clock.now()): Promise<void> {
   const today = shanghaiDate(now);
   // The last 中秋 at least a month back (cards posted, delivered and returned since); the next 除夕 still ahead.
   const midAutumn = [...MID_AUTUMN].reverse().find((d) => d <= addDays(today, -30)) ?? addDays(today, -60);

@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.ts';
 import type { TalkChannel } from '../db/tables.ts';
-import { shanghaiDate } from '../clock.ts';
+import { clock, shanghaiDate } from '../clock.ts';
 import { raiseCareTask } from '../modules/care/raise.ts';
 import { markContact } from '../modules/members/service.ts';
 
@@ -134,7 +134,7 @@ const FOLLOW_UP: TalkText = {
   concerns: '孩子在务工地上学的积分入学材料；社保从老家转到务工地的手续',
 };
 
-export async function seedCareDemo(db: Database, tenantId: string, now = new Date()): Promise<void> {
+export async function seedCareDemo(db: Database, tenantId: string, now = clock.now()): Promise<void> {
   const dayOf = (daysAgo: number) => shanghaiDate(new Date(now.getTime() - daysAgo * DAY));
   /** The talk's day at 20:30 China time (after work), as the moment it was recorded. */
   const recordedAt = (daysAgo: number) => new Date(Date.parse(`${dayOf(daysAgo)}T12:30:00Z`));

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
-import { shanghaiDate } from '../clock.ts';
+import { clock, shanghaiDate } from '../clock.ts';
 import { resolvePlace } from '../modules/regions/service.ts';
 
 /**
@@ -69,7 +69,7 @@ const PLANS: TripPlan[] = [
   },
 ];
 
-export async function seedDeliveriesDemo(db: Database, tenantId: string, now = new Date()): Promise<void> {
+export async function seedDeliveriesDemo(db: Database, tenantId: string, now = clock.now()): Promise<void> {
   await db.transaction().execute(async (tx) => {
     const village = await tx.selectFrom('org').select('id').where('tenant_id', '=', tenantId).where('kind', '=', 'general_branch').orderBy('path').executeTakeFirstOrThrow();
     const people = await tx

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
+import { clock } from '../clock.ts';
 
 /**
  * The demo village's learning life, so a fresh start shows what the product is for: a small
@@ -97,7 +98,7 @@ const classStart = (monthsAgo: number, now: Date): Date => chinaTime(-16 - 30 * 
 
 const monthLabel = (d: Date) => `${new Date(d.getTime() + 8 * 3_600_000).getUTCMonth() + 1}月`;
 
-export async function seedLearningDemo(db: Database, tenantId: string, now = new Date()): Promise<void> {
+export async function seedLearningDemo(db: Database, tenantId: string, now = clock.now()): Promise<void> {
   await db.transaction().execute(async (tx) => {
     const village = await tx.selectFrom('org').select(['id', 'path']).where('tenant_id', '=', tenantId).where('kind', '=', 'general_branch').executeTakeFirstOrThrow();
     const branch1 = await tx.selectFrom('org').select(['id']).where('tenant_id', '=', tenantId).where('name', '=', '第一党支部').executeTakeFirstOrThrow();

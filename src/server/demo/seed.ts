@@ -5,6 +5,7 @@ import { completeIdNumber, maskIdNumber } from '../../shared/id-number.ts';
 import { resolvePlace } from '../modules/regions/service.ts';
 import { GIVEN_FEMALE, GIVEN_MALE, SURNAMES, pick, seededRandom } from './names.ts';
 import { nameSortKey } from '../name-sort-key.ts';
+import { addDays, clock, shanghaiDate } from '../clock.ts';
 
 /**
  * The demo village: a fictional town committee with one village general branch of 113 members
@@ -48,8 +49,6 @@ const WORKPLACES = ['电子厂', '建筑公司', '物流公司', '软件公司',
 const OCCUPATIONS = ['技术员', '工程师', '司机', '厨师', '销售', '护士', '电工', '个体户', '管理人员', '程序员', '焊工'];
 const EDUCATION = ['小学', '初中', '高中', '中专', '大专', '本科', '研究生'];
 
-const iso = (d: Date): string => d.toISOString().slice(0, 10);
-const daysAgo = (n: number): string => iso(new Date(Date.now() - n * 86_400_000));
 
 export interface DemoResult {
   tenantId: string;
@@ -59,7 +58,9 @@ export interface DemoResult {
   logins: typeof DEMO_LOGINS;
 }
 
-export async function seedDemo(db: Database, cipher: FieldCipher, password: string): Promise<DemoResult> {
+export async function seedDemo(db: Database, cipher: FieldCipher, password: string, now: Date = clock.now()): Promise<DemoResult> {
+  /** A China day `n` days before now. */
+  const daysAgo = (n: number): string => addDays(shanghaiDate(now), -n);
   const rand = seededRandom(20211001);
   const passwordHash = await hashPassword(password);
   return db.transaction().execute(async (tx) => {
@@ -179,7 +180,7 @@ export async function seedDemo(db: Database, cipher: FieldCipher, password: stri
           workplace: pick(rand, WORKPLACES),
           occupation: pick(rand, OCCUPATIONS),
           since: daysAgo(sinceDays),
-          expected_return: far ? null : `${new Date().getUTCFullYear() + 1}-01-20`,
+          expected_return: far ? null : `${Number(shanghaiDate(now).slice(0, 4)) + 1}-01-20`,
           contact: m.phone,
           host_org: far ? `${resolvePlace(place.province, place.city, null)}某社区党委` : null,
           activity_card_no: far ? `LD${String(2019000 + k)}` : null,
