@@ -4,34 +4,8 @@ import { sql } from 'kysely';
 import { authorize } from '../../auth/policy.ts';
 import { AUDIT_HIDDEN } from '../../../shared/api.ts';
 
-export interface AuditEntryInput {
-  action: string;
-  entity: string;
-  entityId?: string | null;
-  before?: unknown;
-  after?: unknown;
-}
-
-/**
- * Appends to the audit log inside the caller's transaction, so an entry exists exactly when the
- * change it describes was committed.
- */
-export async function recordAudit(db: Executor, ctx: RequestContext | null, entry: AuditEntryInput & { tenantId: string }): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      tenant_id: entry.tenantId,
-      account_id: ctx?.actor.accountId ?? null,
-      actor_name: ctx?.actor.displayName ?? 'system',
-      action: entry.action,
-      entity: entry.entity,
-      entity_id: entry.entityId ?? null,
-      before: entry.before === undefined ? null : JSON.stringify(entry.before),
-      after: entry.after === undefined ? null : JSON.stringify(entry.after),
-      ip: ctx?.ip ?? null,
-    })
-    .execute();
-}
+// Entries are written by `recordAudit` (src/server/audit-log.ts), below auth/ so signing in writes them too.
+export { recordAudit, type AuditEntryInput } from '../../audit-log.ts';
 
 const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
@@ -101,7 +75,7 @@ export async function listAuditEntries(
     base = base.where((eb) =>
       eb.or([
         eb('l.actor_name', 'like', like),
-        ...(phone ? [eb('l.account_id', 'in', eb.selectFrom('account').select('id').where('tenant_id', '=', actor.tenantId).where('phone', '=', phone))] : []),
+        ...(phone ? [eb('l.account_id', 'in', eb.selectFrom('account').select('account.id').where('tenant_id', '=', actor.tenantId).where('phone', '=', phone))] : []),
       ]),
     );
   }
