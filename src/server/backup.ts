@@ -13,6 +13,7 @@ import { ensurePrivateDir } from './db/data-lock.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { listStoredObjects, STORAGE_KEY } from './storage.ts';
 import { readTar, TarError, tarEnd, tarHeader, tarPadding, type TarEntry } from './tar.ts';
+import { clock } from './clock.ts';
 
 /**
  * Backup and restore of everything an installation keeps, the same on PGlite and on PostgreSQL:
@@ -201,7 +202,7 @@ async function dumpDatabase(db: Database, write: (line: string) => Promise<void>
         const shape = shapes.get(name) as TableShape;
         tables.push({ name, columns: shape.columns, primaryKey: shape.primaryKey, rows: count.rows[0]?.n ?? 0 });
       }
-      const head: BackupHeader = { format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt: new Date().toISOString(), migrations: await appliedMigrations(tx), tables };
+      const head: BackupHeader = { format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt: clock.now().toISOString(), migrations: await appliedMigrations(tx), tables };
       await write(JSON.stringify(head));
       for (const t of tables) await dumpTable(tx, t, write);
       return head;

@@ -2,6 +2,7 @@ import net from 'node:net';
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { AppError } from '../errors.ts';
+import { clock } from '../clock.ts';
 
 /**
  * Sign-in limits. Only failures count, so a village office signing in behind one NAT address is
@@ -51,7 +52,7 @@ export interface LoginTicket {
 export class LoginLimiter {
   constructor(
     private readonly db: Database,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: () => Date = () => clock.now(),
     private readonly limits: Record<Scope, LimitRule> = LOGIN_LIMITS,
   ) {}
 

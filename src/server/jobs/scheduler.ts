@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { Database } from '../db/database.ts';
 import { markChanged } from '../freshness.ts';
 import type { JobLocks } from './locks.ts';
+import { clock } from '../clock.ts';
 
 /**
  * Durable scheduled work. A job keeps no state of its own: each run looks at the database for what
@@ -53,7 +54,7 @@ export class Scheduler {
     private readonly log: SchedulerLog,
     options: SchedulerOptions = {},
   ) {
-    this.clock = options.clock ?? (() => new Date());
+    this.clock = options.clock ?? (() => clock.now());
     this.locks = options.locks;
     this.owner = options.owner ?? `${os.hostname()}:${process.pid}`;
   }
@@ -139,6 +140,7 @@ export class Scheduler {
 
   private async execute(job: ScheduledJob): Promise<void> {
     const started = this.clock();
+    const startedAt = performance.now();
     let error: string | null = null;
     let handled = 0;
     try {
@@ -147,7 +149,7 @@ export class Scheduler {
       error = err instanceof Error ? err.message : String(err);
       this.log.error({ job: job.name, err }, 'scheduled job failed');
     }
-    const finished = new Date();
+    const finished = this.clock();
     try {
       await this.db
         .insertInto('job_run')
@@ -168,7 +170,7 @@ export class Scheduler {
     }
     if (handled > 0) {
       markChanged();
-      this.log.info({ job: job.name, handled, ms: Date.now() - started.getTime() }, 'scheduled job ran');
+      this.log.info({ job: job.name, handled, ms: Math.round(performance.now() - startedAt) }, 'scheduled job ran');
     }
   }
 }

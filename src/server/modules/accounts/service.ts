@@ -8,6 +8,7 @@ import { AppError, notFound } from '../../errors.ts';
 import { recordAudit } from '../audit/service.ts';
 import { bumpAuthEpoch } from '../../auth/epoch.ts';
 import { memberWithOrg } from '../members/repo.ts';
+import { clock } from '../../clock.ts';
 
 // No 0/O, 1/l/I: an initial password is read aloud over the phone or copied by hand.
 const ALPHABET = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -46,7 +47,7 @@ export async function issueMemberLogin(db: Database, ctx: RequestContext, member
     if (own) {
       await tx
         .updateTable('account')
-        .set({ password_hash: hash, password_changed_at: new Date(), phone: m.phone, display_name: m.name, disabled_at: null })
+        .set({ password_hash: hash, password_changed_at: clock.now(), phone: m.phone, display_name: m.name, disabled_at: null })
         .where('tenant_id', '=', actor.tenantId)
         .where('id', '=', own.id)
         .execute();

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { authorize } from '../../auth/policy.ts';
-import { addDays, isRealDay, mondayOf, shanghaiDate } from '../../clock.ts';
+import { addDays, clock, isRealDay, mondayOf, shanghaiDate } from '../../clock.ts';
 import { AppError, notFound, type FieldIssue } from '../../errors.ts';
 import type { CardPostStatus } from '../../db/tables.ts';
 import type {
@@ -113,7 +113,7 @@ async function campaignDetail(db: Executor, tenantId: string, campaign: Campaign
  *  - when `sendOn` is today or earlier (China), the e-cards reach the members at once; otherwise
  *    the job `send-cards` sends them on the day.
  */
-export async function createCampaign(db: Database, ctx: RequestContext, input: CampaignInputData, now: Date = new Date()): Promise<CampaignDetail> {
+export async function createCampaign(db: Database, ctx: RequestContext, input: CampaignInputData, now: Date = clock.now()): Promise<CampaignDetail> {
   const { actor } = ctx;
   const org = await managedOrg(db, ctx, input.orgId);
   const issues: FieldIssue[] = [];
@@ -287,7 +287,7 @@ const STATUS_LABEL: Record<CardPostStatus, string> = { none: '无需邮寄', pen
  * sets its time. A card whose e-card already reached the member stays an e-card; a card that
  * becomes an e-card after its campaign went out reaches the member at once.
  */
-export async function updateCard(db: Database, ctx: RequestContext, cardId: string, patch: CardPatchData, now: Date = new Date()): Promise<CardRow> {
+export async function updateCard(db: Database, ctx: RequestContext, cardId: string, patch: CardPatchData, now: Date = clock.now()): Promise<CardRow> {
   const { actor } = ctx;
   if (patch.channel === undefined && patch.address === undefined && patch.postStatus === undefined && patch.postNote === undefined) {
     throw new AppError('validation_failed', '没有要修改的内容');
@@ -366,7 +366,7 @@ export async function updateCard(db: Database, ctx: RequestContext, cardId: stri
  * Every card must belong to the campaign and be a posted one; `updated` counts the cards whose
  * status changed (marking them again changes nothing).
  */
-export async function updateCardsBulk(db: Database, ctx: RequestContext, campaignId: string, body: CardsBulkPatchData, now: Date = new Date()): Promise<{ updated: number }> {
+export async function updateCardsBulk(db: Database, ctx: RequestContext, campaignId: string, body: CardsBulkPatchData, now: Date = clock.now()): Promise<{ updated: number }> {
   const { actor } = ctx;
   const campaign = await loadCampaign(db, actor.tenantId, campaignId);
   authorize(actor, 'care.manage', orgTarget(ctx, campaign.org_path));
@@ -473,7 +473,7 @@ export async function openMyCard(db: Database, ctx: RequestContext, cardId: stri
   const memberId = requireMember(ctx);
   const updated = await db
     .updateTable('card')
-    .set({ opened_at: sql<Date>`COALESCE(opened_at, now())` })
+    .set({ opened_at: sql<Date>`COALESCE(opened_at, lianxin_now())` })
     .where('tenant_id', '=', ctx.actor.tenantId)
     .where('id', '=', cardId)
     .where('member_id', '=', memberId)

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Database, Executor } from '../../db/database.ts';
 import type { Actor, RequestContext } from '../../auth/actor.ts';
 import { authorize, can, type Target } from '../../auth/policy.ts';
-import { shanghaiDate } from '../../clock.ts';
+import { clock, shanghaiDate } from '../../clock.ts';
 import { AppError, notFound, uniqueViolation } from '../../errors.ts';
 import type { CareTaskEventKind } from '../../db/tables.ts';
 import type { CareTask, CareTaskDetail, CareTaskPatch, CareTaskQuery, CreateCareTaskBody, UpdateCareTaskBody } from '../../../shared/api.ts';
@@ -311,7 +311,7 @@ export async function updateCareTask(db: Database, ctx: RequestContext, taskId: 
             ? {
                 status: body.status,
                 snoozed_until: body.status === 'snoozed' ? body.snoozedUntil : null,
-                closed_at: closing ? new Date() : null,
+                closed_at: closing ? clock.now() : null,
                 closed_by: closing ? actor.accountId : null,
               }
             : {}),

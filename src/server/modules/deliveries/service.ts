@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { authorize } from '../../auth/policy.ts';
-import { isRealDay, shanghaiDate } from '../../clock.ts';
+import { clock, isRealDay, shanghaiDate } from '../../clock.ts';
 import { AppError, notFound, type FieldIssue } from '../../errors.ts';
 import type { Delivery, DeliveryInput, DeliveryList, DeliveryPatch, DeliveryQuery, MemberDelivery } from '../../../shared/api-care.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -260,7 +260,7 @@ export async function updateDelivery(db: Database, ctx: RequestContext, delivery
         ...(patch.travellers !== undefined && { travellers: patch.travellers }),
         ...(patch.notes !== undefined && { notes: patch.notes }),
         ...(patch.followUp !== undefined && { follow_up: patch.followUp }),
-        updated_at: new Date(),
+        updated_at: clock.now(),
       })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', deliveryId)

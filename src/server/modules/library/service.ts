@@ -12,6 +12,7 @@ import { requireMember } from '../me/member.ts';
 import { familyOfMime } from './file-types.ts';
 import { filesToAttach, storedFileView } from './files.ts';
 import { fileIdsIn, hasContent, sanitizeArticleHtml } from './sanitize.ts';
+import { clock, sqlNow } from '../../clock.ts';
 
 export type StudyItemPatchInput = Partial<Omit<StudyItemInput, 'orgId' | 'kind'>>;
 export interface StudyItemListQuery {
@@ -280,7 +281,7 @@ export async function updateStudyItem(db: Database, ctx: RequestContext, itemId:
         ...(patch.summary !== undefined ? { summary: patch.summary } : {}),
         ...(patch.minutes !== undefined ? { minutes: patch.minutes } : {}),
         ...content,
-        updated_at: sql<Date>`now()`,
+        updated_at: sqlNow,
       })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', itemId)
@@ -299,7 +300,7 @@ export async function retireStudyItem(db: Database, ctx: RequestContext, itemId:
   authorize(actor, 'learning.manage', { kind: 'org', tenantId, path: before.org_path });
   if (before.retired_at) return itemView(before);
   return db.transaction().execute(async (tx) => {
-    await tx.updateTable('study_item').set({ retired_at: new Date(), updated_at: sql<Date>`now()` }).where('tenant_id', '=', tenantId).where('id', '=', itemId).execute();
+    await tx.updateTable('study_item').set({ retired_at: clock.now(), updated_at: sqlNow }).where('tenant_id', '=', tenantId).where('id', '=', itemId).execute();
     const after = await loadItem(tx, tenantId, itemId);
     await recordAudit(tx, ctx, { tenantId, action: 'study_item.retire', entity: 'study_item', entityId: itemId, before: auditShape(before), after: auditShape(after) });
     return itemView(after);

@@ -3,6 +3,7 @@ import type { Executor } from '../../db/database.ts';
 import type { DB } from '../../db/tables.ts';
 import type { MemberScope } from '../../auth/policy.ts';
 import type { TenantSettings } from '../settings/service.ts';
+import { shanghaiTodaySql } from '../../clock.ts';
 
 /** Filters of the member list and its export (one definition so both always agree). */
 export interface MemberFilter {
@@ -35,8 +36,8 @@ export function inSubtrees(tenantId: string, paths: string[], orgColumn = 'm.org
 
 /** Flag expressions: computed in SQL so lists, counts, exports and the dashboard agree. */
 export function flagSql(settings: TenantSettings) {
-  const shouldTransfer = sql<boolean>`(mb.id IS NOT NULL AND mb.since <= (CURRENT_DATE - make_interval(months => ${settings.shouldTransferMonths}))::date)`;
-  const lostSuspected = sql<boolean>`(mb.id IS NOT NULL AND m.lost_contact_since IS NULL AND COALESCE(m.last_contact_at, mb.since) <= CURRENT_DATE - ${settings.lostContactDays}::int)`;
+  const shouldTransfer = sql<boolean>`(mb.id IS NOT NULL AND mb.since <= (${shanghaiTodaySql} - make_interval(months => ${settings.shouldTransferMonths}))::date)`;
+  const lostSuspected = sql<boolean>`(mb.id IS NOT NULL AND m.lost_contact_since IS NULL AND COALESCE(m.last_contact_at, mb.since) <= ${shanghaiTodaySql} - ${settings.lostContactDays}::int)`;
   return { shouldTransfer, lostSuspected };
 }
 

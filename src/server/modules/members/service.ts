@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Database, Executor } from '../../db/database.ts';
-import { shanghaiDate } from '../../clock.ts';
+import { clock, shanghaiDate } from '../../clock.ts';
 import type { MobilityRow } from '../../db/tables.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { authorizeAccountOfMember } from '../../auth/account-reach.ts';
@@ -349,7 +349,7 @@ export async function updateMember(deps: MemberDeps, ctx: RequestContext, member
           ...(patch.homeAddress !== undefined && { home_address: patch.homeAddress }),
           ...(patch.occupation !== undefined && { occupation: patch.occupation }),
           ...(patch.hardshipNote !== undefined && { hardship_note: patch.hardshipNote }),
-          updated_at: new Date(),
+          updated_at: clock.now(),
         })
         .where('tenant_id', '=', actor.tenantId)
         .where('id', '=', memberId)
@@ -500,7 +500,7 @@ export async function markContact(db: Executor, tenantId: string, memberIds: str
       last_contact_at: sql`GREATEST(last_contact_at, ${on}::date)`,
       lost_contact_since: sql`CASE WHEN ${lifts} THEN NULL ELSE lost_contact_since END`,
       lost_contact_confirmed_at: sql`CASE WHEN ${lifts} THEN NULL ELSE lost_contact_confirmed_at END`,
-      updated_at: new Date(),
+      updated_at: clock.now(),
     })
     .where('tenant_id', '=', tenantId)
     .where('id', 'in', ids)
@@ -547,7 +547,7 @@ export async function confirmLostContact(deps: MemberDeps, ctx: RequestContext, 
   const current = await db.selectFrom('mobility').select('since').where('tenant_id', '=', actor.tenantId).where('member_id', '=', memberId).where('ended_on', 'is', null).executeTakeFirst();
   const since = m.last_contact_at ?? current?.since ?? today();
   await db.transaction().execute(async (tx) => {
-    await tx.updateTable('member').set({ lost_contact_since: since, lost_contact_confirmed_at: new Date(), updated_at: new Date() }).where('tenant_id', '=', actor.tenantId).where('id', '=', memberId).execute();
+    await tx.updateTable('member').set({ lost_contact_since: since, lost_contact_confirmed_at: clock.now(), updated_at: clock.now() }).where('tenant_id', '=', actor.tenantId).where('id', '=', memberId).execute();
     await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'member.confirm_lost_contact', entity: 'member', entityId: memberId, after: { lostContactSince: since } });
   });
 }

@@ -5,7 +5,7 @@ import type { RequestContext } from '../../auth/actor.ts';
 import { authorize, secretaryPaths } from '../../auth/policy.ts';
 import { AppError, notFound, type FieldIssue } from '../../errors.ts';
 import type { InboxEntry, PushDetail, PushInput, PushSummary } from '../../../shared/api-learning.ts';
-import { shanghaiTodayStart } from '../../clock.ts';
+import { shanghaiTodayStart, sqlNow } from '../../clock.ts';
 import { recordAudit } from '../audit/service.ts';
 import { getOrg } from '../orgs/service.ts';
 import { getSettings } from '../settings/service.ts';
@@ -357,7 +357,7 @@ async function inboxEntry(db: Executor, tenantId: string, memberId: string, push
 }
 
 async function touchMember(tx: Executor, tenantId: string, memberId: string): Promise<void> {
-  await tx.updateTable('member').set({ last_active_at: sql<Date>`now()` }).where('tenant_id', '=', tenantId).where('id', '=', memberId).execute();
+  await tx.updateTable('member').set({ last_active_at: sqlNow }).where('tenant_id', '=', tenantId).where('id', '=', memberId).execute();
 }
 
 /**
@@ -370,7 +370,7 @@ export async function openInboxEntry(db: Database, ctx: RequestContext, pushId: 
   return db.transaction().execute(async (tx) => {
     await tx
       .updateTable('push_delivery')
-      .set({ opened_at: sql<Date>`now()` })
+      .set({ opened_at: sqlNow })
       .where('tenant_id', '=', tenantId)
       .where('push_id', '=', pushId)
       .where('member_id', '=', memberId)
@@ -416,8 +416,8 @@ export async function recordReadProgress(
         .updateTable('push_delivery')
         .set({
           read_item_ids: readIds,
-          opened_at: sql<Date>`COALESCE(opened_at, now())`,
-          ...(complete && d.read_at === null ? { read_at: sql<Date>`now()` } : {}),
+          opened_at: sql<Date>`COALESCE(opened_at, lianxin_now())`,
+          ...(complete && d.read_at === null ? { read_at: sqlNow } : {}),
         })
         .where('tenant_id', '=', tenantId)
         .where('push_id', '=', pushId)

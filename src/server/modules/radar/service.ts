@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { authorize } from '../../auth/policy.ts';
-import { shanghaiDate } from '../../clock.ts';
+import { clock, shanghaiDate } from '../../clock.ts';
 import { AppError, notFound } from '../../errors.ts';
 import type { DriftList, DriftQuery, DriftReasonKind, DriftRow, Engagement, Timeline, TimelineEvent, TimelineQuery } from '../../../shared/api-care.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -260,7 +260,7 @@ function present(r: TimelineRow): TimelineEvent {
 
 /** `before` as given by the client: a day (its start in China) or an ISO time. */
 function parseBefore(before: string | undefined): Date {
-  if (before === undefined || before === '') return new Date();
+  if (before === undefined || before === '') return clock.now();
   const t = /^\d{4}-\d{2}-\d{2}$/.test(before) ? Date.parse(`${before}T00:00:00+08:00`) : /^\d{4}-\d{2}-\d{2}T/.test(before) ? Date.parse(before) : Number.NaN;
   if (Number.isNaN(t)) {
     throw new AppError('validation_failed', '翻页时间格式不正确', [{ field: 'before', message: `“${before}”不是日期（YYYY-MM-DD）或 ISO 时间` }]);

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { authorize, can, secretaryPaths, type Target } from '../../auth/policy.ts';
-import { addDays, shanghaiDate } from '../../clock.ts';
+import { addDays, clock, shanghaiDate } from '../../clock.ts';
 import { AppError, notFound, uniqueViolation, type FieldIssue } from '../../errors.ts';
 import type {
   MentoringList,
@@ -215,7 +215,7 @@ export async function updateTalk(db: Database, ctx: RequestContext, talkId: stri
   const { actor } = ctx;
   const current = await loadTalk(db, actor.tenantId, talkId);
   const target = memberTarget(actor.tenantId, current.member_id, current.org_path);
-  const isAuthor = current.created_by === actor.accountId && Date.now() - current.created_at.getTime() <= AUTHOR_EDIT_MS && can(actor, 'care.write', target);
+  const isAuthor = current.created_by === actor.accountId && clock.now().getTime() - current.created_at.getTime() <= AUTHOR_EDIT_MS && can(actor, 'care.write', target);
   const secretaryAbove = can(actor, 'care.manage', { kind: 'org', tenantId: actor.tenantId, path: current.org_path });
   if (!isAuthor && !secretaryAbove) {
     authorize(actor, 'care.write', target);
