@@ -6,6 +6,7 @@ import { applyFormIssues, useApi, useOrgs, useShowError } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import type { Gender, Grid, Items, MemberDetail, MemberInput, MemberStatus } from '../types.ts';
 import { OrgTreeSelect } from './common.tsx';
+import { useDiscardGuard } from './discard-guard.ts';
 
 interface FormValues {
   name: string;
@@ -46,6 +47,7 @@ export function MemberFormModal({ open, member, defaultOrgId, onClose, onSaved }
   const { message } = App.useApp();
   const showError = useShowError();
   const [form] = Form.useForm<FormValues>();
+  const requestClose = useDiscardGuard(form, onClose);
   const [busy, setBusy] = useState(false);
   const orgs = useOrgs();
   const grids = useApi<Items<Grid>>(open ? '/api/grids' : null);
@@ -114,7 +116,7 @@ export function MemberFormModal({ open, member, defaultOrgId, onClose, onSaved }
     <Modal
       title={member ? t('member.editTitle') : t('member.createTitle')}
       open={open}
-      onCancel={onClose}
+      onCancel={requestClose}
       onOk={() => void submit()}
       okText={t('common.save')}
       cancelText={t('common.cancel')}

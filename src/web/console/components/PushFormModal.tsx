@@ -7,6 +7,7 @@ import { applyFormIssues, errorText, useOrgs } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import type { PushDetail, PushInput, PushPatch, PushSummary } from '../types.ts';
 import { OrgTreeSelect } from './common.tsx';
+import { useDiscardGuard } from './discard-guard.ts';
 import { MembersPicker, StudyItemPicker } from './learning.tsx';
 
 interface FormValues {
@@ -50,6 +51,7 @@ export function PushFormModal({ open, push, defaultOrgId, defaultDate, onClose, 
   const { message } = App.useApp();
   const orgs = useOrgs();
   const [form] = Form.useForm<FormValues>();
+  const requestClose = useDiscardGuard(form, onClose);
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -151,7 +153,7 @@ export function PushFormModal({ open, push, defaultOrgId, defaultDate, onClose, 
       open={open}
       title={editing ? t('push.editTitle') : t('push.create')}
       width={680}
-      onCancel={onClose}
+      onCancel={requestClose}
       onOk={() => form.submit()}
       okText={series && !editing ? t('push.createSeries', { n: days || 0 }) : t('common.save')}
       cancelText={t('common.cancel')}

@@ -76,6 +76,8 @@ export function RichTextEditor({ id, value, onChange, testId = 'rich-editor', mi
     editorProps: { attributes: attributes() },
     onUpdate: ({ editor: e }) => {
       const html = toStoredHtml(e);
+      // a change that leaves the stored HTML as it was (the editor's own tidying) is not an edit
+      if (html === current.current) return;
       current.current = html;
       onChange?.(html);
     },

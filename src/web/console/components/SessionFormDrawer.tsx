@@ -7,6 +7,7 @@ import { applyFormIssues, errorText, useApi, useOrgs } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import type { CreatedSessions, SessionDetail, SessionInput, SessionKind, SessionPatch, Settings } from '../types.ts';
 import { OrgTreeSelect } from './common.tsx';
+import { useDiscardGuard } from './discard-guard.ts';
 import { MembersPicker, SESSION_KINDS, SESSION_KIND_KEYS, SESSION_MODE_KEYS, StudyItemPicker } from './learning.tsx';
 
 interface FormValues {
@@ -69,6 +70,7 @@ export function SessionFormDrawer({ open, session, defaultOrgId, onClose, onSave
   const orgs = useOrgs();
   const settings = useApi<Settings>(open ? '/api/settings' : null);
   const [form] = Form.useForm<FormValues>();
+  const requestClose = useDiscardGuard(form, onClose);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const editing = !!session;
@@ -174,11 +176,11 @@ export function SessionFormDrawer({ open, session, defaultOrgId, onClose, onSave
       open={open}
       size={760}
       title={editing ? t('session.editTitle') : t('session.create')}
-      onClose={onClose}
+      onClose={requestClose}
       forceRender
       extra={
         <Space>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button onClick={requestClose}>{t('common.cancel')}</Button>
           <Button type="primary" loading={busy} onClick={() => form.submit()} data-testid="save-session">
             {!editing && repeat > 1 ? t('session.createSeries', { n: repeat }) : t('common.save')}
           </Button>

@@ -5,6 +5,7 @@ import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { api } from '../api.ts';
 import { FilterBar, OrgFilter, OrgTreeSelect, PageHeader } from '../components/common.tsx';
+import { useDiscardGuard } from '../components/discard-guard.ts';
 import { FileField, STUDY_CATEGORIES, STUDY_CATEGORY_KEYS, STUDY_KINDS, STUDY_KIND_KEYS, StudyKindTag } from '../components/learning.tsx';
 import { RichTextEditor } from '../components/RichTextEditor.tsx';
 import { applyFormIssues, useApi, useOrgs, useShowError, useUrlList, useUrlSearchText } from '../hooks.ts';
@@ -201,6 +202,7 @@ function StudyItemDrawer({ id, defaultOrgId, onClose, onSaved }: { id: string | 
   const orgs = useOrgs();
   const existing = useApi<StudyItem>(id ? `/api/study-items/${encodeURIComponent(id)}` : null);
   const [form] = Form.useForm<FormValues>();
+  const requestClose = useDiscardGuard(form, onClose);
   const [busy, setBusy] = useState(false);
   const kind = Form.useWatch('kind', form) ?? 'article';
   const mediaSource = Form.useWatch('mediaSource', form) ?? 'file';
@@ -261,11 +263,11 @@ function StudyItemDrawer({ id, defaultOrgId, onClose, onSaved }: { id: string | 
       open
       size={820}
       title={id ? t('study.editTitle') : t('study.create')}
-      onClose={onClose}
+      onClose={requestClose}
       destroyOnHidden
       extra={
         <Space>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button onClick={requestClose}>{t('common.cancel')}</Button>
           <Button type="primary" loading={busy} disabled={!!id && !item} onClick={() => form.submit()} data-testid="save-study-item">
             {t('common.save')}
           </Button>

@@ -8,6 +8,7 @@ import { DayPicker } from './DayPicker.tsx';
 import { useI18n } from '../../i18n.tsx';
 import type { CareTaskDetail, CareTaskKind, CreateCareTaskBody } from '../../types.ts';
 import { CARE_KIND_KEYS } from '../learning.tsx';
+import { useDiscardGuard } from '../discard-guard.ts';
 import { MemberPicker } from '../MemberPicker.tsx';
 import { CREATABLE_KINDS } from './labels.tsx';
 
@@ -44,6 +45,7 @@ export function CareTaskCreateModal({ open, preset, onClose, onCreated, onOpenEx
   const { t } = useI18n();
   const { message } = App.useApp();
   const [form] = Form.useForm<FormValues>();
+  const requestClose = useDiscardGuard(form, onClose);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const [existing, setExisting] = useState<string | null>(null);
@@ -98,7 +100,7 @@ export function CareTaskCreateModal({ open, preset, onClose, onCreated, onOpenEx
     <Modal
       title={fixed ? t('care.newTitleFor', { name: fixed.name }) : t('care.newTitle')}
       open={open}
-      onCancel={onClose}
+      onCancel={requestClose}
       onOk={() => void submit()}
       okText={t('common.save')}
       cancelText={t('common.cancel')}

@@ -10,6 +10,7 @@ import { useI18n, type Translate } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
 import type { CareTaskDetail, CareTaskEvent, CareTaskPatch, UpdateCareTaskBody } from '../../types.ts';
 import { CARE_KIND_KEYS, CareStatusTag } from '../learning.tsx';
+import { useDiscardGuard } from '../discard-guard.ts';
 import { MemberPicker } from '../MemberPicker.tsx';
 import { CARE_EVENT_COLORS, CARE_EVENT_KEYS, LoadFailure, useIsPhone } from './labels.tsx';
 
@@ -71,6 +72,8 @@ export function CareTaskDrawer({ taskId, onClose, onChanged }: { taskId: string 
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const [form] = Form.useForm<ActionValues>();
+  // only an action being filled in (a note, a reason) can be lost
+  const requestClose = useDiscardGuard(() => mode !== null && form.isFieldsTouched(), onClose);
   const assignTo = Form.useWatch('assignTo', form);
   const task = taskId && res.data?.id === taskId ? res.data : undefined;
 
@@ -203,7 +206,7 @@ export function CareTaskDrawer({ taskId, onClose, onChanged }: { taskId: string 
       open={!!taskId}
       size={phone ? '100%' : 560}
       title={task ? `${task.memberName} · ${t(CARE_KIND_KEYS[task.kind])}` : t('care.detailTitle')}
-      onClose={onClose}
+      onClose={requestClose}
       destroyOnHidden
     >
       <div data-testid="task-drawer">

@@ -3,6 +3,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { api } from '../../api.ts';
 import { announceCareTasksChanged, applyFormIssues, errorText } from '../../hooks.ts';
+import { useDiscardGuard } from '../discard-guard.ts';
 import { DayPicker } from './DayPicker.tsx';
 import { useI18n } from '../../i18n.tsx';
 import type { Talk, TalkChannel, TalkInput } from '../../types.ts';
@@ -40,6 +41,7 @@ export function TalkFormDrawer({ open, member, onClose, onSaved }: Props) {
   const { message } = App.useApp();
   const phone = useIsPhone();
   const [form] = Form.useForm<FormValues>();
+  const requestClose = useDiscardGuard(form, onClose);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const followUp = Form.useWatch('followUpNeeded', form);
@@ -85,11 +87,11 @@ export function TalkFormDrawer({ open, member, onClose, onSaved }: Props) {
       open={open}
       size={phone ? '100%' : 600}
       title={member ? t('talk.formTitle', { name: member.name }) : t('talk.record')}
-      onClose={onClose}
+      onClose={requestClose}
       forceRender
       extra={
         <Space>
-          {!phone && <Button onClick={onClose}>{t('common.cancel')}</Button>}
+          {!phone && <Button onClick={requestClose}>{t('common.cancel')}</Button>}
           <Button type="primary" loading={busy} onClick={() => form.submit()} data-testid="talk-save">
             {t('common.save')}
           </Button>

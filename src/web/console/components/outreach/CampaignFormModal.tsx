@@ -7,6 +7,7 @@ import { useI18n } from '../../i18n.tsx';
 import type { MsgKey } from '../../messages.ts';
 import type { CampaignDetail, CampaignInput, CardChannel, CardOccasion } from '../../types.ts';
 import { OrgTreeSelect } from '../common.tsx';
+import { useDiscardGuard } from '../discard-guard.ts';
 import { MembersPicker } from '../learning.tsx';
 import { CHANNEL_KEYS, CHANNELS, OCCASION_KEYS, OCCASION_PRESETS, OCCASIONS, suggestedSendDay } from './labels.tsx';
 
@@ -50,6 +51,7 @@ export function CampaignFormModal({ open, prefill, onClose, onCreated }: Props) 
   const { message, modal } = App.useApp();
   const orgs = useOrgs();
   const [form] = Form.useForm<FormValues>();
+  const requestClose = useDiscardGuard(form, onClose);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const orgId = Form.useWatch('orgId', form);
@@ -138,7 +140,7 @@ export function CampaignFormModal({ open, prefill, onClose, onCreated }: Props) 
     <Modal
       title={t('campaign.createTitle')}
       open={open}
-      onCancel={onClose}
+      onCancel={requestClose}
       onOk={() => form.submit()}
       okText={sendsNow ? t('campaign.createAndSend') : t('campaign.createPlanned')}
       okButtonProps={{ 'data-testid': 'campaign-save' } as Record<string, string>}

@@ -8,6 +8,7 @@ import { useI18n } from '../../i18n.tsx';
 import { useSession } from '../../session.tsx';
 import type { Delivery, DeliveryInput, DeliveryPatch } from '../../types.ts';
 import { OrgTreeSelect } from '../common.tsx';
+import { useDiscardGuard } from '../discard-guard.ts';
 import { MemberPicker } from '../MemberPicker.tsx';
 import { ITEM_PRESETS } from './labels.tsx';
 import { PhotosField, type PhotoValue } from './PhotosField.tsx';
@@ -62,6 +63,8 @@ export function DeliveryFormDrawer({ open, delivery, defaultOrgId, onClose, onSa
   const [form] = Form.useForm<FormValues>();
   const [busy, setBusy] = useState(false);
   const [uploading, setUploading] = useState(false);
+  // a photo still uploading is unsaved input too
+  const requestClose = useDiscardGuard(() => uploading || form.isFieldsTouched(), onClose);
   const [failure, setFailure] = useState<string | null>(null);
   const orgId = Form.useWatch('orgId', form);
   const editing = !!delivery;
@@ -177,11 +180,11 @@ export function DeliveryFormDrawer({ open, delivery, defaultOrgId, onClose, onSa
       open={open}
       size={phone ? '100%' : 800}
       title={editing ? t('delivery.editTitle') : t('delivery.createTitle')}
-      onClose={onClose}
+      onClose={requestClose}
       forceRender
       extra={
         <Space>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button onClick={requestClose}>{t('common.cancel')}</Button>
           <Button type="primary" loading={busy} disabled={uploading} onClick={() => form.submit()} data-testid="delivery-save">
             {t('common.save')}
           </Button>
