@@ -27,7 +27,9 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, api, setCsrfToken, setUnauthenticatedHandler } from './api.ts';
-import { CARE_TASKS_CHANGED } from './hooks.ts';
+import { QueryClientProvider, useQueryClient } from '@tanstack/react-query';
+import { queryClient } from './query/client.ts';
+import { useApi } from './hooks.ts';
 import { ChangePasswordModal } from './components/ChangePasswordModal.tsx';
 import { I18nProvider, useI18n } from './i18n.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
@@ -61,34 +63,22 @@ import type { CareTaskList, MeAccount } from './types.ts';
 
 const { Header, Sider, Content } = Layout;
 
-/** Overdue follow-up tasks for the menu badge: one small request, refreshed when tasks change. */
+/**
+ * Overdue follow-up tasks for the menu badge: one small request under the care-tasks key, so any write
+ * that changes tasks refreshes it (see query/client.ts), and every five minutes for tasks falling due.
+ */
 function useOverdueCareTasks(enabled: boolean): number {
-  const [n, setN] = useState(0);
-  useEffect(() => {
-    if (!enabled) return;
-    let alive = true;
-    const load = () =>
-      api
-        .get<CareTaskList>('/api/care-tasks', { status: 'open', overdue: 'true', page: 1, pageSize: 1 })
-        .then((r) => alive && setN(r.total))
-        .catch(() => undefined);
-    void load();
-    window.addEventListener(CARE_TASKS_CHANGED, load);
-    const h = window.setInterval(load, 5 * 60_000);
-    return () => {
-      alive = false;
-      window.removeEventListener(CARE_TASKS_CHANGED, load);
-      window.clearInterval(h);
-    };
-  }, [enabled]);
-  return n;
+  const res = useApi<CareTaskList>(enabled ? '/api/care-tasks' : null, { status: 'open', overdue: 'true', page: 1, pageSize: 1 }, { refetchInterval: 5 * 60_000 });
+  return res.data?.total ?? 0;
 }
 
 export function Root() {
   return (
-    <I18nProvider>
-      <Themed />
-    </I18nProvider>
+    <QueryClientProvider client={queryClient}>
+      <I18nProvider>
+        <Themed />
+      </I18nProvider>
+    </QueryClientProvider>
   );
 }
 
@@ -113,6 +103,7 @@ type AuthState = { status: 'loading' } | { status: 'anonymous' } | { status: 'fa
 function AuthGate() {
   const { t } = useI18n();
   const [auth, setAuth] = useState<AuthState>({ status: 'loading' });
+  const queries = useQueryClient();
   const printing = useLocation().path.startsWith('/print/');
 
   const refresh = useCallback(async () => {
@@ -130,6 +121,8 @@ function AuthGate() {
     void refresh();
     setUnauthenticatedHandler(() => {
       setCsrfToken('');
+      // what one account saw is not shown to the next one signing in
+      queries.clear();
       setAuth({ status: 'anonymous' });
     });
     return () => setUnauthenticatedHandler(null);
@@ -148,9 +141,10 @@ function AuthGate() {
       // the session is dropped locally either way
     }
     setCsrfToken('');
+    queries.clear();
     setAuth({ status: 'anonymous' });
     navigate('/login');
-  }, []);
+  }, [queries]);
 
   if (auth.status === 'loading') {
     return (

@@ -1,15 +1,31 @@
 /**
  * The console's calls go through the request core both web apps share (src/web/common); this file keeps
- * the short names the pages use.
+ * the short names the pages use, and after every successful write marks the query cache stale.
  */
+import { http, uploadFile as uploadWithProgress, type Query, type RequestOptions } from '../common/http.ts';
+import { markAllStale } from './query/client.ts';
+
 export { ApiError, type ErrorBodyT, type FieldIssue } from '../common/api-error.ts';
-export {
-  currentCsrfToken,
-  http as api,
-  setCsrfToken,
-  setUnauthenticatedHandler,
-  toSearch,
-  uploadFile,
-  type Query,
-  type QueryValue,
-} from '../common/http.ts';
+export { currentCsrfToken, setCsrfToken, setUnauthenticatedHandler, toSearch, type Query, type QueryValue } from '../common/http.ts';
+
+type WriteOptions = Omit<RequestOptions, 'body'>;
+
+function written<T>(answer: Promise<T>): Promise<T> {
+  return answer.then((value) => {
+    markAllStale();
+    return value;
+  });
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query, opts?: Omit<RequestOptions, 'query' | 'body'>) => http.get<T>(path, query, opts),
+  post: <T>(path: string, body?: unknown, opts?: WriteOptions) => written(http.post<T>(path, body, opts)),
+  put: <T>(path: string, body: unknown, opts?: WriteOptions) => written(http.put<T>(path, body, opts)),
+  patch: <T>(path: string, body: unknown, opts?: WriteOptions) => written(http.patch<T>(path, body, opts)),
+  del: <T>(path: string, opts?: WriteOptions) => written(http.del<T>(path, opts)),
+};
+
+/** A multipart upload with progress (see src/web/common/http.ts). */
+export function uploadFile<T>(path: string, file: File, onProgress: (percent: number) => void): Promise<T> {
+  return written(uploadWithProgress<T>(path, file, onProgress));
+}

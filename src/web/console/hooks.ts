@@ -1,70 +1,21 @@
 import { App } from 'antd';
 import type { FormInstance, TablePaginationConfig } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { ApiError, api, toSearch, type Query } from './api.ts';
+import { ApiError, toSearch, type Query } from './api.ts';
+import { useApi, type Loaded } from './query/queries.ts';
 import { useI18n } from './i18n.tsx';
 import { navigate, useLocation } from './router.tsx';
 import type { Items, OrgNode, Regions } from './types.ts';
 
-export interface Loaded<T> {
-  data: T | undefined;
-  loading: boolean;
-  error: ApiError | null;
-  reload: () => void;
-  setData: (d: T) => void;
-}
-
-/** GET `path` (null = skip); refetches when path or query change. */
-export function useApi<T>(path: string | null, query?: Query): Loaded<T> {
-  const [data, setData] = useState<T | undefined>(undefined);
-  const [loading, setLoading] = useState<boolean>(path !== null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [tick, setTick] = useState(0);
-  const key = JSON.stringify(query ?? {});
-  useEffect(() => {
-    if (path === null) return;
-    let alive = true;
-    setLoading(true);
-    setError(null);
-    api
-      .get<T>(path, JSON.parse(key) as Query)
-      .then((d) => {
-        if (alive) setData(d);
-      })
-      .catch((e: unknown) => {
-        if (alive) setError(e instanceof ApiError ? e : new ApiError(0, 'unknown', String(e)));
-      })
-      .finally(() => {
-        if (alive) setLoading(false);
-      });
-    return () => {
-      alive = false;
-    };
-  }, [path, key, tick]);
-  const reload = useCallback(() => setTick((n) => n + 1), []);
-  return { data, loading, error, reload, setData };
-}
+export { useApi, useApiMutation, useInvalidate, type Loaded } from './query/queries.ts';
 
 export function useOrgs(): Loaded<Items<OrgNode>> {
   return useApi<Items<OrgNode>>('/api/orgs');
 }
 
-let regionsPromise: Promise<Regions> | null = null;
-/** The region list is static: fetch it once per page load. */
+/** The region list is static: fetched once per page load. */
 export function useRegions(): Regions | undefined {
-  const [regions, setRegions] = useState<Regions | undefined>(undefined);
-  useEffect(() => {
-    let alive = true;
-    regionsPromise ??= api.get<Regions>('/api/regions').catch((e: unknown) => {
-      regionsPromise = null;
-      throw e;
-    });
-    regionsPromise.then((r) => alive && setRegions(r)).catch(() => undefined);
-    return () => {
-      alive = false;
-    };
-  }, []);
-  return regions;
+  return useApi<Regions>('/api/regions', undefined, { staleTime: Infinity }).data;
 }
 
 /** Shows an API error as a toast; returns the message shown. */
@@ -110,12 +61,6 @@ export function useDebounced<T>(value: T, ms: number): T {
     return () => window.clearTimeout(h);
   }, [value, ms]);
   return v;
-}
-
-/** Lets the menu badge of open follow-up tasks refresh after a change on another page. */
-export const CARE_TASKS_CHANGED = 'lx:care-tasks-changed';
-export function announceCareTasksChanged(): void {
-  window.dispatchEvent(new Event(CARE_TASKS_CHANGED));
 }
 
 export type UrlFilters<K extends string> = Partial<Record<K, string>>;

@@ -3,7 +3,7 @@ import type { ButtonProps } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { ApiError, api } from '../../api.ts';
-import { announceCareTasksChanged, applyFormIssues, errorText } from '../../hooks.ts';
+import { applyFormIssues, errorText, useApiMutation } from '../../hooks.ts';
 import { DayPicker } from './DayPicker.tsx';
 import { useI18n } from '../../i18n.tsx';
 import type { CareTaskDetail, CareTaskKind, CreateCareTaskBody } from '../../types.ts';
@@ -46,7 +46,7 @@ export function CareTaskCreateModal({ open, preset, onClose, onCreated, onOpenEx
   const { message } = App.useApp();
   const [form] = Form.useForm<FormValues>();
   const requestClose = useDiscardGuard(form, onClose);
-  const [busy, setBusy] = useState(false);
+  const create = useApiMutation((body: CreateCareTaskBody) => api.post<CareTaskDetail>('/api/care-tasks', body), { changes: ['careTasks'] });
   const [failure, setFailure] = useState<string | null>(null);
   const [existing, setExisting] = useState<string | null>(null);
   const fixed = preset?.member;
@@ -77,13 +77,11 @@ export function CareTaskCreateModal({ open, preset, onClose, onCreated, onOpenEx
       dueOn: v.dueOn.format('YYYY-MM-DD'),
       ...(v.assigneeMemberId ? { assigneeMemberId: v.assigneeMemberId } : {}),
     };
-    setBusy(true);
     setFailure(null);
     setExisting(null);
     try {
-      const task = await api.post<CareTaskDetail>('/api/care-tasks', body);
+      const task = await create.mutateAsync(body);
       void message.success(t('care.created'));
-      announceCareTasksChanged();
       onCreated(task);
     } catch (e) {
       const openTaskId = e instanceof ApiError && e.code === 'conflict' ? e.issues.find((i) => i.field === 'openTaskId')?.message : undefined;
@@ -91,8 +89,6 @@ export function CareTaskCreateModal({ open, preset, onClose, onCreated, onOpenEx
         setExisting(openTaskId);
         setFailure(errorText(e, t('error.generic'), t('error.network')));
       } else if (!applyFormIssues(form, e, FIELDS)) setFailure(errorText(e, t('error.generic'), t('error.network')));
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -104,7 +100,7 @@ export function CareTaskCreateModal({ open, preset, onClose, onCreated, onOpenEx
       onOk={() => void submit()}
       okText={t('common.save')}
       cancelText={t('common.cancel')}
-      confirmLoading={busy}
+      confirmLoading={create.isPending}
       okButtonProps={{ 'data-testid': 'task-new-save' } as ButtonProps}
       forceRender
     >

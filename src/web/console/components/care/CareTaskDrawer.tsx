@@ -4,7 +4,7 @@ import type { DescriptionsProps } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState, type ReactNode } from 'react';
 import { api } from '../../api.ts';
-import { announceCareTasksChanged, applyFormIssues, errorText, useApi } from '../../hooks.ts';
+import { applyFormIssues, errorText, useApi, useApiMutation } from '../../hooks.ts';
 import { DayPicker } from './DayPicker.tsx';
 import { useI18n, type Translate } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
@@ -69,7 +69,12 @@ export function CareTaskDrawer({ taskId, onClose, onChanged }: { taskId: string 
   const phone = useIsPhone();
   const res = useApi<CareTaskDetail>(taskId ? `/api/care-tasks/${encodeURIComponent(taskId)}` : null);
   const [mode, setMode] = useState<Mode | null>(null);
-  const [busy, setBusy] = useState(false);
+  // both writes answer with the task and its history as they now are
+  const change = useApiMutation(
+    ({ path, body }: { path: string; body: UpdateCareTaskBody | CareTaskPatch }) => api.patch<CareTaskDetail>(path, body),
+    { changes: ['careTasks'] },
+  );
+  const busy = change.isPending;
   const [failure, setFailure] = useState<string | null>(null);
   const [form] = Form.useForm<ActionValues>();
   // only an action being filled in (a note, a reason) can be lost
@@ -95,10 +100,8 @@ export function CareTaskDrawer({ taskId, onClose, onChanged }: { taskId: string 
     if (!task || !mode) return;
     const note = v.note?.trim() || undefined;
     const path = `/api/care-tasks/${encodeURIComponent(task.id)}`;
-    setBusy(true);
     setFailure(null);
     try {
-      // both answer with the task and its history as they now are
       if (mode === 'done' || mode === 'drop' || mode === 'snooze' || mode === 'reopen') {
         const body: UpdateCareTaskBody =
           mode === 'done'
@@ -108,7 +111,7 @@ export function CareTaskDrawer({ taskId, onClose, onChanged }: { taskId: string 
               : mode === 'snooze'
                 ? { status: 'snoozed', snoozedUntil: (v.snoozedUntil ?? dayjs().add(7, 'day')).format('YYYY-MM-DD'), ...(note ? { note } : {}) }
                 : { status: 'open', ...(note ? { note } : {}) };
-        res.setData(await api.patch<CareTaskDetail>(path, body));
+        res.setData(await change.mutateAsync({ path, body }));
       } else {
         const body: CareTaskPatch =
           mode === 'reassign'
@@ -116,7 +119,7 @@ export function CareTaskDrawer({ taskId, onClose, onChanged }: { taskId: string 
             : mode === 'due'
               ? { dueOn: (v.dueOn ?? dayjs()).format('YYYY-MM-DD') }
               : { note: note ?? '' };
-        res.setData(await api.patch<CareTaskDetail>(`${path}/plan`, body));
+        res.setData(await change.mutateAsync({ path: `${path}/plan`, body }));
       }
       const done: Record<Mode, Parameters<Translate>[0]> = {
         done: 'care.doneDone',
@@ -129,12 +132,9 @@ export function CareTaskDrawer({ taskId, onClose, onChanged }: { taskId: string 
       };
       void message.success(t(done[mode]));
       setMode(null);
-      announceCareTasksChanged();
       onChanged?.();
     } catch (e) {
       if (!applyFormIssues(form, e, ['note', 'snoozedUntil', 'dueOn', 'assigneeMemberId'])) setFailure(errorText(e, t('error.generic'), t('error.network')));
-    } finally {
-      setBusy(false);
     }
   };
 
