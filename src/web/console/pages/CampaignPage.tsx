@@ -5,6 +5,7 @@ import dayjs from 'dayjs';
 import { useState, type ReactNode } from 'react';
 import { api } from '../api.ts';
 import { PageHeader } from '../components/common.tsx';
+import { useDiscardGuard } from '../components/discard-guard.ts';
 import { CHANNEL_KEYS, CHANNELS, ChannelTag, OccasionTag, POST_STATUS_KEYS, PostStatusTag, isPosted, openPrint } from '../components/outreach/labels.tsx';
 import { applyFormIssues, useApi, useShowError } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
@@ -284,6 +285,13 @@ function MarkModal({ target, onClose, onDone }: { target: { card: CardRow; statu
   const showError = useShowError();
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
+  const requestClose = useDiscardGuard(
+    () => note.trim() !== '',
+    () => {
+      setNote('');
+      onClose();
+    },
+  );
   const status = target?.status;
   const title = target && status ? t('card.markTitle', { name: target.card.memberName, status: t(POST_STATUS_KEYS[status]) }) : '';
   const submit = async () => {
@@ -305,10 +313,7 @@ function MarkModal({ target, onClose, onDone }: { target: { card: CardRow; statu
     <Modal
       title={title}
       open={!!target}
-      onCancel={() => {
-        setNote('');
-        onClose();
-      }}
+      onCancel={requestClose}
       onOk={() => void submit()}
       okText={t('common.confirm')}
       okButtonProps={{ 'data-testid': 'card-mark-save' } as Record<string, string>}

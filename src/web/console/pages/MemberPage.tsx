@@ -21,6 +21,7 @@ import { MentorAssignModal } from '../components/care/MentorAssignModal.tsx';
 import { MemberDeliveriesTab, MemberEngagementTab, MemberMentorshipsTab, MemberTalksTab, MemberTasksTab, MemberTimelineTab } from '../components/care/MemberCareTabs.tsx';
 import { KindTag, MemberFlags, StatusTag, genderText } from '../components/common.tsx';
 import { MemberFormModal } from '../components/MemberFormModal.tsx';
+import { useDiscardGuard } from '../components/discard-guard.ts';
 import { applyFormIssues, useApi, useRegions, useShowError } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
@@ -509,6 +510,7 @@ function MobilityModal({ open, member, onClose, onSaved }: { open: boolean; memb
   const showError = useShowError();
   const regions = useRegions();
   const [form] = Form.useForm<MobilityForm>();
+  const requestClose = useDiscardGuard(form, onClose);
   const [busy, setBusy] = useState(false);
   const mob = member.mobility;
 
@@ -568,7 +570,7 @@ function MobilityModal({ open, member, onClose, onSaved }: { open: boolean; memb
     <Modal
       title={mob ? t('mobility.changeTitle', { name: member.name }) : t('mobility.registerTitle', { name: member.name })}
       open={open}
-      onCancel={onClose}
+      onCancel={requestClose}
       onOk={() => void submit()}
       okText={t('common.save')}
       cancelText={t('common.cancel')}

@@ -19,6 +19,7 @@ import { api } from '../api.ts';
 import { PageHeader } from '../components/common.tsx';
 import { AttendanceTag, SESSION_KIND_KEYS, SESSION_MODE_KEYS, SessionStatusTag, StudyKindTag, formatBytes, uploadStoredFile } from '../components/learning.tsx';
 import { SessionFormDrawer } from '../components/SessionFormDrawer.tsx';
+import { useDiscardGuard } from '../components/discard-guard.ts';
 import { applyFormIssues, errorText, useApi, useShowError } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import type { MsgKey } from '../messages.ts';
@@ -594,6 +595,8 @@ function MakeupReviewModal({ session, row, onClose, onReturned }: { session: Ses
   const showError = useShowError();
   const [form] = Form.useForm<{ note: string }>();
   const [returning, setReturning] = useState(false);
+  // the reason for sending a make-up back is the one thing typed here
+  const requestClose = useDiscardGuard(() => returning && form.isFieldsTouched(), onClose);
   const [busy, setBusy] = useState(false);
   const mk = row?.makeup;
 
@@ -620,7 +623,7 @@ function MakeupReviewModal({ session, row, onClose, onReturned }: { session: Ses
     <Modal
       open={!!row}
       title={row ? t('makeup.reviewTitle', { name: row.name }) : ''}
-      onCancel={onClose}
+      onCancel={requestClose}
       width={640}
       forceRender
       footer={
