@@ -2,7 +2,7 @@
  * Change counters that let caches of derived views (the member app's "today") know they are
  * stale without asking the database. Every successful write request bumps its tenant; a
  * scheduled job that changed something bumps every tenant. On PostgreSQL, other server processes
- * hear of these bumps through the change feed (db/change-feed.ts) and bump their own counters;
+ * hear of these bumps through the change feed (change-feed.ts) and bump their own counters;
  * caches still expire after a short time, for notices lost while the feed was reconnecting.
  */
 let everyone = 0;

@@ -4,7 +4,7 @@ import { buildApp } from './app.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import { ALL_JOBS } from './jobs/index.ts';
 import { AdvisoryJobLocks } from './jobs/locks.ts';
-import { startChangeFeed } from './db/change-feed.ts';
+import { startChangeFeed } from './change-feed.ts';
 import { DataFolderBusy } from './db/data-lock.ts';
 import { serverControlHandlers, startControlServer } from './control.ts';
 import { filesFolder } from './storage.ts';

@@ -8,7 +8,7 @@ import { copyTestDatabase } from '../../test/support/pg-database.ts';
 import { exited, freePort, waitForExit } from '../../test/support/child-process.ts';
 import { openTestDatabase, PHONES, TEST_PASSWORD } from '../../test/support/harness.ts';
 import { openDatabase, type OpenedDatabase } from './db/database.ts';
-import { CHANGE_CHANNEL, startChangeFeed, type ChangeFeed, type ChangeNotice } from './db/change-feed.ts';
+import { CHANGE_CHANNEL, startChangeFeed, type ChangeFeed, type ChangeNotice } from './change-feed.ts';
 import { changeVersion, markChanged } from './freshness.ts';
 import { authEpoch, bumpAuthEpoch } from './auth/epoch.ts';
 import { raiseCareTask } from './modules/care/raise.ts';

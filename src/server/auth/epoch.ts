@@ -2,7 +2,7 @@
  * A counter bumped by every change that alters who may see what (a unit moved or retired, a
  * mentor reassigned, roles changed). Cached actors remember the value they were loaded at and
  * are reloaded when it moved, so authorization never runs on stale scopes. On PostgreSQL other
- * server processes hear of a bump through the change feed (db/change-feed.ts) and bump theirs.
+ * server processes hear of a bump through the change feed (change-feed.ts) and bump theirs.
  */
 let epoch = 0;
 let announce: (() => void) | null = null;

@@ -162,25 +162,71 @@ export function authorize(actor: Actor, action: Action, target: Target): void {
 }
 
 /**
- * The member scope of list queries, derived from the same rules: which unit subtrees and which
- * individual members the actor may read. `all` for the tenant admin.
+ * What a list may show, decided by the same rules as `can` decides one target: every row of the
+ * tenant (`all`, the tenant admin), or the rows of these unit subtrees (`paths`) and about these
+ * individual members (`memberIds`).
  */
-export interface MemberScope {
+export interface ListScope {
   all: boolean;
   paths: string[];
   memberIds: string[];
 }
 
-export function memberReadScope(actor: Actor): MemberScope {
+/** The member scope of list queries (the member list, its export). */
+export type MemberScope = ListScope;
+
+/** The actions that scope a list across units (see `listScope`). */
+export type ListAction = 'org.read' | 'member.read' | 'care.read' | 'care.manage' | 'learning.manage' | 'dashboard.read' | 'roster.export';
+
+const rolePaths = (actor: Actor, role?: 'secretary' | 'group_leader'): string[] =>
+  actor.scopes.filter((s) => !role || s.role === role).map((s) => s.path);
+
+/**
+ * The scope of a list of `action`'s rows, for each action what `can` grants on a unit or member:
+ *
+ *   org.read, member.read   every unit the actor holds a role in (secretary or group leader);
+ *                           member.read adds themself and their mentees
+ *   care.read               the secretary subtrees and the mentees (a mentor lists their mentees'
+ *                           talks)
+ *   care.manage, learning.manage, dashboard.read, roster.export
+ *                           the secretary subtrees
+ */
+export function listScope(actor: Actor, action: ListAction): ListScope {
   if (actor.isTenantAdmin) return { all: true, paths: [], memberIds: [] };
-  const paths = actor.scopes.map((s) => s.path);
-  const memberIds = [...actor.menteeIds];
-  if (actor.memberId) memberIds.push(actor.memberId);
-  return { all: false, paths, memberIds };
+  switch (action) {
+    case 'org.read':
+      return { all: false, paths: rolePaths(actor), memberIds: [] };
+    case 'member.read':
+      return { all: false, paths: rolePaths(actor), memberIds: [...actor.menteeIds, ...(actor.memberId ? [actor.memberId] : [])] };
+    case 'care.read':
+      return { all: false, paths: rolePaths(actor, 'secretary'), memberIds: [...actor.menteeIds] };
+    case 'care.manage':
+    case 'learning.manage':
+    case 'dashboard.read':
+    case 'roster.export':
+      return { all: false, paths: rolePaths(actor, 'secretary'), memberIds: [] };
+  }
+}
+
+/**
+ * The scope of a list across units, refused (403, as `authorize` refuses a target) when the actor
+ * may see no row of it at all: a list is asked of the whole tenant, and the answer is what
+ * `listScope` grants.
+ */
+export function authorizeList(actor: Actor, action: ListAction): ListScope {
+  const scope = listScope(actor, action);
+  if (!scope.all && scope.paths.length === 0 && scope.memberIds.length === 0) throw new AppError('forbidden', '无权执行此操作');
+  return scope;
+}
+
+/** The unit subtrees of a list scope: 'all' for the whole tenant. */
+export const scopePaths = (scope: ListScope): string[] | 'all' => (scope.all ? 'all' : scope.paths);
+
+export function memberReadScope(actor: Actor): MemberScope {
+  return listScope(actor, 'member.read');
 }
 
 /** Subtrees in which the actor acts as secretary (import, export, dashboard, org edits). */
 export function secretaryPaths(actor: Actor): string[] | 'all' {
-  if (actor.isTenantAdmin) return 'all';
-  return actor.scopes.filter((s) => s.role === 'secretary').map((s) => s.path);
+  return scopePaths(listScope(actor, 'care.manage'));
 }

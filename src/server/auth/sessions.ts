@@ -5,8 +5,9 @@ import { AppError } from '../errors.ts';
 import type { Actor, RequestContext } from './actor.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
 import { LoginLimiter } from './rate-limit.ts';
-import { recordAudit } from '../modules/audit/service.ts';
+import { recordAudit } from '../audit-log.ts';
 import { authEpoch, bumpAuthEpoch } from './epoch.ts';
+import { clock, sqlNow } from '../clock.ts';
 
 /** Actors are cached briefly per session: most requests then need no query to know their caller. */
 const ACTOR_TTL_MS = 15_000;
@@ -43,7 +44,7 @@ export class AuthService {
   constructor(
     private readonly db: Database,
     private readonly sessionDays: number,
-    now: () => Date = () => new Date(),
+    private readonly now: () => Date = () => clock.now(),
   ) {
     this.limiter = new LoginLimiter(db, now);
   }
@@ -73,7 +74,7 @@ export class AuthService {
     await this.limiter.succeeded(ticket);
     const token = crypto.randomBytes(32).toString('base64url');
     const csrfToken = crypto.randomBytes(24).toString('base64url');
-    const expiresAt = new Date(Date.now() + this.sessionDays * 86_400_000);
+    const expiresAt = new Date(this.now().getTime() + this.sessionDays * 86_400_000);
     await this.db
       .insertInto('session')
       .values({
@@ -95,7 +96,7 @@ export class AuthService {
     const parsed = parseCookie(value);
     if (!parsed) return null;
     const key = `${parsed.tenantId}.${parsed.tokenHash}`;
-    const now = Date.now();
+    const now = this.now().getTime();
     const cached = this.actors.get(key);
     if (cached && cached.until > now && cached.epoch === authEpoch()) return cached.actor;
     const epoch = authEpoch();
@@ -141,7 +142,7 @@ export class AuthService {
     await this.db.transaction().execute(async (tx) => {
       await tx
         .updateTable('account')
-        .set({ password_hash: hashed, password_changed_at: new Date() })
+        .set({ password_hash: hashed, password_changed_at: this.now() })
         .where('tenant_id', '=', actor.tenantId)
         .where('id', '=', actor.accountId)
         .execute();
@@ -160,7 +161,7 @@ export class AuthService {
   }
 
   async purgeExpired(): Promise<void> {
-    await this.db.deleteFrom('session').where('expires_at', '<', sql<Date>`now()`).execute();
+    await this.db.deleteFrom('session').where('expires_at', '<', sqlNow).execute();
   }
 }
 

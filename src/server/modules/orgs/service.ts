@@ -2,11 +2,13 @@ import { sql } from 'kysely';
 import type { Database, Executor } from '../../db/database.ts';
 import type { OrgKind, OrgRow } from '../../db/tables.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { authorize } from '../../auth/policy.ts';
+import { authorize, authorizeList, scopePaths } from '../../auth/policy.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { recordAudit } from '../audit/service.ts';
+import { recordAudit } from '../../audit-log.ts';
+import { getOrg } from '../../directory/index.ts';
 import { bumpAuthEpoch } from '../../auth/epoch.ts';
 import { compareUnits } from '../../../shared/sort-order.ts';
+import { clock } from '../../clock.ts';
 
 /** Which kind of unit may sit under which: committee → general branch → branch → group. */
 const ALLOWED_CHILDREN: Record<OrgKind, OrgKind[]> = {
@@ -41,11 +43,8 @@ const toView = (o: OrgRow, memberCount = 0): OrgView => ({
   retired: o.retired_at !== null,
 });
 
-export async function getOrg(db: Executor, tenantId: string, orgId: string): Promise<OrgRow> {
-  const org = await db.selectFrom('org').selectAll().where('tenant_id', '=', tenantId).where('id', '=', orgId).executeTakeFirst();
-  if (!org) throw notFound('组织');
-  return org;
-}
+// The lookup of a unit is the directory's (src/server/directory), like every lookup modules share.
+export { getOrg };
 
 /** How deep a unit sits: its path holds one id per level. */
 const depth = (o: OrgRow): number => o.path.split('/').length;
@@ -53,8 +52,9 @@ const depth = (o: OrgRow): number => o.path.split('/').length;
 /** The visible part of the tree: the subtrees the actor holds a role in (all for the admin). */
 export async function listOrgs(db: Database, ctx: RequestContext): Promise<OrgView[]> {
   const { actor } = ctx;
-  authorize(actor, 'org.read', { kind: 'tenant', tenantId: actor.tenantId });
-  const paths = actor.isTenantAdmin ? null : actor.scopes.map((s) => s.path);
+  // The list scope of org.read (auth/policy.ts): every unit the caller holds a role in.
+  const scope = scopePaths(authorizeList(actor, 'org.read'));
+  const paths = scope === 'all' ? null : scope;
   const [rows, direct] = await Promise.all([
     db
       .selectFrom('org as o')
@@ -189,7 +189,7 @@ export async function retireOrg(db: Database, ctx: RequestContext, orgId: string
     }
     const row = await tx
       .updateTable('org')
-      .set({ retired_at: new Date() })
+      .set({ retired_at: clock.now() })
       .where('tenant_id', '=', actor.tenantId)
       .where('id', '=', orgId)
       .returningAll()
@@ -214,8 +214,9 @@ export interface GridView {
 
 export async function listGrids(db: Database, ctx: RequestContext): Promise<GridView[]> {
   const { actor } = ctx;
-  authorize(actor, 'org.read', { kind: 'tenant', tenantId: actor.tenantId });
-  const paths = actor.isTenantAdmin ? null : actor.scopes.map((s) => s.path);
+  // The list scope of org.read (auth/policy.ts): every unit the caller holds a role in.
+  const scope = scopePaths(authorizeList(actor, 'org.read'));
+  const paths = scope === 'all' ? null : scope;
   const rows = await db
     .selectFrom('grid as g')
     .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'g.tenant_id').onRef('o.id', '=', 'g.org_id'))

@@ -2,9 +2,9 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
 import { sql } from 'kysely';
-import type { Database } from './database.ts';
-import { announceChangesTo, heardChange } from '../freshness.ts';
-import { announceAuthChangesTo, heardAuthChange } from '../auth/epoch.ts';
+import type { Database } from './db/database.ts';
+import { announceChangesTo, heardChange } from './freshness.ts';
+import { announceAuthChangesTo, heardAuthChange } from './auth/epoch.ts';
 
 /**
  * Tells the other server processes on the same PostgreSQL database what changed here, and hears
