@@ -26,7 +26,7 @@ import { registerRosterRoutes } from './modules/roster/routes.ts';
 import { registerAccountRoutes } from './modules/accounts/routes.ts';
 import { registerLibraryRoutes } from './modules/library/routes.ts';
 import { registerPushesRoutes } from './modules/pushes/routes.ts';
-import { registerSessionsRoutes } from './modules/sessions/routes.ts';
+import { registerMeetingsRoutes } from './modules/meetings/routes.ts';
 import { registerCoverageRoutes } from './modules/coverage/routes.ts';
 import { registerCareRoutes } from './modules/care/routes.ts';
 import { registerTalksRoutes } from './modules/talks/routes.ts';
@@ -156,7 +156,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerAuditRoutes(app, services);
   registerLibraryRoutes(app, services);
   registerPushesRoutes(app, services);
-  registerSessionsRoutes(app, services);
+  registerMeetingsRoutes(app, services);
   registerCoverageRoutes(app, services);
   registerCareRoutes(app, services);
   registerTalksRoutes(app, services);

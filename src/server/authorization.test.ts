@@ -3,7 +3,7 @@ import { login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv
 import { PHONE_OF, ROLES, type AuthzModule, type BaseIds, type Case, type Role } from '../../test/support/authz.ts';
 import { libraryAuthz } from '../../test/authz/library.ts';
 import { pushesAuthz } from '../../test/authz/pushes.ts';
-import { sessionsAuthz } from '../../test/authz/sessions.ts';
+import { meetingsAuthz } from '../../test/authz/meetings.ts';
 import { coverageAuthz } from '../../test/authz/coverage.ts';
 import { careAuthz } from '../../test/authz/care.ts';
 import { talksAuthz } from '../../test/authz/talks.ts';
@@ -33,7 +33,7 @@ const MODULES: AuthzModule[] = [
   meAuthz,
   libraryAuthz,
   pushesAuthz,
-  sessionsAuthz,
+  meetingsAuthz,
   coverageAuthz,
   careAuthz,
   talksAuthz,

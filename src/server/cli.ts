@@ -11,7 +11,7 @@ import { AppError } from './errors.ts';
 import { hashPassword } from './auth/passwords.ts';
 import { recordAudit } from './modules/audit/service.ts';
 import { assertXlsxUpload, importRoster } from './modules/roster/service.ts';
-import type { ImportIssue, ImportProgress } from './modules/roster/jobs.ts';
+import type { ImportIssue, ImportProgress } from './modules/roster/import-jobs.ts';
 import { ExportQuery } from './modules/roster/schema.ts';
 import { restoreBackup, RestoreRefused, saveBackup, writeBackup, type BackupContents } from './backup.ts';
 import { DataFolderBusy, dataFolderHolder, type LockHolder } from './db/data-lock.ts';

@@ -6,7 +6,7 @@ import { login, openTestApp, PHONES, type Session, type TestEnv } from '../../te
 import type { AuthzModule, BaseIds } from '../../test/support/authz.ts';
 import { libraryAuthz } from '../../test/authz/library.ts';
 import { pushesAuthz } from '../../test/authz/pushes.ts';
-import { sessionsAuthz } from '../../test/authz/sessions.ts';
+import { meetingsAuthz } from '../../test/authz/meetings.ts';
 import { coverageAuthz } from '../../test/authz/coverage.ts';
 import { careAuthz } from '../../test/authz/care.ts';
 import { talksAuthz } from '../../test/authz/talks.ts';
@@ -126,7 +126,7 @@ afterAll(async () => {
   await env?.close();
 });
 
-const FIXTURE_MODULES: AuthzModule[] = [libraryAuthz, pushesAuthz, sessionsAuthz, coverageAuthz, careAuthz, talksAuthz, deliveriesAuthz, cardsAuthz, radarAuthz];
+const FIXTURE_MODULES: AuthzModule[] = [libraryAuthz, pushesAuthz, meetingsAuthz, coverageAuthz, careAuthz, talksAuthz, deliveriesAuthz, cardsAuthz, radarAuthz];
 
 /** The targets those modules' setups build on (as src/server/authorization.test.ts finds them). */
 async function baseIds(): Promise<BaseIds> {

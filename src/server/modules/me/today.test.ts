@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
 import { getToday } from './today.ts';
 import { deliverDuePushes } from '../pushes/service.ts';
-import { closeDueSessions } from '../sessions/service.ts';
+import { closeDueMeetings } from '../meetings/closing.ts';
 import { shanghaiDate } from '../../clock.ts';
 import { markChanged } from '../../freshness.ts';
 
@@ -61,7 +61,7 @@ beforeAll(async () => {
   });
   expect(past.statusCode, past.body).toBe(200);
   closedSession = past.json().ids[0];
-  await closeDueSessions(env.db, new Date());
+  await closeDueMeetings(env.db, new Date());
 });
 afterAll(async () => env?.close());
 

@@ -5,7 +5,8 @@ import { shanghaiDate } from '../../clock.ts';
 import { changeVersion } from '../../freshness.ts';
 import type { Today } from '../../../shared/api.ts';
 import { listTodayPushes } from '../pushes/service.ts';
-import { listMyMakeups, listMySessions } from '../sessions/service.ts';
+import { listMyMakeups } from '../meetings/makeups.ts';
+import { listMyMeetings } from '../meetings/participation.ts';
 import { myCareCounts } from '../care/service.ts';
 import { countMyOverdueTalks } from '../talks/service.ts';
 import { myGreetings } from '../cards/service.ts';
@@ -50,7 +51,7 @@ export async function buildToday(db: Database, ctx: RequestContext, now: Date = 
   const [pushes, makeups, sessions, careTasks, talksOverdue, greetings] = await Promise.all([
     listTodayPushes(db, ctx),
     listMyMakeups(db, ctx),
-    listMySessions(db, ctx, now),
+    listMyMeetings(db, ctx, now),
     myCareCounts(db, ctx, date),
     countMyOverdueTalks(db, ctx, date),
     myGreetings(db, ctx, date),

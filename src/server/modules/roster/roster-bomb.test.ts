@@ -9,7 +9,7 @@ import type { ImportJob } from '../../../shared/api.ts';
 import { buildApp } from '../../app.ts';
 import { openDatabase, type OpenedDatabase } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
-import { INTERRUPTED_MESSAGE, ImportQueue, MAX_QUEUED_PER_TENANT, type ClaimedJob, type ImportOutcome } from './jobs.ts';
+import { INTERRUPTED_MESSAGE, ImportQueue, MAX_QUEUED_PER_TENANT, type ClaimedImport, type ImportOutcome } from './import-jobs.ts';
 import { IMPORT_COLUMNS } from './schema.ts';
 import { readImportSheet } from './sheet-reader.ts';
 import { deflated, workbookParts, xlsxBomb, zipOf } from './test-zips.ts';
@@ -173,7 +173,7 @@ describe('import queue', () => {
 // ---------- the queue itself, on a database no server polls ----------
 
 interface Gate {
-  job: ClaimedJob;
+  job: ClaimedImport;
   release: (outcome?: ImportOutcome) => void;
 }
 

@@ -5,7 +5,7 @@ import { context, sendXlsx, typed } from '../../http.ts';
 import { AppError } from '../../errors.ts';
 import { ImportJob, Uuid } from '../../../shared/api.ts';
 import type { AppServices } from '../../services.ts';
-import { ImportQueue } from './jobs.ts';
+import { ImportQueue } from './import-jobs.ts';
 import { ExportQuery } from './schema.ts';
 import { buildImportTemplate, exportRoster, getImportJob, runImportJob, startImport, type Upload } from './service.ts';
 
@@ -16,12 +16,12 @@ export function registerRosterRoutes(app: App, services: AppServices): void {
   const r = typed(app);
   const tags = ['roster'];
   const deps = { db: services.db, cipher: services.cipher };
-  const jobs = new ImportQueue(services.db, runImportJob(deps), {
+  const importQueue = new ImportQueue(services.db, runImportJob(deps), {
     onUnexpectedError: (err) => app.log.error({ err }, 'roster import failed'),
     soleProcess: services.dbKind === 'pglite',
   });
-  app.addHook('onReady', async () => jobs.start());
-  app.addHook('onClose', async () => jobs.stop());
+  app.addHook('onReady', async () => importQueue.start());
+  app.addHook('onClose', async () => importQueue.stop());
 
   r.get('/api/members/import-template', {
     config: { access: 'session' },
@@ -50,7 +50,7 @@ export function registerRosterRoutes(app: App, services: AppServices): void {
       response: { 202: ImportJob },
     },
     handler: async (req, reply) => {
-      const job = await startImport(jobs, context(req), () => readUpload(req));
+      const job = await startImport(importQueue, context(req), () => readUpload(req));
       return reply.status(202).send(job);
     },
   });
@@ -58,7 +58,7 @@ export function registerRosterRoutes(app: App, services: AppServices): void {
   r.get('/api/imports/:id', {
     config: { access: 'session' },
     schema: { tags, summary: '导入进度 An import job', params: IdParams, response: { 200: ImportJob } },
-    handler: async (req) => getImportJob(jobs, context(req), req.params.id),
+    handler: async (req) => getImportJob(importQueue, context(req), req.params.id),
   });
 }
 

@@ -18,10 +18,11 @@ import { getSettings } from '../settings/service.ts';
 import { HELP_SHEET_NAME, IMPORT_COLUMNS, IMPORT_SHEET_NAME, type ExportParams, type ImportColumnKey } from './schema.ts';
 import { loadActor } from '../../auth/sessions.ts';
 import { assertSafeXlsx } from './archive.ts';
-import type { ImportIssue, ImportOutcome, ImportProgress, ImportQueue, RunJob } from './jobs.ts';
+import type { ImportIssue, ImportOutcome, ImportProgress, ImportQueue, RunImport } from './import-jobs.ts';
 import { readImportSheet } from './sheet-reader.ts';
 import { addTableSheet, dateCell, normalizeHeader, parseDateCell, styleHeader, workbookBuffer, type CellInput } from './xlsx.ts';
 import { nameSortKey } from '../../name-sort-key.ts';
+import { shanghaiDate } from '../../clock.ts';
 
 export interface RosterDeps {
   db: Database;
@@ -41,7 +42,7 @@ const HEADER: Record<ImportColumnKey, string> = Object.fromEntries(IMPORT_COLUMN
 const COLUMN_ORDER = new Map(IMPORT_COLUMNS.map((c, i) => [c.header, i]));
 
 /** Today in China, so a date typed in the morning is never "in the future" because of UTC. */
-const todayInChina = (): string => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+const todayInChina = (): string => shanghaiDate();
 
 const tenantTarget = (actor: Actor) => ({ kind: 'tenant', tenantId: actor.tenantId }) as const;
 
@@ -546,7 +547,7 @@ export async function startImport(queue: ImportQueue, ctx: RequestContext, readU
 }
 
 /** How a queued job runs: as its uploader, with their rights at the time it runs. */
-export function runImportJob(deps: RosterDeps): RunJob {
+export function runImportJob(deps: RosterDeps): RunImport {
   return async (job, report, signal) => {
     const actor = await loadActor(deps.db, job.tenantId, job.accountId, '');
     if (!actor) throw new AppError('forbidden', '上传者的账号已停用，导入未执行');

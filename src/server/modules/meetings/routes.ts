@@ -23,27 +23,14 @@ import {
   SubmitMakeupBody,
 } from '../../../shared/api-learning.ts';
 import type { AppServices } from '../../services.ts';
-import {
-  addAttachment,
-  cancelSession,
-  checkIn,
-  closeSession,
-  createSessions,
-  decideLeave,
-  getCheckinCode,
-  getSession,
-  getSessionCalendar,
-  listMyMakeups,
-  listMySessions,
-  listSessions,
-  markAttendance,
-  removeAttachment,
-  requestLeave,
-  returnMakeup,
-  saveMinutes,
-  submitMakeup,
-  updateSession,
-} from './service.ts';
+import { decideLeave, getCheckinCode, markAttendance } from './attendance.ts';
+import { getMeetingCalendar } from './calendar.ts';
+import { closeMeeting } from './closing.ts';
+import { getMeeting, listMeetings } from './console-view.ts';
+import { listMyMakeups, returnMakeup, submitMakeup } from './makeups.ts';
+import { listMyMeetings, recordCheckIn, requestLeave } from './participation.ts';
+import { cancelMeeting, planMeeting, updateMeeting } from './planning.ts';
+import { addAttachment, recordMinutes, removeAttachment } from './records.ts';
 
 const IdParams = z.object({ id: z.uuid() });
 const MemberParams = z.object({ id: z.uuid(), memberId: z.uuid() });
@@ -53,7 +40,7 @@ const SessionIdParams = z.object({ sessionId: z.uuid() });
 /** Where the caller reached us (behind a proxy: what it forwarded, when trusted). */
 const originOf = (req: FastifyRequest): string => `${req.protocol}://${req.host}`;
 
-export function registerSessionsRoutes(app: App, services: AppServices): void {
+export function registerMeetingsRoutes(app: App, services: AppServices): void {
   const r = typed(app);
   const tags = ['sessions'];
   const { db } = services;
@@ -63,32 +50,32 @@ export function registerSessionsRoutes(app: App, services: AppServices): void {
   r.get('/api/sessions', {
     config,
     schema: { tags, summary: '会议与课程 Sessions of my units', querystring: SessionQuery, response: { 200: SessionList } },
-    handler: async (req) => listSessions(db, context(req), req.query),
+    handler: async (req) => listMeetings(db, context(req), req.query),
   });
   r.post('/api/sessions', {
     config,
     schema: { tags, summary: '安排会议/课程（可按月重复） Plan a session, or monthly', body: SessionInput, response: { 200: CreatedSessions } },
-    handler: async (req) => createSessions(db, context(req), req.body),
+    handler: async (req) => planMeeting(db, context(req), req.body),
   });
   r.get('/api/sessions/:id', {
     config,
     schema: { tags, summary: '会议详情与考勤 A session with attendance', params: IdParams, response: { 200: SessionDetail } },
-    handler: async (req) => getSession(db, context(req), req.params.id),
+    handler: async (req) => getMeeting(db, context(req), req.params.id),
   });
   r.patch('/api/sessions/:id', {
     config,
     schema: { tags, summary: '修改会议（仅计划中） Edit a planned session', params: IdParams, body: SessionPatch, response: { 200: SessionDetail } },
-    handler: async (req) => updateSession(db, context(req), req.params.id, req.body),
+    handler: async (req) => updateMeeting(db, context(req), req.params.id, req.body),
   });
   r.post('/api/sessions/:id/cancel', {
     config,
     schema: { tags, summary: '取消会议 Cancel', params: IdParams, response: { 200: SessionDetail } },
-    handler: async (req) => cancelSession(db, context(req), req.params.id),
+    handler: async (req) => cancelMeeting(db, context(req), req.params.id),
   });
   r.post('/api/sessions/:id/close', {
     config,
     schema: { tags, summary: '结束会议（未签到记缺席并生成补学） Close now', params: IdParams, response: { 200: SessionDetail } },
-    handler: async (req) => closeSession(db, context(req), req.params.id),
+    handler: async (req) => closeMeeting(db, context(req), req.params.id),
   });
   r.get('/api/sessions/:id/checkin-code', {
     config,
@@ -111,7 +98,7 @@ export function registerSessionsRoutes(app: App, services: AppServices): void {
   r.put('/api/sessions/:id/minutes', {
     config,
     schema: { tags, summary: '会议记录 Minutes', params: IdParams, body: MinutesBody, response: { 200: SessionDetail } },
-    handler: async (req) => saveMinutes(db, context(req), req.params.id, req.body.minutes),
+    handler: async (req) => recordMinutes(db, context(req), req.params.id, req.body.minutes),
   });
   r.post('/api/sessions/:id/attachments', {
     config,
@@ -132,7 +119,7 @@ export function registerSessionsRoutes(app: App, services: AppServices): void {
     config,
     schema: { tags, summary: '日历文件 The session as an .ics calendar event', params: IdParams },
     handler: async (req, reply) => {
-      const ics = await getSessionCalendar(db, context(req), req.params.id, originOf(req));
+      const ics = await getMeetingCalendar(db, context(req), req.params.id, originOf(req));
       return reply
         .header('content-type', 'text/calendar; charset=utf-8')
         .header('content-disposition', `inline; filename="session-${req.params.id}.ics"`)
@@ -145,12 +132,12 @@ export function registerSessionsRoutes(app: App, services: AppServices): void {
   r.get('/api/me/sessions', {
     config,
     schema: { tags: me, summary: '我的会议与课程 My sessions', response: { 200: MySessions } },
-    handler: async (req) => listMySessions(db, context(req)),
+    handler: async (req) => listMyMeetings(db, context(req)),
   });
   r.post('/api/me/sessions/:id/checkin', {
     config,
     schema: { tags: me, summary: '签到（扫码或在应用内） Check in', params: IdParams, body: CheckInBody, response: { 200: MySession } },
-    handler: async (req) => checkIn(db, context(req), req.params.id, req.body.code),
+    handler: async (req) => recordCheckIn(db, context(req), req.params.id, req.body.code),
   });
   r.post('/api/me/sessions/:id/leave', {
     config,

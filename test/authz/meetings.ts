@@ -1,4 +1,5 @@
-import { closeSession, createSessions } from '../../src/server/modules/sessions/service.ts';
+import { closeMeeting } from '../../src/server/modules/meetings/closing.ts';
+import { planMeeting } from '../../src/server/modules/meetings/planning.ts';
 import type { AuthzModule, Role } from '../support/authz.ts';
 import { contextFor, memberIdByPhone, PHONES, type TestEnv } from '../support/harness.ts';
 
@@ -31,13 +32,13 @@ const t = {
 
 const at = (msFromNow: number) => new Date(Date.now() + msFromNow).toISOString();
 
-export const sessionsAuthz: AuthzModule = {
+export const meetingsAuthz: AuthzModule = {
   setup: async (env: TestEnv, ids) => {
     t.target = ids.target;
     t.group2 = ids.group2;
     const ctx = await contextFor(env, PHONES.generalSecretary);
     const plan = async (orgId: string, from: number, to: number, extra: { memberIds?: string[] } = {}) => {
-      const created = await createSessions(env.db, ctx, {
+      const created = await planMeeting(env.db, ctx, {
         orgId,
         kind: 'online_class',
         title: '权限测试课堂',
@@ -61,7 +62,7 @@ export const sessionsAuthz: AuthzModule = {
     await env.db.updateTable('attendance').set({ leave_status: 'requested', leave_reason: '外出务工' }).where('session_id', '=', t.leave).where('member_id', '=', ids.target).execute();
     // Closed, with the target's make-up handed in (the secretary may send it back).
     t.closed = await plan(ids.group2, -120 * MIN, -60 * MIN);
-    await closeSession(env.db, ctx, t.closed);
+    await closeMeeting(env.db, ctx, t.closed);
     await env.db.updateTable('makeup').set({ status: 'submitted', reflection: '补学心得', submitted_at: new Date() }).where('session_id', '=', t.closed).where('member_id', '=', ids.target).execute();
     await env.db.updateTable('attendance').set({ status: 'made_up' }).where('session_id', '=', t.closed).where('member_id', '=', ids.target).execute();
     const file = await env.db
@@ -85,7 +86,7 @@ export const sessionsAuthz: AuthzModule = {
     t.mineCheckin = await plan(ids.village, -5 * MIN, 60 * MIN, { memberIds: members });
     t.mineLeave = await plan(ids.village, 60 * MIN, 120 * MIN, { memberIds: members });
     t.mineMissed = await plan(ids.village, -120 * MIN, -60 * MIN, { memberIds: members });
-    await closeSession(env.db, ctx, t.mineMissed);
+    await closeMeeting(env.db, ctx, t.mineMissed);
   },
   cases: [
     { method: 'GET', route: '/api/sessions', url: () => '/api/sessions', allowed: CONSOLE_ROLES },

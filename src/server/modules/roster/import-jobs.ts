@@ -4,6 +4,7 @@ import type { ImportJob } from '../../../shared/api.ts';
 import type { Database } from '../../db/database.ts';
 import type { ImportJobTable } from '../../db/tables.ts';
 import { AppError, forbidden, notFound, uniqueViolation } from '../../errors.ts';
+import { sqlNow } from '../../clock.ts';
 
 export type ImportPhase = ImportJob['phase'];
 export type ImportIssue = ImportJob['issues'][number];
@@ -20,14 +21,14 @@ export interface ImportOutcome {
 }
 
 /** Who may read a job: its uploader, or an administrator of its tenant. */
-export interface JobViewer {
+export interface ImportViewer {
   tenantId: string;
   accountId: string;
   isTenantAdmin: boolean;
 }
 
 /** A job claimed by this process, with what its run needs. */
-export interface ClaimedJob {
+export interface ClaimedImport {
   tenantId: string;
   id: string;
   accountId: string;
@@ -35,7 +36,7 @@ export interface ClaimedJob {
   upload: Buffer;
 }
 
-export type RunJob = (job: ClaimedJob, report: (p: ImportProgress) => void, signal: AbortSignal) => Promise<ImportOutcome>;
+export type RunImport = (job: ClaimedImport, report: (p: ImportProgress) => void, signal: AbortSignal) => Promise<ImportOutcome>;
 
 /** Uploads an organization may have waiting at once: each holds its file (≤ 20 MB) in its row. */
 export const MAX_QUEUED_PER_TENANT = 10;
@@ -44,7 +45,7 @@ export const MAX_STORED_ISSUES = 1000;
 /** A running job whose process has not written for this long is taken as interrupted. */
 const STALE_SECONDS = 90;
 const HEARTBEAT_MS = 10_000;
-/** Finished jobs are kept this long for the uploader to look at, then deleted. */
+/** Finished import jobs are kept this long for the uploader to look at, then deleted. */
 const KEEP_FINISHED = '7 days';
 
 export const INTERRUPTED_MESSAGE = '导入因服务器重启而中断，请重新上传文件（若提示手机号已登记，说明中断前已导入完成）';
@@ -73,12 +74,12 @@ export class ImportQueue {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private started = false;
-  /** When this process last looked for jobs whose process died (shared server only). */
+  /** When this process last looked for import jobs whose process died (shared server only). */
   private lastSweep = 0;
 
   constructor(
     private readonly db: Database,
-    private readonly run: RunJob,
+    private readonly run: RunImport,
     private readonly opts: {
       onUnexpectedError: (err: unknown) => void;
       /** Only one process can open the embedded database: whatever it finds running was interrupted. */
@@ -111,7 +112,7 @@ export class ImportQueue {
     await this.db
       .deleteFrom('import_job')
       .where('tenant_id', '=', owner.tenantId)
-      .where('finished_at', '<', sql<Date>`now() - ${KEEP_FINISHED}::interval`)
+      .where('finished_at', '<', sql<Date>`lianxin_now() - ${KEEP_FINISHED}::interval`)
       .execute();
     const waiting = await this.db
       .selectFrom('import_job')
@@ -131,14 +132,14 @@ export class ImportQueue {
     return this.view(row);
   }
 
-  async get(viewer: JobViewer, id: string): Promise<ImportJob> {
+  async get(viewer: ImportViewer, id: string): Promise<ImportJob> {
     const row = await this.db.selectFrom('import_job').select(VIEW_COLUMNS).where('tenant_id', '=', viewer.tenantId).where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('导入任务');
     if (row.account_id !== viewer.accountId && !viewer.isTenantAdmin) throw forbidden();
     return this.view(row);
   }
 
-  /** Runs queued jobs until none can be claimed; a wake-up during the run makes it look again. */
+  /** Runs queued import jobs until none can be claimed; a wake-up during the run makes it look again. */
   private kick(): void {
     if (!this.started || this.abort.signal.aborted) return;
     if (this.draining) {
@@ -167,19 +168,19 @@ export class ImportQueue {
   private async failInterrupted(all: boolean): Promise<void> {
     await this.db
       .updateTable('import_job')
-      .set({ state: 'failed', phase: 'finished', message: INTERRUPTED_MESSAGE, upload: null, finished_at: sql<Date>`now()` })
+      .set({ state: 'failed', phase: 'finished', message: INTERRUPTED_MESSAGE, upload: null, finished_at: sqlNow })
       .where('state', '=', 'running')
-      .$if(!all, (q) => q.where('heartbeat_at', '<', sql<Date>`now() - make_interval(secs => ${STALE_SECONDS})`))
+      .$if(!all, (q) => q.where('heartbeat_at', '<', sql<Date>`lianxin_now() - make_interval(secs => ${STALE_SECONDS})`))
       .execute();
   }
 
   /** The oldest queued job of a tenant with none running, marked running by this process. */
-  private async claim(): Promise<ClaimedJob | null> {
+  private async claim(): Promise<ClaimedImport | null> {
     let claimed: { tenant_id: string; id: string; account_id: string; ip: string | null; upload: Buffer | null } | undefined;
     try {
       const result = await sql<{ tenant_id: string; id: string; account_id: string; ip: string | null; upload: Buffer | null }>`
         UPDATE import_job j
-           SET state = 'running', worker_id = ${this.workerId}, started_at = now(), heartbeat_at = now()
+           SET state = 'running', worker_id = ${this.workerId}, started_at = lianxin_now(), heartbeat_at = lianxin_now()
           FROM (
             SELECT q.tenant_id, q.id FROM import_job q
              WHERE q.state = 'queued'
@@ -201,7 +202,7 @@ export class ImportQueue {
     return { tenantId: claimed.tenant_id, id: claimed.id, accountId: claimed.account_id, ip: claimed.ip, upload: claimed.upload ?? Buffer.alloc(0) };
   }
 
-  private async process(job: ClaimedJob): Promise<void> {
+  private async process(job: ClaimedImport): Promise<void> {
     const mine = () =>
       this.db.updateTable('import_job').where('tenant_id', '=', job.tenantId).where('id', '=', job.id).where('worker_id', '=', this.workerId);
     // Progress goes out one statement at a time with the latest values: the import reports far
@@ -218,7 +219,7 @@ export class ImportQueue {
           queued = false;
           const p = latest;
           const progress = p ? { phase: p.phase === 'finished' ? ('writing' as const) : p.phase, processed: p.processed, total: p.total } : {};
-          return mine().set({ heartbeat_at: sql<Date>`now()`, ...progress }).where('state', '=', 'running').execute();
+          return mine().set({ heartbeat_at: sqlNow, ...progress }).where('state', '=', 'running').execute();
         })
         .catch(this.opts.onUnexpectedError);
     };
@@ -258,7 +259,7 @@ export class ImportQueue {
         issues: JSON.stringify(final.issues),
         message: final.message,
         upload: null,
-        finished_at: sql<Date>`now()`,
+        finished_at: sqlNow,
       })
       .execute();
   }

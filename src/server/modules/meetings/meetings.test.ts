@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
 import { checkinCodeFor, slotAt } from './checkin-code.ts';
-import { closeDueSessions } from './service.ts';
-import { checkInAttendance } from './repo.ts';
-import { sessionsJobs } from './scheduled.ts';
+import { closeDueMeetings } from './closing.ts';
+import { checkInAttendance } from './participation-repo.ts';
+import { meetingsJobs } from './scheduled.ts';
 
 let env: TestEnv;
 let secretary: Session;
@@ -233,7 +233,7 @@ describe('check-in', () => {
     await env.db.updateTable('attendance').set({ status: 'excused' }).where('session_id', '=', id).where('member_id', '=', memberId).execute();
     const before = { audits: await count('audit_log'), active: (await env.db.selectFrom('member').select('last_active_at').where('id', '=', memberId).executeTakeFirstOrThrow()).last_active_at };
     const ctx = await contextFor(env, PHONES.mobileMember);
-    const moved = await checkInAttendance(env.db, ctx, { tenantId: env.tenantId, sessionId: id, memberId, status: 'present', method: 'self', now: new Date(Date.now() + 1000) });
+    const moved = await checkInAttendance(env.db, ctx, { tenantId: env.tenantId, meetingId: id, memberId, status: 'present', method: 'self', now: new Date(Date.now() + 1000) });
     expect(moved).toBeUndefined();
     expect((await attendanceOf(id, memberId)).status).toBe('excused');
     expect(await count('audit_log')).toBe(before.audits);
@@ -321,7 +321,7 @@ describe('attendance, leave, close', () => {
     expect((await attendanceOf(id, other)).status).toBe('invited');
     expect((await attendanceOf(id, other)).leave_status).toBe('rejected');
     // The check-in window closes; the job runs.
-    await closeDueSessions(env.db, new Date(Date.now() + 91 * MIN));
+    await closeDueMeetings(env.db, new Date(Date.now() + 91 * MIN));
     expect((await attendanceOf(id, other)).status).toBe('absent');
     const mk = await env.db.selectFrom('makeup').selectAll().where('session_id', '=', id).where('member_id', '=', memberId).executeTakeFirstOrThrow();
     expect(mk).toMatchObject({ missed_status: 'excused', status: 'open' });
@@ -333,7 +333,7 @@ describe('attendance, leave, close', () => {
     await env.db.updateTable('attendance').set({ status: 'present' }).where('session_id', '=', id).where('member_id', 'in', present.map((p) => p.member_id)).execute();
     const invitees = (await env.db.selectFrom('attendance').select('member_id').where('session_id', '=', id).execute()).length;
     const now = new Date();
-    const job = sessionsJobs.find((j) => j.name === 'close-sessions');
+    const job = meetingsJobs.find((j) => j.name === 'close-sessions');
     expect(job?.everyMs).toBe(60_000);
     await job?.run(env.db, now);
     const snapshot = async () => ({
@@ -349,7 +349,7 @@ describe('attendance, leave, close', () => {
     const due = new Date(now.getTime() + 8 * 3600_000 + 10 * 86_400_000).toISOString().slice(0, 10);
     expect(first.makeups.every((m) => m.due_on === due && m.missed_status === 'absent')).toBe(true);
     expect(first.audits).toBe(1);
-    await closeDueSessions(env.db, new Date(now.getTime() + 60_000));
+    await closeDueMeetings(env.db, new Date(now.getTime() + 60_000));
     expect(await snapshot()).toEqual(first);
     // A manual close of a closed session is a clear conflict.
     expect((await env.app.inject({ method: 'POST', url: `/api/sessions/${id}/close`, headers: secretary.headers })).statusCode).toBe(409);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
 import { shanghaiDate } from '../../clock.ts';
-import { closeDueSessions, expireMakeups, listMyMakeups } from './service.ts';
+import { closeDueMeetings } from './closing.ts';
+import { expireMakeups, listMyMakeups } from './makeups.ts';
 
 let env: TestEnv;
 let secretary: Session;
@@ -23,7 +24,7 @@ async function missedSession(body: Record<string, unknown> = {}): Promise<string
   });
   expect(res.statusCode, res.body).toBe(200);
   const id = (res.json() as { ids: string[] }).ids[0] as string;
-  await closeDueSessions(env.db, new Date());
+  await closeDueMeetings(env.db, new Date());
   return id;
 }
 
