@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CARD_CHANNELS, CARD_OCCASIONS, CARD_POST_STATUSES, CARE_TASK_EVENT_KINDS, CARE_TASK_KINDS, CARE_TASK_STATUSES, DELIVERY_ITEMS, DRIFT_REASON_KINDS, TALK_CHANNELS, TALK_DUE_STATES } from './enums.ts';
 import { DateString, namesAChange, NOTHING_TO_CHANGE, Page, Uuid } from './primitives.ts';
 
 /**
@@ -18,7 +19,7 @@ const optionalText = (max: number) =>
     .transform((v) => (v ? v : null));
 
 // ---------- heart-to-heart talks (谈心谈话 / 思想动态) ----------
-export const TalkChannel = z.enum(['phone', 'video', 'wechat', 'in_person']);
+export const TalkChannel = z.enum(TALK_CHANNELS);
 export type TalkChannel = z.infer<typeof TalkChannel>;
 
 export const TalkInput = z.object({
@@ -84,7 +85,7 @@ export const TalkList = z.object({ items: z.array(Talk), total: z.number() });
 
 // ---------- mentoring overview (传帮带) ----------
 /** Talk state of a member against the cadence. */
-export const TalkDue = z.enum(['ok', 'due_soon', 'overdue', 'never', 'no_cadence']);
+export const TalkDue = z.enum(TALK_DUE_STATES);
 export type TalkDue = z.infer<typeof TalkDue>;
 
 export const MentoringRow = z.object({
@@ -158,9 +159,9 @@ export const MyRecords = z.object({
 export type MyRecords = z.infer<typeof MyRecords>;
 
 // ---------- care tasks (跟进任务) ----------
-export const CareTaskKind = z.enum(['absence_streak', 'unread_streak', 'follow_up', 'visit', 'hardship', 'lost_contact', 'other']);
+export const CareTaskKind = z.enum(CARE_TASK_KINDS);
 export type CareTaskKind = z.infer<typeof CareTaskKind>;
-export const CareTaskStatus = z.enum(['open', 'snoozed', 'done', 'dropped']);
+export const CareTaskStatus = z.enum(CARE_TASK_STATUSES);
 export type CareTaskStatus = z.infer<typeof CareTaskStatus>;
 export const CareTask = z.object({
   id: z.string(),
@@ -214,7 +215,7 @@ export const CareTaskPatch = z
     note: text(1000).min(1).optional(),
   })
   .refine((v) => v.assigneeMemberId !== undefined || v.dueOn !== undefined || v.note !== undefined, NOTHING_TO_CHANGE);
-export const CareTaskEventKind = z.enum(['created', 'note', 'snoozed', 'reopened', 'done', 'dropped', 'reassigned', 'due_changed', 'merged']);
+export const CareTaskEventKind = z.enum(CARE_TASK_EVENT_KINDS);
 export const CareTaskEvent = z.object({
   at: z.string(),
   actorName: z.string().nullable(),
@@ -226,7 +227,7 @@ export const CareTaskDetail = CareTask.extend({ history: z.array(CareTaskEvent) 
 export type CareTaskDetail = z.infer<typeof CareTaskDetail>;
 
 // ---------- study delivery trips (千里送学) ----------
-export const DeliveryItem = z.enum(['books', 'materials', 'badge', 'other']);
+export const DeliveryItem = z.enum(DELIVERY_ITEMS);
 export const DeliveryMemberInput = z.object({
   memberId: Uuid,
   /** what was handed over: standard kinds and free words (e.g. 《习近平新时代中国特色社会主义思想学习纲要》) */
@@ -309,10 +310,10 @@ export type MemberDelivery = z.infer<typeof MemberDelivery>;
 export const MemberDeliveries = z.object({ items: z.array(MemberDelivery) });
 
 // ---------- holiday cards (节日贺卡) ----------
-export const CardOccasion = z.enum(['spring_festival', 'dragon_boat', 'mid_autumn', 'custom']);
+export const CardOccasion = z.enum(CARD_OCCASIONS);
 export type CardOccasion = z.infer<typeof CardOccasion>;
-export const CardChannel = z.enum(['ecard', 'post', 'both']);
-export const CardPostStatus = z.enum(['none', 'pending', 'posted', 'delivered', 'returned']);
+export const CardChannel = z.enum(CARD_CHANNELS);
+export const CardPostStatus = z.enum(CARD_POST_STATUSES);
 export const CampaignInput = z.object({
   orgId: Uuid,
   occasion: CardOccasion,
@@ -443,7 +444,7 @@ export const BirthdayQuery = z.object({
 export const BirthdayList = z.object({ from: z.string(), to: z.string(), items: z.array(Birthday) });
 
 // ---------- drift radar (流失预警) and timeline ----------
-export const DriftReasonKind = z.enum(['no_talk', 'reading_falling', 'not_reading', 'absences', 'inactive_app', 'lost_contact_suspected', 'lost_contact']);
+export const DriftReasonKind = z.enum(DRIFT_REASON_KINDS);
 export type DriftReasonKind = z.infer<typeof DriftReasonKind>;
 export const DriftReason = z.object({
   kind: DriftReasonKind,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ATTACHMENT_KINDS, ATTENDANCE_STATUSES, LEAVE_STATUSES, MAKEUP_STATUSES, PUSH_AUDIENCES, PUSH_STATUSES, SESSION_KINDS, SESSION_MODES, SESSION_STATUSES, STUDY_CATEGORIES, STUDY_ITEM_KINDS, UPLOAD_PURPOSES } from './enums.ts';
 import { DateString, namesAChange, NOTHING_TO_CHANGE, OrgKind, Page, Uuid } from './primitives.ts';
 import { inYears } from './calendar.ts';
 
@@ -23,7 +24,7 @@ const HttpUrl = z
 
 // ---------- files ----------
 /** What an upload is for: decides the allowed types and the size limit. */
-export const UploadPurpose = z.enum(['study', 'attachment']);
+export const UploadPurpose = z.enum(UPLOAD_PURPOSES);
 export type UploadPurpose = z.infer<typeof UploadPurpose>;
 export const StoredFile = z.object({
   id: z.string(),
@@ -36,9 +37,9 @@ export const StoredFile = z.object({
 export type StoredFile = z.infer<typeof StoredFile>;
 
 // ---------- study library ----------
-export const StudyItemKind = z.enum(['article', 'audio', 'video', 'pdf']);
+export const StudyItemKind = z.enum(STUDY_ITEM_KINDS);
 export type StudyItemKind = z.infer<typeof StudyItemKind>;
-export const StudyCategory = z.enum(['party_history', 'theory', 'policy', 'micro_lecture', 'home_news', 'other']);
+export const StudyCategory = z.enum(STUDY_CATEGORIES);
 export type StudyCategory = z.infer<typeof StudyCategory>;
 /** A study item as a line in a list: enough to show it and open it. */
 const StudyItemRef = z.object({ id: z.string(), title: z.string(), kind: StudyItemKind });
@@ -103,9 +104,9 @@ export const StudyItemQuery = z.object({
 export const StudyItemList = z.object({ items: z.array(StudyItemSummary), total: z.number() });
 
 // ---------- daily push (每日一推送) ----------
-export const PushAudience = z.enum(['subtree', 'mobile', 'list']);
+export const PushAudience = z.enum(PUSH_AUDIENCES);
 export type PushAudience = z.infer<typeof PushAudience>;
-export const PushStatus = z.enum(['planned', 'delivered', 'cancelled']);
+export const PushStatus = z.enum(PUSH_STATUSES);
 const PushMemberIds = z.array(Uuid).max(5000);
 export const PushInput = z.object({
   /** The unit whose members receive it (audience 'subtree' / 'mobile'), and who owns the plan. */
@@ -188,15 +189,15 @@ export const ReadProgressBody = z.object({
 });
 
 // ---------- classes and meetings (三会一课, 云课堂, 主题党日) ----------
-export const SessionKind = z.enum(['online_class', 'members_meeting', 'committee_meeting', 'group_meeting', 'party_lecture', 'theme_day']);
+export const SessionKind = z.enum(SESSION_KINDS);
 export type SessionKind = z.infer<typeof SessionKind>;
-export const SessionMode = z.enum(['online', 'on_site', 'both']);
-export const SessionStatus = z.enum(['planned', 'closed', 'cancelled']);
-export const AttendanceStatus = z.enum(['invited', 'present', 'late', 'excused', 'absent', 'made_up']);
+export const SessionMode = z.enum(SESSION_MODES);
+export const SessionStatus = z.enum(SESSION_STATUSES);
+export const AttendanceStatus = z.enum(ATTENDANCE_STATUSES);
 export type AttendanceStatus = z.infer<typeof AttendanceStatus>;
-const LeaveStatus = z.enum(['requested', 'approved', 'rejected']);
-const AttachmentKind = z.enum(['minutes', 'photo', 'other']);
-export const MakeupStatus = z.enum(['open', 'submitted', 'returned', 'expired']);
+const LeaveStatus = z.enum(LEAVE_STATUSES);
+const AttachmentKind = z.enum(ATTACHMENT_KINDS);
+export const MakeupStatus = z.enum(MAKEUP_STATUSES);
 
 export const SessionInput = z.object({
   orgId: Uuid,

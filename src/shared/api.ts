@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GENDERS, LEADER_ROLES, MEMBER_STATUSES } from './enums.ts';
 import { DateString, namesAChange, NOTHING_TO_CHANGE, OrgKind, Page, Uuid } from './primitives.ts';
 
 /**
@@ -10,8 +11,8 @@ export { DateString, OrgKind, Uuid };
 export const Phone = z.string().trim().regex(/^1\d{10}$/, '手机号应为 11 位数字');
 
 export type OrgKind = z.infer<typeof OrgKind>;
-export const MemberStatus = z.enum(['full', 'probationary']);
-export const Gender = z.enum(['male', 'female']);
+export const MemberStatus = z.enum(MEMBER_STATUSES);
+export const Gender = z.enum(GENDERS);
 
 export const ErrorBody = z.object({
   ok: z.literal(false),
@@ -27,7 +28,7 @@ export const ChangePasswordBody = z.object({
   newPassword: z.string().min(8, '新密码至少 8 位').max(200),
 });
 export const RoleView = z.object({
-  role: z.enum(['secretary', 'group_leader']),
+  role: z.enum(LEADER_ROLES),
   orgId: z.string(),
   orgName: z.string(),
 });
@@ -285,7 +286,7 @@ export const ImportJob = z.object({
 export type ImportJob = z.infer<typeof ImportJob>;
 
 // ---------- unit leaders (secretaries, group leaders) ----------
-export const LeaderRole = z.enum(['secretary', 'group_leader']);
+export const LeaderRole = z.enum(LEADER_ROLES);
 export const UnitLeader = z.object({
   id: z.string(),
   role: LeaderRole,

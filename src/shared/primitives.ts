@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ORG_KINDS } from './enums.ts';
 import { inYears, isRealDay } from './calendar.ts';
 
 /**
@@ -18,7 +19,7 @@ export const Page = {
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(20),
 };
-export const OrgKind = z.enum(['committee', 'general_branch', 'branch', 'group']);
+export const OrgKind = z.enum(ORG_KINDS);
 
 /**
  * A correction (PATCH body) must name something to change: an empty one would only touch the

@@ -173,40 +173,18 @@ export type ContactCards = z.infer<OutreachContract['ContactCards']>;
 export type Birthday = z.infer<OutreachContract['Birthday']>;
 export type BirthdayList = z.infer<OutreachContract['BirthdayList']>;
 
-/** Not in src/shared/api.ts (described in API.md only). */
-export interface RegionDistrict {
-  code: string;
-  name: string;
-}
-export interface RegionCity {
-  code: string;
-  name: string;
-  children?: RegionDistrict[];
-}
-export interface RegionProvince {
-  code: string;
-  name: string;
-  children?: RegionCity[];
-}
-export interface Regions {
-  provinces: RegionProvince[];
-}
-export interface Settings {
-  lostContactDays: number;
-  shouldTransferMonths: number;
-  makeupDays: number;
-  pushReminderHours: number;
-  readMinSeconds: number;
-  absenceStreakSessions: number;
-  unreadStreakDays: number;
-  talkCadenceDays: number;
-  talkCadenceHomeDays: number;
-  inactiveDays: number;
-}
-export interface AuditPage {
-  items: AuditEntry[];
-  total: number;
-}
+// ---------- rules, audit log, dashboard, regions ----------
+type AdminContract = typeof import('../../shared/api-admin.ts');
+export type Settings = z.infer<AdminContract['TenantSettings']>;
+export type SettingsPatch = z.input<AdminContract['TenantSettingsPatch']>;
+export type AuditPage = z.infer<AdminContract['AuditList']>;
+export type DashboardView = z.infer<AdminContract['DashboardView']>;
+export type Regions = z.infer<AdminContract['Regions']>;
+export type RegionProvince = Regions['provinces'][number];
+export type RegionCity = NonNullable<RegionProvince['children']>[number];
+export type RegionDistrict = NonNullable<RegionCity['children']>[number];
+
+/** A list answer that is not paged. */
 export interface Items<T> {
   items: T[];
 }

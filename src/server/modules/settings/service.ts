@@ -1,33 +1,11 @@
-import { z } from 'zod';
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { authorize } from '../../auth/policy.ts';
 import { recordAudit } from '../audit/service.ts';
+import { TenantSettings } from '../../../shared/api-admin.ts';
 
-/** Per-tenant rules that vary by place. */
-export const TenantSettings = z.object({
-  /** No recorded contact for this many days ⇒ a mobile member is suspected lost (DOMAIN: 6 months). */
-  lostContactDays: z.number().int().min(30).max(3650),
-  /** Settled this many months at one place ⇒ prompt to transfer the membership relation. */
-  shouldTransferMonths: z.number().int().min(1).max(120),
-  /** Days a member has to make up a missed session (补学). */
-  makeupDays: z.number().int().min(1).max(365),
-  /** An unread push gets one reminder in the app after this many hours. */
-  pushReminderHours: z.number().int().min(1).max(720),
-  /** Seconds on an item that count as read when the end is not reached. */
-  readMinSeconds: z.number().int().min(10).max(3600),
-  /** Missing this many sessions in a row raises a follow-up task. */
-  absenceStreakSessions: z.number().int().min(1).max(12),
-  /** Reading nothing delivered for this many days raises a follow-up task. */
-  unreadStreakDays: z.number().int().min(3).max(365),
-  /** A mobile member should have a heart-to-heart talk at least every this many days (monthly). */
-  talkCadenceDays: z.number().int().min(7).max(365),
-  /** The same for members at home; 0 = no cadence. */
-  talkCadenceHomeDays: z.number().int().min(0).max(730),
-  /** No app activity for this many days counts as a drift reason. */
-  inactiveDays: z.number().int().min(7).max(365),
-});
-export type TenantSettings = z.infer<typeof TenantSettings>;
+/** Per-tenant rules that vary by place: the schema is part of the HTTP contract (src/shared). */
+export { TenantSettings } from '../../../shared/api-admin.ts';
 
 export const DEFAULT_SETTINGS: TenantSettings = {
   lostContactDays: 180,

@@ -1,0 +1,37 @@
+/**
+ * The fixed lists of the contract (kinds, statuses, roles…), as plain arrays: the zod schemas build
+ * their enums from these (`z.enum(ORG_KINDS)`), and the web apps import them for their menus, filters
+ * and labels without bundling zod. Order is the order shown.
+ */
+
+// org tree and members
+export const ORG_KINDS = ['committee', 'general_branch', 'branch', 'group'] as const;
+export const MEMBER_STATUSES = ['full', 'probationary'] as const;
+export const GENDERS = ['male', 'female'] as const;
+export const LEADER_ROLES = ['secretary', 'group_leader'] as const;
+
+// learning: study items, pushes, meetings (three meetings and one lesson, the online class)
+export const UPLOAD_PURPOSES = ['study', 'attachment'] as const;
+export const STUDY_ITEM_KINDS = ['article', 'audio', 'video', 'pdf'] as const;
+export const STUDY_CATEGORIES = ['party_history', 'theory', 'policy', 'micro_lecture', 'home_news', 'other'] as const;
+export const PUSH_AUDIENCES = ['subtree', 'mobile', 'list'] as const;
+export const PUSH_STATUSES = ['planned', 'delivered', 'cancelled'] as const;
+export const SESSION_KINDS = ['online_class', 'members_meeting', 'committee_meeting', 'group_meeting', 'party_lecture', 'theme_day'] as const;
+export const SESSION_MODES = ['online', 'on_site', 'both'] as const;
+export const SESSION_STATUSES = ['planned', 'closed', 'cancelled'] as const;
+export const ATTENDANCE_STATUSES = ['invited', 'present', 'late', 'excused', 'absent', 'made_up'] as const;
+export const LEAVE_STATUSES = ['requested', 'approved', 'rejected'] as const;
+export const ATTACHMENT_KINDS = ['minutes', 'photo', 'other'] as const;
+export const MAKEUP_STATUSES = ['open', 'submitted', 'returned', 'expired'] as const;
+
+// care: talks, care tasks, trips, cards, the drift radar
+export const TALK_CHANNELS = ['phone', 'video', 'wechat', 'in_person'] as const;
+export const TALK_DUE_STATES = ['ok', 'due_soon', 'overdue', 'never', 'no_cadence'] as const;
+export const CARE_TASK_KINDS = ['absence_streak', 'unread_streak', 'follow_up', 'visit', 'hardship', 'lost_contact', 'other'] as const;
+export const CARE_TASK_STATUSES = ['open', 'snoozed', 'done', 'dropped'] as const;
+export const CARE_TASK_EVENT_KINDS = ['created', 'note', 'snoozed', 'reopened', 'done', 'dropped', 'reassigned', 'due_changed', 'merged'] as const;
+export const DELIVERY_ITEMS = ['books', 'materials', 'badge', 'other'] as const;
+export const CARD_OCCASIONS = ['spring_festival', 'dragon_boat', 'mid_autumn', 'custom'] as const;
+export const CARD_CHANNELS = ['ecard', 'post', 'both'] as const;
+export const CARD_POST_STATUSES = ['none', 'pending', 'posted', 'delivered', 'returned'] as const;
+export const DRIFT_REASON_KINDS = ['no_talk', 'reading_falling', 'not_reading', 'absences', 'inactive_app', 'lost_contact_suspected', 'lost_contact'] as const;
