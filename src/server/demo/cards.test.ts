@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, openTestDatabase, PHONES } from '../../../test/support/harness.ts';
-import { listBirthdays, myGreetings, sendDueCards } from '../modules/cards/service.ts';
+import { listBirthdays } from '../modules/cards/birthdays.ts';
+import { sendDueCards } from '../modules/cards/campaigns.ts';
+import { myGreetings } from '../modules/cards/my-cards.ts';
 import { seedCardsDemo } from './cards.ts';
 
 type Opened = Awaited<ReturnType<typeof openTestDatabase>>;

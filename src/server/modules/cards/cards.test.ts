@@ -4,7 +4,9 @@ import { addDays, mondayOf, shanghaiDate } from '../../clock.ts';
 import { contextFor, login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
 import { anniversaryYears } from './dates.ts';
 import { cardsJobs } from './scheduled.ts';
-import { listBirthdays, myGreetings, sendDueCards } from './service.ts';
+import { listBirthdays } from './birthdays.ts';
+import { sendDueCards } from './campaigns.ts';
+import { myGreetings } from './my-cards.ts';
 import { comparePersonNames, compareUnitNames } from '../../../shared/sort-order.ts';
 
 let env: TestEnv;

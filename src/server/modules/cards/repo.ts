@@ -1,6 +1,8 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
-import type { Executor } from '../../db/database.ts';
-import type { CardChannel, CardOccasion, CardPostStatus } from '../../db/tables.ts';
+import type { Insertable, Updateable } from 'kysely';
+import type { Database, Executor, Tx } from '../../db/database.ts';
+import type { CardChannel, CardOccasion, CardPostStatus, DB } from '../../db/tables.ts';
+import { inSubtrees } from '../members/repo.ts';
 
 /** Cards that went into the post: posted, then delivered or returned. */
 export const POSTED_STATUSES: CardPostStatus[] = ['posted', 'delivered', 'returned'];
@@ -102,65 +104,218 @@ export function cardQuery(db: Executor, tenantId: string) {
     ]);
 }
 
+/** One campaign with its counts; undefined when there is none. */
+export async function campaignById(db: Executor, tenantId: string, campaignId: string): Promise<CampaignRow | undefined> {
+  const [row] = await campaignRows(db, tenantId, sql<SqlBool>`c.id = ${campaignId}`);
+  return row;
+}
+
+/** A campaign's cards, their recipients in pinyin order. */
+export async function campaignCards(db: Executor, tenantId: string, campaignId: string): Promise<CardRowData[]> {
+  return cardQuery(db, tenantId).where('k.campaign_id', '=', campaignId).orderBy('m.name_sort_key').orderBy('m.name').orderBy('k.id').execute();
+}
+
+export async function cardById(db: Executor, tenantId: string, cardId: string): Promise<CardRowData> {
+  return cardQuery(db, tenantId).where('k.id', '=', cardId).executeTakeFirstOrThrow();
+}
+
+/**
+ * Which members a campaign goes to, over member `m` and its open mobility row `mb`: the listed
+ * members, or the unit's subtree (only those away now with `mobileOnly`).
+ */
+export function recipientFilter(tenantId: string, to: { listed: string[] } | { orgPath: string; mobileOnly: boolean }): RawBuilder<SqlBool> {
+  if ('listed' in to) return sql<SqlBool>`m.id = ANY(${to.listed}::uuid[])`;
+  const inUnit = inSubtrees(tenantId, [to.orgPath]);
+  return to.mobileOnly ? sql<SqlBool>`${inUnit} AND mb.id IS NOT NULL` : inUnit;
+}
+
 /**
  * The postal address of a member's current destination (place and workplace), in SQL over the
  * open mobility row `mb`; NULL when the member is not away.
  */
 export const destinationAddressSql = sql<string | null>`CASE WHEN mb.id IS NULL THEN NULL ELSE concat_ws(' ', mb.place_name, NULLIF(btrim(mb.workplace), '')) END`;
 
-/** A member a grid contact card is printed for, with their grid, its leader and their mentor. */
-export interface ContactMemberRow {
-  id: string;
-  name: string;
-  org_name: string;
-  org_path: string;
-  grid_name: string | null;
-  leader_name: string | null;
-  leader_phone: string | null;
-  mentor_name: string | null;
-  mentor_phone: string | null;
+/**
+ * Writes a campaign and one card per recipient (current members matched by `recipientWhere`, over
+ * member `m` and its open mobility row `mb`). With `postAddress`, a recipient who is away gets a
+ * posted card to their destination ('pending') on `channel`; everyone else an e-card only. When
+ * `sentAt` is given, the e-cards go out at that moment. Returns the campaign's id and the counts.
+ */
+export async function insertCampaignWithCards(
+  tx: Tx,
+  campaign: Insertable<DB['card_campaign']>,
+  c: { recipientWhere: RawBuilder<SqlBool>; channel: CardChannel; postAddress: boolean; sentAt: Date | null },
+): Promise<{ id: string; recipients: number; withoutAddress: number }> {
+  const row = await tx.insertInto('card_campaign').values(campaign).returning('id').executeTakeFirstOrThrow();
+  const res = await sql<{ recipients: number; without_address: number }>`
+    WITH recipient AS (
+      SELECT m.tenant_id, m.id, ${c.postAddress ? destinationAddressSql : sql`NULL::text`} AS address
+      FROM member m
+      LEFT JOIN mobility mb ON mb.tenant_id = m.tenant_id AND mb.member_id = m.id AND mb.ended_on IS NULL
+      WHERE m.tenant_id = ${campaign.tenant_id} AND m.left_at IS NULL AND ${c.recipientWhere}
+    ), inserted AS (
+      INSERT INTO card (tenant_id, campaign_id, member_id, channel, address, post_status, sent_at)
+      SELECT r.tenant_id, ${row.id}::uuid, r.id,
+             CASE WHEN r.address IS NULL THEN 'ecard' ELSE ${c.channel} END,
+             r.address,
+             CASE WHEN r.address IS NULL THEN 'none' ELSE 'pending' END,
+             CASE WHEN ${c.sentAt !== null}::boolean AND (r.address IS NULL OR ${c.channel} = 'both') THEN ${c.sentAt}::timestamptz END
+      FROM recipient r
+      RETURNING channel
+    )
+    SELECT count(*)::int AS recipients, count(*) FILTER (WHERE channel = 'ecard')::int AS without_address FROM inserted
+  `.execute(tx);
+  const counts = res.rows[0] ?? { recipients: 0, without_address: 0 };
+  return { id: row.id, recipients: counts.recipients, withoutAddress: counts.without_address };
 }
 
-export async function contactMemberRows(db: Executor, tenantId: string, where: RawBuilder<SqlBool>): Promise<ContactMemberRow[]> {
-  const res = await sql<ContactMemberRow>`
-    SELECT m.id, m.name, o.name AS org_name, o.path AS org_path,
-           g.name AS grid_name, gl.name AS leader_name, gl.phone AS leader_phone,
-           mt.name AS mentor_name, mt.phone AS mentor_phone
-    FROM member m
-    JOIN org o ON o.tenant_id = m.tenant_id AND o.id = m.org_id
-    LEFT JOIN grid g ON g.tenant_id = m.tenant_id AND g.id = m.grid_id
-    LEFT JOIN member gl ON gl.tenant_id = g.tenant_id AND gl.id = g.leader_member_id AND gl.left_at IS NULL
-    LEFT JOIN mentorship s ON s.tenant_id = m.tenant_id AND s.member_id = m.id AND s.ended_on IS NULL
-    LEFT JOIN member mt ON mt.tenant_id = s.tenant_id AND mt.id = s.mentor_member_id
-    WHERE m.tenant_id = ${tenantId} AND m.left_at IS NULL AND ${where}
-  `.execute(db);
-  return res.rows;
+/** The campaign's sending time, its row locked until the transaction ends; undefined when there is none. */
+export async function lockCampaign(tx: Tx, tenantId: string, campaignId: string) {
+  return tx.selectFrom('card_campaign').select(['sent_at']).where('tenant_id', '=', tenantId).where('id', '=', campaignId).forUpdate().executeTakeFirst();
+}
+
+/** Whether any card of the campaign went into the post. */
+export async function hasPostedCard(db: Executor, tenantId: string, campaignId: string): Promise<boolean> {
+  const posted = await db
+    .selectFrom('card')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('campaign_id', '=', campaignId)
+    .where('post_status', 'in', POSTED_STATUSES)
+    .limit(1)
+    .executeTakeFirst();
+  return posted !== undefined;
+}
+
+/** Deletes the campaign (its cards go with it). */
+export async function deleteCampaignRow(tx: Tx, tenantId: string, campaignId: string): Promise<void> {
+  await tx.deleteFrom('card_campaign').where('tenant_id', '=', tenantId).where('id', '=', campaignId).execute();
+}
+
+/** The path of the unit whose campaign the card belongs to (what authorization reads); undefined when there is no such card. */
+export async function cardUnitPath(db: Executor, tenantId: string, cardId: string): Promise<string | undefined> {
+  const found = await db
+    .selectFrom('card as k')
+    .innerJoin('card_campaign as c', (j) => j.onRef('c.tenant_id', '=', 'k.tenant_id').onRef('c.id', '=', 'k.campaign_id'))
+    .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'c.tenant_id').onRef('o.id', '=', 'c.org_id'))
+    .select(['o.path'])
+    .where('k.tenant_id', '=', tenantId)
+    .where('k.id', '=', cardId)
+    .executeTakeFirst();
+  return found?.path;
+}
+
+/** The card with its campaign's sending time, the card locked until the transaction ends. */
+export async function lockCard(tx: Tx, tenantId: string, cardId: string) {
+  return tx
+    .selectFrom('card as k')
+    .innerJoin('card_campaign as c', (j) => j.onRef('c.tenant_id', '=', 'k.tenant_id').onRef('c.id', '=', 'k.campaign_id'))
+    .select(['k.channel', 'k.address', 'k.post_status', 'k.post_note', 'k.sent_at', 'k.posted_at', 'c.sent_at as campaign_sent_at'])
+    .where('k.tenant_id', '=', tenantId)
+    .where('k.id', '=', cardId)
+    .forUpdate('k')
+    .executeTakeFirstOrThrow();
+}
+
+/** The cards with their recipient's name, in id order, locked until the transaction ends (any campaign: the caller checks). */
+export async function lockCards(tx: Tx, tenantId: string, cardIds: string[]) {
+  return tx
+    .selectFrom('card as k')
+    .innerJoin('member as m', (j) => j.onRef('m.tenant_id', '=', 'k.tenant_id').onRef('m.id', '=', 'k.member_id'))
+    .select(['k.id', 'k.campaign_id', 'k.channel', 'k.post_status', 'k.posted_at', 'm.name'])
+    .where('k.tenant_id', '=', tenantId)
+    .where('k.id', 'in', cardIds)
+    .orderBy('k.id')
+    .forUpdate('k')
+    .execute();
+}
+
+export async function updateCardRow(tx: Tx, tenantId: string, cardId: string, changes: Updateable<DB['card']>): Promise<void> {
+  await tx.updateTable('card').set(changes).where('tenant_id', '=', tenantId).where('id', '=', cardId).execute();
 }
 
 /**
- * Units on these paths with their first secretary (the earliest appointed whose account is not
- * disabled), so each member's nearest secretary is found by walking up their path.
+ * Sends the e-cards of every campaign, of every tenant, whose day (`today`, China) has come, in one
+ * statement: each due campaign is claimed (locked, skipped if another process holds it), its
+ * e-cards get their sent time and the campaign its own; a sent campaign is never due again.
+ * Returns the ids of the campaigns sent.
  */
-export async function unitsWithSecretaries(
-  db: Executor,
-  tenantId: string,
-  orgIds: string[],
-): Promise<Map<string, { name: string; kind: string; secretary: { name: string; phone: string } | null }>> {
-  const map = new Map<string, { name: string; kind: string; secretary: { name: string; phone: string } | null }>();
-  if (orgIds.length === 0) return map;
-  const res = await sql<{ id: string; name: string; kind: string; secretary_name: string | null; secretary_phone: string | null }>`
-    SELECT o.id, o.name, o.kind, s.display_name AS secretary_name, s.phone AS secretary_phone
-    FROM org o
-    LEFT JOIN LATERAL (
-      SELECT a.display_name, a.phone FROM role_assignment r
-      JOIN account a ON a.tenant_id = r.tenant_id AND a.id = r.account_id AND a.disabled_at IS NULL
-      WHERE r.tenant_id = o.tenant_id AND r.org_id = o.id AND r.role = 'secretary'
-      ORDER BY r.created_at, r.id LIMIT 1
-    ) s ON true
-    WHERE o.tenant_id = ${tenantId} AND o.id = ANY(${orgIds}::uuid[])
+export async function sendDueCampaigns(db: Database, today: string, now: Date): Promise<string[]> {
+  const res = await sql<{ id: string }>`
+    WITH due AS (
+      SELECT tenant_id, id FROM card_campaign
+      WHERE sent_at IS NULL AND send_on <= ${today}::date
+      FOR UPDATE SKIP LOCKED
+    ), cards AS (
+      UPDATE card k SET sent_at = ${now}::timestamptz
+      FROM due
+      WHERE k.tenant_id = due.tenant_id AND k.campaign_id = due.id AND k.sent_at IS NULL AND k.channel IN ('ecard','both')
+      RETURNING k.id
+    )
+    UPDATE card_campaign c SET sent_at = ${now}::timestamptz
+    FROM due
+    WHERE c.tenant_id = due.tenant_id AND c.id = due.id
+    RETURNING c.id
   `.execute(db);
-  for (const r of res.rows) {
-    map.set(r.id, { name: r.name, kind: r.kind, secretary: r.secretary_name && r.secretary_phone ? { name: r.secretary_name, phone: r.secretary_phone } : null });
-  }
-  return map;
+  return res.rows.map((r) => r.id);
+}
+
+// ---------- the member's own e-cards ----------
+
+/** The e-cards that reached the member. */
+function myCardQuery(db: Executor, tenantId: string, memberId: string) {
+  return db
+    .selectFrom('card as k')
+    .innerJoin('card_campaign as c', (j) => j.onRef('c.tenant_id', '=', 'k.tenant_id').onRef('c.id', '=', 'k.campaign_id'))
+    .select(['k.id', 'c.occasion', 'c.title', 'c.greeting', 'c.signature', 'k.sent_at', 'k.opened_at'])
+    .where('k.tenant_id', '=', tenantId)
+    .where('k.member_id', '=', memberId)
+    .where('k.channel', 'in', ['ecard', 'both'])
+    .where('k.sent_at', 'is not', null);
+}
+
+/** The e-cards that reached the member, newest first. */
+export async function myCards(db: Executor, tenantId: string, memberId: string) {
+  return myCardQuery(db, tenantId, memberId).orderBy('k.sent_at', 'desc').orderBy('k.id').execute();
+}
+
+/** One e-card that reached the member (it must exist). */
+export async function myCard(db: Executor, tenantId: string, memberId: string, cardId: string) {
+  return myCardQuery(db, tenantId, memberId).where('k.id', '=', cardId).executeTakeFirstOrThrow();
+}
+
+/** Keeps the first opening of the member's e-card; false when the member has no such e-card. */
+export async function markCardOpened(db: Executor, tenantId: string, memberId: string, cardId: string): Promise<boolean> {
+  const updated = await db
+    .updateTable('card')
+    .set({ opened_at: sql<Date>`COALESCE(opened_at, lianxin_now())` })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', cardId)
+    .where('member_id', '=', memberId)
+    .where('channel', 'in', ['ecard', 'both'])
+    .where('sent_at', 'is not', null)
+    .returning('id')
+    .executeTakeFirst();
+  return updated !== undefined;
+}
+
+/** The member's joining day and how many of their e-cards are still unopened, in one look-up. */
+export async function greetingRow(db: Executor, tenantId: string, memberId: string) {
+  return db
+    .selectFrom('member as m')
+    .select(['m.join_date'])
+    .select((eb) =>
+      eb
+        .selectFrom('card as k')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .whereRef('k.tenant_id', '=', 'm.tenant_id')
+        .whereRef('k.member_id', '=', 'm.id')
+        .where('k.channel', 'in', ['ecard', 'both'])
+        .where('k.sent_at', 'is not', null)
+        .where('k.opened_at', 'is', null)
+        .as('unopened'),
+    )
+    .where('m.tenant_id', '=', tenantId)
+    .where('m.id', '=', memberId)
+    .executeTakeFirst();
 }

@@ -18,18 +18,10 @@ import {
   MyCards,
 } from '../../../shared/api-care.ts';
 import type { AppServices } from '../../services.ts';
-import {
-  createCampaign,
-  deleteCampaign,
-  getCampaign,
-  listBirthdays,
-  listCampaigns,
-  listContactCards,
-  listMyCards,
-  openMyCard,
-  updateCard,
-  updateCardsBulk,
-} from './service.ts';
+import { listBirthdays } from './birthdays.ts';
+import { createCampaign, deleteCampaign, getCampaign, listCampaigns, updateCard, updateCardsBulk } from './campaigns.ts';
+import { listContactCards } from './contact-cards.ts';
+import { listMyCards, openMyCard } from './my-cards.ts';
 
 const IdParams = z.object({ id: z.uuid() });
 

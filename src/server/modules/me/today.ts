@@ -9,7 +9,7 @@ import { listMyMakeups } from '../meetings/makeups.ts';
 import { listMyMeetings } from '../meetings/participation.ts';
 import { myCareCounts } from '../care/service.ts';
 import { countMyOverdueTalks } from '../talks/service.ts';
-import { myGreetings } from '../cards/service.ts';
+import { myGreetings } from '../cards/my-cards.ts';
 import { requireMember } from './member.ts';
 
 /**
