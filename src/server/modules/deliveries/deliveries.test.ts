@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
-import { shanghaiDate } from '../../clock.ts';
+import { clock, shanghaiDate } from '../../clock.ts';
 import type { Delivery, DeliveryList, MemberDelivery } from '../../../shared/api-care.ts';
 import { listMemberDeliveries } from './service.ts';
 
@@ -120,7 +120,7 @@ describe('recording a trip', () => {
   });
 
   it('counts as contact in person: the members met have their last contact on the trip day, unless a later one is recorded', async () => {
-    await env.db.updateTable('member').set({ last_contact_at: '2026-01-01', lost_contact_since: '2026-01-01', lost_contact_confirmed_at: new Date() }).where('id', '=', mobileA).execute();
+    await env.db.updateTable('member').set({ last_contact_at: '2026-01-01', lost_contact_since: '2026-01-01', lost_contact_confirmed_at: clock.now() }).where('id', '=', mobileA).execute();
     await env.db.updateTable('member').set({ last_contact_at: '2026-10-01' }).where('id', '=', mobileB).execute();
     await create(secretary, { tripOn: '2026-04-02' });
     expect(await memberRow(mobileA)).toEqual({ last_contact_at: '2026-04-02', lost_contact_since: null });
@@ -129,7 +129,7 @@ describe('recording a trip', () => {
 
   it('refuses members outside the unit, off the roll, unknown or twice, naming the row', async () => {
     const left = (await env.db.selectFrom('member as m').innerJoin('org as o', 'o.id', 'm.org_id').select('m.id').where('o.name', '=', '第二党小组').orderBy('m.name').executeTakeFirstOrThrow()).id;
-    await env.db.updateTable('member').set({ left_at: new Date() }).where('id', '=', left).execute();
+    await env.db.updateTable('member').set({ left_at: clock.now() }).where('id', '=', left).execute();
     const before = await tripCount();
     const res = await post(branchSecretary, {
       ...trip({ orgId: orgIds['第一党支部'] }),
@@ -158,7 +158,7 @@ describe('recording a trip', () => {
     expect(wrongCity.json().issues).toEqual([{ field: 'cityCode', message: '城市不属于所选省份' }]);
     const noProvince = await post(secretary, trip({ provinceCode: '99', cityCode: null }));
     expect(noProvince.json().issues).toEqual([{ field: 'provinceCode', message: '省份不存在' }]);
-    const tomorrow = shanghaiDate(new Date(Date.now() + 86_400_000));
+    const tomorrow = shanghaiDate(new Date(clock.now().getTime() + 86_400_000));
     const future = await post(secretary, trip({ tripOn: tomorrow }));
     expect(future.statusCode).toBe(400);
     expect(future.json().issues).toEqual([{ field: 'tripOn', message: '送学日期不能晚于今天' }]);
@@ -314,7 +314,7 @@ describe('correcting and deleting a trip', () => {
   it('refuses an empty correction, a future day and moving a trip to a unit its members are not in', async () => {
     const d = await create(secretary);
     expect((await patch(secretary, d.id, {})).statusCode).toBe(400);
-    const future = await patch(secretary, d.id, { tripOn: shanghaiDate(new Date(Date.now() + 2 * 86_400_000)) });
+    const future = await patch(secretary, d.id, { tripOn: shanghaiDate(new Date(clock.now().getTime() + 2 * 86_400_000)) });
     expect(future.statusCode).toBe(400);
     const move = await patch(secretary, d.id, { orgId: orgIds['第一党支部'] });
     expect(move.statusCode).toBe(400);

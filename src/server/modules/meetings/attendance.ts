@@ -11,6 +11,7 @@ import { deleteMakeup, excuseMakeup, lockAttendance, memberKey, updateAttendance
 import { checkinCodeFor, slotAt, slotEndsAt } from './checkin-code.ts';
 import { meetingDetail } from './console-view.ts';
 import { memberUnitPath } from './repo.ts';
+import { clock } from '../../clock.ts';
 
 // The console during and after a meeting: the check-in code, marking invitees, deciding leave.
 
@@ -25,7 +26,7 @@ function attendanceAudit(r: { status: string; method: string | null; checked_in_
  * scans, which every invitee may already do from the app inside the window, so the code opens
  * nothing beyond the group leader's own marking.
  */
-export async function getCheckinCode(db: Database, ctx: RequestContext, meetingId: string, origin: string, now: Date = new Date()): Promise<z.infer<typeof CheckinCode>> {
+export async function getCheckinCode(db: Database, ctx: RequestContext, meetingId: string, origin: string, now: Date = clock.now()): Promise<z.infer<typeof CheckinCode>> {
   const { actor } = ctx;
   const s = await loadMeeting(db, actor.tenantId, meetingId);
   await requireMeetingView(db, ctx, s);
@@ -43,7 +44,7 @@ export async function getCheckinCode(db: Database, ctx: RequestContext, meetingI
  * meeting has closed only a secretary may correct it; the member's make-up then follows the
  * corrected status.
  */
-export async function markAttendance(db: Database, ctx: RequestContext, meetingId: string, body: z.infer<typeof MarkAttendanceBody>, now: Date = new Date()): Promise<SessionDetail> {
+export async function markAttendance(db: Database, ctx: RequestContext, meetingId: string, body: z.infer<typeof MarkAttendanceBody>, now: Date = clock.now()): Promise<SessionDetail> {
   const { actor } = ctx;
   const s = await loadMeeting(db, actor.tenantId, meetingId);
   const view = await requireMeetingView(db, ctx, s);
@@ -112,7 +113,7 @@ export async function decideLeave(db: Database, ctx: RequestContext, meetingId: 
       leave_status: approve ? 'approved' : 'rejected',
       leave_decided_by: actor.accountId,
       ...(excuse && { status: 'excused' as const }),
-      updated_at: new Date(),
+      updated_at: clock.now(),
     });
     // Decided after the close: the open make-up now records an excused absence.
     if (excuse && before.status === 'absent') await excuseMakeup(tx, key);

@@ -4,6 +4,7 @@ import { forbidden } from '../../errors.ts';
 import { loadMeeting, meetingViewOf } from './access.ts';
 import { buildIcs } from './ics.ts';
 import { isInvited } from './repo.ts';
+import { clock } from '../../clock.ts';
 
 /** The meeting as a calendar file, for its invitees and whoever sees it in the console (see `meetingViewOf`). */
 export async function getMeetingCalendar(db: Database, ctx: RequestContext, meetingId: string, origin: string): Promise<string> {
@@ -21,7 +22,7 @@ export async function getMeetingCalendar(db: Database, ctx: RequestContext, meet
     .join('\n');
   return buildIcs({
     uid: `${s.id}@lianxin`,
-    stamp: new Date(),
+    stamp: clock.now(),
     start: s.starts_at,
     end: s.ends_at,
     summary: s.title,

@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/service.ts';
 import { loadMeeting, orgTarget } from './access.ts';
 import { createMissedMakeups, dueMeetings, lockPlannedMeeting, markUnmarkedAbsent, setClosed } from './closing-repo.ts';
 import { getMeeting } from './console-view.ts';
+import { clock } from '../../clock.ts';
 
 // Closing a meeting: the close-sessions job and the secretary's button do the same.
 
@@ -53,7 +54,7 @@ export async function closeDueMeetings(db: Database, now: Date): Promise<number>
 }
 
 /** The secretary's button: closes a planned meeting now. */
-export async function closeMeeting(db: Database, ctx: RequestContext, meetingId: string, now: Date = new Date()): Promise<SessionDetail> {
+export async function closeMeeting(db: Database, ctx: RequestContext, meetingId: string, now: Date = clock.now()): Promise<SessionDetail> {
   const { actor } = ctx;
   const s = await loadMeeting(db, actor.tenantId, meetingId);
   authorize(actor, 'learning.manage', orgTarget(ctx, s.org_path));

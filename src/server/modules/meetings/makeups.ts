@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { authorize } from '../../auth/policy.ts';
-import { shanghaiDate } from '../../clock.ts';
+import { clock, shanghaiDate } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
 import type { MyMakeup, SessionDetail, SubmitMakeupBody } from '../../../shared/api-learning.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -26,7 +26,7 @@ export async function returnMakeup(db: Database, ctx: RequestContext, meetingId:
     const mk = await lockMakeup(tx, key);
     if (!mk) throw new AppError('not_found', '该党员没有这次会议的补学任务');
     if (mk.status !== 'submitted') throw new AppError('conflict', '只有已提交的补学可以退回');
-    await reopenMakeup(tx, key, { note, reviewedBy: actor.accountId, missed: mk.missed_status, now: new Date() });
+    await reopenMakeup(tx, key, { note, reviewedBy: actor.accountId, missed: mk.missed_status, now: clock.now() });
     await recordAudit(tx, ctx, {
       tenantId: actor.tenantId,
       action: 'makeup.return',
@@ -76,7 +76,7 @@ export async function listMyMakeups(db: Executor, ctx: RequestContext): Promise<
  * Asia/Shanghai). The attendance becomes 'made_up'. One read, then one write of the make-up, the
  * attendance and the audit entry; the answer is built from them.
  */
-export async function submitMakeup(db: Database, ctx: RequestContext, meetingId: string, body: z.infer<typeof SubmitMakeupBody>, now: Date = new Date()): Promise<MyMakeup> {
+export async function submitMakeup(db: Database, ctx: RequestContext, meetingId: string, body: z.infer<typeof SubmitMakeupBody>, now: Date = clock.now()): Promise<MyMakeup> {
   const memberId = requireMember(ctx);
   const { actor } = ctx;
   const [mk] = await memberMakeupRows(db, actor.tenantId, memberId, meetingId);

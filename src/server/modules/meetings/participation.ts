@@ -1,6 +1,6 @@
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { SHANGHAI_OFFSET_MS } from '../../clock.ts';
+import { clock, SHANGHAI_OFFSET_MS } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
 import type { MySession } from '../../../shared/api-learning.ts';
 import { requireMember } from '../me/member.ts';
@@ -51,7 +51,7 @@ function myMeetingOf(r: MemberMeetingRow, now: Date): MySession {
  * The member's meetings: `upcoming` (planned, not ended or check-in still open; soonest first)
  * and `recent` (started in the last 90 days; latest first). Used by the member app's today view.
  */
-export async function listMyMeetings(db: Executor, ctx: RequestContext, now: Date = new Date()): Promise<{ upcoming: MySession[]; recent: MySession[] }> {
+export async function listMyMeetings(db: Executor, ctx: RequestContext, now: Date = clock.now()): Promise<{ upcoming: MySession[]; recent: MySession[] }> {
   const memberId = requireMember(ctx);
   const rows = await memberMeetingRows(db, ctx.actor.tenantId, memberId, now);
   const upcoming: MySession[] = [];
@@ -86,7 +86,7 @@ const STATUS_WORDS: Record<string, string> = { excused: '您已请假', absent: 
  * By QR code: the meeting is read (the code is verified against its secret), then one write; the
  * answer is built from what was read and written, not read back.
  */
-export async function recordCheckIn(db: Database, ctx: RequestContext, meetingId: string, code: string | undefined, now: Date = new Date()): Promise<MySession> {
+export async function recordCheckIn(db: Database, ctx: RequestContext, meetingId: string, code: string | undefined, now: Date = clock.now()): Promise<MySession> {
   const memberId = requireMember(ctx);
   const { actor } = ctx;
   const fromApp = code === undefined || code === '';
@@ -119,7 +119,7 @@ export async function recordCheckIn(db: Database, ctx: RequestContext, meetingId
 }
 
 /** Asks for leave before the meeting ends; the secretary approves or rejects it. */
-export async function requestLeave(db: Database, ctx: RequestContext, meetingId: string, reason: string, now: Date = new Date()): Promise<MySession> {
+export async function requestLeave(db: Database, ctx: RequestContext, meetingId: string, reason: string, now: Date = clock.now()): Promise<MySession> {
   const memberId = requireMember(ctx);
   const { actor } = ctx;
   const a = await loadMyMeeting(db, ctx, memberId, meetingId);
