@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { shanghaiDate as chinaDate } from '../../clock.ts';
+import { clock, shanghaiDate as chinaDate } from '../../clock.ts';
 import { raiseStreakTasks } from '../coverage/scheduled.ts';
 import { raiseCareTask } from './raise.ts';
 import { applyLostContactRule, reopenSnoozedTasks } from './scheduled.ts';
@@ -27,7 +27,7 @@ let seq = 0;
 const NOW = new Date('2026-06-15T02:00:00Z');
 const DAY = 86_400_000;
 const month = (m: number) => new Date(Date.UTC(2026, m - 1, 10, 11));
-const dayAfter = (n: number, from = new Date()) => chinaDate(new Date(from.getTime() + n * DAY));
+const dayAfter = (n: number, from = clock.now()) => chinaDate(new Date(from.getTime() + n * DAY));
 const PAGE = { page: 1, pageSize: 200 };
 
 async function orgId(name: string): Promise<string> {
@@ -130,7 +130,7 @@ describe('absence streaks', () => {
     expect((await tasks('absence_streak')).filter((t) => t.member_id === a && t.status === 'open')).toHaveLength(0);
 
     // A session closed after the task was closed, missed again: a new streak.
-    const closedAt = new Date(Date.now() + 60_000);
+    const closedAt = new Date(clock.now().getTime() + 60_000);
     const s = await closedSession(group1, '4月云课堂', new Date(closedAt.getTime() - 3 * 3_600_000), { [a]: 'absent' });
     await sql`UPDATE study_session SET closed_at = ${closedAt} WHERE id = ${s}`.execute(env.db);
     expect(await raiseStreakTasks(env.db, new Date(NOW.getTime() + DAY))).toBe(1);
@@ -201,10 +201,10 @@ describe('snooze', () => {
     expect(snoozedList.items.map((t) => t.id)).toContain(task!.id);
 
     // Today: not due yet, nothing happens.
-    expect(await reopenSnoozedTasks(env.db, new Date())).toBe(0);
+    expect(await reopenSnoozedTasks(env.db, clock.now())).toBe(0);
     // The day after tomorrow: open again, with its history saying so; a second run changes nothing.
-    expect(await reopenSnoozedTasks(env.db, new Date(Date.now() + 2 * DAY))).toBe(1);
-    expect(await reopenSnoozedTasks(env.db, new Date(Date.now() + 2 * DAY))).toBe(0);
+    expect(await reopenSnoozedTasks(env.db, new Date(clock.now().getTime() + 2 * DAY))).toBe(1);
+    expect(await reopenSnoozedTasks(env.db, new Date(clock.now().getTime() + 2 * DAY))).toBe(0);
     const back = await getCareTask(env.db, secretary, task!.id);
     expect(back).toMatchObject({ status: 'open', snoozedUntil: null });
     expect(back.history.at(-1)).toMatchObject({ kind: 'reopened', actorName: '系统', detail: { from: 'snoozed', snoozedUntil: tomorrow } });
@@ -217,7 +217,7 @@ describe('snooze', () => {
     await env.db.updateTable('care_task').set({ snoozed_until: dayAfter(-1) }).where('id', '=', task!.id).execute();
     const listed = await listCareTasks(env.db, secretary, { ...PAGE, status: 'open' });
     expect(listed.items.find((t) => t.id === task!.id)?.status).toBe('open');
-    expect(await reopenSnoozedTasks(env.db, new Date())).toBe(1);
+    expect(await reopenSnoozedTasks(env.db, clock.now())).toBe(1);
   });
 
   it('refuses a snooze day that is not after today, naming snoozedUntil', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, memberIdByPhone, openTestDatabase, PHONES } from '../../../../test/support/harness.ts';
 import { recordDestination } from '../members/service.ts';
 import { getDashboard } from './service.ts';
-import { shanghaiDate } from '../../clock.ts';
+import { clock, shanghaiDate } from '../../clock.ts';
 import { CareTaskQuery, MentoringQuery } from '../../../shared/api-care.ts';
 import { listCareTasks } from '../care/service.ts';
 import { listMentoring } from '../talks/service.ts';
@@ -47,7 +47,7 @@ describe('dashboard', () => {
   });
 });
 
-const dayOffset = (days: number) => shanghaiDate(new Date(Date.now() + days * 86_400_000));
+const dayOffset = (days: number) => shanghaiDate(new Date(clock.now().getTime() + days * 86_400_000));
 
 async function memberIn(orgName: string, exceptIds: string[] = []): Promise<string> {
   const org = await env.db.selectFrom('org').select('path').where('tenant_id', '=', env.tenantId).where('name', '=', orgName).executeTakeFirstOrThrow();
@@ -95,7 +95,7 @@ describe('dashboard: 党内关怀', () => {
       .where('o.path', 'like', `${(await env.db.selectFrom('org').select('path').where('name', '=', '第一党支部').executeTakeFirstOrThrow()).path}%`)
       .orderBy('m.id')
       .executeTakeFirstOrThrow();
-    const talk = { tenant_id: env.tenantId, channel: 'phone' as const, talker_name: '张书记', summary: '了解近况', created_at: new Date() };
+    const talk = { tenant_id: env.tenantId, channel: 'phone' as const, talker_name: '张书记', summary: '了解近况', created_at: clock.now() };
     await env.db.insertInto('talk').values({ ...talk, member_id: mobile, talked_on: dayOffset(0) }).execute();
     await env.db.insertInto('talk').values({ ...talk, member_id: otherMobile.id, talked_on: dayOffset(-200) }).execute();
 
@@ -113,9 +113,9 @@ describe('dashboard: 党内关怀', () => {
       due_on: dayOffset(due),
       snoozed_until: snoozed === undefined ? null : dayOffset(snoozed),
       note: null,
-      closed_at: status === 'done' ? new Date() : null,
+      closed_at: status === 'done' ? clock.now() : null,
       closed_by: null,
-      created_at: new Date(),
+      created_at: clock.now(),
     });
     await env.db
       .insertInto('care_task')
@@ -135,7 +135,7 @@ describe('dashboard: 党内关怀', () => {
       (
         await env.db
           .insertInto('card_campaign')
-          .values({ tenant_id: env.tenantId, org_id: await orgId(org), occasion: 'custom', title: '问候', greeting: '您好', signature: '党总支', send_on: dayOffset(-1), sent_at: new Date(), created_by: null, created_at: new Date() })
+          .values({ tenant_id: env.tenantId, org_id: await orgId(org), occasion: 'custom', title: '问候', greeting: '您好', signature: '党总支', send_on: dayOffset(-1), sent_at: clock.now(), created_by: null, created_at: clock.now() })
           .returning('id')
           .executeTakeFirstOrThrow()
       ).id;
@@ -150,7 +150,7 @@ describe('dashboard: 党内关怀', () => {
       address: post_status === 'none' ? null : '江苏省苏州市某路 1 号',
       post_status,
       post_note: null,
-      sent_at: new Date(),
+      sent_at: clock.now(),
     });
     await env.db
       .insertInto('card')

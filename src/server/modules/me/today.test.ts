@@ -3,7 +3,7 @@ import { contextFor, login, memberIdByPhone, openTestApp, PHONES, type Session, 
 import { getToday } from './today.ts';
 import { deliverDuePushes } from '../pushes/service.ts';
 import { closeDueMeetings } from '../meetings/closing.ts';
-import { shanghaiDate } from '../../clock.ts';
+import { clock, shanghaiDate } from '../../clock.ts';
 import { markChanged } from '../../freshness.ts';
 
 let env: TestEnv;
@@ -15,7 +15,7 @@ let openSession = '';
 let closedSession = '';
 let pushId = '';
 
-const minutesFrom = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
+const minutesFrom = (m: number) => new Date(clock.now().getTime() + m * 60_000).toISOString();
 
 beforeAll(async () => {
   env = await openTestApp();
@@ -40,7 +40,7 @@ beforeAll(async () => {
   });
   expect(push.statusCode, push.body).toBe(200);
   pushId = push.json().id;
-  await deliverDuePushes(env.db, new Date());
+  await deliverDuePushes(env.db, clock.now());
 
   const session = (startsIn: number, title: string) =>
     env.app.inject({
@@ -61,7 +61,7 @@ beforeAll(async () => {
   });
   expect(past.statusCode, past.body).toBe(200);
   closedSession = past.json().ids[0];
-  await closeDueMeetings(env.db, new Date());
+  await closeDueMeetings(env.db, clock.now());
 });
 afterAll(async () => env?.close());
 
@@ -124,10 +124,10 @@ describe('GET /api/me/today', () => {
     const village = await env.db.selectFrom('org').select('id').where('name', '=', '新桥村党总支').executeTakeFirstOrThrow();
     const campaign = await env.db
       .insertInto('card_campaign')
-      .values({ tenant_id: env.tenantId, org_id: village.id, occasion: 'custom', title: '问候', greeting: '家乡党组织问候您', signature: '新桥村党总支', send_on: date, sent_at: new Date() })
+      .values({ tenant_id: env.tenantId, org_id: village.id, occasion: 'custom', title: '问候', greeting: '家乡党组织问候您', signature: '新桥村党总支', send_on: date, sent_at: clock.now() })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await env.db.insertInto('card').values({ tenant_id: env.tenantId, campaign_id: campaign.id, member_id: menteeId, channel: 'ecard', sent_at: new Date() }).execute();
+    await env.db.insertInto('card').values({ tenant_id: env.tenantId, campaign_id: campaign.id, member_id: menteeId, channel: 'ecard', sent_at: clock.now() }).execute();
     // A direct write: drop the cached answer by recording a change the way a write request does.
     markChanged(env.tenantId);
     const body = (await today(mentee)).json();

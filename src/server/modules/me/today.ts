@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Database } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { shanghaiDate } from '../../clock.ts';
+import { clock, shanghaiDate } from '../../clock.ts';
 import { changeVersion } from '../../freshness.ts';
 import type { Today } from '../../../shared/api.ts';
 import { listTodayPushes } from '../pushes/service.ts';
@@ -45,7 +45,7 @@ const cache = new Map<string, Entry>();
 /** Builds in progress, by account and change version. */
 const building = new Map<string, Promise<Entry>>();
 
-export async function buildToday(db: Database, ctx: RequestContext, now: Date = new Date()): Promise<{ today: Today; validUntil: number }> {
+export async function buildToday(db: Database, ctx: RequestContext, now: Date = clock.now()): Promise<{ today: Today; validUntil: number }> {
   requireMember(ctx);
   const date = shanghaiDate(now);
   const [pushes, makeups, sessions, careTasks, talksOverdue, greetings] = await Promise.all([
@@ -82,7 +82,7 @@ export async function buildToday(db: Database, ctx: RequestContext, now: Date = 
   };
 }
 
-export async function getToday(db: Database, ctx: RequestContext, now: Date = new Date()): Promise<TodayAnswer> {
+export async function getToday(db: Database, ctx: RequestContext, now: Date = clock.now()): Promise<TodayAnswer> {
   const { actor } = ctx;
   const key = `${actor.tenantId}:${actor.accountId}`;
   const version = changeVersion(actor.tenantId);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, login, memberIdByPhone, openTestApp, PHONES, type TestEnv } from '../../../../test/support/harness.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import type { MemberTable } from '../../db/tables.ts';
-import { addDays, shanghaiDate } from '../../clock.ts';
+import { addDays, clock, shanghaiDate } from '../../clock.ts';
 import type { DriftList, DriftRow, Engagement, Timeline, TimelineEvent } from '../../../shared/api-care.ts';
 import { updateSettings } from '../settings/service.ts';
 import { getEngagement, getTimeline, listDrift } from './service.ts';
@@ -89,7 +89,7 @@ async function setMonth(memberId: string, back: number, n: MonthNumbers): Promis
 async function setAccount(memberId: string, createdAgo: number, disabled = false): Promise<void> {
   await env.db
     .updateTable('account')
-    .set({ created_at: at(createdAgo), disabled_at: disabled ? new Date() : null })
+    .set({ created_at: at(createdAgo), disabled_at: disabled ? clock.now() : null })
     .where('tenant_id', '=', env.tenantId)
     .where('member_id', '=', memberId)
     .execute();
@@ -186,7 +186,7 @@ beforeAll(async () => {
   // H: account, last active 45 days ago. I: account for 60 days, never active. J: account since 5 days.
   // K: account disabled long ago, never active (no account to use).
   await setAccount(m.H as string, 100);
-  await setMember(m.H as string, { last_active_at: new Date(Date.now() - 45 * 86_400_000) });
+  await setMember(m.H as string, { last_active_at: new Date(clock.now().getTime() - 45 * 86_400_000) });
   await setAccount(m.I as string, 60);
   await setAccount(m.J as string, 5);
   await setAccount(m.K as string, 300, true);
@@ -200,7 +200,7 @@ beforeAll(async () => {
   await setMonth(m.N as string, 0, { missed: 2 });
   // X: would have a reason (absences) but has left the party's roll here.
   await setMonth(m.X as string, 0, { missed: 3 });
-  await setMember(m.X as string, { left_at: new Date() });
+  await setMember(m.X as string, { left_at: clock.now() });
 });
 afterAll(async () => env?.close());
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, memberIdByPhone, openTestDatabase, PHONES } from '../../../../test/support/harness.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { shanghaiDate } from '../../clock.ts';
+import { clock, shanghaiDate } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
 import { TalkInput, TalkPatch } from '../../../shared/api-care.ts';
 import { assignMentor } from '../members/service.ts';
@@ -35,7 +35,7 @@ let outsider: string;
 let village: string;
 const DAY = 86_400_000;
 const today = () => shanghaiDate();
-const daysAgo = (n: number) => shanghaiDate(new Date(Date.now() - n * DAY));
+const daysAgo = (n: number) => shanghaiDate(new Date(clock.now().getTime() - n * DAY));
 const daysAhead = (n: number) => daysAgo(-n);
 
 const talk = (over: Partial<TalkInput> & { memberId: string }) =>
@@ -88,7 +88,7 @@ afterAll(async () => env?.close());
 
 describe('recording a talk', () => {
   it('records the mentor as the talker, counts as contact and lifts a lost-contact flag, with an audit entry', async () => {
-    await env.db.updateTable('member').set({ last_contact_at: daysAgo(300), lost_contact_since: daysAgo(300), lost_contact_confirmed_at: new Date() }).where('id', '=', mentee).execute();
+    await env.db.updateTable('member').set({ last_contact_at: daysAgo(300), lost_contact_since: daysAgo(300), lost_contact_confirmed_at: clock.now() }).where('id', '=', mentee).execute();
     const t = await recordTalk(env.db, mentor, talk({ memberId: mentee, talkedOn: daysAgo(2), channel: 'wechat', work: '在苏州一家电子厂做班组长', health: '腰不太好' }));
     const mentorRow = await memberRow(mentorMember);
     expect(t).toMatchObject({ memberId: mentee, talkedOn: daysAgo(2), channel: 'wechat', talkerName: mentorRow.name, work: '在苏州一家电子厂做班组长', health: '腰不太好', family: null, followUpNeeded: false, followUpTaskId: null });
@@ -230,7 +230,7 @@ describe('correcting a talk', () => {
     await expectError(updateTalk(env.db, mentor, t.id, TalkPatch.parse({ talkedOn: daysAhead(2) })), 'validation_failed', 'talkedOn');
 
     // A week later only a secretary above the member may.
-    await env.db.updateTable('talk').set({ created_at: new Date(Date.now() - 8 * DAY) }).where('id', '=', t.id).execute();
+    await env.db.updateTable('talk').set({ created_at: new Date(clock.now().getTime() - 8 * DAY) }).where('id', '=', t.id).execute();
     const late = await expectError(updateTalk(env.db, mentor, t.id, TalkPatch.parse({ summary: '再改' })), 'forbidden');
     expect(late.message).toContain('7 天');
     await expectError(updateTalk(env.db, leader, t.id, TalkPatch.parse({ summary: '再改' })), 'forbidden');
