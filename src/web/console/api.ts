@@ -2,7 +2,9 @@
  * The console's calls go through the request core both web apps share (src/web/common); this file keeps
  * the short names the pages use, and after every successful write marks the query cache stale.
  */
-import { http, uploadFile as uploadWithProgress, type Query, type RequestOptions } from '../common/http.ts';
+import { contract } from '../../shared/endpoints.ts';
+import { bindEndpoints } from '../common/endpoints.ts';
+import { http, request, uploadFile as uploadWithProgress, type Method, type Query, type RequestOptions } from '../common/http.ts';
 import { markAllStale } from './query/client.ts';
 
 export { ApiError, type ErrorBodyT, type FieldIssue } from '../common/api-error.ts';
@@ -29,3 +31,12 @@ export const api = {
 export function uploadFile<T>(path: string, file: File, onProgress: (percent: number) => void): Promise<T> {
   return written(uploadWithProgress<T>(path, file, onProgress));
 }
+
+/**
+ * The API's endpoints, typed from the shared contract (src/shared/endpoints.ts):
+ * `endpoints.members.list({ q })`, `endpoints.members.update({ id }, patch)`; reads also give
+ * `.at(…)` for `useApi`. Writes mark the query cache stale like every write of `api`.
+ */
+export const endpoints = bindEndpoints(contract, <T>(method: Method, path: string, options: RequestOptions) =>
+  method === 'GET' ? request<T>(method, path, options) : written(request<T>(method, path, options)),
+);

@@ -1,6 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient, type UseMutationResult } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { ApiError } from '../../common/api-error.ts';
+import type { ApiRequest } from '../../common/endpoints.ts';
 import { http, type Query } from '../../common/http.ts';
 import { REFERENCE_STALE_MS, STALE_MS, invalidateAfterWrite } from './client.ts';
 import { apiKey, isReferenceKey, type Area } from './keys.ts';
@@ -20,12 +21,21 @@ function asApiError(e: unknown): ApiError | null {
   return e instanceof ApiError ? e : new ApiError(0, 'unknown', String(e));
 }
 
+type ReadOptions = { staleTime?: number; refetchInterval?: number };
+
 /**
- * GET `path` (null = skip) through the query cache, keyed by `apiKey(path, query)`. While the path or
- * query change the previous answer stays shown until the new one arrives. How long an answer stays
- * fresh depends on its area (query/client.ts).
+ * GET through the query cache, keyed by `apiKey(path, query)`: either a typed request from the
+ * contract (`useApi(endpoints.members.get.at({ id }))`) or a path and query (`useApi<T>('/api/…', q)`);
+ * null skips. While the request changes the previous answer stays shown until the new one arrives.
+ * How long an answer stays fresh depends on its area (query/client.ts).
  */
-export function useApi<T>(path: string | null, query?: Query, options: { staleTime?: number; refetchInterval?: number } = {}): Loaded<T> {
+export function useApi<T>(request: ApiRequest<T> | null, options?: ReadOptions): Loaded<T>;
+export function useApi<T>(path: string | null, query?: Query, options?: ReadOptions): Loaded<T>;
+export function useApi<T>(first: ApiRequest<T> | string | null, second?: Query | ReadOptions, third?: ReadOptions): Loaded<T> {
+  const typed = typeof first === 'object' && first !== null;
+  const path = typed ? first.path : first;
+  const query = typed ? first.query : (second as Query | undefined);
+  const options = (typed ? (second as ReadOptions | undefined) : third) ?? {};
   const client = useQueryClient();
   const key = apiKey(path ?? '', query);
   const q = useQuery({

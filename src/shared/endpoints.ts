@@ -1,0 +1,213 @@
+import type { z } from 'zod';
+import type * as A from './api.ts';
+import type * as Admin from './api-admin.ts';
+
+/**
+ * The endpoints of the HTTP API as the web apps call them: method, path (`:name` for a parameter) and,
+ * by type only, the zod schemas of the query, the body and the answer from src/shared. A web app binds
+ * this description to its request function (src/web/common/endpoints.ts) and gets calls typed end to
+ * end — `endpoints.members.list({ q: '张' })` answers a `MemberList` — without bundling zod or any
+ * schema. `endpoints.test.ts` checks that every endpoint named here is a route of the server with that
+ * method; the server's routes declare the same schemas for their validation and documentation.
+ */
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** The names of the `:name` parameters of a path. */
+export type PathParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | PathParamNames<`/${Rest}`>
+  : P extends `${string}:${infer Name}`
+    ? Name
+    : never;
+
+export interface Endpoint<M extends Method = Method, P extends string = string, Answer = unknown, Body = never, Query = never> {
+  readonly method: M;
+  readonly path: P;
+  /** Types only: never set at run time. */
+  readonly types?: { answer: Answer; body: Body; query: Query };
+}
+
+export type AnswerOf<E> = E extends { types?: { answer: infer Answer } } ? Answer : never;
+export type BodyOf<E> = E extends { types?: { body: infer Body } } ? Body : never;
+export type QueryOf<E> = E extends { types?: { query: infer Query } } ? Query : never;
+
+type Schema = z.ZodType;
+type Ok = { ok: true };
+type Items<S extends Schema> = { items: z.infer<S>[] };
+
+/** A read: `get('/api/members').answers<typeof MemberList, typeof MemberListQuery>()`. */
+function get<P extends string>(path: P) {
+  return {
+    answers: <Answer extends Schema, Query extends Schema | undefined = undefined>() =>
+      ({ method: 'GET', path }) as Endpoint<'GET', P, z.infer<Answer>, never, Query extends Schema ? z.input<Query> : never>,
+    returns: <Answer>() => ({ method: 'GET', path }) as Endpoint<'GET', P, Answer>,
+  };
+}
+
+/** A write: `write('POST', '/api/members').takes<typeof MemberInput>().answers<typeof MemberDetail>()`. */
+function write<M extends Exclude<Method, 'GET'>, P extends string>(method: M, path: P) {
+  const answers =
+    <Body>() =>
+    <Answer extends Schema>() =>
+      ({ method, path }) as Endpoint<M, P, z.infer<Answer>, Body>;
+  const returns =
+    <Body>() =>
+    <Answer>() =>
+      ({ method, path }) as Endpoint<M, P, Answer, Body>;
+  return {
+    /** the body's schema (its input type: what the caller may send) */
+    takes: <Body extends Schema>() => ({ answers: answers<z.input<Body>>(), returns: returns<z.input<Body>>() }),
+    /** a write without a body */
+    answers: answers<never>(),
+    returns: returns<never>(),
+  };
+}
+
+export const contract = {
+  auth: {
+    me: get('/api/auth/me').answers<typeof A.MeAccount>(),
+    login: write('POST', '/api/auth/login').takes<typeof A.LoginBody>().answers<typeof A.MeAccount>(),
+    logout: write('POST', '/api/auth/logout').returns<Ok>(),
+    changePassword: write('POST', '/api/auth/password').takes<typeof A.ChangePasswordBody>().returns<Ok>(),
+  },
+  orgs: {
+    list: get('/api/orgs').returns<Items<typeof A.OrgNode>>(),
+    create: write('POST', '/api/orgs').takes<typeof A.CreateOrgBody>().answers<typeof A.OrgNode>(),
+    rename: write('PATCH', '/api/orgs/:id').takes<typeof A.RenameOrgBody>().answers<typeof A.OrgNode>(),
+    move: write('POST', '/api/orgs/:id/move').takes<typeof A.MoveOrgBody>().answers<typeof A.OrgNode>(),
+    retire: write('POST', '/api/orgs/:id/retire').answers<typeof A.OrgNode>(),
+    leaders: get('/api/orgs/:id/leaders').returns<Items<typeof A.UnitLeader>>(),
+    appoint: write('POST', '/api/orgs/:id/leaders').takes<typeof A.AppointBody>().returns<Items<typeof A.UnitLeader>>(),
+    dismiss: write('DELETE', '/api/orgs/:id/leaders/:assignmentId').returns<Items<typeof A.UnitLeader>>(),
+  },
+  grids: {
+    list: get('/api/grids').returns<Items<typeof A.Grid>>(),
+    create: write('POST', '/api/grids').takes<typeof A.CreateGridBody>().answers<typeof A.Grid>(),
+    update: write('PATCH', '/api/grids/:id').takes<typeof A.UpdateGridBody>().answers<typeof A.Grid>(),
+  },
+  members: {
+    list: get('/api/members').answers<typeof A.MemberList, typeof A.MemberListQuery>(),
+    get: get('/api/members/:id').answers<typeof A.MemberDetail>(),
+    create: write('POST', '/api/members').takes<typeof A.MemberInput>().answers<typeof A.MemberDetail>(),
+    update: write('PATCH', '/api/members/:id').takes<typeof A.MemberPatch>().answers<typeof A.MemberDetail>(),
+    revealId: write('POST', '/api/members/:id/reveal-id').answers<typeof A.RevealedId>(),
+    recordDestination: write('POST', '/api/members/:id/mobility').takes<typeof A.MobilityInput>().answers<typeof A.MemberDetail>(),
+    recordReturn: write('POST', '/api/members/:id/return').takes<typeof A.ReturnBody>().answers<typeof A.MemberDetail>(),
+    recordContact: write('POST', '/api/members/:id/contact').takes<typeof A.ContactBody>().answers<typeof A.MemberDetail>(),
+    confirmLostContact: write('POST', '/api/members/:id/lost-contact').answers<typeof A.MemberDetail>(),
+    assignMentor: write('PUT', '/api/members/:id/mentor').takes<typeof A.MentorBody>().answers<typeof A.MemberDetail>(),
+    issueLogin: write('POST', '/api/members/:id/login').answers<typeof A.IssuedLogin>(),
+    engagement: get('/api/members/:id/engagement').answers<typeof A.Engagement>(),
+    timeline: get('/api/members/:id/timeline').answers<typeof A.Timeline, typeof A.TimelineQuery>(),
+    deliveries: get('/api/members/:id/deliveries').answers<typeof A.MemberDeliveries>(),
+    mentorships: get('/api/members/:id/mentorships').answers<typeof A.MentorshipHistory>(),
+  },
+  imports: {
+    get: get('/api/imports/:id').answers<typeof A.ImportJob>(),
+  },
+  dashboard: {
+    get: get('/api/dashboard').returns<z.infer<typeof Admin.DashboardView>>() as Endpoint<'GET', '/api/dashboard', z.infer<typeof Admin.DashboardView>, never, { orgId?: string }>,
+  },
+  audit: {
+    list: get('/api/audit').answers<typeof Admin.AuditList, typeof A.AuditQuery>(),
+  },
+  settings: {
+    get: get('/api/settings').answers<typeof Admin.TenantSettings>(),
+    update: write('PUT', '/api/settings').takes<typeof Admin.TenantSettingsPatch>().answers<typeof Admin.TenantSettings>(),
+  },
+  regions: {
+    get: get('/api/regions').answers<typeof Admin.Regions>(),
+  },
+  studyItems: {
+    list: get('/api/study-items').answers<typeof A.StudyItemList, typeof A.StudyItemQuery>(),
+    get: get('/api/study-items/:id').answers<typeof A.StudyItem>(),
+    create: write('POST', '/api/study-items').takes<typeof A.StudyItemInput>().answers<typeof A.StudyItem>(),
+    update: write('PATCH', '/api/study-items/:id').takes<typeof A.StudyItemPatch>().answers<typeof A.StudyItem>(),
+    retire: write('POST', '/api/study-items/:id/retire').answers<typeof A.StudyItem>(),
+  },
+  pushes: {
+    list: get('/api/pushes').answers<typeof A.PushList, typeof A.PushQuery>(),
+    get: get('/api/pushes/:id').answers<typeof A.PushDetail>(),
+    create: write('POST', '/api/pushes').takes<typeof A.PushInput>().answers<typeof A.PushDetail>(),
+    update: write('PATCH', '/api/pushes/:id').takes<typeof A.PushPatch>().answers<typeof A.PushDetail>(),
+    cancel: write('POST', '/api/pushes/:id/cancel').answers<typeof A.PushDetail>(),
+  },
+  /** classes and meetings (the word table's `meeting`; the URL keeps its first name) */
+  meetings: {
+    list: get('/api/sessions').answers<typeof A.SessionList, typeof A.SessionQuery>(),
+    get: get('/api/sessions/:id').answers<typeof A.SessionDetail>(),
+    plan: write('POST', '/api/sessions').takes<typeof A.SessionInput>().answers<typeof A.CreatedSessions>(),
+    update: write('PATCH', '/api/sessions/:id').takes<typeof A.SessionPatch>().answers<typeof A.SessionDetail>(),
+    cancel: write('POST', '/api/sessions/:id/cancel').answers<typeof A.SessionDetail>(),
+    close: write('POST', '/api/sessions/:id/close').answers<typeof A.SessionDetail>(),
+    checkinCode: get('/api/sessions/:id/checkin-code').answers<typeof A.CheckinCode>(),
+    markAttendance: write('POST', '/api/sessions/:id/attendance').takes<typeof A.MarkAttendanceBody>().answers<typeof A.SessionDetail>(),
+    decideLeave: write('POST', '/api/sessions/:id/leave/:memberId').takes<typeof A.LeaveDecisionBody>().answers<typeof A.SessionDetail>(),
+    saveMinutes: write('PUT', '/api/sessions/:id/minutes').takes<typeof A.MinutesBody>().answers<typeof A.SessionDetail>(),
+    attach: write('POST', '/api/sessions/:id/attachments').takes<typeof A.AttachmentBody>().answers<typeof A.SessionDetail>(),
+    detach: write('DELETE', '/api/sessions/:id/attachments/:attachmentId').answers<typeof A.SessionDetail>(),
+    returnMakeup: write('POST', '/api/sessions/:id/makeups/:memberId/return').takes<typeof A.ReturnMakeupBody>().answers<typeof A.SessionDetail>(),
+  },
+  coverage: {
+    get: get('/api/coverage').answers<typeof A.Coverage, typeof A.CoverageQuery>(),
+  },
+  careTasks: {
+    list: get('/api/care-tasks').answers<typeof A.CareTaskList, typeof A.CareTaskQuery>(),
+    get: get('/api/care-tasks/:id').answers<typeof A.CareTaskDetail>(),
+    create: write('POST', '/api/care-tasks').takes<typeof A.CreateCareTaskBody>().answers<typeof A.CareTaskDetail>(),
+    update: write('PATCH', '/api/care-tasks/:id').takes<typeof A.UpdateCareTaskBody>().answers<typeof A.CareTaskDetail>(),
+    plan: write('PATCH', '/api/care-tasks/:id/plan').takes<typeof A.CareTaskPatch>().answers<typeof A.CareTaskDetail>(),
+  },
+  talks: {
+    list: get('/api/talks').answers<typeof A.TalkList, typeof A.TalkQuery>(),
+    get: get('/api/talks/:id').answers<typeof A.Talk>(),
+    record: write('POST', '/api/talks').takes<typeof A.TalkInput>().answers<typeof A.Talk>(),
+    update: write('PATCH', '/api/talks/:id').takes<typeof A.TalkPatch>().answers<typeof A.Talk>(),
+  },
+  mentoring: {
+    list: get('/api/mentoring').answers<typeof A.MentoringList, typeof A.MentoringQuery>(),
+  },
+  drift: {
+    list: get('/api/drift').answers<typeof A.DriftList, typeof A.DriftQuery>(),
+  },
+  deliveries: {
+    list: get('/api/deliveries').answers<typeof A.DeliveryList, typeof A.DeliveryQuery>(),
+    get: get('/api/deliveries/:id').answers<typeof A.Delivery>(),
+    create: write('POST', '/api/deliveries').takes<typeof A.DeliveryInput>().answers<typeof A.Delivery>(),
+    update: write('PATCH', '/api/deliveries/:id').takes<typeof A.DeliveryPatch>().answers<typeof A.Delivery>(),
+    remove: write('DELETE', '/api/deliveries/:id').returns<Ok>(),
+  },
+  cards: {
+    campaigns: get('/api/card-campaigns').answers<typeof A.CampaignList, typeof A.CampaignQuery>(),
+    campaign: get('/api/card-campaigns/:id').answers<typeof A.CampaignDetail>(),
+    createCampaign: write('POST', '/api/card-campaigns').takes<typeof A.CampaignInput>().answers<typeof A.CampaignDetail>(),
+    removeCampaign: write('DELETE', '/api/card-campaigns/:id').returns<Ok>(),
+    updateCards: write('POST', '/api/card-campaigns/:id/cards/bulk').takes<typeof A.CardsBulkPatch>().returns<{ updated: number }>(),
+    updateCard: write('PATCH', '/api/cards/:id').takes<typeof A.CardPatch>().answers<typeof A.CardRow>(),
+    contactCards: get('/api/contact-cards').answers<typeof A.ContactCards, typeof A.ContactCardQuery>(),
+    birthdays: get('/api/birthdays').answers<typeof A.BirthdayList, typeof A.BirthdayQuery>(),
+  },
+  /** the member app's own endpoints */
+  me: {
+    profile: get('/api/me/profile').answers<typeof A.MyProfile>(),
+    recordDestination: write('POST', '/api/me/mobility').takes<typeof A.MobilityInput>().answers<typeof A.MyProfile>(),
+    recordReturn: write('POST', '/api/me/return').takes<typeof A.ReturnBody>().answers<typeof A.MyProfile>(),
+    today: get('/api/me/today').answers<typeof A.Today>(),
+    inbox: get('/api/me/inbox').answers<typeof A.Inbox, typeof A.InboxQuery>(),
+    openPush: write('POST', '/api/me/inbox/:pushId/open').answers<typeof A.InboxEntry>(),
+    reportRead: write('POST', '/api/me/inbox/:pushId/read').takes<typeof A.ReadProgressBody>().answers<typeof A.InboxEntry>(),
+    item: get('/api/me/items/:id').answers<typeof A.ReadableItem>(),
+    meetings: get('/api/me/sessions').answers<typeof A.MySessions>(),
+    checkIn: write('POST', '/api/me/sessions/:id/checkin').takes<typeof A.CheckInBody>().answers<typeof A.MySession>(),
+    askLeave: write('POST', '/api/me/sessions/:id/leave').takes<typeof A.LeaveRequestBody>().answers<typeof A.MySession>(),
+    makeups: get('/api/me/makeups').returns<z.infer<typeof A.MyMakeup>[]>(),
+    submitMakeup: write('POST', '/api/me/makeups/:sessionId').takes<typeof A.SubmitMakeupBody>().answers<typeof A.MyMakeup>(),
+    careTasks: get('/api/me/care-tasks').returns<z.infer<typeof A.CareTaskList>>() as Endpoint<'GET', '/api/me/care-tasks', z.infer<typeof A.CareTaskList>, never, { page?: number; pageSize?: number }>,
+    mentees: get('/api/me/mentees').answers<typeof A.MyMentees>(),
+    cards: get('/api/me/cards').answers<typeof A.MyCards>(),
+    openCard: write('POST', '/api/me/cards/:id/open').answers<typeof A.MyCard>(),
+    records: get('/api/me/records').answers<typeof A.MyRecords>(),
+  },
+} as const;
+
+export type Contract = typeof contract;
