@@ -9,7 +9,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { FieldCipher, resolveMasterKey } from './secrets.ts';
 import { AppError } from './errors.ts';
 import { hashPassword } from './auth/passwords.ts';
-import { recordAudit } from './modules/audit/service.ts';
+import { recordAudit } from './audit-log.ts';
 import { assertXlsxUpload, importRoster } from './modules/roster/service.ts';
 import type { ImportIssue, ImportProgress } from './modules/roster/import-jobs.ts';
 import { ExportQuery } from './modules/roster/schema.ts';

@@ -1,8 +1,8 @@
 import type { Database } from '../db/database.ts';
 import type { TalkChannel } from '../db/tables.ts';
 import { clock, shanghaiDate } from '../clock.ts';
-import { raiseCareTask } from '../modules/care/raise.ts';
-import { markContact } from '../modules/members/service.ts';
+import { raiseCareTask } from '../modules/care/index.ts';
+import { markContact } from '../modules/members/index.ts';
 
 /**
  * The demo village's heart-to-heart talks (思想动态): each mentor has talked with their mobile

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { clock, shanghaiDate } from '../clock.ts';
-import { resolvePlace } from '../modules/regions/service.ts';
+import { resolvePlace } from '../modules/regions/index.ts';
 
 /**
  * The demo village's study delivery trips (千里送学): over the last year the general branch went

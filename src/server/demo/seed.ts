@@ -2,7 +2,7 @@ import type { Database } from '../db/database.ts';
 import type { FieldCipher } from '../secrets.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { completeIdNumber, maskIdNumber } from '../../shared/id-number.ts';
-import { resolvePlace } from '../modules/regions/service.ts';
+import { resolvePlace } from '../modules/regions/index.ts';
 import { GIVEN_FEMALE, GIVEN_MALE, SURNAMES, pick, seededRandom } from './names.ts';
 import { nameSortKey } from '../name-sort-key.ts';
 import { addDays, clock, shanghaiDate } from '../clock.ts';

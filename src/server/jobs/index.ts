@@ -1,10 +1,10 @@
 import type { ScheduledJob } from './scheduler.ts';
-import { pushesJobs } from '../modules/pushes/scheduled.ts';
+import { pushesJobs } from '../modules/pushes/index.ts';
 import { meetingsJobs } from '../modules/meetings/scheduled.ts';
-import { coverageJobs } from '../modules/coverage/scheduled.ts';
-import { careJobs } from '../modules/care/scheduled.ts';
+import { coverageJobs } from '../modules/coverage/index.ts';
+import { careJobs } from '../modules/care/index.ts';
 import { cardsJobs } from '../modules/cards/scheduled.ts';
-import { authJobs } from '../modules/auth/scheduled.ts';
+import { authJobs } from '../modules/auth/index.ts';
 
 /** Every scheduled job of the server; each module lists its own in `scheduled.ts`. */
 export const ALL_JOBS: ScheduledJob[] = [...pushesJobs, ...meetingsJobs, ...coverageJobs, ...careJobs, ...cardsJobs, ...authJobs];

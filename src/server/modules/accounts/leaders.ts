@@ -4,9 +4,9 @@ import { authorize } from '../../auth/policy.ts';
 import { bumpAuthEpoch } from '../../auth/epoch.ts';
 import { AppError, notFound, uniqueViolation } from '../../errors.ts';
 import type { UnitLeader } from '../../../shared/api.ts';
-import { recordAudit } from '../audit/service.ts';
-import { memberWithOrg } from '../members/repo.ts';
-import { getOrg } from '../orgs/service.ts';
+import { recordAudit } from '../../audit-log.ts';
+import { memberWithOrg } from '../../directory/index.ts';
+import { getOrg } from '../../directory/index.ts';
 
 /** The people who lead a unit: its secretaries (党组织书记) or, for a party group, its leader (党小组长). */
 export async function listLeaders(db: Database, ctx: RequestContext, orgId: string): Promise<UnitLeader[]> {

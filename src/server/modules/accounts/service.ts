@@ -5,9 +5,9 @@ import { authorize } from '../../auth/policy.ts';
 import { authorizeAccountOfMember } from '../../auth/account-reach.ts';
 import { hashPassword } from '../../auth/passwords.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { recordAudit } from '../audit/service.ts';
+import { recordAudit } from '../../audit-log.ts';
 import { bumpAuthEpoch } from '../../auth/epoch.ts';
-import { memberWithOrg } from '../members/repo.ts';
+import { memberWithOrg } from '../../directory/index.ts';
 import { clock } from '../../clock.ts';
 
 // No 0/O, 1/l/I: an initial password is read aloud over the phone or copied by hand.

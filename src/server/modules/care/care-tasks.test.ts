@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { clock, shanghaiDate as chinaDate } from '../../clock.ts';
-import { raiseStreakTasks } from '../coverage/scheduled.ts';
+import { raiseStreakTasks } from '../coverage/index.ts';
 import { raiseCareTask } from './raise.ts';
 import { applyLostContactRule, reopenSnoozedTasks } from './scheduled.ts';
 import { createCareTask, getCareTask, listCareTasks, listMyCareTasks, myCareCounts, planCareTask, updateCareTask } from './service.ts';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { ScheduledJob } from '../../jobs/scheduler.ts';
-import { getSettings } from '../settings/service.ts';
+import { getSettings } from '../settings/index.ts';
 
 /** The day in China at `now`, in SQL. */
 const today = (now: Date) => sql<string>`(${now}::timestamptz AT TIME ZONE 'Asia/Shanghai')::date`;

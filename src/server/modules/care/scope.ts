@@ -2,7 +2,7 @@ import type { Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { authorize, secretaryPaths } from '../../auth/policy.ts';
 import type { OrgRow } from '../../db/tables.ts';
-import { getOrg } from '../orgs/service.ts';
+import { getOrg } from '../../directory/index.ts';
 
 /** The unit `orgId`, after checking the caller manages care in it (care.manage on its subtree). */
 export async function managedOrg(db: Executor, ctx: RequestContext, orgId: string): Promise<OrgRow> {

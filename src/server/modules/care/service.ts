@@ -7,10 +7,9 @@ import { clock, shanghaiDate } from '../../clock.ts';
 import { AppError, notFound, uniqueViolation } from '../../errors.ts';
 import type { CareTaskEventKind } from '../../db/tables.ts';
 import type { CareTask, CareTaskDetail, CareTaskPatch, CareTaskQuery, CreateCareTaskBody, UpdateCareTaskBody } from '../../../shared/api.ts';
-import { recordAudit } from '../audit/service.ts';
-import { inSubtrees, memberWithOrg } from '../members/repo.ts';
+import { recordAudit } from '../../audit-log.ts';
+import { inSubtrees, listSubtrees, memberWithOrg } from '../../directory/index.ts';
 import { raiseCareTask } from './raise.ts';
-import { careManageScope } from './scope.ts';
 import { careTaskQuery, currentMentorId, effectiveStatus, openTaskOfKind, overdueSql, pendingSql, presentTask, taskEvents, taskOrder, type CareTaskRow } from './repo.ts';
 
 type CareTaskQueryInput = z.infer<typeof CareTaskQuery>;
@@ -101,7 +100,7 @@ export async function listCareTasks(db: Database, ctx: RequestContext, q: CareTa
     query = query.where('t.member_id', '=', m.id);
     audited = { entity: 'member', entityId: m.id };
   } else {
-    const paths = await careManageScope(db, ctx, q.orgId);
+    const paths = await listSubtrees(db, ctx, 'care.manage', q.orgId);
     if (paths !== 'all') query = query.where(inSubtrees(actor.tenantId, paths));
     audited = q.orgId ? { entity: 'org', entityId: q.orgId } : { entity: 'tenant', entityId: actor.tenantId };
   }
@@ -178,6 +177,24 @@ export async function myCareCounts(db: Executor, ctx: RequestContext, today: str
     ])
     .executeTakeFirstOrThrow();
   return { open: Number(row.open), overdue: Number(row.overdue), all: Number(row.all) };
+}
+
+/**
+ * Follow-up tasks about members of these subtrees, open (or snoozed whose day came) and past due:
+ * the task list's overdue filter, counted (the dashboard's 党内关怀 figure). The caller has
+ * authorized its reader on the subtrees.
+ */
+export async function countOverdueCareTasks(db: Executor, tenantId: string, paths: string[], today: string): Promise<number> {
+  const row = await db
+    .selectFrom('care_task as t')
+    .innerJoin('member as m', (j) => j.onRef('m.tenant_id', '=', 't.tenant_id').onRef('m.id', '=', 't.member_id'))
+    .where('t.tenant_id', '=', tenantId)
+    .where('t.status', 'in', ['open', 'snoozed'])
+    .where(inSubtrees(tenantId, paths))
+    .where(overdueSql(today))
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow();
+  return row.n;
 }
 
 // ---------- one task ----------

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { ScheduledJob } from '../../jobs/scheduler.ts';
-import { getSettings } from '../settings/service.ts';
+import { getSettings } from '../settings/index.ts';
 
 /**
  * Follow-up tasks raised by learning, for every tenant with its own settings, in set-based SQL

@@ -1,12 +1,11 @@
 import type { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { authorize } from '../../auth/policy.ts';
 import { AppError } from '../../errors.ts';
 import type { OrgRow } from '../../db/tables.ts';
 import type { Coverage, CoverageQuery } from '../../../shared/api.ts';
-import { recordAudit } from '../audit/service.ts';
-import { getOrg } from '../orgs/service.ts';
+import { recordAudit } from '../../audit-log.ts';
+import { summaryUnit } from '../../directory/index.ts';
 import { readCoverage, type CoverageSums, type UnitSumsRow } from './repo.ts';
 import { coverageWorkbook } from './xlsx.ts';
 import { compareUnits } from '../../../shared/sort-order.ts';
@@ -19,25 +18,6 @@ const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
 const rate = (part: number, whole: number): number | null => (whole > 0 ? round4(part / whole) : null);
 
 // ---------- coverage (全覆盖、无死角) ----------
-
-/** The unit the view describes: the one asked for, else the caller's top secretary unit (the top unit for the admin). */
-async function coverageRoot(db: Database, ctx: RequestContext, orgId: string | undefined): Promise<OrgRow> {
-  const { actor } = ctx;
-  let root: OrgRow;
-  if (orgId) {
-    root = await getOrg(db, actor.tenantId, orgId);
-  } else if (actor.isTenantAdmin) {
-    const top = await db.selectFrom('org').selectAll().where('tenant_id', '=', actor.tenantId).where('parent_id', 'is', null).orderBy('created_at').executeTakeFirst();
-    if (!top) throw new AppError('not_found', '尚未建立组织');
-    root = top;
-  } else {
-    const scope = actor.scopes.filter((s) => s.role === 'secretary').sort((a, b) => a.path.length - b.path.length)[0];
-    if (!scope) throw new AppError('forbidden', '无权执行此操作');
-    root = await getOrg(db, actor.tenantId, scope.orgId);
-  }
-  authorize(actor, 'learning.manage', { kind: 'org', tenantId: actor.tenantId, path: root.path });
-  return root;
-}
 
 function checkPeriod(from: string, to: string): void {
   if (from > to) {
@@ -93,7 +73,7 @@ export async function getCoverage(db: Database, ctx: RequestContext, q: Coverage
 
 async function buildCoverage(db: Database, ctx: RequestContext, q: CoverageQueryInput, page: { limit: number | null; offset: number }): Promise<Coverage & { orgName: string }> {
   checkPeriod(q.from, q.to);
-  const root = await coverageRoot(db, ctx, q.orgId);
+  const root = await summaryUnit(db, ctx, 'learning.manage', q.orgId);
   const result = await readCoverage(db, {
     tenantId: ctx.actor.tenantId,
     rootPath: root.path,

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, memberIdByPhone, openTestDatabase, PHONES } from '../../../../test/support/harness.ts';
-import { recordDestination } from '../members/service.ts';
+import { recordDestination } from '../members/index.ts';
 import { getDashboard } from './service.ts';
 import { clock, shanghaiDate } from '../../clock.ts';
 import { CareTaskQuery, MentoringQuery } from '../../../shared/api-care.ts';
-import { listCareTasks } from '../care/service.ts';
-import { listMentoring } from '../talks/service.ts';
+import { listCareTasks } from '../care/index.ts';
+import { listMentoring } from '../talks/index.ts';
 
 let env: Awaited<ReturnType<typeof openTestDatabase>>;
 beforeAll(async () => {

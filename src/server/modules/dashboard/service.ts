@@ -1,36 +1,19 @@
 import { sql } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { authorize } from '../../auth/policy.ts';
 import { shanghaiDate } from '../../clock.ts';
-import { AppError } from '../../errors.ts';
 import type { Dashboard } from '../../../shared/api.ts';
-import { flagSql, hasMentorSql, inSubtrees, memberBaseQuery } from '../members/repo.ts';
-import { getOrg } from '../orgs/service.ts';
-import { cityLabel, regionName } from '../regions/service.ts';
-import { getSettings } from '../settings/service.ts';
-import { overdueSql } from '../care/repo.ts';
-import { countTalksDue } from '../talks/service.ts';
+import { flagSql, hasMentorSql, inSubtrees, memberBaseQuery, summaryUnit } from '../../directory/index.ts';
+import { cityLabel, regionName } from '../regions/index.ts';
+import { getSettings } from '../settings/index.ts';
+import { countOverdueCareTasks } from '../care/index.ts';
+import { countTalksDue } from '../talks/index.ts';
 import { compareUnitNames } from '../../../shared/sort-order.ts';
-
-/** Which unit the dashboard describes: the one asked for, else the actor's top unit. */
-async function dashboardRoot(db: Database, ctx: RequestContext, orgId: string | undefined) {
-  const { actor } = ctx;
-  if (orgId) return getOrg(db, actor.tenantId, orgId);
-  if (actor.isTenantAdmin) {
-    const root = await db.selectFrom('org').selectAll().where('tenant_id', '=', actor.tenantId).where('parent_id', 'is', null).orderBy('created_at').executeTakeFirst();
-    if (!root) throw new AppError('not_found', '尚未建立组织');
-    return root;
-  }
-  const scope = actor.scopes.filter((s) => s.role === 'secretary').sort((a, b) => a.path.length - b.path.length)[0];
-  if (!scope) throw new AppError('forbidden', '无权执行此操作');
-  return getOrg(db, actor.tenantId, scope.orgId);
-}
 
 export async function getDashboard(db: Database, ctx: RequestContext, orgId: string | undefined): Promise<Dashboard & { root: { id: string; name: string } }> {
   const { actor } = ctx;
-  const root = await dashboardRoot(db, ctx, orgId);
-  authorize(actor, 'dashboard.read', { kind: 'org', tenantId: actor.tenantId, path: root.path });
+  // The unit asked for, else the caller's widest secretary unit (the top unit for the admin).
+  const root = await summaryUnit(db, ctx, 'dashboard.read', orgId);
   const settings = await getSettings(db, actor.tenantId);
   const flags = flagSql(settings);
   const base = () => memberBaseQuery(db, actor.tenantId).where(inSubtrees(actor.tenantId, [root.path]));
@@ -59,15 +42,7 @@ export async function getDashboard(db: Database, ctx: RequestContext, orgId: str
     // member with a cadence, so home members count too when the home cadence is set.
     countTalksDue(db, actor.tenantId, settings, { paths: [root.path], mobileOnly: false }, today),
     // Follow-up tasks about members of the subtree, open (or snoozed whose day came) and past due: the care-task list's overdue filter.
-    db
-      .selectFrom('care_task as t')
-      .innerJoin('member as m', (j) => j.onRef('m.tenant_id', '=', 't.tenant_id').onRef('m.id', '=', 't.member_id'))
-      .where('t.tenant_id', '=', actor.tenantId)
-      .where('t.status', 'in', ['open', 'snoozed'])
-      .where(inSubtrees(actor.tenantId, [root.path]))
-      .where(overdueSql(today))
-      .select(sql<number>`count(*)::int`.as('n'))
-      .executeTakeFirstOrThrow(),
+    countOverdueCareTasks(db, actor.tenantId, [root.path], today),
     // Cards to go into the post (待寄出) in the subtree's campaigns.
     db
       .selectFrom('card as k')
@@ -101,6 +76,6 @@ export async function getDashboard(db: Database, ctx: RequestContext, orgId: str
       .map((c) => ({ orgId: c.child || root.id, name: c.child ? (nameOf.get(c.child) ?? c.child) : root.name, count: c.n, mobile: c.mobile }))
       // The largest first; units of equal size in their numbers' order (第二 before 第十).
       .sort((a, b) => b.count - a.count || compareUnitNames(a.name, b.name)),
-    care: { talksOverdue, tasksOverdue: tasksOverdue.n, cardsToPost: cardsToPost.n },
+    care: { talksOverdue, tasksOverdue, cardsToPost: cardsToPost.n },
   };
 }

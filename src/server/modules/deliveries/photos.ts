@@ -5,7 +5,7 @@ import { can } from '../../auth/policy.ts';
 /**
  * Whether the caller may see this stored file as a photo of a study-delivery trip (千里送学):
  * whoever manages care in the trip's unit (care.manage), as for the trip itself. Asked by the
- * file download (library/files.ts) after its own rules.
+ * file download (files/files.ts, through files/read-rules.ts) after its own rules.
  */
 export async function mayReadDeliveryPhoto(db: Executor, ctx: RequestContext, fileId: string): Promise<boolean> {
   const { tenantId } = ctx.actor;

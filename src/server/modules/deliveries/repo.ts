@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
-import { inSubtrees } from '../members/repo.ts';
+import { inSubtrees } from '../../directory/index.ts';
 
 /** A trip with its unit (the unit's path decides who may see and change it). */
 export async function findDelivery(db: Executor, tenantId: string, deliveryId: string) {

@@ -5,12 +5,11 @@ import { authorize } from '../../auth/policy.ts';
 import { clock, isRealDay, shanghaiDate } from '../../clock.ts';
 import { AppError, notFound, type FieldIssue } from '../../errors.ts';
 import type { Delivery, DeliveryInput, DeliveryList, DeliveryPatch, DeliveryQuery, MemberDelivery } from '../../../shared/api-care.ts';
-import { recordAudit } from '../audit/service.ts';
-import { careManageScope, managedOrg } from '../care/scope.ts';
-import { filesToAttach } from '../library/files.ts';
-import { membersWithOrgs, memberWithOrg } from '../members/repo.ts';
-import { markContact } from '../members/service.ts';
-import { resolvePlace } from '../regions/service.ts';
+import { recordAudit } from '../../audit-log.ts';
+import { filesToAttach } from '../files/index.ts';
+import { listSubtrees, membersWithOrgs, memberWithOrg, unitFor } from '../../directory/index.ts';
+import { markContact } from '../members/index.ts';
+import { resolvePlace } from '../regions/index.ts';
 import {
   countDeliveries,
   deliveriesByCity,
@@ -180,7 +179,7 @@ async function writePhotos(tx: Executor, tenantId: string, deliveryId: string, f
 export async function createDelivery(db: Database, ctx: RequestContext, input: Input): Promise<Delivery> {
   const { actor } = ctx;
   const tenantId = actor.tenantId;
-  const org = await managedOrg(db, ctx, input.orgId);
+  const org = await unitFor(db, ctx, 'care.manage', input.orgId);
   const issues: FieldIssue[] = [];
   if (org.retired_at) issues.push({ field: 'orgId', message: `${org.name}已撤销` });
   checkTripOn(input.tripOn, issues);
@@ -227,7 +226,7 @@ export async function updateDelivery(db: Database, ctx: RequestContext, delivery
   let org = { id: current.org_id, path: current.org_path, name: current.org_name };
   const moving = patch.orgId !== undefined && patch.orgId !== current.org_id;
   if (moving) {
-    const next = await managedOrg(db, ctx, patch.orgId as string);
+    const next = await unitFor(db, ctx, 'care.manage', patch.orgId as string);
     if (next.retired_at) issues.push({ field: 'orgId', message: `${next.name}已撤销` });
     org = next;
   }
@@ -316,7 +315,7 @@ export async function getDelivery(db: Database, ctx: RequestContext, deliveryId:
 export async function listDeliveries(db: Database, ctx: RequestContext, q: Query): Promise<DeliveryList> {
   const { actor } = ctx;
   const tenantId = actor.tenantId;
-  const paths = await careManageScope(db, ctx, q.orgId);
+  const paths = await listSubtrees(db, ctx, 'care.manage', q.orgId);
   const issues: FieldIssue[] = [];
   if (q.from && !isRealDay(q.from)) issues.push({ field: 'from', message: `日期 ${q.from} 不存在` });
   if (q.to && !isRealDay(q.to)) issues.push({ field: 'to', message: `日期 ${q.to} 不存在` });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
 import { sanitizeArticleHtml } from './sanitize.ts';
-import { parseRange } from './file-types.ts';
+import { parseRange } from '../files/index.ts';
 import { createStudyItem, getReadableItem, listStudyItems, retireStudyItem, updateStudyItem } from './service.ts';
 
 let env: TestEnv;

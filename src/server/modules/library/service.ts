@@ -5,12 +5,11 @@ import type { RequestContext } from '../../auth/actor.ts';
 import { authorize, can, secretaryPaths } from '../../auth/policy.ts';
 import { AppError, notFound, type FieldIssue } from '../../errors.ts';
 import type { ReadableItem, StudyItem, StudyItemInput, StudyItemSummary, StoredFile } from '../../../shared/api-learning.ts';
-import { recordAudit } from '../audit/service.ts';
-import { getOrg } from '../orgs/service.ts';
-import { getSettings } from '../settings/service.ts';
-import { requireMember } from '../me/member.ts';
-import { familyOfMime } from './file-types.ts';
-import { filesToAttach, storedFileView } from './files.ts';
+import { recordAudit } from '../../audit-log.ts';
+import { getOrg } from '../../directory/index.ts';
+import { getSettings } from '../settings/index.ts';
+import { requireMember } from '../../directory/index.ts';
+import { familyOfMime, filesToAttach, storedFileView } from '../files/index.ts';
 import { fileIdsIn, hasContent, sanitizeArticleHtml } from './sanitize.ts';
 import { clock, sqlNow } from '../../clock.ts';
 

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { RequestContext } from '../../auth/actor.ts';
 import type { MobilityInput } from '../../../shared/api.ts';
-import { getMember, recordDestination, recordReturn, type MemberDeps } from '../members/service.ts';
-import { requireMember } from './member.ts';
+import { getMember, recordDestination, recordReturn, type MemberDeps } from '../members/index.ts';
+import { requireMember } from '../../directory/index.ts';
 
 /** The member app's view of oneself: profile, branch, group, mentor, branch secretary. */
 export async function getMyProfile(deps: MemberDeps, ctx: RequestContext) {

@@ -4,13 +4,13 @@ import type { RequestContext } from '../../auth/actor.ts';
 import { clock, shanghaiDate } from '../../clock.ts';
 import { changeVersion } from '../../freshness.ts';
 import type { Today } from '../../../shared/api.ts';
-import { listTodayPushes } from '../pushes/service.ts';
+import { listTodayPushes } from '../pushes/index.ts';
 import { listMyMakeups } from '../meetings/makeups.ts';
 import { listMyMeetings } from '../meetings/participation.ts';
-import { myCareCounts } from '../care/service.ts';
-import { countMyOverdueTalks } from '../talks/service.ts';
+import { myCareCounts } from '../care/index.ts';
+import { countMyOverdueTalks } from '../talks/index.ts';
 import { myGreetings } from '../cards/my-cards.ts';
-import { requireMember } from './member.ts';
+import { requireMember } from '../../directory/index.ts';
 
 /**
  * What is due today for a member: today's study (and older unread pushes), open make-ups, the

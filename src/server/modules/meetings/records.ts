@@ -5,7 +5,7 @@ import { authorize } from '../../auth/policy.ts';
 import { AppError, notFound } from '../../errors.ts';
 import type { AttachmentBody, SessionDetail } from '../../../shared/api-learning.ts';
 import { recordAudit } from '../audit/service.ts';
-import { filesToAttach } from '../library/files.ts';
+import { filesToAttach } from '../files/index.ts';
 import { fail, HOST, loadMeeting, orgTarget } from './access.ts';
 import { getMeeting, meetingDetail } from './console-view.ts';
 import { deleteAttachment, insertAttachment, setMinutes } from './records-repo.ts';

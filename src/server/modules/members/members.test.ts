@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { contextFor, memberIdByPhone, openTestDatabase, PHONES } from '../../../../test/support/harness.ts';
 import { completeIdNumber } from '../../../shared/id-number.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { updateSettings } from '../settings/service.ts';
+import { updateSettings } from '../settings/index.ts';
 import { addDays, clock, shanghaiDate } from '../../clock.ts';
 import {
   assignMentor,
@@ -109,7 +109,7 @@ describe('mobility', () => {
     await expect(recordDestination(deps, secretary, id, { provinceCode: '33', since: '2025-01-01' })).rejects.toMatchObject({ issues: [{ field: 'since' }] });
     await expect(recordDestination(deps, secretary, id, { provinceCode: '32', cityCode: '3302', since: '2025-10-01' })).rejects.toMatchObject({ issues: [{ field: 'cityCode' }] });
     // Cities without districts list their towns (9-digit codes) instead.
-    const dongguan = await import('../regions/service.ts').then((r) => r.regionTree().find((p) => p.code === '44')?.children?.find((c) => c.code === '4419')?.children?.[0]);
+    const dongguan = await import('../regions/index.ts').then((r) => r.regionTree().find((p) => p.code === '44')?.children?.find((c) => c.code === '4419')?.children?.[0]);
     expect(dongguan?.code).toHaveLength(9);
     await recordDestination(deps, secretary, id, { provinceCode: '44', cityCode: '4419', districtCode: dongguan!.code, since: '2025-09-15' });
     expect((await getMember(deps, secretary, id)).mobility?.placeName).toBe(`广东省东莞市${dongguan!.name}`);

@@ -1,9 +1,9 @@
-import { sql, type Expression, type RawBuilder, type SqlBool, type ExpressionBuilder } from 'kysely';
+import { sql, type Expression, type SqlBool, type ExpressionBuilder } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { DB } from '../../db/tables.ts';
 import type { MemberScope } from '../../auth/policy.ts';
-import type { TenantSettings } from '../settings/service.ts';
-import { shanghaiTodaySql } from '../../clock.ts';
+import type { TenantSettings } from '../settings/index.ts';
+import { flagSql, hasMentorSql, inSubtrees, memberBaseQuery } from '../../directory/index.ts';
 
 /** Filters of the member list and its export (one definition so both always agree). */
 export interface MemberFilter {
@@ -20,40 +20,6 @@ export interface MemberFilter {
 }
 
 type Eb = ExpressionBuilder<DB & { m: DB['member']; mb: DB['mobility'] }, 'm' | 'mb'>;
-
-/**
- * Rows whose unit lies in one of these subtrees: members by default (`m.org_id`), or any other
- * row with a unit column (`s.org_id` for sessions, `p.org_id` for pushes). Written as
- * `org_id = ANY(ARRAY(…))` on the row's own table (not a LIKE on the joined org) so PostgreSQL can
- * use that table's org index, and combine it with its other conditions (BitmapOr) instead of
- * joining every row.
- */
-export function inSubtrees(tenantId: string, paths: string[], orgColumn = 'm.org_id'): RawBuilder<SqlBool> {
-  if (paths.length === 0) return sql<SqlBool>`false`;
-  const likes = sql.join(paths.map((p) => sql`path LIKE ${`${p}%`}`), sql` OR `);
-  return sql<SqlBool>`${sql.ref(orgColumn)} = ANY(ARRAY(SELECT id FROM org WHERE tenant_id = ${tenantId} AND (${likes})))`;
-}
-
-/** Flag expressions: computed in SQL so lists, counts, exports and the dashboard agree. */
-export function flagSql(settings: TenantSettings) {
-  const shouldTransfer = sql<boolean>`(mb.id IS NOT NULL AND mb.since <= (${shanghaiTodaySql} - make_interval(months => ${settings.shouldTransferMonths}))::date)`;
-  const lostSuspected = sql<boolean>`(mb.id IS NOT NULL AND m.lost_contact_since IS NULL AND COALESCE(m.last_contact_at, mb.since) <= ${shanghaiTodaySql} - ${settings.lostContactDays}::int)`;
-  return { shouldTransfer, lostSuspected };
-}
-
-/** The member (alias m) has a current mentor. */
-export const hasMentorSql = sql<SqlBool>`EXISTS (SELECT 1 FROM mentorship s WHERE s.tenant_id = m.tenant_id AND s.member_id = m.id AND s.ended_on IS NULL)`;
-
-export function memberBaseQuery(db: Executor, tenantId: string) {
-  return db
-    .selectFrom('member as m')
-    .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'm.tenant_id').onRef('o.id', '=', 'm.org_id'))
-    .leftJoin('mobility as mb', (j) =>
-      j.onRef('mb.tenant_id', '=', 'm.tenant_id').onRef('mb.member_id', '=', 'm.id').on('mb.ended_on', 'is', null),
-    )
-    .where('m.tenant_id', '=', tenantId)
-    .where('m.left_at', 'is', null);
-}
 
 /** Whether a filter reads the current stay (the count then needs the mobility join). */
 function needsMobility(f: MemberFilter): boolean {
@@ -179,25 +145,6 @@ export function exportMemberRows(db: Executor, tenantId: string, scope: MemberSc
     .execute();
 }
 
-export async function memberWithOrg(db: Executor, tenantId: string, memberId: string) {
-  return db
-    .selectFrom('member as m')
-    .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'm.tenant_id').onRef('o.id', '=', 'm.org_id'))
-    .selectAll('m')
-    .select(['o.path as org_path', 'o.name as org_name'])
-    .where('m.tenant_id', '=', tenantId)
-    .where('m.id', '=', memberId)
-    .executeTakeFirst();
-}
-
-/** Several members (left ones too) with their unit's path: for checking a list of members someone picked. */
-export function membersWithOrgs(db: Executor, tenantId: string, memberIds: string[]) {
-  if (memberIds.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('member as m')
-    .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'm.tenant_id').onRef('o.id', '=', 'm.org_id'))
-    .select(['m.id', 'm.name', 'm.left_at', 'o.path as org_path'])
-    .where('m.tenant_id', '=', tenantId)
-    .where('m.id', 'in', memberIds)
-    .execute();
-}
+// Lookups other modules share live in the directory (src/server/directory); re-exported here while
+// the meetings, cards and roster modules still import them from this file.
+export { inSubtrees, membersWithOrgs, memberWithOrg } from '../../directory/index.ts';

@@ -10,12 +10,12 @@ import type { FieldCipher } from '../../secrets.ts';
 import { AUDIT_HIDDEN } from '../../../shared/audit.ts';
 import { checkIdNumber, maskIdNumber, normalizeIdNumber } from '../../../shared/id-number.ts';
 import type { MemberDetail, MemberInput, MemberListItem, MemberListParams, Mobility, MobilityInput } from '../../../shared/api.ts';
-import { recordAudit } from '../audit/service.ts';
+import { recordAudit } from '../../audit-log.ts';
 import { bumpAuthEpoch } from '../../auth/epoch.ts';
-import { getOrg } from '../orgs/service.ts';
-import { resolvePlace } from '../regions/service.ts';
-import { getSettings } from '../settings/service.ts';
-import { countMembers, flagSql, listMemberRows, memberBaseQuery, memberWithOrg, type MemberFilter } from './repo.ts';
+import { flagSql, getOrg, memberBaseQuery, memberWithOrg } from '../../directory/index.ts';
+import { resolvePlace } from '../regions/index.ts';
+import { getSettings } from '../settings/index.ts';
+import { countMembers, listMemberRows, type MemberFilter } from './repo.ts';
 import { nameSortKey } from '../../name-sort-key.ts';
 
 export interface MemberDeps {

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { contextFor, login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { Scheduler } from '../../jobs/scheduler.ts';
-import { createStudyItem } from '../library/service.ts';
+import { createStudyItem } from '../library/index.ts';
 import { pushesJobs } from './scheduled.ts';
 import { cancelPush, createPush, deliverDuePushes, getPush, listInbox, listPushes, listTodayPushes, openInboxEntry, recordReadProgress, remindUnread, updatePush } from './service.ts';
 import { nameSortKey } from '../../name-sort-key.ts';

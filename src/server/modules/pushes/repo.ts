@@ -2,7 +2,7 @@ import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { PushAudience } from '../../db/tables.ts';
 import type { InboxEntry } from '../../../shared/api-learning.ts';
-import { inSubtrees } from '../members/repo.ts';
+import { inSubtrees } from '../../directory/index.ts';
 
 /**
  * The members a push reaches, as a WHERE condition on `member m`: members of the unit's subtree

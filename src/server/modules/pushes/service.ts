@@ -6,13 +6,13 @@ import { authorize, secretaryPaths } from '../../auth/policy.ts';
 import { AppError, notFound, type FieldIssue } from '../../errors.ts';
 import type { InboxEntry, PushDetail, PushInput, PushSummary } from '../../../shared/api-learning.ts';
 import { shanghaiTodayStart, sqlNow } from '../../clock.ts';
-import { recordAudit } from '../audit/service.ts';
-import { getOrg } from '../orgs/service.ts';
-import { getSettings } from '../settings/service.ts';
-import { getStudyItemSummaries } from '../library/service.ts';
-import { requireMember } from '../me/member.ts';
+import { recordAudit } from '../../audit-log.ts';
+import { getOrg } from '../../directory/index.ts';
+import { getSettings } from '../settings/index.ts';
+import { getStudyItemSummaries } from '../library/index.ts';
+import { requireMember } from '../../directory/index.ts';
 import { audienceCondition, inboxCounts, inboxEntryView, inboxRows, pushRows, recipientRows, type PushRow } from './repo.ts';
-import { inSubtrees } from '../members/repo.ts';
+import { inSubtrees } from '../../directory/index.ts';
 
 export interface PushListQuery {
   orgId?: string | undefined;

@@ -5,7 +5,7 @@ import type { RequestContext } from '../../auth/actor.ts';
 import type { MemberTable } from '../../db/tables.ts';
 import { addDays, clock, shanghaiDate } from '../../clock.ts';
 import type { DriftList, DriftRow, Engagement, Timeline, TimelineEvent } from '../../../shared/api-care.ts';
-import { updateSettings } from '../settings/service.ts';
+import { updateSettings } from '../settings/index.ts';
 import { getEngagement, getTimeline, listDrift } from './service.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { DriftReasonKind } from '../../../shared/api-care.ts';
-import { flagSql } from '../members/repo.ts';
-import type { TenantSettings } from '../settings/service.ts';
-import { overdueTalkCondition, talkCadenceSql } from '../talks/service.ts';
+import { flagSql } from '../../directory/index.ts';
+import type { TenantSettings } from '../settings/index.ts';
+import { overdueTalkCondition, talkCadenceSql } from '../talks/index.ts';
 
 /**
  * The drift radar's SQL. A read model: it reads the tables of the learning and care modules

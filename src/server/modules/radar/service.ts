@@ -6,10 +6,9 @@ import { authorize } from '../../auth/policy.ts';
 import { clock, shanghaiDate } from '../../clock.ts';
 import { AppError, notFound } from '../../errors.ts';
 import type { DriftList, DriftQuery, DriftReasonKind, DriftRow, Engagement, Timeline, TimelineEvent, TimelineQuery } from '../../../shared/api-care.ts';
-import { recordAudit } from '../audit/service.ts';
-import { careManageScope } from '../care/scope.ts';
-import { memberWithOrg } from '../members/repo.ts';
-import { getSettings, type TenantSettings } from '../settings/service.ts';
+import { recordAudit } from '../../audit-log.ts';
+import { listSubtrees, memberWithOrg } from '../../directory/index.ts';
+import { getSettings, type TenantSettings } from '../settings/index.ts';
 import { driftWindows, readDriftList, readEngagementMonths, readMemberSignals, readTimeline, type DriftScope, type DriftSignals, type DriftWindows, type TimelineRow } from './repo.ts';
 
 /**
@@ -81,7 +80,7 @@ function reasonsOf(s: DriftSignals, settings: TenantSettings, w: DriftWindows): 
 
 /** The members a drift list looks at: a unit the caller manages, else every subtree they are secretary of. */
 async function driftScope(db: Executor, ctx: RequestContext, orgId: string | undefined): Promise<DriftScope> {
-  const paths = await careManageScope(db, ctx, orgId);
+  const paths = await listSubtrees(db, ctx, 'care.manage', orgId);
   if (paths === 'all') return { kind: 'tenant' };
   // The tenant's only top unit is the whole tenant: aggregate each table once instead of member by member.
   const [only] = paths;

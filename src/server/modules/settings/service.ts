@@ -1,7 +1,7 @@
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { authorize } from '../../auth/policy.ts';
-import { recordAudit } from '../audit/service.ts';
+import { recordAudit } from '../../audit-log.ts';
 import { TenantSettings } from '../../../shared/api-admin.ts';
 
 /** Per-tenant rules that vary by place: the schema is part of the HTTP contract (src/shared). */

@@ -4,9 +4,9 @@ import { contextFor, openTestDatabase, PHONES } from '../../../../test/support/h
 import type { RequestContext } from '../../auth/actor.ts';
 import { addDays, shanghaiDate } from '../../clock.ts';
 import { MentoringQuery } from '../../../shared/api-care.ts';
-import { getDashboard } from '../dashboard/service.ts';
-import { listDrift } from '../radar/service.ts';
-import { updateSettings } from '../settings/service.ts';
+import { getDashboard } from '../dashboard/index.ts';
+import { listDrift } from '../radar/index.ts';
+import { updateSettings } from '../settings/index.ts';
 import { listMentoring } from './service.ts';
 
 /**

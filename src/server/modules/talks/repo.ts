@@ -1,8 +1,8 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { TalkDue } from '../../../shared/api-care.ts';
-import type { TenantSettings } from '../settings/service.ts';
-import { inSubtrees } from '../members/repo.ts';
+import type { TenantSettings } from '../settings/index.ts';
+import { inSubtrees } from '../../directory/index.ts';
 
 // ---------- talks ----------
 

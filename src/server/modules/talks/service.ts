@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { authorize, can, secretaryPaths, type Target } from '../../auth/policy.ts';
+import { authorize, authorizeList, can, type Target } from '../../auth/policy.ts';
 import { addDays, clock, shanghaiDate } from '../../clock.ts';
 import { AppError, notFound, uniqueViolation, type FieldIssue } from '../../errors.ts';
 import type {
@@ -15,14 +15,12 @@ import type {
   TalkPatch,
   TalkQuery,
 } from '../../../shared/api-care.ts';
-import { recordAudit } from '../audit/service.ts';
-import { careManageScope, managedOrg } from '../care/scope.ts';
-import { raiseCareTask } from '../care/raise.ts';
-import { listMemberDeliveries } from '../deliveries/service.ts';
-import { requireMember } from '../me/member.ts';
-import { inSubtrees, memberWithOrg } from '../members/repo.ts';
-import { markContact } from '../members/service.ts';
-import { getSettings } from '../settings/service.ts';
+import { recordAudit } from '../../audit-log.ts';
+import { raiseCareTask } from '../care/index.ts';
+import { listMemberDeliveries } from '../deliveries/index.ts';
+import { inSubtrees, listSubtrees, memberWithOrg, requireMember, unitFor } from '../../directory/index.ts';
+import { markContact } from '../members/index.ts';
+import { getSettings } from '../settings/index.ts';
 import { countTalksDue, readMentoring, readTalkStates, talkQuery, type TalkRow, type TalkStateRow } from './repo.ts';
 
 // The one definition of an overdue talk (repo.ts), for the dashboard and the radar.
@@ -276,16 +274,15 @@ export async function listTalks(db: Database, ctx: RequestContext, q: TalkQueryD
     query = query.where('t.member_id', '=', m.id);
     audited = { entity: 'member', entityId: m.id };
   } else if (q.orgId) {
-    const org = await managedOrg(db, ctx, q.orgId);
+    const org = await unitFor(db, ctx, 'care.manage', q.orgId);
     query = query.where(inSubtrees(actor.tenantId, [org.path]));
     audited = { entity: 'org', entityId: org.id };
   } else {
-    const tenant: Target = { kind: 'tenant', tenantId: actor.tenantId };
-    const paths = can(actor, 'care.manage', tenant) ? secretaryPaths(actor) : [];
-    if (paths.length === 0 && actor.menteeIds.length === 0) authorize(actor, 'care.manage', tenant);
-    if (paths !== 'all') {
-      const mentees = actor.menteeIds;
-      query = query.where((eb) => eb.or([inSubtrees(actor.tenantId, paths), ...(mentees.length ? [eb('t.member_id', 'in', mentees)] : [])]));
+    // The list scope of care.read (auth/policy.ts): the secretary subtrees and the mentees.
+    const scope = authorizeList(actor, 'care.read');
+    if (!scope.all) {
+      const { paths, memberIds } = scope;
+      query = query.where((eb) => eb.or([inSubtrees(actor.tenantId, paths), ...(memberIds.length ? [eb('t.member_id', 'in', memberIds)] : [])]));
     }
     audited = { entity: 'talk', entityId: null };
   }
@@ -321,7 +318,7 @@ const presentState = (r: TalkStateRow) => ({
  */
 export async function listMentoring(db: Database, ctx: RequestContext, q: MentoringQueryData): Promise<MentoringList> {
   const { actor } = ctx;
-  const paths = await careManageScope(db, ctx, q.orgId);
+  const paths = await listSubtrees(db, ctx, 'care.manage', q.orgId);
   const settings = await getSettings(db, actor.tenantId);
   const result = await readMentoring(
     db,

@@ -4,8 +4,8 @@ import type { RequestContext } from '../../auth/actor.ts';
 import { clock, shanghaiDate } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
 import { TalkInput, TalkPatch } from '../../../shared/api-care.ts';
-import { assignMentor } from '../members/service.ts';
-import { updateSettings } from '../settings/service.ts';
+import { assignMentor } from '../members/index.ts';
+import { updateSettings } from '../settings/index.ts';
 import {
   countMyOverdueTalks,
   getMyRecords,

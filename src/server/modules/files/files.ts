@@ -1,14 +1,13 @@
 import { Readable } from 'node:stream';
-import { sql, type SqlBool } from 'kysely';
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { can } from '../../auth/policy.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { TooLarge, type FileStorage } from '../../storage.ts';
 import type { StoredFile, UploadPurpose } from '../../../shared/api-learning.ts';
-import { recordAudit } from '../audit/service.ts';
+import { recordAudit } from '../../audit-log.ts';
 import { allowedTypesText, formatMb, SNIFF_BYTES, typeForUpload } from './file-types.ts';
-import { mayReadDeliveryPhoto } from '../deliveries/photos.ts';
+import { mayReadAttached } from './read-rules.ts';
 import { MALFORMED_MESSAGE, malformed } from '../../input-guard.ts';
 
 export interface FileDeps {
@@ -185,9 +184,6 @@ export async function uploadFile(deps: FileDeps, ctx: RequestContext, purpose: U
   }
 }
 
-/** The item (alias i) uses the file: as its audio, video or PDF, or as an image in its article body. */
-const usesFile = (fileId: string) => sql<SqlBool>`(i.file_id = ${fileId} OR i.body_file_ids @> ARRAY[${fileId}]::uuid[])`;
-
 export async function findStoredFile(db: Executor, tenantId: string, fileId: string): Promise<StoredFileRow | undefined> {
   return db
     .selectFrom('stored_file')
@@ -198,41 +194,39 @@ export async function findStoredFile(db: Executor, tenantId: string, fileId: str
 }
 
 /**
- * A stored file the caller may read: study content (a file or article image of an item still in the library) is
- * open to every signed-in account of the tenant; anything else to its uploader, to whoever marks
- * attendance for a session it is attached to, to whoever manages an item that uses it, and to
- * whoever manages learning across the whole tenant.
+ * Whether the caller marks attendance at a meeting the file is attached to (its minutes, its photos).
+ * The meetings module's rule, kept here until it moves next to the meetings (read-rules.ts).
+ */
+async function mayReadMeetingAttachment(db: Executor, ctx: RequestContext, fileId: string): Promise<boolean> {
+  const { actor } = ctx;
+  const tenantId = actor.tenantId;
+  const hosts = await db
+    .selectFrom('session_attachment as a')
+    .innerJoin('study_session as s', (j) => j.onRef('s.tenant_id', '=', 'a.tenant_id').onRef('s.id', '=', 'a.session_id'))
+    .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 's.tenant_id').onRef('o.id', '=', 's.org_id'))
+    .select('o.path')
+    .where('a.tenant_id', '=', tenantId)
+    .where('a.file_id', '=', fileId)
+    .execute();
+  return hosts.some((o) => can(actor, 'attendance.mark', { kind: 'org', tenantId, path: o.path }));
+}
+
+/**
+ * A stored file the caller may read: its uploader, whoever manages learning across the whole
+ * tenant, and whoever a place the file is attached to lets read it (read-rules.ts: a study item
+ * still in the library is open to every signed-in account of the tenant, else to who manages it;
+ * a meeting's files to who marks its attendance; a trip's photos to who may read the trip).
  */
 export async function getReadableFile(db: Database, ctx: RequestContext, fileId: string): Promise<StoredFileRow> {
   const { actor } = ctx;
   const tenantId = actor.tenantId;
   const file = await findStoredFile(db, tenantId, fileId);
   if (!file) throw notFound('文件');
-  const [itemOrgs, sessionOrgs] = await Promise.all([
-    db
-      .selectFrom('study_item as i')
-      .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'i.tenant_id').onRef('o.id', '=', 'i.org_id'))
-      .select(['o.path', 'i.retired_at'])
-      .where('i.tenant_id', '=', tenantId)
-      .where(usesFile(fileId))
-      .execute(),
-    db
-      .selectFrom('session_attachment as a')
-      .innerJoin('study_session as s', (j) => j.onRef('s.tenant_id', '=', 'a.tenant_id').onRef('s.id', '=', 'a.session_id'))
-      .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 's.tenant_id').onRef('o.id', '=', 's.org_id'))
-      .select('o.path')
-      .where('a.tenant_id', '=', tenantId)
-      .where('a.file_id', '=', fileId)
-      .execute(),
-  ]);
-  if (itemOrgs.some((i) => i.retired_at === null)) return file;
   if (file.created_by === actor.accountId) return file;
-  if (sessionOrgs.some((o) => can(actor, 'attendance.mark', { kind: 'org', tenantId, path: o.path }))) return file;
-  if (itemOrgs.some((o) => can(actor, 'learning.manage', { kind: 'org', tenantId, path: o.path }))) return file;
   const roots = await db.selectFrom('org').select('path').where('tenant_id', '=', tenantId).where('parent_id', 'is', null).execute();
   if (roots.some((o) => can(actor, 'learning.manage', { kind: 'org', tenantId, path: o.path }))) return file;
-  // A study-delivery trip's photo (千里送学): whoever may read the trip.
-  if (await mayReadDeliveryPhoto(db, ctx, fileId)) return file;
+  if (await mayReadAttached(db, ctx, fileId)) return file;
+  if (await mayReadMeetingAttachment(db, ctx, fileId)) return file;
   throw new AppError('forbidden', '无权查看此文件');
 }
 

@@ -1,0 +1,2 @@
+/** Logins of members (issue, reset) and unit leaders (appoint, dismiss). */
+export { registerAccountRoutes } from './routes.ts';

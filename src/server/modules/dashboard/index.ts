@@ -1,0 +1,3 @@
+/** The dashboard of a unit: members, mobility, flags, care figures. */
+export { getDashboard } from './service.ts';
+export { registerDashboardRoutes } from './routes.ts';

@@ -1,0 +1,2 @@
+/** The member app's own answers: profile, destination, today. */
+export { registerMeRoutes } from './routes.ts';

@@ -1,0 +1,4 @@
+/** Daily pushes (每日一推送): plans, delivery, the member's inbox and reading. */
+export { deliverDuePushes, listTodayPushes } from './service.ts';
+export { pushesJobs } from './scheduled.ts';
+export { registerPushesRoutes } from './routes.ts';
