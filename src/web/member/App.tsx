@@ -1,8 +1,10 @@
+import { useQuery } from '@tanstack/react-query';
 import { Component, lazy, Suspense, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, ApiError, type Account, type MyProfile } from './api.ts';
-import { forgetCare } from './care-cache.ts';
+import { setUnauthenticatedHandler } from '../common/http.ts';
+import { api, ApiError, type Account } from './api.ts';
 import { dictionaries, I18nContext, loadLanguage, saveLanguage, useI18n, type I18n, type Language } from './i18n.ts';
-import { forgetProfile, loadProfile, saveProfile } from './profile-cache.ts';
+import { queries } from './queries.ts';
+import { forgetKept, keepFor, queryClient } from './query.ts';
 import { NavigationContext, pathOf, useRouter } from './router.ts';
 import { CheckIn } from './screens/CheckIn.tsx';
 import { Home } from './screens/Home.tsx';
@@ -13,7 +15,8 @@ import { Password } from './screens/Password.tsx';
 import { Reader } from './screens/Reader.tsx';
 import { SessionDetail, Sessions } from './screens/Sessions.tsx';
 import { Study } from './screens/Study.tsx';
-import { forgetToday } from './today-cache.ts';
+import { forgetTalkDrafts } from './talk-draft.ts';
+import { shown } from './shown.ts';
 import { ErrorMessage, TopBar } from './ui.tsx';
 
 // Screens most members never open load on first use (the service worker keeps them for offline).
@@ -29,12 +32,6 @@ type Session =
   | { phase: 'login' }
   | { phase: 'offline' }
   | { phase: 'ready'; account: Account | null };
-
-type ProfileState =
-  | { kind: 'none' }
-  | { kind: 'loading' }
-  | { kind: 'failed'; message: string }
-  | { kind: 'loaded'; profile: MyProfile; stale: boolean };
 
 export function App() {
   const [language, setLanguageState] = useState<Language>(loadLanguage);
@@ -58,46 +55,30 @@ export function App() {
 
   const router = useRouter();
   const [session, setSession] = useState<Session>({ phase: 'checking' });
-  const [profile, setProfile] = useState<ProfileState>({ kind: 'none' });
   const [notice, setNotice] = useState<string | null>(null);
+  const profile = useQuery({ ...queries.profile(), enabled: session.phase === 'ready' });
 
-  const showLogin = useCallback(() => {
-    setSession({ phase: 'login' });
-    setProfile({ kind: 'none' });
-  }, []);
+  const showLogin = useCallback(() => setSession({ phase: 'login' }), []);
 
-  const fetchProfile = useCallback(async () => {
-    setProfile({ kind: 'loading' });
-    try {
-      const fresh = await api.profile();
-      saveProfile(fresh);
-      setProfile({ kind: 'loaded', profile: fresh, stale: false });
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 401) return showLogin();
-      const saved = e instanceof ApiError && e.isOffline ? loadProfile() : null;
-      if (saved) setProfile({ kind: 'loaded', profile: saved, stale: true });
-      else setProfile({ kind: 'failed', message: e instanceof ApiError && e.message ? e.message : '' });
-    }
+  // Any call answered 401 (the session expired) brings the login back.
+  useEffect(() => {
+    setUnauthenticatedHandler(showLogin);
+    return () => setUnauthenticatedHandler(null);
   }, [showLogin]);
 
   const checkSession = useCallback(async () => {
     setSession({ phase: 'checking' });
     try {
       const account = await api.me();
+      keepFor(account.accountId);
       setSession({ phase: 'ready', account });
-      void fetchProfile();
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) return showLogin();
-      const saved = loadProfile();
-      if (saved) {
-        // No signal: show what we saw last time (the contact person's number matters most).
-        setSession({ phase: 'ready', account: null });
-        setProfile({ kind: 'loaded', profile: saved, stale: true });
-      } else {
-        setSession({ phase: 'offline' });
-      }
+      // No signal: show what we saw last time (the contact person's number matters most).
+      if (queryClient.getQueryData(queries.profile().queryKey)) setSession({ phase: 'ready', account: null });
+      else setSession({ phase: 'offline' });
     }
-  }, [fetchProfile, showLogin]);
+  }, [showLogin]);
 
   useEffect(() => {
     void checkSession();
@@ -109,9 +90,10 @@ export function App() {
   }, [router.route.name]);
 
   const onLoggedIn = (account: Account) => {
+    // Before any screen of this account: whatever another member left on the phone goes.
+    keepFor(account.accountId);
     setSession({ phase: 'ready', account });
     setNotice(null);
-    void fetchProfile();
   };
 
   const onLogout = async () => {
@@ -120,16 +102,16 @@ export function App() {
     } catch {
       // Even without network the member wants to leave: forget locally, the cookie expires on its own.
     }
-    forgetProfile();
-    forgetToday();
-    forgetCare();
     setNotice(null);
     showLogin();
     router.goHome();
+    forgetKept();
+    forgetTalkDrafts();
   };
 
   const route = router.route;
   const account = session.phase === 'ready' ? session.account : null;
+  const shownProfile = shown(profile, t.networkError);
   let screen: ReactNode;
   if (session.phase === 'checking') {
     screen = <Loading />;
@@ -170,20 +152,18 @@ export function App() {
     screen = <CardView key={route.cardId} cardId={route.cardId} onBack={() => router.back({ name: 'cards' })} onUnauthenticated={showLogin} />;
   } else if (route.name === 'records') {
     screen = <Records onBack={() => router.back()} onUnauthenticated={showLogin} />;
-  } else if (profile.kind === 'failed') {
+  } else if (shownProfile.kind === 'failed') {
     // e.g. an account without a member record: let the person leave and sign in as someone else.
-    screen = <Problem message={profile.message || t.networkError} onRetry={() => void fetchProfile()} onLogout={onLogout} />;
-  } else if (profile.kind !== 'loaded') {
+    screen = <Problem message={shownProfile.message} onRetry={() => void profile.refetch()} onLogout={onLogout} />;
+  } else if (shownProfile.kind !== 'loaded') {
     screen = <Loading />;
   } else if (route.name === 'mobility') {
     screen = (
       <Mobility
-        profile={profile.profile}
+        profile={shownProfile.data}
         onBack={router.goHome}
         onUnauthenticated={showLogin}
-        onSaved={(fresh, kind) => {
-          saveProfile(fresh);
-          setProfile({ kind: 'loaded', profile: fresh, stale: false });
+        onSaved={(kind) => {
           router.goHome();
           setNotice(kind === 'returned' ? t.savedReturn : t.savedDestination);
         }}
@@ -203,8 +183,8 @@ export function App() {
   } else {
     screen = (
       <Home
-        profile={profile.profile}
-        stale={profile.stale}
+        profile={shownProfile.data}
+        stale={shownProfile.stale}
         onRetry={() => void checkSession()}
         notice={notice}
         onUpdateDestination={() => router.open({ name: 'mobility' })}

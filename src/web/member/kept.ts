@@ -1,7 +1,7 @@
 /**
- * What the member app keeps on the phone as JSON: in localStorage to show when the signal drops,
- * or in sessionStorage for the browser tab. Storage that is full, disabled or unreadable counts as
- * empty: the app still works online.
+ * What the member app keeps on the phone as JSON beside the query cache (query.ts keeps the
+ * server's answers): a talk being written in localStorage, a tab's check-in in sessionStorage.
+ * Storage that is full, disabled or unreadable counts as empty: the app still works online.
  */
 type Store = 'localStorage' | 'sessionStorage';
 

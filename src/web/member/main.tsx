@@ -1,15 +1,23 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { queryClient, restoreKept } from './query.ts';
 import './styles.css';
 
 const container = document.getElementById('root');
 if (container) {
-  createRoot(container).render(
-    <StrictMode>
-      <App />
-    </StrictMode>,
-  );
+  // The answers kept on the phone go back into the cache first (a moment: localStorage is
+  // synchronous), so the first screen shows them even without signal.
+  void restoreKept().finally(() => {
+    createRoot(container).render(
+      <StrictMode>
+        <QueryClientProvider client={queryClient}>
+          <App />
+        </QueryClientProvider>
+      </StrictMode>,
+    );
+  });
 }
 
 // The service worker keeps the app shell on the phone so it opens without signal. Only in builds:

@@ -1,9 +1,11 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
-import { api, type MyCard } from '../api.ts';
-import { loadCards, saveCards } from '../care-cache.ts';
+import type { MyCard } from '../api.ts';
 import { formatDay } from '../i18n.ts';
 import { useCareI18n } from '../i18n-care.ts';
-import { useKeptList } from '../kept-list.ts';
+import { writes } from '../mutations.ts';
+import { queries } from '../queries.ts';
+import { shown } from '../shown.ts';
 import { AppLink, LoadFailed, LoadingMessage, ScreenTitle, TopBar } from '../ui.tsx';
 import './care.css';
 
@@ -11,8 +13,6 @@ interface CardsProps {
   onBack: () => void;
   onUnauthenticated: () => void;
 }
-
-const CARDS = { fetch: api.cards, save: saveCards, recall: loadCards };
 
 /** The motif of an occasion, drawn with characters and CSS only (nothing to download). */
 function Motif({ occasion }: { occasion: MyCard['occasion'] }) {
@@ -45,16 +45,18 @@ function Motif({ occasion }: { occasion: MyCard['occasion'] }) {
 }
 
 /** 节日贺卡: cards from the home branch, newest first; an unopened one is marked 新. */
-export function Cards({ onBack, onUnauthenticated }: CardsProps) {
+export function Cards({ onBack }: CardsProps) {
   const { t, language } = useCareI18n();
-  const { state, load } = useKeptList(CARDS, t.networkError, onUnauthenticated);
+  const query = useQuery(queries.cards());
+  const state = shown(query, t.networkError);
+  const load = () => void query.refetch();
   return (
     <>
       <TopBar onBack={onBack} />
       <main className="screen">
         <ScreenTitle>{t.cardsTitle}</ScreenTitle>
         {state.kind === 'loading' ? <LoadingMessage /> : null}
-        {state.kind === 'failed' && state.message ? <LoadFailed message={state.message} onRetry={() => void load()} /> : null}
+        {state.kind === 'failed' && state.message ? <LoadFailed message={state.message} onRetry={load} /> : null}
         {state.kind === 'loaded' ? (
           <>
             {state.stale ? (
@@ -62,9 +64,9 @@ export function Cards({ onBack, onUnauthenticated }: CardsProps) {
                 {t.cardsStale}
               </p>
             ) : null}
-            {state.items.length === 0 ? <p className="card muted">{t.cardsNone}</p> : null}
+            {state.data.items.length === 0 ? <p className="card muted">{t.cardsNone}</p> : null}
             <ul className="plain-list">
-              {state.items.map((card) => (
+              {state.data.items.map((card) => (
                 <li key={card.id}>
                   <AppLink
                     to={{ name: 'card', cardId: card.id }}
@@ -102,38 +104,34 @@ interface CardViewProps {
 }
 
 /** One card, opened: the greeting in large type on red and gold, the signature and the day. */
-export function CardView({ cardId, onBack, onUnauthenticated }: CardViewProps) {
+export function CardView({ cardId, onBack }: CardViewProps) {
   const { t, language } = useCareI18n();
-  const { state, setState, load } = useKeptList(CARDS, t.networkError, onUnauthenticated);
-  const card = state.kind === 'loaded' ? state.items.find((c) => c.id === cardId) : undefined;
+  const query = useQuery(queries.cards());
+  const state = shown(query, t.networkError);
+  const load = () => void query.refetch();
+  const card = state.kind === 'loaded' ? state.data.items.find((c) => c.id === cardId) : undefined;
+  const { mutateAsync: sendOpened } = useMutation(writes.openCard);
   const opening = useRef(false);
 
   // Tell the branch the card was opened (once). Without signal it stays 新 and is told next time.
   useEffect(() => {
     if (!card || card.openedAt || opening.current) return;
     opening.current = true;
-    api.openCard(card.id).then(
-      () => {
-        const openedAt = new Date().toISOString();
-        setState((s) => {
-          if (s.kind !== 'loaded') return s;
-          const items = s.items.map((c) => (c.id === card.id ? { ...c, openedAt } : c));
-          saveCards(items);
-          return { ...s, items };
-        });
-      },
+    // The answer marks the card opened in the cache (mutations.ts).
+    sendOpened({ cardId: card.id }).then(
+      () => undefined,
       () => {
         opening.current = false;
       },
     );
-  }, [card, setState]);
+  }, [card, sendOpened]);
 
   return (
     <>
       <TopBar onBack={onBack} />
       <main className="screen">
         {state.kind === 'loading' ? <LoadingMessage /> : null}
-        {state.kind === 'failed' && state.message ? <LoadFailed message={state.message} onRetry={() => void load()} /> : null}
+        {state.kind === 'failed' && state.message ? <LoadFailed message={state.message} onRetry={load} /> : null}
         {state.kind === 'loaded' && !card ? (
           <>
             <ScreenTitle>{t.cardsTitle}</ScreenTitle>

@@ -1,7 +1,9 @@
+import { useMutation } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError } from '../api.ts';
+import { ApiError, errorText, type MySession } from '../api.ts';
 import { formatTime, useI18n } from '../i18n.ts';
 import { keep, recall } from '../kept.ts';
+import { writes } from '../mutations.ts';
 import { useNavigate } from '../router.ts';
 import { ScreenTitle, TopBar } from '../ui.tsx';
 import { checkInResult, sessionStatusLabel, type CheckInResult } from './parts.tsx';
@@ -28,13 +30,15 @@ function storeSuccess(key: string, outcome: Outcome): void {
   keep(STORE_PREFIX + key, outcome, 'sessionStorage');
 }
 
-function checkInOnce(sessionId: string, code: string | null): Promise<Outcome> {
+type Send = (vars: { sessionId: string; code?: string }) => Promise<MySession>;
+
+function checkInOnce(sessionId: string, code: string | null, send: Send): Promise<Outcome> {
   const key = sessionId + '|' + (code ?? '');
   const saved = storedSuccess(key);
   if (saved) return Promise.resolve(saved);
   let request = pending.get(key);
   if (!request) {
-    request = api.checkIn(sessionId, code ?? undefined).then(
+    request = send(code ? { sessionId, code } : { sessionId }).then(
       (answer): Outcome => {
         const outcome: Outcome = { ok: true, result: checkInResult(answer), title: answer.title };
         storeSuccess(key, outcome);
@@ -44,7 +48,7 @@ function checkInOnce(sessionId: string, code: string | null): Promise<Outcome> {
         // A failure may be retried on purpose (the 再试一次 button), never by itself.
         pending.delete(key);
         const unauthenticated = e instanceof ApiError && e.status === 401;
-        const message = e instanceof ApiError && !e.isOffline && e.message ? e.message : null;
+        const message = errorText(e) || null;
         return { ok: false, message, unauthenticated };
       },
     );
@@ -65,11 +69,12 @@ export function CheckIn({ sessionId, code, onUnauthenticated }: CheckInProps) {
   const navigate = useNavigate();
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [attempt, setAttempt] = useState(0);
+  const { mutateAsync: send } = useMutation(writes.checkIn);
 
   useEffect(() => {
     let live = true;
     setOutcome(null);
-    void checkInOnce(sessionId, code).then((result) => {
+    void checkInOnce(sessionId, code, send).then((result) => {
       if (!live) return;
       if (!result.ok && result.unauthenticated) onUnauthenticated();
       else setOutcome(result);
@@ -77,7 +82,7 @@ export function CheckIn({ sessionId, code, onUnauthenticated }: CheckInProps) {
     return () => {
       live = false;
     };
-  }, [sessionId, code, attempt, onUnauthenticated]);
+  }, [sessionId, code, attempt, onUnauthenticated, send]);
 
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
 

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, type Account } from '../api.ts';
+import { api, errorText, type Account } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { ErrorMessage, Field, ScreenTitle, TopBar } from '../ui.tsx';
 
@@ -26,10 +26,11 @@ export function Login({ onLoggedIn, notice = null }: LoginProps) {
     setBusy(true);
     setError(null);
     try {
+      // Signing in is not a write to queue: it only makes sense with signal, so it is a plain call.
       const account = await api.login({ phone: phone.replace(/\s+/g, ''), password });
       onLoggedIn(account);
     } catch (e) {
-      setError(e instanceof ApiError && !e.isOffline && e.message ? e.message : t.networkError);
+      setError(errorText(e) || t.networkError);
       setBusy(false);
     }
   };

@@ -1,6 +1,10 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, explainError, type MyMakeup } from '../api.ts';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { explainError, type MyMakeup } from '../api.ts';
 import { fill, formatDate, formatDay, useI18n } from '../i18n.ts';
+import { writes } from '../mutations.ts';
+import { queries } from '../queries.ts';
+import { shown } from '../shown.ts';
 import { ErrorMessage, Field, LoadFailed, LoadingMessage, ScreenTitle, TopBar } from '../ui.tsx';
 import { MaterialLinks } from './parts.tsx';
 
@@ -13,30 +17,18 @@ interface MakeupProps {
   onUnauthenticated: () => void;
 }
 
-type State = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'missing' } | { kind: 'loaded'; makeup: MyMakeup };
-
 /** 补学: the replay or materials of a missed class, then a reflection and answers for the secretary. */
 export function Makeup({ sessionId, onBack, onUnauthenticated }: MakeupProps) {
   const { t, language } = useI18n();
-  const [state, setState] = useState<State>({ kind: 'loading' });
-
-  const load = useCallback(async () => {
-    setState({ kind: 'loading' });
-    try {
-      const makeup = (await api.makeups()).find((m) => m.sessionId === sessionId);
-      setState(makeup ? { kind: 'loaded', makeup } : { kind: 'missing' });
-    } catch (e) {
-      setState({ kind: 'failed', message: explainError(e, t.networkError, onUnauthenticated) });
-    }
-  }, [sessionId, onUnauthenticated, t.networkError]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const query = useQuery(queries.makeups());
+  const list = shown(query, t.networkError);
+  const found = list.kind === 'loaded' ? list.data.find((m) => m.sessionId === sessionId) : undefined;
+  const state = list.kind !== 'loaded' ? list : found ? { kind: 'loaded' as const, makeup: found } : { kind: 'missing' as const };
+  const load = () => void query.refetch();
 
   let content;
   if (state.kind === 'loading') content = <LoadingMessage />;
-  else if (state.kind === 'failed') content = <LoadFailed message={state.message} onRetry={() => void load()} />;
+  else if (state.kind === 'failed') content = <LoadFailed message={state.message} onRetry={load} />;
   else if (state.kind === 'missing') content = <ErrorMessage message={t.makeupNotFound} />;
   else {
     const { makeup } = state;
@@ -85,8 +77,8 @@ export function Makeup({ sessionId, onBack, onUnauthenticated }: MakeupProps) {
             key={makeup.status}
             makeup={makeup}
             onUnauthenticated={onUnauthenticated}
-            onSubmitted={(next) => {
-              setState({ kind: 'loaded', makeup: next });
+            onSubmitted={() => {
+              // The make-up in the cache is the answer, as it now stands.
               window.scrollTo(0, 0);
             }}
           />
@@ -132,7 +124,7 @@ function Submission({ makeup }: { makeup: MyMakeup }) {
 
 interface MakeupFormProps {
   makeup: MyMakeup;
-  onSubmitted: (makeup: MyMakeup) => void;
+  onSubmitted: () => void;
   onUnauthenticated: () => void;
 }
 
@@ -140,6 +132,7 @@ function MakeupForm({ makeup, onSubmitted, onUnauthenticated }: MakeupFormProps)
   const { t } = useI18n();
   const [reflection, setReflection] = useState(makeup.reflection ?? '');
   const [answers, setAnswers] = useState<string[]>(() => makeup.questions.map((_, i) => makeup.answers?.[i] ?? ''));
+  const submitCall = useMutation(writes.submitMakeup);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -155,8 +148,8 @@ function MakeupForm({ makeup, onSubmitted, onUnauthenticated }: MakeupFormProps)
     setBusy(true);
     setError(null);
     try {
-      // The answer is the make-up as it now stands.
-      onSubmitted(await api.submitMakeup(makeup.sessionId, body));
+      await submitCall.mutateAsync({ sessionId: makeup.sessionId, body });
+      onSubmitted();
     } catch (e) {
       setError(explainError(e, t.networkError, onUnauthenticated));
       setBusy(false);

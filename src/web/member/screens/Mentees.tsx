@@ -1,8 +1,9 @@
-import { api, type MyMentee } from '../api.ts';
-import { loadMentees, saveMentees } from '../care-cache.ts';
+import { useQuery } from '@tanstack/react-query';
+import type { MyMentee } from '../api.ts';
 import { fill, formatDate } from '../i18n.ts';
 import { useCareI18n } from '../i18n-care.ts';
-import { useKeptList } from '../kept-list.ts';
+import { queries } from '../queries.ts';
+import { shown } from '../shown.ts';
 import { AppLink, LoadFailed, LoadingMessage, ScreenTitle, telHref, TopBar } from '../ui.tsx';
 import './care.css';
 
@@ -11,12 +12,12 @@ interface MenteesProps {
   onUnauthenticated: () => void;
 }
 
-const MENTEES = { fetch: api.mentees, save: saveMentees, recall: loadMentees };
-
 /** 我的联系对象: the mentor's members, the ones due a talk first, each with a call and a "record a talk" button. */
-export function Mentees({ onBack, onUnauthenticated }: MenteesProps) {
+export function Mentees({ onBack }: MenteesProps) {
   const { t } = useCareI18n();
-  const { state, load } = useKeptList(MENTEES, t.networkError, onUnauthenticated);
+  const query = useQuery(queries.mentees());
+  const state = shown(query, t.networkError);
+  const load = () => void query.refetch();
 
   return (
     <>
@@ -24,25 +25,25 @@ export function Mentees({ onBack, onUnauthenticated }: MenteesProps) {
       <main className="screen">
         <ScreenTitle>{t.menteesTitle}</ScreenTitle>
         {state.kind === 'loading' ? <LoadingMessage /> : null}
-        {state.kind === 'failed' && state.message ? <LoadFailed message={state.message} onRetry={() => void load()} /> : null}
+        {state.kind === 'failed' && state.message ? <LoadFailed message={state.message} onRetry={load} /> : null}
         {state.kind === 'loaded' ? (
           <>
             {state.stale ? (
               <div className="message message-warning" role="status">
                 <p>{t.menteesStale}</p>
-                <button type="button" className="button button-secondary" onClick={() => void load()}>
+                <button type="button" className="button button-secondary" onClick={load}>
                   {t.retry}
                 </button>
               </div>
             ) : null}
-            {state.items.length === 0 ? (
+            {state.data.items.length === 0 ? (
               <p className="card muted" data-testid="mentees-empty">
                 {t.menteesNone}
               </p>
             ) : (
               <p className="summary">{t.menteesIntro}</p>
             )}
-            {state.items.map((mentee) => (
+            {state.data.items.map((mentee) => (
               <MenteeCard key={mentee.memberId} mentee={mentee} />
             ))}
           </>

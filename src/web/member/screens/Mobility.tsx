@@ -1,23 +1,17 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { api, ApiError, type MobilityForm, type MyProfile, type Region, type Regions } from '../api.ts';
+import { explainError, type MobilityForm, type MyProfile, type Region } from '../api.ts';
 import { today, useI18n } from '../i18n.ts';
+import { writes } from '../mutations.ts';
+import { queries } from '../queries.ts';
 import { ErrorMessage, Field, ScreenTitle, TopBar } from '../ui.tsx';
 
 interface MobilityProps {
   profile: MyProfile;
-  onSaved: (profile: MyProfile, kind: 'moved' | 'returned') => void;
+  /** The profile in the cache is already the answer (mutations.ts). */
+  onSaved: (kind: 'moved' | 'returned') => void;
   onBack: () => void;
   onUnauthenticated: () => void;
-}
-
-// The region list is ~140 KB; keep it for the rest of the visit once fetched.
-let regionsPromise: Promise<Regions> | null = null;
-function loadRegions(): Promise<Regions> {
-  regionsPromise ??= api.regions().catch((error: unknown) => {
-    regionsPromise = null;
-    throw error;
-  });
-  return regionsPromise;
 }
 
 function blankToNull(value: string): string | null {
@@ -32,9 +26,12 @@ export function Mobility({ profile, onSaved, onBack, onUnauthenticated }: Mobili
   const { t } = useI18n();
   const current = profile.member.mobility;
 
-  const [regions, setRegions] = useState<Regions | null>(null);
-  const [regionsFailed, setRegionsFailed] = useState(false);
-  const [attempt, setAttempt] = useState(0);
+  // The region list is ~140 KB: asked once per visit (queries.ts).
+  const regionsQuery = useQuery(queries.regions());
+  const regions = regionsQuery.data ?? null;
+  const regionsFailed = !regions && regionsQuery.isError && !regionsQuery.isFetching;
+  const updateMobility = useMutation(writes.updateMobility);
+  const markReturnedCall = useMutation(writes.markReturned);
 
   const [provinceCode, setProvinceCode] = useState(current?.provinceCode ?? '');
   const [cityCode, setCityCode] = useState(current?.cityCode ?? '');
@@ -55,32 +52,10 @@ export function Mobility({ profile, onSaved, onBack, onUnauthenticated }: Mobili
     if (confirmingReturn) confirmRef.current?.scrollIntoView({ block: 'nearest' });
   }, [confirmingReturn]);
 
-  useEffect(() => {
-    let live = true;
-    setRegionsFailed(false);
-    loadRegions().then(
-      (r) => live && setRegions(r),
-      (e: unknown) => {
-        if (!live) return;
-        if (e instanceof ApiError && e.status === 401) onUnauthenticated();
-        else setRegionsFailed(true);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [attempt, onUnauthenticated]);
-
   const cities = useMemo(() => childrenOf(regions?.provinces, provinceCode), [regions, provinceCode]);
   const districts = useMemo(() => childrenOf(cities, cityCode), [cities, cityCode]);
 
-  const explain = (e: unknown): string => {
-    if (e instanceof ApiError && e.status === 401) {
-      onUnauthenticated();
-      return '';
-    }
-    return e instanceof ApiError && !e.isOffline && e.message ? e.message : t.networkError;
-  };
+  const explain = (e: unknown): string => explainError(e, t.networkError, onUnauthenticated);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -101,7 +76,8 @@ export function Mobility({ profile, onSaved, onBack, onUnauthenticated }: Mobili
     setBusy(true);
     setError(null);
     try {
-      onSaved(await api.updateMobility(body), 'moved');
+      await updateMobility.mutateAsync(body);
+      onSaved('moved');
     } catch (e) {
       setError(explain(e));
       setBusy(false);
@@ -113,7 +89,8 @@ export function Mobility({ profile, onSaved, onBack, onUnauthenticated }: Mobili
     setBusy(true);
     setReturnError(null);
     try {
-      onSaved(await api.markReturned({ returnedOn: today() }), 'returned');
+      await markReturnedCall.mutateAsync({ returnedOn: today() });
+      onSaved('returned');
     } catch (e) {
       setReturnError(explain(e));
       setBusy(false);
@@ -162,7 +139,7 @@ export function Mobility({ profile, onSaved, onBack, onUnauthenticated }: Mobili
           {regionsFailed ? (
             <div className="message message-error" role="alert">
               <p>{t.networkError}</p>
-              <button type="button" className="button button-secondary" onClick={() => setAttempt((n) => n + 1)}>
+              <button type="button" className="button button-secondary" onClick={() => void regionsQuery.refetch()}>
                 {t.retry}
               </button>
             </div>

@@ -1,6 +1,8 @@
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api.ts';
+import { ApiError, errorText } from '../api.ts';
 import { useI18n } from '../i18n.ts';
+import { writes } from '../mutations.ts';
 import { ErrorMessage, Field, ScreenTitle, TopBar } from '../ui.tsx';
 
 interface PasswordProps {
@@ -14,6 +16,7 @@ export function Password({ onChanged, onBack, onUnauthenticated }: PasswordProps
   const [currentPassword, setCurrentPassword] = useState('');
   const [newPassword, setNewPassword] = useState('');
   const [repeatPassword, setRepeatPassword] = useState('');
+  const change = useMutation(writes.changePassword);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -25,11 +28,11 @@ export function Password({ onChanged, onBack, onUnauthenticated }: PasswordProps
     setBusy(true);
     setError(null);
     try {
-      await api.changePassword({ currentPassword, newPassword });
+      await change.mutateAsync({ currentPassword, newPassword });
       onChanged();
     } catch (e) {
       if (e instanceof ApiError && e.status === 401 && e.code === 'unauthenticated') return onUnauthenticated();
-      setError(e instanceof ApiError && !e.isOffline && e.message ? e.message : t.networkError);
+      setError(errorText(e) || t.networkError);
       setBusy(false);
     }
   };

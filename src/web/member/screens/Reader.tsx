@@ -1,7 +1,10 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
-import { api, explainError, type InboxEntry, type ReadableItem } from '../api.ts';
+import type { InboxEntry, ReadProgress } from '../api.ts';
 import { fill, formatDay, useI18n } from '../i18n.ts';
-import { isItemRead, markItemRead } from '../read-state.ts';
+import { isItemRead, markItemRead, writes } from '../mutations.ts';
+import { queries } from '../queries.ts';
+import { failureText } from '../shown.ts';
 import { LoadFailed, LoadingMessage, ScreenTitle, TopBar } from '../ui.tsx';
 
 interface ReaderProps {
@@ -20,29 +23,21 @@ function readFlagFrom(entry: InboxEntry, itemId: string): boolean | null {
   return entry.items.find((i) => i.id === itemId)?.read ?? null;
 }
 
-export function Reader({ pushId, itemId, onBack, onUnauthenticated }: ReaderProps) {
+export function Reader({ pushId, itemId, onBack }: ReaderProps) {
   const { t, language } = useI18n();
-  const [item, setItem] = useState<ReadableItem | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [attempt, setAttempt] = useState(0);
+  const itemQuery = useQuery(queries.item(itemId));
+  const item = itemQuery.data ?? null;
+  const error = itemQuery.error && !itemQuery.isFetching ? failureText(itemQuery.error, t.networkError) : null;
   const [read, setRead] = useState<boolean>(() => (pushId ? (isItemRead(pushId, itemId) ?? false) : false));
-
-  useEffect(() => {
-    let live = true;
-    setError(null);
-    api.item(itemId).then(
-      (loaded) => live && setItem(loaded),
-      (e: unknown) => live && setError(explainError(e, t.networkError, onUnauthenticated)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [itemId, attempt, onUnauthenticated, t.networkError]);
+  const openPush = useMutation(writes.openPush);
+  const { mutateAsync: sendOpened } = openPush;
+  const reportRead = useMutation(writes.reportRead);
+  const { mutateAsync: sendProgress } = reportRead;
 
   useEffect(() => {
     if (!pushId || openedPushes.has(pushId)) return;
     openedPushes.add(pushId);
-    api.openPush(pushId).then(
+    sendOpened({ pushId }).then(
       (answer) => {
         if (readFlagFrom(answer, itemId) === true) {
           markItemRead(pushId, itemId);
@@ -51,13 +46,13 @@ export function Reader({ pushId, itemId, onBack, onUnauthenticated }: ReaderProp
       },
       () => openedPushes.delete(pushId), // not recorded: try again next time the push is opened
     );
-  }, [pushId, itemId]);
+  }, [pushId, itemId, sendOpened]);
 
   const onRead = useCallback(() => {
     if (pushId) markItemRead(pushId, itemId);
     setRead(true);
   }, [pushId, itemId]);
-  const tracker = useReadTracking(pushId && item ? { pushId, itemId, minSeconds: item.minSeconds } : null, onRead);
+  const tracker = useReadTracking(pushId && item ? { pushId, itemId, minSeconds: item.minSeconds } : null, onRead, sendProgress);
 
   const bodyRef = useRef<HTMLDivElement>(null);
   const html = useMemo(() => (item?.bodyHtml ? prepareArticle(item.bodyHtml) : null), [item?.bodyHtml]);
@@ -66,7 +61,7 @@ export function Reader({ pushId, itemId, onBack, onUnauthenticated }: ReaderProp
     return (
       <>
         <TopBar onBack={onBack} />
-        <main className="screen">{error ? <LoadFailed message={error} onRetry={() => setAttempt((n) => n + 1)} /> : <LoadingMessage />}</main>
+        <main className="screen">{error ? <LoadFailed message={error} onRetry={() => void itemQuery.refetch()} /> : <LoadingMessage />}</main>
       </>
     );
   }
@@ -205,7 +200,9 @@ interface Tracker {
  * (back, another app, closing the page: fetch with keepalive, which carries the CSRF header that
  * sendBeacon cannot).
  */
-function useReadTracking(tracked: Tracked | null, onRead: () => void): Tracker {
+type SendProgress = (vars: { pushId: string; body: ReadProgress; keepalive: boolean }) => Promise<InboxEntry>;
+
+function useReadTracking(tracked: Tracked | null, onRead: () => void, send: SendProgress): Tracker {
   const endRef = useRef<HTMLParagraphElement>(null);
   const seconds = useRef(0);
   const ended = useRef(false);
@@ -216,6 +213,8 @@ function useReadTracking(tracked: Tracked | null, onRead: () => void): Tracker {
   trackedRef.current = tracked;
   const onReadRef = useRef(onRead);
   onReadRef.current = onRead;
+  const sendRef = useRef(send);
+  sendRef.current = send;
 
   const report = useCallback((leaving: boolean) => {
     const target = trackedRef.current;
@@ -226,7 +225,7 @@ function useReadTracking(tracked: Tracked | null, onRead: () => void): Tracker {
     const previous = reported.current;
     reported.current = body;
     const countsAsRead = body.reachedEnd || body.seconds >= target.minSeconds;
-    api.reportRead(target.pushId, body, leaving).then(
+    sendRef.current({ pushId: target.pushId, body, keepalive: leaving }).then(
       (answer) => {
         // The server decides (its answer is the push's entry); if it does not say, apply its stated rule.
         const serverSays = readFlagFrom(answer, body.itemId);

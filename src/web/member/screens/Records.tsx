@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
-import { api, explainError, type MemberDelivery, type MyRecords, type Talk } from '../api.ts';
+import { useQuery } from '@tanstack/react-query';
+import type { MemberDelivery, Talk } from '../api.ts';
 import { fill, formatDate } from '../i18n.ts';
 import { useCareI18n, type CareDictionary } from '../i18n-care.ts';
+import { queries } from '../queries.ts';
+import { shown } from '../shown.ts';
 import { LoadFailed, LoadingMessage, ScreenTitle, TopBar } from '../ui.tsx';
 import './care.css';
 
@@ -9,8 +11,6 @@ interface RecordsProps {
   onBack: () => void;
   onUnauthenticated: () => void;
 }
-
-type State = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'loaded'; records: MyRecords };
 
 const SITUATION = ['work', 'family', 'health', 'thoughts'] as const;
 const ITEM_KINDS = ['books', 'materials', 'badge', 'other'] as const;
@@ -25,22 +25,11 @@ function itemLabel(t: CareDictionary, item: string): string {
  * 关于我的记录: what the branch recorded about the member (talks, hardship, visits). Sensitive, so
  * it is never kept on the phone: without signal the member is asked to try again.
  */
-export function Records({ onBack, onUnauthenticated }: RecordsProps) {
+export function Records({ onBack }: RecordsProps) {
   const { t } = useCareI18n();
-  const [state, setState] = useState<State>({ kind: 'loading' });
-
-  const load = useCallback(async () => {
-    setState({ kind: 'loading' });
-    try {
-      setState({ kind: 'loaded', records: await api.records() });
-    } catch (e) {
-      setState({ kind: 'failed', message: explainError(e, t.networkError, onUnauthenticated) });
-    }
-  }, [onUnauthenticated, t.networkError]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const query = useQuery(queries.records());
+  const state = shown(query, t.networkError);
+  const load = () => void query.refetch();
 
   return (
     <>
@@ -49,14 +38,14 @@ export function Records({ onBack, onUnauthenticated }: RecordsProps) {
         <ScreenTitle>{t.recordsTitle}</ScreenTitle>
         <p className="records-intro">{t.recordsIntro}</p>
         {state.kind === 'loading' ? <LoadingMessage /> : null}
-        {state.kind === 'failed' && state.message ? <LoadFailed message={state.message} onRetry={() => void load()} /> : null}
+        {state.kind === 'failed' && state.message ? <LoadFailed message={state.message} onRetry={load} /> : null}
         {state.kind === 'loaded' ? (
           <>
-            <section className="card" aria-labelledby="records-talks" data-testid="records-talks" data-count={state.records.talks.length}>
+            <section className="card" aria-labelledby="records-talks" data-testid="records-talks" data-count={state.data.talks.length}>
               <h2 id="records-talks">{t.recordsTalks}</h2>
-              {state.records.talks.length === 0 ? <p className="muted">{t.recordsNoTalks}</p> : null}
+              {state.data.talks.length === 0 ? <p className="muted">{t.recordsNoTalks}</p> : null}
               <ul className="plain-list">
-                {state.records.talks.map((talk) => (
+                {state.data.talks.map((talk) => (
                   <TalkEntry key={talk.id} talk={talk} />
                 ))}
               </ul>
@@ -64,14 +53,14 @@ export function Records({ onBack, onUnauthenticated }: RecordsProps) {
 
             <section className="card" aria-labelledby="records-hardship" data-testid="records-hardship">
               <h2 id="records-hardship">{t.recordsHardship}</h2>
-              {state.records.hardshipNote ? <p className="pre-wrap">{state.records.hardshipNote}</p> : <p className="muted">{t.recordsNoHardship}</p>}
+              {state.data.hardshipNote ? <p className="pre-wrap">{state.data.hardshipNote}</p> : <p className="muted">{t.recordsNoHardship}</p>}
             </section>
 
-            <section className="card" aria-labelledby="records-visits" data-testid="records-visits" data-count={state.records.deliveries.length}>
+            <section className="card" aria-labelledby="records-visits" data-testid="records-visits" data-count={state.data.deliveries.length}>
               <h2 id="records-visits">{t.recordsVisits}</h2>
-              {state.records.deliveries.length === 0 ? <p className="muted">{t.recordsNoVisits}</p> : null}
+              {state.data.deliveries.length === 0 ? <p className="muted">{t.recordsNoVisits}</p> : null}
               <ul className="plain-list">
-                {state.records.deliveries.map((visit) => (
+                {state.data.deliveries.map((visit) => (
                   <VisitEntry key={visit.deliveryId} visit={visit} />
                 ))}
               </ul>

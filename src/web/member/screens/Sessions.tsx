@@ -1,37 +1,30 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, explainError, type MySession, type MySessions } from '../api.ts';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { explainError, type MySession } from '../api.ts';
 import { useI18n } from '../i18n.ts';
+import { writes } from '../mutations.ts';
+import { queries } from '../queries.ts';
+import { failureText } from '../shown.ts';
 import { AppLink, ErrorMessage, Field, LoadFailed, LoadingMessage, ScreenTitle, SuccessMessage, TopBar } from '../ui.tsx';
-import { CheckInButton, MaterialLinks, SessionLinks, SessionStatus, SessionWhen, type CheckInResult } from './parts.tsx';
+import { CheckInButton, MaterialLinks, SessionLinks, SessionStatus, SessionWhen } from './parts.tsx';
 
 interface ScreenProps {
   onBack: () => void;
   onUnauthenticated: () => void;
 }
 
-/** The member's classes, loaded once per screen; both screens below read the same answer. */
-function useMySessions(onUnauthenticated: () => void) {
+/** The member's classes; both screens below read the same answer (a check-in or leave updates it). */
+function useMySessions() {
   const { t } = useI18n();
-  const [data, setData] = useState<MySessions | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(async () => {
-    setError(null);
-    try {
-      setData(await api.sessions());
-    } catch (e) {
-      setError(explainError(e, t.networkError, onUnauthenticated));
-    }
-  }, [onUnauthenticated, t.networkError]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  return { data, error, load, setData };
+  const query = useQuery(queries.sessions());
+  const error = query.error && !query.isFetching ? failureText(query.error, t.networkError) : null;
+  return { data: query.data, error, load: () => void query.refetch() };
 }
 
 /** 课程: upcoming classes and meetings, and recent ones with the member's attendance. */
-export function Sessions({ onBack, onUnauthenticated }: ScreenProps) {
+export function Sessions({ onBack }: ScreenProps) {
   const { t } = useI18n();
-  const { data, error, load } = useMySessions(onUnauthenticated);
+  const { data, error, load } = useMySessions();
   return (
     <>
       <TopBar onBack={onBack} />
@@ -39,7 +32,7 @@ export function Sessions({ onBack, onUnauthenticated }: ScreenProps) {
         <ScreenTitle>{t.sessionsTitle}</ScreenTitle>
         {!data ? (
           error ? (
-            <LoadFailed message={error} onRetry={() => void load()} />
+            <LoadFailed message={error} onRetry={load} />
           ) : (
             <LoadingMessage />
           )
@@ -81,19 +74,13 @@ function SessionGroup({ title, sessions }: { title: string; sessions: MySession[
 /** One class: when and how, the link, the agenda and materials; check in or ask for leave. */
 export function SessionDetail({ sessionId, onBack, onUnauthenticated }: ScreenProps & { sessionId: string }) {
   const { t } = useI18n();
-  const { data, error, load, setData } = useMySessions(onUnauthenticated);
+  const { data, error, load } = useMySessions();
   const [notice, setNotice] = useState<string | null>(null);
   const session = data ? [...data.upcoming, ...data.recent].find((s) => s.id === sessionId) : undefined;
 
-  const onCheckedIn = (result: CheckInResult) => {
-    if (!session) return;
-    const fresh: MySession = { ...session, myStatus: result.status, checkedInAt: result.checkedInAt, canCheckIn: false };
-    setData((d) => (d ? replaceSession(d, fresh) : d));
-  };
-
   let content;
   if (!data) {
-    content = error ? <LoadFailed message={error} onRetry={() => void load()} /> : <LoadingMessage />;
+    content = error ? <LoadFailed message={error} onRetry={load} /> : <LoadingMessage />;
   } else if (!session) {
     content = <ErrorMessage message={t.sessionNotFound} />;
   } else {
@@ -127,7 +114,7 @@ export function SessionDetail({ sessionId, onBack, onUnauthenticated }: ScreenPr
             </div>
           </dl>
           {session.canCheckIn ? (
-            <CheckInButton session={session} testId={`session-checkin-${session.id}`} onCheckedIn={onCheckedIn} onUnauthenticated={onUnauthenticated} />
+            <CheckInButton session={session} testId={`session-checkin-${session.id}`} onCheckedIn={() => undefined} onUnauthenticated={onUnauthenticated} />
           ) : null}
           {planned ? <SessionLinks session={session} /> : null}
           {session.replayUrl ? (
@@ -158,11 +145,10 @@ export function SessionDetail({ sessionId, onBack, onUnauthenticated }: ScreenPr
 
         {canAskLeave ? <LeaveForm
             sessionId={session.id}
-            onSent={(answer) => {
+            onSent={() => {
+              // The session in the cache is the answer, as it now stands.
               setNotice(t.leaveSent);
               window.scrollTo(0, 0);
-              // The answer is the session as it now stands.
-              setData((d) => (d ? replaceSession(d, answer) : d));
             }}
             onUnauthenticated={onUnauthenticated}
           /> : null}
@@ -181,14 +167,9 @@ export function SessionDetail({ sessionId, onBack, onUnauthenticated }: ScreenPr
   );
 }
 
-function replaceSession(data: MySessions, fresh: MySession): MySessions {
-  const update = (s: MySession) => (s.id === fresh.id ? fresh : s);
-  return { upcoming: data.upcoming.map(update), recent: data.recent.map(update) };
-}
-
 interface LeaveFormProps {
   sessionId: string;
-  onSent: (answer: MySession) => void;
+  onSent: () => void;
   onUnauthenticated: () => void;
 }
 
@@ -196,6 +177,7 @@ function LeaveForm({ sessionId, onSent, onUnauthenticated }: LeaveFormProps) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
+  const leave = useMutation(writes.askLeave);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -213,7 +195,8 @@ function LeaveForm({ sessionId, onSent, onUnauthenticated }: LeaveFormProps) {
     setBusy(true);
     setError(null);
     try {
-      onSent(await api.askLeave(sessionId, reason.trim()));
+      await leave.mutateAsync({ sessionId, reason: reason.trim() });
+      onSent();
     } catch (e) {
       setError(explainError(e, t.networkError, onUnauthenticated));
     } finally {

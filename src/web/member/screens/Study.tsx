@@ -1,11 +1,11 @@
-import { useCallback, useEffect, useState } from 'react';
-import { api, explainError, type InboxEntry } from '../api.ts';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import type { InboxEntry } from '../api.ts';
 import { fill, useI18n } from '../i18n.ts';
-import { rememberReadState } from '../read-state.ts';
+import { queries } from '../queries.ts';
+import { failureText } from '../shown.ts';
 import { ErrorMessage, LoadFailed, LoadingMessage, ScreenTitle, TopBar } from '../ui.tsx';
 import { PushEntry } from './Today.tsx';
-
-const PAGE_SIZE = 20;
 
 interface StudyProps {
   onBack: () => void;
@@ -13,42 +13,26 @@ interface StudyProps {
 }
 
 /** 学习: every push the member received, newest first, with what is read. */
-export function Study({ onBack, onUnauthenticated }: StudyProps) {
+export function Study({ onBack }: StudyProps) {
   const { t } = useI18n();
-  const [entries, setEntries] = useState<InboxEntry[] | null>(null);
-  const [total, setTotal] = useState(0);
-  const [unread, setUnread] = useState(0);
-  const [page, setPage] = useState(1);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(
-    async (nextPage: number) => {
-      setBusy(true);
-      setError(null);
-      try {
-        const inbox = await api.inbox(nextPage, PAGE_SIZE);
-        rememberReadState(inbox.items);
-        setEntries((old) => {
-          // A push delivered meanwhile shifts the pages: never list one twice.
-          const seen = new Set((nextPage === 1 ? [] : (old ?? [])).map((e) => e.pushId));
-          return [...(nextPage === 1 ? [] : (old ?? [])), ...inbox.items.filter((e) => !seen.has(e.pushId))];
-        });
-        setTotal(inbox.total);
-        setUnread(inbox.unread);
-        setPage(nextPage);
-      } catch (e) {
-        setError(explainError(e, t.networkError, onUnauthenticated));
-      } finally {
-        setBusy(false);
-      }
-    },
-    [onUnauthenticated, t.networkError],
-  );
-
-  useEffect(() => {
-    void load(1);
-  }, [load]);
+  const inbox = useInfiniteQuery(queries.inbox());
+  const pages = inbox.data?.pages;
+  const entries = useMemo<InboxEntry[] | null>(() => {
+    if (!pages) return null;
+    // A push delivered meanwhile shifts the pages: never list one twice.
+    const seen = new Set<string>();
+    const list: InboxEntry[] = [];
+    for (const entry of pages.flatMap((page) => page.items)) {
+      if (seen.has(entry.pushId)) continue;
+      seen.add(entry.pushId);
+      list.push(entry);
+    }
+    return list;
+  }, [pages]);
+  const last = pages?.[pages.length - 1];
+  const unread = last?.unread ?? 0;
+  const error = inbox.error ? failureText(inbox.error, t.networkError) || null : null;
+  const load = () => void inbox.refetch();
 
   return (
     <>
@@ -57,7 +41,7 @@ export function Study({ onBack, onUnauthenticated }: StudyProps) {
         <ScreenTitle>{t.studyTitle}</ScreenTitle>
         {entries === null ? (
           error ? (
-            <LoadFailed message={error} onRetry={() => void load(1)} />
+            <LoadFailed message={error} onRetry={load} />
           ) : (
             <LoadingMessage />
           )
@@ -75,9 +59,9 @@ export function Study({ onBack, onUnauthenticated }: StudyProps) {
               </article>
             ))}
             <ErrorMessage message={error} />
-            {entries.length < total ? (
-              <button type="button" className="button button-secondary" disabled={busy} onClick={() => void load(page + 1)}>
-                {busy ? t.loading : t.more}
+            {inbox.hasNextPage ? (
+              <button type="button" className="button button-secondary" disabled={inbox.isFetching} onClick={() => void inbox.fetchNextPage()}>
+                {inbox.isFetchingNextPage ? t.loading : t.more}
               </button>
             ) : null}
           </>

@@ -1,8 +1,11 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
-import { api, ApiError, explainError, type Talk as TalkRecord, type TalkForm } from '../api.ts';
-import { forgetTalkDraft, loadMentees, loadTalkDraft, newTalkId, saveMentees, saveTalkDraft, type TalkFields } from '../care-cache.ts';
+import { ApiError, explainError, type Talk as TalkRecord, type TalkForm } from '../api.ts';
 import { chinaDate, fill, formatDate } from '../i18n.ts';
 import { useCareI18n } from '../i18n-care.ts';
+import { writes } from '../mutations.ts';
+import { queries } from '../queries.ts';
+import { forgetTalkDraft, loadTalkDraft, newTalkId, saveTalkDraft, type TalkFields } from '../talk-draft.ts';
 import { AppLink, ErrorMessage, Field, ScreenTitle, TopBar } from '../ui.tsx';
 import './care.css';
 
@@ -65,24 +68,10 @@ export function Talk({ memberId, onBack, onUnauthenticated }: TalkProps) {
   const inFlight = useRef(false);
   const touched = useRef(false);
   const formRef = useRef<HTMLFormElement>(null);
-  const [name, setName] = useState<string | null>(() => loadMentees()?.find((m) => m.memberId === memberId)?.name ?? null);
-
-  // The member's name for the title: from the list kept on the phone, else asked once.
-  useEffect(() => {
-    if (name !== null) return;
-    let live = true;
-    api.mentees().then(
-      ({ items }) => {
-        saveMentees(items);
-        const found = items.find((m) => m.memberId === memberId);
-        if (live && found) setName(found.name);
-      },
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [memberId, name]);
+  // The member's name for the title: from the list in the cache (kept on the phone), else asked once.
+  const mentees = useQuery({ ...queries.mentees(), staleTime: Infinity, refetchOnWindowFocus: false });
+  const name = mentees.data?.items.find((m) => m.memberId === memberId)?.name ?? null;
+  const recordTalk = useMutation(writes.recordTalk);
 
   // Every change is written to the phone at once: a talk typed on a train must survive a tunnel.
   useEffect(() => {
@@ -169,7 +158,7 @@ export function Talk({ memberId, onBack, onUnauthenticated }: TalkProps) {
     setError(null);
     setErrors({});
     try {
-      const talk = await api.recordTalk(body);
+      const talk = await recordTalk.mutateAsync(body);
       forgetTalkDraft(memberId);
       setSaved(talk);
       window.scrollTo(0, 0);

@@ -1,10 +1,12 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, explainError, type CareTask, type CareTaskUpdate } from '../api.ts';
+import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
+import { useMemo, useState, type FormEvent } from 'react';
+import { explainError, type CareTask, type CareTaskUpdate } from '../api.ts';
 import { chinaDate, fill, formatDate } from '../i18n.ts';
 import { useCareI18n } from '../i18n-care.ts';
+import { writes } from '../mutations.ts';
+import { queries } from '../queries.ts';
+import { failureText } from '../shown.ts';
 import { ErrorMessage, Field, LoadFailed, LoadingMessage, ScreenTitle, SuccessMessage, TopBar } from '../ui.tsx';
-
-const PAGE_SIZE = 20;
 
 interface TasksProps {
   /** the signed-in member: their own tasks say "我" instead of their name */
@@ -19,50 +21,34 @@ interface TasksProps {
  */
 export function Tasks({ myMemberId, onBack, onUnauthenticated }: TasksProps) {
   const { t, language } = useCareI18n();
-  const [tasks, setTasks] = useState<CareTask[] | null>(null);
-  const tasksRef = useRef<CareTask[] | null>(null);
-  tasksRef.current = tasks;
-  const [total, setTotal] = useState(0);
-  const [page, setPage] = useState(1);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const list = useInfiniteQuery(queries.careTasks());
+  const pages = list.data?.pages;
+  const { tasks, total } = useMemo(() => {
+    if (!pages) return { tasks: null, total: 0 };
+    const seen = new Set<string>();
+    const merged: CareTask[] = [];
+    let addedByLast = 0;
+    for (const page of pages) {
+      addedByLast = 0;
+      for (const task of page.items) {
+        if (seen.has(task.id)) continue;
+        seen.add(task.id);
+        merged.push(task);
+        addedByLast++;
+      }
+    }
+    // A list that is not paged answers the same items again: then there is nothing more.
+    const last = pages[pages.length - 1];
+    return { tasks: merged, total: pages.length > 1 && addedByLast === 0 ? merged.length : (last?.total ?? merged.length) };
+  }, [pages]);
+  const error = list.error ? failureText(list.error, t.networkError) || null : null;
   const [notice, setNotice] = useState<string | null>(null);
 
-  const load = useCallback(
-    async (nextPage: number) => {
-      setBusy(true);
-      setError(null);
-      try {
-        const list = await api.careTasks(nextPage, PAGE_SIZE);
-        const kept = nextPage === 1 ? [] : (tasksRef.current ?? []);
-        const seen = new Set(kept.map((task) => task.id));
-        const added = list.items.filter((task) => !seen.has(task.id));
-        const merged = [...kept, ...added];
-        tasksRef.current = merged;
-        setTasks(merged);
-        // A list that is not paged answers the same items again: then there is nothing more.
-        setTotal(nextPage > 1 && added.length === 0 ? merged.length : list.total);
-        setPage(nextPage);
-      } catch (e) {
-        setError(explainError(e, t.networkError, onUnauthenticated));
-      } finally {
-        setBusy(false);
-      }
-    },
-    [onUnauthenticated, t.networkError],
-  );
-
-  useEffect(() => {
-    void load(1);
-  }, [load]);
-
+  // The list in the cache is already updated by the answer (mutations.ts); here only the notice.
   const onUpdated = (task: CareTask, next: CareTask) => {
     if (next.status === 'done' || next.status === 'dropped') {
-      setTasks((old) => (old ?? []).filter((x) => x.id !== task.id));
-      setTotal((n) => Math.max(0, n - 1));
       setNotice(fill(next.status === 'done' ? t.savedTaskDone : t.savedTaskDropped, { name: task.memberName }));
     } else {
-      setTasks((old) => (old ?? []).map((x) => (x.id === task.id ? next : x)));
       setNotice(fill(t.savedTaskSnoozed, { name: task.memberName, date: formatDate(next.snoozedUntil ?? '', language) }));
     }
     window.scrollTo(0, 0);
@@ -79,7 +65,7 @@ export function Tasks({ myMemberId, onBack, onUnauthenticated }: TasksProps) {
         <SuccessMessage message={notice} />
         {tasks === null ? (
           error ? (
-            <LoadFailed message={error} onRetry={() => void load(1)} />
+            <LoadFailed message={error} onRetry={() => void list.refetch()} />
           ) : (
             <LoadingMessage />
           )
@@ -94,9 +80,9 @@ export function Tasks({ myMemberId, onBack, onUnauthenticated }: TasksProps) {
               <TaskCard key={task.id} task={task} mine={task.assignee?.memberId === myMemberId} onUpdated={(next) => onUpdated(task, next)} onUnauthenticated={onUnauthenticated} />
             ))}
             <ErrorMessage message={error} />
-            {tasks.length < total ? (
-              <button type="button" className="button button-secondary" disabled={busy} onClick={() => void load(page + 1)}>
-                {busy ? t.loading : t.more}
+            {list.hasNextPage && tasks.length < total ? (
+              <button type="button" className="button button-secondary" disabled={list.isFetching} onClick={() => void list.fetchNextPage()}>
+                {list.isFetchingNextPage ? t.loading : t.more}
               </button>
             ) : null}
           </>
@@ -119,6 +105,7 @@ function TaskCard({ task, mine, onUpdated, onUnauthenticated }: TaskCardProps) {
   const [action, setAction] = useState<'done' | 'snoozed' | 'dropped' | null>(null);
   const [note, setNote] = useState('');
   const [until, setUntil] = useState(() => chinaDate(7));
+  const update = useMutation(writes.updateCareTask);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const actionable = task.status === 'open' || task.status === 'snoozed';
@@ -143,7 +130,7 @@ function TaskCard({ task, mine, onUpdated, onUnauthenticated }: TaskCardProps) {
     setError(null);
     try {
       // The answer is the task as it now stands.
-      onUpdated(await api.updateCareTask(task.id, body));
+      onUpdated(await update.mutateAsync({ id: task.id, body }));
     } catch (e) {
       setError(explainError(e, t.networkError, onUnauthenticated));
       setBusy(false);

@@ -1,15 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, explainError, type InboxEntry, type Today as TodayData } from '../api.ts';
+import { useQuery } from '@tanstack/react-query';
+import type { InboxEntry, Today as TodayData } from '../api.ts';
 import { chinaDate, fill, formatDate, formatDay, useI18n } from '../i18n.ts';
-import { rememberReadState } from '../read-state.ts';
-import { loadToday, saveToday } from '../today-cache.ts';
+import { queries } from '../queries.ts';
+import { shown } from '../shown.ts';
 import { AppLink, LoadFailed, LoadingMessage } from '../ui.tsx';
 import { CheckInButton, SessionLinks, SessionWhen } from './parts.tsx';
-
-type State =
-  | { kind: 'loading' }
-  | { kind: 'failed'; message: string }
-  | { kind: 'loaded'; today: TodayData; stale: boolean };
 
 interface TodayProps {
   /** Mentors see their follow-up tasks; null when unknown (offline start). */
@@ -27,26 +22,9 @@ function unreadFirst(pushes: InboxEntry[]): InboxEntry[] {
 /** 今日学习: what is due today, on top of the home screen. */
 export function TodaySection({ isMentor, onUnauthenticated, offlineNoticeShown }: TodayProps) {
   const { t, language } = useI18n();
-  const [state, setState] = useState<State>({ kind: 'loading' });
-
-  const load = useCallback(async () => {
-    setState((s) => (s.kind === 'loaded' ? s : { kind: 'loading' }));
-    try {
-      const today = await api.today();
-      saveToday(today);
-      rememberReadState(today.pushes);
-      setState({ kind: 'loaded', today, stale: false });
-    } catch (e) {
-      const message = explainError(e, t.networkError, onUnauthenticated);
-      const saved = e instanceof ApiError && e.isOffline ? loadToday() : null;
-      if (saved) setState({ kind: 'loaded', today: saved, stale: true });
-      else setState({ kind: 'failed', message });
-    }
-  }, [onUnauthenticated, t.networkError]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const query = useQuery(queries.today());
+  const state = shown(query, t.networkError);
+  const load = () => void query.refetch();
 
   if (state.kind === 'loading') {
     return (
@@ -58,12 +36,12 @@ export function TodaySection({ isMentor, onUnauthenticated, offlineNoticeShown }
   if (state.kind === 'failed') {
     return (
       <section className="today" aria-label={t.todayTitle}>
-        {state.message ? <LoadFailed message={state.message} onRetry={() => void load()} /> : null}
+        {state.message ? <LoadFailed message={state.message} onRetry={load} /> : null}
       </section>
     );
   }
 
-  const { today, stale } = state;
+  const { data: today, stale } = state;
   const now = Date.now();
   // A saved copy may be hours old: only windows still open are offered.
   const checkinOpen = today.checkinOpen.filter((s) => Date.parse(s.checkinClosesAt) > now);
@@ -86,7 +64,7 @@ export function TodaySection({ isMentor, onUnauthenticated, offlineNoticeShown }
       {stale && !offlineNoticeShown ? (
         <div className="message message-warning" role="status">
           <p>{t.todayStale}</p>
-          <button type="button" className="button button-secondary" onClick={() => void load()}>
+          <button type="button" className="button button-secondary" onClick={load}>
             {t.retry}
           </button>
         </div>

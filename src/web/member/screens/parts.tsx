@@ -1,6 +1,8 @@
+import { useMutation } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
-import { api, explainError, type MySession } from '../api.ts';
+import { explainError, type MySession } from '../api.ts';
 import { fill, formatTime, formatTimeRange, useI18n, type Dictionary } from '../i18n.ts';
+import { writes } from '../mutations.ts';
 import { AppLink, ErrorMessage } from '../ui.tsx';
 
 /** What the member's row of a session says: 已签到, 迟到, 请假待批准 … */
@@ -101,6 +103,7 @@ interface CheckInButtonProps {
 /** The big 签到 button of a session whose check-in window is open. */
 export function CheckInButton({ session, testId, onCheckedIn, onUnauthenticated }: CheckInButtonProps) {
   const { t } = useI18n();
+  const checkInCall = useMutation(writes.checkIn);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<CheckInResult | null>(
@@ -123,7 +126,7 @@ export function CheckInButton({ session, testId, onCheckedIn, onUnauthenticated 
     setBusy(true);
     setError(null);
     try {
-      const result = checkInResult(await api.checkIn(session.id));
+      const result = checkInResult(await checkInCall.mutateAsync({ sessionId: session.id }));
       setDone(result);
       onCheckedIn(result);
     } catch (e) {

@@ -1,32 +1,13 @@
-import type { MyCard, MyMentee, TalkForm } from './api.ts';
+import type { TalkForm } from './api.ts';
 import { forget, forgetAll, keep, recall } from './kept.ts';
 
 /**
- * What the care screens keep on the phone for a weak signal: the mentor's list of members (names,
- * phone numbers and talk dates, so the call button works without signal), the holiday cards, and
- * a talk being written (so a dropped signal loses nothing). Everything goes at sign-out.
+ * A talk being written, kept on the phone at every keystroke so a dropped signal loses nothing.
+ * It is what the mentor types, not an answer of the server, so it lives beside the query cache:
+ * until the talk is saved there is nothing for a query or a mutation to hold. Everything goes at
+ * sign-out.
  */
-const MENTEES = 'lx_member_mentees';
-const CARDS = 'lx_member_cards';
 const TALK_DRAFT = 'lx_talk_draft:';
-
-export function saveMentees(items: MyMentee[]): void {
-  keep(MENTEES, { items });
-}
-
-export function loadMentees(): MyMentee[] | null {
-  const value = recall(MENTEES, 'items');
-  return value && Array.isArray(value.items) ? (value.items as MyMentee[]) : null;
-}
-
-export function saveCards(items: MyCard[]): void {
-  keep(CARDS, { items });
-}
-
-export function loadCards(): MyCard[] | null {
-  const value = recall(CARDS, 'items');
-  return value && Array.isArray(value.items) ? (value.items as MyCard[]) : null;
-}
 
 /** The talk form as the mentor fills it in: text fields as typed, empty when left out. */
 export interface TalkFields {
@@ -74,8 +55,6 @@ export function forgetTalkDraft(memberId: string): void {
   forget(TALK_DRAFT + memberId);
 }
 
-export function forgetCare(): void {
-  forget(MENTEES);
-  forget(CARDS);
+export function forgetTalkDrafts(): void {
   forgetAll(TALK_DRAFT);
 }

@@ -1,0 +1,64 @@
+import type { QueryKey } from '@tanstack/react-query';
+import type { MyMakeup, MyProfile, MySession, Today } from './api.ts';
+import { keys } from './queries.ts';
+
+/**
+ * Which answers are kept on the phone for a weak signal, and in what form. Only what a screen
+ * shows without signal is kept, cut down to what is safe on a phone that may be lost or shared:
+ *  - today (今日学习): without what the member wrote (reflections, answers), the secretary's notes
+ *    and meeting links (they let anyone join); offline they could not be used anyway;
+ *  - the profile: what the home screen shows, so the contact person's number works without
+ *    signal; no ID number, hardship note, home address, birth date or history of destinations;
+ *  - the mentor's list of members (names, phone numbers, talk dates: the call button works
+ *    without signal) and the holiday cards, as they are.
+ * Everything else (the inbox, classes, make-ups, tasks, articles, 关于我的记录) lives in memory only.
+ */
+const KEPT: Record<string, (data: never) => unknown> = {
+  [keys.today[0]]: keptToday,
+  [keys.profile[0]]: keptProfile,
+  [keys.mentees[0]]: (data: unknown) => data,
+  [keys.cards[0]]: (data: unknown) => data,
+};
+
+export function isKept(queryKey: QueryKey): boolean {
+  const name = queryKey[0];
+  return typeof name === 'string' && name in KEPT;
+}
+
+/** The form of an answer that goes to the phone's storage (the cache in memory keeps it whole). */
+export function keptForm(queryKey: QueryKey, data: unknown): unknown {
+  const name = queryKey[0];
+  const cut = typeof name === 'string' ? KEPT[name] : undefined;
+  return cut && data !== undefined ? cut(data as never) : data;
+}
+
+function keptSession(session: MySession): MySession {
+  return { ...session, meetingUrl: null, replayUrl: null };
+}
+
+function keptMakeup(makeup: MyMakeup): MyMakeup {
+  return { ...makeup, replayUrl: null, reflection: null, answers: null, reviewNote: null };
+}
+
+function keptToday(today: Today): Today {
+  return {
+    ...today,
+    makeups: today.makeups.map(keptMakeup),
+    nextSession: today.nextSession ? keptSession(today.nextSession) : null,
+    checkinOpen: today.checkinOpen.map(keptSession),
+  };
+}
+
+function keptProfile(profile: MyProfile): MyProfile {
+  return {
+    ...profile,
+    member: {
+      ...profile.member,
+      idNumberMasked: null,
+      hardshipNote: null,
+      homeAddress: null,
+      birthDate: null,
+      mobilityHistory: [],
+    },
+  };
+}

@@ -1,0 +1,156 @@
+import type { z } from 'zod';
+import type { ChangePasswordBody, ReturnBody } from '../../shared/api.ts';
+import {
+  api,
+  type CareTask,
+  type CareTaskUpdate,
+  type InboxEntry,
+  type MakeupAnswers,
+  type MobilityForm,
+  type MyCards,
+  type MyMakeup,
+  type MyProfile,
+  type MySession,
+  type MySessions,
+  type ReadProgress,
+  type TalkForm,
+  type Today,
+} from './api.ts';
+import { queryClient } from './query.ts';
+import { keys, type CareTaskPages, type InboxPages } from './queries.ts';
+
+/**
+ * Every write of the member app, as a TanStack mutation: a key, the call, and what its answer
+ * changes in the cache. Screens use them with `useMutation(writes.checkIn)` and handle only what
+ * they show. Each one is also registered as the client's default for its key, with variables that
+ * are plain JSON: a write kept by the persister while waiting for signal (the offline queue) can be
+ * sent again after the page is reloaded.
+ */
+interface Write<TVars, TData> {
+  mutationKey: readonly [string];
+  mutationFn: (vars: TVars) => Promise<TData>;
+  onSuccess: (data: TData, vars: TVars) => unknown;
+}
+
+function write<TVars, TData>(name: string, mutationFn: (vars: TVars) => Promise<TData>, onSuccess: (data: TData, vars: TVars) => unknown = () => undefined): Write<TVars, TData> {
+  const mutationKey = [name] as const;
+  queryClient.setMutationDefaults(mutationKey, {
+    mutationFn: mutationFn as (vars: unknown) => Promise<unknown>,
+    onSuccess: onSuccess as (data: unknown, vars: unknown) => unknown,
+  });
+  return { mutationKey, mutationFn, onSuccess };
+}
+
+// ---------- what an answer changes in the cache ----------
+
+function replaceSession(fresh: MySession): void {
+  const update = (s: MySession) => (s.id === fresh.id ? fresh : s);
+  queryClient.setQueryData<MySessions>(keys.sessions, (data) => (data ? { upcoming: data.upcoming.map(update), recent: data.recent.map(update) } : data));
+}
+
+/** The push's entry as the server now tells it, in today's list and the inbox. */
+function replacePushEntry(entry: InboxEntry): void {
+  const update = (e: InboxEntry) => (e.pushId === entry.pushId ? entry : e);
+  queryClient.setQueryData<Today>(keys.today, (data) => (data ? { ...data, pushes: data.pushes.map(update) } : data));
+  queryClient.setQueryData<InboxPages>(keys.inbox, (data) =>
+    data ? { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.map(update) })) } : data,
+  );
+}
+
+/** Marks an item read in the lists that show it, when the server's answer did not say. */
+export function markItemRead(pushId: string, itemId: string): void {
+  const update = (e: InboxEntry) =>
+    e.pushId === pushId ? { ...e, items: e.items.map((item) => (item.id === itemId ? { ...item, read: true } : item)) } : e;
+  queryClient.setQueryData<Today>(keys.today, (data) => (data ? { ...data, pushes: data.pushes.map(update) } : data));
+  queryClient.setQueryData<InboxPages>(keys.inbox, (data) =>
+    data ? { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.map(update) })) } : data,
+  );
+}
+
+/**
+ * Whether an item of a push is read, as last seen in a list (today or the inbox); null when no
+ * list has shown it. The item's own answer does not say, so the reader starts from here.
+ */
+export function isItemRead(pushId: string, itemId: string): boolean | null {
+  const entries = [
+    ...(queryClient.getQueryData<Today>(keys.today)?.pushes ?? []),
+    ...(queryClient.getQueryData<InboxPages>(keys.inbox)?.pages.flatMap((page) => page.items) ?? []),
+  ];
+  for (const entry of entries) {
+    if (entry.pushId !== pushId) continue;
+    const item = entry.items.find((i) => i.id === itemId);
+    if (item) return item.read;
+  }
+  return null;
+}
+
+/**
+ * Answers a write has made out of date: asked again when next shown. Not at once: the screen on
+ * view keeps what it shows (a check-in's confirmation stays although today's list would drop it).
+ */
+function refresh(...queryKeys: (readonly string[])[]): void {
+  for (const queryKey of queryKeys) void queryClient.invalidateQueries({ queryKey, refetchType: 'none' });
+}
+
+// ---------- the writes ----------
+
+export const writes = {
+  checkIn: write('check-in', ({ sessionId, code }: { sessionId: string; code?: string }) => api.checkIn(sessionId, code), (session: MySession) => {
+    replaceSession(session);
+    refresh(keys.today);
+  }),
+  askLeave: write('ask-leave', ({ sessionId, reason }: { sessionId: string; reason: string }) => api.askLeave(sessionId, reason), (session: MySession) => {
+    replaceSession(session);
+    refresh(keys.today);
+  }),
+  submitMakeup: write(
+    'submit-makeup',
+    ({ sessionId, body }: { sessionId: string; body: MakeupAnswers }) => api.submitMakeup(sessionId, body),
+    (makeup: MyMakeup) => {
+      queryClient.setQueryData<MyMakeup[]>(keys.makeups, (list) => list?.map((m) => (m.sessionId === makeup.sessionId ? makeup : m)));
+      refresh(keys.today);
+    },
+  ),
+  openPush: write('open-push', ({ pushId }: { pushId: string }) => api.openPush(pushId), replacePushEntry),
+  /** `keepalive`: sent as the page goes away (the member leaves the app or closes it). */
+  reportRead: write(
+    'report-read',
+    ({ pushId, body, keepalive }: { pushId: string; body: ReadProgress; keepalive: boolean }) => api.reportRead(pushId, body, keepalive),
+    replacePushEntry,
+  ),
+  updateCareTask: write(
+    'update-care-task',
+    ({ id, body }: { id: string; body: CareTaskUpdate }) => api.updateCareTask(id, body),
+    (task: CareTask) => {
+      const gone = task.status === 'done' || task.status === 'dropped';
+      queryClient.setQueryData<CareTaskPages>(keys.careTasks, (data) => {
+        if (!data) return data;
+        const listed = data.pages.some((page) => page.items.some((x) => x.id === task.id));
+        const pages = data.pages.map((page) => ({
+          ...page,
+          items: gone ? page.items.filter((x) => x.id !== task.id) : page.items.map((x) => (x.id === task.id ? task : x)),
+          total: gone && listed ? Math.max(0, page.total - 1) : page.total,
+        }));
+        return { ...data, pages };
+      });
+      refresh(keys.today, keys.mentees);
+    },
+  ),
+  recordTalk: write('record-talk', (body: TalkForm) => api.recordTalk(body), () => refresh(keys.mentees, keys.today, keys.careTasks)),
+  openCard: write(
+    'open-card',
+    ({ cardId }: { cardId: string }) => api.openCard(cardId),
+    (_answer: unknown, { cardId }: { cardId: string }) => {
+      const openedAt = new Date().toISOString();
+      queryClient.setQueryData<MyCards>(keys.cards, (data) =>
+        data ? { ...data, items: data.items.map((c) => (c.id === cardId && !c.openedAt ? { ...c, openedAt } : c)) } : data,
+      );
+      refresh(keys.today);
+    },
+  ),
+  updateMobility: write('update-mobility', (body: MobilityForm) => api.updateMobility(body), (profile: MyProfile) => queryClient.setQueryData(keys.profile, profile)),
+  markReturned: write('mark-returned', (body: z.input<typeof ReturnBody>) => api.markReturned(body), (profile: MyProfile) =>
+    queryClient.setQueryData(keys.profile, profile),
+  ),
+  changePassword: write('change-password', (body: z.input<typeof ChangePasswordBody>) => api.changePassword(body)),
+};

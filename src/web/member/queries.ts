@@ -1,0 +1,78 @@
+import { infiniteQueryOptions, queryOptions, type InfiniteData } from '@tanstack/react-query';
+import { api, type CareTaskList, type Inbox } from './api.ts';
+
+/**
+ * What the member app reads from the server, one query each: its key (the name the cache and the
+ * kept copy know it by) and how it is asked. Screens call `useQuery(queries.today())` and so on;
+ * writes that change an answer update or invalidate it by these keys (mutations.ts).
+ */
+export const keys = {
+  profile: ['profile'] as const,
+  today: ['today'] as const,
+  inbox: ['inbox'] as const,
+  item: (itemId: string) => ['item', itemId] as const,
+  sessions: ['sessions'] as const,
+  makeups: ['makeups'] as const,
+  careTasks: ['care-tasks'] as const,
+  mentees: ['mentees'] as const,
+  cards: ['cards'] as const,
+  records: ['records'] as const,
+  regions: ['regions'] as const,
+};
+
+export const PAGE_SIZE = 20;
+
+export type InboxPages = InfiniteData<Inbox, number>;
+export type CareTaskPages = InfiniteData<CareTaskList, number>;
+
+/** The page after the loaded ones while the server counts more, else none. */
+function nextPage<P extends { total: number; items: { id?: string; pushId?: string }[] }>(
+  last: P,
+  all: P[],
+  lastPage: number,
+): number | undefined {
+  const ids = (page: P) => page.items.map((x) => x.pushId ?? x.id);
+  const earlier = new Set(all.slice(0, -1).flatMap(ids));
+  const seen = new Set(all.flatMap(ids));
+  // A list that is not paged answers the same items again: then there is nothing more.
+  if (all.length > 1 && ids(last).every((id) => earlier.has(id))) return undefined;
+  return seen.size < last.total ? lastPage + 1 : undefined;
+}
+
+export const queries = {
+  profile: () => queryOptions({ queryKey: keys.profile, queryFn: ({ signal }) => api.profile(signal) }),
+  today: () => queryOptions({ queryKey: keys.today, queryFn: ({ signal }) => api.today(signal) }),
+  /** 学习: every push received, newest first, a page at a time. */
+  inbox: () =>
+    infiniteQueryOptions({
+      queryKey: keys.inbox,
+      queryFn: ({ pageParam, signal }) => api.inbox(pageParam, PAGE_SIZE, signal),
+      initialPageParam: 1,
+      getNextPageParam: (last, all, lastPage) => nextPage(last, all, lastPage),
+    }),
+  /** An article, audio, video or PDF to read; not refreshed when the member comes back to the app. */
+  item: (itemId: string) =>
+    queryOptions({ queryKey: keys.item(itemId), queryFn: ({ signal }) => api.item(itemId, signal), refetchOnWindowFocus: false }),
+  sessions: () => queryOptions({ queryKey: keys.sessions, queryFn: ({ signal }) => api.sessions(signal) }),
+  makeups: () => queryOptions({ queryKey: keys.makeups, queryFn: ({ signal }) => api.makeups(signal) }),
+  careTasks: () =>
+    infiniteQueryOptions({
+      queryKey: keys.careTasks,
+      queryFn: ({ pageParam, signal }) => api.careTasks(pageParam, PAGE_SIZE, signal),
+      initialPageParam: 1,
+      getNextPageParam: (last, all, lastPage) => nextPage(last, all, lastPage),
+    }),
+  mentees: () => queryOptions({ queryKey: keys.mentees, queryFn: ({ signal }) => api.mentees(signal) }),
+  cards: () => queryOptions({ queryKey: keys.cards, queryFn: ({ signal }) => api.cards(signal) }),
+  /** 关于我的记录: sensitive, so never kept, and dropped from memory as soon as the screen closes. */
+  records: () => queryOptions({ queryKey: keys.records, queryFn: ({ signal }) => api.records(signal), gcTime: 0 }),
+  /** ~140 KB that never changes while the app runs: asked once per visit (the HTTP cache keeps it longer). */
+  regions: () =>
+    queryOptions({
+      queryKey: keys.regions,
+      queryFn: ({ signal }) => api.regions(signal),
+      staleTime: Infinity,
+      gcTime: Infinity,
+      refetchOnWindowFocus: false,
+    }),
+};
