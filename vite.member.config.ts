@@ -16,7 +16,9 @@ function precacheServiceWorker(): Plugin {
   return {
     name: 'lianxin-member-precache',
     apply: 'build',
-    generateBundle(_options, bundle) {
+    // The bundle as written: an empty chunk left by a CSS-only import is gone by then, and a
+    // precache entry that does not exist would make the worker's install fail.
+    writeBundle(_options, bundle) {
       files = Object.keys(bundle).filter((name) => !name.endsWith('.map')).toSorted();
     },
     async closeBundle() {
