@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyTestDatabase } from '../../test/support/pg-database.ts';
-import { exited, freePort, waitForExit } from '../../test/support/child-process.ts';
+import { clockEnv, exited, freePort, waitForExit } from '../../test/support/child-process.ts';
 import { openTestDatabase, PHONES, TEST_PASSWORD } from '../../test/support/harness.ts';
 import { openDatabase, type OpenedDatabase } from './db/database.ts';
 import { CHANGE_CHANNEL, startChangeFeed, type ChangeFeed, type ChangeNotice } from './change-feed.ts';
@@ -159,6 +159,7 @@ async function startProcess(name: string, databaseUrl: string, keyHex: string, d
       LIANXIN_DATA_DIR: dataDir,
       LIANXIN_DEMO: 'off',
       LOG_LEVEL: 'warn',
+      ...clockEnv(),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

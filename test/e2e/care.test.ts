@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/server/db/database.ts';
 import { UI_TIMEOUT, consoleLogin as signIn, openConsole as openConsoleIn, openPhone, phoneLogin, startServerAndBrowser, skipAfterFirstFailure } from './support/browser.ts';
 import { assertChromiumInstalled, ensureWebBuilt, getJson, startServer, type RunningServer } from './support/server.ts';
+import { clock } from '../../src/server/clock.ts';
 
 const SECRETARY_PHONE = '13800000000';
 const MENTOR_PHONE = '13800000002';
@@ -22,7 +23,7 @@ const SUMMARY = '电话里聊了近况：厂里订单多，常加班；孩子明
 const FOLLOW_UP = '帮他问清积分入学材料，下周回电话';
 
 /** 'YYYY-MM-DD' in Asia/Shanghai, `days` from now. */
-const chinaDay = (days = 0): string => new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
+const chinaDay = (days = 0): string => new Date(clock.now().getTime() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
 
 /** The input of an antd date picker, whether the test id sits on the input or its wrapper. */
 async function pickerInput(box: Locator): Promise<Locator> {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenedDatabase } from '../../src/server/db/database.ts';
-import { exited, freePort, ROOT, waitForExit } from './support/server.ts';
+import { clockEnv, exited, freePort, ROOT, waitForExit } from './support/server.ts';
 
 const BURST = 90;
 /** Acknowledged check-ins before the kill: well inside the burst. */
@@ -33,7 +33,7 @@ async function startOnDataDir(): Promise<string> {
   for (const name of ['DATABASE_URL', 'LIANXIN_SECRET_KEY', 'LIANXIN_TRUST_PROXY', 'LIANXIN_SESSION_DAYS']) delete env[name];
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
-    env: { ...env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port), LIANXIN_DATA_DIR: dataDir, LIANXIN_DEMO: 'auto', LIANXIN_DEMO_PASSWORD: 'crash-test-1', LOG_LEVEL: 'warn' },
+    env: { ...env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port), LIANXIN_DATA_DIR: dataDir, LIANXIN_DEMO: 'auto', LIANXIN_DEMO_PASSWORD: 'crash-test-1', LOG_LEVEL: 'warn', ...clockEnv() },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child = proc;

@@ -14,6 +14,7 @@ import { request as playwrightRequest, type APIRequestContext, type Browser, typ
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleLogin, openConsole, openPhone, phoneLogin, startServerAndBrowser, skipAfterFirstFailure } from './support/browser.ts';
 import { assertChromiumInstalled, ensureWebBuilt, type RunningServer } from './support/server.ts';
+import { clock } from '../../src/server/clock.ts';
 
 const SECRETARY_PHONE = '13800000000';
 const MENTOR_PHONE = '13800000002';
@@ -95,7 +96,7 @@ const BAD_URLS = [JS_URL, 'JavaScript:window.__xss=1', ' javascript:window.__xss
 
 const CHINA_OFFSET_MS = 8 * 3_600_000;
 /** 'YYYY-MM-DD' in Asia/Shanghai, `days` from now. */
-const chinaDay = (days = 0): string => new Date(Date.now() + CHINA_OFFSET_MS + days * 86_400_000).toISOString().slice(0, 10);
+const chinaDay = (days = 0): string => new Date(clock.now().getTime() + CHINA_OFFSET_MS + days * 86_400_000).toISOString().slice(0, 10);
 
 // ---------- the API as a person signed in ----------
 
@@ -345,13 +346,13 @@ describe('hostile text in every field people read is shown as text, never run, i
       secretary,
       'POST',
       '/api/pushes',
-      { orgId: villageId, title: V.pushTitle, plannedAt: new Date(Date.now() - 60_000).toISOString(), itemIds: [itemId], audience: 'list', memberIds: [menteeId] },
+      { orgId: villageId, title: V.pushTitle, plannedAt: new Date(clock.now().getTime() - 60_000).toISOString(), itemIds: [itemId], audience: 'list', memberIds: [menteeId] },
       'push title',
     );
     pushId = push.id;
 
     // A class for the mobile member: refused addresses first, then the one taken.
-    const startMs = Math.ceil((Date.now() + 2 * 3_600_000) / 3_600_000) * 3_600_000;
+    const startMs = Math.ceil((clock.now().getTime() + 2 * 3_600_000) / 3_600_000) * 3_600_000;
     const session = {
       orgId: villageId,
       kind: 'online_class',

@@ -10,6 +10,7 @@ import type { APIRequestContext, Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UI_TIMEOUT, consoleLogin, openConsole, openPhone as openPhoneIn, phoneLogin as phoneSignIn, startServerAndBrowser, skipAfterFirstFailure } from './support/browser.ts';
 import { RESULTS_DIR, assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } from './support/server.ts';
+import { clock } from '../../src/server/clock.ts';
 
 const SECRETARY_PHONE = '13800000000';
 const GROUP_NAME = '第二党小组';
@@ -164,8 +165,8 @@ describe('a monthly class for a party group: check-in on the phone and by QR, cl
     // About 15 minutes from now (on the pickers' five-minute step), for an hour: check-in opens
     // 30 minutes before the start, so it is open now.
     // Near the end of a month the class stays in this month (the coverage view offers no future month).
-    startMs = Math.min(Math.ceil((Date.now() + 15 * 60_000) / FIVE_MINUTES_MS) * FIVE_MINUTES_MS, chinaMonthEnd(Date.now()) - FIVE_MINUTES_MS);
-    expect(startMs, 'the last five minutes of a month leave no room for a class starting later this month').toBeGreaterThan(Date.now());
+    startMs = Math.min(Math.ceil((clock.now().getTime() + 15 * 60_000) / FIVE_MINUTES_MS) * FIVE_MINUTES_MS, chinaMonthEnd(clock.now().getTime()) - FIVE_MINUTES_MS);
+    expect(startMs, 'the last five minutes of a month leave no room for a class starting later this month').toBeGreaterThan(clock.now().getTime());
     await typeDateTime(start, chinaText(startMs));
     await typeDateTime(drawer.getByTestId('session-end'), chinaText(startMs + 60 * 60_000));
 

@@ -1,6 +1,7 @@
 /** Running the real server as a child process: a free port, and waiting for the child to end. */
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { clock } from '../../src/server/clock.ts';
 
 /** A port nobody listens on right now: bind port 0, read what the kernel chose, release it. */
 export async function freePort(): Promise<number> {
@@ -28,4 +29,12 @@ export function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
       resolve(true);
     });
   });
+}
+
+/**
+ * What a server process a test starts must be told for its clock to read what the test's reads
+ * (the suite's passes at other moments, vitest.config.ts): the test's "now" as the child's start.
+ */
+export function clockEnv(): { LIANXIN_CLOCK_AT: string } {
+  return { LIANXIN_CLOCK_AT: clock.offsetMs === 0 ? '' : clock.now().toISOString() };
 }

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exited, freePort, waitForExit } from '../../support/child-process.ts';
+import { clockEnv, exited, freePort, waitForExit } from '../../support/child-process.ts';
 import { chromium, type APIRequestContext, type Browser, type Page } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -40,7 +40,7 @@ export function ensureWebBuilt(): void {
   execFileSync(process.execPath, ['scripts/ensure-built.mjs'], { cwd: ROOT, stdio: 'inherit' });
 }
 
-export { exited, freePort, waitForExit };
+export { clockEnv, exited, freePort, waitForExit };
 
 /**
  * Starts `src/server/main.ts` on a free port with a fresh temporary data folder (the demo village
@@ -66,6 +66,7 @@ export async function startServer(opts: { dataDir?: string; keepData?: boolean; 
       LIANXIN_DEMO: 'auto',
       LIANXIN_DEMO_PASSWORD: password,
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+      ...clockEnv(),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
