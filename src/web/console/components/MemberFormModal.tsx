@@ -47,7 +47,7 @@ export function MemberFormModal({ open, member, defaultOrgId, onClose, onSaved }
   const { message } = App.useApp();
   const showError = useShowError();
   const [form] = Form.useForm<FormValues>();
-  const requestClose = useDiscardGuard(form, onClose);
+  const { requestClose, onValuesChange: markChanged } = useDiscardGuard(open, onClose);
   const [busy, setBusy] = useState(false);
   const orgs = useOrgs();
   const grids = useApi<Items<Grid>>(open ? '/api/grids' : null);
@@ -124,7 +124,7 @@ export function MemberFormModal({ open, member, defaultOrgId, onClose, onSaved }
       width={760}
       destroyOnHidden
     >
-      <Form<FormValues> form={form} layout="vertical" name="memberForm" requiredMark initialValues={initialValues}>
+      <Form<FormValues> form={form} layout="vertical" name="memberForm" onValuesChange={markChanged} requiredMark initialValues={initialValues}>
         <Row gutter={16}>
           <Col span={8}>
             <Form.Item label={t('member.name')} name="name" rules={req(t('member.nameRequired'))}>

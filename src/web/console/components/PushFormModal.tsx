@@ -51,7 +51,7 @@ export function PushFormModal({ open, push, defaultOrgId, defaultDate, onClose, 
   const { message } = App.useApp();
   const orgs = useOrgs();
   const [form] = Form.useForm<FormValues>();
-  const requestClose = useDiscardGuard(form, onClose);
+  const { requestClose, onValuesChange: markChanged } = useDiscardGuard(open, onClose);
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -162,7 +162,7 @@ export function PushFormModal({ open, push, defaultOrgId, defaultDate, onClose, 
       // the form stays mounted so it can be filled before the dialog shows
       forceRender
     >
-      <Form<FormValues> form={form} layout="vertical" name="push" onFinish={(v) => void save(v)}>
+      <Form<FormValues> form={form} layout="vertical" name="push" onValuesChange={markChanged} onFinish={(v) => void save(v)}>
         <Form.Item label={t('push.org')} name="orgId" rules={[{ required: true, message: t('common.required') }]} extra={t('push.orgHint')}>
           <OrgTreeSelect orgs={orgs.data?.items} disabled={editing} allowClear={false} data-testid="push-org" />
         </Form.Item>

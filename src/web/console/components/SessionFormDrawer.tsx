@@ -70,7 +70,7 @@ export function SessionFormDrawer({ open, session, defaultOrgId, onClose, onSave
   const orgs = useOrgs();
   const settings = useApi<Settings>(open ? '/api/settings' : null);
   const [form] = Form.useForm<FormValues>();
-  const requestClose = useDiscardGuard(form, onClose);
+  const { requestClose, onValuesChange: markChanged } = useDiscardGuard(open, onClose);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const editing = !!session;
@@ -187,7 +187,7 @@ export function SessionFormDrawer({ open, session, defaultOrgId, onClose, onSave
         </Space>
       }
     >
-      <Form<FormValues> form={form} layout="vertical" name="session" onFinish={(v) => void save(v)}>
+      <Form<FormValues> form={form} layout="vertical" name="session" onValuesChange={markChanged} onFinish={(v) => void save(v)}>
         {failure && <Alert type="error" showIcon title={failure} style={{ marginBottom: 16 }} />}
         <Space size={16} wrap align="start" style={{ width: '100%' }}>
           <Form.Item label={t('session.kind')} name="kind" rules={[{ required: true, message: t('common.required') }]}>

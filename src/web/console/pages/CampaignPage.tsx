@@ -285,12 +285,13 @@ function MarkModal({ target, onClose, onDone }: { target: { card: CardRow; statu
   const showError = useShowError();
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
-  const requestClose = useDiscardGuard(
-    () => note.trim() !== '',
+  const { requestClose } = useDiscardGuard(
+    target,
     () => {
       setNote('');
       onClose();
     },
+    () => note.trim() !== '',
   );
   const status = target?.status;
   const title = target && status ? t('card.markTitle', { name: target.card.memberName, status: t(POST_STATUS_KEYS[status]) }) : '';

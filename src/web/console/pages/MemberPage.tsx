@@ -510,7 +510,7 @@ function MobilityModal({ open, member, onClose, onSaved }: { open: boolean; memb
   const showError = useShowError();
   const regions = useRegions();
   const [form] = Form.useForm<MobilityForm>();
-  const requestClose = useDiscardGuard(form, onClose);
+  const { requestClose, onValuesChange: markChanged } = useDiscardGuard(open, onClose);
   const [busy, setBusy] = useState(false);
   const mob = member.mobility;
 
@@ -579,7 +579,7 @@ function MobilityModal({ open, member, onClose, onSaved }: { open: boolean; memb
       destroyOnHidden
     >
       {mob && <Alert type="info" showIcon title={t('mobility.changeHint')} style={{ marginBottom: 16 }} />}
-      <Form<MobilityForm> form={form} layout="vertical" name="mobilityForm" initialValues={initialValues}>
+      <Form<MobilityForm> form={form} layout="vertical" name="mobilityForm" onValuesChange={markChanged} initialValues={initialValues}>
         <Row gutter={16}>
           <Col span={24}>
             <Form.Item label={t('mobility.place')} name="region" rules={[{ required: true, message: t('mobility.placeRequired') }]}>

@@ -596,7 +596,7 @@ function MakeupReviewModal({ session, row, onClose, onReturned }: { session: Ses
   const [form] = Form.useForm<{ note: string }>();
   const [returning, setReturning] = useState(false);
   // the reason for sending a make-up back is the one thing typed here
-  const requestClose = useDiscardGuard(() => returning && form.isFieldsTouched(), onClose);
+  const { requestClose, onValuesChange: markChanged } = useDiscardGuard(returning ? row : null, onClose);
   const [busy, setBusy] = useState(false);
   const mk = row?.makeup;
 
@@ -680,7 +680,7 @@ function MakeupReviewModal({ session, row, onClose, onReturned }: { session: Ses
           )}
           {mk.reviewNote && <Alert type="warning" showIcon title={t('makeup.reviewNote')} description={mk.reviewNote} />}
           {returning && (
-            <Form form={form} layout="vertical" name="returnMakeup" onFinish={(v) => void submitReturn(v)}>
+            <Form form={form} layout="vertical" name="returnMakeup" onValuesChange={markChanged} onFinish={(v) => void submitReturn(v)}>
               <Form.Item label={t('makeup.returnNote')} name="note" rules={[{ required: true, whitespace: true, message: t('makeup.returnNoteRequired') }]} extra={t('makeup.returnHint')}>
                 <Input.TextArea maxLength={500} showCount autoSize={{ minRows: 3, maxRows: 6 }} data-testid="return-makeup-note" autoFocus />
               </Form.Item>

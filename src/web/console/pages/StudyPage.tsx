@@ -202,7 +202,7 @@ function StudyItemDrawer({ id, defaultOrgId, onClose, onSaved }: { id: string | 
   const orgs = useOrgs();
   const existing = useApi<StudyItem>(id ? `/api/study-items/${encodeURIComponent(id)}` : null);
   const [form] = Form.useForm<FormValues>();
-  const requestClose = useDiscardGuard(form, onClose);
+  const { requestClose, onValuesChange: markChanged } = useDiscardGuard(id, onClose);
   const [busy, setBusy] = useState(false);
   const kind = Form.useWatch('kind', form) ?? 'article';
   const mediaSource = Form.useWatch('mediaSource', form) ?? 'file';
@@ -283,6 +283,7 @@ function StudyItemDrawer({ id, defaultOrgId, onClose, onSaved }: { id: string | 
           form={form}
           layout="vertical"
           name="studyItem"
+          onValuesChange={markChanged}
           initialValues={{ kind: 'article', category: 'theory', tags: [], minutes: 5, mediaSource: 'file', orgId: defaultOrgId ?? orgs.data?.items[0]?.id }}
           onFinish={(v) => void save(v)}
         >

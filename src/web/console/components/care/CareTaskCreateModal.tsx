@@ -45,7 +45,7 @@ export function CareTaskCreateModal({ open, preset, onClose, onCreated, onOpenEx
   const { t } = useI18n();
   const { message } = App.useApp();
   const [form] = Form.useForm<FormValues>();
-  const requestClose = useDiscardGuard(form, onClose);
+  const { requestClose, onValuesChange: markChanged } = useDiscardGuard(open, onClose);
   const create = useApiMutation((body: CreateCareTaskBody) => api.post<CareTaskDetail>('/api/care-tasks', body), { changes: ['careTasks'] });
   const [failure, setFailure] = useState<string | null>(null);
   const [existing, setExisting] = useState<string | null>(null);
@@ -120,7 +120,7 @@ export function CareTaskCreateModal({ open, preset, onClose, onCreated, onOpenEx
           }
         />
       )}
-      <Form<FormValues> form={form} layout="vertical" name="careTaskNew">
+      <Form<FormValues> form={form} layout="vertical" name="careTaskNew" onValuesChange={markChanged}>
         {!fixed && (
           <Form.Item label={t('care.member')} name="memberId" rules={[{ required: true, message: t('care.memberRequired') }]}>
             <MemberPicker aria-label={t('care.member')} />

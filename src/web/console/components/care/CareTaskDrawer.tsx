@@ -77,8 +77,8 @@ export function CareTaskDrawer({ taskId, onClose, onChanged }: { taskId: string 
   const busy = change.isPending;
   const [failure, setFailure] = useState<string | null>(null);
   const [form] = Form.useForm<ActionValues>();
-  // only an action being filled in (a note, a reason) can be lost
-  const requestClose = useDiscardGuard(() => mode !== null && form.isFieldsTouched(), onClose);
+  // only an action being filled in (a note, a reason) can be lost: each action starts a fresh form
+  const { requestClose, onValuesChange: markChanged } = useDiscardGuard(`${taskId}:${mode}`, onClose);
   const assignTo = Form.useWatch('assignTo', form);
   const task = taskId && res.data?.id === taskId ? res.data : undefined;
 
@@ -229,7 +229,7 @@ export function CareTaskDrawer({ taskId, onClose, onChanged }: { taskId: string 
             {mode && (
               <div data-testid={`task-panel-${mode}`}>
               <Card size="small" title={t(modeTitle[mode])}>
-                <Form<ActionValues> form={form} layout="vertical" name="careTaskAction" onFinish={(v) => void submit(v)}>
+                <Form<ActionValues> form={form} layout="vertical" name="careTaskAction" onValuesChange={markChanged} onFinish={(v) => void submit(v)}>
                   {failure && <Alert type="error" showIcon title={failure} style={{ marginBottom: 12 }} />}
                   {mode === 'snooze' && (
                     <Form.Item label={t('care.snoozeUntil')} name="snoozedUntil" extra={t('care.snoozeHint')} rules={[{ required: true, message: t('common.required') }]}>

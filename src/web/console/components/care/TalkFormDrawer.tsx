@@ -41,7 +41,7 @@ export function TalkFormDrawer({ open, member, onClose, onSaved }: Props) {
   const { message } = App.useApp();
   const phone = useIsPhone();
   const [form] = Form.useForm<FormValues>();
-  const requestClose = useDiscardGuard(form, onClose);
+  const { requestClose, onValuesChange: markChanged } = useDiscardGuard(open, onClose);
   // a talk may open a follow-up task and moves the mentoring overview: the talks area says so (query/keys.ts)
   const record = useApiMutation((body: TalkInput) => api.post<Talk>('/api/talks', body), { changes: ['talks'] });
   const [failure, setFailure] = useState<string | null>(null);
@@ -96,7 +96,7 @@ export function TalkFormDrawer({ open, member, onClose, onSaved }: Props) {
       }
     >
       <div data-testid="talk-form">
-        <Form<FormValues> form={form} layout="vertical" name="talk" onFinish={(v) => void save(v)}>
+        <Form<FormValues> form={form} layout="vertical" name="talk" onValuesChange={markChanged} onFinish={(v) => void save(v)}>
           {failure && <Alert type="error" showIcon title={failure} style={{ marginBottom: 16 }} />}
           <Row gutter={16}>
             <Col xs={24} sm={10}>

@@ -51,7 +51,7 @@ export function CampaignFormModal({ open, prefill, onClose, onCreated }: Props) 
   const { message, modal } = App.useApp();
   const orgs = useOrgs();
   const [form] = Form.useForm<FormValues>();
-  const requestClose = useDiscardGuard(form, onClose);
+  const { requestClose, onValuesChange: markChanged } = useDiscardGuard(open, onClose);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const orgId = Form.useWatch('orgId', form);
@@ -149,7 +149,7 @@ export function CampaignFormModal({ open, prefill, onClose, onCreated }: Props) 
       width={820}
       forceRender
     >
-      <Form<FormValues> form={form} layout="vertical" name="campaign" onFinish={(v) => void save(v)} data-testid="campaign-form">
+      <Form<FormValues> form={form} layout="vertical" name="campaign" onValuesChange={markChanged} onFinish={(v) => void save(v)} data-testid="campaign-form">
         {failure && <Alert type="error" showIcon title={failure} style={{ marginBottom: 16 }} />}
         <Row gutter={16}>
           <Col xs={24} md={12}>

@@ -64,7 +64,7 @@ export function DeliveryFormDrawer({ open, delivery, defaultOrgId, onClose, onSa
   const [busy, setBusy] = useState(false);
   const [uploading, setUploading] = useState(false);
   // a photo still uploading is unsaved input too
-  const requestClose = useDiscardGuard(() => uploading || form.isFieldsTouched(), onClose);
+  const { requestClose, onValuesChange: markChanged } = useDiscardGuard(open, onClose, () => uploading);
   const [failure, setFailure] = useState<string | null>(null);
   const orgId = Form.useWatch('orgId', form);
   const editing = !!delivery;
@@ -191,7 +191,7 @@ export function DeliveryFormDrawer({ open, delivery, defaultOrgId, onClose, onSa
         </Space>
       }
     >
-      <Form<FormValues> form={form} layout="vertical" name="delivery" onFinish={(v) => void save(v)} data-testid="delivery-form">
+      <Form<FormValues> form={form} layout="vertical" name="delivery" onValuesChange={markChanged} onFinish={(v) => void save(v)} data-testid="delivery-form">
         {failure && <Alert type="error" showIcon title={failure} style={{ marginBottom: 16 }} data-testid="delivery-failure" />}
         <Row gutter={16}>
           <Col xs={24} md={12}>
