@@ -31,8 +31,11 @@ import type {
   Talk as TalkSchema,
   TalkInput,
 } from '../../shared/api-care.ts';
+import type { AnswerOf, BodyOf, Endpoint, Method, QueryOf } from '../../shared/endpoints.ts';
+import { contract } from '../../shared/endpoints.ts';
 import { ApiError, readableMessage } from '../common/api-error.ts';
-import { request as send, setCsrfToken, type Method, type RequestOptions } from '../common/http.ts';
+import { fillPath } from '../common/endpoints.ts';
+import { request, setCsrfToken, type Query, type RequestOptions } from '../common/http.ts';
 
 export { ApiError };
 export type { FieldIssue } from '../common/api-error.ts';
@@ -61,23 +64,38 @@ export type MyCard = z.infer<typeof MyCardSchema>;
 export type MyCards = z.infer<typeof MyCardsSchema>;
 export type MyRecords = z.infer<typeof MyRecordsSchema>;
 export type MemberDelivery = z.infer<typeof MemberDeliverySchema>;
+export type Regions = AnswerOf<typeof contract.regions.get>;
+export type Region = Regions['provinces'][number];
 
-export interface Region {
-  code: string;
-  name: string;
-  children?: Region[];
-}
-export interface Regions {
-  provinces: Region[];
-}
+/** What one call adds to the request core: the answer's wait, the HTTP cache, cancel, keepalive, an expected 401. */
+type CallOptions = Pick<RequestOptions, 'timeoutMs' | 'cache' | 'signal' | 'keepalive' | 'quiet401'>;
+type Params = Record<string, string>;
 
 /**
- * The member app's calls over the shared request core: data is always live (`no-store`) unless a
- * call says otherwise, and a call gives up after 20 s, so a weak signal ends in "no network" rather
- * than a spinner that never stops (status 0, see `ApiError.isOffline`).
+ * Calls an endpoint of the shared description (src/shared/endpoints.ts), typed by it: the answer,
+ * the body, the query. The member app's calls take options the bound calls of src/web/common do not
+ * carry (TanStack Query's cancel signal, keepalive as the page goes, a longer wait, an expected
+ * 401), so they go to the request core here. Data is always live (`no-store`) unless a call says
+ * otherwise, and a call gives up after 20 s, so a weak signal ends in "no network" (status 0)
+ * rather than a spinner that never stops.
  */
-function request<T>(method: Method, path: string, body?: unknown, options: Omit<RequestOptions, 'body'> = {}): Promise<T> {
-  return send<T>(method, path, { timeoutMs: 20_000, cache: 'no-store', ...options, ...(body === undefined ? {} : { body }) });
+function read<E extends Endpoint<'GET', string, unknown, unknown, unknown>>(endpoint: E, params?: Params, query?: QueryOf<E>, options: CallOptions = {}): Promise<AnswerOf<E>> {
+  return request<AnswerOf<E>>('GET', fillPath(endpoint.path, params), {
+    timeoutMs: 20_000,
+    cache: 'no-store',
+    ...options,
+    ...(query === undefined ? {} : { query: query as Query }),
+  });
+}
+
+function send<E extends Endpoint<Method, string, unknown, unknown, unknown>>(endpoint: E, params?: Params, body?: BodyOf<E>, options: CallOptions = {}): Promise<AnswerOf<E>> {
+  return request<AnswerOf<E>>(endpoint.method, fillPath(endpoint.path, params), {
+    timeoutMs: 20_000,
+    cache: 'no-store',
+    ...options,
+    // the server's JSON parser wants a body with a POST
+    ...(body !== undefined ? { body } : endpoint.method === 'POST' ? { body: {} } : {}),
+  });
 }
 
 function remember(account: Account): Account {
@@ -85,51 +103,46 @@ function remember(account: Account): Account {
   return account;
 }
 
-function enc(segment: string): string {
-  return encodeURIComponent(segment);
-}
+const { auth, me } = contract;
 
 /** Every call of the member app; screens reach them through queries.ts (reads) and mutations.ts (writes). */
 export const api = {
   // A 401 here is an answer ("not signed in"), not an expired session.
-  me: () => request<Account>('GET', '/api/auth/me', undefined, { quiet401: true }).then(remember),
-  login: (body: z.input<typeof LoginBody>) => request<Account>('POST', '/api/auth/login', body, { quiet401: true }).then(remember),
+  me: () => read(auth.me, undefined, undefined, { quiet401: true }).then(remember),
+  login: (body: z.input<typeof LoginBody>) => send(auth.login, undefined, body, { quiet401: true }).then(remember),
   logout: async (): Promise<void> => {
     try {
-      await request<{ ok: true }>('POST', '/api/auth/logout', undefined, { quiet401: true });
+      await send(auth.logout, undefined, undefined, { quiet401: true });
     } finally {
       setCsrfToken(null);
     }
   },
   // A wrong current password is refused too; the screen tells it apart from an expired session.
-  changePassword: (body: z.input<typeof ChangePasswordBody>) => request<{ ok: true }>('POST', '/api/auth/password', body, { quiet401: true }),
-  profile: (signal?: AbortSignal) => request<MyProfile>('GET', '/api/me/profile', undefined, { signal }),
-  updateMobility: (body: MobilityForm) => request<MyProfile>('POST', '/api/me/mobility', body),
-  markReturned: (body: z.input<typeof ReturnBody>) => request<MyProfile>('POST', '/api/me/return', body),
+  changePassword: (body: z.input<typeof ChangePasswordBody>) => send(auth.changePassword, undefined, body, { quiet401: true }),
+  profile: (signal?: AbortSignal) => read(me.profile, undefined, undefined, { signal }),
+  updateMobility: (body: MobilityForm) => send(me.recordDestination, undefined, body),
+  markReturned: (body: z.input<typeof ReturnBody>) => send(me.recordReturn, undefined, body),
   // ~140 KB: only the destination screen needs it, and it may be slow on a weak signal.
-  regions: (signal?: AbortSignal) => request<Regions>('GET', '/api/regions', undefined, { timeoutMs: 90_000, cache: 'default', signal }),
+  regions: (signal?: AbortSignal) => read(contract.regions.get, undefined, undefined, { timeoutMs: 90_000, cache: 'default', signal }),
 
-  today: (signal?: AbortSignal) => request<Today>('GET', '/api/me/today', undefined, { signal }),
-  inbox: (page: number, pageSize: number, signal?: AbortSignal) =>
-    request<Inbox>('GET', '/api/me/inbox', undefined, { query: { page, pageSize }, signal }),
-  openPush: (pushId: string) => request<InboxEntry>('POST', `/api/me/inbox/${enc(pushId)}/open`, {}),
-  item: (itemId: string, signal?: AbortSignal) => request<ReadableItem>('GET', `/api/me/items/${enc(itemId)}`, undefined, { signal }),
+  today: (signal?: AbortSignal) => read(me.today, undefined, undefined, { signal }),
+  inbox: (page: number, pageSize: number, signal?: AbortSignal) => read(me.inbox, undefined, { page, pageSize }, { signal }),
+  openPush: (pushId: string) => send(me.openPush, { pushId }),
+  item: (itemId: string, signal?: AbortSignal) => read(me.item, { id: itemId }, undefined, { signal }),
   reportRead: (pushId: string, body: ReadProgress, keepalive = false) =>
-    request<InboxEntry>('POST', `/api/me/inbox/${enc(pushId)}/read`, body, { keepalive, timeoutMs: keepalive ? 60_000 : 20_000 }),
-  sessions: (signal?: AbortSignal) => request<MySessions>('GET', '/api/me/sessions', undefined, { signal }),
-  checkIn: (sessionId: string, code?: string) =>
-    request<MySession>('POST', `/api/me/sessions/${enc(sessionId)}/checkin`, code ? { code } : {}),
-  askLeave: (sessionId: string, reason: string) => request<MySession>('POST', `/api/me/sessions/${enc(sessionId)}/leave`, { reason }),
-  makeups: (signal?: AbortSignal) => request<MyMakeup[]>('GET', '/api/me/makeups', undefined, { signal }),
-  submitMakeup: (sessionId: string, body: MakeupAnswers) => request<MyMakeup>('POST', `/api/me/makeups/${enc(sessionId)}`, body),
-  careTasks: (page: number, pageSize: number, signal?: AbortSignal) =>
-    request<CareTaskList>('GET', '/api/me/care-tasks', undefined, { query: { page, pageSize }, signal }),
-  updateCareTask: (id: string, body: CareTaskUpdate) => request<CareTask>('PATCH', `/api/care-tasks/${enc(id)}`, body),
-  mentees: (signal?: AbortSignal) => request<MyMentees>('GET', '/api/me/mentees', undefined, { signal }),
-  recordTalk: (body: TalkForm) => request<Talk>('POST', '/api/talks', body),
-  cards: (signal?: AbortSignal) => request<MyCards>('GET', '/api/me/cards', undefined, { signal }),
-  openCard: (cardId: string) => request<unknown>('POST', `/api/me/cards/${enc(cardId)}/open`, {}),
-  records: (signal?: AbortSignal) => request<MyRecords>('GET', '/api/me/records', undefined, { signal }),
+    send(me.reportRead, { pushId }, body, { keepalive, timeoutMs: keepalive ? 60_000 : 20_000 }),
+  sessions: (signal?: AbortSignal) => read(me.meetings, undefined, undefined, { signal }),
+  checkIn: (sessionId: string, code?: string) => send(me.checkIn, { id: sessionId }, code ? { code } : {}),
+  askLeave: (sessionId: string, reason: string) => send(me.askLeave, { id: sessionId }, { reason }),
+  makeups: (signal?: AbortSignal) => read(me.makeups, undefined, undefined, { signal }),
+  submitMakeup: (sessionId: string, body: MakeupAnswers) => send(me.submitMakeup, { sessionId }, body),
+  careTasks: (page: number, pageSize: number, signal?: AbortSignal) => read(me.careTasks, undefined, { page, pageSize }, { signal }),
+  updateCareTask: (id: string, body: CareTaskUpdate) => send(contract.careTasks.update, { id }, body),
+  mentees: (signal?: AbortSignal) => read(me.mentees, undefined, undefined, { signal }),
+  recordTalk: (body: TalkForm) => send(contract.talks.record, undefined, body),
+  cards: (signal?: AbortSignal) => read(me.cards, undefined, undefined, { signal }),
+  openCard: (cardId: string) => send(me.openCard, { id: cardId }),
+  records: (signal?: AbortSignal) => read(me.records, undefined, undefined, { signal }),
 };
 
 /** What the server said was wrong, in words a member can read ('' when it said nothing). */
