@@ -10,10 +10,15 @@ import type { Query, RequestOptions } from './http.ts';
  */
 
 type ParamsArg<E> = E extends { path: infer P extends string } ? ([PathParamNames<P>] extends [never] ? [] : [params: Record<PathParamNames<P>, string>]) : [];
+/**
+ * A read's query: the schema's fields, each also as the text an address or a filter holds (the
+ * server checks it; empty values are left out of the request).
+ */
+export type ReadQuery<Q> = { [K in keyof Q]?: Q[K] | string | null };
 type RestArg<E> = E extends { method: 'GET' }
   ? [QueryOf<E>] extends [never]
     ? []
-    : [query?: QueryOf<E>]
+    : [query?: ReadQuery<QueryOf<E>>]
   : [BodyOf<E>] extends [never]
     ? []
     : [body: BodyOf<E>];

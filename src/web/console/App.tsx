@@ -26,7 +26,7 @@ import type { MenuProps } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react';
-import { ApiError, api, setCsrfToken, setUnauthenticatedHandler } from './api.ts';
+import { ApiError, api, endpoints, setCsrfToken, setUnauthenticatedHandler } from './api.ts';
 import { QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { queryClient } from './query/client.ts';
 import { useApi } from './hooks.ts';
@@ -59,7 +59,7 @@ const BirthdaysPage = lazy(() => import('./pages/BirthdaysPage.tsx').then((m) =>
 // print pages (/print/…) have no console chrome: the shell is skipped for them
 const PrintRoutes = lazy(() => import('./print/PrintRoutes.tsx'));
 import { SessionContext, isSecretary, useSession, type Session } from './session.tsx';
-import type { CareTaskList, MeAccount } from './types.ts';
+import type { MeAccount } from './types.ts';
 
 const { Header, Sider, Content } = Layout;
 
@@ -68,7 +68,7 @@ const { Header, Sider, Content } = Layout;
  * that changes tasks refreshes it (see query/client.ts), and every five minutes for tasks falling due.
  */
 function useOverdueCareTasks(enabled: boolean): number {
-  const res = useApi<CareTaskList>(enabled ? '/api/care-tasks' : null, { status: 'open', overdue: 'true', page: 1, pageSize: 1 }, { refetchInterval: 5 * 60_000 });
+  const res = useApi(enabled ? endpoints.careTasks.list.at({ status: 'open', overdue: 'true', page: 1, pageSize: 1 }) : null, { refetchInterval: 5 * 60_000 });
   return res.data?.total ?? 0;
 }
 

@@ -1,10 +1,10 @@
 import { App, Col, DatePicker, Form, Input, Modal, Row, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { api } from '../api.ts';
+import { api, endpoints } from '../api.ts';
 import { applyFormIssues, useApi, useOrgs, useShowError } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
-import type { Gender, Grid, Items, MemberDetail, MemberInput, MemberStatus } from '../types.ts';
+import type { Gender, MemberDetail, MemberInput, MemberStatus } from '../types.ts';
 import { OrgTreeSelect } from './common.tsx';
 import { useDiscardGuard } from './discard-guard.ts';
 
@@ -50,7 +50,7 @@ export function MemberFormModal({ open, member, defaultOrgId, onClose, onSaved }
   const { requestClose, onValuesChange: markChanged } = useDiscardGuard(open, onClose);
   const [busy, setBusy] = useState(false);
   const orgs = useOrgs();
-  const grids = useApi<Items<Grid>>(open ? '/api/grids' : null);
+  const grids = useApi(open ? endpoints.grids.list.at() : null);
   const orgId = Form.useWatch('orgId', form);
 
   // the modal is destroyed when hidden: initial values apply afresh on every opening

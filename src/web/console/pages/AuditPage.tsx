@@ -5,10 +5,11 @@ import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { AUDIT_HIDDEN } from '../../../shared/audit.ts';
 import { PageHeader } from '../components/common.tsx';
+import { endpoints } from '../api.ts';
 import { useApi, useDebounced } from '../hooks.ts';
 import { useI18n, type Translate } from '../i18n.tsx';
 import { messages, type MsgKey } from '../messages.ts';
-import type { AuditEntry, AuditPage as AuditPageData } from '../types.ts';
+import type { AuditEntry } from '../types.ts';
 
 function isMsgKey(key: string): key is MsgKey {
   return Object.hasOwn(messages['zh-CN'], key);
@@ -99,7 +100,7 @@ export function AuditPage() {
   const [action, setAction] = useState<string | undefined>(undefined);
   const [actor, setActor] = useState('');
   const who = useDebounced(actor.trim(), 400);
-  const res = useApi<AuditPageData>('/api/audit', { page, pageSize, action, actor: who || undefined });
+  const res = useApi(endpoints.audit.list.at({ page, pageSize, action, actor: who || undefined }));
   const actionOptions = useMemo(
     () => ACTION_CODES.map((code) => ({ value: code, label: labelOf(t, 'audit.action.', code) })).sort((x, y) => x.value.localeCompare(y.value)),
     [t],

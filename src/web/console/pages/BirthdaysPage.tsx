@@ -7,10 +7,11 @@ import { buildOrgTree, OrgTreeSelect, PageHeader } from '../components/common.ts
 import { mondayOf, thisMonday } from '../components/outreach/birthdays.ts';
 import { CampaignFormModal, type CampaignPrefill } from '../components/outreach/CampaignFormModal.tsx';
 import { BIRTHDAY_PRESET } from '../components/outreach/labels.tsx';
+import { endpoints } from '../api.ts';
 import { useApi, useOrgs, useUrlList } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link, navigate } from '../router.tsx';
-import type { Birthday, BirthdayList } from '../types.ts';
+import type { Birthday } from '../types.ts';
 
 const FILTER_KEYS = ['orgId', 'from'] as const;
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -21,7 +22,7 @@ export function BirthdaysPage() {
   const orgs = useOrgs();
   const { filters, setFilter } = useUrlList('/birthdays', FILTER_KEYS);
   const from = filters.from && DAY_RE.test(filters.from) ? mondayOf(dayjs(filters.from)).format('YYYY-MM-DD') : thisMonday();
-  const list = useApi<BirthdayList>('/api/birthdays', { orgId: filters.orgId, from, days: 7 });
+  const list = useApi(endpoints.cards.birthdays.at({ orgId: filters.orgId, from, days: 7 }));
   const [selected, setSelected] = useState<string[]>([]);
   const [prefill, setPrefill] = useState<CampaignPrefill | null>(null);
   const today = dayjs().format('YYYY-MM-DD');

@@ -3,7 +3,7 @@ import { Alert, App, Button, Card, Col, Empty, Form, Input, Modal, Popconfirm, R
 import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useState, type ReactNode } from 'react';
-import { api } from '../api.ts';
+import { api, endpoints } from '../api.ts';
 import { PageHeader } from '../components/common.tsx';
 import { useDiscardGuard } from '../components/discard-guard.ts';
 import { CHANNEL_KEYS, CHANNELS, ChannelTag, OccasionTag, POST_STATUS_KEYS, PostStatusTag, isPosted, openPrint } from '../components/outreach/labels.tsx';
@@ -11,7 +11,7 @@ import { applyFormIssues, useApi, useShowError } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import type { MsgKey } from '../messages.ts';
 import { Link, navigate } from '../router.tsx';
-import type { CampaignDetail, CardChannel, CardPatch, CardPostStatus, CardRow, CardsBulkPatch } from '../types.ts';
+import type { CardChannel, CardPatch, CardPostStatus, CardRow, CardsBulkPatch } from '../types.ts';
 
 type Mark = 'posted' | 'delivered' | 'returned';
 const MARKS: { status: Mark; key: MsgKey; icon: ReactNode }[] = [
@@ -25,7 +25,7 @@ export function CampaignPage({ id }: { id: string }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const showError = useShowError();
-  const res = useApi<CampaignDetail>(`/api/card-campaigns/${encodeURIComponent(id)}`);
+  const res = useApi(endpoints.cards.campaign.at({ id }));
   const [selected, setSelected] = useState<string[]>([]);
   const [marking, setMarking] = useState<{ card: CardRow; status: Mark } | null>(null);
   const [editing, setEditing] = useState<CardRow | null>(null);

@@ -3,14 +3,14 @@ import { App, Button, Card, Empty, Popconfirm, Space, Table, Tag, Tooltip, Typog
 import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
-import { api } from '../api.ts';
+import { api, endpoints } from '../api.ts';
 import { FilterBar, OrgFilter, PageHeader } from '../components/common.tsx';
 import { CampaignFormModal } from '../components/outreach/CampaignFormModal.tsx';
 import { OccasionTag } from '../components/outreach/labels.tsx';
 import { useApi, useShowError, useUrlList } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link, navigate } from '../router.tsx';
-import type { CampaignList, CampaignSummary } from '../types.ts';
+import type { CampaignSummary } from '../types.ts';
 
 const FILTER_KEYS = ['orgId'] as const;
 
@@ -29,7 +29,7 @@ export function CardsPage() {
   const { message } = App.useApp();
   const showError = useShowError();
   const { filters, page, pageSize, hasFilters, setQuery, setFilter, pagination } = useUrlList('/cards', FILTER_KEYS);
-  const list = useApi<CampaignList>('/api/card-campaigns', { ...filters, page, pageSize });
+  const list = useApi(endpoints.cards.campaigns.at({ ...filters, page, pageSize }));
   const [creating, setCreating] = useState(false);
 
   const remove = async (c: CampaignSummary) => {

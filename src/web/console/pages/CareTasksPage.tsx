@@ -8,10 +8,11 @@ import { CareTaskDrawer } from '../components/care/CareTaskDrawer.tsx';
 import { CareTaskStatusCell } from '../components/care/labels.tsx';
 import { FilterBar, OrgFilter, PageHeader } from '../components/common.tsx';
 import { CARE_KIND_KEYS, CARE_STATUS_KEYS } from '../components/learning.tsx';
+import { endpoints } from '../api.ts';
 import { useApi, useUrlList } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
-import type { CareTask, CareTaskKind, CareTaskList, CareTaskStatus } from '../types.ts';
+import type { CareTask, CareTaskKind, CareTaskStatus } from '../types.ts';
 
 const FILTER_KEYS = ['orgId', 'status', 'kind', 'overdue'] as const;
 const KINDS = Object.keys(CARE_KIND_KEYS) as CareTaskKind[];
@@ -24,7 +25,7 @@ export function CareTasksPage() {
   // open tasks unless asked otherwise ('any' lists every status)
   const status = raw.status === 'any' ? undefined : (raw.status ?? 'open');
   const overdue = raw.overdue === 'true' ? 'true' : undefined;
-  const list = useApi<CareTaskList>('/api/care-tasks', { orgId: raw.orgId, kind: raw.kind, status, overdue, page, pageSize });
+  const list = useApi(endpoints.careTasks.list.at({ orgId: raw.orgId, kind: raw.kind, status, overdue, page, pageSize }));
   const [openTask, setOpenTask] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
 

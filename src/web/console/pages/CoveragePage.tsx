@@ -5,14 +5,14 @@ import dayjs, { type Dayjs } from 'dayjs';
 import relativeTime from 'dayjs/plugin/relativeTime';
 import type { EChartsCoreOption } from 'echarts/core';
 import { Suspense, lazy, useMemo } from 'react';
-import { toSearch, type Query } from '../api.ts';
+import { endpoints, toSearch, type Query } from '../api.ts';
 import { KindTag, OrgTreeSelect, PageHeader } from '../components/common.tsx';
 import { percentText } from '../components/learning.tsx';
 import { useApi, useOrgs } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import type { MsgKey } from '../messages.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
-import type { Coverage, CoverageNumbers, MemberCoverage, UnitCoverage } from '../types.ts';
+import type { CoverageNumbers, MemberCoverage, UnitCoverage } from '../types.ts';
 
 dayjs.extend(relativeTime);
 
@@ -52,7 +52,7 @@ export function CoveragePage() {
   const pageSize = Math.min(200, Math.max(1, Number(q.get('pageSize')) || 50));
 
   const filters: Query = { orgId, from, to, mobile };
-  const res = useApi<Coverage>('/api/coverage', { ...filters, page, pageSize });
+  const res = useApi(endpoints.coverage.get.at({ ...filters, page, pageSize }));
   const d = res.data;
 
   const setQuery = (patch: Query & { page?: number; pageSize?: number }) => {

@@ -3,6 +3,7 @@ import type { EChartsCoreOption } from 'echarts/core';
 import { Suspense, lazy, useMemo, useState, type ReactNode } from 'react';
 import { OrgTreeSelect, PageHeader } from '../components/common.tsx';
 import { BirthdaysThisWeek } from '../components/outreach/BirthdaysThisWeek.tsx';
+import { endpoints } from '../api.ts';
 import { useApi, useOrgs } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import type { MsgKey } from '../messages.ts';
@@ -58,7 +59,7 @@ export function DashboardPage() {
   const { token } = theme.useToken();
   const orgs = useOrgs();
   const [orgId, setOrgId] = useState<string | undefined>(undefined);
-  const dash = useApi<Dashboard>('/api/dashboard', { orgId });
+  const dash = useApi(endpoints.dashboard.get.at({ orgId }));
   const d = dash.data;
 
   const provinceOption = useMemo<EChartsCoreOption | null>(() => {

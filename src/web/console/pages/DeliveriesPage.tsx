@@ -4,7 +4,7 @@ import type { TableColumnsType } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import type { EChartsCoreOption } from 'echarts/core';
 import { Suspense, lazy, useMemo, useState } from 'react';
-import { api } from '../api.ts';
+import { api, endpoints } from '../api.ts';
 import { FilterBar, OrgFilter, PageHeader } from '../components/common.tsx';
 import { DeliveryDetailDrawer } from '../components/outreach/DeliveryDetailDrawer.tsx';
 import { DeliveryFormDrawer } from '../components/outreach/DeliveryFormDrawer.tsx';
@@ -12,7 +12,7 @@ import { itemText } from '../components/outreach/labels.tsx';
 import { useApi, useShowError, useUrlList } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { useLocation } from '../router.tsx';
-import type { Delivery, DeliveryList, DeliveryListItem } from '../types.ts';
+import type { Delivery, DeliveryListItem } from '../types.ts';
 
 const Chart = lazy(() => import('../components/Chart.tsx'));
 
@@ -48,10 +48,10 @@ export function DeliveriesPage() {
   const showError = useShowError();
   const loc = useLocation();
   const { filters, page, pageSize, hasFilters, setQuery, setFilter, pagination } = useUrlList('/deliveries', FILTER_KEYS);
-  const list = useApi<DeliveryList>('/api/deliveries', { ...filters, page, pageSize });
+  const list = useApi(endpoints.deliveries.list.at({ ...filters, page, pageSize }));
   // a link may open one trip at once (/deliveries?trip=<id>, e.g. from a member's visits)
   const [openId, setOpenId] = useState<string | null>(() => loc.query.get('trip'));
-  const detail = useApi<Delivery>(openId ? `/api/deliveries/${encodeURIComponent(openId)}` : null);
+  const detail = useApi(openId ? endpoints.deliveries.get.at({ id: openId }) : null);
   const [form, setForm] = useState<{ delivery: Delivery | null } | null>(null);
 
   const d = list.data;

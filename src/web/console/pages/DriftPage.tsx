@@ -8,10 +8,11 @@ import { CareTaskDrawer } from '../components/care/CareTaskDrawer.tsx';
 import { DRIFT_REASONS, DRIFT_REASON_COLORS, DRIFT_REASON_KEYS, DriftLevelTag } from '../components/care/labels.tsx';
 import { TalkFormDrawer } from '../components/care/TalkFormDrawer.tsx';
 import { FilterBar, OrgFilter, PageHeader } from '../components/common.tsx';
+import { endpoints } from '../api.ts';
 import { useApi, useUrlList } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link, navigate } from '../router.tsx';
-import type { DriftList, DriftReasonKind, DriftRow } from '../types.ts';
+import type { DriftReasonKind, DriftRow } from '../types.ts';
 
 const Chart = lazy(() => import('../components/Chart.tsx'));
 
@@ -38,7 +39,7 @@ export function DriftPage() {
   const { filters, page, pageSize, hasFilters, setQuery, setFilter, pagination } = useUrlList('/drift', FILTER_KEYS);
   const mobile = filters.mobile === 'true' || filters.mobile === 'false' ? filters.mobile : undefined;
   const reason = filters.reason && (DRIFT_REASONS as string[]).includes(filters.reason) ? filters.reason : undefined;
-  const res = useApi<DriftList>('/api/drift', { orgId: filters.orgId, mobile, reason, page, pageSize });
+  const res = useApi(endpoints.drift.list.at({ orgId: filters.orgId, mobile, reason, page, pageSize }));
   const [talkWith, setTalkWith] = useState<{ id: string; name: string } | null>(null);
   const [taskFor, setTaskFor] = useState<CareTaskPreset | null>(null);
   const [openTask, setOpenTask] = useState<string | null>(null);

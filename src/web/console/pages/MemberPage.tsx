@@ -16,7 +16,7 @@ import type { TabsProps } from 'antd';
 import type { DescriptionsProps } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState, type ReactNode } from 'react';
-import { ApiError, api } from '../api.ts';
+import { ApiError, api, endpoints } from '../api.ts';
 import { MentorAssignModal } from '../components/care/MentorAssignModal.tsx';
 import { MemberDeliveriesTab, MemberEngagementTab, MemberMentorshipsTab, MemberTalksTab, MemberTasksTab, MemberTimelineTab } from '../components/care/MemberCareTabs.tsx';
 import { KindTag, MemberFlags, StatusTag, genderText } from '../components/common.tsx';
@@ -26,7 +26,7 @@ import { applyFormIssues, useApi, useRegions, useShowError } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useIsSecretary } from '../session.tsx';
-import type { IssuedLogin, MemberDetail, Mobility, MobilityInput, RevealedId, Settings } from '../types.ts';
+import type { IssuedLogin, MemberDetail, Mobility, MobilityInput, RevealedId } from '../types.ts';
 
 const dash = (v: ReactNode | null | undefined): ReactNode => (v === null || v === undefined || v === '' ? <Typography.Text type="secondary">—</Typography.Text> : v);
 const today = () => dayjs();
@@ -36,8 +36,8 @@ export function MemberPage({ id }: { id: string }) {
   const { t } = useI18n();
   const { modal, message } = App.useApp();
   const showError = useShowError();
-  const res = useApi<MemberDetail>(`/api/members/${encodeURIComponent(id)}`);
-  const settings = useApi<Settings>('/api/settings');
+  const res = useApi(endpoints.members.get.at({ id }));
+  const settings = useApi(endpoints.settings.get.at());
   const [editing, setEditing] = useState(false);
   const [dialog, setDialog] = useState<null | 'mobility' | 'return' | 'contact' | 'mentor'>(null);
   const [revealed, setRevealed] = useState<string | null>(null);

@@ -2,14 +2,14 @@ import { DownloadOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icon
 import { Button, Card, Checkbox, Empty, Form, Input, Select, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
-import { toSearch } from '../api.ts';
+import { endpoints, toSearch } from '../api.ts';
 import { FilterBar, genderText, MemberFlags, OrgFilter, PageHeader, StatusTag } from '../components/common.tsx';
 import { MemberFormModal } from '../components/MemberFormModal.tsx';
 import { useApi, useRegions, useUrlList, useUrlSearchText } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link, navigate } from '../router.tsx';
 import { useIsSecretary } from '../session.tsx';
-import type { MemberList, MemberListItem } from '../types.ts';
+import type { MemberListItem } from '../types.ts';
 
 const FILTER_KEYS = ['q', 'orgId', 'status', 'mobile', 'province', 'city', 'lostContact', 'shouldTransfer'] as const;
 
@@ -19,7 +19,7 @@ export function MembersPage() {
   const regions = useRegions();
   const [creating, setCreating] = useState(false);
 
-  const list = useApi<MemberList>('/api/members', { ...filters, page, pageSize });
+  const list = useApi(endpoints.members.list.at({ ...filters, page, pageSize }));
 
   // the search box commits to the URL after typing pauses
   const [text, setText] = useUrlSearchText(filters.q, (q) => setFilter({ q }, { replace: true }));

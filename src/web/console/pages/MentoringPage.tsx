@@ -7,10 +7,11 @@ import { MentorAssignModal, type MentorTarget } from '../components/care/MentorA
 import { TalkDueTag, useIsPhone } from '../components/care/labels.tsx';
 import { TalkFormDrawer } from '../components/care/TalkFormDrawer.tsx';
 import { FilterBar, OrgFilter, PageHeader } from '../components/common.tsx';
+import { endpoints } from '../api.ts';
 import { useApi, useUrlList, useUrlSearchText } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
-import type { MentoringList, MentoringRow } from '../types.ts';
+import type { MentoringRow } from '../types.ts';
 
 const Chart = lazy(() => import('../components/Chart.tsx'));
 
@@ -50,7 +51,7 @@ export function MentoringPage() {
   const { filters, page, pageSize, hasFilters, setQuery, setFilter, pagination } = useUrlList('/mentoring', FILTER_KEYS);
   const scope = filters.scope === 'all' ? 'all' : 'mobile';
   const filter = filters.filter === 'without_mentor' || filters.filter === 'overdue' ? filters.filter : undefined;
-  const res = useApi<MentoringList>('/api/mentoring', { orgId: filters.orgId, scope, filter, q: filters.q, page, pageSize });
+  const res = useApi(endpoints.mentoring.list.at({ orgId: filters.orgId, scope, filter, q: filters.q, page, pageSize }));
   const [search, setSearch] = useUrlSearchText(filters.q, (q) => setFilter({ q }, { replace: true }));
   const [assigning, setAssigning] = useState<MentorTarget | null>(null);
   const [talkWith, setTalkWith] = useState<{ id: string; name: string } | null>(null);

@@ -10,7 +10,7 @@ import {
 import { App, Button, Card, Col, Descriptions, Empty, Form, Input, Modal, Row, Select, Skeleton, Space, Table, Tag, Tree, Typography } from 'antd';
 import type { TableColumnsType, TreeDataNode } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
-import { ApiError, api } from '../api.ts';
+import { ApiError, api, endpoints } from '../api.ts';
 import { KIND_KEYS, KIND_ORDER, KindTag, OrgTreeSelect, PageHeader, buildOrgTree, subtreeIds, type OrgTreeNode } from '../components/common.tsx';
 import { MemberPicker } from '../components/MemberPicker.tsx';
 import { applyFormIssues, useApi, useOrgs, useShowError } from '../hooks.ts';
@@ -338,7 +338,7 @@ function GridsPanel({ orgs, selectedOrgId }: { orgs: OrgNode[]; selectedOrgId: s
   const { t } = useI18n();
   const { message } = App.useApp();
   const showError = useShowError();
-  const grids = useApi<Items<Grid>>('/api/grids');
+  const grids = useApi(endpoints.grids.list.at());
   const [dialog, setDialog] = useState<GridDialog>(null);
   const [createForm] = Form.useForm<{ orgId: string; name: string; leaderMemberId: string | null }>();
   const [leaderForm] = Form.useForm<{ leaderMemberId: string | null }>();
@@ -506,7 +506,7 @@ function LeadersPanel({ org }: { org: OrgNode }) {
   const { t } = useI18n();
   const { modal, message } = App.useApp();
   const showError = useShowError();
-  const leaders = useApi<Items<UnitLeader>>(`/api/orgs/${org.id}/leaders`);
+  const leaders = useApi(endpoints.orgs.leaders.at({ id: org.id }));
   const [appointing, setAppointing] = useState(false);
   const [memberId, setMemberId] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);

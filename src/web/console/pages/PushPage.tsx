@@ -4,14 +4,14 @@ import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import type { EChartsCoreOption } from 'echarts/core';
 import { Suspense, lazy, useMemo, useState } from 'react';
-import { api } from '../api.ts';
+import { api, endpoints } from '../api.ts';
 import { PageHeader } from '../components/common.tsx';
 import { PUSH_STATUS_COLORS, PUSH_STATUS_KEYS, StudyKindTag, audienceText, percentText } from '../components/learning.tsx';
 import { PushFormModal } from '../components/PushFormModal.tsx';
 import { useApi, useShowError } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
-import type { PushDetail, PushRecipient } from '../types.ts';
+import type { PushRecipient } from '../types.ts';
 
 const Chart = lazy(() => import('../components/Chart.tsx'));
 
@@ -23,7 +23,7 @@ export function PushPage({ id }: { id: string }) {
   const { t } = useI18n();
   const { modal, message } = App.useApp();
   const showError = useShowError();
-  const res = useApi<PushDetail>(`/api/pushes/${encodeURIComponent(id)}`);
+  const res = useApi(endpoints.pushes.get.at({ id }));
   const [editing, setEditing] = useState(false);
   const [filter, setFilter] = useState<'all' | ReadState>('all');
   const p = res.data;

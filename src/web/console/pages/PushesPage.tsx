@@ -3,14 +3,14 @@ import { Alert, Badge, Button, Calendar, Card, DatePicker, Empty, Form, Segmente
 import type { TableColumnsType } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
-import { toSearch, type Query } from '../api.ts';
+import { endpoints, toSearch, type Query } from '../api.ts';
 import { OrgTreeSelect, PageHeader } from '../components/common.tsx';
 import { PUSH_STATUS_COLORS, PUSH_STATUS_KEYS, PushStatsBar, audienceText } from '../components/learning.tsx';
 import { PushFormModal } from '../components/PushFormModal.tsx';
 import { useApi, useOrgs } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
-import type { PushList, PushSummary } from '../types.ts';
+import type { PushSummary } from '../types.ts';
 
 export function PushesPage() {
   const { t } = useI18n();
@@ -25,7 +25,7 @@ export function PushesPage() {
   // the calendar shows six weeks around the month: ask for those days
   const from = month.startOf('month').subtract(7, 'day').format('YYYY-MM-DD');
   const to = month.endOf('month').add(14, 'day').format('YYYY-MM-DD');
-  const list = useApi<PushList>('/api/pushes', { orgId, from, to, page: 1, pageSize: 200 });
+  const list = useApi(endpoints.pushes.list.at({ orgId, from, to, page: 1, pageSize: 200 }));
 
   const setQuery = (next: { orgId?: string | undefined; month?: string; view?: string }) => {
     const q: Query = { orgId, month: month.format('YYYY-MM'), view: view === 'list' ? 'list' : undefined, ...next };

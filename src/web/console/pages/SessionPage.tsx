@@ -15,7 +15,7 @@ import type { ButtonProps, DescriptionsProps, TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react';
 import { comparePersonNames, compareUnitNames } from '../../../shared/sort-order.ts';
-import { api } from '../api.ts';
+import { api, endpoints } from '../api.ts';
 import { PageHeader } from '../components/common.tsx';
 import { AttendanceTag, SESSION_KIND_KEYS, SESSION_MODE_KEYS, SessionStatusTag, StudyKindTag, formatBytes, uploadStoredFile } from '../components/learning.tsx';
 import { SessionFormDrawer } from '../components/SessionFormDrawer.tsx';
@@ -49,7 +49,7 @@ export function SessionPage({ id }: { id: string }) {
   const { modal, message } = App.useApp();
   const showError = useShowError();
   const { me } = useSession();
-  const res = useApi<SessionDetail>(`/api/sessions/${encodeURIComponent(id)}`);
+  const res = useApi(endpoints.meetings.get.at({ id }));
   const [editing, setEditing] = useState(false);
   const [qrOpen, setQrOpen] = useState(false);
   const [marking, setMarking] = useState<string | null>(null);

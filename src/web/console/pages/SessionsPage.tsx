@@ -6,11 +6,12 @@ import { useState } from 'react';
 import { FilterBar, OrgFilter, PageHeader } from '../components/common.tsx';
 import { SESSION_KINDS, SESSION_KIND_KEYS, SESSION_MODE_KEYS, SESSION_STATUS_KEYS, SessionStatusTag } from '../components/learning.tsx';
 import { SessionFormDrawer } from '../components/SessionFormDrawer.tsx';
+import { endpoints } from '../api.ts';
 import { useApi, useUrlList } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link, navigate } from '../router.tsx';
 import { useIsSecretary } from '../session.tsx';
-import type { SessionList, SessionStatus, SessionSummary } from '../types.ts';
+import type { SessionStatus, SessionSummary } from '../types.ts';
 
 const FILTER_KEYS = ['orgId', 'kind', 'status', 'from', 'to'] as const;
 
@@ -27,7 +28,7 @@ export function SessionsPage() {
   const { t } = useI18n();
   const { filters, page, pageSize, hasFilters, setQuery, setFilter, pagination } = useUrlList('/sessions', FILTER_KEYS);
   const secretary = useIsSecretary();
-  const list = useApi<SessionList>('/api/sessions', { ...filters, page, pageSize });
+  const list = useApi(endpoints.meetings.list.at({ ...filters, page, pageSize }));
   const [creating, setCreating] = useState(false);
 
   const columns: TableColumnsType<SessionSummary> = [

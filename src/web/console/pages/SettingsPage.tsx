@@ -1,6 +1,6 @@
 import { Alert, App, Button, Card, Divider, Form, InputNumber, Skeleton, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { api } from '../api.ts';
+import { api, endpoints } from '../api.ts';
 import { PageHeader } from '../components/common.tsx';
 import { applyFormIssues, useApi, useShowError } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
@@ -41,7 +41,7 @@ export function SettingsPage() {
   const { t } = useI18n();
   const { message } = App.useApp();
   const showError = useShowError();
-  const res = useApi<Settings>('/api/settings');
+  const res = useApi(endpoints.settings.get.at());
   const [form] = Form.useForm<Settings>();
   const [busy, setBusy] = useState(false);
   // The rules are the whole organization's: other secretaries read them here, changes come from above.

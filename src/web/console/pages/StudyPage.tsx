@@ -3,14 +3,14 @@ import { App, Button, Card, Checkbox, Drawer, Empty, Form, Input, InputNumber, P
 import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
-import { api } from '../api.ts';
+import { api, endpoints } from '../api.ts';
 import { FilterBar, OrgFilter, OrgTreeSelect, PageHeader } from '../components/common.tsx';
 import { useDiscardGuard } from '../components/discard-guard.ts';
 import { FileField, STUDY_CATEGORIES, STUDY_CATEGORY_KEYS, STUDY_KINDS, STUDY_KIND_KEYS, StudyKindTag } from '../components/learning.tsx';
 import { RichTextEditor } from '../components/RichTextEditor.tsx';
 import { applyFormIssues, useApi, useOrgs, useShowError, useUrlList, useUrlSearchText } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
-import type { StudyCategory, StudyItem, StudyItemInput, StudyItemKind, StudyItemList, StudyItemPatch, StudyItemSummary } from '../types.ts';
+import type { StudyCategory, StudyItem, StudyItemInput, StudyItemKind, StudyItemPatch, StudyItemSummary } from '../types.ts';
 
 const FILTER_KEYS = ['q', 'orgId', 'category', 'kind', 'includeRetired'] as const;
 
@@ -19,7 +19,7 @@ export function StudyPage() {
   const { message } = App.useApp();
   const showError = useShowError();
   const { filters, page, pageSize, hasFilters, setQuery, setFilter, pagination } = useUrlList('/study', FILTER_KEYS);
-  const list = useApi<StudyItemList>('/api/study-items', { ...filters, page, pageSize });
+  const list = useApi(endpoints.studyItems.list.at({ ...filters, page, pageSize }));
   const [editing, setEditing] = useState<null | { id: string | null }>(null);
 
   const [text, setText] = useUrlSearchText(filters.q, (q) => setFilter({ q }, { replace: true }));
@@ -200,7 +200,7 @@ function StudyItemDrawer({ id, defaultOrgId, onClose, onSaved }: { id: string | 
   const { message } = App.useApp();
   const showError = useShowError();
   const orgs = useOrgs();
-  const existing = useApi<StudyItem>(id ? `/api/study-items/${encodeURIComponent(id)}` : null);
+  const existing = useApi(id ? endpoints.studyItems.get.at({ id }) : null);
   const [form] = Form.useForm<FormValues>();
   const { requestClose, onValuesChange: markChanged } = useDiscardGuard(id, onClose);
   const [busy, setBusy] = useState(false);

@@ -2,6 +2,7 @@ import { Segmented } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { isPosted } from '../components/outreach/labels.tsx';
+import { endpoints } from '../api.ts';
 import { useApi } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import type { MsgKey } from '../messages.ts';
@@ -65,7 +66,7 @@ type Which = 'posted' | 'all';
 export function CardsPrint({ query }: { query: URLSearchParams }) {
   const { t } = useI18n();
   const id = query.get('campaignId');
-  const res = useApi<CampaignDetail>(id ? `/api/card-campaigns/${encodeURIComponent(id)}` : null);
+  const res = useApi(id ? endpoints.cards.campaign.at({ id }) : null);
   const c = res.data;
   const all = c?.cards ?? [];
   const postedCards = all.filter((x) => isPosted(x.channel));

@@ -1,6 +1,7 @@
+import { endpoints } from '../api.ts';
 import { useApi } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
-import type { ContactCard, ContactCards } from '../types.ts';
+import type { ContactCard } from '../types.ts';
 import { PrintShell, pages, phoneText } from './PrintShell.tsx';
 
 const PER_SHEET = 10;
@@ -33,7 +34,7 @@ export function ContactCardsPrint({ query }: { query: URLSearchParams }) {
   const { t } = useI18n();
   const params = { memberId: query.get('memberId') ?? undefined, gridId: query.get('gridId') ?? undefined, orgId: query.get('orgId') ?? undefined };
   const missing = !params.memberId && !params.gridId && !params.orgId;
-  const res = useApi<ContactCards>(missing ? null : '/api/contact-cards', params);
+  const res = useApi(missing ? null : endpoints.cards.contactCards.at(params));
   const cards = res.data?.items ?? [];
   return (
     <PrintShell

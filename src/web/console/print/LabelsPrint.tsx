@@ -1,9 +1,9 @@
 import { Segmented } from 'antd';
 import { useState } from 'react';
 import { isPosted } from '../components/outreach/labels.tsx';
+import { endpoints } from '../api.ts';
 import { useApi } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
-import type { CampaignDetail } from '../types.ts';
 import { PrintShell, pages, phoneText } from './PrintShell.tsx';
 
 const PER_SHEET = 14;
@@ -29,7 +29,7 @@ type Which = 'pending' | 'all';
 export function LabelsPrint({ query }: { query: URLSearchParams }) {
   const { t } = useI18n();
   const id = query.get('campaignId');
-  const res = useApi<CampaignDetail>(id ? `/api/card-campaigns/${encodeURIComponent(id)}` : null);
+  const res = useApi(id ? endpoints.cards.campaign.at({ id }) : null);
   const c = res.data;
   const posted = (c?.cards ?? []).filter((x) => isPosted(x.channel));
   const withAddress = posted.filter((x) => x.address);

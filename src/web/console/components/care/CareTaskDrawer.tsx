@@ -3,7 +3,7 @@ import { Alert, App, Button, Card, Descriptions, Drawer, Empty, Form, Input, Rad
 import type { DescriptionsProps } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState, type ReactNode } from 'react';
-import { api } from '../../api.ts';
+import { api, endpoints } from '../../api.ts';
 import { applyFormIssues, errorText, useApi, useApiMutation } from '../../hooks.ts';
 import { DayPicker } from './DayPicker.tsx';
 import { useI18n, type Translate } from '../../i18n.tsx';
@@ -67,7 +67,7 @@ export function CareTaskDrawer({ taskId, onClose, onChanged }: { taskId: string 
   const { t } = useI18n();
   const { message } = App.useApp();
   const phone = useIsPhone();
-  const res = useApi<CareTaskDetail>(taskId ? `/api/care-tasks/${encodeURIComponent(taskId)}` : null);
+  const res = useApi(taskId ? endpoints.careTasks.get.at({ id: taskId }) : null);
   const [mode, setMode] = useState<Mode | null>(null);
   // both writes answer with the task and its history as they now are
   const change = useApiMutation(

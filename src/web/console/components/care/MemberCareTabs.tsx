@@ -3,11 +3,11 @@ import { Alert, Button, Card, Col, Descriptions, Empty, Pagination, Row, Skeleto
 import type { DescriptionsProps, TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { Suspense, lazy, useCallback, useEffect, useState, type HTMLAttributes, type ReactNode } from 'react';
-import { ApiError, api } from '../../api.ts';
+import { ApiError, api, endpoints } from '../../api.ts';
 import { useApi } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
-import type { CareTask, CareTaskList, Engagement, Items, MemberDelivery, MentorshipHistory, Talk, TalkList, Timeline as TimelineData, TimelineEvent } from '../../types.ts';
+import type { CareTask, Talk, Timeline as TimelineData, TimelineEvent } from '../../types.ts';
 import { CARE_KIND_KEYS } from '../learning.tsx';
 import { ItemTags } from '../outreach/labels.tsx';
 import { CareTaskCreateModal } from './CareTaskCreateModal.tsx';
@@ -77,7 +77,7 @@ function TalkCard({ talk, onOpenTask }: { talk: Talk; onOpenTask: (id: string) =
 export function MemberTalksTab({ memberId, memberName }: MemberRef) {
   const { t } = useI18n();
   const [page, setPage] = useState(1);
-  const res = useApi<TalkList>('/api/talks', { memberId, page, pageSize: TALKS_PAGE_SIZE });
+  const res = useApi(endpoints.talks.list.at({ memberId, page, pageSize: TALKS_PAGE_SIZE }));
   const [recording, setRecording] = useState(false);
   const [openTask, setOpenTask] = useState<string | null>(null);
   const forbidden = res.error?.status === 403;
@@ -126,7 +126,7 @@ export function MemberTalksTab({ memberId, memberName }: MemberRef) {
 export function MemberTasksTab({ memberId, memberName }: MemberRef) {
   const { t } = useI18n();
   const [page, setPage] = useState(1);
-  const res = useApi<CareTaskList>('/api/care-tasks', { memberId, page, pageSize: 20 });
+  const res = useApi(endpoints.careTasks.list.at({ memberId, page, pageSize: 20 }));
   const [creating, setCreating] = useState(false);
   const [openTask, setOpenTask] = useState<string | null>(null);
   const forbidden = res.error?.status === 403;
@@ -199,7 +199,7 @@ export function MemberTasksTab({ memberId, memberName }: MemberRef) {
 /** Six months of signals as a chart, and the drift reasons that hold today, in words. */
 export function MemberEngagementTab({ memberId }: { memberId: string }) {
   const { t } = useI18n();
-  const res = useApi<Engagement>(`/api/members/${encodeURIComponent(memberId)}/engagement`);
+  const res = useApi(endpoints.members.engagement.at({ id: memberId }));
   if (res.error) return <LoadFailure error={res.error} />;
   const e = res.data;
   if (!e) return <Skeleton active paragraph={{ rows: 6 }} />;
@@ -325,7 +325,7 @@ export function MemberTimelineTab({ memberId }: { memberId: string }) {
 /** Study-delivery visits (千里送学) the member received. */
 export function MemberDeliveriesTab({ memberId }: { memberId: string }) {
   const { t } = useI18n();
-  const res = useApi<Items<MemberDelivery>>(`/api/members/${encodeURIComponent(memberId)}/deliveries`);
+  const res = useApi(endpoints.members.deliveries.at({ id: memberId }));
   if (res.error) return <LoadFailure error={res.error} />;
   if (!res.data) return <Skeleton active />;
   if (res.data.items.length === 0) return <Empty description={t('deliveryTab.empty')} />;
@@ -356,7 +356,7 @@ export function MemberDeliveriesTab({ memberId }: { memberId: string }) {
 /** Who has been the member's mentor, newest first: changing a mentor closes a pairing, never deletes it. */
 export function MemberMentorshipsTab({ memberId }: { memberId: string }) {
   const { t } = useI18n();
-  const res = useApi<MentorshipHistory>(`/api/members/${encodeURIComponent(memberId)}/mentorships`);
+  const res = useApi(endpoints.members.mentorships.at({ id: memberId }));
   if (res.error) return <LoadFailure error={res.error} />;
   if (!res.data) return <Skeleton active />;
   if (res.data.items.length === 0) return <Empty description={t('mentorships.empty')} />;

@@ -1,17 +1,17 @@
 import { GiftOutlined } from '@ant-design/icons';
 import { Card, Empty, List, Skeleton, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
+import { endpoints } from '../../api.ts';
 import { useApi } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
-import type { BirthdayList } from '../../types.ts';
 
 const SHOWN = 6;
 
 /** The dashboard's 本周政治生日: who has a political birthday this week, linking to the birthdays page. */
 export function BirthdaysThisWeek({ orgId }: { orgId: string | undefined }) {
   const { t } = useI18n();
-  const res = useApi<BirthdayList>('/api/birthdays', { orgId });
+  const res = useApi(endpoints.cards.birthdays.at({ orgId }));
   const items = res.data?.items ?? [];
   const today = dayjs().format('YYYY-MM-DD');
   const link = orgId ? `/birthdays?orgId=${encodeURIComponent(orgId)}` : '/birthdays';
