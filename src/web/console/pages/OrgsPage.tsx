@@ -10,14 +10,14 @@ import {
 import { App, Button, Card, Col, Descriptions, Empty, Form, Input, Modal, Row, Select, Skeleton, Space, Table, Tag, Tree, Typography } from 'antd';
 import type { TableColumnsType, TreeDataNode } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
-import { ApiError, api, endpoints } from '../api.ts';
+import { ApiError, endpoints } from '../api.ts';
 import { KIND_KEYS, KIND_ORDER, KindTag, OrgTreeSelect, PageHeader, buildOrgTree, subtreeIds, type OrgTreeNode } from '../components/common.tsx';
 import { MemberPicker } from '../components/MemberPicker.tsx';
-import { applyFormIssues, useApi, useOrgs, useShowError } from '../hooks.ts';
+import { applyFormIssues, useApi, useApiMutation, useOrgs, useShowError } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
 import { useIsSecretary } from '../session.tsx';
-import type { CreateGridBody, Grid, Items, OrgKind, OrgNode, UnitLeader } from '../types.ts';
+import type { CreateGridBody, Grid, OrgKind, OrgNode, UnitLeader } from '../types.ts';
 
 type OrgDialog = null | 'add' | 'rename' | 'move';
 type GridDialog = null | { kind: 'create' } | { kind: 'rename'; grid: Grid } | { kind: 'leader'; grid: Grid };
@@ -74,7 +74,7 @@ export function OrgsPage() {
       cancelText: t('common.cancel'),
       onOk: async () => {
         try {
-          await api.post<OrgNode>(`/api/orgs/${org.id}/retire`);
+          await endpoints.orgs.retire({ id: org.id });
           void message.success(t('org.retiredDone', { name: org.name }));
           orgs.reload();
         } catch (e) {
@@ -192,7 +192,7 @@ export function OrgsPage() {
             initial={selected.name}
             onClose={() => setDialog(null)}
             onSubmit={async (name) => {
-              await api.patch<OrgNode>(`/api/orgs/${selected.id}`, { name });
+              await endpoints.orgs.rename({ id: selected.id }, { name });
               void message.success(t('common.saved'));
               setDialog(null);
               orgs.reload();
@@ -219,7 +219,7 @@ function AddOrgModal({ open, parent, onClose, onSaved }: { open: boolean; parent
   const { message } = App.useApp();
   const showError = useShowError();
   const [form] = Form.useForm<{ kind: OrgKind; name: string }>();
-  const [busy, setBusy] = useState(false);
+  const create = useApiMutation(endpoints.orgs.create, { changes: ['orgs'] });
   const kinds = KIND_ORDER.slice(KIND_ORDER.indexOf(parent.kind) + 1);
   return (
     <Modal
@@ -228,20 +228,17 @@ function AddOrgModal({ open, parent, onClose, onSaved }: { open: boolean; parent
       onCancel={onClose}
       okText={t('common.save')}
       cancelText={t('common.cancel')}
-      confirmLoading={busy}
+      confirmLoading={create.isPending}
       destroyOnHidden
       onOk={async () => {
         const v = await form.validateFields().catch(() => null);
         if (!v) return;
-        setBusy(true);
         try {
-          const o = await api.post<OrgNode>('/api/orgs', { parentId: parent.id, kind: v.kind, name: v.name.trim() });
+          const o = await create.mutateAsync({ parentId: parent.id, kind: v.kind, name: v.name.trim() });
           void message.success(t('org.created', { name: o.name }));
           onSaved(o);
         } catch (e) {
           if (!applyFormIssues(form, e, ['kind', 'name'])) showError(e);
-        } finally {
-          setBusy(false);
         }
       }}
     >
@@ -262,7 +259,7 @@ function MoveOrgModal({ open, org, orgs, onClose, onSaved }: { open: boolean; or
   const { message } = App.useApp();
   const showError = useShowError();
   const [form] = Form.useForm<{ newParentId: string }>();
-  const [busy, setBusy] = useState(false);
+  const move = useApiMutation((newParentId: string) => endpoints.orgs.move({ id: org.id }, { newParentId }), { changes: ['orgs'] });
   const disabled = useMemo(() => subtreeIds(orgs, org.id), [orgs, org.id]);
   return (
     <Modal
@@ -271,20 +268,17 @@ function MoveOrgModal({ open, org, orgs, onClose, onSaved }: { open: boolean; or
       onCancel={onClose}
       okText={t('common.save')}
       cancelText={t('common.cancel')}
-      confirmLoading={busy}
+      confirmLoading={move.isPending}
       destroyOnHidden
       onOk={async () => {
         const v = await form.validateFields().catch(() => null);
         if (!v) return;
-        setBusy(true);
         try {
-          await api.post<OrgNode>(`/api/orgs/${org.id}/move`, { newParentId: v.newParentId });
+          await move.mutateAsync(v.newParentId);
           void message.success(t('org.moved'));
           onSaved();
         } catch (e) {
           if (!applyFormIssues(form, e, ['newParentId'])) showError(e);
-        } finally {
-          setBusy(false);
         }
       }}
     >
@@ -425,7 +419,7 @@ function GridsPanel({ orgs, selectedOrgId }: { orgs: OrgNode[]; selectedOrgId: s
           setBusy(true);
           try {
             const body: CreateGridBody = { orgId: v.orgId, name: v.name.trim(), leaderMemberId: v.leaderMemberId ?? null };
-            await api.post<Grid>('/api/grids', body);
+            await endpoints.grids.create(body);
             void message.success(t('grids.created'));
             setDialog(null);
             grids.reload();
@@ -458,7 +452,7 @@ function GridsPanel({ orgs, selectedOrgId }: { orgs: OrgNode[]; selectedOrgId: s
         onClose={() => setDialog(null)}
         onSubmit={async (name) => {
           if (!renameGrid) return;
-          await api.patch<Grid>(`/api/grids/${renameGrid.id}`, { name });
+          await endpoints.grids.update({ id: renameGrid.id }, { name });
           void message.success(t('common.saved'));
           setDialog(null);
           grids.reload();
@@ -479,7 +473,7 @@ function GridsPanel({ orgs, selectedOrgId }: { orgs: OrgNode[]; selectedOrgId: s
           if (!v) return;
           setBusy(true);
           try {
-            await api.patch<Grid>(`/api/grids/${leaderGrid.id}`, { leaderMemberId: v.leaderMemberId ?? null });
+            await endpoints.grids.update({ id: leaderGrid.id }, { leaderMemberId: v.leaderMemberId ?? null });
             void message.success(t('common.saved'));
             setDialog(null);
             grids.reload();
@@ -517,7 +511,7 @@ function LeadersPanel({ org }: { org: OrgNode }) {
     if (!memberId) return;
     setSaving(true);
     try {
-      leaders.setData(await api.post<Items<UnitLeader>>(`/api/orgs/${org.id}/leaders`, { memberId, role }));
+      leaders.setData(await endpoints.orgs.appoint({ id: org.id }, { memberId, role }));
       void message.success(t('leaders.appointed'));
       setAppointing(false);
       setMemberId(null);
@@ -536,7 +530,7 @@ function LeadersPanel({ org }: { org: OrgNode }) {
       cancelText: t('common.cancel'),
       onOk: async () => {
         try {
-          leaders.setData(await api.del<Items<UnitLeader>>(`/api/orgs/${org.id}/leaders/${leader.id}`));
+          leaders.setData(await endpoints.orgs.dismiss({ id: org.id, assignmentId: leader.id }));
           void message.success(t('leaders.dismissed'));
         } catch (e) {
           showError(e);

@@ -1,8 +1,8 @@
 import { Alert, App, Button, Card, Divider, Form, InputNumber, Skeleton, Typography } from 'antd';
-import { useEffect, useState } from 'react';
-import { api, endpoints } from '../api.ts';
+import { useEffect } from 'react';
+import { endpoints } from '../api.ts';
 import { PageHeader } from '../components/common.tsx';
-import { applyFormIssues, useApi, useShowError } from '../hooks.ts';
+import { applyFormIssues, useApi, useApiMutation, useShowError } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import type { MsgKey } from '../messages.ts';
 import type { Settings } from '../types.ts';
@@ -43,7 +43,7 @@ export function SettingsPage() {
   const showError = useShowError();
   const res = useApi(endpoints.settings.get.at());
   const [form] = Form.useForm<Settings>();
-  const [busy, setBusy] = useState(false);
+  const saveRules = useApiMutation(endpoints.settings.update, { changes: ['settings'] });
   // The rules are the whole organization's: other secretaries read them here, changes come from above.
   const editable = useSession().me.canEditSettings;
 
@@ -52,15 +52,11 @@ export function SettingsPage() {
   }, [res.data, form]);
 
   const save = async (v: Settings) => {
-    setBusy(true);
     try {
-      const saved = await api.put<Settings>('/api/settings', v);
-      res.setData(saved);
+      res.setData(await saveRules.mutateAsync(v));
       void message.success(t('common.saved'));
     } catch (e) {
       if (!applyFormIssues(form, e, FIELDS)) showError(e);
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -104,7 +100,7 @@ export function SettingsPage() {
               </Form.Item>
             ))}
             {editable && (
-              <Button type="primary" htmlType="submit" loading={busy} data-testid="settings-save">
+              <Button type="primary" htmlType="submit" loading={saveRules.isPending} data-testid="settings-save">
                 {t('common.save')}
               </Button>
             )}
