@@ -8,6 +8,7 @@ import { useI18n } from '../i18n.tsx';
 import type { CreatedSessions, SessionDetail, SessionInput, SessionKind, SessionPatch } from '../types.ts';
 import { OrgTreeSelect } from './common.tsx';
 import { useDiscardGuard } from './discard-guard.ts';
+import { AddUnitMobileMembers, mobileMembersOf, useMobileMemberCount, type PickedMember } from './mobile-invitees.tsx';
 import { MembersPicker, SESSION_KINDS, SESSION_KIND_KEYS, SESSION_MODE_KEYS, StudyItemPicker } from './learning.tsx';
 
 interface FormValues {
@@ -22,7 +23,8 @@ interface FormValues {
   agenda?: string;
   replayUrl?: string;
   materialIds: string[];
-  audience: 'subtree' | 'list';
+  /** 'mobile': the unit's mobile members, sent to the API as a list */
+  audience: 'subtree' | 'mobile' | 'list';
   memberIds: string[];
   makeupDays?: number | null;
   makeupQuestions: string[];
@@ -79,6 +81,9 @@ export function SessionFormDrawer({ open, session, defaultOrgId, onClose, onSave
   const mode = Form.useWatch('mode', form);
   const repeat = Form.useWatch('repeatMonths', form) ?? 1;
   const startsAt = Form.useWatch('startsAt', form);
+  const mobileCount = useMobileMemberCount(open && audience === 'mobile' ? orgId : undefined);
+  // names of members added a unit at a time, for the picker to show
+  const [added, setAdded] = useState<PickedMember[]>([]);
 
   useEffect(() => {
     if (!open) return;
@@ -158,7 +163,13 @@ export function SessionFormDrawer({ open, session, defaultOrgId, onClose, onSave
         void message.success(t('common.saved'));
         onSaved({ ids: [session.id] });
       } else {
-        const body: SessionInput = { ...common, orgId: v.orgId, audience: v.audience, memberIds: v.audience === 'list' ? (v.memberIds ?? []) : [], repeatMonths: v.repeatMonths };
+        // the meeting API takes explicit invitees: only mobile members is the unit's mobile members as a list
+        const memberIds = v.audience === 'mobile' ? (await mobileMembersOf(v.orgId)).map((m) => m.id) : v.audience === 'list' ? (v.memberIds ?? []) : [];
+        if (v.audience === 'mobile' && memberIds.length === 0) {
+          setFailure(t('session.noMobileMembers'));
+          return;
+        }
+        const body: SessionInput = { ...common, orgId: v.orgId, audience: v.audience === 'subtree' ? 'subtree' : 'list', memberIds, repeatMonths: v.repeatMonths };
         const created = await api.post<CreatedSessions>('/api/sessions', body);
         void message.success(created.ids.length > 1 ? t('session.createdSeries', { n: created.ids.length }) : t('session.created'));
         onSaved({ ids: created.ids });
@@ -260,19 +271,39 @@ export function SessionFormDrawer({ open, session, defaultOrgId, onClose, onSave
         </Form.Item>
         {!editing && (
           <>
-            <Form.Item label={t('session.invitees')} name="audience">
+            <Form.Item
+              label={t('session.invitees')}
+              name="audience"
+              extra={audience === 'mobile' && mobileCount !== null ? <span data-testid="session-mobile-count">{t('session.audience.mobileCount', { n: mobileCount })}</span> : undefined}
+            >
               <Radio.Group
                 data-testid="session-audience"
                 options={[
                   { value: 'subtree', label: t('session.audience.subtree') },
+                  { value: 'mobile', label: t('session.audience.mobile') },
                   { value: 'list', label: t('session.audience.list') },
                 ]}
               />
             </Form.Item>
             {audience === 'list' && (
-              <Form.Item label={t('session.members')} name="memberIds" rules={[{ required: true, type: 'array', min: 1, message: t('session.membersRequired') }]}>
-                <MembersPicker orgId={orgId} testId="session-members" />
-              </Form.Item>
+              <>
+                <Form.Item style={{ marginBottom: 8 }}>
+                  <AddUnitMobileMembers
+                    orgId={orgId}
+                    testId="session-mobile"
+                    onAdd={(found) => {
+                      setAdded((prev) => [...prev, ...found]);
+                      const chosen = (form.getFieldValue('memberIds') as string[] | undefined) ?? [];
+                      form.setFieldValue('memberIds', [...new Set([...chosen, ...found.map((m) => m.id)])]);
+                      markChanged();
+                      void form.validateFields(['memberIds']).catch(() => {});
+                    }}
+                  />
+                </Form.Item>
+                <Form.Item label={t('session.members')} name="memberIds" rules={[{ required: true, type: 'array', min: 1, message: t('session.membersRequired') }]}>
+                  <MembersPicker orgId={orgId} initial={added} testId="session-members" />
+                </Form.Item>
+              </>
             )}
           </>
         )}
