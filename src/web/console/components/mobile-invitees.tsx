@@ -1,10 +1,9 @@
 import { UserAddOutlined } from '@ant-design/icons';
 import { App, Button, Space } from 'antd';
 import { useEffect, useState } from 'react';
-import { api } from '../api.ts';
+import { endpoints } from '../api.ts';
 import { errorText, useOrgs } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
-import type { MemberList } from '../types.ts';
 import { OrgTreeSelect, subtreeIds } from './common.tsx';
 
 export interface PickedMember {
@@ -22,7 +21,7 @@ const PAGE = 200;
 export async function mobileMembersOf(orgId: string): Promise<PickedMember[]> {
   const found: PickedMember[] = [];
   for (let page = 1; ; page++) {
-    const list = await api.get<MemberList>('/api/members', { orgId, mobile: true, page, pageSize: PAGE });
+    const list = await endpoints.members.list({ orgId, mobile: 'true', page, pageSize: PAGE });
     found.push(...list.items.map((m) => ({ id: m.id, name: m.name })));
     if (list.items.length < PAGE || found.length >= list.total) return found;
   }
@@ -34,8 +33,8 @@ export function useMobileMemberCount(orgId: string | undefined): number | null {
   useEffect(() => {
     if (!orgId) return;
     let alive = true;
-    api
-      .get<MemberList>('/api/members', { orgId, mobile: true, page: 1, pageSize: 1 })
+    endpoints.members
+      .list({ orgId, mobile: 'true', page: 1, pageSize: 1 })
       .then((list) => alive && setCount({ orgId, n: list.total }))
       .catch(() => {});
     return () => {
