@@ -131,7 +131,7 @@ export const api = {
   item: (itemId: string, signal?: AbortSignal) => read(me.item, { id: itemId }, undefined, { signal }),
   reportRead: (pushId: string, body: ReadProgress, keepalive = false) =>
     send(me.reportRead, { pushId }, body, { keepalive, timeoutMs: keepalive ? 60_000 : 20_000 }),
-  sessions: (signal?: AbortSignal) => read(me.meetings, undefined, undefined, { signal }),
+  meetings: (signal?: AbortSignal) => read(me.meetings, undefined, undefined, { signal }),
   checkIn: (sessionId: string, code?: string) => send(me.checkIn, { id: sessionId }, code ? { code } : {}),
   askLeave: (sessionId: string, reason: string) => send(me.askLeave, { id: sessionId }, { reason }),
   makeups: (signal?: AbortSignal) => read(me.makeups, undefined, undefined, { signal }),

@@ -43,9 +43,9 @@ function write<TVars, TData>(name: string, mutationFn: (vars: TVars) => Promise<
 
 // ---------- what an answer changes in the cache ----------
 
-function replaceSession(fresh: MySession): void {
+function replaceMeeting(fresh: MySession): void {
   const update = (s: MySession) => (s.id === fresh.id ? fresh : s);
-  queryClient.setQueryData<MySessions>(keys.sessions, (data) => (data ? { upcoming: data.upcoming.map(update), recent: data.recent.map(update) } : data));
+  queryClient.setQueryData<MySessions>(keys.meetings, (data) => (data ? { upcoming: data.upcoming.map(update), recent: data.recent.map(update) } : data));
 }
 
 /** The push's entry as the server now tells it, in today's list and the inbox. */
@@ -95,12 +95,12 @@ function refresh(...queryKeys: (readonly string[])[]): void {
 // ---------- the writes ----------
 
 export const writes = {
-  checkIn: write('check-in', ({ sessionId, code }: { sessionId: string; code?: string }) => api.checkIn(sessionId, code), (session: MySession) => {
-    replaceSession(session);
+  checkIn: write('check-in', ({ sessionId, code }: { sessionId: string; code?: string }) => api.checkIn(sessionId, code), (meeting: MySession) => {
+    replaceMeeting(meeting);
     refresh(keys.today);
   }),
-  askLeave: write('ask-leave', ({ sessionId, reason }: { sessionId: string; reason: string }) => api.askLeave(sessionId, reason), (session: MySession) => {
-    replaceSession(session);
+  askLeave: write('ask-leave', ({ sessionId, reason }: { sessionId: string; reason: string }) => api.askLeave(sessionId, reason), (meeting: MySession) => {
+    replaceMeeting(meeting);
     refresh(keys.today);
   }),
   submitMakeup: write(

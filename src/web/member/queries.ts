@@ -11,7 +11,7 @@ export const keys = {
   today: ['today'] as const,
   inbox: ['inbox'] as const,
   item: (itemId: string) => ['item', itemId] as const,
-  sessions: ['sessions'] as const,
+  meetings: ['meetings'] as const,
   makeups: ['makeups'] as const,
   careTasks: ['care-tasks'] as const,
   mentees: ['mentees'] as const,
@@ -53,7 +53,8 @@ export const queries = {
   /** An article, audio, video or PDF to read; not refreshed when the member comes back to the app. */
   item: (itemId: string) =>
     queryOptions({ queryKey: keys.item(itemId), queryFn: ({ signal }) => api.item(itemId, signal), refetchOnWindowFocus: false }),
-  sessions: () => queryOptions({ queryKey: keys.sessions, queryFn: ({ signal }) => api.sessions(signal) }),
+  /** The member's classes and meetings (the word table's `meeting`; a `session` is a login). */
+  meetings: () => queryOptions({ queryKey: keys.meetings, queryFn: ({ signal }) => api.meetings(signal) }),
   makeups: () => queryOptions({ queryKey: keys.makeups, queryFn: ({ signal }) => api.makeups(signal) }),
   careTasks: () =>
     infiniteQueryOptions({

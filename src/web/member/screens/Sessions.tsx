@@ -14,9 +14,9 @@ interface ScreenProps {
 }
 
 /** The member's classes; both screens below read the same answer (a check-in or leave updates it). */
-function useMySessions() {
+function useMyMeetings() {
   const { t } = useI18n();
-  const query = useQuery(queries.sessions());
+  const query = useQuery(queries.meetings());
   const error = query.error && !query.isFetching ? failureText(query.error, t.networkError) : null;
   return { data: query.data, error, load: () => void query.refetch() };
 }
@@ -24,7 +24,7 @@ function useMySessions() {
 /** 课程: upcoming classes and meetings, and recent ones with the member's attendance. */
 export function Sessions({ onBack }: ScreenProps) {
   const { t } = useI18n();
-  const { data, error, load } = useMySessions();
+  const { data, error, load } = useMyMeetings();
   return (
     <>
       <TopBar onBack={onBack} />
@@ -74,7 +74,7 @@ function SessionGroup({ title, sessions }: { title: string; sessions: MySession[
 /** One class: when and how, the link, the agenda and materials; check in or ask for leave. */
 export function SessionDetail({ sessionId, onBack, onUnauthenticated }: ScreenProps & { sessionId: string }) {
   const { t } = useI18n();
-  const { data, error, load } = useMySessions();
+  const { data, error, load } = useMyMeetings();
   const [notice, setNotice] = useState<string | null>(null);
   const session = data ? [...data.upcoming, ...data.recent].find((s) => s.id === sessionId) : undefined;
 
