@@ -12,7 +12,7 @@ import { CHANGE_CHANNEL, startChangeFeed, type ChangeFeed, type ChangeNotice } f
 import { changeVersion, markChanged } from './freshness.ts';
 import { authEpoch, bumpAuthEpoch } from './auth/epoch.ts';
 import { raiseCareTask } from './modules/care/raise.ts';
-import { shanghaiDate } from './clock.ts';
+import { clock, shanghaiDate } from './clock.ts';
 import { ALL_JOBS } from './jobs/index.ts';
 
 /**
@@ -266,7 +266,7 @@ describe.skipIf(!onPostgres)('two server processes on one PostgreSQL', () => {
 
     // Written straight into the database, outside any server process: nobody is told, and B
     // keeps answering from its cache.
-    await raiseCareTask(db.db, null, { tenantId, memberId: menteeId, kind: 'visit', reason: '上门走访', dueOn: shanghaiDate(new Date()), assigneeMemberId: menteeId });
+    await raiseCareTask(db.db, null, { tenantId, memberId: menteeId, kind: 'visit', reason: '上门走访', dueOn: shanghaiDate(clock.now()), assigneeMemberId: menteeId });
     expect(await today()).toBe(before);
 
     // Written through A: B hears of it and rebuilds the answer (which then also has the first task).
@@ -274,7 +274,7 @@ describe.skipIf(!onPostgres)('two server processes on one PostgreSQL', () => {
       memberId: menteeId,
       kind: 'hardship',
       reason: '了解务工地住房困难',
-      dueOn: shanghaiDate(new Date()),
+      dueOn: shanghaiDate(clock.now()),
       assigneeMemberId: menteeId,
     });
     expect(created.status, JSON.stringify(created.json)).toBe(200);

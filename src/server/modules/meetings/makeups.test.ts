@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
-import { shanghaiDate } from '../../clock.ts';
+import { clock, shanghaiDate } from '../../clock.ts';
 import { closeDueMeetings } from './closing.ts';
 import { expireMakeups, listMyMakeups } from './makeups.ts';
 
@@ -10,7 +10,7 @@ let member: Session;
 let memberId: string;
 let group1: string;
 const MIN = 60_000;
-const iso = (msFromNow: number) => new Date(Date.now() + msFromNow).toISOString();
+const iso = (msFromNow: number) => new Date(clock.now().getTime() + msFromNow).toISOString();
 const rank = (s: string) => (s === 'open' || s === 'returned' ? 0 : 1);
 const REFLECTION = '通过补学，我进一步理解了流动党员要离乡不离党、流动不流失的要求，今后要按时参加组织生活。';
 
@@ -24,7 +24,7 @@ async function missedSession(body: Record<string, unknown> = {}): Promise<string
   });
   expect(res.statusCode, res.body).toBe(200);
   const id = (res.json() as { ids: string[] }).ids[0] as string;
-  await closeDueMeetings(env.db, new Date());
+  await closeDueMeetings(env.db, clock.now());
   return id;
 }
 
@@ -96,8 +96,8 @@ describe('make-up (补学)', () => {
 
   it('refuses a submission after the last day (Asia/Shanghai), and writes nothing; the last day itself counts', async () => {
     const id = await missedSession();
-    const today = shanghaiDate(new Date());
-    const yesterday = shanghaiDate(new Date(Date.now() - 86_400_000));
+    const today = shanghaiDate(clock.now());
+    const yesterday = shanghaiDate(new Date(clock.now().getTime() - 86_400_000));
     await env.db.updateTable('makeup').set({ due_on: yesterday }).where('session_id', '=', id).where('member_id', '=', memberId).execute();
     const res = await submit(id, { reflection: REFLECTION, answers: [] });
     expect(res.statusCode).toBe(409);
@@ -117,12 +117,12 @@ describe('make-up (补学)', () => {
 
   it('expires make-ups past their last day; the attendance stays missed; expired ones cannot be submitted', async () => {
     const id = await missedSession();
-    const yesterday = shanghaiDate(new Date(Date.now() - 86_400_000));
+    const yesterday = shanghaiDate(new Date(clock.now().getTime() - 86_400_000));
     await env.db.updateTable('makeup').set({ due_on: yesterday }).where('session_id', '=', id).execute();
-    const n = await expireMakeups(env.db, new Date());
+    const n = await expireMakeups(env.db, clock.now());
     expect(n).toBeGreaterThan(0);
     expect(await state(id)).toEqual({ attendance: 'absent', makeup: { status: 'expired', reflection: null } });
-    expect(await expireMakeups(env.db, new Date())).toBe(0);
+    expect(await expireMakeups(env.db, clock.now())).toBe(0);
     expect((await submit(id, { reflection: REFLECTION, answers: [] })).statusCode).toBe(409);
   });
 

@@ -4,6 +4,7 @@ import { checkinCodeFor, slotAt } from './checkin-code.ts';
 import { closeDueMeetings } from './closing.ts';
 import { checkInAttendance } from './participation-repo.ts';
 import { meetingsJobs } from './scheduled.ts';
+import { addDays, clock, shanghaiDate } from '../../clock.ts';
 
 let env: TestEnv;
 let secretary: Session;
@@ -15,7 +16,7 @@ const org: Record<string, string> = {};
 const MIN = 60_000;
 
 const local = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16);
-const iso = (msFromNow: number) => new Date(Date.now() + msFromNow).toISOString();
+const iso = (msFromNow: number) => new Date(clock.now().getTime() + msFromNow).toISOString();
 
 async function plan(body: Record<string, unknown>, as: Session = secretary) {
   return env.app.inject({
@@ -149,11 +150,13 @@ const checkin = (id: string, code?: string, as: Session = member) =>
 
 describe('check-in', () => {
   it('refuses a check-in outside the window, with the window in the message, and writes nothing', async () => {
-    const id = await planOne({ startsAt: '2027-05-01T19:30:00+08:00', endsAt: '2027-05-01T21:00:00+08:00' });
+    // A class in two days' evening in Beijing, whatever day the suite runs on.
+    const day = addDays(shanghaiDate(), 2);
+    const id = await planOne({ startsAt: `${day}T19:30:00+08:00`, endsAt: `${day}T21:00:00+08:00` });
     const audits = await count('audit_log');
     const res = await checkin(id);
     expect(res.statusCode).toBe(409);
-    expect(res.json().message).toBe('签到尚未开始。签到时间为 2027-05-01 19:00 至 2027-05-01 21:00（北京时间）');
+    expect(res.json().message).toBe(`签到尚未开始。签到时间为 ${day} 19:00 至 ${day} 21:00（北京时间）`);
     expect((await attendanceOf(id, memberId)).status).toBe('invited');
     expect(await count('audit_log')).toBe(audits);
   });
@@ -162,7 +165,7 @@ describe('check-in', () => {
     const id = await planOne({ startsAt: iso(-5 * MIN), endsAt: iso(60 * MIN) });
     const other = await planOne({ startsAt: iso(-5 * MIN), endsAt: iso(60 * MIN) });
     const secret = async (sid: string) => (await env.db.selectFrom('study_session').select('qr_secret').where('id', '=', sid).executeTakeFirstOrThrow()).qr_secret;
-    const slot = slotAt(new Date());
+    const slot = slotAt(clock.now());
     const foreign = checkinCodeFor(await secret(other), other, slot);
     let res = await checkin(id, foreign);
     expect(res.statusCode).toBe(400);
@@ -178,7 +181,7 @@ describe('check-in', () => {
     expect(code.url).toBe(`http://lianxin.example.org/m/checkin?s=${id}&c=${code.code}`);
     expect(code.svg).toContain('<svg');
     expect(new Date(code.expiresAt).getTime() % 30_000).toBe(0);
-    res = await checkin(id, checkinCodeFor(await secret(id), id, slotAt(new Date()) - 1));
+    res = await checkin(id, checkinCodeFor(await secret(id), id, slotAt(clock.now()) - 1));
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ myStatus: 'present', canCheckIn: false });
     const row = await attendanceOf(id, memberId);
@@ -233,7 +236,7 @@ describe('check-in', () => {
     await env.db.updateTable('attendance').set({ status: 'excused' }).where('session_id', '=', id).where('member_id', '=', memberId).execute();
     const before = { audits: await count('audit_log'), active: (await env.db.selectFrom('member').select('last_active_at').where('id', '=', memberId).executeTakeFirstOrThrow()).last_active_at };
     const ctx = await contextFor(env, PHONES.mobileMember);
-    const moved = await checkInAttendance(env.db, ctx, { tenantId: env.tenantId, meetingId: id, memberId, status: 'present', method: 'self', now: new Date(Date.now() + 1000) });
+    const moved = await checkInAttendance(env.db, ctx, { tenantId: env.tenantId, meetingId: id, memberId, status: 'present', method: 'self', now: new Date(clock.now().getTime() + 1000) });
     expect(moved).toBeUndefined();
     expect((await attendanceOf(id, memberId)).status).toBe('excused');
     expect(await count('audit_log')).toBe(before.audits);
@@ -321,7 +324,7 @@ describe('attendance, leave, close', () => {
     expect((await attendanceOf(id, other)).status).toBe('invited');
     expect((await attendanceOf(id, other)).leave_status).toBe('rejected');
     // The check-in window closes; the job runs.
-    await closeDueMeetings(env.db, new Date(Date.now() + 91 * MIN));
+    await closeDueMeetings(env.db, new Date(clock.now().getTime() + 91 * MIN));
     expect((await attendanceOf(id, other)).status).toBe('absent');
     const mk = await env.db.selectFrom('makeup').selectAll().where('session_id', '=', id).where('member_id', '=', memberId).executeTakeFirstOrThrow();
     expect(mk).toMatchObject({ missed_status: 'excused', status: 'open' });
@@ -332,7 +335,7 @@ describe('attendance, leave, close', () => {
     const present = await env.db.selectFrom('attendance').select('member_id').where('session_id', '=', id).limit(2).execute();
     await env.db.updateTable('attendance').set({ status: 'present' }).where('session_id', '=', id).where('member_id', 'in', present.map((p) => p.member_id)).execute();
     const invitees = (await env.db.selectFrom('attendance').select('member_id').where('session_id', '=', id).execute()).length;
-    const now = new Date();
+    const now = clock.now();
     const job = meetingsJobs.find((j) => j.name === 'close-sessions');
     expect(job?.everyMs).toBe(60_000);
     await job?.run(env.db, now);
