@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 
 /**
  * The host's rotating check-in code. Each 30-second slot has its own code, an HMAC of the
- * session id and the slot number under the session's secret, so a code is bound to one session
+ * meeting id and the slot number under the meeting's secret, so a code is bound to one meeting
  * and one moment: a code photographed and sent on to someone at home stops working within a
  * minute. A check-in accepts the current and the previous slot (a scan made just before the
  * code changed still counts), nothing older.
@@ -19,17 +19,17 @@ export function newQrSecret(): string {
   return crypto.randomBytes(32).toString('hex');
 }
 
-export function checkinCodeFor(secret: string, sessionId: string, slot: number): string {
-  return crypto.createHmac('sha256', secret).update(`${sessionId}:${slot}`).digest('hex').slice(0, CODE_LENGTH);
+export function checkinCodeFor(secret: string, meetingId: string, slot: number): string {
+  return crypto.createHmac('sha256', secret).update(`${meetingId}:${slot}`).digest('hex').slice(0, CODE_LENGTH);
 }
 
-/** Whether `code` is this session's code for the slot of `at` or the one before it. */
-export function verifyCheckinCode(secret: string, sessionId: string, code: string, at: Date): boolean {
+/** Whether `code` is this meeting's code for the slot of `at` or the one before it. */
+export function verifyCheckinCode(secret: string, meetingId: string, code: string, at: Date): boolean {
   const given = Buffer.from(code.trim().toLowerCase());
   const slot = slotAt(at);
   let ok = false;
   for (const s of [slot, slot - 1]) {
-    const expected = Buffer.from(checkinCodeFor(secret, sessionId, s));
+    const expected = Buffer.from(checkinCodeFor(secret, meetingId, s));
     // Constant time, and both slots always compared: the answer takes as long either way.
     if (given.length === expected.length && crypto.timingSafeEqual(given, expected)) ok = true;
   }

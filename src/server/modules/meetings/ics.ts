@@ -1,5 +1,5 @@
 /**
- * A calendar file (RFC 5545) for one session, so a member's phone can add it to its calendar.
+ * A calendar file (RFC 5545) for one meeting, so a member's phone can add it to its calendar.
  * Lines end in CRLF, are folded at 75 octets (never inside a UTF-8 character), and text values
  * escape backslash, semicolon, comma and newlines. Times are UTC ("Z"), which every calendar
  * converts to the phone's own zone.

@@ -72,7 +72,7 @@ export async function memberUnitPath(db: Executor, tenantId: string, memberId: s
 }
 
 export interface MeetingListFilter {
-  /** Sessions held in these subtrees; null: the whole tenant. */
+  /** Meetings held in these subtrees; null: the whole tenant. */
   scopePaths: string[] | null;
   /** Also meetings held elsewhere that invite members of these subtrees (a group leader's groups). */
   inviteePaths?: string[] | undefined;
