@@ -31,6 +31,9 @@ async function planOne(startsIn: number, endsIn: number, body: Record<string, un
   return (res.json() as { ids: string[] }).ids[0] as string;
 }
 
+/** Who wrote an entry and from where, as every entry of the member's requests says. */
+const who = () => ({ tenant_id: env.tenantId, account_id: ctx.actor.accountId, actor_name: ctx.actor.displayName, ip: IP, before: null });
+
 const entries = (meetingId: string, action: string) =>
   env.db.selectFrom('audit_log').select(['tenant_id', 'account_id', 'actor_name', 'entity', 'entity_id', 'before', 'after', 'ip']).where('entity_id', '=', meetingId).where('action', '=', action).execute();
 
@@ -44,8 +47,6 @@ beforeAll(async () => {
 afterAll(async () => env?.close());
 
 describe('audit entries of the member’s own writes', () => {
-  const who = () => ({ tenant_id: env.tenantId, account_id: ctx.actor.accountId, actor_name: ctx.actor.displayName, ip: IP, before: null });
-
   it('a check-in from the app: one entry with the status it gave (late here) and the method', async () => {
     const id = await planOne(-20 * MIN, 60 * MIN);
     const answer = await recordCheckIn(env.db, ctx, id, undefined);
