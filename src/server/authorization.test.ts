@@ -19,6 +19,7 @@ import { dashboardAuthz } from '../../test/authz/dashboard.ts';
 import { settingsAuthz } from '../../test/authz/settings.ts';
 import { auditAuthz } from '../../test/authz/audit.ts';
 import { meAuthz } from '../../test/authz/me.ts';
+import { regionsAuthz } from '../../test/authz/regions.ts';
 
 /** Modules keep their cases next to each other in test/authz/; all run here. */
 const MODULES: AuthzModule[] = [
@@ -29,6 +30,7 @@ const MODULES: AuthzModule[] = [
   rosterAuthz,
   dashboardAuthz,
   settingsAuthz,
+  regionsAuthz,
   auditAuthz,
   meAuthz,
   libraryAuthz,

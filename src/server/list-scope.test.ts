@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { login, openTestApp, type Session, type TestEnv } from '../../test/support/harness.ts';
 import { PHONE_OF, type Role } from '../../test/support/authz.ts';
+import type { FastifySchema } from 'fastify';
 import { buildApp } from './app.ts';
 
 /**
@@ -62,56 +63,162 @@ function* strings(value: unknown): Generator<string> {
 
 let env: TestEnv;
 let listRoutes: string[] = [];
+/** List routes whose query takes a unit (`orgId`) or a member (`memberId`). */
+let byOrg: string[] = [];
+let byMember: string[] = [];
 const sessions = {} as Record<Role, Session>;
 let allMembers = new Set<string>();
 
+/** Whether a route's zod querystring has this key. */
+function takes(schema: FastifySchema | undefined, key: string): boolean {
+  const query = schema?.querystring as { shape?: Record<string, unknown> } | undefined;
+  return Boolean(query?.shape && key in query.shape);
+}
+
+/**
+ * Answers about one thing that carry people (a campaign's cards, a push's recipients, a meeting's
+ * invitees, a trip's members, a member's mentors and timeline, a unit's leaders): each route with
+ * the rows of the tenant it is asked about, whoever may see them.
+ */
+const ONE_THING: { route: string; ids: string }[] = [
+  { route: '/api/card-campaigns/:id', ids: 'card_campaign' },
+  { route: '/api/care-tasks/:id', ids: 'care_task' },
+  { route: '/api/deliveries/:id', ids: 'delivery' },
+  { route: '/api/members/:id', ids: 'member' },
+  { route: '/api/members/:id/deliveries', ids: 'member' },
+  { route: '/api/members/:id/engagement', ids: 'member' },
+  { route: '/api/members/:id/mentorships', ids: 'member' },
+  { route: '/api/members/:id/timeline', ids: 'member' },
+  { route: '/api/orgs/:id/leaders', ids: 'org' },
+  { route: '/api/pushes/:id', ids: 'push' },
+  { route: '/api/sessions/:id', ids: 'study_session' },
+  { route: '/api/study-items/:id', ids: 'study_item' },
+  { route: '/api/talks/:id', ids: 'talk' },
+];
+
+async function idsOf(table: string): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`SELECT id FROM ${sql.table(table)} WHERE tenant_id = ${env.tenantId} ORDER BY id`.execute(env.db);
+  return rows.map((r) => r.id);
+}
+
 beforeAll(async () => {
   env = await openTestApp();
-  const routes: string[] = [];
-  const probe = await buildApp({ services: env.services, serveWeb: false, onRoute: (method, url) => method === 'GET' && routes.push(url) });
+  const routes: { url: string; schema?: FastifySchema }[] = [];
+  const probe = await buildApp({ services: env.services, serveWeb: false, onRoute: (method, url, schema) => method === 'GET' && routes.push({ url, schema }) });
   await probe.close();
   // Lists: GET routes without an id in the path. Files and spreadsheets are not JSON lists.
-  listRoutes = [...new Set(routes)].filter((u) => u.startsWith('/api/') && !u.includes(':') && !/export|template|\.ics|qr/.test(u)).sort();
+  const lists = routes.filter((r) => r.url.startsWith('/api/') && !r.url.includes(':') && !/export|template|\.ics|qr/.test(r.url));
+  listRoutes = [...new Set(lists.map((r) => r.url))].sort();
+  byOrg = [...new Set(lists.filter((r) => takes(r.schema, 'orgId')).map((r) => r.url))].sort();
+  byMember = [...new Set(lists.filter((r) => takes(r.schema, 'memberId')).map((r) => r.url))].sort();
   for (const role of LIMITED) sessions[role] = await login(env.app, PHONE_OF[role]);
   allMembers = new Set((await env.db.selectFrom('member').select('id').where('tenant_id', '=', env.tenantId).execute()).map((m) => m.id));
 });
 afterAll(async () => env?.close());
 
+/** Calls each URL as the role and lists every answer that names a member outside its scope. */
+async function outsideScope(
+  role: Role,
+  urls: string[],
+  shownByDesign: (url: string) => Set<string> = () => new Set(),
+): Promise<{ outside: string[]; answered: number; seen: Set<string> }> {
+  const phone = PHONE_OF[role];
+  const readable = await readableBy(env, phone);
+  const contacts = await contactsOf(env, phone);
+  const outside: string[] = [];
+  let answered = 0;
+  const seen = new Set<string>();
+  for (const url of urls) {
+    const res = await env.app.inject({ url, headers: sessions[role].headers });
+    expect(res.statusCode, `${role} GET ${url}: ${res.body.slice(0, 200)}`).toBeLessThan(500);
+    if (res.statusCode !== 200 || !String(res.headers['content-type']).includes('json')) continue;
+    answered++;
+    // ID numbers are shown masked everywhere; only the audited reveal answers one in clear.
+    if (CLEAR_ID.test(res.body)) outside.push(`GET ${url}: an ID number in clear`);
+    const leaked = new Set<string>();
+    for (const s of strings(res.json())) {
+      if (!allMembers.has(s)) continue;
+      seen.add(s);
+      if (readable.has(s)) continue;
+      if (url.startsWith('/api/me/') && contacts.has(s)) continue;
+      if (shownByDesign(url).has(s)) continue;
+      leaked.add(s);
+    }
+    if (leaked.size) outside.push(`GET ${url}: ${leaked.size} member(s) outside the scope`);
+  }
+  return { outside, answered, seen };
+}
+
 describe('lists carry no member outside the caller’s scope', () => {
   it('finds the API’s lists', () => {
     expect(listRoutes.length).toBeGreaterThan(20);
     expect(listRoutes).toContain('/api/members');
+    // The lists across units that can be narrowed to a unit or a member are found from their schemas.
+    expect(byOrg).toEqual(expect.arrayContaining(['/api/members', '/api/care-tasks', '/api/talks', '/api/deliveries', '/api/pushes', '/api/study-items']));
+    expect(byMember).toEqual(expect.arrayContaining(['/api/care-tasks', '/api/talks']));
   });
 
   for (const role of LIMITED) {
     it(`as ${role}`, async () => {
-      const phone = PHONE_OF[role];
-      const readable = await readableBy(env, phone);
-      const contacts = await contactsOf(env, phone);
-      const outside: string[] = [];
-      let answered = 0;
-      const seen = new Set<string>();
-      for (const url of listRoutes) {
-        const res = await env.app.inject({ url, headers: sessions[role].headers });
-        expect(res.statusCode, `${role} GET ${url}: ${res.body.slice(0, 200)}`).toBeLessThan(500);
-        if (res.statusCode !== 200 || !String(res.headers['content-type']).includes('json')) continue;
-        answered++;
-        // ID numbers are shown masked everywhere; only the audited reveal answers one in clear.
-        if (CLEAR_ID.test(res.body)) outside.push(`GET ${url}: an ID number in clear`);
-        const leaked = new Set<string>();
-        for (const s of strings(res.json())) {
-          if (!allMembers.has(s)) continue;
-          seen.add(s);
-          if (readable.has(s)) continue;
-          if (url.startsWith('/api/me/') && contacts.has(s)) continue;
-          leaked.add(s);
-        }
-        if (leaked.size) outside.push(`GET ${url}: ${leaked.size} member(s) outside the scope`);
-      }
+      const { outside, answered, seen } = await outsideScope(role, listRoutes);
       expect(answered, `${role} could read no list at all`).toBeGreaterThan(0);
       // Not vacuous: the role's lists did name members, and only those it may read.
       expect(seen.size, `${role}'s lists named no member`).toBeGreaterThan(0);
       console.info(`${role}: ${answered} lists answered, ${seen.size} members named, ${outside.length} lists with members outside the scope`);
+      expect(outside).toEqual([]);
+    });
+  }
+});
+
+describe('lists narrowed to a unit or a member carry no member outside the caller’s scope', () => {
+  for (const role of LIMITED) {
+    it(`as ${role}`, async () => {
+      const orgs = await idsOf('org');
+      const members = [...allMembers].sort();
+      const urls = [
+        ...byOrg.flatMap((route) => orgs.map((id) => `${route}?orgId=${id}`)),
+        ...byMember.flatMap((route) => members.map((id) => `${route}?memberId=${id}`)),
+      ];
+      const { outside, answered } = await outsideScope(role, urls);
+      // Every role may narrow some list to something (its unit, its mentee, itself) and is refused the rest.
+      expect(answered, `${role} could narrow no list`).toBeGreaterThan(0);
+      expect(answered).toBeLessThan(urls.length);
+      expect(outside).toEqual([]);
+    });
+  }
+});
+
+describe('answers about one thing carry no member outside the caller’s scope', () => {
+  it('covers every GET route with an id in its path that answers people', () => {
+    // Files, spreadsheets, calendar files, check-in codes, import jobs and reading a study item name no member.
+    const without = ['/api/files/:id', '/api/imports/:id', '/api/me/items/:id', '/api/sessions/:id/calendar.ics', '/api/sessions/:id/checkin-code'];
+    const covered = new Set([...ONE_THING.map((t) => t.route), ...without]);
+    const routes: string[] = [];
+    return buildApp({ services: env.services, serveWeb: false, onRoute: (method, url) => method === 'GET' && url.startsWith('/api/') && url.includes(':') && routes.push(url) })
+      .then((probe) => probe.close())
+      .then(() => expect(routes.filter((r) => !covered.has(r))).toEqual([]));
+  });
+
+  for (const role of LIMITED) {
+    it(`as ${role}`, async () => {
+      const urls: string[] = [];
+      for (const { route, ids } of ONE_THING) for (const id of await idsOf(ids)) urls.push(route.replace(':id', id));
+      // A member's profile and mentoring history name their mentors and mentees, wherever those belong.
+      const { rows } = await sql<{ member_id: string; mentor_member_id: string }>`
+        SELECT member_id, mentor_member_id FROM mentorship WHERE tenant_id = ${env.tenantId}`.execute(env.db);
+      const linkedByMentoring = new Map<string, Set<string>>();
+      const link = (a: string, b: string) => linkedByMentoring.set(a, new Set([...(linkedByMentoring.get(a) ?? []), b]));
+      for (const r of rows) {
+        link(r.member_id, r.mentor_member_id);
+        link(r.mentor_member_id, r.member_id);
+      }
+      const shownByDesign = (url: string) => {
+        const member = /^\/api\/members\/([^/]+)(?:\/mentorships)?$/.exec(url)?.[1];
+        return (member && linkedByMentoring.get(member)) || new Set<string>();
+      };
+      const { outside, answered, seen } = await outsideScope(role, urls, shownByDesign);
+      expect(answered, `${role} could read nothing`).toBeGreaterThan(0);
+      expect(seen.size).toBeGreaterThan(0);
       expect(outside).toEqual([]);
     });
   }

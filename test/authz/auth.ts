@@ -11,6 +11,5 @@ export const authAuthz: AuthzModule = {
     { method: 'POST', route: '/api/auth/logout', url: () => '/api/auth/logout', allowed: 'all', public: true, freshSession: true },
     { method: 'GET', route: '/api/auth/me', url: () => '/api/auth/me', allowed: 'all' },
     { method: 'POST', route: '/api/auth/password', url: () => '/api/auth/password', body: () => ({ currentPassword: 'not-it', newPassword: 'whatever-123' }), allowed: 'all' },
-    { method: 'GET', route: '/api/regions', url: () => '/api/regions', allowed: 'all', public: true },
   ],
 };

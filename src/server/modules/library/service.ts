@@ -2,7 +2,7 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Database, Executor } from '../../db/database.ts';
 import type { StudyItemKind } from '../../db/tables.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { authorize, can, secretaryPaths } from '../../auth/policy.ts';
+import { authorize, can, listScope, scopePaths } from '../../auth/policy.ts';
 import { AppError, notFound, type FieldIssue } from '../../errors.ts';
 import type { ReadableItem, StudyItem, StudyItemInput, StudyItemSummary, StoredFile } from '../../../shared/api-learning.ts';
 import { recordAudit } from '../../audit-log.ts';
@@ -100,7 +100,7 @@ const itemView = (r: ItemRow): StudyItem => ({
  * them (content from the town or village can be reused below).
  */
 function visibleTo(ctx: RequestContext, tenantId: string): Expression<SqlBool> | null {
-  const paths = secretaryPaths(ctx.actor);
+  const paths = scopePaths(listScope(ctx.actor, 'learning.manage'));
   return paths === 'all' ? null : inOrAbove(tenantId, paths);
 }
 

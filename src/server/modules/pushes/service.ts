@@ -2,7 +2,7 @@ import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database, Executor } from '../../db/database.ts';
 import type { PushAudience } from '../../db/tables.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { authorize, secretaryPaths } from '../../auth/policy.ts';
+import { authorize, authorizeList, scopePaths } from '../../auth/policy.ts';
 import { AppError, notFound, type FieldIssue } from '../../errors.ts';
 import type { InboxEntry, PushDetail, PushInput, PushSummary } from '../../../shared/api-learning.ts';
 import { shanghaiTodayStart, sqlNow } from '../../clock.ts';
@@ -46,9 +46,9 @@ const subtreeOf = (tenantId: string, paths: string[]): RawBuilder<SqlBool> => in
 export async function listPushes(db: Database, ctx: RequestContext, q: PushListQuery): Promise<{ items: PushSummary[]; total: number }> {
   const { actor } = ctx;
   const tenantId = actor.tenantId;
-  authorize(actor, 'learning.manage', { kind: 'tenant', tenantId });
   const conds: RawBuilder<SqlBool>[] = [];
-  const scope = secretaryPaths(actor);
+  // The list scope of learning.manage (auth/policy.ts): the secretary subtrees.
+  const scope = scopePaths(authorizeList(actor, 'learning.manage'));
   if (scope !== 'all') conds.push(subtreeOf(tenantId, scope));
   if (q.orgId) conds.push(subtreeOf(tenantId, [(await getOrg(db, tenantId, q.orgId)).path]));
   if (q.from) conds.push(sql<SqlBool>`p.planned_at >= (${q.from}::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`);
