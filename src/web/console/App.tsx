@@ -136,7 +136,7 @@ function AuthGate() {
 
   const logout = useCallback(async () => {
     try {
-      await api.post('/api/auth/logout');
+      await endpoints.auth.logout();
     } catch {
       // the session is dropped locally either way
     }

@@ -1,7 +1,6 @@
 import { App, Form, Input, Modal } from 'antd';
-import { useState } from 'react';
-import { ApiError, api } from '../api.ts';
-import { applyFormIssues, errorText } from '../hooks.ts';
+import { ApiError, endpoints } from '../api.ts';
+import { applyFormIssues, errorText, useApiMutation } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 
 interface PasswordForm {
@@ -14,14 +13,13 @@ export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose:
   const { t } = useI18n();
   const { message } = App.useApp();
   const [form] = Form.useForm<PasswordForm>();
-  const [busy, setBusy] = useState(false);
+  const change = useApiMutation(endpoints.auth.changePassword, { changes: [] });
 
   const submit = async () => {
     const values = await form.validateFields().catch(() => null);
     if (!values) return;
-    setBusy(true);
     try {
-      await api.post('/api/auth/password', { currentPassword: values.currentPassword, newPassword: values.newPassword });
+      await change.mutateAsync({ currentPassword: values.currentPassword, newPassword: values.newPassword });
       void message.success(t('password.changed'));
       form.resetFields();
       onClose();
@@ -30,8 +28,6 @@ export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose:
       // a wrong current password is a field problem, show it there
       if (e instanceof ApiError && e.status !== 0 && e.message) form.setFields([{ name: 'currentPassword', errors: [e.message] }]);
       else void message.error(errorText(e, t('error.generic'), t('error.network')));
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -46,7 +42,7 @@ export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose:
       onOk={() => void submit()}
       okText={t('common.save')}
       cancelText={t('common.cancel')}
-      confirmLoading={busy}
+      confirmLoading={change.isPending}
       destroyOnHidden
     >
       <Form<PasswordForm> form={form} layout="vertical" name="changePassword">

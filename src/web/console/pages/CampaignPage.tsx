@@ -3,11 +3,11 @@ import { Alert, App, Button, Card, Col, Empty, Form, Input, Modal, Popconfirm, R
 import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useState, type ReactNode } from 'react';
-import { api, endpoints } from '../api.ts';
+import { endpoints } from '../api.ts';
 import { PageHeader } from '../components/common.tsx';
 import { useDiscardGuard } from '../components/discard-guard.ts';
 import { CHANNEL_KEYS, CHANNELS, ChannelTag, OccasionTag, POST_STATUS_KEYS, PostStatusTag, isPosted, openPrint } from '../components/outreach/labels.tsx';
-import { applyFormIssues, useApi, useShowError } from '../hooks.ts';
+import { applyFormIssues, useApi, useApiMutation, useShowError } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import type { MsgKey } from '../messages.ts';
 import { Link, navigate } from '../router.tsx';
@@ -29,7 +29,7 @@ export function CampaignPage({ id }: { id: string }) {
   const [selected, setSelected] = useState<string[]>([]);
   const [marking, setMarking] = useState<{ card: CardRow; status: Mark } | null>(null);
   const [editing, setEditing] = useState<CardRow | null>(null);
-  const [bulkBusy, setBulkBusy] = useState(false);
+  const markCards = useApiMutation((body: CardsBulkPatch) => endpoints.cards.updateCards({ id }, body), { changes: ['cardCampaigns'] });
   const c = res.data;
 
   if (res.error && !c)
@@ -46,23 +46,18 @@ export function CampaignPage({ id }: { id: string }) {
   const pending = postCards.filter((x) => x.postStatus === 'pending').length;
 
   const bulk = async (status: Mark) => {
-    setBulkBusy(true);
     try {
-      const body: CardsBulkPatch = { cardIds: selected, postStatus: status };
-      const r = await api.post<{ updated: number }>(`/api/card-campaigns/${encodeURIComponent(c.id)}/cards/bulk`, body);
+      const r = await markCards.mutateAsync({ cardIds: selected, postStatus: status });
       void message.success(t('card.bulkDone', { n: r.updated }));
       setSelected([]);
-      res.reload();
     } catch (e) {
       showError(e);
-    } finally {
-      setBulkBusy(false);
     }
   };
 
   const remove = async () => {
     try {
-      await api.del(`/api/card-campaigns/${encodeURIComponent(c.id)}`);
+      await endpoints.cards.removeCampaign({ id: c.id });
       void message.success(t('campaign.deleted'));
       navigate('/cards');
     } catch (e) {
@@ -230,7 +225,7 @@ export function CampaignPage({ id }: { id: string }) {
                 onConfirm={() => bulk(m.status)}
                 disabled={selected.length === 0}
               >
-                <Button size="small" icon={m.icon} disabled={selected.length === 0} loading={bulkBusy} danger={m.status === 'returned'} data-testid={`cards-bulk-${m.status}`}>
+                <Button size="small" icon={m.icon} disabled={selected.length === 0} loading={markCards.isPending} danger={m.status === 'returned'} data-testid={`cards-bulk-${m.status}`}>
                   {t(m.key)}
                 </Button>
               </Popconfirm>
@@ -284,7 +279,7 @@ function MarkModal({ target, onClose, onDone }: { target: { card: CardRow; statu
   const { message } = App.useApp();
   const showError = useShowError();
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
+  const mark = useApiMutation(({ cardId, body }: { cardId: string; body: CardPatch }) => endpoints.cards.updateCard({ id: cardId }, body), { changes: ['cardCampaigns'] });
   const { requestClose } = useDiscardGuard(
     target,
     () => {
@@ -297,17 +292,13 @@ function MarkModal({ target, onClose, onDone }: { target: { card: CardRow; statu
   const title = target && status ? t('card.markTitle', { name: target.card.memberName, status: t(POST_STATUS_KEYS[status]) }) : '';
   const submit = async () => {
     if (!target) return;
-    setBusy(true);
     try {
-      const body: CardPatch = { postStatus: target.status, ...(note.trim() ? { postNote: note.trim() } : {}) };
-      await api.patch(`/api/cards/${encodeURIComponent(target.card.id)}`, body);
+      await mark.mutateAsync({ cardId: target.card.id, body: { postStatus: target.status, ...(note.trim() ? { postNote: note.trim() } : {}) } });
       void message.success(t('card.marked'));
       setNote('');
       onDone();
     } catch (e) {
       showError(e);
-    } finally {
-      setBusy(false);
     }
   };
   return (
@@ -319,7 +310,7 @@ function MarkModal({ target, onClose, onDone }: { target: { card: CardRow; statu
       okText={t('common.confirm')}
       okButtonProps={{ 'data-testid': 'card-mark-save' } as Record<string, string>}
       cancelText={t('common.cancel')}
-      confirmLoading={busy}
+      confirmLoading={mark.isPending}
       destroyOnHidden
     >
       {target && (
@@ -356,23 +347,19 @@ function EditCardModal({ card, onClose, onDone }: { card: CardRow | null; onClos
   const { message } = App.useApp();
   const showError = useShowError();
   const [form] = Form.useForm<EditForm>();
-  const [busy, setBusy] = useState(false);
+  const change = useApiMutation(({ cardId, body }: { cardId: string; body: CardPatch }) => endpoints.cards.updateCard({ id: cardId }, body), { changes: ['cardCampaigns'] });
   const channel = Form.useWatch('channel', form);
   const submit = async () => {
     if (!card) return;
     const v = await form.validateFields().catch(() => null);
     if (!v) return;
-    setBusy(true);
     try {
       const address = v.address.trim();
-      const body: CardPatch = { channel: v.channel, address: address ? address : null };
-      await api.patch(`/api/cards/${encodeURIComponent(card.id)}`, body);
+      await change.mutateAsync({ cardId: card.id, body: { channel: v.channel, address: address ? address : null } });
       void message.success(t('common.saved'));
       onDone();
     } catch (e) {
       if (!applyFormIssues(form, e, ['channel', 'address'])) showError(e);
-    } finally {
-      setBusy(false);
     }
   };
   return (
@@ -384,7 +371,7 @@ function EditCardModal({ card, onClose, onDone }: { card: CardRow | null; onClos
       okText={t('common.save')}
       okButtonProps={{ 'data-testid': 'card-edit-save' } as Record<string, string>}
       cancelText={t('common.cancel')}
-      confirmLoading={busy}
+      confirmLoading={change.isPending}
       destroyOnHidden
     >
       {card && (

@@ -3,7 +3,7 @@ import { App, Button, Card, Empty, Popconfirm, Space, Table, Tag, Tooltip, Typog
 import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
-import { api, endpoints } from '../api.ts';
+import { endpoints } from '../api.ts';
 import { FilterBar, OrgFilter, PageHeader } from '../components/common.tsx';
 import { CampaignFormModal } from '../components/outreach/CampaignFormModal.tsx';
 import { OccasionTag } from '../components/outreach/labels.tsx';
@@ -34,7 +34,7 @@ export function CardsPage() {
 
   const remove = async (c: CampaignSummary) => {
     try {
-      await api.del(`/api/card-campaigns/${encodeURIComponent(c.id)}`);
+      await endpoints.cards.removeCampaign({ id: c.id });
       void message.success(t('campaign.deleted'));
       list.reload();
     } catch (e) {

@@ -4,7 +4,7 @@ import type { TableColumnsType } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import type { EChartsCoreOption } from 'echarts/core';
 import { Suspense, lazy, useMemo, useState } from 'react';
-import { api, endpoints } from '../api.ts';
+import { endpoints } from '../api.ts';
 import { FilterBar, OrgFilter, PageHeader } from '../components/common.tsx';
 import { DeliveryDetailDrawer } from '../components/outreach/DeliveryDetailDrawer.tsx';
 import { DeliveryFormDrawer } from '../components/outreach/DeliveryFormDrawer.tsx';
@@ -73,7 +73,7 @@ export function DeliveriesPage() {
 
   const remove = async (x: Delivery) => {
     try {
-      await api.del(`/api/deliveries/${encodeURIComponent(x.id)}`);
+      await endpoints.deliveries.remove({ id: x.id });
       void message.success(t('delivery.deleted'));
       setOpenId(null);
       list.reload();

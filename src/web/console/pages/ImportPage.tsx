@@ -2,7 +2,7 @@ import { CheckCircleFilled, CloseCircleFilled, DownloadOutlined, FileExcelOutlin
 import { Alert, Button, Card, Col, Progress, Result, Row, Space, Steps, Table, Typography, Upload } from 'antd';
 import type { TableColumnsType, UploadProps } from 'antd';
 import { useEffect, useRef, useState } from 'react';
-import { ApiError, api, uploadFile } from '../api.ts';
+import { ApiError, endpoints, uploadFile } from '../api.ts';
 import { PageHeader } from '../components/common.tsx';
 import { errorText } from '../hooks.ts';
 import { translate, useI18n } from '../i18n.tsx';
@@ -40,7 +40,7 @@ export function ImportPage() {
     timer.current = window.setTimeout(async () => {
       if (!alive.current) return;
       try {
-        const job = await api.get<ImportJob>(`/api/imports/${encodeURIComponent(id)}`);
+        const job = await endpoints.imports.get({ id });
         if (!alive.current) return;
         if (job.state === 'queued' || job.state === 'running') {
           setStage({ kind: 'processing', fileName, job });

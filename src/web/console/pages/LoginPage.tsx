@@ -1,8 +1,8 @@
 import { GlobalOutlined, LockOutlined, MobileOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
-import { api } from '../api.ts';
-import { applyFormIssues, errorText } from '../hooks.ts';
+import { endpoints } from '../api.ts';
+import { applyFormIssues, errorText, useApiMutation } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import type { MeAccount } from '../types.ts';
 
@@ -14,19 +14,15 @@ interface LoginForm {
 export function LoginPage({ onLoggedIn }: { onLoggedIn: (me: MeAccount) => void }) {
   const { t, lang, setLang } = useI18n();
   const [form] = Form.useForm<LoginForm>();
-  const [busy, setBusy] = useState(false);
+  const login = useApiMutation(endpoints.auth.login, { changes: [] });
   const [error, setError] = useState<string | null>(null);
 
   const submit = async (values: LoginForm) => {
-    setBusy(true);
     setError(null);
     try {
-      const me = await api.post<MeAccount>('/api/auth/login', { phone: values.phone.trim(), password: values.password });
-      onLoggedIn(me);
+      onLoggedIn(await login.mutateAsync({ phone: values.phone.trim(), password: values.password }));
     } catch (e) {
       if (!applyFormIssues(form, e, ['phone', 'password'])) setError(errorText(e, t('login.failed'), t('error.network')));
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -67,7 +63,7 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (me: MeAccount) => void 
           <Form.Item label={t('login.password')} name="password" rules={[{ required: true, message: t('login.passwordRequired') }]}>
             <Input.Password prefix={<LockOutlined aria-hidden />} autoComplete="current-password" size="large" />
           </Form.Item>
-          <Button type="primary" htmlType="submit" block size="large" loading={busy}>
+          <Button type="primary" htmlType="submit" block size="large" loading={login.isPending}>
             {t('login.submit')}
           </Button>
         </Form>

@@ -16,17 +16,17 @@ import type { TabsProps } from 'antd';
 import type { DescriptionsProps } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState, type ReactNode } from 'react';
-import { ApiError, api, endpoints } from '../api.ts';
+import { ApiError, endpoints } from '../api.ts';
 import { MentorAssignModal } from '../components/care/MentorAssignModal.tsx';
 import { MemberDeliveriesTab, MemberEngagementTab, MemberMentorshipsTab, MemberTalksTab, MemberTasksTab, MemberTimelineTab } from '../components/care/MemberCareTabs.tsx';
 import { KindTag, MemberFlags, StatusTag, genderText } from '../components/common.tsx';
 import { MemberFormModal } from '../components/MemberFormModal.tsx';
 import { useDiscardGuard } from '../components/discard-guard.ts';
-import { applyFormIssues, useApi, useRegions, useShowError } from '../hooks.ts';
+import { applyFormIssues, useApi, useApiMutation, useRegions, useShowError } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useIsSecretary } from '../session.tsx';
-import type { IssuedLogin, MemberDetail, Mobility, MobilityInput, RevealedId } from '../types.ts';
+import type { MemberDetail, Mobility, MobilityInput } from '../types.ts';
 
 const dash = (v: ReactNode | null | undefined): ReactNode => (v === null || v === undefined || v === '' ? <Typography.Text type="secondary">—</Typography.Text> : v);
 const today = () => dayjs();
@@ -81,7 +81,7 @@ export function MemberPage({ id }: { id: string }) {
     }
     setRevealing(true);
     try {
-      const r = await api.post<RevealedId>(`/api/members/${m.id}/reveal-id`);
+      const r = await endpoints.members.revealId({ id: m.id });
       setRevealed(r.idNumber ?? '');
     } catch (e) {
       showError(e);
@@ -97,7 +97,7 @@ export function MemberPage({ id }: { id: string }) {
       okText: t('member.lost.confirmOk'),
       okButtonProps: { danger: true },
       cancelText: t('common.cancel'),
-      onOk: () => act(() => api.post<MemberDetail>(`/api/members/${m.id}/lost-contact`), t('member.lost.done')),
+      onOk: () => act(() => endpoints.members.confirmLostContact({ id: m.id }), t('member.lost.done')),
     });
 
   // Opens the member app to this member (or resets the password): the one-time password is shown once.
@@ -109,7 +109,7 @@ export function MemberPage({ id }: { id: string }) {
       cancelText: t('common.cancel'),
       onOk: async () => {
         try {
-          const r = await api.post<IssuedLogin>(`/api/members/${m.id}/login`);
+          const r = await endpoints.members.issueLogin({ id: m.id });
           update({ ...m, hasLogin: true });
           modal.success({
             title: t('member.login.issuedTitle'),
@@ -128,7 +128,7 @@ export function MemberPage({ id }: { id: string }) {
       },
     });
 
-  const removeMentor = () => act(() => api.put<MemberDetail>(`/api/members/${m.id}/mentor`, { mentorMemberId: null }), t('member.mentor.removed'));
+  const removeMentor = () => act(() => endpoints.members.assignMentor({ id: m.id }, { mentorMemberId: null }), t('member.mentor.removed'));
 
   const profile: DescriptionsProps['items'] = [
     { key: 'name', label: t('member.name'), children: m.name },
@@ -436,7 +436,7 @@ export function MemberPage({ id }: { id: string }) {
         label={t('mobility.returnedOn')}
         onClose={() => setDialog(null)}
         onSubmit={async (date) => {
-          if (await act(() => api.post<MemberDetail>(`/api/members/${m.id}/return`, { returnedOn: date }), t('mobility.returned'))) setDialog(null);
+          if (await act(() => endpoints.members.recordReturn({ id: m.id }, { returnedOn: date }), t('mobility.returned'))) setDialog(null);
         }}
       />
       <DateModal
@@ -446,7 +446,7 @@ export function MemberPage({ id }: { id: string }) {
         label={t('mobility.contactedOn')}
         onClose={() => setDialog(null)}
         onSubmit={async (date) => {
-          if (await act(() => api.post<MemberDetail>(`/api/members/${m.id}/contact`, { contactedOn: date }), t('mobility.contactRecorded'))) setDialog(null);
+          if (await act(() => endpoints.members.recordContact({ id: m.id }, { contactedOn: date }), t('mobility.contactRecorded'))) setDialog(null);
         }}
       />
       <MentorAssignModal target={dialog === 'mentor' ? { memberId: m.id, name: m.name, mentor: m.mentor } : null} onClose={() => setDialog(null)} onSaved={(d) => { update(d); setDialog(null); }} />
@@ -511,7 +511,8 @@ function MobilityModal({ open, member, onClose, onSaved }: { open: boolean; memb
   const regions = useRegions();
   const [form] = Form.useForm<MobilityForm>();
   const { requestClose, onValuesChange: markChanged } = useDiscardGuard(open, onClose);
-  const [busy, setBusy] = useState(false);
+  const recordDestination = useApiMutation((body: MobilityInput) => endpoints.members.recordDestination({ id: member.id }, body), { changes: ['members'] });
+  const busy = recordDestination.isPending;
   const mob = member.mobility;
 
   const options: RegionOption[] = (regions?.provinces ?? []).map((p) => ({
@@ -551,9 +552,8 @@ function MobilityModal({ open, member, onClose, onSaved }: { open: boolean; memb
       hostOrg: s(v.hostOrg),
       activityCardNo: s(v.activityCardNo),
     };
-    setBusy(true);
     try {
-      const d = await api.post<MemberDetail>(`/api/members/${member.id}/mobility`, body);
+      const d = await recordDestination.mutateAsync(body);
       void message.success(t('mobility.saved'));
       onSaved(d);
     } catch (e) {
@@ -561,8 +561,6 @@ function MobilityModal({ open, member, onClose, onSaved }: { open: boolean; memb
       const regionIssues = e instanceof ApiError ? e.issues.filter((i) => /(province|city|district)Code$/.test(i.field)) : [];
       if (regionIssues.length) form.setFields([{ name: 'region', errors: regionIssues.map((i) => i.message) }]);
       if (!matched && !regionIssues.length) showError(e);
-    } finally {
-      setBusy(false);
     }
   };
 

@@ -4,7 +4,7 @@ import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import type { EChartsCoreOption } from 'echarts/core';
 import { Suspense, lazy, useMemo, useState } from 'react';
-import { api, endpoints } from '../api.ts';
+import { endpoints } from '../api.ts';
 import { PageHeader } from '../components/common.tsx';
 import { PUSH_STATUS_COLORS, PUSH_STATUS_KEYS, StudyKindTag, audienceText, percentText } from '../components/learning.tsx';
 import { PushFormModal } from '../components/PushFormModal.tsx';
@@ -81,7 +81,7 @@ export function PushPage({ id }: { id: string }) {
       cancelText: t('common.back'),
       onOk: async () => {
         try {
-          await api.post(`/api/pushes/${encodeURIComponent(p.id)}/cancel`);
+          await endpoints.pushes.cancel({ id: p.id });
           void message.success(t('push.cancelled'));
           res.reload();
         } catch (e) {

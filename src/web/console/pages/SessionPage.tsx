@@ -15,12 +15,12 @@ import type { ButtonProps, DescriptionsProps, TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react';
 import { comparePersonNames, compareUnitNames } from '../../../shared/sort-order.ts';
-import { api, endpoints } from '../api.ts';
+import { endpoints } from '../api.ts';
 import { PageHeader } from '../components/common.tsx';
 import { AttendanceTag, SESSION_KIND_KEYS, SESSION_MODE_KEYS, SessionStatusTag, StudyKindTag, formatBytes, uploadStoredFile } from '../components/learning.tsx';
 import { SessionFormDrawer } from '../components/SessionFormDrawer.tsx';
 import { useDiscardGuard } from '../components/discard-guard.ts';
-import { applyFormIssues, errorText, useApi, useShowError } from '../hooks.ts';
+import { applyFormIssues, errorText, useApi, useApiMutation, useShowError } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import type { MsgKey } from '../messages.ts';
 import { Link } from '../router.tsx';
@@ -88,13 +88,12 @@ export function SessionPage({ id }: { id: string }) {
     );
   }
 
-  const base = `/api/sessions/${encodeURIComponent(s.id)}`;
   const planned = s.status === 'planned';
 
   const mark = async (row: AttendanceRow, status: Markable) => {
     setMarking(row.memberId);
     try {
-      res.setData(await api.post<SessionDetail>(`${base}/attendance`, { memberId: row.memberId, status }));
+      res.setData(await endpoints.meetings.markAttendance({ id: s.id }, { memberId: row.memberId, status }));
     } catch (e) {
       showError(e);
     } finally {
@@ -104,7 +103,7 @@ export function SessionPage({ id }: { id: string }) {
 
   const decideLeave = async (row: AttendanceRow, approve: boolean) => {
     try {
-      res.setData(await api.post<SessionDetail>(`${base}/leave/${encodeURIComponent(row.memberId)}`, { approve }));
+      res.setData(await endpoints.meetings.decideLeave({ id: s.id, memberId: row.memberId }, { approve }));
       void message.success(approve ? t('leave.approvedDone') : t('leave.rejectedDone'));
     } catch (e) {
       showError(e);
@@ -125,7 +124,7 @@ export function SessionPage({ id }: { id: string }) {
       cancelText: t('common.back'),
       onOk: async () => {
         try {
-          res.setData(await api.post<SessionDetail>(`${base}/close`));
+          res.setData(await endpoints.meetings.close({ id: s.id }));
           void message.success(t('session.closed'));
         } catch (e) {
           showError(e);
@@ -142,7 +141,7 @@ export function SessionPage({ id }: { id: string }) {
       cancelText: t('common.back'),
       onOk: async () => {
         try {
-          res.setData(await api.post<SessionDetail>(`${base}/cancel`));
+          res.setData(await endpoints.meetings.cancel({ id: s.id }));
           void message.success(t('session.cancelled'));
         } catch (e) {
           showError(e);
@@ -501,7 +500,7 @@ function CheckinQrModal({ session, onClose, onTick }: { session: SessionDetail; 
   const fetchCode = useCallback(async () => {
     window.clearTimeout(timer.current);
     try {
-      const c = await api.get<CheckinCode>(`/api/sessions/${encodeURIComponent(session.id)}/checkin-code`);
+      const c = await endpoints.meetings.checkinCode({ id: session.id });
       if (!alive.current) return;
       setCode(c);
       setError(null);
@@ -597,7 +596,11 @@ function MakeupReviewModal({ session, row, onClose, onReturned }: { session: Ses
   const [returning, setReturning] = useState(false);
   // the reason for sending a make-up back is the one thing typed here
   const { requestClose, onValuesChange: markChanged } = useDiscardGuard(returning ? row : null, onClose);
-  const [busy, setBusy] = useState(false);
+  const sendBack = useApiMutation(
+    ({ memberId, note }: { memberId: string; note: string }) => endpoints.meetings.returnMakeup({ id: session.id, memberId }, { note }),
+    { changes: ['sessions'] },
+  );
+  const busy = sendBack.isPending;
   const mk = row?.makeup;
 
   useEffect(() => {
@@ -607,15 +610,12 @@ function MakeupReviewModal({ session, row, onClose, onReturned }: { session: Ses
 
   const submitReturn = async (v: { note: string }) => {
     if (!row) return;
-    setBusy(true);
     try {
-      const updated = await api.post<SessionDetail>(`/api/sessions/${encodeURIComponent(session.id)}/makeups/${encodeURIComponent(row.memberId)}/return`, { note: v.note.trim() });
+      const updated = await sendBack.mutateAsync({ memberId: row.memberId, note: v.note.trim() });
       void message.success(t('makeup.returnedDone'));
       onReturned(updated);
     } catch (e) {
       if (!applyFormIssues(form, e, ['note'])) showError(e);
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -698,19 +698,16 @@ function MinutesCard({ session, onSaved }: { session: SessionDetail; onSaved: (s
   const { message } = App.useApp();
   const showError = useShowError();
   const [text, setText] = useState(session.minutes ?? '');
-  const [busy, setBusy] = useState(false);
+  const saveMinutes = useApiMutation((minutes: string) => endpoints.meetings.saveMinutes({ id: session.id }, { minutes }), { changes: ['sessions'] });
   useEffect(() => setText(session.minutes ?? ''), [session.minutes]);
   const dirty = text !== (session.minutes ?? '');
 
   const save = async () => {
-    setBusy(true);
     try {
-      onSaved(await api.put<SessionDetail>(`/api/sessions/${encodeURIComponent(session.id)}/minutes`, { minutes: text }));
+      onSaved(await saveMinutes.mutateAsync(text));
       void message.success(t('common.saved'));
     } catch (e) {
       showError(e);
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -720,7 +717,7 @@ function MinutesCard({ session, onSaved }: { session: SessionDetail; onSaved: (s
       style={{ height: '100%' }}
       extra={
         session.canManage && (
-          <Button type="primary" size="small" disabled={!dirty} loading={busy} onClick={() => void save()} data-testid="save-minutes">
+          <Button type="primary" size="small" disabled={!dirty} loading={saveMinutes.isPending} onClick={() => void save()} data-testid="save-minutes">
             {t('common.save')}
           </Button>
         )
@@ -758,14 +755,13 @@ function AttachmentsCard({ session, onChanged }: { session: SessionDetail; onCha
   const [caption, setCaption] = useState('');
   const [percent, setPercent] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const base = `/api/sessions/${encodeURIComponent(session.id)}/attachments`;
 
   const upload = async (file: File) => {
     setError(null);
     setPercent(0);
     try {
       const stored = await uploadStoredFile('attachment', file, setPercent);
-      onChanged(await api.post<SessionDetail>(base, { fileId: stored.id, kind, caption: caption.trim() || null }));
+      onChanged(await endpoints.meetings.attach({ id: session.id }, { fileId: stored.id, kind, caption: caption.trim() || null }));
       setCaption('');
       void message.success(t('attachment.added'));
     } catch (e) {
@@ -777,7 +773,7 @@ function AttachmentsCard({ session, onChanged }: { session: SessionDetail; onCha
 
   const remove = async (a: Attachment) => {
     try {
-      onChanged(await api.del<SessionDetail>(`${base}/${encodeURIComponent(a.id)}`));
+      onChanged(await endpoints.meetings.detach({ id: session.id, attachmentId: a.id }));
       void message.success(t('attachment.removed'));
     } catch (e) {
       showError(e);

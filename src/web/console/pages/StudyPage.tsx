@@ -3,14 +3,14 @@ import { App, Button, Card, Checkbox, Drawer, Empty, Form, Input, InputNumber, P
 import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
-import { api, endpoints } from '../api.ts';
+import { endpoints } from '../api.ts';
 import { FilterBar, OrgFilter, OrgTreeSelect, PageHeader } from '../components/common.tsx';
 import { useDiscardGuard } from '../components/discard-guard.ts';
 import { FileField, STUDY_CATEGORIES, STUDY_CATEGORY_KEYS, STUDY_KINDS, STUDY_KIND_KEYS, StudyKindTag } from '../components/learning.tsx';
 import { RichTextEditor } from '../components/RichTextEditor.tsx';
-import { applyFormIssues, useApi, useOrgs, useShowError, useUrlList, useUrlSearchText } from '../hooks.ts';
+import { applyFormIssues, useApi, useApiMutation, useOrgs, useShowError, useUrlList, useUrlSearchText } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
-import type { StudyCategory, StudyItem, StudyItemInput, StudyItemKind, StudyItemPatch, StudyItemSummary } from '../types.ts';
+import type { StudyCategory, StudyItemInput, StudyItemKind, StudyItemPatch, StudyItemSummary } from '../types.ts';
 
 const FILTER_KEYS = ['q', 'orgId', 'category', 'kind', 'includeRetired'] as const;
 
@@ -26,7 +26,7 @@ export function StudyPage() {
 
   const retire = async (item: StudyItemSummary) => {
     try {
-      await api.post(`/api/study-items/${item.id}/retire`);
+      await endpoints.studyItems.retire({ id: item.id });
       void message.success(t('study.retired'));
       list.reload();
     } catch (e) {
@@ -203,7 +203,10 @@ function StudyItemDrawer({ id, defaultOrgId, onClose, onSaved }: { id: string | 
   const existing = useApi(id ? endpoints.studyItems.get.at({ id }) : null);
   const [form] = Form.useForm<FormValues>();
   const { requestClose, onValuesChange: markChanged } = useDiscardGuard(id, onClose);
-  const [busy, setBusy] = useState(false);
+  const saveItem = useApiMutation(
+    (body: StudyItemPatch | StudyItemInput) => (id ? endpoints.studyItems.update({ id }, body as StudyItemPatch) : endpoints.studyItems.create(body as StudyItemInput)),
+    { changes: ['studyItems'] },
+  );
   const kind = Form.useWatch('kind', form) ?? 'article';
   const mediaSource = Form.useWatch('mediaSource', form) ?? 'file';
   const item = existing.data;
@@ -233,7 +236,6 @@ function StudyItemDrawer({ id, defaultOrgId, onClose, onSaved }: { id: string | 
   }, [item, form]);
 
   const save = async (v: FormValues) => {
-    setBusy(true);
     const media = v.kind === 'audio' || v.kind === 'video' ? v.mediaSource : v.kind === 'pdf' ? 'file' : null;
     const common = {
       title: v.title,
@@ -247,14 +249,11 @@ function StudyItemDrawer({ id, defaultOrgId, onClose, onSaved }: { id: string | 
       fileId: media === 'file' ? (v.fileId ?? null) : null,
     };
     try {
-      if (id) await api.patch<StudyItem>(`/api/study-items/${encodeURIComponent(id)}`, common satisfies StudyItemPatch);
-      else await api.post<StudyItem>('/api/study-items', { ...common, orgId: v.orgId, kind: v.kind } satisfies StudyItemInput);
+      await saveItem.mutateAsync(id ? (common satisfies StudyItemPatch) : ({ ...common, orgId: v.orgId, kind: v.kind } satisfies StudyItemInput));
       void message.success(t('common.saved'));
       onSaved();
     } catch (e) {
       if (!applyFormIssues(form, e, FIELDS)) showError(e);
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -268,7 +267,7 @@ function StudyItemDrawer({ id, defaultOrgId, onClose, onSaved }: { id: string | 
       extra={
         <Space>
           <Button onClick={requestClose}>{t('common.cancel')}</Button>
-          <Button type="primary" loading={busy} disabled={!!id && !item} onClick={() => form.submit()} data-testid="save-study-item">
+          <Button type="primary" loading={saveItem.isPending} disabled={!!id && !item} onClick={() => form.submit()} data-testid="save-study-item">
             {t('common.save')}
           </Button>
         </Space>
