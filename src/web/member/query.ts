@@ -137,7 +137,8 @@ function startKeeping(accountId: string): void {
 
 /**
  * At start, before the first screen: the answers kept for the account that was signed in last are
- * put back into the cache (unless too old or of another version), so they show without signal.
+ * put back into the cache (unless too old, or kept by another version or for another account), so
+ * they show without signal.
  */
 export async function restoreKept(): Promise<void> {
   for (const key of OLD_KEYS) write(key, null);
@@ -147,7 +148,7 @@ export async function restoreKept(): Promise<void> {
     return;
   }
   try {
-    await persistQueryClientRestore({ queryClient: persistedClient, persister, buster: busterFor(accountId), maxAge: KEEP_FOR_MS, hydrateOptions: {} });
+    await persistQueryClientRestore({ queryClient: persistedClient, persister, buster: busterFor(accountId), maxAge: KEEP_FOR_MS });
   } catch {
     // An unreadable copy was removed: start empty.
   }
