@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, openTestApp, PHONES, TEST_PASSWORD, type TestEnv } from '../../../../test/support/harness.ts';
 import { LoginLimiter } from '../../auth/rate-limit.ts';
 import { AppError } from '../../errors.ts';
+import { clock } from '../../clock.ts';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -199,7 +200,7 @@ describe('session housekeeping', () => {
   it('deletes expired sessions and keeps live ones', async () => {
     const live = await login(env.app, PHONES.branchSecretary);
     const expired = await login(env.app, PHONES.tenantAdmin);
-    await env.db.updateTable('session').set({ expires_at: new Date(Date.now() - 1000) }).where('account_id', 'in', env.db.selectFrom('account').select('id').where('phone', '=', PHONES.tenantAdmin)).execute();
+    await env.db.updateTable('session').set({ expires_at: new Date(clock.now().getTime() - 1000) }).where('account_id', 'in', env.db.selectFrom('account').select('id').where('phone', '=', PHONES.tenantAdmin)).execute();
     await env.services.auth.purgeExpired();
     const left = await env.db.selectFrom('session as s').innerJoin('account as a', (j) => j.onRef('a.id', '=', 's.account_id')).select('a.phone').execute();
     expect(left.map((r) => r.phone)).not.toContain(PHONES.tenantAdmin);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, memberIdByPhone, openTestDatabase, PHONES } from '../../../../test/support/harness.ts';
 import { getMyProfile } from './service.ts';
+import { clock } from '../../clock.ts';
 
 let env: Awaited<ReturnType<typeof openTestDatabase>>;
 
@@ -20,7 +21,7 @@ describe('my profile', () => {
     // The branch secretary's account is disabled: the general branch's secretary answers instead.
     await env.db
       .updateTable('account')
-      .set({ disabled_at: new Date() })
+      .set({ disabled_at: clock.now() })
       .where('phone', '=', PHONES.branchSecretary)
       .where('id', 'in', env.db.selectFrom('role_assignment').select('account_id').where('org_id', '=', branchId).where('role', '=', 'secretary'))
       .execute();

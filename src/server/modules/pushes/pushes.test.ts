@@ -7,6 +7,7 @@ import { createStudyItem } from '../library/index.ts';
 import { pushesJobs } from './scheduled.ts';
 import { cancelPush, createPush, deliverDuePushes, getPush, listInbox, listPushes, listTodayPushes, openInboxEntry, recordReadProgress, remindUnread, updatePush } from './service.ts';
 import { nameSortKey } from '../../name-sort-key.ts';
+import { clock } from '../../clock.ts';
 
 let env: TestEnv;
 let village: RequestContext;
@@ -41,7 +42,7 @@ async function deliveredTo(pushId: string): Promise<string[]> {
 const plan = (over: Partial<Parameters<typeof createPush>[2]> = {}) => ({
   orgId: orgIds['新桥村党总支'] as string,
   title: '今日学习',
-  plannedAt: new Date(Date.now() - 60_000).toISOString(),
+  plannedAt: new Date(clock.now().getTime() - 60_000).toISOString(),
   itemIds: [villageItem],
   audience: 'subtree' as const,
   memberIds: [],
@@ -79,12 +80,12 @@ describe('audience', () => {
 
   it('subtree, mobile members only, or a list inside the subtree; members who left are skipped', async () => {
     const leaver = (await subtreeMemberIds('第二党支部'))[0] as string;
-    await env.db.updateTable('member').set({ left_at: new Date() }).where('id', '=', leaver).execute();
+    await env.db.updateTable('member').set({ left_at: clock.now() }).where('id', '=', leaver).execute();
     const subtree = await createPush(env.db, village, plan({ orgId: orgIds['第二党支部'] as string, itemIds: [villageItem, branch2Item] }));
     const mobile = await createPush(env.db, village, plan({ audience: 'mobile' }));
     const listed = (await subtreeMemberIds('第二党支部')).slice(0, 2);
     const list = await createPush(env.db, village, plan({ orgId: orgIds['第二党支部'] as string, audience: 'list', memberIds: listed }));
-    expect(await deliverDuePushes(env.db, new Date())).toBe(3);
+    expect(await deliverDuePushes(env.db, clock.now())).toBe(3);
     const expectedSubtree = await subtreeMemberIds('第二党支部');
     expect(expectedSubtree).not.toContain(leaver);
     expect(await deliveredTo(subtree.id)).toEqual(expectedSubtree);
@@ -118,18 +119,18 @@ describe('delivery', () => {
   it('is idempotent: a second run, two runs at once, or a replayed claim give one inbox entry per member', async () => {
     const first = await createPush(env.db, village, plan({ title: '重复测试' }));
     const expected = await subtreeMemberIds('新桥村党总支');
-    expect(await deliverDuePushes(env.db, new Date())).toBe(1);
-    expect(await deliverDuePushes(env.db, new Date())).toBe(0);
+    expect(await deliverDuePushes(env.db, clock.now())).toBe(1);
+    expect(await deliverDuePushes(env.db, clock.now())).toBe(0);
     expect(await deliveredTo(first.id)).toEqual(expected);
 
     const second = await createPush(env.db, village, plan({ title: '并发测试' }));
-    const runs = await Promise.all([deliverDuePushes(env.db, new Date()), deliverDuePushes(env.db, new Date())]);
+    const runs = await Promise.all([deliverDuePushes(env.db, clock.now()), deliverDuePushes(env.db, clock.now())]);
     expect(runs[0] + runs[1]).toBe(1);
     expect(await deliveredTo(second.id)).toEqual(expected);
 
     // As if a crash left the push planned after its deliveries were written: the replay adds nothing.
     await env.db.updateTable('push').set({ status: 'planned' }).where('id', '=', second.id).execute();
-    expect(await deliverDuePushes(env.db, new Date())).toBe(1);
+    expect(await deliverDuePushes(env.db, clock.now())).toBe(1);
     expect(await deliveredTo(second.id)).toEqual(expected);
     const month = await sql<{ n: number }>`SELECT sum(pushes_delivered)::int AS n FROM learning_month WHERE member_id = ${memberId}`.execute(env.db);
     const deliveries = await env.db.selectFrom('push_delivery').select('push_id').where('member_id', '=', memberId).execute();
@@ -137,9 +138,9 @@ describe('delivery', () => {
   });
 
   it('catches up a push whose time passed while the server was down, and leaves future ones planned', async () => {
-    const missed = await createPush(env.db, village, plan({ title: '停机期间', plannedAt: new Date(Date.now() - 5 * HOUR).toISOString() }));
-    const future = await createPush(env.db, village, plan({ title: '明天', plannedAt: new Date(Date.now() + 20 * HOUR).toISOString() }));
-    expect(await deliverDuePushes(env.db, new Date())).toBe(1);
+    const missed = await createPush(env.db, village, plan({ title: '停机期间', plannedAt: new Date(clock.now().getTime() - 5 * HOUR).toISOString() }));
+    const future = await createPush(env.db, village, plan({ title: '明天', plannedAt: new Date(clock.now().getTime() + 20 * HOUR).toISOString() }));
+    expect(await deliverDuePushes(env.db, clock.now())).toBe(1);
     expect((await getPush(env.db, village, missed.id)).status).toBe('delivered');
     expect((await getPush(env.db, village, future.id)).status).toBe('planned');
     expect(await deliveredTo(future.id)).toEqual([]);
@@ -162,11 +163,11 @@ describe('delivery', () => {
   });
 
   it('a push can be changed or cancelled only while planned', async () => {
-    const push = await createPush(env.db, village, plan({ title: '待修改', plannedAt: new Date(Date.now() + HOUR).toISOString() }));
+    const push = await createPush(env.db, village, plan({ title: '待修改', plannedAt: new Date(clock.now().getTime() + HOUR).toISOString() }));
     const changed = await updatePush(env.db, village, push.id, { title: '已修改', itemIds: [villageItem2, villageItem] });
     expect(changed).toMatchObject({ title: '已修改', itemTitles: ['学习二', '学习一'], status: 'planned' });
-    await updatePush(env.db, village, push.id, { plannedAt: new Date(Date.now() - 1000).toISOString() });
-    await deliverDuePushes(env.db, new Date());
+    await updatePush(env.db, village, push.id, { plannedAt: new Date(clock.now().getTime() - 1000).toISOString() });
+    await deliverDuePushes(env.db, clock.now());
     await expect(updatePush(env.db, village, push.id, { title: '太晚了' })).rejects.toMatchObject({ code: 'conflict', message: '推送已送达，不能修改' });
     await expect(cancelPush(env.db, village, push.id)).rejects.toMatchObject({ code: 'conflict' });
     const audit = await env.db.selectFrom('audit_log').select('action').where('entity_id', '=', push.id).orderBy('id').execute();
@@ -174,7 +175,7 @@ describe('delivery', () => {
   });
 
   it('a secretary sees only the pushes of their subtree', async () => {
-    const inBranch2 = await createPush(env.db, village, plan({ orgId: orgIds['第二党支部'] as string, title: '二支部推送', plannedAt: new Date(Date.now() + HOUR).toISOString() }));
+    const inBranch2 = await createPush(env.db, village, plan({ orgId: orgIds['第二党支部'] as string, title: '二支部推送', plannedAt: new Date(clock.now().getTime() + HOUR).toISOString() }));
     const list = await listPushes(env.db, branch1, { page: 1, pageSize: 200 });
     expect(list.items.map((p) => p.id)).not.toContain(inBranch2.id);
     expect(list.items.every((p) => p.orgName === '第一党支部' || p.orgId === orgIds['第一党支部'])).toBe(true);
@@ -189,7 +190,7 @@ describe('delivery', () => {
 describe('reading and reminders', () => {
   it('an item counts as read at the end or after the minimum time; the push when all its items are; the rollup follows', async () => {
     const push = await createPush(env.db, village, plan({ title: '两篇', itemIds: [villageItem, villageItem2] }));
-    await deliverDuePushes(env.db, new Date());
+    await deliverDuePushes(env.db, clock.now());
     const monthOf = async () => {
       const r = await sql<{ delivered: number; read: number }>`
         SELECT coalesce(sum(pushes_delivered), 0)::int AS delivered, coalesce(sum(pushes_read), 0)::int AS read FROM learning_month WHERE member_id = ${memberId}`.execute(env.db);
@@ -231,13 +232,13 @@ describe('reading and reminders', () => {
     const push = await createPush(env.db, village, plan({ title: '汇总' }));
     const total = async () => Number((await sql<{ n: number }>`SELECT coalesce(sum(pushes_delivered), 0)::int AS n FROM learning_month`.execute(env.db)).rows[0]?.n);
     const before = await total();
-    await deliverDuePushes(env.db, new Date());
+    await deliverDuePushes(env.db, clock.now());
     expect(await total()).toBe(before + (await deliveredTo(push.id)).length);
   });
 
   it('reminds an unread push once, after the reminder time', async () => {
     const push = await createPush(env.db, village, plan({ title: '提醒' }));
-    const delivered = new Date();
+    const delivered = clock.now();
     await deliverDuePushes(env.db, delivered);
     await openInboxEntry(env.db, memberCtx, push.id);
     // Someone else reads it all; they get no reminder.
@@ -282,17 +283,17 @@ describe('reading and reminders', () => {
     const ctx = await contextFor(env, '17700009999');
     const listFor = (title: string, plannedAt: Date) =>
       createPush(env.db, village, plan({ orgId: group, title, audience: 'list', memberIds: [fresh.id], plannedAt: plannedAt.toISOString() }));
-    const weekAgo = new Date(Date.now() - 7 * 24 * HOUR);
+    const weekAgo = new Date(clock.now().getTime() - 7 * 24 * HOUR);
     const oldUnread = await listFor('上周未读', weekAgo);
     const oldRead = await listFor('上周已读', new Date(weekAgo.getTime() + 1000));
     await deliverDuePushes(env.db, new Date(weekAgo.getTime() + 2000));
     await recordReadProgress(env.db, ctx, oldRead.id, { itemId: villageItem, seconds: 0, reachedEnd: true });
-    const todays = [await listFor('今天一', new Date(Date.now() - 2000))];
-    await deliverDuePushes(env.db, new Date());
+    const todays = [await listFor('今天一', new Date(clock.now().getTime() - 2000))];
+    await deliverDuePushes(env.db, clock.now());
     expect((await listTodayPushes(env.db, ctx)).map((e) => e.pushId)).toEqual([todays[0]?.id, oldUnread.id]);
     for (let i = 2; i <= 6; i++) {
-      todays.push(await listFor(`今天${i}`, new Date(Date.now() - 1000)));
-      await deliverDuePushes(env.db, new Date(Date.now() + i));
+      todays.push(await listFor(`今天${i}`, new Date(clock.now().getTime() - 1000)));
+      await deliverDuePushes(env.db, new Date(clock.now().getTime() + i));
     }
     const today = await listTodayPushes(env.db, ctx);
     expect(today.map((e) => e.title)).toEqual(['今天6', '今天5', '今天4', '今天3', '今天2']);
@@ -300,7 +301,7 @@ describe('reading and reminders', () => {
 
   it("a member cannot open or read another member's push", async () => {
     const push = await createPush(env.db, village, plan({ orgId: orgIds['第二党支部'] as string, title: '二支部' }));
-    await deliverDuePushes(env.db, new Date());
+    await deliverDuePushes(env.db, clock.now());
     expect(await deliveredTo(push.id)).not.toContain(memberId);
     const open = await env.app.inject({ method: 'POST', url: `/api/me/inbox/${push.id}/open`, headers: memberSession.headers });
     expect([403, 404]).toContain(open.statusCode);
@@ -320,7 +321,7 @@ describe('reading and reminders', () => {
 
   it('opening a push not in the inbox is not found and leaves the member untouched', async () => {
     const push = await createPush(env.db, village, plan({ orgId: orgIds['第二党支部'] as string, title: '二支部又一条' }));
-    await deliverDuePushes(env.db, new Date());
+    await deliverDuePushes(env.db, clock.now());
     const activeAt = async () => (await env.db.selectFrom('member').select('last_active_at').where('id', '=', memberId).executeTakeFirstOrThrow()).last_active_at;
     const before = await activeAt();
     await expect(openInboxEntry(env.db, memberCtx, push.id)).rejects.toMatchObject({ code: 'not_found' });

@@ -304,7 +304,7 @@ describe('import queue across processes', () => {
       .returning('id')
       .executeTakeFirstOrThrow();
     // Its process last wrote ten minutes ago (database time, not this machine's clock).
-    await opened.db.updateTable('import_job').set({ heartbeat_at: sql<Date>`now() - interval '10 minutes'` }).where('id', '=', dead.id).execute();
+    await opened.db.updateTable('import_job').set({ heartbeat_at: sql<Date>`lianxin_now() - interval '10 minutes'` }).where('id', '=', dead.id).execute();
     const idle = newQueue(gatedRunner().run);
     const next = await idle.enqueue(owner, 'next.xlsx', Buffer.from('n'));
     const runner = gatedRunner();
