@@ -2,6 +2,7 @@ import { ReloadOutlined } from '@ant-design/icons';
 import { Button, Card, Form, Tag, TreeSelect, Typography } from 'antd';
 import type { TreeSelectProps } from 'antd';
 import type { ReactNode } from 'react';
+import { ORG_KINDS } from '../../../shared/enums.ts';
 import { useOrgs } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import type { MsgKey } from '../messages.ts';
@@ -14,7 +15,8 @@ export const KIND_KEYS: Record<OrgKind, MsgKey> = {
   group: 'org.kind.group',
 };
 export const KIND_COLORS: Record<OrgKind, string> = { committee: 'red', general_branch: 'volcano', branch: 'gold', group: 'blue' };
-export const KIND_ORDER: OrgKind[] = ['committee', 'general_branch', 'branch', 'group'];
+/** The kinds from the top of the tree down (the contract's order). */
+export const KIND_ORDER: OrgKind[] = [...ORG_KINDS];
 
 export function KindTag({ kind }: { kind: OrgKind }) {
   const { t } = useI18n();

@@ -1,6 +1,7 @@
 import { DeleteOutlined, PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
 import { Button, Progress, Select, Space, Spin, Tag, Tooltip, Typography, Upload } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { SESSION_KINDS as SHARED_SESSION_KINDS, STUDY_CATEGORIES as SHARED_STUDY_CATEGORIES, STUDY_ITEM_KINDS } from '../../../shared/enums.ts';
 import { api, uploadFile } from '../api.ts';
 import { errorText, useDebounced } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
@@ -17,7 +18,7 @@ export function audienceText(t: (k: MsgKey) => string, a: PushAudience): string 
   return t(AUDIENCE_KEYS[a]);
 }
 
-export const STUDY_KINDS: StudyItemKind[] = ['article', 'audio', 'video', 'pdf'];
+export const STUDY_KINDS: StudyItemKind[] = [...STUDY_ITEM_KINDS];
 export const STUDY_KIND_KEYS: Record<StudyItemKind, MsgKey> = {
   article: 'study.kind.article',
   audio: 'study.kind.audio',
@@ -25,7 +26,7 @@ export const STUDY_KIND_KEYS: Record<StudyItemKind, MsgKey> = {
   pdf: 'study.kind.pdf',
 };
 export const STUDY_KIND_COLORS: Record<StudyItemKind, string> = { article: 'blue', audio: 'purple', video: 'magenta', pdf: 'orange' };
-export const STUDY_CATEGORIES: StudyCategory[] = ['party_history', 'theory', 'policy', 'micro_lecture', 'home_news', 'other'];
+export const STUDY_CATEGORIES: StudyCategory[] = [...SHARED_STUDY_CATEGORIES];
 export const STUDY_CATEGORY_KEYS: Record<StudyCategory, MsgKey> = {
   party_history: 'study.category.party_history',
   theory: 'study.category.theory',
@@ -34,7 +35,7 @@ export const STUDY_CATEGORY_KEYS: Record<StudyCategory, MsgKey> = {
   home_news: 'study.category.home_news',
   other: 'study.category.other',
 };
-export const SESSION_KINDS: SessionKind[] = ['online_class', 'members_meeting', 'committee_meeting', 'group_meeting', 'party_lecture', 'theme_day'];
+export const SESSION_KINDS: SessionKind[] = [...SHARED_SESSION_KINDS];
 export const SESSION_KIND_KEYS: Record<SessionKind, MsgKey> = {
   online_class: 'session.kind.online_class',
   members_meeting: 'session.kind.members_meeting',

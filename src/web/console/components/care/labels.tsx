@@ -1,5 +1,6 @@
 import { LockOutlined } from '@ant-design/icons';
 import { Alert, Empty, Grid, Tag, Typography } from 'antd';
+import { DRIFT_REASON_KINDS, TALK_CHANNELS as SHARED_TALK_CHANNELS } from '../../../../shared/enums.ts';
 import type { ApiError } from '../../api.ts';
 import { errorText } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
@@ -8,7 +9,7 @@ import { CareStatusTag } from '../learning.tsx';
 import type { CareTask, CareTaskEventKind, CareTaskKind, DriftReasonKind, DriftRow, TalkChannel, TalkDue, TimelineKind } from '../../types.ts';
 
 // ---------- talks ----------
-export const TALK_CHANNELS: TalkChannel[] = ['phone', 'video', 'wechat', 'in_person'];
+export const TALK_CHANNELS: TalkChannel[] = [...SHARED_TALK_CHANNELS];
 export const TALK_CHANNEL_KEYS: Record<TalkChannel, MsgKey> = {
   phone: 'talk.channel.phone',
   video: 'talk.channel.video',
@@ -81,7 +82,7 @@ export function CareTaskStatusCell({ task: c }: { task: Pick<CareTask, 'id' | 's
 }
 
 // ---------- drift radar ----------
-export const DRIFT_REASONS: DriftReasonKind[] = ['no_talk', 'reading_falling', 'not_reading', 'absences', 'inactive_app', 'lost_contact_suspected', 'lost_contact'];
+export const DRIFT_REASONS: DriftReasonKind[] = [...DRIFT_REASON_KINDS];
 export const DRIFT_REASON_KEYS: Record<DriftReasonKind, MsgKey> = {
   no_talk: 'drift.reason.no_talk',
   reading_falling: 'drift.reason.reading_falling',

@@ -1,5 +1,6 @@
 import { Tag } from 'antd';
 import dayjs from 'dayjs';
+import { CARD_CHANNELS, CARD_OCCASIONS } from '../../../../shared/enums.ts';
 import { useI18n } from '../../i18n.tsx';
 import type { MsgKey } from '../../messages.ts';
 import type { CardChannel, CardOccasion, CardPostStatus } from '../../types.ts';
@@ -36,7 +37,7 @@ export function ItemTags({ items }: { items: readonly string[] }) {
 }
 
 // ---------- holiday cards (节日贺卡) ----------
-export const OCCASIONS: CardOccasion[] = ['spring_festival', 'dragon_boat', 'mid_autumn', 'custom'];
+export const OCCASIONS: CardOccasion[] = [...CARD_OCCASIONS];
 export const OCCASION_KEYS: Record<CardOccasion, MsgKey> = {
   spring_festival: 'card.occasion.spring_festival',
   dragon_boat: 'card.occasion.dragon_boat',
@@ -89,7 +90,7 @@ export function OccasionTag({ occasion }: { occasion: CardOccasion }) {
   );
 }
 
-export const CHANNELS: CardChannel[] = ['ecard', 'post', 'both'];
+export const CHANNELS: CardChannel[] = [...CARD_CHANNELS];
 export const CHANNEL_KEYS: Record<CardChannel, MsgKey> = { ecard: 'card.channel.ecard', post: 'card.channel.post', both: 'card.channel.both' };
 
 export function ChannelTag({ channel }: { channel: CardChannel }) {
