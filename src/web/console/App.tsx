@@ -30,34 +30,34 @@ import { ApiError, api, endpoints, setCsrfToken, setUnauthenticatedHandler } fro
 import { QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { queryClient } from './query/client.ts';
 import { useApi } from './hooks.ts';
-import { ChangePasswordModal } from './components/ChangePasswordModal.tsx';
+import { ChangePasswordModal } from './features/session/ChangePasswordModal.tsx';
 import { I18nProvider, useI18n } from './i18n.tsx';
-import { LoginPage } from './pages/LoginPage.tsx';
+import { LoginPage } from './features/session/LoginPage.tsx';
 import { Link, Redirect, matchPath, navigate, useLocation } from './router.tsx';
 
 // Pages load on first visit: the login screen and the shell come first, each page's code after.
-const AuditPage = lazy(() => import('./pages/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
-const DashboardPage = lazy(() => import('./pages/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })));
-const ImportPage = lazy(() => import('./pages/ImportPage.tsx').then((m) => ({ default: m.ImportPage })));
-const MemberPage = lazy(() => import('./pages/MemberPage.tsx').then((m) => ({ default: m.MemberPage })));
-const MembersPage = lazy(() => import('./pages/MembersPage.tsx').then((m) => ({ default: m.MembersPage })));
-const OrgsPage = lazy(() => import('./pages/OrgsPage.tsx').then((m) => ({ default: m.OrgsPage })));
-const StudyPage = lazy(() => import('./pages/StudyPage.tsx').then((m) => ({ default: m.StudyPage })));
-const PushesPage = lazy(() => import('./pages/PushesPage.tsx').then((m) => ({ default: m.PushesPage })));
-const PushPage = lazy(() => import('./pages/PushPage.tsx').then((m) => ({ default: m.PushPage })));
-const SessionsPage = lazy(() => import('./pages/SessionsPage.tsx').then((m) => ({ default: m.SessionsPage })));
-const SessionPage = lazy(() => import('./pages/SessionPage.tsx').then((m) => ({ default: m.SessionPage })));
-const CoveragePage = lazy(() => import('./pages/CoveragePage.tsx').then((m) => ({ default: m.CoveragePage })));
-const CareTasksPage = lazy(() => import('./pages/CareTasksPage.tsx').then((m) => ({ default: m.CareTasksPage })));
-const SettingsPage = lazy(() => import('./pages/SettingsPage.tsx').then((m) => ({ default: m.SettingsPage })));
-const MentoringPage = lazy(() => import('./pages/MentoringPage.tsx').then((m) => ({ default: m.MentoringPage })));
-const DriftPage = lazy(() => import('./pages/DriftPage.tsx').then((m) => ({ default: m.DriftPage })));
-const DeliveriesPage = lazy(() => import('./pages/DeliveriesPage.tsx').then((m) => ({ default: m.DeliveriesPage })));
-const CardsPage = lazy(() => import('./pages/CardsPage.tsx').then((m) => ({ default: m.CardsPage })));
-const CampaignPage = lazy(() => import('./pages/CampaignPage.tsx').then((m) => ({ default: m.CampaignPage })));
-const BirthdaysPage = lazy(() => import('./pages/BirthdaysPage.tsx').then((m) => ({ default: m.BirthdaysPage })));
+const AuditPage = lazy(() => import('./features/audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
+const DashboardPage = lazy(() => import('./features/dashboard/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })));
+const ImportPage = lazy(() => import('./features/import/ImportPage.tsx').then((m) => ({ default: m.ImportPage })));
+const MemberPage = lazy(() => import('./features/members/MemberPage.tsx').then((m) => ({ default: m.MemberPage })));
+const MembersPage = lazy(() => import('./features/members/MembersPage.tsx').then((m) => ({ default: m.MembersPage })));
+const OrgsPage = lazy(() => import('./features/orgs/OrgsPage.tsx').then((m) => ({ default: m.OrgsPage })));
+const StudyPage = lazy(() => import('./features/study/StudyPage.tsx').then((m) => ({ default: m.StudyPage })));
+const PushesPage = lazy(() => import('./features/pushes/PushesPage.tsx').then((m) => ({ default: m.PushesPage })));
+const PushPage = lazy(() => import('./features/pushes/PushPage.tsx').then((m) => ({ default: m.PushPage })));
+const SessionsPage = lazy(() => import('./features/meetings/SessionsPage.tsx').then((m) => ({ default: m.SessionsPage })));
+const SessionPage = lazy(() => import('./features/meetings/SessionPage.tsx').then((m) => ({ default: m.SessionPage })));
+const CoveragePage = lazy(() => import('./features/coverage/CoveragePage.tsx').then((m) => ({ default: m.CoveragePage })));
+const CareTasksPage = lazy(() => import('./features/care/CareTasksPage.tsx').then((m) => ({ default: m.CareTasksPage })));
+const SettingsPage = lazy(() => import('./features/settings/SettingsPage.tsx').then((m) => ({ default: m.SettingsPage })));
+const MentoringPage = lazy(() => import('./features/talks/MentoringPage.tsx').then((m) => ({ default: m.MentoringPage })));
+const DriftPage = lazy(() => import('./features/care/DriftPage.tsx').then((m) => ({ default: m.DriftPage })));
+const DeliveriesPage = lazy(() => import('./features/deliveries/DeliveriesPage.tsx').then((m) => ({ default: m.DeliveriesPage })));
+const CardsPage = lazy(() => import('./features/cards/CardsPage.tsx').then((m) => ({ default: m.CardsPage })));
+const CampaignPage = lazy(() => import('./features/cards/CampaignPage.tsx').then((m) => ({ default: m.CampaignPage })));
+const BirthdaysPage = lazy(() => import('./features/cards/BirthdaysPage.tsx').then((m) => ({ default: m.BirthdaysPage })));
 // print pages (/print/…) have no console chrome: the shell is skipped for them
-const PrintRoutes = lazy(() => import('./print/PrintRoutes.tsx'));
+const PrintRoutes = lazy(() => import('./features/cards/print/PrintRoutes.tsx'));
 import { SessionContext, isSecretary, useSession, type Session } from './session.tsx';
 import type { MeAccount } from './types.ts';
 

@@ -43,7 +43,9 @@ export function RichTextEditor({ id, value, onChange, testId = 'rich-editor', mi
   const [uploading, setUploading] = useState<number | null>(null);
   const [uploadError, setUploadError] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
-  // the HTML last sent up or loaded: a value equal to it is our own echo and must not reset the caret
+  // The editor's content as stored HTML, last sent up or loaded: a value equal to it is our own echo
+  // and must not reset the caret, and an update that leaves it as it is (the editor tidying what it
+  // loaded, say adding an empty paragraph after a closing image) is no edit.
   const current = useRef(value ?? '');
 
   const attributes = (): Record<string, string> => ({
@@ -74,9 +76,11 @@ export function RichTextEditor({ id, value, onChange, testId = 'rich-editor', mi
     ],
     content: toEditorHtml(value ?? ''),
     editorProps: { attributes: attributes() },
+    onCreate: ({ editor: e }) => {
+      current.current = toStoredHtml(e);
+    },
     onUpdate: ({ editor: e }) => {
       const html = toStoredHtml(e);
-      // a change that leaves the stored HTML as it was (the editor's own tidying) is not an edit
       if (html === current.current) return;
       current.current = html;
       onChange?.(html);
@@ -87,8 +91,8 @@ export function RichTextEditor({ id, value, onChange, testId = 'rich-editor', mi
   useEffect(() => {
     const next = value ?? '';
     if (!editor || next === current.current) return;
-    current.current = next;
     editor.commands.setContent(toEditorHtml(next), { emitUpdate: false });
+    current.current = toStoredHtml(editor);
   }, [value, editor]);
 
   // the language can change while the editor is open
