@@ -123,7 +123,7 @@ export function App() {
   } else if (route.name === 'checkin') {
     screen = <CheckIn key={route.sessionId + '|' + (route.code ?? '')} sessionId={route.sessionId} code={route.code} onUnauthenticated={showLogin} />;
   } else if (route.name === 'study') {
-    screen = <Study onBack={() => router.back()} onUnauthenticated={showLogin} />;
+    screen = <Study onBack={() => router.back()} />;
   } else if (route.name === 'read') {
     screen = (
       <Reader
@@ -131,11 +131,10 @@ export function App() {
         pushId={route.pushId}
         itemId={route.itemId}
         onBack={() => router.back(route.pushId ? { name: 'study' } : { name: 'sessions' })}
-        onUnauthenticated={showLogin}
       />
     );
   } else if (route.name === 'sessions') {
-    screen = <Sessions onBack={() => router.back()} onUnauthenticated={showLogin} />;
+    screen = <Sessions onBack={() => router.back()} />;
   } else if (route.name === 'session') {
     screen = <SessionDetail key={route.sessionId} sessionId={route.sessionId} onBack={() => router.back({ name: 'sessions' })} onUnauthenticated={showLogin} />;
   } else if (route.name === 'makeup') {
@@ -143,15 +142,15 @@ export function App() {
   } else if (route.name === 'tasks') {
     screen = <Tasks myMemberId={account?.memberId ?? null} onBack={() => router.back()} onUnauthenticated={showLogin} />;
   } else if (route.name === 'mentees') {
-    screen = <Mentees onBack={() => router.back()} onUnauthenticated={showLogin} />;
+    screen = <Mentees onBack={() => router.back()} />;
   } else if (route.name === 'talk') {
     screen = <Talk key={route.memberId} memberId={route.memberId} onBack={() => router.back({ name: 'mentees' })} onUnauthenticated={showLogin} />;
   } else if (route.name === 'cards') {
-    screen = <Cards onBack={() => router.back()} onUnauthenticated={showLogin} />;
+    screen = <Cards onBack={() => router.back()} />;
   } else if (route.name === 'card') {
-    screen = <CardView key={route.cardId} cardId={route.cardId} onBack={() => router.back({ name: 'cards' })} onUnauthenticated={showLogin} />;
+    screen = <CardView key={route.cardId} cardId={route.cardId} onBack={() => router.back({ name: 'cards' })} />;
   } else if (route.name === 'records') {
-    screen = <Records onBack={() => router.back()} onUnauthenticated={showLogin} />;
+    screen = <Records onBack={() => router.back()} />;
   } else if (shownProfile.kind === 'failed') {
     // e.g. an account without a member record: let the person leave and sign in as someone else.
     screen = <Problem message={shownProfile.message} onRetry={() => void profile.refetch()} onLogout={onLogout} />;

@@ -11,7 +11,6 @@ import './care.css';
 
 interface CardsProps {
   onBack: () => void;
-  onUnauthenticated: () => void;
 }
 
 /** The motif of an occasion, drawn with characters and CSS only (nothing to download). */
@@ -100,7 +99,6 @@ export function Cards({ onBack }: CardsProps) {
 interface CardViewProps {
   cardId: string;
   onBack: () => void;
-  onUnauthenticated: () => void;
 }
 
 /** One card, opened: the greeting in large type on red and gold, the signature and the day. */

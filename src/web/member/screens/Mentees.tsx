@@ -9,7 +9,6 @@ import './care.css';
 
 interface MenteesProps {
   onBack: () => void;
-  onUnauthenticated: () => void;
 }
 
 /** 我的联系对象: the mentor's members, the ones due a talk first, each with a call and a "record a talk" button. */

@@ -12,7 +12,6 @@ interface ReaderProps {
   pushId: string | null;
   itemId: string;
   onBack: () => void;
-  onUnauthenticated: () => void;
 }
 
 /** Pushes this page has already reported as opened (React's development double effects). */

@@ -9,7 +9,6 @@ import './care.css';
 
 interface RecordsProps {
   onBack: () => void;
-  onUnauthenticated: () => void;
 }
 
 const SITUATION = ['work', 'family', 'health', 'thoughts'] as const;

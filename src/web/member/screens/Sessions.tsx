@@ -22,7 +22,7 @@ function useMyMeetings() {
 }
 
 /** 课程: upcoming classes and meetings, and recent ones with the member's attendance. */
-export function Sessions({ onBack }: ScreenProps) {
+export function Sessions({ onBack }: Pick<ScreenProps, 'onBack'>) {
   const { t } = useI18n();
   const { data, error, load } = useMyMeetings();
   return (

@@ -9,7 +9,6 @@ import { PushEntry } from './Today.tsx';
 
 interface StudyProps {
   onBack: () => void;
-  onUnauthenticated: () => void;
 }
 
 /** 学习: every push the member received, newest first, with what is read. */
