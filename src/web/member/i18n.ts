@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import { addDays, chinaDay, chinaWallClock } from '../../shared/china-time.ts';
 
 /** Simple words for members, some of them over 80. Chinese is the default. */
 const zh = {
@@ -472,10 +473,12 @@ function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
-/** Today in the phone's own time zone, as 'YYYY-MM-DD'. */
+/**
+ * Today in China, as 'YYYY-MM-DD': the day the server checks dates against, wherever the phone's
+ * own zone is set (shared/china-time.ts).
+ */
 export function today(): string {
-  const now = new Date();
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  return chinaDate();
 }
 
 /** Fills `{name}` placeholders of a message. */
@@ -483,15 +486,13 @@ export function fill(message: string, values: Record<string, string | number>): 
   return message.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
 }
 
-const CHINA_OFFSET_MS = 8 * 3600_000;
-
 /**
  * Wall-clock parts of an instant in China Standard Time (UTC+8, no daylight saving): the server's
  * "today" and every class time are meant in it, wherever the phone's own zone is set.
  */
 function chinaTime(iso: string): Date | null {
   const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? null : new Date(ms + CHINA_OFFSET_MS);
+  return Number.isNaN(ms) ? null : chinaWallClock(ms);
 }
 
 /** 'YYYY-MM-DD' of a wall-clock time from chinaTime. */
@@ -515,7 +516,7 @@ export function formatDateTime(iso: string, language: Language): string {
   const d = chinaTime(iso);
   if (!d) return iso;
   let day = formatDate(dayOf(d), language);
-  if (new Date(Date.now() + CHINA_OFFSET_MS).getUTCFullYear() === d.getUTCFullYear()) {
+  if (chinaWallClock(Date.now()).getUTCFullYear() === d.getUTCFullYear()) {
     day = language === 'zh-CN' ? day.replace(/^\d{4}年/, '') : day.replace(/ \d{4}$/, '');
   }
   const weekday = WEEKDAYS[language][d.getUTCDay()] ?? '';
@@ -532,7 +533,7 @@ export function formatTimeRange(startIso: string, endIso: string, language: Lang
 
 /** 'YYYY-MM-DD' of today in China Standard Time, plus `days`. */
 export function chinaDate(days = 0): string {
-  return dayOf(new Date(Date.now() + days * 86_400_000 + CHINA_OFFSET_MS));
+  return addDays(chinaDay(Date.now()), days);
 }
 
 /** The calendar day of an instant in China Standard Time, written like formatDate. */

@@ -12,6 +12,7 @@ import { useApi, useOrgs, useUrlList } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import { Link, navigate } from '../../router.tsx';
 import type { Birthday } from '../../types.ts';
+import { chinaTodayString } from '../../china-day.ts';
 
 const FILTER_KEYS = ['orgId', 'from'] as const;
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -25,7 +26,7 @@ export function BirthdaysPage() {
   const list = useApi(endpoints.cards.birthdays.at({ orgId: filters.orgId, from, days: 7 }));
   const [selected, setSelected] = useState<string[]>([]);
   const [prefill, setPrefill] = useState<CampaignPrefill | null>(null);
-  const today = dayjs().format('YYYY-MM-DD');
+  const today = chinaTodayString();
   const isThisWeek = from === thisMonday();
 
   const setWeek = (monday: string) => {

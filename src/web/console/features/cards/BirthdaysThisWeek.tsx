@@ -5,6 +5,7 @@ import { endpoints } from '../../api.ts';
 import { useApi } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
+import { chinaTodayString } from '../../china-day.ts';
 
 const SHOWN = 6;
 
@@ -13,7 +14,7 @@ export function BirthdaysThisWeek({ orgId }: { orgId: string | undefined }) {
   const { t } = useI18n();
   const res = useApi(endpoints.cards.birthdays.at({ orgId }));
   const items = res.data?.items ?? [];
-  const today = dayjs().format('YYYY-MM-DD');
+  const today = chinaTodayString();
   const link = orgId ? `/birthdays?orgId=${encodeURIComponent(orgId)}` : '/birthdays';
   return (
     <Card

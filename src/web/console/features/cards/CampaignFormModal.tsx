@@ -10,6 +10,7 @@ import { OrgTreeSelect } from '../../components/common.tsx';
 import { useDiscardGuard } from '../../components/discard-guard.ts';
 import { MembersPicker } from '../../components/learning.tsx';
 import { CHANNEL_KEYS, CHANNELS, OCCASION_KEYS, OCCASION_PRESETS, OCCASIONS, suggestedSendDay } from './labels.tsx';
+import { chinaToday, chinaTodayString } from '../../china-day.ts';
 
 type Audience = 'mobile' | 'all' | 'list';
 
@@ -134,7 +135,7 @@ export function CampaignFormModal({ open, prefill, onClose, onCreated }: Props) 
     }
   };
 
-  const today = dayjs().format('YYYY-MM-DD');
+  const today = chinaTodayString();
   const sendsNow = sendOn ? sendOn.format('YYYY-MM-DD') <= today : true;
   return (
     <Modal
@@ -175,7 +176,7 @@ export function CampaignFormModal({ open, prefill, onClose, onCreated }: Props) 
           </Col>
           <Col xs={24} md={12}>
             <Form.Item label={t('campaign.sendOn')} name="sendOn" rules={[{ required: true, message: t('common.required') }]} extra={sendsNow ? t('campaign.sendNowHint') : t('campaign.sendLaterHint')}>
-              <DatePicker style={{ width: '100%' }} allowClear={false} disabledDate={(d) => d.isBefore(dayjs(), 'day')} data-testid="campaign-send-on" />
+              <DatePicker style={{ width: '100%' }} allowClear={false} disabledDate={(d) => d.isBefore(chinaToday(), 'day')} data-testid="campaign-send-on" />
             </Form.Item>
           </Col>
           <Col span={24}>

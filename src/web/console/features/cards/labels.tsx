@@ -4,6 +4,7 @@ import { CARD_CHANNELS, CARD_OCCASIONS } from '../../../../shared/enums.ts';
 import { useI18n } from '../../i18n.tsx';
 import type { MsgKey } from '../../messages.ts';
 import type { CardChannel, CardOccasion, CardPostStatus } from '../../types.ts';
+import { chinaTodayString } from '../../china-day.ts';
 
 // ---------- delivery trips (千里送学) ----------
 /**
@@ -65,7 +66,7 @@ const FESTIVAL_DAYS: Record<Exclude<CardOccasion, 'custom'>, string[]> = {
 };
 
 /** The next day of this festival from today on (null: custom, or past the table). */
-export function nextFestivalDay(occasion: CardOccasion, today: string = dayjs().format('YYYY-MM-DD')): string | null {
+export function nextFestivalDay(occasion: CardOccasion, today: string = chinaTodayString()): string | null {
   if (occasion === 'custom') return null;
   return FESTIVAL_DAYS[occasion].find((d) => d >= today) ?? null;
 }
@@ -74,7 +75,7 @@ export function nextFestivalDay(occasion: CardOccasion, today: string = dayjs().
  * The suggested send day: e-cards arrive on the eve of the festival (除夕 for 春节), never before today.
  * Posted cards take longer: the secretary prints and posts them earlier, whatever this day says.
  */
-export function suggestedSendDay(occasion: CardOccasion, today: string = dayjs().format('YYYY-MM-DD')): string {
+export function suggestedSendDay(occasion: CardOccasion, today: string = chinaTodayString()): string {
   const day = nextFestivalDay(occasion, today);
   if (!day) return today;
   const eve = dayjs(day).subtract(1, 'day').format('YYYY-MM-DD');

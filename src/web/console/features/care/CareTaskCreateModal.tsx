@@ -1,6 +1,6 @@
 import { Alert, App, Button, Form, Input, Modal, Select } from 'antd';
 import type { ButtonProps } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { ApiError, api } from '../../api.ts';
 import { applyFormIssues, errorText, useApiMutation } from '../../hooks.ts';
@@ -11,6 +11,7 @@ import { CARE_KIND_KEYS } from '../../components/learning.tsx';
 import { useDiscardGuard } from '../../components/discard-guard.ts';
 import { MemberPicker } from '../../components/MemberPicker.tsx';
 import { CREATABLE_KINDS } from './labels.tsx';
+import { chinaToday } from '../../china-day.ts';
 
 type CreatableKind = CreateCareTaskBody['kind'];
 
@@ -60,7 +61,7 @@ export function CareTaskCreateModal({ open, preset, onClose, onCreated, onOpenEx
       memberId: fixed?.id ?? null,
       kind: preset?.kind ?? 'follow_up',
       reason: preset?.reason ?? '',
-      dueOn: dayjs().add(7, 'day'),
+      dueOn: chinaToday().add(7, 'day'),
       assigneeMemberId: null,
     });
   }, [open, fixed?.id, preset?.kind, preset?.reason, form]);
@@ -133,7 +134,7 @@ export function CareTaskCreateModal({ open, preset, onClose, onCreated, onOpenEx
           <Input.TextArea maxLength={500} showCount autoSize={{ minRows: 2, maxRows: 5 }} data-testid="task-new-reason" />
         </Form.Item>
         <Form.Item label={t('care.dueOn')} name="dueOn" rules={[{ required: true, message: t('common.required') }]}>
-          <DayPicker disabledDate={(d) => d.isBefore(dayjs(), 'day')} data-testid="task-new-due" />
+          <DayPicker disabledDate={(d) => d.isBefore(chinaToday(), 'day')} data-testid="task-new-due" />
         </Form.Item>
         <Form.Item label={t('care.assignee')} name="assigneeMemberId" extra={t('care.assigneeDefaultHint')}>
           <MemberPicker placeholder={t('care.assigneePlaceholder')} excludeId={fixed?.id} aria-label={t('care.assignee')} />

@@ -13,6 +13,7 @@ import { CARE_KIND_KEYS, CareStatusTag } from '../../components/learning.tsx';
 import { useDiscardGuard } from '../../components/discard-guard.ts';
 import { MemberPicker } from '../../components/MemberPicker.tsx';
 import { CARE_EVENT_COLORS, CARE_EVENT_KEYS, LoadFailure, useIsPhone } from './labels.tsx';
+import { chinaToday } from '../../china-day.ts';
 
 type Mode = 'done' | 'snooze' | 'drop' | 'reopen' | 'reassign' | 'due' | 'note';
 
@@ -90,7 +91,7 @@ export function CareTaskDrawer({ taskId, onClose, onChanged }: { taskId: string 
   const begin = (m: Mode) => {
     setFailure(null);
     form.resetFields();
-    if (m === 'snooze') form.setFieldsValue({ snoozedUntil: dayjs().add(7, 'day') });
+    if (m === 'snooze') form.setFieldsValue({ snoozedUntil: chinaToday().add(7, 'day') });
     if (m === 'due' && task) form.setFieldsValue({ dueOn: dayjs(task.dueOn) });
     if (m === 'reassign' && task) form.setFieldsValue({ assignTo: task.assignee ? 'member' : 'secretaries', assigneeMemberId: task.assignee?.memberId ?? null });
     setMode(m);
@@ -109,7 +110,7 @@ export function CareTaskDrawer({ taskId, onClose, onChanged }: { taskId: string 
             : mode === 'drop'
               ? { status: 'dropped', note: note ?? '' }
               : mode === 'snooze'
-                ? { status: 'snoozed', snoozedUntil: (v.snoozedUntil ?? dayjs().add(7, 'day')).format('YYYY-MM-DD'), ...(note ? { note } : {}) }
+                ? { status: 'snoozed', snoozedUntil: (v.snoozedUntil ?? chinaToday().add(7, 'day')).format('YYYY-MM-DD'), ...(note ? { note } : {}) }
                 : { status: 'open', ...(note ? { note } : {}) };
         res.setData(await change.mutateAsync({ path, body }));
       } else {
@@ -117,7 +118,7 @@ export function CareTaskDrawer({ taskId, onClose, onChanged }: { taskId: string 
           mode === 'reassign'
             ? { assigneeMemberId: v.assignTo === 'secretaries' ? null : (v.assigneeMemberId ?? null) }
             : mode === 'due'
-              ? { dueOn: (v.dueOn ?? dayjs()).format('YYYY-MM-DD') }
+              ? { dueOn: (v.dueOn ?? chinaToday()).format('YYYY-MM-DD') }
               : { note: note ?? '' };
         res.setData(await change.mutateAsync({ path: `${path}/plan`, body }));
       }
@@ -233,12 +234,12 @@ export function CareTaskDrawer({ taskId, onClose, onChanged }: { taskId: string 
                   {failure && <Alert type="error" showIcon title={failure} style={{ marginBottom: 12 }} />}
                   {mode === 'snooze' && (
                     <Form.Item label={t('care.snoozeUntil')} name="snoozedUntil" extra={t('care.snoozeHint')} rules={[{ required: true, message: t('common.required') }]}>
-                      <DayPicker disabledDate={(d) => !d.isAfter(dayjs(), 'day')} data-testid="task-snooze-date" />
+                      <DayPicker disabledDate={(d) => !d.isAfter(chinaToday(), 'day')} data-testid="task-snooze-date" />
                     </Form.Item>
                   )}
                   {mode === 'due' && (
                     <Form.Item label={t('care.newDue')} name="dueOn" rules={[{ required: true, message: t('common.required') }]}>
-                      <DayPicker disabledDate={(d) => d.isBefore(dayjs(), 'day')} data-testid="task-due-date" />
+                      <DayPicker disabledDate={(d) => d.isBefore(chinaToday(), 'day')} data-testid="task-due-date" />
                     </Form.Item>
                   )}
                   {mode === 'reassign' && (

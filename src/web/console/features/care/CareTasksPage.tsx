@@ -13,6 +13,7 @@ import { useApi, useUrlList } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
 import type { CareTask, CareTaskKind, CareTaskStatus } from '../../types.ts';
+import { chinaToday } from '../../china-day.ts';
 
 const FILTER_KEYS = ['orgId', 'status', 'kind', 'overdue'] as const;
 const KINDS = Object.keys(CARE_KIND_KEYS) as CareTaskKind[];
@@ -74,7 +75,7 @@ export function CareTasksPage() {
           <Typography.Text type={c.overdue ? 'danger' : undefined}>{c.dueOn}</Typography.Text>
           {c.overdue && (
             <Tag color="red" style={{ marginInlineEnd: 0 }} data-testid={`task-overdue-${c.id}`}>
-              {t('care.overdueDays', { n: Math.max(1, dayjs().startOf('day').diff(dayjs(c.dueOn), 'day')) })}
+              {t('care.overdueDays', { n: Math.max(1, chinaToday().diff(dayjs(c.dueOn), 'day')) })}
             </Tag>
           )}
         </Space>

@@ -13,6 +13,7 @@ import { useI18n } from '../../i18n.tsx';
 import type { MsgKey } from '../../messages.ts';
 import { Link, navigate, useLocation } from '../../router.tsx';
 import type { CoverageNumbers, MemberCoverage, UnitCoverage } from '../../types.ts';
+import { chinaThisMonth, chinaToday } from '../../china-day.ts';
 
 dayjs.extend(relativeTime);
 
@@ -43,8 +44,8 @@ export function CoveragePage() {
   const orgs = useOrgs();
   const q = loc.query;
   const orgId = q.get('orgId') ?? undefined;
-  const thisMonth = dayjs().format('YYYY-MM');
-  const from = MONTH_RE.test(q.get('from') ?? '') ? (q.get('from') as string) : `${dayjs().year()}-01`;
+  const thisMonth = chinaThisMonth();
+  const from = MONTH_RE.test(q.get('from') ?? '') ? (q.get('from') as string) : `${thisMonth.slice(0, 4)}-01`;
   const to = MONTH_RE.test(q.get('to') ?? '') ? (q.get('to') as string) : thisMonth;
   const mobileParam = q.get('mobile');
   const mobile = mobileParam === 'true' || mobileParam === 'false' ? mobileParam : undefined;
@@ -236,7 +237,7 @@ export function CoveragePage() {
               picker="month"
               allowClear={false}
               value={rangeValue}
-              disabledDate={(dt) => dt.isAfter(dayjs(), 'month')}
+              disabledDate={(dt) => dt.isAfter(chinaToday(), 'month')}
               onChange={(v) => {
                 const a = v?.[0];
                 const b = v?.[1];

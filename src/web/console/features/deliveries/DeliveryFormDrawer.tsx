@@ -12,6 +12,7 @@ import { useDiscardGuard } from '../../components/discard-guard.ts';
 import { MemberPicker } from '../../components/MemberPicker.tsx';
 import { ITEM_PRESETS } from '../cards/labels.tsx';
 import { PhotosField, type PhotoValue } from './PhotosField.tsx';
+import { chinaToday } from '../../china-day.ts';
 
 interface MetForm {
   memberId: string | null;
@@ -95,7 +96,7 @@ export function DeliveryFormDrawer({ open, delivery, defaultOrgId, onClose, onSa
       const first = defaultOrgId ?? orgs.data?.items[0]?.id;
       form.setFieldsValue({
         ...(first ? { orgId: first } : {}),
-        tripOn: dayjs(),
+        tripOn: chinaToday(),
         region: [],
         travellers: [me.displayName],
         members: [emptyMet()],
@@ -201,7 +202,7 @@ export function DeliveryFormDrawer({ open, delivery, defaultOrgId, onClose, onSa
           </Col>
           <Col xs={24} md={12}>
             <Form.Item label={t('delivery.tripOn')} name="tripOn" rules={[{ required: true, message: t('common.required') }]}>
-              <DatePicker style={{ width: '100%' }} allowClear={false} disabledDate={(d) => d.isAfter(dayjs(), 'day')} data-testid="delivery-date" />
+              <DatePicker style={{ width: '100%' }} allowClear={false} disabledDate={(d) => d.isAfter(chinaToday(), 'day')} data-testid="delivery-date" />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>

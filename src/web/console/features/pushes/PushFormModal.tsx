@@ -9,6 +9,7 @@ import type { PushDetail, PushInput, PushPatch, PushSummary } from '../../types.
 import { OrgTreeSelect } from '../../components/common.tsx';
 import { useDiscardGuard } from '../../components/discard-guard.ts';
 import { MembersPicker, StudyItemPicker } from '../../components/learning.tsx';
+import { chinaToday } from '../../china-day.ts';
 
 interface FormValues {
   orgId: string;
@@ -75,7 +76,7 @@ export function PushFormModal({ open, push, defaultOrgId, defaultDate, onClose, 
       const orgValue = defaultOrgId ?? first;
       form.setFieldsValue({
         ...(orgValue ? { orgId: orgValue } : {}),
-        date: defaultDate ?? dayjs().add(1, 'day'),
+        date: defaultDate ?? chinaToday().add(1, 'day'),
         time: dayjs().hour(8).minute(0),
         itemIds: [],
         audience: 'subtree',

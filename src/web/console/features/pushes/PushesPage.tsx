@@ -11,6 +11,7 @@ import { useApi, useOrgs } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import { Link, navigate, useLocation } from '../../router.tsx';
 import type { PushSummary } from '../../types.ts';
+import { chinaThisMonth, chinaToday } from '../../china-day.ts';
 
 export function PushesPage() {
   const { t } = useI18n();
@@ -19,7 +20,7 @@ export function PushesPage() {
   const orgId = loc.query.get('orgId') ?? undefined;
   const view = loc.query.get('view') === 'list' ? 'list' : 'calendar';
   const monthParam = loc.query.get('month');
-  const month = monthParam && /^\d{4}-\d{2}$/.test(monthParam) ? dayjs(`${monthParam}-01`) : dayjs().startOf('month');
+  const month = monthParam && /^\d{4}-\d{2}$/.test(monthParam) ? dayjs(`${monthParam}-01`) : chinaToday().startOf('month');
   const [creating, setCreating] = useState<{ date?: Dayjs } | null>(null);
 
   // the calendar shows six weeks around the month: ask for those days
@@ -29,7 +30,7 @@ export function PushesPage() {
 
   const setQuery = (next: { orgId?: string | undefined; month?: string; view?: string }) => {
     const q: Query = { orgId, month: month.format('YYYY-MM'), view: view === 'list' ? 'list' : undefined, ...next };
-    if (q.month === dayjs().format('YYYY-MM')) delete q.month;
+    if (q.month === chinaThisMonth()) delete q.month;
     navigate('/pushes' + toSearch(q), { replace: true });
   };
 
@@ -137,11 +138,11 @@ export function PushesPage() {
         <Card loading={list.loading && !list.data} data-testid="push-calendar">
           <Calendar
             // today stays marked in this month; another month shows its first day
-            value={month.isSame(dayjs(), 'month') ? dayjs() : month}
+            value={month.isSame(chinaToday(), 'month') ? chinaToday() : month}
             headerRender={() => null}
             cellRender={(d, info) => (info.type === 'date' ? dayCell(d) : null)}
             onSelect={(d, info) => {
-              if (info.source === 'date' && !d.isBefore(dayjs(), 'day') && (byDay.get(d.format('YYYY-MM-DD')) ?? []).length === 0) setCreating({ date: d });
+              if (info.source === 'date' && !d.isBefore(chinaToday(), 'day') && (byDay.get(d.format('YYYY-MM-DD')) ?? []).length === 0) setCreating({ date: d });
             }}
             onPanelChange={(d) => setQuery({ month: d.format('YYYY-MM') })}
           />

@@ -1,5 +1,5 @@
 import { Alert, App, Button, Col, Divider, Drawer, Form, Input, Radio, Row, Space, Switch, Typography } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { api } from '../../api.ts';
 import { applyFormIssues, errorText, useApiMutation } from '../../hooks.ts';
@@ -8,6 +8,7 @@ import { DayPicker } from '../../components/DayPicker.tsx';
 import { useI18n } from '../../i18n.tsx';
 import type { Talk, TalkChannel, TalkInput } from '../../types.ts';
 import { TALK_CHANNELS, TALK_CHANNEL_KEYS, useIsPhone } from '../care/labels.tsx';
+import { chinaToday } from '../../china-day.ts';
 
 interface FormValues {
   talkedOn: Dayjs;
@@ -51,7 +52,7 @@ export function TalkFormDrawer({ open, member, onClose, onSaved }: Props) {
     if (!open) return;
     setFailure(null);
     form.resetFields();
-    form.setFieldsValue({ talkedOn: dayjs(), channel: 'phone', followUpNeeded: false, followUpDue: dayjs().add(7, 'day') });
+    form.setFieldsValue({ talkedOn: chinaToday(), channel: 'phone', followUpNeeded: false, followUpDue: chinaToday().add(7, 'day') });
   }, [open, member?.id, form]);
 
   const save = async (v: FormValues) => {
@@ -101,7 +102,7 @@ export function TalkFormDrawer({ open, member, onClose, onSaved }: Props) {
           <Row gutter={16}>
             <Col xs={24} sm={10}>
               <Form.Item label={t('talk.talkedOn')} name="talkedOn" rules={[{ required: true, message: t('common.required') }]}>
-                <DayPicker style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs(), 'day')} data-testid="talk-date" />
+                <DayPicker style={{ width: '100%' }} disabledDate={(d) => d.isAfter(chinaToday(), 'day')} data-testid="talk-date" />
               </Form.Item>
             </Col>
             <Col xs={24} sm={14}>
@@ -149,7 +150,7 @@ export function TalkFormDrawer({ open, member, onClose, onSaved }: Props) {
               </Col>
               <Col xs={24} md={9}>
                 <Form.Item label={t('talk.followUpDue')} name="followUpDue" rules={[{ required: true, message: t('common.required') }]}>
-                  <DayPicker style={{ width: '100%' }} disabledDate={(d) => d.isBefore(dayjs(), 'day')} data-testid="talk-follow-up-due" />
+                  <DayPicker style={{ width: '100%' }} disabledDate={(d) => d.isBefore(chinaToday(), 'day')} data-testid="talk-follow-up-due" />
                 </Form.Item>
               </Col>
             </Row>
