@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { beforeEach } from 'vitest';
 import { launchBrowser, screenshotPages, startServer, type RunningServer } from './server.ts';
+import { clock } from '../../../src/server/clock.ts';
 
 /** How long a step waits for the UI before it fails. */
 export const UI_TIMEOUT = 15_000;
@@ -31,9 +32,18 @@ export async function startServerAndBrowser(opts: Parameters<typeof startServer>
   throw launched.status === 'rejected' ? launched.reason : (started as PromiseRejectedResult).reason;
 }
 
+/**
+ * When the suite runs at another moment (LIANXIN_CLOCK_AT, passed to the server by startServer), the
+ * pages' clock starts there too and keeps flowing, so the apps' "today" is the server's.
+ */
+async function sameClockAsServer(context: BrowserContext): Promise<void> {
+  if (clock.offsetMs !== 0) await context.clock.install({ time: clock.now() });
+}
+
 /** A desktop window on the console, in China. */
 export async function openConsole(browser: Browser, baseUrl: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1366, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  await sameClockAsServer(context);
   const page = await context.newPage();
   page.setDefaultTimeout(UI_TIMEOUT);
   return { context, page };
@@ -51,6 +61,7 @@ export async function openPhone(browser: Browser, baseUrl: string, height = 740)
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
   });
+  await sameClockAsServer(context);
   const page = await context.newPage();
   page.setDefaultTimeout(UI_TIMEOUT);
   return { context, page };
