@@ -11,8 +11,8 @@ import { AppError } from './errors.ts';
 import type { FieldCipher } from './secrets.ts';
 import { loadActor } from './auth/sessions.ts';
 import type { RequestContext } from './auth/actor.ts';
-import { exportRoster } from './modules/roster/service.ts';
-import { ExportQuery } from './modules/roster/schema.ts';
+import { exportRoster } from './modules/roster/index.ts';
+import { ExportQuery } from './modules/roster/index.ts';
 import { openBackup } from './backup.ts';
 
 /**

@@ -32,7 +32,7 @@ const ACTORS: Record<string, Actor> = {
   member: actor([]),
   noMember: actor([], { memberId: null }),
 };
-const UNIT_ACTIONS: ListAction[] = ['org.read', 'care.manage', 'learning.manage', 'dashboard.read', 'roster.export'];
+const UNIT_ACTIONS: ListAction[] = ['org.read', 'attendance.mark', 'care.manage', 'learning.manage', 'dashboard.read', 'roster.export'];
 
 describe('list scopes follow the rules of a single target', () => {
   for (const [name, a] of Object.entries(ACTORS)) {

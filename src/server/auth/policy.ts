@@ -176,7 +176,7 @@ export interface ListScope {
 export type MemberScope = ListScope;
 
 /** The actions that scope a list across units (see `listScope`). */
-export type ListAction = 'org.read' | 'member.read' | 'care.read' | 'care.manage' | 'learning.manage' | 'dashboard.read' | 'roster.export';
+export type ListAction = 'org.read' | 'attendance.mark' | 'member.read' | 'care.read' | 'care.manage' | 'learning.manage' | 'dashboard.read' | 'roster.export';
 
 const rolePaths = (actor: Actor, role?: 'secretary' | 'group_leader'): string[] =>
   actor.scopes.filter((s) => !role || s.role === role).map((s) => s.path);
@@ -184,7 +184,8 @@ const rolePaths = (actor: Actor, role?: 'secretary' | 'group_leader'): string[] 
 /**
  * The scope of a list of `action`'s rows, for each action what `can` grants on a unit or member:
  *
- *   org.read, member.read   every unit the actor holds a role in (secretary or group leader);
+ *   org.read, attendance.mark, member.read
+ *                           every unit the actor holds a role in (secretary or group leader);
  *                           member.read adds themself and their mentees
  *   care.read               the secretary subtrees and the mentees (a mentor lists their mentees'
  *                           talks)
@@ -195,6 +196,7 @@ export function listScope(actor: Actor, action: ListAction): ListScope {
   if (actor.isTenantAdmin) return { all: true, paths: [], memberIds: [] };
   switch (action) {
     case 'org.read':
+    case 'attendance.mark':
       return { all: false, paths: rolePaths(actor), memberIds: [] };
     case 'member.read':
       return { all: false, paths: rolePaths(actor), memberIds: [...actor.menteeIds, ...(actor.memberId ? [actor.memberId] : [])] };

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { addDays, clock, mondayOf, shanghaiDate } from '../clock.ts';
-import { anniversaryYears } from '../modules/cards/dates.ts';
+import { anniversaryYears } from '../modules/cards/index.ts';
 
 /**
  * The demo village's holiday cards and political birthdays:

@@ -3,10 +3,10 @@ import type { Database } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { addDays, isRealDay, mondayOf, shanghaiDate } from '../../clock.ts';
 import type { Birthday, BirthdayQuery } from '../../../shared/api-care.ts';
-import { careManageScope } from '../care/scope.ts';
 import { joinDayRows } from './birthday-repo.ts';
 import { anniversaryIn, anniversaryYears, joinMonthDays } from './dates.ts';
 import { fail, scopeWhere } from './shared.ts';
+import { listSubtrees } from '../../directory/index.ts';
 
 // 政治生日: members' joining anniversaries, for the secretaries' week.
 
@@ -19,7 +19,7 @@ type BirthdayQueryData = z.infer<typeof BirthdayQuery>;
  */
 export async function listBirthdays(db: Database, ctx: RequestContext, q: BirthdayQueryData, today: string = shanghaiDate()): Promise<{ from: string; to: string; items: Birthday[] }> {
   const { actor } = ctx;
-  const paths = await careManageScope(db, ctx, q.orgId);
+  const paths = await listSubtrees(db, ctx, 'care.manage', q.orgId);
   const from = q.from ?? mondayOf(today);
   if (!isRealDay(from)) fail([{ field: 'from', message: `开始日期 ${from} 不是有效日期` }]);
   const to = addDays(from, q.days - 1);

@@ -6,9 +6,7 @@ import { clock, isRealDay, shanghaiDate } from '../../clock.ts';
 import { AppError, notFound, type FieldIssue } from '../../errors.ts';
 import type { CardPostStatus } from '../../db/tables.ts';
 import type { CampaignDetail, CampaignInput, CampaignQuery, CampaignSummary, CardPatch, CardRow, CardsBulkPatch } from '../../../shared/api-care.ts';
-import { recordAudit } from '../audit/service.ts';
-import { membersWithOrgs } from '../members/repo.ts';
-import { careManageScope, managedOrg } from '../care/scope.ts';
+import { recordAudit } from '../../audit-log.ts';
 import { compareUnitNames } from '../../../shared/sort-order.ts';
 import {
   campaignById,
@@ -30,6 +28,7 @@ import {
   type CardRowData,
 } from './repo.ts';
 import { fail, orgTarget, scopeWhere } from './shared.ts';
+import { listSubtrees, membersWithOrgs, unitFor } from '../../directory/index.ts';
 
 // 节日贺卡: holiday-card campaigns (春节, 端午, 中秋) — e-cards to the member app and cards by post.
 
@@ -96,7 +95,7 @@ async function campaignDetail(db: Executor, tenantId: string, campaign: Campaign
  */
 export async function createCampaign(db: Database, ctx: RequestContext, input: CampaignInputData, now: Date = clock.now()): Promise<CampaignDetail> {
   const { actor } = ctx;
-  const org = await managedOrg(db, ctx, input.orgId);
+  const org = await unitFor(db, ctx, 'care.manage', input.orgId);
   const issues: FieldIssue[] = [];
   if (org.retired_at) issues.push({ field: 'orgId', message: `${org.name}已撤销，不能发送贺卡` });
   if (!isRealDay(input.sendOn)) issues.push({ field: 'sendOn', message: `发送日期 ${input.sendOn} 不是有效日期` });
@@ -168,7 +167,7 @@ export async function createCampaign(db: Database, ctx: RequestContext, input: C
 /** Campaigns of the units in `orgId`'s subtree (or the caller's secretary units), newest day first, with their counts. */
 export async function listCampaigns(db: Database, ctx: RequestContext, q: CampaignQueryData): Promise<{ items: CampaignSummary[]; total: number }> {
   const { actor } = ctx;
-  const paths = await careManageScope(db, ctx, q.orgId);
+  const paths = await listSubtrees(db, ctx, 'care.manage', q.orgId);
   const where = scopeWhere(actor.tenantId, paths, 'c.org_id');
   const [rows, total] = await Promise.all([
     campaignRows(db, actor.tenantId, where, { limit: q.pageSize, offset: (q.page - 1) * q.pageSize }),

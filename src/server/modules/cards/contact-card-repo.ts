@@ -1,6 +1,6 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Executor } from '../../db/database.ts';
-import { inSubtrees } from '../members/repo.ts';
+import { inSubtrees } from '../../directory/index.ts';
 
 /** A grid with its unit's path (what authorization reads); undefined when there is none. */
 export async function gridWithPath(db: Executor, tenantId: string, gridId: string) {

@@ -5,12 +5,11 @@ import type { RequestContext } from '../../auth/actor.ts';
 import { authorize } from '../../auth/policy.ts';
 import { AppError, notFound } from '../../errors.ts';
 import type { ContactCard, ContactCardQuery } from '../../../shared/api-care.ts';
-import { recordAudit } from '../audit/service.ts';
-import { memberWithOrg } from '../members/repo.ts';
-import { managedOrg } from '../care/scope.ts';
+import { recordAudit } from '../../audit-log.ts';
 import { comparePersonNames, compareUnitNames } from '../../../shared/sort-order.ts';
 import { contactMemberRows, gridWithPath, unitsWithSecretaries, type ContactCardsFor } from './contact-card-repo.ts';
 import { orgTarget } from './shared.ts';
+import { memberWithOrg, unitFor } from '../../directory/index.ts';
 
 // 网格连心卡: grid contact cards, printed for members away from home.
 
@@ -44,7 +43,7 @@ export async function listContactCards(db: Database, ctx: RequestContext, q: Con
     cardsFor = { gridId: grid.id };
     entity = { entity: 'grid', entityId: grid.id };
   } else {
-    const org = await managedOrg(db, ctx, q.orgId as string);
+    const org = await unitFor(db, ctx, 'care.manage', q.orgId as string);
     cardsFor = { mobileIn: org.path };
     entity = { entity: 'org', entityId: org.id };
   }

@@ -2,7 +2,7 @@ import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { notFound } from '../../errors.ts';
 import type { MyCard } from '../../../shared/api-care.ts';
-import { requireMember } from '../me/member.ts';
+import { requireMember } from '../../directory/index.ts';
 import { anniversaryYears } from './dates.ts';
 import { greetingRow, markCardOpened, myCard, myCards } from './repo.ts';
 

@@ -2,7 +2,7 @@ import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Insertable, Updateable } from 'kysely';
 import type { Database, Executor, Tx } from '../../db/database.ts';
 import type { CardChannel, CardOccasion, CardPostStatus, DB } from '../../db/tables.ts';
-import { inSubtrees } from '../members/repo.ts';
+import { inSubtrees } from '../../directory/index.ts';
 
 /** Cards that went into the post: posted, then delivered or returned. */
 export const POSTED_STATUSES: CardPostStatus[] = ['posted', 'delivered', 'returned'];

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { RequestContext } from '../../auth/actor.ts';
 import { AppError, type FieldIssue } from '../../errors.ts';
-import { inSubtrees } from '../members/repo.ts';
+import { inSubtrees } from '../../directory/index.ts';
 
 // What the card capabilities (campaigns, the member's cards, contact cards, birthdays) share.
 

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { Coverage } from '../../../shared/api-learning.ts';
-import { addTableSheet, workbookBuffer, type SheetColumn } from '../roster/xlsx.ts';
+import { addTableSheet, workbookBuffer, type SheetColumn } from '../roster/index.ts';
 
 const UNIT_KIND: Record<Coverage['units'][number]['kind'], string> = {
   committee: '党委',

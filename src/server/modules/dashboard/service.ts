@@ -8,6 +8,7 @@ import { cityLabel, regionName } from '../regions/index.ts';
 import { getSettings } from '../settings/index.ts';
 import { countOverdueCareTasks } from '../care/index.ts';
 import { countTalksDue } from '../talks/index.ts';
+import { countCardsToPost } from '../cards/index.ts';
 import { compareUnitNames } from '../../../shared/sort-order.ts';
 
 export async function getDashboard(db: Database, ctx: RequestContext, orgId: string | undefined): Promise<Dashboard & { root: { id: string; name: string } }> {
@@ -44,14 +45,7 @@ export async function getDashboard(db: Database, ctx: RequestContext, orgId: str
     // Follow-up tasks about members of the subtree, open (or snoozed whose day came) and past due: the care-task list's overdue filter.
     countOverdueCareTasks(db, actor.tenantId, [root.path], today),
     // Cards to go into the post (待寄出) in the subtree's campaigns.
-    db
-      .selectFrom('card as k')
-      .innerJoin('card_campaign as c', (j) => j.onRef('c.tenant_id', '=', 'k.tenant_id').onRef('c.id', '=', 'k.campaign_id'))
-      .where('k.tenant_id', '=', actor.tenantId)
-      .where('k.post_status', '=', 'pending')
-      .where(inSubtrees(actor.tenantId, [root.path], 'c.org_id'))
-      .select(sql<number>`count(*)::int`.as('n'))
-      .executeTakeFirstOrThrow(),
+    countCardsToPost(db, actor.tenantId, [root.path]),
   ]);
   const childIds = byChild.map((c) => c.child).filter((c) => c !== '');
   const names = childIds.length
@@ -76,6 +70,6 @@ export async function getDashboard(db: Database, ctx: RequestContext, orgId: str
       .map((c) => ({ orgId: c.child || root.id, name: c.child ? (nameOf.get(c.child) ?? c.child) : root.name, count: c.n, mobile: c.mobile }))
       // The largest first; units of equal size in their numbers' order (第二 before 第十).
       .sort((a, b) => b.count - a.count || compareUnitNames(a.name, b.name)),
-    care: { talksOverdue, tasksOverdue, cardsToPost: cardsToPost.n },
+    care: { talksOverdue, tasksOverdue, cardsToPost },
   };
 }

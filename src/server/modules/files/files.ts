@@ -194,24 +194,6 @@ export async function findStoredFile(db: Executor, tenantId: string, fileId: str
 }
 
 /**
- * Whether the caller marks attendance at a meeting the file is attached to (its minutes, its photos).
- * The meetings module's rule, kept here until it moves next to the meetings (read-rules.ts).
- */
-async function mayReadMeetingAttachment(db: Executor, ctx: RequestContext, fileId: string): Promise<boolean> {
-  const { actor } = ctx;
-  const tenantId = actor.tenantId;
-  const hosts = await db
-    .selectFrom('session_attachment as a')
-    .innerJoin('study_session as s', (j) => j.onRef('s.tenant_id', '=', 'a.tenant_id').onRef('s.id', '=', 'a.session_id'))
-    .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 's.tenant_id').onRef('o.id', '=', 's.org_id'))
-    .select('o.path')
-    .where('a.tenant_id', '=', tenantId)
-    .where('a.file_id', '=', fileId)
-    .execute();
-  return hosts.some((o) => can(actor, 'attendance.mark', { kind: 'org', tenantId, path: o.path }));
-}
-
-/**
  * A stored file the caller may read: its uploader, whoever manages learning across the whole
  * tenant, and whoever a place the file is attached to lets read it (read-rules.ts: a study item
  * still in the library is open to every signed-in account of the tenant, else to who manages it;
@@ -226,7 +208,6 @@ export async function getReadableFile(db: Database, ctx: RequestContext, fileId:
   const roots = await db.selectFrom('org').select('path').where('tenant_id', '=', tenantId).where('parent_id', 'is', null).execute();
   if (roots.some((o) => can(actor, 'learning.manage', { kind: 'org', tenantId, path: o.path }))) return file;
   if (await mayReadAttached(db, ctx, fileId)) return file;
-  if (await mayReadMeetingAttachment(db, ctx, fileId)) return file;
   throw new AppError('forbidden', '无权查看此文件');
 }
 

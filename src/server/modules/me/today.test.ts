@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
 import { getToday } from './today.ts';
 import { deliverDuePushes } from '../pushes/index.ts';
-import { closeDueMeetings } from '../meetings/closing.ts';
+import { closeDueMeetings } from '../meetings/index.ts';
 import { clock, shanghaiDate } from '../../clock.ts';
 import { markChanged } from '../../freshness.ts';
 

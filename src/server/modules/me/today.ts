@@ -5,11 +5,10 @@ import { clock, shanghaiDate } from '../../clock.ts';
 import { changeVersion } from '../../freshness.ts';
 import type { Today } from '../../../shared/api.ts';
 import { listTodayPushes } from '../pushes/index.ts';
-import { listMyMakeups } from '../meetings/makeups.ts';
-import { listMyMeetings } from '../meetings/participation.ts';
+import { listMyMakeups, listMyMeetings } from '../meetings/index.ts';
 import { myCareCounts } from '../care/index.ts';
 import { countMyOverdueTalks } from '../talks/index.ts';
-import { myGreetings } from '../cards/my-cards.ts';
+import { myGreetings } from '../cards/index.ts';
 import { requireMember } from '../../directory/index.ts';
 
 /**

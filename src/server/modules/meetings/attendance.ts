@@ -5,7 +5,7 @@ import type { RequestContext } from '../../auth/actor.ts';
 import { authorize, can } from '../../auth/policy.ts';
 import { AppError } from '../../errors.ts';
 import type { CheckinCode, MarkAttendanceBody, SessionDetail } from '../../../shared/api-learning.ts';
-import { recordAudit } from '../audit/service.ts';
+import { recordAudit } from '../../audit-log.ts';
 import { fail, HOST, loadMeeting, orgTarget, requireMeetingView } from './access.ts';
 import { deleteMakeup, excuseMakeup, lockAttendance, memberKey, updateAttendance, upsertMissedMakeup } from './attendance-repo.ts';
 import { checkinCodeFor, slotAt, slotEndsAt } from './checkin-code.ts';

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../auth/actor.ts';
 import { authorize } from '../../auth/policy.ts';
 import { AppError } from '../../errors.ts';
 import type { SessionDetail } from '../../../shared/api-learning.ts';
-import { recordAudit } from '../audit/service.ts';
+import { recordAudit } from '../../audit-log.ts';
 import { loadMeeting, orgTarget } from './access.ts';
 import { createMissedMakeups, dueMeetings, lockPlannedMeeting, markUnmarkedAbsent, setClosed } from './closing-repo.ts';
 import { getMeeting } from './console-view.ts';

@@ -1,11 +1,10 @@
 import type { z } from 'zod';
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { authorize, can } from '../../auth/policy.ts';
-import { forbidden } from '../../errors.ts';
+import { authorizeList, can } from '../../auth/policy.ts';
 import type { AttendanceRow, SessionDetail, SessionQuery, SessionSummary } from '../../../shared/api-learning.ts';
-import { getOrg } from '../orgs/service.ts';
-import { itemSummaryView } from '../library/service.ts';
+import { unitFor } from '../../directory/index.ts';
+import { itemSummaryView } from '../library/index.ts';
 import { ledGroupPaths, loadMeeting, orgTarget, questionsOf, requireMeetingView, type MeetingView } from './access.ts';
 import { attachmentRows, attendanceRows, COUNT_KEY, countsByMeeting, emptyCounts, listMeetingRows, materialRows, type MeetingRow } from './repo.ts';
 
@@ -34,16 +33,12 @@ function summaryOf(r: Omit<MeetingRow, 'org_path'>, counts: SessionSummary['coun
  */
 export async function listMeetings(db: Database, ctx: RequestContext, q: z.infer<typeof SessionQuery>): Promise<{ items: SessionSummary[]; total: number }> {
   const { actor } = ctx;
-  if (!actor.isTenantAdmin && actor.scopes.length === 0) throw forbidden();
-  let orgPath: string | undefined;
-  if (q.orgId) {
-    const org = await getOrg(db, actor.tenantId, q.orgId);
-    authorize(actor, 'attendance.mark', orgTarget(ctx, org.path));
-    orgPath = org.path;
-  }
+  // The list scope of attendance.mark (auth/policy.ts): every unit the caller holds a role in.
+  const scope = authorizeList(actor, 'attendance.mark');
+  const orgPath = q.orgId ? (await unitFor(db, ctx, 'attendance.mark', q.orgId)).path : undefined;
   const groupPaths = actor.isTenantAdmin ? [] : ledGroupPaths(ctx);
   const rows = await listMeetingRows(db, actor.tenantId, {
-    scopePaths: actor.isTenantAdmin ? null : actor.scopes.map((s) => s.path),
+    scopePaths: scope.all ? null : scope.paths,
     inviteePaths: groupPaths,
     orgPath,
     from: q.from,

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Database, Executor, Tx } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { recordAudit } from '../audit/service.ts';
+import { recordAudit } from '../../audit-log.ts';
 import type { MemberKey } from './attendance-repo.ts';
 import { materialsOf } from './repo.ts';
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { recordAudit } from '../audit/service.ts';
+import { recordAudit } from '../../audit-log.ts';
 import { materialsOf } from './repo.ts';
 
 // A member's own meetings: what the member app reads, and the member's check-in and leave request.

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../auth/actor.ts';
 import { clock, SHANGHAI_OFFSET_MS } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
 import type { MySession } from '../../../shared/api-learning.ts';
-import { requireMember } from '../me/member.ts';
+import { requireMember } from '../../directory/index.ts';
 import { fail } from './access.ts';
 import { verifyCheckinCode } from './checkin-code.ts';
 import { checkInAttendance, checkInFromApp, memberMeetingRows, myMeetingRow, requestLeaveRow } from './participation-repo.ts';

@@ -1,7 +1,7 @@
 import type { Insertable, Updateable } from 'kysely';
 import type { Executor, Tx } from '../../db/database.ts';
 import type { StudySessionTable } from '../../db/tables.ts';
-import { inSubtrees } from '../members/repo.ts';
+import { inSubtrees } from '../../directory/index.ts';
 
 /** The listed members with their unit path, to check each is in the meeting's subtree and still here. */
 export async function listedMembers(db: Executor, tenantId: string, memberIds: string[]) {

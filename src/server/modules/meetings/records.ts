@@ -4,7 +4,7 @@ import type { RequestContext } from '../../auth/actor.ts';
 import { authorize } from '../../auth/policy.ts';
 import { AppError, notFound } from '../../errors.ts';
 import type { AttachmentBody, SessionDetail } from '../../../shared/api-learning.ts';
-import { recordAudit } from '../audit/service.ts';
+import { recordAudit } from '../../audit-log.ts';
 import { filesToAttach } from '../files/index.ts';
 import { fail, HOST, loadMeeting, orgTarget } from './access.ts';
 import { getMeeting, meetingDetail } from './console-view.ts';

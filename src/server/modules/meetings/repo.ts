@@ -1,7 +1,7 @@
 import { sql, type Expression, type Selectable, type SqlBool } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { AttendanceStatus, StudyItemKind, StudySessionTable } from '../../db/tables.ts';
-import { inSubtrees } from '../members/repo.ts';
+import { inSubtrees } from '../../directory/index.ts';
 
 /** A meeting with its unit's name and path (the path is what authorization reads). */
 export type MeetingRow = Selectable<StudySessionTable> & { org_name: string; org_path: string };

@@ -144,7 +144,3 @@ export function exportMemberRows(db: Executor, tenantId: string, scope: MemberSc
     .orderBy('m.id')
     .execute();
 }
-
-// Lookups other modules share live in the directory (src/server/directory); re-exported here while
-// the meetings, cards and roster modules still import them from this file.
-export { inSubtrees, membersWithOrgs, memberWithOrg } from '../../directory/index.ts';

@@ -1,6 +1,6 @@
 import type { Actor } from '../../auth/actor.ts';
 import { can } from '../../auth/policy.ts';
-import { findRegionByName, regionTree, resolvePlace } from '../regions/service.ts';
+import { findRegionByName, regionTree, resolvePlace } from '../regions/index.ts';
 import type { ImportColumnKey } from './schema.ts';
 
 // What a roster row refers to by name — its unit, its grid, the destination of a mobile member —

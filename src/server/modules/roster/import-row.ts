@@ -2,7 +2,7 @@ import type { Insertable } from 'kysely';
 import type { MemberTable, MobilityTable } from '../../db/tables.ts';
 import { idNumberBirthDate, normalizeIdNumber } from '../../../shared/id-number.ts';
 import { nameSortKey } from '../../name-sort-key.ts';
-import { idNumberIssue } from '../members/service.ts';
+import { idNumberIssue } from '../members/index.ts';
 import type { ImportIssue } from './import-jobs.ts';
 import { resolveDestination, type Destination, type GridResolver, type UnitRef, type UnitResolver } from './import-refs.ts';
 import { IMPORT_COLUMNS, type ImportColumnKey } from './schema.ts';

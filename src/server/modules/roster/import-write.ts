@@ -4,7 +4,7 @@ import type { RequestContext } from '../../auth/actor.ts';
 import { AppError, uniqueViolation } from '../../errors.ts';
 import type { FieldCipher } from '../../secrets.ts';
 import { maskIdNumber } from '../../../shared/id-number.ts';
-import { recordAudit } from '../audit/service.ts';
+import { recordAudit } from '../../audit-log.ts';
 import type { ImportProgress } from './import-jobs.ts';
 import type { RosterMember } from './import-row.ts';
 import { insertMembers } from './repo.ts';

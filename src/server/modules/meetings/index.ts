@@ -1,0 +1,11 @@
+import { addFileReadRule } from '../files/index.ts';
+import { mayReadMeetingFile } from './attached-files.ts';
+
+/** Meetings (三会一课, online classes): planning, attendance and check-in, closing, make-ups (补学). */
+export { closeDueMeetings } from './closing.ts';
+export { listMyMakeups } from './makeups.ts';
+export { listMyMeetings } from './participation.ts';
+export { meetingsJobs } from './scheduled.ts';
+export { registerMeetingsRoutes } from './routes.ts';
+
+addFileReadRule('meeting', mayReadMeetingFile);
