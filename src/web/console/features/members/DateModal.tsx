@@ -1,9 +1,10 @@
 import { DatePicker, Form, Modal } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useI18n } from '../../i18n.tsx';
+import { chinaToday } from '../../china-day.ts';
 
-const today = () => dayjs();
+const today = chinaToday;
 
 /** Asks for one day (a return home, a contact) and hands it to `onSubmit`. */
 export function DateModal({ open, formName, title, label, onClose, onSubmit }: { open: boolean; formName: string; title: string; label: string; onClose: () => void; onSubmit: (date: string) => Promise<void> }) {

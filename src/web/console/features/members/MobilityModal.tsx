@@ -5,8 +5,9 @@ import { useDiscardGuard } from '../../components/discard-guard.ts';
 import { applyFormIssues, useApiMutation, useRegions, useShowError } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import type { MemberDetail, MobilityInput } from '../../types.ts';
+import { chinaToday } from '../../china-day.ts';
 
-const today = () => dayjs();
+const today = chinaToday;
 const s = (x: string | undefined): string | null => (x && x.trim() ? x.trim() : null);
 
 interface MobilityForm {
