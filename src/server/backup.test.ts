@@ -16,7 +16,7 @@ import { tarEnd, tarHeader, tarPadding } from './tar.ts';
 import { requestControl, serverControlHandlers, startControlServer, type ControlServer } from './control.ts';
 import { LocalFileStorage } from './storage.ts';
 import { runCli } from './cli.ts';
-import { recordAudit } from './modules/audit/service.ts';
+import { recordAudit } from './audit-log.ts';
 import { MIGRATION_NAMES } from './db/migrate.ts';
 import { seedLearningDemo } from './demo/learning.ts';
 import { seedCareDemo } from './demo/care.ts';

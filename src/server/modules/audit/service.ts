@@ -5,7 +5,6 @@ import { authorize } from '../../auth/policy.ts';
 import { AUDIT_HIDDEN } from '../../../shared/api.ts';
 
 // Entries are written by `recordAudit` (src/server/audit-log.ts), below auth/ so signing in writes them too.
-export { recordAudit, type AuditEntryInput } from '../../audit-log.ts';
 
 const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 

@@ -37,7 +37,7 @@ export async function reopenSnoozedTasks(db: Database, now: Date): Promise<numbe
  *
  *  - raise: a mobile member (an open destination) not yet confirmed lost whose last contact (or,
  *    never contacted, the start of the stay — the same rule as the members list's "suspected lost"
- *    flag, flagSql in members/repo.ts) is lostContactDays or more ago gets a 'lost_contact' task for
+ *    flag, flagSql in directory/members.ts) is lostContactDays or more ago gets a 'lost_contact' task for
  *    the secretaries (no assignee), due in 7 days, with a 'created' event. One open task per member
  *    and kind (care_task_open_uq) makes a repeat harmless; a rule has nothing to add to an open task,
  *    so it writes no 'merged' event every hour. The same silence is not raised again once a task

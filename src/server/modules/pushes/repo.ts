@@ -8,7 +8,7 @@ import { inSubtrees } from '../../directory/index.ts';
  * The members a push reaches, as a WHERE condition on `member m`: members of the unit's subtree
  * who have not left; 'mobile' adds an open destination (流动党员); 'list' the chosen members (still
  * inside the subtree at delivery time). The subtree goes through the member's org index
- * (members/repo.ts `inSubtrees`).
+ * (directory/units.ts `inSubtrees`).
  */
 export function audienceCondition(tenantId: string, orgPath: string, audience: PushAudience, memberIds: string[]): RawBuilder<SqlBool> {
   const parts = [sql`m.tenant_id = ${tenantId}`, sql`m.left_at IS NULL`, inSubtrees(tenantId, [orgPath])];

@@ -15,7 +15,7 @@ import { overdueTalkCondition, talkCadenceSql } from '../talks/index.ts';
  *     those; absences are the sessions missed and not made up in the current month and the two
  *     before it (sessions_missed of closed sessions: absent or excused);
  *   - the member's enabled app account and last activity (member.last_active_at);
- *   - lost contact: confirmed (member.lost_contact_since) or suspected (flagSql of members/repo.ts,
+ *   - lost contact: confirmed (member.lost_contact_since) or suspected (flagSql of directory/members.ts,
  *     so the radar and the member list agree);
  *   - the last contact: the latest of the last talk (talk), the last delivery visit
  *     (delivery_member + delivery) and member.last_contact_at.

@@ -35,7 +35,7 @@ import { driftWindows, readDriftList, readEngagementMonths, readMemberSignals, r
  *                           it, at least settings.absenceStreakSessions;
  *   inactive_app            an enabled account and no app activity for more than settings.inactiveDays
  *                           (or none at all once the account is that old);
- *   lost_contact_suspected  as flagSql in members/repo.ts; lost_contact: confirmed.
+ *   lost_contact_suspected  as flagSql in directory/members.ts; lost_contact: confirmed.
  * Level high: lost contact (either) or 3+ reasons; else medium.
  */
 
