@@ -240,7 +240,7 @@ describe('architecture', () => {
     expect(checkArchitecture(files)).toEqual([]);
   });
 
-  it('reports a cycle between modules, a repo read from outside and an import past an index', () => {
+  it('reports a cycle between modules, a repo read from outside and imports past an index', () => {
     const files = new Map([
       ['server/modules/a/index.ts', "export { f } from './service.ts';"],
       ['server/modules/a/service.ts', "import { g } from '../b/index.ts';\nexport const f = () => g();"],
@@ -248,7 +248,8 @@ describe('architecture', () => {
       ['server/modules/b/service.ts', "// import { old } from '../a/repo.ts';\nimport { f } from '../a/index.ts';\n\nexport const g = () => f;"],
       ['server/modules/b/repo.ts', 'export const rows = 1;'],
       ['server/modules/c/service.ts', "import type { X } from '../b/repo.ts';\nexport const h = await import('../a/service.ts');"],
-      ['server/modules/c/c.test.ts', "import { h } from './service.ts';"],
+      ['server/modules/c/c.test.ts', "import { h } from './service.ts';\nimport { g } from '../b/service.ts';"],
+      ['server/together.test.ts', "import { rows } from './modules/b/repo.ts';"],
     ]);
     const problems = checkArchitecture(files);
     expect(problems).toContain("server/modules/c/service.ts:1 imports '../b/repo.ts': the repo of module 'b' is read only inside that module");
@@ -256,8 +257,10 @@ describe('architecture', () => {
     expect(problems).toContain(
       "module folder cycle between modules/a, modules/b:\n    server/modules/a/service.ts:1 imports '../b/index.ts'\n    server/modules/b/service.ts:2 imports '../a/index.ts'",
     );
-    // The commented-out import of line 1 and the module's own test are not reported.
-    expect(problems).toHaveLength(3);
+    // A module's test reaches another module only through its index; a test outside the modules may reach anything.
+    expect(problems).toContain("server/modules/c/c.test.ts:2 imports '../b/service.ts': another module is reached only through its index.ts (modules/b/index.ts)");
+    // The commented-out import of line 1, the module test's own import and the outside test are not reported.
+    expect(problems).toHaveLength(4);
   });
 
   it('reports a cycle between server folders and imports across shared, web and server', () => {
