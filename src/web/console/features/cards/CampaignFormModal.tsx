@@ -1,8 +1,8 @@
 import { Alert, App, Button, Col, DatePicker, Form, Input, Modal, Radio, Row, Space, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
-import { api } from '../../api.ts';
-import { applyFormIssues, errorText, useOrgs } from '../../hooks.ts';
+import { endpoints } from '../../api.ts';
+import { applyFormIssues, errorText, useApiMutation, useOrgs } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import type { MsgKey } from '../../messages.ts';
 import type { CampaignDetail, CampaignInput, CardChannel, CardOccasion } from '../../types.ts';
@@ -53,7 +53,7 @@ export function CampaignFormModal({ open, prefill, onClose, onCreated }: Props) 
   const orgs = useOrgs();
   const [form] = Form.useForm<FormValues>();
   const { requestClose, onValuesChange: markChanged } = useDiscardGuard(open, onClose);
-  const [busy, setBusy] = useState(false);
+  const create = useApiMutation(endpoints.cards.createCampaign, { changes: ['cardCampaigns'] });
   const [failure, setFailure] = useState<string | null>(null);
   const orgId = Form.useWatch('orgId', form);
   const audience = Form.useWatch('audience', form);
@@ -120,18 +120,15 @@ export function CampaignFormModal({ open, prefill, onClose, onCreated }: Props) 
       ...(v.audience === 'list' ? { memberIds: v.memberIds ?? [] } : {}),
       channel: v.channel,
     };
-    setBusy(true);
     setFailure(null);
     try {
       // withoutAddress: recipients of a posted campaign without an address (they get an e-card only)
-      const created = await api.post<CampaignDetail & { withoutAddress?: number }>('/api/card-campaigns', body);
+      const created: CampaignDetail & { withoutAddress?: number } = await create.mutateAsync(body);
       void message.success(created.sentAt ? t('campaign.createdSent', { n: created.recipients }) : t('campaign.createdPlanned', { n: created.recipients, date: created.sendOn }));
       if (created.withoutAddress) void message.warning(t('campaign.withoutAddress', { n: created.withoutAddress }), 8);
       onCreated(created);
     } catch (e) {
       if (!applyFormIssues(form, e, FIELDS)) setFailure(errorText(e, t('error.generic'), t('error.network')));
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -146,7 +143,7 @@ export function CampaignFormModal({ open, prefill, onClose, onCreated }: Props) 
       okText={sendsNow ? t('campaign.createAndSend') : t('campaign.createPlanned')}
       okButtonProps={{ 'data-testid': 'campaign-save' } as Record<string, string>}
       cancelText={t('common.cancel')}
-      confirmLoading={busy}
+      confirmLoading={create.isPending}
       width={820}
       forceRender
     >

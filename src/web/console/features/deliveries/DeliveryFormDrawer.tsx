@@ -2,8 +2,8 @@ import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Cascader, Col, DatePicker, Divider, Drawer, Form, Grid, Input, Row, Select, Space, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
-import { ApiError, api } from '../../api.ts';
-import { errorText, useOrgs, useRegions } from '../../hooks.ts';
+import { ApiError, endpoints } from '../../api.ts';
+import { errorText, useApiMutation, useOrgs, useRegions } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import { useSession } from '../../session.tsx';
 import type { Delivery, DeliveryInput, DeliveryPatch } from '../../types.ts';
@@ -62,7 +62,14 @@ export function DeliveryFormDrawer({ open, delivery, defaultOrgId, onClose, onSa
   const orgs = useOrgs();
   const regions = useRegions();
   const [form] = Form.useForm<FormValues>();
-  const [busy, setBusy] = useState(false);
+  const saveTrip = useApiMutation(
+    ({ id, body }: { id: string | null; body: DeliveryInput }) => {
+      // the unit of a recorded trip stays; members and photos are replaced as a whole
+      const { orgId: _unit, ...patch } = body;
+      return id ? endpoints.deliveries.update({ id }, patch satisfies DeliveryPatch) : endpoints.deliveries.create(body);
+    },
+    { changes: ['deliveries'] },
+  );
   const [uploading, setUploading] = useState(false);
   // a photo still uploading is unsaved input too
   const { requestClose, onValuesChange: markChanged } = useDiscardGuard(open, onClose, () => uploading);
@@ -158,21 +165,14 @@ export function DeliveryFormDrawer({ open, delivery, defaultOrgId, onClose, onSa
       followUp: blank(v.followUp),
       photoFileIds: (v.photos ?? []).map((p) => p.fileId),
     };
-    setBusy(true);
     setFailure(null);
     try {
-      // the unit of a recorded trip stays; members and photos are replaced as a whole
-      const { orgId: _unit, ...patch } = body;
-      const saved = delivery
-        ? await api.patch<Delivery>(`/api/deliveries/${encodeURIComponent(delivery.id)}`, patch satisfies DeliveryPatch)
-        : await api.post<Delivery>('/api/deliveries', body);
+      const saved = await saveTrip.mutateAsync({ id: delivery?.id ?? null, body });
       void message.success(delivery ? t('common.saved') : t('delivery.created'));
       onSaved(saved);
     } catch (e) {
       if (!showIssues(e)) setFailure(errorText(e, t('error.generic'), t('error.network')));
       else setFailure(t('delivery.fixFields'));
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -186,7 +186,7 @@ export function DeliveryFormDrawer({ open, delivery, defaultOrgId, onClose, onSa
       extra={
         <Space>
           <Button onClick={requestClose}>{t('common.cancel')}</Button>
-          <Button type="primary" loading={busy} disabled={uploading} onClick={() => form.submit()} data-testid="delivery-save">
+          <Button type="primary" loading={saveTrip.isPending} disabled={uploading} onClick={() => form.submit()} data-testid="delivery-save">
             {t('common.save')}
           </Button>
         </Space>

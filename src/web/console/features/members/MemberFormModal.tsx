@@ -1,8 +1,7 @@
 import { App, Col, DatePicker, Form, Input, Modal, Row, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useState } from 'react';
-import { api, endpoints } from '../../api.ts';
-import { applyFormIssues, useApi, useOrgs, useShowError } from '../../hooks.ts';
+import { endpoints } from '../../api.ts';
+import { applyFormIssues, useApi, useApiMutation, useOrgs, useShowError } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import type { Gender, MemberDetail, MemberInput, MemberStatus } from '../../types.ts';
 import { OrgTreeSelect } from '../../components/common.tsx';
@@ -48,7 +47,7 @@ export function MemberFormModal({ open, member, defaultOrgId, onClose, onSaved }
   const showError = useShowError();
   const [form] = Form.useForm<FormValues>();
   const { requestClose, onValuesChange: markChanged } = useDiscardGuard(open, onClose);
-  const [busy, setBusy] = useState(false);
+  const save = useApiMutation((body: MemberInput) => (member ? endpoints.members.update({ id: member.id }, body) : endpoints.members.create(body)), { changes: ['members'] });
   const orgs = useOrgs();
   const grids = useApi(open ? endpoints.grids.list.at() : null);
   const orgId = Form.useWatch('orgId', form);
@@ -94,15 +93,12 @@ export function MemberFormModal({ open, member, defaultOrgId, onClose, onSaved }
     };
     const idNumber = text(v.idNumber);
     if (idNumber) body.idNumber = idNumber;
-    setBusy(true);
     try {
-      const saved = member ? await api.patch<MemberDetail>(`/api/members/${member.id}`, body) : await api.post<MemberDetail>('/api/members', body);
+      const saved = await save.mutateAsync(body);
       void message.success(member ? t('common.saved') : t('member.created'));
       onSaved(saved);
     } catch (e) {
       if (!applyFormIssues(form, e, FIELDS)) showError(e);
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -120,7 +116,7 @@ export function MemberFormModal({ open, member, defaultOrgId, onClose, onSaved }
       onOk={() => void submit()}
       okText={t('common.save')}
       cancelText={t('common.cancel')}
-      confirmLoading={busy}
+      confirmLoading={save.isPending}
       width={760}
       destroyOnHidden
     >

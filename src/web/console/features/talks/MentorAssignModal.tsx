@@ -1,8 +1,7 @@
 import { Alert, App, Form, Modal, Typography } from 'antd';
 import type { ButtonProps } from 'antd';
-import { useState } from 'react';
-import { api } from '../../api.ts';
-import { applyFormIssues, useShowError } from '../../hooks.ts';
+import { endpoints } from '../../api.ts';
+import { applyFormIssues, useApiMutation, useShowError } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import type { MemberDetail } from '../../types.ts';
 import { MemberPicker } from '../../components/MemberPicker.tsx';
@@ -22,19 +21,18 @@ export function MentorAssignModal({ target, onClose, onSaved }: { target: Mentor
   const { message, modal } = App.useApp();
   const showError = useShowError();
   const [form] = Form.useForm<{ mentorMemberId: string | null }>();
-  const [busy, setBusy] = useState(false);
+  const assign = useApiMutation(({ memberId, mentorMemberId }: { memberId: string; mentorMemberId: string }) => endpoints.members.assignMentor({ id: memberId }, { mentorMemberId }), {
+    changes: ['mentoring'],
+  });
 
   const put = async (mentorMemberId: string) => {
     if (!target) return;
-    setBusy(true);
     try {
-      const d = await api.put<MemberDetail>(`/api/members/${encodeURIComponent(target.memberId)}/mentor`, { mentorMemberId });
+      const d = await assign.mutateAsync({ memberId: target.memberId, mentorMemberId });
       void message.success(target.mentor ? t('mentoring.changed', { name: d.mentor?.name ?? '' }) : t('mentoring.assigned', { name: d.mentor?.name ?? '' }));
       onSaved(d);
     } catch (e) {
       if (!applyFormIssues(form, e, ['mentorMemberId'])) showError(e);
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -68,7 +66,7 @@ export function MentorAssignModal({ target, onClose, onSaved }: { target: Mentor
       onOk={() => void submit()}
       okText={t('common.save')}
       cancelText={t('common.cancel')}
-      confirmLoading={busy}
+      confirmLoading={assign.isPending}
       okButtonProps={{ 'data-testid': 'mentor-save' } as ButtonProps}
       destroyOnHidden
     >
