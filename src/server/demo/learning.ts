@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { clock } from '../clock.ts';
+import { chinaDay, chinaWallClock } from '../../shared/china-time.ts';
 
 /**
  * The demo village's learning life, so a fresh start shows what the product is for: a small
@@ -86,7 +87,7 @@ const html = (paragraphs: string[]) => paragraphs.map((p) => `<p>${p}</p>`).join
 
 /** Midnight-based time in China: day offset from today, hour and minute in Asia/Shanghai. */
 function chinaTime(dayOffset: number, hour: number, minute: number, now: Date): Date {
-  const china = new Date(now.getTime() + 8 * 3_600_000);
+  const china = chinaWallClock(now);
   const y = china.getUTCFullYear();
   const m = china.getUTCMonth();
   const d = china.getUTCDate() + dayOffset;
@@ -96,7 +97,7 @@ function chinaTime(dayOffset: number, hour: number, minute: number, now: Date): 
 /** The monthly class `monthsAgo` classes back: the last one 16 days ago (its make-ups still open), 19:30 China time. */
 const classStart = (monthsAgo: number, now: Date): Date => chinaTime(-16 - 30 * (monthsAgo - 1), 19, 30, now);
 
-const monthLabel = (d: Date) => `${new Date(d.getTime() + 8 * 3_600_000).getUTCMonth() + 1}月`;
+const monthLabel = (d: Date) => `${chinaWallClock(d).getUTCMonth() + 1}月`;
 
 export async function seedLearningDemo(db: Database, tenantId: string, now = clock.now()): Promise<void> {
   await db.transaction().execute(async (tx) => {
@@ -228,11 +229,11 @@ export async function seedLearningDemo(db: Database, tenantId: string, now = clo
           AND m.org_id IN (SELECT id FROM org WHERE tenant_id = ${tenantId} AND path LIKE ${village.path + '%'})
       `.execute(tx);
       // Make-ups: older months' mostly done (attendance then says made up); last month's still open.
-      const dueOn = new Date(closedAt.getTime() + 30 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
+      const dueOn = chinaDay(closedAt.getTime() + 30 * 86_400_000);
       await sql`
         INSERT INTO makeup (tenant_id, session_id, member_id, missed_status, due_on, status, reflection, answers, submitted_at, created_at)
         SELECT a.tenant_id, a.session_id, a.member_id, a.status, ${dueOn}::date,
-               CASE WHEN d.done THEN 'submitted' WHEN ${dueOn}::date < ${new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10)}::date THEN 'expired' ELSE 'open' END,
+               CASE WHEN d.done THEN 'submitted' WHEN ${dueOn}::date < ${chinaDay(now)}::date THEN 'expired' ELSE 'open' END,
                CASE WHEN d.done THEN '看了课程回放，重温了入党誓词。在外打工更要守规矩、讲诚信，给家乡争光。' END,
                CASE WHEN d.done THEN '["要时刻记得自己是一名党员。"]'::jsonb END,
                CASE WHEN d.done THEN ${closedAt}::timestamptz + interval '3 days' END,
@@ -322,7 +323,7 @@ export async function seedLearningDemo(db: Database, tenantId: string, now = clo
       WHERE m.tenant_id = ${tenantId} AND m.left_at IS NULL
         AND m.org_id IN (SELECT id FROM org WHERE tenant_id = ${tenantId} AND path LIKE (SELECT path FROM org WHERE tenant_id = ${tenantId} AND id = ${branch1.id}) || '%')
     `.execute(tx);
-    const meetingDue = new Date(meetingStart.getTime() + 30 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
+    const meetingDue = chinaDay(meetingStart.getTime() + 30 * 86_400_000);
     await sql`
       INSERT INTO makeup (tenant_id, session_id, member_id, missed_status, due_on)
       SELECT tenant_id, session_id, member_id, 'absent', ${meetingDue}::date
