@@ -61,6 +61,16 @@ describe('a write refreshes what it changed', () => {
     // nobody shows it now: it is not asked again until it is shown
     expect(orgs.calls()).toBe(1);
   });
+
+  it('leaves the static region list alone', async () => {
+    const client = createQueryClient();
+    clients.push(client);
+    const regions = await shown(client, '/api/regions');
+    markAllStale(client);
+    await settled(client);
+    expect(regions.state()?.isInvalidated).toBe(false);
+    regions.unsubscribe();
+  });
 });
 
 describe('retries', () => {

@@ -1,6 +1,6 @@
 import { QueryClient, type QueryKey } from '@tanstack/react-query';
 import { ApiError } from '../../common/api-error.ts';
-import { areas, derivedFrom, type Area } from './keys.ts';
+import { areas, derivedFrom, isStaticKey, type Area } from './keys.ts';
 
 /**
  * How long an answer counts as fresh. Most of what the console shows moves by other people's hands
@@ -41,7 +41,7 @@ export const queryClient = createQueryClient();
  * The request core calls this after every write (api.ts), so no write can leave a stale cache behind.
  */
 export function markAllStale(client: QueryClient = queryClient): void {
-  void client.invalidateQueries({ refetchType: 'none' });
+  void client.invalidateQueries({ predicate: (q) => !isStaticKey(q.queryKey), refetchType: 'none' });
 }
 
 /**

@@ -64,6 +64,13 @@ export const derivedFrom: Partial<Record<Area, readonly Area[]>> = {
   settings: ['dashboard', 'members', 'coverage', 'mentoring', 'drift'],
 };
 
+/** Never changed while the console runs (the national region list): kept for the page's life, never marked stale. */
+export const staticAreas: readonly Area[] = ['regions'];
+
+export function isStaticKey(key: QueryKey): boolean {
+  return staticAreas.some((a) => areas[a][0] === key[0]);
+}
+
 /** Changed only through the console (whose writes mark the cache stale): kept longer (`REFERENCE_STALE_MS`). */
 export const referenceAreas: readonly Area[] = ['orgs', 'grids', 'settings', 'regions'];
 

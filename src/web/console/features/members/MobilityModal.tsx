@@ -1,5 +1,6 @@
 import { Alert, App, Cascader, Col, DatePicker, Form, Input, Modal, Row } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
+import { useMemo } from 'react';
 import { ApiError, endpoints } from '../../api.ts';
 import { useDiscardGuard } from '../../components/discard-guard.ts';
 import { applyFormIssues, useApiMutation, useRegions, useShowError } from '../../hooks.ts';
@@ -38,11 +39,16 @@ export function MobilityModal({ open, member, onClose, onSaved }: { open: boolea
   const busy = recordDestination.isPending;
   const mob = member.mobility;
 
-  const options: RegionOption[] = (regions?.provinces ?? []).map((p) => ({
-    value: p.code,
-    label: p.name,
-    children: p.children?.map((c) => ({ value: c.code, label: c.name, children: c.children?.map((d) => ({ value: d.code, label: d.name })) })),
-  }));
+  // built once per region list, so the cascader keeps its open column while the dialog re-renders
+  const options: RegionOption[] = useMemo(
+    () =>
+      (regions?.provinces ?? []).map((p) => ({
+        value: p.code,
+        label: p.name,
+        children: p.children?.map((c) => ({ value: c.code, label: c.name, children: c.children?.map((d) => ({ value: d.code, label: d.name })) })),
+      })),
+    [regions],
+  );
 
   // the modal is destroyed when hidden, so initial values apply afresh on every opening
   const initialValues: Partial<MobilityForm> =
