@@ -101,12 +101,6 @@ const persister = createSyncStoragePersister({
   retry: retryWithLess,
 });
 
-/**
- * The persist client is built against its own copy of @tanstack/query-core (the packages pin
- * different patch versions), so its QueryClient type differs from react-query's in name only; the
- * hydration code of both copies is the same.
- */
-const persistedClient = queryClient as unknown as PersistQueryClientOptions['queryClient'];
 
 const dehydrateOptions: PersistQueryClientOptions['dehydrateOptions'] = {
   shouldDehydrateQuery: (query) => query.state.status === 'success' && isKept(query.queryKey),
@@ -132,7 +126,7 @@ function write(key: string, value: string | null): void {
 function startKeeping(accountId: string): void {
   stopKeeping?.();
   activeBuster = busterFor(accountId);
-  stopKeeping = persistQueryClientSubscribe({ queryClient: persistedClient, persister, buster: activeBuster, dehydrateOptions });
+  stopKeeping = persistQueryClientSubscribe({ queryClient, persister, buster: activeBuster, dehydrateOptions });
 }
 
 /**
@@ -148,7 +142,7 @@ export async function restoreKept(): Promise<void> {
     return;
   }
   try {
-    await persistQueryClientRestore({ queryClient: persistedClient, persister, buster: busterFor(accountId), maxAge: KEEP_FOR_MS });
+    await persistQueryClientRestore({ queryClient, persister, buster: busterFor(accountId), maxAge: KEEP_FOR_MS });
   } catch {
     // An unreadable copy was removed: start empty.
   }
