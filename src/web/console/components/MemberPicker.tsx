@@ -1,9 +1,8 @@
 import { Select, Spin } from 'antd';
 import { useEffect, useState } from 'react';
-import { api } from '../api.ts';
+import { endpoints } from '../api.ts';
 import { useDebounced } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
-import type { MemberList } from '../types.ts';
 
 interface Option {
   value: string;
@@ -33,8 +32,8 @@ export function MemberPicker({ id, value, onChange, initialLabel, excludeId, org
   useEffect(() => {
     let alive = true;
     setLoading(true);
-    api
-      .get<MemberList>('/api/members', { q: q.trim() || undefined, orgId, page: 1, pageSize: 20 })
+    endpoints.members
+      .list({ q: q.trim() || undefined, orgId, page: 1, pageSize: 20 })
       .then((list) => {
         if (!alive) return;
         setOptions(list.items.filter((m) => m.id !== excludeId).map((m) => ({ value: m.id, label: `${m.name} · ${m.phone}` })));

@@ -2,11 +2,11 @@ import { DeleteOutlined, PaperClipOutlined, UploadOutlined } from '@ant-design/i
 import { Button, Progress, Select, Space, Spin, Tag, Tooltip, Typography, Upload } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { SESSION_KINDS as SHARED_SESSION_KINDS, STUDY_CATEGORIES as SHARED_STUDY_CATEGORIES, STUDY_ITEM_KINDS } from '../../../shared/enums.ts';
-import { api, uploadFile } from '../api.ts';
+import { endpoints, uploadFile } from '../api.ts';
 import { errorText, useDebounced } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import type { MsgKey } from '../messages.ts';
-import type { AttendanceStatus, PushStatus, PushSummary, CareTaskKind, CareTaskStatus, MemberList, SessionKind, SessionMode, SessionStatus, StoredFile, StudyCategory, StudyItemKind, StudyItemList, StudyItemSummary } from '../types.ts';
+import type { AttendanceStatus, PushStatus, PushSummary, CareTaskKind, CareTaskStatus, SessionKind, SessionMode, SessionStatus, StoredFile, StudyCategory, StudyItemKind, StudyItemSummary } from '../types.ts';
 
 // ---------- labels ----------
 type PushAudience = PushSummary['audience'];
@@ -253,7 +253,7 @@ export function StudyItemPicker({ id, value, onChange, initial, placeholder, tes
   const { t } = useI18n();
   const search = useCallback(
     (q: string | undefined) =>
-      api.get<StudyItemList>('/api/study-items', { q, page: 1, pageSize: 30 }).then((list) => list.items.map((i) => ({ value: i.id, label: `${i.title} · ${t(STUDY_KIND_KEYS[i.kind])}`, name: i.title }))),
+      endpoints.studyItems.list({ q, page: 1, pageSize: 30 }).then((list) => list.items.map((i) => ({ value: i.id, label: `${i.title} · ${t(STUDY_KIND_KEYS[i.kind])}`, name: i.title }))),
     [t],
   );
   return (
@@ -283,7 +283,7 @@ export function MembersPicker({ id, value, onChange, orgId, initial, testId }: M
   const { t } = useI18n();
   const search = useCallback(
     (q: string | undefined) =>
-      api.get<MemberList>('/api/members', { q, orgId, page: 1, pageSize: 30 }).then((list) => list.items.map((m) => ({ value: m.id, label: `${m.name} · ${m.orgName}`, name: m.name }))),
+      endpoints.members.list({ q, orgId, page: 1, pageSize: 30 }).then((list) => list.items.map((m) => ({ value: m.id, label: `${m.name} · ${m.orgName}`, name: m.name }))),
     [orgId],
   );
   return (

@@ -2,7 +2,7 @@ import { Alert, App, Button, Form, Input, Modal, Select } from 'antd';
 import type { ButtonProps } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
-import { ApiError, api } from '../../api.ts';
+import { ApiError, endpoints } from '../../api.ts';
 import { applyFormIssues, errorText, useApiMutation } from '../../hooks.ts';
 import { DayPicker } from '../../components/DayPicker.tsx';
 import { useI18n } from '../../i18n.tsx';
@@ -47,7 +47,7 @@ export function CareTaskCreateModal({ open, preset, onClose, onCreated, onOpenEx
   const { message } = App.useApp();
   const [form] = Form.useForm<FormValues>();
   const { requestClose, onValuesChange: markChanged } = useDiscardGuard(open, onClose);
-  const create = useApiMutation((body: CreateCareTaskBody) => api.post<CareTaskDetail>('/api/care-tasks', body), { changes: ['careTasks'] });
+  const create = useApiMutation(endpoints.careTasks.create, { changes: ['careTasks'] });
   const [failure, setFailure] = useState<string | null>(null);
   const [existing, setExisting] = useState<string | null>(null);
   const fixed = preset?.member;

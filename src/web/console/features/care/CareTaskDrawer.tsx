@@ -3,12 +3,12 @@ import { Alert, App, Button, Card, Descriptions, Drawer, Empty, Form, Input, Rad
 import type { DescriptionsProps } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState, type ReactNode } from 'react';
-import { api, endpoints } from '../../api.ts';
+import { endpoints } from '../../api.ts';
 import { applyFormIssues, errorText, useApi, useApiMutation } from '../../hooks.ts';
 import { DayPicker } from '../../components/DayPicker.tsx';
 import { useI18n, type Translate } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
-import type { CareTaskDetail, CareTaskEvent, CareTaskPatch, UpdateCareTaskBody } from '../../types.ts';
+import type { CareTaskEvent, CareTaskPatch, UpdateCareTaskBody } from '../../types.ts';
 import { CARE_KIND_KEYS, CareStatusTag } from '../../components/learning.tsx';
 import { useDiscardGuard } from '../../components/discard-guard.ts';
 import { MemberPicker } from '../../components/MemberPicker.tsx';
@@ -72,7 +72,8 @@ export function CareTaskDrawer({ taskId, onClose, onChanged }: { taskId: string 
   const [mode, setMode] = useState<Mode | null>(null);
   // both writes answer with the task and its history as they now are
   const change = useApiMutation(
-    ({ path, body }: { path: string; body: UpdateCareTaskBody | CareTaskPatch }) => api.patch<CareTaskDetail>(path, body),
+    (c: { id: string; status: UpdateCareTaskBody } | { id: string; plan: CareTaskPatch }) =>
+      'status' in c ? endpoints.careTasks.update({ id: c.id }, c.status) : endpoints.careTasks.plan({ id: c.id }, c.plan),
     { changes: ['careTasks'] },
   );
   const busy = change.isPending;
@@ -100,7 +101,6 @@ export function CareTaskDrawer({ taskId, onClose, onChanged }: { taskId: string 
   const submit = async (v: ActionValues) => {
     if (!task || !mode) return;
     const note = v.note?.trim() || undefined;
-    const path = `/api/care-tasks/${encodeURIComponent(task.id)}`;
     setFailure(null);
     try {
       if (mode === 'done' || mode === 'drop' || mode === 'snooze' || mode === 'reopen') {
@@ -112,7 +112,7 @@ export function CareTaskDrawer({ taskId, onClose, onChanged }: { taskId: string 
               : mode === 'snooze'
                 ? { status: 'snoozed', snoozedUntil: (v.snoozedUntil ?? chinaToday().add(7, 'day')).format('YYYY-MM-DD'), ...(note ? { note } : {}) }
                 : { status: 'open', ...(note ? { note } : {}) };
-        res.setData(await change.mutateAsync({ path, body }));
+        res.setData(await change.mutateAsync({ id: task.id, status: body }));
       } else {
         const body: CareTaskPatch =
           mode === 'reassign'
@@ -120,7 +120,7 @@ export function CareTaskDrawer({ taskId, onClose, onChanged }: { taskId: string 
             : mode === 'due'
               ? { dueOn: (v.dueOn ?? chinaToday()).format('YYYY-MM-DD') }
               : { note: note ?? '' };
-        res.setData(await change.mutateAsync({ path: `${path}/plan`, body }));
+        res.setData(await change.mutateAsync({ id: task.id, plan: body }));
       }
       const done: Record<Mode, Parameters<Translate>[0]> = {
         done: 'care.doneDone',

@@ -3,7 +3,7 @@ import { Alert, Button, Card, Col, Descriptions, Empty, Pagination, Row, Skeleto
 import type { DescriptionsProps, TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { Suspense, lazy, useCallback, useEffect, useState, type HTMLAttributes, type ReactNode } from 'react';
-import { ApiError, api, endpoints } from '../../api.ts';
+import { ApiError, endpoints } from '../../api.ts';
 import { useApi } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
@@ -268,7 +268,7 @@ export function MemberTimelineTab({ memberId }: { memberId: string }) {
       setLoading(true);
       setError(null);
       try {
-        const r = await api.get<TimelineData>(`/api/members/${encodeURIComponent(memberId)}/timeline`, { before, limit: TIMELINE_PAGE });
+        const r = await endpoints.members.timeline({ id: memberId }, { before, limit: TIMELINE_PAGE });
         setItems((prev) => (before ? [...prev, ...r.items] : r.items));
         setMore(r.more);
       } catch (e) {

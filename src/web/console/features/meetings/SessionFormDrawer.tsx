@@ -2,10 +2,10 @@ import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, DatePicker, Divider, Drawer, Form, Input, InputNumber, Radio, Select, Space, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
-import { api, endpoints } from '../../api.ts';
+import { endpoints } from '../../api.ts';
 import { applyFormIssues, errorText, useApi, useOrgs } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
-import type { CreatedSessions, SessionDetail, SessionInput, SessionKind, SessionPatch } from '../../types.ts';
+import type { SessionDetail, SessionInput, SessionKind, SessionPatch } from '../../types.ts';
 import { OrgTreeSelect } from '../../components/common.tsx';
 import { useDiscardGuard } from '../../components/discard-guard.ts';
 import { AddUnitMobileMembers, mobileMembersOf, useMobileMemberCount, type PickedMember } from './mobile-invitees.tsx';
@@ -159,7 +159,7 @@ export function SessionFormDrawer({ open, session, defaultOrgId, onClose, onSave
     };
     try {
       if (session) {
-        await api.patch(`/api/sessions/${encodeURIComponent(session.id)}`, common satisfies SessionPatch);
+        await endpoints.meetings.update({ id: session.id }, common satisfies SessionPatch);
         void message.success(t('common.saved'));
         onSaved({ ids: [session.id] });
       } else {
@@ -170,7 +170,7 @@ export function SessionFormDrawer({ open, session, defaultOrgId, onClose, onSave
           return;
         }
         const body: SessionInput = { ...common, orgId: v.orgId, audience: v.audience === 'subtree' ? 'subtree' : 'list', memberIds, repeatMonths: v.repeatMonths };
-        const created = await api.post<CreatedSessions>('/api/sessions', body);
+        const created = await endpoints.meetings.plan(body);
         void message.success(created.ids.length > 1 ? t('session.createdSeries', { n: created.ids.length }) : t('session.created'));
         onSaved({ ids: created.ids });
       }

@@ -2,7 +2,7 @@ import { Alert, App, DatePicker, Form, Input, InputNumber, Modal, Progress, Radi
 import type { ButtonProps } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
-import { ApiError, api } from '../../api.ts';
+import { ApiError, endpoints } from '../../api.ts';
 import { applyFormIssues, errorText, useOrgs } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import type { PushDetail, PushInput, PushPatch, PushSummary } from '../../types.ts';
@@ -100,14 +100,14 @@ export function PushFormModal({ open, push, defaultOrgId, defaultDate, onClose, 
     try {
       if (push) {
         const body: PushPatch = { title: v.title, plannedAt: plannedAt(v.date, v.time), itemIds: v.itemIds, audience: v.audience, memberIds };
-        const saved = await api.patch<PushSummary>(`/api/pushes/${encodeURIComponent(push.id)}`, body);
+        const saved = await endpoints.pushes.update({ id: push.id }, body);
         void message.success(t('common.saved'));
         onSaved([saved]);
         return;
       }
       if (!v.series) {
         const body: PushInput = { orgId: v.orgId, title: v.title, plannedAt: plannedAt(v.date, v.time), itemIds: v.itemIds, audience: v.audience, memberIds };
-        const saved = await api.post<PushSummary>('/api/pushes', body);
+        const saved = await endpoints.pushes.create(body);
         void message.success(t('push.created'));
         onSaved([saved]);
         return;
@@ -128,7 +128,7 @@ export function PushFormModal({ open, push, defaultOrgId, defaultDate, onClose, 
           memberIds,
         };
         try {
-          created.push(await api.post<PushSummary>('/api/pushes', body));
+          created.push(await endpoints.pushes.create(body));
         } catch (e) {
           if (i === 0 && applyFormIssues(form, onFormFields(e), FIELDS)) {
             setProgress(null);

@@ -1,7 +1,7 @@
 import { Alert, App, Button, Col, Divider, Drawer, Form, Input, Radio, Row, Space, Switch, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
-import { api } from '../../api.ts';
+import { endpoints } from '../../api.ts';
 import { applyFormIssues, errorText, useApiMutation } from '../../hooks.ts';
 import { useDiscardGuard } from '../../components/discard-guard.ts';
 import { DayPicker } from '../../components/DayPicker.tsx';
@@ -44,7 +44,7 @@ export function TalkFormDrawer({ open, member, onClose, onSaved }: Props) {
   const [form] = Form.useForm<FormValues>();
   const { requestClose, onValuesChange: markChanged } = useDiscardGuard(open, onClose);
   // a talk may open a follow-up task and moves the mentoring overview: the talks area says so (query/keys.ts)
-  const record = useApiMutation((body: TalkInput) => api.post<Talk>('/api/talks', body), { changes: ['talks'] });
+  const record = useApiMutation(endpoints.talks.record, { changes: ['talks'] });
   const [failure, setFailure] = useState<string | null>(null);
   const followUp = Form.useWatch('followUpNeeded', form);
 
