@@ -9,6 +9,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { AppError } from './errors.ts';
+import { langOf } from './i18n/lang.ts';
+import { say, zodIssueMessage } from './i18n/translate.ts';
 import { SESSION_COOKIE } from './http.ts';
 import { markChanged } from './freshness.ts';
 import { edgeRefusal, rejectMalformedInput } from './input-guard.ts';
@@ -91,7 +93,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     if (!access) return;
     const raw = req.cookies[SESSION_COOKIE];
     const actor = raw ? await services.auth.actorFromCookie(raw) : null;
-    if (actor) req.ctx = { actor, ip: req.ip ?? null };
+    if (actor) req.ctx = { actor, ip: req.ip ?? null, lang: langOf(req.headers['accept-language']) };
     if (access === 'public') return;
     if (!actor) throw new AppError('unauthenticated', '请先登录');
     // CSRF: cookie-authenticated writes must echo the session's token in a header, which a
@@ -113,30 +115,36 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     // An answer sent before the body was read to its end (a refused upload) closes the connection:
     // the unread rest would otherwise stall the next request on it.
     if (!req.raw.complete) reply.header('connection', 'close');
+    // Messages are worded in Chinese; an en-US caller (Accept-Language) gets them in English.
+    const lang = langOf(req.headers['accept-language']);
     if (err instanceof AppError) {
       if (err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds));
-      return reply.status(err.status).send({ ok: false, error: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) });
+      const issues = err.issues?.map((i) => ({ ...i, field: say(lang, i.field), message: say(lang, i.message) }));
+      return reply.status(err.status).send({ ok: false, error: err.code, message: say(lang, err.message), ...(issues ? { issues } : {}) });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       // '/orgId' → 'orgId', '/items/0/name' → 'items.0.name'
-      const issues = err.validation.map((v) => ({ field: v.instancePath.replace(/^\//, '').replaceAll('/', '.'), message: v.message ?? '格式不正确' }));
+      const issues = err.validation.map((v) => ({
+        field: v.instancePath.replace(/^\//, '').replaceAll('/', '.'),
+        message: zodIssueMessage(lang, v.message ?? '格式不正确', v.keyword, v.params, v.instancePath.split('/').filter(Boolean)),
+      }));
       return reply.status(400).send({
         ok: false,
         error: 'validation_failed',
-        message: issues.map((i) => i.message).join('；'),
+        message: issues.map((i) => i.message).join(lang === 'en-US' ? '; ' : '；'),
         issues,
       });
     }
     const refusal = edgeRefusal(err);
-    if (refusal) return reply.status(refusal.status).send({ ok: false, error: refusal.error, message: refusal.message });
+    if (refusal) return reply.status(refusal.status).send({ ok: false, error: refusal.error, message: say(lang, refusal.message) });
     const status = 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500;
-    if (status === 413) return reply.status(413).send({ ok: false, error: 'payload_too_large', message: '文件太大' });
-    if (status === 415) return reply.status(415).send({ ok: false, error: 'unsupported_file', message: '不支持的内容类型' });
+    if (status === 413) return reply.status(413).send({ ok: false, error: 'payload_too_large', message: say(lang, '文件太大') });
+    if (status === 415) return reply.status(415).send({ ok: false, error: 'unsupported_file', message: say(lang, '不支持的内容类型') });
     if (status >= 400 && status < 500) {
       return reply.status(status).send({ ok: false, error: 'bad_request', message: err.message });
     }
     req.log.error({ err }, 'unhandled error');
-    return reply.status(500).send({ ok: false, error: 'internal', message: '服务器内部错误，请稍后再试' });
+    return reply.status(500).send({ ok: false, error: 'internal', message: say(lang, '服务器内部错误，请稍后再试') });
   });
 
   app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
@@ -198,6 +206,6 @@ function registerWeb(app: FastifyInstance, enabled: boolean): void {
       }
       return reply.status(503).type('text/plain; charset=utf-8').send('The web apps are not built yet: run `npm run build`.');
     }
-    return reply.status(404).send({ ok: false, error: 'not_found', message: url.startsWith('/api/') ? '接口不存在' : '文件不存在' });
+    return reply.status(404).send({ ok: false, error: 'not_found', message: say(langOf(req.headers['accept-language']), url.startsWith('/api/') ? '接口不存在' : '文件不存在') });
   });
 }

@@ -1,3 +1,5 @@
+import type { Lang } from '../i18n/lang.ts';
+
 /**
  * Who is making a request, with everything the authorization function needs, loaded once per
  * request from the session.
@@ -27,4 +29,6 @@ export interface Actor {
 export interface RequestContext {
   actor: Actor;
   ip: string | null;
+  /** the caller's language (Accept-Language): texts the server words follow it; zh-CN when absent */
+  lang?: Lang;
 }

@@ -28,6 +28,11 @@ export function currentCsrfToken(): string {
   return csrfToken || csrfFromCookie();
 }
 
+/** The language the person chose (each app sets it on <html lang>), so the server words its messages in it. */
+function callerLanguage(): string {
+  return (typeof document !== 'undefined' && document.documentElement.lang) || 'zh-CN';
+}
+
 export type QueryValue = string | number | boolean | null | undefined;
 export type Query = Record<string, QueryValue | readonly QueryValue[]>;
 
@@ -74,7 +79,7 @@ function parseJson(text: string): unknown {
 
 export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
   const { body, query, timeoutMs, cache, keepalive, signal, quiet401 } = options;
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': callerLanguage() };
   if (method !== 'GET') {
     const token = currentCsrfToken();
     if (token) headers['x-csrf-token'] = token;
@@ -132,6 +137,7 @@ export function uploadFile<T>(path: string, file: File, onProgress: (percent: nu
     const token = currentCsrfToken();
     if (token) xhr.setRequestHeader('x-csrf-token', token);
     xhr.setRequestHeader('accept', 'application/json');
+    xhr.setRequestHeader('accept-language', callerLanguage());
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(Math.round((e.loaded / e.total) * 100));
     };

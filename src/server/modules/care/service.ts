@@ -10,6 +10,8 @@ import type { CareTask, CareTaskDetail, CareTaskPatch, CareTaskQuery, CreateCare
 import { recordAudit } from '../../audit-log.ts';
 import { inSubtrees, listSubtrees, memberWithOrg } from '../../directory/index.ts';
 import { raiseCareTask } from './raise.ts';
+import type { Lang } from '../../i18n/lang.ts';
+import { detailInLanguage, taskInLanguage } from './reason-wording.ts';
 import { careTaskQuery, currentMentorId, effectiveStatus, openTaskOfKind, overdueSql, pendingSql, presentTask, taskEvents, taskOrder, type CareTaskRow } from './repo.ts';
 
 type CareTaskQueryInput = z.infer<typeof CareTaskQuery>;
@@ -123,7 +125,7 @@ export async function listCareTasks(db: Database, ctx: RequestContext, q: CareTa
       .executeTakeFirstOrThrow();
     total = Number(counted.n);
   }
-  const items = rows.map(presentTask);
+  const items = rows.map((r) => taskInLanguage(presentTask(r), ctx.lang));
   await auditSensitive(db, ctx, items, 'care_task.list', audited);
   return { items, total: Number(total) };
 }
@@ -145,7 +147,7 @@ export async function listMyCareTasks(db: Database, ctx: RequestContext, page: {
     .limit(page.pageSize)
     .offset((page.page - 1) * page.pageSize)
     .execute();
-  const items = rows.map(presentTask);
+  const items = rows.map((r) => taskInLanguage(presentTask(r), ctx.lang));
   await auditSensitive(db, ctx, items, 'care_task.list', { entity: 'member', entityId: actor.memberId });
   const total = rows[0]?.total ?? (page.page > 1 ? (await myCareCounts(db, ctx, today)).all : 0);
   return { items, total: Number(total) };
@@ -199,9 +201,9 @@ export async function countOverdueCareTasks(db: Executor, tenantId: string, path
 
 // ---------- one task ----------
 
-async function detail(db: Executor, actor: Actor, row: CareTaskRow): Promise<CareTaskDetail> {
+async function detail(db: Executor, actor: Actor, row: CareTaskRow, lang: Lang | undefined): Promise<CareTaskDetail> {
   const events = await taskEvents(db, actor.tenantId, row.id);
-  return {
+  return detailInLanguage({
     ...presentTask(row),
     history: events.map((e) => ({
       at: e.at.toISOString(),
@@ -210,7 +212,7 @@ async function detail(db: Executor, actor: Actor, row: CareTaskRow): Promise<Car
       note: e.note,
       detail: (e.detail ?? null) as Record<string, unknown> | null,
     })),
-  };
+  }, lang);
 }
 
 /** A task with its history, oldest first: care.read on its member, or its current assignee. */
@@ -218,7 +220,7 @@ export async function getCareTask(db: Database, ctx: RequestContext, taskId: str
   const { actor } = ctx;
   const row = await loadTask(db, actor, taskId, shanghaiDate());
   if (!isAssignee(actor, row)) authorize(actor, 'care.read', memberTarget(actor, row.member_id, row.org_path));
-  const result = await detail(db, actor, row);
+  const result = await detail(db, actor, row, ctx.lang);
   await auditSensitive(db, ctx, [result], 'care_task.view', { entity: 'care_task', entityId: row.id });
   return result;
 }
@@ -285,7 +287,7 @@ export async function createCareTask(db: Database, ctx: RequestContext, body: Cr
     });
     return raised.taskId;
   });
-  return detail(db, actor, await loadTask(db, actor, taskId, today));
+  return detail(db, actor, await loadTask(db, actor, taskId, today), ctx.lang);
 }
 
 /**
@@ -356,7 +358,7 @@ export async function updateCareTask(db: Database, ctx: RequestContext, taskId: 
     if (uniqueViolation(err)) throw new AppError('conflict', '该党员已有一条同类的未完成跟进任务，请在那一条上处理');
     throw err;
   }
-  return detail(db, actor, await loadTask(db, actor, taskId, today));
+  return detail(db, actor, await loadTask(db, actor, taskId, today), ctx.lang);
 }
 
 /**
@@ -429,5 +431,5 @@ export async function planCareTask(db: Database, ctx: RequestContext, taskId: st
       },
     });
   });
-  return detail(db, actor, await loadTask(db, actor, taskId, today));
+  return detail(db, actor, await loadTask(db, actor, taskId, today), ctx.lang);
 }

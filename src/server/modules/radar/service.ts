@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
+import type { Lang } from '../../i18n/lang.ts';
 import { authorize } from '../../auth/policy.ts';
 import { clock, shanghaiDate } from '../../clock.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -20,7 +21,7 @@ import { driftWindows, readDriftList, readEngagementMonths, readMemberSignals, r
  * lost_contact_since — instead of calling their services, because it looks at every member of a
  * town at once and must stay one statement. It writes nothing but the audit entry of a timeline view.
  *
- * Drift reasons (each a Chinese sentence with its numbers; see repo.ts for the SQL):
+ * Drift reasons (each a sentence with its numbers, in the caller's language; see repo.ts for the SQL):
  *   no_talk                 the talk is overdue by the talks module's overdueTalkCondition (the
  *                           mentoring overview and the dashboard count the same members): a cadence
  *                           applies (mobile: talkCadenceDays; at home: talkCadenceHomeDays, 0 = none)
@@ -53,7 +54,8 @@ const REASON_ORDER: DriftReasonKind[] = ['lost_contact', 'lost_contact_suspected
 /** byReason, in the contract's order. */
 const REASON_KINDS: DriftReasonKind[] = ['no_talk', 'reading_falling', 'not_reading', 'absences', 'inactive_app', 'lost_contact_suspected', 'lost_contact'];
 
-function reasonText(kind: DriftReasonKind, s: DriftSignals, settings: TenantSettings, w: DriftWindows): string {
+function reasonText(kind: DriftReasonKind, s: DriftSignals, settings: TenantSettings, w: DriftWindows, lang: Lang | undefined): string {
+  if (lang === 'en-US') return reasonTextEn(kind, s, settings, w);
   switch (kind) {
     case 'lost_contact':
       return `已确认失联（自 ${s.lost_contact_since} 起）`;
@@ -74,8 +76,33 @@ function reasonText(kind: DriftReasonKind, s: DriftSignals, settings: TenantSett
   }
 }
 
-function reasonsOf(s: DriftSignals, settings: TenantSettings, w: DriftWindows): DriftRow['reasons'] {
-  return REASON_ORDER.filter((k) => s[k]).map((kind) => ({ kind, text: reasonText(kind, s, settings, w) }));
+const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const monthEn = (n: number): string => MONTHS_EN[n - 1] ?? String(n);
+
+/** The same reasons in English, for an en-US caller. */
+function reasonTextEn(kind: DriftReasonKind, s: DriftSignals, settings: TenantSettings, w: DriftWindows): string {
+  switch (kind) {
+    case 'lost_contact':
+      return `Lost contact confirmed (since ${s.lost_contact_since})`;
+    case 'lost_contact_suspected':
+      return `Lost contact suspected: no contact for ${s.silent_days} days (more than ${settings.lostContactDays}); please check`;
+    case 'no_talk':
+      return s.last_talk === null ? `No heart-to-heart talk yet (due every ${s.cadence} days)` : `No heart-to-heart talk for ${s.talk_days} days (due every ${s.cadence} days)`;
+    case 'not_reading':
+      return `${s.d_recent} pushes since ${monthEn(monthNo(w.recentFrom))}, none read`;
+    case 'reading_falling': {
+      const before = monthNo(w.beforeFrom);
+      return `Push read rate fell from ${percent(s.r_before, s.d_before)} to ${percent(s.r_recent, s.d_recent)} (${monthEn(before)}–${monthEn((before % 12) + 1)} → since ${monthEn(monthNo(w.recentFrom))})`;
+    }
+    case 'absences':
+      return `Missed ${s.missed} meetings in the last 3 months without a make-up`;
+    case 'inactive_app':
+      return s.last_active_at === null ? 'Never signed in' : `Has not opened Lianxin for ${s.inactive_days} days`;
+  }
+}
+
+function reasonsOf(s: DriftSignals, settings: TenantSettings, w: DriftWindows, lang?: Lang): DriftRow['reasons'] {
+  return REASON_ORDER.filter((k) => s[k]).map((kind) => ({ kind, text: reasonText(kind, s, settings, w, lang) }));
 }
 
 /** The members a drift list looks at: a unit the caller manages, else every subtree they are secretary of. */
@@ -132,7 +159,7 @@ export async function listDrift(db: Database, ctx: RequestContext, q: DriftQuery
       placeName: r.place_name,
       mentorName: r.mentor_name,
       level: r.high ? 'high' : 'medium',
-      reasons: reasonsOf(r, settings, w),
+      reasons: reasonsOf(r, settings, w, ctx.lang),
       lastContactOn: r.last_contact,
       lastActiveAt: iso(r.last_active_at),
       readRecent: rate(r.r_recent, r.d_recent),
@@ -178,7 +205,7 @@ export async function getEngagement(db: Database, ctx: RequestContext, memberId:
       sessionsMadeUp: m.sessions_made_up,
       talks: m.talks,
     })),
-    reasons: signals && !member.left ? reasonsOf(signals, settings, driftWindows(today)) : [],
+    reasons: signals && !member.left ? reasonsOf(signals, settings, driftWindows(today), ctx.lang) : [],
     ...last,
   };
 }

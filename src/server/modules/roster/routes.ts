@@ -7,6 +7,7 @@ import { ImportJob, Uuid } from '../../../shared/api.ts';
 import type { AppServices } from '../../services.ts';
 import { ImportQueue } from './import-jobs.ts';
 import { ExportQuery } from './schema.ts';
+import { importJobInLanguage } from './import-wording.ts';
 import { buildImportTemplate, exportRoster, getImportJob, runImportJob, startImport, type Upload } from './service.ts';
 
 const IdParams = z.object({ id: Uuid });
@@ -50,15 +51,16 @@ export function registerRosterRoutes(app: App, services: AppServices): void {
       response: { 202: ImportJob },
     },
     handler: async (req, reply) => {
-      const job = await startImport(importQueue, context(req), () => readUpload(req));
-      return reply.status(202).send(job);
+      const ctx = context(req);
+      const job = await startImport(importQueue, ctx, () => readUpload(req));
+      return reply.status(202).send(importJobInLanguage(job, ctx.lang));
     },
   });
 
   r.get('/api/imports/:id', {
     config: { access: 'session' },
     schema: { tags, summary: '导入进度 An import job', params: IdParams, response: { 200: ImportJob } },
-    handler: async (req) => getImportJob(importQueue, context(req), req.params.id),
+    handler: async (req) => importJobInLanguage(await getImportJob(importQueue, context(req), req.params.id), context(req).lang),
   });
 }
 
