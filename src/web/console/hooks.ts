@@ -1,21 +1,21 @@
 import { App } from 'antd';
 import type { FormInstance, TablePaginationConfig } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { ApiError, toSearch, type Query } from './api.ts';
+import { ApiError, endpoints, toSearch, type Query } from './api.ts';
 import { useApi, type Loaded } from './query/queries.ts';
 import { useI18n } from './i18n.tsx';
 import { navigate, useLocation } from './router.tsx';
 import type { Items, OrgNode, Regions } from './types.ts';
 
-export { useApi, useApiMutation, useInvalidate, type Loaded } from './query/queries.ts';
+export { useApi, useApiMutation, type Loaded } from './query/queries.ts';
 
 export function useOrgs(): Loaded<Items<OrgNode>> {
-  return useApi<Items<OrgNode>>('/api/orgs');
+  return useApi(endpoints.orgs.list.at());
 }
 
 /** The region list is static: fetched once per page load. */
 export function useRegions(): Regions | undefined {
-  return useApi<Regions>('/api/regions', undefined, { staleTime: Infinity }).data;
+  return useApi(endpoints.regions.get.at(), { staleTime: Infinity }).data;
 }
 
 /** Shows an API error as a toast; returns the message shown. */

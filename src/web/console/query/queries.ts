@@ -2,7 +2,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient, type UseMutati
 import { useCallback } from 'react';
 import { ApiError } from '../../common/api-error.ts';
 import type { ApiRequest } from '../../common/endpoints.ts';
-import { http, type Query } from '../../common/http.ts';
+import { http } from '../../common/http.ts';
 import { REFERENCE_STALE_MS, STALE_MS, invalidateAfterWrite } from './client.ts';
 import { apiKey, isReferenceKey, type Area } from './keys.ts';
 
@@ -24,18 +24,13 @@ function asApiError(e: unknown): ApiError | null {
 type ReadOptions = { staleTime?: number; refetchInterval?: number };
 
 /**
- * GET through the query cache, keyed by `apiKey(path, query)`: either a typed request from the
- * contract (`useApi(endpoints.members.get.at({ id }))`) or a path and query (`useApi<T>('/api/…', q)`);
- * null skips. While the request changes the previous answer stays shown until the new one arrives.
- * How long an answer stays fresh depends on its area (query/client.ts).
+ * GET through the query cache: a typed request from the contract (`useApi(endpoints.members.get.at({ id }))`),
+ * keyed by `apiKey(path, query)`; null skips. While the request changes the previous answer stays shown
+ * until the new one arrives. How long an answer stays fresh depends on its area (query/client.ts).
  */
-export function useApi<T>(request: ApiRequest<T> | null, options?: ReadOptions): Loaded<T>;
-export function useApi<T>(path: string | null, query?: Query, options?: ReadOptions): Loaded<T>;
-export function useApi<T>(first: ApiRequest<T> | string | null, second?: Query | ReadOptions, third?: ReadOptions): Loaded<T> {
-  const typed = typeof first === 'object' && first !== null;
-  const path = typed ? first.path : first;
-  const query = typed ? first.query : (second as Query | undefined);
-  const options = (typed ? (second as ReadOptions | undefined) : third) ?? {};
+export function useApi<T>(request: ApiRequest<T> | null, options: ReadOptions = {}): Loaded<T> {
+  const path = request?.path ?? null;
+  const query = request?.query;
   const client = useQueryClient();
   const key = apiKey(path ?? '', query);
   const q = useQuery({
@@ -51,12 +46,6 @@ export function useApi<T>(first: ApiRequest<T> | string | null, second?: Query |
   const reload = useCallback(() => void refetch(), [refetch]);
   const setData = useCallback((d: T) => client.setQueryData(JSON.parse(keyText) as unknown[], d), [client, keyText]);
   return { data: q.data, loading: path !== null && q.isFetching, error: asApiError(q.error), reload, setData };
-}
-
-/** Marks what a write changed for refetching (see `invalidateAfterWrite`); for writes made outside `useApiMutation`. */
-export function useInvalidate(): (...changed: Area[]) => void {
-  const client = useQueryClient();
-  return useCallback((...changed: Area[]) => void invalidateAfterWrite(client, changed), [client]);
 }
 
 /**
