@@ -34,10 +34,28 @@ export async function startServerAndBrowser(opts: Parameters<typeof startServer>
 
 /**
  * When the suite runs at another moment (LIANXIN_CLOCK_AT, passed to the server by startServer), the
- * pages' clock starts there too and keeps flowing, so the apps' "today" is the server's.
+ * pages' Date is shifted like the server's clock and keeps flowing, so the apps' "today" is the
+ * server's. Only Date: Playwright's clock.install() also fakes timers, which stalled the console's
+ * updates after a change.
  */
 async function sameClockAsServer(context: BrowserContext): Promise<void> {
-  if (clock.offsetMs !== 0) await context.clock.install({ time: clock.now() });
+  if (clock.offsetMs === 0) return;
+  await context.addInitScript((shift: number) => {
+    const RealDate = Date;
+    // Plain Date objects (same prototype, same instanceof), only "now" moved; callable without new.
+    function ShiftedDate(this: unknown, ...args: unknown[]): Date | string {
+      const now = new RealDate(RealDate.now() + shift);
+      if (!new.target) return now.toString();
+      return args.length === 0 ? now : new (RealDate as unknown as new (...a: unknown[]) => Date)(...args);
+    }
+    ShiftedDate.prototype = RealDate.prototype;
+    Object.defineProperties(ShiftedDate, {
+      now: { value: () => RealDate.now() + shift },
+      parse: { value: RealDate.parse },
+      UTC: { value: RealDate.UTC },
+    });
+    globalThis.Date = ShiftedDate as unknown as DateConstructor;
+  }, clock.offsetMs);
 }
 
 /** A desktop window on the console, in China. */
