@@ -2,6 +2,7 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { messages, type MsgKey } from './messages.ts';
+import { queryClient } from './query/client.ts';
 
 export type Lang = 'zh-CN' | 'en-US';
 export type Params = Record<string, string | number>;
@@ -52,6 +53,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     }
     applyLang(l);
     setLangState(l);
+    // answers the server worded (reasons, messages) follow the language: read them again
+    void queryClient.invalidateQueries();
   }, []);
   const value = useMemo<I18n>(() => ({ lang, setLang, t: (key, params) => translate(lang, key, params) }), [lang, setLang]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

@@ -42,6 +42,9 @@ export function App() {
       setLanguage: (next) => {
         saveLanguage(next);
         setLanguageState(next);
+        // answers the server worded follow the language (the request core sends <html lang>): read them again
+        document.documentElement.lang = next;
+        void queryClient.invalidateQueries();
       },
     }),
     [language],
