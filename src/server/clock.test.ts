@@ -6,6 +6,7 @@ import { loadConfig } from './config.ts';
 import { openDatabase, type OpenedDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { copyTestDatabase } from '../../test/support/pg-database.ts';
+import { openTestDatabase } from '../../test/support/harness.ts';
 import { addDays, addMonths, chinaDay, chinaDayStart, daysBetween, lastDayOfMonth, mondayOf } from '../shared/china-time.ts';
 
 const HOUR = 3_600_000;
@@ -43,6 +44,20 @@ describe('the process clock', () => {
     expect(loadConfig({ ...base, NODE_ENV: 'test', LIANXIN_CLOCK_AT: '2028-02-29T07:30:00+08:00' }).clockAt).toEqual(new Date('2028-02-28T23:30:00Z'));
     expect(() => loadConfig({ ...base, NODE_ENV: 'production', LIANXIN_SECRET_KEY: 'a'.repeat(64), LIANXIN_CLOCK_AT: '2028-02-29T07:30:00+08:00' })).toThrow(/LIANXIN_CLOCK_AT: the clock cannot be moved in production/);
     expect(() => loadConfig({ ...base, NODE_ENV: 'test', LIANXIN_CLOCK_AT: 'tomorrow', LIANXIN_TRUST_PROXY: 'nonsense' })).toThrow(/LIANXIN_CLOCK_AT: must be an ISO instant[\s\S]*LIANXIN_TRUST_PROXY/);
+  });
+});
+
+describe('the test database', () => {
+  it('was seeded at the pass\'s moment: the demo village is hours old by the clock, not months', async () => {
+    const opened = await openTestDatabase();
+    try {
+      const tenant = await opened.db.selectFrom('tenant').select('created_at').executeTakeFirstOrThrow();
+      const age = clock.now().getTime() - tenant.created_at.getTime();
+      expect(age).toBeGreaterThanOrEqual(0);
+      expect(age).toBeLessThan(6 * HOUR);
+    } finally {
+      await opened.close();
+    }
   });
 });
 
