@@ -2,7 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, type ErrorCode, type FieldIssue } from './errors.ts';
 
-// Every answer is in Chinese, including zod's own messages for the checks a schema gives no message of its own.
+// zod's own messages (the checks a schema gives no message of its own) are worded in Chinese; for an en-US
+// caller the error mapping in app.ts words them again with zod's English locale (i18n/translate.ts).
 z.config(z.locales.zhCN());
 
 /**
