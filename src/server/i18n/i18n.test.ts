@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../test/support/harness.ts';
 import type { z } from 'zod';
-import type { CareTaskDetail, CareTaskList as CareTaskListSchema, DriftList } from '../../shared/api-care.ts';
+import type { CareTaskDetail, CareTaskList as CareTaskListSchema, DriftList, Timeline } from '../../shared/api-care.ts';
 import type { ImportJob } from '../../shared/api.ts';
 import { addDays, clock, shanghaiDate } from '../clock.ts';
 import { CJK_TEXT } from './cjk.ts';
@@ -137,6 +137,20 @@ describe('answers in the caller language', () => {
     expect(zhDetail.history[0]?.actorName).toBe('系统');
     expect(detail.history[0]?.actorName).toBe('System');
     for (const e of detail.history.filter((h) => h.actorName === 'System')) expect(chineseIn(e.note ?? ''), e.note ?? '').toEqual([]);
+  });
+
+  it("a member's timeline words its events in English; names and what people wrote stay", async () => {
+    const mobile = await memberIdByPhone(env, PHONES.mobileMember);
+    const url = `/api/members/${mobile}/timeline?limit=100`;
+    const zh = (await call('GET', url, general.headers)).json<Timeline>();
+    const en = (await call('GET', url, { ...general.headers, ...EN })).json<Timeline>();
+    expect(en.items.map((e) => e.kind)).toEqual(zh.items.map((e) => e.kind));
+    expect(en.items.length).toBeGreaterThan(0);
+    // events whose words are all the server's own
+    const own = en.items.filter((e) => e.kind === 'joined' || e.kind === 'reading' || e.kind === 'contact');
+    expect(own.length).toBeGreaterThan(0);
+    for (const e of own) expect(`${e.title} ${e.detail ?? ''}`).not.toMatch(CJK_TEXT);
+    for (const e of en.items.filter((i) => i.kind === 'talk')) expect(e.title).toContain('heart-to-heart talk');
   });
 
   it("an import's row problems come back in English with English column names", async () => {

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import type { Lang } from '../../i18n/lang.ts';
+import { say } from '../../i18n/translate.ts';
 import { authorize } from '../../auth/policy.ts';
 import { clock, shanghaiDate } from '../../clock.ts';
 import { AppError, notFound } from '../../errors.ts';
@@ -284,6 +285,64 @@ function present(r: TimelineRow): TimelineEvent {
   }
 }
 
+const CHANNEL_EN: Record<string, string> = { phone: 'Phone', video: 'Video', wechat: 'WeChat', in_person: 'In-person' };
+const ATTENDANCE_EN: Record<string, string> = { present: 'Present', late: 'Late', excused: 'On leave', absent: 'Absent', made_up: 'Made up', invited: 'Not recorded' };
+const TASK_KIND_EN: Record<string, string> = {
+  absence_streak: 'Absence streak',
+  unread_streak: 'Unread streak',
+  follow_up: 'Talk follow-up',
+  visit: 'Visit',
+  hardship: 'Hardship help',
+  lost_contact: 'Lost contact',
+  other: 'Other',
+};
+const POST_STATUS_EN: Record<string, string> = { none: 'not posted', pending: 'waiting to be posted', posted: 'posted', delivered: 'delivered', returned: 'returned' };
+/** A task's reason: what a rule worded comes in English; what a person wrote stays. */
+const RULE_TASK_KINDS = new Set(['absence_streak', 'unread_streak', 'lost_contact']);
+
+/** The same events worded in English (an en-US caller); names, places and what people wrote stay as they are. */
+function presentEn(r: TimelineRow): TimelineEvent {
+  const at = r.day ?? r.at.toISOString();
+  const ev = (kind: TimelineEvent['kind'], title: string, detail: string | null = null): TimelineEvent => ({ at, kind, title, detail, refId: r.ref_id });
+  const name = r.name ?? '';
+  switch (r.kind) {
+    case 'joined':
+      return ev('joined', r.code === 'probationary' ? 'Joined the party (probationary)' : 'Joined the party');
+    case 'moved':
+      return ev('moved', `Went out: ${name}`, r.text || null);
+    case 'returned':
+      return ev('returned', `Came home (was in ${name})`);
+    case 'mentor_start':
+      return ev('mentor', `Mentor: ${name}`);
+    case 'mentor_end':
+      return ev('mentor', `Mentoring ended: ${name}`);
+    case 'talk':
+      return ev('talk', `${CHANNEL_EN[r.code ?? ''] ?? ''} heart-to-heart talk · ${name}`.trim(), clip(r.text));
+    case 'session':
+      return ev('session', name, ATTENDANCE_EN[r.code ?? ''] ?? null);
+    case 'makeup':
+      return ev('makeup', `Make-up: ${name}`, r.code === 'returned' ? 'Sent back, to be rewritten' : 'Submitted');
+    case 'reading':
+      return ev('reading', `Read ${r.n1}/${r.n2} pushes in month ${r.code}`);
+    case 'task_raised':
+      return ev('task', `Care task: ${clip(RULE_TASK_KINDS.has(r.code ?? '') ? say('en-US', name) : name)}`, TASK_KIND_EN[r.code ?? ''] ?? null);
+    case 'task_closed':
+      // the row has the status, not the kind: a reason or note a rule worded is known by its form
+      return ev('task', `${r.code === 'done' ? 'Care task done' : 'Care task dropped'}: ${clip(say('en-US', name))}`, clip(r.text === null ? null : say('en-US', r.text)));
+    case 'delivery':
+      return ev('delivery', `Study delivery: ${name}`, clip(r.text));
+    case 'card': {
+      const ecard = r.n1 ? 'e-card, viewed' : 'e-card, not viewed';
+      const post = `post ${POST_STATUS_EN[r.text ?? ''] ?? ''}`.trim();
+      return ev('card', `Card received: ${name}`, r.code === 'post' ? post : r.code === 'both' ? `${ecard}; ${post}` : ecard);
+    }
+    case 'contact':
+      return ev('contact', 'A contact was recorded');
+    case 'lost_contact':
+      return ev('lost_contact', 'Lost contact confirmed', `Out of contact since ${name}`);
+  }
+}
+
 /** `before` as given by the client: a day (its start in China) or an ISO time. */
 function parseBefore(before: string | undefined): Date {
   if (before === undefined || before === '') return clock.now();
@@ -325,7 +384,7 @@ export async function getTimeline(db: Database, ctx: RequestContext, memberId: s
       more = group.length > page.length;
     }
   }
-  const items = page.map(present);
+  const items = page.map(ctx.lang === 'en-US' ? presentEn : present);
   await recordAudit(db, ctx, {
     tenantId: actor.tenantId,
     action: 'timeline.view',
