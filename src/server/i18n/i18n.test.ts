@@ -45,6 +45,21 @@ describe('the English catalog', () => {
     expect(english('不在目录里的一句话')).toBeUndefined();
   });
 
+  it('words the sentences the scheduled rules write into care tasks (SQL in care/ and coverage/scheduled.ts)', () => {
+    const rules = [
+      '已 200 天未能联系上（最后联系 2026-01-01），请核实并确认是否失联',
+      '已确认失联（自 2026-01-01 起），任务自动完成',
+      '该党员已不是流动党员，任务自动完成',
+      '已恢复联系（最后联系 2026-01-01），任务自动完成',
+      '延后的日期已到，任务重新打开',
+      '连续 30 天未读学习推送（期间推送 5 条，均未读）',
+      '系统',
+    ];
+    for (const text of rules) expect(chineseIn(english(text) ?? text), text).toEqual([]);
+    expect(english('连续 3 次缺课：March class、April class、May class')).toBe('Missed 3 meetings in a row: March class, April class, May class');
+    expect(english('由张三改为党组织书记')).toBe('From 张三 to the party secretaries');
+  });
+
   it('takes the language from the first preference, Chinese unless it is English', () => {
     expect(langOf('en-US,en;q=0.9')).toBe('en-US');
     expect(langOf('en')).toBe('en-US');

@@ -294,6 +294,12 @@ export const EXACT: Record<string, string> = {
   视频: 'Video',
   图片: 'Image',
   文章: 'Article',
+  '身份证号应为 18 位（最后一位可为 X）': 'An ID number has 18 characters (the last may be X)',
+  '身份证号校验位不正确': "The ID number's check digit is wrong",
+  '身份证号中的出生日期不存在': 'The birth date in the ID number does not exist',
+  '身份证号不正确': 'The ID number is not valid',
+  '党小组只能任命党小组长': 'A party group can only have a group leader appointed',
+  '党组织只能任命书记': 'A unit can only have a secretary appointed',
   // care tasks raised by rules (coverage/scheduled.ts, care/scheduled.ts) and their history
   系统: 'System',
   '延后的日期已到，任务重新打开': 'The snooze day has come; the task is open again',

@@ -22,6 +22,9 @@ const WHOLE_FILES = [
   'src/server/modules/roster/import-row.ts',
   'src/server/modules/roster/import-refs.ts',
   'src/server/modules/roster/import-jobs.ts',
+  'src/server/modules/members/service.ts',
+  'src/server/modules/accounts/leaders.ts',
+  'src/server/modules/meetings/participation.ts',
 ];
 const SKIP_DIRS = new Set(['demo', 'i18n']);
 
