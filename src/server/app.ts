@@ -119,7 +119,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     const lang = langOf(req.headers['accept-language']);
     if (err instanceof AppError) {
       if (err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds));
-      const issues = err.issues?.map((i) => ({ ...i, field: say(lang, i.field), message: say(lang, i.message) }));
+      const issues = lang === 'zh-CN' ? err.issues : err.issues?.map((i) => ({ ...i, field: say(lang, i.field), message: say(lang, i.message) }));
       return reply.status(err.status).send({ ok: false, error: err.code, message: say(lang, err.message), ...(issues ? { issues } : {}) });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
