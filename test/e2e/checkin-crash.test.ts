@@ -12,6 +12,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenedDatabase } from '../../src/server/db/database.ts';
+import { clock } from '../../src/server/clock.ts';
 import { clockEnv, exited, freePort, ROOT, waitForExit } from './support/server.ts';
 
 const BURST = 90;
@@ -106,7 +107,7 @@ describe('check-in burst and kill -9', () => {
     const { sessionId, callers } = await withDatabase(async (db) => {
       const tenant = await db.selectFrom('tenant').select('id').executeTakeFirstOrThrow();
       const village = await db.selectFrom('org').select('id').where('tenant_id', '=', tenant.id).where('name', '=', '新桥村党总支').executeTakeFirstOrThrow();
-      const now = Date.now();
+      const now = clock.now().getTime();
       const session = await db
         .insertInto('study_session')
         .values({
