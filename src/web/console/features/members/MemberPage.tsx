@@ -11,7 +11,7 @@ import {
   UserSwitchOutlined,
   WarningOutlined,
 } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, Descriptions, Empty, Popconfirm, Result, Row, Skeleton, Space, Tabs, Tag, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Empty, Popconfirm, Result, Row, Skeleton, Space, Tabs, Tag, Typography } from 'antd';
 import type { TabsProps } from 'antd';
 import type { DescriptionsProps } from 'antd';
 import dayjs from 'dayjs';
@@ -25,9 +25,10 @@ import { useApi, useShowError } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import { Link, navigate, useLocation } from '../../router.tsx';
 import { useIsSecretary } from '../../session.tsx';
-import type { MemberDetail, Mobility } from '../../types.ts';
+import type { MemberDetail } from '../../types.ts';
 import { DateModal } from './DateModal.tsx';
 import { MobilityModal } from './MobilityModal.tsx';
+import { MobilityHistoryCard } from './MobilityHistoryCard.tsx';
 
 const dash = (v: ReactNode | null | undefined): ReactNode => (v === null || v === undefined || v === '' ? <Typography.Text type="secondary">—</Typography.Text> : v);
 
@@ -195,7 +196,6 @@ export function MemberPage({ id }: { id: string }) {
       ]
     : [];
 
-  const history: Mobility[] = [...(mob ? [mob] : []), ...m.mobilityHistory.filter((h) => h.id !== mob?.id)];
   const canContact = m.can.editMobility || m.can.edit;
 
   // Care records (talks, tasks, engagement, timeline, visits) are for the mentor and the secretaries
@@ -376,40 +376,7 @@ export function MemberPage({ id }: { id: string }) {
           </Card>
         </Col>
         <Col xs={24} xl={8}>
-          <Card title={t('member.section.history')} style={{ height: '100%' }}>
-            {history.length === 0 ? (
-              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('mobility.historyEmpty')} />
-            ) : (
-              <Timeline
-                items={history.map((h) => ({
-                  key: h.id,
-                  color: h.endedOn ? 'gray' : 'blue',
-                  content: (
-                    <div>
-                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                        {h.since} ~ {h.endedOn ?? t('mobility.untilNow')}
-                      </Typography.Text>
-                      <div style={{ fontWeight: 500 }}>
-                        {h.placeName}
-                        {!h.endedOn && (
-                          <Tag color="blue" style={{ marginInlineStart: 6 }}>
-                            {t('mobility.current')}
-                          </Tag>
-                        )}
-                        {h.endReason === 'returned' && (
-                          <Tag color="green" style={{ marginInlineStart: 6 }}>
-                            {t('mobility.endReturned')}
-                          </Tag>
-                        )}
-                        {h.endReason === 'moved' && <Tag style={{ marginInlineStart: 6 }}>{t('mobility.endMoved')}</Tag>}
-                      </div>
-                      {(h.workplace || h.occupation) && <Typography.Text type="secondary">{[h.workplace, h.occupation].filter(Boolean).join(' · ')}</Typography.Text>}
-                    </div>
-                  ),
-                }))}
-              />
-            )}
-          </Card>
+          <MobilityHistoryCard member={m} />
         </Col>
       </Row>
             ),
