@@ -7,7 +7,7 @@ import { ApiError, endpoints } from '../../api.ts';
 import { useApi } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
-import type { CareTask, Talk, Timeline as TimelineData, TimelineEvent } from '../../types.ts';
+import type { CareTask, Talk, TimelineEvent } from '../../types.ts';
 import { CARE_KIND_KEYS } from '../../components/learning.tsx';
 import { ItemTags } from '../cards/labels.tsx';
 import { CareTaskCreateModal } from './CareTaskCreateModal.tsx';
