@@ -6,7 +6,7 @@ import { loadConfig } from './config.ts';
 import { openDatabase, type OpenedDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { copyTestDatabase } from '../../test/support/pg-database.ts';
-import { openTestDatabase } from '../../test/support/harness.ts';
+import { openTestApp, openTestDatabase, PHONES, TEST_PASSWORD } from '../../test/support/harness.ts';
 import { addDays, addMonths, chinaDay, chinaDayStart, daysBetween, lastDayOfMonth, mondayOf } from '../shared/china-time.ts';
 
 const HOUR = 3_600_000;
@@ -57,6 +57,21 @@ describe('the test database', () => {
       expect(age).toBeLessThan(6 * HOUR);
     } finally {
       await opened.close();
+    }
+  });
+});
+
+describe('session cookies', () => {
+  it('last the session\'s days by the browser\'s own clock (Max-Age), whatever moment the server runs at', async () => {
+    const env = await openTestApp();
+    try {
+      const res = await env.app.inject({ method: 'POST', url: '/api/auth/login', payload: { phone: PHONES.generalSecretary, password: TEST_PASSWORD } });
+      expect(res.statusCode, res.body).toBe(200);
+      const days = 1; // openTestApp's sessions last a day
+      for (const c of res.cookies) expect(c.maxAge, c.name).toBe(days * 86_400);
+      expect(res.cookies.length).toBeGreaterThan(0);
+    } finally {
+      await env.close();
     }
   });
 });

@@ -24,6 +24,11 @@ export interface SessionCookie {
   value: string;
   csrfToken: string;
   expiresAt: Date;
+  /**
+   * The same lifetime counted from when the browser receives it: browsers expire cookies by their own
+   * clock, which a server started at another moment (LIANXIN_CLOCK_AT, clock.ts) does not share.
+   */
+  maxAgeSeconds: number;
 }
 
 /** Cookie value: `<tenantId>.<token>`; the database stores only a hash of the token. */
@@ -89,7 +94,7 @@ export class AuthService {
       .execute();
     const actor = await loadActor(this.db, matched.tenant_id, matched.id, csrfToken);
     if (!actor) throw new AppError('invalid_credentials', '手机号或密码不正确');
-    return { cookie: { value: `${matched.tenant_id}.${token}`, csrfToken, expiresAt }, actor };
+    return { cookie: { value: `${matched.tenant_id}.${token}`, csrfToken, expiresAt, maxAgeSeconds: this.sessionDays * 86_400 }, actor };
   }
 
   async actorFromCookie(value: string): Promise<Actor | null> {

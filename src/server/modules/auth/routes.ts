@@ -30,8 +30,8 @@ export function registerAuthRoutes(app: App, services: AppServices): void {
     handler: async (req, reply) => {
       const { cookie, actor } = await services.auth.login(req.body.phone, req.body.password, req.ip, req.headers['user-agent'] ?? null);
       const secure = req.protocol === 'https';
-      reply.setCookie(SESSION_COOKIE, cookie.value, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: cookie.expiresAt });
-      reply.setCookie(CSRF_COOKIE, cookie.csrfToken, { httpOnly: false, sameSite: 'lax', secure, path: '/', expires: cookie.expiresAt });
+      reply.setCookie(SESSION_COOKIE, cookie.value, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: cookie.expiresAt, maxAge: cookie.maxAgeSeconds });
+      reply.setCookie(CSRF_COOKIE, cookie.csrfToken, { httpOnly: false, sameSite: 'lax', secure, path: '/', expires: cookie.expiresAt, maxAge: cookie.maxAgeSeconds });
       return meView(services, actor);
     },
   });
