@@ -38,6 +38,16 @@ describe('request', () => {
     expect(postInit.body).toBe(JSON.stringify({ name: '党员' }));
   });
 
+  it("sends the language the app shows (<html lang>) as Accept-Language, Chinese when there is none", async () => {
+    const fetchMock = vi.fn(async () => answer(200, { ok: true }));
+    vi.stubGlobal('fetch', fetchMock);
+    await http.get('/api/x');
+    vi.stubGlobal('document', { documentElement: { lang: 'en-US' }, cookie: '' });
+    await http.post('/api/y', {});
+    const headers = fetchMock.mock.calls.map((c) => ((c as unknown as [string, RequestInit])[1].headers as Record<string, string>)['accept-language']);
+    expect(headers).toEqual(['zh-CN', 'en-US']);
+  });
+
   it('turns the error body into an ApiError with code, message and field issues', async () => {
     vi.stubGlobal('fetch', async () =>
       answer(400, { ok: false, error: 'validation', message: 'name: 不能为空', issues: [{ field: 'name', message: '不能为空' }, { bad: 1 }] }),
