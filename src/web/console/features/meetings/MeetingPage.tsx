@@ -14,7 +14,7 @@ import { comparePersonNames, compareUnitNames } from '../../../../shared/sort-or
 import { endpoints } from '../../api.ts';
 import { PageHeader } from '../../components/common.tsx';
 import { SESSION_KIND_KEYS, SESSION_MODE_KEYS, SessionStatusTag, StudyKindTag } from '../../components/learning.tsx';
-import { SessionFormDrawer } from './SessionFormDrawer.tsx';
+import { MeetingFormDrawer } from './MeetingFormDrawer.tsx';
 import { useApi, useShowError } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
@@ -27,7 +27,7 @@ import { MinutesCard } from './MinutesCard.tsx';
 import { AttachmentsCard } from './AttachmentsCard.tsx';
 import { attendanceColumns } from './attendance-columns.tsx';
 
-export function SessionPage({ id }: { id: string }) {
+export function MeetingPage({ id }: { id: string }) {
   const { t } = useI18n();
   const { modal, message } = App.useApp();
   const showError = useShowError();
@@ -339,7 +339,7 @@ export function SessionPage({ id }: { id: string }) {
           <AttachmentsCard session={s} onChanged={res.setData} />
         </Col>
       </Row>
-      {s.canManage && <SessionFormDrawer open={editing} session={s} onClose={() => setEditing(false)} onSaved={() => { setEditing(false); reload(); }} />}
+      {s.canManage && <MeetingFormDrawer open={editing} session={s} onClose={() => setEditing(false)} onSaved={() => { setEditing(false); reload(); }} />}
       {qrOpen && <CheckinQrModal session={s} onClose={() => { setQrOpen(false); reload(); }} onTick={reload} />}
       <MakeupReviewModal
         session={s}

@@ -66,7 +66,7 @@ interface Props {
   onSaved: (result: { ids: string[] }) => void;
 }
 
-export function SessionFormDrawer({ open, session, defaultOrgId, onClose, onSaved }: Props) {
+export function MeetingFormDrawer({ open, session, defaultOrgId, onClose, onSaved }: Props) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const orgs = useOrgs();

@@ -5,7 +5,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { FilterBar, OrgFilter, PageHeader } from '../../components/common.tsx';
 import { SESSION_KINDS, SESSION_KIND_KEYS, SESSION_MODE_KEYS, SESSION_STATUS_KEYS, SessionStatusTag } from '../../components/learning.tsx';
-import { SessionFormDrawer } from './SessionFormDrawer.tsx';
+import { MeetingFormDrawer } from './MeetingFormDrawer.tsx';
 import { endpoints } from '../../api.ts';
 import { useApi, useUrlList } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
@@ -24,7 +24,7 @@ const num = (n: number, color?: string) =>
     <Typography.Text type="secondary">0</Typography.Text>
   );
 
-export function SessionsPage() {
+export function MeetingsPage() {
   const { t } = useI18n();
   const { filters, page, pageSize, hasFilters, setQuery, setFilter, pagination } = useUrlList('/sessions', FILTER_KEYS);
   const secretary = useIsSecretary();
@@ -147,7 +147,7 @@ export function SessionsPage() {
         </div>
       </Card>
       {secretary && (
-        <SessionFormDrawer
+        <MeetingFormDrawer
           open={creating}
           defaultOrgId={filters.orgId}
           onClose={() => setCreating(false)}
