@@ -1,6 +1,7 @@
 /**
- * The console's calls go through the request core both web apps share (src/web/common); this file keeps
- * the short names the pages use, and after every successful write marks the query cache stale.
+ * The console's calls go through the request core both web apps share (src/web/common). Pages call the
+ * typed `endpoints` below; `api` is the plain form for what the contract cannot say (the sign-in probe
+ * whose 401 is expected). Every successful write, either way, marks the query cache stale.
  */
 import { contract } from '../../shared/endpoints.ts';
 import { bindEndpoints } from '../common/endpoints.ts';
