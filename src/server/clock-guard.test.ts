@@ -36,11 +36,11 @@ for (const file of ['src/server/db/change-feed.ts', 'src/server/change-feed.ts']
 /** Migrations released before the clock existed: they ran once; 0014 points their defaults at lianxin_now(). */
 const HISTORICAL_MIGRATION = /^src\/server\/db\/migrations\/00(0\d|1[0-3])_/;
 
-function serverFiles(dir: string): string[] {
+function filesUnder(dir: string, keep: (name: string) => boolean): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return serverFiles(full);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [full] : [];
+    if (entry.isDirectory()) return filesUnder(full, keep);
+    return keep(entry.name) ? [path.relative(ROOT, full).split(path.sep).join('/')] : [];
   });
 }
 
@@ -51,28 +51,57 @@ const codeLines = (text: string): { line: number; code: string }[] =>
     .map((code, i) => ({ line: i + 1, code: code.replace(/\/\/.*$/, '') }))
     .filter(({ code }) => !/^\s*(\*|\/\*)/.test(code));
 
-describe('reading the time in server code', () => {
-  const files = serverFiles(SERVER).map((f) => path.relative(ROOT, f).split(path.sep).join('/'));
-
-  it('goes through the clock everywhere but where real time is meant', () => {
-    const found: string[] = [];
-    const counts = new Map<string, number>();
-    for (const file of files) {
-      if (HISTORICAL_MIGRATION.test(file)) continue;
-      for (const { line, code } of codeLines(fs.readFileSync(path.join(ROOT, file), 'utf8'))) {
-        for (const { what, pattern } of READINGS) {
-          for (const _ of code.matchAll(pattern)) {
-            counts.set(file, (counts.get(file) ?? 0) + 1);
-            if (!REAL_TIME[file]) found.push(`${file}:${line}: ${what} — use clock.now() / sqlNow (src/server/clock.ts)`);
-          }
+/** Readings of the time outside `realTime`, and real-time files that read it more often than they say. */
+function readingsOutside(files: string[], realTime: Record<string, { readings: number; why: string }>): { found: string[]; grown: string[] } {
+  const found: string[] = [];
+  const counts = new Map<string, number>();
+  for (const file of files) {
+    for (const { line, code } of codeLines(fs.readFileSync(path.join(ROOT, file), 'utf8'))) {
+      for (const { what, pattern } of READINGS) {
+        for (const _ of code.matchAll(pattern)) {
+          counts.set(file, (counts.get(file) ?? 0) + 1);
+          if (!realTime[file]) found.push(`${file}:${line}: ${what} — use clock.now() / sqlNow (src/server/clock.ts)`);
         }
       }
     }
+  }
+  const grown = Object.entries(realTime)
+    .filter(([file, { readings }]) => (counts.get(file) ?? 0) > readings)
+    .map(([file, { readings }]) => `${file}: ${counts.get(file)} readings of real time, ${readings} expected`);
+  return { found, grown };
+}
+
+/**
+ * Tests build their fixtures from the clock too: a test that reads real time passes on the day it
+ * was written and fails in the passes at other moments, which run only where PostgreSQL is (CI).
+ */
+const TESTS_REAL_TIME: Record<string, { readings: number; why: string }> = {
+  'src/server/clock.test.ts': { readings: 2, why: 'compares lianxin_now() with now() and looks for defaults that read now()' },
+  'src/server/db/data-lock.test.ts': { readings: 5, why: 'lock files are aged and dated in real time' },
+  'src/server/multi-process.test.ts': { readings: 2, why: 'how long to wait for another process' },
+  'test/e2e/checkin-crash.test.ts': { readings: 2, why: 'how long to wait for the server' },
+  'src/server/jobs/scheduler.test.ts': { readings: 1, why: 'a test table records when each process really ran a job' },
+  'test/e2e/support/server.ts': { readings: 2, why: 'how long to wait for the server' },
+  'test/support/hold-data-folder.ts': { readings: 2, why: 'a helper process that takes a lock at a given real moment' },
+};
+
+describe('reading the time in server code', () => {
+  it('goes through the clock everywhere but where real time is meant', () => {
+    const files = filesUnder(SERVER, (name) => name.endsWith('.ts') && !name.endsWith('.test.ts')).filter((f) => !HISTORICAL_MIGRATION.test(f));
+    const { found, grown } = readingsOutside(files, REAL_TIME);
     expect(found).toEqual([]);
     // A real-time file that reads the time more often than it says has a reading to look at.
-    const grown = Object.entries(REAL_TIME)
-      .filter(([file, { readings }]) => (counts.get(file) ?? 0) > readings)
-      .map(([file, { readings }]) => `${file}: ${counts.get(file)} readings of real time, ${readings} expected`);
+    expect(grown).toEqual([]);
+  });
+
+  it('goes through the clock in tests too, but where they wait or age files in real time', () => {
+    const files = [
+      // This file names what it looks for.
+      ...filesUnder(path.join(ROOT, 'src'), (name) => name.endsWith('.test.ts') && name !== 'clock-guard.test.ts'),
+      ...filesUnder(path.join(ROOT, 'test'), (name) => name.endsWith('.ts')),
+    ];
+    const { found, grown } = readingsOutside(files, TESTS_REAL_TIME);
+    expect(found).toEqual([]);
     expect(grown).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import type { AuthzModule, BaseIds, Role } from '../support/authz.ts';
 import { SECRETARIES } from '../support/authz.ts';
 import type { TestEnv } from '../support/harness.ts';
+import { clock } from '../../src/server/clock.ts';
 
 /**
  * Authorization cases of the card routes (run by src/server/authorization.test.ts). The campaign
@@ -18,7 +19,7 @@ const MEMBERS: Role[] = ['villageSecretary', 'branchSecretary', 'groupLeader', '
 export const cardsAuthz: AuthzModule = {
   setup: async (env: TestEnv, base: BaseIds) => {
     ids = base;
-    const now = new Date();
+    const now = clock.now();
     const campaign = await env.db
       .insertInto('card_campaign')
       .values({

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { ROLES, SECRETARIES as SECRETARIES_OF_BRANCH2, type AuthzModule } from '../support/authz.ts';
 import { contextFor, memberIdByPhone, PHONES } from '../support/harness.ts';
 import { createStudyItem } from '../../src/server/modules/library/service.ts';
+import { clock } from '../../src/server/clock.ts';
 
 /** Authorization cases of the library routes (run by src/server/authorization.test.ts). */
 const WITH_MEMBER_RECORD = ROLES.filter((r) => r !== 'admin');
@@ -51,7 +52,7 @@ export const libraryAuthz: AuthzModule = {
     // The item reaches the member through a delivered push (the member sits outside 第二党支部).
     const push = await env.db
       .insertInto('push')
-      .values({ tenant_id: env.tenantId, org_id: base.branch2, title: '推送', planned_at: new Date(), audience: 'subtree', status: 'delivered', delivered_at: new Date() })
+      .values({ tenant_id: env.tenantId, org_id: base.branch2, title: '推送', planned_at: clock.now(), audience: 'subtree', status: 'delivered', delivered_at: clock.now() })
       .returning('id')
       .executeTakeFirstOrThrow();
     await env.db.insertInto('push_item').values({ tenant_id: env.tenantId, push_id: push.id, item_id: ids.item, position: 0 }).execute();

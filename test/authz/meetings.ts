@@ -2,6 +2,7 @@ import { closeMeeting } from '../../src/server/modules/meetings/closing.ts';
 import { planMeeting } from '../../src/server/modules/meetings/planning.ts';
 import type { AuthzModule, Role } from '../support/authz.ts';
 import { contextFor, memberIdByPhone, PHONES, type TestEnv } from '../support/harness.ts';
+import { clock } from '../../src/server/clock.ts';
 
 const SECRETARIES: Role[] = ['admin', 'villageSecretary'];
 const CONSOLE_ROLES: Role[] = ['admin', 'villageSecretary', 'branchSecretary', 'groupLeader'];
@@ -30,7 +31,7 @@ const t = {
   mineMissed: '',
 };
 
-const at = (msFromNow: number) => new Date(Date.now() + msFromNow).toISOString();
+const at = (msFromNow: number) => new Date(clock.now().getTime() + msFromNow).toISOString();
 
 export const meetingsAuthz: AuthzModule = {
   setup: async (env: TestEnv, ids) => {
@@ -63,7 +64,7 @@ export const meetingsAuthz: AuthzModule = {
     // Closed, with the target's make-up handed in (the secretary may send it back).
     t.closed = await plan(ids.group2, -120 * MIN, -60 * MIN);
     await closeMeeting(env.db, ctx, t.closed);
-    await env.db.updateTable('makeup').set({ status: 'submitted', reflection: '补学心得', submitted_at: new Date() }).where('session_id', '=', t.closed).where('member_id', '=', ids.target).execute();
+    await env.db.updateTable('makeup').set({ status: 'submitted', reflection: '补学心得', submitted_at: clock.now() }).where('session_id', '=', t.closed).where('member_id', '=', ids.target).execute();
     await env.db.updateTable('attendance').set({ status: 'made_up' }).where('session_id', '=', t.closed).where('member_id', '=', ids.target).execute();
     const file = await env.db
       .insertInto('stored_file')

@@ -2,11 +2,12 @@ import { ROLES, SECRETARIES as SECRETARIES_OF_BRANCH2, type AuthzModule } from '
 import { contextFor, memberIdByPhone, PHONES } from '../support/harness.ts';
 import { createStudyItem } from '../../src/server/modules/library/service.ts';
 import { createPush } from '../../src/server/modules/pushes/service.ts';
+import { clock } from '../../src/server/clock.ts';
 
 /** Authorization cases of the pushes routes (run by src/server/authorization.test.ts). */
 const WITH_MEMBER_RECORD = ROLES.filter((r) => r !== 'admin');
 const ids = { branch2: '', item: '', planned: '', toCancel: '', delivered: '' };
-const later = () => new Date(Date.now() + 24 * 3_600_000).toISOString();
+const later = () => new Date(clock.now().getTime() + 24 * 3_600_000).toISOString();
 
 export const pushesAuthz: AuthzModule = {
   setup: async (env, base) => {
@@ -20,7 +21,7 @@ export const pushesAuthz: AuthzModule = {
     // Delivered to the member role directly (the member sits outside 第二党支部's audience).
     const delivered = await createPush(env.db, admin, plan);
     ids.delivered = delivered.id;
-    await env.db.updateTable('push').set({ status: 'delivered', delivered_at: new Date() }).where('id', '=', delivered.id).execute();
+    await env.db.updateTable('push').set({ status: 'delivered', delivered_at: clock.now() }).where('id', '=', delivered.id).execute();
     await env.db.insertInto('push_delivery').values({ tenant_id: env.tenantId, push_id: delivered.id, member_id: await memberIdByPhone(env, PHONES.mobileMember) }).execute();
   },
   cases: [

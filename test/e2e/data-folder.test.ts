@@ -16,6 +16,7 @@ import { openDatabase } from '../../src/server/db/database.ts';
 import { LOCK_FILE, type LockHolder } from '../../src/server/db/data-lock.ts';
 import { inspectBackup, tableDigests } from '../../src/server/backup.ts';
 import { freePort, ROOT, startServer, type RunningServer } from './support/server.ts';
+import { clock } from '../../src/server/clock.ts';
 
 const PASSWORD = 'data-folder-1';
 const SECRETARY = '13800000000';
@@ -75,7 +76,7 @@ async function login(baseUrl: string): Promise<Session> {
 
 /** Yesterday in China: a talk may not be dated after today there, whatever the clock of this machine says. */
 function yesterdayInChina(): string {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(clock.now());
   return new Date(Date.parse(`${today}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 }
 
