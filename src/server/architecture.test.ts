@@ -223,6 +223,44 @@ export function checkArchitecture(files: Map<string, string>): string[] {
   return problems;
 }
 
+/**
+ * The modules' rows of ARCHITECTURE.md's layer picture, top row first: the lines of its first code
+ * block whose boxed text is nothing but module names joined by ' · '.
+ */
+export function moduleRows(markdown: string): string[][] {
+  const block = /```\n([\s\S]*?)```/.exec(markdown.slice(markdown.indexOf('## The layers')))?.[1] ?? '';
+  return block.split('\n').flatMap((line) => {
+    const boxed = /│(.*)│/.exec(line)?.[1]?.trim();
+    return boxed && /^[a-z-]+( · [a-z-]+)*$/.test(boxed) ? [boxed.split(' · ')] : [];
+  });
+}
+
+/** Where the picture and the code disagree: a module missing or unknown, or an import that is not downward. */
+export function checkLayerPicture(files: Map<string, string>, rows: string[][], moduleFolders: string[]): string[] {
+  const rowOf = new Map<string, number>();
+  const problems: string[] = [];
+  rows.forEach((row, i) => {
+    for (const name of row) {
+      if (rowOf.has(name)) problems.push(`ARCHITECTURE.md names module '${name}' twice in the layer picture`);
+      rowOf.set(name, i);
+    }
+  });
+  for (const name of rowOf.keys()) if (!moduleFolders.includes(name)) problems.push(`ARCHITECTURE.md's layer picture names '${name}', which is no folder in src/server/modules`);
+  for (const name of moduleFolders) if (!rowOf.has(name)) problems.push(`module '${name}' is missing from ARCHITECTURE.md's layer picture: put it in the row below everything that imports it`);
+  for (const e of importEdges(files)) {
+    if (isTest(e.file) || isAssembly(e.file)) continue;
+    const from = moduleOf(e.file);
+    const to = moduleOf(e.target);
+    if (!from || !to || from === to) continue;
+    const a = rowOf.get(from);
+    const b = rowOf.get(to);
+    if (a !== undefined && b !== undefined && b <= a) {
+      problems.push(`${where(e)}: module '${from}' imports '${to}', which is not in a row below it in ARCHITECTURE.md's layer picture`);
+    }
+  }
+  return problems;
+}
+
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function sourceFiles(dir: string): string[] {
@@ -277,6 +315,28 @@ describe('architecture', () => {
       "web/console/page.tsx:3 imports '../../server/http.ts': the web apps do not import server code",
       "server folder cycle between server/auth/, server/modules/:\n    server/auth/sessions.ts:1 imports '../modules/audit/index.ts'\n    server/modules/audit/index.ts:1 imports '../../auth/policy.ts'",
     ]);
+  });
+
+  it("ARCHITECTURE.md's layer picture holds every module, each row importing only rows below it", () => {
+    const files = new Map(sourceFiles(SRC).map((f) => [path.relative(SRC, f).split(path.sep).join('/'), fs.readFileSync(f, 'utf8')]));
+    const rows = moduleRows(fs.readFileSync(path.join(SRC, '..', 'ARCHITECTURE.md'), 'utf8'));
+    const folders = fs.readdirSync(path.join(SRC, 'server', 'modules'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    expect(rows.length).toBeGreaterThan(1);
+    expect(checkLayerPicture(files, rows, folders)).toEqual([]);
+  });
+
+  it('reports a picture that leaves a module out, names an unknown one or lets a row import upward', () => {
+    const markdown = ['## The layers', '```', '  │ top · ghost │', '  │ low │', '```'].join('\n');
+    expect(moduleRows(markdown)).toEqual([['top', 'ghost'], ['low']]);
+    const files = new Map([
+      ['server/modules/low/service.ts', "import { t } from '../top/index.ts';"],
+      ['server/modules/top/index.ts', "export { l } from '../low/index.ts';"],
+    ]);
+    const problems = checkLayerPicture(files, moduleRows(markdown), ['top', 'low', 'lost']);
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(/names 'ghost'/);
+    expect(problems.join('\n')).toMatch(/'lost' is missing/);
+    expect(problems.join('\n')).toMatch(/server\/modules\/low\/service\.ts:1 imports '..\/top\/index.ts': module 'low' imports 'top'/);
   });
 
   it('finds every import form', () => {
