@@ -52,3 +52,22 @@ export function addMonths(day: string, n: number): string {
   const last = lastDayOfMonth(first);
   return Number(day.slice(8, 10)) > Number(last.slice(8, 10)) ? last : `${first.slice(0, 8)}${day.slice(8, 10)}`;
 }
+
+/** 'YYYY-MM-DD HH:mm' on the wall clock in China, for messages. */
+export const chinaDateTime = (at: Date | number): string => {
+  const s = chinaWallClock(at).toISOString();
+  return `${s.slice(0, 10)} ${s.slice(11, 16)}`;
+};
+
+/**
+ * The same wall-clock time and day of month `months` later in China; a day the month does not
+ * have becomes its last day (31 January → 28/29 February).
+ */
+export function addMonthsAt(at: Date, months: number): Date {
+  const local = chinaWallClock(at);
+  const y = local.getUTCFullYear();
+  const m = local.getUTCMonth() + months;
+  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  const wall = Date.UTC(y, m, Math.min(local.getUTCDate(), lastDay), local.getUTCHours(), local.getUTCMinutes(), local.getUTCSeconds(), local.getUTCMilliseconds());
+  return new Date(wall - CHINA_OFFSET_MS);
+}

@@ -1,6 +1,7 @@
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { clock, SHANGHAI_OFFSET_MS } from '../../clock.ts';
+import { clock } from '../../clock.ts';
+import { chinaDateTime } from '../../../shared/china-time.ts';
 import { AppError } from '../../errors.ts';
 import type { MySession } from '../../../shared/api-learning.ts';
 import { requireMember } from '../../directory/index.ts';
@@ -12,12 +13,6 @@ import { checkInAttendance, checkInFromApp, memberMeetingRows, myMeetingRow, req
 
 /** A member checking in later than this after the start is late. */
 const LATE_AFTER_MS = 10 * 60_000;
-
-/** 'YYYY-MM-DD HH:mm' in Asia/Shanghai, for messages. */
-export const shanghaiTime = (at: Date): string => {
-  const s = new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString();
-  return `${s.slice(0, 10)} ${s.slice(11, 16)}`;
-};
 
 type MemberMeetingRow = Awaited<ReturnType<typeof memberMeetingRows>>[number];
 
@@ -98,7 +93,7 @@ export async function recordCheckIn(db: Database, ctx: RequestContext, meetingId
   const a = await loadMyMeeting(db, ctx, memberId, meetingId);
   if (a.my_status === 'present' || a.my_status === 'late') return myMeetingOf(a, now);
   if (a.status === 'cancelled') throw new AppError('conflict', '会议已取消，无需签到');
-  const window = `签到时间为 ${shanghaiTime(a.checkin_opens_at)} 至 ${shanghaiTime(a.checkin_closes_at)}（北京时间）`;
+  const window = `签到时间为 ${chinaDateTime(a.checkin_opens_at)} 至 ${chinaDateTime(a.checkin_closes_at)}（北京时间）`;
   if (a.status === 'closed' || now.getTime() > a.checkin_closes_at.getTime()) throw new AppError('conflict', `签到已结束。${window}`);
   if (now.getTime() < a.checkin_opens_at.getTime()) throw new AppError('conflict', `签到尚未开始。${window}`);
   if (a.my_status !== 'invited') throw new AppError('conflict', `${STATUS_WORDS[a.my_status] ?? '考勤已登记'}，不能再签到`);
@@ -124,7 +119,7 @@ export async function requestLeave(db: Database, ctx: RequestContext, meetingId:
   const { actor } = ctx;
   const a = await loadMyMeeting(db, ctx, memberId, meetingId);
   if (a.status !== 'planned') throw new AppError('conflict', a.status === 'cancelled' ? '会议已取消，无需请假' : '会议已结束，不能再请假');
-  if (now.getTime() >= a.ends_at.getTime()) throw new AppError('conflict', `会议已于 ${shanghaiTime(a.ends_at)} 结束，不能再请假`);
+  if (now.getTime() >= a.ends_at.getTime()) throw new AppError('conflict', `会议已于 ${chinaDateTime(a.ends_at)} 结束，不能再请假`);
   if (a.my_status === 'present' || a.my_status === 'late') throw new AppError('conflict', '您已签到，不能请假');
   if (a.my_status !== 'invited') throw new AppError('conflict', `${STATUS_WORDS[a.my_status] ?? '考勤已登记'}，不能再请假`);
   if (!(await requestLeaveRow(db, ctx, { tenantId: actor.tenantId, meetingId, memberId, reason, now }))) {

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { authorize } from '../../auth/policy.ts';
-import { SHANGHAI_OFFSET_MS } from '../../clock.ts';
+import { addMonthsAt } from '../../../shared/china-time.ts';
 import { AppError, type FieldIssue } from '../../errors.ts';
 import type { SessionDetail, SessionInput, SessionPatch } from '../../../shared/api-learning.ts';
 import { recordAudit } from '../../audit-log.ts';
@@ -26,19 +26,6 @@ import {
 
 type Input = z.infer<typeof SessionInput>;
 type Patch = z.infer<typeof SessionPatch>;
-
-/**
- * The same wall-clock time and day of month `months` later in Asia/Shanghai; a day the month does
- * not have becomes its last day (31 January → 28/29 February).
- */
-export function addMonthsShanghai(at: Date, months: number): Date {
-  const local = new Date(at.getTime() + SHANGHAI_OFFSET_MS);
-  const y = local.getUTCFullYear();
-  const m = local.getUTCMonth() + months;
-  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  const wall = Date.UTC(y, m, Math.min(local.getUTCDate(), lastDay), local.getUTCHours(), local.getUTCMinutes(), local.getUTCSeconds(), local.getUTCMilliseconds());
-  return new Date(wall - SHANGHAI_OFFSET_MS);
-}
 
 /** Study items a meeting may use: those of its unit or of a unit above it, not retired. */
 async function checkMaterials(db: Executor, tenantId: string, orgPath: string, ids: string[], issues: FieldIssue[]): Promise<void> {
@@ -98,7 +85,7 @@ export async function planMeeting(db: Database, ctx: RequestContext, input: Inpu
   const ids = await db.transaction().execute(async (tx) => {
     const created: string[] = [];
     for (let k = 0; k < input.repeatMonths; k++) {
-      const start = addMonthsShanghai(startsAt, k);
+      const start = addMonthsAt(startsAt, k);
       const end = new Date(start.getTime() + durationMs);
       const win = windowOf(start, end, input.checkinOpensBefore, input.checkinClosesAfter);
       const meetingId = await insertMeeting(
