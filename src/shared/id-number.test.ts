@@ -18,3 +18,12 @@ describe('GB 11643 ID numbers', () => {
     expect(maskIdNumber('320612199001011234')).toBe('3206**********1234');
   });
 });
+
+describe('an ID number’s birth date and the day it is checked on', () => {
+  it('refuses a birth date after the given China day, whatever the device’s date', () => {
+    const born2030 = completeIdNumber('32061220300101123');
+    expect(checkIdNumber(born2030, '2029-12-31')).toBe('birth_date');
+    expect(checkIdNumber(born2030, '2030-01-01')).toBeNull();
+    expect(idNumberBirthDate(born2030, '2030-06-01')).toBe('2030-01-01');
+  });
+});

@@ -2,6 +2,8 @@
  * Chinese resident ID numbers (GB 11643-1999): 17 digits + a check character (0-9 or X).
  * Shared by the server (validation, masking) and the web apps (instant feedback).
  */
+import { chinaDay } from './china-time.ts';
+
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK = '10X98765432';
 
@@ -11,26 +13,31 @@ export function normalizeIdNumber(raw: string): string {
   return raw.trim().toUpperCase();
 }
 
-export function checkIdNumber(raw: string): IdNumberProblem | null {
+/**
+ * What is wrong with an ID number, or null. `today` is the China day a birth date may not be after:
+ * the server passes its clock's day; the web apps' instant feedback takes the device's.
+ */
+export function checkIdNumber(raw: string, today: string = chinaDay(Date.now())): IdNumberProblem | null {
   const id = normalizeIdNumber(raw);
   if (!/^\d{17}[\dX]$/.test(id)) return 'format';
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += Number(id[i]) * (WEIGHTS[i] ?? 0);
   if (CHECK[sum % 11] !== id[17]) return 'checksum';
-  const birth = idNumberBirthDate(id);
+  const birth = idNumberBirthDate(id, today);
   if (!birth) return 'birth_date';
   return null;
 }
 
-/** The birth date encoded in positions 7-14, or null when it is not a real past date. */
-export function idNumberBirthDate(id: string): string | null {
+/** The birth date encoded in positions 7-14, or null when it is not a real day from 1900 to `today` (a China day). */
+export function idNumberBirthDate(id: string, today: string = chinaDay(Date.now())): string | null {
   const y = Number(id.slice(6, 10));
   const m = Number(id.slice(10, 12));
   const d = Number(id.slice(12, 14));
   const date = new Date(Date.UTC(y, m - 1, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
-  if (y < 1900 || date.getTime() > Date.now()) return null;
-  return `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
+  const day = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
+  if (y < 1900 || day > today) return null;
+  return day;
 }
 
 /** Makes the check character right for 17 given digits (test data and the demo generator). */

@@ -30,7 +30,7 @@ const ID_PROBLEM: Record<string, string> = {
 };
 
 export function idNumberIssue(raw: string): string | null {
-  const problem = checkIdNumber(raw);
+  const problem = checkIdNumber(raw, shanghaiDate());
   return problem ? (ID_PROBLEM[problem] ?? '身份证号不正确') : null;
 }
 

@@ -126,7 +126,7 @@ export function checkRosterRow(row: RosterRow, rules: RowRules): CheckedRow {
     else {
       idNumber = normalizeIdNumber(String(idRaw));
       idHash = rules.hashIdNumber(idNumber);
-      if (birthDate && idNumberBirthDate(idNumber) !== birthDate) problem('birthDate', '出生日期与身份证号中的出生日期不一致');
+      if (birthDate && idNumberBirthDate(idNumber, rules.today) !== birthDate) problem('birthDate', '出生日期与身份证号中的出生日期不一致');
     }
   }
 
