@@ -339,6 +339,14 @@ describe('architecture', () => {
     expect(problems.join('\n')).toMatch(/server\/modules\/low\/service\.ts:1 imports '..\/top\/index.ts': module 'low' imports 'top'/);
   });
 
+  it('every module with routes keeps its authorization cases in test/authz/<module>.ts', () => {
+    const modules = path.join(SRC, 'server', 'modules');
+    const withRoutes = fs.readdirSync(modules).filter((m) => fs.existsSync(path.join(modules, m, 'routes.ts')));
+    const missing = withRoutes.filter((m) => !fs.existsSync(path.join(SRC, '..', 'test', 'authz', `${m}.ts`)));
+    expect(withRoutes.length).toBeGreaterThan(10);
+    expect(missing, 'add test/authz/<module>.ts and list it in src/server/authorization.test.ts').toEqual([]);
+  });
+
   it('finds every import form', () => {
     const source = [
       "import a from './a.ts';",

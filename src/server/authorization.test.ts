@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../test/support/harness.ts';
 import { PHONE_OF, ROLES, type AuthzModule, type BaseIds, type Case, type Role } from '../../test/support/authz.ts';
 import { libraryAuthz } from '../../test/authz/library.ts';
+import { filesAuthz } from '../../test/authz/files.ts';
 import { pushesAuthz } from '../../test/authz/pushes.ts';
 import { meetingsAuthz } from '../../test/authz/meetings.ts';
 import { coverageAuthz } from '../../test/authz/coverage.ts';
@@ -34,6 +35,7 @@ const MODULES: AuthzModule[] = [
   auditAuthz,
   meAuthz,
   libraryAuthz,
+  filesAuthz,
   pushesAuthz,
   meetingsAuthz,
   coverageAuthz,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, openTestApp, PHONES, type Session, type TestEnv } from '../../test/support/harness.ts';
 import type { AuthzModule, BaseIds } from '../../test/support/authz.ts';
 import { libraryAuthz } from '../../test/authz/library.ts';
+import { filesAuthz } from '../../test/authz/files.ts';
 import { pushesAuthz } from '../../test/authz/pushes.ts';
 import { meetingsAuthz } from '../../test/authz/meetings.ts';
 import { coverageAuthz } from '../../test/authz/coverage.ts';
@@ -126,7 +127,7 @@ afterAll(async () => {
   await env?.close();
 });
 
-const FIXTURE_MODULES: AuthzModule[] = [libraryAuthz, pushesAuthz, meetingsAuthz, coverageAuthz, careAuthz, talksAuthz, deliveriesAuthz, cardsAuthz, radarAuthz];
+const FIXTURE_MODULES: AuthzModule[] = [libraryAuthz, filesAuthz, pushesAuthz, meetingsAuthz, coverageAuthz, careAuthz, talksAuthz, deliveriesAuthz, cardsAuthz, radarAuthz];
 
 /** The targets those modules' setups build on (as src/server/authorization.test.ts finds them). */
 async function baseIds(): Promise<BaseIds> {

@@ -6,7 +6,7 @@ import { clock } from '../../src/server/clock.ts';
 
 /** Authorization cases of the library routes (run by src/server/authorization.test.ts). */
 const WITH_MEMBER_RECORD = ROLES.filter((r) => r !== 'admin');
-const ids = { item: '', retireItem: '', itemFile: '', attachmentFile: '', branch2: '' };
+const ids = { item: '', retireItem: '', itemFile: '', branch2: '' };
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n');
 
 export const libraryAuthz: AuthzModule = {
@@ -24,31 +24,10 @@ export const libraryAuthz: AuthzModule = {
       return row.id;
     };
     ids.itemFile = await storeFile('学习材料.pdf');
-    ids.attachmentFile = await storeFile('会议记录.pdf');
     const item = await createStudyItem(env.db, admin, { orgId: base.branch2, kind: 'pdf', title: '二支部学习材料', category: 'policy', tags: [], fileId: ids.itemFile, minutes: 10 });
     ids.item = item.id;
     const retire = await createStudyItem(env.db, admin, { orgId: base.branch2, kind: 'article', title: '将下架', category: 'other', tags: [], bodyHtml: '<p>正文</p>', minutes: 2 });
     ids.retireItem = retire.id;
-    // A session attachment of 第二党支部.
-    const session = await env.db
-      .insertInto('study_session')
-      .values({
-        tenant_id: env.tenantId,
-        org_id: base.branch2,
-        kind: 'members_meeting',
-        title: '党员大会',
-        starts_at: new Date('2026-03-01T11:00:00Z'),
-        ends_at: new Date('2026-03-01T12:00:00Z'),
-        mode: 'on_site',
-        checkin_opens_at: new Date('2026-03-01T10:30:00Z'),
-        checkin_closes_at: new Date('2026-03-01T12:00:00Z'),
-        qr_secret: 'authz',
-        audience: 'subtree',
-        makeup_questions: '[]',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await env.db.insertInto('session_attachment').values({ tenant_id: env.tenantId, session_id: session.id, kind: 'minutes', file_id: ids.attachmentFile, caption: null, created_by: null }).execute();
     // The item reaches the member through a delivered push (the member sits outside 第二党支部).
     const push = await env.db
       .insertInto('push')
@@ -59,12 +38,6 @@ export const libraryAuthz: AuthzModule = {
     await env.db.insertInto('push_delivery').values({ tenant_id: env.tenantId, push_id: push.id, member_id: await memberIdByPhone(env, PHONES.mobileMember) }).execute();
   },
   cases: [
-    // Whoever manages learning or marks attendance somewhere; the harness sends a fake .xlsx, refused as 415.
-    { method: 'POST', route: '/api/files', url: () => '/api/files?purpose=attachment', multipart: true, allowed: ['admin', 'villageSecretary', 'branchSecretary', 'groupLeader'] },
-    // A file of a study item in the library: every signed-in account.
-    { method: 'GET', route: '/api/files/:id', url: () => `/api/files/${ids.itemFile}`, allowed: 'all' },
-    // A session attachment: who marks attendance for the session's unit.
-    { method: 'GET', route: '/api/files/:id', url: () => `/api/files/${ids.attachmentFile}`, allowed: SECRETARIES_OF_BRANCH2 },
     { method: 'GET', route: '/api/study-items', url: () => '/api/study-items', allowed: ['admin', 'villageSecretary', 'branchSecretary'] },
     {
       method: 'POST',
