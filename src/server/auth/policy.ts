@@ -227,8 +227,3 @@ export const scopePaths = (scope: ListScope): string[] | 'all' => (scope.all ? '
 export function memberReadScope(actor: Actor): MemberScope {
   return listScope(actor, 'member.read');
 }
-
-/** Subtrees in which the actor acts as secretary (import, export, dashboard, org edits). */
-export function secretaryPaths(actor: Actor): string[] | 'all' {
-  return scopePaths(listScope(actor, 'care.manage'));
-}

@@ -10,6 +10,7 @@ import {
 } from '@tanstack/react-query-persist-client';
 import { ApiError } from './api.ts';
 import { keptForm, isKept } from './kept-forms.ts';
+import { forgetTalkDrafts } from './talk-draft.ts';
 
 /**
  * The member app's server state: one QueryClient, whose answers worth having without signal are
@@ -161,6 +162,10 @@ export function keepFor(accountId: string): void {
   void queryClient.cancelQueries();
   queryClient.clear();
   void persister.removeClient();
+  // Another account on this phone (a session that expired without signing out): the last
+  // mentor's half-written talks go with the rest of their data.
+  const previous = read(ACCOUNT_KEY);
+  if (previous !== null && previous !== accountId) forgetTalkDrafts();
   write(ACCOUNT_KEY, accountId);
   startKeeping(accountId);
 }

@@ -43,9 +43,6 @@ const toView = (o: OrgRow, memberCount = 0): OrgView => ({
   retired: o.retired_at !== null,
 });
 
-// The lookup of a unit is the directory's (src/server/directory), like every lookup modules share.
-export { getOrg };
-
 /** How deep a unit sits: its path holds one id per level. */
 const depth = (o: OrgRow): number => o.path.split('/').length;
 

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Database } from '../../db/database.ts';
 import type { Actor, RequestContext } from '../../auth/actor.ts';
-import { authorize, memberReadScope } from '../../auth/policy.ts';
+import { authorize, listScope } from '../../auth/policy.ts';
 import { AppError } from '../../errors.ts';
 import { MALFORMED_MESSAGE, malformed } from '../../input-guard.ts';
 import type { FieldCipher } from '../../secrets.ts';
@@ -89,7 +89,8 @@ const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 /** Notes that `row` holds `value`; when an earlier row held it, that first row (the issue names it). */
 function repeated(seenAt: Map<string, number[]>, value: string, row: number): number | undefined {
   const seen = seenAt.get(value);
-  seenAt.set(value, [...(seen ?? []), row]);
+  if (seen) seen.push(row);
+  else seenAt.set(value, [row]);
   return seen?.[0];
 }
 
@@ -259,7 +260,7 @@ export async function exportRoster(deps: RosterDeps, ctx: RequestContext, query:
     unitName = org?.name ?? null;
   }
   const settings = await getSettings(db, actor.tenantId);
-  const rows = await exportMemberRows(db, actor.tenantId, memberReadScope(actor), filter, settings);
+  const rows = await exportMemberRows(db, actor.tenantId, listScope(actor, 'roster.export'), filter, settings);
 
   const workbook = new ExcelJS.Workbook();
   workbook.creator = '连心';
