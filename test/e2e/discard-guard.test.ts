@@ -33,6 +33,20 @@ describe('closing a changed form asks first', () => {
   /** The question, once it is on the screen. */
   const question = (): Locator => page.locator('.ant-modal-confirm').filter({ hasText: QUESTION });
 
+  /**
+   * Answers the question once it has stopped zooming in (a click while the dialog still grows can
+   * land beside the button on a slow machine), then waits for it to go.
+   */
+  async function answer(button: '继续填写' | '放弃'): Promise<void> {
+    const dialog = question();
+    await dialog.waitFor();
+    await expect
+      .poll(() => dialog.evaluate((el) => el.getAnimations({ subtree: true }).length === 0 && !/ant-zoom/.test(el.className)))
+      .toBe(true);
+    await dialog.getByRole('button', { name: button, exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  }
+
   /** The meeting form, opened afresh and filled in by the form itself (its start defaults to tomorrow). */
   async function openMeetingForm(): Promise<Locator> {
     await page.getByTestId('new-session').click();
@@ -57,16 +71,13 @@ describe('closing a changed form asks first', () => {
     const title = drawer.getByTestId('session-title');
     await title.fill('流动党员云课堂 · 三月');
     await page.keyboard.press('Escape');
-    await question().waitFor();
-    await question().getByRole('button', { name: '继续填写' }).click();
-    await question().waitFor({ state: 'hidden' });
+    await answer('继续填写');
     expect(await drawer.isVisible()).toBe(true);
     expect(await title.inputValue()).toBe('流动党员云课堂 · 三月');
 
     await title.focus();
     await page.keyboard.press('Escape');
-    await question().waitFor();
-    await question().getByRole('button', { name: '放弃' }).click();
+    await answer('放弃');
     await drawer.waitFor({ state: 'hidden' });
   });
 
@@ -80,8 +91,7 @@ describe('closing a changed form asks first', () => {
     const again = await openMeetingForm();
     await again.getByTestId('session-agenda').fill('一、学习；二、交流');
     await again.getByRole('button', { name: '取消', exact: true }).click();
-    await question().waitFor();
-    await question().getByRole('button', { name: '放弃' }).click();
+    await answer('放弃');
     await again.waitFor({ state: 'hidden' });
   });
 
@@ -93,14 +103,11 @@ describe('closing a changed form asks first', () => {
     await modal.getByLabel('姓名').fill('欧阳明远');
     // the dimmed page around the dialog, well away from it
     await page.mouse.click(10, 790);
-    await question().waitFor();
-    await question().getByRole('button', { name: '继续填写' }).click();
-    await question().waitFor({ state: 'hidden' });
+    await answer('继续填写');
     expect(await modal.getByLabel('姓名').inputValue()).toBe('欧阳明远');
     await modal.getByLabel('姓名').focus();
     await page.keyboard.press('Escape');
-    await question().waitFor();
-    await question().getByRole('button', { name: '放弃' }).click();
+    await answer('放弃');
     await modal.waitFor({ state: 'hidden' });
   });
 
@@ -112,14 +119,11 @@ describe('closing a changed form asks first', () => {
     await drawer.getByTestId('study-body').click();
     await page.keyboard.type('学习笔记');
     await page.keyboard.press('Escape');
-    await question().waitFor();
-    await question().getByRole('button', { name: '继续填写' }).click();
-    await question().waitFor({ state: 'hidden' });
+    await answer('继续填写');
     expect(await drawer.getByTestId('study-body').innerText()).toBe('学习笔记');
     await drawer.getByTestId('study-body').click();
     await page.keyboard.press('Escape');
-    await question().waitFor();
-    await question().getByRole('button', { name: '放弃' }).click();
+    await answer('放弃');
     await drawer.waitFor({ state: 'hidden' });
   });
 });
