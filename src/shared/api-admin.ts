@@ -28,6 +28,19 @@ export const TenantSettings = z.object({
   talkCadenceHomeDays: z.number().int().min(0).max(730),
   /** No app activity for this many days counts as a drift reason. */
   inactiveDays: z.number().int().min(7).max(365),
+  /** An invitation link to the member app stays valid this many days. */
+  invitationDays: z.number().int().min(1).max(60),
+  /** A member's "remember this phone" sign-in lasts this many days. */
+  rememberDays: z.number().int().min(1).max(365),
+  /** A push still unread this many hours after delivery gets a nudge on the member's next channel (SMS). */
+  escalateAfterHours: z.number().int().min(1).max(720),
+  /** Unreachable by every channel and absent from the app this many days ⇒ listed, and the mentor gets a care task. */
+  unreachableDays: z.number().int().min(1).max(365),
+  /** No SMS between these hours, China time ("HH:MM"); what falls inside waits until the end. */
+  quietHoursStart: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+  quietHoursEnd: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+  /** SMS per member per China day, at most. */
+  smsDailyCap: z.number().int().min(1).max(20),
 });
 export type TenantSettings = z.infer<typeof TenantSettings>;
 /** A change of some rules (PUT /api/settings). */

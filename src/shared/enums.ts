@@ -27,7 +27,7 @@ export const MAKEUP_STATUSES = ['open', 'submitted', 'returned', 'expired'] as c
 // care: talks, care tasks, trips, cards, the drift radar
 export const TALK_CHANNELS = ['phone', 'video', 'wechat', 'in_person'] as const;
 export const TALK_DUE_STATES = ['ok', 'due_soon', 'overdue', 'never', 'no_cadence'] as const;
-export const CARE_TASK_KINDS = ['absence_streak', 'unread_streak', 'follow_up', 'visit', 'hardship', 'lost_contact', 'other'] as const;
+export const CARE_TASK_KINDS = ['absence_streak', 'unread_streak', 'follow_up', 'visit', 'hardship', 'lost_contact', 'unreachable', 'other'] as const;
 export const CARE_TASK_STATUSES = ['open', 'snoozed', 'done', 'dropped'] as const;
 export const CARE_TASK_EVENT_KINDS = ['created', 'note', 'snoozed', 'reopened', 'done', 'dropped', 'reassigned', 'due_changed', 'merged'] as const;
 export const DELIVERY_ITEMS = ['books', 'materials', 'badge', 'other'] as const;

@@ -95,7 +95,7 @@ export interface CareTask {
   created_by: string | null;
   due_on: string;
   id: Generated<string>;
-  kind: "absence_streak" | "unread_streak" | "follow_up" | "visit" | "hardship" | "lost_contact" | "other";
+  kind: "absence_streak" | "unread_streak" | "follow_up" | "visit" | "hardship" | "lost_contact" | "unreachable" | "other";
   member_id: string;
   note: string | null;
   reason: string;
@@ -160,6 +160,15 @@ export interface Grid {
   tenant_id: string;
 }
 
+export interface GroupKitMark {
+  marked_at: Generated<Timestamp>;
+  marked_by: string | null;
+  org_id: string;
+  source_id: string;
+  source_kind: string;
+  tenant_id: string;
+}
+
 export interface ImportJob {
   account_id: string;
   created_at: Generated<Timestamp>;
@@ -180,6 +189,20 @@ export interface ImportJob {
   total: Generated<number>;
   upload: Buffer | null;
   worker_id: string | null;
+}
+
+export interface Invitation {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  expires_at: Timestamp;
+  failed_attempts: Generated<number>;
+  id: Generated<string>;
+  locked_until: Timestamp | null;
+  member_id: string;
+  revoked_at: Timestamp | null;
+  tenant_id: string;
+  token_hash: string;
+  used_at: Timestamp | null;
 }
 
 export interface JobRun {
@@ -286,6 +309,81 @@ export interface Mobility {
   workplace: string | null;
 }
 
+export interface Notification {
+  attempts: Generated<number>;
+  channel: "sms" | "webpush" | "wecom" | "dingtalk" | "feishu";
+  created_at: Generated<Timestamp>;
+  delivered_at: Timestamp | null;
+  failed_at: Timestamp | null;
+  id: Generated<string>;
+  last_error: string | null;
+  lease_owner: string | null;
+  lease_until: Timestamp | null;
+  link: string;
+  member_id: string | null;
+  not_before: Generated<Timestamp>;
+  opened_at: Timestamp | null;
+  params: Generated<Json>;
+  provider_msg_id: string | null;
+  recipient_id: string;
+  robot_id: string | null;
+  sent_at: Timestamp | null;
+  source_id: string;
+  source_kind: string;
+  status: Generated<"pending" | "sending" | "sent" | "delivered" | "failed" | "cancelled">;
+  template_key: string;
+  tenant_id: string;
+}
+
+export interface NotificationAttempt {
+  error: string | null;
+  finished_at: Timestamp | null;
+  n: number;
+  notification_id: string;
+  ok: boolean | null;
+  started_at: Generated<Timestamp>;
+  tenant_id: string;
+}
+
+export interface NotifyPreference {
+  changed_at: Generated<Timestamp>;
+  changed_by: string | null;
+  channel: "sms" | "webpush" | "robot";
+  enabled: boolean;
+  member_id: string;
+  tenant_id: string;
+}
+
+export interface NotifyRobot {
+  blocked_until: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  enabled: Generated<boolean>;
+  id: Generated<string>;
+  kind: "wecom" | "dingtalk" | "feishu";
+  last_error: string | null;
+  last_error_at: Timestamp | null;
+  last_success_at: Timestamp | null;
+  name: string;
+  org_id: string;
+  secret_cipher: string | null;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+  webhook_cipher: string;
+}
+
+export interface NotifySmsProvider {
+  access_key_id: string | null;
+  enabled: Generated<boolean>;
+  kind: "aliyun" | "tencent" | "sink";
+  last_error: string | null;
+  last_error_at: Timestamp | null;
+  last_success_at: Timestamp | null;
+  secret_cipher: string | null;
+  settings: Generated<Json>;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Org {
   created_at: Generated<Timestamp>;
   id: Generated<string>;
@@ -331,6 +429,19 @@ export interface PushItem {
   tenant_id: string;
 }
 
+export interface PushSubscription {
+  account_id: string;
+  auth: string;
+  created_at: Generated<Timestamp>;
+  endpoint: string;
+  id: Generated<string>;
+  last_error: string | null;
+  last_success_at: Timestamp | null;
+  p256dh: string;
+  tenant_id: string;
+  user_agent: string | null;
+}
+
 export interface RoleAssignment {
   account_id: string;
   created_at: Generated<Timestamp>;
@@ -340,12 +451,21 @@ export interface RoleAssignment {
   tenant_id: string;
 }
 
+export interface ServerSecret {
+  created_at: Generated<Timestamp>;
+  name: string;
+  value_cipher: string;
+}
+
 export interface Session {
   account_id: string;
   created_at: Generated<Timestamp>;
   csrf_token: string;
   expires_at: Timestamp;
+  id: Generated<string>;
   ip: string | null;
+  last_seen_at: Timestamp | null;
+  remember: Generated<boolean>;
   tenant_id: string;
   token_hash: string;
   user_agent: string | null;
@@ -373,6 +493,35 @@ export interface Setting {
   key: string;
   tenant_id: string;
   value: Json;
+}
+
+export interface SmsLoginCode {
+  attempts: Generated<number>;
+  code_hash: string;
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  id: Generated<string>;
+  phone: string;
+  used_at: Timestamp | null;
+}
+
+export interface SmsReceipt {
+  code: string | null;
+  phone: string | null;
+  provider: "aliyun" | "tencent" | "sink";
+  provider_msg_id: string;
+  received_at: Generated<Timestamp>;
+  reported_at: Timestamp | null;
+  status: "delivered" | "failed";
+}
+
+export interface SmsSink {
+  at: Generated<Timestamp>;
+  id: Generated<number>;
+  notification_id: string | null;
+  phone: string;
+  tenant_id: string;
+  text: string;
 }
 
 export interface StoredFile {
@@ -473,7 +622,9 @@ export interface DB {
   delivery_member: DeliveryMember;
   delivery_photo: DeliveryPhoto;
   grid: Grid;
+  group_kit_mark: GroupKitMark;
   import_job: ImportJob;
+  invitation: Invitation;
   job_run: JobRun;
   learning_month: LearningMonth;
   login_attempt: LoginAttempt;
@@ -481,15 +632,25 @@ export interface DB {
   member: Member;
   mentorship: Mentorship;
   mobility: Mobility;
+  notification: Notification;
+  notification_attempt: NotificationAttempt;
+  notify_preference: NotifyPreference;
+  notify_robot: NotifyRobot;
+  notify_sms_provider: NotifySmsProvider;
   org: Org;
   push: Push;
   push_delivery: PushDelivery;
   push_item: PushItem;
+  push_subscription: PushSubscription;
   role_assignment: RoleAssignment;
+  server_secret: ServerSecret;
   session: Session;
   session_attachment: SessionAttachment;
   session_material: SessionMaterial;
   setting: Setting;
+  sms_login_code: SmsLoginCode;
+  sms_receipt: SmsReceipt;
+  sms_sink: SmsSink;
   stored_file: StoredFile;
   study_item: StudyItem;
   study_session: StudySession;

@@ -287,6 +287,7 @@ export const EXACT: Record<string, string> = {
   走访: 'Visit',
   困难帮扶: 'Hardship help',
   失联核实: 'Lost-contact check',
+  联系不上: 'Not reached by any channel',
   其他: 'Other',
   党组织书记: 'the party secretaries',
   // study item types (library) named by their checks

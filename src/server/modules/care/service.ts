@@ -43,6 +43,7 @@ const KIND_LABELS: Record<CareTask['kind'], string> = {
   visit: '走访',
   hardship: '困难帮扶',
   lost_contact: '失联核实',
+  unreachable: '联系不上',
   other: '其他',
 };
 

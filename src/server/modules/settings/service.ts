@@ -18,6 +18,13 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   talkCadenceDays: 30,
   talkCadenceHomeDays: 0,
   inactiveDays: 30,
+  invitationDays: 7,
+  rememberDays: 180,
+  escalateAfterHours: 24,
+  unreachableDays: 14,
+  quietHoursStart: '21:00',
+  quietHoursEnd: '08:00',
+  smsDailyCap: 3,
 };
 
 // Read on every list request; changed rarely. Kept 10 s, dropped at once when changed here.

@@ -63,6 +63,7 @@ export const CARE_KIND_KEYS: Record<CareTaskKind, MsgKey> = {
   visit: 'care.kind.visit',
   hardship: 'care.kind.hardship',
   lost_contact: 'care.kind.lost_contact',
+  unreachable: 'care.kind.unreachable',
   other: 'care.kind.other',
 };
 export const CARE_STATUS_KEYS: Record<CareTaskStatus, MsgKey> = { open: 'care.status.open', snoozed: 'care.status.snoozed', done: 'care.status.done', dropped: 'care.status.dropped' };

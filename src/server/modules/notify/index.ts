@@ -1,0 +1,2 @@
+/** The outbox and its channels: what other modules may use. */
+export * from './providers/types.ts';
