@@ -4,6 +4,7 @@ import { openDatabase, type OpenedDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { FieldCipher, resolveMasterKey } from './secrets.ts';
 import { AuthService } from './auth/sessions.ts';
+import { getSettings } from './modules/settings/index.ts';
 import type { AppServices } from './services.ts';
 import { filesFolder, LocalFileStorage } from './storage.ts';
 import { ensurePrivateDir, makeTreePrivate } from './db/data-lock.ts';
@@ -34,7 +35,7 @@ export async function boot(config: Config, log: { info: (m: string) => void; war
     db: opened.db,
     dbKind: opened.kind,
     cipher,
-    auth: new AuthService(opened.db, config.sessionDays),
+    auth: new AuthService(opened.db, config.sessionDays, undefined, async (tenantId) => (await getSettings(opened.db, tenantId)).rememberDays),
     storage: new LocalFileStorage(filesFolder(config.dataDir)),
   };
   let demo: Booted['demo'] = null;

@@ -22,7 +22,12 @@ export const ErrorBody = z.object({
 });
 
 // ---------- auth ----------
-export const LoginBody = z.object({ phone: z.string().trim().min(1).max(20), password: z.string().min(1).max(200) });
+export const LoginBody = z.object({
+  phone: z.string().trim().min(1).max(20),
+  password: z.string().min(1).max(200),
+  /** 记住这台手机: a member's session then lasts the tenant's rememberDays (never for secretaries) */
+  remember: z.boolean().optional(),
+});
 export const ChangePasswordBody = z.object({
   currentPassword: z.string().min(1).max(200),
   newPassword: z.string().min(8, '新密码至少 8 位').max(200),

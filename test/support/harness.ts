@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { openDatabase, type OpenedDatabase } from '../../src/server/db/database.ts';
 import { FieldCipher } from '../../src/server/secrets.ts';
 import { AuthService, loadActor } from '../../src/server/auth/sessions.ts';
+import { getSettings } from '../../src/server/modules/settings/index.ts';
 import type { AppServices } from '../../src/server/services.ts';
 import type { RequestContext } from '../../src/server/auth/actor.ts';
 import { buildApp, type BuildAppOptions } from '../../src/server/app.ts';
@@ -58,7 +59,7 @@ export async function openTestApp(): Promise<TestEnv> {
     db: opened.db,
     dbKind: opened.kind,
     cipher: opened.cipher,
-    auth: new AuthService(opened.db, 1),
+    auth: new AuthService(opened.db, 1, undefined, async (tenantId) => (await getSettings(opened.db, tenantId)).rememberDays),
     storage: new LocalFileStorage(fs.mkdtempSync('/tmp/lianxin-test-files-')),
   };
   const app = await buildApp({ services, serveWeb: false });

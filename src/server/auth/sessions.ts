@@ -20,6 +20,22 @@ interface CachedActor {
 
 const sha256 = (s: string): string => crypto.createHash('sha256').update(s).digest('base64url');
 
+export interface StartSessionOptions {
+  remember: boolean;
+  ip: string | null;
+  userAgent: string | null;
+  /** The caller's transaction, when signing in is part of a larger write (redeeming an invitation). */
+  db?: Executor;
+}
+
+/** "Remember this phone" is for members: never for an account that acts for a unit or the tenant. */
+function mayRemember(actor: Actor): boolean {
+  return actor.memberId !== null && !actor.isTenantAdmin && !actor.scopes.some((s) => s.role === 'secretary');
+}
+
+/** A session's last-seen time is written at most this often, not on every request. */
+const LAST_SEEN_EVERY_MS = 3_600_000;
+
 export interface SessionCookie {
   value: string;
   csrfToken: string;
@@ -50,6 +66,12 @@ export class AuthService {
     private readonly db: Database,
     private readonly sessionDays: number,
     private readonly now: () => Date = () => clock.now(),
+    /**
+     * How long a remembered phone stays signed in, per tenant (the `rememberDays` setting). The
+     * assembly passes the settings module's reader: auth sits below the modules and cannot import it.
+     * Without one a remembered session lasts as long as any other.
+     */
+    private readonly rememberDaysOf: (tenantId: string) => Promise<number> = async () => sessionDays,
   ) {
     this.limiter = new LoginLimiter(db, now);
   }
@@ -60,7 +82,13 @@ export class AuthService {
     }
   }
 
-  async login(phone: string, password: string, ip: string | null, userAgent: string | null): Promise<{ cookie: SessionCookie; actor: Actor }> {
+  async login(
+    phone: string,
+    password: string,
+    ip: string | null,
+    userAgent: string | null,
+    options: { remember?: boolean } = {},
+  ): Promise<{ cookie: SessionCookie; actor: Actor }> {
     const ticket = await this.limiter.begin(phone, ip ?? 'unknown');
     const candidates = await this.db
       .selectFrom('account')
@@ -77,24 +105,44 @@ export class AuthService {
     if (candidates.length === 0) await verifyPassword(await dummyPasswordHash(), password);
     if (!matched) throw new AppError('invalid_credentials', '手机号或密码不正确');
     await this.limiter.succeeded(ticket);
+    return this.startSession(matched.tenant_id, matched.id, { remember: options.remember ?? false, ip, userAgent }).catch((err: unknown) => {
+      // The account was disabled between the password check and the session: the same answer as a wrong password.
+      if (err instanceof AppError && err.code === 'unauthenticated') throw new AppError('invalid_credentials', '手机号或密码不正确');
+      throw err;
+    });
+  }
+
+  /**
+   * Signs a person in: the one place a session is made (password login, invitations, SMS codes).
+   * `remember` ("记住这台手机") is for members on their own phone and lasts the tenant's
+   * `rememberDays`; an account that is a secretary or administrator always gets the short session,
+   * whatever the box said. Pass `db` to make the session inside the caller's transaction.
+   */
+  async startSession(tenantId: string, accountId: string, options: StartSessionOptions): Promise<{ cookie: SessionCookie; actor: Actor }> {
+    const db = options.db ?? this.db;
     const token = crypto.randomBytes(32).toString('base64url');
     const csrfToken = crypto.randomBytes(24).toString('base64url');
-    const expiresAt = new Date(this.now().getTime() + this.sessionDays * 86_400_000);
-    await this.db
+    const actor = await loadActor(db, tenantId, accountId, csrfToken);
+    if (!actor) throw new AppError('unauthenticated', '请先登录');
+    const remember = options.remember && mayRemember(actor);
+    const days = remember ? await this.rememberDaysOf(tenantId) : this.sessionDays;
+    const now = this.now();
+    const expiresAt = new Date(now.getTime() + days * 86_400_000);
+    await db
       .insertInto('session')
       .values({
-        tenant_id: matched.tenant_id,
+        tenant_id: tenantId,
         token_hash: sha256(token),
-        account_id: matched.id,
+        account_id: accountId,
         csrf_token: csrfToken,
         expires_at: expiresAt,
-        ip,
-        user_agent: userAgent?.slice(0, 300) ?? null,
+        ip: options.ip,
+        user_agent: options.userAgent?.slice(0, 300) ?? null,
+        remember,
+        last_seen_at: now,
       })
       .execute();
-    const actor = await loadActor(this.db, matched.tenant_id, matched.id, csrfToken);
-    if (!actor) throw new AppError('invalid_credentials', '手机号或密码不正确');
-    return { cookie: { value: `${matched.tenant_id}.${token}`, csrfToken, expiresAt, maxAgeSeconds: this.sessionDays * 86_400 }, actor };
+    return { cookie: { value: `${tenantId}.${token}`, csrfToken, expiresAt, maxAgeSeconds: days * 86_400 }, actor };
   }
 
   async actorFromCookie(value: string): Promise<Actor | null> {
@@ -114,9 +162,22 @@ export class AuthService {
     }
     const actor = actorOf(parsed.tenantId, row, row.csrf_token ?? '');
     if (!actor) return null;
+    if (!row.last_seen_at || row.last_seen_at.getTime() + LAST_SEEN_EVERY_MS <= now) await this.touch(parsed.tenantId, parsed.tokenHash, now);
     if (this.actors.size >= ACTOR_CACHE_MAX) this.actors.clear();
     this.actors.set(key, { actor, epoch, until: Math.min(now + ACTOR_TTL_MS, row.expires_at.getTime()) });
     return actor;
+  }
+
+  /** Records that a session was used; a no-op when another request of the hour already did. */
+  private async touch(tenantId: string, tokenHash: string, now: number): Promise<void> {
+    const at = new Date(now);
+    await this.db
+      .updateTable('session')
+      .set({ last_seen_at: at })
+      .where('tenant_id', '=', tenantId)
+      .where('token_hash', '=', tokenHash)
+      .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<=', new Date(now - LAST_SEEN_EVERY_MS))]))
+      .execute();
   }
 
   async logout(value: string): Promise<void> {
@@ -179,6 +240,7 @@ interface ActorRow {
   disabled_at: Date | null;
   csrf_token: string | null;
   expires_at: Date | null;
+  last_seen_at: Date | null;
   scopes: { role: 'secretary' | 'group_leader'; org_id: string; name: string; path: string }[];
   mentee_ids: string[];
 }
@@ -200,7 +262,7 @@ const ACTOR_COLUMNS = sql`
 /** By session token: the session's CSRF token and expiry come along. */
 async function actorRowBySession(db: Executor, tenantId: string, tokenHash: string): Promise<ActorRow | undefined> {
   const { rows } = await sql<ActorRow>`
-    SELECT ${ACTOR_COLUMNS}, s.csrf_token, s.expires_at
+    SELECT ${ACTOR_COLUMNS}, s.csrf_token, s.expires_at, s.last_seen_at
     FROM session s JOIN account a ON a.tenant_id = s.tenant_id AND a.id = s.account_id
     WHERE s.tenant_id = ${tenantId} AND s.token_hash = ${tokenHash}`.execute(db);
   return rows[0];
@@ -208,7 +270,7 @@ async function actorRowBySession(db: Executor, tenantId: string, tokenHash: stri
 
 async function actorRowByAccount(db: Executor, tenantId: string, accountId: string): Promise<ActorRow | undefined> {
   const { rows } = await sql<ActorRow>`
-    SELECT ${ACTOR_COLUMNS}, NULL::text AS csrf_token, NULL::timestamptz AS expires_at
+    SELECT ${ACTOR_COLUMNS}, NULL::text AS csrf_token, NULL::timestamptz AS expires_at, NULL::timestamptz AS last_seen_at
     FROM account a WHERE a.tenant_id = ${tenantId} AND a.id = ${accountId}`.execute(db);
   return rows[0];
 }

@@ -28,7 +28,9 @@ export function registerAuthRoutes(app: App, services: AppServices): void {
     config: { access: 'public' },
     schema: { tags: ['auth'], summary: '登录 Log in with phone and password', body: LoginBody, response: { 200: MeAccount } },
     handler: async (req, reply) => {
-      const { cookie, actor } = await services.auth.login(req.body.phone, req.body.password, req.ip, req.headers['user-agent'] ?? null);
+      const { cookie, actor } = await services.auth.login(req.body.phone, req.body.password, req.ip, req.headers['user-agent'] ?? null, {
+        remember: req.body.remember ?? false,
+      });
       const secure = req.protocol === 'https';
       reply.setCookie(SESSION_COOKIE, cookie.value, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: cookie.expiresAt, maxAge: cookie.maxAgeSeconds });
       reply.setCookie(CSRF_COOKIE, cookie.csrfToken, { httpOnly: false, sameSite: 'lax', secure, path: '/', expires: cookie.expiresAt, maxAge: cookie.maxAgeSeconds });
