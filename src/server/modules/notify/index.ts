@@ -1,2 +1,8 @@
 /** The outbox and its channels: what other modules may use. */
 export * from './providers/types.ts';
+export { enqueueNotice, type Notice, type EnqueueOptions } from './outbox.ts';
+export { NOTICE_KINDS, registerNoticeSource, type NoticeKind, type NoticeSource } from './sources.ts';
+export { noticeLink } from './links.ts';
+export type { NotifyRuntime } from './runtime.ts';
+export { notifyJobs } from './scheduled.ts';
+export { dispatchDue, type DispatchOptions } from './dispatch.ts';
