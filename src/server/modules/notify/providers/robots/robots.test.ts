@@ -35,6 +35,8 @@ describe('signatures', () => {
   });
 });
 
+const long = (i: number) => `${'很长的标题'.repeat(40)}${i}`;
+
 describe('digests fit the services’ limits', () => {
   it('cuts between characters, never inside one', () => {
     const text = '党员🇨🇳学习a';
@@ -75,7 +77,6 @@ describe('digests fit the services’ limits', () => {
   });
 
   it('钉钉 and 飞书 bodies stay within 20000 bytes', () => {
-    const long = (i: number) => `${'很长的标题'.repeat(40)}${i}`;
     const ding = dingtalkBody(digest(500, long));
     expect(utf8Bytes(JSON.stringify(ding.body))).toBeLessThanOrEqual(20_000);
     expect(ding.omitted).toBeGreaterThan(0);
