@@ -1,5 +1,7 @@
 import { addFileReadRule } from '../files/index.ts';
 import { mayReadMeetingFile } from './attached-files.ts';
+import { registerKitSource } from '../notify/index.ts';
+import { meetingKitSource } from './notice-source.ts';
 
 /** Meetings (三会一课, online classes): planning, attendance and check-in, closing, make-ups (补学). */
 export { closeDueMeetings } from './closing.ts';
@@ -7,5 +9,7 @@ export { listMyMakeups } from './makeups.ts';
 export { listMyMeetings } from './participation.ts';
 export { meetingsJobs } from './scheduled.ts';
 export { registerMeetingsRoutes } from './routes.ts';
+export { makeupNoticeSource, meetingNoticeSource } from './notice-source.ts';
 
 addFileReadRule('meeting', mayReadMeetingFile);
+registerKitSource('meeting', meetingKitSource);
