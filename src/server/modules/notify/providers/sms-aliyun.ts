@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { SendOutcome, SmsMessage, SmsProvider, SmsReceipt } from './types.ts';
+import { clock } from '../../../clock.ts';
 import { chinaTimeToDate, postForJson, type SmsHttpOptions } from './sms-http.ts';
 
 /**
@@ -75,7 +76,7 @@ export class AliyunSmsProvider implements SmsProvider {
       SignatureVersion: '1.0',
       TemplateCode: templateCode ?? '',
       TemplateParam: JSON.stringify(message.params),
-      Timestamp: rpcTimestamp(this.config.now?.() ?? new Date()),
+      Timestamp: rpcTimestamp(this.config.now?.() ?? clock.now()),
       Version: '2017-05-25',
     };
     return { ...params, Signature: rpcSignature('POST', params, this.config.accessKeySecret) };

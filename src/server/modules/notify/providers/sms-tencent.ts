@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { SendOutcome, SmsMessage, SmsProvider, SmsReceipt } from './types.ts';
+import { clock } from '../../../clock.ts';
 import { chinaTimeToDate, postForJson, type SmsHttpOptions } from './sms-http.ts';
 
 /**
@@ -87,7 +88,7 @@ export class TencentSmsProvider implements SmsProvider {
       TemplateParamSet: Object.values(message.params),
       SessionContext: message.outId,
     });
-    const timestamp = Math.floor((this.config.now?.() ?? new Date()).getTime() / 1000);
+    const timestamp = Math.floor((this.config.now?.() ?? clock.now()).getTime() / 1000);
     const authorization = tc3Authorization(this.config.secretId, this.config.secretKey, { host: TENCENT_SMS_HOST, action: ACTION, service: SERVICE, timestamp, payload: body });
     return {
       headers: {
@@ -124,18 +125,19 @@ export class TencentSmsProvider implements SmsProvider {
   }
 }
 
+function failure(codeValue: unknown, messageValue: unknown): SendOutcome {
+  const code = typeof codeValue === 'string' ? codeValue : 'Unknown';
+  const error = `${code}: ${typeof messageValue === 'string' ? messageValue : ''}`.slice(0, 500);
+  if (retryable(code)) return { ok: false, retry: true, error, ...(code.startsWith('LimitExceeded.') ? { retryAfterMs: LIMIT_RETRY_MS } : {}) };
+  return { ok: false, retry: false, error };
+}
+
 /** `{ Response: { SendStatusSet: [{ SerialNo, Code, Message }] } }` or `{ Response: { Error: { Code, Message } } }`. */
 export function readTencentAnswer(json: unknown): SendOutcome {
   const response = (json as { Response?: unknown }).Response as
     | { Error?: { Code?: unknown; Message?: unknown }; SendStatusSet?: { SerialNo?: unknown; Code?: unknown; Message?: unknown }[] }
     | undefined;
   if (!response || typeof response !== 'object') return { ok: false, retry: true, error: `tencent: answer without Response ${JSON.stringify(json).slice(0, 160)}` };
-  const failure = (codeValue: unknown, messageValue: unknown): SendOutcome => {
-    const code = typeof codeValue === 'string' ? codeValue : 'Unknown';
-    const error = `${code}: ${typeof messageValue === 'string' ? messageValue : ''}`.slice(0, 500);
-    if (retryable(code)) return { ok: false, retry: true, error, ...(code.startsWith('LimitExceeded.') ? { retryAfterMs: LIMIT_RETRY_MS } : {}) };
-    return { ok: false, retry: false, error };
-  };
   if (response.Error) return failure(response.Error.Code, response.Error.Message);
   const status = Array.isArray(response.SendStatusSet) ? response.SendStatusSet[0] : undefined;
   if (!status) return { ok: false, retry: true, error: 'tencent: answer without SendStatusSet' };

@@ -27,10 +27,11 @@ export interface StoredSmsSettings {
   receiptNonce: string;
 }
 
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
 /** The stored settings read defensively: a value of the wrong shape counts as unset. */
 export function readStoredSmsSettings(value: unknown): StoredSmsSettings {
   const o = value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-  const str = (v: unknown): string => (typeof v === 'string' ? v : '');
   const templates: Record<string, string> = {};
   if (o.templates && typeof o.templates === 'object') {
     for (const [k, v] of Object.entries(o.templates as Record<string, unknown>)) if (typeof v === 'string' && v) templates[k] = v;
