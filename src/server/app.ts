@@ -25,7 +25,7 @@ import { registerSettingsRoutes } from './modules/settings/index.ts';
 import { registerRegionRoutes } from './modules/regions/index.ts';
 import { registerAuditRoutes } from './modules/audit/index.ts';
 import { registerRosterRoutes } from './modules/roster/index.ts';
-import { registerAccountRoutes } from './modules/accounts/index.ts';
+import { registerAccountRoutes, registerActivationRoutes } from './modules/accounts/index.ts';
 import { registerFilesRoutes } from './modules/files/index.ts';
 import { registerLibraryRoutes } from './modules/library/index.ts';
 import { registerPushesRoutes } from './modules/pushes/index.ts';
@@ -159,6 +159,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerMemberRoutes(app, services);
   registerRosterRoutes(app, services);
   registerAccountRoutes(app, services);
+  registerActivationRoutes(app, services);
   registerMeRoutes(app, services);
   registerDashboardRoutes(app, services);
   registerSettingsRoutes(app, services);

@@ -85,6 +85,7 @@ const ONE_THING: { route: string; ids: string }[] = [
   { route: '/api/care-tasks/:id', ids: 'care_task' },
   { route: '/api/deliveries/:id', ids: 'delivery' },
   { route: '/api/members/:id', ids: 'member' },
+  { route: '/api/members/:id/activation', ids: 'member' },
   { route: '/api/members/:id/deliveries', ids: 'member' },
   { route: '/api/members/:id/engagement', ids: 'member' },
   { route: '/api/members/:id/mentorships', ids: 'member' },
@@ -154,7 +155,7 @@ describe('lists carry no member outside the caller’s scope', () => {
     expect(listRoutes.length).toBeGreaterThan(20);
     expect(listRoutes).toContain('/api/members');
     // The lists across units that can be narrowed to a unit or a member are found from their schemas.
-    expect(byOrg).toEqual(expect.arrayContaining(['/api/members', '/api/care-tasks', '/api/talks', '/api/deliveries', '/api/pushes', '/api/study-items']));
+    expect(byOrg).toEqual(expect.arrayContaining(['/api/members', '/api/care-tasks', '/api/talks', '/api/deliveries', '/api/pushes', '/api/study-items', '/api/activation']));
     expect(byMember).toEqual(expect.arrayContaining(['/api/care-tasks', '/api/talks']));
   });
 

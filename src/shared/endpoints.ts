@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type * as A from './api.ts';
 import type * as Admin from './api-admin.ts';
+import type * as Activation from './api-activation.ts';
 
 /**
  * The endpoints of the HTTP API as the web apps call them: method, path (`:name` for a parameter) and,
@@ -207,6 +208,11 @@ export const contract = {
     cards: get('/api/me/cards').answers<typeof A.MyCards>(),
     openCard: write('POST', '/api/me/cards/:id/open').answers<typeof A.MyCard>(),
     records: get('/api/me/records').answers<typeof A.MyRecords>(),
+  },
+  /** who has activated the member app (开通情况) */
+  activation: {
+    get: get('/api/activation').answers<typeof Activation.Activation, typeof Activation.ActivationQuery>(),
+    member: get('/api/members/:id/activation').answers<typeof Activation.MemberActivation>(),
   },
 } as const;
 

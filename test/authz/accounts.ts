@@ -51,5 +51,8 @@ export const accountsAuthz: AuthzModule = {
     },
     { method: 'POST', route: '/api/members/:id/login', url: () => `/api/members/${ids.target}/login`, allowed: SECRETARIES },
     { method: 'POST', route: '/api/members/:id/login', url: () => `/api/members/${reachingMember}/login`, allowed: SECRETARIES },
+    // 开通情况 of 第二党支部, and one member of it: secretaries above it only
+    { method: 'GET', route: '/api/activation', url: () => `/api/activation?orgId=${ids.branch2}`, allowed: SECRETARIES },
+    { method: 'GET', route: '/api/members/:id/activation', url: () => `/api/members/${ids.target}/activation`, allowed: SECRETARIES },
   ],
 };
