@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Insertable } from 'kysely';
+import type { Notification } from '../../db/schema.generated.ts';
 import { contextFor, login, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { clock } from '../../clock.ts';
@@ -129,18 +131,19 @@ describe('the group kit', () => {
   });
 });
 
-describe('the channel report', () => {
-  const row = (over: Record<string, unknown>) => ({
-    tenant_id: env.tenantId,
-    source_kind: 'push',
-    source_id: pushId,
-    channel: 'sms',
-    recipient_id: crypto.randomUUID(),
-    template_key: 'study',
-    link: `read/${pushId}/${itemId}`,
-    ...over,
-  });
+/** A notification of the push as the outbox writes it, with what a test sets. */
+const row = (over: Partial<Insertable<Notification>>): Insertable<Notification> => ({
+  tenant_id: env.tenantId,
+  source_kind: 'push',
+  source_id: pushId,
+  channel: 'sms',
+  recipient_id: crypto.randomUUID(),
+  template_key: 'study',
+  link: `read/${pushId}/${itemId}`,
+  ...over,
+});
 
+describe('the channel report', () => {
   it('counts each channel by status, with the latest errors, the opens and the group marks', async () => {
     const members = (await env.db.selectFrom('member').select('id').where('tenant_id', '=', env.tenantId).limit(8).execute()).map((m) => m.id);
     const robot = crypto.randomUUID();
