@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type * as A from './api.ts';
 import type * as Admin from './api-admin.ts';
 import type * as Activation from './api-activation.ts';
+import type * as Notify from './api-notify.ts';
 
 /**
  * The endpoints of the HTTP API as the web apps call them: method, path (`:name` for a parameter) and,
@@ -213,6 +214,10 @@ export const contract = {
   activation: {
     get: get('/api/activation').answers<typeof Activation.Activation, typeof Activation.ActivationQuery>(),
     member: get('/api/members/:id/activation').answers<typeof Activation.MemberActivation>(),
+  },
+  /** the outbox seen from the member app: a notice's link opened (`?n=<id>`) */
+  notices: {
+    opened: write('POST', '/api/me/notices/:id/opened').answers<typeof Notify.NoticeOpened>(),
   },
 } as const;
 

@@ -91,6 +91,7 @@ export const EXACT: Record<string, string> = {
   会议: 'Meeting',
   附件: 'Attachment',
   推送: 'Push',
+  通知: 'Notice',
   谈话记录: 'Talk',
   导入任务: 'Import',
   网格长: 'Grid leader',

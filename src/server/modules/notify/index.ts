@@ -6,6 +6,8 @@ export { noticeLink } from './links.ts';
 export type { NotifyRuntime } from './runtime.ts';
 export { notifyJobs } from './scheduled.ts';
 export { dispatchDue, type DispatchOptions } from './dispatch.ts';
+export { registerNotifyRoutes } from './routes.ts';
+export { memberChannels, type MemberChannels } from './member-channels.ts';
 export { registerKitSource, type KitSource, type KitSourceFacts } from './group-kit.ts';
 export { registerNotifyKitRoutes } from './kit-routes.ts';
 export { registerNotifyMemberRoutes } from './member-routes.ts';

@@ -39,18 +39,18 @@ export function noticeSource(kind: string): NoticeSource | undefined {
   return sources.get(kind) ?? sources.get(kind.split('.')[0] ?? kind);
 }
 
-/** The template a notice uses with an SMS provider: the tenant files one neutral template per key. */
+/**
+ * The template a notice uses with an SMS provider: the tenant files one neutral template per key
+ * (study, meeting, reminder; login_code is the sign-in code's).
+ */
 export function templateKeyOf(kind: string): string {
-  if (kind.startsWith('push') || kind === 'question.answered') return 'study';
-  if (kind.startsWith('meeting') || kind === 'makeup.due') return 'meeting';
-  if (kind.startsWith('care')) return 'task';
-  if (kind === 'card') return 'card';
-  return 'notice';
+  if (kind === 'push' || kind === 'question.answered') return 'study';
+  if (kind.startsWith('meeting')) return 'meeting';
+  return 'reminder';
 }
 
 /** The SMS text of a template key: neutral service wording (no 党政 words, which SMS services refuse). */
 export function smsTextOf(templateKey: string, link: string): string {
-  const what =
-    templateKey === 'study' ? '您有一条新的学习通知' : templateKey === 'meeting' ? '您有一条新的会议通知' : templateKey === 'task' ? '您有一项新的待办事项' : templateKey === 'card' ? '您有一张新的贺卡' : '您有一条新通知';
+  const what = templateKey === 'study' ? '您有一条新的学习通知' : templateKey === 'meeting' ? '您有一条新的会议通知' : '您有一条待办提醒';
   return `${what}，请点击链接查看：${link}`;
 }
