@@ -16,6 +16,7 @@ import * as m0012o from './migrations/0012_job_run_owner.ts';
 import * as m0013 from './migrations/0013_name_sort_keys.ts';
 import * as m0014 from './migrations/0014_clock.ts';
 import * as m0015 from './migrations/0015_reach.ts';
+import * as m0021 from './migrations/0021_notice_marks.ts';
 
 /** Migrations are listed in code (not read from disk) so bundlers and tests see the same set. */
 // Kysely records applied migrations by name: a released name never changes, and this list is the
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0013_name_sort_keys': m0013,
   '0014_clock': m0014,
   '0015_reach': m0015,
+  '0021_notice_marks': m0021,
 };
 
 /** Every migration, oldest first. */

@@ -578,6 +578,7 @@ export interface StudySession {
   qr_secret: string;
   replay_url: string | null;
   series_id: string | null;
+  starting_noticed_at: Timestamp | null;
   starts_at: Timestamp;
   status: Generated<"planned" | "closed" | "cancelled">;
   tenant_id: string;
