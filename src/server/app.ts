@@ -37,6 +37,7 @@ import { registerDeliveriesRoutes } from './modules/deliveries/index.ts';
 import { registerCardsRoutes } from './modules/cards/index.ts';
 import { registerRadarRoutes } from './modules/radar/index.ts';
 import { registerNotifyKitRoutes } from './modules/notify/index.ts';
+import { registerNotifyMemberRoutes } from './modules/notify/index.ts';
 import { registerNotifyRoutes } from './modules/notify/index.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
@@ -177,6 +178,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerCardsRoutes(app, services);
   registerRadarRoutes(app, services);
   registerNotifyKitRoutes(app, services);
+  registerNotifyMemberRoutes(app, services);
   registerNotifyRoutes(app, services);
 
   registerWeb(app, opts.serveWeb !== false);

@@ -21,6 +21,7 @@ import { settingsAuthz } from '../../test/authz/settings.ts';
 import { auditAuthz } from '../../test/authz/audit.ts';
 import { meAuthz } from '../../test/authz/me.ts';
 import { regionsAuthz } from '../../test/authz/regions.ts';
+import { notifyMemberAuthz } from '../../test/authz/notify-member.ts';
 
 /** Modules keep their cases next to each other in test/authz/; all run here. */
 const MODULES: AuthzModule[] = [
@@ -44,6 +45,7 @@ const MODULES: AuthzModule[] = [
   deliveriesAuthz,
   cardsAuthz,
   radarAuthz,
+  notifyMemberAuthz,
 ];
 
 /**

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type * as A from './api.ts';
 import type * as Admin from './api-admin.ts';
+import type * as NoticeMember from './api-notify-member.ts';
 import type * as Activation from './api-activation.ts';
 import type * as Notify from './api-notify.ts';
 
@@ -218,6 +219,15 @@ export const contract = {
   /** the outbox seen from the member app: a notice's link opened (`?n=<id>`) */
   notices: {
     opened: write('POST', '/api/me/notices/:id/opened').answers<typeof Notify.NoticeOpened>(),
+  },
+  /** the member's own channels (通知方式), this phone's Web Push, the secretary's record of SMS consent */
+  noticeChannels: {
+    pushKey: get('/api/me/push/key').answers<typeof NoticeMember.PushKey>(),
+    subscribe: write('POST', '/api/me/push/subscriptions').takes<typeof NoticeMember.PushSubscriptionBody>().answers<typeof NoticeMember.PushSubscriptionSaved>(),
+    unsubscribe: write('DELETE', '/api/me/push/subscriptions').takes<typeof NoticeMember.RemovePushSubscriptionBody>().answers<typeof NoticeMember.PushSubscriptionRemoved>(),
+    mine: get('/api/me/notices/channels').answers<typeof NoticeMember.NoticeChannels>(),
+    setMine: write('PUT', '/api/me/notices/channels').takes<typeof NoticeMember.NoticeChannelsBody>().answers<typeof NoticeMember.NoticeChannels>(),
+    setMemberSms: write('PUT', '/api/members/:id/notice-channels').takes<typeof NoticeMember.MemberNoticeChannelsBody>().answers<typeof NoticeMember.MemberNoticeChannels>(),
   },
 } as const;
 

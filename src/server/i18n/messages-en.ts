@@ -306,6 +306,10 @@ export const EXACT: Record<string, string> = {
   系统: 'System',
   '延后的日期已到，任务重新打开': 'The snooze day has come; the task is open again',
   '该党员已不是流动党员，任务自动完成': 'The member is no longer a mobile member; the task was completed automatically',
+  // a member's own channels (notify/preferences.ts, shared/api-notify-member.ts)
+  '通知地址必须是 https 开头的推送服务地址': "The subscription's address must be a push service's address starting with https",
+  '通知地址太长': "The subscription's address is too long",
+  '密钥格式不正确': 'The key is not in the right format',
 };
 
 export const TEMPLATES: Record<string, string> = {

@@ -11,4 +11,3 @@ export { memberChannels, type MemberChannels } from './member-channels.ts';
 export { registerKitSource, type KitSource, type KitSourceFacts } from './group-kit.ts';
 export { registerNotifyKitRoutes } from './kit-routes.ts';
 export { registerNotifyMemberRoutes } from './member-routes.ts';
-export { sendWebPush, type WebPushPayload } from './providers/webpush.ts';
