@@ -36,6 +36,7 @@ import { registerTalksRoutes } from './modules/talks/index.ts';
 import { registerDeliveriesRoutes } from './modules/deliveries/index.ts';
 import { registerCardsRoutes } from './modules/cards/index.ts';
 import { registerRadarRoutes } from './modules/radar/index.ts';
+import { registerReachRoutes } from './modules/reach/index.ts';
 import { registerNotifyKitRoutes } from './modules/notify/index.ts';
 import { registerNotifyMemberRoutes } from './modules/notify/index.ts';
 import { registerNotifyRoutes } from './modules/notify/index.ts';
@@ -177,6 +178,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerDeliveriesRoutes(app, services);
   registerCardsRoutes(app, services);
   registerRadarRoutes(app, services);
+  registerReachRoutes(app, services);
   registerNotifyKitRoutes(app, services);
   registerNotifyMemberRoutes(app, services);
   registerNotifyRoutes(app, services);

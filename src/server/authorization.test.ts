@@ -11,6 +11,7 @@ import { talksAuthz } from '../../test/authz/talks.ts';
 import { deliveriesAuthz } from '../../test/authz/deliveries.ts';
 import { cardsAuthz } from '../../test/authz/cards.ts';
 import { radarAuthz } from '../../test/authz/radar.ts';
+import { reachAuthz } from '../../test/authz/reach.ts';
 import { authAuthz } from '../../test/authz/auth.ts';
 import { orgsAuthz } from '../../test/authz/orgs.ts';
 import { accountsAuthz } from '../../test/authz/accounts.ts';
@@ -45,6 +46,7 @@ const MODULES: AuthzModule[] = [
   deliveriesAuthz,
   cardsAuthz,
   radarAuthz,
+  reachAuthz,
   notifyMemberAuthz,
 ];
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type * as A from './api.ts';
 import type * as Admin from './api-admin.ts';
+import type * as Reach from './api-reach.ts';
 import type * as NoticeMember from './api-notify-member.ts';
 import type * as Activation from './api-activation.ts';
 import type * as Notify from './api-notify.ts';
@@ -189,6 +190,11 @@ export const contract = {
     updateCard: write('PATCH', '/api/cards/:id').takes<typeof A.CardPatch>().answers<typeof A.CardRow>(),
     contactCards: get('/api/contact-cards').answers<typeof A.ContactCards, typeof A.ContactCardQuery>(),
     birthdays: get('/api/birthdays').answers<typeof A.BirthdayList, typeof A.BirthdayQuery>(),
+  },
+  /** who no channel reaches, and how one member is reached (module reach) */
+  reach: {
+    unreachable: get('/api/reach/unreachable').answers<typeof Reach.UnreachableList, typeof Reach.UnreachableQuery>(),
+    member: get('/api/members/:id/reach').answers<typeof Reach.MemberReach>(),
   },
   /** the member app's own endpoints */
   me: {

@@ -306,6 +306,13 @@ export const EXACT: Record<string, string> = {
   系统: 'System',
   '延后的日期已到，任务重新打开': 'The snooze day has come; the task is open again',
   '该党员已不是流动党员，任务自动完成': 'The member is no longer a mobile member; the task was completed automatically',
+  // reach/unreachable.ts: no channel reaches the member and they stay away from the app
+  '从未打开党员端，短信、群机器人和本机通知都联系不到，请设法联系并帮其开通':
+    'Has never opened the member app and no SMS, group robot or phone notification reaches them; please get in touch and help them get connected',
+  '已能通过短信联系到，任务自动完成': 'Now reached by SMS; the task was completed automatically',
+  '已能通过群机器人联系到，任务自动完成': 'Now reached through a group robot; the task was completed automatically',
+  '已能通过本机通知联系到，任务自动完成': 'Now reached by phone notifications; the task was completed automatically',
+  '该党员已不在本组织，任务自动完成': 'The member is no longer in the organization; the task was completed automatically',
   // a member's own channels (notify/preferences.ts, shared/api-notify-member.ts)
   '通知地址必须是 https 开头的推送服务地址': "The subscription's address must be a push service's address starting with https",
   '通知地址太长': "The subscription's address is too long",
@@ -417,6 +424,9 @@ export const TEMPLATES: Record<string, string> = {
   '已 {days} 天未能联系上（最后联系 {day}），请核实并确认是否失联': 'Not reached for {days} days (last contact {day}); please check whether contact is lost',
   '已确认失联（自 {day} 起），任务自动完成': 'Lost contact confirmed (since {day}); the task was completed automatically',
   '已恢复联系（最后联系 {day}），任务自动完成': 'Back in contact (last contact {day}); the task was completed automatically',
+  '已 {days} 天没有打开党员端，短信、群机器人和本机通知都联系不到，请设法联系并帮其开通':
+    'Has not opened the member app for {days} days and no SMS, group robot or phone notification reaches them; please get in touch and help them get connected',
+  '最近打开过党员端（{day}），任务自动完成': 'Opened the member app recently ({day}); the task was completed automatically',
   '由{from}改为{to}': 'From {from} to {to}',
   '截止日期由 {from} 改为 {to}': 'Due day moved from {from} to {to}',
 };

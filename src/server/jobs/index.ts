@@ -5,6 +5,7 @@ import { coverageJobs } from '../modules/coverage/index.ts';
 import { careJobs } from '../modules/care/index.ts';
 import { cardsJobs } from '../modules/cards/index.ts';
 import { authJobs } from '../modules/auth/index.ts';
+import { reachJobs } from '../modules/reach/index.ts';
 
 /** Every scheduled job of the server; each module lists its own in `scheduled.ts`. */
-export const ALL_JOBS: ScheduledJob[] = [...pushesJobs, ...meetingsJobs, ...coverageJobs, ...careJobs, ...cardsJobs, ...authJobs];
+export const ALL_JOBS: ScheduledJob[] = [...pushesJobs, ...meetingsJobs, ...coverageJobs, ...careJobs, ...cardsJobs, ...authJobs, ...reachJobs];

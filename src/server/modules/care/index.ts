@@ -2,4 +2,5 @@
 export { raiseCareTask, type RaiseCareTask } from './raise.ts';
 export { countOverdueCareTasks, listCareTasks, myCareCounts } from './service.ts';
 export { careJobs } from './scheduled.ts';
+export { closeRuleTasks, ruleTaskState, type RuleTaskState } from './rule-tasks.ts';
 export { registerCareRoutes } from './routes.ts';

@@ -4,14 +4,14 @@ import { say } from '../../i18n/translate.ts';
 
 /**
  * What the rules word into a care task, in the caller's language when it is answered. The rules
- * (coverage's absence and unread streaks, care's lost-contact rule, a snooze that ran out) store
+ * (coverage's absence and unread streaks, care's lost-contact rule, reach's unreachable rule, a snooze that ran out) store
  * their reason and notes in Chinese with the numbers in them, as they always have; those sentences
  * have fixed forms (messages-en.ts, "care tasks raised by rules"), so an en-US caller gets them in
  * English from the stored text, old rows included. What people typed stays as they typed it.
  */
 
 /** Kinds a rule raises; only their reason and closing note are worded by the server. */
-const RULE_KINDS = new Set<CareTask['kind']>(['absence_streak', 'unread_streak', 'lost_contact']);
+const RULE_KINDS = new Set<CareTask['kind']>(['absence_streak', 'unread_streak', 'lost_contact', 'unreachable']);
 /** Events whose note the server words (a reassignment, a new due day) rather than a person. */
 const WORDED_EVENTS = new Set<CareTaskDetail['history'][number]['kind']>(['reassigned', 'due_changed']);
 /** The actor of what the scheduled rules do. */
