@@ -22,7 +22,7 @@ const REPO = path.resolve(import.meta.dirname, '../..');
 
 /** The real app (logger off, no scheduler, no web bundles) on an ephemeral port. */
 export async function startBenchApp(opened: OpenedDatabase, county: GeneratedCounty): Promise<{ app: FastifyInstance; address: string; close(): Promise<void> }> {
-  const config = loadConfig({ NODE_ENV: 'production', LIANXIN_SECRET_KEY: county.keyHex, LIANXIN_DATA_DIR: '/tmp/lianxin-bench-unused', LOG_LEVEL: 'silent' });
+  const config = loadConfig({ NODE_ENV: 'production', LIANXIN_SECRET_KEY: county.keyHex, LIANXIN_DATA_DIR: '/tmp/lianxin-bench-unused', LOG_LEVEL: 'silent', LIANXIN_PUBLIC_URL: 'https://lianxin.example.cn' });
   const services: AppServices = {
     config,
     db: opened.db,

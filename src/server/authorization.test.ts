@@ -22,6 +22,7 @@ import { settingsAuthz } from '../../test/authz/settings.ts';
 import { auditAuthz } from '../../test/authz/audit.ts';
 import { meAuthz } from '../../test/authz/me.ts';
 import { regionsAuthz } from '../../test/authz/regions.ts';
+import { notifyAuthz } from '../../test/authz/notify.ts';
 import { notifyMemberAuthz } from '../../test/authz/notify-member.ts';
 
 /** Modules keep their cases next to each other in test/authz/; all run here. */
@@ -46,6 +47,7 @@ const MODULES: AuthzModule[] = [
   deliveriesAuthz,
   cardsAuthz,
   radarAuthz,
+  notifyAuthz,
   reachAuthz,
   notifyMemberAuthz,
 ];

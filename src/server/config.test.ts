@@ -20,8 +20,19 @@ describe('configuration', () => {
   });
   it('refuses production without a secret key, and never loads the demo there', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/LIANXIN_SECRET_KEY/);
-    const c = loadConfig({ NODE_ENV: 'production', LIANXIN_SECRET_KEY: 'a'.repeat(64) });
+    const c = loadConfig({ NODE_ENV: 'production', LIANXIN_SECRET_KEY: 'a'.repeat(64), LIANXIN_PUBLIC_URL: 'https://lx.example.cn' });
     expect(c.demo).toBe('off');
+  });
+  it("takes the members' public address for notices' links: required in production, this machine elsewhere", () => {
+    expect(loadConfig({}).publicUrl).toBe('http://localhost:3000');
+    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ LIANXIN_PUBLIC_URL: 'https://lx.example.cn/' }).publicUrl).toBe('https://lx.example.cn');
+    const prod = { NODE_ENV: 'production', LIANXIN_SECRET_KEY: 'a'.repeat(64) };
+    expect(() => loadConfig(prod)).toThrow(/LIANXIN_PUBLIC_URL: required in production/);
+    expect(loadConfig({ ...prod, LIANXIN_PUBLIC_URL: 'https://lx.example.cn' }).publicUrl).toBe('https://lx.example.cn');
+    for (const bad of ['lx.example.cn', 'ftp://lx.example.cn', 'not a url']) {
+      expect(() => loadConfig({ LIANXIN_PUBLIC_URL: bad }), bad).toThrow(/LIANXIN_PUBLIC_URL/);
+    }
   });
   it('reads LIANXIN_TRUST_PROXY as nobody, loopback, a list of addresses or a hop count', () => {
     expect(loadConfig({}).trustProxy).toBe(false);
@@ -35,14 +46,14 @@ describe('configuration', () => {
   });
   it('keeps the API docs public outside production and behind login in production, unless told otherwise', () => {
     expect(loadConfig({}).apiDocs).toBe('public');
-    const prod = { NODE_ENV: 'production', LIANXIN_SECRET_KEY: 'a'.repeat(64) };
+    const prod = { NODE_ENV: 'production', LIANXIN_SECRET_KEY: 'a'.repeat(64), LIANXIN_PUBLIC_URL: 'https://lx.example.cn' };
     expect(loadConfig(prod).apiDocs).toBe('login');
     expect(loadConfig({ ...prod, LIANXIN_API_DOCS: 'off' }).apiDocs).toBe('off');
     expect(loadConfig({ ...prod, LIANXIN_API_DOCS: 'public' }).apiDocs).toBe('public');
     expect(() => loadConfig({ LIANXIN_API_DOCS: 'open' })).toThrow(/LIANXIN_API_DOCS/);
   });
   it('logs each request and job run in production and at debug, not at a developer console by default', () => {
-    const prod = { NODE_ENV: 'production', LIANXIN_SECRET_KEY: 'a'.repeat(64) };
+    const prod = { NODE_ENV: 'production', LIANXIN_SECRET_KEY: 'a'.repeat(64), LIANXIN_PUBLIC_URL: 'https://lx.example.cn' };
     expect(logsRoutineWork(loadConfig({}))).toBe(false);
     expect(logsRoutineWork(loadConfig({ LOG_LEVEL: 'warn' }))).toBe(false);
     expect(logsRoutineWork(loadConfig({ LOG_LEVEL: 'debug' }))).toBe(true);

@@ -27,6 +27,9 @@ const EnvSchema = z.object({
   LIANXIN_SESSION_DAYS: z.coerce.number().int().min(1).max(90).default(14),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LIANXIN_CLOCK_AT: z.string().trim().optional(),
+  LIANXIN_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) address, e.g. https://lianxin.example.cn' })
+    .optional(),
 });
 
 export interface Config {
@@ -52,6 +55,12 @@ export interface Config {
    * production). The process clock itself reads it (clock.ts): this is for showing it.
    */
   clockAt: Date | undefined;
+  /**
+   * Where members open the app from a notice (SMS, group robots, Web Push): links are
+   * `<publicUrl>/m/<path>`. LIANXIN_PUBLIC_URL; required in production, `http://localhost:<PORT>`
+   * elsewhere. No trailing slash.
+   */
+  publicUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -77,6 +86,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push('LIANXIN_DEMO_PASSWORD: demo accounts are not allowed in production');
     }
     if (e.LIANXIN_CLOCK_AT) problems.push('LIANXIN_CLOCK_AT: the clock cannot be moved in production');
+    if (!e.LIANXIN_PUBLIC_URL) {
+      problems.push("LIANXIN_PUBLIC_URL: required in production (the address members open notices' links at, e.g. https://lianxin.example.cn)");
+    }
   }
   const clockAt = e.LIANXIN_CLOCK_AT ? parseClockAt(e.LIANXIN_CLOCK_AT) : undefined;
   if (typeof clockAt === 'string') problems.push(`LIANXIN_CLOCK_AT: ${clockAt}`);
@@ -98,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionDays: e.LIANXIN_SESSION_DAYS,
     logLevel: e.LOG_LEVEL,
     clockAt: clockAt instanceof Date && e.NODE_ENV !== 'production' ? clockAt : undefined,
+    publicUrl: (e.LIANXIN_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
   };
 }
 

@@ -2,7 +2,7 @@ import { ConfigError, loadConfig, logsRoutineWork } from './config.ts';
 import { boot, demoBanner } from './boot.ts';
 import { buildApp } from './app.ts';
 import { Scheduler } from './jobs/scheduler.ts';
-import { ALL_JOBS } from './jobs/index.ts';
+import { serverJobs } from './jobs/index.ts';
 import { AdvisoryJobLocks } from './jobs/locks.ts';
 import { startChangeFeed } from './change-feed.ts';
 import { DataFolderBusy } from './db/data-lock.ts';
@@ -47,7 +47,8 @@ async function main(): Promise<void> {
   const jobLocks = pgUrl ? new AdvisoryJobLocks(pgUrl) : undefined;
   // At a developer's console a job's run is routine (logsRoutineWork): only its warnings and errors show.
   const jobLog = config.logLevel === 'info' && !logsRoutineWork(config) ? app.log.child({}, { level: 'warn' }) : app.log;
-  const scheduler = new Scheduler(booted.services.db, ALL_JOBS, jobLog, { locks: jobLocks });
+  // The outbox sends with the boot's cipher (webhook keys, provider credentials) and links to the public address.
+  const scheduler = new Scheduler(booted.services.db, serverJobs({ cipher, publicUrl: config.publicUrl }), jobLog, { locks: jobLocks });
   const changeFeed = await startChangeFeed({ kind: booted.opened.kind, db: booted.services.db, databaseUrl: config.databaseUrl, log: app.log });
   let stopping = false;
   const stop = async (signal: string) => {

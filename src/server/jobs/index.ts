@@ -5,7 +5,13 @@ import { coverageJobs } from '../modules/coverage/index.ts';
 import { careJobs } from '../modules/care/index.ts';
 import { cardsJobs } from '../modules/cards/index.ts';
 import { authJobs } from '../modules/auth/index.ts';
+import { notifyJobs, type NotifyRuntime } from '../modules/notify/index.ts';
 import { reachJobs } from '../modules/reach/index.ts';
 
-/** Every scheduled job of the server; each module lists its own in `scheduled.ts`. */
+/** Every scheduled job of the server that needs nothing but the database; each module lists its own in `scheduled.ts`. */
 export const ALL_JOBS: ScheduledJob[] = [...pushesJobs, ...meetingsJobs, ...coverageJobs, ...careJobs, ...cardsJobs, ...authJobs, ...reachJobs];
+
+/** The jobs a server process runs: those, and the outbox's sending (which needs the runtime main.ts builds). */
+export function serverJobs(runtime: NotifyRuntime): ScheduledJob[] {
+  return [...ALL_JOBS, ...notifyJobs(runtime)];
+}
