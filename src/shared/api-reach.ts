@@ -52,8 +52,8 @@ export const UnreachableList = z.object({
   byMissing: z.array(z.object({ kind: ReachMissing, members: z.number() })),
   /** the rule's days (settings.unreachableDays) */
   unreachableDays: z.number(),
-  /** the organization has an enabled SMS provider: consent alone then reaches a member */
-  smsAvailable: z.boolean(),
+  /** the organization has an enabled SMS provider: consent alone then reaches a member (null: nobody listed) */
+  smsAvailable: z.boolean().nullable(),
 });
 export type UnreachableList = z.infer<typeof UnreachableList>;
 

@@ -88,7 +88,7 @@ describe('the rule', () => {
     expect((await unreachableIds(new Date(ago(now, 0).getTime() - 1))).has(exactly)).toBe(false);
   });
 
-  it('sees the app through sessions and opened pushes too, and a used login as activated', async () => {
+  it('sees the app through the sessions of a login, and only a used login as activated', async () => {
     const now = clock.now();
     const bySession = await newMember(null);
     const account = await giveLogin(bySession);

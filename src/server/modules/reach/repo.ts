@@ -24,7 +24,6 @@ export interface PresenceRow {
   mentor_name: string | null;
   has_login: boolean;
   last_seen_at: Date | null;
-  invitation_open: boolean;
   has_left: boolean;
 }
 
@@ -38,7 +37,6 @@ export interface PresenceParams {
   includeLeft?: boolean;
   /** only members not seen in the app since this moment (or never) */
   absentSince?: Date | undefined;
-  now: Date;
 }
 
 /** Current members (not left, unless asked) with when they were last seen in the app, in unit and name order. */
@@ -55,10 +53,6 @@ export async function readPresence(db: Executor, p: PresenceParams): Promise<Pre
              ms.mentor_member_id AS mentor_id, mm.name AS mentor_name,
              (lg.logins > 0) AS has_login,
              GREATEST(m.last_active_at, lg.session_seen, pd.opened) AS last_seen_at,
-             EXISTS (
-               SELECT 1 FROM invitation i
-               WHERE i.tenant_id = m.tenant_id AND i.member_id = m.id AND i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > ${p.now}
-             ) AS invitation_open,
              (m.left_at IS NOT NULL) AS has_left
       FROM member m
       JOIN org o ON o.tenant_id = m.tenant_id AND o.id = m.org_id

@@ -4,10 +4,10 @@ import type { RequestContext } from '../../auth/actor.ts';
 import { authorize } from '../../auth/policy.ts';
 import { clock } from '../../clock.ts';
 import { notFound } from '../../errors.ts';
-import { listSubtrees, memberWithOrg } from '../../directory/index.ts';
+import { getOrg, listSubtrees, memberWithOrg } from '../../directory/index.ts';
 import { REACH_MISSING, type MemberReach, type ReachMissing, type UnreachableList, type UnreachableQuery, type UnreachableRow } from '../../../shared/api-reach.ts';
 import { getSettings } from '../settings/index.ts';
-import { channelFacts, robotReaches, smsAvailableIn, smsReaches, webpushReaches, type ChannelFacts } from './channels.ts';
+import { channelFacts, robotReaches, smsReaches, webpushReaches, type ChannelFacts } from './channels.ts';
 import { readPresence, type PresenceRow } from './repo.ts';
 
 /**
@@ -37,7 +37,7 @@ export interface Assessment {
 /** The moment before which a member counts as absent from the app. */
 export const absenceLine = (now: Date, unreachableDays: number): Date => new Date(now.getTime() - unreachableDays * DAY_MS);
 
-const NO_CHANNELS: ChannelFacts = { robots: [], robotsOff: false, webpushSubscriptions: 0, webpushOff: false, smsConsent: false, smsAvailable: false };
+const NO_CHANNELS: ChannelFacts = { robots: [], robotsOff: false, webpushSubscriptions: 0, webpushOff: false, smsConsent: false, smsAvailable: false, invitationOpen: false };
 
 export function assess(member: PresenceRow, facts: ChannelFacts | undefined, line: Date): Assessment {
   const f = facts ?? NO_CHANNELS;
@@ -61,9 +61,8 @@ export async function assessMembers(
     memberIds: params.memberIds,
     includeLeft: params.includeLeft ?? false,
     absentSince: params.absentOnly ? line : undefined,
-    now: params.now,
   });
-  const facts = await channelFacts(db, params.tenantId, members.map((m) => m.id));
+  const facts = await channelFacts(db, params.tenantId, members.map((m) => m.id), params.now);
   return members.map((m) => assess(m, facts.get(m.id), line));
 }
 
@@ -86,7 +85,7 @@ function present(a: Assessment): UnreachableRow {
     mentor: m.mentor_id && m.mentor_name ? { memberId: m.mentor_id, name: m.mentor_name } : null,
     missing: a.missing,
     appActivated: a.appActivated,
-    invitationOpen: m.invitation_open,
+    invitationOpen: a.facts.invitationOpen,
     lastSeenAt: iso(m.last_seen_at),
   };
 }
@@ -109,7 +108,7 @@ export async function listUnreachable(db: Executor, ctx: RequestContext, q: z.in
     total: filtered.length,
     byMissing,
     unreachableDays,
-    smsAvailable: await smsAvailableIn(db, tenantId),
+    smsAvailable: all[0]?.facts.smsAvailable ?? null,
   };
 }
 
@@ -130,8 +129,8 @@ export async function getMemberReach(db: Executor, ctx: RequestContext, memberId
     reachable: a.reachedBy !== null,
     missing: a.missing,
     unreachableDays,
-    app: { activated: a.appActivated, invitationOpen: a.member.invitation_open, lastSeenAt: iso(a.member.last_seen_at) },
-    robots: a.facts.robots,
+    app: { activated: a.appActivated, invitationOpen: a.facts.invitationOpen, lastSeenAt: iso(a.member.last_seen_at) },
+    robots: await Promise.all(a.facts.robots.map(async (r) => ({ name: r.name, kind: r.kind, unitName: (await getOrg(db, actor.tenantId, r.orgId)).name }))),
     robotsOff: a.facts.robotsOff,
     webpush: { subscriptions: a.facts.webpushSubscriptions, off: a.facts.webpushOff },
     sms: { consent: a.facts.smsConsent, available: a.facts.smsAvailable },
