@@ -38,6 +38,7 @@ import { registerCardsRoutes } from './modules/cards/index.ts';
 import { registerRadarRoutes } from './modules/radar/index.ts';
 import { registerReachRoutes } from './modules/reach/index.ts';
 import { registerNotifyKitRoutes } from './modules/notify/index.ts';
+import { registerRobotRoutes } from './modules/notify/index.ts';
 import { registerNotifyMemberRoutes } from './modules/notify/index.ts';
 import { registerNotifyRoutes } from './modules/notify/index.ts';
 
@@ -180,6 +181,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerRadarRoutes(app, services);
   registerReachRoutes(app, services);
   registerNotifyKitRoutes(app, services);
+  registerRobotRoutes(app, services);
   registerNotifyMemberRoutes(app, services);
   registerNotifyRoutes(app, services);
 

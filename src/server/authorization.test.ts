@@ -24,6 +24,7 @@ import { meAuthz } from '../../test/authz/me.ts';
 import { regionsAuthz } from '../../test/authz/regions.ts';
 import { notifyAuthz } from '../../test/authz/notify.ts';
 import { notifyMemberAuthz } from '../../test/authz/notify-member.ts';
+import { notifyRobotsAuthz } from '../../test/authz/notify-robots.ts';
 
 /** Modules keep their cases next to each other in test/authz/; all run here. */
 const MODULES: AuthzModule[] = [
@@ -50,6 +51,7 @@ const MODULES: AuthzModule[] = [
   notifyAuthz,
   reachAuthz,
   notifyMemberAuthz,
+  notifyRobotsAuthz,
 ];
 
 /**

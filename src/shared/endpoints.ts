@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type * as A from './api.ts';
 import type * as Admin from './api-admin.ts';
+import type * as Robots from './api-robots.ts';
 import type * as Reach from './api-reach.ts';
 import type * as NoticeMember from './api-notify-member.ts';
 import type * as Activation from './api-activation.ts';
@@ -234,6 +235,15 @@ export const contract = {
     mine: get('/api/me/notices/channels').answers<typeof NoticeMember.NoticeChannels>(),
     setMine: write('PUT', '/api/me/notices/channels').takes<typeof NoticeMember.NoticeChannelsBody>().answers<typeof NoticeMember.NoticeChannels>(),
     setMemberSms: write('PUT', '/api/members/:id/notice-channels').takes<typeof NoticeMember.MemberNoticeChannelsBody>().answers<typeof NoticeMember.MemberNoticeChannels>(),
+  },
+  /** group robots per unit (企业微信 / 钉钉 / 飞书) and the channels' health (通知渠道) */
+  robots: {
+    list: get('/api/notify/robots').answers<typeof Robots.RobotList, typeof Robots.RobotQuery>(),
+    create: write('POST', '/api/notify/robots').takes<typeof Robots.RobotInput>().answers<typeof Robots.Robot>(),
+    update: write('PATCH', '/api/notify/robots/:id').takes<typeof Robots.RobotPatch>().answers<typeof Robots.Robot>(),
+    remove: write('DELETE', '/api/notify/robots/:id').returns<Ok>(),
+    test: write('POST', '/api/notify/robots/:id/test').answers<typeof Robots.RobotTestResult>(),
+    health: get('/api/notify/health').answers<typeof Robots.ChannelHealth, typeof Robots.HealthQuery>(),
   },
 } as const;
 

@@ -35,6 +35,21 @@ export const EXACT: Record<string, string> = {
   '接口文档': 'API documentation',
   '请先登录后再查看接口文档': 'Please sign in before viewing the API documentation',
 
+  // group robots (shared/api-robots.ts, notify/robots.ts, notify/providers/robots/index.ts)
+  请填写机器人名称: "Please enter the robot's name",
+  '名称最多 60 字': 'The name can have at most 60 characters',
+  '请填写 Webhook 地址': 'Please enter the webhook address',
+  'Webhook 地址太长': 'The webhook address is too long',
+  加签密钥不能为空: 'The signing secret cannot be empty',
+  加签密钥太长: 'The signing secret is too long',
+  企业微信机器人没有加签密钥: 'WeCom robots have no signing secret',
+  '企业微信机器人的 Webhook 地址应形如 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…':
+    "A WeCom robot's webhook address looks like https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…",
+  '钉钉机器人的 Webhook 地址应形如 https://oapi.dingtalk.com/robot/send?access_token=…':
+    "A DingTalk robot's webhook address looks like https://oapi.dingtalk.com/robot/send?access_token=…",
+  '飞书机器人的 Webhook 地址应形如 https://open.feishu.cn/open-apis/bot/v2/hook/…':
+    "A Feishu robot's webhook address looks like https://open.feishu.cn/open-apis/bot/v2/hook/…",
+
   // shared schemas (src/shared)
   '手机号应为 11 位数字': 'A phone number has 11 digits',
   '新密码至少 8 位': 'The new password needs at least 8 characters',
@@ -89,6 +104,7 @@ export const EXACT: Record<string, string> = {
   文件: 'File',
   学习内容: 'Study item',
   会议: 'Meeting',
+  机器人: 'Robot',
   附件: 'Attachment',
   推送: 'Push',
   通知: 'Notice',

@@ -10,4 +10,5 @@ export { registerNotifyRoutes } from './routes.ts';
 export { memberChannels, type MemberChannels } from './member-channels.ts';
 export { registerKitSource, type KitSource, type KitSourceFacts } from './group-kit.ts';
 export { registerNotifyKitRoutes } from './kit-routes.ts';
+export { registerRobotRoutes } from './robot-routes.ts';
 export { registerNotifyMemberRoutes } from './member-routes.ts';

@@ -41,46 +41,52 @@ export function robotTarget(
   };
 }
 
-/** Where each service's webhooks live: host and path start. */
-const WEBHOOK_SHAPES: Record<RobotKind, { hosts: string[]; path: RegExp; where: string }> = {
+/** Where each service's webhooks live: host and path start, and how the console says it. */
+const WEBHOOK_SHAPES: Record<RobotKind, { hosts: string[]; path: RegExp; param: string | null; hint: string }> = {
   wecom: {
     hosts: ['qyapi.weixin.qq.com'],
     path: /^\/cgi-bin\/webhook\/send$/,
-    where: '企业微信的 Webhook 地址形如 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…',
+    param: 'key',
+    hint: '企业微信机器人的 Webhook 地址应形如 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…',
   },
   dingtalk: {
     hosts: ['oapi.dingtalk.com'],
     path: /^\/robot\/send$/,
-    where: '钉钉的 Webhook 地址形如 https://oapi.dingtalk.com/robot/send?access_token=…',
+    param: 'access_token',
+    hint: '钉钉机器人的 Webhook 地址应形如 https://oapi.dingtalk.com/robot/send?access_token=…',
   },
   feishu: {
     hosts: ['open.feishu.cn', 'open.larksuite.com'],
     path: /^\/open-apis\/bot\/v2\/hook\/[\w-]+$/,
-    where: '飞书的 Webhook 地址形如 https://open.feishu.cn/open-apis/bot/v2/hook/…',
+    param: null,
+    hint: '飞书机器人的 Webhook 地址应形如 https://open.feishu.cn/open-apis/bot/v2/hook/…',
   },
 };
 
 /**
- * Why `url` cannot be a webhook of `kind`, in Chinese, or null when it can: https on the
- * service's own host and path (so a key is never sent elsewhere). Outside production a loopback
- * http://127.0.0.1 address is also taken, for the local fakes tests and demos use.
+ * Why `url` cannot be a webhook of `kind` (the shape it should have, in Chinese), or null when it
+ * can: https on the service's own host and path, so a key is never sent elsewhere. Outside
+ * production a loopback http://127.0.0.1 address is also taken, for the local fakes tests and
+ * demos use.
  */
 export function webhookProblem(kind: RobotKind, url: string, production: boolean): string | null {
+  const shape = WEBHOOK_SHAPES[kind];
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return `不是一个网址。${WEBHOOK_SHAPES[kind].where}`;
+    return shape.hint;
   }
   if (!production && parsed.protocol === 'http:' && parsed.hostname === '127.0.0.1') return null;
-  const shape = WEBHOOK_SHAPES[kind];
-  if (parsed.protocol !== 'https:' || !shape.hosts.includes(parsed.hostname) || parsed.port !== '' || parsed.username || parsed.password) {
-    return `地址不对。${shape.where}`;
-  }
-  if (!shape.path.test(parsed.pathname)) return `地址不对。${shape.where}`;
-  if (kind === 'wecom' && !parsed.searchParams.get('key')) return `地址缺少 key。${shape.where}`;
-  if (kind === 'dingtalk' && !parsed.searchParams.get('access_token')) return `地址缺少 access_token。${shape.where}`;
-  return null;
+  const wellFormed =
+    parsed.protocol === 'https:' &&
+    shape.hosts.includes(parsed.hostname) &&
+    parsed.port === '' &&
+    !parsed.username &&
+    !parsed.password &&
+    shape.path.test(parsed.pathname) &&
+    (shape.param === null || Boolean(parsed.searchParams.get(shape.param)));
+  return wellFormed ? null : shape.hint;
 }
 
 /** What the console shows of a webhook: its host and its last 4 characters ("qyapi.weixin.qq.com …a1b2"). */

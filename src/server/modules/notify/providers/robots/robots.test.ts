@@ -215,11 +215,11 @@ describe('stored robots', () => {
     expect(webhookProblem('wecom', 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc', true)).toBeNull();
     expect(webhookProblem('dingtalk', 'https://oapi.dingtalk.com/robot/send?access_token=abc', true)).toBeNull();
     expect(webhookProblem('feishu', 'https://open.feishu.cn/open-apis/bot/v2/hook/0a1b-2c', true)).toBeNull();
-    expect(webhookProblem('wecom', 'https://oapi.dingtalk.com/robot/send?access_token=abc', true)).toContain('企业微信');
+    expect(webhookProblem('wecom', 'https://oapi.dingtalk.com/robot/send?access_token=abc', true)).toContain('企业微信机器人的 Webhook 地址应形如');
     expect(webhookProblem('dingtalk', 'http://oapi.dingtalk.com/robot/send?access_token=abc', true)).not.toBeNull();
-    expect(webhookProblem('wecom', 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send', true)).toContain('key');
+    expect(webhookProblem('wecom', 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send', true)).toContain('key=');
     expect(webhookProblem('feishu', 'https://evil.example/open-apis/bot/v2/hook/x', true)).not.toBeNull();
-    expect(webhookProblem('wecom', 'not a url', true)).toContain('不是一个网址');
+    expect(webhookProblem('wecom', 'not a url', true)).not.toBeNull();
     expect(webhookProblem('wecom', 'http://127.0.0.1:4000/ok', false)).toBeNull();
     expect(webhookProblem('wecom', 'http://127.0.0.1:4000/ok', true)).not.toBeNull();
   });
