@@ -41,6 +41,11 @@ export interface DispatchOptions {
   batch?: number;
   /** Who holds the leases (defaults to host:pid:random, one per call). */
   owner?: string;
+  /**
+   * The time of each claim after the first (the scheduled job passes the clock: a long run's later
+   * claims and leases are at their own moment). Without it every claim is at `now` (tests).
+   */
+  clock?: () => Date;
 }
 
 export const MAX_TRIES = 6;
@@ -82,11 +87,11 @@ export async function dispatchDue(db: Database, runtime: NotifyRuntime, now: Dat
   const limit = options.limit ?? DEFAULT_LIMIT;
   const batch = Math.min(options.batch ?? DEFAULT_BATCH, limit);
   const owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const started = performance.now();
   let handled = 0;
+  let first = true;
   while (handled < limit) {
-    // Time moves on during a long run: each claim is at its own moment.
-    const at = new Date(now.getTime() + Math.round(performance.now() - started));
+    const at = first || !options.clock ? now : options.clock();
+    first = false;
     const claim = await claimDue(db, at, Math.min(batch, limit - handled), owner);
     handled += claim.settled;
     if (claim.rows.length === 0) {
@@ -248,8 +253,7 @@ async function sendClaimed(db: Database, runtime: NotifyRuntime, rows: Row[], at
     }
     for (const row of rows.filter((r) => r.channel === 'webpush')) tasks.push(webPushTask(db, runtime, row, at, results));
     await runLimited(tasks, CONCURRENCY);
-    const done = new Date(at.getTime() + 1);
-    await settleRows(db, results, done, owner);
+    await settleRows(db, results, at, owner);
   } finally {
     clearInterval(keepAlive);
   }
