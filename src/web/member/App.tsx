@@ -26,6 +26,7 @@ const Talk = lazy(() => import('./screens/Talk.tsx').then((m) => ({ default: m.T
 const Cards = lazy(() => import('./screens/Cards.tsx').then((m) => ({ default: m.Cards })));
 const CardView = lazy(() => import('./screens/Cards.tsx').then((m) => ({ default: m.CardView })));
 const Records = lazy(() => import('./screens/Records.tsx').then((m) => ({ default: m.Records })));
+const Notices = lazy(() => import('./screens/Notices.tsx').then((m) => ({ default: m.Notices })));
 
 type Session =
   | { phase: 'checking' }
@@ -154,6 +155,8 @@ export function App() {
     screen = <CardView key={route.cardId} cardId={route.cardId} onBack={() => router.back({ name: 'cards' })} />;
   } else if (route.name === 'records') {
     screen = <Records onBack={() => router.back()} />;
+  } else if (route.name === 'notices') {
+    screen = <Notices onBack={() => router.back()} onUnauthenticated={showLogin} />;
   } else if (shownProfile.kind === 'failed') {
     // e.g. an account without a member record: let the person leave and sign in as someone else.
     screen = <Problem message={shownProfile.message} onRetry={() => void profile.refetch()} onLogout={onLogout} />;

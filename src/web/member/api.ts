@@ -64,6 +64,8 @@ export type MyCard = z.infer<typeof MyCardSchema>;
 export type MyCards = z.infer<typeof MyCardsSchema>;
 export type MyRecords = z.infer<typeof MyRecordsSchema>;
 export type MemberDelivery = z.infer<typeof MemberDeliverySchema>;
+export type NoticeChannels = AnswerOf<typeof contract.noticeChannels.mine>;
+export type NoticeChannelsChange = BodyOf<typeof contract.noticeChannels.setMine>;
 export type Regions = AnswerOf<typeof contract.regions.get>;
 export type Region = Regions['provinces'][number];
 
@@ -143,6 +145,11 @@ export const api = {
   cards: (signal?: AbortSignal) => read(me.cards, undefined, undefined, { signal }),
   openCard: (cardId: string) => send(me.openCard, { id: cardId }),
   records: (signal?: AbortSignal) => read(me.records, undefined, undefined, { signal }),
+  noticeChannels: (signal?: AbortSignal) => read(contract.noticeChannels.mine, undefined, undefined, { signal }),
+  setNoticeChannels: (body: NoticeChannelsChange) => send(contract.noticeChannels.setMine, undefined, body),
+  pushKey: () => read(contract.noticeChannels.pushKey),
+  savePushSubscription: (body: BodyOf<typeof contract.noticeChannels.subscribe>) => send(contract.noticeChannels.subscribe, undefined, body),
+  removePushSubscription: (endpoint: string) => send(contract.noticeChannels.unsubscribe, undefined, { endpoint }),
 };
 
 /** What the server said was wrong, in words a member can read ('' when it said nothing). */

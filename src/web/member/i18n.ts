@@ -210,6 +210,10 @@ const zh = {
   recordsTitle: '关于我的记录',
   recordsHint: '组织上记录了哪些关于您的情况，您都可以查看',
   recordsOpen: '查看关于我的记录',
+
+  noticesTitle: '通知方式',
+  noticesHint: '有新的学习、开会通知时，怎么提醒您',
+  noticesOpen: '设置通知方式',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -422,6 +426,10 @@ const en: Dictionary = {
   recordsTitle: 'What is recorded about me',
   recordsHint: 'You can see everything the Party organization has recorded about you',
   recordsOpen: 'See what is recorded about me',
+
+  noticesTitle: 'How I am notified',
+  noticesHint: 'How you are told about new study items and meetings',
+  noticesOpen: 'Choose how I am notified',
 };
 
 export type Language = 'zh-CN' | 'en-US';

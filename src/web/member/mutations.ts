@@ -10,6 +10,8 @@ import {
   type MyCards,
   type MyMakeup,
   type MyProfile,
+  type NoticeChannels,
+  type NoticeChannelsChange,
   type MySession,
   type MySessions,
   type ReadProgress,
@@ -153,4 +155,7 @@ export const writes = {
     queryClient.setQueryData(keys.profile, profile),
   ),
   changePassword: write('change-password', (body: z.input<typeof ChangePasswordBody>) => api.changePassword(body)),
+  setNoticeChannels: write('set-notice-channels', (body: NoticeChannelsChange) => api.setNoticeChannels(body), (channels: NoticeChannels) =>
+    queryClient.setQueryData(keys.noticeChannels, channels),
+  ),
 };

@@ -17,6 +17,7 @@ export const keys = {
   mentees: ['mentees'] as const,
   cards: ['cards'] as const,
   records: ['records'] as const,
+  noticeChannels: ['notice-channels'] as const,
   regions: ['regions'] as const,
 };
 
@@ -67,6 +68,8 @@ export const queries = {
   cards: () => queryOptions({ queryKey: keys.cards, queryFn: ({ signal }) => api.cards(signal) }),
   /** 关于我的记录: sensitive, so never kept, and dropped from memory as soon as the screen closes. */
   records: () => queryOptions({ queryKey: keys.records, queryFn: ({ signal }) => api.records(signal), gcTime: 0 }),
+  /** 通知方式: what reaches the member and their switches. */
+  noticeChannels: () => queryOptions({ queryKey: keys.noticeChannels, queryFn: ({ signal }) => api.noticeChannels(signal) }),
   /** ~140 KB that never changes while the app runs: asked once per visit (the HTTP cache keeps it longer). */
   regions: () =>
     queryOptions({

@@ -21,7 +21,9 @@ export type Route =
   | { name: 'cards' }
   | { name: 'card'; cardId: string }
   /** 关于我的记录: what is recorded about the member. */
-  | { name: 'records' };
+  | { name: 'records' }
+  /** 通知方式: what reaches the member (SMS, this phone's notifications, the groups' robots). */
+  | { name: 'notices' };
 
 export type RouteName = Route['name'];
 
@@ -74,7 +76,8 @@ export function routeFromLocation(): Route {
     case 'sessions':
     case 'tasks':
     case 'mentees':
-    case 'records': {
+    case 'records':
+    case 'notices': {
       if (first === 'sessions' && second) {
         const sessionId = segment(second);
         if (sessionId) return { name: 'session', sessionId };

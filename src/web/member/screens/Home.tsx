@@ -155,6 +155,14 @@ export function Home({ profile, stale, onRetry, notice, onUpdateDestination, onC
           </AppLink>
         </section>
 
+        <section className="card" aria-labelledby="notices-title">
+          <h2 id="notices-title">{t.noticesTitle}</h2>
+          <p className="muted">{t.noticesHint}</p>
+          <AppLink to={{ name: 'notices' }} className="button button-secondary" testId="home-notices">
+            {t.noticesOpen}
+          </AppLink>
+        </section>
+
         <section className="actions">
           <button type="button" className="button button-secondary" onClick={onChangePassword}>
             {t.changePassword}
