@@ -333,6 +333,41 @@ export const EXACT: Record<string, string> = {
   '通知地址必须是 https 开头的推送服务地址': "The subscription's address must be a push service's address starting with https",
   '通知地址太长': "The subscription's address is too long",
   '密钥格式不正确': 'The key is not in the right format',
+  // SMS: the provider's settings, its test message, receipts and sign-in codes (notify/sms-*.ts, receipts.ts, shared/api-sms.ts)
+  '模板编号最多 40 个字符': 'A template ID has at most 40 characters',
+  '模板编号只能包含字母、数字、下划线和连字符': 'A template ID may contain only letters, digits, underscores and hyphens',
+  'AccessKey ID 最多 100 个字符': 'An AccessKey ID has at most 100 characters',
+  '密钥不能为空': 'The secret cannot be empty',
+  '密钥太长': 'The secret is too long',
+  '短信签名最多 12 个字': 'An SMS signature has at most 12 characters',
+  '短信签名不要带【】': 'Write the SMS signature without 【】',
+  'SdkAppId 最多 20 位': 'An SdkAppId has at most 20 digits',
+  'SdkAppId 只能是数字': 'An SdkAppId is digits only',
+  '验证码是 6 位数字': 'The code has 6 digits',
+  '本地测试通道不能在正式环境使用，请选择阿里云或腾讯云': 'The local test sink cannot be used in production; choose Aliyun or Tencent Cloud',
+  '请填写 AccessKey ID': 'Please enter the AccessKey ID',
+  '请填写密钥': 'Please enter the secret',
+  '请填写短信签名': 'Please enter the SMS signature',
+  '请填写腾讯云短信应用的 SdkAppId': "Please enter the SdkAppId of the Tencent Cloud SMS application",
+  '短信服务未启用：请先选择服务商、填好密钥和签名并启用': 'SMS is not enabled: choose a provider, enter its key and signature, and enable it',
+  '您的登录手机号不是有效的手机号码，无法发送测试短信': 'Your sign-in phone is not a valid mobile number, so no test message can be sent',
+  '回执地址的密钥不正确': 'The key in the receipt address is wrong',
+  '回执应为 JSON 数组': 'Receipts must be a JSON array',
+  '如果该手机号已开通，验证码已发送': 'If this phone number has an account, a code has been sent',
+  '验证码不正确或已过期，请重新获取': 'The code is wrong or has expired; ask for a new one',
+  '短信签名不可用：签名未审核通过，或与服务商处登记的不一致': 'The SMS signature cannot be used: it is not approved, or differs from the one filed with the provider',
+  '短信签名与模板的用途不符（如验证码签名用于通知），请在服务商控制台核对': "The SMS signature does not suit the template's purpose (e.g. a code signature used for notices); check it in the provider's console",
+  '短信模板不可用：模板未审核通过、编号有误或变量与模板不符': "The SMS template cannot be used: it is not approved, the ID is wrong, or the values do not match the template",
+  '短信内容被服务商拒绝：请用中性的服务通知措辞（如“您有一条新的学习通知，请点击链接查看”）': 'The provider refused the content: use neutral service wording (such as "您有一条新的学习通知，请点击链接查看")',
+  '手机号码不正确，服务商拒绝发送': 'The phone number is wrong; the provider refused to send',
+  '发送太频繁或超过了服务商的限额，请稍后再试': "Sent too often or over the provider's limits; try again later",
+  '短信账户余额不足或已停机，请在服务商处充值': 'The SMS account is out of credit or suspended; top it up with the provider',
+  '密钥不正确或没有短信权限，请核对 AccessKey ID 和密钥': 'The key is wrong or has no SMS permission; check the AccessKey ID and secret',
+  '腾讯云短信应用（SdkAppId）不正确，或签名、模板不属于这个应用': 'The Tencent Cloud SMS application (SdkAppId) is wrong, or the signature or template belongs to another application',
+  '没有为这类短信填写模板编号': 'No template ID is set for this kind of message',
+  '短信服务商没有及时应答，请稍后再试': 'The SMS provider did not answer in time; try again later',
+  '连不上短信服务商，请检查服务器的网络后再试': "Cannot reach the SMS provider; check the server's network and try again",
+  '短信服务商拒绝了这条短信，请查看下面的错误代码': "The SMS provider refused the message; see the error code below",
 };
 
 export const TEMPLATES: Record<string, string> = {
@@ -445,6 +480,10 @@ export const TEMPLATES: Record<string, string> = {
   '最近打开过党员端（{day}），任务自动完成': 'Opened the member app recently ({day}); the task was completed automatically',
   '由{from}改为{to}': 'From {from} to {to}',
   '截止日期由 {from} 改为 {to}': 'Due day moved from {from} to {to}',
+  // SMS (notify/sms-settings.ts, sms-login.ts)
+  '测试短信已发往 {phone}，请查看手机': 'A test message was sent to {phone}; check the phone',
+  '请 {n} 秒后再获取验证码': 'Ask for another code in {n} seconds',
+  '验证码获取次数过多，请 {n} 分钟后再试': 'Too many codes asked for; try again in {n} minutes',
 };
 
 /** Inside a value with no entry of its own (a list of allowed file types, a path of unit names): word by word. */
