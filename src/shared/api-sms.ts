@@ -12,7 +12,7 @@ export type SmsKind = z.infer<typeof SmsKind>;
 
 /**
  * The templates a tenant files with its provider, by our key. Notices (study, meeting, reminder)
- * carry the values `{ title, link }`, in that order; the sign-in code carries `{ code }`.
+ * carry one value, `{ link }` (the deep link); the sign-in code carries `{ code }`.
  */
 export const SMS_TEMPLATE_KEYS = ['study', 'meeting', 'reminder', 'login_code'] as const;
 export type SmsTemplateKey = (typeof SMS_TEMPLATE_KEYS)[number];
@@ -46,7 +46,7 @@ export type SmsSettingsInput = z.infer<typeof SmsSettingsInput>;
 
 /** GET /api/notify/sms */
 export const SmsSettings = z.object({
-  /** false: nothing stored yet (outside production the local sink then stands in) */
+  /** false: nothing stored yet (no SMS is sent) */
   configured: z.boolean(),
   kind: SmsKind,
   enabled: z.boolean(),

@@ -15,9 +15,8 @@ import { smsErrorInWords } from './sms-errors.ts';
  * The tenant's SMS provider (`notify_sms_provider`, one row per tenant): what the console shows
  * and changes, which provider is in force, the receipt address's key and the test message.
  *
- * In force: the stored provider when enabled; with nothing stored, the local sink outside
- * production (so development, tests and the demo send codes and notices into `sms_sink`). The sink
- * never counts in production.
+ * In force: the stored provider when enabled, as the outbox sends (dispatch.ts); nothing stored
+ * means no SMS. The local sink never counts in production.
  */
 
 export type ServerEnv = 'development' | 'production' | 'test';
@@ -36,18 +35,14 @@ async function storedRow(db: Executor, tenantId: string) {
   return db.selectFrom('notify_sms_provider').select(PROVIDER_COLUMNS).where('tenant_id', '=', tenantId).executeTakeFirst();
 }
 
-const sinkRow = (tenantId: string): SmsProviderRow => ({ tenant_id: tenantId, kind: 'sink', settings: {}, access_key_id: null, secret_cipher: null });
-
 function inForce(row: { kind: SmsProviderRow['kind']; enabled: boolean } | undefined, env: ServerEnv): boolean {
-  if (!row) return env !== 'production';
-  return row.enabled && !(row.kind === 'sink' && env === 'production');
+  return Boolean(row?.enabled) && !(row?.kind === 'sink' && env === 'production');
 }
 
 /** The provider row in force for the tenant, or null when SMS is off there. */
 export async function smsProviderRowInForce(db: Executor, tenantId: string, env: ServerEnv): Promise<SmsProviderRow | null> {
   const row = await storedRow(db, tenantId);
-  if (!inForce(row, env)) return null;
-  return row ?? sinkRow(tenantId);
+  return row && inForce(row, env) ? row : null;
 }
 
 /** The tenants of `tenantIds` where SMS is in force (one query). */
@@ -85,7 +80,7 @@ function view(row: Awaited<ReturnType<typeof storedRow>>, tenantId: string, ciph
   return {
     configured: row !== undefined,
     kind: row?.kind ?? 'sink',
-    enabled: row?.enabled ?? env !== 'production',
+    enabled: row?.enabled ?? false,
     accessKeyId: row?.access_key_id ?? '',
     secretSet: Boolean(row?.secret_cipher),
     signName: s.signName,
@@ -178,7 +173,7 @@ export function smsText(signName: string, key: SmsTemplateKey, params: Record<st
 /** Values a test message of each template carries. */
 function testParams(key: SmsTemplateKey): Record<string, string> {
   if (key === 'login_code') return { code: String(crypto.randomInt(0, 1_000_000)).padStart(6, '0') };
-  return { title: '测试通知', link: '/m/' };
+  return { link: '/m/' };
 }
 
 /**
@@ -200,13 +195,11 @@ export async function sendTestSms(db: Database, ctx: RequestContext, sms: SmsCon
     ? { ok: true, message: `测试短信已发往 ${masked}，请查看手机`, detail: outcome.providerMsgId ?? null }
     : { ok: false, message: smsErrorInWords(outcome.error), detail: outcome.error };
   await db.transaction().execute(async (tx) => {
-    if (row.kind !== 'sink' || (await storedRow(tx, actor.tenantId))) {
-      await tx
-        .updateTable('notify_sms_provider')
-        .set(outcome.ok ? { last_success_at: sqlNow } : { last_error_at: sqlNow, last_error: outcome.error.slice(0, 500) })
-        .where('tenant_id', '=', actor.tenantId)
-        .execute();
-    }
+    await tx
+      .updateTable('notify_sms_provider')
+      .set(outcome.ok ? { last_success_at: sqlNow } : { last_error_at: sqlNow, last_error: outcome.error.slice(0, 500) })
+      .where('tenant_id', '=', actor.tenantId)
+      .execute();
     await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'notify.sms_test', entity: 'notify_sms_provider', after: { kind: row.kind, templateKey, ok: outcome.ok, error: outcome.ok ? null : outcome.error } });
   });
   return result;
