@@ -94,6 +94,7 @@ export async function dispatchDue(db: Database, runtime: NotifyRuntime, now: Dat
     first = false;
     const claim = await claimDue(db, at, Math.min(batch, limit - handled), owner);
     handled += claim.settled;
+    if (claim.rows.length + claim.settled > 0) runtime.log?.debug({ claimed: claim.rows.length, settled: claim.settled }, 'notify: claimed');
     if (claim.rows.length === 0) {
       if (claim.settled === 0) break;
       continue;

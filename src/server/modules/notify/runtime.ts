@@ -10,4 +10,6 @@ export interface NotifyRuntime {
   /** `LIANXIN_PUBLIC_URL`: where members open the app, e.g. https://lianxin.example.cn */
   publicUrl: string;
   fetch?: typeof fetch;
+  /** Where each claim is told at debug level (the server's job log). */
+  log?: { debug(obj: object, msg: string): void };
 }
