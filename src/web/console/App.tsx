@@ -17,6 +17,7 @@ import {
   RadarChartOutlined,
   SettingOutlined,
   TeamOutlined,
+  QrcodeOutlined,
   UploadOutlined,
   UsergroupAddOutlined,
   UserOutlined,
@@ -56,6 +57,7 @@ const DeliveriesPage = lazy(() => import('./features/deliveries/DeliveriesPage.t
 const CardsPage = lazy(() => import('./features/cards/CardsPage.tsx').then((m) => ({ default: m.CardsPage })));
 const CampaignPage = lazy(() => import('./features/cards/CampaignPage.tsx').then((m) => ({ default: m.CampaignPage })));
 const BirthdaysPage = lazy(() => import('./features/cards/BirthdaysPage.tsx').then((m) => ({ default: m.BirthdaysPage })));
+const ActivationPage = lazy(() => import('./features/activation/ActivationPage.tsx').then((m) => ({ default: m.ActivationPage })));
 // print pages (/print/…) have no console chrome: the shell is skipped for them
 const PrintRoutes = lazy(() => import('./features/cards/print/PrintRoutes.tsx'));
 import { SessionContext, isSecretary, useSession, type Session } from './session.tsx';
@@ -265,6 +267,7 @@ function Shell() {
     ...(secretary ? [{ key: '/dashboard', icon: <DashboardOutlined aria-hidden />, label: <Link to="/dashboard">{t('nav.dashboard')}</Link> }] : []),
     { key: '/orgs', icon: <ClusterOutlined aria-hidden />, label: <Link to="/orgs">{t('nav.orgs')}</Link> },
     { key: '/members', icon: <TeamOutlined aria-hidden />, label: <Link to="/members">{t('nav.members')}</Link> },
+    { key: '/activation', icon: <QrcodeOutlined aria-hidden />, label: <Link to="/activation" data-testid="nav-activation">{t('nav.activation')}</Link> },
     ...(secretary ? [{ key: '/import', icon: <UploadOutlined aria-hidden />, label: <Link to="/import">{t('nav.import')}</Link> }] : []),
     ...learning,
     ...care,
@@ -337,7 +340,7 @@ function Shell() {
 }
 
 /** Every page of the console, whoever may open it: the rest of the paths are "not found". */
-const CONSOLE_PAGES = new Set(['/dashboard', '/orgs', '/members', '/import', '/audit', '/settings', '/study', '/pushes', '/sessions', '/coverage', '/care-tasks', '/mentoring', '/drift', '/deliveries', '/cards', '/birthdays']);
+const CONSOLE_PAGES = new Set(['/dashboard', '/orgs', '/members', '/import', '/audit', '/settings', '/study', '/pushes', '/sessions', '/coverage', '/care-tasks', '/mentoring', '/drift', '/deliveries', '/cards', '/birthdays', '/activation']);
 
 function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string; isTenantAdmin: boolean; secretary: boolean; groupLeader: boolean }) {
   const { t } = useI18n();
@@ -350,6 +353,7 @@ function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string;
     if (path === '/dashboard' && secretary) return <DashboardPage />;
     if (path === '/orgs') return <OrgsPage />;
     if (path === '/members') return <MembersPage />;
+    if (path === '/activation') return <ActivationPage />;
     if (member?.id) return <MemberPage key={member.id} id={member.id} />;
     if (path === '/import' && secretary) return <ImportPage />;
     if (path === '/audit' && isTenantAdmin) return <AuditPage />;

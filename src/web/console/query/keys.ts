@@ -41,6 +41,7 @@ export const areas = {
   cardCampaigns: ['card-campaigns'],
   contactCards: ['contact-cards'],
   birthdays: ['birthdays'],
+  activation: ['activation'],
 } as const satisfies Record<string, QueryKey>;
 
 export type Area = keyof typeof areas;
@@ -51,7 +52,7 @@ export type Area = keyof typeof areas;
  * at once when on screen.
  */
 export const derivedFrom: Partial<Record<Area, readonly Area[]>> = {
-  members: ['dashboard', 'coverage', 'mentoring', 'drift', 'birthdays', 'orgs'],
+  members: ['dashboard', 'coverage', 'mentoring', 'drift', 'birthdays', 'orgs', 'activation'],
   orgs: ['members', 'grids', 'dashboard'],
   grids: ['orgs', 'members'],
   pushes: ['coverage', 'dashboard', 'drift'],

@@ -29,6 +29,7 @@ import type { MemberDetail } from '../../types.ts';
 import { DateModal } from './DateModal.tsx';
 import { MobilityModal } from './MobilityModal.tsx';
 import { MobilityHistoryCard } from './MobilityHistoryCard.tsx';
+import { InviteButton, MemberActivationTag } from '../activation/MemberActivation.tsx';
 
 const dash = (v: ReactNode | null | undefined): ReactNode => (v === null || v === undefined || v === '' ? <Typography.Text type="secondary">—</Typography.Text> : v);
 
@@ -232,6 +233,7 @@ export function MemberPage({ id }: { id: string }) {
           </Typography.Title>
           <StatusTag status={m.status} />
           {mob ? <Tag color="blue" icon={<CarOutlined aria-hidden />}>{t('member.mobileTag')}</Tag> : <Tag icon={<HomeOutlined aria-hidden />}>{t('member.localTag')}</Tag>}
+          <MemberActivationTag memberId={m.id} />
           {(m.lostContactSince || m.lostContactSuspected || m.shouldTransfer) && (
             <MemberFlags lostContactSince={m.lostContactSince} lostContactSuspected={m.lostContactSuspected} shouldTransfer={m.shouldTransfer} />
           )}
@@ -243,6 +245,7 @@ export function MemberPage({ id }: { id: string }) {
                 {t('member.printContactCard')}
               </Button>
             )}
+            {m.can.edit && <InviteButton memberId={m.id} name={m.name} unitName={m.orgName} />}
             {m.can.edit && <Button onClick={issueLogin}>{t(m.hasLogin ? 'member.login.reset' : 'member.login.open')}</Button>}
             {m.can.edit && (
               <Button icon={<EditOutlined aria-hidden />} onClick={() => setEditing(true)}>

@@ -3,6 +3,7 @@ import { useApi } from '../../../hooks.ts';
 import { useI18n } from '../../../i18n.tsx';
 import type { ContactCard } from '../../../types.ts';
 import { PrintShell, pages, phoneText } from './PrintShell.tsx';
+import { useCardInvitations } from '../../activation/CardInvitations.tsx';
 
 const PER_SHEET = 10;
 
@@ -36,6 +37,7 @@ export function ContactCardsPrint({ query }: { query: URLSearchParams }) {
   const missing = !params.memberId && !params.gridId && !params.orgId;
   const res = useApi(missing ? null : endpoints.cards.contactCards.at(params));
   const cards = res.data?.items ?? [];
+  const invites = useCardInvitations(cards.map((c) => c.memberId), params.orgId);
   return (
     <PrintShell
       docTitle={t('print.contactCards.docTitle')}
@@ -43,6 +45,7 @@ export function ContactCardsPrint({ query }: { query: URLSearchParams }) {
       info={res.data ? t('print.contactCards.info', { n: cards.length, sheets: Math.ceil(cards.length / PER_SHEET) }) : undefined}
       loading={!missing && res.loading && !res.data}
       error={res.error}
+      controls={invites.control}
       css={CSS}
       empty={missing || cards.length === 0}
       emptyText={missing ? t('print.contactCards.missing') : t('print.contactCards.empty')}
@@ -51,7 +54,7 @@ export function ContactCardsPrint({ query }: { query: URLSearchParams }) {
       {pages(cards, PER_SHEET).map((sheet, i) => (
         <section key={i} className="lx-sheet lx-cc-sheet" aria-label={t('print.sheetN', { n: i + 1 })}>
           {sheet.map((c) => (
-            <ContactCardView key={c.memberId} card={c} />
+            <ContactCardView key={c.memberId} card={c} invitationQr={invites.qrFor(c.memberId)} />
           ))}
         </section>
       ))}
@@ -61,7 +64,7 @@ export function ContactCardsPrint({ query }: { query: URLSearchParams }) {
 
 const person = (p: { name: string; phone: string | null } | null | undefined): string => (p ? `${p.name}  ${phoneText(p.phone)}` : '—');
 
-function ContactCardView({ card: c }: { card: ContactCard }) {
+function ContactCardView({ card: c, invitationQr }: { card: ContactCard; invitationQr?: string | undefined }) {
   const { t } = useI18n();
   // the general branch secretary is printed too, unless they are the branch secretary already
   const general = c.generalSecretary && (!c.branchSecretary || c.generalSecretary.name !== c.branchSecretary.name || c.generalSecretary.phone !== c.branchSecretary.phone) ? c.generalSecretary : null;
@@ -102,8 +105,15 @@ function ContactCardView({ card: c }: { card: ContactCard }) {
         </div>
         <div className="lx-cc-qr">
           {/* the server renders the QR code (an SVG document of its own making) */}
-          <div className="lx-qr" role="img" aria-label={t('print.contactCards.qrAlt', { url: c.appUrl })} dangerouslySetInnerHTML={{ __html: c.qrSvg }} />
-          <span>{t('print.contactCards.scan')}</span>
+          {invitationQr ? (
+            // the member's own activation code (附开通二维码), drawn in the browser
+            <div className="lx-qr">
+              <img src={invitationQr} alt={t('cards.invitationQr')} style={{ width: '100%', height: '100%', display: 'block' }} data-testid="contact-card-invitation" />
+            </div>
+          ) : (
+            <div className="lx-qr" role="img" aria-label={t('print.contactCards.qrAlt', { url: c.appUrl })} dangerouslySetInnerHTML={{ __html: c.qrSvg }} />
+          )}
+          <span>{invitationQr ? t('cards.invitationQr') : t('print.contactCards.scan')}</span>
         </div>
       </div>
       <div className="lx-cc-foot" aria-hidden />
