@@ -10,6 +10,7 @@ import {
   FundOutlined,
   NotificationOutlined,
   DashboardOutlined,
+  DisconnectOutlined,
   GlobalOutlined,
   KeyOutlined,
   LogoutOutlined,
@@ -53,6 +54,7 @@ const CareTasksPage = lazy(() => import('./features/care/CareTasksPage.tsx').the
 const SettingsPage = lazy(() => import('./features/settings/SettingsPage.tsx').then((m) => ({ default: m.SettingsPage })));
 const MentoringPage = lazy(() => import('./features/talks/MentoringPage.tsx').then((m) => ({ default: m.MentoringPage })));
 const DriftPage = lazy(() => import('./features/care/DriftPage.tsx').then((m) => ({ default: m.DriftPage })));
+const UnreachablePage = lazy(() => import('./features/reach/UnreachablePage.tsx').then((m) => ({ default: m.UnreachablePage })));
 const DeliveriesPage = lazy(() => import('./features/deliveries/DeliveriesPage.tsx').then((m) => ({ default: m.DeliveriesPage })));
 const CardsPage = lazy(() => import('./features/cards/CardsPage.tsx').then((m) => ({ default: m.CardsPage })));
 const CampaignPage = lazy(() => import('./features/cards/CampaignPage.tsx').then((m) => ({ default: m.CampaignPage })));
@@ -256,6 +258,7 @@ function Shell() {
               ),
             },
             { key: '/drift', icon: <RadarChartOutlined aria-hidden />, label: <Link to="/drift" data-testid="nav-drift">{t('nav.drift')}</Link> },
+            { key: '/unreachable', icon: <DisconnectOutlined aria-hidden />, label: <Link to="/unreachable" data-testid="nav-unreachable">{t('nav.reach')}</Link> },
             { key: '/deliveries', icon: <CarOutlined aria-hidden />, label: <Link to="/deliveries" data-testid="nav-deliveries">{t('nav.deliveries')}</Link> },
             { key: '/cards', icon: <GiftOutlined aria-hidden />, label: <Link to="/cards" data-testid="nav-cards">{t('nav.cards')}</Link> },
             { key: '/birthdays', icon: <FlagOutlined aria-hidden />, label: <Link to="/birthdays" data-testid="nav-birthdays">{t('nav.birthdays')}</Link> },
@@ -340,7 +343,7 @@ function Shell() {
 }
 
 /** Every page of the console, whoever may open it: the rest of the paths are "not found". */
-const CONSOLE_PAGES = new Set(['/dashboard', '/orgs', '/members', '/import', '/audit', '/settings', '/study', '/pushes', '/sessions', '/coverage', '/care-tasks', '/mentoring', '/drift', '/deliveries', '/cards', '/birthdays', '/activation']);
+const CONSOLE_PAGES = new Set(['/dashboard', '/orgs', '/members', '/import', '/audit', '/settings', '/study', '/pushes', '/sessions', '/coverage', '/care-tasks', '/mentoring', '/drift', '/deliveries', '/cards', '/birthdays', '/unreachable', '/activation']);
 
 function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string; isTenantAdmin: boolean; secretary: boolean; groupLeader: boolean }) {
   const { t } = useI18n();
@@ -367,6 +370,7 @@ function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string;
     if (path === '/care-tasks' && secretary) return <CareTasksPage />;
     if (path === '/mentoring' && secretary) return <MentoringPage />;
     if (path === '/drift' && secretary) return <DriftPage />;
+    if (path === '/unreachable' && secretary) return <UnreachablePage />;
     if (path === '/deliveries' && secretary) return <DeliveriesPage />;
     if (path === '/cards' && secretary) return <CardsPage />;
     if (campaign?.id && secretary) return <CampaignPage key={campaign.id} id={campaign.id} />;

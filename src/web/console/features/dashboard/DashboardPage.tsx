@@ -3,6 +3,7 @@ import type { EChartsCoreOption } from 'echarts/core';
 import { Suspense, lazy, useMemo, useState, type ReactNode } from 'react';
 import { OrgTreeSelect, PageHeader } from '../../components/common.tsx';
 import { BirthdaysThisWeek } from '../cards/BirthdaysThisWeek.tsx';
+import { UnreachableTile } from '../reach/UnreachableTile.tsx';
 import { endpoints } from '../../api.ts';
 import { useApi, useOrgs } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
@@ -177,6 +178,7 @@ export function DashboardPage() {
                   </Col>
                 );
               })}
+              <UnreachableTile orgId={orgId} />
             </Row>
           </Card>
         </Col>

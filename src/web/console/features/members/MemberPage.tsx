@@ -29,6 +29,7 @@ import type { MemberDetail } from '../../types.ts';
 import { DateModal } from './DateModal.tsx';
 import { MobilityModal } from './MobilityModal.tsx';
 import { MobilityHistoryCard } from './MobilityHistoryCard.tsx';
+import { MemberChannels } from '../reach/MemberChannels.tsx';
 import { InviteButton, MemberActivationTag } from '../activation/MemberActivation.tsx';
 
 const dash = (v: ReactNode | null | undefined): ReactNode => (v === null || v === undefined || v === '' ? <Typography.Text type="secondary">—</Typography.Text> : v);
@@ -380,6 +381,9 @@ export function MemberPage({ id }: { id: string }) {
         </Col>
         <Col xs={24} xl={8}>
           <MobilityHistoryCard member={m} />
+        </Col>
+        <Col xs={24} xl={8}>
+          <MemberChannels memberId={m.id} canEdit={m.can.edit} />
         </Col>
       </Row>
             ),

@@ -1,4 +1,5 @@
-import { Alert, App, Button, Card, Divider, Form, InputNumber, Skeleton, Typography } from 'antd';
+import { Alert, App, Button, Card, Divider, Form, InputNumber, Skeleton, Space, TimePicker, Typography } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect } from 'react';
 import { endpoints } from '../../api.ts';
 import { PageHeader } from '../../components/common.tsx';
@@ -19,6 +20,13 @@ const FIELDS = [
   'talkCadenceDays',
   'talkCadenceHomeDays',
   'inactiveDays',
+  'invitationDays',
+  'rememberDays',
+  'escalateAfterHours',
+  'unreachableDays',
+  'quietHoursStart',
+  'quietHoursEnd',
+  'smsDailyCap',
 ] as const;
 
 /** The learning rules (不缺课、不漏学): the limits match the server's. */
@@ -36,6 +44,19 @@ const CARE_RULES: { name: keyof Settings; label: MsgKey; hint: MsgKey; min: numb
   { name: 'talkCadenceHomeDays', label: 'settings.talkCadenceHomeDays', hint: 'settings.talkCadenceHomeDaysHint', min: 0, max: 730, unit: 'settings.days' },
   { name: 'inactiveDays', label: 'settings.inactiveDays', hint: 'settings.inactiveDaysHint', min: 7, max: 365, unit: 'settings.days' },
 ];
+
+/** Reaching members (邀请开通, 通知): invitation links, remembered phones, escalation, who counts as unreachable, SMS limits. */
+const REACH_RULES: { name: keyof Settings; label: MsgKey; hint: MsgKey; min: number; max: number; unit: MsgKey }[] = [
+  { name: 'invitationDays', label: 'settings.invitationDays', hint: 'settings.invitationDaysHint', min: 1, max: 60, unit: 'settings.days' },
+  { name: 'rememberDays', label: 'settings.rememberDays', hint: 'settings.rememberDaysHint', min: 1, max: 365, unit: 'settings.days' },
+  { name: 'escalateAfterHours', label: 'settings.escalateAfterHours', hint: 'settings.escalateAfterHoursHint', min: 1, max: 720, unit: 'settings.hours' },
+  { name: 'unreachableDays', label: 'settings.unreachableDays', hint: 'settings.unreachableDaysHint', min: 1, max: 365, unit: 'settings.days' },
+  { name: 'smsDailyCap', label: 'settings.smsDailyCap', hint: 'settings.smsDailyCapHint', min: 1, max: 20, unit: 'settings.smsUnit' },
+];
+
+/** A "HH:MM" setting shown in a time picker (any day: only the time is read). */
+const timeProps = (v: unknown) => ({ value: typeof v === 'string' && /^\d{2}:\d{2}$/.test(v) ? dayjs(`2000-01-01T${v}:00`) : null });
+const timeValue = (d: Dayjs | null) => (d ? d.format('HH:mm') : d);
 
 export function SettingsPage() {
   const { t } = useI18n();
@@ -99,6 +120,23 @@ export function SettingsPage() {
                 <InputNumber min={r.min} max={r.max} precision={0} suffix={t(r.unit)} style={{ width: 200 }} data-testid={`setting-${r.name}`} />
               </Form.Item>
             ))}
+            <Divider titlePlacement="start">{t('settings.reachRules')}</Divider>
+            {REACH_RULES.map((r) => (
+              <Form.Item key={r.name} label={t(r.label)} name={r.name} extra={t(r.hint)} rules={[{ required: true, message: t('common.required') }]}>
+                <InputNumber min={r.min} max={r.max} precision={0} suffix={t(r.unit)} style={{ width: 200 }} data-testid={`setting-${r.name}`} />
+              </Form.Item>
+            ))}
+            <Form.Item label={t('settings.quietHours')} extra={t('settings.quietHoursHint')} required>
+              <Space wrap>
+                <Form.Item name="quietHoursStart" noStyle getValueProps={timeProps} normalize={timeValue} rules={[{ required: true, message: t('common.required') }]}>
+                  <TimePicker format="HH:mm" minuteStep={5} allowClear={false} needConfirm={false} aria-label={t('settings.quietHoursStart')} placeholder={t('settings.quietHoursStart')} data-testid="setting-quietHoursStart" />
+                </Form.Item>
+                <Typography.Text type="secondary">{t('settings.quietHoursTo')}</Typography.Text>
+                <Form.Item name="quietHoursEnd" noStyle getValueProps={timeProps} normalize={timeValue} rules={[{ required: true, message: t('common.required') }]}>
+                  <TimePicker format="HH:mm" minuteStep={5} allowClear={false} needConfirm={false} aria-label={t('settings.quietHoursEnd')} placeholder={t('settings.quietHoursEnd')} data-testid="setting-quietHoursEnd" />
+                </Form.Item>
+              </Space>
+            </Form.Item>
             {editable && (
               <Button type="primary" htmlType="submit" loading={saveRules.isPending} data-testid="settings-save">
                 {t('common.save')}
