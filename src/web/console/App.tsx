@@ -1,4 +1,5 @@
 import {
+  ApiOutlined,
   AlertOutlined,
   AuditOutlined,
   BookOutlined,
@@ -59,6 +60,7 @@ const DeliveriesPage = lazy(() => import('./features/deliveries/DeliveriesPage.t
 const CardsPage = lazy(() => import('./features/cards/CardsPage.tsx').then((m) => ({ default: m.CardsPage })));
 const CampaignPage = lazy(() => import('./features/cards/CampaignPage.tsx').then((m) => ({ default: m.CampaignPage })));
 const BirthdaysPage = lazy(() => import('./features/cards/BirthdaysPage.tsx').then((m) => ({ default: m.BirthdaysPage })));
+const ChannelsPage = lazy(() => import('./features/channels/ChannelsPage.tsx').then((m) => ({ default: m.ChannelsPage })));
 const ActivationPage = lazy(() => import('./features/activation/ActivationPage.tsx').then((m) => ({ default: m.ActivationPage })));
 // print pages (/print/…) have no console chrome: the shell is skipped for them
 const PrintRoutes = lazy(() => import('./features/cards/print/PrintRoutes.tsx'));
@@ -275,6 +277,7 @@ function Shell() {
     ...learning,
     ...care,
     ...(me.isTenantAdmin ? [{ key: '/audit', icon: <AuditOutlined aria-hidden />, label: <Link to="/audit">{t('nav.audit')}</Link> }] : []),
+    ...(secretary ? [{ key: '/channels', icon: <ApiOutlined aria-hidden />, label: <Link to="/channels" data-testid="nav-channels">{t('nav.channels')}</Link> }] : []),
     ...(secretary ? [{ key: '/settings', icon: <SettingOutlined aria-hidden />, label: <Link to="/settings">{t('nav.settings')}</Link> }] : []),
   ];
   const selected = '/' + (loc.path.split('/')[1] ?? '');
@@ -343,7 +346,7 @@ function Shell() {
 }
 
 /** Every page of the console, whoever may open it: the rest of the paths are "not found". */
-const CONSOLE_PAGES = new Set(['/dashboard', '/orgs', '/members', '/import', '/audit', '/settings', '/study', '/pushes', '/sessions', '/coverage', '/care-tasks', '/mentoring', '/drift', '/deliveries', '/cards', '/birthdays', '/unreachable', '/activation']);
+const CONSOLE_PAGES = new Set(['/dashboard', '/orgs', '/members', '/import', '/audit', '/settings', '/study', '/pushes', '/sessions', '/coverage', '/care-tasks', '/mentoring', '/drift', '/deliveries', '/cards', '/birthdays', '/channels', '/unreachable', '/activation']);
 
 function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string; isTenantAdmin: boolean; secretary: boolean; groupLeader: boolean }) {
   const { t } = useI18n();
@@ -375,6 +378,7 @@ function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string;
     if (path === '/cards' && secretary) return <CardsPage />;
     if (campaign?.id && secretary) return <CampaignPage key={campaign.id} id={campaign.id} />;
     if (path === '/birthdays' && secretary) return <BirthdaysPage />;
+    if (path === '/channels' && secretary) return <ChannelsPage />;
     // A page that exists but is not among the caller's menu entries: say so, rather than "not found".
     if (CONSOLE_PAGES.has(path) || member?.id || push?.id || session?.id || campaign?.id) {
       return (

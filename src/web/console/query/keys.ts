@@ -41,6 +41,7 @@ export const areas = {
   cardCampaigns: ['card-campaigns'],
   contactCards: ['contact-cards'],
   birthdays: ['birthdays'],
+  notify: ['notify'],
   activation: ['activation'],
 } as const satisfies Record<string, QueryKey>;
 
