@@ -17,6 +17,7 @@ import { SessionDetail, Sessions } from './screens/Sessions.tsx';
 import { Study } from './screens/Study.tsx';
 import { forgetTalkDrafts } from './talk-draft.ts';
 import { shown } from './shown.ts';
+import { stopPushOnThisPhone } from './web-push.ts';
 import { ErrorMessage, TopBar } from './ui.tsx';
 
 // Screens most members never open load on first use (the service worker keeps them for offline).
@@ -101,6 +102,8 @@ export function App() {
   };
 
   const onLogout = async () => {
+    // while still signed in: the server forgets this phone's subscription with the browser
+    await stopPushOnThisPhone(api.removePushSubscription);
     try {
       await api.logout();
     } catch {

@@ -26,11 +26,14 @@ export function pushSupport(): PushSupport {
   return 'supported';
 }
 
-/** The service worker of the app (registered by main.tsx in builds), or null when there is none. */
-async function registration(): Promise<ServiceWorkerRegistration | null> {
+/**
+ * The service worker of the app (registered by main.tsx in builds), or null when there is none.
+ * `wait`: on the first visit it may not be registered yet (main.tsx does it at the page's load).
+ */
+async function registration(wait = false): Promise<ServiceWorkerRegistration | null> {
   if (!('serviceWorker' in navigator)) return null;
   const existing = await navigator.serviceWorker.getRegistration(import.meta.env.BASE_URL);
-  if (existing) return existing;
+  if (existing || !wait) return existing ?? null;
   // Not yet registered (the first visit, before the page's load event): wait for it a short while.
   const ready = navigator.serviceWorker.ready;
   const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000));
@@ -66,7 +69,7 @@ export async function subscribeThisPhone(publicKey: string): Promise<SubscribeRe
   if (pushSupport() !== 'supported') return { ok: false, reason: 'unsupported' };
   const permission = await Notification.requestPermission();
   if (permission !== 'granted') return { ok: false, reason: permission === 'denied' ? 'denied' : 'failed' };
-  const reg = await registration();
+  const reg = await registration(true);
   if (!reg) return { ok: false, reason: 'unsupported' };
   const key = keyBytes(publicKey);
   try {
@@ -92,4 +95,16 @@ export async function unsubscribeThisPhone(): Promise<string | null> {
   const endpoint = subscription.endpoint;
   await subscription.unsubscribe().catch(() => false);
   return endpoint;
+}
+
+/**
+ * Signing out: this phone stops getting the member's notifications (the next person to sign in on
+ * it would otherwise see them). Best effort, and quick: signing out never waits on it for long.
+ */
+export async function stopPushOnThisPhone(forget: (endpoint: string) => Promise<unknown>): Promise<void> {
+  const work = (async () => {
+    const endpoint = await unsubscribeThisPhone();
+    if (endpoint) await forget(endpoint);
+  })().catch(() => undefined);
+  await Promise.race([work, new Promise((resolve) => setTimeout(resolve, 3_000))]);
 }

@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, explainError, type NoticeChannels, type NoticeChannelsChange } from '../api.ts';
 import { fill, formatDate } from '../i18n.ts';
 import { useNoticesI18n, type NoticesDictionary } from '../i18n-notices.ts';
@@ -45,6 +45,24 @@ export function Notices({ onBack, onUnauthenticated }: NoticesProps) {
       live = false;
     };
   }, []);
+
+  // This phone has a subscription the server does not know (it was dropped after the push service
+  // said it was gone, or another login on this phone took it): tell the server again, quietly.
+  const loaded = state.kind === 'loaded' ? state.data : null;
+  const unknownHere = loaded !== null && subscribed === true && loaded.webpush.on && loaded.webpush.devices === 0;
+  const reposted = useRef(false);
+  const refetch = query.refetch;
+  useEffect(() => {
+    if (!unknownHere || reposted.current) return;
+    reposted.current = true;
+    void (async () => {
+      const subscription = (await currentSubscription().catch(() => null))?.toJSON();
+      const keys = subscription?.keys;
+      if (!subscription?.endpoint || !keys?.p256dh || !keys.auth) return;
+      await api.savePushSubscription({ endpoint: subscription.endpoint, keys: { p256dh: keys.p256dh, auth: keys.auth } });
+      await refetch();
+    })().catch(() => undefined);
+  }, [unknownHere, refetch]);
 
   const failed = (e: unknown) => setError(explainError(e, t.networkError, onUnauthenticated) || null);
 
