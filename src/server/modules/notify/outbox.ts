@@ -33,7 +33,8 @@ export interface EnqueueOptions {
  *    the members: a group gets one digest line, never one per member;
  *  - one Web Push row per member with a subscription on their login and no opt-out;
  *  - one SMS row per member who consented to SMS, when the tenant has an enabled SMS provider:
- *    due now when nothing else reaches the member, else after `escalateAfterHours` (the dispatcher
+ *    due now when nothing else reaches the member (a group robot does not count for a member who
+ *    said they do not read their groups), else after `escalateAfterHours` (the dispatcher
  *    cancels it if the member has meanwhile seen the source); never inside the quiet hours (China
  *    time), moved to their end instead.
  *
@@ -91,7 +92,10 @@ export async function enqueueNotice(db: Executor, notice: Notice, memberIds: str
             AND w.channel = 'webpush' AND w.recipient_id = a.id)
         OR EXISTS (
           SELECT 1 FROM notify_robot r JOIN org ro ON ro.tenant_id = r.tenant_id AND ro.id = r.org_id
-          WHERE r.tenant_id = a.tenant_id AND r.enabled AND ro.retired_at IS NULL AND a.path LIKE ro.path || '%')
+          WHERE r.tenant_id = a.tenant_id AND r.enabled AND ro.retired_at IS NULL AND a.path LIKE ro.path || '%'
+            AND NOT EXISTS (
+              SELECT 1 FROM notify_preference rp
+              WHERE rp.tenant_id = a.tenant_id AND rp.member_id = a.id AND rp.channel = 'robot' AND NOT rp.enabled))
       THEN ${later}::timestamptz ELSE ${soon}::timestamptz END
     FROM asked a
     WHERE EXISTS (SELECT 1 FROM notify_sms_provider sp WHERE sp.tenant_id = a.tenant_id AND sp.enabled)

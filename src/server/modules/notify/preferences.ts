@@ -56,6 +56,7 @@ export async function myNoticeChannels(db: Executor, ctx: RequestContext): Promi
     .select(['r.name', 'r.kind', 'o.name as unitName'])
     .where('r.tenant_id', '=', tenantId)
     .where('r.enabled', '=', true)
+    .where('o.retired_at', 'is', null)
     .where(sql<boolean>`starts_with(${member.org_path}, o.path)`)
     .orderBy(sql`length(o.path)`, 'desc')
     .orderBy('r.name')
