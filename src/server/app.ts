@@ -21,7 +21,7 @@ import { registerOrgRoutes } from './modules/orgs/index.ts';
 import { registerMemberRoutes } from './modules/members/index.ts';
 import { registerMeRoutes } from './modules/me/index.ts';
 import { registerDashboardRoutes } from './modules/dashboard/index.ts';
-import { registerSettingsRoutes } from './modules/settings/index.ts';
+import { getSettings, registerSettingsRoutes } from './modules/settings/index.ts';
 import { registerRegionRoutes } from './modules/regions/index.ts';
 import { registerAuditRoutes } from './modules/audit/index.ts';
 import { registerRosterRoutes } from './modules/roster/index.ts';
@@ -162,7 +162,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerOrgRoutes(app, services);
   registerMemberRoutes(app, services);
   registerRosterRoutes(app, services);
-  registerAccountRoutes(app, services);
+  registerAccountRoutes(app, services, { invitationDays: async (tenantId) => (await getSettings(services.db, tenantId)).invitationDays });
   registerActivationRoutes(app, services);
   registerMeRoutes(app, services);
   registerDashboardRoutes(app, services);

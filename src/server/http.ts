@@ -30,6 +30,21 @@ export function context(request: FastifyRequest): RequestContext {
 export const SESSION_COOKIE = 'lx_session';
 export const CSRF_COOKIE = 'lx_csrf';
 
+/**
+ * Hands a new session to the browser: the session cookie (not readable by scripts) and the CSRF
+ * cookie, both living exactly as long as the session (auth/sessions.ts `startSession`). Every way
+ * of signing in answers with these.
+ */
+export function setSessionCookies(
+  reply: FastifyReply,
+  secure: boolean,
+  cookie: { value: string; csrfToken: string; expiresAt: Date; maxAgeSeconds: number },
+): void {
+  const life = { sameSite: 'lax' as const, secure, path: '/', expires: cookie.expiresAt, maxAge: cookie.maxAgeSeconds };
+  reply.setCookie(SESSION_COOKIE, cookie.value, { httpOnly: true, ...life });
+  reply.setCookie(CSRF_COOKIE, cookie.csrfToken, { httpOnly: false, ...life });
+}
+
 export function sendXlsx(reply: FastifyReply, fileName: string, body: Buffer): FastifyReply {
   return reply
     .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')

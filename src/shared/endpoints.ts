@@ -6,6 +6,7 @@ import type * as Reach from './api-reach.ts';
 import type * as NoticeMember from './api-notify-member.ts';
 import type * as Activation from './api-activation.ts';
 import type * as Notify from './api-notify.ts';
+import type * as Invitations from './api-invitations.ts';
 
 /**
  * The endpoints of the HTTP API as the web apps call them: method, path (`:name` for a parameter) and,
@@ -244,6 +245,20 @@ export const contract = {
     remove: write('DELETE', '/api/notify/robots/:id').returns<Ok>(),
     test: write('POST', '/api/notify/robots/:id/test').answers<typeof Robots.RobotTestResult>(),
     health: get('/api/notify/health').answers<typeof Robots.ChannelHealth, typeof Robots.HealthQuery>(),
+  },
+  /** invitation links (the console issues them; the member app opens and redeems them) */
+  invitations: {
+    issue: write('POST', '/api/members/:id/invitation').answers<typeof Invitations.IssuedInvitation>(),
+    revoke: write('DELETE', '/api/members/:id/invitation').returns<Ok>(),
+    sheet: write('POST', '/api/invitations/bulk').takes<typeof Invitations.BulkInvitationBody>().answers<typeof Invitations.InvitationSheet>(),
+    view: get('/api/invitations/:token').answers<typeof Invitations.InvitationView>(),
+    redeem: write('POST', '/api/invitations/:token/redeem').takes<typeof Invitations.RedeemInvitationBody>().returns<Ok>(),
+  },
+  /** one's own signed-in devices (我的登录设备) */
+  devices: {
+    list: get('/api/me/devices').answers<typeof Invitations.DeviceList>(),
+    signOut: write('DELETE', '/api/me/devices/:id').returns<Ok>(),
+    signOutOthers: write('POST', '/api/me/devices/sign-out-others').returns<{ ended: number }>(),
   },
 } as const;
 

@@ -10,6 +10,7 @@ import type { TestEnv } from '../support/harness.ts';
  * take over a login that reaches beyond their branch.
  */
 let ids: BaseIds;
+const UNKNOWN_TOKEN = 'A'.repeat(43);
 let reachingMember = '';
 
 export const accountsAuthz: AuthzModule = {
@@ -54,5 +55,26 @@ export const accountsAuthz: AuthzModule = {
     // 开通情况 of 第二党支部, and one member of it: secretaries above it only
     { method: 'GET', route: '/api/activation', url: () => `/api/activation?orgId=${ids.branch2}`, allowed: SECRETARIES },
     { method: 'GET', route: '/api/members/:id/activation', url: () => `/api/members/${ids.target}/activation`, allowed: SECRETARIES },
+    // invitations: issued and revoked by secretaries over the member (and over all their login reaches)
+    { method: 'POST', route: '/api/members/:id/invitation', url: () => `/api/members/${ids.target}/invitation`, allowed: SECRETARIES },
+    { method: 'POST', route: '/api/members/:id/invitation', url: () => `/api/members/${reachingMember}/invitation`, allowed: SECRETARIES },
+    { method: 'DELETE', route: '/api/members/:id/invitation', url: () => `/api/members/${ids.target}/invitation`, allowed: SECRETARIES },
+    { method: 'POST', route: '/api/invitations/bulk', url: () => '/api/invitations/bulk', body: () => ({ orgId: ids.branch2 }), allowed: SECRETARIES },
+    { method: 'POST', route: '/api/invitations/bulk', url: () => '/api/invitations/bulk', body: () => ({ orgId: ids.branch2, memberIds: [ids.target], only: 'all' }), allowed: SECRETARIES },
+    // the link itself is opened signed out (an unknown token: 404)
+    { method: 'GET', route: '/api/invitations/:token', url: () => `/api/invitations/${UNKNOWN_TOKEN}`, allowed: 'all', public: true },
+    {
+      method: 'POST',
+      route: '/api/invitations/:token/redeem',
+      url: () => `/api/invitations/${UNKNOWN_TOKEN}/redeem`,
+      body: () => ({ answer: '1234', password: 'a-new-password-1', remember: true }),
+      allowed: 'all',
+      public: true,
+    },
+    // one's own devices: every signed-in account (another's session id: 404)
+    { method: 'GET', route: '/api/me/devices', url: () => '/api/me/devices', allowed: 'all' },
+    { method: 'DELETE', route: '/api/me/devices/:id', url: () => '/api/me/devices/00000000-0000-4000-8000-000000000000', allowed: 'all' },
+    // ends only the caller's other sessions: the shared session of each role stays
+    { method: 'POST', route: '/api/me/devices/sign-out-others', url: () => '/api/me/devices/sign-out-others', allowed: 'all' },
   ],
 };

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { Database, Executor } from '../db/database.ts';
-import { AppError } from '../errors.ts';
+import { AppError, notFound } from '../errors.ts';
+import { describeUserAgent } from '../../shared/api-invitations.ts';
 import type { Actor, RequestContext } from './actor.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
 import { LoginLimiter } from './rate-limit.ts';
@@ -20,12 +21,20 @@ interface CachedActor {
 
 const sha256 = (s: string): string => crypto.createHash('sha256').update(s).digest('base64url');
 
+export interface DeviceRow {
+  id: string;
+  created_at: Date;
+  last_seen_at: Date | null;
+  expires_at: Date;
+  user_agent: string | null;
+  remember: boolean;
+  current: boolean;
+}
+
 export interface StartSessionOptions {
   remember: boolean;
   ip: string | null;
   userAgent: string | null;
-  /** The caller's transaction, when signing in is part of a larger write (redeeming an invitation). */
-  db?: Executor;
 }
 
 /** "Remember this phone" is for members: never for an account that acts for a unit or the tenant. */
@@ -116,10 +125,10 @@ export class AuthService {
    * Signs a person in: the one place a session is made (password login, invitations, SMS codes).
    * `remember` ("记住这台手机") is for members on their own phone and lasts the tenant's
    * `rememberDays`; an account that is a secretary or administrator always gets the short session,
-   * whatever the box said. Pass `db` to make the session inside the caller's transaction.
+   * whatever the box said. Call it after the caller's transaction has committed: it writes on its own.
    */
   async startSession(tenantId: string, accountId: string, options: StartSessionOptions): Promise<{ cookie: SessionCookie; actor: Actor }> {
-    const db = options.db ?? this.db;
+    const db = this.db;
     const token = crypto.randomBytes(32).toString('base64url');
     const csrfToken = crypto.randomBytes(24).toString('base64url');
     const actor = await loadActor(db, tenantId, accountId, csrfToken);
@@ -223,6 +232,73 @@ export class AuthService {
     });
     // Other devices' sessions were deleted: their cached actors must go too.
     this.forgetAccount(actor.tenantId, actor.accountId);
+    bumpAuthEpoch();
+  }
+
+  /** One's own signed-in devices (sessions not yet expired), the most recently used first. */
+  async listDevices(ctx: RequestContext): Promise<DeviceRow[]> {
+    const { actor } = ctx;
+    const rows = await this.db
+      .selectFrom('session')
+      .select(['id', 'created_at', 'last_seen_at', 'expires_at', 'user_agent', 'remember', 'csrf_token'])
+      .where('tenant_id', '=', actor.tenantId)
+      .where('account_id', '=', actor.accountId)
+      .where('expires_at', '>', this.now())
+      .orderBy(sql`coalesce(last_seen_at, created_at)`, 'desc')
+      .orderBy('id')
+      .execute();
+    return rows.map(({ csrf_token, ...row }) => ({ ...row, current: csrf_token === actor.csrfToken }));
+  }
+
+  /** Signs one of one's own devices out (404 for any session that is not one's own). */
+  async endDevice(ctx: RequestContext, sessionId: string): Promise<void> {
+    const { actor } = ctx;
+    await this.db.transaction().execute(async (tx) => {
+      const ended = await tx
+        .deleteFrom('session')
+        .where('tenant_id', '=', actor.tenantId)
+        .where('account_id', '=', actor.accountId)
+        .where('id', '=', sessionId)
+        .returning(['id', 'user_agent'])
+        .executeTakeFirst();
+      if (!ended) throw notFound('登录设备');
+      await recordAudit(tx, ctx, {
+        tenantId: actor.tenantId,
+        action: 'session.end',
+        entity: 'session',
+        entityId: ended.id,
+        before: describeUserAgent(ended.user_agent),
+      });
+    });
+    this.forgetAccount(actor.tenantId, actor.accountId);
+    bumpAuthEpoch();
+  }
+
+  /** Signs every other device of one's own out; this one stays. Answers how many were ended. */
+  async endOtherDevices(ctx: RequestContext): Promise<number> {
+    const { actor } = ctx;
+    const ended = await this.db.transaction().execute(async (tx) => {
+      const rows = await tx
+        .deleteFrom('session')
+        .where('tenant_id', '=', actor.tenantId)
+        .where('account_id', '=', actor.accountId)
+        .where('csrf_token', '<>', actor.csrfToken)
+        .returning('id')
+        .execute();
+      await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'session.end_others', entity: 'account', entityId: actor.accountId, after: { ended: rows.length } });
+      return rows.length;
+    });
+    this.forgetAccount(actor.tenantId, actor.accountId);
+    bumpAuthEpoch();
+    return ended;
+  }
+
+  /**
+   * Ends every session of an account (a password set through an invitation, an SMS reset): call
+   * after the caller's transaction committed, so no cached caller outlives the deleted rows.
+   */
+  forgetSessionsOf(tenantId: string, accountId: string): void {
+    this.forgetAccount(tenantId, accountId);
     bumpAuthEpoch();
   }
 

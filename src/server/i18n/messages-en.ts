@@ -368,6 +368,20 @@ export const EXACT: Record<string, string> = {
   '短信服务商没有及时应答，请稍后再试': 'The SMS provider did not answer in time; try again later',
   '连不上短信服务商，请检查服务器的网络后再试': "Cannot reach the SMS provider; check the server's network and try again",
   '短信服务商拒绝了这条短信，请查看下面的错误代码': "The SMS provider refused the message; see the error code below",
+  // invitations and signed-in devices (accounts/invitations.ts, shared/api-invitations.ts, auth/sessions.ts)
+  邀请: 'Invitation',
+  邀请链接: 'Invitation link',
+  登录设备: 'Signed-in device',
+  '邀请链接不完整，请重新打开完整链接': 'The invitation link is incomplete; open the whole link again',
+  '一次最多 500 人': 'At most 500 members at a time',
+  '请填写答案': 'Please enter the answer',
+  '该党员没有登记身份证号或出生日期，无法核对本人身份，请先补全后再发送邀请':
+    'The member has neither an ID number nor a birth date on record, so they cannot prove who they are; add one before inviting them',
+  '该邀请链接已经用过了，请直接用手机号和密码登录；忘记密码请联系书记重新发送邀请':
+    'This invitation link has been used; sign in with your phone number and password, or ask your secretary for a new invitation if you forgot the password',
+  '该邀请链接已过期，请联系书记重新发送': 'This invitation link has expired; ask your secretary to send a new one',
+  '该邀请链接已作废，请联系书记重新发送': 'This invitation link was withdrawn; ask your secretary to send a new one',
+  '您的手机号已被另一个账号使用，请联系书记核对手机号': 'Your phone number is used by another account; ask your secretary to check it',
 };
 
 export const TEMPLATES: Record<string, string> = {
@@ -484,6 +498,12 @@ export const TEMPLATES: Record<string, string> = {
   '测试短信已发往 {phone}，请查看手机': 'A test message was sent to {phone}; check the phone',
   '请 {n} 秒后再获取验证码': 'Ask for another code in {n} seconds',
   '验证码获取次数过多，请 {n} 分钟后再试': 'Too many codes asked for; try again in {n} minutes',
+  // invitations (accounts/invitations.ts)
+  '{name}：该党员没有登记身份证号或出生日期，无法核对本人身份，请先补全后再发送邀请':
+    '{name}: the member has neither an ID number nor a birth date on record, so they cannot prove who they are; add one before inviting them',
+  '一次最多为 {n} 人生成邀请，请按下级组织分批生成': 'Invitations can be made for at most {n} members at a time; make them unit by unit',
+  '答错次数太多，请 {n} 分钟后再试，或联系书记': 'Too many wrong answers; try again in {n} minutes or ask your secretary',
+  '答案不正确，还可以再试 {n} 次': 'Wrong answer; {n} tries left',
 };
 
 /** Inside a value with no entry of its own (a list of allowed file types, a path of unit names): word by word. */

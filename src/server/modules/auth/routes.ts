@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { can } from '../../auth/policy.ts';
 import type { App } from '../../http.ts';
-import { context, CSRF_COOKIE, SESSION_COOKIE, typed } from '../../http.ts';
+import { context, CSRF_COOKIE, SESSION_COOKIE, setSessionCookies, typed } from '../../http.ts';
 import { ChangePasswordBody, LoginBody, MeAccount } from '../../../shared/api.ts';
 import type { Actor } from '../../auth/actor.ts';
 import type { AppServices } from '../../services.ts';
@@ -31,9 +31,7 @@ export function registerAuthRoutes(app: App, services: AppServices): void {
       const { cookie, actor } = await services.auth.login(req.body.phone, req.body.password, req.ip, req.headers['user-agent'] ?? null, {
         remember: req.body.remember ?? false,
       });
-      const secure = req.protocol === 'https';
-      reply.setCookie(SESSION_COOKIE, cookie.value, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: cookie.expiresAt, maxAge: cookie.maxAgeSeconds });
-      reply.setCookie(CSRF_COOKIE, cookie.csrfToken, { httpOnly: false, sameSite: 'lax', secure, path: '/', expires: cookie.expiresAt, maxAge: cookie.maxAgeSeconds });
+      setSessionCookies(reply, req.protocol === 'https', cookie);
       return meView(services, actor);
     },
   });
