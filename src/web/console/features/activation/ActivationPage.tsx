@@ -168,7 +168,7 @@ export function ActivationPage() {
     {
       title: t('activation.activeRate'),
       key: 'rate',
-      width: 220,
+      width: 130,
       render: (_: unknown, u) => (
         <Tooltip title={`${t('activation.status.active')} ${u.active} · ${t('activation.status.invited')} ${u.invited} · ${t('activation.status.none')} ${u.none}`}>
           <Progress
@@ -278,14 +278,14 @@ export function ActivationPage() {
         </Card>
       ) : d ? (
         <Row gutter={[16, 16]}>
-          <Col xs={24} xl={14}>
+          <Col xs={24} xl={16}>
             <Card title={t('activation.byUnit')} styles={{ body: { padding: 0 } }}>
               <div data-testid="activation-units">
                 <Table<UnitActivation> rowKey="unitId" size="small" columns={unitColumns} dataSource={d.units} pagination={false} loading={res.loading} scroll={{ x: 'max-content' }} />
               </div>
             </Card>
           </Col>
-          <Col xs={24} xl={10}>
+          <Col xs={24} xl={8}>
             <Card title={t('activation.chartTitle')}>
               {chartOption ? (
                 <Suspense fallback={<Skeleton active />}>
