@@ -3,7 +3,8 @@
  * secretary opens the page from the menu, sees the village and its branches counted, ticks two
  * members not yet activated and prints their invitation sheet (one slip each, with its own QR code;
  * printing shows the sheet alone); then, on a third member's page, 邀请开通 shows the link and a QR
- * code to scan from the screen, and 作废 stops the link working.
+ * code to scan from the screen, and 作废 stops the link working; the member's grid contact card,
+ * switched to 附开通二维码, carries their own activation code.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,5 +121,18 @@ describe('a secretary sees who has activated the member app and invites the rest
     await dialog.waitFor({ state: 'detached' });
     expect((await getJson<{ status: string }>(page.request, `/api/invitations/${token}`)).status).toBe('revoked');
     await expect.poll(() => page.getByTestId('member-activation').getAttribute('data-status')).toBe('none');
+  });
+
+  it('4. the grid contact card, 附开通二维码 switched on, carries the member’s own activation code', async () => {
+    const m = notActive[2] as ActivationBody['members'][number];
+    await page.goto(`/print/contact-cards?memberId=${m.memberId}`);
+    const card = page.getByTestId('contact-card');
+    await card.waitFor();
+    expect(await card.getByTestId('contact-card-invitation').count()).toBe(0);
+    await page.getByTestId('cards-with-invitation').click();
+    await card.getByTestId('contact-card-invitation').waitFor();
+    await card.getByText('扫码开通党员端').waitFor();
+    const one = await getJson<{ status: string; expiresAt: string | null }>(page.request, `/api/members/${m.memberId}/activation`);
+    expect(one.status).toBe('invited');
   });
 });
