@@ -41,6 +41,7 @@ import { registerNotifyKitRoutes } from './modules/notify/index.ts';
 import { registerRobotRoutes } from './modules/notify/index.ts';
 import { registerNotifyMemberRoutes } from './modules/notify/index.ts';
 import { registerNotifyRoutes } from './modules/notify/index.ts';
+import { registerSmsRoutes } from './modules/notify/index.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 // Read from the sources, not the bundle: pages without an icon link (the API docs) and bookmarks ask
@@ -184,6 +185,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerRobotRoutes(app, services);
   registerNotifyMemberRoutes(app, services);
   registerNotifyRoutes(app, services);
+  registerSmsRoutes(app, services);
 
   registerWeb(app, opts.serveWeb !== false);
   return app;

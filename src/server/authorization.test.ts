@@ -25,6 +25,7 @@ import { regionsAuthz } from '../../test/authz/regions.ts';
 import { notifyAuthz } from '../../test/authz/notify.ts';
 import { notifyMemberAuthz } from '../../test/authz/notify-member.ts';
 import { notifyRobotsAuthz } from '../../test/authz/notify-robots.ts';
+import { notifySmsAuthz } from '../../test/authz/notify-sms.ts';
 
 /** Modules keep their cases next to each other in test/authz/; all run here. */
 const MODULES: AuthzModule[] = [
@@ -52,6 +53,7 @@ const MODULES: AuthzModule[] = [
   reachAuthz,
   notifyMemberAuthz,
   notifyRobotsAuthz,
+  notifySmsAuthz,
 ];
 
 /**

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type * as A from './api.ts';
 import type * as Admin from './api-admin.ts';
+import type * as Sms from './api-sms.ts';
 import type * as Robots from './api-robots.ts';
 import type * as Reach from './api-reach.ts';
 import type * as NoticeMember from './api-notify-member.ts';
@@ -260,6 +261,14 @@ export const contract = {
     signOut: write('DELETE', '/api/me/devices/:id').returns<Ok>(),
     signOutOthers: write('POST', '/api/me/devices/sign-out-others').returns<{ ended: number }>(),
   },
-} as const;
+  /** the tenant's SMS provider (短信服务) and signing in with an SMS code (paths under /api/auth) */
+  sms: {
+    settings: get('/api/notify/sms').answers<typeof Sms.SmsSettings>(),
+    save: write('PUT', '/api/notify/sms').takes<typeof Sms.SmsSettingsInput>().answers<typeof Sms.SmsSettings>(),
+    test: write('POST', '/api/notify/sms/test').takes<typeof Sms.SmsTestBody>().answers<typeof Sms.SmsTestResult>(),
+    methods: get('/api/auth/methods').answers<typeof Sms.AuthMethods>(),
+    requestCode: write('POST', '/api/auth/sms-code').takes<typeof Sms.SmsCodeBody>().answers<typeof Sms.SmsCodeSent>(),
+    signIn: write('POST', '/api/auth/sms-login').takes<typeof Sms.SmsLoginBody>().answers<typeof A.MeAccount>(),
+  },} as const;
 
 export type Contract = typeof contract;

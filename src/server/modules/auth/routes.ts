@@ -6,7 +6,8 @@ import { ChangePasswordBody, LoginBody, MeAccount } from '../../../shared/api.ts
 import type { Actor } from '../../auth/actor.ts';
 import type { AppServices } from '../../services.ts';
 
-async function meView(services: AppServices, actor: Actor): Promise<MeAccount> {
+/** The signed-in account as the web apps read it (every way of signing in answers it). */
+export async function meView(services: AppServices, actor: Actor): Promise<MeAccount> {
   const tenant = await services.db.selectFrom('tenant').select('name').where('id', '=', actor.tenantId).executeTakeFirst();
   return {
     accountId: actor.accountId,

@@ -12,3 +12,4 @@ export { registerKitSource, type KitSource, type KitSourceFacts } from './group-
 export { registerNotifyKitRoutes } from './kit-routes.ts';
 export { registerRobotRoutes } from './robot-routes.ts';
 export { registerNotifyMemberRoutes } from './member-routes.ts';
+export { registerSmsRoutes } from './sms-routes.ts';
