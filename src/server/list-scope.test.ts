@@ -89,6 +89,7 @@ const ONE_THING: { route: string; ids: string }[] = [
   { route: '/api/members/:id/deliveries', ids: 'member' },
   { route: '/api/members/:id/engagement', ids: 'member' },
   { route: '/api/members/:id/mentorships', ids: 'member' },
+  { route: '/api/members/:id/reach', ids: 'member' },
   { route: '/api/members/:id/timeline', ids: 'member' },
   { route: '/api/orgs/:id/leaders', ids: 'org' },
   { route: '/api/pushes/:id', ids: 'push' },
