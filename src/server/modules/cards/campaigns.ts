@@ -29,6 +29,7 @@ import {
 } from './repo.ts';
 import { fail, orgTarget, scopeWhere } from './shared.ts';
 import { listSubtrees, membersWithOrgs, unitFor } from '../../directory/index.ts';
+import { noticeCardsSent } from './notices.ts';
 
 // 节日贺卡: holiday-card campaigns (春节, 端午, 中秋) — e-cards to the member app and cards by post.
 
@@ -141,6 +142,7 @@ export async function createCampaign(db: Database, ctx: RequestContext, input: C
       const who = input.audience === 'mobile' ? '流动党员' : '党员';
       throw new AppError('validation_failed', `${org.name}下没有${who}，无人可收贺卡`, [{ field: 'audience', message: `${org.name}下没有${who}` }]);
     }
+    if (sendNow) await noticeCardsSent(tx, actor.tenantId, counts.id, now);
     await recordAudit(tx, ctx, {
       tenantId: actor.tenantId,
       action: 'card_campaign.create',
@@ -271,6 +273,7 @@ export async function updateCard(db: Database, ctx: RequestContext, cardId: stri
       ...(patch.postNote !== undefined ? { post_note: patch.postNote || null } : {}),
       ...(sendsNow ? { sent_at: now } : {}),
     });
+    if (sendsNow) await noticeCardsSent(tx, actor.tenantId, card.campaign_id, now);
     await recordAudit(tx, ctx, {
       tenantId: actor.tenantId,
       action: 'card.update',
@@ -325,5 +328,10 @@ export async function updateCardsBulk(db: Database, ctx: RequestContext, campaig
  * once, whatever runs it at the same time. Returns how many campaigns it sent.
  */
 export async function sendDueCards(db: Database, now: Date): Promise<number> {
-  return (await sendDueCampaigns(db, shanghaiDate(now), now)).length;
+  return db.transaction().execute(async (tx) => {
+    const sent = await sendDueCampaigns(tx, shanghaiDate(now), now);
+    // The members hear of their e-cards in the same transaction as they are sent.
+    for (const c of sent) await noticeCardsSent(tx, c.tenant_id, c.id, now);
+    return sent.length;
+  });
 }

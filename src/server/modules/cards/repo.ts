@@ -1,6 +1,6 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Insertable, Updateable } from 'kysely';
-import type { Database, Executor, Tx } from '../../db/database.ts';
+import type { Executor, Tx } from '../../db/database.ts';
 import type { CardChannel, CardOccasion, CardPostStatus, DB } from '../../db/tables.ts';
 import { inSubtrees } from '../../directory/index.ts';
 
@@ -210,7 +210,7 @@ export async function lockCard(tx: Tx, tenantId: string, cardId: string) {
   return tx
     .selectFrom('card as k')
     .innerJoin('card_campaign as c', (j) => j.onRef('c.tenant_id', '=', 'k.tenant_id').onRef('c.id', '=', 'k.campaign_id'))
-    .select(['k.channel', 'k.address', 'k.post_status', 'k.post_note', 'k.sent_at', 'k.posted_at', 'c.sent_at as campaign_sent_at'])
+    .select(['k.channel', 'k.address', 'k.post_status', 'k.post_note', 'k.sent_at', 'k.posted_at', 'k.campaign_id', 'c.sent_at as campaign_sent_at'])
     .where('k.tenant_id', '=', tenantId)
     .where('k.id', '=', cardId)
     .forUpdate('k')
@@ -238,10 +238,10 @@ export async function updateCardRow(tx: Tx, tenantId: string, cardId: string, ch
  * Sends the e-cards of every campaign, of every tenant, whose day (`today`, China) has come, in one
  * statement: each due campaign is claimed (locked, skipped if another process holds it), its
  * e-cards get their sent time and the campaign its own; a sent campaign is never due again.
- * Returns the ids of the campaigns sent.
+ * Returns the campaigns sent.
  */
-export async function sendDueCampaigns(db: Database, today: string, now: Date): Promise<string[]> {
-  const res = await sql<{ id: string }>`
+export async function sendDueCampaigns(db: Executor, today: string, now: Date): Promise<{ id: string; tenant_id: string }[]> {
+  const res = await sql<{ id: string; tenant_id: string }>`
     WITH due AS (
       SELECT tenant_id, id FROM card_campaign
       WHERE sent_at IS NULL AND send_on <= ${today}::date
@@ -255,9 +255,9 @@ export async function sendDueCampaigns(db: Database, today: string, now: Date): 
     UPDATE card_campaign c SET sent_at = ${now}::timestamptz
     FROM due
     WHERE c.tenant_id = due.tenant_id AND c.id = due.id
-    RETURNING c.id
+    RETURNING c.id, c.tenant_id
   `.execute(db);
-  return res.rows.map((r) => r.id);
+  return res.rows;
 }
 
 // ---------- the member's own e-cards ----------

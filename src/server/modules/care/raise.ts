@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import type { CareTaskKind } from '../../db/tables.ts';
+import { noticeCareAssigned } from './notices.ts';
 
 export interface RaiseCareTask {
   tenantId: string;
@@ -31,15 +32,16 @@ export async function raiseCareTask(tx: Executor, ctx: RequestContext | null, in
   const detail = JSON.stringify({ dueOn: input.dueOn, sourceTalkId: input.sourceTalkId ?? null });
   // Twice at most: the open task that blocked the insert may be closed before we read it.
   for (let attempt = 0; ; attempt++) {
-    const inserted = await sql<{ id: string }>`
+    const inserted = await sql<{ id: string; assignee_member_id: string | null }>`
       INSERT INTO care_task (tenant_id, member_id, kind, reason, assignee_member_id, due_on, source_talk_id, created_by)
       VALUES (${tenantId}, ${memberId}, ${input.kind}, ${input.reason}, ${assignee}, ${input.dueOn}, ${input.sourceTalkId ?? null}, ${ctx?.actor.accountId ?? null})
       ON CONFLICT (tenant_id, member_id, kind) WHERE status IN ('open', 'snoozed') DO NOTHING
-      RETURNING id
+      RETURNING id, assignee_member_id
     `.execute(tx);
     const created = inserted.rows[0];
     if (created) {
       await tx.insertInto('care_task_event').values({ tenant_id: tenantId, task_id: created.id, kind: 'created', note: input.reason, ...actor, detail }).execute();
+      await noticeCareAssigned(tx, tenantId, created.id, created.assignee_member_id);
       return { taskId: created.id, created: true };
     }
     const open = await tx

@@ -13,6 +13,7 @@ import { raiseCareTask } from './raise.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { detailInLanguage, taskInLanguage } from './reason-wording.ts';
 import { careTaskQuery, currentMentorId, effectiveStatus, openTaskOfKind, overdueSql, pendingSql, presentTask, taskEvents, taskOrder, type CareTaskRow } from './repo.ts';
+import { noticeCareAssigned } from './notices.ts';
 
 type CareTaskQueryInput = z.infer<typeof CareTaskQuery>;
 type CreateCareTaskInput = z.infer<typeof CreateCareTaskBody>;
@@ -419,6 +420,7 @@ export async function planCareTask(db: Database, ctx: RequestContext, taskId: st
       .insertInto('care_task_event')
       .values(events.map((e) => ({ tenant_id: actor.tenantId, task_id: taskId, kind: e.kind, note: e.note, detail: e.detail ? JSON.stringify(e.detail) : null, ...eventActor(ctx) })))
       .execute();
+    if (reassigned) await noticeCareAssigned(tx, actor.tenantId, taskId, assignee?.id ?? null);
     await recordAudit(tx, ctx, {
       tenantId: actor.tenantId,
       action: 'care_task.plan',

@@ -7,6 +7,7 @@ import { recordAudit } from '../../audit-log.ts';
 import { loadMeeting, orgTarget } from './access.ts';
 import { createMissedMakeups, dueMeetings, lockPlannedMeeting, markUnmarkedAbsent, setClosed } from './closing-repo.ts';
 import { getMeeting } from './console-view.ts';
+import { noticeMakeupsDue } from './notices.ts';
 import { clock } from '../../clock.ts';
 
 // Closing a meeting: the close-sessions job and the secretary's button do the same.
@@ -22,6 +23,7 @@ async function closeOneMeeting(tx: Tx, tenantId: string, meetingId: string, now:
   // Attendance first, the meeting row after, in separate statements: the rollup triggers read the meeting's state.
   const markedAbsent = await markUnmarkedAbsent(tx, tenantId, meetingId, now);
   const makeupsCreated = await createMissedMakeups(tx, tenantId, meetingId, now, locked.makeup_days);
+  if (makeupsCreated > 0) await noticeMakeupsDue(tx, tenantId, meetingId, now);
   await setClosed(tx, tenantId, meetingId, now);
   await recordAudit(tx, ctx, {
     tenantId,

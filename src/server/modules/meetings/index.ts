@@ -9,7 +9,7 @@ export { listMyMakeups } from './makeups.ts';
 export { listMyMeetings } from './participation.ts';
 export { meetingsJobs } from './scheduled.ts';
 export { registerMeetingsRoutes } from './routes.ts';
-export { makeupNoticeSource, meetingNoticeSource } from './notice-source.ts';
+export { makeupNoticeSource, meetingChangeNoticeSource, meetingNoticeSource } from './notice-source.ts';
 
 addFileReadRule('meeting', mayReadMeetingFile);
 registerKitSource('meeting', meetingKitSource);

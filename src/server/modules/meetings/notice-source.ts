@@ -25,6 +25,11 @@ export const meetingNoticeSource: NoticeSource = {
   },
 };
 
+/** A change of time or place is told even to who has answered the class: they need the new time. */
+export const meetingChangeNoticeSource: NoticeSource = {
+  seen: async () => new Set(),
+};
+
 /** Of these members, those who handed in the make-up (or whose make-up is over). */
 export const makeupNoticeSource: NoticeSource = {
   async seen(db, tenantId, meetingId, memberIds) {

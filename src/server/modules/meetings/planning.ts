@@ -11,6 +11,7 @@ import { getOrg } from '../../directory/index.ts';
 import { getSettings } from '../settings/index.ts';
 import { fail, loadMeeting, orgTarget } from './access.ts';
 import { newQrSecret } from './checkin-code.ts';
+import { noticeMeetingChanged, noticeMeetingPlanned } from './notices.ts';
 import { getMeeting } from './console-view.ts';
 import {
   cancelPlannedMeeting,
@@ -121,6 +122,8 @@ export async function planMeeting(db: Database, ctx: RequestContext, input: Inpu
         entityId: meetingId,
         after: { orgId: org.id, kind: input.kind, title: input.title, startsAt: start, endsAt: end, audience: input.audience, invitees: invitees.length, seriesId },
       });
+      // The invitees hear of the first class; the later ones of a series by their "starting soon".
+      if (k === 0) await noticeMeetingPlanned(tx, actor.tenantId, meetingId, input.title, start);
       created.push(meetingId);
     }
     return created;
@@ -162,6 +165,7 @@ export async function updateMeeting(db: Database, ctx: RequestContext, meetingId
       checkin_closes_at: win.closesAt,
     });
     if (patch.materialIds) await replaceMaterials(tx, actor.tenantId, meetingId, patch.materialIds);
+    await noticeMeetingChanged(tx, actor.tenantId, meetingId, after.title, before, after);
     // The audit entry holds only what changed, and never the QR secret.
     const { qr_secret: _a, ...b } = before;
     const { qr_secret: _b, ...a } = after;

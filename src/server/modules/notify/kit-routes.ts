@@ -1,15 +1,9 @@
 import type { App } from '../../http.ts';
 import { context, typed } from '../../http.ts';
-import type { Config } from '../../config.ts';
 import type { AppServices } from '../../services.ts';
 import { ChannelReport, GroupKit, KitMark, KitMarkBody, KitQuery, ReportQuery } from '../../../shared/api-notify-kit.ts';
 import { getGroupKit, markKitSent } from './group-kit.ts';
 import { channelReport } from './report.ts';
-
-/** The address members open links at (LIANXIN_PUBLIC_URL); this machine's port while it is not set. */
-function publicUrlOf(config: Config & { publicUrl?: string | undefined }): string {
-  return config.publicUrl ?? `http://localhost:${config.port}`;
-}
 
 /** The WeChat group kit and the per-channel report of a push or a class (console). */
 export function registerNotifyKitRoutes(app: App, services: AppServices): void {
@@ -20,7 +14,7 @@ export function registerNotifyKitRoutes(app: App, services: AppServices): void {
   r.get('/api/notify/kit', {
     config: { access: 'session' },
     schema: { tags, summary: '微信群工具包 The text and link of a push or a class for a unit\'s WeChat group', querystring: KitQuery, response: { 200: GroupKit } },
-    handler: async (req) => getGroupKit(db, context(req), publicUrlOf(services.config), req.query),
+    handler: async (req) => getGroupKit(db, context(req), services.config.publicUrl, req.query),
   });
   r.post('/api/notify/kit/mark', {
     config: { access: 'session' },

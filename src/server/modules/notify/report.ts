@@ -45,6 +45,10 @@ export async function channelReport(db: Database, ctx: RequestContext, q: { sour
   // Everyone's figures: only for who sees the whole push or class.
   if (!facts.host) throw forbidden();
   const kinds = REPORT_KINDS[q.sourceKind];
+  // A class's change notices have a source of their own per change (see meetings' changeNoticeId);
+  // they open the class's own path, by which they are found (notification_change_link_idx).
+  const changes = q.sourceKind === 'meeting' ? sql`OR (source_kind = 'meeting.changed' AND link = ${facts.path})` : sql``;
+  const mine = sql`((source_kind = ANY(${kinds}::text[]) AND source_id = ${q.sourceId}) ${changes})`;
   // 'sent' counts every notice that left (a delivered one was sent first).
   const counts = await sql<CountRow>`
     SELECT channel,
@@ -55,13 +59,13 @@ export async function channelReport(db: Database, ctx: RequestContext, q: { sour
       count(*) FILTER (WHERE status = 'cancelled') AS cancelled,
       count(opened_at) AS opened
     FROM notification
-    WHERE tenant_id = ${tenantId} AND source_id = ${q.sourceId} AND source_kind = ANY(${kinds}::text[])
+    WHERE tenant_id = ${tenantId} AND ${mine}
     GROUP BY channel
   `.execute(db);
   const errors = await sql<ErrorRow>`
     SELECT channel, last_error AS error, max(failed_at) AS at, count(*) AS count
     FROM notification
-    WHERE tenant_id = ${tenantId} AND source_id = ${q.sourceId} AND source_kind = ANY(${kinds}::text[])
+    WHERE tenant_id = ${tenantId} AND ${mine}
       AND status = 'failed' AND last_error IS NOT NULL
     GROUP BY channel, last_error
     ORDER BY max(failed_at) DESC NULLS LAST, last_error

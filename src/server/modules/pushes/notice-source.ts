@@ -2,7 +2,7 @@ import type { Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { authorize } from '../../auth/policy.ts';
 import { notFound } from '../../errors.ts';
-import type { KitSource, NoticeSource } from '../notify/index.ts';
+import { enqueueNotice, type KitSource, type NoticeSource } from '../notify/index.ts';
 
 /**
  * What the outbox and the group kit learn about a push from this module (they never read its
@@ -61,3 +61,17 @@ export const pushKitSource: KitSource = {
     };
   },
 };
+
+/**
+ * A push was delivered: one notice for all its members (a group robot gets one line for it, each
+ * member at most one Web Push and one SMS), in the delivery's transaction.
+ */
+export async function noticePushDelivered(tx: Executor, tenantId: string, pushId: string, title: string, now: Date): Promise<number> {
+  const members = await tx.selectFrom('push_delivery').select('member_id').where('tenant_id', '=', tenantId).where('push_id', '=', pushId).execute();
+  return enqueueNotice(
+    tx,
+    { tenantId, sourceKind: 'push', sourceId: pushId, title: `每日学习：${title}`, path: await pushPath(tx, tenantId, pushId) },
+    members.map((m) => m.member_id),
+    { now },
+  );
+}

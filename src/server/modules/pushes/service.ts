@@ -13,6 +13,7 @@ import { getStudyItemSummaries } from '../library/index.ts';
 import { requireMember } from '../../directory/index.ts';
 import { audienceCondition, inboxCounts, inboxEntryView, inboxRows, pushRows, recipientRows, type PushRow } from './repo.ts';
 import { inSubtrees } from '../../directory/index.ts';
+import { noticePushDelivered } from './notice-source.ts';
 
 export interface PushListQuery {
   orgId?: string | undefined;
@@ -268,8 +269,8 @@ export async function deliverDuePushes(db: Database, now: Date): Promise<number>
     let claimedId: string | null = null;
     try {
       claimed = await db.transaction().execute(async (tx) => {
-        const res = await sql<{ tenant_id: string; id: string; audience: PushAudience; audience_member_ids: string[]; path: string }>`
-          SELECT p.tenant_id, p.id, p.audience, p.audience_member_ids, o.path
+        const res = await sql<{ tenant_id: string; id: string; title: string; audience: PushAudience; audience_member_ids: string[]; path: string }>`
+          SELECT p.tenant_id, p.id, p.title, p.audience, p.audience_member_ids, o.path
           FROM push p JOIN org o ON o.tenant_id = p.tenant_id AND o.id = p.org_id
           WHERE p.status = 'planned' AND p.planned_at <= ${now} AND NOT (p.id = ANY(${failed}::uuid[]))
           ORDER BY p.planned_at, p.id
@@ -291,6 +292,8 @@ export async function deliverDuePushes(db: Database, now: Date): Promise<number>
             delivered_count = (SELECT count(*) FROM push_delivery d WHERE d.tenant_id = ${push.tenant_id} AND d.push_id = ${push.id})
           WHERE tenant_id = ${push.tenant_id} AND id = ${push.id}
         `.execute(tx);
+        // Its members hear of it (Web Push, SMS, their groups' robots) exactly when it is delivered.
+        await noticePushDelivered(tx, push.tenant_id, push.id, push.title, now);
         return push.id;
       });
     } catch (err) {
