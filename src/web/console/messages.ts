@@ -15,6 +15,7 @@ import { messages as talks } from './features/talks/messages.ts';
 import { messages as deliveries } from './features/deliveries/messages.ts';
 import { messages as cards } from './features/cards/messages.ts';
 import { messages as channels } from './features/channels/messages.ts';
+import { messages as notifySms } from './features/notify-sms/messages.ts';
 import { messages as reach } from './features/reach/messages.ts';
 import { messages as activation } from './features/activation/messages.ts';
 
@@ -24,7 +25,7 @@ import { messages as activation } from './features/activation/messages.ts';
  * and messages.test.ts checks that both languages have the same keys and placeholders and that no key
  * is defined twice. `{name}` placeholders are filled by `t(key, { name })`.
  */
-export const messageParts = { common, session, members, orgs, roster, audit, settings, dashboard, study, pushes, meetings, coverage, care, talks, deliveries, cards, channels, reach, activation } as const;
+export const messageParts = { common, session, members, orgs, roster, audit, settings, dashboard, study, pushes, meetings, coverage, care, talks, deliveries, cards, channels, notifySms, reach, activation } as const;
 
 type Part = (typeof messageParts)[keyof typeof messageParts];
 type KeysOf<P> = P extends { 'zh-CN': infer Z } ? keyof Z & string : never;

@@ -10,6 +10,8 @@ import { navigate, useLocation } from '../../router.tsx';
 import type { Robot, RobotTestResult } from '../../../../shared/api-robots.ts';
 import { RobotFormModal } from './RobotFormModal.tsx';
 import { HealthPanel } from './HealthPanel.tsx';
+import { SmsSettings } from '../notify-sms/SmsSettings.tsx';
+import { useSession } from '../../session.tsx';
 import { KIND_COLOR, at } from './labels.ts';
 
 /**
@@ -20,7 +22,10 @@ export function ChannelsPage() {
   const { t } = useI18n();
   const loc = useLocation();
   const orgId = loc.query.get('orgId') ?? undefined;
-  const tab = loc.query.get('tab') === 'health' ? 'health' : 'robots';
+  // The SMS provider is the whole organization's: its tab is the administrator's (settings.write).
+  const mayEditSms = useSession().me.canEditSettings;
+  const asked = loc.query.get('tab');
+  const tab = asked === 'health' ? 'health' : asked === 'sms' && mayEditSms ? 'sms' : 'robots';
   const go = (next: { orgId?: string | undefined; tab?: string }) => {
     const q = new URLSearchParams();
     const o = 'orgId' in next ? next.orgId : orgId;
@@ -45,6 +50,7 @@ export function ChannelsPage() {
         items={[
           { key: 'robots', label: <span data-testid="tab-robots">{t('channels.tab.robots')}</span>, children: <RobotsPanel orgId={orgId} /> },
           { key: 'health', label: <span data-testid="tab-health">{t('channels.tab.health')}</span>, children: tab === 'health' ? <HealthPanel orgId={orgId} /> : null },
+          ...(mayEditSms ? [{ key: 'sms', label: <span data-testid="tab-sms">{t('sms.tab')}</span>, children: tab === 'sms' ? <SmsSettings /> : null }] : []),
         ]}
       />
     </div>
