@@ -150,6 +150,10 @@ export const api = {
   pushKey: () => read(contract.noticeChannels.pushKey),
   savePushSubscription: (body: BodyOf<typeof contract.noticeChannels.subscribe>) => send(contract.noticeChannels.subscribe, undefined, body),
   removePushSubscription: (endpoint: string) => send(contract.noticeChannels.unsubscribe, undefined, { endpoint }),
+  // Signing in with an SMS code: offered only where the server has an SMS provider.
+  authMethods: () => read(contract.sms.methods, undefined, undefined, { quiet401: true, timeoutMs: 10_000 }),
+  requestSmsCode: (phone: string) => send(contract.sms.requestCode, undefined, { phone }, { quiet401: true }),
+  smsLogin: (body: BodyOf<typeof contract.sms.signIn>) => send(contract.sms.signIn, undefined, body, { quiet401: true }).then(remember),
 };
 
 /** What the server said was wrong, in words a member can read ('' when it said nothing). */

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, errorText, type Account } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { ErrorMessage, Field, ScreenTitle, TopBar } from '../ui.tsx';
+import { SmsLogin, SmsLoginOffer } from './SmsLogin.tsx';
 
 interface LoginProps {
   onLoggedIn: (account: Account) => void;
@@ -15,6 +16,7 @@ export function Login({ onLoggedIn, notice = null }: LoginProps) {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [bySms, setBySms] = useState(false);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -34,6 +36,8 @@ export function Login({ onLoggedIn, notice = null }: LoginProps) {
       setBusy(false);
     }
   };
+
+  if (bySms) return <SmsLogin onLoggedIn={onLoggedIn} onUsePassword={() => setBySms(false)} notice={notice} />;
 
   return (
     <>
@@ -79,6 +83,7 @@ export function Login({ onLoggedIn, notice = null }: LoginProps) {
           <button type="submit" className="button button-primary" disabled={busy}>
             {busy ? t.loggingIn : t.login}
           </button>
+          <SmsLoginOffer onChoose={() => setBySms(true)} />
           <p className="muted">{t.loginHelp}</p>
         </form>
       </main>
