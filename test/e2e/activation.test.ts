@@ -4,7 +4,8 @@
  * members not yet activated and prints their invitation sheet (one slip each, with its own QR code;
  * printing shows the sheet alone); then, on a third member's page, 邀请开通 shows the link and a QR
  * code to scan from the screen, and 作废 stops the link working; the member's grid contact card,
- * switched to 附开通二维码, carries their own activation code.
+ * switched to 附开通二维码, carries their own activation code; 本组织未开通的全部 prints a slip for
+ * everyone not yet activated.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,5 +135,21 @@ describe('a secretary sees who has activated the member app and invites the rest
     await card.getByText('扫码开通党员端').waitFor();
     const one = await getJson<{ status: string; expiresAt: string | null }>(page.request, `/api/members/${m.memberId}/activation`);
     expect(one.status).toBe('invited');
+  });
+
+  it('5. 本组织未开通的全部 gives everyone not yet activated a slip, once confirmed', async () => {
+    await page.goto('/activation');
+    await page.getByRole('heading', { name: '开通情况' }).waitFor();
+    await page.getByTestId('invite-all').click();
+    await page.getByText('将为 3 名未开通的党员各生成一个新的邀请链接', { exact: false }).waitFor();
+    await page.getByRole('button', { name: '确定' }).click();
+    const sheet = page.getByTestId('invitation-sheet');
+    await sheet.waitFor();
+    await expect.poll(() => sheet.getByTestId('sheet-row').count()).toBe(3);
+    const rows = await sheet.getByTestId('sheet-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-member-id')));
+    expect(rows.sort()).toEqual(notActive.map((m) => m.memberId).sort());
+    await page.getByTestId('sheet-close').click();
+    const after = await getJson<ActivationBody>(page.request, '/api/activation?status=invited&pageSize=200');
+    expect(after.units[0]).toMatchObject({ invited: 3, none: 0 });
   });
 });
