@@ -26,6 +26,7 @@ import { notifyAuthz } from '../../test/authz/notify.ts';
 import { notifyMemberAuthz } from '../../test/authz/notify-member.ts';
 import { notifyRobotsAuthz } from '../../test/authz/notify-robots.ts';
 import { notifySmsAuthz } from '../../test/authz/notify-sms.ts';
+import { notifyKitAuthz } from '../../test/authz/notify-kit.ts';
 
 /** Modules keep their cases next to each other in test/authz/; all run here. */
 const MODULES: AuthzModule[] = [
@@ -54,6 +55,7 @@ const MODULES: AuthzModule[] = [
   notifyMemberAuthz,
   notifyRobotsAuthz,
   notifySmsAuthz,
+  notifyKitAuthz,
 ];
 
 /**
