@@ -238,6 +238,7 @@ const TASK_KIND: Record<string, string> = {
   visit: '走访',
   hardship: '困难帮扶',
   lost_contact: '失联',
+  unreachable: '联系不上',
   other: '其他',
 };
 const POST_STATUS: Record<string, string> = { none: '未寄出', pending: '待寄出', posted: '已寄出', delivered: '已送达', returned: '被退回' };
@@ -294,11 +295,12 @@ const TASK_KIND_EN: Record<string, string> = {
   visit: 'Visit',
   hardship: 'Hardship help',
   lost_contact: 'Lost contact',
+  unreachable: 'Not reached by any channel',
   other: 'Other',
 };
 const POST_STATUS_EN: Record<string, string> = { none: 'not posted', pending: 'waiting to be posted', posted: 'posted', delivered: 'delivered', returned: 'returned' };
 /** A task's reason: what a rule worded comes in English; what a person wrote stays. */
-const RULE_TASK_KINDS = new Set(['absence_streak', 'unread_streak', 'lost_contact']);
+const RULE_TASK_KINDS = new Set(['absence_streak', 'unread_streak', 'lost_contact', 'unreachable']);
 
 /** The same events worded in English (an en-US caller); names, places and what people wrote stay as they are. */
 function presentEn(r: TimelineRow): TimelineEvent {

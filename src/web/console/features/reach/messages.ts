@@ -49,6 +49,7 @@ const zhCN = {
   'reach.robotKind.wecom': '企业微信',
   'reach.robotKind.dingtalk': '钉钉',
   'reach.robotKind.feishu': '飞书',
+  'audit.action.reach.unreachable_rule': '每日检查联系不上的党员（生成或完成跟进任务）',
 } as const;
 
 const enUS: Record<keyof typeof zhCN, string> = {
@@ -101,6 +102,7 @@ const enUS: Record<keyof typeof zhCN, string> = {
   'reach.robotKind.wecom': 'WeCom',
   'reach.robotKind.dingtalk': 'DingTalk',
   'reach.robotKind.feishu': 'Feishu',
+  'audit.action.reach.unreachable_rule': 'Daily check of members not reached (follow-up tasks raised or completed)',
 };
 
 export const messages = { 'zh-CN': zhCN, 'en-US': enUS };
