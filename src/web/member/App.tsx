@@ -8,6 +8,7 @@ import { forgetKept, keepFor, queryClient } from './query.ts';
 import { NavigationContext, pathOf, useRouter } from './router.ts';
 import { CheckIn } from './screens/CheckIn.tsx';
 import { Home } from './screens/Home.tsx';
+import { Invite } from './screens/Invite.tsx';
 import { Login } from './screens/Login.tsx';
 import { Makeup } from './screens/Makeup.tsx';
 import { Mobility } from './screens/Mobility.tsx';
@@ -28,6 +29,7 @@ const Cards = lazy(() => import('./screens/Cards.tsx').then((m) => ({ default: m
 const CardView = lazy(() => import('./screens/Cards.tsx').then((m) => ({ default: m.CardView })));
 const Records = lazy(() => import('./screens/Records.tsx').then((m) => ({ default: m.Records })));
 const Notices = lazy(() => import('./screens/Notices.tsx').then((m) => ({ default: m.Notices })));
+const Devices = lazy(() => import('./screens/Devices.tsx').then((m) => ({ default: m.Devices })));
 
 type Session =
   | { phase: 'checking' }
@@ -120,7 +122,23 @@ export function App() {
   const account = session.phase === 'ready' ? session.account : null;
   const shownProfile = shown(profile, t.networkError);
   let screen: ReactNode;
-  if (session.phase === 'checking') {
+  if (route.name === 'invite') {
+    // An invitation link works signed out (and replaces whoever was signed in on this phone).
+    screen = (
+      <Invite
+        key={route.token}
+        token={route.token}
+        onSignedIn={() => {
+          router.goHome();
+          void checkSession();
+        }}
+        onLogin={() => {
+          router.goHome();
+          void checkSession();
+        }}
+      />
+    );
+  } else if (session.phase === 'checking') {
     screen = <Loading />;
   } else if (session.phase === 'login') {
     // The URL stays as it is, so a scanned check-in link goes on by itself once signed in.
@@ -160,6 +178,8 @@ export function App() {
     screen = <Records onBack={() => router.back()} />;
   } else if (route.name === 'notices') {
     screen = <Notices onBack={() => router.back()} onUnauthenticated={showLogin} />;
+  } else if (route.name === 'devices') {
+    screen = <Devices onBack={() => router.back()} onUnauthenticated={showLogin} />;
   } else if (shownProfile.kind === 'failed') {
     // e.g. an account without a member record: let the person leave and sign in as someone else.
     screen = <Problem message={shownProfile.message} onRetry={() => void profile.refetch()} onLogout={onLogout} />;

@@ -23,7 +23,11 @@ export type Route =
   /** 关于我的记录: what is recorded about the member. */
   | { name: 'records' }
   /** 通知方式: what reaches the member (SMS, this phone's notifications, the groups' robots). */
-  | { name: 'notices' };
+  | { name: 'notices' }
+  /** An invitation link the secretary sent: /m/invite/<token>. Works signed out, like the login. */
+  | { name: 'invite'; token: string }
+  /** 我的登录设备: one's own signed-in phones and computers. */
+  | { name: 'devices' };
 
 export type RouteName = Route['name'];
 
@@ -50,6 +54,8 @@ export function pathOf(route: Route): string {
       return `${BASE}talk?${new URLSearchParams({ member: route.memberId }).toString()}`;
     case 'card':
       return `${BASE}cards/${encodeURIComponent(route.cardId)}`;
+    case 'invite':
+      return `${BASE}invite/${encodeURIComponent(route.token)}`;
     default:
       return BASE + route.name;
   }
@@ -77,12 +83,17 @@ export function routeFromLocation(): Route {
     case 'tasks':
     case 'mentees':
     case 'records':
+    case 'devices':
     case 'notices': {
       if (first === 'sessions' && second) {
         const sessionId = segment(second);
         if (sessionId) return { name: 'session', sessionId };
       }
       return { name: first };
+    }
+    case 'invite': {
+      const token = segment(second);
+      return token ? { name: 'invite', token } : { name: 'home' };
     }
     case 'cards': {
       const cardId = segment(second);

@@ -3,6 +3,7 @@ import type { MyProfile } from '../api.ts';
 import { formatDate, useI18n } from '../i18n.ts';
 import { AppLink, ScreenTitle, SuccessMessage, telHref, TopBar } from '../ui.tsx';
 import { TodaySection } from './Today.tsx';
+import { useInviteI18n } from '../i18n-invite.ts';
 
 interface HomeProps {
   profile: MyProfile;
@@ -163,6 +164,8 @@ export function Home({ profile, stale, onRetry, notice, onUpdateDestination, onC
           </AppLink>
         </section>
 
+        <DevicesEntry />
+
         <section className="actions">
           <button type="button" className="button button-secondary" onClick={onChangePassword}>
             {t.changePassword}
@@ -173,5 +176,19 @@ export function Home({ profile, stale, onRetry, notice, onUpdateDestination, onC
         </section>
       </main>
     </>
+  );
+}
+
+/** 我的登录设备: which phones are signed in to one's Lianxin, to sign out a lost or lent one. */
+function DevicesEntry() {
+  const { t } = useInviteI18n();
+  return (
+    <section className="card" aria-labelledby="devices-title">
+      <h2 id="devices-title">{t.devicesTitle}</h2>
+      <p className="muted">{t.devicesHint}</p>
+      <AppLink to={{ name: 'devices' }} className="button button-secondary" testId="home-devices">
+        {t.devicesOpen}
+      </AppLink>
+    </section>
   );
 }

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, errorText, type Account } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { ErrorMessage, Field, ScreenTitle, TopBar } from '../ui.tsx';
+import { RememberPhone } from './Invite.tsx';
 import { SmsLogin, SmsLoginOffer } from './SmsLogin.tsx';
 
 interface LoginProps {
@@ -16,6 +17,8 @@ export function Login({ onLoggedIn, notice = null }: LoginProps) {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // 记住这台手机: on by default (most members use their own phone); the server ignores it for secretaries
+  const [remember, setRemember] = useState(true);
   const [bySms, setBySms] = useState(false);
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
@@ -29,7 +32,7 @@ export function Login({ onLoggedIn, notice = null }: LoginProps) {
     setError(null);
     try {
       // Signing in is not a write to queue: it only makes sense with signal, so it is a plain call.
-      const account = await api.login({ phone: phone.replace(/\s+/g, ''), password });
+      const account = await api.login({ phone: phone.replace(/\s+/g, ''), password, remember });
       onLoggedIn(account);
     } catch (e) {
       setError(errorText(e) || t.networkError);
@@ -79,6 +82,7 @@ export function Login({ onLoggedIn, notice = null }: LoginProps) {
               onChange={(e) => setPassword(e.target.value)}
             />
           </Field>
+          <RememberPhone checked={remember} onChange={setRemember} />
           <ErrorMessage message={error} />
           <button type="submit" className="button button-primary" disabled={busy}>
             {busy ? t.loggingIn : t.login}
