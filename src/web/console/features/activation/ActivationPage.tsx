@@ -23,7 +23,7 @@ const isStatus = (v: string | null): v is ActivationStatus => ACTIVATION_STATUSE
 /** A member's state as a tag: 已开通 / 已邀请（N 天后过期）/ 未开通. */
 export function ActivationTag({ status, expiresAt }: { status: ActivationStatus; expiresAt: string | null }) {
   const { t } = useI18n();
-  const left = status === 'invited' && expiresAt ? daysLeft(expiresAt) : null;
+  const left = status === 'invited' && expiresAt ? daysLeft(expiresAt, Date.now()) : null;
   return (
     <Tag color={STATUS_COLORS[status]} data-testid="activation-status" data-status={status} style={{ marginInlineEnd: 0 }}>
       {t(`activation.status.${status}`)}

@@ -26,7 +26,7 @@ export function MemberActivationTag({ memberId }: { memberId: string }) {
 function stateText(t: ReturnType<typeof useI18n>['t'], a: MemberActivation): string {
   if (a.status === 'active') return a.lastSeenAt ? t('invite.state.activeSeen', { date: dayjs(a.lastSeenAt).format('YYYY-MM-DD') }) : t('invite.state.active');
   if (a.status === 'invited' && a.expiresAt) {
-    const n = daysLeft(a.expiresAt);
+    const n = daysLeft(a.expiresAt, Date.now());
     return n === 0 ? t('invite.state.invitedToday') : t('invite.state.invited', { n });
   }
   return t('invite.state.none');

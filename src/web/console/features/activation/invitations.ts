@@ -1,11 +1,11 @@
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { endpoints } from '../../api.ts';
-import { chinaDay, chinaDayStart } from '../../../../shared/china-time.ts';
 import type { ActivationStatus } from '../../../../shared/api-activation.ts';
 import type { BulkInvitationBody, InvitationSheetItem } from '../../../../shared/api-invitations.ts';
 
 export type { InvitationSheetItem };
+export { chinaDayOf, daysLeft } from './days.ts';
 
 /** A link as a QR code, an SVG document of the qrcode package's making (drawn in the browser: the link never travels again). */
 export function qrSvg(link: string): Promise<string> {
@@ -35,16 +35,6 @@ export function useQrCodes(links: readonly string[]): Map<string, string> {
     };
   }, [key]);
   return codes;
-}
-
-/** The China day an instant falls on ('YYYY-MM-DD'): an expiry is printed as the day it ends on. */
-export const chinaDayOf = (iso: string): string => chinaDay(new Date(iso));
-
-/** Whole China days from today until the expiry's day: 0 when it expires today. */
-export function daysLeft(expiresAt: string, now: number = Date.now()): number {
-  const today = chinaDayStart(chinaDay(now)).getTime();
-  const last = chinaDayStart(chinaDayOf(expiresAt)).getTime();
-  return Math.max(0, Math.round((last - today) / 86_400_000));
 }
 
 export const STATUS_COLORS: Record<ActivationStatus, string> = { active: 'green', invited: 'gold', none: 'default' };
