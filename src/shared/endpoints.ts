@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type * as A from './api.ts';
 import type * as Admin from './api-admin.ts';
+import type * as Kit from './api-notify-kit.ts';
 import type * as Sms from './api-sms.ts';
 import type * as Robots from './api-robots.ts';
 import type * as Reach from './api-reach.ts';
@@ -269,6 +270,13 @@ export const contract = {
     methods: get('/api/auth/methods').answers<typeof Sms.AuthMethods>(),
     requestCode: write('POST', '/api/auth/sms-code').takes<typeof Sms.SmsCodeBody>().answers<typeof Sms.SmsCodeSent>(),
     signIn: write('POST', '/api/auth/sms-login').takes<typeof Sms.SmsLoginBody>().answers<typeof A.MeAccount>(),
-  },} as const;
+  },
+  /** the WeChat group kit of a push or a class, and what reached whom per channel (微信群工具包, 触达情况) */
+  notifyKit: {
+    kit: get('/api/notify/kit').answers<typeof Kit.GroupKit, typeof Kit.KitQuery>(),
+    mark: write('POST', '/api/notify/kit/mark').takes<typeof Kit.KitMarkBody>().answers<typeof Kit.KitMark>(),
+    report: get('/api/notify/report').answers<typeof Kit.ChannelReport, typeof Kit.ReportQuery>(),
+  },
+} as const;
 
 export type Contract = typeof contract;
