@@ -266,6 +266,14 @@ describe('over HTTP', () => {
     const badOrg = await env.app.inject({ url: '/api/activation?orgId=nope', headers: s.headers });
     expect(badOrg.statusCode).toBe(400);
     expect(badOrg.body).toContain('orgId');
+    // in the caller's language: Chinese by default, English when asked
+    expect((badOrg.json() as { message: string }).message).toMatch(/[\u4e00-\u9fff]/);
+    const english = await env.app.inject({ url: '/api/activation?orgId=nope', headers: { ...s.headers, 'accept-language': 'en-US' } });
+    expect(english.statusCode).toBe(400);
+    expect((english.json() as { message: string; issues: { field: string }[] }).issues.map((i) => i.field)).toContain('orgId');
+    expect((english.json() as { message: string }).message).not.toMatch(/[\u4e00-\u9fff]/);
+    const outside = await env.app.inject({ url: `/api/activation?orgId=${ids.branch3}`, headers: { ...(await login(env.app, PHONES.branchSecretary)).headers, 'accept-language': 'en-US' } });
+    expect(outside.statusCode).toBe(403);
     const one = await env.app.inject({ url: `/api/members/${p(1).id}/activation`, headers: s.headers });
     expect(one.statusCode).toBe(200);
     expect(one.json()).toMatchObject({ memberId: p(1).id, status: 'invited' });
