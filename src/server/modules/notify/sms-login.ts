@@ -6,6 +6,7 @@ import type { AuthService, SessionCookie } from '../../auth/sessions.ts';
 import { recordAudit } from '../../audit-log.ts';
 import { AppError } from '../../errors.ts';
 import { clock } from '../../clock.ts';
+import { limitedAddress } from '../../auth/rate-limit.ts';
 import type { SmsCodeSent } from '../../../shared/api-sms.ts';
 import { readStoredSmsSettings, smsProviderFor } from './providers/sms.ts';
 import { smsProviderRowInForce, smsText, tenantsWithSms, type SmsContext } from './sms-settings.ts';
@@ -15,7 +16,8 @@ import { smsProviderRowInForce, smsText, tenantsWithSms, type SmsContext } from 
  * in `sms_login_code` (global: the phone is known before the tenant), only as a keyed hash.
  *
  * - A code has 6 digits and lasts 5 minutes; asking again makes a new one and the older stops counting.
- * - One code a minute and five an hour per phone.
+ * - One code a minute and five an hour per phone; twenty an hour per address (counted in the sign-in
+ *   limits' table, so every process sees them), against one machine sending codes to many phones.
  * - Five wrong tries end a code; failed sign-ins also count in the password login's limits
  *   (per phone and address), so guessing codes and passwords share one budget.
  * - Nothing tells whether a phone has an account: the same answer, the same limits, a code row for
@@ -23,7 +25,7 @@ import { smsProviderRowInForce, smsText, tenantsWithSms, type SmsContext } from 
  */
 
 export const CODE_TTL_MS = 5 * 60_000;
-export const CODE_LIMITS = { perMinute: 1, perHour: 5, tries: 5 } as const;
+export const CODE_LIMITS = { perMinute: 1, perHour: 5, tries: 5, perAddressHour: 20 } as const;
 export const CODE_SENT_WORDS = '如果该手机号已开通，验证码已发送';
 const WRONG_CODE = '验证码不正确或已过期，请重新获取';
 
@@ -64,7 +66,7 @@ export class SmsLoginService {
     return a ? { tenantId: a.tenant_id, accountId: a.id, displayName: a.display_name } : null;
   }
 
-  async requestCode(phone: string): Promise<SmsCodeSent> {
+  async requestCode(phone: string, clientAddress: string | null): Promise<SmsCodeSent> {
     const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
     const now = clock.now();
     const target = await this.db.transaction().execute(async (tx) => {
@@ -87,6 +89,7 @@ export class SmsLoginService {
         const seconds = Math.max(60, Math.ceil((3_600_000 - (now.getTime() - oldest.getTime())) / 1000));
         throw new AppError('rate_limited', `验证码获取次数过多，请 ${Math.ceil(seconds / 60)} 分钟后再试`, undefined, seconds);
       }
+      await countAddress(tx, `sms-code ${limitedAddress(clientAddress ?? 'unknown')}`, now);
       await tx
         .insertInto('sms_login_code')
         .values({ phone, code_hash: this.codeHash(phone, code), created_at: now, expires_at: new Date(now.getTime() + CODE_TTL_MS) })
@@ -154,5 +157,26 @@ export class SmsLoginService {
     if (!result) throw new AppError('validation_failed', WRONG_CODE, [{ field: 'code', message: WRONG_CODE }]);
     await this.auth.limiter.succeeded(ticket);
     return this.auth.startSession(result.tenantId, result.accountId, { remember: opts.remember, ip: opts.ip, userAgent: opts.userAgent });
+  }
+}
+
+/**
+ * Counts one code asked for from an address in the hour's window (a row of `login_attempt` whose
+ * subject starts "sms-code ", apart from the password limits' own subjects); refuses past the limit.
+ */
+async function countAddress(tx: Executor, subject: string, now: Date): Promise<void> {
+  const hourAgo = new Date(now.getTime() - 3_600_000);
+  const { rows } = await sql<{ failures: number; window_started_at: Date }>`
+    INSERT INTO login_attempt (scope, subject, failures, window_started_at, last_attempt_at)
+    VALUES ('address', ${subject}, 1, ${now}, ${now})
+    ON CONFLICT (scope, subject) DO UPDATE SET
+      failures = CASE WHEN login_attempt.window_started_at <= ${hourAgo} THEN 1 ELSE login_attempt.failures + 1 END,
+      window_started_at = CASE WHEN login_attempt.window_started_at <= ${hourAgo} THEN ${now} ELSE login_attempt.window_started_at END,
+      last_attempt_at = ${now}
+    RETURNING failures, window_started_at`.execute(tx);
+  const row = rows[0];
+  if (row && row.failures > CODE_LIMITS.perAddressHour) {
+    const seconds = Math.max(60, Math.ceil((new Date(row.window_started_at).getTime() + 3_600_000 - now.getTime()) / 1000));
+    throw new AppError('rate_limited', `验证码获取次数过多，请 ${Math.ceil(seconds / 60)} 分钟后再试`, undefined, seconds);
   }
 }

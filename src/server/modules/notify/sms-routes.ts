@@ -78,7 +78,7 @@ export function registerSmsRoutes(app: App, services: AppServices, options: SmsR
     config: { access: 'public' },
     schema: { tags: ['auth'], summary: '获取短信验证码 Ask for a sign-in code by SMS', body: SmsCodeBody, response: { 200: SmsCodeSent } },
     handler: async (req) => {
-      const sent = await login.requestCode(req.body.phone);
+      const sent = await login.requestCode(req.body.phone, req.ip);
       return { ...sent, message: say(langOf(req.headers['accept-language']), sent.message) };
     },
   });

@@ -319,6 +319,15 @@ describe('signing in with an SMS code', () => {
     expect((await call('/api/auth/sms-code', { phone: PHONES.mentor })).statusCode).toBe(200);
   });
 
+  it('gives one address twenty codes an hour, whatever the phones', async () => {
+    const from = (phone: string, remoteAddress: string) => env.app.inject({ method: 'POST', url: '/api/auth/sms-code', remoteAddress, payload: { phone } });
+    for (let i = 0; i < 20; i++) expect((await from(`1390000${String(i).padStart(4, '0')}`, '10.77.0.1')).statusCode).toBe(200);
+    const over = await from('13900009999', '10.77.0.1');
+    expect(over.statusCode).toBe(429);
+    expect(over.json().message).toContain('次数过多');
+    expect((await from('13900009999', '10.77.0.2')).statusCode).toBe(200);
+  });
+
   it('ends a code after five wrong tries, and after five minutes', async () => {
     await call('/api/auth/sms-code', { phone: KNOWN });
     const code = await lastCode(KNOWN);
