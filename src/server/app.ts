@@ -11,7 +11,7 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCom
 import { AppError } from './errors.ts';
 import { langOf } from './i18n/lang.ts';
 import { say, zodIssueMessage } from './i18n/translate.ts';
-import { SESSION_COOKIE } from './http.ts';
+import { loggedRequest, SESSION_COOKIE } from './http.ts';
 import { markChanged } from './freshness.ts';
 import { edgeRefusal, rejectMalformedInput } from './input-guard.ts';
 import { proxyTrust, registerHttpSecurity } from './http-security.ts';
@@ -65,7 +65,8 @@ export interface BuildAppOptions {
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const { services } = opts;
   const app = Fastify({
-    logger: opts.logger ?? false,
+    // One-time tokens in paths (invitation links) never reach the log.
+    logger: opts.logger ? { ...(opts.logger === true ? {} : opts.logger), serializers: { req: loggedRequest } } : false,
     ...(opts.logRequests === false ? { logController: new LogController({ disableRequestLogging: true }) } : {}),
     trustProxy: proxyTrust(services.config.trustProxy),
     bodyLimit: 1024 * 1024,

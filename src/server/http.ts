@@ -27,6 +27,16 @@ export function context(request: FastifyRequest): RequestContext {
   return request.ctx;
 }
 
+/** A path with its one-time tokens (invitation links) blanked out, as logs may show it. */
+export function withoutTokens(url: string): string {
+  return url.replace(/(\/(?:invite|invitations)\/)[^/?#]{16,}/g, '$1[token]');
+}
+
+/** A request as the log writes it: Fastify's own fields, the path without its one-time tokens. */
+export function loggedRequest(req: FastifyRequest): Record<string, unknown> {
+  return { method: req.method, url: withoutTokens(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
+}
+
 export const SESSION_COOKIE = 'lx_session';
 export const CSRF_COOKIE = 'lx_csrf';
 

@@ -102,6 +102,18 @@ describe('issuing and revoking', () => {
     expect(JSON.stringify(audit)).not.toContain(second.token);
   });
 
+  it('never writes a link’s token to the request log', async () => {
+    const m = await newMember({ birthDate: '1971-02-03' });
+    const { token } = await invite(m.id);
+    const lines: string[] = [];
+    const logging = await env.appWith({ logger: { level: 'info', stream: { write: (line: string) => void lines.push(line) } }, logRequests: true });
+    await logging.inject({ url: `/api/invitations/${token}` });
+    await logging.inject({ method: 'POST', url: `/api/invitations/${token}/redeem`, payload: { answer: '1900-01-01', password: 'new-password-1' } });
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    expect(lines.join('\n')).toContain('/api/invitations/[token]');
+    expect(lines.join('\n')).not.toContain(token);
+  });
+
   it('masks names keeping the first and last character', () => {
     expect(maskName('张三明')).toBe('张*明');
     expect(maskName('张三')).toBe('张*');
