@@ -180,3 +180,9 @@ async function countAddress(tx: Executor, subject: string, now: Date): Promise<v
     throw new AppError('rate_limited', `验证码获取次数过多，请 ${Math.ceil(seconds / 60)} 分钟后再试`, undefined, seconds);
   }
 }
+
+/** Codes older than a day say nothing any more (the limits look back an hour): the scheduled purge. */
+export async function purgeSmsLoginCodes(db: Executor, now: Date): Promise<number> {
+  const res = await db.deleteFrom('sms_login_code').where('created_at', '<', new Date(now.getTime() - 86_400_000)).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}

@@ -6,7 +6,7 @@ import { clock } from '../../clock.ts';
 import { startFakeSmsServer, type FakeSmsServer } from './providers/sms-fake-server.ts';
 import { sendTestSms, smsProviderRowInForce, type SmsContext } from './sms-settings.ts';
 import { smsLoginOf } from './sms-routes.ts';
-import { CODE_SENT_WORDS } from './sms-login.ts';
+import { CODE_SENT_WORDS, purgeSmsLoginCodes } from './sms-login.ts';
 
 /**
  * SMS end to end on a real database: the administrator's provider settings (the secret written
@@ -341,6 +341,16 @@ describe('signing in with an SMS code', () => {
     const fresh = await lastCode(KNOWN);
     await env.db.updateTable('sms_login_code').set({ expires_at: sql<Date>`lianxin_now() - interval '1 second'` }).where('phone', '=', KNOWN).execute();
     expect((await call('/api/auth/sms-login', { phone: KNOWN, code: fresh })).statusCode).toBe(400);
+  });
+
+  it('forgets codes older than a day', async () => {
+    const now = clock.now();
+    await env.db.insertInto('sms_login_code').values([
+      { phone: KNOWN, code_hash: 'old', created_at: new Date(now.getTime() - 25 * 3_600_000), expires_at: new Date(now.getTime() - 25 * 3_600_000 + 300_000) },
+      { phone: KNOWN, code_hash: 'recent', created_at: new Date(now.getTime() - 23 * 3_600_000), expires_at: new Date(now.getTime() - 23 * 3_600_000 + 300_000) },
+    ]).execute();
+    expect(await purgeSmsLoginCodes(env.db, now)).toBe(1);
+    expect((await env.db.selectFrom('sms_login_code').select('code_hash').execute()).map((r) => r.code_hash)).toEqual(['recent']);
   });
 
   it('refuses malformed phones and codes with a 400 naming the field', async () => {
