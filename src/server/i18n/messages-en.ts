@@ -340,7 +340,7 @@ export const EXACT: Record<string, string> = {
   '密钥不能为空': 'The secret cannot be empty',
   '密钥太长': 'The secret is too long',
   '短信签名最多 12 个字': 'An SMS signature has at most 12 characters',
-  '短信签名不要带【】': 'Write the SMS signature without 【】',
+  '短信签名不要带【】': 'Write the SMS signature without the "【】" brackets',
   'SdkAppId 最多 20 位': 'An SdkAppId has at most 20 digits',
   'SdkAppId 只能是数字': 'An SdkAppId is digits only',
   '验证码是 6 位数字': 'The code has 6 digits',
