@@ -15,6 +15,8 @@ import { endpoints } from '../../api.ts';
 import { PageHeader } from '../../components/common.tsx';
 import { SESSION_KIND_KEYS, SESSION_MODE_KEYS, SessionStatusTag, StudyKindTag } from '../../components/learning.tsx';
 import { MeetingFormDrawer } from './MeetingFormDrawer.tsx';
+import { ChannelReport } from '../group-kit/ChannelReport.tsx';
+import { GroupKitButton } from '../group-kit/GroupKitDialog.tsx';
 import { useApi, useShowError } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
@@ -241,7 +243,7 @@ export function MeetingPage({ id }: { id: string }) {
       )}
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={16}>
-          <Card title={t('session.section.info')} style={{ height: '100%' }}>
+          <Card title={t('session.section.info')} style={{ height: '100%' }} extra={s.status === 'planned' && <GroupKitButton sourceKind="meeting" sourceId={s.id} orgId={s.orgId} />}>
             <Descriptions column={{ xs: 1, md: 2 }} size="small" items={info} />
             {s.materials.length > 0 && (
               <div style={{ marginTop: 8 }}>
@@ -300,6 +302,11 @@ export function MeetingPage({ id }: { id: string }) {
             )}
           </Card>
         </Col>
+        {s.canManage && (
+          <Col span={24}>
+            <ChannelReport sourceKind="meeting" sourceId={s.id} />
+          </Col>
+        )}
         <Col span={24}>
           <Card
             title={t('session.section.attendance')}

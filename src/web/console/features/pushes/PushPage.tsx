@@ -8,6 +8,8 @@ import { endpoints } from '../../api.ts';
 import { PageHeader } from '../../components/common.tsx';
 import { PUSH_STATUS_COLORS, PUSH_STATUS_KEYS, StudyKindTag, audienceText, percentText } from '../../components/learning.tsx';
 import { PushFormModal } from './PushFormModal.tsx';
+import { ChannelReport } from '../group-kit/ChannelReport.tsx';
+import { GroupKitButton } from '../group-kit/GroupKitDialog.tsx';
 import { useApi, useShowError } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
@@ -154,7 +156,7 @@ export function PushPage({ id }: { id: string }) {
       />
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={14}>
-          <Card title={t('push.section.plan')} style={{ height: '100%' }}>
+          <Card title={t('push.section.plan')} style={{ height: '100%' }} extra={p.status !== 'cancelled' && <GroupKitButton sourceKind="push" sourceId={p.id} orgId={p.orgId} />}>
             <Descriptions
               column={{ xs: 1, md: 2 }}
               size="small"
@@ -200,6 +202,11 @@ export function PushPage({ id }: { id: string }) {
             )}
           </Card>
         </Col>
+        {p.status === 'delivered' && (
+          <Col span={24}>
+            <ChannelReport sourceKind="push" sourceId={p.id} />
+          </Col>
+        )}
         <Col span={24}>
           <Card
             title={t('push.recipients')}
