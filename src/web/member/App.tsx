@@ -6,6 +6,7 @@ import { dictionaries, I18nContext, loadLanguage, saveLanguage, useI18n, type I1
 import { queries } from './queries.ts';
 import { forgetKept, keepFor, queryClient } from './query.ts';
 import { NavigationContext, pathOf, useRouter } from './router.ts';
+import { useNoticeOpened } from './notice-link.ts';
 import { CheckIn } from './screens/CheckIn.tsx';
 import { Home } from './screens/Home.tsx';
 import { Invite } from './screens/Invite.tsx';
@@ -66,6 +67,8 @@ export function App() {
   const profile = useQuery({ ...queries.profile(), enabled: session.phase === 'ready' });
 
   const showLogin = useCallback(() => setSession({ phase: 'login' }), []);
+  // A notice's link (?n=<id>) counts as opened once the member is signed in.
+  useNoticeOpened(session.phase === 'ready' && session.account !== null);
 
   // Any call answered 401 (the session expired) brings the login back.
   useEffect(() => {
