@@ -19,7 +19,6 @@ const zh = {
   smsSignIn: '登录',
   smsSigningIn: '正在登录…',
   smsUsePassword: '用密码登录',
-  smsRemember: '记住这台手机（自己的手机才勾选）',
 };
 
 export type SmsMessageKey = keyof typeof zh;
@@ -40,7 +39,6 @@ const en: Record<SmsMessageKey, string> = {
   smsSignIn: 'Sign in',
   smsSigningIn: 'Signing in…',
   smsUsePassword: 'Sign in with a password',
-  smsRemember: 'Remember this phone (only on your own phone)',
 };
 
 const sms: Record<Language, Record<SmsMessageKey, string>> = { 'zh-CN': zh, 'en-US': en };

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, errorText, type Account } from '../api.ts';
 import { useSmsI18n } from '../i18n-sms.ts';
 import { ErrorMessage, Field, ScreenTitle, SuccessMessage, TopBar } from '../ui.tsx';
+import { RememberPhone } from './Invite.tsx';
 
 /** Seconds before another code may be asked for (the server allows one a minute per phone). */
 const RESEND_SECONDS = 60;
@@ -147,10 +148,7 @@ export function SmsLogin({ onLoggedIn, onUsePassword, notice = null }: SmsLoginP
               onChange={(e) => setCode(digitsOnly(e.target.value).slice(0, 6))}
             />
           </Field>
-          <label style={{ display: 'flex', alignItems: 'center', gap: 12, minHeight: 48 }}>
-            <input type="checkbox" style={{ width: 24, height: 24 }} checked={remember} onChange={(e) => setRemember(e.target.checked)} data-testid="sms-remember" />
-            <span>{t.smsRemember}</span>
-          </label>
+          <RememberPhone checked={remember} onChange={setRemember} />
           <ErrorMessage message={error} />
           <button type="submit" className="button button-primary" disabled={busy} data-testid="sms-sign-in">
             {busy ? t.smsSigningIn : t.smsSignIn}
