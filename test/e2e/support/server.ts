@@ -65,6 +65,8 @@ export async function startServer(opts: { dataDir?: string; keepData?: boolean; 
       LIANXIN_DATA_DIR: dataDir,
       LIANXIN_DEMO: 'auto',
       LIANXIN_DEMO_PASSWORD: password,
+      // links the server gives out (invitations, notices' deep links) open this same server
+      LIANXIN_PUBLIC_URL: baseUrl,
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
       ...clockEnv(),
     },
