@@ -222,6 +222,22 @@ describe('redeeming', () => {
     expect(audit.after).toMatchObject({ created: false });
   });
 
+  it('refuses a link whose sender no longer covers everything the login reaches', async () => {
+    const branchSecretary = await login(env.app, PHONES.branchSecretary);
+    const m = await newMember({ birthDate: '1977-07-07' });
+    const issued = await env.app.inject({ method: 'POST', url: `/api/members/${m.id}/invitation`, headers: branchSecretary.headers });
+    expect(issued.statusCode, issued.body).toBe(200);
+    const token = (issued.json().link as string).split('/m/invite/')[1] ?? '';
+    // Meanwhile the member's login became secretary of another branch (beyond the sender).
+    await env.app.inject({ method: 'POST', url: `/api/members/${m.id}/login`, headers: secretary.headers });
+    const account = await env.db.selectFrom('account').select('id').where('member_id', '=', m.id).executeTakeFirstOrThrow();
+    await env.db.insertInto('role_assignment').values({ tenant_id: env.tenantId, account_id: account.id, role: 'secretary', org_id: branchId }).execute();
+    const res = await redeem(token, { answer: '1977-07-07', password: 'taken-over-1' });
+    expect(res.statusCode).toBe(409);
+    expect((await view(token)).json().status).toBe('revoked');
+    await env.db.deleteFrom('role_assignment').where('account_id', '=', account.id).execute();
+  });
+
   it('answers bad input with 400 naming the field', async () => {
     const m = await newMember({ birthDate: '1979-12-01' });
     const { token } = await invite(m.id);
