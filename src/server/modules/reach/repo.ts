@@ -8,8 +8,7 @@ import { inSubtrees } from '../../directory/index.ts';
  * whole member set —
  *   - member.last_active_at (a push read, a check-in),
  *   - the sessions of the member's logins: created_at (a sign-in) and last_seen_at (touched at most
- *     hourly while the app is used),
- *   - push_delivery.opened_at (a push opened);
+ *     hourly while the app is used, so a push opened and not read is seen there);
  * the latest of these is `last_seen_at`. A login is "activated" when it is enabled and was seen at
  * least once. It writes nothing.
  */
@@ -52,7 +51,7 @@ export async function readPresence(db: Executor, p: PresenceParams): Promise<Pre
              EXISTS (SELECT 1 FROM mobility mb WHERE mb.tenant_id = m.tenant_id AND mb.member_id = m.id AND mb.ended_on IS NULL) AS mobile,
              ms.mentor_member_id AS mentor_id, mm.name AS mentor_name,
              (lg.logins > 0) AS has_login,
-             GREATEST(m.last_active_at, lg.session_seen, pd.opened) AS last_seen_at,
+             GREATEST(m.last_active_at, lg.session_seen) AS last_seen_at,
              (m.left_at IS NOT NULL) AS has_left
       FROM member m
       JOIN org o ON o.tenant_id = m.tenant_id AND o.id = m.org_id
@@ -63,9 +62,6 @@ export async function readPresence(db: Executor, p: PresenceParams): Promise<Pre
         FROM account a LEFT JOIN session s ON s.tenant_id = a.tenant_id AND s.account_id = a.id
         WHERE a.tenant_id = m.tenant_id AND a.member_id = m.id AND a.disabled_at IS NULL
       ) lg
-      CROSS JOIN LATERAL (
-        SELECT max(d.opened_at) AS opened FROM push_delivery d WHERE d.tenant_id = m.tenant_id AND d.member_id = m.id
-      ) pd
       WHERE ${sql.join(where, sql` AND `)}
     ) x
     WHERE ${absent}
