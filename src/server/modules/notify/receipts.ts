@@ -44,7 +44,8 @@ export async function recordSmsReceipts(db: Database, cipher: FieldCipher, provi
         .updateTable('notification')
         .set(
           r.delivered
-            ? { status: 'delivered', delivered_at: r.at ?? sqlNow }
+            ? // A receipt can outrun the dispatcher's record of the send (matched by our id): it was sent.
+              { status: 'delivered', delivered_at: r.at ?? sqlNow, sent_at: sql<Date>`coalesce(sent_at, ${r.at ?? sqlNow})` }
             : { status: 'failed', failed_at: r.at ?? sqlNow, last_error: `receipt: ${r.code ?? 'FAIL'}`.slice(0, 500) },
         )
         .where('tenant_id', '=', tenantId)

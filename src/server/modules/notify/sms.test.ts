@@ -156,7 +156,7 @@ describe('the test message', () => {
 describe('delivery receipts', () => {
   let receiptPaths: { aliyun: string; tencent: string };
   let memberId: string;
-  const notification = async (providerMsgId: string, status: 'sent' | 'cancelled' = 'sent'): Promise<string> => {
+  const notification = async (providerMsgId: string | null, status: 'sent' | 'sending' | 'cancelled' = 'sent'): Promise<string> => {
     const row = await env.db
       .insertInto('notification')
       .values({
@@ -194,6 +194,14 @@ describe('delivery receipts', () => {
     // Aliyun posts again when unsure: still one receipt, nothing changes.
     expect((await env.app.inject({ method: 'POST', url: receiptPaths.aliyun, payload: body })).statusCode).toBe(200);
     expect(await env.db.selectFrom('sms_receipt').select('status').where('provider_msg_id', '=', '900619746936498440^0').execute()).toHaveLength(1);
+  });
+
+  it('finds the message by our id when the receipt outruns the record of its sending', async () => {
+    const id = await notification(null, 'sending');
+    const body = [{ phone_number: KNOWN, report_time: '2026-05-04 10:00:05', success: true, err_code: 'DELIVERED', biz_id: '900619746936498441^0', out_id: id }];
+    expect((await env.app.inject({ method: 'POST', url: receiptPaths.aliyun, payload: body })).statusCode).toBe(200);
+    const row = await env.db.selectFrom('notification').select(['status', 'sent_at', 'delivered_at']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'delivered', sent_at: new Date('2026-05-04T02:00:05Z'), delivered_at: new Date('2026-05-04T02:00:05Z') });
   });
 
   it("records Tencent's failures; a withdrawn message stays withdrawn", async () => {
