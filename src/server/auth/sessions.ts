@@ -128,16 +128,15 @@ export class AuthService {
    * whatever the box said. Call it after the caller's transaction has committed: it writes on its own.
    */
   async startSession(tenantId: string, accountId: string, options: StartSessionOptions): Promise<{ cookie: SessionCookie; actor: Actor }> {
-    const db = this.db;
     const token = crypto.randomBytes(32).toString('base64url');
     const csrfToken = crypto.randomBytes(24).toString('base64url');
-    const actor = await loadActor(db, tenantId, accountId, csrfToken);
+    const actor = await loadActor(this.db, tenantId, accountId, csrfToken);
     if (!actor) throw new AppError('unauthenticated', '请先登录');
     const remember = options.remember && mayRemember(actor);
     const days = remember ? await this.rememberDaysOf(tenantId) : this.sessionDays;
     const now = this.now();
     const expiresAt = new Date(now.getTime() + days * 86_400_000);
-    await db
+    await this.db
       .insertInto('session')
       .values({
         tenant_id: tenantId,
