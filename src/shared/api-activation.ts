@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OrgKind, Page, Uuid } from './primitives.ts';
+import { ACTIVATION_STATUSES } from './enums.ts';
 
 /**
  * Who has activated the member app (开通情况): per unit, how many members have signed in, how many
@@ -10,7 +11,7 @@ import { OrgKind, Page, Uuid } from './primitives.ts';
  *   invited  not active, and an open invitation that has not expired
  *   none     neither
  */
-export const ACTIVATION_STATUSES = ['active', 'invited', 'none'] as const;
+export { ACTIVATION_STATUSES };
 export const ActivationStatus = z.enum(ACTIVATION_STATUSES);
 export type ActivationStatus = z.infer<typeof ActivationStatus>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Page, Uuid } from './primitives.ts';
+import { REACH_MISSING } from './enums.ts';
 
 /**
  * The contract of module `reach`: who no channel reaches (联系不上的党员) and how one member is
@@ -15,7 +16,7 @@ import { Page, Uuid } from './primitives.ts';
  *   sms      未同意短信: no recorded SMS consent (or SMS is not set up for the organization)
  *   webpush  未开启本机通知: no phone notifications subscribed (never in WeChat's browser)
  */
-export const REACH_MISSING = ['app', 'robot', 'sms', 'webpush'] as const;
+export { REACH_MISSING };
 export const ReachMissing = z.enum(REACH_MISSING);
 export type ReachMissing = z.infer<typeof ReachMissing>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NOTHING_TO_CHANGE, namesAChange, Uuid } from './primitives.ts';
+import { HEALTH_CHANNELS } from './enums.ts';
 
 /**
  * Group robots (企业微信 / 钉钉 / 飞书 群机器人) per unit, and the health of every channel the
@@ -119,7 +120,7 @@ export const WebPushHealth = z.object({
 });
 export type WebPushHealth = z.infer<typeof WebPushHealth>;
 
-export const HEALTH_CHANNELS = ['sms', 'webpush', 'wecom', 'dingtalk', 'feishu'] as const;
+export { HEALTH_CHANNELS };
 export const HealthChannel = z.enum(HEALTH_CHANNELS);
 export type HealthChannel = z.infer<typeof HealthChannel>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SMS_TEMPLATE_KEYS } from './enums.ts';
 
 /**
  * SMS: the tenant's provider (阿里云 / 腾讯云 / the local sink) with its signature name and
@@ -14,7 +15,7 @@ export type SmsKind = z.infer<typeof SmsKind>;
  * The templates a tenant files with its provider, by our key. Notices (study, meeting, reminder)
  * carry one value, `{ link }` (the deep link); the sign-in code carries `{ code }`.
  */
-export const SMS_TEMPLATE_KEYS = ['study', 'meeting', 'reminder', 'login_code'] as const;
+export { SMS_TEMPLATE_KEYS };
 export type SmsTemplateKey = (typeof SMS_TEMPLATE_KEYS)[number];
 
 const TemplateId = z.string().trim().max(40, '模板编号最多 40 个字符').regex(/^[A-Za-z0-9_-]*$/, '模板编号只能包含字母、数字、下划线和连字符');

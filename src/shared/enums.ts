@@ -35,3 +35,9 @@ export const CARD_OCCASIONS = ['spring_festival', 'dragon_boat', 'mid_autumn', '
 export const CARD_CHANNELS = ['ecard', 'post', 'both'] as const;
 export const CARD_POST_STATUSES = ['none', 'pending', 'posted', 'delivered', 'returned'] as const;
 export const DRIFT_REASON_KINDS = ['no_talk', 'reading_falling', 'not_reading', 'absences', 'inactive_app', 'lost_contact_suspected', 'lost_contact'] as const;
+
+// reaching members: activation, channels, SMS templates
+export const ACTIVATION_STATUSES = ['active', 'invited', 'none'] as const;
+export const REACH_MISSING = ['app', 'robot', 'sms', 'webpush'] as const;
+export const HEALTH_CHANNELS = ['sms', 'webpush', 'wecom', 'dingtalk', 'feishu'] as const;
+export const SMS_TEMPLATE_KEYS = ['study', 'meeting', 'reminder', 'login_code'] as const;

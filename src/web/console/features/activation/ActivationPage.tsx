@@ -10,7 +10,8 @@ import { KindTag, OrgTreeSelect, PageHeader } from '../../components/common.tsx'
 import { useApi, useDebounced, useOrgs, useShowError } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import { Link, navigate, useLocation } from '../../router.tsx';
-import { ACTIVATION_STATUSES, type ActivationStatus, type MemberActivationRow, type UnitActivation } from '../../../../shared/api-activation.ts';
+import type { ActivationStatus, MemberActivationRow, UnitActivation } from '../../../../shared/api-activation.ts';
+import { ACTIVATION_STATUSES } from '../../../../shared/enums.ts';
 import { InvitationSheet } from './InvitationSheet.tsx';
 import { STATUS_COLORS, daysLeft, issueSheet, notActiveIds, type InvitationSheetItem } from './invitations.ts';
 

@@ -8,7 +8,8 @@ import { useApi } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import { addDays } from '../../../../shared/china-time.ts';
 import { chinaTodayString } from '../../china-day.ts';
-import { HEALTH_CHANNELS, type ChannelHealth, type HealthChannel, type OutboxFailure, type RobotHealth } from '../../../../shared/api-robots.ts';
+import type { ChannelHealth, HealthChannel, OutboxFailure, RobotHealth } from '../../../../shared/api-robots.ts';
+import { HEALTH_CHANNELS } from '../../../../shared/enums.ts';
 import { KIND_COLOR, at } from './labels.ts';
 
 const Chart = lazy(() => import('../../components/Chart.tsx'));

@@ -3,7 +3,8 @@ import { Alert, Button, Card, Empty, Form, Result, Select, Skeleton, Space, Tabl
 import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import type { HTMLAttributes } from 'react';
-import { REACH_MISSING, type ReachMissing, type UnreachableRow } from '../../../../shared/api-reach.ts';
+import type { ReachMissing, UnreachableRow } from '../../../../shared/api-reach.ts';
+import { REACH_MISSING } from '../../../../shared/enums.ts';
 import { FilterBar, OrgFilter, PageHeader } from '../../components/common.tsx';
 import { endpoints } from '../../api.ts';
 import { useApi, useUrlList } from '../../hooks.ts';
