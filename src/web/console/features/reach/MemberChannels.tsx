@@ -115,7 +115,14 @@ export function MemberChannels({ memberId, canEdit }: { memberId: string; canEdi
         <Skeleton active paragraph={{ rows: 4 }} />
       ) : (
         <>
-          {!r.reachable && <Alert type="warning" showIcon title={t('reach.panel.unreachableHint', { n: r.unreachableDays })} style={{ marginBottom: 12 }} />}
+          {!r.reachable && (
+            <Alert
+              type="warning"
+              showIcon
+              title={r.app.lastSeenAt ? t('reach.panel.unreachableHint', { n: r.unreachableDays }) : t('reach.panel.unreachableNever')}
+              style={{ marginBottom: 12 }}
+            />
+          )}
           <Descriptions column={1} size="small" items={items} />
         </>
       )}
