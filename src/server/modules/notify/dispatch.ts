@@ -91,8 +91,14 @@ export async function dispatchDue(db: Database, runtime: NotifyRuntime, now: Dat
   let first = true;
   while (handled < limit) {
     const at = first || !options.clock ? now : options.clock();
-    first = false;
     const claim = await claimDue(db, at, Math.min(batch, limit - handled), owner);
+    if (first && claim.rows.length + claim.settled >= batch) {
+      // A backlog (a large fan-out just enqueued): the table's statistics are refreshed, so the
+      // next claims read the due index in order instead of every due row (PGlite has no
+      // autovacuum to do it; on PostgreSQL it is an early run of what autovacuum does).
+      await sql`ANALYZE notification`.execute(db);
+    }
+    first = false;
     handled += claim.settled;
     if (claim.rows.length + claim.settled > 0) runtime.log?.debug({ claimed: claim.rows.length, settled: claim.settled }, 'notify: claimed');
     if (claim.rows.length === 0) {
@@ -109,16 +115,21 @@ export async function dispatchDue(db: Database, runtime: NotifyRuntime, now: Dat
 
 async function claimDue(db: Database, at: Date, size: number, owner: string): Promise<{ rows: Row[]; settled: number }> {
   return db.transaction().execute(async (tx) => {
+    // The rows first (in not_before order, locked), then their members' phones: joined before the
+    // LIMIT, every due row would be joined.
     const { rows: due } = await sql<Row>`
-      SELECT n.tenant_id, n.id, n.channel, n.member_id, n.robot_id, n.source_kind, n.source_id, n.template_key,
-        COALESCE(n.params->>'title', '') AS title, n.link, n.attempts, m.phone
-      FROM notification n LEFT JOIN member m ON m.tenant_id = n.tenant_id AND m.id = n.member_id
-      WHERE n.status IN ('pending', 'sending') AND n.not_before <= ${at}
-        AND (n.lease_until IS NULL OR n.lease_until < ${at})
-        AND n.channel = ANY(${SENDING_CHANNELS}::text[])
-      ORDER BY n.not_before
-      LIMIT ${size}
-      FOR UPDATE OF n SKIP LOCKED`.execute(tx);
+      WITH due AS (
+        SELECT n.tenant_id, n.id, n.channel, n.member_id, n.robot_id, n.source_kind, n.source_id, n.template_key,
+          COALESCE(n.params->>'title', '') AS title, n.link, n.attempts, n.not_before
+        FROM notification n
+        WHERE n.status IN ('pending', 'sending') AND n.not_before <= ${at}
+          AND (n.lease_until IS NULL OR n.lease_until < ${at})
+          AND n.channel = ANY(${SENDING_CHANNELS}::text[])
+        ORDER BY n.not_before
+        LIMIT ${size}
+        FOR UPDATE SKIP LOCKED)
+      SELECT due.*, m.phone FROM due LEFT JOIN member m ON m.tenant_id = due.tenant_id AND m.id = due.member_id
+      ORDER BY due.not_before`.execute(tx);
     if (due.length === 0) return { rows: [], settled: 0 };
 
     const settle: { row: Row; result: Result | { status: 'cancelled'; error: string | null } }[] = [];
@@ -144,11 +155,15 @@ async function claimDue(db: Database, at: Date, size: number, owner: string): Pr
       }
       const settings = await getSettings(tx, tenantId);
       const memberIds = [...new Set(rows.map((r) => r.member_id ?? ''))];
+      // One probe per member of notification_sms_sent_idx.
       const { rows: counts } = await sql<{ member_id: string; n: number }>`
-        SELECT member_id, count(*)::int AS n FROM notification
-        WHERE tenant_id = ${tenantId} AND channel = 'sms' AND member_id = ANY(${memberIds}::uuid[])
-          AND sent_at >= ${chinaDayStartOf(at)} AND status IN ('sent', 'delivered')
-        GROUP BY member_id`.execute(tx);
+        SELECT u.id AS member_id, c.n
+        FROM unnest(${memberIds}::uuid[]) AS u(id)
+        CROSS JOIN LATERAL (
+          SELECT count(*)::int AS n FROM notification n
+          WHERE n.tenant_id = ${tenantId} AND n.member_id = u.id AND n.channel = 'sms' AND n.sent_at IS NOT NULL
+            AND n.sent_at >= ${chinaDayStartOf(at)} AND n.status IN ('sent', 'delivered')) c
+        WHERE c.n > 0`.execute(tx);
       const today = new Map(counts.map((c) => [c.member_id, c.n]));
       for (const row of rows) {
         const n = today.get(row.member_id ?? '') ?? 0;
@@ -217,9 +232,10 @@ async function seenRows(db: Executor, rows: Row[]): Promise<Row[]> {
     const first = group[0] as Row;
     const memberIds = [...new Set(group.map((r) => r.member_id ?? ''))];
     const { rows: opened } = await sql<{ member_id: string }>`
-      SELECT DISTINCT member_id FROM notification
-      WHERE tenant_id = ${first.tenant_id} AND source_kind = ${first.source_kind} AND source_id = ${first.source_id}
-        AND member_id = ANY(${memberIds}::uuid[]) AND opened_at IS NOT NULL`.execute(db);
+      SELECT DISTINCT n.member_id
+      FROM unnest(${memberIds}::uuid[]) AS u(id)
+      JOIN notification n ON n.tenant_id = ${first.tenant_id} AND n.member_id = u.id
+      WHERE n.source_kind = ${first.source_kind} AND n.source_id = ${first.source_id} AND n.opened_at IS NOT NULL`.execute(db);
     const seen = new Set(opened.map((o) => o.member_id));
     const source = noticeSource(first.source_kind);
     if (source) for (const id of await source.seen(db, first.tenant_id, first.source_id, memberIds)) seen.add(id);

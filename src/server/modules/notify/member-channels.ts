@@ -46,15 +46,15 @@ export async function memberChannels(db: Executor, tenantId: string, memberIds: 
         WHERE a.tenant_id = m.tenant_id AND a.member_id = m.id AND a.disabled_at IS NULL) AS subscriptions,
       EXISTS (SELECT 1 FROM notify_preference p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.id AND p.channel = 'sms' AND p.enabled) AS sms,
       ARRAY(SELECT p.channel FROM notify_preference p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.id AND NOT p.enabled ORDER BY p.channel) AS opted_out
-    FROM member m
-    WHERE m.tenant_id = ${tenantId} AND m.id = ANY(${ids}::uuid[])`.execute(db);
+    FROM unnest(${ids}::uuid[]) AS u(id)
+    JOIN member m ON m.tenant_id = ${tenantId} AND m.id = u.id`.execute(db);
   const { rows: robots } = await sql<{ member_id: string; id: string; kind: RobotKind; name: string; org_id: string }>`
     SELECT m.id AS member_id, r.id, r.kind, r.name, r.org_id
-    FROM member m
+    FROM unnest(${ids}::uuid[]) AS u(id)
+    JOIN member m ON m.tenant_id = ${tenantId} AND m.id = u.id
     JOIN org mo ON mo.tenant_id = m.tenant_id AND mo.id = m.org_id
     JOIN org ro ON ro.tenant_id = m.tenant_id AND mo.path LIKE ro.path || '%' AND ro.retired_at IS NULL
     JOIN notify_robot r ON r.tenant_id = ro.tenant_id AND r.org_id = ro.id AND r.enabled
-    WHERE m.tenant_id = ${tenantId} AND m.id = ANY(${ids}::uuid[])
     ORDER BY length(ro.path), r.name`.execute(db);
   const provider = await db.selectFrom('notify_sms_provider').select('enabled').where('tenant_id', '=', tenantId).executeTakeFirst();
   for (const row of rows) {
