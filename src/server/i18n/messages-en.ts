@@ -382,6 +382,7 @@ export const EXACT: Record<string, string> = {
   '该邀请链接已过期，请联系书记重新发送': 'This invitation link has expired; ask your secretary to send a new one',
   '该邀请链接已作废，请联系书记重新发送': 'This invitation link was withdrawn; ask your secretary to send a new one',
   '您的手机号已被另一个账号使用，请联系书记核对手机号': 'Your phone number is used by another account; ask your secretary to check it',
+  '答错次数太多，该邀请链接已作废，请联系书记重新发送': 'Too many wrong answers: this invitation link was withdrawn; ask your secretary to send a new one',
   // the WeChat group kit and the per-channel report
   '没有这类通知': 'No such kind of notice',
   '该单位不在这条通知的范围内': 'This unit is outside the notice\'s units',

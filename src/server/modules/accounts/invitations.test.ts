@@ -207,6 +207,21 @@ describe('redeeming', () => {
     expect(wrongs).toHaveLength(5);
   });
 
+  it('withdraws the link after 15 wrong answers in all', async () => {
+    const m = await newMember({ birthDate: '1958-09-30' });
+    const { token, invitationId } = await invite(m.id);
+    const statuses: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 5; i++) statuses.push((await redeem(token, { answer: '2001-01-01', password: 'new-password-1' })).statusCode);
+      // an hour between rounds: the lock and the sign-in limits' windows have lapsed
+      await env.db.updateTable('invitation').set({ locked_until: earlier(60_000) }).where('id', '=', invitationId).execute();
+      await env.db.updateTable('login_attempt').set({ window_started_at: earlier(61 * 60_000), last_attempt_at: earlier(61 * 60_000) }).where('subject', 'like', `%invitation:${invitationId}%`).execute();
+    }
+    expect(statuses).toEqual([400, 400, 400, 400, 429, 400, 400, 400, 400, 429, 400, 400, 400, 400, 409]);
+    expect((await view(token)).json().status).toBe('revoked');
+    expect((await redeem(token, { answer: '1958-09-30', password: 'new-password-1' })).statusCode).toBe(409);
+  });
+
   it('resets the password of a member who already has a login and signs out their other sessions', async () => {
     const m = await newMember({ birthDate: '1982-08-20' });
     const issued = await env.app.inject({ method: 'POST', url: `/api/members/${m.id}/login`, headers: secretary.headers });

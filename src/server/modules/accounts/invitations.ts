@@ -23,9 +23,14 @@ import type { BulkInvitationBody, InvitationSheetItem, InvitationStatus, Invitat
  * Only a hash of the token is stored: the link exists once, in the answer to the secretary.
  */
 
-/** Wrong answers an invitation takes before it locks, and for how long it then stays locked. */
+/**
+ * Wrong answers an invitation takes before it locks, for how long it then stays locked, and after
+ * how many in all it is withdrawn: the last 4 of an ID number have about 11,000 values, so a link
+ * that fell into the wrong hands gets 15 guesses, not a week of them.
+ */
 export const WRONG_ANSWERS_BEFORE_LOCK = 5;
 export const LOCK_MINUTES = 30;
+export const WRONG_ANSWERS_BEFORE_WITHDRAWAL = 15;
 /** The most members one invitation sheet may hold. */
 export const SHEET_MAX = 500;
 
@@ -373,8 +378,8 @@ async function stillManageable(tx: Executor, inv: InvitationRow): Promise<boolea
 /**
  * `POST /api/invitations/:token/redeem`: the member proves who they are and chooses a password;
  * their login is opened (or its password set: every other session of it ends) and they are signed
- * in. A wrong answer is counted on the invitation (locked for 30 minutes after 5) and on the
- * caller's address (the sign-in limits of auth/rate-limit.ts).
+ * in. A wrong answer is counted on the invitation (locked for 30 minutes after every 5, withdrawn
+ * after 15) and on the caller's address (the sign-in limits of auth/rate-limit.ts).
  */
 export async function redeemInvitation(db: Database, cipher: FieldCipher, auth: AuthService, token: string, input: RedeemInput): Promise<Redeemed> {
   const first = await findByToken(db, token);
@@ -392,11 +397,12 @@ export async function redeemInvitation(db: Database, cipher: FieldCipher, auth: 
 
     if (!answerMatches(cipher, member, input.answer)) {
       const failed = inv.failed_attempts + 1;
-      const locks = failed >= WRONG_ANSWERS_BEFORE_LOCK;
+      const withdraws = failed >= WRONG_ANSWERS_BEFORE_WITHDRAWAL;
+      const locks = !withdraws && failed % WRONG_ANSWERS_BEFORE_LOCK === 0;
       const lockedUntil = locks ? new Date(now.getTime() + LOCK_MINUTES * 60_000) : null;
       await tx
         .updateTable('invitation')
-        .set(locks ? { failed_attempts: 0, locked_until: lockedUntil } : { failed_attempts: failed })
+        .set({ failed_attempts: failed, ...(locks ? { locked_until: lockedUntil } : {}), ...(withdraws ? { revoked_at: now } : {}) })
         .where('tenant_id', '=', inv.tenant_id)
         .where('id', '=', inv.id)
         .execute();
@@ -406,9 +412,10 @@ export async function redeemInvitation(db: Database, cipher: FieldCipher, auth: 
         action: 'invitation.wrong_answer',
         entity: 'member',
         entityId: inv.member_id,
-        after: { invitationId: inv.id, attempt: failed, locked: locks, ip: input.ip },
+        after: { invitationId: inv.id, attempt: failed, locked: locks, withdrawn: withdraws, ip: input.ip },
       });
-      return { kind: 'wrong' as const, left: WRONG_ANSWERS_BEFORE_LOCK - failed, lockedUntil, now };
+      if (withdraws) return { kind: 'refused' as const, error: new AppError('conflict', '答错次数太多，该邀请链接已作废，请联系书记重新发送') };
+      return { kind: 'wrong' as const, left: WRONG_ANSWERS_BEFORE_LOCK - (failed % WRONG_ANSWERS_BEFORE_LOCK), lockedUntil, now };
     }
 
     if (!(await stillManageable(tx, inv))) {
@@ -446,7 +453,7 @@ export async function redeemInvitation(db: Database, cipher: FieldCipher, auth: 
         .executeTakeFirstOrThrow();
       accountId = created.id;
     }
-    await tx.updateTable('invitation').set({ used_at: now, failed_attempts: 0, locked_until: null }).where('tenant_id', '=', inv.tenant_id).where('id', '=', inv.id).execute();
+    await tx.updateTable('invitation').set({ used_at: now, locked_until: null }).where('tenant_id', '=', inv.tenant_id).where('id', '=', inv.id).execute();
     await recordAudit(
       tx,
       { actor: { accountId, displayName: member.name }, ip: input.ip },
