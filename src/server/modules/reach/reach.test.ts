@@ -50,6 +50,7 @@ async function giveLogin(memberId: string): Promise<string> {
 }
 
 const ago = (now: Date, days: number) => new Date(now.getTime() - days * DAY);
+const url = (q: string) => `/api/reach/unreachable?orgId=${group4.id}&${q}`;
 const unreachableIds = async (now: Date, paths: string[] | 'all' = [group4.path]) =>
   new Set((await findUnreachable(env.db, env.tenantId, paths, now, DAYS)).map((a) => a.member.id));
 const prefer = (memberId: string, channel: 'sms' | 'webpush' | 'robot', enabled: boolean) =>
@@ -211,6 +212,17 @@ describe('the daily job', () => {
     await smsProvider(false);
   });
 
+  it('closes the task of a member who left the organization', async () => {
+    const now = clock.now();
+    const m = await newMember(null);
+    await applyUnreachableRule(env.db, now);
+    expect((await tasksOf(m)).map((t) => t.status)).toEqual(['open']);
+    await env.db.updateTable('member').set({ left_at: now }).where('id', '=', m).execute();
+    await applyUnreachableRule(env.db, now);
+    const [task] = await tasksOf(m);
+    expect(task).toMatchObject({ status: 'done', note: '该党员已不在本组织，任务自动完成' });
+  });
+
   it('leaves alone a task a person closed about the same absence, and tasks people made', async () => {
     const now = clock.now();
     const m = await newMember(ago(now, DAYS + 2));
@@ -283,7 +295,6 @@ describe('GET /api/reach/unreachable', () => {
     const seen = await newMember(null);
     await giveLogin(seen);
     await env.db.updateTable('member').set({ last_active_at: ago(clock.now(), DAYS + 3) }).where('id', '=', seen).execute();
-    const url = (q: string) => `/api/reach/unreachable?orgId=${group4.id}&${q}`;
     const all = (await env.app.inject({ method: 'GET', url: url('pageSize=200'), headers: village.headers })).json<UnreachableList>();
     const noApp = (await env.app.inject({ method: 'GET', url: url('missing=app&pageSize=200'), headers: village.headers })).json<UnreachableList>();
     expect(all.items.some((r) => r.memberId === seen)).toBe(true);

@@ -74,7 +74,7 @@ export async function findUnreachable(db: Executor, tenantId: string, paths: str
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 
-function present(a: Assessment): UnreachableRow {
+function toRow(a: Assessment): UnreachableRow {
   const m = a.member;
   return {
     memberId: m.id,
@@ -104,7 +104,7 @@ export async function listUnreachable(db: Executor, ctx: RequestContext, q: z.in
   const filtered = q.missing ? all.filter((a) => a.missing.includes(q.missing as ReachMissing)) : all;
   const from = (q.page - 1) * q.pageSize;
   return {
-    items: filtered.slice(from, from + q.pageSize).map(present),
+    items: filtered.slice(from, from + q.pageSize).map(toRow),
     total: filtered.length,
     byMissing,
     unreachableDays,
