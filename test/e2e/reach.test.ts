@@ -4,7 +4,8 @@
  * loopback) on the 通知渠道 page, adds a new member of 第四党小组 and sends them an invitation; the
  * member opens it on a phone in WeChat, confirms the last 4 characters of their ID number, chooses
  * a password and lands on today. The secretary plans a push for the branch for now: the robot
- * receives one digest with the deep link, the member opens it, lands on the article and reads it,
+ * receives one digest with the deep link, the member opens it, lands on the article and reads it
+ * (on a second phone, signed out, the link asks to sign in first and then opens the same article),
  * and the push page shows what reached whom by channel beside the in-app opened and read.
  */
 import http from 'node:http';
@@ -13,7 +14,7 @@ import type { APIRequestContext, Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeIdNumber } from '../../src/shared/id-number.ts';
 import { clock } from '../../src/server/clock.ts';
-import { UI_TIMEOUT, consoleLogin, openConsole, openPhone, startServerAndBrowser, skipAfterFirstFailure } from './support/browser.ts';
+import { UI_TIMEOUT, consoleLogin, openConsole, openPhone, phoneLogin, startServerAndBrowser, skipAfterFirstFailure } from './support/browser.ts';
 import { assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } from './support/server.ts';
 
 const SECRETARY_PHONE = '13800000000';
@@ -140,6 +141,7 @@ describe('a member is invited, reached through the branch’s 企业微信 group
   let robot: FakeRobot;
   let consolePage: Page;
   let phonePage: Page | undefined;
+  let otherPhone: Page | undefined;
 
   // Shared by the steps, which run in order.
   let robotId = '';
@@ -164,7 +166,7 @@ describe('a member is invited, reached through the branch’s 企业微信 group
     await (robot as FakeRobot | undefined)?.close();
   });
 
-  skipAfterFirstFailure(() => ({ console: consolePage, phone: phonePage }));
+  skipAfterFirstFailure(() => ({ console: consolePage, phone: phonePage, 'other-phone': otherPhone }));
 
   const api = (): APIRequestContext => consolePage.request;
 
@@ -365,6 +367,8 @@ describe('a member is invited, reached through the branch’s 企业微信 group
     await page.goto(deepLink);
     await page.getByRole('heading', { name: item.title, level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/m/read/${pushId}/${item.id}`);
+    // told once: the notice's id leaves the address (a reload or going back never tells it again)
+    await expect.poll(() => new URL(page.url()).searchParams.has('n')).toBe(false);
 
     // Read to the end: the reader counts it once the end has been in view a few seconds.
     const state = page.getByTestId('reader-read-state');
@@ -378,7 +382,21 @@ describe('a member is invited, reached through the branch’s 企业微信 group
       .toBe(1);
   });
 
-  it('6. the console’s push page shows it by channel: 企业微信 sent 1, opened 1, beside the in-app opened and read', async () => {
+  it('6. on another phone, signed out, the same link asks to sign in first and then opens the article', async () => {
+    otherPhone = (await openPhone(browser, server.baseUrl)).page;
+    const page = otherPhone;
+    await watch(page, 'other phone');
+    await page.goto(deepLink);
+    // with the password the member chose when joining
+    await phoneLogin(page, MEMBER.phone, MEMBER_PASSWORD);
+    await page.getByRole('heading', { name: item.title, level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/m/read/${pushId}/${item.id}`);
+    await expect.poll(() => new URL(page.url()).searchParams.has('n')).toBe(false);
+    // already read on the first phone
+    await expect.poll(() => page.getByTestId('reader-read-state').getAttribute('data-read'), { timeout: UI_TIMEOUT }).toBe('true');
+  });
+
+  it('7. the console’s push page shows it by channel: 企业微信 sent 1, opened 1, beside the in-app opened and read', async () => {
     const page = consolePage;
     await page.goto(`/pushes/${pushId}`);
     await page.getByTestId('push-title-text').getByText(PUSH_TITLE).waitFor();
@@ -404,7 +422,7 @@ describe('a member is invited, reached through the branch’s 企业微信 group
     expect(await report.locator('tbody tr[data-row-key]').count()).toBe(1);
   });
 
-  it('7. no page broke or was refused by the Content-Security-Policy, and the robot got nothing else of the push', () => {
+  it('8. no page broke or was refused by the Content-Security-Policy, and the robot got nothing else of the push', () => {
     expect(problems).toEqual([]);
     expect(digestsOfPush()).toHaveLength(1);
   });
