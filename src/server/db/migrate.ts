@@ -18,6 +18,7 @@ import * as m0014 from './migrations/0014_clock.ts';
 import * as m0015 from './migrations/0015_reach.ts';
 import * as m0021 from './migrations/0021_notice_marks.ts';
 import * as m0017 from './migrations/0017_outbox_indexes.ts';
+import * as m0020 from './migrations/0020_channel_health.ts';
 
 /** Migrations are listed in code (not read from disk) so bundlers and tests see the same set. */
 // Kysely records applied migrations by name: a released name never changes, and this list is the
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '0014_clock': m0014,
   '0015_reach': m0015,
   '0017_outbox_indexes': m0017,
+  '0020_channel_health': m0020,
   '0021_notice_marks': m0021,
 };
 

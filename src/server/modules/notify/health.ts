@@ -17,7 +17,9 @@ import { robotSubtrees } from './robots.ts';
  * subtrees, robots of their units), the tenant admin everything.
  *
  * A digest is one message for several notification rows, sent (and tried) at one instant: messages
- * are counted as distinct instants per robot, as the dispatcher counts them against `perMinute`.
+ * are counted as distinct instants per robot, as the dispatcher counts them against `perMinute` —
+ * this minute's sends, and tries of rows still waiting or failed this minute, from the robot's own
+ * rows of the minute (never its whole history).
  */
 
 const DAY_MS = 86_400_000;
@@ -71,9 +73,15 @@ export async function channelHealth(db: Database, ctx: RequestContext, query: He
       SELECT r.id, r.name, r.org_id, o.name AS org_name, r.kind, r.enabled, r.last_success_at, r.last_error_at, r.last_error, r.blocked_until,
         (SELECT count(DISTINCT n.sent_at)::int FROM notification n
           WHERE n.tenant_id = r.tenant_id AND n.robot_id = r.id AND n.status IN ('sent', 'delivered') AND n.sent_at >= ${dayStart}) AS sent_today,
-        (SELECT count(DISTINCT a.started_at)::int FROM notification_attempt a
-          JOIN notification n ON n.tenant_id = a.tenant_id AND n.id = a.notification_id
-          WHERE n.tenant_id = r.tenant_id AND n.robot_id = r.id AND a.started_at > ${minuteAgo} AND a.started_at <= ${now}) AS last_minute
+        (SELECT count(DISTINCT x.at)::int FROM (
+            SELECT n.sent_at AS at FROM notification n
+            WHERE n.tenant_id = r.tenant_id AND n.robot_id = r.id AND n.sent_at > ${minuteAgo} AND n.sent_at <= ${now}
+            UNION
+            SELECT a.started_at FROM notification n
+            JOIN notification_attempt a ON a.tenant_id = n.tenant_id AND a.notification_id = n.id
+            WHERE n.tenant_id = r.tenant_id AND n.robot_id = r.id AND n.status IN ('pending', 'sending', 'failed')
+              AND (n.status <> 'failed' OR n.failed_at > ${minuteAgo})
+              AND a.started_at > ${minuteAgo} AND a.started_at <= ${now}) x) AS last_minute
       FROM notify_robot r JOIN org o ON o.tenant_id = r.tenant_id AND o.id = r.org_id
       WHERE r.tenant_id = ${tenantId} AND ${robotScope}
       ORDER BY o.path, r.created_at, r.id`.execute(db),
@@ -89,13 +97,16 @@ export async function channelHealth(db: Database, ctx: RequestContext, query: He
           WHERE s.tenant_id = ${tenantId} AND ${subtrees.length === 0 ? sql`false` : sql`(${sql.join(subtrees.map((p) => sql`o.path LIKE ${`${p}%`}`), sql` OR `)})`}`
           .execute(db)
           .then((r) => r.rows[0] ?? { n: 0 }),
+    // Two index ranges (sent today, failed in 24 h), never the tenant's whole history (migration 0020).
     sql<{ channel: HealthChannel; sent_today: number; failed_24h: number }>`
-      SELECT n.channel,
-        count(*) FILTER (WHERE n.status IN ('sent', 'delivered') AND n.sent_at >= ${dayStart})::int AS sent_today,
-        count(*) FILTER (WHERE n.status = 'failed' AND n.failed_at >= ${dayAgo})::int AS failed_24h
-      FROM notification n
-      WHERE n.tenant_id = ${tenantId} AND (n.sent_at >= ${dayStart} OR n.failed_at >= ${dayAgo}) AND ${inScope}
-      GROUP BY n.channel`.execute(db),
+      SELECT c.channel, sum(c.sent)::int AS sent_today, sum(c.failed)::int AS failed_24h FROM (
+        SELECT n.channel, 1 AS sent, 0 AS failed FROM notification n
+        WHERE n.tenant_id = ${tenantId} AND n.sent_at >= ${dayStart} AND n.status IN ('sent', 'delivered') AND ${inScope}
+        UNION ALL
+        SELECT n.channel, 0, 1 FROM notification n
+        WHERE n.tenant_id = ${tenantId} AND n.status = 'failed' AND n.failed_at >= ${dayAgo} AND ${inScope}
+      ) c
+      GROUP BY c.channel`.execute(db),
     sql<{ n: number }>`
       SELECT count(*)::int AS n FROM notification n
       WHERE n.tenant_id = ${tenantId} AND n.status IN ('pending', 'sending') AND ${inScope}`.execute(db),
