@@ -347,6 +347,9 @@ describe('a member is invited, reached through the branch’s 企业微信 group
     await expect.poll(() => digestsOfPush().length, { timeout: DELIVERY_TIMEOUT, interval: 500 }).toBeGreaterThan(0);
     const [digest] = digestsOfPush();
     expect(digest).toMatchObject({ path: '/cgi-bin/webhook/send', key: 'test' });
+    // the whole group reads it: no member's name or phone in it
+    expect(digest?.content).not.toContain(MEMBER.name);
+    expect(digest?.content).not.toContain(MEMBER.phone);
     // one line for the push with its own link: the article in the member app, and which notice it was
     const links = [...(digest?.content ?? '').matchAll(/\((http[^)\s]+)\)/g)].map((m) => m[1] ?? '');
     const mine = links.filter((l) => l.includes(`/m/read/${pushId}/`));
