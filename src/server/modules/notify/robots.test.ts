@@ -162,6 +162,11 @@ describe('the test message', () => {
     expect(answer).toMatchObject({ ok: false, code: 45009 });
     const row = await env.db.selectFrom('notify_robot').select('blocked_until').where('id', '=', robot.id).executeTakeFirstOrThrow();
     expect(row.blocked_until?.getTime()).toBeGreaterThan(clock.now().getTime() + 9 * 60_000);
+    // While blocked, a test is not sent at all: it would only lengthen the block.
+    const before = fake.requests.length;
+    const again = (await env.app.inject({ method: 'POST', url: `/api/notify/robots/${robot.id}/test`, headers: village.headers })).json() as RobotTestResult;
+    expect(again).toMatchObject({ ok: false, httpStatus: 0, error: expect.stringContaining('发送太快被限流') });
+    expect(fake.requests.length).toBe(before);
   });
 });
 

@@ -5,6 +5,7 @@ import { AppError, notFound } from '../../errors.ts';
 import { recordAudit } from '../../audit-log.ts';
 import { getOrg, unitFor } from '../../directory/index.ts';
 import { clock } from '../../clock.ts';
+import { chinaDateTime } from '../../../shared/china-time.ts';
 import type { FieldCipher } from '../../secrets.ts';
 import type { Robot, RobotInput, RobotPatch, RobotTestResult } from '../../../shared/api-robots.ts';
 import type { RobotKind } from './providers/types.ts';
@@ -241,6 +242,11 @@ export async function testRobot(db: Database, ctx: RequestContext, deps: RobotDe
   const org = await getOrg(db, actor.tenantId, robot.org_id);
   const kind = robot.kind as RobotKind;
   const now = clock.now();
+  // The service has throttled this robot: another try would only lengthen the block.
+  if (robot.blocked_until && robot.blocked_until > now) {
+    const error = `发送太快被限流，${chinaDateTime(robot.blocked_until)} 后再试`;
+    return { ok: false, httpStatus: 0, code: null, message: error, error };
+  }
   const { outcome, answer } = await robotProvider(kind, deps.providerOptions).sendWithAnswer(
     robotTarget(robot, deps.cipher),
     { title: TEST_TITLE, lines: [{ text: `${org.name}的群已接通连心，以后的学习和会议通知会发到这里`, link: noticeLink(deps.publicUrl, '') }] },
