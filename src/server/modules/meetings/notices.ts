@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { Database, Executor } from '../../db/database.ts';
 import { chinaDateTime } from '../../../shared/china-time.ts';
+import { clock } from '../../clock.ts';
 import { enqueueNotice } from '../notify/index.ts';
 
 /**
@@ -21,8 +22,15 @@ async function inviteeIds(tx: Executor, tenantId: string, meetingId: string): Pr
   return rows.map((r) => r.member_id);
 }
 
-/** A class was planned: its invitees hear of it (only the first of a monthly series; the others by "starting soon"). */
-export async function noticeMeetingPlanned(tx: Executor, tenantId: string, meetingId: string, title: string, startsAt: Date): Promise<number> {
+/**
+ * A class was planned: its invitees hear of it (only the first of a monthly series; the others by
+ * "starting soon"). One that starts within STARTING_SOON_MS needs no second notice: it counts as
+ * told it is starting.
+ */
+export async function noticeMeetingPlanned(tx: Executor, tenantId: string, meetingId: string, title: string, startsAt: Date, now: Date = clock.now()): Promise<number> {
+  if (startsAt.getTime() - now.getTime() <= STARTING_SOON_MS) {
+    await tx.updateTable('study_session').set({ starting_noticed_at: now }).where('tenant_id', '=', tenantId).where('id', '=', meetingId).execute();
+  }
   return enqueueNotice(
     tx,
     { tenantId, sourceKind: 'meeting.planned', sourceId: meetingId, title: `课程：${title}，${when(startsAt)}`, path: pathOf(meetingId) },

@@ -159,11 +159,17 @@ describe('notices from every source', () => {
   it('starting soon: within two hours, once, to whom has not checked in', async () => {
     const soon = (await planClass(90 * MIN))[0] as string;
     const later = (await planClass(3 * HOUR))[0] as string;
+    // As if planned days ago: time brought it within two hours.
+    await env.db.updateTable('study_session').set({ starting_noticed_at: null }).where('id', '=', soon).execute();
+    // Planned this close to its start, its planning notice says it all: never a second one.
+    const close = (await planClass(30 * MIN))[0] as string;
     const now = clock.now();
     const noticeStartingSoon = job(meetingsJobs, 'notify-starting');
     expect(await noticeStartingSoon(now)).toBe(1);
     expect((await rows('meeting.starting', soon)).map((r) => r.channel)).toEqual(['webpush', 'wecom']);
     expect(await rows('meeting.starting', later)).toEqual([]);
+    expect(await rows('meeting.starting', close)).toEqual([]);
+    expect(await rows('meeting.planned', close)).toHaveLength(2);
     expect(await noticeStartingSoon(now)).toBe(0);
     expect(await rows('meeting.starting', soon)).toHaveLength(2);
     // An hour on, the later class is due; a checked-in invitee hears nothing.
