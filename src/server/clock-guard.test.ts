@@ -80,6 +80,7 @@ const TESTS_REAL_TIME: Record<string, { readings: number; why: string }> = {
   'src/server/db/data-lock.test.ts': { readings: 5, why: 'lock files are aged and dated in real time' },
   'src/server/multi-process.test.ts': { readings: 2, why: 'how long to wait for another process' },
   'test/e2e/checkin-crash.test.ts': { readings: 2, why: 'how long to wait for the server' },
+  'test/e2e/notify-crash.test.ts': { readings: 4, why: 'how long to wait for the server and for its sending' },
   'src/server/jobs/scheduler.test.ts': { readings: 1, why: 'a test table records when each process really ran a job' },
   'test/e2e/support/server.ts': { readings: 2, why: 'how long to wait for the server' },
   'test/support/hold-data-folder.ts': { readings: 2, why: 'a helper process that takes a lock at a given real moment' },
