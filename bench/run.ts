@@ -13,6 +13,7 @@ import { benchToday } from './figures/today.ts';
 import { benchLoad } from './figures/load.ts';
 import { benchImportBomb } from './figures/bomb.ts';
 import { benchRobots } from './figures/robots.ts';
+import { benchNotify } from './figures/notify.ts';
 import type { GeneratedHistory } from './history.ts';
 import { ensurePostgres, recreateDatabase, dropDatabase, type BenchPostgres } from './lib/postgres.ts';
 import { cloneHistory, ensurePgHistory } from './lib/pg-history.ts';
@@ -27,7 +28,7 @@ import { passMark, renderTable, unavailable, type Row } from './lib/table.ts';
  *
  * Knobs (environment): BENCH_RUNS (search runs per query, default 200), BENCH_REPEATS (HTTP and
  * import repeats, default 3), BENCH_HTTP_SECONDS (default 10), BENCH_ONLY (comma list of
- * postgres,pglite,learning,pglite-learning,bundle,robots), BENCH_LEARNING (comma list of the learning
+ * postgres,pglite,learning,pglite-learning,bundle,load,bomb,notify,robots), BENCH_LEARNING (comma list of the learning
  * figures: coverage,radar,checkin,push,today), BENCH_COVERAGE_RUNS (default 40), BENCH_RADAR_RUNS (drift list and
  * timeline calls, default 40), BENCH_CHECKIN_SECONDS
  * (default 50), BENCH_CHECKIN_CONCURRENCY (default 50), BENCH_DATABASE_URL (use this server
@@ -40,7 +41,7 @@ const intEnv = (name: string, fallback: number): number => {
 const RUNS = intEnv('BENCH_RUNS', 200);
 const REPEATS = intEnv('BENCH_REPEATS', 3);
 const HTTP_SECONDS = intEnv('BENCH_HTTP_SECONDS', 10);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'postgres,pglite,learning,pglite-learning,bundle,load,bomb,robots').split(',').map((s) => s.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'postgres,pglite,learning,pglite-learning,bundle,load,bomb,notify,robots').split(',').map((s) => s.trim()));
 const LEARNING = new Set((process.env.BENCH_LEARNING ?? 'coverage,radar,checkin,push,today').split(',').map((s) => s.trim()));
 const COVERAGE_RUNS = intEnv('BENCH_COVERAGE_RUNS', 40);
 const RADAR_RUNS = intEnv('BENCH_RADAR_RUNS', 40);
@@ -241,6 +242,20 @@ async function main(): Promise<void> {
   if (ONLY.has('bomb')) {
     await section('import bombs', rows, async () => {
       rows.push(...(await benchImportBomb()));
+    });
+  }
+
+  if (ONLY.has('notify')) {
+    await section('outbox fan-out', rows, async () => {
+      const cache = await ensurePgliteCounty();
+      const work = copyPgliteCounty(cache.dir, 'notify');
+      const opened = await openDatabase({ dataDir: work });
+      try {
+        rows.push(...(await benchNotify({ engine: 'PGlite', opened, county: cache.county })));
+      } finally {
+        await opened.close();
+        removeWorkDir(work);
+      }
     });
   }
 
