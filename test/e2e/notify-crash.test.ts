@@ -27,6 +27,10 @@ let log = '';
 /** Each JSON line the server logged. */
 let lines: Record<string, unknown>[] = [];
 let partial = '';
+/** Called on each line as it arrives (the kill goes out from here, with no delay of polling). */
+let onLine: ((line: Record<string, unknown>) => void) | null = null;
+/** This test killed the server (it may die before it answered /healthz). */
+let killedOnPurpose = false;
 
 const keep = (chunk: Buffer): void => {
   const text = chunk.toString();
@@ -36,11 +40,14 @@ const keep = (chunk: Buffer): void => {
   partial = parts.pop() ?? '';
   for (const line of parts) {
     if (!line.startsWith('{')) continue;
+    let parsed: Record<string, unknown>;
     try {
-      lines.push(JSON.parse(line) as Record<string, unknown>);
+      parsed = JSON.parse(line) as Record<string, unknown>;
     } catch {
-      // not a log line
+      continue; // not a log line
     }
+    lines.push(parsed);
+    onLine?.(parsed);
   }
 };
 
@@ -62,7 +69,10 @@ async function startOnDataDir(): Promise<string> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (exited(proc)) throw new Error(`server exited before it was ready\n${log}`);
+    if (exited(proc)) {
+      if (killedOnPurpose) return baseUrl;
+      throw new Error(`server exited before it was ready\n${log}`);
+    }
     try {
       if ((await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) })).status === 200) return baseUrl;
     } catch {
@@ -152,13 +162,23 @@ describe('outbox fan-out and kill -9', () => {
       expect((await outboxState(db, sourceId)).total).toBe(FAN_OUT);
     });
 
-    // 3. The server starts sending at once; it is killed (SIGKILL) a few claims in.
+    // 3. The server starts sending at once; it is killed (SIGKILL) the moment it tells of a claim
+    // a few claims in, while that claim's rows are being sent.
+    onLine = (line) => {
+      if (line.msg === 'notify: claimed' && claims().length >= KILL_AFTER_CLAIMS) {
+        killedOnPurpose = true;
+        child?.kill('SIGKILL');
+        onLine = null;
+      }
+    };
     await startOnDataDir();
     const running = child as ChildProcess;
-    await until(`${KILL_AFTER_CLAIMS} claims`, () => claims().length >= KILL_AFTER_CLAIMS, 60_000);
-    running.kill('SIGKILL');
+    await until(`${KILL_AFTER_CLAIMS} claims`, () => claims().length >= KILL_AFTER_CLAIMS, 60_000).catch((err: unknown) => {
+      if (!exited(running)) throw err;
+    });
     await waitForExit(running, 10_000);
     expect(running.signalCode).toBe('SIGKILL');
+    killedOnPurpose = false;
 
     // The kill came mid-way: some sent, some left.
     const left = await withDatabase(async (db) => {
