@@ -27,13 +27,15 @@ const T0 = () => chinaAt(10);
 const later = (ms: number, from = T0()) => new Date(from.getTime() + ms);
 const notice = (title = '学习新思想'): Notice => ({ tenantId: env.tenantId, sourceKind: 'push', sourceId: crypto.randomUUID(), title, path: 'read/p/i' });
 
-/** What the fake services answer the robot with, and every request they got. */
+/** What the fake services answer the robot and 阿里云 SMS with, and every request they got. */
 let robotAnswer: () => Response = () => Response.json({ errcode: 0, errmsg: 'ok' });
+let smsAnswer: () => Response = () => Response.json({ Code: 'OK', BizId: 'biz-1', RequestId: 'r' });
 const calls: { url: string; body: string }[] = [];
 const fakeFetch = (async (input: string | URL | Request, init?: RequestInit) => {
   const url = String(input);
   calls.push({ url, body: typeof init?.body === 'string' ? init.body : '' });
   if (url.startsWith('https://qyapi.weixin.qq.com/')) return robotAnswer();
+  if (url.includes('dysmsapi')) return smsAnswer();
   return new Response(null, { status: 201 });
 }) as typeof fetch;
 let runtime: NotifyRuntime;
@@ -239,6 +241,37 @@ describe('dispatchDue', () => {
     } finally {
       await env.db.updateTable('notify_robot').set({ enabled: true }).where('id', '=', robot).execute();
       await env.db.deleteFrom('notify_preference').where('tenant_id', '=', t).where('member_id', 'not in', [a, c]).execute();
+    }
+  });
+
+  it("sends an SMS through the tenant's provider with its template, the link and the notification as OutId; a throttled one waits out of the quiet hours", async () => {
+    const provider = () => env.db.updateTable('notify_sms_provider').where('tenant_id', '=', env.tenantId);
+    await provider()
+      .set({ kind: 'aliyun', access_key_id: 'ak', secret_cipher: env.services.cipher.encrypt('sk'), settings: JSON.stringify({ signName: '连心', templates: { study: 'SMS_1' } }) })
+      .execute();
+    try {
+      const n = notice();
+      await enqueueNotice(env.db, n, [c], { now: T0() });
+      await dispatchDue(env.db, runtime, T0());
+      const row = await one(n.sourceId, 'sms', c);
+      expect(row).toMatchObject({ status: 'sent', provider_msg_id: 'biz-1' });
+      const body = new URLSearchParams(calls.find((x) => x.url.includes('dysmsapi'))?.body ?? '');
+      expect(body.get('OutId')).toBe(row.id);
+      expect(body.get('TemplateCode')).toBe('SMS_1');
+      expect(JSON.parse(body.get('TemplateParam') ?? '{}')).toEqual({ link: `https://lx.example.cn/m/read/p/i?n=${row.id}` });
+
+      // Throttled 15 s before the quiet hours begin: the next try would fall at 21:00:15, so it waits till 08:00.
+      smsAnswer = () => Response.json({ Code: 'Throttling', Message: 'Request was denied due to request throttling.' });
+      const late = notice();
+      const at = new Date(chinaAt(21).getTime() - 15_000);
+      await enqueueNotice(env.db, late, [c], { now: at });
+      await dispatchDue(env.db, runtime, at);
+      const waiting = await one(late.sourceId, 'sms', c);
+      expect(waiting).toMatchObject({ status: 'pending', attempts: 1, last_error: 'Throttling: Request was denied due to request throttling.' });
+      expect(waiting.not_before).toEqual(chinaAt(8, 1));
+    } finally {
+      smsAnswer = () => Response.json({ Code: 'OK', BizId: 'biz-1', RequestId: 'r' });
+      await provider().set({ kind: 'sink', access_key_id: null, secret_cipher: null, settings: '{}' }).execute();
     }
   });
 
