@@ -275,6 +275,14 @@ describe('dispatchDue', () => {
     }
   });
 
+  it('never counts the local sink as sending in production: its rows are cancelled', async () => {
+    const n = notice();
+    await enqueueNotice(env.db, n, [c], { now: T0() });
+    await dispatchDue(env.db, { ...runtime, production: true }, T0());
+    expect(await one(n.sourceId, 'sms', c)).toMatchObject({ status: 'cancelled', attempts: 0, last_error: '短信服务未启用' });
+    expect(await sinkCount()).toBe(0);
+  });
+
   it('keeps to the SMS daily cap per member (3): the rest wait for the next morning, China time', async () => {
     const ns = [1, 2, 3, 4, 5].map((i) => notice(`通知 ${i}`));
     for (const n of ns) await enqueueNotice(env.db, n, [c], { now: T0() });

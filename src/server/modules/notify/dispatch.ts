@@ -91,7 +91,7 @@ export async function dispatchDue(db: Database, runtime: NotifyRuntime, now: Dat
   let first = true;
   while (handled < limit) {
     const at = first || !options.clock ? now : options.clock();
-    const claim = await claimDue(db, at, Math.min(batch, limit - handled), owner);
+    const claim = await claimDue(db, runtime, at, Math.min(batch, limit - handled), owner);
     if (first && claim.rows.length + claim.settled >= batch) {
       // A backlog (a large fan-out just enqueued): the table's statistics are refreshed, so the
       // next claims read the due index in order instead of every due row (PGlite has no
@@ -113,7 +113,7 @@ export async function dispatchDue(db: Database, runtime: NotifyRuntime, now: Dat
 
 // ---------- 1. claim ----------
 
-async function claimDue(db: Database, at: Date, size: number, owner: string): Promise<{ rows: Row[]; settled: number }> {
+async function claimDue(db: Database, runtime: NotifyRuntime, at: Date, size: number, owner: string): Promise<{ rows: Row[]; settled: number }> {
   return db.transaction().execute(async (tx) => {
     // The rows first (in not_before order, locked), then their members' phones: joined before the
     // LIMIT, every due row would be joined.
@@ -148,8 +148,8 @@ async function claimDue(db: Database, at: Date, size: number, owner: string): Pr
     // SMS: the tenant's provider still on; at most smsDailyCap a member per China day.
     const sms = due.filter((r) => r.channel === 'sms' && !held.has(r.id));
     for (const [tenantId, rows] of groupBy(sms, (r) => r.tenant_id)) {
-      const provider = await tx.selectFrom('notify_sms_provider').select(['enabled']).where('tenant_id', '=', tenantId).executeTakeFirst();
-      if (!provider?.enabled) {
+      const provider = await tx.selectFrom('notify_sms_provider').select(['enabled', 'kind']).where('tenant_id', '=', tenantId).executeTakeFirst();
+      if (!provider?.enabled || (provider.kind === 'sink' && runtime.production)) {
         for (const row of rows) put(row, { status: 'cancelled', error: '短信服务未启用' });
         continue;
       }
@@ -284,7 +284,12 @@ async function smsTasks(db: Database, runtime: NotifyRuntime, tenantId: string, 
   const noPhone = rows.filter((r) => !r.phone);
   for (const row of noPhone) results.push({ row, result: { status: 'failed', error: '没有手机号' } });
   const sendable = rows.filter((r) => r.phone);
-  if (!providerRow || providerRow.kind === 'sink') {
+  if (!providerRow) {
+    // Removed since the claim: nothing sends it any more.
+    for (const row of sendable) results.push({ row, result: { status: 'failed', error: '短信服务未启用' } });
+    return [];
+  }
+  if (providerRow.kind === 'sink') {
     // The local sink: every message of the batch in one statement.
     return [
       async () => {

@@ -10,6 +10,8 @@ export interface NotifyRuntime {
   /** `LIANXIN_PUBLIC_URL`: where members open the app, e.g. https://lianxin.example.cn */
   publicUrl: string;
   fetch?: typeof fetch;
+  /** In production the local SMS sink never counts as sending: its rows are cancelled. */
+  production?: boolean;
   /** Where each claim is told at debug level (the server's job log). */
   log?: { debug(obj: object, msg: string): void };
 }
