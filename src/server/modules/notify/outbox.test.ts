@@ -160,6 +160,24 @@ describe('memberChannels', () => {
     expect(channels.get(a)?.robots.map((r) => r.id)).toEqual([robot]);
     expect(channels.get(b)).toMatchObject({ appActivated: true, webPushSubscriptions: 1, smsConsent: true, smsAvailable: true, robots: [], optedOut: [] });
     expect(channels.get(c)?.webPushSubscriptions).toBe(0);
+    expect(channels.get(c)?.openInvitation).toBe(false);
+  });
+
+  it('tells of an open invitation and of the channels a member turned off', async () => {
+    const now = clock.now();
+    await env.db
+      .insertInto('invitation')
+      .values({ tenant_id: env.tenantId, member_id: c, token_hash: crypto.randomUUID(), expires_at: new Date(now.getTime() + 24 * H) })
+      .execute();
+    await env.db.insertInto('notify_preference').values({ tenant_id: env.tenantId, member_id: c, channel: 'webpush', enabled: false }).execute();
+    try {
+      expect((await memberChannels(env.db, env.tenantId, [c], now)).get(c)).toMatchObject({ openInvitation: true, optedOut: ['webpush'], smsConsent: true });
+      // A day later the invitation has run out.
+      expect((await memberChannels(env.db, env.tenantId, [c], new Date(now.getTime() + 25 * H))).get(c)?.openInvitation).toBe(false);
+    } finally {
+      await env.db.deleteFrom('invitation').where('tenant_id', '=', env.tenantId).where('member_id', '=', c).execute();
+      await env.db.deleteFrom('notify_preference').where('tenant_id', '=', env.tenantId).where('member_id', '=', c).where('channel', '=', 'webpush').execute();
+    }
   });
 });
 
