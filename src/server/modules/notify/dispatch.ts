@@ -140,7 +140,7 @@ async function claimDue(db: Database, runtime: NotifyRuntime, at: Date, size: nu
     };
 
     // Worn out: a row that came back after its last try (a process died while sending it).
-    for (const row of due) if (row.attempts >= MAX_TRIES) put(row, { status: 'failed', error: 'too many tries' });
+    for (const row of due) if (row.attempts >= MAX_TRIES) put(row, { status: 'failed', error: '重试次数已用完' });
 
     // Seen already: opened through another notice of the same source, or seen in its module.
     for (const row of await seenRows(tx, due.filter((r) => r.member_id && !held.has(r.id)))) put(row, { status: 'cancelled', error: null });
@@ -175,7 +175,7 @@ async function claimDue(db: Database, runtime: NotifyRuntime, at: Date, size: nu
 
     // Robots: still there and on, not blocked, within their messages per minute.
     const robotRows = due.filter((r) => r.robot_id && !held.has(r.id));
-    for (const [robotKey, rows] of groupBy(robotRows, (r) => `${r.tenant_id}/${r.robot_id}`)) {
+    for (const [, rows] of groupBy(robotRows, (r) => `${r.tenant_id}/${r.robot_id}`)) {
       const first = rows[0] as Row;
       const robot = await tx
         .selectFrom('notify_robot')
@@ -201,10 +201,9 @@ async function claimDue(db: Database, runtime: NotifyRuntime, at: Date, size: nu
         const oldest = recent[0]?.oldest ?? at;
         for (const row of rows) put(row, { status: 'pending', error: '本分钟发送已达上限', notBefore: new Date(oldest.getTime() + 60_001) });
       }
-      void robotKey;
     }
 
-    await settleRows(tx, settle.map((s) => ({ row: s.row, result: s.result })), at, null);
+    await settleRows(tx, settle, at, null);
 
     const claimed = due.filter((r) => !held.has(r.id));
     if (claimed.length > 0) {
