@@ -3,11 +3,12 @@ import { enqueueNotice, type NoticeSource } from '../notify/index.ts';
 
 /**
  * A care task given to a member (a mentor, a group leader) is a notice to them through the outbox,
- * in the task's transaction. The title names no one: it travels by SMS and into WeChat groups.
+ * in the task's transaction, to them alone (no line in the groups' digests). The title names no one: it
+ * travels by SMS.
  */
 export async function noticeCareAssigned(tx: Executor, tenantId: string, taskId: string, assigneeMemberId: string | null): Promise<number> {
   if (!assigneeMemberId) return 0;
-  return enqueueNotice(tx, { tenantId, sourceKind: 'care.assigned', sourceId: taskId, title: '待办：一项新的联系任务', path: 'tasks' }, [assigneeMemberId]);
+  return enqueueNotice(tx, { tenantId, sourceKind: 'care.assigned', sourceId: taskId, title: '待办：一项新的联系任务', path: 'tasks' }, [assigneeMemberId], { personal: true });
 }
 
 /**

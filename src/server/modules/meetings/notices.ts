@@ -133,6 +133,7 @@ export async function noticeMakeupsDue(tx: Executor, tenantId: string, meetingId
     tx,
     { tenantId, sourceKind: 'makeup.due', sourceId: meetingId, title: `补学：${first.title}，请在${first.due_on}前完成`, path: `makeup/${meetingId}` },
     rows.map((r) => r.member_id),
-    { now },
+    // to the members who owe it alone: the unit's groups need not read who missed a class
+    { now, personal: true },
   );
 }

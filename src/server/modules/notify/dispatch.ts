@@ -321,8 +321,6 @@ function webPushTask(db: Database, runtime: NotifyRuntime, row: Row, at: Date, r
   };
 }
 
-const KIND_LABEL: Record<string, string> = { study: '学习', meeting: '会议', reminder: '提醒' };
-
 async function sendDigest(db: Database, runtime: NotifyRuntime, rows: Row[], at: Date, results: { row: Row; result: Result }[]): Promise<void> {
   const first = rows[0] as Row;
   const robot = await db
@@ -337,7 +335,8 @@ async function sendDigest(db: Database, runtime: NotifyRuntime, rows: Row[], at:
   }
   const digest: RobotDigest = {
     title: rows.length === 1 ? '连心：有一条新通知' : `连心：有 ${rows.length} 条新通知`,
-    lines: rows.map((r) => ({ text: `【${KIND_LABEL[r.template_key] ?? '通知'}】${r.title}`, link: noticeLink(runtime.publicUrl, r.link, r.id) })),
+    // each title says its kind already ("每日学习：…", "课程：…", "补学：…")
+    lines: rows.map((r) => ({ text: r.title, link: noticeLink(runtime.publicUrl, r.link, r.id) })),
   };
   let outcome: SendOutcome;
   try {

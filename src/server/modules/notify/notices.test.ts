@@ -178,16 +178,16 @@ describe('notices from every source', () => {
     expect(await rows('meeting.starting', later)).toEqual([]);
   });
 
-  it('a make-up due: who missed the class hears of it when it closes', async () => {
+  it('a make-up due: who missed the class hears of it when it closes, and no group reads it', async () => {
     const id = (await planClass(-2 * HOUR))[0] as string;
     await call('POST', `/api/sessions/${id}/close`);
     const due = await rows('makeup.due', id);
-    expect(due.map((r) => r.channel)).toEqual(['webpush', 'wecom']);
+    expect(due.map((r) => r.channel)).toEqual(['webpush']);
     expect(due[0]?.link).toBe(`makeup/${id}`);
     expect(titleOf(due[0] as { params: unknown })).toMatch(/^补学：流动党员云课堂，请在\d{4}-\d\d-\d\d前完成$/);
   });
 
-  it('a care task assigned: its assignee hears of it; given to someone else, they do', async () => {
+  it('a care task assigned: its assignee alone hears of it; given to someone else, they do', async () => {
     const due = shanghaiDate(new Date(clock.now().getTime() + 7 * 24 * HOUR));
     const res = await env.app.inject({
       method: 'POST',
@@ -200,6 +200,8 @@ describe('notices from every source', () => {
     const made = await rows('care.assigned', taskId);
     expect(made.filter((r) => r.channel === 'webpush').map((r) => r.recipient_id)).toEqual([mentor]);
     expect(made.every((r) => r.link === 'tasks' && titleOf(r) === '待办：一项新的联系任务')).toBe(true);
+    // a task is the assignee's alone: no line in the village group's digest
+    expect(made.filter((r) => r.channel === 'wecom')).toEqual([]);
     const moved = await env.app.inject({ method: 'PATCH', url: `/api/care-tasks/${taskId}/plan`, headers: secretary.headers, payload: { assigneeMemberId: mobileMember } });
     expect(moved.statusCode, moved.body).toBe(200);
     const after = await rows('care.assigned', taskId);

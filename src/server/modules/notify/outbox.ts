@@ -21,6 +21,12 @@ export interface Notice {
 export interface EnqueueOptions {
   /** The moment the notice is raised (tests); the clock's now otherwise. */
   now?: Date;
+  /**
+   * A notice for these members alone (a care task given to a mentor, a make-up they owe): no line in
+   * the groups' digests, which the whole unit reads, and so a group robot does not count as reaching
+   * them when the SMS is timed.
+   */
+  personal?: boolean;
 }
 
 /**
@@ -30,7 +36,7 @@ export interface EnqueueOptions {
  * once adds nothing):
  *
  *  - one row per enabled group robot (企业微信 / 钉钉 / 飞书) of a unit whose subtree holds one of
- *    the members: a group gets one digest line, never one per member;
+ *    the members: a group gets one digest line, never one per member (none for a `personal` notice);
  *  - one Web Push row per member with a subscription on their login and no opt-out;
  *  - one SMS row per member who consented to SMS, when the tenant has an enabled SMS provider:
  *    due now when nothing else reaches the member (a group robot does not count for a member who
@@ -60,7 +66,7 @@ export async function enqueueNotice(db: Executor, notice: Notice, memberIds: str
     JOIN org o ON o.tenant_id = m.tenant_id AND o.id = m.org_id
     WHERE m.left_at IS NULL`;
 
-  const robots = await sql`
+  const robots = options.personal ? null : await sql`
     WITH asked AS (${members})
     INSERT INTO notification (tenant_id, source_kind, source_id, channel, recipient_id, robot_id, template_key, params, link, not_before)
     SELECT r.tenant_id, ${common}, r.kind, r.id, r.id, ${templateKey}, ${params}::jsonb, ${path}, ${now}
@@ -95,12 +101,12 @@ export async function enqueueNotice(db: Executor, notice: Notice, memberIds: str
     INSERT INTO notification (tenant_id, source_kind, source_id, channel, recipient_id, member_id, template_key, params, link, not_before)
     SELECT a.tenant_id, ${common}, 'sms', a.id, a.id, ${templateKey}, ${params}::jsonb, ${path},
       CASE WHEN ${webPushReaches}
-        OR EXISTS (
+        OR (NOT ${options.personal === true} AND EXISTS (
           SELECT 1 FROM notify_robot r JOIN org ro ON ro.tenant_id = r.tenant_id AND ro.id = r.org_id
           WHERE r.tenant_id = a.tenant_id AND r.enabled AND ro.retired_at IS NULL AND a.path LIKE ro.path || '%'
             AND NOT EXISTS (
               SELECT 1 FROM notify_preference rp
-              WHERE rp.tenant_id = a.tenant_id AND rp.member_id = a.id AND rp.channel = 'robot' AND NOT rp.enabled))
+              WHERE rp.tenant_id = a.tenant_id AND rp.member_id = a.id AND rp.channel = 'robot' AND NOT rp.enabled)))
       THEN ${later}::timestamptz ELSE ${soon}::timestamptz END
     FROM asked a
     WHERE EXISTS (SELECT 1 FROM notify_sms_provider sp WHERE sp.tenant_id = a.tenant_id AND sp.enabled)
@@ -109,5 +115,5 @@ export async function enqueueNotice(db: Executor, notice: Notice, memberIds: str
         WHERE p.tenant_id = a.tenant_id AND p.member_id = a.id AND p.channel = 'sms' AND p.enabled)
     ON CONFLICT (tenant_id, source_kind, source_id, channel, recipient_id) DO NOTHING`.execute(db);
 
-  return [robots, webpush, sms].reduce((n, r) => n + Number(r.numAffectedRows ?? 0n), 0);
+  return [robots, webpush, sms].reduce((n, r) => n + Number(r?.numAffectedRows ?? 0n), 0);
 }
