@@ -3,12 +3,12 @@ import type * as A from './api.ts';
 import type * as Admin from './api-admin.ts';
 import type * as Kit from './api-notify-kit.ts';
 import type * as Sms from './api-sms.ts';
+import type * as Invitations from './api-invitations.ts';
 import type * as Robots from './api-robots.ts';
 import type * as Reach from './api-reach.ts';
 import type * as NoticeMember from './api-notify-member.ts';
 import type * as Activation from './api-activation.ts';
 import type * as Notify from './api-notify.ts';
-import type * as Invitations from './api-invitations.ts';
 
 /**
  * The endpoints of the HTTP API as the web apps call them: method, path (`:name` for a parameter) and,
@@ -226,10 +226,6 @@ export const contract = {
     get: get('/api/activation').answers<typeof Activation.Activation, typeof Activation.ActivationQuery>(),
     member: get('/api/members/:id/activation').answers<typeof Activation.MemberActivation>(),
   },
-  /** the outbox seen from the member app: a notice's link opened (`?n=<id>`) */
-  notices: {
-    opened: write('POST', '/api/me/notices/:id/opened').answers<typeof Notify.NoticeOpened>(),
-  },
   /** the member's own channels (通知方式), this phone's Web Push, the secretary's record of SMS consent */
   noticeChannels: {
     pushKey: get('/api/me/push/key').answers<typeof NoticeMember.PushKey>(),
@@ -238,6 +234,10 @@ export const contract = {
     mine: get('/api/me/notices/channels').answers<typeof NoticeMember.NoticeChannels>(),
     setMine: write('PUT', '/api/me/notices/channels').takes<typeof NoticeMember.NoticeChannelsBody>().answers<typeof NoticeMember.NoticeChannels>(),
     setMemberSms: write('PUT', '/api/members/:id/notice-channels').takes<typeof NoticeMember.MemberNoticeChannelsBody>().answers<typeof NoticeMember.MemberNoticeChannels>(),
+  },
+  /** the outbox seen from the member app: a notice's link opened (`?n=<id>`) */
+  notices: {
+    opened: write('POST', '/api/me/notices/:id/opened').answers<typeof Notify.NoticeOpened>(),
   },
   /** group robots per unit (企业微信 / 钉钉 / 飞书) and the channels' health (通知渠道) */
   robots: {

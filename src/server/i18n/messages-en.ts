@@ -333,6 +333,21 @@ export const EXACT: Record<string, string> = {
   '通知地址必须是 https 开头的推送服务地址': "The subscription's address must be a push service's address starting with https",
   '通知地址太长': "The subscription's address is too long",
   '密钥格式不正确': 'The key is not in the right format',
+  // invitations and signed-in devices (accounts/invitations.ts, shared/api-invitations.ts, auth/sessions.ts)
+  邀请: 'Invitation',
+  邀请链接: 'Invitation link',
+  登录设备: 'Signed-in device',
+  '邀请链接不完整，请重新打开完整链接': 'The invitation link is incomplete; open the whole link again',
+  '一次最多 500 人': 'At most 500 members at a time',
+  '请填写答案': 'Please enter the answer',
+  '该党员没有登记身份证号或出生日期，无法核对本人身份，请先补全后再发送邀请':
+    'The member has neither an ID number nor a birth date on record, so they cannot prove who they are; add one before inviting them',
+  '该邀请链接已经用过了，请直接用手机号和密码登录；忘记密码请联系书记重新发送邀请':
+    'This invitation link has been used; sign in with your phone number and password, or ask your secretary for a new invitation if you forgot the password',
+  '该邀请链接已过期，请联系书记重新发送': 'This invitation link has expired; ask your secretary to send a new one',
+  '该邀请链接已作废，请联系书记重新发送': 'This invitation link was withdrawn; ask your secretary to send a new one',
+  '您的手机号已被另一个账号使用，请联系书记核对手机号': 'Your phone number is used by another account; ask your secretary to check it',
+  '答错次数太多，该邀请链接已作废，请联系书记重新发送': 'Too many wrong answers: this invitation link was withdrawn; ask your secretary to send a new one',
   // SMS: the provider's settings, its test message, receipts and sign-in codes (notify/sms-*.ts, receipts.ts, shared/api-sms.ts)
   '模板编号最多 40 个字符': 'A template ID has at most 40 characters',
   '模板编号只能包含字母、数字、下划线和连字符': 'A template ID may contain only letters, digits, underscores and hyphens',
@@ -368,21 +383,6 @@ export const EXACT: Record<string, string> = {
   '短信服务商没有及时应答，请稍后再试': 'The SMS provider did not answer in time; try again later',
   '连不上短信服务商，请检查服务器的网络后再试': "Cannot reach the SMS provider; check the server's network and try again",
   '短信服务商拒绝了这条短信，请查看下面的错误代码': "The SMS provider refused the message; see the error code below",
-  // invitations and signed-in devices (accounts/invitations.ts, shared/api-invitations.ts, auth/sessions.ts)
-  邀请: 'Invitation',
-  邀请链接: 'Invitation link',
-  登录设备: 'Signed-in device',
-  '邀请链接不完整，请重新打开完整链接': 'The invitation link is incomplete; open the whole link again',
-  '一次最多 500 人': 'At most 500 members at a time',
-  '请填写答案': 'Please enter the answer',
-  '该党员没有登记身份证号或出生日期，无法核对本人身份，请先补全后再发送邀请':
-    'The member has neither an ID number nor a birth date on record, so they cannot prove who they are; add one before inviting them',
-  '该邀请链接已经用过了，请直接用手机号和密码登录；忘记密码请联系书记重新发送邀请':
-    'This invitation link has been used; sign in with your phone number and password, or ask your secretary for a new invitation if you forgot the password',
-  '该邀请链接已过期，请联系书记重新发送': 'This invitation link has expired; ask your secretary to send a new one',
-  '该邀请链接已作废，请联系书记重新发送': 'This invitation link was withdrawn; ask your secretary to send a new one',
-  '您的手机号已被另一个账号使用，请联系书记核对手机号': 'Your phone number is used by another account; ask your secretary to check it',
-  '答错次数太多，该邀请链接已作废，请联系书记重新发送': 'Too many wrong answers: this invitation link was withdrawn; ask your secretary to send a new one',
   // the WeChat group kit and the per-channel report
   '没有这类通知': 'No such kind of notice',
   '该单位不在这条通知的范围内': 'This unit is outside the notice\'s units',
@@ -500,16 +500,16 @@ export const TEMPLATES: Record<string, string> = {
   '最近打开过党员端（{day}），任务自动完成': 'Opened the member app recently ({day}); the task was completed automatically',
   '由{from}改为{to}': 'From {from} to {to}',
   '截止日期由 {from} 改为 {to}': 'Due day moved from {from} to {to}',
-  // SMS (notify/sms-settings.ts, sms-login.ts)
-  '测试短信已发往 {phone}，请查看手机': 'A test message was sent to {phone}; check the phone',
-  '请 {n} 秒后再获取验证码': 'Ask for another code in {n} seconds',
-  '验证码获取次数过多，请 {n} 分钟后再试': 'Too many codes asked for; try again in {n} minutes',
   // invitations (accounts/invitations.ts)
   '{name}：该党员没有登记身份证号或出生日期，无法核对本人身份，请先补全后再发送邀请':
     '{name}: the member has neither an ID number nor a birth date on record, so they cannot prove who they are; add one before inviting them',
   '一次最多为 {n} 人生成邀请，请按下级组织分批生成': 'Invitations can be made for at most {n} members at a time; make them unit by unit',
   '答错次数太多，请 {n} 分钟后再试，或联系书记': 'Too many wrong answers; try again in {n} minutes or ask your secretary',
   '答案不正确，还可以再试 {n} 次': 'Wrong answer; {n} tries left',
+  // SMS (notify/sms-settings.ts, sms-login.ts)
+  '测试短信已发往 {phone}，请查看手机': 'A test message was sent to {phone}; check the phone',
+  '请 {n} 秒后再获取验证码': 'Ask for another code in {n} seconds',
+  '验证码获取次数过多，请 {n} 分钟后再试': 'Too many codes asked for; try again in {n} minutes',
 };
 
 /** Inside a value with no entry of its own (a list of allowed file types, a path of unit names): word by word. */
