@@ -58,7 +58,8 @@ describe('a member chooses how they are notified', () => {
 
     await sms.tap();
     await expect.poll(async () => (await getJson<Channels>(page.request, '/api/me/notices/channels')).sms.on).toBe(false);
-    expect(await sms.isChecked()).toBe(false);
+    // the server can answer before the screen has taken its reply in
+    await expect.poll(() => sms.isChecked(), { timeout: UI_TIMEOUT }).toBe(false);
   });
 
   it('3. in a browser with a PushManager the 本机通知 switch is offered instead', async () => {
