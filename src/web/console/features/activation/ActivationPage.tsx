@@ -9,6 +9,7 @@ import { endpoints, toSearch, type Query } from '../../api.ts';
 import { KindTag, OrgTreeSelect, PageHeader } from '../../components/common.tsx';
 import { useApi, useDebounced, useOrgs, useShowError } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
+import { DEFAULT_PAGE_SIZE, pagingOf, urlPagination } from '../../components/url-paging.ts';
 import { Link, navigate, useLocation } from '../../router.tsx';
 import type { ActivationStatus, MemberActivationRow, UnitActivation } from '../../../../shared/api-activation.ts';
 import { ACTIVATION_STATUSES } from '../../../../shared/enums.ts';
@@ -46,8 +47,7 @@ export function ActivationPage() {
   const status = isStatus(q.get('status')) ? (q.get('status') as ActivationStatus) : undefined;
   const mobileParam = q.get('mobile');
   const mobile = mobileParam === 'true' || mobileParam === 'false' ? mobileParam : undefined;
-  const page = Math.max(1, Number(q.get('page')) || 1);
-  const pageSize = Math.min(200, Math.max(1, Number(q.get('pageSize')) || 50));
+  const { page, pageSize } = pagingOf(q);
   const [name, setName] = useState(q.get('q') ?? '');
   const search = useDebounced(name.trim(), 300);
 
@@ -61,7 +61,7 @@ export function ActivationPage() {
   const closeSheet = useCallback(() => setSheet(null), []);
 
   const setQuery = (patch: Query & { page?: number; pageSize?: number }) => {
-    const next: Query = { orgId, status, mobile, q: q.get('q') || undefined, pageSize: pageSize !== 50 ? pageSize : undefined, ...patch };
+    const next: Query = { orgId, status, mobile, q: q.get('q') || undefined, pageSize: pageSize !== DEFAULT_PAGE_SIZE ? pageSize : undefined, ...patch };
     if (!patch.page || next.page === 1) delete next.page;
     // another unit: what was ticked belongs to the one before
     if ('orgId' in patch && patch.orgId !== orgId) setSelected([]);
@@ -322,15 +322,7 @@ export function ActivationPage() {
                         }
                       : undefined
                   }
-                  pagination={{
-                    current: page,
-                    pageSize,
-                    total: d.total,
-                    showSizeChanger: true,
-                    pageSizeOptions: [20, 50, 100, 200],
-                    showTotal: (n) => t('common.totalItems', { n }),
-                    onChange: (p, ps) => setQuery({ page: ps !== pageSize ? 1 : p, pageSize: ps !== 50 ? ps : undefined }),
-                  }}
+                  pagination={urlPagination({ page, pageSize, total: d.total, t, go: setQuery })}
                   scroll={{ x: 640 }}
                 />
               </div>

@@ -10,6 +10,7 @@ import { KindTag, OrgTreeSelect, PageHeader } from '../../components/common.tsx'
 import { percentText } from '../../components/learning.tsx';
 import { useApi, useOrgs } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
+import { DEFAULT_PAGE_SIZE, pagingOf, urlPagination } from '../../components/url-paging.ts';
 import type { MsgKey } from '../../messages.ts';
 import { Link, navigate, useLocation } from '../../router.tsx';
 import type { CoverageNumbers, MemberCoverage, UnitCoverage } from '../../types.ts';
@@ -49,15 +50,14 @@ export function CoveragePage() {
   const to = MONTH_RE.test(q.get('to') ?? '') ? (q.get('to') as string) : thisMonth;
   const mobileParam = q.get('mobile');
   const mobile = mobileParam === 'true' || mobileParam === 'false' ? mobileParam : undefined;
-  const page = Math.max(1, Number(q.get('page')) || 1);
-  const pageSize = Math.min(200, Math.max(1, Number(q.get('pageSize')) || 50));
+  const { page, pageSize } = pagingOf(q);
 
   const filters: Query = { orgId, from, to, mobile };
   const res = useApi(endpoints.coverage.get.at({ ...filters, page, pageSize }));
   const d = res.data;
 
   const setQuery = (patch: Query & { page?: number; pageSize?: number }) => {
-    const next: Query = { orgId, from: q.get('from'), to: q.get('to'), mobile, pageSize: pageSize !== 50 ? pageSize : undefined, ...patch };
+    const next: Query = { orgId, from: q.get('from'), to: q.get('to'), mobile, pageSize: pageSize !== DEFAULT_PAGE_SIZE ? pageSize : undefined, ...patch };
     if (!patch.page) delete next.page;
     if (next.page === 1) delete next.page;
     navigate('/coverage' + toSearch(next), { replace: true });
@@ -306,15 +306,7 @@ export function CoveragePage() {
                   loading={res.loading}
                   rowClassName={(m) => (m.hasGap ? 'lx-row-gap' : '')}
                   locale={{ emptyText: <Empty description={t('coverage.noMembers')} /> }}
-                  pagination={{
-                    current: page,
-                    pageSize,
-                    total: d.membersTotal,
-                    showSizeChanger: true,
-                    pageSizeOptions: [20, 50, 100, 200],
-                    showTotal: (n) => t('common.totalItems', { n }),
-                    onChange: (p, ps) => setQuery({ page: ps !== pageSize ? 1 : p, pageSize: ps !== 50 ? ps : undefined }),
-                  }}
+                  pagination={urlPagination({ page, pageSize, total: d.membersTotal, t, go: setQuery })}
                   scroll={{ x: 900 }}
                 />
               </div>
