@@ -6,7 +6,8 @@ import { getSettings } from '../settings/index.ts';
 import type { NotifyRuntime } from './runtime.ts';
 import { noticeSource, smsTextOf } from './sources.ts';
 import { noticeLink } from './links.ts';
-import { chinaDayStartOf, nextDayQuietEnd, outsideQuietHours } from './quiet-hours.ts';
+import { chinaDay, chinaDayStart } from '../../../shared/china-time.ts';
+import { nextDayQuietEnd, outsideQuietHours } from './quiet-hours.ts';
 import { writeSink } from './providers/sms-sink.ts';
 import { robotProvider, robotTarget } from './providers/robots/index.ts';
 import { smsProviderFor } from './providers/sms.ts';
@@ -162,7 +163,7 @@ async function claimDue(db: Database, runtime: NotifyRuntime, at: Date, size: nu
         CROSS JOIN LATERAL (
           SELECT count(*)::int AS n FROM notification n
           WHERE n.tenant_id = ${tenantId} AND n.member_id = u.id AND n.channel = 'sms' AND n.sent_at IS NOT NULL
-            AND n.sent_at >= ${chinaDayStartOf(at)} AND n.status IN ('sent', 'delivered')) c
+            AND n.sent_at >= ${chinaDayStart(chinaDay(at))} AND n.status IN ('sent', 'delivered')) c
         WHERE c.n > 0`.execute(tx);
       const today = new Map(counts.map((c) => [c.member_id, c.n]));
       for (const row of rows) {

@@ -3,6 +3,7 @@ import type { Database } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { clock } from '../../clock.ts';
 import { chinaDay, chinaDayStart } from '../../../shared/china-time.ts';
+import { inSubtrees } from '../../directory/index.ts';
 import type { ChannelHealth, HealthChannel, HealthQuery } from '../../../shared/api-robots.ts';
 import { getSettings } from '../settings/index.ts';
 import type { RobotKind } from './providers/types.ts';
@@ -31,11 +32,10 @@ const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 function noticesInScope(tenantId: string, subtrees: string[] | 'all', alias = 'n'): RawBuilder<SqlBool> {
   if (subtrees === 'all') return sql<SqlBool>`true`;
   if (subtrees.length === 0) return sql<SqlBool>`false`;
-  const likes = sql.join(subtrees.map((p) => sql`o.path LIKE ${`${p}%`}`), sql` OR `);
   const n = sql.ref(alias);
   return sql<SqlBool>`(
-    ${n}.member_id = ANY(ARRAY(SELECT m.id FROM member m JOIN org o ON o.tenant_id = m.tenant_id AND o.id = m.org_id WHERE m.tenant_id = ${tenantId} AND (${likes})))
-    OR ${n}.robot_id = ANY(ARRAY(SELECT r.id FROM notify_robot r JOIN org o ON o.tenant_id = r.tenant_id AND o.id = r.org_id WHERE r.tenant_id = ${tenantId} AND (${likes}))))`;
+    ${n}.member_id = ANY(ARRAY(SELECT m.id FROM member m WHERE m.tenant_id = ${tenantId} AND ${inSubtrees(tenantId, subtrees, 'm.org_id')}))
+    OR ${n}.robot_id = ANY(ARRAY(SELECT r.id FROM notify_robot r WHERE r.tenant_id = ${tenantId} AND ${inSubtrees(tenantId, subtrees, 'r.org_id')})))`;
 }
 
 export async function channelHealth(db: Database, ctx: RequestContext, query: HealthQuery): Promise<ChannelHealth> {
@@ -48,12 +48,7 @@ export async function channelHealth(db: Database, ctx: RequestContext, query: He
   const dayAgo = new Date(now.getTime() - DAY_MS);
   const chartFrom = chinaDayStart(chinaDay(new Date(now.getTime() - (CHART_DAYS - 1) * DAY_MS)));
   const inScope = noticesInScope(tenantId, subtrees);
-  const robotScope =
-    subtrees === 'all'
-      ? sql<SqlBool>`true`
-      : subtrees.length === 0
-        ? sql<SqlBool>`false`
-        : sql<SqlBool>`(${sql.join(subtrees.map((p) => sql`o.path LIKE ${`${p}%`}`), sql` OR `)})`;
+  const robotScope = subtrees === 'all' ? sql<SqlBool>`true` : inSubtrees(tenantId, subtrees, 'r.org_id');
 
   const [robots, sms, settings, subscriptions, channelCounts, pending, failures, daily] = await Promise.all([
     sql<{
@@ -93,8 +88,7 @@ export async function channelHealth(db: Database, ctx: RequestContext, query: He
           SELECT count(*)::int AS n FROM push_subscription s
           JOIN account a ON a.tenant_id = s.tenant_id AND a.id = s.account_id
           JOIN member m ON m.tenant_id = a.tenant_id AND m.id = a.member_id
-          JOIN org o ON o.tenant_id = m.tenant_id AND o.id = m.org_id
-          WHERE s.tenant_id = ${tenantId} AND ${subtrees.length === 0 ? sql`false` : sql`(${sql.join(subtrees.map((p) => sql`o.path LIKE ${`${p}%`}`), sql` OR `)})`}`
+          WHERE s.tenant_id = ${tenantId} AND ${inSubtrees(tenantId, subtrees, 'm.org_id')}`
           .execute(db)
           .then((r) => r.rows[0] ?? { n: 0 }),
     // Two index ranges (sent today, failed in 24 h), never the tenant's whole history (migration 0020).

@@ -32,9 +32,3 @@ export function nextDayQuietEnd(at: Date, end: string): Date {
   const dayStart = Math.floor(wall / DAY_MS) * DAY_MS;
   return new Date(dayStart + DAY_MS + minutesOf(end) * 60_000 - CHINA_OFFSET_MS);
 }
-
-/** The start of `at`'s China day, as an instant. */
-export function chinaDayStartOf(at: Date): Date {
-  const wall = at.getTime() + CHINA_OFFSET_MS;
-  return new Date(Math.floor(wall / DAY_MS) * DAY_MS - CHINA_OFFSET_MS);
-}

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { App } from '../../http.ts';
 import { context, typed } from '../../http.ts';
-import type { Config } from '../../config.ts';
 import type { AppServices } from '../../services.ts';
 import { Uuid } from '../../../shared/primitives.ts';
 import { ChannelHealth, HealthQuery, Robot, RobotInput, RobotList, RobotPatch, RobotQuery, RobotTestResult } from '../../../shared/api-robots.ts';
@@ -11,11 +10,6 @@ import { channelHealth } from './health.ts';
 
 const IdParams = z.object({ id: Uuid });
 
-/** The address members open links at (LIANXIN_PUBLIC_URL); this machine's port while it is not set. */
-function publicUrlOf(config: Config & { publicUrl?: string | undefined }): string {
-  return config.publicUrl ?? `http://localhost:${config.port}`;
-}
-
 /** Group robots per unit and the channels' health (console, secretaries over the unit). */
 export function registerRobotRoutes(app: App, services: AppServices, opts: { providerOptions?: RobotProviderOptions } = {}): void {
   const r = typed(app);
@@ -24,7 +18,7 @@ export function registerRobotRoutes(app: App, services: AppServices, opts: { pro
   const deps: RobotDeps = {
     cipher: services.cipher,
     production: services.config.env === 'production',
-    publicUrl: publicUrlOf(services.config),
+    publicUrl: services.config.publicUrl,
     ...(opts.providerOptions ? { providerOptions: opts.providerOptions } : {}),
   };
 
