@@ -28,7 +28,7 @@ export function context(request: FastifyRequest): RequestContext {
 }
 
 /** A path with its one-time tokens (invitation links) blanked out, as logs may show it. */
-export function withoutTokens(url: string): string {
+function withoutTokens(url: string): string {
   return url.replace(/(\/(?:invite|invitations)\/)[^/?#]{16,}/g, '$1[token]');
 }
 

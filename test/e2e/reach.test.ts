@@ -16,6 +16,7 @@ import { completeIdNumber } from '../../src/shared/id-number.ts';
 import { clock } from '../../src/server/clock.ts';
 import { UI_TIMEOUT, consoleLogin, openConsole, openPhone, phoneLogin, startServerAndBrowser, skipAfterFirstFailure } from './support/browser.ts';
 import { assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } from './support/server.ts';
+import { chinaDay, chinaWallClock } from '../../src/shared/china-time.ts';
 
 const SECRETARY_PHONE = '13800000000';
 const BRANCH = '第二党支部';
@@ -78,11 +79,9 @@ async function startFakeRobot(): Promise<FakeRobot> {
 
 // ---------- times as the secretary sees them (China) ----------
 
-const CHINA_OFFSET_MS = 8 * 3_600_000;
 const FIVE_MINUTES_MS = 5 * 60_000;
-/** "YYYY-MM-DD" and "HH:mm" in Asia/Shanghai, the push form's pickers' formats. */
-const chinaDay = (ms: number): string => new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 10);
-const chinaClock = (ms: number): string => new Date(ms + CHINA_OFFSET_MS).toISOString().slice(11, 16);
+/** "HH:mm" in Asia/Shanghai, the push form's time picker's format (its day: chinaDay). */
+const chinaClock = (ms: number): string => chinaWallClock(ms).toISOString().slice(11, 16);
 
 /** Types into an antd date or time picker and confirms it with Enter. */
 async function typePicker(input: Locator, text: string): Promise<void> {

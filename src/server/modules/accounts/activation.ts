@@ -108,7 +108,7 @@ interface ListParams {
   offset: number;
 }
 
-export function activationSql(p: ListParams): RawBuilder<ActivationResult> {
+function activationSql(p: ListParams): RawBuilder<ActivationResult> {
   const prefixLength = p.rootPath.length;
   const conds: RawBuilder<unknown>[] = [sql`true`];
   if (p.status) conds.push(sql`pm.status = ${p.status}`);

@@ -32,13 +32,13 @@ export const WRONG_ANSWERS_BEFORE_LOCK = 5;
 export const LOCK_MINUTES = 30;
 export const WRONG_ANSWERS_BEFORE_WITHDRAWAL = 15;
 /** The most members one invitation sheet may hold. */
-export const SHEET_MAX = 500;
+const SHEET_MAX = 500;
 
 const tokenHash = (token: string): string => crypto.createHash('sha256').update(token).digest('base64url');
 const newToken = (): string => crypto.randomBytes(32).toString('base64url');
 
 /** Where invitation links point: `<public url>/m/invite/<token>`. */
-export const invitationLink = (publicUrl: string, token: string): string => `${publicUrl.replace(/\/+$/, '')}/m/invite/${token}`;
+const invitationLink = (publicUrl: string, token: string): string => `${publicUrl.replace(/\/+$/, '')}/m/invite/${token}`;
 
 /** 张*明: the first and last character stay; a two-character name keeps its first (张*). */
 export function maskName(name: string): string {

@@ -12,9 +12,8 @@ import { enqueueNotice } from '../notify/index.ts';
  */
 
 /** How long before its start a class's "starting soon" notice goes out. */
-export const STARTING_SOON_MS = 2 * 3_600_000;
+const STARTING_SOON_MS = 2 * 3_600_000;
 
-const when = (startsAt: Date) => chinaDateTime(startsAt);
 const pathOf = (meetingId: string) => `sessions/${meetingId}`;
 
 async function inviteeIds(tx: Executor, tenantId: string, meetingId: string): Promise<string[]> {
@@ -33,7 +32,7 @@ export async function noticeMeetingPlanned(tx: Executor, tenantId: string, meeti
   }
   return enqueueNotice(
     tx,
-    { tenantId, sourceKind: 'meeting.planned', sourceId: meetingId, title: `课程：${title}，${when(startsAt)}`, path: pathOf(meetingId) },
+    { tenantId, sourceKind: 'meeting.planned', sourceId: meetingId, title: `课程：${title}，${chinaDateTime(startsAt)}`, path: pathOf(meetingId) },
     await inviteeIds(tx, tenantId, meetingId),
   );
 }
@@ -69,7 +68,7 @@ export async function noticeMeetingChanged(tx: Executor, tenantId: string, meeti
   if (!moved) return 0;
   return enqueueNotice(
     tx,
-    { tenantId, sourceKind: 'meeting.changed', sourceId: changeNoticeId(meetingId, after), title: `课程调整：${title}，${when(after.starts_at)}`, path: pathOf(meetingId) },
+    { tenantId, sourceKind: 'meeting.changed', sourceId: changeNoticeId(meetingId, after), title: `课程调整：${title}，${chinaDateTime(after.starts_at)}`, path: pathOf(meetingId) },
     await inviteeIds(tx, tenantId, meetingId),
   );
 }
@@ -105,7 +104,7 @@ export async function noticeStartingSoon(db: Database, now: Date): Promise<numbe
         .execute();
       await enqueueNotice(
         tx,
-        { tenantId: s.tenant_id, sourceKind: 'meeting.starting', sourceId: s.id, title: `即将开始：${s.title}，${when(s.starts_at)}`, path: pathOf(s.id) },
+        { tenantId: s.tenant_id, sourceKind: 'meeting.starting', sourceId: s.id, title: `即将开始：${s.title}，${chinaDateTime(s.starts_at)}`, path: pathOf(s.id) },
         waiting.map((w) => w.member_id),
         { now },
       );

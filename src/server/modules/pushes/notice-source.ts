@@ -26,7 +26,7 @@ export const pushNoticeSource: NoticeSource = {
 };
 
 /** The member-app path of a push: its first item (the reader goes on to the next), else the study list. */
-export async function pushPath(db: Executor, tenantId: string, pushId: string): Promise<string> {
+async function pushPath(db: Executor, tenantId: string, pushId: string): Promise<string> {
   const first = await db
     .selectFrom('push_item')
     .select('item_id')

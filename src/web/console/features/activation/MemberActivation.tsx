@@ -1,6 +1,5 @@
 import { CopyOutlined, DeleteOutlined, PrinterOutlined, QrcodeOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Input, Modal, Popconfirm, Space, Spin, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { endpoints } from '../../api.ts';
 import { useApi, useApiMutation, useShowError } from '../../hooks.ts';
@@ -24,7 +23,7 @@ export function MemberActivationTag({ memberId }: { memberId: string }) {
 }
 
 function stateText(t: ReturnType<typeof useI18n>['t'], a: MemberActivation): string {
-  if (a.status === 'active') return a.lastSeenAt ? t('invite.state.activeSeen', { date: dayjs(a.lastSeenAt).format('YYYY-MM-DD') }) : t('invite.state.active');
+  if (a.status === 'active') return a.lastSeenAt ? t('invite.state.activeSeen', { date: chinaDayOf(a.lastSeenAt) }) : t('invite.state.active');
   if (a.status === 'invited' && a.expiresAt) {
     const n = daysLeft(a.expiresAt, Date.now());
     return n === 0 ? t('invite.state.invitedToday') : t('invite.state.invited', { n });

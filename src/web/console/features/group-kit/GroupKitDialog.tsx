@@ -6,6 +6,7 @@ import type { KitSourceKind } from '../../../../shared/api-notify-kit.ts';
 import { endpoints } from '../../api.ts';
 import { useApi, useApiMutation, useOrgs, useShowError } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
+import { subtreeIds } from '../../components/common.tsx';
 import type { OrgNode } from '../../types.ts';
 import { canCopyImage, drawPoster, posterBlob, posterText } from './poster.ts';
 
@@ -20,16 +21,7 @@ interface Source {
 function unitChoices(orgs: OrgNode[], rootId: string): OrgNode[] {
   const live = orgs.filter((o) => !o.retired);
   if (!live.some((o) => o.id === rootId)) return live;
-  const inside = new Set([rootId]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const o of live) {
-      if (o.parentId && inside.has(o.parentId) && !inside.has(o.id)) {
-        inside.add(o.id);
-        grew = true;
-      }
-    }
-  }
+  const inside = subtreeIds(live, rootId);
   return live.filter((o) => inside.has(o.id));
 }
 

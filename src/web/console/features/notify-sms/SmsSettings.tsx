@@ -3,12 +3,11 @@ import { useEffect, useState } from 'react';
 import { endpoints } from '../../api.ts';
 import { applyFormIssues, useApi, useApiMutation, useShowError } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
-import { chinaDateTime } from '../../../../shared/china-time.ts';
+import { at } from '../channels/labels.ts';
 import type { SmsSettings as Settings, SmsSettingsInput, SmsTemplateKey, SmsTestResult } from '../../../../shared/api-sms.ts';
 import { SMS_TEMPLATE_KEYS } from '../../../../shared/enums.ts';
 
 const FIELDS = ['kind', 'enabled', 'accessKeyId', 'secret', 'signName', 'sdkAppId'] as const;
-const at = (iso: string | null): string => (iso ? chinaDateTime(new Date(iso)) : '—');
 
 type FormValues = Omit<SmsSettingsInput, 'rotateReceiptKey'>;
 

@@ -1,6 +1,6 @@
+import { chinaDay } from '../../../../shared/china-time.ts';
 import { App, Alert, Card, Descriptions, Skeleton, Space, Switch, Tag, Typography } from 'antd';
 import type { DescriptionsProps } from 'antd';
-import dayjs from 'dayjs';
 import type { MemberReach } from '../../../../shared/api-reach.ts';
 import { endpoints } from '../../api.ts';
 import { useApi, useApiMutation, useShowError } from '../../hooks.ts';
@@ -42,7 +42,7 @@ export function MemberChannels({ memberId, canEdit }: { memberId: string; canEdi
           key: 'app',
           label: t('reach.panel.app'),
           children: r.app.activated ? (
-            <Tag color="green">{r.app.lastSeenAt ? t('reach.panel.appActive', { date: dayjs(r.app.lastSeenAt).format('YYYY-MM-DD') }) : t('reach.panel.appActiveNever')}</Tag>
+            <Tag color="green">{r.app.lastSeenAt ? t('reach.panel.appActive', { date: chinaDay(new Date(r.app.lastSeenAt)) }) : t('reach.panel.appActiveNever')}</Tag>
           ) : r.app.invitationOpen ? (
             <Tag color="processing">{t('reach.panel.appInvited')}</Tag>
           ) : (

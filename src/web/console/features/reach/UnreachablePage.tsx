@@ -1,7 +1,7 @@
+import { chinaDay } from '../../../../shared/china-time.ts';
 import { CarOutlined, CheckCircleOutlined, EyeOutlined, QrcodeOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Empty, Form, Result, Select, Skeleton, Space, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import dayjs from 'dayjs';
 import type { HTMLAttributes } from 'react';
 import type { ReachMissing, UnreachableRow } from '../../../../shared/api-reach.ts';
 import { REACH_MISSING } from '../../../../shared/enums.ts';
@@ -78,7 +78,7 @@ export function UnreachablePage() {
       title: t('reach.lastSeen'),
       dataIndex: 'lastSeenAt',
       width: 130,
-      render: (_: unknown, r) => (r.lastSeenAt ? dayjs(r.lastSeenAt).format('YYYY-MM-DD') : <Typography.Text type="secondary">{t('reach.never')}</Typography.Text>),
+      render: (_: unknown, r) => (r.lastSeenAt ? chinaDay(new Date(r.lastSeenAt)) : <Typography.Text type="secondary">{t('reach.never')}</Typography.Text>),
     },
     {
       title: t('reach.actions'),
