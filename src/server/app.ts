@@ -15,6 +15,7 @@ import { loggedRequest, SESSION_COOKIE } from './http.ts';
 import { markChanged } from './freshness.ts';
 import { edgeRefusal, rejectMalformedInput } from './input-guard.ts';
 import { proxyTrust, registerHttpSecurity } from './http-security.ts';
+import { registerEtags } from './etag.ts';
 import type { AppServices } from './services.ts';
 import { registerAuthRoutes } from './modules/auth/index.ts';
 import { registerOrgRoutes } from './modules/orgs/index.ts';
@@ -112,6 +113,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   // NUL bytes and lone surrogates are refused at the edge: PostgreSQL cannot store them.
   app.addHook('preValidation', rejectMalformedInput);
+
+  // Member answers a route marks `etag: true` revalidate with a weak ETag (etag.ts).
+  registerEtags(app);
 
   // A write that succeeded may have changed what cached views (the member app's today) show.
   app.addHook('onResponse', async (req, reply) => {

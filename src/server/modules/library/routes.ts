@@ -38,7 +38,7 @@ export function registerLibraryRoutes(app: App, services: AppServices): void {
     handler: async (req) => retireStudyItem(db, context(req), req.params.id),
   });
   r.get('/api/me/items/:id', {
-    config: { access: 'session' },
+    config: { access: 'session', etag: true },
     schema: { tags: ['me'], summary: '阅读学习内容 Read a study item in the member app', params: IdParams, response: { 200: ReadableItem } },
     handler: async (req) => getReadableItem(db, context(req), req.params.id),
   });

@@ -11,7 +11,7 @@ export function registerMeRoutes(app: App, services: AppServices): void {
   const tags = ['member app'];
   const deps = { db: services.db, cipher: services.cipher };
   r.get('/api/me/profile', {
-    config: { access: 'session' },
+    config: { access: 'session', etag: true },
     schema: { tags, summary: '我的信息 My profile, branch, group and mentor', response: { 200: MyProfile } },
     handler: async (req) => getMyProfile(deps, context(req)),
   });
@@ -26,7 +26,7 @@ export function registerMeRoutes(app: App, services: AppServices): void {
     handler: async (req) => recordMyReturn(deps, context(req), req.body.returnedOn),
   });
   r.get('/api/me/today', {
-    config: { access: 'session' },
+    config: { access: 'session', etag: true },
     schema: { tags, summary: '今日 What is due today: study, make-ups, the next class, check-ins open now', response: { 200: Today } },
     handler: async (req, typedReply) => {
       const answer = await getToday(services.db, context(req));

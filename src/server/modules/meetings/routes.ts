@@ -130,7 +130,7 @@ export function registerMeetingsRoutes(app: App, services: AppServices): void {
   // ---------- member app ----------
   const me = ['member app'];
   r.get('/api/me/sessions', {
-    config,
+    config: { ...config, etag: true },
     schema: { tags: me, summary: '我的会议与课程 My sessions', response: { 200: MySessions } },
     handler: async (req) => listMyMeetings(db, context(req)),
   });
@@ -145,7 +145,7 @@ export function registerMeetingsRoutes(app: App, services: AppServices): void {
     handler: async (req) => requestLeave(db, context(req), req.params.id, req.body.reason),
   });
   r.get('/api/me/makeups', {
-    config,
+    config: { ...config, etag: true },
     schema: { tags: me, summary: '我的补学 My make-ups', response: { 200: z.array(MyMakeup) } },
     handler: async (req) => listMyMakeups(db, context(req)),
   });

@@ -40,7 +40,7 @@ export function registerPushesRoutes(app: App, services: AppServices): void {
   });
 
   r.get('/api/me/inbox', {
-    config: { access: 'session' },
+    config: { access: 'session', etag: true },
     schema: { tags: ['me'], summary: '我的学习推送 My inbox, newest first, with the unread count', querystring: InboxQuery, response: { 200: Inbox } },
     handler: async (req) => listInbox(db, context(req), req.query),
   });
