@@ -170,6 +170,8 @@ export const MemberDetail = z.object({
   }),
   /** Whether the member can sign in to the member app (null when the viewer may not know). */
   hasLogin: z.boolean().nullable(),
+  /** 长辈模式 as the secretary set it for the member app (the member's own choice on the phone wins). */
+  elderMode: z.boolean(),
 });
 export type MemberDetail = z.infer<typeof MemberDetail>;
 
@@ -220,6 +222,8 @@ export const MyProfile = z.object({
   branch: z.object({ id: z.string(), name: z.string() }).nullable(),
   group: z.object({ id: z.string(), name: z.string() }).nullable(),
   secretary: z.object({ name: z.string(), phone: z.string() }).nullable(),
+  /** 长辈模式 as the secretary set it; the phone's own choice wins over it. */
+  elderMode: z.boolean(),
 });
 
 // ---------- dashboard ----------

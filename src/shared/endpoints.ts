@@ -9,6 +9,7 @@ import type * as Reach from './api-reach.ts';
 import type * as NoticeMember from './api-notify-member.ts';
 import type * as Activation from './api-activation.ts';
 import type * as Notify from './api-notify.ts';
+import type * as Elder from './api-elder.ts';
 
 /**
  * The endpoints of the HTTP API as the web apps call them: method, path (`:name` for a parameter) and,
@@ -276,6 +277,10 @@ export const contract = {
     kit: get('/api/notify/kit').answers<typeof Kit.GroupKit, typeof Kit.KitQuery>(),
     mark: write('POST', '/api/notify/kit/mark').takes<typeof Kit.KitMarkBody>().answers<typeof Kit.KitMark>(),
     report: get('/api/notify/report').answers<typeof Kit.ChannelReport, typeof Kit.ReportQuery>(),
+  },
+  /** 长辈模式 of the member app, as the secretary sets it for a member */
+  elderMode: {
+    set: write('PUT', '/api/members/:id/elder-mode').takes<typeof Elder.ElderModeBody>().answers<typeof Elder.ElderMode>(),
   },
 } as const;
 

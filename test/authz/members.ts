@@ -32,5 +32,6 @@ export const membersAuthz: AuthzModule = {
     { method: 'POST', route: '/api/members/:id/contact', url: () => `/api/members/${ids.target}/contact`, body: () => ({ contactedOn: '2026-01-02' }), allowed: SECRETARIES },
     { method: 'POST', route: '/api/members/:id/lost-contact', url: () => `/api/members/${ids.target}/lost-contact`, allowed: SECRETARIES },
     { method: 'PUT', route: '/api/members/:id/mentor', url: () => `/api/members/${ids.target}/mentor`, body: () => ({ mentorMemberId: null }), allowed: SECRETARIES },
+    { method: 'PUT', route: '/api/members/:id/elder-mode', url: () => `/api/members/${ids.target}/elder-mode`, body: () => ({ elderMode: true }), allowed: SECRETARIES },
   ],
 };

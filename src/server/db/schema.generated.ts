@@ -169,6 +169,17 @@ export interface GroupKitMark {
   tenant_id: string;
 }
 
+export interface IdempotencyKey {
+  account_id: string;
+  body: string | null;
+  completed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  fingerprint: string;
+  key: string;
+  status: number | null;
+  tenant_id: string;
+}
+
 export interface ImportJob {
   account_id: string;
   created_at: Generated<Timestamp>;
@@ -254,6 +265,7 @@ export interface Member {
   birth_date: string | null;
   created_at: Generated<Timestamp>;
   education: string | null;
+  elder_mode: Generated<boolean>;
   ethnicity: string | null;
   gender: "male" | "female";
   grid_id: string | null;
@@ -624,6 +636,7 @@ export interface DB {
   delivery_photo: DeliveryPhoto;
   grid: Grid;
   group_kit_mark: GroupKitMark;
+  idempotency_key: IdempotencyKey;
   import_job: ImportJob;
   invitation: Invitation;
   job_run: JobRun;

@@ -30,6 +30,7 @@ export async function getMyProfile(deps: MemberDeps, ctx: RequestContext) {
     branch: branch ? { id: branch.id, name: branch.name } : null,
     group: group ? { id: group.id, name: group.name } : null,
     secretary: row ? { name: row.display_name, phone: row.phone } : null,
+    elderMode: member.elderMode,
   };
 }
 

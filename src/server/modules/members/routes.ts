@@ -3,6 +3,8 @@ import type { App } from '../../http.ts';
 import { context, typed } from '../../http.ts';
 import { ContactBody, MemberDetail, MemberInput, MemberList, MemberListQuery, MemberPatch, MentorBody, MobilityInput, ReturnBody, RevealedId, Uuid } from '../../../shared/api.ts';
 import type { AppServices } from '../../services.ts';
+import { ElderMode, ElderModeBody } from '../../../shared/api-elder.ts';
+import { setMemberElderMode } from './elder-mode.ts';
 import {
   assignMentor,
   confirmLostContact,
@@ -87,5 +89,10 @@ export function registerMemberRoutes(app: App, services: AppServices): void {
       await assignMentor(deps, context(req), req.params.id, req.body.mentorMemberId);
       return getMember(deps, context(req), req.params.id);
     },
+  });
+  r.put('/api/members/:id/elder-mode', {
+    config: { access: 'session' },
+    schema: { tags, summary: '设置长辈模式 Set the member app\'s elder mode for a member', params: IdParams, body: ElderModeBody, response: { 200: ElderMode } },
+    handler: async (req) => setMemberElderMode(deps, context(req), req.params.id, req.body.elderMode),
   });
 }

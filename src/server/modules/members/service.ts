@@ -196,6 +196,7 @@ export async function getMember(deps: MemberDeps, ctx: RequestContext, memberId:
       care,
     },
     hasLogin: can(actor, 'member.write', target) || actor.memberId === memberId ? login !== undefined : null,
+    elderMode: m.elder_mode,
   };
 }
 

@@ -31,6 +31,7 @@ import { MobilityModal } from './MobilityModal.tsx';
 import { MobilityHistoryCard } from './MobilityHistoryCard.tsx';
 import { MemberChannels } from '../reach/MemberChannels.tsx';
 import { InviteButton, MemberActivationTag } from '../activation/MemberActivation.tsx';
+import { ElderModeSwitch } from './ElderModeSwitch.tsx';
 
 const dash = (v: ReactNode | null | undefined): ReactNode => (v === null || v === undefined || v === '' ? <Typography.Text type="secondary">—</Typography.Text> : v);
 
@@ -181,6 +182,12 @@ export function MemberPage({ id }: { id: string }) {
     { key: 'homeAddress', label: t('member.homeAddress'), span: 2, children: dash(m.homeAddress) },
     { key: 'occupation', label: t('member.occupation'), children: dash(m.occupation) },
     { key: 'hardshipNote', label: t('member.hardshipNote'), span: 3, children: dash(m.hardshipNote) },
+    {
+      key: 'elderMode',
+      label: t('member.elderMode'),
+      span: 3,
+      children: <ElderModeSwitch memberId={m.id} value={m.elderMode} canEdit={m.can.edit} onChange={(on) => update({ ...m, elderMode: on })} />,
+    },
   ];
 
   const mob = m.mobility;

@@ -128,6 +128,12 @@ const zhCN = {
   'flag.lostContactSuspected': '疑似失联',
   'flag.shouldTransfer': '应转尽转',
   'member.printContactCard': '打印连心卡',
+  'member.elderMode': '长辈模式',
+  'member.elderMode.hint': '手机上字更大、按钮更大（党员在手机上自己选的优先）',
+  'member.elderMode.on': '已开启',
+  'member.elderMode.off': '未开启',
+  'member.elderMode.turnedOn': '已为该党员开启长辈模式',
+  'member.elderMode.turnedOff': '已为该党员关闭长辈模式',
 } as const;
 
 const enUS: Record<keyof typeof zhCN, string> = {
@@ -259,6 +265,12 @@ const enUS: Record<keyof typeof zhCN, string> = {
   'flag.lostContactSuspected': 'Possibly lost',
   'flag.shouldTransfer': 'Should transfer',
   'member.printContactCard': 'Print contact card',
+  'member.elderMode': 'Elder mode',
+  'member.elderMode.hint': 'Larger text and buttons on the phone (the member’s own choice on the phone wins)',
+  'member.elderMode.on': 'On',
+  'member.elderMode.off': 'Off',
+  'member.elderMode.turnedOn': 'Elder mode turned on for this member',
+  'member.elderMode.turnedOff': 'Elder mode turned off for this member',
 };
 
 export const messages = { 'zh-CN': zhCN, 'en-US': enUS };
