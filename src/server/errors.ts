@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_file'
   | 'rate_limited'
+  | 'in_progress'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -40,6 +41,7 @@ const STATUS: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_file: 415,
   rate_limited: 429,
+  in_progress: 409,
   internal: 500,
 };
 

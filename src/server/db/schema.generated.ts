@@ -180,6 +180,17 @@ export interface IdempotencyKey {
   tenant_id: string;
 }
 
+export interface IdempotencyKey {
+  account_id: string;
+  body: string | null;
+  completed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  fingerprint: string;
+  key: string;
+  status: number | null;
+  tenant_id: string;
+}
+
 export interface ImportJob {
   account_id: string;
   created_at: Generated<Timestamp>;
@@ -636,6 +647,7 @@ export interface DB {
   delivery_photo: DeliveryPhoto;
   grid: Grid;
   group_kit_mark: GroupKitMark;
+  idempotency_key: IdempotencyKey;
   idempotency_key: IdempotencyKey;
   import_job: ImportJob;
   invitation: Invitation;

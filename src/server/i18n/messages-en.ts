@@ -34,6 +34,10 @@ export const EXACT: Record<string, string> = {
   '上传的内容不完整或格式不正确，请重新上传': 'The upload is incomplete or malformed; please upload it again',
   '接口文档': 'API documentation',
   '请先登录后再查看接口文档': 'Please sign in before viewing the API documentation',
+  // writes sent again by the member app (idempotency.ts)
+  'Idempotency-Key 应为手机生成的 UUID': 'Idempotency-Key must be a UUID chosen by the phone',
+  '这个 Idempotency-Key 已用于另一项操作，请为新的操作换一个': 'This Idempotency-Key was already used for another action; use a new one for a new action',
+  '这项操作正在处理中，请稍后再试': 'This action is still being handled; please try again shortly',
 
   // group robots (shared/api-robots.ts, notify/robots.ts, notify/providers/robots/index.ts)
   请填写机器人名称: "Please enter the robot's name",

@@ -7,9 +7,10 @@ import { cardsJobs } from '../modules/cards/index.ts';
 import { authJobs } from '../modules/auth/index.ts';
 import { notifyJobs, type NotifyRuntime } from '../modules/notify/index.ts';
 import { reachJobs } from '../modules/reach/index.ts';
+import { purgeIdempotencyKeys } from '../idempotency.ts';
 
 /** Every scheduled job of the server that needs nothing but the database; each module lists its own in `scheduled.ts`. */
-export const ALL_JOBS: ScheduledJob[] = [...pushesJobs, ...meetingsJobs, ...coverageJobs, ...careJobs, ...cardsJobs, ...authJobs, ...reachJobs];
+export const ALL_JOBS: ScheduledJob[] = [...pushesJobs, ...meetingsJobs, ...coverageJobs, ...careJobs, ...cardsJobs, ...authJobs, ...reachJobs, { name: 'purge-idempotency-keys', everyMs: 24 * 3_600_000, run: purgeIdempotencyKeys }];
 
 /** The jobs a server process runs: those, and the outbox's sending (which needs the runtime main.ts builds). */
 export function serverJobs(runtime: NotifyRuntime): ScheduledJob[] {

@@ -76,7 +76,7 @@ export function registerCardsRoutes(app: App, services: AppServices): void {
     handler: async (req) => listMyCards(db, context(req)),
   });
   r.post('/api/me/cards/:id/open', {
-    config,
+    config: { ...config, idempotent: true },
     schema: { tags, summary: '打开贺卡 Open a card', params: IdParams, response: { 200: MyCard } },
     handler: async (req) => openMyCard(db, context(req), req.params.id),
   });

@@ -29,7 +29,7 @@ export function registerCareRoutes(app: App, services: AppServices): void {
     handler: async (req) => getCareTask(db, context(req), req.params.id),
   });
   r.patch('/api/care-tasks/:id', {
-    config: { access: 'session' },
+    config: { access: 'session', idempotent: true },
     schema: { tags, summary: '处理跟进任务 Close, drop, snooze or reopen a care task', params: IdParams, body: UpdateCareTaskBody, response: { 200: CareTaskDetail } },
     handler: async (req) => updateCareTask(db, context(req), req.params.id, req.body),
   });

@@ -140,7 +140,7 @@ export function registerMeetingsRoutes(app: App, services: AppServices): void {
     handler: async (req) => recordCheckIn(db, context(req), req.params.id, req.body.code),
   });
   r.post('/api/me/sessions/:id/leave', {
-    config,
+    config: { ...config, idempotent: true },
     schema: { tags: me, summary: '请假 Ask for leave', params: IdParams, body: LeaveRequestBody, response: { 200: MySession } },
     handler: async (req) => requestLeave(db, context(req), req.params.id, req.body.reason),
   });
@@ -150,7 +150,7 @@ export function registerMeetingsRoutes(app: App, services: AppServices): void {
     handler: async (req) => listMyMakeups(db, context(req)),
   });
   r.post('/api/me/makeups/:sessionId', {
-    config,
+    config: { ...config, idempotent: true },
     schema: { tags: me, summary: '提交补学 Hand in a make-up', params: SessionIdParams, body: SubmitMakeupBody, response: { 200: MyMakeup } },
     handler: async (req) => submitMakeup(db, context(req), req.params.sessionId, req.body),
   });

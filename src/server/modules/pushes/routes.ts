@@ -45,12 +45,12 @@ export function registerPushesRoutes(app: App, services: AppServices): void {
     handler: async (req) => listInbox(db, context(req), req.query),
   });
   r.post('/api/me/inbox/:pushId/open', {
-    config: { access: 'session' },
+    config: { access: 'session', idempotent: true },
     schema: { tags: ['me'], summary: '打开推送 Open a push', params: PushIdParams, response: { 200: InboxEntry } },
     handler: async (req) => openInboxEntry(db, context(req), req.params.pushId),
   });
   r.post('/api/me/inbox/:pushId/read', {
-    config: { access: 'session' },
+    config: { access: 'session', idempotent: true },
     schema: { tags: ['me'], summary: '记录阅读 Reading progress on an item of a push', params: PushIdParams, body: ReadProgressBody, response: { 200: InboxEntry } },
     handler: async (req) => recordReadProgress(db, context(req), req.params.pushId, req.body),
   });

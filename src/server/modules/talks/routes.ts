@@ -12,7 +12,7 @@ export function registerTalksRoutes(app: App, services: AppServices): void {
   const tags = ['talks'];
   const { db } = services;
   r.post('/api/talks', {
-    config: { access: 'session' },
+    config: { access: 'session', idempotent: true },
     schema: { tags, summary: '记录谈心谈话 Record a heart-to-heart talk (follow-up opens a care task)', body: TalkInput, response: { 200: Talk } },
     handler: async (req) => recordTalk(db, context(req), req.body),
   });
