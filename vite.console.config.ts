@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { precompress } from './scripts/precompress.ts';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
@@ -9,6 +10,8 @@ export default defineConfig({
   base: '/',
   // React without @vitejs/plugin-react: Vite 8's oxc transform handles JSX.
   oxc: { jsx: { runtime: 'automatic' } },
+  // .br/.gz copies of every text file, sent as they are by the server
+  plugins: [precompress()],
   build: {
     outDir: here('./dist/web/console'),
     emptyOutDir: true,

@@ -15,7 +15,7 @@ import { loggedRequest, SESSION_COOKIE } from './http.ts';
 import { markChanged } from './freshness.ts';
 import { edgeRefusal, rejectMalformedInput } from './input-guard.ts';
 import { proxyTrust, registerHttpSecurity } from './http-security.ts';
-import { registerIdempotency } from './idempotency.ts';
+import { sendIndexHtml, staticHeaders } from './web-assets.ts';
 import { registerEtags } from './etag.ts';
 import type { AppServices } from './services.ts';
 import { registerAuthRoutes } from './modules/auth/index.ts';
@@ -55,6 +55,8 @@ export interface BuildAppOptions {
   services: AppServices;
   /** false in tests that do not need the web bundles. */
   serveWeb?: boolean;
+  /** Where the built web apps are (`console/`, `member/`): dist/web unless a test builds its own. */
+  webDist?: string;
   logger?: boolean | { level: string; stream?: { write(line: string): void } };
   /** One log line per request (the default); the server turns it off at a developer's console. */
   logRequests?: boolean;
@@ -114,9 +116,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   // NUL bytes and lone surrogates are refused at the edge: PostgreSQL cannot store them.
   app.addHook('preValidation', rejectMalformedInput);
-
-  // Writes the member app may send twice (a queued write resent after a lost answer): see idempotency.ts.
-  registerIdempotency(app, services.db);
 
   // Member answers a route marks `etag: true` revalidate with a weak ETag (etag.ts).
   registerEtags(app);
@@ -196,16 +195,17 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerNotifyRoutes(app, services);
   registerSmsRoutes(app, services);
 
-  registerWeb(app, opts.serveWeb !== false);
+  registerWeb(app, opts.serveWeb !== false, opts.webDist ?? WEB_DIST);
   return app;
 }
 
 /** The two web apps: the member app under /m/, the console everywhere else (SPA fallback). */
-function registerWeb(app: FastifyInstance, enabled: boolean): void {
-  const consoleDir = path.join(WEB_DIST, 'console');
-  const memberDir = path.join(WEB_DIST, 'member');
+function registerWeb(app: FastifyInstance, enabled: boolean, webDist: string): void {
+  const consoleDir = path.join(webDist, 'console');
+  const memberDir = path.join(webDist, 'member');
   if (enabled && fs.existsSync(memberDir)) {
-    app.register(fastifyStatic, { root: memberDir, prefix: '/m/', decorateReply: false, wildcard: true, preCompressed: false });
+    // Compressed copies made by the build, cache-control by kind of file: see web-assets.ts.
+    app.register(fastifyStatic, { root: memberDir, prefix: '/m/', decorateReply: false, wildcard: true, preCompressed: true, cacheControl: false, setHeaders: staticHeaders(memberDir) });
   }
   if (enabled) {
     const icon = fs.readFileSync(FAVICON);
@@ -213,7 +213,7 @@ function registerWeb(app: FastifyInstance, enabled: boolean): void {
   }
   if (enabled && fs.existsSync(consoleDir)) {
     // wildcard: files are looked up per request, so a rebuild while the server runs is picked up.
-    app.register(fastifyStatic, { root: consoleDir, prefix: '/', decorateReply: true, wildcard: true });
+    app.register(fastifyStatic, { root: consoleDir, prefix: '/', decorateReply: true, wildcard: true, preCompressed: true, cacheControl: false, setHeaders: staticHeaders(consoleDir) });
   }
   app.setNotFoundHandler((req, reply) => {
     const url = req.url.split('?')[0] ?? '/';
@@ -222,10 +222,7 @@ function registerWeb(app: FastifyInstance, enabled: boolean): void {
     const looksLikeFile = /\.[a-z0-9]+$/i.test(url);
     if (enabled && (req.method === 'GET' || req.method === 'HEAD') && !url.startsWith('/api/') && !looksLikeFile) {
       const isMember = url === '/m' || url.startsWith('/m/');
-      const file = path.join(isMember ? memberDir : consoleDir, 'index.html');
-      if (fs.existsSync(file)) {
-        return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(fs.createReadStream(file));
-      }
+      if (sendIndexHtml(req, reply, isMember ? memberDir : consoleDir)) return reply;
       return reply.status(503).type('text/plain; charset=utf-8').send('The web apps are not built yet: run `npm run build`.');
     }
     return reply.status(404).send({ ok: false, error: 'not_found', message: say(langOf(req.headers['accept-language']), url.startsWith('/api/') ? '接口不存在' : '文件不存在') });

@@ -1,10 +1,14 @@
 /*
  * Lianxin members' app service worker (scope /m/).
  * Keeps the app shell on the phone so the app opens without signal.
- * The build fills PRECACHE and VERSION (see vite.member.config.ts); never caches /api.
+ * The build fills PRECACHE, ASSETS and VERSION (see vite.member.config.ts); never caches /api.
+ * PRECACHE is the first screen's files only, taken from the HTTP cache the page has just filled
+ * (hashed files are immutable), so installing costs no second download on a weak signal. Lazily
+ * loaded screens are stored the first time they are opened.
  */
 const VERSION = 'dev';
 const PRECACHE = [];
+const ASSETS = [];
 const CACHE = 'lx-member-' + VERSION;
 const SHELL = new URL('./', self.registration.scope).href;
 
@@ -12,7 +16,9 @@ self.addEventListener('install', (event) => {
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((cache) => cache.addAll(PRECACHE.map((path) => new Request(new URL(path, self.registration.scope), { cache: 'reload' }))))
+      // Hashed files never change under their name: the copy just downloaded is right. The page and the
+      // manifest are revalidated (a 304 when unchanged).
+      .then((cache) => cache.addAll(PRECACHE.map((path) => new Request(new URL(path, self.registration.scope), { cache: path.startsWith('assets/') ? 'default' : 'no-cache' }))))
       .then(() => self.skipWaiting()),
   );
 });
@@ -21,10 +27,31 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((key) => key.startsWith('lx-member-') && key !== CACHE).map((key) => caches.delete(key))))
+      .then((keys) => keys.filter((key) => key.startsWith('lx-member-') && key !== CACHE))
+      .then((old) => carryOver(old).then(() => Promise.all(old.map((key) => caches.delete(key)))))
       .then(() => self.clients.claim()),
   );
 });
+
+/** Screens already opened stay available offline after an update: chunks this build still has move to the new cache. */
+function carryOver(oldCaches) {
+  const wanted = new Set(ASSETS.map((path) => new URL(path, self.registration.scope).href));
+  return caches.open(CACHE).then((cache) =>
+    Promise.all(
+      oldCaches.map((key) =>
+        caches.open(key).then((old) =>
+          old.keys().then((requests) =>
+            Promise.all(
+              requests
+                .filter((request) => wanted.has(request.url))
+                .map((request) => cache.match(request).then((have) => have || old.match(request).then((response) => response && cache.put(request, response)))),
+            ),
+          ),
+        ),
+      ),
+    ),
+  ).catch(() => undefined);
+}
 
 self.addEventListener('fetch', (event) => {
   const request = event.request;
