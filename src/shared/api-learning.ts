@@ -60,6 +60,8 @@ export const StudyItemInput = z.object({
   /** Audio or video by link (any service), instead of an uploaded file. */
   mediaUrl: HttpUrl.nullable().optional(),
   fileId: Uuid.nullable().optional(),
+  /** Articles: a recorded audio of the text (an uploaded audio file), for phones that cannot read aloud; null removes it. */
+  audioFileId: Uuid.nullable().optional(),
   minutes: StudyMinutes.default(5),
 });
 export type StudyItemInput = z.infer<typeof StudyItemInput>;
@@ -91,8 +93,13 @@ export const StudyItem = StudyItemSummary.extend({
   bodyHtml: z.string().nullable(),
   mediaUrl: z.string().nullable(),
   file: StoredFile.nullable(),
+  /** An article's recorded audio (uploaded, recorded in the console, or made by speech synthesis). */
+  audio: StoredFile.nullable(),
 });
 export type StudyItem = z.infer<typeof StudyItem>;
+/** Whether a speech synthesis provider makes the audio of articles published without one. */
+export const SpeechStatus = z.object({ configured: z.boolean() });
+export type SpeechStatus = z.infer<typeof SpeechStatus>;
 export const StudyItemQuery = z.object({
   q: z.string().trim().max(50).optional(),
   orgId: Uuid.optional(),
@@ -177,9 +184,11 @@ export type InboxEntry = z.infer<typeof InboxEntry>;
 export const Inbox = z.object({ items: z.array(InboxEntry), total: z.number(), unread: z.number() });
 export const InboxQuery = z.object({ ...Page });
 /** The member app's reader: the item, sanitized, and where it came from. */
-export const ReadableItem = StudyItem.omit({ retired: true, orgId: true }).extend({
+export const ReadableItem = StudyItem.omit({ retired: true, orgId: true, audio: true }).extend({
   /** Minimum seconds on the page that count as read when the end is not reached. */
   minSeconds: z.number(),
+  /** An article's recorded audio, for phones that cannot read Chinese aloud (GET with the session cookie). */
+  audioUrl: z.string().nullable(),
 });
 export type ReadableItem = z.infer<typeof ReadableItem>;
 export const ReadProgressBody = z.object({

@@ -129,6 +129,7 @@ export const contract = {
   },
   studyItems: {
     list: get('/api/study-items').answers<typeof A.StudyItemList, typeof A.StudyItemQuery>(),
+    speech: get('/api/study-items/speech').answers<typeof A.SpeechStatus>(),
     get: get('/api/study-items/:id').answers<typeof A.StudyItem>(),
     create: write('POST', '/api/study-items').takes<typeof A.StudyItemInput>().answers<typeof A.StudyItem>(),
     update: write('PATCH', '/api/study-items/:id').takes<typeof A.StudyItemPatch>().answers<typeof A.StudyItem>(),

@@ -46,6 +46,8 @@ export const libraryAuthz: AuthzModule = {
       body: () => ({ orgId: ids.branch2, kind: 'article', title: '新文章', category: 'theory', bodyHtml: '<p>正文</p>' }),
       allowed: SECRETARIES_OF_BRANCH2,
     },
+    // Whether speech synthesis is configured: for whoever manages a library.
+    { method: 'GET', route: '/api/study-items/speech', url: () => '/api/study-items/speech', allowed: ['admin', 'villageSecretary', 'branchSecretary'] },
     { method: 'GET', route: '/api/study-items/:id', url: () => `/api/study-items/${ids.item}`, allowed: SECRETARIES_OF_BRANCH2 },
     { method: 'PATCH', route: '/api/study-items/:id', url: () => `/api/study-items/${ids.item}`, body: () => ({ summary: '摘要' }), allowed: SECRETARIES_OF_BRANCH2 },
     { method: 'POST', route: '/api/study-items/:id/retire', url: () => `/api/study-items/${ids.retireItem}/retire`, allowed: SECRETARIES_OF_BRANCH2 },

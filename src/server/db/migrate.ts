@@ -20,8 +20,8 @@ import * as m0021 from './migrations/0021_notice_marks.ts';
 import * as m0017 from './migrations/0017_outbox_indexes.ts';
 import * as m0020 from './migrations/0020_channel_health.ts';
 import * as m0022 from './migrations/0022_idempotency.ts';
-import * as m0022 from './migrations/0022_idempotency.ts';
 import * as m0023 from './migrations/0023_member_elder_mode.ts';
+import * as m0024 from './migrations/0024_article_audio.ts';
 
 /** Migrations are listed in code (not read from disk) so bundlers and tests see the same set. */
 // Kysely records applied migrations by name: a released name never changes, and this list is the
@@ -47,8 +47,8 @@ const migrations: Record<string, Migration> = {
   '0020_channel_health': m0020,
   '0021_notice_marks': m0021,
   '0022_idempotency': m0022,
-  '0022_idempotency': m0022,
   '0023_member_elder_mode': m0023,
+  '0024_article_audio': m0024,
 };
 
 /** Every migration, oldest first. */

@@ -180,17 +180,6 @@ export interface IdempotencyKey {
   tenant_id: string;
 }
 
-export interface IdempotencyKey {
-  account_id: string;
-  body: string | null;
-  completed_at: Timestamp | null;
-  created_at: Generated<Timestamp>;
-  fingerprint: string;
-  key: string;
-  status: number | null;
-  tenant_id: string;
-}
-
 export interface ImportJob {
   account_id: string;
   created_at: Generated<Timestamp>;
@@ -560,6 +549,7 @@ export interface StoredFile {
 }
 
 export interface StudyItem {
+  audio_file_id: string | null;
   author: string | null;
   body_file_ids: Generated<string[]>;
   body_html: string | null;
@@ -573,6 +563,8 @@ export interface StudyItem {
   minutes: Generated<number>;
   org_id: string;
   retired_at: Timestamp | null;
+  speech_attempts: Generated<number>;
+  speech_wanted: Generated<boolean>;
   summary: string | null;
   tags: Generated<string[]>;
   tenant_id: string;
@@ -647,7 +639,6 @@ export interface DB {
   delivery_photo: DeliveryPhoto;
   grid: Grid;
   group_kit_mark: GroupKitMark;
-  idempotency_key: IdempotencyKey;
   idempotency_key: IdempotencyKey;
   import_job: ImportJob;
   invitation: Invitation;

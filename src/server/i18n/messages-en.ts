@@ -289,6 +289,9 @@ export const EXACT: Record<string, string> = {
   'PDF 需要上传文件': 'A PDF needs an uploaded file',
   'PDF 请上传文件，不使用链接': 'Upload the PDF as a file, not a link',
   '文件不存在，请重新上传': 'The file is missing; please upload it again',
+  '录音文件不存在，请重新上传': 'The recording is missing; please upload it again',
+  '所选录音不是音频文件（可用 mp3、m4a、aac、ogg、wav）': 'The chosen recording is not an audio file (mp3, m4a, aac, ogg or wav)',
+  '只有文章可以附加录音': 'Only an article takes a recording',
   '签到码无效：不是本次会议的签到码，或已过期（签到码每 30 秒更新，请扫描现场最新的二维码）':
     "The check-in code is not valid: it is not this meeting's code or it has expired (it changes every 30 seconds; scan the latest QR code on site)",
   '学习材料不存在、已停用，或不属于本组织及上级组织': 'A study material does not exist, is withdrawn, or belongs neither to this unit nor a unit above',

@@ -3,8 +3,8 @@ import type { Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { can } from '../../auth/policy.ts';
 
-/** The item (alias i) uses the file: as its audio, video or PDF, or as an image in its article body. */
-const usesFile = (fileId: string) => sql<SqlBool>`(i.file_id = ${fileId} OR i.body_file_ids @> ARRAY[${fileId}]::uuid[])`;
+/** The item (alias i) uses the file: as its audio, video or PDF, as an image in its article body, or as an article's recorded audio. */
+const usesFile = (fileId: string) => sql<SqlBool>`(i.file_id = ${fileId} OR i.audio_file_id = ${fileId} OR i.body_file_ids @> ARRAY[${fileId}]::uuid[])`;
 
 /**
  * Whether the caller may read a stored file as study content (the library's rule for the files

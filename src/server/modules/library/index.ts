@@ -4,5 +4,6 @@ import { mayReadStudyItemFile } from './attached-files.ts';
 /** The study library (学习资料库): study items, their articles, audio, video and PDFs. */
 export { createStudyItem, getStudyItemSummaries, itemSummaryView } from './service.ts';
 export { registerLibraryRoutes } from './routes.ts';
+export { speechJobs, type SpeechMaker } from './tts.ts';
 
 addFileReadRule('study_item', mayReadStudyItemFile);

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { App } from '../../http.ts';
 import { context, typed } from '../../http.ts';
 import type { AppServices } from '../../services.ts';
-import { ReadableItem, StudyItem, StudyItemInput, StudyItemList, StudyItemPatch, StudyItemQuery } from '../../../shared/api-learning.ts';
-import { createStudyItem, getReadableItem, getStudyItem, listStudyItems, retireStudyItem, updateStudyItem } from './service.ts';
+import { ReadableItem, SpeechStatus, StudyItem, StudyItemInput, StudyItemList, StudyItemPatch, StudyItemQuery } from '../../../shared/api-learning.ts';
+import { createStudyItem, getReadableItem, getStudyItem, getSpeechStatus, listStudyItems, retireStudyItem, updateStudyItem } from './service.ts';
 
 const IdParams = z.object({ id: z.uuid() });
 
@@ -20,7 +20,12 @@ export function registerLibraryRoutes(app: App, services: AppServices): void {
   r.post('/api/study-items', {
     config: { access: 'session' },
     schema: { tags, summary: '新增学习内容 Add a study item', body: StudyItemInput, response: { 200: StudyItem } },
-    handler: async (req) => createStudyItem(db, context(req), req.body),
+    handler: async (req) => createStudyItem(db, context(req), req.body, { speech: Boolean(services.speech) }),
+  });
+  r.get('/api/study-items/speech', {
+    config: { access: 'session' },
+    schema: { tags, summary: '语音合成是否配置 Whether speech synthesis makes the audio of articles', response: { 200: SpeechStatus } },
+    handler: async (req) => getSpeechStatus(context(req), Boolean(services.speech)),
   });
   r.get('/api/study-items/:id', {
     config: { access: 'session' },

@@ -40,6 +40,7 @@ function itemQuery(db: Executor, tenantId: string) {
     .selectFrom('study_item as i')
     .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'i.tenant_id').onRef('o.id', '=', 'i.org_id'))
     .leftJoin('stored_file as f', (j) => j.onRef('f.tenant_id', '=', 'i.tenant_id').onRef('f.id', '=', 'i.file_id'))
+    .leftJoin('stored_file as af', (j) => j.onRef('af.tenant_id', '=', 'i.tenant_id').onRef('af.id', '=', 'i.audio_file_id'))
     .where('i.tenant_id', '=', tenantId)
     .select([
       'i.id',
@@ -61,6 +62,10 @@ function itemQuery(db: Executor, tenantId: string) {
       'f.file_name',
       'f.mime_type',
       'f.size_bytes',
+      'i.audio_file_id',
+      'af.file_name as audio_file_name',
+      'af.mime_type as audio_mime_type',
+      'af.size_bytes as audio_size_bytes',
     ]);
 }
 type ItemRow = Awaited<ReturnType<ReturnType<typeof itemQuery>['executeTakeFirstOrThrow']>>;
@@ -87,12 +92,18 @@ export const itemSummaryView = (r: ItemSummaryRow): StudyItemSummary => ({
 const fileOf = (r: ItemRow): StoredFile | null =>
   r.file_id && r.file_name && r.mime_type ? storedFileView({ id: r.file_id, file_name: r.file_name, mime_type: r.mime_type, size_bytes: Number(r.size_bytes ?? 0) }) : null;
 
+const audioOf = (r: ItemRow): StoredFile | null =>
+  r.audio_file_id && r.audio_file_name && r.audio_mime_type
+    ? storedFileView({ id: r.audio_file_id, file_name: r.audio_file_name, mime_type: r.audio_mime_type, size_bytes: Number(r.audio_size_bytes ?? 0) })
+    : null;
+
 const itemView = (r: ItemRow): StudyItem => ({
   ...itemSummaryView(r),
   // Sanitized again when served: stored HTML follows today's rules, not those of the day it was saved.
   bodyHtml: r.body_html === null ? null : sanitizeArticleHtml(r.body_html),
   mediaUrl: r.media_url,
   file: fileOf(r),
+  audio: audioOf(r),
 });
 
 /**
@@ -161,11 +172,18 @@ export async function getStudyItem(db: Database, ctx: RequestContext, itemId: st
   return itemView(row);
 }
 
+/** Whether articles published without a recorded audio get one made (a speech synthesis provider is configured). */
+export function getSpeechStatus(ctx: RequestContext, configured: boolean): { configured: boolean } {
+  authorize(ctx.actor, 'learning.manage', { kind: 'tenant', tenantId: ctx.actor.tenantId });
+  return { configured };
+}
+
 interface ItemContent {
   kind: StudyItemKind;
   bodyHtml?: string | null | undefined;
   mediaUrl?: string | null | undefined;
   fileId?: string | null | undefined;
+  audioFileId?: string | null | undefined;
 }
 
 /** The rules of each kind; returns the values to store (HTML sanitized). */
@@ -173,7 +191,7 @@ async function checkContent(
   db: Database,
   ctx: RequestContext,
   c: ItemContent,
-): Promise<{ body_html: string | null; media_url: string | null; file_id: string | null; body_file_ids: string[] }> {
+): Promise<{ body_html: string | null; media_url: string | null; file_id: string | null; audio_file_id: string | null; body_file_ids: string[] }> {
   const issues: FieldIssue[] = [];
   const body = c.bodyHtml ? sanitizeArticleHtml(c.bodyHtml) : '';
   const bodyHtml = body && hasContent(body) ? body : null;
@@ -181,10 +199,13 @@ async function checkContent(
   const bodyFileIds = bodyHtml ? fileIdsIn(bodyHtml) : [];
   const mediaUrl = c.mediaUrl ?? null;
   const fileId = c.fileId ?? null;
-  // The body's images and the item's file, in one look-up: file id → its family (image, pdf, …).
-  const wanted = fileId && c.kind !== 'article' ? [...bodyFileIds, fileId] : bodyFileIds;
+  const audioFileId = c.audioFileId ?? null;
+  // The body's images, the item's file and an article's recorded audio, in one look-up: file id → its family (image, pdf, …).
+  const wanted = fileId && c.kind !== 'article' ? [...bodyFileIds, fileId] : [...bodyFileIds];
+  if (audioFileId && c.kind === 'article') wanted.push(audioFileId);
+  const fieldOf = (id: string) => (id === audioFileId ? 'audioFileId' : id === fileId ? 'fileId' : 'bodyHtml');
   // Only files the caller may read: attaching one to an item opens it to every reader of the item.
-  const { found } = await filesToAttach(db, ctx, wanted.map((id) => ({ fileId: id, field: id === fileId ? 'fileId' : 'bodyHtml' })));
+  const { found } = await filesToAttach(db, ctx, wanted.map((id) => ({ fileId: id, field: fieldOf(id) })));
   const familyOf = new Map<string, string | null>([...found.values()].map((f) => [f.id, familyOfMime(f.mime_type)]));
   const missingImages = bodyFileIds.filter((id) => familyOf.get(id) !== 'image').length;
   if (missingImages) issues.push({ field: 'bodyHtml', message: `正文中有 ${missingImages} 张图片不存在或不是图片文件，请重新上传` });
@@ -192,6 +213,10 @@ async function checkContent(
     if (!bodyHtml) issues.push({ field: 'bodyHtml', message: '文章需要填写正文（去除不安全的内容后正文为空）' });
     if (mediaUrl) issues.push({ field: 'mediaUrl', message: '文章不使用音视频链接，请改选音频或视频类型' });
     if (fileId) issues.push({ field: 'fileId', message: '文章不使用附件文件；图片请插入正文' });
+    if (audioFileId && !familyOf.has(audioFileId)) issues.push({ field: 'audioFileId', message: '录音文件不存在，请重新上传' });
+    else if (audioFileId && familyOf.get(audioFileId) !== 'audio') issues.push({ field: 'audioFileId', message: '所选录音不是音频文件（可用 mp3、m4a、aac、ogg、wav）' });
+  } else if (audioFileId) {
+    issues.push({ field: 'audioFileId', message: '只有文章可以附加录音' });
   }
   if ((c.kind === 'audio' || c.kind === 'video') && !mediaUrl && !fileId) {
     issues.push({ field: 'fileId', message: `${c.kind === 'audio' ? '音频' : '视频'}需要上传文件或填写链接` });
@@ -209,7 +234,7 @@ async function checkContent(
     }
   }
   if (issues.length) throw new AppError('validation_failed', issues.map((i) => i.message).join('；'), issues);
-  return { body_html: bodyHtml, media_url: mediaUrl, file_id: fileId, body_file_ids: bodyFileIds };
+  return { body_html: bodyHtml, media_url: mediaUrl, file_id: fileId, audio_file_id: c.kind === 'article' ? audioFileId : null, body_file_ids: bodyFileIds };
 }
 
 /** What the audit log keeps of an item (the body by length only). */
@@ -222,11 +247,13 @@ const auditShape = (r: ItemRow) => ({
   author: r.author,
   mediaUrl: r.media_url,
   fileId: r.file_id,
+  audioFileId: r.audio_file_id,
   bodyLength: r.body_html?.length ?? 0,
   retired: r.retired_at !== null,
 });
 
-export async function createStudyItem(db: Database, ctx: RequestContext, input: StudyItemInput): Promise<StudyItem> {
+/** `speech`: a speech synthesis provider is configured; an article created without a recorded audio then gets one made (library.speech job). */
+export async function createStudyItem(db: Database, ctx: RequestContext, input: StudyItemInput, options: { speech?: boolean } = {}): Promise<StudyItem> {
   const { actor } = ctx;
   const tenantId = actor.tenantId;
   const org = await getOrg(db, tenantId, input.orgId);
@@ -247,6 +274,7 @@ export async function createStudyItem(db: Database, ctx: RequestContext, input: 
         summary: input.summary ?? null,
         minutes: input.minutes,
         ...content,
+        speech_wanted: options.speech === true && input.kind === 'article' && content.audio_file_id === null,
         created_by: actor.accountId,
       })
       .returning('id')
@@ -268,6 +296,7 @@ export async function updateStudyItem(db: Database, ctx: RequestContext, itemId:
     bodyHtml: patch.bodyHtml !== undefined ? patch.bodyHtml : before.body_html,
     mediaUrl: patch.mediaUrl !== undefined ? patch.mediaUrl : before.media_url,
     fileId: patch.fileId !== undefined ? patch.fileId : before.file_id,
+    audioFileId: patch.audioFileId !== undefined ? patch.audioFileId : before.audio_file_id,
   });
   return db.transaction().execute(async (tx) => {
     await tx
@@ -280,6 +309,8 @@ export async function updateStudyItem(db: Database, ctx: RequestContext, itemId:
         ...(patch.summary !== undefined ? { summary: patch.summary } : {}),
         ...(patch.minutes !== undefined ? { minutes: patch.minutes } : {}),
         ...content,
+        // A secretary's own choice of audio (or of none) is never replaced by a made one.
+        ...(patch.audioFileId !== undefined ? { speech_wanted: false } : {}),
         updated_at: sqlNow,
       })
       .where('tenant_id', '=', tenantId)
@@ -347,6 +378,6 @@ export async function getReadableItem(db: Database, ctx: RequestContext, itemId:
     .executeTakeFirst();
   if (!row) throw notFound('学习内容');
   const settings = await getSettings(db, tenantId);
-  const { retired: _r, orgId: _o, ...view } = itemView(row);
-  return { ...view, minSeconds: settings.readMinSeconds };
+  const { retired: _r, orgId: _o, audio, ...view } = itemView(row);
+  return { ...view, minSeconds: settings.readMinSeconds, audioUrl: audio?.url ?? null };
 }

@@ -1,0 +1,216 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contextFor, login, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
+import { createStudyItem } from './service.ts';
+import { articleText, makeArticleSpeech, SPEECH_ATTEMPTS, type SpeechMaker } from './tts.ts';
+
+/**
+ * An article's recorded audio: attached and removed through the item's write (only audio files
+ * the caller may read), shown to the console and to members (audioUrl), readable by the members
+ * who read the article, audited; and the speech synthesis job with a provider written here.
+ */
+let env: TestEnv;
+let secretary: Session;
+let branchSecretary: Session;
+let member: Session;
+const orgIds: Record<string, string> = {};
+
+/** A valid WAV: a 44-byte header and a tenth of a second of silence (8 kHz, 8 bit, mono). */
+function silentWav(samples = 800): Buffer {
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(36 + samples, 4);
+  header.write('WAVE', 8, 'latin1');
+  header.write('fmt ', 12, 'latin1');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(8000, 24);
+  header.writeUInt32LE(8000, 28);
+  header.writeUInt16LE(1, 32);
+  header.writeUInt16LE(8, 34);
+  header.write('data', 36, 'latin1');
+  header.writeUInt32LE(samples, 40);
+  return Buffer.concat([header, Buffer.alloc(samples, 0x80)]);
+}
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+
+async function upload(session: Session, fileName: string, content: Buffer): Promise<{ id: string; url: string }> {
+  const boundary = '----lianxin-audio-test';
+  const payload = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    content,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const res = await env.app.inject({
+    method: 'POST',
+    url: '/api/files?purpose=study',
+    headers: { ...session.headers, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload,
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json();
+}
+
+const article = (orgId: string, extra: Record<string, unknown> = {}) => ({
+  orgId,
+  kind: 'article',
+  title: '家乡新变化',
+  category: 'home_news',
+  bodyHtml: '<p>第一段。</p><p>第二段 &amp; 结尾。</p>',
+  ...extra,
+});
+const post = (session: Session, payload: object) => env.app.inject({ method: 'POST', url: '/api/study-items', headers: session.headers, payload });
+const patch = (session: Session, id: string, payload: object) => env.app.inject({ method: 'PATCH', url: `/api/study-items/${id}`, headers: session.headers, payload });
+const auditOf = (id: string) =>
+  env.db.selectFrom('audit_log').select(['action', 'before', 'after', 'actor_name']).where('tenant_id', '=', env.tenantId).where('entity_id', '=', id).orderBy('id').execute();
+
+beforeAll(async () => {
+  env = await openTestApp();
+  secretary = await login(env.app, PHONES.generalSecretary);
+  branchSecretary = await login(env.app, PHONES.branchSecretary);
+  member = await login(env.app, PHONES.mobileMember);
+  for (const o of await env.db.selectFrom('org').select(['id', 'name']).execute()) orgIds[o.name] = o.id;
+});
+afterAll(async () => env?.close());
+
+describe("an article's recorded audio", () => {
+  it('is attached on create, shown to the console and to members, readable by members, removed by a patch; each audited', async () => {
+    const wav = await upload(secretary, '朗读.wav', silentWav());
+    // Not attached anywhere yet: a member may not read it.
+    expect((await env.app.inject({ url: wav.url, headers: member.headers })).statusCode).toBe(403);
+    const created = await post(secretary, article(orgIds['新桥村党总支'] as string, { audioFileId: wav.id }));
+    expect(created.statusCode, created.body).toBe(200);
+    const item = created.json();
+    expect(item.audio).toMatchObject({ id: wav.id, mimeType: 'audio/wav', url: `/api/files/${wav.id}` });
+    expect((await env.app.inject({ url: `/api/study-items/${item.id}`, headers: secretary.headers })).json().audio.id).toBe(wav.id);
+
+    const read = await env.app.inject({ url: `/api/me/items/${item.id}`, headers: member.headers });
+    expect(read.statusCode, read.body).toBe(200);
+    expect(read.json().audioUrl).toBe(`/api/files/${wav.id}`);
+    const audio = await env.app.inject({ url: wav.url, headers: member.headers });
+    expect(audio.statusCode).toBe(200);
+    expect(audio.headers['content-type']).toContain('audio/wav');
+
+    const cleared = await patch(secretary, item.id, { audioFileId: null });
+    expect(cleared.statusCode, cleared.body).toBe(200);
+    expect(cleared.json().audio).toBeNull();
+    expect((await env.app.inject({ url: `/api/me/items/${item.id}`, headers: member.headers })).json().audioUrl).toBeNull();
+    // No longer attached: the member's access to the file ends with it.
+    expect((await env.app.inject({ url: wav.url, headers: member.headers })).statusCode).toBe(403);
+
+    const audit = await auditOf(item.id);
+    expect(audit.map((a) => a.action)).toEqual(['study_item.create', 'study_item.update']);
+    expect(audit[0]?.after).toMatchObject({ audioFileId: wav.id });
+    expect(audit[1]?.before).toMatchObject({ audioFileId: wav.id });
+    expect(audit[1]?.after).toMatchObject({ audioFileId: null });
+  });
+
+  it('a patch that does not mention the audio keeps it', async () => {
+    const wav = await upload(secretary, '朗读二.wav', silentWav());
+    const item = (await post(secretary, article(orgIds['新桥村党总支'] as string, { audioFileId: wav.id }))).json();
+    const renamed = await patch(secretary, item.id, { title: '新标题' });
+    expect(renamed.json()).toMatchObject({ title: '新标题', audio: { id: wav.id } });
+  });
+
+  it('refuses a file the caller may not read (403 naming the field), and changes nothing', async () => {
+    const others = await upload(secretary, '别人的录音.wav', silentWav());
+    const own = (await post(branchSecretary, article(orgIds['第一党支部'] as string))).json();
+    const res = await patch(branchSecretary, own.id, { audioFileId: others.id });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().issues).toEqual([{ field: 'audioFileId', message: '无权使用此文件' }]);
+    const create = await post(branchSecretary, article(orgIds['第一党支部'] as string, { audioFileId: others.id }));
+    expect(create.statusCode).toBe(403);
+    expect((await env.app.inject({ url: `/api/study-items/${own.id}`, headers: branchSecretary.headers })).json().audio).toBeNull();
+  });
+
+  it('refuses a file that is not audio, a missing file, and a recording on anything but an article (400 naming the field)', async () => {
+    const png = await upload(secretary, '照片.png', PNG);
+    const notAudio = await post(secretary, article(orgIds['新桥村党总支'] as string, { audioFileId: png.id }));
+    expect(notAudio.statusCode).toBe(400);
+    expect(notAudio.json().issues).toEqual([{ field: 'audioFileId', message: '所选录音不是音频文件（可用 mp3、m4a、aac、ogg、wav）' }]);
+    const missing = await post(secretary, article(orgIds['新桥村党总支'] as string, { audioFileId: '0d6a3f43-8a5c-4f59-9c55-2f6b3b8a7e11' }));
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().issues).toEqual([{ field: 'audioFileId', message: '录音文件不存在，请重新上传' }]);
+    const wav = await upload(secretary, '朗读三.wav', silentWav());
+    const onVideo = await post(secretary, { orgId: orgIds['新桥村党总支'], kind: 'video', title: '视频', category: 'policy', mediaUrl: 'https://v.example/1', audioFileId: wav.id });
+    expect(onVideo.statusCode).toBe(400);
+    expect(onVideo.json().issues).toEqual([{ field: 'audioFileId', message: '只有文章可以附加录音' }]);
+    const english = await env.app.inject({
+      method: 'POST',
+      url: '/api/study-items',
+      headers: { ...secretary.headers, 'accept-language': 'en-US' },
+      payload: article(orgIds['新桥村党总支'] as string, { audioFileId: png.id }),
+    });
+    expect(english.json().issues).toEqual([{ field: 'audioFileId', message: 'The chosen recording is not an audio file (mp3, m4a, aac, ogg or wav)' }]);
+    const malformed = await post(secretary, article(orgIds['新桥村党总支'] as string, { audioFileId: 'not-an-id' }));
+    expect(malformed.statusCode).toBe(400);
+    expect(JSON.stringify(malformed.json())).toContain('audioFileId');
+  });
+});
+
+describe('speech synthesis', () => {
+  it('is not configured by default', async () => {
+    const res = await env.app.inject({ url: '/api/study-items/speech', headers: secretary.headers });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ configured: false });
+  });
+
+  it('reads the title and the paragraphs as plain text', () => {
+    expect(articleText('标题', '<h2>小标题</h2><p>第一段 <b>加粗</b>。</p><ul><li>一</li><li>二 &amp; 三</li></ul><script>x()</script>')).toBe('标题\n小标题\n第一段 加粗。\n一\n二 & 三');
+  });
+
+  it('the job makes the audio of an article published without one, stores it as a file members of the article may read, audited once', async () => {
+    const village = await contextFor(env, PHONES.generalSecretary);
+    const heard: string[] = [];
+    const maker: SpeechMaker = {
+      make: async (text, lang) => {
+        heard.push(`${lang}:${text}`);
+        return { bytes: silentWav(), mime: 'audio/wav' };
+      },
+    };
+    const wanted = await createStudyItem(env.db, village, { ...article(orgIds['新桥村党总支'] as string), tags: [], minutes: 3 } as never, { speech: true });
+    const notWanted = await createStudyItem(env.db, village, { ...article(orgIds['新桥村党总支'] as string), title: '没有配置时发布', tags: [], minutes: 3 } as never);
+    expect(await makeArticleSpeech(env.db, env.services.storage, maker)).toBeGreaterThanOrEqual(1);
+    expect(heard).toContain('zh-CN:家乡新变化\n第一段。\n第二段 & 结尾。');
+    const after = (await env.app.inject({ url: `/api/study-items/${wanted.id}`, headers: secretary.headers })).json();
+    expect(after.audio).toMatchObject({ mimeType: 'audio/wav' });
+    expect((await env.app.inject({ url: `/api/study-items/${notWanted.id}`, headers: secretary.headers })).json().audio).toBeNull();
+    const read = (await env.app.inject({ url: `/api/me/items/${wanted.id}`, headers: member.headers })).json();
+    expect(read.audioUrl).toBe(after.audio.url);
+    expect((await env.app.inject({ url: read.audioUrl, headers: member.headers })).statusCode).toBe(200);
+    // A second run finds nothing to do.
+    const before = heard.length;
+    await makeArticleSpeech(env.db, env.services.storage, maker);
+    expect(heard.length).toBe(before);
+    const audit = await auditOf(wanted.id);
+    expect(audit.filter((a) => a.action === 'study_item.speech')).toEqual([expect.objectContaining({ actor_name: 'system', after: expect.objectContaining({ audioFileId: after.audio.id }) })]);
+  });
+
+  it('a failing provider is tried a few times and then left; a secretary who removes the audio is not overruled', async () => {
+    const village = await contextFor(env, PHONES.generalSecretary);
+    let calls = 0;
+    const failing: SpeechMaker = {
+      make: async () => {
+        calls += 1;
+        throw new Error('provider down');
+      },
+    };
+    const item = await createStudyItem(env.db, village, { ...article(orgIds['新桥村党总支'] as string), title: '总是失败', tags: [], minutes: 3 } as never, { speech: true });
+    for (let i = 0; i < SPEECH_ATTEMPTS + 2; i += 1) await makeArticleSpeech(env.db, env.services.storage, failing);
+    const row = await env.db.selectFrom('study_item').select(['speech_attempts', 'audio_file_id']).where('id', '=', item.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ speech_attempts: SPEECH_ATTEMPTS, audio_file_id: null });
+    expect(calls).toBe(SPEECH_ATTEMPTS);
+
+    const chosen = await createStudyItem(env.db, village, { ...article(orgIds['新桥村党总支'] as string), title: '秘书不要录音', tags: [], minutes: 3 } as never, { speech: true });
+    expect((await patch(secretary, chosen.id, { audioFileId: null })).statusCode).toBe(200);
+    let asked = 0;
+    await makeArticleSpeech(env.db, env.services.storage, {
+      make: async () => {
+        asked += 1;
+        return { bytes: silentWav(), mime: 'audio/wav' };
+      },
+    });
+    expect(asked).toBe(0);
+    expect((await env.app.inject({ url: `/api/study-items/${chosen.id}`, headers: secretary.headers })).json().audio).toBeNull();
+  });
+});
