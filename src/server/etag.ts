@@ -26,10 +26,11 @@ export function weakEtag(accountId: string, body: string | Buffer): string {
   return `W/"${hash}"`;
 }
 
+const bare = (tag: string) => tag.trim().replace(/^W\//, '');
+
 /** Whether an `If-None-Match` header names this tag (weak comparison, a list, or `*`). */
 export function matchesEtag(header: string | undefined, etag: string): boolean {
   if (!header) return false;
-  const bare = (tag: string) => tag.trim().replace(/^W\//, '');
   const wanted = bare(etag);
   return header.split(',').some((tag) => tag.trim() === '*' || bare(tag) === wanted);
 }

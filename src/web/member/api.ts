@@ -74,6 +74,13 @@ type CallOptions = Pick<RequestOptions, 'timeoutMs' | 'cache' | 'signal' | 'keep
 type Params = Record<string, string>;
 
 /**
+ * The answers the server marks cacheable (an ETag, `private, no-cache`: src/server/etag.ts) go through
+ * the browser's HTTP cache, which asks with `If-None-Match` every time: an unchanged answer costs a
+ * 304 of a few hundred bytes on a weak signal instead of the whole answer.
+ */
+const REVALIDATE: CallOptions = { cache: 'no-cache' };
+
+/**
  * Calls an endpoint of the shared description (src/shared/endpoints.ts), typed by it: the answer,
  * the body, the query. The member app's calls take options the bound calls of src/web/common do not
  * carry (TanStack Query's cancel signal, keepalive as the page goes, a longer wait, an expected
@@ -121,22 +128,22 @@ export const api = {
   },
   // A wrong current password is refused too; the screen tells it apart from an expired session.
   changePassword: (body: z.input<typeof ChangePasswordBody>) => send(auth.changePassword, undefined, body, { quiet401: true }),
-  profile: (signal?: AbortSignal) => read(me.profile, undefined, undefined, { signal }),
+  profile: (signal?: AbortSignal) => read(me.profile, undefined, undefined, { ...REVALIDATE, signal }),
   updateMobility: (body: MobilityForm) => send(me.recordDestination, undefined, body),
   markReturned: (body: z.input<typeof ReturnBody>) => send(me.recordReturn, undefined, body),
   // ~140 KB: only the destination screen needs it, and it may be slow on a weak signal.
   regions: (signal?: AbortSignal) => read(contract.regions.get, undefined, undefined, { timeoutMs: 90_000, cache: 'default', signal }),
 
-  today: (signal?: AbortSignal) => read(me.today, undefined, undefined, { signal }),
-  inbox: (page: number, pageSize: number, signal?: AbortSignal) => read(me.inbox, undefined, { page, pageSize }, { signal }),
+  today: (signal?: AbortSignal) => read(me.today, undefined, undefined, { ...REVALIDATE, signal }),
+  inbox: (page: number, pageSize: number, signal?: AbortSignal) => read(me.inbox, undefined, { page, pageSize }, { ...REVALIDATE, signal }),
   openPush: (pushId: string) => send(me.openPush, { pushId }),
-  item: (itemId: string, signal?: AbortSignal) => read(me.item, { id: itemId }, undefined, { signal }),
+  item: (itemId: string, signal?: AbortSignal) => read(me.item, { id: itemId }, undefined, { ...REVALIDATE, signal }),
   reportRead: (pushId: string, body: ReadProgress, keepalive = false) =>
     send(me.reportRead, { pushId }, body, { keepalive, timeoutMs: keepalive ? 60_000 : 20_000 }),
-  meetings: (signal?: AbortSignal) => read(me.meetings, undefined, undefined, { signal }),
+  meetings: (signal?: AbortSignal) => read(me.meetings, undefined, undefined, { ...REVALIDATE, signal }),
   checkIn: (sessionId: string, code?: string) => send(me.checkIn, { id: sessionId }, code ? { code } : {}),
   askLeave: (sessionId: string, reason: string) => send(me.askLeave, { id: sessionId }, { reason }),
-  makeups: (signal?: AbortSignal) => read(me.makeups, undefined, undefined, { signal }),
+  makeups: (signal?: AbortSignal) => read(me.makeups, undefined, undefined, { ...REVALIDATE, signal }),
   submitMakeup: (sessionId: string, body: MakeupAnswers) => send(me.submitMakeup, { sessionId }, body),
   careTasks: (page: number, pageSize: number, signal?: AbortSignal) => read(me.careTasks, undefined, { page, pageSize }, { signal }),
   updateCareTask: (id: string, body: CareTaskUpdate) => send(contract.careTasks.update, { id }, body),

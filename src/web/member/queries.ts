@@ -1,5 +1,6 @@
 import { infiniteQueryOptions, queryOptions, type InfiniteData } from '@tanstack/react-query';
-import { api, type CareTaskList, type Inbox } from './api.ts';
+import { api, type CareTaskList, type Inbox, type Today } from './api.ts';
+import { keepSeen, readItem } from './offline-store.ts';
 
 /**
  * What the member app reads from the server, one query each: its key (the name the cache and the
@@ -40,20 +41,30 @@ function nextPage<P extends { total: number; items: { id?: string; pushId?: stri
   return seen.size < last.total ? lastPage + 1 : undefined;
 }
 
+/** Today's and the inbox's items are kept on the phone when first seen (in the background, offline-store.ts). */
+function keepingItems<A extends Today | Inbox>(answer: A): A {
+  const entries = 'pushes' in answer ? answer.pushes : answer.items;
+  void keepSeen(entries.flatMap((entry) => entry.items.map((item) => item.id)));
+  return answer;
+}
+
 export const queries = {
   profile: () => queryOptions({ queryKey: keys.profile, queryFn: ({ signal }) => api.profile(signal) }),
-  today: () => queryOptions({ queryKey: keys.today, queryFn: ({ signal }) => api.today(signal) }),
+  today: () => queryOptions({ queryKey: keys.today, queryFn: ({ signal }) => api.today(signal).then(keepingItems) }),
   /** 学习: every push received, newest first, a page at a time. */
   inbox: () =>
     infiniteQueryOptions({
       queryKey: keys.inbox,
-      queryFn: ({ pageParam, signal }) => api.inbox(pageParam, PAGE_SIZE, signal),
+      queryFn: ({ pageParam, signal }) => api.inbox(pageParam, PAGE_SIZE, signal).then(keepingItems),
       initialPageParam: 1,
       getNextPageParam: (last, all, lastPage) => nextPage(last, all, lastPage),
     }),
-  /** An article, audio, video or PDF to read; not refreshed when the member comes back to the app. */
+  /**
+   * An article, audio, video or PDF to read; not refreshed when the member comes back to the app.
+   * Without signal, the copy kept on the phone (`fromPhone`); see offline-store.ts.
+   */
   item: (itemId: string) =>
-    queryOptions({ queryKey: keys.item(itemId), queryFn: ({ signal }) => api.item(itemId, signal), refetchOnWindowFocus: false }),
+    queryOptions({ queryKey: keys.item(itemId), queryFn: ({ signal }) => readItem(itemId, signal), refetchOnWindowFocus: false }),
   /** The member's classes and meetings (the word table's `meeting`; a `session` is a login). */
   meetings: () => queryOptions({ queryKey: keys.meetings, queryFn: ({ signal }) => api.meetings(signal) }),
   makeups: () => queryOptions({ queryKey: keys.makeups, queryFn: ({ signal }) => api.makeups(signal) }),

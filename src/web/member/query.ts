@@ -10,6 +10,7 @@ import {
 } from '@tanstack/react-query-persist-client';
 import { ApiError } from './api.ts';
 import { keptForm, isKept } from './kept-forms.ts';
+import { forgetAllKept, keepOnPhoneFor } from './offline-store.ts';
 import { forgetTalkDrafts } from './talk-draft.ts';
 
 /**
@@ -142,6 +143,8 @@ export async function restoreKept(): Promise<void> {
     await persister.removeClient();
     return;
   }
+  // The items kept for reading without signal (offline-store.ts) belong to the same account.
+  void keepOnPhoneFor(accountId);
   try {
     await persistQueryClientRestore({ queryClient, persister, buster: busterFor(accountId), maxAge: KEEP_FOR_MS });
   } catch {
@@ -166,6 +169,8 @@ export function keepFor(accountId: string): void {
   // mentor's half-written talks go with the rest of their data.
   const previous = read(ACCOUNT_KEY);
   if (previous !== null && previous !== accountId) forgetTalkDrafts();
+  // and so do the items kept for reading without signal
+  void keepOnPhoneFor(accountId);
   write(ACCOUNT_KEY, accountId);
   startKeeping(accountId);
 }
@@ -178,5 +183,6 @@ export function forgetKept(): void {
   void queryClient.cancelQueries();
   queryClient.clear();
   void persister.removeClient();
+  void forgetAllKept();
   write(ACCOUNT_KEY, null);
 }

@@ -148,3 +148,27 @@ self.addEventListener('notificationclick', (event) => {
     }),
   );
 });
+
+/*
+ * Kept media (src/web/member/offline-store.ts): images of the articles kept on the phone, and audio
+ * the member chose to keep, live in a cache per account ('lx-kept-media-<account>'). Our own files
+ * (/api/files/…) come from the network as always; when the network fails they come from there.
+ * Nothing is stored here: the app decides what is kept and empties the caches on sign-out.
+ */
+const KEPT_MEDIA_PREFIX = 'lx-kept-media-';
+
+function keptMedia(request) {
+  return caches.keys().then((names) =>
+    names
+      .filter((name) => name.startsWith(KEPT_MEDIA_PREFIX))
+      .reduce((found, name) => found.then((hit) => hit || caches.open(name).then((cache) => cache.match(request.url, { ignoreVary: true }))), Promise.resolve(undefined)),
+  );
+}
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin || !url.pathname.startsWith('/api/files/')) return;
+  event.respondWith(fetch(request).catch((error) => keptMedia(request).then((kept) => kept || Promise.reject(error))));
+});

@@ -1,8 +1,11 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
-import type { InboxEntry, ReadProgress } from '../api.ts';
-import { fill, formatDay, useI18n } from '../i18n.ts';
+import { ApiError, type InboxEntry, type ReadProgress } from '../api.ts';
+import { fill, formatDay } from '../i18n.ts';
+import { useOfflineI18n } from '../i18n-offline.ts';
 import { isItemRead, markItemRead, writes } from '../mutations.ts';
+import { keptProgress, saveProgress } from '../offline-store.ts';
+import { StorageFullNotice, withdrawFromLists } from '../offline-ui.tsx';
 import { queries } from '../queries.ts';
 import { failureText } from '../shown.ts';
 import { LoadFailed, LoadingMessage, ScreenTitle, TopBar } from '../ui.tsx';
@@ -24,9 +27,11 @@ function readFlagFrom(entry: InboxEntry, itemId: string): boolean | null {
 }
 
 export function Reader({ pushId, itemId, onBack }: ReaderProps) {
-  const { t, language } = useI18n();
+  const { t, language } = useOfflineI18n();
   const itemQuery = useQuery(queries.item(itemId));
-  const item = itemQuery.data ?? null;
+  // The server no longer has it (deleted or withdrawn while kept on the phone): the kept copy is gone too.
+  const withdrawn = itemQuery.error instanceof ApiError && itemQuery.error.status === 404;
+  const item = withdrawn ? null : (itemQuery.data ?? null);
   const error = itemQuery.error && !itemQuery.isFetching ? failureText(itemQuery.error, t.networkError) : null;
   const [read, setRead] = useState<boolean>(() => (pushId ? (isItemRead(pushId, itemId) ?? false) : false));
   const openPush = useMutation(writes.openPush);
@@ -57,6 +62,27 @@ export function Reader({ pushId, itemId, onBack }: ReaderProps) {
   const bodyRef = useRef<HTMLDivElement>(null);
   const html = useMemo(() => (item?.bodyHtml ? prepareArticle(item.bodyHtml) : null), [item?.bodyHtml]);
 
+  useEffect(() => {
+    if (withdrawn) withdrawFromLists(itemId);
+  }, [withdrawn, itemId]);
+
+  if (withdrawn) {
+    return (
+      <>
+        <TopBar onBack={onBack} />
+        <main className="screen">
+          <p className="message message-warning" role="alert" data-testid="reader-withdrawn">
+            {t.withdrawn}
+          </p>
+          <p className="muted">{t.withdrawnHint}</p>
+          <button type="button" className="button button-primary" onClick={onBack}>
+            {t.back}
+          </button>
+        </main>
+      </>
+    );
+  }
+
   if (!item) {
     return (
       <>
@@ -75,6 +101,12 @@ export function Reader({ pushId, itemId, onBack }: ReaderProps) {
       <TopBar onBack={onBack} />
       <main className="screen reader">
         <ScreenTitle>{item.title}</ScreenTitle>
+        {item.fromPhone ? (
+          <p className="message message-info" role="status" data-testid="reader-kept-copy">
+            {t.keptCopy}
+          </p>
+        ) : null}
+        <StorageFullNotice />
         <p className="reader-meta">
           {t[`kind_${item.kind}` as const]}
           {item.author ? ` · ${t.author} ${item.author}` : ''}
@@ -198,7 +230,9 @@ interface Tracker {
  * Counts the seconds the page is visible and whether the end was reached, and reports them to the
  * push: when the end is reached, when the minimum time has passed, and when the member leaves
  * (back, another app, closing the page: fetch with keepalive, which carries the CSRF header that
- * sendBeacon cannot).
+ * sendBeacon cannot). The count is kept on the phone with the item (offline-store.ts) and goes on
+ * from there the next time it is opened, with or without signal; reports without signal wait in
+ * the queue of writes.
  */
 type SendProgress = (vars: { pushId: string; body: ReadProgress; keepalive: boolean }) => Promise<InboxEntry>;
 
@@ -251,10 +285,22 @@ function useReadTracking(tracked: Tracked | null, onRead: () => void, send: Send
   useEffect(() => {
     if (!active) return;
     const minSeconds = trackedRef.current?.minSeconds ?? 60;
+    const itemId = trackedRef.current?.itemId ?? '';
     let minReached = seconds.current >= minSeconds;
+    let stopped = false;
+    const keep = () => void saveProgress(itemId, { seconds: seconds.current, read: readDone.current || ended.current || seconds.current >= minSeconds });
+    void keptProgress(itemId).then((kept) => {
+      if (stopped) return;
+      seconds.current = Math.max(seconds.current, kept.seconds);
+      if (kept.read && !readDone.current) {
+        readDone.current = true;
+        onReadRef.current();
+      }
+    });
     const timer = window.setInterval(() => {
       if (document.visibilityState !== 'visible') return;
       seconds.current += 1;
+      if (seconds.current % 5 === 0) keep();
       if (endVisible.current && seconds.current >= END_GRACE_SECONDS) reachEnd();
       if (!minReached && seconds.current >= minSeconds) {
         minReached = true;
@@ -262,9 +308,14 @@ function useReadTracking(tracked: Tracked | null, onRead: () => void, send: Send
       }
     }, 1000);
     const onHidden = () => {
-      if (document.visibilityState === 'hidden') report(true);
+      if (document.visibilityState !== 'hidden') return;
+      keep();
+      report(true);
     };
-    const onPageHide = () => report(true);
+    const onPageHide = () => {
+      keep();
+      report(true);
+    };
     document.addEventListener('visibilitychange', onHidden);
     window.addEventListener('pagehide', onPageHide);
 
@@ -278,6 +329,8 @@ function useReadTracking(tracked: Tracked | null, onRead: () => void, send: Send
       observer.observe(marker);
     }
     return () => {
+      stopped = true;
+      keep();
       window.clearInterval(timer);
       document.removeEventListener('visibilitychange', onHidden);
       window.removeEventListener('pagehide', onPageHide);

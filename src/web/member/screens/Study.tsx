@@ -2,6 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import type { InboxEntry } from '../api.ts';
 import { fill, useI18n } from '../i18n.ts';
+import { StorageFullNotice } from '../offline-ui.tsx';
 import { queries } from '../queries.ts';
 import { failureText } from '../shown.ts';
 import { ErrorMessage, LoadFailed, LoadingMessage, ScreenTitle, TopBar } from '../ui.tsx';
@@ -38,6 +39,7 @@ export function Study({ onBack }: StudyProps) {
       <TopBar onBack={onBack} />
       <main className="screen">
         <ScreenTitle>{t.studyTitle}</ScreenTitle>
+        <StorageFullNotice />
         {entries === null ? (
           error ? (
             <LoadFailed message={error} onRetry={load} />
