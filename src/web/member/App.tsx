@@ -7,11 +7,14 @@ import { queries } from './queries.ts';
 import { forgetKept, keepFor, queryClient } from './query.ts';
 import { NavigationContext, pathOf, useRouter } from './router.ts';
 import { useNoticeOpened } from './notice-link.ts';
+import { applyServerElderMode, forgetServerElderMode } from './elder.ts';
+import './elder.css';
 import { CheckIn } from './screens/CheckIn.tsx';
 import { Home } from './screens/Home.tsx';
 import { Invite } from './screens/Invite.tsx';
 import { Login } from './screens/Login.tsx';
 import { Makeup } from './screens/Makeup.tsx';
+import { Me } from './screens/Me.tsx';
 import { Mobility } from './screens/Mobility.tsx';
 import { Password } from './screens/Password.tsx';
 import { Reader } from './screens/Reader.tsx';
@@ -20,7 +23,7 @@ import { Study } from './screens/Study.tsx';
 import { forgetTalkDrafts } from './talk-draft.ts';
 import { shown } from './shown.ts';
 import { stopPushOnThisPhone } from './web-push.ts';
-import { ErrorMessage, TopBar } from './ui.tsx';
+import { ErrorMessage, TabBar, TopBar, TopBarContext, type Tab, type TopBarPlace } from './ui.tsx';
 
 // Screens most members never open load on first use (the service worker keeps them for offline).
 const Tasks = lazy(() => import('./screens/Tasks.tsx').then((m) => ({ default: m.Tasks })));
@@ -65,6 +68,11 @@ export function App() {
   const [session, setSession] = useState<Session>({ phase: 'checking' });
   const [notice, setNotice] = useState<string | null>(null);
   const profile = useQuery({ ...queries.profile(), enabled: session.phase === 'ready' });
+  // 长辈模式 as the secretary set it: the phone starts in it unless the member chose on this phone.
+  const serverElderMode = profile.data?.elderMode;
+  useEffect(() => {
+    if (serverElderMode !== undefined) applyServerElderMode(serverElderMode);
+  }, [serverElderMode]);
 
   const showLogin = useCallback(() => setSession({ phase: 'login' }), []);
   // A notice's link (?n=<id>) counts as opened once the member is signed in.
@@ -94,9 +102,9 @@ export function App() {
     void checkSession();
   }, [checkSession]);
 
-  // A notice belongs to the moment it was given; drop it when the member moves on.
+  // A notice belongs to the moment it was given (on 我的); drop it when the member moves on.
   useEffect(() => {
-    if (router.route.name !== 'home') setNotice(null);
+    if (router.route.name !== 'me') setNotice(null);
   }, [router.route.name]);
 
   const onLoggedIn = (account: Account) => {
@@ -119,12 +127,15 @@ export function App() {
     router.goHome();
     forgetKept();
     forgetTalkDrafts();
+    forgetServerElderMode();
   };
 
   const route = router.route;
   const account = session.phase === 'ready' ? session.account : null;
   const shownProfile = shown(profile, t.networkError);
   let screen: ReactNode;
+  /** The tab bar's current tab on the four top screens; null on every other screen. */
+  let tab: Tab | null = null;
   if (route.name === 'invite') {
     // An invitation link works signed out (and replaces whoever was signed in on this phone).
     screen = (
@@ -152,6 +163,7 @@ export function App() {
     screen = <CheckIn key={route.sessionId + '|' + (route.code ?? '')} sessionId={route.sessionId} code={route.code} onUnauthenticated={showLogin} />;
   } else if (route.name === 'study') {
     screen = <Study onBack={() => router.back()} />;
+    tab = 'study';
   } else if (route.name === 'read') {
     screen = (
       <Reader
@@ -163,6 +175,7 @@ export function App() {
     );
   } else if (route.name === 'sessions') {
     screen = <Sessions onBack={() => router.back()} />;
+    tab = 'sessions';
   } else if (route.name === 'session') {
     screen = <SessionDetail key={route.sessionId} sessionId={route.sessionId} onBack={() => router.back({ name: 'sessions' })} onUnauthenticated={showLogin} />;
   } else if (route.name === 'makeup') {
@@ -192,10 +205,10 @@ export function App() {
     screen = (
       <Mobility
         profile={shownProfile.data}
-        onBack={router.goHome}
+        onBack={() => router.backTo({ name: 'me' })}
         onUnauthenticated={showLogin}
         onSaved={(kind) => {
-          router.goHome();
+          router.backTo({ name: 'me' });
           setNotice(kind === 'returned' ? t.savedReturn : t.savedDestination);
         }}
       />
@@ -203,17 +216,17 @@ export function App() {
   } else if (route.name === 'password') {
     screen = (
       <Password
-        onBack={router.goHome}
+        onBack={() => router.backTo({ name: 'me' })}
         onUnauthenticated={showLogin}
         onChanged={() => {
-          router.goHome();
+          router.backTo({ name: 'me' });
           setNotice(t.savedPassword);
         }}
       />
     );
-  } else {
+  } else if (route.name === 'me') {
     screen = (
-      <Home
+      <Me
         profile={shownProfile.data}
         stale={shownProfile.stale}
         onRetry={() => void checkSession()}
@@ -221,18 +234,32 @@ export function App() {
         onUpdateDestination={() => router.open({ name: 'mobility' })}
         onChangePassword={() => router.open({ name: 'password' })}
         onLogout={onLogout}
-        isMentor={account ? account.isMentor : null}
-        onUnauthenticated={showLogin}
+        // OUTBOX: waitingCount from outbox.ts
+        waitingCount={() => 0}
       />
     );
+    tab = 'me';
+  } else {
+    screen = <Home profile={shownProfile.data} stale={shownProfile.stale} onRetry={() => void checkSession()} isMentor={account ? account.isMentor : null} onUnauthenticated={showLogin} />;
+    tab = 'home';
   }
+  // Signed in, the language switch lives in 我的; before that (login, invitation, no signal) it stays on top.
+  const topBar: TopBarPlace = {
+    languageSwitch: route.name === 'invite' || session.phase === 'login' || session.phase === 'offline',
+    tabScreen: tab !== null,
+  };
 
   return (
     <I18nContext.Provider value={i18n}>
       <NavigationContext.Provider value={router.open}>
-        <ScreenBoundary place={pathOf(route)}>
-          <Suspense fallback={<Loading />}>{screen}</Suspense>
-        </ScreenBoundary>
+        <TopBarContext.Provider value={topBar}>
+          <div className={tab ? 'has-tabbar' : undefined}>
+            <ScreenBoundary place={pathOf(route)}>
+              <Suspense fallback={<Loading />}>{screen}</Suspense>
+            </ScreenBoundary>
+          </div>
+          {tab ? <TabBar current={tab} /> : null}
+        </TopBarContext.Provider>
       </NavigationContext.Provider>
     </I18nContext.Provider>
   );

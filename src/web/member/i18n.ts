@@ -21,7 +21,7 @@ const zh = {
   loginHelp: '忘记密码请联系支部书记',
   loginMissing: '请输入手机号和密码',
 
-  homeTitle: '我的',
+  homeTitle: '今日',
   statusFull: '正式党员',
   statusProbationary: '预备党员',
   branch: '所在支部',
@@ -214,6 +214,25 @@ const zh = {
   noticesTitle: '通知方式',
   noticesHint: '有新的学习、开会通知时，怎么提醒您',
   noticesOpen: '设置通知方式',
+
+  // the tab bar, 首页 and 我的
+  tabBar: '主要栏目',
+  tabHome: '首页',
+  tabStudy: '学习',
+  tabSessions: '课程',
+  tabMe: '我的',
+  hello: '{name}，您好',
+  moreStudy: '还有 {n} 条 · 全部学习',
+  moreTitle: '更多',
+  meTitle: '我的',
+  settingsTitle: '设置',
+  elderMode: '长辈模式',
+  elderModeHint: '字更大、按钮更大',
+  language: '语言 / Language',
+  languageChinese: '中文',
+  languageEnglish: 'English',
+  logoutWaiting: '还有 {n} 条没发出去，退出后会丢失',
+  logoutAnyway: '仍然退出',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -238,7 +257,7 @@ const en: Dictionary = {
   loginHelp: 'Forgot your password? Ask your branch secretary.',
   loginMissing: 'Please enter your phone number and password',
 
-  homeTitle: 'Me',
+  homeTitle: 'Today',
   statusFull: 'Full member',
   statusProbationary: 'Probationary member',
   branch: 'Branch',
@@ -430,6 +449,24 @@ const en: Dictionary = {
   noticesTitle: 'How I am notified',
   noticesHint: 'How you are told about new study items and meetings',
   noticesOpen: 'Choose how I am notified',
+
+  tabBar: 'Main sections',
+  tabHome: 'Home',
+  tabStudy: 'Study',
+  tabSessions: 'Classes',
+  tabMe: 'Me',
+  hello: 'Hello, {name}',
+  moreStudy: '{n} more · All study',
+  moreTitle: 'More',
+  meTitle: 'Me',
+  settingsTitle: 'Settings',
+  elderMode: 'Elder mode',
+  elderModeHint: 'Larger text and buttons',
+  language: '语言 / Language',
+  languageChinese: '中文',
+  languageEnglish: 'English',
+  logoutWaiting: '{n} actions have not been sent yet; signing out loses them',
+  logoutAnyway: 'Sign out anyway',
 };
 
 export type Language = 'zh-CN' | 'en-US';

@@ -27,7 +27,11 @@ export type Route =
   /** An invitation link the secretary sent: /m/invite/<token>. Works signed out, like the login. */
   | { name: 'invite'; token: string }
   /** 我的登录设备: one's own signed-in phones and computers. */
-  | { name: 'devices' };
+  | { name: 'devices' }
+  /** 我的: the member's card, settings (通知方式, 长辈模式, language) and signing out. */
+  | { name: 'me' }
+  /** 待发送: what the phone keeps to send when the signal returns. */
+  | { name: 'outbox' };
 
 export type RouteName = Route['name'];
 
@@ -84,6 +88,8 @@ export function routeFromLocation(): Route {
     case 'mentees':
     case 'records':
     case 'devices':
+    case 'me':
+    case 'outbox':
     case 'notices': {
       if (first === 'sessions' && second) {
         const sessionId = segment(second);
@@ -144,6 +150,8 @@ export interface Router {
   back: (fallback?: Route) => void;
   /** Back to the home screen. */
   goHome: () => void;
+  /** Back to `route` when the member came from there, otherwise to it in place of this screen. */
+  backTo: (route: Route) => void;
 }
 
 export function useRouter(): Router {
@@ -173,11 +181,15 @@ export function useRouter(): Router {
     },
     [replace],
   );
-  const goHome = useCallback(() => {
-    if (openedFrom() === BASE) history.back();
-    else replace({ name: 'home' });
-  }, [replace]);
-  return { route, open, back, goHome };
+  const backTo = useCallback(
+    (to: Route) => {
+      if (openedFrom() === pathOf(to)) history.back();
+      else replace(to);
+    },
+    [replace],
+  );
+  const goHome = useCallback(() => backTo({ name: 'home' }), [backTo]);
+  return { route, open, back, goHome, backTo };
 }
 
 /** Opens a screen from anywhere below the App without threading the router through props. */

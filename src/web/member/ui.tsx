@@ -1,28 +1,90 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useRef, type ReactNode } from 'react';
 import { useI18n } from './i18n.ts';
 import { pathOf, useNavigate, type Route } from './router.ts';
+import './tabbar.css';
+
+/**
+ * Where the top bar is shown. Signed out (login, invitation), the language switch stays in the top
+ * bar: there is no 我的 to reach yet. Signed in, it lives in 我的 only, so nobody taps it by mistake.
+ * On the four tab screens (首页, 学习, 课程, 我的) the tab bar takes the member around: no 返回.
+ */
+export interface TopBarPlace {
+  languageSwitch: boolean;
+  tabScreen: boolean;
+}
+export const TopBarContext = createContext<TopBarPlace>({ languageSwitch: true, tabScreen: false });
 
 export function TopBar({ onBack }: { onBack?: () => void }) {
   const { t, language, setLanguage } = useI18n();
+  const place = useContext(TopBarContext);
+  const back = place.tabScreen ? undefined : onBack;
   return (
     <header className="topbar">
-      {onBack ? (
-        <button type="button" className="topbar-back" onClick={onBack}>
+      {back ? (
+        <button type="button" className="topbar-back" onClick={back}>
           <span aria-hidden="true">‹ </span>
           {t.back}
         </button>
       ) : (
         <span className="topbar-brand">{t.appName}</span>
       )}
-      <button
-        type="button"
-        className="topbar-lang"
-        lang={language === 'zh-CN' ? 'en' : 'zh-CN'}
-        onClick={() => setLanguage(language === 'zh-CN' ? 'en-US' : 'zh-CN')}
-      >
-        {t.switchLanguage}
-      </button>
+      {place.languageSwitch ? (
+        <button
+          type="button"
+          className="topbar-lang"
+          lang={language === 'zh-CN' ? 'en' : 'zh-CN'}
+          onClick={() => setLanguage(language === 'zh-CN' ? 'en-US' : 'zh-CN')}
+        >
+          {t.switchLanguage}
+        </button>
+      ) : null}
     </header>
+  );
+}
+
+export type Tab = 'home' | 'study' | 'sessions' | 'me';
+export const TABS: readonly Tab[] = ['home', 'study', 'sessions', 'me'];
+
+/** Simple line icons drawn inline (no icon font to download). */
+const TAB_ICONS: Record<Tab, ReactNode> = {
+  home: <path d="M3 11.5 12 4l9 7.5M5.5 9.5V20h5v-6h3v6h5V9.5" />,
+  study: <path d="M4 5.5C6.5 4.5 9.5 4.5 12 6c2.5-1.5 5.5-1.5 8-.5V19c-2.5-1-5.5-1-8 .5-2.5-1.5-5.5-1.5-8-.5zM12 6v13.5" />,
+  sessions: <path d="M4 6.5h16V20H4zM4 10.5h16M8.5 3.5v5M15.5 3.5v5M8 14h3M13 14h3M8 17h3" />,
+  me: <path d="M12 12.5a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4.5 20.5c.8-3.8 3.8-6 7.5-6s6.7 2.2 7.5 6" />,
+};
+
+/** 首页 / 学习 / 课程 / 我的, fixed at the bottom of the four top screens. */
+export function TabBar({ current }: { current: Tab }) {
+  const { t } = useI18n();
+  const labels: Record<Tab, string> = { home: t.tabHome, study: t.tabStudy, sessions: t.tabSessions, me: t.tabMe };
+  const navigate = useNavigate();
+  return (
+    <nav className="tabbar" aria-label={t.tabBar}>
+      {TABS.map((tab) => {
+        const to: Route = { name: tab };
+        const active = tab === current;
+        return (
+          <a
+            key={tab}
+            href={pathOf(to)}
+            className={active ? 'tabbar-tab tabbar-tab-current' : 'tabbar-tab'}
+            aria-current={active ? 'page' : undefined}
+            data-testid={'tab-' + tab}
+            onClick={(event) => {
+              if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+              event.preventDefault();
+              if (active) window.scrollTo(0, 0);
+              else navigate(to);
+            }}
+          >
+            <svg className="tabbar-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+              {TAB_ICONS[tab]}
+            </svg>
+            <span className="tabbar-label">{labels[tab]}</span>
+          </a>
+        );
+      })}
+    </nav>
   );
 }
 

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import type { InboxEntry, Today as TodayData } from '../api.ts';
+import type { InboxEntry, MySession, Today as TodayData } from '../api.ts';
 import { chinaDate, fill, formatDate, formatDay, useI18n } from '../i18n.ts';
 import { queries } from '../queries.ts';
 import { shown } from '../shown.ts';
@@ -14,12 +14,23 @@ interface TodayProps {
   offlineNoticeShown: boolean;
 }
 
-/** Unread pushes first; otherwise the server's order (most recent first). */
-function unreadFirst(pushes: InboxEntry[]): InboxEntry[] {
-  return pushes.filter((p) => !p.readAt).concat(pushes.filter((p) => p.readAt));
+/** At most this many pushes on 首页; the rest are one tap away in 学习. */
+const PUSHES_ON_HOME = 3;
+
+/**
+ * One entry per push (a push delivered meanwhile or a kept copy merged with a fresh one never
+ * shows twice), unread first, otherwise the server's order (most recent first).
+ */
+export function pushesForToday(pushes: InboxEntry[]): InboxEntry[] {
+  const seen = new Set<string>();
+  const unique = pushes.filter((p) => (seen.has(p.pushId) ? false : (seen.add(p.pushId), true)));
+  return unique.filter((p) => !p.readAt).concat(unique.filter((p) => p.readAt));
 }
 
-/** 今日学习: what is due today, on top of the home screen. */
+/**
+ * 首页's content, in the order a member acts on it: today's study (one entry per push with its
+ * items), the class (check-in when its window is open), open make-ups, then the rest behind links.
+ */
 export function TodaySection({ isMentor, onUnauthenticated, offlineNoticeShown }: TodayProps) {
   const { t, language } = useI18n();
   const query = useQuery(queries.today());
@@ -45,22 +56,17 @@ export function TodaySection({ isMentor, onUnauthenticated, offlineNoticeShown }
   const now = Date.now();
   // A saved copy may be hours old: only windows still open are offered.
   const checkinOpen = today.checkinOpen.filter((s) => Date.parse(s.checkinClosesAt) > now);
-  const pushes = unreadFirst(today.pushes);
+  const pushes = pushesForToday(today.pushes);
+  const shownPushes = pushes.slice(0, PUSHES_ON_HOME);
   // Handed in and waiting for review, or expired: nothing left for the member to do today.
   const makeups = today.makeups.filter((m) => m.status === 'open' || m.status === 'returned');
-  // The next class may be the one open for check-in right now: its card above says it all.
+  // The next class may be the one open for check-in right now: its card says it all.
   const next = today.nextSession && !checkinOpen.some((s) => s.id === today.nextSession?.id) ? today.nextSession : null;
-  const showCare = today.careTasks > 0 || today.talksOverdue > 0 || isMentor === true;
-  const careUrgent = today.talksOverdue > 0 || today.careTasksOverdue > 0;
   // A copy saved on another day must not wish a happy birthday today.
   const birthday = !stale || today.date === chinaDate() ? today.politicalBirthday : null;
 
   return (
-    <section className="today" aria-labelledby="today-title">
-      <h2 id="today-title" className="section-title">
-        {t.todayTitle}
-        <span className="section-date">{formatDate(today.date, language)}</span>
-      </h2>
+    <div className="today">
       {stale && !offlineNoticeShown ? (
         <div className="message message-warning" role="status">
           <p>{t.todayStale}</p>
@@ -70,67 +76,48 @@ export function TodaySection({ isMentor, onUnauthenticated, offlineNoticeShown }
         </div>
       ) : null}
 
-      {checkinOpen.map((session) => (
-        <article key={session.id} className="card card-urgent" aria-labelledby={`checkin-${session.id}`}>
-          <h3 className="card-kicker">{t.checkinOpenTitle}</h3>
-          <p className="card-title" id={`checkin-${session.id}`}>
-            {session.title}
-          </p>
-          <SessionWhen session={session} />
-          <CheckInButton session={session} testId={`today-checkin-${session.id}`} onCheckedIn={() => undefined} onUnauthenticated={onUnauthenticated} />
-          {session.meetingUrl ? (
-            <a className="button button-secondary" href={session.meetingUrl} target="_blank" rel="noopener noreferrer">
-              {t.meetingLink}
-            </a>
-          ) : null}
-        </article>
-      ))}
-
       {birthday ? (
-        <article className="card card-birthday" data-testid="today-birthday" data-years={birthday.years} aria-labelledby="birthday-title">
-          <p className="birthday-star" aria-hidden="true">
-            ★
-          </p>
-          <h3 id="birthday-title">{t.birthdayTitle}</h3>
-          <p className="birthday-text">{fill(t.birthdayGreeting, { n: birthday.years })}</p>
+        <article className="card card-birthday home-birthday" data-testid="today-birthday" data-years={birthday.years} aria-labelledby="birthday-title">
+          <h2 id="birthday-title">
+            <span aria-hidden="true">★ </span>
+            {t.birthdayTitle}
+          </h2>
+          <p className="birthday-text elder-hide">{fill(t.birthdayGreeting, { n: birthday.years })}</p>
           <p className="birthday-joined">{fill(t.birthdayJoined, { date: formatDate(birthday.joinDate, language) })}</p>
         </article>
       ) : null}
 
-      {today.unopenedCards > 0 ? (
-        <AppLink to={{ name: 'cards' }} className="card cards-banner" testId="today-cards">
-          <span className="cards-banner-seal" aria-hidden="true">
-            <span>福</span>
-          </span>
-          <span className="cards-banner-text">
-            {fill(t.cardsBanner, { n: today.unopenedCards })}
-            <span className="cards-banner-open">{t.cardsBannerOpen} ›</span>
-          </span>
-        </AppLink>
-      ) : null}
-
-      {/* Overdue talks and tasks come before the day's study; otherwise they wait below it. */}
-      {showCare && careUrgent ? <CareCard today={today} isMentor={isMentor === true} /> : null}
-
-      <article className="card" aria-labelledby="pushes-title">
-        <h3 id="pushes-title">{t.pushesTitle}</h3>
+      <section className="card home-study" aria-labelledby="today-title">
+        <h2 id="today-title" className="home-section-title">
+          {t.todayTitle}
+          <span className="section-date elder-hide">{formatDate(today.date, language)}</span>
+        </h2>
         {pushes.length === 0 ? <p className="muted">{t.noStudyToday}</p> : null}
-        {pushes.map((push) => (
+        {shownPushes.map((push) => (
           <PushEntry key={push.pushId} push={push} />
         ))}
-        <AppLink to={{ name: 'study' }} className="button button-plain">
-          {t.allStudy}
-        </AppLink>
-      </article>
+        {pushes.length > shownPushes.length ? (
+          <AppLink to={{ name: 'study' }} className="home-more-link" testId="today-more-study">
+            {fill(t.moreStudy, { n: pushes.length - shownPushes.length })} ›
+          </AppLink>
+        ) : null}
+      </section>
+
+      {checkinOpen.map((session) => (
+        <ClassCard key={session.id} session={session} checkIn onUnauthenticated={onUnauthenticated} />
+      ))}
+      {next ? <ClassCard session={next} checkIn={false} onUnauthenticated={onUnauthenticated} /> : null}
 
       {makeups.length > 0 ? (
-        <article className="card" aria-labelledby="makeups-title">
-          <h3 id="makeups-title">{t.makeupsTitle}</h3>
+        <section className="card" aria-labelledby="makeups-title">
+          <h2 id="makeups-title" className="home-section-title">
+            {t.makeupsTitle}
+          </h2>
           <ul className="plain-list">
             {makeups.map((makeup) => (
               <li key={makeup.sessionId} className="row-block">
                 <p className="card-title">{makeup.sessionTitle}</p>
-                <p className="muted">
+                <p className="muted elder-hide">
                   {t[`session_${makeup.sessionKind}` as const]} · {formatDay(makeup.sessionStartsAt, language)}
                 </p>
                 <p className="due">{fill(t.makeupDue, { date: formatDate(makeup.dueOn, language) })}</p>
@@ -141,64 +128,117 @@ export function TodaySection({ isMentor, onUnauthenticated, offlineNoticeShown }
               </li>
             ))}
           </ul>
-        </article>
+        </section>
       ) : null}
 
-      {next ? (
-        <article className="card" aria-labelledby="next-title">
-          <h3 id="next-title">{t.nextSessionTitle}</h3>
-          <p className="card-title">{next.title}</p>
-          <SessionWhen session={next} />
-          {next.location ? <p className="muted">{next.location}</p> : null}
-          <SessionLinks session={next} />
-          <AppLink to={{ name: 'session', sessionId: next.id }} className="button button-plain">
+      <MoreLinks today={today} isMentor={isMentor} />
+    </div>
+  );
+}
+
+/** The class open for check-in right now, or the next one: when, where, and the one thing to do. */
+function ClassCard({ session, checkIn, onUnauthenticated }: { session: MySession; checkIn: boolean; onUnauthenticated: () => void }) {
+  const { t } = useI18n();
+  const titleId = (checkIn ? 'checkin-' : 'next-') + session.id;
+  return (
+    <section className={checkIn ? 'card card-urgent' : 'card'} aria-labelledby={titleId} data-testid={checkIn ? undefined : 'today-next'}>
+      <h2 className="home-section-title">{checkIn ? t.checkinOpenTitle : t.nextSessionTitle}</h2>
+      <p className="card-title" id={titleId}>
+        {session.title}
+      </p>
+      <SessionWhen session={session} />
+      {session.location ? <p className="muted elder-hide">{session.location}</p> : null}
+      {checkIn ? (
+        <>
+          <CheckInButton session={session} testId={`today-checkin-${session.id}`} onCheckedIn={() => undefined} onUnauthenticated={onUnauthenticated} />
+          {session.meetingUrl ? (
+            <a className="button button-secondary" href={session.meetingUrl} target="_blank" rel="noopener noreferrer">
+              {t.meetingLink}
+            </a>
+          ) : null}
+        </>
+      ) : (
+        <>
+          <div className="elder-hide">
+            <SessionLinks session={session} />
+          </div>
+          <AppLink to={{ name: 'session', sessionId: session.id }} className="button button-plain">
             {t.details}
           </AppLink>
-        </article>
-      ) : null}
-
-      {showCare && !careUrgent ? <CareCard today={today} isMentor={isMentor === true} /> : null}
-
-      <nav className="button-row" aria-label={t.todayTitle}>
-        <AppLink to={{ name: 'sessions' }} className="button button-secondary">
-          {t.mySessions}
-        </AppLink>
-      </nav>
+        </>
+      )}
     </section>
   );
 }
 
-/** 传帮带 on the mentor's home: talks that are due and follow-up tasks, the overdue ones in red. */
-function CareCard({ today, isMentor }: { today: TodayData; isMentor: boolean }) {
+/** The rest of the day behind one line each: holiday cards, 传帮带 and tasks for mentors, the records. */
+function MoreLinks({ today, isMentor }: { today: TodayData; isMentor: boolean | null }) {
   const { t } = useI18n();
-  const urgent = today.talksOverdue > 0 || today.careTasksOverdue > 0;
+  const showCare = today.careTasks > 0 || today.talksOverdue > 0 || isMentor === true;
   return (
-    <article className={urgent ? 'card card-urgent' : 'card'} aria-labelledby="care-title" data-testid="today-care">
-      <h3 id="care-title">{isMentor ? t.careTitle : t.tasksTitle}</h3>
+    <nav className="card home-links" aria-labelledby="more-title">
+      <h2 id="more-title" className="home-section-title">
+        {t.moreTitle}
+      </h2>
+      <ul className="plain-list">
+        {today.unopenedCards > 0 ? (
+          <li>
+            <AppLink to={{ name: 'cards' }} className="home-link" testId="today-cards">
+              <span className="home-link-seal" aria-hidden="true">
+                福
+              </span>
+              <span className="home-link-text">{fill(t.cardsBanner, { n: today.unopenedCards })}</span>
+              <span className="home-link-arrow" aria-hidden="true">
+                ›
+              </span>
+            </AppLink>
+          </li>
+        ) : null}
+        {showCare ? <CareLinks today={today} isMentor={isMentor === true} /> : null}
+        <li>
+          <AppLink to={{ name: 'records' }} className="home-link" testId="today-records">
+            <span className="home-link-text">{t.recordsTitle}</span>
+            <span className="home-link-arrow" aria-hidden="true">
+              ›
+            </span>
+          </AppLink>
+        </li>
+      </ul>
+    </nav>
+  );
+}
+
+/** 传帮带 on the mentor's home: talks that are due and follow-up tasks, the overdue ones marked red. */
+function CareLinks({ today, isMentor }: { today: TodayData; isMentor: boolean }) {
+  const { t } = useI18n();
+  return (
+    <li data-testid="today-care" className="home-care">
       {isMentor || today.talksOverdue > 0 ? (
-        <AppLink
-          to={{ name: 'mentees' }}
-          className={today.talksOverdue > 0 ? 'button button-primary' : 'button button-secondary'}
-          testId="today-mentees"
-        >
+        <AppLink to={{ name: 'mentees' }} className={today.talksOverdue > 0 ? 'home-link home-link-urgent' : 'home-link'} testId="today-mentees">
           {today.talksOverdue > 0 ? (
-            <span data-testid="today-talks-overdue" data-count={today.talksOverdue}>
+            <span className="home-link-text" data-testid="today-talks-overdue" data-count={today.talksOverdue}>
               {fill(t.talksOverdueLink, { n: today.talksOverdue })}
             </span>
           ) : (
-            t.myMentees
+            <span className="home-link-text">{t.myMentees}</span>
           )}
+          <span className="home-link-arrow" aria-hidden="true">
+            ›
+          </span>
         </AppLink>
       ) : null}
-      <AppLink to={{ name: 'tasks' }} className="button button-secondary button-split" testId="today-tasks">
-        <span>{fill(t.careTasksLink, { n: today.careTasks })}</span>
+      <AppLink to={{ name: 'tasks' }} className={today.careTasksOverdue > 0 ? 'home-link home-link-urgent' : 'home-link'} testId="today-tasks">
+        <span className="home-link-text">{fill(t.careTasksLink, { n: today.careTasks })}</span>
         {today.careTasksOverdue > 0 ? (
           <span className="tag tag-bad" data-testid="today-tasks-overdue" data-count={today.careTasksOverdue}>
             {fill(t.careTasksOverdue, { n: today.careTasksOverdue })}
           </span>
         ) : null}
+        <span className="home-link-arrow" aria-hidden="true">
+          ›
+        </span>
       </AppLink>
-    </article>
+    </li>
   );
 }
 
@@ -213,15 +253,17 @@ export function PushEntry({ push, testIdPrefix = 'today-push-' }: { push: InboxE
         {unread && push.reminded ? <span className="tag tag-bad push-reminder">{t.reminder}</span> : null}
         {unread ? null : <span className="tag tag-good">{t.readMark}</span>}
       </p>
-      <p className="muted push-date">{formatDay(push.deliveredAt, language)}</p>
-      {unread && push.reminded ? <p className="push-reminder-hint">{t.reminderHint}</p> : null}
+      <p className="muted push-date elder-hide">{formatDay(push.deliveredAt, language)}</p>
+      {unread && push.reminded ? <p className="push-reminder-hint elder-hide">{t.reminderHint}</p> : null}
       <ul className="item-list">
         {push.items.map((item) => (
           <li key={item.id}>
             <AppLink to={{ name: 'read', pushId: push.pushId, itemId: item.id }} className="item-link">
               <span className="item-title">{item.title}</span>
               <span className="item-meta">
-                {t[`kind_${item.kind}` as const]} · {fill(t.aboutMinutes, { n: item.minutes })}
+                <span className="elder-hide">
+                  {t[`kind_${item.kind}` as const]} · {fill(t.aboutMinutes, { n: item.minutes })}
+                </span>
                 {item.read ? <span className="tag tag-good">{t.readMark}</span> : <span className="tag tag-plain">{t.unread}</span>}
               </span>
             </AppLink>

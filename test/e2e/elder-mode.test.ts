@@ -1,0 +1,175 @@
+/**
+ * The member app's tab bar, a home that fits on a screen, 我的 and 长辈模式, through the real server in
+ * Chromium: a member on a phone in WeChat goes around with the tab bar (inner screens have 返回 and
+ * no tab bar), sees each of today's pushes once on 首页, switches the language in 我的 (the top bar
+ * has no language button once signed in), turns 长辈模式 on (body text ≥ 24 px) and finds it on after a
+ * reload. The secretary turns 长辈模式 on in the console for another member, whose phone then starts
+ * in it — until that member turns it off on the phone, which wins.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UI_TIMEOUT, consoleLogin, openConsole, openPhone, phoneLogin, startServerAndBrowser, skipAfterFirstFailure } from './support/browser.ts';
+import { assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } from './support/server.ts';
+
+const MEMBER_PHONE = '13800000003';
+const OTHER_MEMBER_PHONE = '13800000002';
+const SECRETARY_PHONE = '13800000000';
+
+interface TodayBody {
+  pushes: { pushId: string }[];
+}
+interface MemberListBody {
+  items: { id: string; phone: string }[];
+}
+
+const bodyFontPx = (page: Page) => page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+const currentTab = (page: Page) => page.locator('.tabbar [aria-current="page"]').getAttribute('data-testid');
+const topBarButtons = (page: Page) => page.locator('header.topbar button').allInnerTexts();
+
+describe('tab bar, 首页, 我的 and 长辈模式', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let phone: Page;
+  let other: Page | undefined;
+  let consolePage: Page | undefined;
+
+  beforeAll(async () => {
+    assertChromiumInstalled();
+    ensureWebBuilt();
+    ({ server, browser } = await startServerAndBrowser());
+    phone = (await openPhone(browser, server.baseUrl)).page;
+  });
+
+  afterAll(async () => {
+    await (browser as Browser | undefined)?.close().catch(() => {});
+    await (server as RunningServer | undefined)?.stop();
+  });
+
+  skipAfterFirstFailure(() => ({ phone, other, console: consolePage }));
+
+  it('1. 首页 is 今日 with the tab bar, and shows each of today’s pushes once', async () => {
+    await phone.goto('/m/');
+    await phoneLogin(phone, MEMBER_PHONE, server.password);
+    await phone.getByRole('heading', { name: '今日', level: 1 }).waitFor();
+    await phone.locator('#today-title').waitFor();
+    expect(await currentTab(phone)).toBe('tab-home');
+    // signed in, no language button (nor 返回) in the top bar
+    expect(await topBarButtons(phone)).toEqual([]);
+
+    const today = await getJson<TodayBody>(phone.request, '/api/me/today');
+    const unique = [...new Set(today.pushes.map((p) => p.pushId))];
+    expect(unique.length, 'the demo member has pushes today').toBeGreaterThan(0);
+    const shown = await phone.locator('[data-testid^="today-push-"]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-testid') ?? ''));
+    expect(shown.length).toBe(Math.min(unique.length, 3));
+    expect(new Set(shown).size).toBe(shown.length);
+    for (const id of shown) expect(unique).toContain(id.replace('today-push-', ''));
+
+    // every tab is a big target
+    for (const tab of ['tab-home', 'tab-study', 'tab-sessions', 'tab-me']) {
+      const box = await phone.getByTestId(tab).boundingBox();
+      expect(box?.height ?? 0, tab).toBeGreaterThanOrEqual(48);
+      expect(box?.width ?? 0, tab).toBeGreaterThanOrEqual(48);
+    }
+  });
+
+  it('2. the tab bar goes to 学习, 课程, 我的 and back to 首页; an inner screen has 返回 and no tab bar', async () => {
+    await phone.getByTestId('tab-study').tap();
+    await phone.getByRole('heading', { name: '学习', level: 1 }).waitFor();
+    expect(new URL(phone.url()).pathname).toBe('/m/study');
+    expect(await currentTab(phone)).toBe('tab-study');
+    expect(await topBarButtons(phone)).toEqual([]);
+
+    await phone.getByTestId('tab-sessions').tap();
+    await phone.getByRole('heading', { name: '课程', level: 1 }).waitFor();
+    expect(await currentTab(phone)).toBe('tab-sessions');
+
+    await phone.getByTestId('tab-me').tap();
+    await phone.getByRole('heading', { name: '我的', level: 1 }).waitFor();
+    expect(new URL(phone.url()).pathname).toBe('/m/me');
+    expect(await currentTab(phone)).toBe('tab-me');
+
+    await phone.getByTestId('home-devices').tap();
+    await phone.getByRole('heading', { name: '我的登录设备', level: 1 }).waitFor();
+    expect(await phone.locator('.tabbar').count()).toBe(0);
+    await phone.getByRole('button', { name: '返回' }).tap();
+    await phone.getByRole('heading', { name: '我的', level: 1 }).waitFor();
+
+    await phone.getByTestId('tab-home').tap();
+    await phone.getByRole('heading', { name: '今日', level: 1 }).waitFor();
+    expect(new URL(phone.url()).pathname).toBe('/m/');
+  });
+
+  it('3. the language switch in 我的 turns the app to English and back; the top bar never has one', async () => {
+    await phone.getByTestId('tab-me').tap();
+    await phone.getByRole('heading', { name: '我的', level: 1 }).waitFor();
+    await phone.getByTestId('language-en-US').tap();
+    await phone.getByRole('heading', { name: 'Me', level: 1 }).waitFor();
+    expect(await phone.getByTestId('tab-home').innerText()).toBe('Home');
+    expect(await phone.getByTestId('language-en-US').getAttribute('aria-pressed')).toBe('true');
+    expect(await topBarButtons(phone)).toEqual([]);
+    await phone.getByTestId('language-zh-CN').tap();
+    await phone.getByRole('heading', { name: '我的', level: 1 }).waitFor();
+    expect(await phone.getByTestId('tab-home').innerText()).toBe('首页');
+  });
+
+  it('4. 长辈模式 in 我的: body text at least 24 px, secondary lines gone, and still on after a reload', async () => {
+    expect(await bodyFontPx(phone)).toBeLessThan(24);
+    const hint = phone.locator('.home-link-hint').first();
+    expect(await hint.isVisible()).toBe(true);
+    const elderSwitch = phone.getByRole('switch', { name: /长辈模式/ });
+    expect(await elderSwitch.getAttribute('aria-checked')).toBe('false');
+    await elderSwitch.tap();
+    await expect.poll(() => elderSwitch.getAttribute('aria-checked')).toBe('true');
+    expect(await bodyFontPx(phone)).toBeGreaterThanOrEqual(24);
+    expect(await hint.isVisible()).toBe(false);
+    const box = await phone.getByTestId('tab-me').boundingBox();
+    expect(box?.height ?? 0).toBeGreaterThanOrEqual(64);
+
+    await phone.reload();
+    await phone.getByRole('heading', { name: '我的', level: 1 }).waitFor();
+    expect(await bodyFontPx(phone)).toBeGreaterThanOrEqual(24);
+    expect(await phone.getByRole('switch', { name: /长辈模式/ }).getAttribute('aria-checked')).toBe('true');
+    // and on the other screens too
+    await phone.getByTestId('tab-home').tap();
+    await phone.getByRole('heading', { name: '今日', level: 1 }).waitFor();
+    expect(await bodyFontPx(phone)).toBeGreaterThanOrEqual(24);
+  });
+
+  it('5. the secretary turns 长辈模式 on in the console for another member, whose phone starts in it', async () => {
+    consolePage = (await openConsole(browser, server.baseUrl)).page;
+    await consoleLogin(consolePage, SECRETARY_PHONE, server.password);
+    const list = await getJson<MemberListBody>(consolePage.request, `/api/members?q=${OTHER_MEMBER_PHONE}`);
+    const member = list.items.find((m) => m.phone === OTHER_MEMBER_PHONE);
+    expect(member, 'the other member is in the register').toBeTruthy();
+    await consolePage.goto(`/members/${member?.id ?? ''}`);
+    const consoleSwitch = consolePage.getByTestId('elder-mode-switch');
+    await consoleSwitch.waitFor();
+    expect(await consoleSwitch.getAttribute('aria-checked')).toBe('false');
+    await consoleSwitch.click();
+    await consolePage.getByText('已为该党员开启长辈模式').waitFor({ timeout: UI_TIMEOUT });
+    expect(await consoleSwitch.getAttribute('aria-checked')).toBe('true');
+
+    other = (await openPhone(browser, server.baseUrl)).page;
+    await other.goto('/m/');
+    await phoneLogin(other, OTHER_MEMBER_PHONE, server.password);
+    await other.getByRole('heading', { name: '今日', level: 1 }).waitFor();
+    await expect.poll(() => other?.evaluate(() => document.documentElement.dataset.elder)).toBe('on');
+    expect(await bodyFontPx(other)).toBeGreaterThanOrEqual(24);
+  });
+
+  it('6. the member’s own choice on the phone wins over the secretary’s', async () => {
+    const page = other as Page;
+    await page.getByTestId('tab-me').tap();
+    const elderSwitch = page.getByRole('switch', { name: /长辈模式/ });
+    expect(await elderSwitch.getAttribute('aria-checked')).toBe('true');
+    await elderSwitch.tap();
+    await expect.poll(() => elderSwitch.getAttribute('aria-checked')).toBe('false');
+    expect(await bodyFontPx(page)).toBeLessThan(24);
+    await page.reload();
+    await page.getByRole('heading', { name: '我的', level: 1 }).waitFor();
+    // the profile (still elderMode: true) has loaded again, and the phone stays as the member chose
+    await page.getByTestId('mentor-name').or(page.getByText('支部还没有为您安排联系人')).first().waitFor();
+    expect(await page.evaluate(() => document.documentElement.dataset.elder)).toBe('off');
+    expect(await bodyFontPx(page)).toBeLessThan(24);
+  });
+});
