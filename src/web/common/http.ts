@@ -66,6 +66,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** a 401 is expected (the login probe): do not call the unauthenticated handler */
   quiet401?: boolean;
+  /** extra request headers (the member app's queued writes send `Idempotency-Key`) */
+  headers?: Record<string, string>;
 }
 
 function parseJson(text: string): unknown {
@@ -79,7 +81,7 @@ function parseJson(text: string): unknown {
 
 export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
   const { body, query, timeoutMs, cache, keepalive, signal, quiet401 } = options;
-  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': callerLanguage() };
+  const headers: Record<string, string> = { ...options.headers, accept: 'application/json', 'accept-language': callerLanguage() };
   if (method !== 'GET') {
     const token = currentCsrfToken();
     if (token) headers['x-csrf-token'] = token;

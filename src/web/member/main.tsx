@@ -3,6 +3,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { queryClient, restoreKept } from './query.ts';
+import { readSucceeded, startOutbox } from './outbox.ts';
+import './mutations.ts';
 import './styles.css';
 
 const container = document.getElementById('root');
@@ -10,6 +12,12 @@ if (container) {
   // The answers kept on the phone go back into the cache first (a moment: localStorage is
   // synchronous), so the first screen shows them even without signal.
   void restoreKept().finally(() => {
+    // The writes waiting on the phone (outbox.ts) go out now and whenever the signal returns; a read
+    // from the server that went through says it has (and that the session is good).
+    startOutbox();
+    queryClient.getQueryCache().subscribe((event) => {
+      if (event.type === 'updated' && event.action.type === 'success' && !event.action.manual) readSucceeded();
+    });
     createRoot(container).render(
       <StrictMode>
         <QueryClientProvider client={queryClient}>

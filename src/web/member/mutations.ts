@@ -1,5 +1,8 @@
 import type { z } from 'zod';
 import type { ChangePasswordBody, ReturnBody } from '../../shared/api.ts';
+import { contract, type Endpoint, type Method } from '../../shared/endpoints.ts';
+import { fillPath } from '../common/endpoints.ts';
+import { request } from '../common/http.ts';
 import {
   api,
   type CareTask,
@@ -15,18 +18,23 @@ import {
   type MySession,
   type MySessions,
   type ReadProgress,
+  type Talk,
   type TalkForm,
   type Today,
 } from './api.ts';
 import { queryClient } from './query.ts';
 import { keys, type CareTaskPages, type InboxPages } from './queries.ts';
+import { registerOutboxKind, submit } from './outbox.ts';
 
 /**
  * Every write of the member app, as a TanStack mutation: a key, the call, and what its answer
  * changes in the cache. Screens use them with `useMutation(writes.checkIn)` and handle only what
- * they show. Each one is also registered as the client's default for its key, with variables that
- * are plain JSON: a write kept by the persister while waiting for signal (the offline queue) can be
- * sent again after the page is reloaded.
+ * they show. Each one is also registered as the client's default for its key.
+ *
+ * The writes a member may make without signal (reading progress, a push opened, a make-up, leave,
+ * a talk) go through the phone's queue (outbox.ts, `queued` below): sent at once when there is
+ * signal, otherwise kept and sent when it returns, each with its own Idempotency-Key. Their mutation
+ * rejects with `QueuedError` when the write waits on the phone; screens say "已保存，有信号时自动发送".
  */
 interface Write<TVars, TData> {
   mutationKey: readonly [string];
@@ -41,6 +49,32 @@ function write<TVars, TData>(name: string, mutationFn: (vars: TVars) => Promise<
     onSuccess: onSuccess as (data: unknown, vars: unknown) => unknown,
   });
   return { mutationKey, mutationFn, onSuccess };
+}
+
+/**
+ * A write that waits on the phone without signal: registered with the queue (how it is sent with its
+ * key, what its answer changes, which earlier waiting entry it replaces), and the mutation puts it
+ * on the queue. Its answer's cache update runs from the queue (now or later), not from TanStack.
+ */
+function queued<TVars, TData>(
+  name: string,
+  send: (vars: TVars, key: string) => Promise<TData>,
+  onSent: (data: TData, vars: TVars) => unknown = () => undefined,
+  coalesce?: (vars: TVars) => string | null,
+): Write<TVars, TData> {
+  registerOutboxKind<TVars>(name, { send, onSent: onSent as (answer: never, vars: TVars) => unknown, ...(coalesce ? { coalesce } : {}) });
+  return { mutationKey: [name] as const, mutationFn: (vars: TVars) => submit<TData>(name, vars), onSuccess: () => undefined };
+}
+
+/** Sends one queued write with its Idempotency-Key (the member app's usual 20 s wait, never cached). */
+function sendWithKey<T>(endpoint: Endpoint<Method, string, unknown, unknown, unknown>, params: Record<string, string> | undefined, body: unknown, key: string, keepalive = false): Promise<T> {
+  return request<T>(endpoint.method, fillPath(endpoint.path, params), {
+    body: body ?? {},
+    headers: { 'idempotency-key': key },
+    timeoutMs: keepalive ? 60_000 : 20_000,
+    cache: 'no-store',
+    keepalive,
+  });
 }
 
 // ---------- what an answer changes in the cache ----------
@@ -101,24 +135,32 @@ export const writes = {
     replaceMeeting(meeting);
     refresh(keys.today);
   }),
-  askLeave: write('ask-leave', ({ sessionId, reason }: { sessionId: string; reason: string }) => api.askLeave(sessionId, reason), (meeting: MySession) => {
-    replaceMeeting(meeting);
-    refresh(keys.today);
-  }),
-  submitMakeup: write(
+  askLeave: queued(
+    'ask-leave',
+    ({ sessionId, reason }: { sessionId: string; reason: string }, key) => sendWithKey<MySession>(contract.me.askLeave, { id: sessionId }, { reason }, key),
+    (meeting: MySession) => {
+      replaceMeeting(meeting);
+      refresh(keys.today);
+    },
+    ({ sessionId }) => sessionId,
+  ),
+  submitMakeup: queued(
     'submit-makeup',
-    ({ sessionId, body }: { sessionId: string; body: MakeupAnswers }) => api.submitMakeup(sessionId, body),
+    ({ sessionId, body }: { sessionId: string; body: MakeupAnswers }, key) => sendWithKey<MyMakeup>(contract.me.submitMakeup, { sessionId }, body, key),
     (makeup: MyMakeup) => {
       queryClient.setQueryData<MyMakeup[]>(keys.makeups, (list) => list?.map((m) => (m.sessionId === makeup.sessionId ? makeup : m)));
       refresh(keys.today);
     },
+    ({ sessionId }) => sessionId,
   ),
-  openPush: write('open-push', ({ pushId }: { pushId: string }) => api.openPush(pushId), replacePushEntry),
+  openPush: queued('open-push', ({ pushId }: { pushId: string }, key) => sendWithKey<InboxEntry>(contract.me.openPush, { pushId }, undefined, key), replacePushEntry, ({ pushId }) => pushId),
   /** `keepalive`: sent as the page goes away (the member leaves the app or closes it). */
-  reportRead: write(
+  reportRead: queued(
     'report-read',
-    ({ pushId, body, keepalive }: { pushId: string; body: ReadProgress; keepalive: boolean }) => api.reportRead(pushId, body, keepalive),
+    ({ pushId, body, keepalive }: { pushId: string; body: ReadProgress; keepalive: boolean }, key) =>
+      sendWithKey<InboxEntry>(contract.me.reportRead, { pushId }, body, key, keepalive),
     replacePushEntry,
+    ({ pushId, body }) => `${pushId}|${body.itemId}`,
   ),
   updateCareTask: write(
     'update-care-task',
@@ -138,7 +180,11 @@ export const writes = {
       refresh(keys.today, keys.mentees);
     },
   ),
-  recordTalk: write('record-talk', (body: TalkForm) => api.recordTalk(body), () => refresh(keys.mentees, keys.today, keys.careTasks)),
+  recordTalk: queued(
+    'record-talk',
+    (body: TalkForm, key) => sendWithKey<Talk>(contract.talks.record, undefined, body, key),
+    () => refresh(keys.mentees, keys.today, keys.careTasks),
+  ),
   openCard: write(
     'open-card',
     ({ cardId }: { cardId: string }) => api.openCard(cardId),

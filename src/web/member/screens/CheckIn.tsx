@@ -1,7 +1,8 @@
 import { useMutation } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, errorText, type MySession } from '../api.ts';
-import { formatTime, useI18n } from '../i18n.ts';
+import { formatTime } from '../i18n.ts';
+import { useOutboxI18n } from '../i18n-outbox.ts';
 import { keep, recall } from '../kept.ts';
 import { writes } from '../mutations.ts';
 import { useNavigate } from '../router.ts';
@@ -10,7 +11,7 @@ import { checkInResult, sessionStatusLabel, type CheckInResult } from './parts.t
 
 type Outcome =
   | { ok: true; result: CheckInResult; title: string | null }
-  | { ok: false; message: string | null; unauthenticated: boolean };
+  | { ok: false; message: string | null; unauthenticated: boolean; offline: boolean };
 
 /**
  * One request per scanned code for the life of the page: React's development double effects, a
@@ -49,7 +50,9 @@ function checkInOnce(sessionId: string, code: string | null, send: Send): Promis
         pending.delete(key);
         const unauthenticated = e instanceof ApiError && e.status === 401;
         const message = errorText(e) || null;
-        return { ok: false, message, unauthenticated };
+        // No answer at all: a check-in cannot wait on the phone (the window and the code need the server).
+        const offline = e instanceof ApiError && e.isOffline;
+        return { ok: false, message, unauthenticated, offline };
       },
     );
     pending.set(key, request);
@@ -63,13 +66,27 @@ interface CheckInProps {
   onUnauthenticated: () => void;
 }
 
-/** /m/checkin?s=…&c=…: the page a phone opens after scanning the host's QR code. */
+/**
+ * /m/checkin?s=…&c=…: the page a phone opens after scanning the host's QR code. Without signal a
+ * check-in cannot be made (nor queued: the window and the code need the server): the page says so
+ * plainly and keeps the button ready; when the phone says the signal is back, the button says so.
+ */
 export function CheckIn({ sessionId, code, onUnauthenticated }: CheckInProps) {
-  const { t } = useI18n();
+  const { t } = useOutboxI18n();
   const navigate = useNavigate();
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [attempt, setAttempt] = useState(0);
+  const [backOnline, setBackOnline] = useState(false);
   const { mutateAsync: send } = useMutation(writes.checkIn);
+  const offline = outcome !== null && !outcome.ok && outcome.offline;
+
+  useEffect(() => {
+    if (!offline) return;
+    setBackOnline(false);
+    const online = () => setBackOnline(true);
+    window.addEventListener('online', online);
+    return () => window.removeEventListener('online', online);
+  }, [offline]);
 
   useEffect(() => {
     let live = true;
@@ -113,9 +130,15 @@ export function CheckIn({ sessionId, code, onUnauthenticated }: CheckInProps) {
               !
             </p>
             <p className="result-title">{t.checkinFailed}</p>
-            <p className="result-detail">{outcome.message ?? t.networkError}</p>
-            <button type="button" className="button button-primary" onClick={retry}>
-              {t.tryAgain}
+            {outcome.offline ? (
+              <p className="result-detail" data-testid="checkin-offline">
+                {backOnline ? t.checkinOnlineAgain : t.checkinOffline}
+              </p>
+            ) : (
+              <p className="result-detail">{outcome.message ?? t.networkError}</p>
+            )}
+            <button type="button" className="button button-primary" onClick={retry} data-testid="checkin-retry">
+              {outcome.offline && backOnline ? t.checkinTryAgain : t.tryAgain}
             </button>
           </section>
         )}

@@ -2,7 +2,10 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { explainError, type MyMakeup } from '../api.ts';
 import { fill, formatDate, formatDay, useI18n } from '../i18n.ts';
+import { useOutboxI18n } from '../i18n-outbox.ts';
 import { writes } from '../mutations.ts';
+import { useOutbox } from '../outbox.ts';
+import { QueuedNotice, queuedText } from '../outbox-strip.tsx';
 import { queries } from '../queries.ts';
 import { shown } from '../shown.ts';
 import { ErrorMessage, Field, LoadFailed, LoadingMessage, ScreenTitle, TopBar } from '../ui.tsx';
@@ -129,7 +132,13 @@ interface MakeupFormProps {
 }
 
 function MakeupForm({ makeup, onSubmitted, onUnauthenticated }: MakeupFormProps) {
-  const { t } = useI18n();
+  const { t } = useOutboxI18n();
+  // A reflection already waiting on the phone (made without signal, maybe before a restart).
+  const { entries } = useOutbox();
+  const waitingEntry = entries.find(
+    (e) => e.kind === 'submit-makeup' && (e.state === 'waiting' || e.state === 'sending' || e.state === 'needs-login') && (e.vars as { sessionId?: string }).sessionId === makeup.sessionId,
+  );
+  const [queued, setQueued] = useState<string | null>(null);
   const [reflection, setReflection] = useState(makeup.reflection ?? '');
   const [answers, setAnswers] = useState<string[]>(() => makeup.questions.map((_, i) => makeup.answers?.[i] ?? ''));
   const submitCall = useMutation(writes.submitMakeup);
@@ -151,10 +160,14 @@ function MakeupForm({ makeup, onSubmitted, onUnauthenticated }: MakeupFormProps)
       await submitCall.mutateAsync({ sessionId: makeup.sessionId, body });
       onSubmitted();
     } catch (e) {
-      setError(explainError(e, t.networkError, onUnauthenticated));
+      const waits = queuedText(e, t);
+      if (waits?.kept) setQueued(waits.text);
+      else setError(waits ? waits.text : explainError(e, t.networkError, onUnauthenticated));
       setBusy(false);
     }
   };
+
+  const notice = queued ?? (waitingEntry ? t.queuedSaved : null);
 
   return (
     <form className="card form" onSubmit={submit} noValidate>
@@ -189,6 +202,7 @@ function MakeupForm({ makeup, onSubmitted, onUnauthenticated }: MakeupFormProps)
         </Field>
       ))}
       <ErrorMessage message={error} />
+      {notice && waitingEntry ? <QueuedNotice text={notice} testId="makeup-queued" /> : null}
       <button type="submit" className="button button-primary" data-testid="makeup-submit" disabled={busy}>
         {busy ? t.submitting : t.submitMakeup}
       </button>

@@ -2,7 +2,10 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { explainError, type MySession } from '../api.ts';
 import { useI18n } from '../i18n.ts';
+import { useOutboxI18n } from '../i18n-outbox.ts';
 import { writes } from '../mutations.ts';
+import { useOutbox } from '../outbox.ts';
+import { QueuedNotice, queuedText } from '../outbox-strip.tsx';
 import { queries } from '../queries.ts';
 import { failureText } from '../shown.ts';
 import { AppLink, ErrorMessage, Field, LoadFailed, LoadingMessage, ScreenTitle, SuccessMessage, TopBar } from '../ui.tsx';
@@ -174,13 +177,19 @@ interface LeaveFormProps {
 }
 
 function LeaveForm({ sessionId, onSent, onUnauthenticated }: LeaveFormProps) {
-  const { t } = useI18n();
+  const { t } = useOutboxI18n();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const leave = useMutation(writes.askLeave);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // A leave request made without signal waits on the phone: said instead of the form.
+  const { entries } = useOutbox();
+  const waiting = entries.find(
+    (e) => e.kind === 'ask-leave' && (e.state === 'waiting' || e.state === 'sending' || e.state === 'needs-login') && (e.vars as { sessionId?: string }).sessionId === sessionId,
+  );
 
+  if (waiting) return <QueuedNotice text={waiting.state === 'needs-login' ? t.queuedLogin : t.queuedSaved} testId="leave-queued" />;
   if (!open) {
     return (
       <button type="button" className="button button-plain" onClick={() => setOpen(true)}>
@@ -198,7 +207,9 @@ function LeaveForm({ sessionId, onSent, onUnauthenticated }: LeaveFormProps) {
       await leave.mutateAsync({ sessionId, reason: reason.trim() });
       onSent();
     } catch (e) {
-      setError(explainError(e, t.networkError, onUnauthenticated));
+      // Kept on the phone: the notice above the form replaces it (the entry is now waiting).
+      const waits = queuedText(e, t);
+      if (!waits?.kept) setError(waits ? waits.text : explainError(e, t.networkError, onUnauthenticated));
     } finally {
       setBusy(false);
     }

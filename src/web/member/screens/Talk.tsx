@@ -3,7 +3,9 @@ import { useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'r
 import { ApiError, explainError, type Talk as TalkRecord, type TalkForm } from '../api.ts';
 import { chinaDate, fill, formatDate } from '../i18n.ts';
 import { useCareI18n } from '../i18n-care.ts';
+import { useOutboxI18n } from '../i18n-outbox.ts';
 import { writes } from '../mutations.ts';
+import { QueuedNotice, queuedText } from '../outbox-strip.tsx';
 import { queries } from '../queries.ts';
 import { forgetTalkDraft, loadTalkDraft, newTalkId, saveTalkDraft, type TalkFields } from '../talk-draft.ts';
 import { AppLink, ErrorMessage, Field, ScreenTitle, TopBar } from '../ui.tsx';
@@ -65,6 +67,9 @@ export function Talk({ memberId, onBack, onUnauthenticated }: TalkProps) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<TalkRecord | null>(null);
+  // Recorded without signal: the talk waits on the phone (outbox.ts) and goes out by itself.
+  const [queued, setQueued] = useState<string | null>(null);
+  const { t: q } = useOutboxI18n();
   const inFlight = useRef(false);
   const touched = useRef(false);
   const formRef = useRef<HTMLFormElement>(null);
@@ -163,7 +168,15 @@ export function Talk({ memberId, onBack, onUnauthenticated }: TalkProps) {
       setSaved(talk);
       window.scrollTo(0, 0);
     } catch (e) {
-      if (e instanceof ApiError && e.isOffline) {
+      const waits = queuedText(e, q);
+      if (waits?.kept) {
+        forgetTalkDraft(memberId);
+        setQueued(waits.text);
+        window.scrollTo(0, 0);
+      } else if (waits) {
+        // Not kept in the queue (too many waiting, storage full): the draft stays on the phone.
+        setError(waits.text);
+      } else if (e instanceof ApiError && e.isOffline) {
         setError(t.talkDraftKept);
       } else {
         // The server names the fields it refused: show each message at its field.
@@ -180,6 +193,22 @@ export function Talk({ memberId, onBack, onUnauthenticated }: TalkProps) {
       setBusy(false);
     }
   };
+
+  if (queued !== null && saved === null) {
+    return (
+      <>
+        <TopBar onBack={onBack} />
+        <main className="screen">
+          <ScreenTitle>{t.talkTitle}</ScreenTitle>
+          {name ? <p className="talk-with">{fill(t.talkWith, { name })}</p> : null}
+          <QueuedNotice text={queued} testId="talk-queued" />
+          <button type="button" className="button button-secondary" onClick={onBack}>
+            {t.backToMentees}
+          </button>
+        </main>
+      </>
+    );
+  }
 
   if (saved) {
     return (

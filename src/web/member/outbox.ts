@@ -1,0 +1,459 @@
+import { useSyncExternalStore } from 'react';
+import { ApiError, readableMessage } from '../common/api-error.ts';
+
+/**
+ * 待发送: the writes a member made without signal, kept on the phone and sent exactly once when the
+ * signal returns.
+ *
+ * One way, not TanStack's paused mutations: the queue is this file. A screen still calls
+ * `useMutation(writes.submitMakeup)`; for the queued writes (mutations.ts `queued(…)`) the
+ * mutation's function is `submit(kind, vars)`, which puts an entry on the queue and sends the queue
+ * at once. The promise settles with the server's answer when the entry went out now, or rejects with
+ * a `QueuedError` when it stays on the phone (no signal, server busy, signed out): the screen then
+ * says "已保存，有信号时自动发送" instead of an error. A refusal (4xx) while the screen waits is the
+ * screen's to show; the entry is dropped. What goes out later runs the write's cache update
+ * (`onSent`), as the mutation's onSuccess would have.
+ *
+ * - Each entry has an id chosen on the phone (crypto.randomUUID, or random bytes on old browsers),
+ *   sent as the `Idempotency-Key` header on every try: the server answers a resend from what it
+ *   stored (src/server/idempotency.ts), so an answer lost on a weak signal never makes a second row.
+ * - Kept in localStorage per account (`lx_outbox:<accountId>`; the account is the one query.ts keeps
+ *   the cache for). Another account signing in on the phone never sends nor sees these entries; they
+ *   wait for their owner.
+ * - Sent in order: at start, on `online`, when the page is shown again, when a read succeeds (the
+ *   signal is back, the session is good), and every 30 s while something waits. navigator.onLine is
+ *   not trusted (WeChat's browser is often wrong): it always tries.
+ * - A network failure, a server error (5xx), "still being handled" (409 in_progress) or a rate limit
+ *   keep the entry waiting. A 401 marks the waiting entries needs-login (the app shows the login
+ *   through the request core); they go out after the same account is signed in again. A refusal
+ *   (4xx) of an entry sent later marks it failed with the server's words; the member retries or
+ *   deletes it on the 待发送 screen.
+ * - Bounded: at most MAX_UNSENT entries not yet sent (a write beyond that is refused with words the
+ *   member can read); sent entries are kept SENT_KEEP_MS for the "sent at" list, at most MAX_SENT,
+ *   oldest dropped first, and dropped first when the storage is full. A full storage is said, never
+ *   silent (`OutboxFullError`).
+ * - A write of the same thing while an earlier one still waits replaces it (reading progress of one
+ *   item, a push opened, a make-up or leave of one class), under a new id.
+ */
+
+export type OutboxState = 'waiting' | 'sending' | 'sent' | 'failed' | 'needs-login';
+
+export interface OutboxEntry {
+  /** the Idempotency-Key */
+  id: string;
+  kind: string;
+  vars: unknown;
+  accountId: string;
+  createdAt: string;
+  state: OutboxState;
+  sentAt: string | null;
+  /** the server's words for a refusal (failed) */
+  error: string | null;
+}
+
+/** How a kind of write is sent and what its answer changes on the phone (mutations.ts). */
+export interface OutboxKind {
+  send: (vars: never, key: string) => Promise<unknown>;
+  onSent?: (answer: never, vars: never) => unknown;
+  /** Entries with the same coalesce key: a newer one replaces one that still waits. */
+  coalesce?: (vars: never) => string | null;
+}
+
+/** The write stays on the phone and goes out when it can. */
+export class QueuedError extends Error {
+  constructor(
+    readonly entryId: string,
+    readonly needsLogin = false,
+  ) {
+    super('queued');
+    this.name = 'QueuedError';
+  }
+}
+
+/** The write could not be kept: too many waiting, or the phone's storage is full. */
+export class OutboxFullError extends Error {
+  constructor(readonly reason: 'too-many' | 'storage') {
+    super(reason);
+    this.name = 'OutboxFullError';
+  }
+}
+
+export const isQueued = (e: unknown): e is QueuedError => e instanceof QueuedError;
+
+export const MAX_UNSENT = 200;
+export const MAX_SENT = 200;
+export const SENT_KEEP_MS = 7 * 24 * 3_600_000;
+const RETRY_EVERY_MS = 30_000;
+const BUSY_RETRY_MS = 3_000;
+/** The account the member app keeps its cache for (written by query.ts keepFor, removed on sign-out). */
+const ACCOUNT_KEY = 'lx_member_account';
+const PREFIX = 'lx_outbox:';
+
+const kinds = new Map<string, OutboxKind>();
+
+/** mutations.ts registers each queued write here, so entries kept from an earlier start can be sent. */
+export function registerOutboxKind<TVars>(kind: string, handler: { send: (vars: TVars, key: string) => Promise<unknown>; onSent?: (answer: never, vars: TVars) => unknown; coalesce?: (vars: TVars) => string | null }): void {
+  kinds.set(kind, handler as unknown as OutboxKind);
+}
+
+// ---------- ids ----------
+
+/** A UUID (v4) for the Idempotency-Key; old browsers lack crypto.randomUUID. */
+export function newId(): string {
+  const c = typeof crypto !== 'undefined' ? crypto : undefined;
+  if (c && typeof c.randomUUID === 'function') return c.randomUUID();
+  const bytes = new Uint8Array(16);
+  if (c && typeof c.getRandomValues === 'function') c.getRandomValues(bytes);
+  else for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+// ---------- storage ----------
+
+function storage(): Storage | undefined {
+  try {
+    return typeof window === 'undefined' ? undefined : window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Without storage (disabled in some WeChat settings) the queue lives as long as the page. */
+const inMemory = new Map<string, OutboxEntry[]>();
+
+function currentAccount(): string | null {
+  try {
+    return storage()?.getItem(ACCOUNT_KEY) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function isEntry(value: unknown): value is OutboxEntry {
+  const e = value as OutboxEntry;
+  return typeof e === 'object' && e !== null && typeof e.id === 'string' && typeof e.kind === 'string' && typeof e.state === 'string';
+}
+
+function load(accountId: string): OutboxEntry[] {
+  const store = storage();
+  if (!store) return inMemory.get(accountId) ?? [];
+  try {
+    const raw = store.getItem(PREFIX + accountId);
+    const parsed: unknown = raw ? JSON.parse(raw) : [];
+    return Array.isArray(parsed) ? parsed.filter(isEntry) : [];
+  } catch {
+    return [];
+  }
+}
+
+const isUnsent = (e: OutboxEntry): boolean => e.state === 'waiting' || e.state === 'sending' || e.state === 'needs-login';
+
+/** Sent entries older than a week, and beyond MAX_SENT, are dropped (oldest first). */
+function pruned(entries: OutboxEntry[], now = Date.now()): OutboxEntry[] {
+  const sent = entries.filter((e) => e.state === 'sent' && now - Date.parse(e.sentAt ?? e.createdAt) < SENT_KEEP_MS);
+  const keepSent = new Set(sent.slice(-MAX_SENT).map((e) => e.id));
+  return entries.filter((e) => e.state !== 'sent' || keepSent.has(e.id));
+}
+
+/** Writes the account's entries; a full storage drops sent entries (oldest first), then says so. */
+function save(accountId: string, entries: OutboxEntry[]): void {
+  let list = pruned(entries);
+  const store = storage();
+  if (!store) {
+    inMemory.set(accountId, list);
+    emit();
+    return;
+  }
+  for (;;) {
+    try {
+      if (list.length === 0) store.removeItem(PREFIX + accountId);
+      else store.setItem(PREFIX + accountId, JSON.stringify(list));
+      emit();
+      return;
+    } catch {
+      const oldestSent = list.findIndex((e) => e.state === 'sent');
+      if (oldestSent === -1) throw new OutboxFullError('storage');
+      list = list.filter((_, i) => i !== oldestSent);
+    }
+  }
+}
+
+/** Changes one entry of the account (read fresh: a write may have been queued meanwhile). */
+function update(accountId: string, id: string, change: (e: OutboxEntry) => OutboxEntry | null): void {
+  const entries = load(accountId);
+  const next: OutboxEntry[] = [];
+  for (const e of entries) {
+    if (e.id !== id) next.push(e);
+    else {
+      const changed = change(e);
+      if (changed) next.push(changed);
+    }
+  }
+  try {
+    save(accountId, next);
+  } catch {
+    // Storage full while marking an entry: the change lives in memory until the next save.
+  }
+}
+
+// ---------- what screens read ----------
+
+const listeners = new Set<() => void>();
+let snapshot: { account: string | null; version: number; value: { waiting: number; failed: number; entries: OutboxEntry[] } } | null = null;
+let version = 0;
+
+function emit(): void {
+  version++;
+  for (const l of listeners) l();
+  keepRetrying();
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function currentSnapshot(): { waiting: number; failed: number; entries: OutboxEntry[] } {
+  const account = currentAccount();
+  if (snapshot && snapshot.account === account && snapshot.version === version) return snapshot.value;
+  const entries = account ? load(account) : [];
+  const value = { waiting: entries.filter(isUnsent).length, failed: entries.filter((e) => e.state === 'failed').length, entries };
+  snapshot = { account, version, value };
+  return value;
+}
+
+/** The signed-in account's queue: how many wait (not yet sent), how many failed, every entry in order. */
+export function useOutbox(): { waiting: number; failed: number; entries: OutboxEntry[] } {
+  return useSyncExternalStore(subscribe, currentSnapshot, currentSnapshot);
+}
+
+/** How many writes of the signed-in account are not sent yet (signing out asks first). */
+export function waitingCount(): number {
+  return currentSnapshot().waiting;
+}
+
+// ---------- queueing and sending ----------
+
+interface Waiter {
+  resolve: (answer: unknown) => void;
+  reject: (e: unknown) => void;
+}
+const waiters = new Map<string, Waiter>();
+
+function settle(id: string, outcome: { answer: unknown } | { error: unknown }): void {
+  const waiter = waiters.get(id);
+  if (!waiter) return;
+  waiters.delete(id);
+  if ('answer' in outcome) waiter.resolve(outcome.answer);
+  else waiter.reject(outcome.error);
+}
+
+/**
+ * Queues a write and sends the queue. Resolves with the server's answer when it went out now;
+ * rejects with QueuedError when it waits on the phone, with the server's ApiError when refused,
+ * with OutboxFullError when it could not be kept.
+ */
+export function submit<T>(kind: string, vars: unknown): Promise<T> {
+  const handler = kinds.get(kind);
+  if (!handler) return Promise.reject(new Error(`unknown write ${kind}`));
+  const accountId = currentAccount();
+  // No account known on this phone (should not happen on a signed-in screen): send without keeping.
+  if (!accountId) return handler.send(vars as never, newId()) as Promise<T>;
+  const entries = load(accountId);
+  const same = handler.coalesce?.(vars as never) ?? null;
+  const earlier = same === null ? undefined : entries.find((e) => e.kind === kind && e.state === 'waiting' && handler.coalesce?.(e.vars as never) === same);
+  const id = newId();
+  let next: OutboxEntry[];
+  if (earlier) {
+    settle(earlier.id, { error: new QueuedError(earlier.id) });
+    next = entries.map((e) => (e === earlier ? { ...e, id, vars } : e));
+  } else {
+    if (entries.filter(isUnsent).length >= MAX_UNSENT) return Promise.reject(new OutboxFullError('too-many'));
+    next = [...entries, { id, kind, vars, accountId, createdAt: new Date().toISOString(), state: 'waiting', sentAt: null, error: null }];
+  }
+  try {
+    save(accountId, next);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  const answer = new Promise<T>((resolve, reject) => waiters.set(id, { resolve: resolve as (a: unknown) => void, reject }));
+  void flush();
+  return answer;
+}
+
+/** A refusal that asking again unchanged would get again. */
+function isRefusal(e: unknown): boolean {
+  if (!(e instanceof ApiError)) return true;
+  if (e.isOffline || e.status >= 500 || e.status === 401 || e.status === 429) return false;
+  return !(e.status === 409 && e.code === 'in_progress');
+}
+
+let flushing: Promise<void> | null = null;
+let again = false;
+let busyTimer: number | undefined;
+
+/** Sends what waits, in order; one run at a time (a request during a run makes one more run). */
+export function flush(): Promise<void> {
+  if (flushing) {
+    again = true;
+    return flushing;
+  }
+  flushing = (async () => {
+    try {
+      do {
+        again = false;
+        await flushOnce();
+      } while (again);
+    } finally {
+      flushing = null;
+    }
+  })();
+  return flushing;
+}
+
+async function flushOnce(): Promise<void> {
+  const accountId = currentAccount();
+  if (!accountId) return;
+  for (;;) {
+    const entry = load(accountId).find((e) => e.state === 'waiting');
+    if (!entry) return;
+    const handler = kinds.get(entry.kind);
+    if (!handler) {
+      update(accountId, entry.id, (e) => ({ ...e, state: 'failed', error: null }));
+      continue;
+    }
+    update(accountId, entry.id, (e) => ({ ...e, state: 'sending' }));
+    let answer: unknown;
+    try {
+      answer = await handler.send(entry.vars as never, entry.id);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) {
+        for (const w of load(accountId).filter((x) => x.state === 'waiting' || x.id === entry.id)) {
+          update(accountId, w.id, (x) => ({ ...x, state: 'needs-login' }));
+          settle(w.id, { error: new QueuedError(w.id, true) });
+        }
+        return;
+      }
+      if (!isRefusal(e)) {
+        update(accountId, entry.id, (x) => ({ ...x, state: 'waiting' }));
+        for (const w of load(accountId).filter((x) => x.state === 'waiting')) settle(w.id, { error: new QueuedError(w.id) });
+        if (e instanceof ApiError && e.status === 409) {
+          window.clearTimeout(busyTimer);
+          busyTimer = window.setTimeout(() => void flush(), BUSY_RETRY_MS);
+        }
+        return;
+      }
+      if (waiters.has(entry.id)) {
+        // The screen that made it is waiting: it shows the refusal; nothing stays queued.
+        update(accountId, entry.id, () => null);
+        settle(entry.id, { error: e });
+      } else {
+        const words = e instanceof ApiError ? readableMessage(e) : '';
+        update(accountId, entry.id, (x) => ({ ...x, state: 'failed', error: words || null }));
+      }
+      continue;
+    }
+    update(accountId, entry.id, (x) => ({ ...x, state: 'sent', sentAt: new Date().toISOString(), error: null }));
+    try {
+      handler.onSent?.(answer as never, entry.vars as never);
+    } catch {
+      // The cache update is a convenience; the write is done.
+    }
+    settle(entry.id, { answer });
+  }
+}
+
+/** 重试: a failed (or needs-login) entry waits again and the queue is sent. */
+export function retryEntry(id: string): void {
+  const accountId = currentAccount();
+  if (!accountId) return;
+  update(accountId, id, (e) => (e.state === 'failed' || e.state === 'needs-login' ? { ...e, state: 'waiting', error: null } : e));
+  void flush();
+}
+
+/** 删除: the member gives up an entry that has not gone out (or clears a sent one). */
+export function removeEntry(id: string): void {
+  const accountId = currentAccount();
+  if (!accountId) return;
+  update(accountId, id, (e) => (e.state === 'sending' ? e : null));
+}
+
+/** The account is signed in (a read went through): entries that waited for the login go out. */
+function resumeAfterLogin(): void {
+  const accountId = currentAccount();
+  if (!accountId) return;
+  const held = load(accountId).filter((e) => e.state === 'needs-login');
+  for (const e of held) update(accountId, e.id, (x) => ({ ...x, state: 'waiting' }));
+  if (held.length > 0 || load(accountId).some((e) => e.state === 'waiting')) void flush();
+}
+
+let retryTimer: number | undefined;
+
+function keepRetrying(): void {
+  if (typeof window === 'undefined') return;
+  const accountId = currentAccount();
+  const waiting = accountId ? load(accountId).some((e) => e.state === 'waiting') : false;
+  if (waiting && retryTimer === undefined) retryTimer = window.setInterval(() => void flush(), RETRY_EVERY_MS);
+  if (!waiting && retryTimer !== undefined) {
+    window.clearInterval(retryTimer);
+    retryTimer = undefined;
+  }
+}
+
+let started = false;
+
+/**
+ * At start (main.tsx): entries caught mid-send by the page going away wait again, and the queue is
+ * sent now, when the phone says it is online, when the page is shown again, and when a read
+ * succeeds (`readSucceeded`, wired to the query cache by main.tsx).
+ */
+export function startOutbox(): void {
+  if (started || typeof window === 'undefined') return;
+  started = true;
+  const accountId = currentAccount();
+  if (accountId) {
+    for (const e of load(accountId).filter((x) => x.state === 'sending')) update(accountId, e.id, (x) => ({ ...x, state: 'waiting' }));
+  }
+  window.addEventListener('online', () => void flush());
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') void flush();
+  });
+  // Another tab of the app changed the queue.
+  window.addEventListener('storage', (e) => {
+    if (e.key === null || e.key.startsWith(PREFIX) || e.key === ACCOUNT_KEY) emit();
+  });
+  keepRetrying();
+  void flush();
+}
+
+let lastAccount: string | null | undefined;
+
+/** A read of the server went through: the signal is back and the session is good. */
+export function readSucceeded(): void {
+  const account = currentAccount();
+  if (account !== lastAccount) {
+    lastAccount = account;
+    emit();
+  }
+  resumeAfterLogin();
+}
+
+/**
+ * Signing out (called before query.ts forgets the account): nothing of the member stays on the
+ * phone, the writes that waited included (the sign-out asks first when `waitingCount() > 0`).
+ */
+export function forgetOutbox(): void {
+  const accountId = currentAccount();
+  if (!accountId) return;
+  for (const e of load(accountId)) settle(e.id, { error: new QueuedError(e.id) });
+  inMemory.delete(accountId);
+  try {
+    storage()?.removeItem(PREFIX + accountId);
+  } catch {
+    // Nothing kept.
+  }
+  emit();
+}
