@@ -117,7 +117,7 @@ export function Reader({ pushId, itemId, onBack }: ReaderProps) {
             {read ? t.readMark : readRule}
           </p>
         ) : null}
-        {item.kind === 'article' || item.bodyHtml ? <ReadAloud title={item.title} bodyRef={bodyRef} /> : null}
+        {item.kind === 'article' || item.bodyHtml ? <ReadAloud title={item.title} bodyRef={bodyRef} audioUrl={item.audioUrl ?? null} /> : null}
 
         {item.kind !== 'article' && item.summary ? <p className="reader-summary">{item.summary}</p> : null}
 

@@ -8,6 +8,7 @@ import { FilterBar, OrgFilter, OrgTreeSelect, PageHeader } from '../../component
 import { useDiscardGuard } from '../../components/discard-guard.ts';
 import { FileField, STUDY_CATEGORIES, STUDY_CATEGORY_KEYS, STUDY_KINDS, STUDY_KIND_KEYS, StudyKindTag } from '../../components/learning.tsx';
 import { RichTextEditor } from '../../components/RichTextEditor.tsx';
+import { ArticleAudioField } from './ArticleAudio.tsx';
 import { applyFormIssues, useApi, useApiMutation, useOrgs, useShowError, useUrlList, useUrlSearchText } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import type { StudyCategory, StudyItemInput, StudyItemKind, StudyItemPatch, StudyItemSummary } from '../../types.ts';
@@ -185,9 +186,10 @@ interface FormValues {
   mediaSource: 'file' | 'link';
   mediaUrl?: string | null;
   fileId?: string | null;
+  audioFileId?: string | null;
 }
 
-const FIELDS = ['orgId', 'kind', 'title', 'category', 'tags', 'author', 'summary', 'minutes', 'bodyHtml', 'mediaUrl', 'fileId'] as const;
+const FIELDS = ['orgId', 'kind', 'title', 'category', 'tags', 'author', 'summary', 'minutes', 'bodyHtml', 'mediaUrl', 'fileId', 'audioFileId'] as const;
 const ACCEPT: Record<Exclude<StudyItemKind, 'article'>, string> = {
   audio: 'audio/mpeg,audio/mp4,audio/aac,audio/ogg,audio/wav,.mp3,.m4a,.aac,.wav,.ogg',
   video: 'video/mp4,video/webm,.mp4,.webm',
@@ -232,6 +234,7 @@ function StudyItemDrawer({ id, defaultOrgId, onClose, onSaved }: { id: string | 
       mediaSource: item.mediaUrl ? 'link' : 'file',
       mediaUrl: item.mediaUrl,
       fileId: item.file?.id ?? null,
+      audioFileId: item.audio?.id ?? null,
     });
   }, [item, form]);
 
@@ -247,6 +250,8 @@ function StudyItemDrawer({ id, defaultOrgId, onClose, onSaved }: { id: string | 
       bodyHtml: v.kind === 'article' ? (v.bodyHtml ?? '') : null,
       mediaUrl: media === 'link' ? blank(v.mediaUrl) : null,
       fileId: media === 'file' ? (v.fileId ?? null) : null,
+      // An article's recording, sent only when it changed: an unchanged one leaves speech synthesis to its work.
+      ...(v.kind === 'article' && (v.audioFileId ?? null) !== (item?.audio?.id ?? null) ? { audioFileId: v.audioFileId ?? null } : {}),
     };
     try {
       await saveItem.mutateAsync(id ? (common satisfies StudyItemPatch) : ({ ...common, orgId: v.orgId, kind: v.kind } satisfies StudyItemInput));
@@ -317,6 +322,11 @@ function StudyItemDrawer({ id, defaultOrgId, onClose, onSaved }: { id: string | 
           {kind === 'article' && (
             <Form.Item label={t('study.body')} name="bodyHtml" rules={[{ required: true, message: t('study.bodyRequired') }]} valuePropName="value">
               <RichTextEditor testId="study-body" />
+            </Form.Item>
+          )}
+          {kind === 'article' && (
+            <Form.Item label={t('study.audio')} name="audioFileId" extra={t('study.audio.hint')}>
+              <ArticleAudioField initialFile={item?.audio ?? null} />
             </Form.Item>
           )}
           {(kind === 'audio' || kind === 'video') && (
