@@ -1,0 +1,258 @@
+/**
+ * Read-aloud that always answers, through the real server in Chromium on a phone in WeChat. The
+ * secretary attaches a recorded audio (a WAV made here) to an article. On a phone without speech
+ * voices (this Chromium has none; were it to have some, they are taken away) the reader says in one
+ * sentence that the phone cannot read Chinese aloud and offers the recording, which plays and can
+ * be saved on the phone; in 长辈模式 the recording comes first. On a phone with a Chinese voice (a
+ * speech engine written here, which speaks only when told to), reading aloud goes paragraph by
+ * paragraph with the paragraph highlighted, pauses, resumes where it stopped, changes speed, and
+ * says so when the speech fails.
+ */
+import { request as playwrightRequest, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UI_TIMEOUT, openPhone, phoneLogin, skipAfterFirstFailure, startServerAndBrowser } from './support/browser.ts';
+import { assertChromiumInstalled, ensureWebBuilt, type RunningServer } from './support/server.ts';
+
+const SECRETARY_PHONE = '13800000000';
+const MEMBER_PHONE = '13800000003';
+const VILLAGE = '新桥村党总支';
+const TITLE = '听得见的家乡新闻';
+const FIRST = '第一段：村里修好了通往码头的路。';
+const SECOND = '第二段：渔船上也能学习。';
+const CANNOT = '这部手机不能朗读中文。';
+
+/** A valid WAV: a 44-byte header and a tenth of a second of silence (8 kHz, 8 bit, mono). */
+function silentWav(samples = 800): Buffer {
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(36 + samples, 4);
+  header.write('WAVE', 8, 'latin1');
+  header.write('fmt ', 12, 'latin1');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(8000, 24);
+  header.writeUInt32LE(8000, 28);
+  header.writeUInt16LE(1, 32);
+  header.writeUInt16LE(8, 34);
+  header.write('data', 36, 'latin1');
+  header.writeUInt32LE(samples, 40);
+  return Buffer.concat([header, Buffer.alloc(samples, 0x80)]);
+}
+
+/** A phone without any speech voice: getVoices() answers nothing. */
+function noVoices(): void {
+  Object.defineProperty(window.speechSynthesis, 'getVoices', { value: () => [], configurable: true });
+}
+
+/**
+ * A phone with a Chinese voice and a speech engine that records what it is asked to say and speaks
+ * only when the test says so: `__speech.finish()` ends the current utterance, `__speech.fail()`
+ * fails it. cancel() interrupts it, as a real engine does.
+ */
+function fakeChineseVoice(): void {
+  type Fake = { text: string; lang: string; rate: number; voice: unknown; onstart: ((e: unknown) => void) | null; onend: ((e: unknown) => void) | null; onerror: ((e: unknown) => void) | null };
+  const voice = { name: '中文（测试）', lang: 'zh-CN', voiceURI: 'test-zh', default: true, localService: true };
+  const state = { spoken: [] as { text: string; rate: number; lang: string }[], cancels: 0, current: null as Fake | null };
+  class Utterance {
+    text: string;
+    lang = '';
+    rate = 1;
+    voice: unknown = null;
+    onstart: ((e: unknown) => void) | null = null;
+    onend: ((e: unknown) => void) | null = null;
+    onerror: ((e: unknown) => void) | null = null;
+    constructor(text: string) {
+      this.text = text;
+    }
+  }
+  const engine = {
+    getVoices: () => [voice],
+    speak(u: Fake) {
+      state.spoken.push({ text: u.text, rate: u.rate, lang: u.lang });
+      state.current = u;
+      setTimeout(() => u.onstart?.({}), 0);
+    },
+    cancel() {
+      state.cancels += 1;
+      const u = state.current;
+      state.current = null;
+      u?.onerror?.({ error: 'interrupted' });
+    },
+    pause() {},
+    resume() {},
+    speaking: false,
+    pending: false,
+    paused: false,
+    addEventListener() {},
+    removeEventListener() {},
+    onvoiceschanged: null,
+  };
+  Object.defineProperty(window, 'speechSynthesis', { value: engine, configurable: true });
+  Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: Utterance, configurable: true, writable: true });
+  Object.defineProperty(window, '__speech', {
+    value: {
+      state,
+      finish() {
+        const u = state.current;
+        state.current = null;
+        u?.onend?.({});
+      },
+      fail() {
+        const u = state.current;
+        state.current = null;
+        u?.onerror?.({ error: 'synthesis-failed' });
+      },
+    },
+  });
+}
+
+interface SpeechState {
+  spoken: { text: string; rate: number; lang: string }[];
+  cancels: number;
+}
+const speechState = (page: Page): Promise<SpeechState> =>
+  page.evaluate(() => {
+    const s = (window as unknown as { __speech: { state: SpeechState } }).__speech.state;
+    return { spoken: [...s.spoken], cancels: s.cancels };
+  });
+const finishUtterance = (page: Page) => page.evaluate(() => (window as unknown as { __speech: { finish(): void } }).__speech.finish());
+const failUtterance = (page: Page) => page.evaluate(() => (window as unknown as { __speech: { fail(): void } }).__speech.fail());
+
+describe('read-aloud always answers: it says when the phone cannot speak and offers the recording', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let silent: { context: BrowserContext; page: Page };
+  let speaking: { context: BrowserContext; page: Page };
+  let api: APIRequestContext;
+  let articleId = '';
+  let audioUrl = '';
+
+  beforeAll(async () => {
+    assertChromiumInstalled();
+    ensureWebBuilt();
+    ({ server, browser } = await startServerAndBrowser());
+  });
+
+  afterAll(async () => {
+    await (api as APIRequestContext | undefined)?.dispose();
+    await (browser as Browser | undefined)?.close().catch(() => {});
+    await (server as RunningServer | undefined)?.stop();
+  });
+
+  skipAfterFirstFailure(() => ({ silent: silent?.page, speaking: speaking?.page }));
+
+  async function openReader(page: Page): Promise<void> {
+    await page.goto('/m/');
+    await phoneLogin(page, MEMBER_PHONE, server.password);
+    await page.getByLabel('手机号').waitFor({ state: 'detached' });
+    await page.goto(`/m/read/-/${articleId}`);
+    await page.getByText(FIRST).waitFor();
+  }
+
+  it('1. the secretary attaches a recorded audio to an article', async () => {
+    api = await playwrightRequest.newContext({ baseURL: server.baseUrl });
+    const login = await api.post('/api/auth/login', { data: { phone: SECRETARY_PHONE, password: server.password } });
+    expect(login.status(), await login.text()).toBe(200);
+    const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
+    const orgs = (await (await api.get('/api/orgs')).json()) as { items: { id: string; name: string }[] };
+    const villageId = orgs.items.find((o) => o.name === VILLAGE)?.id ?? '';
+    expect(villageId, 'the demo village').toBeTruthy();
+
+    const upload = await api.post('/api/files?purpose=study', {
+      multipart: { file: { name: '家乡新闻.wav', mimeType: 'audio/wav', buffer: silentWav() } },
+      headers: { 'x-csrf-token': csrf },
+    });
+    expect(upload.status(), await upload.text()).toBe(200);
+    const audio = (await upload.json()) as { id: string; url: string };
+    const created = await api.post('/api/study-items', {
+      data: { orgId: villageId, kind: 'article', title: TITLE, category: 'home_news', bodyHtml: `<p>${FIRST}</p><p>${SECOND}</p>`, minutes: 2, audioFileId: audio.id },
+      headers: { 'x-csrf-token': csrf },
+    });
+    expect(created.status(), await created.text()).toBe(200);
+    const item = (await created.json()) as { id: string; audio: { url: string } | null };
+    articleId = item.id;
+    audioUrl = item.audio?.url ?? '';
+    expect(audioUrl).toBe(`/api/files/${audio.id}`);
+  });
+
+  it('2. on a phone without speech voices the reader says it cannot read aloud and offers the recording, which plays and is saved on the phone', async () => {
+    silent = await openPhone(browser, server.baseUrl);
+    const { context, page } = silent;
+    await page.goto('/m/');
+    const voices = await page.evaluate(() => speechSynthesis.getVoices().length);
+    // This machine's Chromium has no voices; should one have some, the phone is made voiceless.
+    if (voices > 0) await context.addInitScript(noVoices);
+    await openReader(page);
+
+    await page.getByText(CANNOT).waitFor();
+    expect(await page.getByTestId('read-aloud-cannot').textContent()).toContain('可以听下面的录音');
+    expect(await page.evaluate(() => speechSynthesis.getVoices().length)).toBe(0);
+    // No read-aloud controls that would do nothing.
+    expect(await page.getByRole('button', { name: '朗读', exact: true }).count()).toBe(0);
+
+    const player = page.getByTestId('recorded-audio-player');
+    expect(await player.getAttribute('src')).toBe(audioUrl);
+    await page.getByRole('button', { name: '播放录音' }).tap();
+    await expect.poll(() => player.evaluate((a: HTMLAudioElement) => a.ended || a.currentTime > 0 || !a.paused), { timeout: UI_TIMEOUT }).toBe(true);
+    expect(await player.evaluate((a: HTMLAudioElement) => a.error)).toBeNull();
+
+    await page.getByRole('button', { name: '保存到手机' }).tap();
+    await page.getByText('已保存到手机，没有信号也能听').waitFor();
+  });
+
+  it('3. in 长辈模式 the recording comes first', async () => {
+    const { page } = silent;
+    await page.evaluate(() => localStorage.setItem('lx_member_elder', 'on'));
+    await page.reload();
+    await page.getByText(CANNOT).waitFor();
+    const order = await page.getByTestId('read-aloud-section').evaluate((section) => [...section.children].map((c) => c.getAttribute('data-testid')));
+    expect(order.indexOf('recorded-audio')).toBeLessThan(order.indexOf('read-aloud-cannot'));
+    expect(order.indexOf('recorded-audio')).toBe(0);
+  });
+
+  it('4. on a phone with a Chinese voice it reads paragraph by paragraph, pauses, resumes, changes speed, and says when speech fails', async () => {
+    speaking = await openPhone(browser, server.baseUrl);
+    const { context, page } = speaking;
+    await context.addInitScript(fakeChineseVoice);
+    await openReader(page);
+    expect(await page.getByText(CANNOT).count()).toBe(0);
+
+    await page.getByRole('button', { name: '朗读', exact: true }).tap();
+    await expect.poll(async () => (await speechState(page)).spoken.map((s) => s.text)).toEqual([TITLE]);
+    expect((await speechState(page)).spoken[0]).toMatchObject({ lang: 'zh-CN', rate: 1 });
+    await finishUtterance(page);
+    await expect.poll(async () => (await speechState(page)).spoken.map((s) => s.text)).toEqual([TITLE, FIRST]);
+    await expect.poll(() => page.locator('.reading-now').textContent()).toBe(FIRST);
+
+    // Pause: the speech stops, nothing more is said.
+    await page.getByRole('button', { name: '暂停' }).tap();
+    await page.getByRole('button', { name: '继续朗读' }).waitFor();
+    const paused = await speechState(page);
+    expect(paused.cancels).toBeGreaterThan(0);
+    expect(paused.spoken).toHaveLength(2);
+
+    // Resume: the paragraph where it stopped is read again.
+    await page.getByRole('button', { name: '继续朗读' }).tap();
+    await expect.poll(async () => (await speechState(page)).spoken.map((s) => s.text)).toEqual([TITLE, FIRST, FIRST]);
+    await page.getByRole('button', { name: '暂停' }).waitFor();
+
+    // Faster: the paragraph starts again at the new speed, and the choice is shown.
+    await page.getByRole('button', { name: '快 1.25×' }).tap();
+    await expect.poll(async () => (await speechState(page)).spoken.at(-1)).toMatchObject({ text: FIRST, rate: 1.25 });
+    expect(await page.getByRole('button', { name: '快 1.25×' }).getAttribute('aria-pressed')).toBe('true');
+    await finishUtterance(page);
+    await expect.poll(async () => (await speechState(page)).spoken.at(-1)).toMatchObject({ text: SECOND, rate: 1.25 });
+    await expect.poll(() => page.locator('.reading-now').textContent()).toBe(SECOND);
+
+    // The engine fails mid-way: the member is told, and can try again from that paragraph.
+    await failUtterance(page);
+    await page.getByText('朗读中断了，这部手机没能读下去。').waitFor();
+    await page.getByRole('button', { name: '再试一次' }).tap();
+    await expect.poll(async () => (await speechState(page)).spoken.at(-1)).toMatchObject({ text: SECOND });
+    await finishUtterance(page);
+    // The end: back to the start, nothing highlighted.
+    await page.getByRole('button', { name: '朗读', exact: true }).waitFor();
+    expect(await page.locator('.reading-now').count()).toBe(0);
+  });
+});
