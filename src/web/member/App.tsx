@@ -5,6 +5,7 @@ import { api, ApiError, type Account } from './api.ts';
 import { dictionaries, I18nContext, loadLanguage, saveLanguage, useI18n, type I18n, type Language } from './i18n.ts';
 import { queries } from './queries.ts';
 import { forgetKept, keepFor, queryClient } from './query.ts';
+import { forgetOutbox, waitingCount } from './outbox.ts';
 import { NavigationContext, pathOf, useRouter } from './router.ts';
 import { useNoticeOpened } from './notice-link.ts';
 import { applyServerElderMode, forgetServerElderMode } from './elder.ts';
@@ -34,6 +35,7 @@ const CardView = lazy(() => import('./screens/Cards.tsx').then((m) => ({ default
 const Records = lazy(() => import('./screens/Records.tsx').then((m) => ({ default: m.Records })));
 const Notices = lazy(() => import('./screens/Notices.tsx').then((m) => ({ default: m.Notices })));
 const Devices = lazy(() => import('./screens/Devices.tsx').then((m) => ({ default: m.Devices })));
+const Outbox = lazy(() => import('./screens/Outbox.tsx').then((m) => ({ default: m.Outbox })));
 
 type Session =
   | { phase: 'checking' }
@@ -125,6 +127,7 @@ export function App() {
     setNotice(null);
     showLogin();
     router.goHome();
+    forgetOutbox();
     forgetKept();
     forgetTalkDrafts();
     forgetServerElderMode();
@@ -224,6 +227,8 @@ export function App() {
         }}
       />
     );
+  } else if (route.name === 'outbox') {
+    screen = <Outbox onBack={() => router.back()} />;
   } else if (route.name === 'me') {
     screen = (
       <Me
@@ -234,8 +239,7 @@ export function App() {
         onUpdateDestination={() => router.open({ name: 'mobility' })}
         onChangePassword={() => router.open({ name: 'password' })}
         onLogout={onLogout}
-        // OUTBOX: waitingCount from outbox.ts
-        waitingCount={() => 0}
+        waitingCount={waitingCount}
       />
     );
     tab = 'me';

@@ -1,5 +1,6 @@
 import type { MyProfile } from '../api.ts';
 import { useI18n } from '../i18n.ts';
+import { OutboxStrip } from '../outbox-strip.tsx';
 import { ScreenTitle, TopBar } from '../ui.tsx';
 import { TodaySection } from './Today.tsx';
 import './home.css';
@@ -24,7 +25,7 @@ export function Home({ profile, stale, onRetry, isMentor, onUnauthenticated }: H
     <>
       <TopBar />
       <main className="screen home">
-        {/* OUTBOX-STRIP: what waits to be sent (outbox-strip.tsx), above everything else */}
+        <OutboxStrip />
         <ScreenTitle>{t.homeTitle}</ScreenTitle>
         <Hello name={profile.member.name} />
         {stale ? (

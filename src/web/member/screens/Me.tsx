@@ -4,6 +4,7 @@ import { useElderMode } from '../elder.ts';
 import { fill, formatDate, useI18n } from '../i18n.ts';
 import { useInviteI18n } from '../i18n-invite.ts';
 import type { Route } from '../router.ts';
+import { OutboxStrip } from '../outbox-strip.tsx';
 import { AppLink, ScreenTitle, SuccessMessage, telHref, TopBar } from '../ui.tsx';
 import './home.css';
 
@@ -35,7 +36,7 @@ export function Me({ profile, stale, onRetry, notice, onUpdateDestination, onCha
     <>
       <TopBar />
       <main className="screen me">
-        {/* OUTBOX-STRIP: what waits to be sent (outbox-strip.tsx), above everything else */}
+        <OutboxStrip />
         <ScreenTitle>{t.meTitle}</ScreenTitle>
         <SuccessMessage message={notice} />
         {stale ? (
