@@ -1,0 +1,134 @@
+/**
+ * Accessibility checks for a browser test: axe-core's WCAG 2 A/AA rules and best practices on the
+ * page as it is now, plus our own tap-target rule for the phone (every visible control at least
+ * 44×44 CSS px). `expectAccessible(page, what)` fails listing every offender.
+ *
+ * axe-core is put into the page with page.evaluate of its source: DevTools evaluation is not bound
+ * by the app's Content-Security-Policy (script-src 'self'), so the page is tested under its real
+ * headers, with no bypassCSP context that could hide a policy problem.
+ */
+/* oxlint-disable unicorn/consistent-function-scoping -- the helpers inside page.evaluate run in the page, where only what the evaluated function holds exists */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+const require = createRequire(import.meta.url);
+let axeSource: string | null = null;
+
+function axeScript(): string {
+  axeSource ??= fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  return axeSource;
+}
+
+/** The smallest tap target we accept, in CSS px (the member app is used by older members). */
+export const MIN_TAP_TARGET = 44;
+
+/**
+ * axe's rule sets: WCAG 2.0/2.1/2.2 A and AA and the best practices. Rules left out, each for a
+ * reason: `target-size` (WCAG 2.2's 24 px) is replaced by our stricter 44 px check below.
+ */
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
+const AXE_RULES_OFF = ['target-size'];
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary: string }[];
+}
+
+interface SmallTarget {
+  what: string;
+  width: number;
+  height: number;
+}
+
+/** Runs axe-core on the page as it is now; answers the violations found. */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
+  if (!loaded) await page.evaluate(axeScript());
+  return page.evaluate(
+    async ({ tags, off }) => {
+      const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
+      const rules = Object.fromEntries(off.map((id) => [id, { enabled: false }]));
+      const result = await axe.run(document, { runOnly: { type: 'tag', values: tags }, rules, resultTypes: ['violations'] });
+      return result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => ({ target: n.target.map(String), failureSummary: n.failureSummary })),
+      }));
+    },
+    { tags: AXE_TAGS, off: AXE_RULES_OFF },
+  );
+}
+
+/**
+ * Visible buttons, links, inputs, selects and [role=button] smaller than `min` CSS px either way.
+ * A link inside running text is excepted (WCAG 2.5.8's inline exception). A checkbox, radio or
+ * file input counts with its label: tapping the label works the control.
+ */
+export async function smallTapTargets(page: Page, min = MIN_TAP_TARGET): Promise<SmallTarget[]> {
+  return page.evaluate((least) => {
+    const describe = (el: Element): string => {
+      const id = el.id ? `#${el.id}` : '';
+      const testId = el.getAttribute('data-testid');
+      const cls = typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\s+/).join('.') : '';
+      const text = (el.getAttribute('aria-label') ?? (el as HTMLElement).innerText ?? (el as HTMLInputElement).value ?? '').trim().replace(/\s+/g, ' ').slice(0, 30);
+      return `${el.tagName.toLowerCase()}${id}${cls}${testId ? `[data-testid=${testId}]` : ''}${text ? ` "${text}"` : ''}`;
+    };
+    const visible = (el: Element): boolean => {
+      const style = getComputedStyle(el);
+      if (style.visibility === 'hidden' || style.display === 'none') return false;
+      const box = el.getBoundingClientRect();
+      return box.width > 0 && box.height > 0 && el.getClientRects().length > 0;
+    };
+    /** A link in a sentence: displayed inline, in a block with more text than the link's own. */
+    const inlineInText = (el: Element): boolean => {
+      if (el.tagName !== 'A' || getComputedStyle(el).display !== 'inline') return false;
+      let block: Element | null = el.parentElement;
+      while (block && getComputedStyle(block).display === 'inline') block = block.parentElement;
+      const own = (el.textContent ?? '').trim().length;
+      const around = (block?.textContent ?? '').trim().length;
+      return around > own;
+    };
+    const labelsOf = (el: Element): Element[] => {
+      const input = el as HTMLInputElement;
+      return input.labels ? Array.from(input.labels) : [];
+    };
+    const selector = 'button, a[href], input:not([type=hidden]), select, textarea, [role=button]';
+    const small: SmallTarget[] = [];
+    for (const el of Array.from(document.querySelectorAll(selector))) {
+      if (inlineInText(el)) continue;
+      const type = (el as HTMLInputElement).type;
+      const boxes = [el, ...(el.tagName === 'INPUT' && ['checkbox', 'radio', 'file'].includes(type) ? labelsOf(el) : [])]
+        .filter(visible)
+        .map((e) => e.getBoundingClientRect());
+      if (boxes.length === 0) continue;
+      const width = Math.max(...boxes.map((b) => b.width));
+      const height = Math.max(...boxes.map((b) => b.height));
+      // half a pixel of rounding (a 44 px box can measure 43.99)
+      if (width + 0.5 < least || height + 0.5 < least) small.push({ what: describe(el), width: Math.round(width * 10) / 10, height: Math.round(height * 10) / 10 });
+    }
+    return small;
+  }, min);
+}
+
+/** The problems found on the page now, one line each (empty when none). */
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  const lines: string[] = [];
+  for (const v of await axeViolations(page)) {
+    for (const n of v.nodes) {
+      lines.push(`axe ${v.id} (${v.impact ?? '-'}): ${n.target.join(' ')} — ${v.help}; ${n.failureSummary.replace(/\s+/g, ' ').trim()}`);
+    }
+  }
+  for (const s of await smallTapTargets(page)) lines.push(`tap target ${s.width}×${s.height} px < ${MIN_TAP_TARGET}: ${s.what}`);
+  return lines;
+}
+
+/** Fails when axe-core or the tap-target rule finds anything on the page; `what` names the screen. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const problems = await accessibilityProblems(page);
+  expect(problems, `${what}: ${problems.length} accessibility problem(s)\n  ${problems.join('\n  ')}`).toEqual([]);
+}
