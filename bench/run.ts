@@ -2,6 +2,7 @@ import os from 'node:os';
 import { openDatabase, type OpenedDatabase } from '../src/server/db/database.ts';
 import { COUNTY, generateCounty, type GeneratedCounty } from './generate.ts';
 import { benchBundle } from './figures/bundle.ts';
+import { benchFirstLoad } from './figures/first-load.ts';
 import { benchHttp, startHelloWorld } from './figures/http.ts';
 import { benchImport, importUnits } from './figures/import.ts';
 import { benchSearch } from './figures/search.ts';
@@ -28,7 +29,7 @@ import { passMark, renderTable, unavailable, type Row } from './lib/table.ts';
  *
  * Knobs (environment): BENCH_RUNS (search runs per query, default 200), BENCH_REPEATS (HTTP and
  * import repeats, default 3), BENCH_HTTP_SECONDS (default 10), BENCH_ONLY (comma list of
- * postgres,pglite,learning,pglite-learning,bundle,load,bomb,notify,robots), BENCH_LEARNING (comma list of the learning
+ * postgres,pglite,learning,pglite-learning,bundle,firstload,load,bomb,notify,robots), BENCH_LEARNING (comma list of the learning
  * figures: coverage,radar,checkin,push,today), BENCH_COVERAGE_RUNS (default 40), BENCH_RADAR_RUNS (drift list and
  * timeline calls, default 40), BENCH_CHECKIN_SECONDS
  * (default 50), BENCH_CHECKIN_CONCURRENCY (default 50), BENCH_DATABASE_URL (use this server
@@ -41,7 +42,7 @@ const intEnv = (name: string, fallback: number): number => {
 const RUNS = intEnv('BENCH_RUNS', 200);
 const REPEATS = intEnv('BENCH_REPEATS', 3);
 const HTTP_SECONDS = intEnv('BENCH_HTTP_SECONDS', 10);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'postgres,pglite,learning,pglite-learning,bundle,load,bomb,notify,robots').split(',').map((s) => s.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'postgres,pglite,learning,pglite-learning,bundle,firstload,load,bomb,notify,robots').split(',').map((s) => s.trim()));
 const LEARNING = new Set((process.env.BENCH_LEARNING ?? 'coverage,radar,checkin,push,today').split(',').map((s) => s.trim()));
 const COVERAGE_RUNS = intEnv('BENCH_COVERAGE_RUNS', 40);
 const RADAR_RUNS = intEnv('BENCH_RADAR_RUNS', 40);
@@ -276,6 +277,12 @@ async function main(): Promise<void> {
   if (ONLY.has('bundle')) {
     await section('member app bundle', rows, async () => {
       rows.push(...(await benchBundle()));
+    });
+  }
+
+  if (ONLY.has('firstload')) {
+    await section('member app first load on 3G', rows, async () => {
+      rows.push(...(await benchFirstLoad()));
     });
   }
 

@@ -14,7 +14,10 @@ const newest = (dir) => {
   return t;
 };
 const built = (dir) => (fs.existsSync(path.join(dir, 'index.html')) ? fs.statSync(path.join(dir, 'index.html')).mtimeMs : 0);
-const sources = Math.max(newest('src/web'), newest('src/shared'));
+// The build's own settings count as sources: a change to them (e.g. the compressed copies made by
+// scripts/precompress.ts) must reach the bundles too.
+const buildFiles = ['vite.console.config.ts', 'vite.member.config.ts', 'scripts/precompress.ts'].map((f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0));
+const sources = Math.max(newest('src/web'), newest('src/shared'), ...buildFiles);
 const stale = ['dist/web/console', 'dist/web/member'].some((d) => built(d) < sources);
 if (stale) {
   console.log('Building the web apps (first start or changed sources)…');

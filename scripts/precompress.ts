@@ -70,7 +70,9 @@ export function precompress(before?: (outDir: string) => Promise<void>): Plugin 
     configResolved(config) {
       outDir = path.resolve(config.root, config.build.outDir);
     },
-    async closeBundle() {
+    async closeBundle(error?: Error) {
+      // also called when the build failed: nothing was written, and the build's own error is the one to see
+      if (error) return;
       if (before) await before(outDir);
       const done = await precompressDir(outDir);
       const raw = done.reduce((s, f) => s + f.bytes, 0);

@@ -15,7 +15,7 @@ import { loggedRequest, SESSION_COOKIE } from './http.ts';
 import { markChanged } from './freshness.ts';
 import { edgeRefusal, rejectMalformedInput } from './input-guard.ts';
 import { proxyTrust, registerHttpSecurity } from './http-security.ts';
-import { sendIndexHtml, staticHeaders } from './web-assets.ts';
+import { memberHomePreloads, sendIndexHtml, staticHeaders } from './web-assets.ts';
 import { registerEtags } from './etag.ts';
 import type { AppServices } from './services.ts';
 import { registerAuthRoutes } from './modules/auth/index.ts';
@@ -195,15 +195,19 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerNotifyRoutes(app, services);
   registerSmsRoutes(app, services);
 
-  registerWeb(app, opts.serveWeb !== false, opts.webDist ?? WEB_DIST);
+  registerWeb(app, opts.serveWeb !== false, opts.webDist ?? WEB_DIST, services);
   return app;
 }
 
 /** The two web apps: the member app under /m/, the console everywhere else (SPA fallback). */
-function registerWeb(app: FastifyInstance, enabled: boolean, webDist: string): void {
+function registerWeb(app: FastifyInstance, enabled: boolean, webDist: string, services: AppServices): void {
   const consoleDir = path.join(webDist, 'console');
   const memberDir = path.join(webDist, 'member');
   if (enabled && fs.existsSync(memberDir)) {
+    memberHomePreloads(app, async (req) => {
+      const raw = req.cookies[SESSION_COOKIE];
+      return raw ? (await services.auth.actorFromCookie(raw)) !== null : false;
+    });
     // Compressed copies made by the build, cache-control by kind of file: see web-assets.ts.
     app.register(fastifyStatic, { root: memberDir, prefix: '/m/', decorateReply: false, wildcard: true, preCompressed: true, cacheControl: false, setHeaders: staticHeaders(memberDir) });
   }

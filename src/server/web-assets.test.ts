@@ -10,7 +10,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestApp, type TestEnv } from '../../test/support/harness.ts';
+import { login, openTestApp, PHONES, type TestEnv } from '../../test/support/harness.ts';
 import { precompressDir } from '../../scripts/precompress.ts';
 import { cacheControlFor, pickEncoding } from './web-assets.ts';
 
@@ -90,7 +90,7 @@ describe('the server sends the built files', () => {
       expect(gz.headers['content-encoding']).toBe('gzip');
       expect(decoded(gz)).toBe(script);
 
-      for (const headers of [{}, { 'accept-encoding': 'identity' }, { 'accept-encoding': 'br;q=0, gzip;q=0' }]) {
+      for (const headers of [{}, { 'accept-encoding': 'identity' }, { 'accept-encoding': 'br;q=0, gzip;q=0' }] as Record<string, string>[]) {
         const plain = await get(url, headers);
         expect(plain.headers['content-encoding'], JSON.stringify(headers)).toBeUndefined();
         expect(plain.body).toBe(script);
@@ -172,6 +172,37 @@ describe('the page sent for a client-side route (SPA fallback)', () => {
 
   it('a missing file is still a 404, not the page', async () => {
     expect((await get('/m/assets/gone-123.js', { 'accept-encoding': 'br' })).statusCode).toBe(404);
+  });
+});
+
+describe('a signed-in member’s home page starts the first calls with it', () => {
+  const preloads = '</api/me/profile>; rel=preload; as=fetch; crossorigin=anonymous, </api/me/today>; rel=preload; as=fetch; crossorigin=anonymous';
+
+  it('with a live session: profile and today are preloaded, and the page is private to that person', async () => {
+    const { cookie } = await login(app, PHONES.mobileMember);
+    for (const url of ['/m/', '/m', '/m/?n=abc']) {
+      const res = await get(url, { cookie, 'accept-encoding': 'br' });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers.link, url).toBe(preloads);
+      expect(res.headers['cache-control'], url).toBe('private, no-cache');
+    }
+    const again = await get('/m/', { cookie, 'accept-encoding': 'br', 'if-none-match': String((await get('/m/', { cookie, 'accept-encoding': 'br' })).headers.etag) });
+    expect(again.statusCode).toBe(304);
+    expect(again.headers.link).toBe(preloads);
+    // other screens and the console are not the home: nothing preloaded there
+    expect((await get('/m/study', { cookie })).headers.link).toBeUndefined();
+    expect((await get('/', { cookie })).headers.link).toBeUndefined();
+  });
+
+  it('signed out or with a session that ended: no preload (a 401 kept for later would undo the next sign-in)', async () => {
+    expect((await get('/m/')).headers.link).toBeUndefined();
+    expect((await get('/m/', { cookie: 'lx_session=not-a-session' })).headers.link).toBeUndefined();
+    const { cookie, headers } = await login(app, PHONES.groupLeader);
+    expect((await app.inject({ method: 'POST', url: '/api/auth/logout', headers })).statusCode).toBeLessThan(300);
+    const ended = await get('/m/', { cookie });
+    expect(ended.statusCode).toBe(200);
+    expect(ended.headers.link).toBeUndefined();
+    expect(ended.headers['cache-control']).toBe('no-cache');
   });
 });
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * How the built web apps are cached and compressed on the way out (see registerWeb in app.ts).
@@ -76,4 +76,28 @@ export function sendIndexHtml(req: FastifyRequest, reply: FastifyReply, dir: str
   if (req.method === 'HEAD') reply.send();
   else reply.send(fs.createReadStream(file));
   return true;
+}
+
+/** What a signed-in member's home asks first, fetched with the page (crossorigin="anonymous": fetch()'s same-origin credentials). */
+export const MEMBER_HOME_PRELOADS = ['/api/me/profile', '/api/me/today'];
+
+/**
+ * The member app's home page, asked for with a live session, tells the browser to fetch the
+ * member's profile and today at once (a `Link: rel=preload` header), so they arrive with the script
+ * instead of one after another behind it: on a 3G signal each round trip is 0.5–2 s. Only with a
+ * live session: a preload answered 401 would be taken by the app's first call after signing in.
+ * The index.html itself preloads `/api/auth/me`, whose 401 is an answer.
+ */
+export function memberHomePreloads(app: FastifyInstance, hasLiveSession: (req: FastifyRequest) => Promise<boolean>): void {
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.method !== 'GET' || (reply.statusCode !== 200 && reply.statusCode !== 304)) return payload;
+    const url = req.url.split('?')[0];
+    if (url !== '/m/' && url !== '/m') return payload;
+    if (!String(reply.getHeader('content-type') ?? '').startsWith('text/html') && reply.statusCode === 200) return payload;
+    if (!(await hasLiveSession(req))) return payload;
+    reply.header('link', MEMBER_HOME_PRELOADS.map((href) => `<${href}>; rel=preload; as=fetch; crossorigin=anonymous`).join(', '));
+    // the header depends on the session: never shared between people
+    reply.header('cache-control', 'private, no-cache');
+    return payload;
+  });
 }
