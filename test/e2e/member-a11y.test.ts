@@ -6,10 +6,10 @@
  * 长辈模式. Each screen is its own test, so one run lists every screen's problems.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/a11y.ts';
 import { openPhone, phoneLogin, startServerAndBrowser, UI_TIMEOUT } from './support/browser.ts';
-import { assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } from './support/server.ts';
+import { assertChromiumInstalled, ensureWebBuilt, getJson, screenshotPages, type RunningServer } from './support/server.ts';
 
 const SECRETARY_PHONE = '13800000000';
 const MENTOR_PHONE = '13800000002';
@@ -18,6 +18,56 @@ const ADMIN_PHONE = '13800000009';
 const INVITEE_PHONE = '13912340012';
 /** 长辈模式 chosen on this phone (src/web/member/elder.ts). */
 const ELDER_KEY = 'lx_member_elder';
+
+/** Opens a screen inside the running app (as a tap would), which works without signal too. */
+async function goInApp(page: Page, path: string): Promise<void> {
+  await page.evaluate((to) => {
+    history.pushState(null, '', to);
+    window.dispatchEvent(new PopStateEvent('popstate'));
+  }, path);
+  await page.locator('h1').first().waitFor();
+}
+
+/** A phone's speech with one Chinese voice, whose speaking goes on until stopped (in the page). */
+function chineseVoiceThatNeverEnds(): void {
+  type Utterance = { text: string; lang: string; rate: number; voice: unknown; onstart: ((e: unknown) => void) | null; onend: ((e: unknown) => void) | null; onerror: ((e: unknown) => void) | null };
+  const voice = { name: '中文', lang: 'zh-CN', voiceURI: 'zh', default: true, localService: true };
+  let current: Utterance | null = null;
+  class FakeUtterance {
+    text: string;
+    lang = '';
+    rate = 1;
+    voice: unknown = null;
+    onstart: ((e: unknown) => void) | null = null;
+    onend: ((e: unknown) => void) | null = null;
+    onerror: ((e: unknown) => void) | null = null;
+    constructor(text: string) {
+      this.text = text;
+    }
+  }
+  const engine = {
+    getVoices: () => [voice],
+    speak(u: Utterance) {
+      current = u;
+      setTimeout(() => u.onstart?.({}), 0);
+    },
+    cancel() {
+      const u = current;
+      current = null;
+      u?.onerror?.({ error: 'interrupted' });
+    },
+    pause() {},
+    resume() {},
+    speaking: false,
+    pending: false,
+    paused: false,
+    addEventListener() {},
+    removeEventListener() {},
+    onvoiceschanged: null,
+  };
+  Object.defineProperty(window, 'speechSynthesis', { value: engine, configurable: true });
+  Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: FakeUtterance, configurable: true, writable: true });
+}
 
 interface Ids {
   itemPath: string;
@@ -43,7 +93,8 @@ async function apiAs(browser: Browser, server: RunningServer, phone: string): Pr
  */
 async function settled(page: Page): Promise<void> {
   await page.locator('h1').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-  await page.waitForFunction(() => document.querySelector('.spinner, [aria-busy=true]') === null, null, { timeout: UI_TIMEOUT });
+  // (the reader's read-aloud looks for a Chinese voice first)
+  await page.waitForFunction(() => document.querySelector('.spinner, [aria-busy=true], [data-voice=checking]') === null, null, { timeout: UI_TIMEOUT });
   await page.waitForLoadState('networkidle');
 }
 
@@ -88,6 +139,14 @@ describe('every member screen passes axe-core and has tap targets of at least 44
   afterAll(async () => {
     await (browser as Browser | undefined)?.close().catch(() => {});
     await (server as RunningServer | undefined)?.stop();
+  });
+
+  // Each screen is its own test and the next one runs anyway; a failing one saves screenshots.
+  beforeEach((ctx) => {
+    ctx.onTestFailed(async () => {
+      const saved = await screenshotPages(ctx.task.name, { signedOut, member, mentor });
+      if (saved.length) console.error(`screenshots: ${saved.join(', ')}`);
+    });
   });
 
   describe('signed out', () => {
@@ -205,17 +264,19 @@ describe('every member screen passes axe-core and has tap targets of at least 44
       { name: '待发送', path: () => '/m/outbox' },
     ];
 
-    async function check(page: Page, screen: (typeof screens)[number], mode: string): Promise<void> {
+    /** 长辈模式 promises stronger contrast: there the text meets WCAG AAA's 7:1 (4.5:1 when large). */
+    async function check(page: Page, screen: (typeof screens)[number], elder: boolean): Promise<void> {
+      const mode = elder ? ' in 长辈模式' : '';
       await open(page, screen.path());
-      await expectAccessible(page, `${screen.name}${mode} (${screen.path()})`);
+      await expectAccessible(page, `${screen.name}${mode} (${screen.path()})`, { enhancedContrast: elder });
       if (screen.after) {
         await screen.after(page);
-        await expectAccessible(page, `${screen.name}${mode}, after a tap (${screen.path()})`);
+        await expectAccessible(page, `${screen.name}${mode}, after a tap (${screen.path()})`, { enhancedContrast: elder });
       }
     }
 
     for (const screen of screens) {
-      it(screen.name, () => check(member, screen, ''));
+      it(screen.name, () => check(member, screen, false));
     }
 
     describe('长辈模式', () => {
@@ -229,10 +290,84 @@ describe('every member screen passes axe-core and has tap targets of at least 44
 
       for (const screen of screens) {
         it(screen.name, async () => {
-          await check(member, screen, ' in 长辈模式');
+          await check(member, screen, true);
           expect(await member.evaluate(() => document.documentElement.dataset.elder)).toBe('on');
         });
       }
+    });
+  });
+
+  describe('a mobile member without signal', () => {
+    let context: BrowserContext;
+
+    afterAll(async () => {
+      await context.setOffline(false);
+    });
+
+    it('补学 handed in without signal: the note that it waits', async () => {
+      context = member.context();
+      await open(member, `/m/makeup/${ids.makeupSessionId}`);
+      const questions = await member.locator('[data-testid^=makeup-answer-]').count();
+      await context.setOffline(true);
+      await member.getByTestId('makeup-reflection').fill('没有信号时写的补学心得：守纪律，帮工友，按时学习。');
+      for (let i = 0; i < questions; i++) await member.getByTestId(`makeup-answer-${i}`).fill(`第 ${i + 1} 题的回答，写在工地上。`);
+      await member.getByTestId('makeup-submit').tap();
+      await member.getByTestId('makeup-queued').waitFor();
+      await expectAccessible(member, 'make-up waiting to be sent');
+    });
+
+    it('待发送 with a write waiting', async () => {
+      await member.getByTestId('makeup-queued').getByRole('button').first().tap();
+      await member.getByTestId('outbox-waiting').waitFor();
+      await expectAccessible(member, 'outbox with a write waiting');
+    });
+
+    it('首页 without signal, with the line of writes waiting', async () => {
+      await goInApp(member, '/m/');
+      await member.getByTestId('outbox-strip').waitFor();
+      await expectAccessible(member, 'home without signal');
+    });
+
+    it('我的: signing out asks first while writes wait', async () => {
+      await goInApp(member, '/m/me');
+      await member.getByRole('button', { name: '退出登录' }).tap();
+      await member.getByTestId('logout-cancel').waitFor();
+      await expectAccessible(member, 'sign-out question');
+      await member.getByTestId('logout-cancel').tap();
+    });
+
+    it('签到 without signal', async () => {
+      await goInApp(member, `/m/checkin?s=${ids.checkinSessionId}`);
+      await member.locator('h1').first().waitFor();
+      await expectAccessible(member, 'check-in without signal');
+    });
+
+    it('待发送 once the signal is back and the write went out', async () => {
+      await context.setOffline(false);
+      await goInApp(member, '/m/outbox');
+      await member.getByTestId('outbox-sent').waitFor();
+      await expectAccessible(member, 'outbox with a write sent');
+    });
+  });
+
+  describe('read-aloud on a phone with a Chinese voice', () => {
+    let phone: Page;
+
+    beforeAll(async () => {
+      const opened = await openPhone(browser, server.baseUrl);
+      phone = opened.page;
+      await opened.context.addInitScript(chineseVoiceThatNeverEnds);
+      await phone.goto('/m/');
+      await phoneLogin(phone, MEMBER_PHONE, server.password);
+      await settled(phone);
+    });
+
+    it('阅读, reading aloud', async () => {
+      await open(phone, ids.itemPath);
+      await expectAccessible(phone, 'reader with read-aloud');
+      await phone.getByRole('button', { name: '朗读', exact: true }).tap();
+      await phone.getByTestId('read-aloud-pause').waitFor();
+      await expectAccessible(phone, 'reader while reading aloud');
     });
   });
 

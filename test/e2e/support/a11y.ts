@@ -45,13 +45,13 @@ interface SmallTarget {
 }
 
 /** Runs axe-core on the page as it is now; answers the violations found. */
-export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+export async function axeViolations(page: Page, options: AccessibilityOptions = {}): Promise<AxeViolation[]> {
   const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
   if (!loaded) await page.evaluate(axeScript());
   return page.evaluate(
-    async ({ tags, off }) => {
+    async ({ tags, off, on }) => {
       const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
-      const rules = Object.fromEntries(off.map((id) => [id, { enabled: false }]));
+      const rules = Object.fromEntries([...off.map((id) => [id, { enabled: false }]), ...on.map((id) => [id, { enabled: true }])]);
       const result = await axe.run(document, { runOnly: { type: 'tag', values: tags }, rules, resultTypes: ['violations'] });
       return result.violations.map((v) => ({
         id: v.id,
@@ -60,7 +60,7 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
         nodes: v.nodes.map((n) => ({ target: n.target.map(String), failureSummary: n.failureSummary })),
       }));
     },
-    { tags: AXE_TAGS, off: AXE_RULES_OFF },
+    { tags: AXE_TAGS, off: AXE_RULES_OFF, on: options.enhancedContrast ? ['color-contrast-enhanced'] : [] },
   );
 }
 
@@ -115,20 +115,39 @@ export async function smallTapTargets(page: Page, min = MIN_TAP_TARGET): Promise
   }, min);
 }
 
+/**
+ * WCAG 1.4.10 (reflow): nothing makes the page wider than the screen, so a member never scrolls
+ * sideways to read a line. Answers the page's width when it is wider, else null.
+ */
+export async function sidewaysScroll(page: Page): Promise<{ page: number; screen: number } | null> {
+  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: document.documentElement.clientWidth }));
+  return widths.page > widths.screen ? widths : null;
+}
+
+export interface AccessibilityOptions {
+  /**
+   * Also axe's enhanced contrast rule (WCAG AAA 1.4.6: 7:1, 4.5:1 for large text), for 长辈模式's
+   * stronger contrast.
+   */
+  enhancedContrast?: boolean;
+}
+
 /** The problems found on the page now, one line each (empty when none). */
-export async function accessibilityProblems(page: Page): Promise<string[]> {
+export async function accessibilityProblems(page: Page, options: AccessibilityOptions = {}): Promise<string[]> {
   const lines: string[] = [];
-  for (const v of await axeViolations(page)) {
+  for (const v of await axeViolations(page, options)) {
     for (const n of v.nodes) {
       lines.push(`axe ${v.id} (${v.impact ?? '-'}): ${n.target.join(' ')} — ${v.help}; ${n.failureSummary.replace(/\s+/g, ' ').trim()}`);
     }
   }
   for (const s of await smallTapTargets(page)) lines.push(`tap target ${s.width}×${s.height} px < ${MIN_TAP_TARGET}: ${s.what}`);
+  const wide = await sidewaysScroll(page);
+  if (wide) lines.push(`reflow: the page is ${wide.page} px wide on a ${wide.screen} px screen (it scrolls sideways)`);
   return lines;
 }
 
 /** Fails when axe-core or the tap-target rule finds anything on the page; `what` names the screen. */
-export async function expectAccessible(page: Page, what: string): Promise<void> {
-  const problems = await accessibilityProblems(page);
+export async function expectAccessible(page: Page, what: string, options: AccessibilityOptions = {}): Promise<void> {
+  const problems = await accessibilityProblems(page, options);
   expect(problems, `${what}: ${problems.length} accessibility problem(s)\n  ${problems.join('\n  ')}`).toEqual([]);
 }
