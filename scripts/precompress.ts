@@ -2,7 +2,7 @@
 // gzip (`.gz`, level 9) beside each compressible file. The server sends them as they are
 // (@fastify/static `preCompressed`, see registerWeb in src/server/app.ts), so a phone on a weak
 // signal receives a quarter of the bytes and the server compresses nothing per request.
-import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
@@ -33,12 +33,16 @@ async function filesUnder(dir: string): Promise<string[]> {
  */
 export async function precompressDir(dir: string): Promise<{ file: string; bytes: number; br: number | null; gz: number | null }[]> {
   const all = await filesUnder(dir);
-  await Promise.all(all.filter((f) => f.endsWith('.br') || f.endsWith('.gz')).map((f) => rm(f)));
+  await Promise.all(all.filter((f) => f.endsWith('.br') || f.endsWith('.gz')).map((f) => rm(f, { force: true })));
   const sources = all.filter((f) => COMPRESSIBLE.test(f));
   const done = [];
   for (const file of sources) {
-    if ((await stat(file)).size < MIN_BYTES) continue;
-    const data = await readFile(file);
+    // A file gone meanwhile: another build of the same app replaced the folder (and compresses its own files).
+    const data = await readFile(file).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return null;
+      throw e;
+    });
+    if (!data || data.length < MIN_BYTES) continue;
     const [br, gz] = await Promise.all([
       brotli(data, {
         params: {
@@ -51,8 +55,13 @@ export async function precompressDir(dir: string): Promise<{ file: string; bytes
     ]);
     const keptBr = br.length < data.length;
     const keptGz = gz.length < data.length;
-    if (keptBr) await writeFile(`${file}.br`, br);
-    if (keptGz) await writeFile(`${file}.gz`, gz);
+    try {
+      if (keptBr) await writeFile(`${file}.br`, br);
+      if (keptGz) await writeFile(`${file}.gz`, gz);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw e;
+    }
     done.push({ file: path.relative(dir, file), bytes: data.length, br: keptBr ? br.length : null, gz: keptGz ? gz.length : null });
   }
   return done;

@@ -10,17 +10,10 @@ import { NavigationContext, pathOf, useRouter } from './router.ts';
 import { useNoticeOpened } from './notice-link.ts';
 import { applyServerElderMode, forgetServerElderMode } from './elder.ts';
 import './elder.css';
-import { CheckIn } from './screens/CheckIn.tsx';
 import { Home } from './screens/Home.tsx';
 import { Invite } from './screens/Invite.tsx';
 import { Login } from './screens/Login.tsx';
-import { Makeup } from './screens/Makeup.tsx';
 import { Me } from './screens/Me.tsx';
-import { Mobility } from './screens/Mobility.tsx';
-import { Password } from './screens/Password.tsx';
-import { Reader } from './screens/Reader.tsx';
-import { SessionDetail, Sessions } from './screens/Sessions.tsx';
-import { Study } from './screens/Study.tsx';
 import { forgetTalkDrafts } from './talk-draft.ts';
 import { shown } from './shown.ts';
 import { stopPushOnThisPhone } from './web-push.ts';
@@ -36,6 +29,16 @@ const Records = lazy(() => import('./screens/Records.tsx').then((m) => ({ defaul
 const Notices = lazy(() => import('./screens/Notices.tsx').then((m) => ({ default: m.Notices })));
 const Devices = lazy(() => import('./screens/Devices.tsx').then((m) => ({ default: m.Devices })));
 const Outbox = lazy(() => import('./screens/Outbox.tsx').then((m) => ({ default: m.Outbox })));
+// Not on the first screen either: loaded when opened, and fetched by the service worker after the
+// first visit's load so they open without a signal (see public/sw.js).
+const Study = lazy(() => import('./screens/Study.tsx').then((m) => ({ default: m.Study })));
+const Reader = lazy(() => import('./screens/Reader.tsx').then((m) => ({ default: m.Reader })));
+const Sessions = lazy(() => import('./screens/Sessions.tsx').then((m) => ({ default: m.Sessions })));
+const SessionDetail = lazy(() => import('./screens/Sessions.tsx').then((m) => ({ default: m.SessionDetail })));
+const Makeup = lazy(() => import('./screens/Makeup.tsx').then((m) => ({ default: m.Makeup })));
+const CheckIn = lazy(() => import('./screens/CheckIn.tsx').then((m) => ({ default: m.CheckIn })));
+const Mobility = lazy(() => import('./screens/Mobility.tsx').then((m) => ({ default: m.Mobility })));
+const Password = lazy(() => import('./screens/Password.tsx').then((m) => ({ default: m.Password })));
 
 type Session =
   | { phase: 'checking' }

@@ -3,8 +3,10 @@
  * Keeps the app shell on the phone so the app opens without signal.
  * The build fills PRECACHE, ASSETS and VERSION (see vite.member.config.ts); never caches /api.
  * PRECACHE is the first screen's files only, taken from the HTTP cache the page has just filled
- * (hashed files are immutable), so installing costs no second download on a weak signal. Lazily
- * loaded screens are stored the first time they are opened.
+ * (hashed files are immutable), so installing costs no second download on a weak signal. The
+ * screens loaded lazily (the reader, classes, make-ups, ...) are fetched once the worker activates,
+ * which is after the page's load event, so they never compete with the first screen, and are there
+ * when the member opens an article without a signal. A screen opened before that is stored on use.
  */
 const VERSION = 'dev';
 const PRECACHE = [];
@@ -29,9 +31,25 @@ self.addEventListener('activate', (event) => {
       .keys()
       .then((keys) => keys.filter((key) => key.startsWith('lx-member-') && key !== CACHE))
       .then((old) => carryOver(old).then(() => Promise.all(old.map((key) => caches.delete(key)))))
+      .then(() => fetchTheRest())
       .then(() => self.clients.claim()),
   );
 });
+
+/** The built files not stored yet (the lazy screens), fetched together; a failure leaves them to be stored on use. */
+function fetchTheRest() {
+  return caches
+    .open(CACHE)
+    .then((cache) =>
+      Promise.all(
+        ASSETS.map((path) => {
+          const request = new Request(new URL(path, self.registration.scope));
+          return cache.match(request).then((have) => have || cache.add(request).catch(() => undefined));
+        }),
+      ),
+    )
+    .catch(() => undefined);
+}
 
 /** Screens already opened stay available offline after an update: chunks this build still has move to the new cache. */
 function carryOver(oldCaches) {
