@@ -2,8 +2,10 @@
  * Every screen of the member app passes axe-core's WCAG 2 A/AA rules and best practices, and every
  * control on it is at least 44×44 CSS px (support/a11y.ts), on a phone in WeChat, in Chinese: the
  * screens signed out (login, SMS login, an invitation and a bad invitation link), the screens of a
- * mobile member (13800000003), a mentor's screens (13800000002), and the member's screens again in
- * 长辈模式. Each screen is its own test, so one run lists every screen's problems.
+ * mobile member (13800000003), a mentor's screens (13800000002), the member's screens again in
+ * 长辈模式 (with WCAG AAA contrast, and on a phone 320 px wide), writes waiting without signal, and
+ * read-aloud on a phone with a Chinese voice. Each screen is its own test, so one run lists every
+ * screen's problems.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -294,6 +296,22 @@ describe('every member screen passes axe-core and has tap targets of at least 44
           expect(await member.evaluate(() => document.documentElement.dataset.elder)).toBe('on');
         });
       }
+
+      // WCAG's reflow width, and a cheap phone's: 24 px text must still fit without sideways
+      // scrolling (the hardest case; the usual text at 360 px is checked above).
+      describe('on a phone 320 px wide', () => {
+        beforeAll(async () => {
+          await member.setViewportSize({ width: 320, height: 640 });
+        });
+
+        afterAll(async () => {
+          await member.setViewportSize({ width: 360, height: 740 });
+        });
+
+        for (const screen of screens) {
+          it(screen.name, () => check(member, screen, true));
+        }
+      });
     });
   });
 
