@@ -18,6 +18,8 @@ if (container) {
     queryClient.getQueryCache().subscribe((event) => {
       if (event.type === 'updated' && event.action.type === 'success' && !event.action.manual) readSucceeded();
     });
+    // 待发送 is opened when there is no signal: its screen is fetched while there is, after the first one.
+    window.setTimeout(() => void import('./screens/Outbox.tsx').catch(() => undefined), 3_000);
     createRoot(container).render(
       <StrictMode>
         <QueryClientProvider client={queryClient}>
