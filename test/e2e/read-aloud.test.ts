@@ -6,12 +6,14 @@
  * be saved on the phone; in 长辈模式 the recording comes first. On a phone with a Chinese voice (a
  * speech engine written here, which speaks only when told to), reading aloud goes paragraph by
  * paragraph with the paragraph highlighted, pauses, resumes where it stopped, changes speed, and
- * says so when the speech fails.
+ * says so when the speech fails. In the console, the secretary hears the recording on the article's
+ * form, is told plainly when the microphone is refused and that no speech synthesis is configured,
+ * and replaces the recording by an upload.
  */
 import { request as playwrightRequest, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UI_TIMEOUT, openPhone, phoneLogin, skipAfterFirstFailure, startServerAndBrowser } from './support/browser.ts';
-import { assertChromiumInstalled, ensureWebBuilt, type RunningServer } from './support/server.ts';
+import { UI_TIMEOUT, consoleLogin, openConsole, openPhone, phoneLogin, skipAfterFirstFailure, startServerAndBrowser } from './support/browser.ts';
+import { assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } from './support/server.ts';
 
 const SECRETARY_PHONE = '13800000000';
 const MEMBER_PHONE = '13800000003';
@@ -54,6 +56,13 @@ function fakeChineseVoice(): void {
   type Fake = { text: string; lang: string; rate: number; voice: unknown; onstart: ((e: unknown) => void) | null; onend: ((e: unknown) => void) | null; onerror: ((e: unknown) => void) | null };
   const voice = { name: '中文（测试）', lang: 'zh-CN', voiceURI: 'test-zh', default: true, localService: true };
   const state = { spoken: [] as { text: string; rate: number; lang: string }[], cancels: 0, current: null as Fake | null };
+  const started = new WeakSet<Fake>();
+  /** An utterance starts once, before it ends or fails, as with a real engine. */
+  const start = (u: Fake) => {
+    if (started.has(u) || state.current !== u) return;
+    started.add(u);
+    u.onstart?.({});
+  };
   class Utterance {
     text: string;
     lang = '';
@@ -71,7 +80,7 @@ function fakeChineseVoice(): void {
     speak(u: Fake) {
       state.spoken.push({ text: u.text, rate: u.rate, lang: u.lang });
       state.current = u;
-      setTimeout(() => u.onstart?.({}), 0);
+      setTimeout(() => start(u), 0);
     },
     cancel() {
       state.cancels += 1;
@@ -95,13 +104,17 @@ function fakeChineseVoice(): void {
       state,
       finish() {
         const u = state.current;
+        if (!u) return;
+        start(u);
         state.current = null;
-        u?.onend?.({});
+        u.onend?.({});
       },
       fail() {
         const u = state.current;
+        if (!u) return;
+        start(u);
         state.current = null;
-        u?.onerror?.({ error: 'synthesis-failed' });
+        u.onerror?.({ error: 'synthesis-failed' });
       },
     },
   });
@@ -124,6 +137,7 @@ describe('read-aloud always answers: it says when the phone cannot speak and off
   let browser: Browser;
   let silent: { context: BrowserContext; page: Page };
   let speaking: { context: BrowserContext; page: Page };
+  let desk: { context: BrowserContext; page: Page };
   let api: APIRequestContext;
   let articleId = '';
   let audioUrl = '';
@@ -140,7 +154,7 @@ describe('read-aloud always answers: it says when the phone cannot speak and off
     await (server as RunningServer | undefined)?.stop();
   });
 
-  skipAfterFirstFailure(() => ({ silent: silent?.page, speaking: speaking?.page }));
+  skipAfterFirstFailure(() => ({ silent: silent?.page, speaking: speaking?.page, console: desk?.page }));
 
   async function openReader(page: Page): Promise<void> {
     await page.goto('/m/');
@@ -254,5 +268,40 @@ describe('read-aloud always answers: it says when the phone cannot speak and off
     // The end: back to the start, nothing highlighted.
     await page.getByRole('button', { name: '朗读', exact: true }).waitFor();
     expect(await page.locator('.reading-now').count()).toBe(0);
+  });
+
+  it('5. in the console the recording plays on the article’s form; a refused microphone and the missing speech synthesis are said plainly; an upload replaces it', async () => {
+    desk = await openConsole(browser, server.baseUrl);
+    const { context, page } = desk;
+    // The secretary refuses the browser's request for the microphone.
+    await context.addInitScript(() => {
+      if (navigator.mediaDevices) {
+        Object.defineProperty(navigator.mediaDevices, 'getUserMedia', { value: () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError')), configurable: true });
+      }
+    });
+    await consoleLogin(page, SECRETARY_PHONE, server.password);
+    await page.getByTestId('nav-study').click();
+    await page.getByTestId(`study-row-${articleId}`).click();
+    const drawer = page.getByRole('dialog').filter({ hasText: '编辑学习资料' });
+    const player = drawer.getByTestId('article-audio-player');
+    await player.waitFor();
+    expect(await player.getAttribute('src')).toBe(audioUrl);
+
+    await drawer.getByTestId('article-audio-record').click();
+    await drawer.getByTestId('article-audio-error').waitFor();
+    expect(await drawer.getByTestId('article-audio-error').textContent()).toBe('没有得到使用麦克风的许可：请在浏览器中允许使用麦克风后再录，或上传音频文件');
+
+    await drawer.getByTestId('article-audio-remove').click();
+    expect(await player.count()).toBe(0);
+    await drawer.getByText('未配置语音合成：没有录音的文章，党员只能用手机自带的朗读').waitFor();
+
+    await drawer.getByTestId('article-audio').locator('input[type=file]').setInputFiles({ name: '重录.wav', mimeType: 'audio/wav', buffer: silentWav(1600) });
+    await player.waitFor();
+    expect(await player.getAttribute('src')).not.toBe(audioUrl);
+    await drawer.getByTestId('save-study-item').click();
+    await drawer.waitFor({ state: 'hidden' });
+    const item = await getJson<{ audio: { url: string; fileName: string } | null }>(page.request, `/api/study-items/${articleId}`);
+    expect(item.audio?.fileName).toBe('重录.wav');
+    expect(item.audio?.url).not.toBe(audioUrl);
   });
 });
