@@ -75,13 +75,14 @@ describe('a member gets in by an invitation link', () => {
 
     await page.getByLabel('请选择您的出生日期').fill('1966-04-18');
     await page.getByTestId('invite-submit').tap();
-    await page.getByTestId('home-devices').waitFor();
+    await page.locator('#today-title').waitFor();
     expect(new URL(page.url()).pathname).toBe('/m/');
     const me = await getJson<{ phone: string }>(page.request, '/api/auth/me');
     expect(me.phone).toBe(NEW_MEMBER_PHONE);
   });
 
   it('3. 我的登录设备 lists this phone in plain words', async () => {
+    await page.getByTestId('tab-me').tap();
     await page.getByTestId('home-devices').tap();
     await page.getByRole('heading', { name: '我的登录设备', level: 1 }).waitFor();
     await expect.poll(() => page.getByTestId('device-current').textContent()).toContain('微信 · 安卓手机');

@@ -38,6 +38,7 @@ describe('a member chooses how they are notified', () => {
   it('1. in WeChat: 通知方式 opens from 我的 and says why this phone cannot show notifications', async () => {
     await page.goto('/m/');
     await phoneLogin(page, MEMBER_PHONE, server.password);
+    await page.getByTestId('tab-me').tap();
     await page.getByTestId('home-notices').tap();
     await page.getByRole('heading', { name: '通知方式', level: 1 }).waitFor();
     await expect.poll(() => page.getByTestId('notices-push-why').textContent()).toBe('微信里不能接收本机通知，请留意短信和群消息');

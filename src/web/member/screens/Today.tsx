@@ -4,7 +4,7 @@ import { chinaDate, fill, formatDate, formatDay, useI18n } from '../i18n.ts';
 import { queries } from '../queries.ts';
 import { shown } from '../shown.ts';
 import { AppLink, LoadFailed, LoadingMessage } from '../ui.tsx';
-import { CheckInButton, SessionLinks, SessionWhen } from './parts.tsx';
+import { CheckInButton, SessionWhen } from './parts.tsx';
 
 interface TodayProps {
   /** Mentors see their follow-up tasks; null when unknown (offline start). */
@@ -15,7 +15,7 @@ interface TodayProps {
 }
 
 /** At most this many pushes on 首页; the rest are one tap away in 学习. */
-const PUSHES_ON_HOME = 3;
+const PUSHES_ON_HOME = 2;
 
 /**
  * One entry per push (a push delivered meanwhile or a kept copy merged with a fresh one never
@@ -57,7 +57,10 @@ export function TodaySection({ isMentor, onUnauthenticated, offlineNoticeShown }
   // A saved copy may be hours old: only windows still open are offered.
   const checkinOpen = today.checkinOpen.filter((s) => Date.parse(s.checkinClosesAt) > now);
   const pushes = pushesForToday(today.pushes);
-  const shownPushes = pushes.slice(0, PUSHES_ON_HOME);
+  // Today's pushes (and any a reminder was sent for); on a day without one, the latest unread.
+  // Older unread ones are counted in one line that opens 学习, so the screen stays short.
+  const due = pushes.filter((p) => formatDay(p.deliveredAt, 'en-US') === formatDate(today.date, 'en-US') || (!p.readAt && p.reminded));
+  const shownPushes = (due.length > 0 ? due : pushes.slice(0, 1)).slice(0, PUSHES_ON_HOME);
   // Handed in and waiting for review, or expired: nothing left for the member to do today.
   const makeups = today.makeups.filter((m) => m.status === 'open' || m.status === 'returned');
   // The next class may be the one open for check-in right now: its card says it all.
@@ -77,14 +80,11 @@ export function TodaySection({ isMentor, onUnauthenticated, offlineNoticeShown }
       ) : null}
 
       {birthday ? (
-        <article className="card card-birthday home-birthday" data-testid="today-birthday" data-years={birthday.years} aria-labelledby="birthday-title">
-          <h2 id="birthday-title">
-            <span aria-hidden="true">★ </span>
-            {t.birthdayTitle}
-          </h2>
-          <p className="birthday-text elder-hide">{fill(t.birthdayGreeting, { n: birthday.years })}</p>
-          <p className="birthday-joined">{fill(t.birthdayJoined, { date: formatDate(birthday.joinDate, language) })}</p>
-        </article>
+        <p className="home-birthday" data-testid="today-birthday" data-years={birthday.years} title={fill(t.birthdayGreeting, { n: birthday.years })}>
+          <span aria-hidden="true">★ </span>
+          {t.birthdayTitle}
+          <span className="home-birthday-joined">{fill(t.birthdayJoined, { date: formatDate(birthday.joinDate, language) })}</span>
+        </p>
       ) : null}
 
       <section className="card home-study" aria-labelledby="today-title">
@@ -94,7 +94,7 @@ export function TodaySection({ isMentor, onUnauthenticated, offlineNoticeShown }
         </h2>
         {pushes.length === 0 ? <p className="muted">{t.noStudyToday}</p> : null}
         {shownPushes.map((push) => (
-          <PushEntry key={push.pushId} push={push} />
+          <PushEntry key={push.pushId} push={push} compact />
         ))}
         {pushes.length > shownPushes.length ? (
           <AppLink to={{ name: 'study' }} className="home-more-link" testId="today-more-study">
@@ -104,9 +104,9 @@ export function TodaySection({ isMentor, onUnauthenticated, offlineNoticeShown }
       </section>
 
       {checkinOpen.map((session) => (
-        <ClassCard key={session.id} session={session} checkIn onUnauthenticated={onUnauthenticated} />
+        <ClassCard key={session.id} session={session} checkIn day={today.date} onUnauthenticated={onUnauthenticated} />
       ))}
-      {next ? <ClassCard session={next} checkIn={false} onUnauthenticated={onUnauthenticated} /> : null}
+      {next ? <ClassCard session={next} checkIn={false} day={today.date} onUnauthenticated={onUnauthenticated} /> : null}
 
       {makeups.length > 0 ? (
         <section className="card" aria-labelledby="makeups-title">
@@ -115,15 +115,14 @@ export function TodaySection({ isMentor, onUnauthenticated, offlineNoticeShown }
           </h2>
           <ul className="plain-list">
             {makeups.map((makeup) => (
-              <li key={makeup.sessionId} className="row-block">
-                <p className="card-title">{makeup.sessionTitle}</p>
-                <p className="muted elder-hide">
-                  {t[`session_${makeup.sessionKind}` as const]} · {formatDay(makeup.sessionStartsAt, language)}
-                </p>
-                <p className="due">{fill(t.makeupDue, { date: formatDate(makeup.dueOn, language) })}</p>
-                {makeup.status === 'returned' ? <p className="tag tag-bad">{t.makeupSentBack}</p> : null}
-                <AppLink to={{ name: 'makeup', sessionId: makeup.sessionId }} className="button button-primary">
-                  {t.doMakeup}
+              <li key={makeup.sessionId}>
+                <AppLink to={{ name: 'makeup', sessionId: makeup.sessionId }} className="home-link">
+                  <span className="home-link-text">
+                    {makeup.sessionTitle}
+                    <span className="due">{fill(t.makeupDue, { date: formatDate(makeup.dueOn, language) })}</span>
+                    {makeup.status === 'returned' ? <span className="tag tag-bad">{t.makeupSentBack}</span> : null}
+                  </span>
+                  <span className="home-link-action">{t.doMakeup} ›</span>
                 </AppLink>
               </li>
             ))}
@@ -137,8 +136,9 @@ export function TodaySection({ isMentor, onUnauthenticated, offlineNoticeShown }
 }
 
 /** The class open for check-in right now, or the next one: when, where, and the one thing to do. */
-function ClassCard({ session, checkIn, onUnauthenticated }: { session: MySession; checkIn: boolean; onUnauthenticated: () => void }) {
+function ClassCard({ session, checkIn, day, onUnauthenticated }: { session: MySession; checkIn: boolean; day: string; onUnauthenticated: () => void }) {
   const { t } = useI18n();
+  const startsToday = formatDay(session.startsAt, 'en-US') === formatDate(day, 'en-US');
   const titleId = (checkIn ? 'checkin-' : 'next-') + session.id;
   return (
     <section className={checkIn ? 'card card-urgent' : 'card'} aria-labelledby={titleId} data-testid={checkIn ? undefined : 'today-next'}>
@@ -157,15 +157,20 @@ function ClassCard({ session, checkIn, onUnauthenticated }: { session: MySession
             </a>
           ) : null}
         </>
-      ) : (
+      ) : session.meetingUrl && startsToday ? (
+        // The meeting link when the class is today; the calendar and the rest are on its page.
         <>
-          <div className="elder-hide">
-            <SessionLinks session={session} />
-          </div>
+          <a className="button button-primary" href={session.meetingUrl} target="_blank" rel="noopener noreferrer">
+            {t.meetingLink}
+          </a>
           <AppLink to={{ name: 'session', sessionId: session.id }} className="button button-plain">
             {t.details}
           </AppLink>
         </>
+      ) : (
+        <AppLink to={{ name: 'session', sessionId: session.id }} className="home-more-link" testId="today-next-details">
+          {t.details} ›
+        </AppLink>
       )}
     </section>
   );
@@ -242,8 +247,8 @@ function CareLinks({ today, isMentor }: { today: TodayData; isMentor: boolean })
   );
 }
 
-/** One push with its items; shared by the home screen and the study list. */
-export function PushEntry({ push, testIdPrefix = 'today-push-' }: { push: InboxEntry; testIdPrefix?: string }) {
+/** One push with its items; shared by the home screen (compact: without the date and the reminder's hint) and the study list. */
+export function PushEntry({ push, testIdPrefix = 'today-push-', compact = false }: { push: InboxEntry; testIdPrefix?: string; compact?: boolean }) {
   const { t, language } = useI18n();
   const unread = !push.readAt;
   return (
@@ -253,8 +258,9 @@ export function PushEntry({ push, testIdPrefix = 'today-push-' }: { push: InboxE
         {unread && push.reminded ? <span className="tag tag-bad push-reminder">{t.reminder}</span> : null}
         {unread ? null : <span className="tag tag-good">{t.readMark}</span>}
       </p>
-      <p className="muted push-date elder-hide">{formatDay(push.deliveredAt, language)}</p>
-      {unread && push.reminded ? <p className="push-reminder-hint elder-hide">{t.reminderHint}</p> : null}
+      {/* 首页 says the day once, above its pushes; 学习 dates each one and says why a reminder came. */}
+      {compact ? null : <p className="muted push-date elder-hide">{formatDay(push.deliveredAt, language)}</p>}
+      {unread && push.reminded && !compact ? <p className="push-reminder-hint elder-hide">{t.reminderHint}</p> : null}
       <ul className="item-list">
         {push.items.map((item) => (
           <li key={item.id}>
