@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../app.ts';
 import { contextFor, login, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
 import { createStudyItem } from './service.ts';
 import { articleText, makeArticleSpeech, SPEECH_ATTEMPTS, type SpeechMaker } from './tts.ts';
@@ -153,6 +154,24 @@ describe('speech synthesis', () => {
     const res = await env.app.inject({ url: '/api/study-items/speech', headers: secretary.headers });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ configured: false });
+  });
+
+  it('with a provider in the services, the console is told so and an article published without a recording is marked for the job', async () => {
+    const maker: SpeechMaker = { make: async () => ({ bytes: silentWav(), mime: 'audio/wav' }) };
+    const withSpeech = await buildApp({ services: { ...env.services, speech: maker }, serveWeb: false });
+    try {
+      const status = await withSpeech.inject({ url: '/api/study-items/speech', headers: secretary.headers });
+      expect(status.json()).toEqual({ configured: true });
+      const post = (payload: object) => withSpeech.inject({ method: 'POST', url: '/api/study-items', headers: secretary.headers, payload });
+      const bare = (await post(article(orgIds['新桥村党总支'] as string, { title: '等待语音合成' }))).json();
+      const wav = await upload(secretary, '已有录音.wav', silentWav());
+      const recorded = (await post(article(orgIds['新桥村党总支'] as string, { title: '已有录音', audioFileId: wav.id }))).json();
+      const video = (await post({ orgId: orgIds['新桥村党总支'], kind: 'video', title: '视频不朗读', category: 'policy', mediaUrl: 'https://v.example/2' })).json();
+      const wanted = await env.db.selectFrom('study_item').select(['id', 'speech_wanted']).where('id', 'in', [bare.id, recorded.id, video.id]).execute();
+      expect(Object.fromEntries(wanted.map((r) => [r.id, r.speech_wanted]))).toEqual({ [bare.id]: true, [recorded.id]: false, [video.id]: false });
+    } finally {
+      await withSpeech.close();
+    }
   });
 
   it('reads the title and the paragraphs as plain text', () => {
