@@ -96,8 +96,9 @@ export function memberHomePreloads(app: FastifyInstance, hasLiveSession: (req: F
     if (!String(reply.getHeader('content-type') ?? '').startsWith('text/html') && reply.statusCode === 200) return payload;
     if (!(await hasLiveSession(req))) return payload;
     reply.header('link', MEMBER_HOME_PRELOADS.map((href) => `<${href}>; rel=preload; as=fetch; crossorigin=anonymous`).join(', '));
-    // the header depends on the session: never shared between people
-    reply.header('cache-control', 'private, no-cache');
+    // The header depends on the session: never shared, and never stored either — a later 304 for a
+    // signed-out browser would keep this header on the stored page and preload into a 401.
+    reply.header('cache-control', 'private, no-store');
     return payload;
   });
 }
