@@ -29,6 +29,9 @@ const ACCOUNT_A = 'account-a';
 const ACCOUNT_B = 'account-b';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
+/** The server's answer to a write that went through. */
+const ok = () => () => ({ ok: true });
+
 interface Sent {
   vars: { n: number; item?: string };
   key: string;
@@ -51,7 +54,6 @@ describe('the phone’s queue of writes (outbox.ts)', () => {
   const offline = () => () => {
     throw ApiError.network();
   };
-  const ok = () => () => ({ ok: true });
 
   beforeEach(async () => {
     vi.resetModules();
