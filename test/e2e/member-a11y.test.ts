@@ -71,8 +71,29 @@ function chineseVoiceThatNeverEnds(): void {
   Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: FakeUtterance, configurable: true, writable: true });
 }
 
+/** A short silent WAV, the recorded audio of an article. */
+function silentWav(samples = 800): Buffer {
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(36 + samples, 4);
+  header.write('WAVE', 8, 'latin1');
+  header.write('fmt ', 12, 'latin1');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(8000, 24);
+  header.writeUInt32LE(8000, 28);
+  header.writeUInt16LE(1, 32);
+  header.writeUInt16LE(8, 34);
+  header.write('data', 36, 'latin1');
+  header.writeUInt32LE(samples, 40);
+  return Buffer.concat([header, Buffer.alloc(samples, 0x80)]);
+}
+
 interface Ids {
   itemPath: string;
+  /** an article with a recorded audio, read outside a push */
+  audioItemPath: string;
   sessionId: string;
   checkinSessionId: string;
   makeupSessionId: string;
@@ -108,7 +129,7 @@ async function open(page: Page, path: string): Promise<void> {
 describe('every member screen passes axe-core and has tap targets of at least 44 px', () => {
   let server: RunningServer;
   let browser: Browser;
-  const ids: Ids = { itemPath: '', sessionId: '', checkinSessionId: '', makeupSessionId: '', cardId: '', menteeId: '', invitePath: '' };
+  const ids: Ids = { itemPath: '', audioItemPath: '', sessionId: '', checkinSessionId: '', makeupSessionId: '', cardId: '', menteeId: '', invitePath: '' };
   let signedOut: Page;
   let member: Page;
   let mentor: Page;
@@ -131,6 +152,27 @@ describe('every member screen passes axe-core and has tap targets of at least 44
     const issued = await secretary.context.request.post(`/api/members/${memberId}/invitation`, { headers: { 'x-csrf-token': secretary.csrf } });
     expect(issued.ok(), await issued.text()).toBe(true);
     ids.invitePath = new URL(((await issued.json()) as { link: string }).link).pathname;
+    // An article of the village with a recorded audio.
+    const village = orgs.items.find((o) => o.name === '新桥村党总支');
+    const upload = await secretary.context.request.post('/api/files?purpose=study', {
+      multipart: { file: { name: '录音.wav', mimeType: 'audio/wav', buffer: silentWav() } },
+      headers: { 'x-csrf-token': secretary.csrf },
+    });
+    expect(upload.ok(), await upload.text()).toBe(true);
+    const article = await secretary.context.request.post('/api/study-items', {
+      headers: { 'x-csrf-token': secretary.csrf },
+      data: {
+        orgId: village?.id,
+        kind: 'article',
+        title: '村里修好了进山的路',
+        category: 'home_news',
+        bodyHtml: '<p>进山的路修好了，雨天也能走。</p><p>谢谢在外打工的党员捐的钱。</p>',
+        minutes: 2,
+        audioFileId: ((await upload.json()) as { id: string }).id,
+      },
+    });
+    expect(article.ok(), await article.text()).toBe(true);
+    ids.audioItemPath = `/m/read/-/${((await article.json()) as { id: string }).id}`;
     await secretary.context.close();
 
     signedOut = (await openPhone(browser, server.baseUrl)).page;
@@ -219,6 +261,16 @@ describe('every member screen passes axe-core and has tap targets of at least 44
       { name: '首页', path: () => '/m/' },
       { name: '学习', path: () => '/m/study' },
       { name: '阅读', path: () => ids.itemPath },
+      {
+        name: '阅读（有录音）',
+        path: () => ids.audioItemPath,
+        after: async (page) => {
+          // 保存到手机 (already kept on the second pass)
+          const keep = page.getByTestId('recorded-audio-keep');
+          if (await keep.isEnabled()) await keep.tap();
+          await page.getByTestId('recorded-audio-kept').waitFor();
+        },
+      },
       { name: '课程', path: () => '/m/sessions' },
       {
         name: '一次课程',

@@ -65,7 +65,8 @@ export async function axeViolations(page: Page, options: AccessibilityOptions = 
 }
 
 /**
- * Visible buttons, links, inputs, selects and [role=button] smaller than `min` CSS px either way.
+ * Visible buttons, links, inputs, selects, text areas, summaries, media controls and elements with
+ * the role of a control, smaller than `min` CSS px either way.
  * A link inside running text is excepted (WCAG 2.5.8's inline exception). A checkbox, radio or
  * file input counts with its label: tapping the label works the control.
  */
@@ -97,7 +98,9 @@ export async function smallTapTargets(page: Page, min = MIN_TAP_TARGET): Promise
       const input = el as HTMLInputElement;
       return input.labels ? Array.from(input.labels) : [];
     };
-    const selector = 'button, a[href], input:not([type=hidden]), select, textarea, [role=button]';
+    const selector =
+      'button, a[href], input:not([type=hidden]), select, textarea, summary, audio[controls], video[controls], ' +
+      '[role=button], [role=link], [role=switch], [role=checkbox], [role=radio], [role=tab], [role=menuitem]';
     const small: SmallTarget[] = [];
     for (const el of Array.from(document.querySelectorAll(selector))) {
       if (inlineInText(el)) continue;
