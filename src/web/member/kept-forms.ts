@@ -1,6 +1,6 @@
 import type { QueryKey } from '@tanstack/react-query';
 import type { MyMakeup, MyProfile, MySession, Today } from './api.ts';
-import { keys } from './queries.ts';
+import { keys, type InboxPages } from './queries.ts';
 
 /**
  * Which answers are kept on the phone for a weak signal, and in what form. Only what a screen
@@ -10,15 +10,25 @@ import { keys } from './queries.ts';
  *  - the profile: what the home screen shows, so the contact person's number works without
  *    signal; no ID number, hardship note, home address, birth date or history of destinations;
  *  - the mentor's list of members (names, phone numbers, talk dates: the call button works
- *    without signal) and the holiday cards, as they are.
- * Everything else (the inbox, classes, make-ups, tasks, articles, 关于我的记录) lives in memory only.
+ *    without signal) and the holiday cards, as they are;
+ *  - the inbox (学习): its first pages (titles, dates, read marks), so the items kept on the phone
+ *    (offline-store.ts keeps the items themselves, in IndexedDB) can be opened from it without signal.
+ * Everything else (classes, make-ups, tasks, 关于我的记录) lives in memory only.
  */
 const KEPT: Record<string, (data: never) => unknown> = {
   [keys.today[0]]: keptToday,
   [keys.profile[0]]: keptProfile,
   [keys.mentees[0]]: (data: unknown) => data,
   [keys.cards[0]]: (data: unknown) => data,
+  [keys.inbox[0]]: keptInbox,
 };
+
+/** Pages of the inbox kept on the phone: the first few are what a member scrolls to offline. */
+const KEPT_INBOX_PAGES = 3;
+
+function keptInbox(inbox: InboxPages): InboxPages {
+  return { pages: inbox.pages.slice(0, KEPT_INBOX_PAGES), pageParams: inbox.pageParams.slice(0, KEPT_INBOX_PAGES) };
+}
 
 export function isKept(queryKey: QueryKey): boolean {
   const name = queryKey[0];

@@ -44,10 +44,18 @@ const profile = {
   secretary: null,
 };
 
+const inboxPage = (n: number) => ({ items: [], total: 100, unread: n });
+
 describe('what is kept on the phone', () => {
-  it('keeps today, the profile, the mentor’s list and the cards; nothing else', () => {
-    expect(['today', 'profile', 'mentees', 'cards'].map((k) => isKept([k]))).toEqual([true, true, true, true]);
-    expect(['records', 'inbox', 'item', 'sessions', 'makeups', 'care-tasks', 'regions'].some((k) => isKept([k]))).toBe(false);
+  it('keeps today, the profile, the mentor’s list, the cards and the inbox; nothing else', () => {
+    expect(['today', 'profile', 'mentees', 'cards', 'inbox'].map((k) => isKept([k]))).toEqual([true, true, true, true, true]);
+    // Items are kept apart, in IndexedDB (offline-store.ts), not in this copy.
+    expect(['records', 'item', 'sessions', 'makeups', 'care-tasks', 'regions'].some((k) => isKept([k]))).toBe(false);
+  });
+
+  it('keeps the inbox’s first three pages only', () => {
+    const inbox = { pages: [1, 2, 3, 4, 5].map(inboxPage), pageParams: [1, 2, 3, 4, 5] };
+    expect(keptForm(['inbox'], inbox)).toEqual({ pages: [1, 2, 3].map(inboxPage), pageParams: [1, 2, 3] });
   });
 
   it('keeps the profile without ID number, notes, address, birth date or history, and the mentor’s number', () => {

@@ -66,6 +66,17 @@ export function Reader({ pushId, itemId, onBack }: ReaderProps) {
     if (withdrawn) withdrawFromLists(itemId);
   }, [withdrawn, itemId]);
 
+  // The copy kept on the phone is shown: as soon as the signal is back, ask the server (it may have
+  // changed, or been withdrawn meanwhile).
+  const fromPhone = item?.fromPhone === true;
+  const { refetch } = itemQuery;
+  useEffect(() => {
+    if (!fromPhone) return;
+    const online = () => void refetch();
+    window.addEventListener('online', online);
+    return () => window.removeEventListener('online', online);
+  }, [fromPhone, refetch]);
+
   if (withdrawn) {
     return (
       <>

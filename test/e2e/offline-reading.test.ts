@@ -1,0 +1,207 @@
+/**
+ * Reading without signal, through the real server in Chromium on a phone in WeChat: the member opens
+ * the app with signal, and today's items (with an article's image) are kept on the phone in the
+ * background; with the network cut the app is opened again, and an article of today opens with its
+ * text and its image, saying it is the copy saved on the phone. An item the secretary withdraws while
+ * the phone holds it is shown as withdrawn as soon as the phone is online again, and leaves the list
+ * and the phone.
+ */
+import { request as playwrightRequest, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clock } from '../../src/server/clock.ts';
+import { UI_TIMEOUT, openPhone, phoneLogin, skipAfterFirstFailure, startServerAndBrowser } from './support/browser.ts';
+import { assertChromiumInstalled, ensureWebBuilt, type RunningServer } from './support/server.ts';
+
+const SECRETARY_PHONE = '13800000000';
+const MEMBER_PHONE = '13800000003';
+const VILLAGE = '新桥村党总支';
+const KEPT_NOTICE = '现在没有网络，这是保存在手机上的内容';
+const WITHDRAWN = '这篇学习内容已被撤下';
+const ARTICLE_TEXT = '流动党员在船上也能学习：这段文字没有信号也能读。';
+/** A 2×2 PNG (red), so the image has a size once it has loaded. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg==', 'base64');
+
+interface Caller {
+  api: APIRequestContext;
+  csrf: string;
+}
+
+/** The ids of the items kept on the phone (IndexedDB 'lx-kept'), and the URLs in the kept-media caches. */
+function keptOnPhone(page: Page): Promise<{ items: string[]; media: string[] }> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('lx-kept');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const items = db.objectStoreNames.contains('items')
+      ? await new Promise<string[]>((resolve, reject) => {
+          const r = db.transaction('items').objectStore('items').getAllKeys();
+          r.onsuccess = () => resolve(r.result.map(String));
+          r.onerror = () => reject(r.error);
+        })
+      : [];
+    db.close();
+    const media: string[] = [];
+    for (const name of await caches.keys()) {
+      if (!name.startsWith('lx-kept-media-')) continue;
+      for (const req of await (await caches.open(name)).keys()) media.push(new URL(req.url).pathname);
+    }
+    return { items, media };
+  });
+}
+
+describe('today’s items can be read without signal, and a withdrawn one says so', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let secretary: Caller;
+  let pushId = '';
+  let articleId = '';
+  let withdrawnId = '';
+  let imageUrl = '';
+
+  beforeAll(async () => {
+    assertChromiumInstalled();
+    ensureWebBuilt();
+    ({ server, browser } = await startServerAndBrowser());
+    ({ context, page } = await openPhone(browser, server.baseUrl));
+  });
+
+  afterAll(async () => {
+    await (secretary as Caller | undefined)?.api.dispose();
+    await (browser as Browser | undefined)?.close().catch(() => {});
+    await (server as RunningServer | undefined)?.stop();
+  });
+
+  skipAfterFirstFailure(() => ({ phone: page }));
+
+  async function post<T>(url: string, data: unknown): Promise<T> {
+    const res = await secretary.api.post(url, { data, headers: { 'x-csrf-token': secretary.csrf } });
+    expect(res.status(), `POST ${url}: ${await res.text()}`).toBe(200);
+    return (await res.json()) as T;
+  }
+
+  async function get<T>(url: string): Promise<T> {
+    const res = await secretary.api.get(url);
+    expect(res.status(), `GET ${url}: ${await res.text()}`).toBe(200);
+    return (await res.json()) as T;
+  }
+
+  const itemLink = (itemId: string) => page.locator(`a[href$="/read/${pushId}/${itemId}"]`).first();
+
+  it('1. the secretary pushes an article with an image, and a second item, to the mobile member', async () => {
+    const api = await playwrightRequest.newContext({ baseURL: server.baseUrl });
+    const login = await api.post('/api/auth/login', { data: { phone: SECRETARY_PHONE, password: server.password } });
+    expect(login.status(), await login.text()).toBe(200);
+    secretary = { api, csrf: ((await login.json()) as { csrfToken: string }).csrfToken };
+
+    const orgs = await get<{ items: { id: string; name: string }[] }>('/api/orgs');
+    const villageId = orgs.items.find((o) => o.name === VILLAGE)?.id ?? '';
+    const found = await get<{ items: { id: string; phone: string }[] }>(`/api/members?q=${MEMBER_PHONE}`);
+    const memberId = found.items.find((m) => m.phone === MEMBER_PHONE)?.id ?? '';
+    expect(villageId && memberId, 'the demo village and its mobile member').toBeTruthy();
+
+    const upload = await api.post('/api/files?purpose=study', {
+      multipart: { file: { name: 'boat.png', mimeType: 'image/png', buffer: PNG } },
+      headers: { 'x-csrf-token': secretary.csrf },
+    });
+    expect(upload.status(), await upload.text()).toBe(200);
+    imageUrl = `/api/files/${((await upload.json()) as { id: string }).id}`;
+
+    const article = await post<{ id: string }>('/api/study-items', {
+      orgId: villageId,
+      kind: 'article',
+      title: '船上的学习',
+      category: 'theory',
+      bodyHtml: `<p>${ARTICLE_TEXT}</p><p><img src="${imageUrl}" alt="渔船" width="2" height="2"></p><p>第二段。</p>`,
+      minutes: 3,
+    });
+    articleId = article.id;
+    const second = await post<{ id: string }>('/api/study-items', {
+      orgId: villageId,
+      kind: 'article',
+      title: '即将撤下的一篇',
+      category: 'policy',
+      bodyHtml: '<p>这篇稍后会被撤下。</p>',
+      minutes: 2,
+    });
+    withdrawnId = second.id;
+    const push = await post<{ id: string }>('/api/pushes', {
+      orgId: villageId,
+      title: '离线阅读测试推送',
+      plannedAt: new Date(clock.now().getTime() - 60_000).toISOString(),
+      itemIds: [articleId, withdrawnId],
+      audience: 'list',
+      memberIds: [memberId],
+    });
+    pushId = push.id;
+    // The push reaches the member's today within a run of the delivery job.
+    await expect
+      .poll(async () => ((await get<{ status: string }>(`/api/pushes/${pushId}`)).status), { timeout: 40_000, interval: 1_000 })
+      .toBe('delivered');
+  });
+
+  it('2. the member opens today with signal: both items and the image are kept on the phone without opening them', async () => {
+    await page.goto('/m/');
+    await phoneLogin(page, MEMBER_PHONE, server.password);
+    await itemLink(articleId).waitFor();
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: UI_TIMEOUT }).toBe(true);
+    await expect
+      .poll(async () => {
+        const kept = await keptOnPhone(page);
+        return kept.items.includes(articleId) && kept.items.includes(withdrawnId) && kept.media.includes(imageUrl);
+      }, { timeout: UI_TIMEOUT })
+      .toBe(true);
+    // The list itself is kept too (query.ts): it is what the member opens the item from offline.
+    await expect.poll(() => page.evaluate((id) => (localStorage.getItem('lx_member_cache') ?? '').includes(id), pushId), { timeout: UI_TIMEOUT }).toBe(true);
+  });
+
+  it('3. without signal, the app opens again and the article reads with its text and its image, from the phone', async () => {
+    await context.setOffline(true);
+    await page.reload();
+    await itemLink(articleId).tap();
+    await page.getByText(ARTICLE_TEXT).waitFor();
+    await page.getByText(KEPT_NOTICE).waitFor();
+    const image = page.locator('.article img');
+    await image.scrollIntoViewIfNeeded();
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: UI_TIMEOUT }).toBe(2);
+    // The count of seconds read is kept on the phone with the item.
+    await page.getByRole('button', { name: '返回' }).last().tap();
+    await itemLink(withdrawnId).waitFor();
+  });
+
+  it('4. the secretary withdraws the second item while the phone holds it; online again, the phone says so and lets it go', async () => {
+    const retired = await secretary.api.post(`/api/study-items/${withdrawnId}/retire`, { headers: { 'x-csrf-token': secretary.csrf } });
+    expect(retired.status(), await retired.text()).toBe(200);
+
+    // Still offline: the kept copy opens.
+    await itemLink(withdrawnId).tap();
+    await page.getByText('这篇稍后会被撤下。').waitFor();
+    await page.getByText(KEPT_NOTICE).waitFor();
+
+    await context.setOffline(false);
+    // A phone tells the page its signal is back; Chromium's network emulation does not, so the test does.
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await page.getByText(WITHDRAWN).waitFor();
+    expect(await page.getByText('这篇稍后会被撤下。').count()).toBe(0);
+    await page.getByRole('button', { name: '返回' }).last().tap();
+    await itemLink(articleId).waitFor();
+    expect(await itemLink(withdrawnId).count()).toBe(0);
+    await expect.poll(async () => (await keptOnPhone(page)).items, { timeout: UI_TIMEOUT }).not.toContain(withdrawnId);
+    expect((await keptOnPhone(page)).items).toContain(articleId);
+  });
+
+  it('5. signing out empties what was kept on the phone', async () => {
+    await page.goto('/m/');
+    const signOut = page.getByRole('button', { name: '退出登录' });
+    // the sign-out may live on 我的
+    if ((await signOut.count()) === 0) await page.goto('/m/me');
+    await page.getByRole('button', { name: '退出登录' }).tap();
+    const confirm = page.getByRole('button', { name: /确定|退出/ }).last();
+    if (await page.getByRole('dialog').count()) await confirm.tap();
+    await page.getByLabel('手机号').waitFor();
+    await expect.poll(async () => keptOnPhone(page), { timeout: UI_TIMEOUT }).toEqual({ items: [], media: [] });
+  });
+});
