@@ -19,6 +19,8 @@ import './read-aloud.css';
 const VOICE_WAIT_MS = 2000;
 /** A phone that accepts an utterance but never starts it (no engine behind it) is given this long. */
 const START_WAIT_MS = 6000;
+/** An utterance that ends this soon without having started was not spoken (some phones end it at once). */
+const SILENT_END_MS = 200;
 const RATE_KEY = 'lx_member_read_rate';
 const RATES = [0.8, 1, 1.25] as const;
 type Rate = (typeof RATES)[number];
@@ -183,6 +185,7 @@ function Speaker({ title, bodyRef, hasAudio }: { title: string; bodyRef: RefObje
         if (voice) utterance.voice = voice;
         utterance.rate = speed;
         let started = false;
+        const spokeAt = performance.now();
         utterance.onstart = () => {
           started = true;
           window.clearTimeout(startTimer.current);
@@ -190,8 +193,9 @@ function Speaker({ title, bodyRef, hasAudio }: { title: string; bodyRef: RefObje
         utterance.onend = () => {
           if (token !== run.current) return;
           window.clearTimeout(startTimer.current);
-          // An utterance that ends without ever starting was not spoken: the phone has no engine behind its voices.
-          if (!started) return fail();
+          // Ended at once without starting: nothing was spoken (the phone has no engine behind its voices).
+          // Some old browsers never say "start": an utterance that took its time was spoken.
+          if (!started && performance.now() - spokeAt < SILENT_END_MS) return fail();
           say(i + 1);
         };
         utterance.onerror = (event) => {
@@ -200,7 +204,7 @@ function Speaker({ title, bodyRef, hasAudio }: { title: string; bodyRef: RefObje
         };
         window.clearTimeout(startTimer.current);
         startTimer.current = window.setTimeout(() => {
-          if (!started) fail();
+          if (!started && !synth.speaking) fail();
         }, START_WAIT_MS);
         try {
           synth.speak(utterance);
