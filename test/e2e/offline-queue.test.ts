@@ -10,6 +10,7 @@
 import { request as playwrightRequest, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clock } from '../../src/server/clock.ts';
+import { expectAccessible } from './support/a11y.ts';
 import { UI_TIMEOUT, openPhone, phoneLogin, skipAfterFirstFailure, startServerAndBrowser } from './support/browser.ts';
 import { assertChromiumInstalled, ensureWebBuilt, type RunningServer } from './support/server.ts';
 
@@ -209,6 +210,7 @@ describe('writes made without signal wait on the phone and are sent exactly once
     expect(await waiting.locator('[data-kind="submit-makeup"]').count()).toBe(1);
     await waiting.getByText('补学心得').waitFor();
     await waiting.getByText('阅读记录').waitFor();
+    await expectAccessible(page, '待发送 with writes waiting');
     // Nothing reached the server.
     expect(await makeupSubmissions()).toBe(0);
   });
@@ -222,6 +224,7 @@ describe('writes made without signal wait on the phone and are sent exactly once
     const times = await sent.getByTestId('outbox-sent-at').allTextContents();
     expect(times).toHaveLength(3);
     for (const time of times) expect(time).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} 已发送$/);
+    await expectAccessible(page, '待发送 with writes sent');
     expect((await queueOnPhone(page)).map((e) => [e.kind, e.state])).toEqual([
       ['open-push', 'sent'],
       ['report-read', 'sent'],
@@ -286,6 +289,7 @@ describe('writes made without signal wait on the phone and are sent exactly once
     await goInApp(page, `/m/checkin?s=${makeupSessionId}`);
     await page.getByTestId('checkin-offline').getByText('没有网络，签到需要连上网络。有信号后再点一次。').waitFor();
     await page.getByTestId('checkin-retry').waitFor();
+    await expectAccessible(page, 'a check-in without signal');
     expect(await page.getByTestId('checkin-retry').isEnabled()).toBe(true);
     await context.setOffline(false);
     await page.getByTestId('checkin-offline').getByText('网络已恢复，可以再点一次签到。').waitFor();
