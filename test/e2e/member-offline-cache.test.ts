@@ -107,6 +107,8 @@ describe('the member app keeps what it showed for a weak signal, and only for th
   it('3. signing out leaves nothing of the member on the phone, and the next member never sees it', async () => {
     await page.reload();
     await expect.poll(() => page.locator('#me-name').textContent(), { timeout: UI_TIMEOUT }).toBe(first.member.name);
+    // 退出登录 is in 我的
+    await page.getByTestId('tab-me').tap();
     await page.getByRole('button', { name: '退出登录' }).tap();
     await page.getByLabel('手机号').waitFor();
     const stored = await storedText(page);
@@ -126,6 +128,7 @@ describe('the member app keeps what it showed for a weak signal, and only for th
 
   it('4. a session that ran out on a shared phone: the next member to sign in never sees the kept copy of the last', async () => {
     // The first member again, with signal, so their answers are kept on the phone.
+    await page.getByTestId('tab-me').tap();
     await page.getByRole('button', { name: '退出登录' }).tap();
     await page.getByLabel('手机号').waitFor();
     await phoneLogin(page, FIRST_PHONE, server.password);

@@ -316,6 +316,8 @@ describe('secretary imports and tracks members; the member finds their contact p
     const page = phonePage;
     await page.goto('/m/');
     await phoneLogin(page, MENTEE_PHONE, server.password);
+    // the contact person and the destination are on 我的
+    await page.getByTestId('tab-me').tap();
 
     const mentorName = page.getByTestId('mentor-name');
     await mentorName.waitFor();
@@ -333,6 +335,7 @@ describe('secretary imports and tracks members; the member finds their contact p
     try {
       await page.goto('/m/');
       await phoneLogin(page, member.phone, issuedPassword);
+      await page.getByTestId('tab-me').tap();
       const destination = page.getByTestId('current-destination');
       await destination.getByText('浙江省宁波市海曙区').waitFor();
     } finally {
