@@ -164,6 +164,25 @@ describe('a write sent with an Idempotency-Key', () => {
     expect(await talksSaying(summary)).toBe(1);
   });
 
+  it('a claim without an answer is "still being handled" (409, retry after 1 s) until it is old enough to be taken over', async () => {
+    const key = randomUUID();
+    const summary = '第一次处理到一半进程没了。';
+    expect((await recordTalk(mentor, key, talkBody(summary))).statusCode).toBe(200);
+    // As if the first request were still running: its claim has no answer yet.
+    await env.db.updateTable('idempotency_key').set({ status: null, body: null, completed_at: null, created_at: clock.now() }).where('key', '=', key).execute();
+    const busy = await recordTalk(mentor, key, talkBody(summary));
+    expect(busy.statusCode).toBe(409);
+    expect(busy.json()).toMatchObject({ error: 'in_progress' });
+    expect(busy.headers['retry-after']).toBe('1');
+    // A claim minutes old belongs to a process that died mid-request: the resend runs.
+    await env.db.updateTable('idempotency_key').set({ created_at: new Date(clock.now().getTime() - 3 * 60_000) }).where('key', '=', key).execute();
+    const taken = await recordTalk(mentor, key, talkBody(summary));
+    expect(taken.statusCode).toBe(200);
+    expect(taken.headers['idempotent-replayed']).toBeUndefined();
+    const stored = await env.db.selectFrom('idempotency_key').select(['status']).where('key', '=', key).executeTakeFirstOrThrow();
+    expect(stored.status).toBe(200);
+  });
+
   it('reading progress sent twice with one key is recorded once', async () => {
     // the test template has the village without its learning life: the daily pushes come from here
     await seedLearningDemo(env.db, env.tenantId, clock.now());
