@@ -167,7 +167,13 @@ describe('today’s items can be read without signal, and a withdrawn one says s
     const image = page.locator('.article img');
     await image.scrollIntoViewIfNeeded();
     await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: UI_TIMEOUT }).toBe(2);
-    // The count of seconds read is kept on the phone with the item.
+    // A player asking for part of a kept file (audio, video) gets that part from the phone (past the
+    // browser's HTTP cache: from the service worker's kept media).
+    const part = await page.evaluate(async (url) => {
+      const res = await fetch(url, { headers: { range: 'bytes=1-3' }, cache: 'no-store' });
+      return { status: res.status, range: res.headers.get('content-range'), text: await res.text() };
+    }, imageUrl);
+    expect(part).toEqual({ status: 206, range: `bytes 1-3/${PNG.length}`, text: 'PNG' });
     await page.getByRole('button', { name: '返回' }).last().tap();
     await itemLink(withdrawnId).waitFor();
   });

@@ -183,10 +183,33 @@ function keptMedia(request) {
   );
 }
 
+/** An audio or video player asks for a range of bytes: the kept file answers with that part (206). */
+function keptPart(request, response) {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(request.headers.get('range') || '');
+  if (!m || (m[1] === '' && m[2] === '')) return response;
+  return response.arrayBuffer().then((body) => {
+    const size = body.byteLength;
+    const start = m[1] === '' ? Math.max(0, size - Number(m[2])) : Number(m[1]);
+    const end = m[1] === '' || m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+    if (start > end || start >= size) return new Response(null, { status: 416, headers: { 'content-range': 'bytes */' + size } });
+    return new Response(body.slice(start, end + 1), {
+      status: 206,
+      headers: {
+        'content-type': response.headers.get('content-type') || 'application/octet-stream',
+        'content-range': 'bytes ' + start + '-' + end + '/' + size,
+        'content-length': String(end - start + 1),
+        'accept-ranges': 'bytes',
+      },
+    });
+  });
+}
+
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || !url.pathname.startsWith('/api/files/')) return;
-  event.respondWith(fetch(request).catch((error) => keptMedia(request).then((kept) => kept || Promise.reject(error))));
+  event.respondWith(
+    fetch(request).catch((error) => keptMedia(request).then((kept) => (kept ? keptPart(request, kept) : Promise.reject(error)))),
+  );
 });
