@@ -49,7 +49,7 @@ function noVoices(): void {
 
 /**
  * A phone with a Chinese voice and a speech engine that records what it is asked to say and speaks
- * only when the test says so: `__speech.finish()` ends the current utterance, `__speech.fail()`
+ * only when the test says so: `lxSpeech.finish()` ends the current utterance, `lxSpeech.fail()`
  * fails it. cancel() interrupts it, as a real engine does.
  */
 function fakeChineseVoice(): void {
@@ -99,7 +99,7 @@ function fakeChineseVoice(): void {
   };
   Object.defineProperty(window, 'speechSynthesis', { value: engine, configurable: true });
   Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: Utterance, configurable: true, writable: true });
-  Object.defineProperty(window, '__speech', {
+  Object.defineProperty(window, 'lxSpeech', {
     value: {
       state,
       finish() {
@@ -126,11 +126,11 @@ interface SpeechState {
 }
 const speechState = (page: Page): Promise<SpeechState> =>
   page.evaluate(() => {
-    const s = (window as unknown as { __speech: { state: SpeechState } }).__speech.state;
+    const s = (window as unknown as { lxSpeech: { state: SpeechState } }).lxSpeech.state;
     return { spoken: [...s.spoken], cancels: s.cancels };
   });
-const finishUtterance = (page: Page) => page.evaluate(() => (window as unknown as { __speech: { finish(): void } }).__speech.finish());
-const failUtterance = (page: Page) => page.evaluate(() => (window as unknown as { __speech: { fail(): void } }).__speech.fail());
+const finishUtterance = (page: Page) => page.evaluate(() => (window as unknown as { lxSpeech: { finish(): void } }).lxSpeech.finish());
+const failUtterance = (page: Page) => page.evaluate(() => (window as unknown as { lxSpeech: { fail(): void } }).lxSpeech.fail());
 
 describe('read-aloud always answers: it says when the phone cannot speak and offers the recording', () => {
   let server: RunningServer;

@@ -162,11 +162,11 @@ describe('speech synthesis', () => {
     try {
       const status = await withSpeech.inject({ url: '/api/study-items/speech', headers: secretary.headers });
       expect(status.json()).toEqual({ configured: true });
-      const post = (payload: object) => withSpeech.inject({ method: 'POST', url: '/api/study-items', headers: secretary.headers, payload });
-      const bare = (await post(article(orgIds['新桥村党总支'] as string, { title: '等待语音合成' }))).json();
+      const postThere = (payload: object) => withSpeech.inject({ method: 'POST', url: '/api/study-items', headers: secretary.headers, payload });
+      const bare = (await postThere(article(orgIds['新桥村党总支'] as string, { title: '等待语音合成' }))).json();
       const wav = await upload(secretary, '已有录音.wav', silentWav());
-      const recorded = (await post(article(orgIds['新桥村党总支'] as string, { title: '已有录音', audioFileId: wav.id }))).json();
-      const video = (await post({ orgId: orgIds['新桥村党总支'], kind: 'video', title: '视频不朗读', category: 'policy', mediaUrl: 'https://v.example/2' })).json();
+      const recorded = (await postThere(article(orgIds['新桥村党总支'] as string, { title: '已有录音', audioFileId: wav.id }))).json();
+      const video = (await postThere({ orgId: orgIds['新桥村党总支'], kind: 'video', title: '视频不朗读', category: 'policy', mediaUrl: 'https://v.example/2' })).json();
       const wanted = await env.db.selectFrom('study_item').select(['id', 'speech_wanted']).where('id', 'in', [bare.id, recorded.id, video.id]).execute();
       expect(Object.fromEntries(wanted.map((r) => [r.id, r.speech_wanted]))).toEqual({ [bare.id]: true, [recorded.id]: false, [video.id]: false });
     } finally {
