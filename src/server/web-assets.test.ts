@@ -111,6 +111,22 @@ describe('the server sends the built files', () => {
     expect((await get('/m/assets/tiny-def456.js', { 'accept-encoding': 'br' })).headers['content-encoding']).toBeUndefined();
   });
 
+  it('a script or icon goes without the headers only a page uses; pages and the service worker keep them', async () => {
+    for (const url of ['/m/assets/index-abc123.js', '/assets/index-abc123.js', '/m/icons/icon-192.png']) {
+      const res = await get(url, { 'accept-encoding': 'br' });
+      expect(res.headers['content-security-policy'], url).toBeUndefined();
+      expect(res.headers['x-frame-options'], url).toBeUndefined();
+      expect(res.headers['permissions-policy'], url).toBeUndefined();
+      // still meaningful on a script
+      expect(res.headers['x-content-type-options'], url).toBe('nosniff');
+    }
+    for (const url of ['/m/', '/m/sw.js', '/m/today', '/']) {
+      const res = await get(url, { 'accept-encoding': 'br' });
+      expect(res.headers['content-security-policy'], url).toContain("script-src 'self'");
+      expect(res.headers['x-frame-options'], url).toBe('DENY');
+    }
+  });
+
   it('the page, the service worker and the manifest are asked for again each time; icons are kept a day', async () => {
     for (const url of ['/m/', '/m/sw.js', '/m/manifest.webmanifest', '/']) {
       const res = await get(url, { 'accept-encoding': 'br' });

@@ -24,10 +24,30 @@ export function cacheControlFor(relativePath: string): string {
   return REVALIDATE;
 }
 
+/**
+ * Security headers that only mean something on a page (or a worker's script): a script, style sheet
+ * or image ignores them. Left off hashed files and icons they save ~0.7 KB per response, a tenth of a
+ * small script, on a phone that pays for every byte.
+ */
+export const PAGE_ONLY_HEADERS = [
+  'content-security-policy',
+  'permissions-policy',
+  'cross-origin-opener-policy',
+  'origin-agent-cluster',
+  'x-frame-options',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-permitted-cross-domain-policies',
+  'x-xss-protection',
+];
+
 /** `setHeaders` for @fastify/static rooted at `root`. */
 export function staticHeaders(root: string) {
   return (reply: FastifyReply, filePath: string): void => {
-    reply.header('cache-control', cacheControlFor(path.relative(root, filePath)));
+    const cacheControl = cacheControlFor(path.relative(root, filePath));
+    reply.header('cache-control', cacheControl);
+    // pages, the service worker and the manifest keep them all
+    if (cacheControl !== REVALIDATE) for (const name of PAGE_ONLY_HEADERS) reply.removeHeader(name);
   };
 }
 
