@@ -284,9 +284,10 @@ function heldOf(rows: readonly IndexRow[], kind: IndexRow['kind']): IndexRow[] {
 }
 
 /** Stores an item in place of the oldest ones if need be; false when it could not be kept. */
-async function putItem(item: ReadableItem): Promise<boolean> {
+async function putItem(item: ReadableItem, owner: string | null): Promise<boolean> {
   const db = await openDb();
-  if (!db || !account) return false;
+  // Fetched for an account that has signed out meanwhile: not kept under the next one.
+  if (!db || !account || account !== owner) return false;
   const bytes = JSON.stringify(item).length * 2;
   const key = `i:${item.id}`;
   for (let attempt = 0; attempt < 2; attempt += 1) {
@@ -315,10 +316,9 @@ async function putItem(item: ReadableItem): Promise<boolean> {
 }
 
 /** Puts a media file in the account's cache, within the media budget. */
-async function putMedia(url: string, itemId: string | null): Promise<'kept' | 'full' | 'failed'> {
+async function putMedia(url: string, itemId: string | null, owner: string | null): Promise<'kept' | 'full' | 'failed'> {
   const db = await openDb();
-  const owner = account;
-  if (!db || !owner || !hasCaches()) return 'failed';
+  if (!db || !owner || owner !== account || !hasCaches()) return 'failed';
   let response: Response;
   try {
     response = await fetch(url, { credentials: 'same-origin' });
@@ -358,11 +358,11 @@ async function putMedia(url: string, itemId: string | null): Promise<'kept' | 'f
   return 'full';
 }
 
-/** Keeps an item (and its article's images) for reading without signal. */
-export function keepItem(item: ReadableItem): Promise<boolean> {
+/** Keeps an item (and its article's images) for reading without signal, for the account it was read by. */
+export function keepItem(item: ReadableItem, owner: string | null = account): Promise<boolean> {
   if (!hasStorage()) return Promise.resolve(false);
-  return serially(() => putItem(item)).then(async (kept) => {
-    if (kept) for (const url of imagesOf(item.bodyHtml)) await serially(() => putMedia(url, item.id));
+  return serially(() => putItem(item, owner)).then(async (kept) => {
+    if (kept) for (const url of imagesOf(item.bodyHtml)) await serially(() => putMedia(url, item.id, owner));
     return kept;
   }, () => false);
 }
@@ -408,7 +408,7 @@ export async function keepSeen(itemIds: readonly string[]): Promise<void> {
       try {
         if (account !== owner) return;
         const item = await api.item(id);
-        if (account === owner) await keepItem(item);
+        await keepItem(item, owner);
       } catch {
         // no signal or not readable: tried again when a list shows it next time
       } finally {
@@ -442,9 +442,10 @@ export async function readItem(itemId: string, signal?: AbortSignal): Promise<Sh
     const kept = await keptItem(itemId);
     if (kept) return { ...kept, fromPhone: true };
   }
+  const owner = account;
   try {
     const item = await api.item(itemId, signal);
-    void keepItem(item);
+    void keepItem(item, owner);
     return item;
   } catch (e) {
     if (e instanceof ApiError && e.isOffline) {
@@ -494,7 +495,8 @@ export function keepMedia(url: string): Promise<'kept' | 'full' | 'failed'> {
   if (!hasStorage()) return Promise.resolve('failed');
   const absolute = new URL(url, location.href);
   const key = absolute.origin === location.origin ? absolute.pathname + absolute.search : absolute.href;
-  return serially(() => putMedia(key, null)).catch(() => 'failed' as const);
+  const owner = account;
+  return serially(() => putMedia(key, null, owner)).catch(() => 'failed' as const);
 }
 
 /** Whether a media file is kept on the phone for this account. */
