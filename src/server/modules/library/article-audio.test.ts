@@ -220,6 +220,14 @@ describe('speech synthesis', () => {
     expect(row).toEqual({ speech_attempts: SPEECH_ATTEMPTS, audio_file_id: null });
     expect(calls).toBe(SPEECH_ATTEMPTS);
 
+    // An answer that is no audio is a failed attempt too; nothing is stored.
+    const filesBefore = (await env.db.selectFrom('stored_file').select('id').execute()).length;
+    const odd = await createStudyItem(env.db, village, { ...article(orgIds['新桥村党总支'] as string), title: '答非所问', tags: [], minutes: 3 } as never, { speech: true });
+    await makeArticleSpeech(env.db, env.services.storage, { make: async () => ({ bytes: Buffer.from('<html></html>'), mime: 'text/html' }) });
+    expect(await env.db.selectFrom('study_item').select(['speech_attempts', 'audio_file_id']).where('id', '=', odd.id).executeTakeFirstOrThrow()).toEqual({ speech_attempts: 1, audio_file_id: null });
+    expect((await env.db.selectFrom('stored_file').select('id').execute()).length).toBe(filesBefore);
+    await env.db.updateTable('study_item').set({ speech_wanted: false }).where('id', '=', odd.id).execute();
+
     const chosen = await createStudyItem(env.db, village, { ...article(orgIds['新桥村党总支'] as string), title: '秘书不要录音', tags: [], minutes: 3 } as never, { speech: true });
     expect((await patch(secretary, chosen.id, { audioFileId: null })).statusCode).toBe(200);
     let asked = 0;

@@ -48,7 +48,8 @@ export function articleText(title: string, bodyHtml: string | null): string {
  * Makes the audio of articles marked `speech_wanted` (published without a recorded audio while a
  * provider was configured): stored like an upload (storage + stored_file), attached as the
  * article's audio, audited. An article that got an audio meanwhile, or was retired, is left alone;
- * a provider's failure counts an attempt and the next run tries again.
+ * a provider's failure (or an answer that is no audio, or too large) counts an attempt and the next
+ * run tries again, up to SPEECH_ATTEMPTS.
  */
 export async function makeArticleSpeech(db: Database, storage: FileStorage, maker: SpeechMaker): Promise<number> {
   const due = await db
@@ -65,9 +66,12 @@ export async function makeArticleSpeech(db: Database, storage: FileStorage, make
   let made = 0;
   for (const item of due) {
     let audio: { bytes: Buffer; mime: string };
+    let stored: { key: string; sizeBytes: number; sha256: string };
     try {
       audio = await maker.make(articleText(item.title, item.body_html), 'zh-CN');
       if (!EXTENSION[audio.mime] || audio.bytes.length === 0) throw new Error(`not an audio: ${audio.mime}, ${audio.bytes.length} bytes`);
+      // Too large an audio is refused by the storage (TooLarge) and counts as a failed attempt too.
+      stored = await storage.put(item.tenant_id, Readable.from([audio.bytes]), MAX_SPEECH_BYTES);
     } catch {
       await db
         .updateTable('study_item')
@@ -77,7 +81,6 @@ export async function makeArticleSpeech(db: Database, storage: FileStorage, make
         .execute();
       continue;
     }
-    const stored = await storage.put(item.tenant_id, Readable.from([audio.bytes]), MAX_SPEECH_BYTES);
     const attached = await db.transaction().execute(async (tx) => {
       const file = await tx
         .insertInto('stored_file')
