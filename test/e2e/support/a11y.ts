@@ -127,6 +127,53 @@ export async function sidewaysScroll(page: Page): Promise<{ page: number; screen
   return widths.page > widths.screen ? widths : null;
 }
 
+/**
+ * WCAG 2.4.7 (focus visible): tabs through the page as a keyboard (or a switch device) would and
+ * answers the controls that look the same focused as not (outline, shadow, border, background and
+ * text colour compared). Focus is taken off the page at the end.
+ */
+export async function invisibleFocus(page: Page, maxSteps = 80): Promise<string[]> {
+  // The look of an element, written in each page function (a page function carries nothing else).
+  await page.evaluate(() => {
+    (window as unknown as { lianxinFocusSeen?: Map<Element, string> }).lianxinFocusSeen = new Map();
+    (document.activeElement as HTMLElement | null)?.blur();
+  });
+  for (let step = 0; step < maxSteps; step++) {
+    await page.keyboard.press('Tab');
+    const more = await page.evaluate(() => {
+      const look = (el: Element): string => {
+        const c = getComputedStyle(el);
+        return [c.outlineStyle, c.outlineWidth, c.outlineColor, c.boxShadow, c.borderColor, c.borderWidth, c.backgroundColor, c.color, c.textDecorationLine].join('|');
+      };
+      const seen = (window as unknown as { lianxinFocusSeen: Map<Element, string> }).lianxinFocusSeen;
+      const el = document.activeElement;
+      if (!el || el === document.body || seen.has(el)) return false;
+      seen.set(el, look(el));
+      return true;
+    });
+    if (!more) break;
+  }
+  return page.evaluate(() => {
+    const look = (el: Element): string => {
+      const c = getComputedStyle(el);
+      return [c.outlineStyle, c.outlineWidth, c.outlineColor, c.boxShadow, c.borderColor, c.borderWidth, c.backgroundColor, c.color, c.textDecorationLine].join('|');
+    };
+    const w = window as unknown as { lianxinFocusSeen?: Map<Element, string> };
+    const seen = w.lianxinFocusSeen ?? new Map<Element, string>();
+    delete w.lianxinFocusSeen;
+    (document.activeElement as HTMLElement | null)?.blur();
+    const same: string[] = [];
+    for (const [el, focused] of seen) {
+      // a media element's own controls draw their focus ring inside it, out of reach of styles
+      if (!el.isConnected || el instanceof HTMLMediaElement || look(el) !== focused) continue;
+      const text = ((el as HTMLElement).innerText || el.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ').slice(0, 30);
+      const cls = typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\s+/).join('.') : '';
+      same.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${cls}${text ? ` "${text}"` : ''}`);
+    }
+    return same;
+  });
+}
+
 export interface AccessibilityOptions {
   /**
    * Also axe's enhanced contrast rule (WCAG AAA 1.4.6: 7:1, 4.5:1 for large text), for 长辈模式's
@@ -144,6 +191,7 @@ export async function accessibilityProblems(page: Page, options: AccessibilityOp
     }
   }
   for (const s of await smallTapTargets(page)) lines.push(`tap target ${s.width}×${s.height} px < ${MIN_TAP_TARGET}: ${s.what}`);
+  for (const what of await invisibleFocus(page)) lines.push(`focus not visible: ${what} looks the same focused by the keyboard`);
   const wide = await sidewaysScroll(page);
   if (wide) lines.push(`reflow: the page is ${wide.page} px wide on a ${wide.screen} px screen (it scrolls sideways)`);
   return lines;
