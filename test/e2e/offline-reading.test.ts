@@ -154,8 +154,15 @@ describe('today’s items can be read without signal, and a withdrawn one says s
         return kept.items.includes(articleId) && kept.items.includes(withdrawnId) && kept.media.includes(imageUrl);
       }, { timeout: UI_TIMEOUT })
       .toBe(true);
-    // The list itself is kept too (query.ts): it is what the member opens the item from offline.
-    await expect.poll(() => page.evaluate((id) => (localStorage.getItem('lx_member_cache') ?? '').includes(id), pushId), { timeout: UI_TIMEOUT }).toBe(true);
+    // 学习 (the inbox) lists the push too.
+    await page.getByTestId('tab-study').tap();
+    await page.getByTestId(`study-push-${pushId}`).waitFor();
+    await page.getByTestId('tab-home').tap();
+    await itemLink(articleId).waitFor();
+    // The lists themselves are kept too (query.ts): they are what the member opens the items from offline.
+    const keptLists = () => page.evaluate(() => localStorage.getItem('lx_member_cache') ?? '');
+    await expect.poll(async () => (await keptLists()).split(pushId).length - 1, { timeout: UI_TIMEOUT }).toBeGreaterThanOrEqual(2);
+    expect(await keptLists()).toContain('"inbox"');
   });
 
   it('3. without signal, the app opens again and the article reads with its text and its image, from the phone', async () => {
@@ -175,6 +182,11 @@ describe('today’s items can be read without signal, and a withdrawn one says s
     }, imageUrl);
     expect(part).toEqual({ status: 206, range: `bytes 1-3/${PNG.length}`, text: 'PNG' });
     await page.getByRole('button', { name: '返回' }).last().tap();
+    // 学习 without signal: the kept list, said to be the saved copy.
+    await page.getByTestId('tab-study').tap();
+    await page.getByTestId(`study-push-${pushId}`).waitFor();
+    await page.getByText('网络不通，下面是上次保存的信息').waitFor();
+    await page.getByTestId('tab-home').tap();
     await itemLink(withdrawnId).waitFor();
   });
 

@@ -1,4 +1,5 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
+import { ApiError } from '../api.ts';
 import { useMemo } from 'react';
 import type { InboxEntry } from '../api.ts';
 import { fill, useI18n } from '../i18n.ts';
@@ -32,6 +33,8 @@ export function Study({ onBack }: StudyProps) {
   const last = pages?.[pages.length - 1];
   const unread = last?.unread ?? 0;
   const error = inbox.error ? failureText(inbox.error, t.networkError) || null : null;
+  // No signal, the list kept on the phone on the screen: its items open from the phone too (offline-store.ts).
+  const offline = inbox.error instanceof ApiError && inbox.error.isOffline && entries !== null;
   const load = () => void inbox.refetch();
 
   return (
@@ -48,6 +51,14 @@ export function Study({ onBack }: StudyProps) {
           )
         ) : (
           <>
+            {offline ? (
+              <div className="message message-warning" role="status">
+                <p>{t.offlineShowingSaved}</p>
+                <button type="button" className="button button-secondary" onClick={load}>
+                  {t.retry}
+                </button>
+              </div>
+            ) : null}
             {unread > 0 ? (
               <p className="summary" data-testid="study-unread">
                 {fill(t.unreadCount, { n: unread })}
@@ -59,7 +70,7 @@ export function Study({ onBack }: StudyProps) {
                 <PushEntry push={entry} testIdPrefix="study-push-" />
               </article>
             ))}
-            <ErrorMessage message={error} />
+            <ErrorMessage message={offline ? null : error} />
             {inbox.hasNextPage ? (
               <button type="button" className="button button-secondary" disabled={inbox.isFetching} onClick={() => void inbox.fetchNextPage()}>
                 {inbox.isFetchingNextPage ? t.loading : t.more}
