@@ -26,28 +26,31 @@ interface Caller {
   csrf: string;
 }
 
-/** The ids of the items kept on the phone (IndexedDB 'lx-kept'), and the URLs in the kept-media caches. */
-function keptOnPhone(page: Page): Promise<{ items: string[]; media: string[] }> {
+/** The ids of the items kept on the phone (IndexedDB 'lx-kept'), those with read progress, and the URLs in the kept-media caches. */
+function keptOnPhone(page: Page): Promise<{ items: string[]; progress: string[]; media: string[] }> {
   return page.evaluate(async () => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const open = indexedDB.open('lx-kept');
       open.onsuccess = () => resolve(open.result);
       open.onerror = () => reject(open.error);
     });
-    const items = db.objectStoreNames.contains('items')
-      ? await new Promise<string[]>((resolve, reject) => {
-          const r = db.transaction('items').objectStore('items').getAllKeys();
-          r.onsuccess = () => resolve(r.result.map(String));
-          r.onerror = () => reject(r.error);
-        })
-      : [];
+    const keys = (store: string) =>
+      db.objectStoreNames.contains(store)
+        ? new Promise<string[]>((resolve, reject) => {
+            const r = db.transaction(store).objectStore(store).getAllKeys();
+            r.onsuccess = () => resolve(r.result.map(String));
+            r.onerror = () => reject(r.error);
+          })
+        : Promise.resolve([]);
+    const items = await keys('items');
+    const progress = await keys('progress');
     db.close();
     const media: string[] = [];
     for (const name of await caches.keys()) {
       if (!name.startsWith('lx-kept-media-')) continue;
       for (const req of await (await caches.open(name)).keys()) media.push(new URL(req.url).pathname);
     }
-    return { items, media };
+    return { items, progress, media };
   });
 }
 
@@ -182,6 +185,8 @@ describe('today’s items can be read without signal, and a withdrawn one says s
     }, imageUrl);
     expect(part).toEqual({ status: 206, range: `bytes 1-3/${PNG.length}`, text: 'PNG' });
     await page.getByRole('button', { name: '返回' }).last().tap();
+    // The time read is kept on the phone with the item: the count goes on from there next time.
+    await expect.poll(async () => (await keptOnPhone(page)).progress, { timeout: UI_TIMEOUT }).toContain(articleId);
     // 学习 without signal: the kept list, said to be the saved copy.
     await page.getByTestId('tab-study').tap();
     await page.getByTestId(`study-push-${pushId}`).waitFor();
@@ -216,6 +221,6 @@ describe('today’s items can be read without signal, and a withdrawn one says s
     await page.getByTestId('tab-me').tap();
     await page.getByRole('button', { name: '退出登录' }).tap();
     await page.getByLabel('手机号').waitFor();
-    await expect.poll(async () => keptOnPhone(page), { timeout: UI_TIMEOUT }).toEqual({ items: [], media: [] });
+    await expect.poll(async () => keptOnPhone(page), { timeout: UI_TIMEOUT }).toEqual({ items: [], progress: [], media: [] });
   });
 });
