@@ -48,6 +48,8 @@ describe('security headers', () => {
       expect(res.headers['x-content-type-options'], url).toBe('nosniff');
       expect(res.headers['referrer-policy'], url).toBe('no-referrer');
       expect(res.headers['permissions-policy'], url).toContain('camera=()');
+      // Only the console's pages may use the microphone (recording an article's audio).
+      expect(res.headers['permissions-policy'], url).toContain(url === '/' || url === '/api/auth/me' ? 'microphone=(self)' : 'microphone=()');
       // Plain HTTP: no HSTS.
       expect(res.headers['strict-transport-security'], url).toBeUndefined();
     }

@@ -47,6 +47,8 @@ const DOCS_CSP: Directives = {
 
 /** Nothing in the apps uses the camera, microphone or location (check-in QR codes are scanned by WeChat). */
 const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), browsing-topics=()';
+/** The console records an article's audio in the browser (学习资料 → 录音): the microphone, for its own pages only. */
+const CONSOLE_PERMISSIONS_POLICY = PERMISSIONS_POLICY.replace('microphone=()', 'microphone=(self)');
 
 /** One year; without includeSubDomains, as other services under the same domain may still be plain HTTP. */
 const HSTS = 'max-age=31536000';
@@ -110,16 +112,18 @@ function helmetHeaders(directives: Directives): Record<string, string> {
   return Object.fromEntries(Object.entries(res.getHeaders()).map(([name, value]) => [name, String(value)]));
 }
 
+const isMemberApp = (url: string): boolean => url === '/m' || url.startsWith('/m/') || url.startsWith('/m?');
 const isDocs = (url: string): boolean => url === '/openapi.json' || url === '/docs' || url.startsWith('/docs/') || url.startsWith('/docs?');
 
 /** Registered right after the cookie plugin: the docs check reads the session cookie. */
 export async function registerHttpSecurity(app: FastifyInstance, services: AppServices): Promise<void> {
   const appHeaders = { ...helmetHeaders(APP_CSP), 'permissions-policy': PERMISSIONS_POLICY };
+  const consoleHeaders = { ...appHeaders, 'permissions-policy': CONSOLE_PERMISSIONS_POLICY };
   const docsHeaders = { ...helmetHeaders(DOCS_CSP), 'permissions-policy': PERMISSIONS_POLICY };
   const { apiDocs } = services.config;
   app.addHook('onRequest', async (req: FastifyRequest, reply) => {
     const docs = isDocs(req.url);
-    reply.headers(docs ? docsHeaders : appHeaders);
+    reply.headers(docs ? docsHeaders : isMemberApp(req.url) ? appHeaders : consoleHeaders);
     // req.protocol believes X-Forwarded-Proto only from a trusted proxy (see proxyTrust).
     if (req.protocol === 'https') reply.header('strict-transport-security', HSTS);
     if (!docs) return;

@@ -8,12 +8,13 @@
  * paragraph with the paragraph highlighted, pauses, resumes where it stopped, changes speed, and
  * says so when the speech fails. In the console, the secretary hears the recording on the article's
  * form, is told plainly when the microphone is refused and that no speech synthesis is configured,
- * and replaces the recording by an upload.
+ * and replaces the recording by an upload; with a microphone (Chromium's fake one) she records a
+ * new one, which is stored as a WAV.
  */
-import { request as playwrightRequest, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, request as playwrightRequest, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UI_TIMEOUT, consoleLogin, openConsole, openPhone, phoneLogin, skipAfterFirstFailure, startServerAndBrowser } from './support/browser.ts';
-import { assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } from './support/server.ts';
+import { CHROMIUM_PATH, assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } from './support/server.ts';
 
 const SECRETARY_PHONE = '13800000000';
 const MEMBER_PHONE = '13800000003';
@@ -138,6 +139,8 @@ describe('read-aloud always answers: it says when the phone cannot speak and off
   let silent: { context: BrowserContext; page: Page };
   let speaking: { context: BrowserContext; page: Page };
   let desk: { context: BrowserContext; page: Page };
+  let recordingBrowser: Browser | undefined;
+  let recorder: { context: BrowserContext; page: Page } | undefined;
   let api: APIRequestContext;
   let articleId = '';
   let audioUrl = '';
@@ -150,11 +153,12 @@ describe('read-aloud always answers: it says when the phone cannot speak and off
 
   afterAll(async () => {
     await (api as APIRequestContext | undefined)?.dispose();
+    await recordingBrowser?.close().catch(() => {});
     await (browser as Browser | undefined)?.close().catch(() => {});
     await (server as RunningServer | undefined)?.stop();
   });
 
-  skipAfterFirstFailure(() => ({ silent: silent?.page, speaking: speaking?.page, console: desk?.page }));
+  skipAfterFirstFailure(() => ({ silent: silent?.page, speaking: speaking?.page, console: desk?.page, recorder: recorder?.page }));
 
   async function openReader(page: Page): Promise<void> {
     await page.goto('/m/');
@@ -303,5 +307,42 @@ describe('read-aloud always answers: it says when the phone cannot speak and off
     const item = await getJson<{ audio: { url: string; fileName: string } | null }>(page.request, `/api/study-items/${articleId}`);
     expect(item.audio?.fileName).toBe('重录.wav');
     expect(item.audio?.url).not.toBe(audioUrl);
+  });
+
+  it('6. with a microphone the secretary records in the browser, sees the time run, stops, and the recording is saved as a WAV', async () => {
+    // A Chromium whose microphone is its fake device, allowed without asking.
+    recordingBrowser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+    });
+    recorder = await openConsole(recordingBrowser, server.baseUrl);
+    const { context, page } = recorder;
+    await context.grantPermissions(['microphone']);
+    await consoleLogin(page, SECRETARY_PHONE, server.password);
+    await page.getByTestId('nav-study').click();
+    await page.getByTestId(`study-row-${articleId}`).click();
+    const drawer = page.getByRole('dialog').filter({ hasText: '编辑学习资料' });
+    const player = drawer.getByTestId('article-audio-player');
+    await player.waitFor();
+    const before = await player.getAttribute('src');
+
+    await drawer.getByTestId('article-audio-record').click();
+    const running = drawer.getByTestId('article-audio-recording');
+    await running.waitFor();
+    expect(await running.textContent()).toContain('正在录音 0:0');
+    await drawer.getByText('正在录音 0:01').waitFor();
+    await drawer.getByTestId('article-audio-stop').click();
+    await expect.poll(() => player.getAttribute('src'), { timeout: UI_TIMEOUT }).not.toBe(before);
+    expect(await drawer.getByTestId('article-audio-error').count()).toBe(0);
+    await drawer.getByTestId('save-study-item').click();
+    await drawer.waitFor({ state: 'hidden' });
+
+    const item = await getJson<{ audio: { url: string; fileName: string; mimeType: string } | null }>(page.request, `/api/study-items/${articleId}`);
+    expect(item.audio).toMatchObject({ fileName: '录音.wav', mimeType: 'audio/wav' });
+    const wav = Buffer.from(await (await page.request.get(item.audio?.url ?? '')).body());
+    expect(wav.toString('latin1', 0, 4)).toBe('RIFF');
+    expect(wav.toString('latin1', 8, 12)).toBe('WAVE');
+    expect(wav.readUInt32LE(24)).toBe(16_000);
+    expect(wav.length).toBeGreaterThan(44);
   });
 });
