@@ -71,13 +71,14 @@ export default defineConfig({
     assetsInlineLimit: 0,
     // The first screen in one script and one style sheet: on 3G each extra file is another wait (a
     // browser opens 6 connections at once, and the page also asks for 3 answers), and one file
-    // compresses better than several. Everything outside screens/ goes there, with the screens it
-    // imports statically (home, today, login); the other screens stay lazy chunks of their own.
+    // compresses better than several. Everything outside screens/ goes there, with what it imports
+    // statically (home, today, login, the words they use); the other screens and the words only they
+    // use (i18n-care.ts, ...) stay lazy chunks of their own.
     rolldownOptions: {
       preserveEntrySignatures: false,
       output: {
         codeSplitting: {
-          groups: [{ name: 'app', test: /^(?!.*\/screens\/)/ }],
+          groups: [{ name: 'app', test: /^(?!.*\/(?:screens\/|i18n-))/ }],
         },
       },
     },
