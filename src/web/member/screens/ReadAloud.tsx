@@ -333,7 +333,10 @@ function RecordedAudio({ url }: { url: string }) {
       return;
     }
     setFailed(false);
-    player.play().catch(() => setFailed(true));
+    // AbortError: paused again before it started, not a failure.
+    player.play().catch((e: unknown) => {
+      if (!(e instanceof DOMException && e.name === 'AbortError')) setFailed(true);
+    });
   };
 
   const keep = () => {
