@@ -37,6 +37,9 @@ interface Sent {
   key: string;
 }
 
+/** The phone's clock at the start of each test (the fake timers' time). */
+const START = new Date('2026-12-01T02:00:00Z');
+
 describe('the phone’s queue of writes (outbox.ts)', () => {
   let storage: MemoryStorage;
   let outbox: typeof import('./outbox.ts');
@@ -58,7 +61,7 @@ describe('the phone’s queue of writes (outbox.ts)', () => {
   beforeEach(async () => {
     vi.resetModules();
     vi.useFakeTimers();
-    vi.setSystemTime(new Date('2026-12-01T02:00:00Z'));
+    vi.setSystemTime(START);
     storage = new MemoryStorage();
     vi.stubGlobal('window', { localStorage: storage, setInterval, clearInterval, setTimeout, clearTimeout });
     outbox = await import('./outbox.ts');
@@ -208,7 +211,7 @@ describe('the phone’s queue of writes (outbox.ts)', () => {
 
   it('keeps sent entries for a week for the "sent at" list, then lets them go', async () => {
     await outbox.submit('write', { n: 1 });
-    vi.setSystemTime(new Date(Date.now() + outbox.SENT_KEEP_MS + 60_000));
+    vi.setSystemTime(new Date(START.getTime() + outbox.SENT_KEEP_MS + 60_000));
     await outbox.submit('write', { n: 2 });
     expect(kept().map((e) => e.vars.n)).toEqual([2]);
   });
