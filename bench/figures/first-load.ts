@@ -111,7 +111,7 @@ async function oneLoad(browser: Browser, baseUrl: string, cookie: string, profil
       await page.waitForFunction(() => (window as unknown as { lxUsable: number }).lxUsable > 0, undefined, { timeout: 90_000, polling: 50 });
     } catch (e) {
       const shown = await page.locator('body').innerText().catch(() => '?');
-      throw new Error(`${profile.name}, ${compressed ? 'compressed' : 'uncompressed'}: today never showed (${String(e).split('\n')[0]}); on screen: ${shown.replace(/\s+/g, ' ').slice(0, 200)}`);
+      throw new Error(`${profile.name}, ${compressed ? 'compressed' : 'uncompressed'}: today never showed (${String(e).split('\n')[0]}); on screen: ${shown.replace(/\s+/g, ' ').slice(0, 200)}`, { cause: e });
     }
     // LCP entries stop at the first input; let the last paint be reported.
     await page.waitForTimeout(300);
