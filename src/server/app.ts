@@ -16,6 +16,7 @@ import { markChanged } from './freshness.ts';
 import { edgeRefusal, rejectMalformedInput } from './input-guard.ts';
 import { proxyTrust, registerHttpSecurity } from './http-security.ts';
 import { memberHomePreloads, sendIndexHtml, staticHeaders } from './web-assets.ts';
+import { registerIdempotency } from './idempotency.ts';
 import { registerEtags } from './etag.ts';
 import type { AppServices } from './services.ts';
 import { registerAuthRoutes } from './modules/auth/index.ts';
@@ -116,6 +117,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   // NUL bytes and lone surrogates are refused at the edge: PostgreSQL cannot store them.
   app.addHook('preValidation', rejectMalformedInput);
+
+  // Writes the member app may send twice (a queued write resent after a lost answer): see idempotency.ts.
+  registerIdempotency(app, services.db);
 
   // Member answers a route marks `etag: true` revalidate with a weak ETag (etag.ts).
   registerEtags(app);
