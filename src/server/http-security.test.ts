@@ -36,7 +36,7 @@ const cspOf = (headers: Record<string, unknown>): Map<string, string> =>
 describe('security headers', () => {
   it('are sent on the console, the member app, the API and the docs, with no inline scripts allowed', async () => {
     const app = await appWith({}, true);
-    for (const url of ['/', '/m/', '/m/today', '/api/auth/me', '/docs/', '/openapi.json']) {
+    for (const url of ['/', '/m/', '/m/today', '/api/auth/me', '/api/files/x', '/docs/', '/openapi.json']) {
       const res = await app.inject({ url });
       const csp = cspOf(res.headers);
       expect(csp.get('script-src'), url).toBe("'self'");
@@ -48,8 +48,9 @@ describe('security headers', () => {
       expect(res.headers['x-content-type-options'], url).toBe('nosniff');
       expect(res.headers['referrer-policy'], url).toBe('no-referrer');
       expect(res.headers['permissions-policy'], url).toContain('camera=()');
-      // Only the console's pages may use the microphone (recording an article's audio).
-      expect(res.headers['permissions-policy'], url).toContain(url === '/' || url === '/api/auth/me' ? 'microphone=(self)' : 'microphone=()');
+      // Only the console's pages may use the microphone (recording an article's audio): not the API's
+      // answers (files opened in the browser), the docs or the member app.
+      expect(res.headers['permissions-policy'], url).toContain(url === '/' ? 'microphone=(self)' : 'microphone=()');
       // Plain HTTP: no HSTS.
       expect(res.headers['strict-transport-security'], url).toBeUndefined();
     }

@@ -114,6 +114,8 @@ function helmetHeaders(directives: Directives): Record<string, string> {
 
 const isMemberApp = (url: string): boolean => url === '/m' || url.startsWith('/m/') || url.startsWith('/m?');
 const isDocs = (url: string): boolean => url === '/openapi.json' || url === '/docs' || url.startsWith('/docs/') || url.startsWith('/docs?');
+/** The API's answers, files opened in the browser among them: no microphone there. */
+const isApi = (url: string): boolean => url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
 
 /** Registered right after the cookie plugin: the docs check reads the session cookie. */
 export async function registerHttpSecurity(app: FastifyInstance, services: AppServices): Promise<void> {
@@ -123,7 +125,8 @@ export async function registerHttpSecurity(app: FastifyInstance, services: AppSe
   const { apiDocs } = services.config;
   app.addHook('onRequest', async (req: FastifyRequest, reply) => {
     const docs = isDocs(req.url);
-    reply.headers(docs ? docsHeaders : isMemberApp(req.url) ? appHeaders : consoleHeaders);
+    // Only the console's pages may use the microphone (recording an article's audio).
+    reply.headers(docs ? docsHeaders : isMemberApp(req.url) || isApi(req.url) ? appHeaders : consoleHeaders);
     // req.protocol believes X-Forwarded-Proto only from a trusted proxy (see proxyTrust).
     if (req.protocol === 'https') reply.header('strict-transport-security', HSTS);
     if (!docs) return;
