@@ -108,7 +108,10 @@ describe('sign in and sessions', () => {
     expect((await env.app.inject({ url: '/api/auth/me', headers: b.headers })).statusCode).toBe(401);
     expect((await env.app.inject({ url: '/api/auth/me', headers: a.headers })).statusCode).toBe(200);
     await login(env.app, PHONES.mobileMember, 'new-password-1');
-    await env.app.inject({ method: 'POST', url: '/api/auth/logout', headers: a.headers });
+    const out = await env.app.inject({ method: 'POST', url: '/api/auth/logout', headers: a.headers });
+    expect(out.statusCode).toBe(200);
+    // the phone's HTTP cache (full profile and today answers) goes with the sign-out
+    expect(out.headers['clear-site-data']).toBe('"cache"');
     expect((await env.app.inject({ url: '/api/auth/me', headers: a.headers })).statusCode).toBe(401);
   });
 });

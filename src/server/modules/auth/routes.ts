@@ -44,6 +44,10 @@ export function registerAuthRoutes(app: App, services: AppServices): void {
       if (value) await services.auth.logout(value);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       reply.clearCookie(CSRF_COOKIE, { path: '/' });
+      // The browser's HTTP cache holds full answers of the signed-in account (profile, today; revalidated
+      // by ETag): on a shared phone they go with the sign-out. Only the HTTP cache: the member app's
+      // kept items and queued writes are its own to manage.
+      reply.header('clear-site-data', '"cache"');
       return { ok: true as const };
     },
   });
