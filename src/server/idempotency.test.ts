@@ -212,6 +212,36 @@ describe('a write sent with an Idempotency-Key', () => {
   });
 });
 
+describe('a queued write names the account it was made by (X-Account-Id)', () => {
+  const sendAs = (session: Session, madeBy: string | undefined, key: string, summary: string) =>
+    env.app.inject({
+      method: 'POST',
+      url: '/api/talks',
+      headers: { ...session.headers, 'idempotency-key': key, ...(madeBy === undefined ? {} : { 'x-account-id': madeBy }) },
+      payload: talkBody(summary),
+    });
+  const accountOf = async (phone: string) =>
+    (await env.db.selectFrom('account').select('id').where('tenant_id', '=', env.tenantId).where('phone', '=', phone).executeTakeFirstOrThrow()).id;
+
+  it('another account signed in on the phone gets 401 and nothing is written, not even the key', async () => {
+    const summary = '别的账号保存的谈话，不能用这个登录发出。';
+    const key = randomUUID();
+    const res = await sendAs(mentor, await accountOf(PHONES.mobileMember), key, summary);
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ ok: false, error: 'unauthenticated' });
+    expect(await talksSaying(summary)).toBe(0);
+    const stored = await env.db.selectFrom('idempotency_key').select('key').where('key', '=', key).execute();
+    expect(stored).toEqual([]);
+  });
+
+  it('the account that made it, or no header at all, runs as before', async () => {
+    const summary = '自己账号保存的谈话。';
+    expect((await sendAs(mentor, await accountOf(PHONES.mentor), randomUUID(), summary)).statusCode).toBe(200);
+    expect((await sendAs(mentor, undefined, randomUUID(), summary)).statusCode).toBe(200);
+    expect(await talksSaying(summary)).toBe(2);
+  });
+});
+
 describe('the purge', () => {
   it(`forgets keys older than ${KEEP_DAYS} days and keeps younger ones`, async () => {
     const account = await env.db.selectFrom('account').select(['id']).where('tenant_id', '=', env.tenantId).where('phone', '=', PHONES.mentor).executeTakeFirstOrThrow();

@@ -20,6 +20,11 @@ import { AppError } from './errors.ts';
  * - Server errors (5xx) are not stored: the claim is dropped, so the phone may send again.
  * - Keys belong to an account: another account sending the same key runs separately.
  * - Keys are forgotten after KEEP_DAYS (the purge-idempotency-keys job).
+ * - The phone names the account a queued write was made by (`X-Account-Id`): the session cookie is
+ *   shared with the console and the invitation sign-ins, so the phone's queue may go out while
+ *   another account is signed in. A header naming another account than the session's is a 401
+ *   (nothing runs; the phone holds the write until its owner signs in again). Without the header the
+ *   route behaves as before.
  *
  * Without the header an opted-in route behaves as before (older app versions, the console). The
  * stored answer is written as the answer leaves (onSend), after the route's transaction committed:
@@ -39,6 +44,8 @@ declare module 'fastify' {
 }
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+/** The account the phone made a queued write for. */
+export const ACCOUNT_HEADER = 'X-Account-Id';
 /** Keys are forgotten after this many days. */
 export const KEEP_DAYS = 30;
 /** A claim without an answer this old belongs to a request that never finished. */
@@ -66,6 +73,10 @@ function keyOf(req: FastifyRequest): string | null {
 /** Before the handler: claim the key, or answer from what is stored. */
 async function beforeHandler(db: Database, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
   if (!req.routeOptions.config.idempotent || !req.ctx) return undefined;
+  const madeBy = req.headers['x-account-id'];
+  if (madeBy !== undefined && (Array.isArray(madeBy) ? madeBy.join(',') : madeBy).trim() !== req.ctx.actor.accountId) {
+    throw new AppError('unauthenticated', '这条记录是另一个账号保存的，请用那个账号登录后再发送');
+  }
   const key = keyOf(req);
   if (key === null) return undefined;
   const { tenantId, accountId } = req.ctx.actor;

@@ -38,6 +38,7 @@ export const EXACT: Record<string, string> = {
   'Idempotency-Key 应为手机生成的 UUID': 'Idempotency-Key must be a UUID chosen by the phone',
   '这个 Idempotency-Key 已用于另一项操作，请为新的操作换一个': 'This Idempotency-Key was already used for another action; use a new one for a new action',
   '这项操作正在处理中，请稍后再试': 'This action is still being handled; please try again shortly',
+  '这条记录是另一个账号保存的，请用那个账号登录后再发送': 'This was saved by another account; sign in with that account to send it',
 
   // group robots (shared/api-robots.ts, notify/robots.ts, notify/providers/robots/index.ts)
   请填写机器人名称: "Please enter the robot's name",
