@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { MyProfile } from '../api.ts';
 import { useElderMode } from '../elder.ts';
 import { fill, formatDate, useI18n } from '../i18n.ts';
@@ -192,15 +192,18 @@ function ElderModeSwitch() {
   const elder = useElderMode();
   return (
     <div className="me-setting">
-      <span className="me-setting-label" id="elder-label">
-        {t.elderMode}
-        <span className="home-link-hint elder-hide">{t.elderModeHint}</span>
+      <span className="me-setting-label">
+        <span id="elder-label">{t.elderMode}</span>
+        <span className="home-link-hint elder-hide" id="elder-hint">
+          {t.elderModeHint}
+        </span>
       </span>
       <button
         type="button"
         role="switch"
         aria-checked={elder.on}
         aria-labelledby="elder-label"
+        aria-describedby="elder-hint"
         className={elder.on ? 'switch switch-on' : 'switch'}
         data-testid="elder-switch"
         onClick={() => elder.set(!elder.on)}
@@ -244,6 +247,12 @@ function Logout({ onLogout, waitingCount }: { onLogout: () => Promise<void>; wai
   const { t } = useI18n();
   const [loggingOut, setLoggingOut] = useState(false);
   const [asking, setAsking] = useState<number | null>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  // The question takes the focus when it appears (a screen reader reads it, a keyboard is on 取消).
+  const askingNow = asking !== null;
+  useEffect(() => {
+    if (askingNow) cancelRef.current?.focus();
+  }, [askingNow]);
 
   const logout = async () => {
     setAsking(null);
@@ -267,7 +276,7 @@ function Logout({ onLogout, waitingCount }: { onLogout: () => Promise<void>; wai
           <p id="logout-question" className="confirm-question">
             {fill(t.logoutWaiting, { n: asking })}
           </p>
-          <button type="button" className="button button-primary" onClick={() => setAsking(null)} data-testid="logout-cancel">
+          <button ref={cancelRef} type="button" className="button button-primary" onClick={() => setAsking(null)} data-testid="logout-cancel">
             {t.cancel}
           </button>
           <button type="button" className="button button-plain" onClick={() => void logout()} data-testid="logout-anyway">

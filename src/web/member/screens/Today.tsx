@@ -28,6 +28,15 @@ export function pushesForToday(pushes: InboxEntry[]): InboxEntry[] {
 }
 
 /**
+ * The classes open for check-in. A fresh answer is the server's word (a phone whose clock runs
+ * fast must not hide a window the server says is open); a kept copy may be hours old, so there
+ * only windows still open by the phone's clock are offered.
+ */
+export function openCheckins(sessions: MySession[], stale: boolean, now: number): MySession[] {
+  return stale ? sessions.filter((s) => Date.parse(s.checkinClosesAt) > now) : sessions;
+}
+
+/**
  * 首页's content, in the order a member acts on it: today's study (one entry per push with its
  * items), the class (check-in when its window is open), open make-ups, then the rest behind links.
  */
@@ -53,9 +62,7 @@ export function TodaySection({ isMentor, onUnauthenticated, offlineNoticeShown }
   }
 
   const { data: today, stale } = state;
-  const now = Date.now();
-  // A saved copy may be hours old: only windows still open are offered.
-  const checkinOpen = today.checkinOpen.filter((s) => Date.parse(s.checkinClosesAt) > now);
+  const checkinOpen = openCheckins(today.checkinOpen, stale, Date.now());
   const pushes = pushesForToday(today.pushes);
   // Today's pushes (and any a reminder was sent for); on a day without one, the latest unread.
   // Older unread ones are counted in one line that opens 学习, so the screen stays short.
