@@ -1,6 +1,6 @@
 import type { QueryKey } from '@tanstack/react-query';
 import type { MyMakeup, MyProfile, MySession, Today } from './api.ts';
-import { keys, type InboxPages } from './queries.ts';
+import { keys, KEPT_INBOX_PAGES, type InboxPages } from './queries.ts';
 
 /**
  * Which answers are kept on the phone for a weak signal, and in what form. Only what a screen
@@ -22,9 +22,6 @@ const KEPT: Record<string, (data: never) => unknown> = {
   [keys.cards[0]]: (data: unknown) => data,
   [keys.inbox[0]]: keptInbox,
 };
-
-/** Pages of the inbox kept on the phone: the first few are what a member scrolls to offline. */
-const KEPT_INBOX_PAGES = 3;
 
 function keptInbox(inbox: InboxPages): InboxPages {
   return { pages: inbox.pages.slice(0, KEPT_INBOX_PAGES), pageParams: inbox.pageParams.slice(0, KEPT_INBOX_PAGES) };

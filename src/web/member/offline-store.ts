@@ -15,8 +15,9 @@ import { api, ApiError, type ReadableItem } from './api.ts';
  *
  * Where: IndexedDB (items, progress, and a small index of sizes and ages), Cache Storage (media).
  * Bounded: at most ITEM_LIMITS items and MEDIA_LIMITS bytes of media; what is kept longest goes first
- * (`planKeep`, pure and tested on its own). A full phone (QuotaExceededError): the oldest goes and the
- * write is tried once more; if it still does not fit, the member is told once.
+ * (`planKeep`, pure and tested on its own). A full phone (QuotaExceededError): the oldest goes (read
+ * afresh from the index) and the write is tried once more; if it still does not fit, the member is told,
+ * once per visit and account, and again after something was kept since (`StorageFullNotice`).
  *
  * Whose: everything belongs to one account. Another account signing in on the phone empties it first
  * (`keepOnPhoneFor`), signing out empties it (`forgetAllKept`). Ages are a counter, never the clock.
@@ -79,8 +80,15 @@ export function imagesOf(html: string | null | undefined): string[] {
 
 // ---------- the storage ----------
 
-/** An item as the reader shows it: `fromPhone` when it is the kept copy (no signal). */
-export type ShownItem = ReadableItem & { fromPhone?: boolean };
+/**
+ * An item as the reader shows it: `fromPhone` when it is the kept copy; `checking` while the server is
+ * still being asked (the phone said it has no signal, which WeChat's browser says wrongly at times):
+ * "现在没有网络" is only said once the server could not be reached.
+ */
+export type ShownItem = ReadableItem & { fromPhone?: boolean; checking?: boolean };
+
+/** What the server said after a kept copy was shown: a fresher item, the copy confirmed, or `gone` (404). */
+export type LaterAnswer = { item: ShownItem } | { gone: true };
 
 export interface KeptProgress {
   seconds: number;
@@ -101,8 +109,8 @@ interface IndexRow extends Held {
 
 const DB_NAME = 'lx-kept';
 const MEDIA_PREFIX = 'lx-kept-media-';
+/** The meta record naming the account; the service worker reads it to find that account's media cache. */
 const ACCOUNT = 'account';
-const FULL_TOLD = 'lx_kept_full_told';
 
 let account: string | null = null;
 let dbPromise: Promise<IDBDatabase | null> | null = null;
@@ -157,22 +165,30 @@ function isQuotaError(e: unknown): boolean {
   return e instanceof DOMException && (e.name === 'QuotaExceededError' || e.name === 'NS_ERROR_DOM_QUOTA_REACHED');
 }
 
-// ---- the member is told once that the phone is full
+// ---- the member is told that the phone is full: once per visit and account, and again only after
+// something was kept since (the phone had room again, then filled up)
 const fullListeners = new Set<() => void>();
 let fullShown = false;
+let fullTold = false;
 
-function storageFull(): void {
-  try {
-    if (localStorage.getItem(FULL_TOLD) === '1') return;
-    localStorage.setItem(FULL_TOLD, '1');
-  } catch {
-    // no localStorage: tell this once per visit
-  }
-  fullShown = true;
+function tellFull(shown: boolean): void {
+  if (fullShown === shown) return;
+  fullShown = shown;
   for (const listener of fullListeners) listener();
 }
 
-/** True while the "storage full" notice is to be shown (once per phone, until dismissed). */
+function storageFull(): void {
+  if (fullTold) return;
+  fullTold = true;
+  tellFull(true);
+}
+
+/** Something was kept: a later full phone is news again. */
+function storageHadRoom(): void {
+  fullTold = false;
+}
+
+/** True while the "storage full" notice is to be shown (once per visit and account, until dismissed). */
 export function useStorageFull(): { full: boolean; dismiss: () => void } {
   const full = useSyncExternalStore(
     (listener) => {
@@ -184,10 +200,7 @@ export function useStorageFull(): { full: boolean; dismiss: () => void } {
   );
   return {
     full,
-    dismiss: () => {
-      fullShown = false;
-      for (const listener of fullListeners) listener();
-    },
+    dismiss: () => tellFull(false),
   };
 }
 
@@ -218,6 +231,9 @@ async function clearStores(db: IDBDatabase): Promise<void> {
 export function keepOnPhoneFor(accountId: string): Promise<void> {
   if (account === accountId) return chain.then(() => undefined);
   account = accountId;
+  // another account: what the last one was told is not this one's
+  fullTold = false;
+  tellFull(false);
   return serially(async () => {
     const db = await openDb();
     if (!db) return;
@@ -239,6 +255,8 @@ export function keepOnPhoneFor(accountId: string): Promise<void> {
 /** Signing out: nothing of the member stays on the phone. */
 export function forgetAllKept(): Promise<void> {
   account = null;
+  fullTold = false;
+  tellFull(false);
   return serially(async () => {
     const db = await openDb();
     try {
@@ -283,6 +301,12 @@ function heldOf(rows: readonly IndexRow[], kind: IndexRow['kind']): IndexRow[] {
   return rows.filter((r) => r.kind === kind);
 }
 
+/** The phone said it is full: the oldest kept thing of those `which` accepts goes (from the index as it is now). */
+async function dropOldest(db: IDBDatabase, which: (row: IndexRow) => boolean): Promise<void> {
+  const rows = await readIndex(db);
+  await removeRows(db, rows, oldest(rows.filter(which)));
+}
+
 /** Stores an item in place of the oldest ones if need be; false when it could not be kept. */
 async function putItem(item: ReadableItem, owner: string | null): Promise<boolean> {
   const db = await openDb();
@@ -300,12 +324,14 @@ async function putItem(item: ReadableItem, owner: string | null): Promise<boolea
       tx.objectStore('items').put({ id: item.id, item } satisfies ItemRecord);
       tx.objectStore('index').put({ key, kind: 'item', bytes, seq: nextSeq(rows), itemId: item.id } satisfies IndexRow);
       await done(tx);
+      storageHadRoom();
       return true;
     } catch (e) {
       if (!isQuotaError(e)) return false;
       if (attempt === 0) {
-        // The phone is full: the oldest kept thing goes, then one more try.
-        await removeRows(db, rows, oldest(rows.filter((r) => r.key !== key)));
+        // The phone is full: the oldest kept thing goes, then one more try. The index is read again:
+        // the rows read above are out of date since the drop just made.
+        await dropOldest(db, (r) => r.key !== key);
         continue;
       }
       storageFull();
@@ -344,11 +370,12 @@ async function putMedia(url: string, itemId: string | null, owner: string | null
       const owningItem = before && before.itemId === null ? null : itemId;
       tx.objectStore('index').put({ key, kind: 'media', bytes: blob.size, seq: nextSeq(rows), itemId: owningItem } satisfies IndexRow);
       await done(tx);
+      storageHadRoom();
       return 'kept';
     } catch (e) {
       if (!isQuotaError(e)) return 'failed';
       if (attempt === 0) {
-        await removeRows(db, rows, oldest(heldOf(rows, 'media').filter((r) => r.key !== key)));
+        await dropOldest(db, (r) => r.kind === 'media' && r.key !== key);
         continue;
       }
       storageFull();
@@ -436,12 +463,32 @@ export function dropItem(itemId: string): Promise<void> {
 /**
  * The reader's item: from the server when it answers (and kept), the kept copy when there is no
  * signal. A 404 (deleted or withdrawn) removes the kept copy and stays an error for the screen.
+ *
+ * When the phone says it is offline, the kept copy is shown at once (`checking`) and the server is
+ * still asked: the phone may be wrong. Its answer comes to `later`: the server's item, the kept copy
+ * without `checking` (the server could not be reached), or `gone` (the kept copy was dropped: ask again).
  */
-export async function readItem(itemId: string, signal?: AbortSignal): Promise<ShownItem> {
-  if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+export async function readItem(itemId: string, signal?: AbortSignal, later?: (answer: LaterAnswer) => void): Promise<ShownItem> {
+  if (later && typeof navigator !== 'undefined' && navigator.onLine === false) {
     const kept = await keptItem(itemId);
-    if (kept) return { ...kept, fromPhone: true };
+    if (kept) {
+      void askServer(itemId, kept).then(later);
+      return { ...kept, fromPhone: true, checking: true };
+    }
   }
+  return fromServer(itemId, signal);
+}
+
+async function askServer(itemId: string, kept: ReadableItem): Promise<LaterAnswer> {
+  try {
+    return { item: await fromServer(itemId) };
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return { gone: true };
+    return { item: { ...kept, fromPhone: true } };
+  }
+}
+
+async function fromServer(itemId: string, signal?: AbortSignal): Promise<ShownItem> {
   const owner = account;
   try {
     const item = await api.item(itemId, signal);

@@ -23,6 +23,12 @@ export const keys = {
 };
 
 export const PAGE_SIZE = 20;
+/**
+ * Pages of the inbox kept on the phone (their list in kept-forms.ts, their items in offline-store.ts):
+ * the first few are what a member scrolls to offline. Older pages scrolled to are shown, not kept, so
+ * scrolling far back neither pushes today's items out of the phone nor spends the member's data.
+ */
+export const KEPT_INBOX_PAGES = 3;
 
 export type InboxPages = InfiniteData<Inbox, number>;
 export type CareTaskPages = InfiniteData<CareTaskList, number>;
@@ -41,6 +47,11 @@ function nextPage<P extends { total: number; items: { id?: string; pushId?: stri
   return seen.size < last.total ? lastPage + 1 : undefined;
 }
 
+/** Whether the items of this inbox page are kept on the phone (the first KEPT_INBOX_PAGES pages only). */
+export function keepsInboxPage(page: number): boolean {
+  return page <= KEPT_INBOX_PAGES;
+}
+
 /** Today's and the inbox's items are kept on the phone when first seen (in the background, offline-store.ts). */
 function keepingItems<A extends Today | Inbox>(answer: A): A {
   const entries = 'pushes' in answer ? answer.pushes : answer.items;
@@ -55,7 +66,8 @@ export const queries = {
   inbox: () =>
     infiniteQueryOptions({
       queryKey: keys.inbox,
-      queryFn: ({ pageParam, signal }) => api.inbox(pageParam, PAGE_SIZE, signal).then(keepingItems),
+      queryFn: ({ pageParam, signal }) =>
+        api.inbox(pageParam, PAGE_SIZE, signal).then((page) => (keepsInboxPage(pageParam) ? keepingItems(page) : page)),
       initialPageParam: 1,
       getNextPageParam: (last, all, lastPage) => nextPage(last, all, lastPage),
     }),
@@ -64,7 +76,17 @@ export const queries = {
    * Without signal, the copy kept on the phone (`fromPhone`); see offline-store.ts.
    */
   item: (itemId: string) =>
-    queryOptions({ queryKey: keys.item(itemId), queryFn: ({ signal }) => readItem(itemId, signal), refetchOnWindowFocus: false }),
+    queryOptions({
+      queryKey: keys.item(itemId),
+      // The kept copy shown while the server is still asked (the phone may wrongly say it is offline):
+      // the server's answer replaces it; an item it no longer has is asked for again (then a 404).
+      queryFn: ({ signal, client, queryKey }) =>
+        readItem(itemId, signal, (answer) => {
+          if ('gone' in answer) void client.invalidateQueries({ queryKey, exact: true });
+          else client.setQueryData(queryKey, answer.item);
+        }),
+      refetchOnWindowFocus: false,
+    }),
   /** The member's classes and meetings (the word table's `meeting`; a `session` is a login). */
   meetings: () => queryOptions({ queryKey: keys.meetings, queryFn: ({ signal }) => api.meetings(signal) }),
   makeups: () => queryOptions({ queryKey: keys.makeups, queryFn: ({ signal }) => api.makeups(signal) }),

@@ -71,6 +71,18 @@ function carryOver(oldCaches) {
   ).catch(() => undefined);
 }
 
+/**
+ * The page as stored for offline starts: without the headers that belong to the visit it came with. A
+ * signed-in page may carry `Link: rel=preload` of that account's profile and today; a cookie never goes
+ * into a cache either.
+ */
+function shellCopy(response) {
+  const headers = new Headers(response.headers);
+  headers.delete('link');
+  headers.delete('set-cookie');
+  return response.blob().then((body) => new Response(body, { status: response.status, statusText: response.statusText, headers: headers }));
+}
+
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET') return;
@@ -87,7 +99,7 @@ self.addEventListener('fetch', (event) => {
         .then((response) => {
           if (response.ok && (response.headers.get('content-type') || '').includes('text/html')) {
             const copy = response.clone();
-            caches.open(CACHE).then((cache) => cache.put(SHELL, copy));
+            caches.open(CACHE).then((cache) => shellCopy(copy).then((shell) => cache.put(SHELL, shell)));
           }
           return response;
         })
@@ -170,25 +182,61 @@ self.addEventListener('notificationclick', (event) => {
 /*
  * Kept media (src/web/member/offline-store.ts): images of the articles kept on the phone, and audio
  * the member chose to keep, live in a cache per account ('lx-kept-media-<account>'). Our own files
- * (/api/files/…) come from the network as always; when the network fails they come from there.
+ * (/api/files/…) come from the network as always; when the network fails they come from there, and
+ * only from the cache of the account the phone keeps things for: the app writes that account in its
+ * IndexedDB store ('lx-kept', store 'meta', key 'account'), which this worker reads (never writes).
  * Nothing is stored here: the app decides what is kept and empties the caches on sign-out.
  */
 const KEPT_MEDIA_PREFIX = 'lx-kept-media-';
 
-function keptMedia(request) {
-  return caches.keys().then((names) =>
-    names
-      .filter((name) => name.startsWith(KEPT_MEDIA_PREFIX))
-      .reduce((found, name) => found.then((hit) => hit || caches.open(name).then((cache) => cache.match(request.url, { ignoreVary: true }))), Promise.resolve(undefined)),
-  );
+/** The account the app keeps things for, or null (nothing kept, signed out, or no IndexedDB). */
+function keptAccount() {
+  return new Promise((resolve) => {
+    if (typeof indexedDB === 'undefined') return resolve(null);
+    let open;
+    try {
+      open = indexedDB.open('lx-kept');
+    } catch {
+      return resolve(null);
+    }
+    // The store does not exist yet: not created here (the app creates it with its tables).
+    open.onupgradeneeded = () => open.transaction.abort();
+    open.onerror = () => resolve(null);
+    open.onblocked = () => resolve(null);
+    open.onsuccess = () => {
+      const db = open.result;
+      try {
+        const get = db.transaction('meta').objectStore('meta').get('account');
+        get.onsuccess = () => {
+          db.close();
+          resolve(typeof get.result === 'string' ? get.result : null);
+        };
+        get.onerror = () => {
+          db.close();
+          resolve(null);
+        };
+      } catch {
+        db.close();
+        resolve(null);
+      }
+    };
+  });
 }
 
-/** An audio or video player asks for a range of bytes: the kept file answers with that part (206). */
+function keptMedia(request) {
+  return keptAccount().then((account) => {
+    if (!account) return undefined;
+    const name = KEPT_MEDIA_PREFIX + account;
+    return caches.has(name).then((has) => (has ? caches.open(name).then((cache) => cache.match(request.url, { ignoreVary: true })) : undefined));
+  });
+}
+
+/** An audio or video player asks for a range of bytes: the kept file answers with that part (206), read as a slice of the file, never whole. */
 function keptPart(request, response) {
   const m = /^bytes=(\d*)-(\d*)$/.exec(request.headers.get('range') || '');
   if (!m || (m[1] === '' && m[2] === '')) return response;
-  return response.arrayBuffer().then((body) => {
-    const size = body.byteLength;
+  return response.blob().then((body) => {
+    const size = body.size;
     const start = m[1] === '' ? Math.max(0, size - Number(m[2])) : Number(m[1]);
     const end = m[1] === '' || m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
     if (start > end || start >= size) return new Response(null, { status: 416, headers: { 'content-range': 'bytes */' + size } });

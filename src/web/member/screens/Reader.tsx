@@ -112,7 +112,8 @@ export function Reader({ pushId, itemId, onBack }: ReaderProps) {
       <TopBar onBack={onBack} />
       <main className="screen reader">
         <ScreenTitle>{item.title}</ScreenTitle>
-        {item.fromPhone ? (
+        {/* "现在没有网络" only once the server could not be reached, not while it is still being asked */}
+        {item.fromPhone && !item.checking ? (
           <p className="message message-info" role="status" data-testid="reader-kept-copy">
             {t.keptCopy}
           </p>
