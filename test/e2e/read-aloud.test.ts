@@ -24,7 +24,7 @@ const FIRST = '第一段：村里修好了通往码头的路。';
 const SECOND = '第二段：渔船上也能学习。';
 const CANNOT = '这部手机不能朗读中文。';
 
-/** A valid WAV: a 44-byte header and a tenth of a second of silence (8 kHz, 8 bit, mono). */
+/** A valid WAV: a 44-byte header and silence (8 kHz, 8 bit, mono; 8000 samples a second). */
 function silentWav(samples = 800): Buffer {
   const header = Buffer.alloc(44);
   header.write('RIFF', 0, 'latin1');
@@ -51,9 +51,11 @@ function noVoices(): void {
 /**
  * A phone with a Chinese voice and a speech engine that records what it is asked to say and speaks
  * only when the test says so: `lxSpeech.finish()` ends the current utterance, `lxSpeech.fail()`
- * fails it. cancel() interrupts it, as a real engine does.
+ * fails it, `lxSpeech.interrupt()` interrupts it from outside (a phone call). cancel() interrupts
+ * it, as a real engine does. Two broken engines: 'ends-at-once' ends every utterance at once without
+ * starting it; 'never-starts' never starts one yet reports `speaking` (Chrome on Android).
  */
-function fakeChineseVoice(): void {
+function fakeChineseVoice(engineKind: 'speaks' | 'ends-at-once' | 'never-starts' = 'speaks'): void {
   type Fake = { text: string; lang: string; rate: number; voice: unknown; onstart: ((e: unknown) => void) | null; onend: ((e: unknown) => void) | null; onerror: ((e: unknown) => void) | null };
   const voice = { name: '中文（测试）', lang: 'zh-CN', voiceURI: 'test-zh', default: true, localService: true };
   const state = { spoken: [] as { text: string; rate: number; lang: string }[], cancels: 0, current: null as Fake | null };
@@ -80,6 +82,14 @@ function fakeChineseVoice(): void {
     getVoices: () => [voice],
     speak(u: Fake) {
       state.spoken.push({ text: u.text, rate: u.rate, lang: u.lang });
+      if (engineKind === 'ends-at-once') {
+        setTimeout(() => u.onend?.({}), 0);
+        return;
+      }
+      if (engineKind === 'never-starts') {
+        engine.speaking = true;
+        return;
+      }
       state.current = u;
       setTimeout(() => start(u), 0);
     },
@@ -117,6 +127,13 @@ function fakeChineseVoice(): void {
         state.current = null;
         u.onerror?.({ error: 'synthesis-failed' });
       },
+      interrupt() {
+        const u = state.current;
+        if (!u) return;
+        start(u);
+        state.current = null;
+        u.onerror?.({ error: 'interrupted' });
+      },
     },
   });
 }
@@ -132,6 +149,9 @@ const speechState = (page: Page): Promise<SpeechState> =>
   });
 const finishUtterance = (page: Page) => page.evaluate(() => (window as unknown as { lxSpeech: { finish(): void } }).lxSpeech.finish());
 const failUtterance = (page: Page) => page.evaluate(() => (window as unknown as { lxSpeech: { fail(): void } }).lxSpeech.fail());
+const interruptUtterance = (page: Page) => page.evaluate(() => (window as unknown as { lxSpeech: { interrupt(): void } }).lxSpeech.interrupt());
+const FAILED = '朗读中断了，这部手机没能读下去。';
+const LISTEN_INSTEAD = '可以听下面的录音。';
 
 describe('read-aloud always answers: it says when the phone cannot speak and offers the recording', () => {
   let server: RunningServer;
@@ -178,7 +198,7 @@ describe('read-aloud always answers: it says when the phone cannot speak and off
     expect(villageId, 'the demo village').toBeTruthy();
 
     const upload = await api.post('/api/files?purpose=study', {
-      multipart: { file: { name: '家乡新闻.wav', mimeType: 'audio/wav', buffer: silentWav() } },
+      multipart: { file: { name: '家乡新闻.wav', mimeType: 'audio/wav', buffer: silentWav(8000 * 30) } },
       headers: { 'x-csrf-token': csrf },
     });
     expect(upload.status(), await upload.text()).toBe(200);
@@ -197,10 +217,8 @@ describe('read-aloud always answers: it says when the phone cannot speak and off
   it('2. on a phone without speech voices the reader says it cannot read aloud and offers the recording, which plays and is saved on the phone', async () => {
     silent = await openPhone(browser, server.baseUrl);
     const { context, page } = silent;
-    await page.goto('/m/');
-    const voices = await page.evaluate(() => speechSynthesis.getVoices().length);
-    // This machine's Chromium has no voices; should one have some, the phone is made voiceless.
-    if (voices > 0) await context.addInitScript(noVoices);
+    // Voiceless whatever this machine's Chromium has (its voices may also arrive only later).
+    await context.addInitScript(noVoices);
     await openReader(page);
 
     await page.getByText(CANNOT).waitFor();
@@ -265,13 +283,79 @@ describe('read-aloud always answers: it says when the phone cannot speak and off
 
     // The engine fails mid-way: the member is told, and can try again from that paragraph.
     await failUtterance(page);
-    await page.getByText('朗读中断了，这部手机没能读下去。').waitFor();
+    await page.getByText(FAILED).waitFor();
     await page.getByRole('button', { name: '再试一次' }).tap();
     await expect.poll(async () => (await speechState(page)).spoken.at(-1)).toMatchObject({ text: SECOND });
     await finishUtterance(page);
     // The end: back to the start, nothing highlighted.
     await page.getByRole('button', { name: '朗读', exact: true }).waitFor();
     expect(await page.locator('.reading-now').count()).toBe(0);
+
+    // Interrupted from outside (a phone call): not left "speaking" in silence; 继续朗读 goes on.
+    await page.getByRole('button', { name: '朗读', exact: true }).tap();
+    await page.getByRole('button', { name: '暂停' }).waitFor();
+    await interruptUtterance(page);
+    await page.getByTestId('read-aloud-interrupted').waitFor();
+    expect(await page.getByTestId('read-aloud-speech').getAttribute('data-state')).toBe('interrupted');
+    const before = (await speechState(page)).spoken.length;
+    await page.getByRole('button', { name: '继续朗读' }).tap();
+    await expect.poll(async () => (await speechState(page)).spoken.length).toBe(before + 1);
+    expect((await speechState(page)).spoken.at(-1)?.text).toBe(TITLE);
+    await page.getByRole('button', { name: '暂停' }).waitFor();
+    expect(await page.getByTestId('read-aloud-interrupted').count()).toBe(0);
+  });
+
+  it('4b. reading aloud and the recording never play at once: starting one stops the other', async () => {
+    const { page } = speaking;
+    const player = page.getByTestId('recorded-audio-player');
+    // Reading aloud (from 4); the recording starts: the reading pauses.
+    await page.getByRole('button', { name: '暂停' }).waitFor();
+    const cancels = (await speechState(page)).cancels;
+    await page.getByRole('button', { name: '播放录音' }).tap();
+    await page.getByRole('button', { name: '继续朗读' }).waitFor();
+    expect((await speechState(page)).cancels).toBeGreaterThan(cancels);
+    await expect.poll(() => player.evaluate((a: HTMLAudioElement) => !a.paused), { timeout: UI_TIMEOUT }).toBe(true);
+    // Reading aloud starts again: the recording pauses.
+    await page.getByRole('button', { name: '继续朗读' }).tap();
+    await page.getByRole('button', { name: '暂停' }).waitFor();
+    await expect.poll(() => player.evaluate((a: HTMLAudioElement) => a.paused)).toBe(true);
+    expect(await page.getByRole('button', { name: '播放录音' }).count()).toBe(1);
+    await page.getByRole('button', { name: '停止' }).tap();
+  });
+
+  it('4c. a phone whose speech ends at once without starting says reading failed and offers the recording', async () => {
+    const phone = await openPhone(browser, server.baseUrl);
+    try {
+      await phone.context.addInitScript(fakeChineseVoice, 'ends-at-once' as const);
+      await openReader(phone.page);
+      await phone.page.getByRole('button', { name: '朗读', exact: true }).tap();
+      await phone.page.getByTestId('read-aloud-failed').waitFor();
+      expect(await phone.page.getByTestId('read-aloud-failed').textContent()).toBe(`${FAILED} ${LISTEN_INSTEAD}`);
+      expect(await phone.page.getByTestId('recorded-audio-play').count()).toBe(1);
+      expect(await phone.page.getByRole('button', { name: '暂停' }).count()).toBe(0);
+    } finally {
+      await phone.context.close();
+    }
+  });
+
+  it('4d. a phone that never starts speaking yet reports it is speaking says reading failed and offers the recording', async () => {
+    const phone = await openPhone(browser, server.baseUrl);
+    try {
+      await phone.context.addInitScript(fakeChineseVoice, 'never-starts' as const);
+      await phone.page.clock.install();
+      await openReader(phone.page);
+      await phone.page.getByRole('button', { name: '朗读', exact: true }).tap();
+      await phone.page.getByRole('button', { name: '暂停' }).waitFor();
+      expect(await phone.page.evaluate(() => speechSynthesis.speaking)).toBe(true);
+      // The wait for the start (START_WAIT_MS) passes on the page's clock.
+      await phone.page.clock.fastForward(10_000);
+      await phone.page.getByTestId('read-aloud-failed').waitFor();
+      expect(await phone.page.getByTestId('read-aloud-failed').textContent()).toBe(`${FAILED} ${LISTEN_INSTEAD}`);
+      expect(await phone.page.getByTestId('recorded-audio-play').count()).toBe(1);
+      expect(await phone.page.getByRole('button', { name: '暂停' }).count()).toBe(0);
+    } finally {
+      await phone.context.close();
+    }
   });
 
   it('5. in the console the recording plays on the article’s form; a refused microphone and the missing speech synthesis are said plainly; an upload replaces it', async () => {
@@ -331,6 +415,9 @@ describe('read-aloud always answers: it says when the phone cannot speak and off
     await running.waitFor();
     expect(await running.textContent()).toContain('正在录音 0:0');
     await drawer.getByText('正在录音 0:01').waitFor();
+    // The size is said (8 kHz, 16 bits: about 0.9 MB a minute), and the form is not saved mid-recording.
+    expect(await drawer.getByTestId('article-audio-size').textContent()).toContain('每分钟约 937.5 KB');
+    expect(await drawer.getByTestId('save-study-item').isDisabled()).toBe(true);
     await drawer.getByTestId('article-audio-stop').click();
     await expect.poll(() => player.getAttribute('src'), { timeout: UI_TIMEOUT }).not.toBe(before);
     expect(await drawer.getByTestId('article-audio-error').count()).toBe(0);
@@ -342,7 +429,20 @@ describe('read-aloud always answers: it says when the phone cannot speak and off
     const wav = Buffer.from(await (await page.request.get(item.audio?.url ?? '')).body());
     expect(wav.toString('latin1', 0, 4)).toBe('RIFF');
     expect(wav.toString('latin1', 8, 12)).toBe('WAVE');
-    expect(wav.readUInt32LE(24)).toBe(16_000);
+    expect(wav.readUInt32LE(24)).toBe(8000);
+    expect(wav.readUInt16LE(22)).toBe(1);
+    expect(wav.readUInt16LE(34)).toBe(16);
     expect(wav.length).toBeGreaterThan(44);
+
+    // Closing the form mid-recording stops the recording, says so, and keeps the stored one.
+    await page.getByTestId(`study-row-${articleId}`).click();
+    await drawer.getByTestId('article-audio-player').waitFor();
+    await drawer.getByTestId('article-audio-record').click();
+    await drawer.getByTestId('article-audio-recording').waitFor();
+    await drawer.getByRole('button', { name: '取 消' }).or(drawer.getByRole('button', { name: '取消' })).click();
+    await page.getByText('关闭时录音已停止，这段录音没有保存').waitFor();
+    await drawer.waitFor({ state: 'hidden' });
+    const after = await getJson<{ audio: { url: string } | null }>(page.request, `/api/study-items/${articleId}`);
+    expect(after.audio?.url).toBe(item.audio?.url);
   });
 });

@@ -9,15 +9,19 @@ import './read-aloud.css';
  * article one paragraph at a time (long utterances are cut off on some Android phones), the
  * paragraph being read highlighted, with pause, resume and speed. Where it has none (WeChat's
  * Android browser often has none), one plain sentence says so, and the article's recorded audio
- * is offered when there is one; when speech stops with an error, the member is told too. In 长辈模式
- * the recorded audio comes first.
+ * is offered when there is one; when speech stops with an error, never starts, or is interrupted
+ * from outside (a phone call), the member is told too. In 长辈模式 the recorded audio comes first.
+ * Reading aloud and the recording never play at once: starting one stops the other.
  */
 
 // ---------- the phone's speech ----------
 
 /** Voices arrive late on Android (after `voiceschanged`): how long to wait for a Chinese one. */
 const VOICE_WAIT_MS = 2000;
-/** A phone that accepts an utterance but never starts it (no engine behind it) is given this long. */
+/**
+ * A phone that accepts an utterance but never starts it (no engine behind it) is given this long;
+ * Chrome on Android then even reports `speaking` while staying silent, so only the start counts.
+ */
 const START_WAIT_MS = 6000;
 /** An utterance that ends this soon without having started was not spoken (some phones end it at once). */
 const SILENT_END_MS = 200;
@@ -97,7 +101,7 @@ function paragraphsOf(container: HTMLElement | null): HTMLElement[] {
   return [...container.querySelectorAll<HTMLElement>(selector)].filter((el) => !el.querySelector(selector) && (el.textContent ?? '').trim() !== '');
 }
 
-type Speech = 'idle' | 'speaking' | 'paused' | 'failed';
+type Speech = 'idle' | 'speaking' | 'paused' | 'interrupted' | 'failed';
 
 interface ReadAloudProps {
   title: string;
@@ -111,11 +115,14 @@ export function ReadAloud({ title, bodyRef, audioUrl = null }: ReadAloudProps) {
   const t = useReadAloudTexts();
   const voice = useChineseVoice();
   const { on: elder } = useElderMode();
-  const recorded = audioUrl ? <RecordedAudio url={audioUrl} /> : null;
+  // Starting one of the two stops the other.
+  const player = useRef<HTMLAudioElement>(null);
+  const pauseSpeech = useRef<() => void>(() => {});
+  const recorded = audioUrl ? <RecordedAudio url={audioUrl} player={player} onPlay={() => pauseSpeech.current()} /> : null;
   return (
     <section className="read-aloud" aria-label={t.section} data-testid="read-aloud-section" data-voice={voice}>
       {elder ? recorded : null}
-      {voice === 'ready' ? <Speaker title={title} bodyRef={bodyRef} hasAudio={audioUrl !== null} /> : null}
+      {voice === 'ready' ? <Speaker title={title} bodyRef={bodyRef} hasAudio={audioUrl !== null} onSpeak={() => player.current?.pause()} pauseRef={pauseSpeech} /> : null}
       {voice === 'checking' ? <p className="muted read-aloud-checking">{t.checking}</p> : null}
       {voice === 'none' ? (
         <p className="message message-info" role="status" data-testid="read-aloud-cannot">
@@ -129,9 +136,21 @@ export function ReadAloud({ title, bodyRef, audioUrl = null }: ReadAloudProps) {
 }
 
 /** Play, pause (paragraph-wise: pause()/resume() are unreliable on Android), resume, stop, speed. */
-function Speaker({ title, bodyRef, hasAudio }: { title: string; bodyRef: RefObject<HTMLDivElement | null>; hasAudio: boolean }) {
+interface SpeakerProps {
+  title: string;
+  bodyRef: RefObject<HTMLDivElement | null>;
+  hasAudio: boolean;
+  /** Called when reading aloud starts (the recording is stopped). */
+  onSpeak: () => void;
+  /** Set here: pauses reading aloud (when the recording starts). */
+  pauseRef: RefObject<() => void>;
+}
+
+function Speaker({ title, bodyRef, hasAudio, onSpeak, pauseRef }: SpeakerProps) {
   const t = useReadAloudTexts();
   const [speech, setSpeech] = useState<Speech>('idle');
+  const speechNow = useRef<Speech>(speech);
+  speechNow.current = speech;
   const [rate, setRate] = useState<Rate>(savedRate);
   const index = useRef(0);
   const run = useRef(0);
@@ -199,12 +218,20 @@ function Speaker({ title, bodyRef, hasAudio }: { title: string; bodyRef: RefObje
           say(i + 1);
         };
         utterance.onerror = (event) => {
-          if (event.error === 'interrupted' || event.error === 'canceled') return;
+          // The app's own cancels (pause, stop, speed) changed the run first and are ignored.
+          if (token !== run.current) return;
+          if (event.error === 'interrupted' || event.error === 'canceled') {
+            // Stopped from outside (a phone call): not speaking any more; 继续朗读 reads this paragraph again.
+            halt();
+            setSpeech('interrupted');
+            return;
+          }
           fail();
         };
         window.clearTimeout(startTimer.current);
+        // Not started in time: silent, whatever `synth.speaking` says.
         startTimer.current = window.setTimeout(() => {
-          if (!started && !synth.speaking) fail();
+          if (!started) fail();
         }, START_WAIT_MS);
         try {
           synth.speak(utterance);
@@ -212,16 +239,25 @@ function Speaker({ title, bodyRef, hasAudio }: { title: string; bodyRef: RefObje
           fail();
         }
       };
+      onSpeak();
       setSpeech('speaking');
       say(start);
     },
-    [title, bodyRef, halt, highlight],
+    [title, bodyRef, halt, highlight, onSpeak],
   );
 
   const pause = () => {
     halt();
     setSpeech('paused');
   };
+
+  useEffect(() => {
+    pauseRef.current = () => {
+      if (speechNow.current !== 'speaking') return;
+      halt();
+      setSpeech('paused');
+    };
+  }, [pauseRef, halt]);
 
   const stop = () => {
     halt();
@@ -259,7 +295,7 @@ function Speaker({ title, bodyRef, hasAudio }: { title: string; bodyRef: RefObje
           <button type="button" className="button button-primary" onClick={pause} data-testid="read-aloud-pause">
             {t.pause}
           </button>
-        ) : speech === 'paused' ? (
+        ) : speech === 'paused' || speech === 'interrupted' ? (
           <button type="button" className="button button-primary" onClick={() => speakFrom(index.current, rate)} data-testid="read-aloud-resume">
             {t.resume}
           </button>
@@ -290,6 +326,11 @@ function Speaker({ title, bodyRef, hasAudio }: { title: string; bodyRef: RefObje
           </button>
         ))}
       </div>
+      {speech === 'interrupted' ? (
+        <p className="message message-info" role="status" data-testid="read-aloud-interrupted">
+          {t.speechInterrupted}
+        </p>
+      ) : null}
       {speech === 'failed' ? (
         <p className="message message-warning" role="alert" data-testid="read-aloud-failed">
           {t.speechFailed}
@@ -305,9 +346,8 @@ function Speaker({ title, bodyRef, hasAudio }: { title: string; bodyRef: RefObje
 type Keeping = 'idle' | 'keeping' | 'kept' | 'full' | 'failed';
 
 /** The article's recorded audio: a player with big buttons, and 保存到手机 for listening without signal. */
-function RecordedAudio({ url }: { url: string }) {
+function RecordedAudio({ url, player: audio, onPlay }: { url: string; player: RefObject<HTMLAudioElement | null>; onPlay: () => void }) {
   const t = useReadAloudTexts();
-  const audio = useRef<HTMLAudioElement>(null);
   const [playing, setPlaying] = useState(false);
   const [failed, setFailed] = useState(false);
   const [keeping, setKeeping] = useState<Keeping>('idle');
@@ -356,7 +396,10 @@ function RecordedAudio({ url }: { url: string }) {
         controls
         preload="none"
         src={url}
-        onPlay={() => setPlaying(true)}
+        onPlay={() => {
+          setPlaying(true);
+          onPlay();
+        }}
         onPause={() => setPlaying(false)}
         onEnded={() => setPlaying(false)}
         onError={() => setFailed(true)}

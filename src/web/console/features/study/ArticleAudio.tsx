@@ -1,5 +1,5 @@
 import { AudioOutlined, DeleteOutlined, UploadOutlined } from '@ant-design/icons';
-import { Button, Progress, Space, Typography, Upload } from 'antd';
+import { App, Button, Progress, Space, Typography, Upload } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { endpoints } from '../../api.ts';
 import { formatBytes, uploadStoredFile } from '../../components/learning.tsx';
@@ -11,13 +11,18 @@ import type { StoredFile } from '../../types.ts';
  * An article's recorded audio (录音), for members whose phone cannot read Chinese aloud: recorded
  * here in the browser (MediaRecorder, turned into a WAV the server and every phone accept) or
  * uploaded as an audio file, played back, removed. A form field holding the audio file's id.
+ * Recordings are 8 kHz mono 16-bit WAV, about 0.9 MB a minute (members listen on slow phone
+ * networks); the size is shown while recording. Closing the form mid-recording stops the recording
+ * (it is not kept) and says so; `onRecordingChange` lets the form refuse to save meanwhile.
  */
 
 const ACCEPT_AUDIO = 'audio/mpeg,audio/mp4,audio/aac,audio/ogg,audio/wav,.mp3,.m4a,.aac,.wav,.ogg';
-/** A longer recording is stopped (a WAV of 16 kHz speech is about 2 MB a minute; uploads stop at 50 MB). */
+/** A longer recording is stopped (a WAV of 8 kHz speech is about 0.9 MB a minute; uploads stop at 50 MB). */
 const MAX_RECORD_SECONDS = 20 * 60;
-/** Speech needs no more: 16 kHz, one channel, 16 bits. */
-const WAV_RATE = 16_000;
+/** Telephone quality, enough for speech and small enough for a 3G phone: 8 kHz, one channel, 16 bits. */
+const WAV_RATE = 8000;
+/** Bytes of WAV per second of recording. */
+const WAV_BYTES_PER_SECOND = WAV_RATE * 2;
 
 type Recording = { state: 'idle' } | { state: 'asking' } | { state: 'recording'; seconds: number } | { state: 'converting' };
 
@@ -72,10 +77,13 @@ interface ArticleAudioFieldProps {
   value?: string | null;
   onChange?: (value: string | null) => void;
   initialFile: StoredFile | null;
+  /** Told when a recording starts (true) and when it is done or abandoned (false). */
+  onRecordingChange?: (recording: boolean) => void;
 }
 
-export function ArticleAudioField({ id, value, onChange, initialFile }: ArticleAudioFieldProps) {
+export function ArticleAudioField({ id, value, onChange, initialFile, onRecordingChange }: ArticleAudioFieldProps) {
   const { t } = useI18n();
+  const { message } = App.useApp();
   const [file, setFile] = useState<StoredFile | null>(initialFile);
   const [recording, setRecording] = useState<Recording>({ state: 'idle' });
   const [percent, setPercent] = useState<number | null>(null);
@@ -85,6 +93,12 @@ export function ArticleAudioField({ id, value, onChange, initialFile }: ArticleA
   const timer = useRef<number | undefined>(undefined);
   const speech = useApi(endpoints.studyItems.speech.at());
   const shown = file && file.id === value ? file : null;
+  const live = useRef({ message, t, onRecordingChange });
+  live.current = { message, t, onRecordingChange };
+  const recordingNow = recording.state !== 'idle';
+  useEffect(() => {
+    live.current.onRecordingChange?.(recordingNow);
+  }, [recordingNow]);
 
   const release = () => {
     window.clearInterval(timer.current);
@@ -94,11 +108,14 @@ export function ArticleAudioField({ id, value, onChange, initialFile }: ArticleA
   useEffect(
     () => () => {
       if (recorder.current && recorder.current.state !== 'inactive') {
+        // Closed mid-recording: the microphone is let go and the recording dropped, which is said.
         recorder.current.ondataavailable = null;
         recorder.current.onstop = null;
         recorder.current.stop();
+        void live.current.message.warning(live.current.t('study.audio.stoppedOnClose'));
       }
       release();
+      live.current.onRecordingChange?.(false);
     },
     [],
   );
@@ -177,6 +194,9 @@ export function ArticleAudioField({ id, value, onChange, initialFile }: ArticleA
             <>
               <Typography.Text strong role="status" data-testid="article-audio-recording">
                 <AudioOutlined aria-hidden style={{ color: '#cf1322' }} /> {`${t('study.audio.recordingNow')} ${clock(recording.seconds)}`}
+              </Typography.Text>
+              <Typography.Text type="secondary" data-testid="article-audio-size">
+                {t('study.audio.size', { size: formatBytes(44 + recording.seconds * WAV_BYTES_PER_SECOND), perMinute: formatBytes(60 * WAV_BYTES_PER_SECOND) })}
               </Typography.Text>
               <Button danger type="primary" onClick={stopRecording} data-testid="article-audio-stop">
                 {t('study.audio.stop')}

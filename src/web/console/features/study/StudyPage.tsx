@@ -205,6 +205,8 @@ function StudyItemDrawer({ id, defaultOrgId, onClose, onSaved }: { id: string | 
   const existing = useApi(id ? endpoints.studyItems.get.at({ id }) : null);
   const [form] = Form.useForm<FormValues>();
   const { requestClose, onValuesChange: markChanged } = useDiscardGuard(id, onClose);
+  // Saved only once a recording in progress is stopped and stored.
+  const [recordingAudio, setRecordingAudio] = useState(false);
   const saveItem = useApiMutation(
     (body: StudyItemPatch | StudyItemInput) => (id ? endpoints.studyItems.update({ id }, body as StudyItemPatch) : endpoints.studyItems.create(body as StudyItemInput)),
     { changes: ['studyItems'] },
@@ -272,7 +274,14 @@ function StudyItemDrawer({ id, defaultOrgId, onClose, onSaved }: { id: string | 
       extra={
         <Space>
           <Button onClick={requestClose}>{t('common.cancel')}</Button>
-          <Button type="primary" loading={saveItem.isPending} disabled={!!id && !item} onClick={() => form.submit()} data-testid="save-study-item">
+          <Button
+            type="primary"
+            loading={saveItem.isPending}
+            disabled={(!!id && !item) || recordingAudio}
+            title={recordingAudio ? t('study.audio.saveWhileRecording') : undefined}
+            onClick={() => form.submit()}
+            data-testid="save-study-item"
+          >
             {t('common.save')}
           </Button>
         </Space>
@@ -326,7 +335,7 @@ function StudyItemDrawer({ id, defaultOrgId, onClose, onSaved }: { id: string | 
           )}
           {kind === 'article' && (
             <Form.Item label={t('study.audio')} name="audioFileId" extra={t('study.audio.hint')}>
-              <ArticleAudioField initialFile={item?.audio ?? null} />
+              <ArticleAudioField initialFile={item?.audio ?? null} onRecordingChange={setRecordingAudio} />
             </Form.Item>
           )}
           {(kind === 'audio' || kind === 'video') && (

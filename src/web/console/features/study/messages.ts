@@ -64,6 +64,9 @@ const zhCN = {
   'study.audio.fileName': '录音',
   'study.audio.speechNone': '未配置语音合成：没有录音的文章，党员只能用手机自带的朗读',
   'study.audio.speechWillMake': '没有录音时，保存后将用语音合成自动生成录音',
+  'study.audio.size': '约 {size}（每分钟约 {perMinute}）',
+  'study.audio.stoppedOnClose': '关闭时录音已停止，这段录音没有保存',
+  'study.audio.saveWhileRecording': '请先停止录音，再保存',
 } as const;
 
 const enUS: Record<keyof typeof zhCN, string> = {
@@ -131,6 +134,9 @@ const enUS: Record<keyof typeof zhCN, string> = {
   'study.audio.fileName': 'recording',
   'study.audio.speechNone': 'Speech synthesis is not configured: for articles without a recording, members rely on their phone reading aloud',
   'study.audio.speechWillMake': 'Without a recording, speech synthesis makes one after saving',
+  'study.audio.size': 'about {size} ({perMinute} a minute)',
+  'study.audio.stoppedOnClose': 'The form was closed: the recording stopped and was not kept',
+  'study.audio.saveWhileRecording': 'Stop the recording before saving',
 };
 
 export const messages = { 'zh-CN': zhCN, 'en-US': enUS };
