@@ -58,7 +58,7 @@ function write<TVars, TData>(name: string, mutationFn: (vars: TVars) => Promise<
  */
 function queued<TVars, TData>(
   name: string,
-  send: (vars: TVars, key: string) => Promise<TData>,
+  send: (vars: TVars, key: string, accountId: string | null) => Promise<TData>,
   onSent: (data: TData, vars: TVars) => unknown = () => undefined,
   coalesce?: (vars: TVars) => string | null,
 ): Write<TVars, TData> {
@@ -66,11 +66,22 @@ function queued<TVars, TData>(
   return { mutationKey: [name] as const, mutationFn: (vars: TVars) => submit<TData>(name, vars), onSuccess: () => undefined };
 }
 
-/** Sends one queued write with its Idempotency-Key (the member app's usual 20 s wait, never cached). */
-function sendWithKey<T>(endpoint: Endpoint<Method, string, unknown, unknown, unknown>, params: Record<string, string> | undefined, body: unknown, key: string, keepalive = false): Promise<T> {
+/**
+ * Sends one queued write with its Idempotency-Key and the account it was made by (`X-Account-Id`:
+ * the server refuses it with 401 when another account is signed in), the member app's usual 20 s
+ * wait, never cached.
+ */
+function sendWithKey<T>(
+  endpoint: Endpoint<Method, string, unknown, unknown, unknown>,
+  params: Record<string, string> | undefined,
+  body: unknown,
+  key: string,
+  accountId: string | null,
+  keepalive = false,
+): Promise<T> {
   return request<T>(endpoint.method, fillPath(endpoint.path, params), {
     body: body ?? {},
-    headers: { 'idempotency-key': key },
+    headers: { 'idempotency-key': key, ...(accountId ? { 'x-account-id': accountId } : {}) },
     timeoutMs: keepalive ? 60_000 : 20_000,
     cache: 'no-store',
     keepalive,
@@ -137,7 +148,8 @@ export const writes = {
   }),
   askLeave: queued(
     'ask-leave',
-    ({ sessionId, reason }: { sessionId: string; reason: string }, key) => sendWithKey<MySession>(contract.me.askLeave, { id: sessionId }, { reason }, key),
+    ({ sessionId, reason }: { sessionId: string; reason: string }, key, account) =>
+      sendWithKey<MySession>(contract.me.askLeave, { id: sessionId }, { reason }, key, account),
     (meeting: MySession) => {
       replaceMeeting(meeting);
       refresh(keys.today);
@@ -146,19 +158,25 @@ export const writes = {
   ),
   submitMakeup: queued(
     'submit-makeup',
-    ({ sessionId, body }: { sessionId: string; body: MakeupAnswers }, key) => sendWithKey<MyMakeup>(contract.me.submitMakeup, { sessionId }, body, key),
+    ({ sessionId, body }: { sessionId: string; body: MakeupAnswers }, key, account) =>
+      sendWithKey<MyMakeup>(contract.me.submitMakeup, { sessionId }, body, key, account),
     (makeup: MyMakeup) => {
       queryClient.setQueryData<MyMakeup[]>(keys.makeups, (list) => list?.map((m) => (m.sessionId === makeup.sessionId ? makeup : m)));
       refresh(keys.today);
     },
     ({ sessionId }) => sessionId,
   ),
-  openPush: queued('open-push', ({ pushId }: { pushId: string }, key) => sendWithKey<InboxEntry>(contract.me.openPush, { pushId }, undefined, key), replacePushEntry, ({ pushId }) => pushId),
+  openPush: queued(
+    'open-push',
+    ({ pushId }: { pushId: string }, key, account) => sendWithKey<InboxEntry>(contract.me.openPush, { pushId }, undefined, key, account),
+    replacePushEntry,
+    ({ pushId }) => pushId,
+  ),
   /** `keepalive`: sent as the page goes away (the member leaves the app or closes it). */
   reportRead: queued(
     'report-read',
-    ({ pushId, body, keepalive }: { pushId: string; body: ReadProgress; keepalive: boolean }, key) =>
-      sendWithKey<InboxEntry>(contract.me.reportRead, { pushId }, body, key, keepalive),
+    ({ pushId, body, keepalive }: { pushId: string; body: ReadProgress; keepalive: boolean }, key, account) =>
+      sendWithKey<InboxEntry>(contract.me.reportRead, { pushId }, body, key, account, keepalive),
     replacePushEntry,
     ({ pushId, body }) => `${pushId}|${body.itemId}`,
   ),
@@ -182,7 +200,7 @@ export const writes = {
   ),
   recordTalk: queued(
     'record-talk',
-    (body: TalkForm, key) => sendWithKey<Talk>(contract.talks.record, undefined, body, key),
+    (body: TalkForm, key, account) => sendWithKey<Talk>(contract.talks.record, undefined, body, key, account),
     () => refresh(keys.mentees, keys.today, keys.careTasks),
   ),
   openCard: write(

@@ -12,6 +12,7 @@ import { ApiError } from './api.ts';
 import { keptForm, isKept } from './kept-forms.ts';
 import { forgetAllKept, keepOnPhoneFor } from './offline-store.ts';
 import { forgetTalkDrafts } from './talk-draft.ts';
+import { confirmAccount } from './outbox.ts';
 
 /**
  * The member app's server state: one QueryClient, whose answers worth having without signal are
@@ -70,9 +71,9 @@ export const queryClient = new QueryClient({
       networkMode: 'offlineFirst',
     },
     mutations: {
-      // A write without signal fails at once and the screen says so. The offline queue of writes
-      // will let them wait instead ('online' mode, paused mutations kept by the persister and
-      // resumed with the functions registered in mutations.ts).
+      // A write without signal fails at once and the screen says so; the writes that may wait
+      // without signal go through the phone's own queue (outbox.ts), not TanStack's paused
+      // mutations: nothing of a mutation is kept or resumed here.
       networkMode: 'always',
       retry: false,
     },
@@ -158,6 +159,8 @@ export async function restoreKept(): Promise<void> {
  * dropped from memory and from the phone before any screen of this account can show them.
  */
 export function keepFor(accountId: string): void {
+  // The writes this account made on the phone may go out now (and only this account's).
+  confirmAccount(accountId);
   if (activeBuster === busterFor(accountId)) return;
   stopKeeping?.();
   stopKeeping = null;
