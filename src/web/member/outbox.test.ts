@@ -1,9 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-/** localStorage as the phone has it, in memory; `full` makes every write throw as a full storage does. */
+/**
+ * localStorage as the phone has it, in memory; `full` makes every write throw as a full storage does,
+ * `limit` only writes longer than that many characters.
+ */
 class MemoryStorage implements Storage {
   readonly map = new Map<string, string>();
   full = false;
+  limit = Infinity;
   get length(): number {
     return this.map.size;
   }
@@ -20,7 +24,7 @@ class MemoryStorage implements Storage {
     this.map.delete(key);
   }
   setItem(key: string, value: string): void {
-    if (this.full) throw new DOMException('quota', 'QuotaExceededError');
+    if (this.full || value.length > this.limit) throw new DOMException('quota', 'QuotaExceededError');
     this.map.set(key, value);
   }
 }
@@ -35,6 +39,7 @@ const ok = () => () => ({ ok: true });
 interface Sent {
   vars: { n: number; item?: string };
   key: string;
+  account: string | null;
 }
 
 /** The phone's clock at the start of each test (the fake timers' time). */
@@ -49,11 +54,14 @@ describe('the phone’s queue of writes (outbox.ts)', () => {
   let sent: Sent[];
   let applied: number[];
 
-  const signIn = (account: string | null) => {
-    if (account === null) storage.removeItem('lx_member_account');
-    else storage.setItem('lx_member_account', account);
+  /** The account the phone keeps (query.ts), confirmed by the server for this page load (keepFor). */
+  const signIn = async (account: string) => {
+    storage.setItem('lx_member_account', account);
+    outbox.confirmAccount(account);
+    await Promise.resolve();
   };
-  const kept = (account = ACCOUNT_A) => JSON.parse(storage.getItem('lx_outbox:' + account) ?? '[]') as { id: string; state: string; error: string | null; vars: { n: number } }[];
+  const kept = (account = ACCOUNT_A) =>
+    JSON.parse(storage.getItem('lx_outbox:' + account) ?? '[]') as { id: string; state: string; error: string | null; reason?: string | null; createdAt: string; vars: { n: number } }[];
   const offline = () => () => {
     throw ApiError.network();
   };
@@ -70,15 +78,16 @@ describe('the phone’s queue of writes (outbox.ts)', () => {
     sent = [];
     applied = [];
     outbox.registerOutboxKind<{ n: number; item?: string }>('write', {
-      send: async (vars, key) => {
-        sent.push({ vars, key });
+      send: async (vars, key, account) => {
+        sent.push({ vars, key, account });
         const next = answers.shift() ?? ok();
         return next();
       },
       onSent: (_answer: never, vars) => applied.push(vars.n),
       coalesce: (vars) => vars.item ?? null,
     });
-    signIn(ACCOUNT_A);
+    await signIn(ACCOUNT_A);
+    await outbox.flush();
   });
 
   afterEach(() => {
@@ -148,7 +157,7 @@ describe('the phone’s queue of writes (outbox.ts)', () => {
   it('another account on the phone never sends nor sees the first one’s writes; they wait for their owner', async () => {
     answers = [offline()];
     await expect(outbox.submit('write', { n: 1 })).rejects.toBeInstanceOf(outbox.QueuedError);
-    signIn(ACCOUNT_B);
+    await signIn(ACCOUNT_B);
     outbox.readSucceeded();
     await outbox.flush();
     expect(sent).toHaveLength(1);
@@ -156,41 +165,180 @@ describe('the phone’s queue of writes (outbox.ts)', () => {
     expect(kept(ACCOUNT_B)).toEqual([]);
     expect(kept(ACCOUNT_A).map((e) => e.state)).toEqual(['waiting']);
 
-    signIn(ACCOUNT_A);
+    await signIn(ACCOUNT_A);
     outbox.readSucceeded();
     await outbox.flush();
     expect(kept(ACCOUNT_A).map((e) => e.state)).toEqual(['sent']);
+    expect(sent.map((s) => s.account)).toEqual([ACCOUNT_A, ACCOUNT_A]);
   });
 
-  it('a refusal while the screen waits is the screen’s to show (nothing stays); a refusal later marks the entry failed with the server’s words', async () => {
+  it('sends nothing before the server confirmed who is signed in on this page load', async () => {
+    vi.resetModules();
+    outbox = await import('./outbox.ts');
+    outbox.registerOutboxKind<{ n: number }>('write', {
+      send: async (vars, key, account) => {
+        sent.push({ vars, key, account });
+        return { ok: true };
+      },
+    });
+    // The phone keeps account A from an earlier visit; the cookie may be someone else's.
+    await expect(outbox.submit('write', { n: 1 })).rejects.toBeInstanceOf(outbox.QueuedError);
+    await outbox.flush();
+    expect(sent).toEqual([]);
+    expect(kept().map((e) => e.state)).toEqual(['waiting']);
+
+    await signIn(ACCOUNT_A);
+    await outbox.flush();
+    expect(sent.map((s) => [s.vars.n, s.account])).toEqual([[1, ACCOUNT_A]]);
+    expect(kept().map((e) => e.state)).toEqual(['sent']);
+  });
+
+  it('never sends account A’s entries while another account is current, even when A was confirmed earlier', async () => {
+    answers = [offline()];
+    await expect(outbox.submit('write', { n: 1 })).rejects.toBeInstanceOf(outbox.QueuedError);
+    // Another tab signed in as B: the phone now keeps B, the page confirmed A.
+    storage.setItem('lx_member_account', ACCOUNT_B);
+    await outbox.flush();
+    expect(sent).toHaveLength(1);
+    // B confirmed by the server: still none of A's entries.
+    await signIn(ACCOUNT_B);
+    await outbox.flush();
+    expect(sent).toHaveLength(1);
+    expect(kept(ACCOUNT_A).map((e) => e.state)).toEqual(['waiting']);
+  });
+
+  it('the server refusing the account (401) holds the entry for its owner, never dropped', async () => {
+    answers = [() => { throw new ApiError(401, 'unauthenticated', '这条记录是另一个账号保存的，请用那个账号登录后再发送'); }];
+    await expect(outbox.submit('write', { n: 1 })).rejects.toMatchObject({ name: 'QueuedError', needsLogin: true });
+    expect(kept().map((e) => e.state)).toEqual(['needs-login']);
+  });
+
+  it('a refusal is shown to the screen that waits and always stays on 待发送 as failed with the server’s words; later refusals too', async () => {
     answers = [() => { throw new ApiError(409, 'conflict', '补学已截止'); }];
     await expect(outbox.submit('write', { n: 1 })).rejects.toMatchObject({ status: 409, message: '补学已截止' });
-    expect(kept()).toEqual([]);
+    expect(kept().map((e) => [e.state, e.error])).toEqual([['failed', '补学已截止']]);
+    expect(outbox.waitingCount()).toBe(1);
+    outbox.removeEntry(kept()[0]?.id ?? '');
 
     answers = [offline()];
     await expect(outbox.submit('write', { n: 2 })).rejects.toBeInstanceOf(outbox.QueuedError);
     answers = [() => { throw new ApiError(404, 'not_found', '学习内容不存在'); }];
     await outbox.flush();
     expect(kept().map((e) => [e.state, e.error])).toEqual([['failed', '学习内容不存在']]);
-    expect(outbox.waitingCount()).toBe(0);
+    // Failed entries count for the sign-out question.
+    expect(outbox.waitingCount()).toBe(1);
 
-    // 重试 sends it again; 删除 drops it.
+    // 重试 sends it again under a fresh key (the refusal is stored under the old one); 删除 drops it.
     answers = [() => { throw new ApiError(404, 'not_found', '学习内容不存在'); }];
-    outbox.retryEntry(kept()[0]?.id ?? '');
+    const refusedKey = kept()[0]?.id;
+    outbox.retryEntry(refusedKey ?? '');
     await outbox.flush();
+    expect(sent.at(-1)?.key).toMatch(UUID);
+    expect(sent.at(-1)?.key).not.toBe(refusedKey);
     expect(kept().map((e) => e.state)).toEqual(['failed']);
     outbox.removeEntry(kept()[0]?.id ?? '');
     expect(kept()).toEqual([]);
   });
 
-  it('a newer write of the same thing replaces one that still waits, under a new key', async () => {
+  it('a newer write of the same thing replaces one that waits untried, under a new key; one already tried keeps its key and goes first', async () => {
     answers = [offline()];
-    await expect(outbox.submit('write', { n: 1, item: 'x' })).rejects.toBeInstanceOf(outbox.QueuedError);
-    const first = kept()[0]?.id;
+    await expect(outbox.submit('write', { n: 1, item: 'y' })).rejects.toBeInstanceOf(outbox.QueuedError);
+    const tried = kept()[0]?.id;
+    // Behind the head (which is tried and fails again), x waits untried.
     answers = [offline()];
-    await expect(outbox.submit('write', { n: 2, item: 'x' })).rejects.toBeInstanceOf(outbox.QueuedError);
-    expect(kept().map((e) => e.vars.n)).toEqual([2]);
-    expect(kept()[0]?.id).not.toBe(first);
+    const behind = outbox.submit('write', { n: 2, item: 'x' });
+    await expect(behind).rejects.toBeInstanceOf(outbox.QueuedError);
+    const untried = kept()[1]?.id;
+    answers = [offline()];
+    await expect(outbox.submit('write', { n: 3, item: 'x' })).rejects.toBeInstanceOf(outbox.QueuedError);
+    expect(kept().map((e) => e.vars.n)).toEqual([1, 3]);
+    expect(kept()[1]?.id).not.toBe(untried);
+
+    // The tried one may have reached the server: it is not replaced, the newer one waits behind it.
+    answers = [offline()];
+    await expect(outbox.submit('write', { n: 4, item: 'y' })).rejects.toBeInstanceOf(outbox.QueuedError);
+    expect(kept().map((e) => [e.vars.n, e.id === tried])).toEqual([
+      [1, true],
+      [3, false],
+      [4, false],
+    ]);
+    await outbox.flush();
+    expect(sent.slice(-3).map((s) => s.vars.n)).toEqual([1, 3, 4]);
+    expect(sent.at(-3)?.key).toBe(tried);
+  });
+
+  it('a new write behind others still going out hears "saved" after a moment instead of waiting on them', async () => {
+    let release: (v: unknown) => void = () => undefined;
+    answers = [() => new Promise((resolve) => (release = resolve))];
+    const first = outbox.submit('write', { n: 1 });
+    const second = outbox.submit('write', { n: 2 });
+    const outcome = second.catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(outbox.BEHIND_MS);
+    expect(await outcome).toBeInstanceOf(outbox.QueuedError);
+    release({ ok: true });
+    await expect(first).resolves.toEqual({ ok: true });
+    await outbox.flush();
+    expect(kept().map((e) => e.state)).toEqual(['sent', 'sent']);
+  });
+
+  it('a 200 that is not a JSON object (a Wi-Fi login page) is not taken as sent: the entry waits', async () => {
+    answers = [() => undefined];
+    await expect(outbox.submit('write', { n: 1 })).rejects.toBeInstanceOf(outbox.QueuedError);
+    expect(kept().map((e) => e.state)).toEqual(['waiting']);
+    expect(applied).toEqual([]);
+    await outbox.flush();
+    expect(kept().map((e) => e.state)).toEqual(['sent']);
+    expect(applied).toEqual([1]);
+  });
+
+  it(`entries older than ${30} days are not resent: failed, to be confirmed, and 重试 sends them under a fresh key`, async () => {
+    answers = [offline()];
+    await expect(outbox.submit('write', { n: 1 })).rejects.toBeInstanceOf(outbox.QueuedError);
+    const old = kept()[0]?.id;
+    vi.setSystemTime(new Date(START.getTime() + outbox.KEEP_DAYS * 86_400_000 + 60_000));
+    await outbox.flush();
+    expect(sent).toHaveLength(1);
+    expect(kept().map((e) => [e.state, e.error, e.reason])).toEqual([['failed', '已超过30天，请确认后重试', 'expired']]);
+    outbox.retryEntry(old ?? '');
+    await outbox.flush();
+    expect(sent).toHaveLength(2);
+    expect(sent[1]?.key).not.toBe(old);
+    expect(kept().map((e) => e.state)).toEqual(['sent']);
+  });
+
+  it('another account’s entries stay for their owner and go at 30 days (at start)', async () => {
+    const entry = (id: string, createdAt: Date) => ({ id, kind: 'write', vars: { n: 1 }, accountId: ACCOUNT_B, createdAt: createdAt.toISOString(), state: 'waiting', sentAt: null, error: null });
+    storage.setItem(
+      'lx_outbox:' + ACCOUNT_B,
+      JSON.stringify([entry('old', new Date(START.getTime() - outbox.KEEP_DAYS * 86_400_000 - 1)), entry('young', new Date(START.getTime() - 86_400_000))]),
+    );
+    vi.stubGlobal('window', { localStorage: storage, setInterval, clearInterval, setTimeout, clearTimeout, addEventListener: () => undefined });
+    vi.stubGlobal('document', { addEventListener: () => undefined });
+    outbox.startOutbox();
+    expect(kept(ACCOUNT_B).map((e) => e.id)).toEqual(['young']);
+    await outbox.flush();
+    expect(sent).toEqual([]);
+  });
+
+  it('an entry of a kind this app cannot send says so, not "refused"', async () => {
+    storage.setItem(
+      'lx_outbox:' + ACCOUNT_A,
+      JSON.stringify([{ id: 'x', kind: 'gone', vars: {}, accountId: ACCOUNT_A, createdAt: START.toISOString(), state: 'waiting', sentAt: null, error: null }]),
+    );
+    await outbox.flush();
+    expect(kept().map((e) => [e.state, e.reason])).toEqual([['failed', 'unknown-kind']]);
+  });
+
+  it('a storage failing while an entry is marked does not leave it "sending"', async () => {
+    outbox.registerOutboxKind<{ n: number }>('fills', {
+      send: async () => {
+        storage.full = true;
+        return { ok: true };
+      },
+    });
+    await expect(outbox.submit('fills', { n: 1 })).resolves.toEqual({ ok: true });
+    storage.full = false;
+    expect(kept().map((e) => e.state)).not.toContain('sending');
   });
 
   it('is bounded: too many waiting is refused in words, and a full storage drops sent entries first, then says so', async () => {
@@ -201,12 +349,22 @@ describe('the phone’s queue of writes (outbox.ts)', () => {
     await expect(outbox.submit('write', { n: 999 })).rejects.toMatchObject({ name: 'OutboxFullError', reason: 'too-many' });
     expect(outbox.waitingCount()).toBe(outbox.MAX_UNSENT);
 
-    signIn(ACCOUNT_B);
+    await signIn(ACCOUNT_B);
+    // Two sent entries, then a storage that holds no more than what is written now.
     await expect(outbox.submit('write', { n: 1 })).resolves.toEqual({ ok: true });
-    expect(kept(ACCOUNT_B).map((e) => e.state)).toEqual(['sent']);
+    await expect(outbox.submit('write', { n: 2 })).resolves.toEqual({ ok: true });
+    expect(kept(ACCOUNT_B).map((e) => e.state)).toEqual(['sent', 'sent']);
+    storage.limit = storage.getItem('lx_outbox:' + ACCOUNT_B)?.length ?? 0;
+    answers = [offline()];
+    // The new entry fits once the oldest sent entry is dropped.
+    await expect(outbox.submit('write', { n: 3 })).rejects.toBeInstanceOf(outbox.QueuedError);
+    expect(kept(ACCOUNT_B).map((e) => [e.vars.n, e.state])).toEqual([
+      [2, 'sent'],
+      [3, 'waiting'],
+    ]);
     storage.full = true;
-    await expect(outbox.submit('write', { n: 2 })).rejects.toMatchObject({ name: 'OutboxFullError', reason: 'storage' });
-    expect(kept(ACCOUNT_B).map((e) => e.vars.n)).toEqual([1]);
+    await expect(outbox.submit('write', { n: 4 })).rejects.toMatchObject({ name: 'OutboxFullError', reason: 'storage' });
+    expect(kept(ACCOUNT_B).map((e) => e.vars.n)).toEqual([2, 3]);
   });
 
   it('keeps sent entries for a week for the "sent at" list, then lets them go', async () => {
