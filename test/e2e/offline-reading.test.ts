@@ -4,7 +4,9 @@
  * background; with the network cut the app is opened again, and an article of today opens with its
  * text and its image, saying it is the copy saved on the phone. An item the secretary withdraws while
  * the phone holds it is shown as withdrawn as soon as the phone is online again, and leaves the list
- * and the phone.
+ * and the phone. The phone's caches hold only the app's files and the account's kept media, the page
+ * kept for offline starts carries nothing of the signed-in visit, and when WeChat's browser says it is
+ * offline while it is not, the reader still asks the server and does not say there is no network.
  */
 import { request as playwrightRequest, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +20,7 @@ const VILLAGE = '新桥村党总支';
 const KEPT_NOTICE = '现在没有网络，这是保存在手机上的内容';
 const WITHDRAWN = '这篇学习内容已被撤下';
 const ARTICLE_TEXT = '流动党员在船上也能学习：这段文字没有信号也能读。';
+const EDITED_TITLE = '船上的学习（修订）';
 /** A 2×2 PNG (red), so the image has a size once it has loaded. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg==', 'base64');
 
@@ -52,6 +55,26 @@ function keptOnPhone(page: Page): Promise<{ items: string[]; progress: string[];
     }
     return { items, progress, media };
   });
+}
+
+/** Every cache of the phone (Cache Storage) with the URLs it holds. */
+function cachedUrls(page: Page): Promise<Record<string, string[]>> {
+  return page.evaluate(async () => {
+    const out: Record<string, string[]> = {};
+    for (const name of await caches.keys()) out[name] = (await (await caches.open(name)).keys()).map((r) => r.url);
+    return out;
+  });
+}
+
+/** Notes in the page whether `text` ever appears on screen from now on (until the page is reloaded). */
+async function watchFor(page: Page, text: string): Promise<void> {
+  await page.evaluate((needle) => {
+    const w = window as unknown as { sawText: boolean };
+    w.sawText = document.body.innerText.includes(needle);
+    new MutationObserver(() => {
+      if (document.body.innerText.includes(needle)) w.sawText = true;
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  }, text);
 }
 
 describe('today’s items can be read without signal, and a withdrawn one says so', () => {
@@ -166,6 +189,44 @@ describe('today’s items can be read without signal, and a withdrawn one says s
     const keptLists = () => page.evaluate(() => localStorage.getItem('lx_member_cache') ?? '');
     await expect.poll(async () => (await keptLists()).split(pushId).length - 1, { timeout: UI_TIMEOUT }).toBeGreaterThanOrEqual(2);
     expect(await keptLists()).toContain('"inbox"');
+
+    // The phone's caches: the app's own files (/m/) in the service worker's cache, and our files
+    // (/api/files/) in the kept-media cache of the signed-in account; nothing else, no other account.
+    const me = await page.request.get('/api/auth/me');
+    const account = ((await me.json()) as { accountId: string }).accountId;
+    const stored = await cachedUrls(page);
+    expect(Object.keys(stored)).toContain(`lx-kept-media-${account}`);
+    for (const [name, urls] of Object.entries(stored)) {
+      const paths = urls.map((u) => new URL(u).pathname);
+      if (name.startsWith('lx-member-')) expect(paths.filter((path) => !path.startsWith('/m/')), name).toEqual([]);
+      else {
+        expect(name).toBe(`lx-kept-media-${account}`);
+        expect(paths.filter((path) => !path.startsWith('/api/files/')), name).toEqual([]);
+        expect(paths).toContain(imageUrl);
+      }
+    }
+  });
+
+  it('2b. the page kept for starting offline carries nothing of the signed-in visit (no preload of its profile and today)', async () => {
+    const live = await page.request.get('/m/');
+    expect(live.headers()['link'] ?? '', 'a signed-in page preloads the profile and today').toContain('rel=preload');
+    // The stored page is dropped, and stored again from the next visit of the signed-in member.
+    const shellOf = () =>
+      page.evaluate(async () => {
+        const name = (await caches.keys()).find((n) => n.startsWith('lx-member-'));
+        if (!name) return null;
+        const cache = await caches.open(name);
+        const shell = await cache.match(new URL('/m/', location.href).href);
+        return shell ? { link: shell.headers.get('link'), cookie: shell.headers.get('set-cookie'), html: (await shell.text()).includes('<html') } : null;
+      });
+    await page.evaluate(async () => {
+      const name = (await caches.keys()).find((n) => n.startsWith('lx-member-'));
+      if (name) await (await caches.open(name)).delete(new URL('/m/', location.href).href);
+    });
+    expect(await shellOf()).toBeNull();
+    await page.reload();
+    await itemLink(articleId).waitFor();
+    await expect.poll(shellOf, { timeout: UI_TIMEOUT }).toEqual({ link: null, cookie: null, html: true });
   });
 
   it('3. without signal, the app opens again and the article reads with its text and its image, from the phone', async () => {
@@ -216,7 +277,32 @@ describe('today’s items can be read without signal, and a withdrawn one says s
     expect((await keptOnPhone(page)).items).toContain(articleId);
   });
 
-  it('5. signing out empties what was kept on the phone', async () => {
+  it('5. WeChat says the phone is offline while it is not: the kept copy opens, the server is still asked and its answer shown, no "no network"', async () => {
+    // The secretary renames the article: the copy kept on the phone has the old title.
+    const edited = await secretary.api.patch(`/api/study-items/${articleId}`, { data: { title: EDITED_TITLE }, headers: { 'x-csrf-token': secretary.csrf } });
+    expect(edited.status(), await edited.text()).toBe(200);
+    await page.reload();
+    await itemLink(articleId).waitFor();
+    await page.evaluate(() => {
+      const w = window as unknown as { realOnLine?: PropertyDescriptor };
+      w.realOnLine = Object.getOwnPropertyDescriptor(Navigator.prototype, 'onLine');
+      Object.defineProperty(Navigator.prototype, 'onLine', { configurable: true, get: () => false });
+    });
+    await watchFor(page, KEPT_NOTICE);
+    await itemLink(articleId).tap();
+    await page.getByText(ARTICLE_TEXT).waitFor();
+    // The reader's title: the server's (the kept copy has the old one).
+    await page.getByRole('heading', { name: EDITED_TITLE }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { sawText: boolean }).sawText)).toBe(false);
+    await page.evaluate(() => {
+      const w = window as unknown as { realOnLine?: PropertyDescriptor };
+      if (w.realOnLine) Object.defineProperty(Navigator.prototype, 'onLine', w.realOnLine);
+    });
+    await page.getByRole('button', { name: '返回' }).last().tap();
+    await itemLink(articleId).waitFor();
+  });
+
+  it('6. signing out empties what was kept on the phone', async () => {
     // 退出登录 is in 我的; nothing waits to be sent (the withdrawn item's progress was answered), so no question.
     await page.getByTestId('tab-me').tap();
     await page.getByRole('button', { name: '退出登录' }).tap();
