@@ -49,6 +49,36 @@ async function watchFor(page: Page, text: string): Promise<void> {
   }, text);
 }
 
+/** What offline-store.ts keeps on the phone: the account it keeps for, the ids of the kept items, and the kept-media caches. */
+function keptOnPhone(page: Page): Promise<{ account: string | null; items: string[]; mediaCaches: string[] }> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('lx-kept');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const get = <T,>(store: string, run: (s: IDBObjectStore) => IDBRequest<T>) =>
+      db.objectStoreNames.contains(store)
+        ? new Promise<T | undefined>((resolve, reject) => {
+            const r = run(db.transaction(store).objectStore(store));
+            r.onsuccess = () => resolve(r.result);
+            r.onerror = () => reject(r.error);
+          })
+        : Promise.resolve(undefined);
+    const account = await get('meta', (s) => s.get('account') as IDBRequest<string | undefined>);
+    const items = ((await get('items', (s) => s.getAllKeys())) ?? []).map(String);
+    db.close();
+    const mediaCaches = (await caches.keys()).filter((name) => name.startsWith('lx-kept-media-'));
+    return { account: account ?? null, items, mediaCaches };
+  });
+}
+
+/** The ids of the items of today's pushes, as the server tells the signed-in member. */
+async function todayItemIds(page: Page): Promise<string[]> {
+  const today = await getJson<{ pushes: { items: { id: string }[] }[] }>(page.request, '/api/me/today');
+  return today.pushes.flatMap((push) => push.items.map((item) => item.id));
+}
+
 function sawText(page: Page): Promise<boolean> {
   return page.evaluate(() => (window as unknown as { sawText: boolean }).sawText);
 }
@@ -134,6 +164,11 @@ describe('the member app keeps what it showed for a weak signal, and only for th
     await phoneLogin(page, FIRST_PHONE, server.password);
     await expect.poll(() => page.locator('#me-name').textContent(), { timeout: UI_TIMEOUT }).toBe(first.member.name);
     await expect.poll(async () => (await storedText(page)).includes(first.member.name), { timeout: UI_TIMEOUT }).toBe(true);
+    // Today's items of the first member are kept on the phone (offline-store.ts), under their account.
+    const firstAccount = (await getJson<{ accountId: string }>(page.request, '/api/auth/me')).accountId;
+    const firstItems = await todayItemIds(page);
+    expect(firstItems.length).toBeGreaterThan(0);
+    await expect.poll(async () => keptOnPhone(page), { timeout: UI_TIMEOUT }).toMatchObject({ account: firstAccount, items: expect.arrayContaining(firstItems) });
 
     // The session ends without signing out (it expired, or the cookie was cleared): the login shows.
     await context.clearCookies();
@@ -148,6 +183,14 @@ describe('the member app keeps what it showed for a weak signal, and only for th
     await expect.poll(() => storedText(page), { timeout: UI_TIMEOUT }).toContain(second.member.name);
     expect(await sawText(page)).toBe(false);
     expect(await storedText(page)).not.toContain(first.member.name);
+    // Nor do the first member's kept items and media: the phone keeps for the second one only (their
+    // outbox of unsent writes is another matter: it waits for its owner, outbox.ts).
+    const secondAccount = (await getJson<{ accountId: string }>(page.request, '/api/auth/me')).accountId;
+    const secondItems = new Set(await todayItemIds(page));
+    await expect.poll(async () => (await keptOnPhone(page)).account, { timeout: UI_TIMEOUT }).toBe(secondAccount);
+    const keptNow = await keptOnPhone(page);
+    expect(keptNow.items.filter((id) => !secondItems.has(id))).toEqual([]);
+    expect(keptNow.mediaCaches).not.toContain(`lx-kept-media-${firstAccount}`);
 
     // And without signal the phone shows the second member's kept copy, never the first's.
     await context.setOffline(true);
