@@ -1,9 +1,10 @@
 /**
  * The member app's tab bar, a home that fits on a screen, 我的 and 长辈模式, through the real server in
  * Chromium: a member on a phone in WeChat goes around with the tab bar (inner screens have 返回 and
- * no tab bar), sees each of today's pushes once on 首页, switches the language in 我的 (the top bar
- * has no language button once signed in), turns 长辈模式 on (body text ≥ 24 px) and finds it on after a
- * reload. The secretary turns 长辈模式 on in the console for another member, whose phone then starts
+ * no tab bar), sees each of today's pushes once on 首页 followed by the next class, the open make-ups
+ * and 更多, switches the language in 我的 (the top bar has no language button once signed in), turns
+ * 长辈模式 on (no visible text under 24 px on the main screens and an article) and finds it on after a
+ * reload; the sign-out question takes the focus. The secretary turns 长辈模式 on in the console for another member, whose phone then starts
  * in it — until that member turns it off on the phone, which wins.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -16,7 +17,9 @@ const OTHER_MEMBER_PHONE = '13800000002';
 const SECRETARY_PHONE = '13800000000';
 
 interface TodayBody {
-  pushes: { pushId: string }[];
+  pushes: { pushId: string; title: string }[];
+  makeups: { sessionId: string; status: string }[];
+  nextSession: { id: string } | null;
 }
 interface MemberListBody {
   items: { id: string; phone: string }[];
@@ -25,6 +28,41 @@ interface MemberListBody {
 const bodyFontPx = (page: Page) => page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
 const currentTab = (page: Page) => page.locator('.tabbar [aria-current="page"]').getAttribute('data-testid');
 const topBarButtons = (page: Page) => page.locator('header.topbar button').allInnerTexts();
+
+/**
+ * Every visible element with text of its own whose computed font size is under 24 px, as
+ * "tag.class (size): text", for a readable failure.
+ */
+const smallTexts = (page: Page) =>
+  page.evaluate(() => {
+    const found: string[] = [];
+    for (const el of document.body.querySelectorAll<HTMLElement>('*')) {
+      if (el.closest('script, style, noscript, template')) continue;
+      const own = [...el.childNodes]
+        .filter((n) => n.nodeType === Node.TEXT_NODE)
+        .map((n) => n.textContent ?? '')
+        .join('')
+        .trim();
+      if (!own) continue;
+      const rect = el.getBoundingClientRect();
+      if (rect.width <= 1 || rect.height <= 1) continue;
+      const style = getComputedStyle(el);
+      if (style.visibility === 'hidden' || style.display === 'none' || !el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
+      const size = parseFloat(style.fontSize);
+      if (size < 24) found.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} (${size}px): ${own.slice(0, 30)}`);
+    }
+    return found;
+  });
+
+/** The document order of the first element matching each selector inside <main> (-1: absent). */
+const orderInMain = (page: Page, selectors: string[]) =>
+  page.evaluate((list) => {
+    const all = [...document.querySelectorAll('main *')];
+    return list.map((selector) => {
+      const el = document.querySelector(`main ${selector}`);
+      return el ? all.indexOf(el) : -1;
+    });
+  }, selectors);
 
 describe('tab bar, 首页, 我的 and 长辈模式', () => {
   let server: RunningServer;
@@ -47,7 +85,7 @@ describe('tab bar, 首页, 我的 and 长辈模式', () => {
 
   skipAfterFirstFailure(() => ({ phone, other, console: consolePage }));
 
-  it('1. 首页 is 今日 with the tab bar, and shows each of today’s pushes once', async () => {
+  it('1. 首页 is 今日 with the tab bar, and shows each of today’s pushes once, then the next class, the make-ups and the links', async () => {
     await phone.goto('/m/');
     await phoneLogin(phone, MEMBER_PHONE, server.password);
     await phone.getByRole('heading', { name: '今日', level: 1 }).waitFor();
@@ -64,9 +102,32 @@ describe('tab bar, 首页, 我的 and 长辈模式', () => {
     expect(shown.length).toBeGreaterThan(0);
     expect(new Set(shown).size).toBe(shown.length);
     for (const id of shown) expect(unique).toContain(id.replace('today-push-', ''));
+    // each shown push's title is on the screen exactly once (a push shown twice would say it twice)
+    const mainText = await phone.locator('main').innerText();
+    const shownTitles = shown.map((id) => today.pushes.find((p) => p.pushId === id.replace('today-push-', ''))?.title ?? '');
+    expect(new Set(shownTitles).size, 'the demo pushes shown have different titles').toBe(shownTitles.length);
+    for (const title of shownTitles) {
+      expect(title).not.toBe('');
+      expect(mainText.split(title).length - 1, title).toBe(1);
+    }
     const more = phone.getByTestId('today-more-study');
     if (shown.length < unique.length) expect(await more.innerText()).toContain(`还有 ${unique.length - shown.length} 条`);
     else expect(await more.count()).toBe(0);
+
+    // in order: today's study, the next class (or the class open for check-in), the open make-ups, then 更多
+    expect(today.makeups.filter((m) => m.status === 'open' || m.status === 'returned').length, 'the demo member owes a make-up').toBeGreaterThan(0);
+    expect(today.nextSession, 'the demo has a next class').not.toBeNull();
+    const [study = -1, nextClass = -1, makeups = -1, links = -1] = await orderInMain(phone, [
+      'section.home-study',
+      '[data-testid="today-next"], section.card-urgent',
+      'section[aria-labelledby="makeups-title"]',
+      'nav.home-links',
+    ]);
+    expect(study).toBeGreaterThanOrEqual(0);
+    expect(nextClass).toBeGreaterThan(study);
+    expect(makeups).toBeGreaterThan(nextClass);
+    expect(links).toBeGreaterThan(makeups);
+    expect(await phone.locator('#more-title').innerText()).toBe('更多');
 
     // every tab is a big target
     for (const tab of ['tab-home', 'tab-study', 'tab-sessions', 'tab-me']) {
@@ -120,8 +181,11 @@ describe('tab bar, 首页, 我的 and 长辈模式', () => {
     expect(await bodyFontPx(phone)).toBeLessThan(24);
     const hint = phone.locator('.home-link-hint').first();
     expect(await hint.isVisible()).toBe(true);
-    const elderSwitch = phone.getByRole('switch', { name: /长辈模式/ });
+    // named by its label alone, its hint a description
+    const elderSwitch = phone.getByRole('switch', { name: '长辈模式', exact: true });
     expect(await elderSwitch.getAttribute('aria-checked')).toBe('false');
+    const describedBy = (await elderSwitch.getAttribute('aria-describedby')) ?? '';
+    expect(await phone.locator(`[id="${describedBy}"]`).innerText()).toBe('字更大、按钮更大');
     await elderSwitch.tap();
     await expect.poll(() => elderSwitch.getAttribute('aria-checked')).toBe('true');
     expect(await bodyFontPx(phone)).toBeGreaterThanOrEqual(24);
@@ -139,7 +203,57 @@ describe('tab bar, 首页, 我的 and 长辈模式', () => {
     expect(await bodyFontPx(phone)).toBeGreaterThanOrEqual(24);
   });
 
-  it('5. the secretary turns 长辈模式 on in the console for another member, whose phone starts in it', async () => {
+  it('5. in 长辈模式 no visible text is under 24 px on 首页, 学习, 课程, 我的 and an article', async () => {
+    expect(await phone.evaluate(() => document.documentElement.dataset.elder)).toBe('on');
+    await phone.locator('#today-title').waitFor();
+    expect(await smallTexts(phone), '首页').toEqual([]);
+
+    await phone.getByTestId('tab-study').tap();
+    await phone.getByRole('heading', { name: '学习', level: 1 }).waitFor();
+    await phone.locator('.item-link').first().waitFor();
+    expect(await smallTexts(phone), '学习').toEqual([]);
+
+    await phone.getByTestId('tab-sessions').tap();
+    await phone.getByRole('heading', { name: '课程', level: 1 }).waitFor();
+    await phone.locator('main .card').first().waitFor();
+    expect(await smallTexts(phone), '课程').toEqual([]);
+
+    await phone.getByTestId('tab-me').tap();
+    await phone.getByRole('heading', { name: '我的', level: 1 }).waitFor();
+    await phone.getByTestId('mentor-name').or(phone.getByText('支部还没有为您安排联系人')).first().waitFor();
+    expect(await smallTexts(phone), '我的').toEqual([]);
+
+    await phone.getByTestId('tab-study').tap();
+    await phone.locator('.item-link').first().tap();
+    await phone.locator('main.reader h1').waitFor();
+    await phone.locator('main.reader > .button-plain').waitFor();
+    expect(new URL(phone.url()).pathname.startsWith('/m/read/')).toBe(true);
+    expect(await smallTexts(phone), 'an article').toEqual([]);
+    await phone.locator('header.topbar .topbar-back').tap();
+    await phone.getByRole('heading', { name: '学习', level: 1 }).waitFor();
+  });
+
+  it('6. signing out with a write still on the phone asks first, with the focus on 取消', async () => {
+    await phone.getByTestId('tab-me').tap();
+    await phone.getByRole('heading', { name: '我的', level: 1 }).waitFor();
+    // a write this app cannot send, kept for the member to decide: it counts as not sent
+    await phone.evaluate(() => {
+      const account = localStorage.getItem('lx_member_account') ?? '';
+      const entry = { id: 'e2e-kept-write', kind: 'unknown-kind-in-test', vars: {}, accountId: account, createdAt: new Date().toISOString(), state: 'failed', sentAt: null, error: null, reason: 'unknown-kind' };
+      localStorage.setItem(`lx_outbox:${account}`, JSON.stringify([entry]));
+    });
+    await phone.reload();
+    await phone.getByRole('heading', { name: '我的', level: 1 }).waitFor();
+    await phone.getByRole('button', { name: '退出登录' }).tap();
+    const dialog = phone.getByRole('alertdialog');
+    await dialog.waitFor();
+    await expect.poll(() => phone.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null)).toBe('logout-cancel');
+    await phone.getByTestId('logout-cancel').tap();
+    expect(await dialog.count()).toBe(0);
+    await phone.evaluate(() => localStorage.removeItem(`lx_outbox:${localStorage.getItem('lx_member_account') ?? ''}`));
+  });
+
+  it('7. the secretary turns 长辈模式 on in the console for another member, whose phone starts in it', async () => {
     consolePage = (await openConsole(browser, server.baseUrl)).page;
     await consoleLogin(consolePage, SECRETARY_PHONE, server.password);
     const list = await getJson<MemberListBody>(consolePage.request, `/api/members?q=${OTHER_MEMBER_PHONE}`);
@@ -161,7 +275,7 @@ describe('tab bar, 首页, 我的 and 长辈模式', () => {
     expect(await bodyFontPx(other)).toBeGreaterThanOrEqual(24);
   });
 
-  it('6. the member’s own choice on the phone wins over the secretary’s', async () => {
+  it('8. the member’s own choice on the phone wins over the secretary’s', async () => {
     const page = other as Page;
     await page.getByTestId('tab-me').tap();
     const elderSwitch = page.getByRole('switch', { name: /长辈模式/ });
