@@ -212,16 +212,20 @@ describe('a write sent with an Idempotency-Key', () => {
   });
 });
 
+function sendAs(session: Session, madeBy: string | undefined, key: string, summary: string) {
+  return env.app.inject({
+    method: 'POST',
+    url: '/api/talks',
+    headers: { ...session.headers, 'idempotency-key': key, ...(madeBy === undefined ? {} : { 'x-account-id': madeBy }) },
+    payload: talkBody(summary),
+  });
+}
+
+async function accountOf(phone: string): Promise<string> {
+  return (await env.db.selectFrom('account').select('id').where('tenant_id', '=', env.tenantId).where('phone', '=', phone).executeTakeFirstOrThrow()).id;
+}
+
 describe('a queued write names the account it was made by (X-Account-Id)', () => {
-  const sendAs = (session: Session, madeBy: string | undefined, key: string, summary: string) =>
-    env.app.inject({
-      method: 'POST',
-      url: '/api/talks',
-      headers: { ...session.headers, 'idempotency-key': key, ...(madeBy === undefined ? {} : { 'x-account-id': madeBy }) },
-      payload: talkBody(summary),
-    });
-  const accountOf = async (phone: string) =>
-    (await env.db.selectFrom('account').select('id').where('tenant_id', '=', env.tenantId).where('phone', '=', phone).executeTakeFirstOrThrow()).id;
 
   it('another account signed in on the phone gets 401 and nothing is written, not even the key', async () => {
     const summary = '别的账号保存的谈话，不能用这个登录发出。';

@@ -268,14 +268,14 @@ describe('the phone’s queue of writes (outbox.ts)', () => {
   });
 
   it('a new write behind others still going out hears "saved" after a moment instead of waiting on them', async () => {
-    let release: (v: unknown) => void = () => undefined;
-    answers = [() => new Promise((resolve) => (release = resolve))];
+    const held: ((v: unknown) => void)[] = [];
+    answers = [() => new Promise((resolve) => held.push(resolve))];
     const first = outbox.submit('write', { n: 1 });
     const second = outbox.submit('write', { n: 2 });
     const outcome = second.catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(outbox.BEHIND_MS);
     expect(await outcome).toBeInstanceOf(outbox.QueuedError);
-    release({ ok: true });
+    held[0]?.({ ok: true });
     await expect(first).resolves.toEqual({ ok: true });
     await outbox.flush();
     expect(kept().map((e) => e.state)).toEqual(['sent', 'sent']);
