@@ -71,9 +71,9 @@ export function Outbox({ onBack }: { onBack: () => void }) {
               {failed.map((entry) => (
                 <EntryRow key={entry.id} entry={entry} t={t}>
                   <p className="outbox-error" role="alert">
-                    {entry.error ?? t.outboxFailedUnknown}
+                    {failedWords(entry, t)}
                   </p>
-                  <p className="muted">{t.outboxFailedHint}</p>
+                  {entry.reason ? null : <p className="muted">{t.outboxFailedHint}</p>}
                   <div className="button-row">
                     <button type="button" className="button button-primary" onClick={() => retryEntry(entry.id)} data-testid="outbox-retry">
                       {t.outboxRetry}
@@ -128,6 +128,13 @@ function EntryRow({ entry, t, children }: { entry: OutboxEntry; t: OutboxDiction
       {children}
     </li>
   );
+}
+
+/** Why an entry did not go out: the server's words, or the phone's own reason (too old, unknown kind). */
+function failedWords(entry: OutboxEntry, t: OutboxDictionary): string {
+  if (entry.reason === 'expired') return t.outboxExpired;
+  if (entry.reason === 'unknown-kind') return t.outboxUnknownKind;
+  return entry.error ?? t.outboxFailedUnknown;
 }
 
 function kindLabel(kind: string, t: OutboxDictionary): string {
