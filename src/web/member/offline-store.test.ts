@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imagesOf, ITEM_LIMITS, MEDIA_LIMITS, oldest, planKeep, type Held } from './offline-store.ts';
+import { FullNotice, imagesOf, ITEM_LIMITS, MEDIA_LIMITS, oldest, planKeep, type Held } from './offline-store.ts';
 
 const held = (key: string, bytes: number, seq: number): Held => ({ key, bytes, seq });
 
@@ -50,5 +50,32 @@ describe('images of a kept article', () => {
       '<img src="/api/files/0d6f-1"><img src="https://example.org/x.jpg"><a href="/api/files/0d6f-3">附件</a>';
     expect(imagesOf(html)).toEqual(['/api/files/0d6f-1', '/api/files/0d6f-2']);
     expect(imagesOf(null)).toEqual([]);
+  });
+});
+
+describe('"phone storage full" is told once per visit and account', () => {
+  it('is shown when the phone first refuses, not again until something was kept since', () => {
+    const notice = new FullNotice();
+    let changes = 0;
+    notice.subscribe(() => (changes += 1));
+    notice.full();
+    expect(notice.shown).toBe(true);
+    notice.dismiss();
+    notice.full();
+    expect(notice.shown).toBe(false);
+    // the phone had room again, then filled up: news again
+    notice.kept();
+    notice.full();
+    expect(notice.shown).toBe(true);
+    expect(changes).toBe(3);
+  });
+
+  it('another account signing in (or signing out) is told afresh, and does not see the last one’s notice', () => {
+    const notice = new FullNotice();
+    notice.full();
+    notice.newAccount();
+    expect(notice.shown).toBe(false);
+    notice.full();
+    expect(notice.shown).toBe(true);
   });
 });

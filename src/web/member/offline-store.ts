@@ -167,41 +167,57 @@ function isQuotaError(e: unknown): boolean {
 
 // ---- the member is told that the phone is full: once per visit and account, and again only after
 // something was kept since (the phone had room again, then filled up)
-const fullListeners = new Set<() => void>();
-let fullShown = false;
-let fullTold = false;
+export class FullNotice {
+  /** shown now (until dismissed) */
+  shown = false;
+  /** told since the last thing kept, for this account and visit */
+  private told = false;
+  private readonly listeners = new Set<() => void>();
 
-function tellFull(shown: boolean): void {
-  if (fullShown === shown) return;
-  fullShown = shown;
-  for (const listener of fullListeners) listener();
+  /** The phone refused to keep something: shown unless already told. */
+  full(): void {
+    if (this.told) return;
+    this.told = true;
+    this.show(true);
+  }
+
+  /** Something was kept: a later full phone is news again. */
+  kept(): void {
+    this.told = false;
+  }
+
+  /** Another account (or none): what the last one was told is not this one's. */
+  newAccount(): void {
+    this.told = false;
+    this.show(false);
+  }
+
+  dismiss(): void {
+    this.show(false);
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private show(shown: boolean): void {
+    if (this.shown === shown) return;
+    this.shown = shown;
+    for (const listener of this.listeners) listener();
+  }
 }
 
-function storageFull(): void {
-  if (fullTold) return;
-  fullTold = true;
-  tellFull(true);
-}
-
-/** Something was kept: a later full phone is news again. */
-function storageHadRoom(): void {
-  fullTold = false;
-}
+const fullNotice = new FullNotice();
 
 /** True while the "storage full" notice is to be shown (once per visit and account, until dismissed). */
 export function useStorageFull(): { full: boolean; dismiss: () => void } {
   const full = useSyncExternalStore(
-    (listener) => {
-      fullListeners.add(listener);
-      return () => fullListeners.delete(listener);
-    },
-    () => fullShown,
+    (listener) => fullNotice.subscribe(listener),
+    () => fullNotice.shown,
     () => false,
   );
-  return {
-    full,
-    dismiss: () => tellFull(false),
-  };
+  return { full, dismiss: () => fullNotice.dismiss() };
 }
 
 function mediaCacheName(accountId: string): string {
@@ -231,9 +247,7 @@ async function clearStores(db: IDBDatabase): Promise<void> {
 export function keepOnPhoneFor(accountId: string): Promise<void> {
   if (account === accountId) return chain.then(() => undefined);
   account = accountId;
-  // another account: what the last one was told is not this one's
-  fullTold = false;
-  tellFull(false);
+  fullNotice.newAccount();
   return serially(async () => {
     const db = await openDb();
     if (!db) return;
@@ -255,8 +269,7 @@ export function keepOnPhoneFor(accountId: string): Promise<void> {
 /** Signing out: nothing of the member stays on the phone. */
 export function forgetAllKept(): Promise<void> {
   account = null;
-  fullTold = false;
-  tellFull(false);
+  fullNotice.newAccount();
   return serially(async () => {
     const db = await openDb();
     try {
@@ -324,7 +337,7 @@ async function putItem(item: ReadableItem, owner: string | null): Promise<boolea
       tx.objectStore('items').put({ id: item.id, item } satisfies ItemRecord);
       tx.objectStore('index').put({ key, kind: 'item', bytes, seq: nextSeq(rows), itemId: item.id } satisfies IndexRow);
       await done(tx);
-      storageHadRoom();
+      fullNotice.kept();
       return true;
     } catch (e) {
       if (!isQuotaError(e)) return false;
@@ -334,7 +347,7 @@ async function putItem(item: ReadableItem, owner: string | null): Promise<boolea
         await dropOldest(db, (r) => r.key !== key);
         continue;
       }
-      storageFull();
+      fullNotice.full();
       return false;
     }
   }
@@ -370,7 +383,7 @@ async function putMedia(url: string, itemId: string | null, owner: string | null
       const owningItem = before && before.itemId === null ? null : itemId;
       tx.objectStore('index').put({ key, kind: 'media', bytes: blob.size, seq: nextSeq(rows), itemId: owningItem } satisfies IndexRow);
       await done(tx);
-      storageHadRoom();
+      fullNotice.kept();
       return 'kept';
     } catch (e) {
       if (!isQuotaError(e)) return 'failed';
@@ -378,7 +391,7 @@ async function putMedia(url: string, itemId: string | null, owner: string | null
         await dropOldest(db, (r) => r.kind === 'media' && r.key !== key);
         continue;
       }
-      storageFull();
+      fullNotice.full();
       return 'full';
     }
   }
