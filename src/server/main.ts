@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   // At a developer's console a job's run is routine (logsRoutineWork): only its warnings and errors show.
   const jobLog = config.logLevel === 'info' && !logsRoutineWork(config) ? app.log.child({}, { level: 'warn' }) : app.log;
   // The outbox sends with the boot's cipher (webhook keys, provider credentials) and links to the public address.
-  const scheduler = new Scheduler(booted.services.db, [...serverJobs({ cipher, publicUrl: config.publicUrl, production: config.env === 'production', log: jobLog }), ...speechJobs(booted.services.storage, booted.services.speech ?? null)], jobLog, { locks: jobLocks });
+  const scheduler = new Scheduler(booted.services.db, [...serverJobs({ cipher, publicUrl: config.publicUrl, production: config.env === 'production', log: jobLog }), ...speechJobs(booted.services.storage, booted.services.speech ?? null, jobLog)], jobLog, { locks: jobLocks });
   const changeFeed = await startChangeFeed({ kind: booted.opened.kind, db: booted.services.db, databaseUrl: config.databaseUrl, log: app.log });
   let stopping = false;
   const stop = async (signal: string) => {

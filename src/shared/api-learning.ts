@@ -95,6 +95,11 @@ export const StudyItem = StudyItemSummary.extend({
   file: StoredFile.nullable(),
   /** An article's recorded audio (uploaded, recorded in the console, or made by speech synthesis). */
   audio: StoredFile.nullable(),
+  /**
+   * Speech synthesis for an article: 'making' (its audio is due), 'failed' (the provider failed every
+   * attempt: record or upload one), 'partial' (the made audio covers only the beginning); null otherwise.
+   */
+  speech: z.enum(['making', 'failed', 'partial']).nullable().optional(),
 });
 export type StudyItem = z.infer<typeof StudyItem>;
 /** Whether a speech synthesis provider makes the audio of articles published without one. */

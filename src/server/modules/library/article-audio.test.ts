@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.ts';
 import { contextFor, login, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
 import { createStudyItem } from './service.ts';
-import { articleText, makeArticleSpeech, SPEECH_ATTEMPTS, type SpeechMaker } from './tts.ts';
+import { articleText, makeArticleSpeech, SPEECH_ATTEMPTS, SPEECH_CALL_CHARS, speechParts, type SpeechMaker } from './tts.ts';
 
 /**
  * An article's recorded audio: attached and removed through the item's write (only audio files
@@ -211,14 +211,25 @@ describe('speech synthesis', () => {
     const failing: SpeechMaker = {
       make: async () => {
         calls += 1;
-        throw new Error('provider down');
+        throw new Error('provider down: 家乡新变化');
       },
     };
+    // Articles other tests left marked for the job are not this test's.
+    await env.db.updateTable('study_item').set({ speech_wanted: false }).where('speech_wanted', '=', true).execute();
     const item = await createStudyItem(env.db, village, { ...article(orgIds['新桥村党总支'] as string), title: '总是失败', tags: [], minutes: 3 } as never, { speech: true });
-    for (let i = 0; i < SPEECH_ATTEMPTS + 2; i += 1) await makeArticleSpeech(env.db, env.services.storage, failing);
+    expect((await env.app.inject({ url: `/api/study-items/${item.id}`, headers: secretary.headers })).json().speech).toBe('making');
+    const logged: object[] = [];
+    const log = { error: (obj: object) => void logged.push(obj) };
+    for (let i = 0; i < SPEECH_ATTEMPTS + 2; i += 1) await makeArticleSpeech(env.db, env.services.storage, failing, log);
     const row = await env.db.selectFrom('study_item').select(['speech_attempts', 'audio_file_id']).where('id', '=', item.id).executeTakeFirstOrThrow();
     expect(row).toEqual({ speech_attempts: SPEECH_ATTEMPTS, audio_file_id: null });
     expect(calls).toBe(SPEECH_ATTEMPTS);
+    // Each failure is logged, the last one said to be the last, with no text of the article.
+    expect(logged).toHaveLength(SPEECH_ATTEMPTS);
+    expect(logged.at(-1)).toMatchObject({ itemId: item.id, attempt: SPEECH_ATTEMPTS, lastAttempt: true, error: 'Error' });
+    expect(JSON.stringify(logged)).not.toMatch(/家乡|第一段|总是失败/);
+    // The console is told: record or upload one.
+    expect((await env.app.inject({ url: `/api/study-items/${item.id}`, headers: secretary.headers })).json().speech).toBe('failed');
 
     // An answer that is no audio is a failed attempt too; nothing is stored.
     const filesBefore = (await env.db.selectFrom('stored_file').select('id').execute()).length;
@@ -239,5 +250,84 @@ describe('speech synthesis', () => {
     });
     expect(asked).toBe(0);
     expect((await env.app.inject({ url: `/api/study-items/${chosen.id}`, headers: secretary.headers })).json().audio).toBeNull();
+  });
+
+  it("an edit of the title or body drops the audio the job made and marks the article again; a secretary's recording stays", async () => {
+    const village = await contextFor(env, PHONES.generalSecretary);
+    await env.db.updateTable('study_item').set({ speech_wanted: false }).where('speech_wanted', '=', true).execute();
+    const heard: string[] = [];
+    const maker: SpeechMaker = {
+      make: async (text) => {
+        heard.push(text);
+        return { bytes: silentWav(), mime: 'audio/wav' };
+      },
+    };
+    const made = await createStudyItem(env.db, village, { ...article(orgIds['新桥村党总支'] as string), title: '会改的文章', tags: [], minutes: 3 } as never, { speech: true });
+    await makeArticleSpeech(env.db, env.services.storage, maker);
+    const first = (await env.app.inject({ url: `/api/study-items/${made.id}`, headers: secretary.headers })).json();
+    expect(first.audio).not.toBeNull();
+    // Only the summary changes: the audio stays.
+    expect((await patch(secretary, made.id, { summary: '新的摘要' })).json().audio?.id).toBe(first.audio.id);
+    const edited = (await patch(secretary, made.id, { title: '改过的文章' })).json();
+    expect(edited.audio).toBeNull();
+    expect(edited.speech).toBe('making');
+    await makeArticleSpeech(env.db, env.services.storage, maker);
+    expect(heard.at(-1)).toContain('改过的文章');
+    const remade = (await env.app.inject({ url: `/api/study-items/${made.id}`, headers: secretary.headers })).json();
+    expect(remade.audio).not.toBeNull();
+    expect(remade.audio.id).not.toBe(first.audio.id);
+    const bodyEdited = (await patch(secretary, made.id, { bodyHtml: '<p>全新的正文。</p>' })).json();
+    expect(bodyEdited.audio).toBeNull();
+
+    const wav = await upload(secretary, '秘书录音.wav', silentWav());
+    const recorded = (await env.app.inject({ method: 'POST', url: '/api/study-items', headers: secretary.headers, payload: article(orgIds['新桥村党总支'] as string, { title: '秘书录的', audioFileId: wav.id }) })).json();
+    const after = (await patch(secretary, recorded.id, { title: '秘书录的（改）', bodyHtml: '<p>改了正文。</p>' })).json();
+    expect(after.audio?.id).toBe(wav.id);
+    expect(after.speech).toBeNull();
+    expect((await env.db.selectFrom('study_item').select('speech_wanted').where('id', '=', recorded.id).executeTakeFirstOrThrow()).speech_wanted).toBe(false);
+  });
+
+  it('a long article is asked for in parts cut at sentence ends; WAV parts are joined, other audio covers only the beginning and says so', async () => {
+    const village = await contextFor(env, PHONES.generalSecretary);
+    await env.db.updateTable('study_item').set({ speech_wanted: false }).where('speech_wanted', '=', true).execute();
+    const sentence = '村里修好了通往码头的路，渔船上也能学习。';
+    const body = `<p>${sentence.repeat(Math.ceil((SPEECH_CALL_CHARS * 2.5) / sentence.length))}</p>`;
+    const parts = speechParts(articleText('长文章', body));
+    expect(parts.length).toBe(3);
+    for (const part of parts) {
+      expect(part.length).toBeLessThanOrEqual(SPEECH_CALL_CHARS);
+      expect(part.endsWith('。') || part === parts.at(-1)).toBe(true);
+    }
+    const asked: string[] = [];
+    const wavMaker: SpeechMaker = {
+      make: async (text) => {
+        asked.push(text);
+        return { bytes: silentWav(100 * asked.length), mime: 'audio/wav' };
+      },
+    };
+    const long = await createStudyItem(env.db, village, { ...article(orgIds['新桥村党总支'] as string), title: '长文章', bodyHtml: body, tags: [], minutes: 3 } as never, { speech: true });
+    await makeArticleSpeech(env.db, env.services.storage, wavMaker);
+    expect(asked).toEqual(parts);
+    const item = (await env.app.inject({ url: `/api/study-items/${long.id}`, headers: secretary.headers })).json();
+    expect(item.speech).toBeNull();
+    const joined = (await env.app.inject({ url: item.audio.url, headers: secretary.headers })).rawPayload;
+    expect(joined.toString('latin1', 0, 4)).toBe('RIFF');
+    // The samples of the three parts (100, 200 and 300 bytes), after one header.
+    expect(joined.readUInt32LE(40)).toBe(600);
+    expect(joined.length).toBe(44 + 600);
+
+    let oggCalls = 0;
+    const oggMaker: SpeechMaker = {
+      make: async () => {
+        oggCalls += 1;
+        return { bytes: Buffer.from('OggS-not-joinable'), mime: 'audio/ogg' };
+      },
+    };
+    const longOgg = await createStudyItem(env.db, village, { ...article(orgIds['新桥村党总支'] as string), title: '长文章', bodyHtml: body, tags: [], minutes: 3 } as never, { speech: true });
+    await makeArticleSpeech(env.db, env.services.storage, oggMaker);
+    expect(oggCalls).toBe(1);
+    const partial = (await env.app.inject({ url: `/api/study-items/${longOgg.id}`, headers: secretary.headers })).json();
+    expect(partial.audio).toMatchObject({ mimeType: 'audio/ogg' });
+    expect(partial.speech).toBe('partial');
   });
 });

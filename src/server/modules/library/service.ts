@@ -12,6 +12,7 @@ import { requireMember } from '../../directory/index.ts';
 import { familyOfMime, filesToAttach, storedFileView } from '../files/index.ts';
 import { fileIdsIn, hasContent, sanitizeArticleHtml } from './sanitize.ts';
 import { clock, sqlNow } from '../../clock.ts';
+import { SPEECH_ATTEMPTS, SPEECH_PARTIAL_MARK } from './tts.ts';
 
 export type StudyItemPatchInput = Partial<Omit<StudyItemInput, 'orgId' | 'kind'>>;
 export interface StudyItemListQuery {
@@ -66,6 +67,9 @@ function itemQuery(db: Executor, tenantId: string) {
       'af.file_name as audio_file_name',
       'af.mime_type as audio_mime_type',
       'af.size_bytes as audio_size_bytes',
+      'af.created_by as audio_created_by',
+      'i.speech_wanted',
+      'i.speech_attempts',
     ]);
 }
 type ItemRow = Awaited<ReturnType<ReturnType<typeof itemQuery>['executeTakeFirstOrThrow']>>;
@@ -97,6 +101,15 @@ const audioOf = (r: ItemRow): StoredFile | null =>
     ? storedFileView({ id: r.audio_file_id, file_name: r.audio_file_name, mime_type: r.audio_mime_type, size_bytes: Number(r.audio_size_bytes ?? 0) })
     : null;
 
+/** Made by the speech job (no one uploaded it), rather than a secretary's recording or upload. */
+const audioIsMade = (r: ItemRow): boolean => r.audio_file_id !== null && r.audio_created_by === null;
+
+const speechOf = (r: ItemRow): StudyItem['speech'] => {
+  if (r.kind !== 'article') return null;
+  if (!r.audio_file_id) return r.speech_wanted ? (r.speech_attempts >= SPEECH_ATTEMPTS ? 'failed' : 'making') : null;
+  return audioIsMade(r) && (r.audio_file_name ?? '').includes(SPEECH_PARTIAL_MARK) ? 'partial' : null;
+};
+
 const itemView = (r: ItemRow): StudyItem => ({
   ...itemSummaryView(r),
   // Sanitized again when served: stored HTML follows today's rules, not those of the day it was saved.
@@ -104,6 +117,7 @@ const itemView = (r: ItemRow): StudyItem => ({
   mediaUrl: r.media_url,
   file: fileOf(r),
   audio: audioOf(r),
+  speech: speechOf(r),
 });
 
 /**
@@ -298,6 +312,9 @@ export async function updateStudyItem(db: Database, ctx: RequestContext, itemId:
     fileId: patch.fileId !== undefined ? patch.fileId : before.file_id,
     audioFileId: patch.audioFileId !== undefined ? patch.audioFileId : before.audio_file_id,
   });
+  // The text changed under an audio the speech job made: that audio is dropped and made again.
+  const textChanged = (patch.title !== undefined && patch.title !== before.title) || (patch.bodyHtml !== undefined && content.body_html !== before.body_html);
+  const remake = patch.audioFileId === undefined && textChanged && audioIsMade(before);
   return db.transaction().execute(async (tx) => {
     await tx
       .updateTable('study_item')
@@ -311,6 +328,7 @@ export async function updateStudyItem(db: Database, ctx: RequestContext, itemId:
         ...content,
         // A secretary's own choice of audio (or of none) is never replaced by a made one.
         ...(patch.audioFileId !== undefined ? { speech_wanted: false } : {}),
+        ...(remake ? { audio_file_id: null, speech_wanted: true, speech_attempts: 0 } : {}),
         updated_at: sqlNow,
       })
       .where('tenant_id', '=', tenantId)
@@ -378,6 +396,6 @@ export async function getReadableItem(db: Database, ctx: RequestContext, itemId:
     .executeTakeFirst();
   if (!row) throw notFound('学习内容');
   const settings = await getSettings(db, tenantId);
-  const { retired: _r, orgId: _o, audio, ...view } = itemView(row);
+  const { retired: _r, orgId: _o, audio, speech: _s, ...view } = itemView(row);
   return { ...view, minSeconds: settings.readMinSeconds, audioUrl: audio?.url ?? null };
 }

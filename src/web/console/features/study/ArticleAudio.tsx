@@ -79,9 +79,11 @@ interface ArticleAudioFieldProps {
   initialFile: StoredFile | null;
   /** Told when a recording starts (true) and when it is done or abandoned (false). */
   onRecordingChange?: (recording: boolean) => void;
+  /** The speech job's state for the article (see StudyItem.speech). */
+  speechState?: 'making' | 'failed' | 'partial' | null | undefined;
 }
 
-export function ArticleAudioField({ id, value, onChange, initialFile, onRecordingChange }: ArticleAudioFieldProps) {
+export function ArticleAudioField({ id, value, onChange, initialFile, onRecordingChange, speechState }: ArticleAudioFieldProps) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const [file, setFile] = useState<StoredFile | null>(initialFile);
@@ -249,7 +251,17 @@ export function ArticleAudioField({ id, value, onChange, initialFile, onRecordin
             {error}
           </Typography.Text>
         )}
-        {!value && speech.data && (
+        {!value && speechState === 'failed' && (
+          <Typography.Text type="warning" role="status" data-testid="article-audio-speech-failed">
+            {t('study.audio.speechFailed')}
+          </Typography.Text>
+        )}
+        {value && value === initialFile?.id && speechState === 'partial' && (
+          <Typography.Text type="warning" data-testid="article-audio-speech-partial">
+            {t('study.audio.speechPartial')}
+          </Typography.Text>
+        )}
+        {!value && speechState !== 'failed' && speech.data && (
           <Typography.Text type="secondary" data-testid="article-audio-speech">
             {speech.data.configured ? t('study.audio.speechWillMake') : t('study.audio.speechNone')}
           </Typography.Text>

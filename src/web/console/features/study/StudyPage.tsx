@@ -335,7 +335,7 @@ function StudyItemDrawer({ id, defaultOrgId, onClose, onSaved }: { id: string | 
           )}
           {kind === 'article' && (
             <Form.Item label={t('study.audio')} name="audioFileId" extra={t('study.audio.hint')}>
-              <ArticleAudioField initialFile={item?.audio ?? null} onRecordingChange={setRecordingAudio} />
+              <ArticleAudioField initialFile={item?.audio ?? null} onRecordingChange={setRecordingAudio} speechState={item?.speech} />
             </Form.Item>
           )}
           {(kind === 'audio' || kind === 'video') && (

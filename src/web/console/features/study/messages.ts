@@ -65,6 +65,8 @@ const zhCN = {
   'study.audio.speechNone': '未配置语音合成：没有录音的文章，党员只能用手机自带的朗读',
   'study.audio.speechWillMake': '没有录音时，保存后将用语音合成自动生成录音',
   'study.audio.size': '约 {size}（每分钟约 {perMinute}）',
+  'study.audio.speechFailed': '语音合成失败，请录音或上传',
+  'study.audio.speechPartial': '语音合成的录音只读了文章的开头，可以录音或上传完整的',
   'study.audio.stoppedOnClose': '关闭时录音已停止，这段录音没有保存',
   'study.audio.saveWhileRecording': '请先停止录音，再保存',
 } as const;
@@ -135,6 +137,8 @@ const enUS: Record<keyof typeof zhCN, string> = {
   'study.audio.speechNone': 'Speech synthesis is not configured: for articles without a recording, members rely on their phone reading aloud',
   'study.audio.speechWillMake': 'Without a recording, speech synthesis makes one after saving',
   'study.audio.size': 'about {size} ({perMinute} a minute)',
+  'study.audio.speechFailed': 'Speech synthesis failed: record or upload the audio',
+  'study.audio.speechPartial': 'The synthesized audio covers only the beginning of the article: record or upload a full one',
   'study.audio.stoppedOnClose': 'The form was closed: the recording stopped and was not kept',
   'study.audio.saveWhileRecording': 'Stop the recording before saving',
 };
