@@ -139,8 +139,10 @@ function MakeupForm({ makeup, onSubmitted, onUnauthenticated }: MakeupFormProps)
     (e) => e.kind === 'submit-makeup' && (e.state === 'waiting' || e.state === 'sending' || e.state === 'needs-login') && (e.vars as { sessionId?: string }).sessionId === makeup.sessionId,
   );
   const [queued, setQueued] = useState<string | null>(null);
-  const [reflection, setReflection] = useState(makeup.reflection ?? '');
-  const [answers, setAnswers] = useState<string[]>(() => makeup.questions.map((_, i) => makeup.answers?.[i] ?? ''));
+  // Reopened while it waits: the member's own text, as it waits on the phone, not the server's older one.
+  const waitingBody = (waitingEntry?.vars as { body?: { reflection?: string; answers?: string[] } } | undefined)?.body;
+  const [reflection, setReflection] = useState(() => waitingBody?.reflection ?? makeup.reflection ?? '');
+  const [answers, setAnswers] = useState<string[]>(() => makeup.questions.map((_, i) => waitingBody?.answers?.[i] ?? makeup.answers?.[i] ?? ''));
   const submitCall = useMutation(writes.submitMakeup);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -167,7 +169,8 @@ function MakeupForm({ makeup, onSubmitted, onUnauthenticated }: MakeupFormProps)
     }
   };
 
-  const notice = queued ?? (waitingEntry ? t.queuedSaved : null);
+  // Waiting for the login is said as such, not as "saved, sent when there is signal".
+  const notice = waitingEntry?.state === 'needs-login' ? t.queuedLogin : (queued ?? (waitingEntry ? t.queuedSaved : null));
 
   return (
     <form className="card form" onSubmit={submit} noValidate>
