@@ -6,9 +6,8 @@ import { queryClient } from './query.ts';
 
 /**
  * "手机存储已满，部分内容没能保存": told once per visit and account (again after something was kept
- * since), when the phone refused to keep an item or its images. Shown on 学习 and in the reader, and
- * meant for 首页 too (where today's items are kept in the background): render it at the top of Home's
- * screen, under the "showing saved" notice.
+ * since), when the phone refused to keep an item or its images. Shown on 首页 (where today's items
+ * are kept in the background), 学习 and in the reader.
  */
 export function StorageFullNotice() {
   const { t } = useOfflineI18n();

@@ -1,5 +1,6 @@
 import type { MyProfile } from '../api.ts';
 import { useI18n } from '../i18n.ts';
+import { StorageFullNotice } from '../offline-ui.tsx';
 import { OutboxStrip } from '../outbox-strip.tsx';
 import { ScreenTitle, TopBar } from '../ui.tsx';
 import { TodaySection } from './Today.tsx';
@@ -36,6 +37,7 @@ export function Home({ profile, stale, onRetry, isMentor, onUnauthenticated }: H
             </button>
           </div>
         ) : null}
+        <StorageFullNotice />
         <TodaySection isMentor={isMentor} onUnauthenticated={onUnauthenticated} offlineNoticeShown={stale} />
       </main>
     </>
