@@ -1,7 +1,8 @@
 import { useMutation } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
-import { explainError, type MySession } from '../api.ts';
+import { ApiError, explainError, type MySession } from '../api.ts';
 import { fill, formatTime, formatTimeRange, useI18n, type Dictionary } from '../i18n.ts';
+import { useOutboxI18n } from '../i18n-outbox.ts';
 import { writes } from '../mutations.ts';
 import { AppLink, ErrorMessage } from '../ui.tsx';
 
@@ -102,7 +103,7 @@ interface CheckInButtonProps {
 
 /** The big 签到 button of a session whose check-in window is open. */
 export function CheckInButton({ session, testId, onCheckedIn, onUnauthenticated }: CheckInButtonProps) {
-  const { t } = useI18n();
+  const { t } = useOutboxI18n();
   const checkInCall = useMutation(writes.checkIn);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -130,7 +131,8 @@ export function CheckInButton({ session, testId, onCheckedIn, onUnauthenticated 
       setDone(result);
       onCheckedIn(result);
     } catch (e) {
-      setError(explainError(e, t.networkError, onUnauthenticated));
+      // Said as on the check-in screen: a check-in is never kept for later, it needs the network now.
+      setError(e instanceof ApiError && e.isOffline ? t.checkinOffline : explainError(e, t.networkError, onUnauthenticated));
     } finally {
       inFlight.current = false;
       setBusy(false);
