@@ -6,10 +6,13 @@
  * be saved on the phone; in 长辈模式 the recording comes first. On a phone with a Chinese voice (a
  * speech engine written here, which speaks only when told to), reading aloud goes paragraph by
  * paragraph with the paragraph highlighted, pauses, resumes where it stopped, changes speed, and
- * says so when the speech fails. In the console, the secretary hears the recording on the article's
- * form, is told plainly when the microphone is refused and that no speech synthesis is configured,
- * and replaces the recording by an upload; with a microphone (Chromium's fake one) she records a
- * new one, which is stored as a WAV.
+ * says so when the speech fails or is interrupted from outside; reading aloud and the recording stop
+ * each other. Phones whose engine ends every utterance at once, or never starts one while reporting
+ * it speaks, say that reading failed and offer the recording. In the console, the secretary hears the
+ * recording on the article's form, is told plainly when the microphone is refused and that no speech
+ * synthesis is configured, and replaces the recording by an upload; with a microphone (Chromium's
+ * fake one) she records a new one (its size shown, the form not saved meanwhile), which is stored
+ * as an 8 kHz WAV; closing the form mid-recording stops it and says so.
  */
 import { chromium, request as playwrightRequest, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,7 +86,7 @@ function fakeChineseVoice(engineKind: 'speaks' | 'ends-at-once' | 'never-starts'
     speak(u: Fake) {
       state.spoken.push({ text: u.text, rate: u.rate, lang: u.lang });
       if (engineKind === 'ends-at-once') {
-        setTimeout(() => u.onend?.({}), 0);
+        u.onend?.({});
         return;
       }
       if (engineKind === 'never-starts') {
