@@ -4,6 +4,9 @@ import { ApiError, type InboxEntry, type ReadProgress } from '../api.ts';
 import { fill, formatDay } from '../i18n.ts';
 import { useOfflineI18n } from '../i18n-offline.ts';
 import { isItemRead, markItemRead, writes } from '../mutations.ts';
+import { useOutboxI18n } from '../i18n-outbox.ts';
+import { isQueued } from '../outbox.ts';
+import { queuedText } from '../outbox-strip.tsx';
 import { keptProgress, saveProgress } from '../offline-store.ts';
 import { StorageFullNotice, withdrawFromLists } from '../offline-ui.tsx';
 import { queries } from '../queries.ts';
@@ -119,6 +122,11 @@ export function Reader({ pushId, itemId, onBack }: ReaderProps) {
           </p>
         ) : null}
         <StorageFullNotice />
+        {tracker.queueFull ? (
+          <p className="message message-warning" role="status" data-testid="reader-queue-full">
+            {tracker.queueFull}
+          </p>
+        ) : null}
         <p className="reader-meta">
           {t[`kind_${item.kind}` as const]}
           {item.author ? ` · ${t.author} ${item.author}` : ''}
@@ -236,6 +244,8 @@ interface Tracker {
   endRef: RefObject<HTMLParagraphElement | null>;
   /** The media ended, or an outside link was opened. */
   reachedEnd: () => void;
+  /** The reading record could not be kept on the phone (too many waiting, storage full): said, not lost silently. */
+  queueFull: string | null;
 }
 
 /**
@@ -261,6 +271,10 @@ function useReadTracking(tracked: Tracked | null, onRead: () => void, send: Send
   onReadRef.current = onRead;
   const sendRef = useRef(send);
   sendRef.current = send;
+  const { t: outboxT } = useOutboxI18n();
+  const outboxTRef = useRef(outboxT);
+  outboxTRef.current = outboxT;
+  const [queueFull, setQueueFull] = useState<string | null>(null);
 
   const report = useCallback((leaving: boolean) => {
     const target = trackedRef.current;
@@ -280,8 +294,19 @@ function useReadTracking(tracked: Tracked | null, onRead: () => void, send: Send
           onReadRef.current();
         }
       },
-      () => {
-        // Not recorded (no signal): the next report carries the totals again.
+      (e: unknown) => {
+        if (isQueued(e)) {
+          // Kept on the phone and sent when the signal returns: read by the server's rule once the
+          // minimum time was met (or the end reached), as the server will count it.
+          if (countsAsRead && !readDone.current) {
+            readDone.current = true;
+            onReadRef.current();
+          }
+          return;
+        }
+        // Not kept (too many waiting, storage full): said; the next report carries the totals again.
+        const notKept = queuedText(e, outboxTRef.current);
+        if (notKept && !notKept.kept) setQueueFull(notKept.text);
         if (reported.current === body) reported.current = previous;
       },
     );
@@ -352,5 +377,5 @@ function useReadTracking(tracked: Tracked | null, onRead: () => void, send: Send
     };
   }, [active, reachEnd, report]);
 
-  return { endRef, reachedEnd: reachEnd };
+  return { endRef, reachedEnd: reachEnd, queueFull };
 }
