@@ -94,6 +94,8 @@ interface Ids {
   itemPath: string;
   /** an article with a recorded audio, read outside a push */
   audioItemPath: string;
+  /** an article the secretary withdrew */
+  withdrawnItemPath: string;
   sessionId: string;
   checkinSessionId: string;
   makeupSessionId: string;
@@ -129,7 +131,7 @@ async function open(page: Page, path: string): Promise<void> {
 describe('every member screen passes axe-core and has tap targets of at least 44 px', () => {
   let server: RunningServer;
   let browser: Browser;
-  const ids: Ids = { itemPath: '', audioItemPath: '', sessionId: '', checkinSessionId: '', makeupSessionId: '', cardId: '', menteeId: '', invitePath: '' };
+  const ids: Ids = { itemPath: '', audioItemPath: '', withdrawnItemPath: '', sessionId: '', checkinSessionId: '', makeupSessionId: '', cardId: '', menteeId: '', invitePath: '' };
   let signedOut: Page;
   let member: Page;
   let mentor: Page;
@@ -173,6 +175,16 @@ describe('every member screen passes axe-core and has tap targets of at least 44
     });
     expect(article.ok(), await article.text()).toBe(true);
     ids.audioItemPath = `/m/read/-/${((await article.json()) as { id: string }).id}`;
+    // An article withdrawn as soon as it was written.
+    const withdrawn = await secretary.context.request.post('/api/study-items', {
+      headers: { 'x-csrf-token': secretary.csrf },
+      data: { orgId: village?.id, kind: 'article', title: '撤下的文章', category: 'home_news', bodyHtml: '<p>这篇稍后会被撤下。</p>', minutes: 1 },
+    });
+    expect(withdrawn.ok(), await withdrawn.text()).toBe(true);
+    const withdrawnId = ((await withdrawn.json()) as { id: string }).id;
+    const retired = await secretary.context.request.post(`/api/study-items/${withdrawnId}/retire`, { headers: { 'x-csrf-token': secretary.csrf } });
+    expect(retired.ok(), await retired.text()).toBe(true);
+    ids.withdrawnItemPath = `/m/read/-/${withdrawnId}`;
     await secretary.context.close();
 
     signedOut = (await openPhone(browser, server.baseUrl)).page;
@@ -229,6 +241,23 @@ describe('every member screen passes axe-core and has tap targets of at least 44
       await signedOut.getByTestId('sms-login-offer').tap();
       await signedOut.getByTestId('sms-get-code').waitFor();
       await expectAccessible(signedOut, 'SMS login');
+    });
+  });
+
+  describe('a phone without signal', () => {
+    it('opening the app with no signal and nothing kept: 网络不好 and 重试', async () => {
+      const { context, page } = await openPhone(browser, server.baseUrl);
+      await page.goto('/m/');
+      await page.getByLabel('密码').waitFor();
+      // the service worker keeps the app's first screen, so it opens without signal
+      await page.evaluate(async () => {
+        await navigator.serviceWorker.ready;
+      });
+      await context.setOffline(true);
+      await page.reload();
+      await page.getByRole('button', { name: '重试' }).waitFor();
+      await expectAccessible(page, 'no signal at the start');
+      await context.close();
     });
   });
 
@@ -332,6 +361,12 @@ describe('every member screen passes axe-core and has tap targets of at least 44
     for (const screen of screens) {
       it(screen.name, () => check(member, screen, false));
     }
+
+    it('阅读: an article the secretary withdrew', async () => {
+      await member.goto(ids.withdrawnItemPath);
+      await member.getByRole('alert').first().waitFor();
+      await expectAccessible(member, `withdrawn article (${ids.withdrawnItemPath})`);
+    });
 
     describe('长辈模式', () => {
       beforeAll(async () => {
@@ -451,37 +486,49 @@ describe('every member screen passes axe-core and has tap targets of at least 44
       ids.menteeId = mentees.items[0]?.memberId ?? '';
     });
 
-    it('首页', async () => {
-      await open(mentor, '/m/');
-      await expectAccessible(mentor, 'a mentor’s home');
-    });
+    for (const elder of [false, true]) {
+      const mode = elder ? ' in 长辈模式' : '';
+      const options = { enhancedContrast: elder };
 
-    it('我联系的党员', async () => {
-      await open(mentor, '/m/mentees');
-      await expectAccessible(mentor, 'mentees');
-    });
+      describe(elder ? '长辈模式' : '平常', () => {
+        beforeAll(async () => {
+          await mentor.evaluate(({ key, on }) => (on ? localStorage.setItem(key, 'on') : localStorage.removeItem(key)), { key: ELDER_KEY, on: elder });
+        });
 
-    it('谈心谈话', async () => {
-      await open(mentor, `/m/talk?member=${ids.menteeId}`);
-      await expectAccessible(mentor, 'talk');
-      await mentor.getByTestId('talk-save').tap();
-      await mentor.locator('.field-error, [role=alert]').first().waitFor();
-      await expectAccessible(mentor, 'talk with its errors');
-      // the follow-up part of the form, as the mentor opens it
-      await mentor.getByTestId('talk-followup').tap();
-      await mentor.getByTestId('talk-followup-note').waitFor();
-      await expectAccessible(mentor, 'talk with a follow-up');
-    });
+        it('首页', async () => {
+          await open(mentor, '/m/');
+          await expectAccessible(mentor, `a mentor’s home${mode}`, options);
+        });
 
-    it('跟进任务', async () => {
-      await open(mentor, '/m/tasks');
-      await expectAccessible(mentor, 'tasks');
-      const snooze = mentor.locator('[data-testid^=task-snooze-]').first();
-      if ((await snooze.count()) > 0) {
-        await snooze.tap();
-        await mentor.locator('[data-testid^=task-until-]').first().waitFor();
-        await expectAccessible(mentor, 'tasks, putting one off');
-      }
-    });
+        it('我联系的党员', async () => {
+          await open(mentor, '/m/mentees');
+          await expectAccessible(mentor, `mentees${mode}`, options);
+        });
+
+        it('谈心谈话', async () => {
+          await open(mentor, `/m/talk?member=${ids.menteeId}`);
+          await expectAccessible(mentor, `talk${mode}`, options);
+          await mentor.getByTestId('talk-save').tap();
+          await mentor.locator('.field-error, [role=alert]').first().waitFor();
+          await expectAccessible(mentor, `talk with its errors${mode}`, options);
+          // the follow-up part of the form, as the mentor opens it (a kept draft may have it open)
+          const note = mentor.getByTestId('talk-followup-note');
+          if ((await note.count()) === 0) await mentor.getByTestId('talk-followup').tap();
+          await note.waitFor();
+          await expectAccessible(mentor, `talk with a follow-up${mode}`, options);
+        });
+
+        it('跟进任务', async () => {
+          await open(mentor, '/m/tasks');
+          await expectAccessible(mentor, `tasks${mode}`, options);
+          const snooze = mentor.locator('[data-testid^=task-snooze-]').first();
+          if ((await snooze.count()) > 0) {
+            await snooze.tap();
+            await mentor.locator('[data-testid^=task-until-]').first().waitFor();
+            await expectAccessible(mentor, `tasks, putting one off${mode}`, options);
+          }
+        });
+      });
+    }
   });
 });

@@ -313,6 +313,7 @@ function Problem({ message, onRetry, onLogout }: { message: string; onRetry: () 
     <>
       <TopBar />
       <main className="screen screen-center">
+        <h1 className="visually-hidden">{t.appName}</h1>
         <ErrorMessage message={message || t.networkError} />
         <button type="button" className="button button-primary" onClick={onRetry}>
           {t.retry}

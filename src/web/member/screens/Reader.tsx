@@ -85,6 +85,7 @@ export function Reader({ pushId, itemId, onBack }: ReaderProps) {
       <>
         <TopBar onBack={onBack} />
         <main className="screen">
+          <ScreenTitle>{t.studyTitle}</ScreenTitle>
           <p className="message message-warning" role="alert" data-testid="reader-withdrawn">
             {t.withdrawn}
           </p>
@@ -101,7 +102,16 @@ export function Reader({ pushId, itemId, onBack }: ReaderProps) {
     return (
       <>
         <TopBar onBack={onBack} />
-        <main className="screen">{error ? <LoadFailed message={error} onRetry={() => void itemQuery.refetch()} /> : <LoadingMessage />}</main>
+        <main className="screen">
+          {error ? (
+            <>
+              <ScreenTitle>{t.studyTitle}</ScreenTitle>
+              <LoadFailed message={error} onRetry={() => void itemQuery.refetch()} />
+            </>
+          ) : (
+            <LoadingMessage />
+          )}
+        </main>
       </>
     );
   }
