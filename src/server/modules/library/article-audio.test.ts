@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { buildApp } from '../../app.ts';
 import { contextFor, login, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
 import { createStudyItem } from './service.ts';
@@ -262,13 +262,18 @@ describe('speech synthesis', () => {
         return { bytes: silentWav(), mime: 'audio/wav' };
       },
     };
+    const withSpeech = await buildApp({ services: { ...env.services, speech: maker }, serveWeb: false });
+    onTestFinished(() => withSpeech.close());
+    const patchThere = (id: string, payload: object) => withSpeech.inject({ method: 'PATCH', url: `/api/study-items/${id}`, headers: secretary.headers, payload });
     const made = await createStudyItem(env.db, village, { ...article(orgIds['新桥村党总支'] as string), title: '会改的文章', tags: [], minutes: 3 } as never, { speech: true });
     await makeArticleSpeech(env.db, env.services.storage, maker);
     const first = (await env.app.inject({ url: `/api/study-items/${made.id}`, headers: secretary.headers })).json();
     expect(first.audio).not.toBeNull();
+    // Without a provider to make it again, an edit keeps the made audio.
+    expect((await patch(secretary, made.id, { title: '没有语音合成时改' })).json().audio?.id).toBe(first.audio.id);
     // Only the summary changes: the audio stays.
-    expect((await patch(secretary, made.id, { summary: '新的摘要' })).json().audio?.id).toBe(first.audio.id);
-    const edited = (await patch(secretary, made.id, { title: '改过的文章' })).json();
+    expect((await patchThere(made.id, { summary: '新的摘要' })).json().audio?.id).toBe(first.audio.id);
+    const edited = (await patchThere(made.id, { title: '改过的文章' })).json();
     expect(edited.audio).toBeNull();
     expect(edited.speech).toBe('making');
     await makeArticleSpeech(env.db, env.services.storage, maker);
@@ -276,15 +281,18 @@ describe('speech synthesis', () => {
     const remade = (await env.app.inject({ url: `/api/study-items/${made.id}`, headers: secretary.headers })).json();
     expect(remade.audio).not.toBeNull();
     expect(remade.audio.id).not.toBe(first.audio.id);
-    const bodyEdited = (await patch(secretary, made.id, { bodyHtml: '<p>全新的正文。</p>' })).json();
+    const bodyEdited = (await patchThere(made.id, { bodyHtml: '<p>全新的正文。</p>' })).json();
     expect(bodyEdited.audio).toBeNull();
+    expect(bodyEdited.speech).toBe('making');
 
     const wav = await upload(secretary, '秘书录音.wav', silentWav());
     const recorded = (await env.app.inject({ method: 'POST', url: '/api/study-items', headers: secretary.headers, payload: article(orgIds['新桥村党总支'] as string, { title: '秘书录的', audioFileId: wav.id }) })).json();
-    const after = (await patch(secretary, recorded.id, { title: '秘书录的（改）', bodyHtml: '<p>改了正文。</p>' })).json();
+    const after = (await patchThere(recorded.id, { title: '秘书录的（改）', bodyHtml: '<p>改了正文。</p>' })).json();
     expect(after.audio?.id).toBe(wav.id);
     expect(after.speech).toBeNull();
     expect((await env.db.selectFrom('study_item').select('speech_wanted').where('id', '=', recorded.id).executeTakeFirstOrThrow()).speech_wanted).toBe(false);
+    // Each edit audited as usual.
+    expect((await auditOf(made.id)).filter((a) => a.action === 'study_item.update').length).toBeGreaterThanOrEqual(3);
   });
 
   it('a long article is asked for in parts cut at sentence ends; WAV parts are joined, other audio covers only the beginning and says so', async () => {

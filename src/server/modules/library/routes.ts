@@ -35,7 +35,7 @@ export function registerLibraryRoutes(app: App, services: AppServices): void {
   r.patch('/api/study-items/:id', {
     config: { access: 'session' },
     schema: { tags, summary: '修改学习内容 Edit a study item', params: IdParams, body: StudyItemPatch, response: { 200: StudyItem } },
-    handler: async (req) => updateStudyItem(db, context(req), req.params.id, req.body),
+    handler: async (req) => updateStudyItem(db, context(req), req.params.id, req.body, { speech: Boolean(services.speech) }),
   });
   r.post('/api/study-items/:id/retire', {
     config: { access: 'session' },

@@ -12,7 +12,7 @@ import { requireMember } from '../../directory/index.ts';
 import { familyOfMime, filesToAttach, storedFileView } from '../files/index.ts';
 import { fileIdsIn, hasContent, sanitizeArticleHtml } from './sanitize.ts';
 import { clock, sqlNow } from '../../clock.ts';
-import { SPEECH_ATTEMPTS, SPEECH_PARTIAL_MARK } from './tts.ts';
+import { SPEECH_ATTEMPTS, SPEECH_NAME_MARK, SPEECH_PARTIAL_MARK } from './tts.ts';
 
 export type StudyItemPatchInput = Partial<Omit<StudyItemInput, 'orgId' | 'kind'>>;
 export interface StudyItemListQuery {
@@ -101,8 +101,8 @@ const audioOf = (r: ItemRow): StoredFile | null =>
     ? storedFileView({ id: r.audio_file_id, file_name: r.audio_file_name, mime_type: r.audio_mime_type, size_bytes: Number(r.audio_size_bytes ?? 0) })
     : null;
 
-/** Made by the speech job (no one uploaded it), rather than a secretary's recording or upload. */
-const audioIsMade = (r: ItemRow): boolean => r.audio_file_id !== null && r.audio_created_by === null;
+/** Made by the speech job (no one uploaded it, and it has the job's name), rather than a secretary's recording or upload. */
+const audioIsMade = (r: ItemRow): boolean => r.audio_file_id !== null && r.audio_created_by === null && (r.audio_file_name ?? '').includes(SPEECH_NAME_MARK);
 
 const speechOf = (r: ItemRow): StudyItem['speech'] => {
   if (r.kind !== 'article') return null;
@@ -299,7 +299,8 @@ export async function createStudyItem(db: Database, ctx: RequestContext, input: 
   });
 }
 
-export async function updateStudyItem(db: Database, ctx: RequestContext, itemId: string, patch: StudyItemPatchInput): Promise<StudyItem> {
+/** `speech`: a provider is configured, so an audio the job made for the old text is dropped and made again. */
+export async function updateStudyItem(db: Database, ctx: RequestContext, itemId: string, patch: StudyItemPatchInput, options: { speech?: boolean } = {}): Promise<StudyItem> {
   const { actor } = ctx;
   const tenantId = actor.tenantId;
   const before = await loadItem(db, tenantId, itemId);
@@ -314,7 +315,7 @@ export async function updateStudyItem(db: Database, ctx: RequestContext, itemId:
   });
   // The text changed under an audio the speech job made: that audio is dropped and made again.
   const textChanged = (patch.title !== undefined && patch.title !== before.title) || (patch.bodyHtml !== undefined && content.body_html !== before.body_html);
-  const remake = patch.audioFileId === undefined && textChanged && audioIsMade(before);
+  const remake = options.speech === true && patch.audioFileId === undefined && textChanged && audioIsMade(before);
   return db.transaction().execute(async (tx) => {
     await tx
       .updateTable('study_item')

@@ -31,7 +31,9 @@ const MAX_SPEECH_BYTES = 50 * 1024 * 1024;
 export const SPEECH_CALL_CHARS = 2000;
 /** Beyond this an article is not read at all (its audio would pass the upload limit anyway). */
 const MAX_SPEECH_CHARS = 60_000;
-/** In the name of a made audio that covers only the beginning of its article. */
+/** In the name of every audio the job makes: `标题（语音合成）.wav`. */
+export const SPEECH_NAME_MARK = '（语音合成';
+/** In the name of a made audio that covers only the beginning of its article: `标题（语音合成，仅开头）.ogg`. */
 export const SPEECH_PARTIAL_MARK = '语音合成，仅开头';
 
 const EXTENSION: Record<string, string> = { 'audio/mpeg': 'mp3', 'audio/mp4': 'm4a', 'audio/aac': 'aac', 'audio/ogg': 'ogg', 'audio/wav': 'wav' };
