@@ -5,8 +5,10 @@
  * on 待发送; the signal returns and both go out, the screen saying when; the server has them exactly
  * once. An answer lost on the way back (the server handled the write, the phone never heard) is sent
  * again with the same Idempotency-Key and changes nothing; a check-in without signal says so and
- * keeps its button ready.
+ * keeps its button ready. Another account signed in on the phone (the cookie is shared with the
+ * console) never sends the member's waiting writes.
  */
+import { randomUUID } from 'node:crypto';
 import { request as playwrightRequest, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clock } from '../../src/server/clock.ts';
@@ -294,5 +296,45 @@ describe('writes made without signal wait on the phone and are sent exactly once
     await context.setOffline(false);
     await page.getByTestId('checkin-offline').getByText('网络已恢复，可以再点一次签到。').waitFor();
     await page.getByRole('button', { name: '再点一次签到' }).waitFor();
+  });
+
+  it('8. another account signs in on the phone (the console shares the cookie): the member’s waiting write stays for the member', async () => {
+    const member = await page.evaluate(() => localStorage.getItem('lx_member_account'));
+    expect(member).toBeTruthy();
+    const meetings = (await (await page.request.get('/api/me/sessions')).json()) as { upcoming: { id: string }[] };
+    const next = meetings.upcoming[0]?.id ?? '';
+    const before = await audited('attendance.leave_request', next);
+    // A leave the member made without signal, still waiting on the phone.
+    const key = randomUUID();
+    await page.evaluate(
+      ({ account, sessionId, id }) => {
+        const entries = JSON.parse(localStorage.getItem('lx_outbox:' + account) ?? '[]') as unknown[];
+        entries.push({ id, kind: 'ask-leave', vars: { sessionId, reason: '换了账号后不能替我发出' }, accountId: account, createdAt: new Date().toISOString(), state: 'waiting', sentAt: null, error: null });
+        localStorage.setItem('lx_outbox:' + account, JSON.stringify(entries));
+      },
+      { account: member ?? '', sessionId: next, id: key },
+    );
+    // The secretary signs in to the console on this phone: the cookie is now theirs.
+    const login = await page.request.post('/api/auth/login', { data: { phone: SECRETARY_PHONE, password: server.password } });
+    expect(login.status(), await login.text()).toBe(200);
+    const secretaryAccount = ((await (await page.request.get('/api/auth/me')).json()) as { accountId: string }).accountId;
+    // The app opens again: it learns who is signed in before anything of the queue goes out.
+    await page.goto('/m/');
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('lx_member_account')), { timeout: UI_TIMEOUT }).toBe(secretaryAccount);
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    const waiting = await page.evaluate(
+      ({ account, id }) => (JSON.parse(localStorage.getItem('lx_outbox:' + account) ?? '[]') as { id: string; state: string }[]).find((e) => e.id === id)?.state,
+      { account: member ?? '', id: key },
+    );
+    expect(waiting).toBe('waiting');
+    expect(await audited('attendance.leave_request', next)).toBe(before);
+    // And sent under the secretary's session by hand, naming the member: refused, nothing recorded.
+    const csrf = await page.evaluate(() => /(?:^|;\s*)lx_csrf=([^;]*)/.exec(document.cookie)?.[1] ?? '');
+    const forged = await page.request.post(`/api/me/sessions/${next}/leave`, {
+      data: { reason: '换了账号后不能替我发出' },
+      headers: { 'idempotency-key': key, 'x-account-id': member ?? '', 'x-csrf-token': decodeURIComponent(csrf) },
+    });
+    expect(forged.status(), await forged.text()).toBe(401);
+    expect(await audited('attendance.leave_request', next)).toBe(before);
   });
 });
