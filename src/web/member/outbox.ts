@@ -35,7 +35,7 @@ import { ApiError, readableMessage } from '../common/api-error.ts';
  * - Kept in localStorage per account (`lx_outbox:<accountId>`; the account is the one query.ts keeps
  *   the cache for). Without storage (disabled in some WeChat settings) nothing is kept: the write is
  *   sent at once, as any other write, and the screen gets its outcome.
- * - Sent in order: at start, on `online`, when the page is shown again, when a read succeeds (the
+ * - Sent in order, once the account is confirmed: then, on `online`, when the page is shown again, when a read succeeds (the
  *   signal is back, the session is good), and every 30 s while something waits. navigator.onLine is
  *   not trusted (WeChat's browser is often wrong): it always tries.
  * - A network failure, a server error (5xx), "still being handled" (409 in_progress) or a rate limit
@@ -44,10 +44,11 @@ import { ApiError, readableMessage } from '../common/api-error.ts';
  *   login through the request core); they go out after the same account is signed in again. A
  *   refusal (4xx) marks it failed with the server's words; the member retries (under a fresh key:
  *   the refusal is stored under the old one) or deletes it on the 待发送 screen.
- * - Bounded: at most MAX_UNSENT entries not yet sent, failed ones included (a write beyond that is refused with words the
- *   member can read); sent entries are kept SENT_KEEP_MS for the "sent at" list, at most MAX_SENT,
- *   oldest dropped first, and dropped first when the storage is full. A full storage is said, never
- *   silent (`OutboxFullError`).
+ * - Bounded: at most MAX_UNSENT entries not yet sent, failed ones included (a write beyond that is
+ *   refused with words the member can read); sent entries are kept SENT_KEEP_MS for the "sent at"
+ *   list, at most MAX_SENT, oldest dropped first, and dropped first when the storage is full. A full
+ *   storage is said, never silent (`OutboxFullError`); one failing while an entry is marked saves
+ *   the list without that entry rather than leave it 'sending'.
  * - A write of the same thing while an earlier one still waits, never tried, or failed replaces it
  *   (reading progress of one item, a push opened, a make-up or leave of one class), under a new id.
  *   One already tried keeps its key and goes out as it was (its answer may have been lost: the
