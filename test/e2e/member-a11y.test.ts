@@ -433,6 +433,18 @@ describe('every member screen passes axe-core and has tap targets of at least 44
       await expectAccessible(member, 'home without signal');
     });
 
+    it('学习 without signal: the list kept on the phone', async () => {
+      await goInApp(member, '/m/study');
+      await member.waitForFunction(() => document.querySelector('.spinner, [aria-busy=true]') === null);
+      await expectAccessible(member, 'study without signal');
+    });
+
+    it('阅读 without signal: the copy kept on the phone', async () => {
+      await goInApp(member, ids.itemPath);
+      await member.waitForFunction(() => document.querySelector('.spinner, [aria-busy=true], [data-voice=checking]') === null);
+      await expectAccessible(member, 'reader without signal');
+    });
+
     it('我的: signing out asks first while writes wait', async () => {
       await goInApp(member, '/m/me');
       await member.getByRole('button', { name: '退出登录' }).tap();
