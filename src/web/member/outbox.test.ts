@@ -330,13 +330,14 @@ describe('the phone’s queue of writes (outbox.ts)', () => {
   });
 
   it('a storage failing while an entry is marked does not leave it "sending"', async () => {
+    // The storage fills while the entry is out; the server refuses it with long words.
     outbox.registerOutboxKind<{ n: number }>('fills', {
       send: async () => {
         storage.full = true;
-        return { ok: true };
+        throw new ApiError(409, 'conflict', '补学已截止，'.repeat(50));
       },
     });
-    await expect(outbox.submit('fills', { n: 1 })).resolves.toEqual({ ok: true });
+    await expect(outbox.submit('fills', { n: 1 })).rejects.toMatchObject({ status: 409 });
     storage.full = false;
     expect(kept().map((e) => e.state)).not.toContain('sending');
   });
