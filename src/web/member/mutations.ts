@@ -24,7 +24,7 @@ import {
 } from './api.ts';
 import { queryClient } from './query.ts';
 import { keys, type CareTaskPages, type InboxPages } from './queries.ts';
-import { registerOutboxKind, submit } from './outbox.ts';
+import { registerOutboxKind, setAccountProbe, submit } from './outbox.ts';
 
 /**
  * Every write of the member app, as a TanStack mutation: a key, the call, and what its answer
@@ -87,6 +87,9 @@ function sendWithKey<T>(
     keepalive,
   });
 }
+
+// A page opened without signal never heard who is signed in: the queue asks before sending.
+setAccountProbe(async () => (await api.me()).accountId);
 
 // ---------- what an answer changes in the cache ----------
 

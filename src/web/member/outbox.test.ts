@@ -193,6 +193,25 @@ describe('the phone’s queue of writes (outbox.ts)', () => {
     expect(kept().map((e) => e.state)).toEqual(['sent']);
   });
 
+  it('a page opened without signal asks the server who is signed in before sending: the same account sends, another does not', async () => {
+    vi.resetModules();
+    outbox = await import('./outbox.ts');
+    outbox.registerOutboxKind<{ n: number }>('write', {
+      send: async (vars, key, account) => {
+        sent.push({ vars, key, account });
+        return { ok: true };
+      },
+    });
+    let signedIn = ACCOUNT_B;
+    outbox.setAccountProbe(async () => signedIn);
+    await expect(outbox.submit('write', { n: 1 })).rejects.toBeInstanceOf(outbox.QueuedError);
+    await outbox.flush();
+    expect(sent).toEqual([]);
+    signedIn = ACCOUNT_A;
+    await outbox.flush();
+    expect(sent.map((s) => [s.vars.n, s.account])).toEqual([[1, ACCOUNT_A]]);
+  });
+
   it('never sends account A’s entries while another account is current, even when A was confirmed earlier', async () => {
     answers = [offline()];
     await expect(outbox.submit('write', { n: 1 })).rejects.toBeInstanceOf(outbox.QueuedError);

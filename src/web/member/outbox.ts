@@ -291,6 +291,30 @@ export function confirmAccount(accountId: string): void {
   });
 }
 
+let probe: (() => Promise<string>) | null = null;
+
+/**
+ * How the queue asks the server who is signed in (mutations.ts: `/api/auth/me`), for a page that
+ * opened without signal and so never heard it from keepFor: the kept account's entries go out once
+ * the server names that same account.
+ */
+export function setAccountProbe(ask: (() => Promise<string>) | null): void {
+  probe = ask;
+}
+
+/** Not confirmed on this page load yet, and something waits: ask the server, once per run. */
+async function confirmByProbe(): Promise<void> {
+  const kept = currentAccount();
+  if (!probe || kept === null || confirmed === kept || !load(kept).some((e) => e.state === 'waiting')) return;
+  let who: string | null = null;
+  try {
+    who = await probe();
+  } catch {
+    // No signal, or signed out: the entries keep waiting.
+  }
+  if (who !== null && who === kept && currentAccount() === kept) confirmed = kept;
+}
+
 /** The account whose entries may go out now: confirmed and still the one the phone keeps. */
 function sendingAccount(): string | null {
   const account = currentAccount();
@@ -406,6 +430,7 @@ function expireOld(accountId: string): void {
 }
 
 async function flushOnce(): Promise<void> {
+  await confirmByProbe();
   for (;;) {
     // Checked before each entry: another tab or sign-in may have changed the account meanwhile.
     const accountId = sendingAccount();
