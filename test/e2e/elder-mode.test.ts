@@ -10,6 +10,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UI_TIMEOUT, consoleLogin, openConsole, openPhone, phoneLogin, startServerAndBrowser, skipAfterFirstFailure } from './support/browser.ts';
+import { clock } from '../../src/server/clock.ts';
 import { assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } from './support/server.ts';
 
 const MEMBER_PHONE = '13800000003';
@@ -237,11 +238,11 @@ describe('tab bar, 首页, 我的 and 长辈模式', () => {
     await phone.getByTestId('tab-me').tap();
     await phone.getByRole('heading', { name: '我的', level: 1 }).waitFor();
     // a write this app cannot send, kept for the member to decide: it counts as not sent
-    await phone.evaluate(() => {
+    await phone.evaluate((createdAt) => {
       const account = localStorage.getItem('lx_member_account') ?? '';
-      const entry = { id: 'e2e-kept-write', kind: 'unknown-kind-in-test', vars: {}, accountId: account, createdAt: new Date().toISOString(), state: 'failed', sentAt: null, error: null, reason: 'unknown-kind' };
+      const entry = { id: 'e2e-kept-write', kind: 'unknown-kind-in-test', vars: {}, accountId: account, createdAt, state: 'failed', sentAt: null, error: null, reason: 'unknown-kind' };
       localStorage.setItem(`lx_outbox:${account}`, JSON.stringify([entry]));
-    });
+    }, clock.now().toISOString());
     await phone.reload();
     await phone.getByRole('heading', { name: '我的', level: 1 }).waitFor();
     await phone.getByRole('button', { name: '退出登录' }).tap();

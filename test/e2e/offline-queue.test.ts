@@ -307,12 +307,12 @@ describe('writes made without signal wait on the phone and are sent exactly once
     // A leave the member made without signal, still waiting on the phone.
     const key = randomUUID();
     await page.evaluate(
-      ({ account, sessionId, id }) => {
+      ({ account, sessionId, id, createdAt }) => {
         const entries = JSON.parse(localStorage.getItem('lx_outbox:' + account) ?? '[]') as unknown[];
-        entries.push({ id, kind: 'ask-leave', vars: { sessionId, reason: '换了账号后不能替我发出' }, accountId: account, createdAt: new Date().toISOString(), state: 'waiting', sentAt: null, error: null });
+        entries.push({ id, kind: 'ask-leave', vars: { sessionId, reason: '换了账号后不能替我发出' }, accountId: account, createdAt, state: 'waiting', sentAt: null, error: null });
         localStorage.setItem('lx_outbox:' + account, JSON.stringify(entries));
       },
-      { account: member ?? '', sessionId: next, id: key },
+      { account: member ?? '', sessionId: next, id: key, createdAt: clock.now().toISOString() },
     );
     // The secretary signs in to the console on this phone: the cookie is now theirs.
     const login = await page.request.post('/api/auth/login', { data: { phone: SECRETARY_PHONE, password: server.password } });
