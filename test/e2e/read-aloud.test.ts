@@ -18,6 +18,7 @@ import { chromium, request as playwrightRequest, type APIRequestContext, type Br
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UI_TIMEOUT, consoleLogin, openConsole, openPhone, phoneLogin, skipAfterFirstFailure, startServerAndBrowser } from './support/browser.ts';
 import { CHROMIUM_PATH, assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } from './support/server.ts';
+import { silentWav } from '../support/silent-wav.ts';
 
 const SECRETARY_PHONE = '13800000000';
 const MEMBER_PHONE = '13800000003';
@@ -26,25 +27,6 @@ const TITLE = '听得见的家乡新闻';
 const FIRST = '第一段：村里修好了通往码头的路。';
 const SECOND = '第二段：渔船上也能学习。';
 const CANNOT = '这部手机不能朗读中文。';
-
-/** A valid WAV: a 44-byte header and silence (8 kHz, 8 bit, mono; 8000 samples a second). */
-function silentWav(samples = 800): Buffer {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + samples, 4);
-  header.write('WAVE', 8, 'latin1');
-  header.write('fmt ', 12, 'latin1');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(8000, 24);
-  header.writeUInt32LE(8000, 28);
-  header.writeUInt16LE(1, 32);
-  header.writeUInt16LE(8, 34);
-  header.write('data', 36, 'latin1');
-  header.writeUInt32LE(samples, 40);
-  return Buffer.concat([header, Buffer.alloc(samples, 0x80)]);
-}
 
 /** A phone without any speech voice: getVoices() answers nothing. */
 function noVoices(): void {

@@ -3,6 +3,7 @@ import { buildApp } from '../../app.ts';
 import { contextFor, login, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
 import { createStudyItem } from './service.ts';
 import { articleText, makeArticleSpeech, SPEECH_ATTEMPTS, SPEECH_CALL_CHARS, speechParts, type SpeechMaker } from './tts.ts';
+import { silentWav } from '../../../../test/support/silent-wav.ts';
 
 /**
  * An article's recorded audio: attached and removed through the item's write (only audio files
@@ -15,24 +16,6 @@ let branchSecretary: Session;
 let member: Session;
 const orgIds: Record<string, string> = {};
 
-/** A valid WAV: a 44-byte header and a tenth of a second of silence (8 kHz, 8 bit, mono). */
-function silentWav(samples = 800): Buffer {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + samples, 4);
-  header.write('WAVE', 8, 'latin1');
-  header.write('fmt ', 12, 'latin1');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(8000, 24);
-  header.writeUInt32LE(8000, 28);
-  header.writeUInt16LE(1, 32);
-  header.writeUInt16LE(8, 34);
-  header.write('data', 36, 'latin1');
-  header.writeUInt32LE(samples, 40);
-  return Buffer.concat([header, Buffer.alloc(samples, 0x80)]);
-}
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
 
 async function upload(session: Session, fileName: string, content: Buffer): Promise<{ id: string; url: string }> {
