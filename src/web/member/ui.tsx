@@ -101,6 +101,19 @@ export function ScreenTitle({ children }: { children: ReactNode }) {
   );
 }
 
+/** A screen showing what the phone kept because the server could not be reached: says so, with 重试. */
+export function SavedCopyNotice({ message, onRetry }: { message: string; onRetry: () => void }) {
+  const { t } = useI18n();
+  return (
+    <div className="message message-warning" role="status">
+      <p>{message}</p>
+      <button type="button" className="button button-secondary" onClick={onRetry}>
+        {t.retry}
+      </button>
+    </div>
+  );
+}
+
 export function ErrorMessage({ message }: { message: string | null }) {
   if (!message) return null;
   return (

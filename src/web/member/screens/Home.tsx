@@ -2,7 +2,7 @@ import type { MyProfile } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { StorageFullNotice } from '../offline-ui.tsx';
 import { OutboxStrip } from '../outbox-strip.tsx';
-import { ScreenTitle, TopBar } from '../ui.tsx';
+import { SavedCopyNotice, ScreenTitle, TopBar } from '../ui.tsx';
 import { TodaySection } from './Today.tsx';
 import './home.css';
 
@@ -30,12 +30,7 @@ export function Home({ profile, stale, onRetry, isMentor, onUnauthenticated }: H
         <ScreenTitle>{t.homeTitle}</ScreenTitle>
         <Hello name={profile.member.name} />
         {stale ? (
-          <div className="message message-warning" role="status">
-            <p>{t.offlineShowingSaved}</p>
-            <button type="button" className="button button-secondary" onClick={onRetry}>
-              {t.retry}
-            </button>
-          </div>
+          <SavedCopyNotice message={t.offlineShowingSaved} onRetry={onRetry} />
         ) : null}
         <StorageFullNotice />
         <TodaySection isMentor={isMentor} onUnauthenticated={onUnauthenticated} offlineNoticeShown={stale} />

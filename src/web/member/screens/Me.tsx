@@ -5,7 +5,7 @@ import { fill, formatDate, useI18n } from '../i18n.ts';
 import { useInviteI18n } from '../i18n-invite.ts';
 import type { Route } from '../router.ts';
 import { OutboxStrip } from '../outbox-strip.tsx';
-import { AppLink, ScreenTitle, SuccessMessage, telHref, TopBar } from '../ui.tsx';
+import { AppLink, SavedCopyNotice, ScreenTitle, SuccessMessage, telHref, TopBar } from '../ui.tsx';
 import './home.css';
 
 interface MeProps {
@@ -40,12 +40,7 @@ export function Me({ profile, stale, onRetry, notice, onUpdateDestination, onCha
         <ScreenTitle>{t.meTitle}</ScreenTitle>
         <SuccessMessage message={notice} />
         {stale ? (
-          <div className="message message-warning" role="status">
-            <p>{t.offlineShowingSaved}</p>
-            <button type="button" className="button button-secondary" onClick={onRetry}>
-              {t.retry}
-            </button>
-          </div>
+          <SavedCopyNotice message={t.offlineShowingSaved} onRetry={onRetry} />
         ) : null}
 
         <section className="card" aria-labelledby="me-name">

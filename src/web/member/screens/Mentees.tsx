@@ -4,7 +4,7 @@ import { fill, formatDate } from '../i18n.ts';
 import { useCareI18n } from '../i18n-care.ts';
 import { queries } from '../queries.ts';
 import { shown } from '../shown.ts';
-import { AppLink, LoadFailed, LoadingMessage, ScreenTitle, telHref, TopBar } from '../ui.tsx';
+import { AppLink, LoadFailed, LoadingMessage, SavedCopyNotice, ScreenTitle, telHref, TopBar } from '../ui.tsx';
 import './care.css';
 
 interface MenteesProps {
@@ -28,12 +28,7 @@ export function Mentees({ onBack }: MenteesProps) {
         {state.kind === 'loaded' ? (
           <>
             {state.stale ? (
-              <div className="message message-warning" role="status">
-                <p>{t.menteesStale}</p>
-                <button type="button" className="button button-secondary" onClick={load}>
-                  {t.retry}
-                </button>
-              </div>
+              <SavedCopyNotice message={t.menteesStale} onRetry={load} />
             ) : null}
             {state.data.items.length === 0 ? (
               <p className="card muted" data-testid="mentees-empty">

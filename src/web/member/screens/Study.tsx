@@ -6,7 +6,7 @@ import { fill, useI18n } from '../i18n.ts';
 import { StorageFullNotice } from '../offline-ui.tsx';
 import { queries } from '../queries.ts';
 import { failureText } from '../shown.ts';
-import { ErrorMessage, LoadFailed, LoadingMessage, ScreenTitle, TopBar } from '../ui.tsx';
+import { ErrorMessage, LoadFailed, LoadingMessage, SavedCopyNotice, ScreenTitle, TopBar } from '../ui.tsx';
 import { PushEntry } from './Today.tsx';
 
 interface StudyProps {
@@ -52,12 +52,7 @@ export function Study({ onBack }: StudyProps) {
         ) : (
           <>
             {offline ? (
-              <div className="message message-warning" role="status">
-                <p>{t.offlineShowingSaved}</p>
-                <button type="button" className="button button-secondary" onClick={load}>
-                  {t.retry}
-                </button>
-              </div>
+              <SavedCopyNotice message={t.offlineShowingSaved} onRetry={load} />
             ) : null}
             {unread > 0 ? (
               <p className="summary" data-testid="study-unread">

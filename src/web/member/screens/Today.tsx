@@ -3,7 +3,7 @@ import type { InboxEntry, MySession, Today as TodayData } from '../api.ts';
 import { chinaDate, fill, formatDate, formatDay, useI18n } from '../i18n.ts';
 import { queries } from '../queries.ts';
 import { shown } from '../shown.ts';
-import { AppLink, LoadFailed, LoadingMessage } from '../ui.tsx';
+import { AppLink, LoadFailed, LoadingMessage, SavedCopyNotice } from '../ui.tsx';
 import { CheckInButton, SessionWhen } from './parts.tsx';
 
 interface TodayProps {
@@ -78,12 +78,7 @@ export function TodaySection({ isMentor, onUnauthenticated, offlineNoticeShown }
   return (
     <div className="today">
       {stale && !offlineNoticeShown ? (
-        <div className="message message-warning" role="status">
-          <p>{t.todayStale}</p>
-          <button type="button" className="button button-secondary" onClick={load}>
-            {t.retry}
-          </button>
-        </div>
+        <SavedCopyNotice message={t.todayStale} onRetry={load} />
       ) : null}
 
       {birthday ? (
