@@ -247,7 +247,7 @@ describe('read-aloud always answers: it says when the phone cannot speak and off
     await expect.poll(() => page.locator('.reading-now').textContent()).toBe(FIRST);
 
     // Pause: the speech stops, nothing more is said.
-    await page.getByRole('button', { name: '暂停' }).tap();
+    await page.getByRole('button', { name: '暂停', exact: true }).tap();
     await page.getByRole('button', { name: '继续朗读' }).waitFor();
     const paused = await speechState(page);
     expect(paused.cancels).toBeGreaterThan(0);
@@ -256,7 +256,7 @@ describe('read-aloud always answers: it says when the phone cannot speak and off
     // Resume: the paragraph where it stopped is read again.
     await page.getByRole('button', { name: '继续朗读' }).tap();
     await expect.poll(async () => (await speechState(page)).spoken.map((s) => s.text)).toEqual([TITLE, FIRST, FIRST]);
-    await page.getByRole('button', { name: '暂停' }).waitFor();
+    await page.getByRole('button', { name: '暂停', exact: true }).waitFor();
 
     // Faster: the paragraph starts again at the new speed, and the choice is shown.
     await page.getByRole('button', { name: '快 1.25×' }).tap();
@@ -278,7 +278,7 @@ describe('read-aloud always answers: it says when the phone cannot speak and off
 
     // Interrupted from outside (a phone call): not left "speaking" in silence; 继续朗读 goes on.
     await page.getByRole('button', { name: '朗读', exact: true }).tap();
-    await page.getByRole('button', { name: '暂停' }).waitFor();
+    await page.getByRole('button', { name: '暂停', exact: true }).waitFor();
     await interruptUtterance(page);
     await page.getByTestId('read-aloud-interrupted').waitFor();
     expect(await page.getByTestId('read-aloud-speech').getAttribute('data-state')).toBe('interrupted');
@@ -286,7 +286,7 @@ describe('read-aloud always answers: it says when the phone cannot speak and off
     await page.getByRole('button', { name: '继续朗读' }).tap();
     await expect.poll(async () => (await speechState(page)).spoken.length).toBe(before + 1);
     expect((await speechState(page)).spoken.at(-1)?.text).toBe(TITLE);
-    await page.getByRole('button', { name: '暂停' }).waitFor();
+    await page.getByRole('button', { name: '暂停', exact: true }).waitFor();
     expect(await page.getByTestId('read-aloud-interrupted').count()).toBe(0);
   });
 
@@ -294,7 +294,7 @@ describe('read-aloud always answers: it says when the phone cannot speak and off
     const { page } = speaking;
     const player = page.getByTestId('recorded-audio-player');
     // Reading aloud (from 4); the recording starts: the reading pauses.
-    await page.getByRole('button', { name: '暂停' }).waitFor();
+    await page.getByRole('button', { name: '暂停', exact: true }).waitFor();
     const cancels = (await speechState(page)).cancels;
     await page.getByRole('button', { name: '播放录音' }).tap();
     await page.getByRole('button', { name: '继续朗读' }).waitFor();
@@ -302,7 +302,7 @@ describe('read-aloud always answers: it says when the phone cannot speak and off
     await expect.poll(() => player.evaluate((a: HTMLAudioElement) => !a.paused), { timeout: UI_TIMEOUT }).toBe(true);
     // Reading aloud starts again: the recording pauses.
     await page.getByRole('button', { name: '继续朗读' }).tap();
-    await page.getByRole('button', { name: '暂停' }).waitFor();
+    await page.getByRole('button', { name: '暂停', exact: true }).waitFor();
     await expect.poll(() => player.evaluate((a: HTMLAudioElement) => a.paused)).toBe(true);
     expect(await page.getByRole('button', { name: '播放录音' }).count()).toBe(1);
     await page.getByRole('button', { name: '停止' }).tap();
@@ -317,7 +317,7 @@ describe('read-aloud always answers: it says when the phone cannot speak and off
       await phone.page.getByTestId('read-aloud-failed').waitFor();
       expect(await phone.page.getByTestId('read-aloud-failed').textContent()).toBe(`${FAILED} ${LISTEN_INSTEAD}`);
       expect(await phone.page.getByTestId('recorded-audio-play').count()).toBe(1);
-      expect(await phone.page.getByRole('button', { name: '暂停' }).count()).toBe(0);
+      expect(await phone.page.getByRole('button', { name: '暂停', exact: true }).count()).toBe(0);
     } finally {
       await phone.context.close();
     }
@@ -330,14 +330,14 @@ describe('read-aloud always answers: it says when the phone cannot speak and off
       await phone.page.clock.install();
       await openReader(phone.page);
       await phone.page.getByRole('button', { name: '朗读', exact: true }).tap();
-      await phone.page.getByRole('button', { name: '暂停' }).waitFor();
+      await phone.page.getByRole('button', { name: '暂停', exact: true }).waitFor();
       expect(await phone.page.evaluate(() => speechSynthesis.speaking)).toBe(true);
       // The wait for the start (START_WAIT_MS) passes on the page's clock.
       await phone.page.clock.fastForward(10_000);
       await phone.page.getByTestId('read-aloud-failed').waitFor();
       expect(await phone.page.getByTestId('read-aloud-failed').textContent()).toBe(`${FAILED} ${LISTEN_INSTEAD}`);
       expect(await phone.page.getByTestId('recorded-audio-play').count()).toBe(1);
-      expect(await phone.page.getByRole('button', { name: '暂停' }).count()).toBe(0);
+      expect(await phone.page.getByRole('button', { name: '暂停', exact: true }).count()).toBe(0);
     } finally {
       await phone.context.close();
     }
