@@ -524,7 +524,9 @@ describe('hostile text in every field people read is shown as text, never run, i
     await go(page, '/m/', 'member app sign-in');
     await phoneLogin(page, MENTEE_PHONE, server.password);
 
-    await check(page, 'member app home: today and 我的', [V.pushTitle, V.itemTitle, V.memberName, V.groupName, V.gridName, V.workplace, V.mobilityOccupation]);
+    await check(page, 'member app home (首页)', [V.pushTitle, V.itemTitle, V.memberName]);
+    await go(page, '/m/me', 'member app 我的');
+    await check(page, 'member app 我的', [V.memberName, V.groupName, V.gridName, V.workplace, V.mobilityOccupation]);
 
     await go(page, `/m/read/${pushId}/${itemId}`, 'member app reader');
     await check(page, 'member app reader', [V.itemTitle, V.itemAuthor, '正文开头', TEMPLATE, '<img src=x onerror=window.__xss=1> 转义文字', '正文结尾']);
