@@ -70,6 +70,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // A screen may take seconds to settle on a loaded machine: expect.poll waits as long as a
+          // locator does (UI_TIMEOUT in test/e2e/support/browser.ts), not vitest's default second.
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],
