@@ -106,8 +106,20 @@ describe('a class for mobile members only', () => {
     const dropdown = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
     await dropdown.waitFor();
     await page.keyboard.type(group.name);
-    await dropdown.getByTitle(group.name, { exact: true }).click();
-    await expect.poll(() => unitSelect.innerText()).toContain(group.name);
+    const option = dropdown.getByTitle(group.name, { exact: true });
+    await option.click();
+    // A click that lands while the list still moves (a loaded machine) is made again until the unit is chosen.
+    await expect
+      .poll(async () => {
+        if ((await unitSelect.innerText()).includes(group.name)) return true;
+        if (await option.isVisible()) await option.click();
+        else {
+          await unitSelect.click();
+          await page.keyboard.type(group.name);
+        }
+        return false;
+      })
+      .toBe(true);
     await drawer.getByTestId('session-mobile-add').click();
     await page.getByText(`已添加 ${group.mobile.length} 名流动党员`).waitFor();
     // the picker shows them by name (with their unit when the list it has loaded names it)

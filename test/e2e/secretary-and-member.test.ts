@@ -255,7 +255,16 @@ describe('secretary imports and tracks members; the member finds their contact p
       await expect.poll(() => dialog.getByRole('textbox', { name: /外出时间$/ }).inputValue(), { timeout: UI_TIMEOUT }).not.toBe('');
       await dialog.getByRole('combobox', { name: /流入地$/ }).click();
       // The cascader's items are named by their text (plus the expand arrow's label on non-leaves).
-      for (const name of place) await page.getByRole('menuitemcheckbox', { name: new RegExp(`^${name}(\\s|$)`) }).click();
+      // A click that lands while the menu still moves (a loaded machine) is tapped again until the next column shows.
+      const item = (name: string) => page.getByRole('menuitemcheckbox', { name: new RegExp(`^${name}(\\s|$)`) });
+      for (const [i, name] of place.entries()) {
+        await item(name).click();
+        const next = place[i + 1];
+        if (next === undefined) continue;
+        await expect
+          .poll(async () => (await item(next).isVisible()) || (await item(name).click().then(() => false)), { timeout: UI_TIMEOUT })
+          .toBe(true);
+      }
       await dialog.getByLabel('工作单位').fill(workplace);
       await dialog.getByRole('button', { name: '保存', exact: true }).click();
       await dialog.waitFor({ state: 'hidden' });
