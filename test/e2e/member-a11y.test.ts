@@ -13,6 +13,7 @@ import { expectAccessible } from './support/a11y.ts';
 import { openPhone, phoneLogin, startServerAndBrowser, UI_TIMEOUT } from './support/browser.ts';
 import { assertChromiumInstalled, ensureWebBuilt, getJson, screenshotPages, type RunningServer } from './support/server.ts';
 import { silentWav } from '../support/silent-wav.ts';
+import { fakeChineseVoice } from './support/speech.ts';
 
 const SECRETARY_PHONE = '13800000000';
 const MENTOR_PHONE = '13800000002';
@@ -29,47 +30,6 @@ async function goInApp(page: Page, path: string): Promise<void> {
     window.dispatchEvent(new PopStateEvent('popstate'));
   }, path);
   await page.locator('h1').first().waitFor();
-}
-
-/** A phone's speech with one Chinese voice, whose speaking goes on until stopped (in the page). */
-function chineseVoiceThatNeverEnds(): void {
-  type Utterance = { text: string; lang: string; rate: number; voice: unknown; onstart: ((e: unknown) => void) | null; onend: ((e: unknown) => void) | null; onerror: ((e: unknown) => void) | null };
-  const voice = { name: '中文', lang: 'zh-CN', voiceURI: 'zh', default: true, localService: true };
-  let current: Utterance | null = null;
-  class FakeUtterance {
-    text: string;
-    lang = '';
-    rate = 1;
-    voice: unknown = null;
-    onstart: ((e: unknown) => void) | null = null;
-    onend: ((e: unknown) => void) | null = null;
-    onerror: ((e: unknown) => void) | null = null;
-    constructor(text: string) {
-      this.text = text;
-    }
-  }
-  const engine = {
-    getVoices: () => [voice],
-    speak(u: Utterance) {
-      current = u;
-      setTimeout(() => u.onstart?.({}), 0);
-    },
-    cancel() {
-      const u = current;
-      current = null;
-      u?.onerror?.({ error: 'interrupted' });
-    },
-    pause() {},
-    resume() {},
-    speaking: false,
-    pending: false,
-    paused: false,
-    addEventListener() {},
-    removeEventListener() {},
-    onvoiceschanged: null,
-  };
-  Object.defineProperty(window, 'speechSynthesis', { value: engine, configurable: true });
-  Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: FakeUtterance, configurable: true, writable: true });
 }
 
 interface Ids {
@@ -455,7 +415,7 @@ describe('every member screen passes axe-core and has tap targets of at least 44
     beforeAll(async () => {
       const opened = await openPhone(browser, server.baseUrl);
       phone = opened.page;
-      await opened.context.addInitScript(chineseVoiceThatNeverEnds);
+      await opened.context.addInitScript(fakeChineseVoice, 'speaks' as const);
       await phone.goto('/m/');
       await phoneLogin(phone, MEMBER_PHONE, server.password);
       await settled(phone);
