@@ -32,7 +32,7 @@ const ACTORS: Record<string, Actor> = {
   member: actor([]),
   noMember: actor([], { memberId: null }),
 };
-const UNIT_ACTIONS: ListAction[] = ['org.read', 'attendance.mark', 'care.manage', 'learning.manage', 'dashboard.read', 'roster.export'];
+const UNIT_ACTIONS: ListAction[] = ['org.read', 'attendance.mark', 'care.manage', 'learning.manage', 'dashboard.read', 'roster.export', 'community.manage', 'review.manage'];
 
 describe('list scopes follow the rules of a single target', () => {
   for (const [name, a] of Object.entries(ACTORS)) {
@@ -47,7 +47,7 @@ describe('list scopes follow the rules of a single target', () => {
     });
 
     it(`${name}: a member in the read scope is one member.read and care.read allow`, () => {
-      for (const action of ['member.read', 'care.read'] as const) {
+      for (const action of ['member.read', 'care.read', 'question.answer'] as const) {
         const scope = listScope(a, action);
         for (const [memberId, orgPath] of [['self', OTHER], ['mentee', OTHER], ['someone', GROUP], ['someone', OTHER]] as const) {
           const inScope = scope.all || scope.memberIds.includes(memberId) || scope.paths.some((p) => orgPath.startsWith(p));
@@ -59,7 +59,7 @@ describe('list scopes follow the rules of a single target', () => {
 
   it('refuses a list whose scope is empty, as a tenant-wide authorization would', () => {
     for (const [name, a] of Object.entries(ACTORS)) {
-      for (const action of ['org.read', 'care.manage', 'learning.manage', 'dashboard.read'] as const) {
+      for (const action of ['org.read', 'care.manage', 'learning.manage', 'dashboard.read', 'community.manage', 'review.manage'] as const) {
         const allowed = can(a, action, { kind: 'tenant', tenantId: T });
         if (allowed) expect(() => authorizeList(a, action), `${name} ${action}`).not.toThrow();
         else expect(() => authorizeList(a, action), `${name} ${action}`).toThrow('无权执行此操作');

@@ -53,7 +53,16 @@ export type Action =
    * member, every unit it holds a role on, every member it mentors. A tenant admin's login only
    * by a tenant admin.
    */
-  | 'account.manage';
+  | 'account.manage'
+  /**
+   * the branch's community: monthly topics, hiding a shared post or a comment (with a reason), who
+   * has shared, the unit's FAQ, news review (保密审查): a secretary's subtree
+   */
+  | 'community.manage'
+  /** answer a member's question (有问必答): their mentor and the secretaries above them */
+  | 'question.answer'
+  /** quarterly reviews (季度评议) and the annual evaluation (民主评议) of a unit: a secretary's subtree */
+  | 'review.manage';
 
 export type Target =
   | { kind: 'tenant'; tenantId: string }
@@ -132,6 +141,8 @@ export function can(actor: Actor, action: Action, target: Target): boolean {
       return target.memberId === actor.memberId || secretaryCovers(actor, target.orgPath);
     case 'learning.manage':
     case 'care.manage':
+    case 'community.manage':
+    case 'review.manage':
       if (target.kind === 'tenant') return actor.scopes.some((s) => s.role === 'secretary');
       if (target.kind !== 'org') return false;
       return secretaryCovers(actor, target.path);
@@ -142,6 +153,7 @@ export function can(actor: Actor, action: Action, target: Target): boolean {
     }
     case 'care.read':
     case 'care.write':
+    case 'question.answer':
       if (target.kind !== 'member') return false;
       return actor.menteeIds.includes(target.memberId) || secretaryCovers(actor, target.orgPath);
     case 'learning.participate':
@@ -176,7 +188,18 @@ export interface ListScope {
 export type MemberScope = ListScope;
 
 /** The actions that scope a list across units (see `listScope`). */
-export type ListAction = 'org.read' | 'attendance.mark' | 'member.read' | 'care.read' | 'care.manage' | 'learning.manage' | 'dashboard.read' | 'roster.export';
+export type ListAction =
+  | 'org.read'
+  | 'attendance.mark'
+  | 'member.read'
+  | 'care.read'
+  | 'care.manage'
+  | 'learning.manage'
+  | 'dashboard.read'
+  | 'roster.export'
+  | 'community.manage'
+  | 'question.answer'
+  | 'review.manage';
 
 const rolePaths = (actor: Actor, role?: 'secretary' | 'group_leader'): string[] =>
   actor.scopes.filter((s) => !role || s.role === role).map((s) => s.path);
@@ -187,9 +210,10 @@ const rolePaths = (actor: Actor, role?: 'secretary' | 'group_leader'): string[] 
  *   org.read, attendance.mark, member.read
  *                           every unit the actor holds a role in (secretary or group leader);
  *                           member.read adds themself and their mentees
- *   care.read               the secretary subtrees and the mentees (a mentor lists their mentees'
- *                           talks)
- *   care.manage, learning.manage, dashboard.read, roster.export
+ *   care.read, question.answer
+ *                           the secretary subtrees and the mentees (a mentor lists their mentees'
+ *                           talks and questions)
+ *   care.manage, learning.manage, dashboard.read, roster.export, community.manage, review.manage
  *                           the secretary subtrees
  */
 export function listScope(actor: Actor, action: ListAction): ListScope {
@@ -201,8 +225,11 @@ export function listScope(actor: Actor, action: ListAction): ListScope {
     case 'member.read':
       return { all: false, paths: rolePaths(actor), memberIds: [...actor.menteeIds, ...(actor.memberId ? [actor.memberId] : [])] };
     case 'care.read':
+    case 'question.answer':
       return { all: false, paths: rolePaths(actor, 'secretary'), memberIds: [...actor.menteeIds] };
     case 'care.manage':
+    case 'community.manage':
+    case 'review.manage':
     case 'learning.manage':
     case 'dashboard.read':
     case 'roster.export':

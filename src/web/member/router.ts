@@ -31,7 +31,19 @@ export type Route =
   /** 我的: the member's card, settings (通知方式, 长辈模式, language) and signing out. */
   | { name: 'me' }
   /** 待发送: what the phone keeps to send when the signal returns. */
-  | { name: 'outbox' };
+  | { name: 'outbox' }
+  /** 互动 (每月一互动): the posts the member may see, with the month's topic: /m/shares. */
+  | { name: 'shares' }
+  | { name: 'share'; shareId: string }
+  /** Writing a post, for the month's topic when one is named: /m/share-new?topic=<topicId>. */
+  | { name: 'share-new'; topicId: string | null }
+  /** 有问必答: one's questions, asking one, the unit's FAQ: /m/questions. */
+  | { name: 'questions' }
+  | { name: 'question'; questionId: string }
+  /** 季度评议: the quarter's self-summary and one's results: /m/review. */
+  | { name: 'review' }
+  /** 民主评议: the open rounds (roundId null) or one round's self-evaluation and ballot: /m/evaluation/<roundId>. */
+  | { name: 'evaluation'; roundId: string | null };
 
 export type RouteName = Route['name'];
 
@@ -60,6 +72,14 @@ export function pathOf(route: Route): string {
       return `${BASE}cards/${encodeURIComponent(route.cardId)}`;
     case 'invite':
       return `${BASE}invite/${encodeURIComponent(route.token)}`;
+    case 'share':
+      return `${BASE}shares/${encodeURIComponent(route.shareId)}`;
+    case 'share-new':
+      return route.topicId ? `${BASE}share-new?${new URLSearchParams({ topic: route.topicId }).toString()}` : `${BASE}share-new`;
+    case 'question':
+      return `${BASE}questions/${encodeURIComponent(route.questionId)}`;
+    case 'evaluation':
+      return route.roundId ? `${BASE}evaluation/${encodeURIComponent(route.roundId)}` : `${BASE}evaluation`;
     default:
       return BASE + route.name;
   }
@@ -125,6 +145,20 @@ export function routeFromLocation(): Route {
       const sessionId = segment(second);
       return sessionId ? { name: 'makeup', sessionId } : { name: 'home' };
     }
+    case 'shares': {
+      const shareId = segment(second);
+      return shareId ? { name: 'share', shareId } : { name: 'shares' };
+    }
+    case 'share-new':
+      return { name: 'share-new', topicId: new URLSearchParams(location.search).get('topic')?.trim() || null };
+    case 'questions': {
+      const questionId = segment(second);
+      return questionId ? { name: 'question', questionId } : { name: 'questions' };
+    }
+    case 'review':
+      return { name: 'review' };
+    case 'evaluation':
+      return { name: 'evaluation', roundId: segment(second) };
     default:
       return { name: 'home' };
   }

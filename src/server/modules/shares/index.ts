@@ -1,0 +1,2 @@
+/** 每月一互动: members' shared posts, comments, likes and the monthly topics (being built). */
+export {};
