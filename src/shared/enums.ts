@@ -11,7 +11,12 @@ export const GENDERS = ['male', 'female'] as const;
 export const LEADER_ROLES = ['secretary', 'group_leader'] as const;
 
 // learning: study items, pushes, meetings (three meetings and one lesson, the online class)
-export const UPLOAD_PURPOSES = ['study', 'attachment'] as const;
+/**
+ * What an upload is for (its accepted types and size): study materials and attachments (secretaries and
+ * group leaders); a member's shared post (photos, a short voice recording) and news (images), by any
+ * account with a member record or a role.
+ */
+export const UPLOAD_PURPOSES = ['study', 'attachment', 'share', 'news'] as const;
 export const STUDY_ITEM_KINDS = ['article', 'audio', 'video', 'pdf'] as const;
 export const STUDY_CATEGORIES = ['party_history', 'theory', 'policy', 'micro_lecture', 'home_news', 'other'] as const;
 export const PUSH_AUDIENCES = ['subtree', 'mobile', 'list'] as const;

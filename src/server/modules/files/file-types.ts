@@ -68,6 +68,13 @@ const RULES: Record<UploadPurpose, { family: FileFamily; maxBytes: number }[]> =
     { family: 'image', maxBytes: 30 * MB },
     { family: 'office', maxBytes: 30 * MB },
   ],
+  // A phone's photos and a short voice recording (a phone's recorder writes WebM, a video type here).
+  share: [
+    { family: 'image', maxBytes: 10 * MB },
+    { family: 'audio', maxBytes: 10 * MB },
+    { family: 'video', maxBytes: 10 * MB },
+  ],
+  news: [{ family: 'image', maxBytes: 10 * MB }],
 };
 
 const FAMILY_LABEL: Record<FileFamily, string> = { audio: '音频', video: '视频', pdf: 'PDF', image: '图片', office: '文档' };

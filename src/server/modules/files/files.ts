@@ -45,10 +45,14 @@ export const storedFileView = (f: { id: string; file_name: string; mime_type: st
  * Who may upload: whoever manages learning somewhere (study content) or marks attendance somewhere
  * (group leaders add meeting photos).
  */
-function assertMayUpload(ctx: RequestContext): void {
+function assertMayUpload(ctx: RequestContext, purpose: UploadPurpose): void {
   const { actor } = ctx;
   const tenantId = actor.tenantId;
+  // A shared post's photos and a news item's images may come from any member; the place they are
+  // attached to decides who may attach them (filesToAttach) and who may read them (read rules).
+  const anyone = (purpose === 'share' || purpose === 'news') && (actor.memberId !== null || actor.isTenantAdmin || actor.scopes.length > 0);
   const ok =
+    anyone ||
     can(actor, 'learning.manage', { kind: 'tenant', tenantId }) ||
     actor.scopes.some((s) => can(actor, 'attendance.mark', { kind: 'org', tenantId, path: s.path }));
   if (!ok) throw new AppError('forbidden', '无权上传文件');
@@ -108,7 +112,7 @@ function discard(stream: Readable): void {
 export async function uploadFile(deps: FileDeps, ctx: RequestContext, purpose: UploadPurpose, file: IncomingFile): Promise<StoredFile> {
   const { actor } = ctx;
   try {
-    assertMayUpload(ctx);
+    assertMayUpload(ctx, purpose);
   } catch (err) {
     discard(file.stream);
     throw err;

@@ -158,9 +158,19 @@ describe('uploads', () => {
     expect(storedFiles().length).toBe(filesBefore);
   });
 
-  it('members and mentors may not upload', async () => {
+  it('members and mentors may not upload study materials or attachments', async () => {
     const res = await upload(member, 'attachment', 'a.png', PNG);
     expect(res.statusCode).toBe(403);
+    expect((await upload(member, 'study', 'a.png', PNG)).statusCode).toBe(403);
+  });
+
+  it('a member uploads a photo for a shared post or news, but no PDF there', async () => {
+    const photo = await upload(member, 'share', '工地.png', PNG);
+    expect(photo.statusCode, photo.body).toBe(200);
+    expect((await upload(member, 'news', '封面.png', PNG)).statusCode).toBe(200);
+    const pdf = await upload(member, 'share', 'a.pdf', PDF);
+    expect(pdf.statusCode).toBe(415);
+    expect((await upload(member, 'news', 'a.pdf', PDF)).statusCode).toBe(415);
   });
 
   it('serves byte ranges for seeking', async () => {

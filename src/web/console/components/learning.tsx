@@ -136,7 +136,7 @@ export function PushStatsBar({ stats, width = 160 }: { stats: { delivered: numbe
 }
 
 // ---------- uploads ----------
-export type UploadPurpose = 'study' | 'attachment';
+export type UploadPurpose = 'study' | 'attachment' | 'share' | 'news';
 
 export function uploadStoredFile(purpose: UploadPurpose, file: File, onProgress: (p: number) => void): Promise<StoredFile> {
   return uploadFile<StoredFile>(`/api/files?purpose=${purpose}`, file, onProgress);
