@@ -268,6 +268,11 @@ function Shell() {
         },
       ]
     : [];
+  // 互动评议: monthly sharing, questions, the quarterly review, the annual evaluation, news (one line each)
+  const communityItems: NonNullable<MenuProps['items']> = [
+    // one entry per page, e.g. ...(secretary ? [{ key: '/shares', icon: …, label: <Link …> }] : []),
+  ];
+  const community: NonNullable<MenuProps['items']> = communityItems.length > 0 ? [{ type: 'group', key: 'community', label: t('nav.community'), children: communityItems }] : [];
   const items: NonNullable<MenuProps['items']> = [
     ...(secretary ? [{ key: '/dashboard', icon: <DashboardOutlined aria-hidden />, label: <Link to="/dashboard">{t('nav.dashboard')}</Link> }] : []),
     { key: '/orgs', icon: <ClusterOutlined aria-hidden />, label: <Link to="/orgs">{t('nav.orgs')}</Link> },
@@ -276,6 +281,7 @@ function Shell() {
     ...(secretary ? [{ key: '/import', icon: <UploadOutlined aria-hidden />, label: <Link to="/import">{t('nav.import')}</Link> }] : []),
     ...learning,
     ...care,
+    ...community,
     ...(me.isTenantAdmin ? [{ key: '/audit', icon: <AuditOutlined aria-hidden />, label: <Link to="/audit">{t('nav.audit')}</Link> }] : []),
     ...(secretary ? [{ key: '/channels', icon: <ApiOutlined aria-hidden />, label: <Link to="/channels" data-testid="nav-channels">{t('nav.channels')}</Link> }] : []),
     ...(secretary ? [{ key: '/settings', icon: <SettingOutlined aria-hidden />, label: <Link to="/settings">{t('nav.settings')}</Link> }] : []),
