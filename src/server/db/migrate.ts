@@ -22,6 +22,11 @@ import * as m0020 from './migrations/0020_channel_health.ts';
 import * as m0022 from './migrations/0022_idempotency.ts';
 import * as m0023 from './migrations/0023_member_elder_mode.ts';
 import * as m0024 from './migrations/0024_article_audio.ts';
+import * as m0025 from './migrations/0025_shares.ts';
+import * as m0026 from './migrations/0026_questions.ts';
+import * as m0027 from './migrations/0027_reviews.ts';
+import * as m0028 from './migrations/0028_evaluations.ts';
+import * as m0029 from './migrations/0029_news.ts';
 
 /** Migrations are listed in code (not read from disk) so bundlers and tests see the same set. */
 // Kysely records applied migrations by name: a released name never changes, and this list is the
@@ -49,6 +54,11 @@ const migrations: Record<string, Migration> = {
   '0022_idempotency': m0022,
   '0023_member_elder_mode': m0023,
   '0024_article_audio': m0024,
+  '0025_shares': m0025,
+  '0026_questions': m0026,
+  '0027_reviews': m0027,
+  '0028_evaluations': m0028,
+  '0029_news': m0029,
 };
 
 /** Every migration, oldest first. */

@@ -150,6 +150,20 @@ export interface DeliveryPhoto {
   tenant_id: string;
 }
 
+export interface FaqEntry {
+  answer_text: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  id: Generated<string>;
+  org_id: string;
+  published_at: Timestamp | null;
+  question_text: string;
+  sort_order: Generated<number>;
+  source_question_id: string | null;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Grid {
   created_at: Generated<Timestamp>;
   id: Generated<string>;
@@ -454,6 +468,74 @@ export interface PushSubscription {
   user_agent: string | null;
 }
 
+export interface Question {
+  answer_seen_at: Timestamp | null;
+  answered_at: Timestamp | null;
+  asked_at: Generated<Timestamp>;
+  body: string;
+  branch_org_id: string;
+  due_on: string;
+  id: Generated<string>;
+  member_id: string;
+  mentor_member_id: string | null;
+  org_id: string;
+  publishable: Generated<boolean>;
+  status: Generated<"open" | "answered">;
+  tenant_id: string;
+  title: string | null;
+}
+
+export interface QuestionAnswer {
+  account_id: string;
+  answered_at: Generated<Timestamp>;
+  answerer_member_id: string | null;
+  answerer_name: string;
+  answerer_role: "secretary" | "mentor";
+  body: string;
+  id: Generated<string>;
+  question_id: string;
+  tenant_id: string;
+}
+
+export interface ReviewEntry {
+  comment: string | null;
+  evidence: Generated<Json>;
+  gathered_at: Generated<Timestamp>;
+  inflow_at: Timestamp | null;
+  inflow_opinion: Json | null;
+  member_id: string;
+  published_at: Timestamp | null;
+  round_id: string;
+  scores: Generated<Json>;
+  seen_at: Timestamp | null;
+  self_summary: string | null;
+  submitted_at: Timestamp | null;
+  tenant_id: string;
+  total: number | null;
+}
+
+export interface ReviewRound {
+  closed_at: Timestamp | null;
+  id: Generated<string>;
+  opened_at: Generated<Timestamp>;
+  opened_by: string | null;
+  org_id: string;
+  published_at: Timestamp | null;
+  quarter: string;
+  rubric: Json;
+  scoring_at: Timestamp | null;
+  status: Generated<"open" | "scoring" | "published" | "closed">;
+  tenant_id: string;
+}
+
+export interface ReviewRubric {
+  items: Json;
+  org_id: string;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+  updated_by: string | null;
+}
+
 export interface RoleAssignment {
   account_id: string;
   created_at: Generated<Timestamp>;
@@ -505,6 +587,67 @@ export interface Setting {
   key: string;
   tenant_id: string;
   value: Json;
+}
+
+export interface ShareComment {
+  body: string;
+  created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
+  hidden_at: Timestamp | null;
+  hidden_by: string | null;
+  hidden_reason: string | null;
+  id: Generated<string>;
+  member_id: string;
+  post_id: string;
+  tenant_id: string;
+}
+
+export interface ShareLike {
+  created_at: Generated<Timestamp>;
+  member_id: string;
+  post_id: string;
+  tenant_id: string;
+}
+
+export interface SharePost {
+  audience: "branch" | "village";
+  audience_org_id: string;
+  audience_path: string;
+  body: string;
+  created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
+  hidden_at: Timestamp | null;
+  hidden_by: string | null;
+  hidden_reason: string | null;
+  id: Generated<string>;
+  kind: "study" | "work" | "home_advice" | "city" | "other";
+  member_id: string;
+  org_id: string;
+  tenant_id: string;
+  topic_id: string | null;
+}
+
+export interface SharePostFile {
+  file_id: string;
+  position: Generated<number>;
+  post_id: string;
+  role: "photo" | "voice";
+  tenant_id: string;
+}
+
+export interface ShareTopic {
+  closed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  description: Generated<string>;
+  due_on: string;
+  hidden_at: Timestamp | null;
+  id: Generated<string>;
+  month: string;
+  org_id: string;
+  tenant_id: string;
+  title: string;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface SmsLoginCode {
@@ -637,6 +780,7 @@ export interface DB {
   delivery: Delivery;
   delivery_member: DeliveryMember;
   delivery_photo: DeliveryPhoto;
+  faq_entry: FaqEntry;
   grid: Grid;
   group_kit_mark: GroupKitMark;
   idempotency_key: IdempotencyKey;
@@ -659,12 +803,22 @@ export interface DB {
   push_delivery: PushDelivery;
   push_item: PushItem;
   push_subscription: PushSubscription;
+  question: Question;
+  question_answer: QuestionAnswer;
+  review_entry: ReviewEntry;
+  review_round: ReviewRound;
+  review_rubric: ReviewRubric;
   role_assignment: RoleAssignment;
   server_secret: ServerSecret;
   session: Session;
   session_attachment: SessionAttachment;
   session_material: SessionMaterial;
   setting: Setting;
+  share_comment: ShareComment;
+  share_like: ShareLike;
+  share_post: SharePost;
+  share_post_file: SharePostFile;
+  share_topic: ShareTopic;
   sms_login_code: SmsLoginCode;
   sms_receipt: SmsReceipt;
   sms_sink: SmsSink;
