@@ -150,6 +150,58 @@ export interface DeliveryPhoto {
   tenant_id: string;
 }
 
+export interface EvaluationBallot {
+  grades: Json;
+  id: Generated<string>;
+  round_id: string;
+  tenant_id: string;
+}
+
+export interface EvaluationPaperTally {
+  count: number;
+  grade: "excellent" | "qualified" | "basic" | "unqualified";
+  member_id: string;
+  round_id: string;
+  tenant_id: string;
+}
+
+export interface EvaluationRound {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  excellent_cap_den: number;
+  excellent_cap_num: number;
+  finalized_at: Timestamp | null;
+  id: Generated<string>;
+  notice_until: string | null;
+  org_id: string;
+  paper_ballots: Generated<number>;
+  peer_meeting_on: string | null;
+  peer_note: string | null;
+  phase: Generated<"study" | "self" | "peer" | "ballot" | "proposal" | "notice" | "final">;
+  tenant_id: string;
+  year: number;
+}
+
+export interface EvaluationSubject {
+  final_grade: "excellent" | "qualified" | "basic" | "unqualified" | null;
+  final_reason: string | null;
+  graded: boolean;
+  member_id: string;
+  proposed_grade: "excellent" | "qualified" | "basic" | "unqualified" | null;
+  proposed_reason: string | null;
+  round_id: string;
+  self_submitted_at: Timestamp | null;
+  self_text: string | null;
+  tenant_id: string;
+}
+
+export interface EvaluationVoter {
+  member_id: string;
+  round_id: string;
+  tenant_id: string;
+  voted: Generated<boolean>;
+}
+
 export interface FaqEntry {
   answer_text: string;
   created_at: Generated<Timestamp>;
@@ -333,6 +385,59 @@ export interface Mobility {
   since: string;
   tenant_id: string;
   workplace: string | null;
+}
+
+export interface NewsEditor {
+  account_id: string;
+  granted_at: Timestamp;
+  granted_by: string | null;
+  org_id: string;
+  tenant_id: string;
+}
+
+export interface NewsItem {
+  author_account_id: string | null;
+  author_name: string;
+  body_file_ids: Generated<string[]>;
+  body_html: Generated<string>;
+  cover_file_id: string | null;
+  created_at: Generated<Timestamp>;
+  first_published_at: Timestamp | null;
+  id: Generated<string>;
+  org_id: string;
+  published_at: Timestamp | null;
+  published_body_file_ids: Generated<string[]>;
+  published_body_html: string | null;
+  published_cover_file_id: string | null;
+  published_summary: string | null;
+  published_title: string | null;
+  published_version: number | null;
+  review_note: string | null;
+  reviewed_at: Timestamp | null;
+  reviewed_by: string | null;
+  reviewed_by_name: string | null;
+  status: Generated<"draft" | "in_review" | "approved" | "returned">;
+  study_item_id: string | null;
+  submitted_at: Timestamp | null;
+  summary: Generated<string>;
+  tenant_id: string;
+  title: string;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+  withdrawn_at: Timestamp | null;
+}
+
+export interface NewsReview {
+  actor_account_id: string | null;
+  actor_name: string;
+  at: Timestamp;
+  decision: "submit" | "approve" | "return" | "withdraw";
+  id: Generated<string>;
+  item_id: string;
+  note: string | null;
+  self_review: Generated<boolean>;
+  tenant_id: string;
+  version: number;
 }
 
 export interface Notification {
@@ -780,6 +885,11 @@ export interface DB {
   delivery: Delivery;
   delivery_member: DeliveryMember;
   delivery_photo: DeliveryPhoto;
+  evaluation_ballot: EvaluationBallot;
+  evaluation_paper_tally: EvaluationPaperTally;
+  evaluation_round: EvaluationRound;
+  evaluation_subject: EvaluationSubject;
+  evaluation_voter: EvaluationVoter;
   faq_entry: FaqEntry;
   grid: Grid;
   group_kit_mark: GroupKitMark;
@@ -793,6 +903,9 @@ export interface DB {
   member: Member;
   mentorship: Mentorship;
   mobility: Mobility;
+  news_editor: NewsEditor;
+  news_item: NewsItem;
+  news_review: NewsReview;
   notification: Notification;
   notification_attempt: NotificationAttempt;
   notify_preference: NotifyPreference;
