@@ -10,6 +10,8 @@ import type * as NoticeMember from './api-notify-member.ts';
 import type * as Activation from './api-activation.ts';
 import type * as Notify from './api-notify.ts';
 import type * as Elder from './api-elder.ts';
+import type * as Reviews from './api-reviews.ts';
+import type * as Shares from './api-shares.ts';
 
 /**
  * The endpoints of the HTTP API as the web apps call them: method, path (`:name` for a parameter) and,
@@ -282,6 +284,44 @@ export const contract = {
   /** 长辈模式 of the member app, as the secretary sets it for a member */
   elderMode: {
     set: write('PUT', '/api/members/:id/elder-mode').takes<typeof Elder.ElderModeBody>().answers<typeof Elder.ElderMode>(),
+  },
+  /** 每月一互动: the member's feed, posts, comments and likes (/api/me), and the console's topics, hiding and who has shared */
+  shares: {
+    feed: get('/api/me/shares').answers<typeof Shares.MyShareFeed, typeof Shares.MyShareQuery>(),
+    post: get('/api/me/shares/:id').answers<typeof Shares.SharePostDetail>(),
+    create: write('POST', '/api/me/shares').takes<typeof Shares.SharePostInput>().answers<typeof Shares.SharePost>(),
+    remove: write('DELETE', '/api/me/shares/:id').returns<Ok>(),
+    comment: write('POST', '/api/me/shares/:id/comments').takes<typeof Shares.ShareCommentInput>().answers<typeof Shares.ShareComment>(),
+    removeComment: write('DELETE', '/api/me/share-comments/:id').returns<Ok>(),
+    like: write('PUT', '/api/me/shares/:id/like').answers<typeof Shares.ShareLikeState>(),
+    unlike: write('DELETE', '/api/me/shares/:id/like').answers<typeof Shares.ShareLikeState>(),
+    list: get('/api/shares').answers<typeof Shares.ShareList, typeof Shares.ShareListQuery>(),
+    detail: get('/api/shares/:id').answers<typeof Shares.ConsoleSharePostDetail>(),
+    hide: write('POST', '/api/shares/:id/hide').takes<typeof Shares.HideInput>().answers<typeof Shares.ConsoleSharePost>(),
+    unhide: write('POST', '/api/shares/:id/unhide').answers<typeof Shares.ConsoleSharePost>(),
+    hideComment: write('POST', '/api/share-comments/:id/hide').takes<typeof Shares.HideInput>().answers<typeof Shares.ShareComment>(),
+    unhideComment: write('POST', '/api/share-comments/:id/unhide').answers<typeof Shares.ShareComment>(),
+    participation: get('/api/shares/participation').answers<typeof Shares.Participation, typeof Shares.ParticipationQuery>(),
+    topics: get('/api/share-topics').answers<typeof Shares.ShareTopicList, typeof Shares.ShareTopicQuery>(),
+    createTopic: write('POST', '/api/share-topics').takes<typeof Shares.ShareTopicInput>().answers<typeof Shares.ShareTopic>(),
+    updateTopic: write('PATCH', '/api/share-topics/:id').takes<typeof Shares.ShareTopicPatch>().answers<typeof Shares.ShareTopic>(),
+  },
+  /** 季度一评议: quarterly review rounds of a unit's mobile members, rubrics per organization, the member's own */
+  reviews: {
+    rounds: get('/api/reviews/rounds').answers<typeof Reviews.ReviewRoundList, typeof Reviews.ReviewRoundQuery>(),
+    open: write('POST', '/api/reviews/rounds').takes<typeof Reviews.OpenRoundBody>().answers<typeof Reviews.ReviewRound>(),
+    round: get('/api/reviews/rounds/:id').answers<typeof Reviews.ReviewRound>(),
+    refreshEvidence: write('POST', '/api/reviews/rounds/:id/evidence').answers<typeof Reviews.ReviewRound>(),
+    startScoring: write('POST', '/api/reviews/rounds/:id/scoring').answers<typeof Reviews.ReviewRound>(),
+    publish: write('POST', '/api/reviews/rounds/:id/publish').answers<typeof Reviews.ReviewRound>(),
+    inflow: write('PUT', '/api/reviews/rounds/:id/entries/:memberId/inflow').takes<typeof Reviews.InflowBody>().answers<typeof Reviews.ReviewEntry>(),
+    score: write('PUT', '/api/reviews/rounds/:id/entries/:memberId/scores').takes<typeof Reviews.ScoreBody>().answers<typeof Reviews.ReviewEntry>(),
+    comment: write('PUT', '/api/reviews/rounds/:id/entries/:memberId/comment').takes<typeof Reviews.CommentBody>().answers<typeof Reviews.ReviewEntry>(),
+    rubric: get('/api/reviews/rubrics/:orgId').answers<typeof Reviews.Rubric>(),
+    saveRubric: write('PUT', '/api/reviews/rubrics/:orgId').takes<typeof Reviews.RubricBody>().answers<typeof Reviews.Rubric>(),
+    mine: get('/api/me/review').answers<typeof Reviews.MyReview>(),
+    saveSummary: write('PUT', '/api/me/review/rounds/:id/summary').takes<typeof Reviews.SelfSummaryBody>().answers<typeof Reviews.MyReview>(),
+    seen: write('POST', '/api/me/review/rounds/:id/seen').answers<typeof Reviews.MyReview>(),
   },
 } as const;
 

@@ -46,3 +46,11 @@ export const ACTIVATION_STATUSES = ['active', 'invited', 'none'] as const;
 export const REACH_MISSING = ['app', 'robot', 'sms', 'webpush'] as const;
 export const HEALTH_CHANNELS = ['sms', 'webpush', 'wecom', 'dingtalk', 'feishu'] as const;
 export const SMS_TEMPLATE_KEYS = ['study', 'meeting', 'reminder', 'login_code'] as const;
+
+// 季度一评议: the quarterly review of mobile members
+export const REVIEW_ROUND_STATUSES = ['open', 'scoring', 'published', 'closed'] as const;
+/** what a rubric item shows beside it: evidence gathered from the data for the quarter */
+export const REVIEW_EVIDENCE_KINDS = ['classes', 'pushes', 'shares', 'questions', 'talks', 'service', 'pledges'] as const;
+
+// 每月一互动: what a shared post is about (学习心得, 工作见闻, 家乡建言, 城市见闻, 其他)
+export const SHARE_KINDS = ['study', 'work', 'home_advice', 'city', 'other'] as const;
