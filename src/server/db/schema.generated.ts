@@ -197,6 +197,7 @@ export interface EvaluationSubject {
 
 export interface EvaluationVoter {
   member_id: string;
+  receipt_hash: string | null;
   round_id: string;
   tenant_id: string;
   voted: Generated<boolean>;

@@ -65,6 +65,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       round_id uuid NOT NULL,
       member_id uuid NOT NULL,
       voted boolean NOT NULL DEFAULT false,
+      -- sha256 of the random key the phone chose for its ballot request, so a resend is answered as
+      -- done: chosen before the grades and unrelated to them (the server's generic idempotency keeps
+      -- a hash of the body per account, which for a small branch would give the grades away)
+      receipt_hash text,
       PRIMARY KEY (tenant_id, round_id, member_id),
       FOREIGN KEY (tenant_id, round_id) REFERENCES evaluation_round(tenant_id, id),
       FOREIGN KEY (tenant_id, member_id) REFERENCES member(tenant_id, id)
