@@ -15,6 +15,7 @@ import { Invite } from './screens/Invite.tsx';
 import { Login } from './screens/Login.tsx';
 import { Me } from './screens/Me.tsx';
 import { forgetTalkDrafts } from './talk-draft.ts';
+import { forgetShareDrafts } from './share-draft.ts';
 import { shown } from './shown.ts';
 import { stopPushOnThisPhone } from './web-push.ts';
 import { ErrorMessage, TabBar, TopBar, TopBarContext, type Tab, type TopBarPlace } from './ui.tsx';
@@ -39,6 +40,9 @@ const Makeup = lazy(() => import('./screens/Makeup.tsx').then((m) => ({ default:
 const CheckIn = lazy(() => import('./screens/CheckIn.tsx').then((m) => ({ default: m.CheckIn })));
 const Mobility = lazy(() => import('./screens/Mobility.tsx').then((m) => ({ default: m.Mobility })));
 const Password = lazy(() => import('./screens/Password.tsx').then((m) => ({ default: m.Password })));
+const Shares = lazy(() => import('./screens/Shares.tsx').then((m) => ({ default: m.Shares })));
+const ShareDetail = lazy(() => import('./screens/ShareDetail.tsx').then((m) => ({ default: m.ShareDetail })));
+const ShareNew = lazy(() => import('./screens/ShareNew.tsx').then((m) => ({ default: m.ShareNew })));
 
 type Session =
   | { phase: 'checking' }
@@ -133,6 +137,7 @@ export function App() {
     forgetOutbox();
     forgetKept();
     forgetTalkDrafts();
+    forgetShareDrafts();
     forgetServerElderMode();
   };
 
@@ -202,6 +207,21 @@ export function App() {
     screen = <Notices onBack={() => router.back()} onUnauthenticated={showLogin} />;
   } else if (route.name === 'devices') {
     screen = <Devices onBack={() => router.back()} onUnauthenticated={showLogin} />;
+  } else if (route.name === 'shares') {
+    screen = <Shares />;
+    tab = 'shares';
+  } else if (route.name === 'share') {
+    screen = (
+      <ShareDetail
+        key={route.shareId}
+        shareId={route.shareId}
+        onBack={() => router.back({ name: 'shares' })}
+        onDeleted={() => router.backTo({ name: 'shares' })}
+        onUnauthenticated={showLogin}
+      />
+    );
+  } else if (route.name === 'share-new') {
+    screen = <ShareNew key={route.topicId ?? ''} topicId={route.topicId} onBack={() => router.back({ name: 'shares' })} onUnauthenticated={showLogin} />;
   } else if (shownProfile.kind === 'failed') {
     // e.g. an account without a member record: let the person leave and sign in as someone else.
     screen = <Problem message={shownProfile.message} onRetry={() => void profile.refetch()} onLogout={onLogout} />;

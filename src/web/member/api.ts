@@ -172,3 +172,20 @@ export function explainError(e: unknown, fallback: string, onUnauthenticated: ()
   }
   return errorText(e) || fallback;
 }
+
+// ---------- 互动 (每月一互动): the feed, one post; the writes go through mutations.ts ----------
+export type MyShareFeed = AnswerOf<typeof contract.shares.feed>;
+export type SharePostDetail = AnswerOf<typeof contract.shares.post>;
+export type SharePost = AnswerOf<typeof contract.shares.create>;
+export type ShareComment = AnswerOf<typeof contract.shares.comment>;
+export type ShareLikeState = AnswerOf<typeof contract.shares.like>;
+export type ShareInput = BodyOf<typeof contract.shares.create>;
+export type ShareScope = 'branch' | 'village';
+
+export const shareApi = {
+  feed: (scope: ShareScope, cursor: string | null, signal?: AbortSignal) =>
+    read(contract.shares.feed, undefined, { scope, ...(cursor ? { cursor } : {}) }, { ...REVALIDATE, signal }),
+  post: (id: string, signal?: AbortSignal) => read(contract.shares.post, { id }, undefined, { signal }),
+  remove: (id: string) => send(contract.shares.remove, { id }),
+  removeComment: (id: string) => send(contract.shares.removeComment, { id }),
+};

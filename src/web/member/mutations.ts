@@ -18,12 +18,18 @@ import {
   type MySession,
   type MySessions,
   type ReadProgress,
+  shareApi,
+  type ShareComment,
+  type ShareInput,
+  type ShareLikeState,
+  type SharePost,
+  type SharePostDetail,
   type Talk,
   type TalkForm,
   type Today,
 } from './api.ts';
 import { queryClient } from './query.ts';
-import { keys, type CareTaskPages, type InboxPages } from './queries.ts';
+import { keys, type CareTaskPages, type InboxPages, type ShareFeedPages } from './queries.ts';
 import { registerOutboxKind, setAccountProbe, submit } from './outbox.ts';
 
 /**
@@ -142,6 +148,32 @@ function refresh(...queryKeys: (readonly string[])[]): void {
   for (const queryKey of queryKeys) void queryClient.invalidateQueries({ queryKey, refetchType: 'none' });
 }
 
+/** 互动: one post changed in every list and detail that shows it (`change` null: the post is gone). */
+export function changeShare(shareId: string, change: ((post: SharePost) => SharePost) | null): void {
+  queryClient.setQueriesData<ShareFeedPages>({ queryKey: keys.shares }, (data) =>
+    data
+      ? {
+          ...data,
+          pages: data.pages.map((page) => ({
+            ...page,
+            items: change ? page.items.map((p) => (p.id === shareId ? change(p) : p)) : page.items.filter((p) => p.id !== shareId),
+          })),
+        }
+      : data,
+  );
+  if (change) queryClient.setQueryData<SharePostDetail>(keys.share(shareId), (data) => (data ? { ...data, ...change(data) } : data));
+  else queryClient.removeQueries({ queryKey: keys.share(shareId), exact: true });
+}
+
+/** A like as the phone shows it at once (the server's answer, when it comes, sets the count). */
+export function showLike(shareId: string, liked: boolean, likeCount?: number): void {
+  changeShare(shareId, (p) => ({
+    ...p,
+    likedByMe: liked,
+    likeCount: likeCount ?? Math.max(0, p.likeCount + (liked === p.likedByMe ? 0 : liked ? 1 : -1)),
+  }));
+}
+
 // ---------- the writes ----------
 
 export const writes = {
@@ -215,6 +247,47 @@ export const writes = {
         data ? { ...data, items: data.items.map((c) => (c.id === cardId && !c.openedAt ? { ...c, openedAt } : c)) } : data,
       );
       refresh(keys.today);
+    },
+  ),
+  /** 互动: a post (its photos and voice uploaded before); without signal it waits, and a resend never posts twice. */
+  sharePost: queued(
+    'share-post',
+    (body: ShareInput, key, account) => sendWithKey<SharePost>(contract.shares.create, undefined, body, key, account),
+    (post: SharePost) => {
+      queryClient.setQueryData<SharePostDetail>(keys.share(post.id), { ...post, comments: [] });
+      void queryClient.invalidateQueries({ queryKey: keys.shares });
+    },
+  ),
+  shareComment: queued(
+    'share-comment',
+    ({ shareId, body }: { shareId: string; body: string }, key, account) =>
+      sendWithKey<ShareComment>(contract.shares.comment, { id: shareId }, { body }, key, account),
+    (comment: ShareComment, { shareId }) => {
+      const detail = queryClient.getQueryData<SharePostDetail>(keys.share(shareId));
+      if (detail?.comments.some((c) => c.id === comment.id)) return;
+      changeShare(shareId, (p) => ({ ...p, commentCount: p.commentCount + 1 }));
+      queryClient.setQueryData<SharePostDetail>(keys.share(shareId), (data) => (data ? { ...data, comments: [...data.comments, comment] } : data));
+    },
+  ),
+  /** 点赞 and taking it back: a newer tap replaces one still waiting on the phone. */
+  shareLike: queued(
+    'share-like',
+    ({ shareId, liked }: { shareId: string; liked: boolean }, key, account) =>
+      sendWithKey<ShareLikeState>(liked ? contract.shares.like : contract.shares.unlike, { id: shareId }, undefined, key, account),
+    (state: ShareLikeState, { shareId }) => showLike(shareId, state.liked, state.likeCount),
+    ({ shareId }) => shareId,
+  ),
+  deleteShare: write(
+    'delete-share',
+    ({ shareId }: { shareId: string }) => shareApi.remove(shareId),
+    (_answer: unknown, { shareId }: { shareId: string }) => changeShare(shareId, null),
+  ),
+  deleteShareComment: write(
+    'delete-share-comment',
+    ({ commentId }: { shareId: string; commentId: string }) => shareApi.removeComment(commentId),
+    (_answer: unknown, { shareId, commentId }: { shareId: string; commentId: string }) => {
+      changeShare(shareId, (p) => ({ ...p, commentCount: Math.max(0, p.commentCount - 1) }));
+      queryClient.setQueryData<SharePostDetail>(keys.share(shareId), (data) => (data ? { ...data, comments: data.comments.filter((c) => c.id !== commentId) } : data));
     },
   ),
   updateMobility: write('update-mobility', (body: MobilityForm) => api.updateMobility(body), (profile: MyProfile) => queryClient.setQueryData(keys.profile, profile)),

@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, queryOptions, type InfiniteData } from '@tanstack/react-query';
-import { api, type CareTaskList, type Inbox, type Today } from './api.ts';
+import { api, shareApi, type CareTaskList, type Inbox, type MyShareFeed, type ShareScope, type Today } from './api.ts';
 import { keepSeen, readItem } from './offline-store.ts';
 
 /**
@@ -20,6 +20,10 @@ export const keys = {
   records: ['records'] as const,
   noticeChannels: ['notice-channels'] as const,
   regions: ['regions'] as const,
+  /** 互动: the feed of the branch or the village (each scope its own pages), one post with its comments */
+  shares: ['shares'] as const,
+  shareFeed: (scope: ShareScope) => ['shares', scope] as const,
+  share: (shareId: string) => ['share', shareId] as const,
 };
 
 export const PAGE_SIZE = 20;
@@ -32,6 +36,7 @@ export const KEPT_INBOX_PAGES = 3;
 
 export type InboxPages = InfiniteData<Inbox, number>;
 export type CareTaskPages = InfiniteData<CareTaskList, number>;
+export type ShareFeedPages = InfiniteData<MyShareFeed, string | null>;
 
 /** The page after the loaded ones while the server counts more, else none. */
 function nextPage<P extends { total: number; items: { id?: string; pushId?: string }[] }>(
@@ -103,6 +108,16 @@ export const queries = {
   records: () => queryOptions({ queryKey: keys.records, queryFn: ({ signal }) => api.records(signal), gcTime: 0 }),
   /** 通知方式: what reaches the member and their switches. */
   noticeChannels: () => queryOptions({ queryKey: keys.noticeChannels, queryFn: ({ signal }) => api.noticeChannels(signal) }),
+  /** 互动: the posts the member may see, newest first, 20 a page; the server's cursor marks the next page. */
+  shareFeed: (scope: ShareScope) =>
+    infiniteQueryOptions({
+      queryKey: keys.shareFeed(scope),
+      queryFn: ({ pageParam, signal }) => shareApi.feed(scope, pageParam, signal),
+      initialPageParam: null as string | null,
+      getNextPageParam: (last) => last.nextCursor ?? undefined,
+    }),
+  /** One post with its comments. */
+  share: (shareId: string) => queryOptions({ queryKey: keys.share(shareId), queryFn: ({ signal }) => shareApi.post(shareId, signal) }),
   /** ~140 KB that never changes while the app runs: asked once per visit (the HTTP cache keeps it longer). */
   regions: () =>
     queryOptions({

@@ -6,7 +6,7 @@ import './tabbar.css';
 /**
  * Where the top bar is shown. Signed out (login, invitation), the language switch stays in the top
  * bar: there is no 我的 to reach yet. Signed in, it lives in 我的 only, so nobody taps it by mistake.
- * On the four tab screens (首页, 学习, 课程, 我的) the tab bar takes the member around: no 返回.
+ * On the five tab screens (首页, 学习, 课程, 互动, 我的) the tab bar takes the member around: no 返回.
  */
 export interface TopBarPlace {
   languageSwitch: boolean;
@@ -42,21 +42,24 @@ export function TopBar({ onBack }: { onBack?: () => void }) {
   );
 }
 
-export type Tab = 'home' | 'study' | 'sessions' | 'me';
-export const TABS: readonly Tab[] = ['home', 'study', 'sessions', 'me'];
+/** The tabs by their route's name; 互动 (每月一互动) is the `shares` route. */
+export type Tab = 'home' | 'study' | 'sessions' | 'shares' | 'me';
+export const TABS: readonly Tab[] = ['home', 'study', 'sessions', 'shares', 'me'];
 
 /** Simple line icons drawn inline (no icon font to download). */
 const TAB_ICONS: Record<Tab, ReactNode> = {
   home: <path d="M3 11.5 12 4l9 7.5M5.5 9.5V20h5v-6h3v6h5V9.5" />,
   study: <path d="M4 5.5C6.5 4.5 9.5 4.5 12 6c2.5-1.5 5.5-1.5 8-.5V19c-2.5-1-5.5-1-8 .5-2.5-1.5-5.5-1.5-8-.5zM12 6v13.5" />,
   sessions: <path d="M4 6.5h16V20H4zM4 10.5h16M8.5 3.5v5M15.5 3.5v5M8 14h3M13 14h3M8 17h3" />,
+  // two speech bubbles: members speak back
+  shares: <path d="M3.5 5.5h11v7.5H8.5l-3.5 3v-3H3.5zM17.5 9.5h3v7.5H19v3l-3.5-3h-5.5v-2" />,
   me: <path d="M12 12.5a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4.5 20.5c.8-3.8 3.8-6 7.5-6s6.7 2.2 7.5 6" />,
 };
 
-/** 首页 / 学习 / 课程 / 我的, fixed at the bottom of the four top screens. */
+/** 首页 / 学习 / 课程 / 互动 / 我的, fixed at the bottom of the five top screens. */
 export function TabBar({ current }: { current: Tab }) {
   const { t } = useI18n();
-  const labels: Record<Tab, string> = { home: t.tabHome, study: t.tabStudy, sessions: t.tabSessions, me: t.tabMe };
+  const labels: Record<Tab, string> = { home: t.tabHome, study: t.tabStudy, sessions: t.tabSessions, shares: t.tabShares, me: t.tabMe };
   const navigate = useNavigate();
   return (
     <nav className="tabbar" aria-label={t.tabBar}>
