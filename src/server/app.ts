@@ -45,6 +45,7 @@ import { registerRobotRoutes } from './modules/notify/index.ts';
 import { registerNotifyMemberRoutes } from './modules/notify/index.ts';
 import { registerNotifyRoutes } from './modules/notify/index.ts';
 import { registerSmsRoutes } from './modules/notify/index.ts';
+import { registerSharesRoutes } from './modules/shares/index.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 // Read from the sources, not the bundle: pages without an icon link (the API docs) and bookmarks ask
@@ -198,6 +199,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerNotifyMemberRoutes(app, services);
   registerNotifyRoutes(app, services);
   registerSmsRoutes(app, services);
+  registerSharesRoutes(app, services);
 
   registerWeb(app, opts.serveWeb !== false, opts.webDist ?? WEB_DIST, services);
   return app;
