@@ -1,2 +1,8 @@
-/** 季度一评议: the quarterly review of mobile members (being built). */
-export {};
+/**
+ * 季度一评议: the quarterly review of a unit's mobile members — rounds per unit and quarter, the
+ * evidence gathered from the data (evidence-repo.ts, a read model), rubrics per organization
+ * (rubric.ts), scores and comments (rounds.ts), the member's self-summary and result (my-review.ts)
+ * and the xlsx export (export.ts).
+ */
+export { registerReviewRoutes } from './routes.ts';
+export { myReview } from './my-review.ts';
