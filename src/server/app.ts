@@ -45,7 +45,7 @@ import { registerRobotRoutes } from './modules/notify/index.ts';
 import { registerNotifyMemberRoutes } from './modules/notify/index.ts';
 import { registerNotifyRoutes } from './modules/notify/index.ts';
 import { registerSmsRoutes } from './modules/notify/index.ts';
-import { registerNewsRoutes } from './modules/news/index.ts';
+import { registerSharesRoutes } from './modules/shares/index.ts';
 import { registerReviewRoutes } from './modules/reviews/index.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
@@ -200,7 +200,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerNotifyMemberRoutes(app, services);
   registerNotifyRoutes(app, services);
   registerSmsRoutes(app, services);
-  registerNewsRoutes(app, services);
+  registerSharesRoutes(app, services);
   registerReviewRoutes(app, services);
 
   registerWeb(app, opts.serveWeb !== false, opts.webDist ?? WEB_DIST, services);
