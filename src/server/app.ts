@@ -36,6 +36,9 @@ import { registerMeetingsRoutes } from './modules/meetings/index.ts';
 import { registerCoverageRoutes } from './modules/coverage/index.ts';
 import { registerCareRoutes } from './modules/care/index.ts';
 import { registerTalksRoutes } from './modules/talks/index.ts';
+import { registerQuestionsRoutes } from './modules/questions/index.ts';
+import { registerSharesRoutes } from './modules/shares/index.ts';
+import { registerEvaluationsRoutes } from './modules/evaluations/index.ts';
 import { registerDeliveriesRoutes } from './modules/deliveries/index.ts';
 import { registerCardsRoutes } from './modules/cards/index.ts';
 import { registerRadarRoutes } from './modules/radar/index.ts';
@@ -45,7 +48,7 @@ import { registerRobotRoutes } from './modules/notify/index.ts';
 import { registerNotifyMemberRoutes } from './modules/notify/index.ts';
 import { registerNotifyRoutes } from './modules/notify/index.ts';
 import { registerSmsRoutes } from './modules/notify/index.ts';
-import { registerSharesRoutes } from './modules/shares/index.ts';
+import { registerNewsRoutes } from './modules/news/index.ts';
 import { registerReviewRoutes } from './modules/reviews/index.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
@@ -191,6 +194,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerCoverageRoutes(app, services);
   registerCareRoutes(app, services);
   registerTalksRoutes(app, services);
+  registerQuestionsRoutes(app, services);
+  registerSharesRoutes(app, services);
+  registerEvaluationsRoutes(app, services);
   registerDeliveriesRoutes(app, services);
   registerCardsRoutes(app, services);
   registerRadarRoutes(app, services);
@@ -200,7 +206,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerNotifyMemberRoutes(app, services);
   registerNotifyRoutes(app, services);
   registerSmsRoutes(app, services);
-  registerSharesRoutes(app, services);
+  registerNewsRoutes(app, services);
   registerReviewRoutes(app, services);
 
   registerWeb(app, opts.serveWeb !== false, opts.webDist ?? WEB_DIST, services);

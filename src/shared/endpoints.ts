@@ -10,8 +10,11 @@ import type * as NoticeMember from './api-notify-member.ts';
 import type * as Activation from './api-activation.ts';
 import type * as Notify from './api-notify.ts';
 import type * as Elder from './api-elder.ts';
+import type * as Questions from './api-questions.ts';
+import type * as Evaluations from './api-evaluations.ts';
 import type * as Reviews from './api-reviews.ts';
 import type * as Shares from './api-shares.ts';
+import type * as News from './api-news.ts';
 
 /**
  * The endpoints of the HTTP API as the web apps call them: method, path (`:name` for a parameter) and,
@@ -322,6 +325,59 @@ export const contract = {
     mine: get('/api/me/review').answers<typeof Reviews.MyReview>(),
     saveSummary: write('PUT', '/api/me/review/rounds/:id/summary').takes<typeof Reviews.SelfSummaryBody>().answers<typeof Reviews.MyReview>(),
     seen: write('POST', '/api/me/review/rounds/:id/seen').answers<typeof Reviews.MyReview>(),
+  },
+  /** 民主评议党员: the annual evaluation of a branch (console) */
+  evaluations: {
+    list: get('/api/evaluations').answers<typeof Evaluations.EvaluationRoundList, typeof Evaluations.EvaluationRoundQuery>(),
+    create: write('POST', '/api/evaluations').takes<typeof Evaluations.CreateEvaluationRound>().answers<typeof Evaluations.EvaluationRoundDetail>(),
+    get: get('/api/evaluations/:id').answers<typeof Evaluations.EvaluationRoundDetail>(),
+    phase: write('POST', '/api/evaluations/:id/phase').takes<typeof Evaluations.EvaluationPhaseChange>().answers<typeof Evaluations.EvaluationRoundDetail>(),
+    paper: write('PUT', '/api/evaluations/:id/paper').takes<typeof Evaluations.EvaluationPaperTally>().answers<typeof Evaluations.EvaluationRoundDetail>(),
+    proposal: write('PUT', '/api/evaluations/:id/proposal').takes<typeof Evaluations.EvaluationProposal>().answers<typeof Evaluations.EvaluationRoundDetail>(),
+    final: write('POST', '/api/evaluations/:id/final').takes<typeof Evaluations.EvaluationFinal>().answers<typeof Evaluations.EvaluationRoundDetail>(),
+    cap: get('/api/evaluation-cap').answers<typeof Evaluations.EvaluationCapSetting, typeof Evaluations.EvaluationCapQuery>(),
+    setCap: write('PUT', '/api/evaluation-cap').takes<typeof Evaluations.EvaluationCapInput>().answers<typeof Evaluations.EvaluationCapSetting>(),
+  },
+  /** 民主评议党员: the member's own rounds, self-evaluation and secret ballot */
+  myEvaluations: {
+    list: get('/api/me/evaluations').answers<typeof Evaluations.MyEvaluationList>(),
+    get: get('/api/me/evaluations/:id').answers<typeof Evaluations.MyEvaluationDetail>(),
+    self: write('PUT', '/api/me/evaluations/:id/self').takes<typeof Evaluations.SelfEvaluationInput>().answers<typeof Evaluations.MyEvaluationDetail>(),
+    vote: write('POST', '/api/me/evaluations/:id/ballot').takes<typeof Evaluations.BallotInput>().answers<typeof Evaluations.BallotCast>(),
+  },
+  /** 有问必答: one's questions and the unit's FAQ (member app); answering and the FAQ (console, a mentor) */
+  questions: {
+    ask: write('POST', '/api/me/questions').takes<typeof Questions.AskQuestionBody>().answers<typeof Questions.MyQuestion>(),
+    mine: get('/api/me/questions').answers<typeof Questions.MyQuestionList>(),
+    myOne: get('/api/me/questions/:id').answers<typeof Questions.MyQuestion>(),
+    seen: write('POST', '/api/me/questions/:id/seen').answers<typeof Questions.MyQuestion>(),
+    memberFaq: get('/api/me/faq').answers<typeof Questions.MemberFaq>(),
+    menteeQuestions: get('/api/me/mentee-questions').answers<typeof Questions.MenteeQuestionList>(),
+    list: get('/api/questions').answers<typeof Questions.QuestionList, typeof Questions.QuestionQuery>(),
+    get: get('/api/questions/:id').answers<typeof Questions.Question>(),
+    answer: write('POST', '/api/questions/:id/answers').takes<typeof Questions.AnswerBody>().answers<typeof Questions.Question>(),
+    faq: get('/api/questions/faq').answers<typeof Questions.FaqList, typeof Questions.FaqQuery>(),
+    createFaq: write('POST', '/api/questions/faq').takes<typeof Questions.FaqInput>().answers<typeof Questions.FaqEntry>(),
+    updateFaq: write('PATCH', '/api/questions/faq/:id').takes<typeof Questions.FaqPatch>().answers<typeof Questions.FaqEntry>(),
+    publishFaq: write('POST', '/api/questions/faq/:id/publish').answers<typeof Questions.FaqEntry>(),
+    unpublishFaq: write('POST', '/api/questions/faq/:id/unpublish').answers<typeof Questions.FaqEntry>(),
+    deleteFaq: write('DELETE', '/api/questions/faq/:id').returns<Ok>(),
+  },
+  /** News with review (公众号 "闪亮红星", 保密审查): drafts, review, withdrawal, the study library, 通讯员 */
+  news: {
+    list: get('/api/news').answers<typeof News.NewsList, typeof News.NewsQuery>(),
+    units: get('/api/news/units').answers<typeof News.NewsUnits>(),
+    get: get('/api/news/:id').answers<typeof News.NewsItem>(),
+    create: write('POST', '/api/news').takes<typeof News.NewsInput>().answers<typeof News.NewsItem>(),
+    update: write('PATCH', '/api/news/:id').takes<typeof News.NewsPatch>().answers<typeof News.NewsItem>(),
+    submit: write('POST', '/api/news/:id/submit').answers<typeof News.NewsItem>(),
+    approve: write('POST', '/api/news/:id/approve').takes<typeof News.NewsApproveInput>().answers<typeof News.NewsItem>(),
+    sendBack: write('POST', '/api/news/:id/return').takes<typeof News.NewsReturnInput>().answers<typeof News.NewsItem>(),
+    withdraw: write('POST', '/api/news/:id/withdraw').answers<typeof News.NewsItem>(),
+    toLibrary: write('POST', '/api/news/:id/to-library').answers<typeof News.NewsItem>(),
+    editors: get('/api/news-editors').answers<typeof News.NewsEditorList, typeof News.NewsEditorQuery>(),
+    addEditor: write('POST', '/api/news-editors').takes<typeof News.NewsEditorInput>().answers<typeof News.NewsEditor>(),
+    removeEditor: write('DELETE', '/api/news-editors/:orgId/:accountId').returns<Ok>(),
   },
 } as const;
 

@@ -54,3 +54,7 @@ export const REVIEW_EVIDENCE_KINDS = ['classes', 'pushes', 'shares', 'questions'
 
 // 每月一互动: what a shared post is about (学习心得, 工作见闻, 家乡建言, 城市见闻, 其他)
 export const SHARE_KINDS = ['study', 'work', 'home_advice', 'city', 'other'] as const;
+
+// 民主评议党员 (the annual evaluation): phases in order, and the four grades (优秀/合格/基本合格/不合格)
+export const EVALUATION_PHASES = ['study', 'self', 'peer', 'ballot', 'proposal', 'notice', 'final'] as const;
+export const EVALUATION_GRADES = ['excellent', 'qualified', 'basic', 'unqualified'] as const;
