@@ -8,6 +8,7 @@ import { meetingsAuthz } from '../../test/authz/meetings.ts';
 import { coverageAuthz } from '../../test/authz/coverage.ts';
 import { careAuthz } from '../../test/authz/care.ts';
 import { talksAuthz } from '../../test/authz/talks.ts';
+import { questionsAuthz } from '../../test/authz/questions.ts';
 import { deliveriesAuthz } from '../../test/authz/deliveries.ts';
 import { cardsAuthz } from '../../test/authz/cards.ts';
 import { radarAuthz } from '../../test/authz/radar.ts';
@@ -47,6 +48,7 @@ const MODULES: AuthzModule[] = [
   coverageAuthz,
   careAuthz,
   talksAuthz,
+  questionsAuthz,
   deliveriesAuthz,
   cardsAuthz,
   radarAuthz,

@@ -1,2 +1,9 @@
-/** 有问必答: members' questions to their branch, answers and the unit's FAQ (being built). */
-export {};
+/** 有问必答: members' questions to their branch, answers, due days and overdue, the unit's FAQ. */
+import { registerNoticeSource } from '../notify/index.ts';
+import { questionNoticeSource } from './service.ts';
+
+registerNoticeSource('question', questionNoticeSource);
+
+export { registerQuestionsRoutes } from './routes.ts';
+export { overdueQuestions } from './service.ts';
+export { dueDay, ANSWER_WORKING_DAYS } from './due.ts';
