@@ -48,9 +48,10 @@ describe('security headers', () => {
       expect(res.headers['x-content-type-options'], url).toBe('nosniff');
       expect(res.headers['referrer-policy'], url).toBe('no-referrer');
       expect(res.headers['permissions-policy'], url).toContain('camera=()');
-      // Only the console's pages may use the microphone (recording an article's audio): not the API's
-      // answers (files opened in the browser), the docs or the member app.
-      expect(res.headers['permissions-policy'], url).toContain(url === '/' ? 'microphone=(self)' : 'microphone=()');
+      // Only the apps' pages may use the microphone (the console records an article's audio, the member
+      // app a shared post's voice): not the API's answers (files opened in the browser) or the docs.
+      const apps = url === '/' || url.startsWith('/m/');
+      expect(res.headers['permissions-policy'], url).toContain(apps ? 'microphone=(self)' : 'microphone=()');
       // Plain HTTP: no HSTS.
       expect(res.headers['strict-transport-security'], url).toBeUndefined();
     }

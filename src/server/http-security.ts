@@ -47,7 +47,10 @@ const DOCS_CSP: Directives = {
 
 /** Nothing in the apps uses the camera, microphone or location (check-in QR codes are scanned by WeChat). */
 const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), browsing-topics=()';
-/** The console records an article's audio in the browser (学习资料 → 录音): the microphone, for its own pages only. */
+/**
+ * The console records an article's audio in the browser (学习资料 → 录音), and the member app a shared
+ * post's short voice recording (互动 → 写分享): the microphone, for their own pages only.
+ */
 const CONSOLE_PERMISSIONS_POLICY = PERMISSIONS_POLICY.replace('microphone=()', 'microphone=(self)');
 
 /** One year; without includeSubDomains, as other services under the same domain may still be plain HTTP. */
@@ -121,12 +124,13 @@ const isApi = (url: string): boolean => url === '/api' || url.startsWith('/api/'
 export async function registerHttpSecurity(app: FastifyInstance, services: AppServices): Promise<void> {
   const appHeaders = { ...helmetHeaders(APP_CSP), 'permissions-policy': PERMISSIONS_POLICY };
   const consoleHeaders = { ...appHeaders, 'permissions-policy': CONSOLE_PERMISSIONS_POLICY };
+  const memberHeaders = { ...appHeaders, 'permissions-policy': CONSOLE_PERMISSIONS_POLICY };
   const docsHeaders = { ...helmetHeaders(DOCS_CSP), 'permissions-policy': PERMISSIONS_POLICY };
   const { apiDocs } = services.config;
   app.addHook('onRequest', async (req: FastifyRequest, reply) => {
     const docs = isDocs(req.url);
-    // Only the console's pages may use the microphone (recording an article's audio).
-    reply.headers(docs ? docsHeaders : isMemberApp(req.url) || isApi(req.url) ? appHeaders : consoleHeaders);
+    // Only the apps' pages may use the microphone (an article's audio, a shared post's voice), not the API's answers.
+    reply.headers(docs ? docsHeaders : isApi(req.url) ? appHeaders : isMemberApp(req.url) ? memberHeaders : consoleHeaders);
     // req.protocol believes X-Forwarded-Proto only from a trusted proxy (see proxyTrust).
     if (req.protocol === 'https') reply.header('strict-transport-security', HSTS);
     if (!docs) return;

@@ -39,7 +39,7 @@ export function fitWithin(width: number, height: number, longEdge = PHOTO_LONG_E
 /** A file name the server's type check agrees with (extension and content must match). */
 export function photoName(original: string, mimeType: string): string {
   const ext = PHOTO_TYPES[mimeType] ?? 'jpg';
-  const base = original.replace(/\.[^.]*$/, '').replace(/[^\p{L}\p{N}_-]+/gu, '').slice(0, 40) || 'photo';
+  const base = original.replace(/\.[^./\\]*$/, '').replace(/[^\p{L}\p{N}_-]+/gu, '').slice(0, 40) || 'photo';
   return `${base}.${ext}`;
 }
 
