@@ -9,6 +9,7 @@ import { coverageAuthz } from '../../test/authz/coverage.ts';
 import { careAuthz } from '../../test/authz/care.ts';
 import { talksAuthz } from '../../test/authz/talks.ts';
 import { questionsAuthz } from '../../test/authz/questions.ts';
+import { sharesAuthz } from '../../test/authz/shares.ts';
 import { deliveriesAuthz } from '../../test/authz/deliveries.ts';
 import { cardsAuthz } from '../../test/authz/cards.ts';
 import { radarAuthz } from '../../test/authz/radar.ts';
@@ -49,6 +50,7 @@ const MODULES: AuthzModule[] = [
   careAuthz,
   talksAuthz,
   questionsAuthz,
+  sharesAuthz,
   deliveriesAuthz,
   cardsAuthz,
   radarAuthz,

@@ -158,11 +158,13 @@ export async function myFeed(db: Database, ctx: RequestContext, q: FeedQuery): P
   };
 }
 
-/** A post the member may see (404 otherwise: a post of another branch is not shown to exist). */
+/** A post the member may see: 403 for a post of another branch or village, 404 for a hidden or deleted one. */
 async function visiblePost(db: Executor, ctx: RequestContext, postId: string, memberPath: string, memberId: string): Promise<PostRow> {
   const viewer: Viewer = { memberId, moderates: moderatedBy(ctx) };
   const [row] = await feedRows(db, { tenantId: ctx.actor.tenantId, viewer, postId, limit: 1 });
-  if (!row || !(memberPath.startsWith(row.audience_path) || covers(viewer.moderates, row.audience_path))) throw notFound('分享');
+  if (!row) throw notFound('分享');
+  // A post of another branch: refused as any target outside the caller's reach is.
+  if (!(memberPath.startsWith(row.audience_path) || covers(viewer.moderates, row.audience_path))) throw new AppError('forbidden', '无权执行此操作');
   return row;
 }
 

@@ -88,9 +88,9 @@ describe('who sees a post', () => {
     const theirs = [...(await feed(other)).items, ...(await feed(other, 'village')).items].map((p) => p.id);
     expect(theirs).toContain(villagePost.id);
     expect(theirs).not.toContain(branchPost.id);
-    expect((await send(other, 'GET', `/api/me/shares/${branchPost.id}`)).statusCode).toBe(404);
-    expect((await send(other, 'PUT', `/api/me/shares/${branchPost.id}/like`)).statusCode).toBe(404);
-    expect((await send(other, 'POST', `/api/me/shares/${branchPost.id}/comments`, { body: '看不到' })).statusCode).toBe(404);
+    expect((await send(other, 'GET', `/api/me/shares/${branchPost.id}`)).statusCode).toBe(403);
+    expect((await send(other, 'PUT', `/api/me/shares/${branchPost.id}/like`)).statusCode).toBe(403);
+    expect((await send(other, 'POST', `/api/me/shares/${branchPost.id}/comments`, { body: '看不到' })).statusCode).toBe(403);
     // the audience unit is stored: the branch and the village general branch
     const rows = await env.db.selectFrom('share_post').select(['id', 'audience_org_id']).where('id', 'in', [branchPost.id, villagePost.id]).execute();
     expect(Object.fromEntries(rows.map((r) => [r.id, r.audience_org_id]))).toEqual({ [branchPost.id]: orgIds['第一党支部'], [villagePost.id]: orgIds['新桥村党总支'] });
