@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GENDERS, LEADER_ROLES, MEMBER_STATUSES } from './enums.ts';
 import { DateString, namesAChange, NOTHING_TO_CHANGE, OrgKind, Page, Uuid } from './primitives.ts';
+import { OverdueQuestions } from './api-questions.ts';
 
 /**
  * The HTTP contract shared by the server (validation + OpenAPI) and the web apps (types).
@@ -243,6 +244,8 @@ export const Dashboard = z.object({
   byUnit: z.array(z.object({ orgId: z.string(), name: z.string(), count: z.number(), mobile: z.number() })),
   /** 党内关怀 of the subtree: members whose talk is overdue or never happened (talks/repo.ts overdueTalkCondition), overdue follow-up tasks, posted cards not yet sent */
   care: z.object({ talksOverdue: z.number(), tasksOverdue: z.number(), cardsToPost: z.number() }),
+  /** 有问必答: open questions past their due day, asked in the subtree (questions/repo.ts overdueSql), the oldest few */
+  questions: OverdueQuestions,
 });
 export type Dashboard = z.infer<typeof Dashboard>;
 

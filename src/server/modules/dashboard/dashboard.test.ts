@@ -2,10 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, memberIdByPhone, openTestDatabase, PHONES } from '../../../../test/support/harness.ts';
 import { recordDestination } from '../members/index.ts';
 import { getDashboard } from './service.ts';
-import { clock, shanghaiDate } from '../../clock.ts';
+import { addDays, clock, shanghaiDate } from '../../clock.ts';
 import { CareTaskQuery, MentoringQuery } from '../../../shared/api-care.ts';
 import { listCareTasks } from '../care/index.ts';
 import { listMentoring } from '../talks/index.ts';
+import { QuestionQuery } from '../../../shared/api-questions.ts';
+import { listQuestions } from '../questions/service.ts';
 
 let env: Awaited<ReturnType<typeof openTestDatabase>>;
 beforeAll(async () => {
@@ -172,5 +174,22 @@ describe('dashboard: 党内关怀', () => {
     // A unit asked for narrows it down: 第二党支部 has one overdue task and one card to post.
     const b2 = await getDashboard(env.db, village, await orgId('第二党支部'));
     expect(b2.care).toMatchObject({ tasksOverdue: 1, cardsToPost: 1 });
+  });
+
+  it('lists the overdue questions of the subtree, the same as the question list\'s overdue filter', async () => {
+    const village = await contextFor(env, PHONES.generalSecretary);
+    const branch = await contextFor(env, PHONES.branchSecretary);
+    const asker = await memberIdByPhone(env, PHONES.mobileMember);
+    const m = await env.db.selectFrom('member').select('org_id').where('tenant_id', '=', env.tenantId).where('id', '=', asker).executeTakeFirstOrThrow();
+    const branchId = (await env.db.selectFrom('org').select('id').where('tenant_id', '=', env.tenantId).where('name', '=', '第一党支部').executeTakeFirstOrThrow()).id;
+    const today = shanghaiDate();
+    const q = (body: string, dueOn: string, status: 'open' | 'answered' = 'open') => ({ tenant_id: env.tenantId, member_id: asker, org_id: m.org_id, branch_org_id: branchId, body, due_on: dueOn, status });
+    await env.db.insertInto('question').values([q('逾期的问题', addDays(today, -2)), q('今天到期', today), q('已回复', addDays(today, -5), 'answered')]).execute();
+    const d = await getDashboard(env.db, village, undefined);
+    expect(d.questions.count).toBe(1);
+    expect(d.questions.oldest.map((o) => o.title)).toEqual(['逾期的问题']);
+    expect((await getDashboard(env.db, branch, undefined)).questions.count).toBe(1);
+    expect((await listQuestions(env.db, village, QuestionQuery.parse({ status: 'overdue' }))).total).toBe(d.questions.count);
+    expect((await getDashboard(env.db, village, (await env.db.selectFrom('org').select('id').where('tenant_id', '=', env.tenantId).where('name', '=', '第二党支部').executeTakeFirstOrThrow()).id)).questions.count).toBe(0);
   });
 });

@@ -9,6 +9,7 @@ import { getSettings } from '../settings/index.ts';
 import { countOverdueCareTasks } from '../care/index.ts';
 import { countTalksDue } from '../talks/index.ts';
 import { countCardsToPost } from '../cards/index.ts';
+import { overdueQuestions } from '../questions/index.ts';
 import { compareUnitNames } from '../../../shared/sort-order.ts';
 
 export async function getDashboard(db: Database, ctx: RequestContext, orgId: string | undefined): Promise<Dashboard & { root: { id: string; name: string } }> {
@@ -20,7 +21,7 @@ export async function getDashboard(db: Database, ctx: RequestContext, orgId: str
   const base = () => memberBaseQuery(db, actor.tenantId).where(inSubtrees(actor.tenantId, [root.path]));
   const childId = sql<string>`split_part(substr(o.path, ${root.path.length + 1}), '/', 1)`;
   const today = shanghaiDate();
-  const [totals, byProvince, byCity, byChild, talksOverdue, tasksOverdue, cardsToPost] = await Promise.all([
+  const [totals, byProvince, byCity, byChild, talksOverdue, tasksOverdue, cardsToPost, questions] = await Promise.all([
     base()
       .select([
         sql<number>`count(*)::int`.as('members'),
@@ -46,6 +47,8 @@ export async function getDashboard(db: Database, ctx: RequestContext, orgId: str
     countOverdueCareTasks(db, actor.tenantId, [root.path], today),
     // Cards to go into the post (待寄出) in the subtree's campaigns.
     countCardsToPost(db, actor.tenantId, [root.path]),
+    // Questions asked in the subtree, open past their due day: the question list's overdue filter.
+    overdueQuestions(db, actor.tenantId, [root.path]),
   ]);
   const childIds = byChild.map((c) => c.child).filter((c) => c !== '');
   const names = childIds.length
@@ -71,5 +74,6 @@ export async function getDashboard(db: Database, ctx: RequestContext, orgId: str
       // The largest first; units of equal size in their numbers' order (第二 before 第十).
       .sort((a, b) => b.count - a.count || compareUnitNames(a.name, b.name)),
     care: { talksOverdue, tasksOverdue, cardsToPost },
+    questions,
   };
 }
