@@ -8,6 +8,7 @@ import { meetingsAuthz } from '../../test/authz/meetings.ts';
 import { coverageAuthz } from '../../test/authz/coverage.ts';
 import { careAuthz } from '../../test/authz/care.ts';
 import { talksAuthz } from '../../test/authz/talks.ts';
+import { reviewsAuthz } from '../../test/authz/reviews.ts';
 import { questionsAuthz } from '../../test/authz/questions.ts';
 import { sharesAuthz } from '../../test/authz/shares.ts';
 import { deliveriesAuthz } from '../../test/authz/deliveries.ts';
@@ -49,6 +50,7 @@ const MODULES: AuthzModule[] = [
   coverageAuthz,
   careAuthz,
   talksAuthz,
+  reviewsAuthz,
   questionsAuthz,
   sharesAuthz,
   deliveriesAuthz,
