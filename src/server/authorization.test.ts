@@ -10,6 +10,7 @@ import { careAuthz } from '../../test/authz/care.ts';
 import { talksAuthz } from '../../test/authz/talks.ts';
 import { reviewsAuthz } from '../../test/authz/reviews.ts';
 import { questionsAuthz } from '../../test/authz/questions.ts';
+import { evaluationsAuthz } from '../../test/authz/evaluations.ts';
 import { sharesAuthz } from '../../test/authz/shares.ts';
 import { deliveriesAuthz } from '../../test/authz/deliveries.ts';
 import { cardsAuthz } from '../../test/authz/cards.ts';
@@ -62,6 +63,7 @@ const MODULES: AuthzModule[] = [
   notifyRobotsAuthz,
   notifySmsAuthz,
   notifyKitAuthz,
+  evaluationsAuthz,
 ];
 
 /**

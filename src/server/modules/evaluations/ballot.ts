@@ -78,7 +78,11 @@ async function myRound(db: Executor, ctx: RequestContext, roundId: string): Prom
   const memberId = requireMember(ctx);
   const rows = await sql<MyRow>`SELECT * FROM (${myRounds(db, ctx.actor.tenantId, memberId)}) t WHERE id = ${roundId}`.execute(db);
   const row = rows.rows[0];
-  if (!row) throw notFound('民主评议');
+  if (!row) {
+    const exists = await db.selectFrom('evaluation_round').select('id').where('tenant_id', '=', ctx.actor.tenantId).where('id', '=', roundId).executeTakeFirst();
+    if (exists) throw new AppError('forbidden', '你不在本次评议的党员名单中');
+    throw notFound('民主评议');
+  }
   return present(row);
 }
 

@@ -90,6 +90,18 @@ describe('民主评议党员', () => {
     expect((await listRounds(env.db, secretary, { year: 2025 })).items.map((r) => r.id)).not.toContain(round.id);
   });
 
+  it('lists no round outside the caller scope', async () => {
+    const branch2 = await env.db.selectFrom('org').select('id').where('tenant_id', '=', env.tenantId).where('name', '=', '第二党支部').executeTakeFirstOrThrow();
+    const other = await createRound(env.db, secretary, { orgId: branch2.id, year: 2026 });
+    const mine = (await listRounds(env.db, branchSecretary, {})).items;
+    expect(mine.map((r) => r.orgId)).toEqual(mine.map(() => branchId));
+    expect(mine.map((r) => r.id)).not.toContain(other.id);
+    expect((await listRounds(env.db, secretary, {})).items.map((r) => r.id)).toContain(other.id);
+    await expectError(listRounds(env.db, branchSecretary, { orgId: branch2.id }), 'forbidden');
+    await expectError(getRound(env.db, branchSecretary, other.id), 'forbidden');
+    await expectError(listRounds(env.db, await member(PHONES.mobileMember), {}), 'forbidden');
+  });
+
   it('moves only to the next phase', async () => {
     await expectError(changePhase(env.db, branchSecretary, round.id, phase('ballot')), 'conflict', '只能进入下一阶段');
     round = await changePhase(env.db, branchSecretary, round.id, phase('self'));
@@ -325,7 +337,8 @@ describe('民主评议党员', () => {
   it('refuses members who are not in a round', async () => {
     const other = await env.db.selectFrom('member').select('phone').where('tenant_id', '=', env.tenantId).where('id', 'not in', [...voters, ...probationary].map((v) => v.id)).executeTakeFirstOrThrow();
     const c = await member(other.phone);
-    await expectError(getMyEvaluation(env.db, c, round.id), 'not_found');
+    await expectError(getMyEvaluation(env.db, c, round.id), 'forbidden');
+    await expectError(getMyEvaluation(env.db, c, randomUUID()), 'not_found');
     expect((await listMyEvaluations(env.db, c)).items).toHaveLength(0);
   });
 });
