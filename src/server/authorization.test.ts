@@ -10,8 +10,6 @@ import { careAuthz } from '../../test/authz/care.ts';
 import { talksAuthz } from '../../test/authz/talks.ts';
 import { reviewsAuthz } from '../../test/authz/reviews.ts';
 import { questionsAuthz } from '../../test/authz/questions.ts';
-import { evaluationsAuthz } from '../../test/authz/evaluations.ts';
-import { sharesAuthz } from '../../test/authz/shares.ts';
 import { deliveriesAuthz } from '../../test/authz/deliveries.ts';
 import { cardsAuthz } from '../../test/authz/cards.ts';
 import { radarAuthz } from '../../test/authz/radar.ts';
@@ -31,6 +29,9 @@ import { notifyMemberAuthz } from '../../test/authz/notify-member.ts';
 import { notifyRobotsAuthz } from '../../test/authz/notify-robots.ts';
 import { notifySmsAuthz } from '../../test/authz/notify-sms.ts';
 import { notifyKitAuthz } from '../../test/authz/notify-kit.ts';
+import { newsAuthz } from '../../test/authz/news.ts';
+import { sharesAuthz } from '../../test/authz/shares.ts';
+import { evaluationsAuthz } from '../../test/authz/evaluations.ts';
 
 /** Modules keep their cases next to each other in test/authz/; all run here. */
 const MODULES: AuthzModule[] = [
@@ -53,7 +54,6 @@ const MODULES: AuthzModule[] = [
   talksAuthz,
   reviewsAuthz,
   questionsAuthz,
-  sharesAuthz,
   deliveriesAuthz,
   cardsAuthz,
   radarAuthz,
@@ -63,6 +63,8 @@ const MODULES: AuthzModule[] = [
   notifyRobotsAuthz,
   notifySmsAuthz,
   notifyKitAuthz,
+  newsAuthz,
+  sharesAuthz,
   evaluationsAuthz,
 ];
 

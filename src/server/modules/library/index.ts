@@ -5,5 +5,6 @@ import { mayReadStudyItemFile } from './attached-files.ts';
 export { createStudyItem, getStudyItemSummaries, itemSummaryView } from './service.ts';
 export { registerLibraryRoutes } from './routes.ts';
 export { speechJobs, type SpeechMaker } from './tts.ts';
+export { fileIdsIn, hasContent, sanitizeArticleHtml } from './sanitize.ts';
 
 addFileReadRule('study_item', mayReadStudyItemFile);
