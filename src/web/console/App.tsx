@@ -37,6 +37,8 @@ import { ChangePasswordModal } from './features/session/ChangePasswordModal.tsx'
 import { I18nProvider, useI18n } from './i18n.tsx';
 import { LoginPage } from './features/session/LoginPage.tsx';
 import { Link, Redirect, matchPath, navigate, useLocation } from './router.tsx';
+import { QuestionCircleOutlined } from '@ant-design/icons';
+import { QuestionsMenuLabel } from './features/questions/QuestionsMenuLabel.tsx';
 
 // Pages load on first visit: the login screen and the shell come first, each page's code after.
 const AuditPage = lazy(() => import('./features/audit/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
@@ -62,6 +64,7 @@ const CampaignPage = lazy(() => import('./features/cards/CampaignPage.tsx').then
 const BirthdaysPage = lazy(() => import('./features/cards/BirthdaysPage.tsx').then((m) => ({ default: m.BirthdaysPage })));
 const ChannelsPage = lazy(() => import('./features/channels/ChannelsPage.tsx').then((m) => ({ default: m.ChannelsPage })));
 const ActivationPage = lazy(() => import('./features/activation/ActivationPage.tsx').then((m) => ({ default: m.ActivationPage })));
+const QuestionsPage = lazy(() => import('./features/questions/QuestionsPage.tsx').then((m) => ({ default: m.QuestionsPage })));
 // print pages (/print/…) have no console chrome: the shell is skipped for them
 const PrintRoutes = lazy(() => import('./features/cards/print/PrintRoutes.tsx'));
 import { SessionContext, isSecretary, useSession, type Session } from './session.tsx';
@@ -270,6 +273,7 @@ function Shell() {
     : [];
   // 互动评议: monthly sharing, questions, the quarterly review, the annual evaluation, news (one line each)
   const communityItems: NonNullable<MenuProps['items']> = [
+    ...(secretary ? [{ key: '/questions', icon: <QuestionCircleOutlined aria-hidden />, label: <QuestionsMenuLabel /> }] : []),
     // one entry per page, e.g. ...(secretary ? [{ key: '/shares', icon: …, label: <Link …> }] : []),
   ];
   const community: NonNullable<MenuProps['items']> = communityItems.length > 0 ? [{ type: 'group', key: 'community', label: t('nav.community'), children: communityItems }] : [];
@@ -352,7 +356,7 @@ function Shell() {
 }
 
 /** Every page of the console, whoever may open it: the rest of the paths are "not found". */
-const CONSOLE_PAGES = new Set(['/dashboard', '/orgs', '/members', '/import', '/audit', '/settings', '/study', '/pushes', '/sessions', '/coverage', '/care-tasks', '/mentoring', '/drift', '/deliveries', '/cards', '/birthdays', '/channels', '/unreachable', '/activation']);
+const CONSOLE_PAGES = new Set(['/questions', '/dashboard', '/orgs', '/members', '/import', '/audit', '/settings', '/study', '/pushes', '/sessions', '/coverage', '/care-tasks', '/mentoring', '/drift', '/deliveries', '/cards', '/birthdays', '/channels', '/unreachable', '/activation']);
 
 function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string; isTenantAdmin: boolean; secretary: boolean; groupLeader: boolean }) {
   const { t } = useI18n();
@@ -385,6 +389,7 @@ function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string;
     if (campaign?.id && secretary) return <CampaignPage key={campaign.id} id={campaign.id} />;
     if (path === '/birthdays' && secretary) return <BirthdaysPage />;
     if (path === '/channels' && secretary) return <ChannelsPage />;
+    if (path === '/questions' && secretary) return <QuestionsPage />;
     // A page that exists but is not among the caller's menu entries: say so, rather than "not found".
     if (CONSOLE_PAGES.has(path) || member?.id || push?.id || session?.id || campaign?.id) {
       return (

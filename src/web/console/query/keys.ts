@@ -43,6 +43,7 @@ export const areas = {
   birthdays: ['birthdays'],
   notify: ['notify'],
   activation: ['activation'],
+  questions: ['questions'],
 } as const satisfies Record<string, QueryKey>;
 
 export type Area = keyof typeof areas;
@@ -64,6 +65,7 @@ export const derivedFrom: Partial<Record<Area, readonly Area[]>> = {
   deliveries: ['members', 'drift'],
   cardCampaigns: ['members'],
   settings: ['dashboard', 'members', 'coverage', 'mentoring', 'drift'],
+  questions: ['dashboard'],
 };
 
 /** Never changed while the console runs (the national region list): kept for the page's life, never marked stale. */

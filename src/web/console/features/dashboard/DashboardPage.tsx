@@ -4,6 +4,7 @@ import { Suspense, lazy, useMemo, useState, type ReactNode } from 'react';
 import { OrgTreeSelect, PageHeader } from '../../components/common.tsx';
 import { BirthdaysThisWeek } from '../cards/BirthdaysThisWeek.tsx';
 import { UnreachableTile } from '../reach/UnreachableTile.tsx';
+import { OverdueQuestionsCard } from '../questions/OverdueQuestionsCard.tsx';
 import { endpoints } from '../../api.ts';
 import { useApi, useOrgs } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
@@ -179,6 +180,7 @@ export function DashboardPage() {
                 );
               })}
               <UnreachableTile orgId={orgId} />
+              <OverdueQuestionsCard data={d?.questions} orgId={orgId} loading={dash.loading} />
             </Row>
           </Card>
         </Col>
