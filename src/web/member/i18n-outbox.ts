@@ -34,6 +34,9 @@ const zh = {
   kind_submit_makeup: '补学心得',
   kind_ask_leave: '请假',
   kind_record_talk: '谈话记录',
+  kind_share_post: '分享',
+  kind_share_comment: '评论',
+  kind_share_like: '点赞',
   kind_other: '一项操作',
 
   queuedSaved: '已保存，有信号时自动发送',
@@ -78,6 +81,9 @@ const en: Record<OutboxMessageKey, string> = {
   kind_submit_makeup: 'Make-up reflection',
   kind_ask_leave: 'Leave request',
   kind_record_talk: 'Talk record',
+  kind_share_post: 'Post',
+  kind_share_comment: 'Comment',
+  kind_share_like: 'Like',
   kind_other: 'An action',
 
   queuedSaved: 'Saved; it is sent by itself when there is signal',

@@ -149,6 +149,12 @@ function kindLabel(kind: string, t: OutboxDictionary): string {
       return t.kind_ask_leave;
     case 'record-talk':
       return t.kind_record_talk;
+    case 'share-post':
+      return t.kind_share_post;
+    case 'share-comment':
+      return t.kind_share_comment;
+    case 'share-like':
+      return t.kind_share_like;
     default:
       return t.kind_other;
   }
@@ -172,6 +178,11 @@ function describe(entry: OutboxEntry): string | null {
   }
   if (vars.memberId) {
     return queryClient.getQueryData<MyMentees>(keys.mentees)?.items.find((m) => m.memberId === vars.memberId)?.name ?? null;
+  }
+  // a post or a comment (互动): its first words, as written
+  if (entry.kind === 'share-post' || entry.kind === 'share-comment') {
+    const body = (entry.vars as { body?: unknown }).body;
+    return typeof body === 'string' && body.trim() !== '' ? body.trim().slice(0, 30) : null;
   }
   return null;
 }
