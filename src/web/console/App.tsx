@@ -24,6 +24,7 @@ import {
   UsergroupAddOutlined,
   UserOutlined,
 } from '@ant-design/icons';
+import { CommentOutlined as SharesIcon } from '@ant-design/icons';
 import { App as AntApp, Badge, Button, ConfigProvider, Drawer, Grid, Layout, Menu, Result, Space, Spin, Typography, theme } from 'antd';
 import type { MenuProps } from 'antd';
 import enUS from 'antd/locale/en_US';
@@ -36,8 +37,10 @@ import { useApi } from './hooks.ts';
 import { ChangePasswordModal } from './features/session/ChangePasswordModal.tsx';
 import { I18nProvider, useI18n } from './i18n.tsx';
 import { LoginPage } from './features/session/LoginPage.tsx';
+import { CheckSquareOutlined as EvaluationsIcon } from '@ant-design/icons';
 import { Link, Redirect, matchPath, navigate, useLocation } from './router.tsx';
 import { QuestionCircleOutlined } from '@ant-design/icons';
+import { ReadOutlined as NewsIcon } from '@ant-design/icons';
 import { QuestionsMenuLabel } from './features/questions/QuestionsMenuLabel.tsx';
 
 // Pages load on first visit: the login screen and the shell come first, each page's code after.
@@ -63,8 +66,12 @@ const CardsPage = lazy(() => import('./features/cards/CardsPage.tsx').then((m) =
 const CampaignPage = lazy(() => import('./features/cards/CampaignPage.tsx').then((m) => ({ default: m.CampaignPage })));
 const BirthdaysPage = lazy(() => import('./features/cards/BirthdaysPage.tsx').then((m) => ({ default: m.BirthdaysPage })));
 const ChannelsPage = lazy(() => import('./features/channels/ChannelsPage.tsx').then((m) => ({ default: m.ChannelsPage })));
+const EvaluationsPage = lazy(() => import('./features/evaluations/EvaluationsPage.tsx').then((m) => ({ default: m.EvaluationsPage })));
+const EvaluationPage = lazy(() => import('./features/evaluations/EvaluationPage.tsx').then((m) => ({ default: m.EvaluationPage })));
+const SharesPage = lazy(() => import('./features/shares/SharesPage.tsx').then((m) => ({ default: m.SharesPage })));
 const ActivationPage = lazy(() => import('./features/activation/ActivationPage.tsx').then((m) => ({ default: m.ActivationPage })));
 const QuestionsPage = lazy(() => import('./features/questions/QuestionsPage.tsx').then((m) => ({ default: m.QuestionsPage })));
+const NewsPage = lazy(() => import('./features/news/NewsPage.tsx').then((m) => ({ default: m.NewsPage })));
 // print pages (/print/…) have no console chrome: the shell is skipped for them
 const PrintRoutes = lazy(() => import('./features/cards/print/PrintRoutes.tsx'));
 import { SessionContext, isSecretary, useSession, type Session } from './session.tsx';
@@ -274,7 +281,10 @@ function Shell() {
   // 互动评议: monthly sharing, questions, the quarterly review, the annual evaluation, news (one line each)
   const communityItems: NonNullable<MenuProps['items']> = [
     ...(secretary ? [{ key: '/questions', icon: <QuestionCircleOutlined aria-hidden />, label: <QuestionsMenuLabel /> }] : []),
+    ...(secretary ? [{ key: '/evaluations', icon: <EvaluationsIcon aria-hidden />, label: <Link to="/evaluations" data-testid="nav-evaluations">{t('nav.evaluations')}</Link> }] : []),
     // one entry per page, e.g. ...(secretary ? [{ key: '/shares', icon: …, label: <Link …> }] : []),
+    ...(secretary ? [{ key: '/shares', icon: <SharesIcon aria-hidden />, label: <Link to="/shares" data-testid="nav-shares">{t('nav.shares')}</Link> }] : []),
+    ...(secretary || groupLeader ? [{ key: '/news', icon: <NewsIcon aria-hidden />, label: <Link to="/news" data-testid="nav-news">{t('nav.news')}</Link> }] : []),
   ];
   const community: NonNullable<MenuProps['items']> = communityItems.length > 0 ? [{ type: 'group', key: 'community', label: t('nav.community'), children: communityItems }] : [];
   const items: NonNullable<MenuProps['items']> = [
@@ -356,7 +366,7 @@ function Shell() {
 }
 
 /** Every page of the console, whoever may open it: the rest of the paths are "not found". */
-const CONSOLE_PAGES = new Set(['/questions', '/dashboard', '/orgs', '/members', '/import', '/audit', '/settings', '/study', '/pushes', '/sessions', '/coverage', '/care-tasks', '/mentoring', '/drift', '/deliveries', '/cards', '/birthdays', '/channels', '/unreachable', '/activation']);
+const CONSOLE_PAGES = new Set(['/questions', '/dashboard', '/orgs', '/members', '/import', '/audit', '/settings', '/study', '/pushes', '/sessions', '/coverage', '/care-tasks', '/mentoring', '/drift', '/deliveries', '/cards', '/birthdays', '/channels', '/unreachable', '/activation', '/shares', '/news']);
 
 function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string; isTenantAdmin: boolean; secretary: boolean; groupLeader: boolean }) {
   const { t } = useI18n();
@@ -390,8 +400,12 @@ function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string;
     if (path === '/birthdays' && secretary) return <BirthdaysPage />;
     if (path === '/channels' && secretary) return <ChannelsPage />;
     if (path === '/questions' && secretary) return <QuestionsPage />;
+    if (path === '/shares' && secretary) return <SharesPage />;
+    if (path === '/news' && (secretary || groupLeader)) return <NewsPage />;
+    if (path === '/evaluations' && secretary) return <EvaluationsPage />;
+    if (path.startsWith('/evaluations/') && secretary) return <EvaluationPage key={path} id={path.slice('/evaluations/'.length)} />;
     // A page that exists but is not among the caller's menu entries: say so, rather than "not found".
-    if (CONSOLE_PAGES.has(path) || member?.id || push?.id || session?.id || campaign?.id) {
+    if (CONSOLE_PAGES.has(path) || path.startsWith('/evaluations') || member?.id || push?.id || session?.id || campaign?.id) {
       return (
         <Result
           status="403"
