@@ -5,6 +5,8 @@ import { recordAudit } from '../../audit-log.ts';
 import type { EvaluationGrade } from '../../../shared/api-evaluations.ts';
 import { GRADE_LABELS, manageableRound, PHASE_LABELS, roundDetail } from './service.ts';
 
+const label = (g: EvaluationGrade | null) => (g ? GRADE_LABELS[g] : '');
+
 /** A round's results as a workbook (民主评议结果): one row per member with the tally and the grades. */
 export async function exportRound(db: Database, ctx: RequestContext, roundId: string): Promise<{ fileName: string; body: Buffer }> {
   const tenantId = ctx.actor.tenantId;
@@ -24,7 +26,6 @@ export async function exportRound(db: Database, ctx: RequestContext, roundId: st
   ]);
   const header = sheet.addRow(['姓名', '身份', '优秀票', '合格票', '基本合格票', '不合格票', '评定意见', '意见理由', '评定结果', '结果理由', '自评已交']);
   header.font = { bold: true };
-  const label = (g: EvaluationGrade | null) => (g ? GRADE_LABELS[g] : '');
   for (const s of d.subjects) {
     sheet.addRow([
       s.name,
