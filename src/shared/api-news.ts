@@ -100,6 +100,8 @@ export const NewsItem = NewsSummary.extend({
   /** the address of the public page (absolute, LIANXIN_PUBLIC_URL) */
   publicUrl: z.string(),
   studyItemId: Uuid.nullable(),
+  /** the caller wrote it */
+  mine: z.boolean(),
   history: z.array(NewsHistoryEntry),
   /** what the caller may do with it now */
   can: z.object({ edit: z.boolean(), submit: z.boolean(), review: z.boolean(), withdraw: z.boolean(), addToLibrary: z.boolean() }),

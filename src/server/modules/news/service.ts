@@ -151,6 +151,7 @@ async function itemView(db: Executor, ctx: RequestContext, r: NewsRow, publicUrl
     reviewedAt: iso(r.reviewed_at),
     publicUrl: `${publicUrl}${publicPathOf(r.org_id, r.id)}`,
     studyItemId: r.study_item_id,
+    mine: r.author_account_id === ctx.actor.accountId,
     history: history.map((h) => ({
       version: h.version,
       decision: h.decision,

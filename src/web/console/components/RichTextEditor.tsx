@@ -15,6 +15,8 @@ interface Props {
   /** for tests: the editable area gets `${testId}`, the toolbar buttons `${testId}-<command>` */
   testId?: string;
   minHeight?: number;
+  /** the upload purpose of inserted images ('study' for the library, 'news' for news items) */
+  imagePurpose?: 'study' | 'news';
 }
 
 const QuoteIcon = () => (
@@ -35,7 +37,7 @@ const STORED_LINK = /^(https?:\/\/\S+|mailto:\S+|tel:\S+)$/i;
  * h2–h4 are read back from stored articles, the toolbar makes h3. The server sanitizes the HTML
  * on save and when served; `toStoredHtml` keeps the markup as plain as the earlier editor's.
  */
-export function RichTextEditor({ id, value, onChange, testId = 'rich-editor', minHeight = 280 }: Props) {
+export function RichTextEditor({ id, value, onChange, testId = 'rich-editor', minHeight = 280, imagePurpose = 'study' }: Props) {
   const { t } = useI18n();
   const { token } = theme.useToken();
   const [linkOpen, setLinkOpen] = useState(false);
@@ -134,7 +136,7 @@ export function RichTextEditor({ id, value, onChange, testId = 'rich-editor', mi
     }
     setUploading(0);
     try {
-      const [stored, size] = await Promise.all([uploadStoredFile('study', file, setUploading), measureImage(file)]);
+      const [stored, size] = await Promise.all([uploadStoredFile(imagePurpose, file, setUploading), measureImage(file)]);
       // width and height let a phone keep the image's place while it loads on a weak signal
       editor
         ?.chain()

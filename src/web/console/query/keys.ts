@@ -44,6 +44,7 @@ export const areas = {
   notify: ['notify'],
   activation: ['activation'],
   questions: ['questions'],
+  news: ['news'],
 } as const satisfies Record<string, QueryKey>;
 
 export type Area = keyof typeof areas;
