@@ -43,6 +43,8 @@ const Password = lazy(() => import('./screens/Password.tsx').then((m) => ({ defa
 const Shares = lazy(() => import('./screens/Shares.tsx').then((m) => ({ default: m.Shares })));
 const ShareDetail = lazy(() => import('./screens/ShareDetail.tsx').then((m) => ({ default: m.ShareDetail })));
 const ShareNew = lazy(() => import('./screens/ShareNew.tsx').then((m) => ({ default: m.ShareNew })));
+const Questions = lazy(() => import('./screens/Questions.tsx').then((m) => ({ default: m.Questions })));
+const QuestionDetail = lazy(() => import('./screens/Questions.tsx').then((m) => ({ default: m.QuestionDetail })));
 
 type Session =
   | { phase: 'checking' }
@@ -222,6 +224,10 @@ export function App() {
     );
   } else if (route.name === 'share-new') {
     screen = <ShareNew key={route.topicId ?? ''} topicId={route.topicId} onBack={() => router.back({ name: 'shares' })} onUnauthenticated={showLogin} />;
+  } else if (route.name === 'questions') {
+    screen = <Questions isMentor={account?.isMentor ?? false} onBack={() => router.back()} onUnauthenticated={showLogin} />;
+  } else if (route.name === 'question') {
+    screen = <QuestionDetail key={route.questionId} questionId={route.questionId} onBack={() => router.back({ name: 'questions' })} />;
   } else if (shownProfile.kind === 'failed') {
     // e.g. an account without a member record: let the person leave and sign in as someone else.
     screen = <Problem message={shownProfile.message} onRetry={() => void profile.refetch()} onLogout={onLogout} />;

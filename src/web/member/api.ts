@@ -189,3 +189,20 @@ export const shareApi = {
   remove: (id: string) => send(contract.shares.remove, { id }),
   removeComment: (id: string) => send(contract.shares.removeComment, { id }),
 };
+
+// ---------- 有问必答: one's questions, the unit's FAQ, a mentor's mentees' questions ----------
+export type MyQuestion = AnswerOf<typeof contract.questions.myOne>;
+export type MyQuestionList = AnswerOf<typeof contract.questions.mine>;
+export type MemberFaq = AnswerOf<typeof contract.questions.memberFaq>;
+export type MenteeQuestion = AnswerOf<typeof contract.questions.get>;
+export type MenteeQuestionList = AnswerOf<typeof contract.questions.menteeQuestions>;
+export type AskQuestionInput = BodyOf<typeof contract.questions.ask>;
+
+export const questionApi = {
+  mine: (signal?: AbortSignal) => read(contract.questions.mine, undefined, undefined, { ...REVALIDATE, signal }),
+  one: (id: string, signal?: AbortSignal) => read(contract.questions.myOne, { id }, undefined, { signal }),
+  seen: (id: string) => send(contract.questions.seen, { id }),
+  faq: (signal?: AbortSignal) => read(contract.questions.memberFaq, undefined, undefined, { ...REVALIDATE, signal }),
+  mentees: (signal?: AbortSignal) => read(contract.questions.menteeQuestions, undefined, undefined, { signal }),
+  answer: (id: string, body: string) => send(contract.questions.answer, { id }, { body }),
+};

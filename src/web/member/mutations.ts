@@ -31,6 +31,7 @@ import {
 import { queryClient } from './query.ts';
 import { keys, type CareTaskPages, type InboxPages, type ShareFeedPages } from './queries.ts';
 import { registerOutboxKind, setAccountProbe, submit } from './outbox.ts';
+import { questionApi, type AskQuestionInput, type MenteeQuestion, type MyQuestion } from './api.ts';
 
 /**
  * Every write of the member app, as a TanStack mutation: a key, the call, and what its answer
@@ -290,6 +291,24 @@ export const writes = {
       queryClient.setQueryData<SharePostDetail>(keys.share(shareId), (data) => (data ? { ...data, comments: data.comments.filter((c) => c.id !== commentId) } : data));
     },
   ),
+  /** 有问必答: a question waits on the phone without signal; a resend with its key makes one question. */
+  askQuestion: queued(
+    'ask-question',
+    (body: AskQuestionInput, key, account) => sendWithKey<MyQuestion>(contract.questions.ask, undefined, body, key, account),
+    (question: MyQuestion) => {
+      queryClient.setQueryData(keys.question(question.id), question);
+      void queryClient.invalidateQueries({ queryKey: keys.questions });
+    },
+  ),
+  /** The member opened the answers: the 首页 line and the list's mark go. */
+  questionSeen: write('question-seen', ({ questionId }: { questionId: string }) => questionApi.seen(questionId), (question: MyQuestion) => {
+    queryClient.setQueryData(keys.question(question.id), question);
+    void queryClient.invalidateQueries({ queryKey: keys.questions, exact: true });
+  }),
+  /** A mentor answers a mentee's question (needs signal: the answer is read at once). */
+  answerQuestion: write('answer-question', ({ questionId, body }: { questionId: string; body: string }) => questionApi.answer(questionId, body), (_q: MenteeQuestion) => {
+    void queryClient.invalidateQueries({ queryKey: keys.menteeQuestions });
+  }),
   updateMobility: write('update-mobility', (body: MobilityForm) => api.updateMobility(body), (profile: MyProfile) => queryClient.setQueryData(keys.profile, profile)),
   markReturned: write('mark-returned', (body: z.input<typeof ReturnBody>) => api.markReturned(body), (profile: MyProfile) =>
     queryClient.setQueryData(keys.profile, profile),

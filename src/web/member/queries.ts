@@ -1,6 +1,7 @@
 import { infiniteQueryOptions, queryOptions, type InfiniteData } from '@tanstack/react-query';
 import { api, shareApi, type CareTaskList, type Inbox, type MyShareFeed, type ShareScope, type Today } from './api.ts';
 import { keepSeen, readItem } from './offline-store.ts';
+import { questionApi } from './api.ts';
 
 /**
  * What the member app reads from the server, one query each: its key (the name the cache and the
@@ -24,6 +25,11 @@ export const keys = {
   shares: ['shares'] as const,
   shareFeed: (scope: ShareScope) => ['shares', scope] as const,
   share: (shareId: string) => ['share', shareId] as const,
+  /** 有问必答: one's questions (and each one), the unit's FAQ, a mentor's mentees' questions */
+  questions: ['questions'] as const,
+  question: (id: string) => ['questions', id] as const,
+  faq: ['faq'] as const,
+  menteeQuestions: ['mentee-questions'] as const,
 };
 
 export const PAGE_SIZE = 20;
@@ -118,6 +124,11 @@ export const queries = {
     }),
   /** One post with its comments. */
   share: (shareId: string) => queryOptions({ queryKey: keys.share(shareId), queryFn: ({ signal }) => shareApi.post(shareId, signal) }),
+  /** 有问必答: one's questions with their answers, one of them, the FAQ of one's unit and above, a mentor's mentees' questions. */
+  questions: () => queryOptions({ queryKey: keys.questions, queryFn: ({ signal }) => questionApi.mine(signal) }),
+  question: (id: string) => queryOptions({ queryKey: keys.question(id), queryFn: ({ signal }) => questionApi.one(id, signal) }),
+  faq: () => queryOptions({ queryKey: keys.faq, queryFn: ({ signal }) => questionApi.faq(signal) }),
+  menteeQuestions: () => queryOptions({ queryKey: keys.menteeQuestions, queryFn: ({ signal }) => questionApi.mentees(signal) }),
   /** ~140 KB that never changes while the app runs: asked once per visit (the HTTP cache keeps it longer). */
   regions: () =>
     queryOptions({

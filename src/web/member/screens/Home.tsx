@@ -4,6 +4,7 @@ import { StorageFullNotice } from '../offline-ui.tsx';
 import { OutboxStrip } from '../outbox-strip.tsx';
 import { SavedCopyNotice, ScreenTitle, TopBar } from '../ui.tsx';
 import { TodaySection } from './Today.tsx';
+import { QuestionsLine } from './QuestionsLine.tsx';
 import './home.css';
 
 interface HomeProps {
@@ -33,6 +34,7 @@ export function Home({ profile, stale, onRetry, isMentor, onUnauthenticated }: H
           <SavedCopyNotice message={t.offlineShowingSaved} onRetry={onRetry} />
         ) : null}
         <StorageFullNotice />
+        <QuestionsLine />
         <TodaySection isMentor={isMentor} onUnauthenticated={onUnauthenticated} offlineNoticeShown={stale} />
       </main>
     </>

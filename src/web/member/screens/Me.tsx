@@ -6,6 +6,7 @@ import { useInviteI18n } from '../i18n-invite.ts';
 import type { Route } from '../router.ts';
 import { OutboxStrip } from '../outbox-strip.tsx';
 import { AppLink, SavedCopyNotice, ScreenTitle, SuccessMessage, telHref, TopBar } from '../ui.tsx';
+import { questionsEntryWords } from '../i18n-questions.ts';
 import './home.css';
 
 interface MeProps {
@@ -147,6 +148,7 @@ export function Me({ profile, stale, onRetry, notice, onUpdateDestination, onCha
           <ul className="plain-list me-links">
             <SettingLink to={{ name: 'notices' }} testId="home-notices" title={t.noticesTitle} hint={t.noticesHint} />
             <SettingLink to={{ name: 'devices' }} testId="home-devices" title={invite.devicesTitle} hint={invite.devicesHint} />
+            <SettingLink to={{ name: 'questions' }} testId="me-questions" title={questionsEntryWords[language].me} hint={questionsEntryWords[language].meHint} />
             <SettingLink to={{ name: 'records' }} testId="home-records" title={t.recordsTitle} hint={t.recordsHint} />
             <li>
               <button type="button" className="home-link" onClick={onChangePassword} data-testid="me-password">
