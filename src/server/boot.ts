@@ -13,6 +13,8 @@ import { seedLearningDemo } from './demo/learning.ts';
 import { seedCareDemo } from './demo/care.ts';
 import { seedCardsDemo } from './demo/cards.ts';
 import { seedDeliveriesDemo } from './demo/deliveries.ts';
+import { seedQuestionsDemo } from './demo/questions.ts';
+import { seedNewsDemo } from './demo/news.ts';
 
 export interface Booted {
   opened: OpenedDatabase;
@@ -49,6 +51,8 @@ export async function boot(config: Config, log: { info: (m: string) => void; war
       await seedCareDemo(opened.db, seeded.tenantId);
       await seedCardsDemo(opened.db, seeded.tenantId);
       await seedDeliveriesDemo(opened.db, seeded.tenantId);
+      await seedQuestionsDemo(opened.db, seeded.tenantId);
+      await seedNewsDemo(opened.db, seeded.tenantId);
       demo = { password, generated };
     }
   }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
+import { seedNewsDemo } from '../../demo/news.ts';
 
 /**
  * News with review (公众号 "闪亮红星") over HTTP on a copy of the demo village: drafts, 保密审查,
@@ -275,5 +276,17 @@ describe('news with review', () => {
     }
     expect((await anon(`/news/${unit}/${draft.id}`)).statusCode).toBe(404);
     expect((await anon(`/news/${unit}/${ret.id}`)).statusCode).toBe(404);
+  });
+
+  it('seeds the demo village with two published items and one in review by its 通讯员', async () => {
+    await seedNewsDemo(env.db, env.tenantId);
+    const page = (await anon(`/news/${villageId}`)).body;
+    expect(page).toContain('“回家看看”主题党日活动');
+    expect(page).toContain('村道亮化工程完工');
+    expect(page).not.toContain('流动党员返乡座谈会');
+    const inReview = (await call(village, 'GET', `/api/news?orgId=${villageId}&status=in_review`)).json();
+    expect(inReview.items.map((i: { title: string }) => i.title)).toContain('流动党员返乡座谈会召开');
+    const item = (await call(village, 'GET', `/api/news/${inReview.items.find((i: { title: string }) => i.title === '流动党员返乡座谈会召开').id}`)).json();
+    expect(item.can.review).toBe(true);
   });
 });
