@@ -44,6 +44,8 @@ interface Ids {
   cardId: string;
   menteeId: string;
   invitePath: string;
+  /** a post of the member's (互动) */
+  shareId: string;
 }
 
 /** Signs in through the API on a fresh context; answers it with the CSRF token its writes need. */
@@ -73,7 +75,7 @@ async function open(page: Page, path: string): Promise<void> {
 describe('every member screen passes axe-core and has tap targets of at least 44 px', () => {
   let server: RunningServer;
   let browser: Browser;
-  const ids: Ids = { itemPath: '', audioItemPath: '', withdrawnItemPath: '', sessionId: '', checkinSessionId: '', makeupSessionId: '', cardId: '', menteeId: '', invitePath: '' };
+  const ids: Ids = { itemPath: '', audioItemPath: '', withdrawnItemPath: '', sessionId: '', checkinSessionId: '', makeupSessionId: '', cardId: '', menteeId: '', invitePath: '', shareId: '' };
   let signedOut: Page;
   let member: Page;
   let mentor: Page;
@@ -222,6 +224,14 @@ describe('every member screen passes axe-core and has tap targets of at least 44
       ids.makeupSessionId = makeups[0]?.sessionId ?? '';
       const cards = await getJson<{ items: { id: string }[] }>(member.request, '/api/me/cards');
       ids.cardId = cards.items[0]?.id ?? '';
+      // 互动: a post of the member's, to open with its comment form.
+      const { csrfToken } = await getJson<{ csrfToken: string }>(member.request, '/api/auth/me');
+      const shared = await member.request.post('/api/me/shares', {
+        headers: { 'x-csrf-token': csrfToken },
+        data: { kind: 'work', body: '在工地上和工友们一起学习，收获很大。', photoFileIds: [], audience: 'branch' },
+      });
+      expect(shared.ok(), await shared.text()).toBe(true);
+      ids.shareId = ((await shared.json()) as { id: string }).id;
     });
 
     /**
@@ -287,6 +297,23 @@ describe('every member screen passes axe-core and has tap targets of at least 44
       },
       { name: '我的', path: () => '/m/me' },
       { name: '待发送', path: () => '/m/outbox' },
+      { name: '互动', path: () => '/m/shares' },
+      {
+        name: '写分享',
+        path: () => '/m/share-new',
+        after: async (page) => {
+          await page.getByTestId('share-send').tap();
+          await page.locator('.field-error, [role=alert]').first().waitFor();
+        },
+      },
+      {
+        name: '分享详情',
+        path: () => `/m/shares/${ids.shareId}`,
+        after: async (page) => {
+          await page.getByTestId('share-comment-send').tap();
+          await page.locator('.field-error, [role=alert]').first().waitFor();
+        },
+      },
     ];
 
     /** 长辈模式 promises stronger contrast: there the text meets WCAG AAA's 7:1 (4.5:1 when large). */

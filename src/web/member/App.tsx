@@ -16,6 +16,7 @@ import { Login } from './screens/Login.tsx';
 import { Me } from './screens/Me.tsx';
 import { forgetTalkDrafts } from './talk-draft.ts';
 import { forgetShareDrafts } from './share-draft.ts';
+import { forgetEvaluationDrafts } from './evaluation-draft.ts';
 import { shown } from './shown.ts';
 import { stopPushOnThisPhone } from './web-push.ts';
 import { ErrorMessage, TabBar, TopBar, TopBarContext, type Tab, type TopBarPlace } from './ui.tsx';
@@ -43,6 +44,7 @@ const Password = lazy(() => import('./screens/Password.tsx').then((m) => ({ defa
 const Shares = lazy(() => import('./screens/Shares.tsx').then((m) => ({ default: m.Shares })));
 const ShareDetail = lazy(() => import('./screens/ShareDetail.tsx').then((m) => ({ default: m.ShareDetail })));
 const ShareNew = lazy(() => import('./screens/ShareNew.tsx').then((m) => ({ default: m.ShareNew })));
+const Evaluation = lazy(() => import('./screens/Evaluation.tsx').then((m) => ({ default: m.Evaluation })));
 const Questions = lazy(() => import('./screens/Questions.tsx').then((m) => ({ default: m.Questions })));
 const QuestionDetail = lazy(() => import('./screens/Questions.tsx').then((m) => ({ default: m.QuestionDetail })));
 
@@ -140,6 +142,7 @@ export function App() {
     forgetKept();
     forgetTalkDrafts();
     forgetShareDrafts();
+    forgetEvaluationDrafts();
     forgetServerElderMode();
   };
 
@@ -147,7 +150,7 @@ export function App() {
   const account = session.phase === 'ready' ? session.account : null;
   const shownProfile = shown(profile, t.networkError);
   let screen: ReactNode;
-  /** The tab bar's current tab on the four top screens; null on every other screen. */
+  /** The tab bar's current tab on the five top screens; null on every other screen. */
   let tab: Tab | null = null;
   if (route.name === 'invite') {
     // An invitation link works signed out (and replaces whoever was signed in on this phone).
@@ -228,6 +231,8 @@ export function App() {
     screen = <Questions isMentor={account?.isMentor ?? false} onBack={() => router.back()} onUnauthenticated={showLogin} />;
   } else if (route.name === 'question') {
     screen = <QuestionDetail key={route.questionId} questionId={route.questionId} onBack={() => router.back({ name: 'questions' })} />;
+  } else if (route.name === 'evaluation') {
+    screen = <Evaluation key={route.roundId ?? ''} roundId={route.roundId} onBack={() => router.back(route.roundId ? { name: 'evaluation', roundId: null } : undefined)} onUnauthenticated={showLogin} />;
   } else if (shownProfile.kind === 'failed') {
     // e.g. an account without a member record: let the person leave and sign in as someone else.
     screen = <Problem message={shownProfile.message} onRetry={() => void profile.refetch()} onLogout={onLogout} />;
