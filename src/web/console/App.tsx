@@ -41,6 +41,7 @@ import { CheckSquareOutlined as EvaluationsIcon } from '@ant-design/icons';
 import { Link, Redirect, matchPath, navigate, useLocation } from './router.tsx';
 import { QuestionCircleOutlined } from '@ant-design/icons';
 import { ReadOutlined as NewsIcon } from '@ant-design/icons';
+import { AuditOutlined as ReviewsIcon } from '@ant-design/icons';
 import { QuestionsMenuLabel } from './features/questions/QuestionsMenuLabel.tsx';
 
 // Pages load on first visit: the login screen and the shell come first, each page's code after.
@@ -56,6 +57,8 @@ const PushPage = lazy(() => import('./features/pushes/PushPage.tsx').then((m) =>
 const MeetingsPage = lazy(() => import('./features/meetings/MeetingsPage.tsx').then((m) => ({ default: m.MeetingsPage })));
 const MeetingPage = lazy(() => import('./features/meetings/MeetingPage.tsx').then((m) => ({ default: m.MeetingPage })));
 const CoveragePage = lazy(() => import('./features/coverage/CoveragePage.tsx').then((m) => ({ default: m.CoveragePage })));
+const ReviewsPage = lazy(() => import('./features/reviews/ReviewsPage.tsx').then((m) => ({ default: m.ReviewsPage })));
+const ReviewRoundPage = lazy(() => import('./features/reviews/ReviewRoundPage.tsx').then((m) => ({ default: m.ReviewRoundPage })));
 const CareTasksPage = lazy(() => import('./features/care/CareTasksPage.tsx').then((m) => ({ default: m.CareTasksPage })));
 const SettingsPage = lazy(() => import('./features/settings/SettingsPage.tsx').then((m) => ({ default: m.SettingsPage })));
 const MentoringPage = lazy(() => import('./features/talks/MentoringPage.tsx').then((m) => ({ default: m.MentoringPage })));
@@ -284,6 +287,7 @@ function Shell() {
     ...(secretary ? [{ key: '/evaluations', icon: <EvaluationsIcon aria-hidden />, label: <Link to="/evaluations" data-testid="nav-evaluations">{t('nav.evaluations')}</Link> }] : []),
     // one entry per page, e.g. ...(secretary ? [{ key: '/shares', icon: …, label: <Link …> }] : []),
     ...(secretary ? [{ key: '/shares', icon: <SharesIcon aria-hidden />, label: <Link to="/shares" data-testid="nav-shares">{t('nav.shares')}</Link> }] : []),
+    ...(secretary ? [{ key: '/reviews', icon: <ReviewsIcon aria-hidden />, label: <Link to="/reviews" data-testid="nav-reviews">{t('nav.reviews')}</Link> }] : []),
     ...(secretary || groupLeader ? [{ key: '/news', icon: <NewsIcon aria-hidden />, label: <Link to="/news" data-testid="nav-news">{t('nav.news')}</Link> }] : []),
   ];
   const community: NonNullable<MenuProps['items']> = communityItems.length > 0 ? [{ type: 'group', key: 'community', label: t('nav.community'), children: communityItems }] : [];
@@ -367,6 +371,7 @@ function Shell() {
 
 /** Every page of the console, whoever may open it: the rest of the paths are "not found". */
 const CONSOLE_PAGES = new Set(['/questions', '/dashboard', '/orgs', '/members', '/import', '/audit', '/settings', '/study', '/pushes', '/sessions', '/coverage', '/care-tasks', '/mentoring', '/drift', '/deliveries', '/cards', '/birthdays', '/channels', '/unreachable', '/activation', '/shares', '/news']);
+const CONSOLE_PAGES = new Set(['/questions', '/dashboard', '/orgs', '/members', '/import', '/audit', '/settings', '/study', '/pushes', '/sessions', '/coverage', '/care-tasks', '/mentoring', '/drift', '/deliveries', '/cards', '/birthdays', '/channels', '/unreachable', '/activation', '/shares', '/news', '/reviews']);
 
 function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string; isTenantAdmin: boolean; secretary: boolean; groupLeader: boolean }) {
   const { t } = useI18n();
@@ -401,11 +406,14 @@ function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string;
     if (path === '/channels' && secretary) return <ChannelsPage />;
     if (path === '/questions' && secretary) return <QuestionsPage />;
     if (path === '/shares' && secretary) return <SharesPage />;
+    if (path === '/reviews' && secretary) return <ReviewsPage />;
+    if (path.startsWith('/reviews/') && secretary) return <ReviewRoundPage key={path} id={path.slice('/reviews/'.length)} />;
     if (path === '/news' && (secretary || groupLeader)) return <NewsPage />;
     if (path === '/evaluations' && secretary) return <EvaluationsPage />;
     if (path.startsWith('/evaluations/') && secretary) return <EvaluationPage key={path} id={path.slice('/evaluations/'.length)} />;
     // A page that exists but is not among the caller's menu entries: say so, rather than "not found".
     if (CONSOLE_PAGES.has(path) || path.startsWith('/evaluations') || member?.id || push?.id || session?.id || campaign?.id) {
+    if (CONSOLE_PAGES.has(path) || path.startsWith('/evaluations') || path.startsWith('/reviews/') || member?.id || push?.id || session?.id || campaign?.id) {
       return (
         <Result
           status="403"

@@ -20,6 +20,7 @@ import { messages as reach } from './features/reach/messages.ts';
 import { messages as activation } from './features/activation/messages.ts';
 import { messages as groupKit } from './features/group-kit/messages.ts';
 import { messages as questions } from './features/questions/messages.ts';
+import { messages as reviews } from './features/reviews/messages.ts';
 import { messages as shares } from './features/shares/messages.ts';
 import { messages as evaluations } from './features/evaluations/messages.ts';
 import { messages as news } from './features/news/messages.ts';
@@ -31,6 +32,7 @@ import { messages as news } from './features/news/messages.ts';
  * is defined twice. `{name}` placeholders are filled by `t(key, { name })`.
  */
 export const messageParts = { common, session, members, orgs, roster, audit, settings, dashboard, study, pushes, meetings, coverage, care, talks, deliveries, cards, channels, notifySms, reach, activation, groupKit, shares, questions, evaluations, news } as const;
+export const messageParts = { common, session, members, orgs, roster, audit, settings, dashboard, study, pushes, meetings, coverage, care, talks, deliveries, cards, channels, notifySms, reach, activation, groupKit, shares, questions, evaluations, news, reviews } as const;
 
 type Part = (typeof messageParts)[keyof typeof messageParts];
 type KeysOf<P> = P extends { 'zh-CN': infer Z } ? keyof Z & string : never;

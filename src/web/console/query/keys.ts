@@ -45,6 +45,7 @@ export const areas = {
   activation: ['activation'],
   questions: ['questions'],
   news: ['news'],
+  reviews: ['reviews'],
 } as const satisfies Record<string, QueryKey>;
 
 export type Area = keyof typeof areas;
