@@ -269,10 +269,12 @@ describe('a mobile member shares a photo and a text; the branch likes and commen
   it('8. the secretary sees who has not shared this month: someone is listed, the author is not', async () => {
     desk = (await openConsole(browser, server.baseUrl)).page;
     await consoleLogin(desk, SECRETARY_PHONE, server.password);
-    await desk.goto('/shares');
+    // 分享情况 of the widest unit the secretary sees (the village), this month
+    await desk.goto('/shares?tab=participation');
     const notShared = desk.getByTestId('shares-not-shared');
     await notShared.waitFor();
     await expect.poll(() => notShared.locator('[data-testid^="shares-member-"]').count(), { timeout: UI_TIMEOUT }).toBeGreaterThan(0);
     expect(await notShared.getByTestId(`shares-member-${authorMemberId}`).count()).toBe(0);
+    await desk.getByTestId('shares-shared').getByTestId(`shares-member-${authorMemberId}`).waitFor();
   });
 });
