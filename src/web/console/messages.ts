@@ -31,7 +31,6 @@ import { messages as news } from './features/news/messages.ts';
  * and messages.test.ts checks that both languages have the same keys and placeholders and that no key
  * is defined twice. `{name}` placeholders are filled by `t(key, { name })`.
  */
-export const messageParts = { common, session, members, orgs, roster, audit, settings, dashboard, study, pushes, meetings, coverage, care, talks, deliveries, cards, channels, notifySms, reach, activation, groupKit, shares, questions, evaluations, news } as const;
 export const messageParts = { common, session, members, orgs, roster, audit, settings, dashboard, study, pushes, meetings, coverage, care, talks, deliveries, cards, channels, notifySms, reach, activation, groupKit, shares, questions, evaluations, news, reviews } as const;
 
 type Part = (typeof messageParts)[keyof typeof messageParts];
