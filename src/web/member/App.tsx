@@ -17,6 +17,7 @@ import { Me } from './screens/Me.tsx';
 import { forgetTalkDrafts } from './talk-draft.ts';
 import { forgetShareDrafts } from './share-draft.ts';
 import { forgetEvaluationDrafts } from './evaluation-draft.ts';
+import { forgetEvaluationDrafts } from './evaluation-draft.ts';
 import { shown } from './shown.ts';
 import { stopPushOnThisPhone } from './web-push.ts';
 import { ErrorMessage, TabBar, TopBar, TopBarContext, type Tab, type TopBarPlace } from './ui.tsx';
@@ -44,6 +45,7 @@ const Password = lazy(() => import('./screens/Password.tsx').then((m) => ({ defa
 const Shares = lazy(() => import('./screens/Shares.tsx').then((m) => ({ default: m.Shares })));
 const ShareDetail = lazy(() => import('./screens/ShareDetail.tsx').then((m) => ({ default: m.ShareDetail })));
 const ShareNew = lazy(() => import('./screens/ShareNew.tsx').then((m) => ({ default: m.ShareNew })));
+const Evaluation = lazy(() => import('./screens/Evaluation.tsx').then((m) => ({ default: m.Evaluation })));
 const Evaluation = lazy(() => import('./screens/Evaluation.tsx').then((m) => ({ default: m.Evaluation })));
 const Questions = lazy(() => import('./screens/Questions.tsx').then((m) => ({ default: m.Questions })));
 const QuestionDetail = lazy(() => import('./screens/Questions.tsx').then((m) => ({ default: m.QuestionDetail })));
@@ -143,6 +145,7 @@ export function App() {
     forgetTalkDrafts();
     forgetShareDrafts();
     forgetEvaluationDrafts();
+    forgetEvaluationDrafts();
     forgetServerElderMode();
   };
 
@@ -231,6 +234,8 @@ export function App() {
     screen = <Questions isMentor={account?.isMentor ?? false} onBack={() => router.back()} onUnauthenticated={showLogin} />;
   } else if (route.name === 'question') {
     screen = <QuestionDetail key={route.questionId} questionId={route.questionId} onBack={() => router.back({ name: 'questions' })} />;
+  } else if (route.name === 'evaluation') {
+    screen = <Evaluation key={route.roundId ?? ''} roundId={route.roundId} onBack={() => router.back(route.roundId ? { name: 'evaluation', roundId: null } : undefined)} onUnauthenticated={showLogin} />;
   } else if (route.name === 'evaluation') {
     screen = <Evaluation key={route.roundId ?? ''} roundId={route.roundId} onBack={() => router.back(route.roundId ? { name: 'evaluation', roundId: null } : undefined)} onUnauthenticated={showLogin} />;
   } else if (shownProfile.kind === 'failed') {

@@ -206,3 +206,16 @@ export const questionApi = {
   mentees: (signal?: AbortSignal) => read(contract.questions.menteeQuestions, undefined, undefined, { signal }),
   answer: (id: string, body: string) => send(contract.questions.answer, { id }, { body }),
 };
+
+// ---------- 民主评议: the rounds one takes part in, one's self-evaluation and secret ballot ----------
+export type MyEvaluation = AnswerOf<typeof contract.myEvaluations.list>['items'][number];
+export type MyEvaluationDetail = AnswerOf<typeof contract.myEvaluations.get>;
+export type BallotGrades = BodyOf<typeof contract.myEvaluations.vote>['grades'];
+
+export const evaluationApi = {
+  mine: (signal?: AbortSignal) => read(contract.myEvaluations.list, undefined, undefined, { signal }),
+  one: (id: string, signal?: AbortSignal) => read(contract.myEvaluations.get, { id }, undefined, { signal }),
+  self: (id: string, text: string) => send(contract.myEvaluations.self, { id }, { text }),
+  /** `receipt` is chosen once per ballot on the phone: sending it again is answered as done, never counted twice */
+  vote: (id: string, receipt: string, grades: BallotGrades) => send(contract.myEvaluations.vote, { id }, { receipt, grades }),
+};

@@ -2,6 +2,7 @@ import { infiniteQueryOptions, queryOptions, type InfiniteData } from '@tanstack
 import { api, shareApi, type CareTaskList, type Inbox, type MyShareFeed, type ShareScope, type Today } from './api.ts';
 import { keepSeen, readItem } from './offline-store.ts';
 import { questionApi } from './api.ts';
+import { evaluationApi } from './api.ts';
 
 /**
  * What the member app reads from the server, one query each: its key (the name the cache and the
@@ -30,6 +31,9 @@ export const keys = {
   question: (id: string) => ['questions', id] as const,
   faq: ['faq'] as const,
   menteeQuestions: ['mentee-questions'] as const,
+  /** 民主评议: the rounds one takes part in, and one of them */
+  evaluations: ['evaluations'] as const,
+  evaluation: (id: string) => ['evaluations', id] as const,
 };
 
 export const PAGE_SIZE = 20;
@@ -129,6 +133,9 @@ export const queries = {
   question: (id: string) => queryOptions({ queryKey: keys.question(id), queryFn: ({ signal }) => questionApi.one(id, signal) }),
   faq: () => queryOptions({ queryKey: keys.faq, queryFn: ({ signal }) => questionApi.faq(signal) }),
   menteeQuestions: () => queryOptions({ queryKey: keys.menteeQuestions, queryFn: ({ signal }) => questionApi.mentees(signal) }),
+  /** 民主评议: the rounds one takes part in (what waits: a self-evaluation, a vote), and one round with its ballot. Never kept on the phone. */
+  evaluations: () => queryOptions({ queryKey: keys.evaluations, queryFn: ({ signal }) => evaluationApi.mine(signal) }),
+  evaluation: (id: string) => queryOptions({ queryKey: keys.evaluation(id), queryFn: ({ signal }) => evaluationApi.one(id, signal), gcTime: 0 }),
   /** ~140 KB that never changes while the app runs: asked once per visit (the HTTP cache keeps it longer). */
   regions: () =>
     queryOptions({

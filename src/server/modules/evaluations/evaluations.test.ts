@@ -11,6 +11,7 @@ import { changePhase, createRound, finalizeRound, getRound, listRounds, readCap,
 import { castBallot, getMyEvaluation, listMyEvaluations, submitSelfEvaluation } from './ballot.ts';
 import { tallyRound } from './repo.ts';
 import { exportRound } from './export.ts';
+import { seedEvaluationsDemo } from '../../demo/evaluations.ts';
 
 /**
  * 民主评议党员 on a copy of the demo village: a round of 第一党支部 (its secretary 13800000001) run
@@ -332,6 +333,17 @@ describe('民主评议党员', () => {
     expect(next.cap).toEqual({ num: 1, den: 4 });
     expect(next.maxExcellent).toBe(Math.floor(voters.length / 4));
     await expectError(saveCap(env.db, branchSecretary, { orgId: villageId, cap: { num: 1, den: 2 } }), 'forbidden');
+  });
+
+  it('seeds a finished demo round of last year within the cap, with ballots that count', async () => {
+    await seedEvaluationsDemo(env.db, env.tenantId);
+    const demo = (await listRounds(env.db, branchSecretary, { orgId: branchId })).items.find((r) => r.year < 2026 && r.phase === 'final');
+    expect(demo).toBeDefined();
+    const d = await getRound(env.db, branchSecretary, demo!.id);
+    expect(d.subjects.filter((s) => s.finalGrade === 'excellent').length).toBeLessThanOrEqual(d.maxExcellent);
+    expect(d.subjects.filter((s) => s.graded).every((s) => s.finalGrade !== null)).toBe(true);
+    for (const s of d.subjects.filter((x) => x.graded)) expect(Object.values(s.tally).reduce((a, b) => a + b, 0)).toBe(d.onlineBallots + d.paperBallots);
+    expect(d.onlineBallots).toBe(d.voted);
   });
 
   it('refuses members who are not in a round', async () => {

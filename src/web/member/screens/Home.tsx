@@ -5,6 +5,7 @@ import { OutboxStrip } from '../outbox-strip.tsx';
 import { SavedCopyNotice, ScreenTitle, TopBar } from '../ui.tsx';
 import { TodaySection } from './Today.tsx';
 import { QuestionsLine } from './QuestionsLine.tsx';
+import { EvaluationHomeLine } from './evaluation-entry.tsx';
 import './home.css';
 
 interface HomeProps {
@@ -34,6 +35,7 @@ export function Home({ profile, stale, onRetry, isMentor, onUnauthenticated }: H
           <SavedCopyNotice message={t.offlineShowingSaved} onRetry={onRetry} />
         ) : null}
         <StorageFullNotice />
+        <EvaluationHomeLine />
         <QuestionsLine />
         <TodaySection isMentor={isMentor} onUnauthenticated={onUnauthenticated} offlineNoticeShown={stale} />
       </main>

@@ -7,6 +7,7 @@ import type { Route } from '../router.ts';
 import { OutboxStrip } from '../outbox-strip.tsx';
 import { AppLink, SavedCopyNotice, ScreenTitle, SuccessMessage, telHref, TopBar } from '../ui.tsx';
 import { questionsEntryWords } from '../i18n-questions.ts';
+import { EvaluationMeLink } from './evaluation-entry.tsx';
 import './home.css';
 
 interface MeProps {
@@ -150,6 +151,7 @@ export function Me({ profile, stale, onRetry, notice, onUpdateDestination, onCha
             <SettingLink to={{ name: 'devices' }} testId="home-devices" title={invite.devicesTitle} hint={invite.devicesHint} />
             <SettingLink to={{ name: 'questions' }} testId="me-questions" title={questionsEntryWords[language].me} hint={questionsEntryWords[language].meHint} />
             <SettingLink to={{ name: 'records' }} testId="home-records" title={t.recordsTitle} hint={t.recordsHint} />
+            <EvaluationMeLink />
             <li>
               <button type="button" className="home-link" onClick={onChangePassword} data-testid="me-password">
                 <span className="home-link-text">{t.changePassword}</span>
