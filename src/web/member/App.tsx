@@ -17,7 +17,7 @@ import { Me } from './screens/Me.tsx';
 import { forgetTalkDrafts } from './talk-draft.ts';
 import { forgetShareDrafts } from './share-draft.ts';
 import { forgetEvaluationDrafts } from './evaluation-draft.ts';
-import { forgetEvaluationDrafts } from './evaluation-draft.ts';
+import { forgetReviewDrafts } from './review-draft.ts';
 import { shown } from './shown.ts';
 import { stopPushOnThisPhone } from './web-push.ts';
 import { ErrorMessage, TabBar, TopBar, TopBarContext, type Tab, type TopBarPlace } from './ui.tsx';
@@ -46,7 +46,7 @@ const Shares = lazy(() => import('./screens/Shares.tsx').then((m) => ({ default:
 const ShareDetail = lazy(() => import('./screens/ShareDetail.tsx').then((m) => ({ default: m.ShareDetail })));
 const ShareNew = lazy(() => import('./screens/ShareNew.tsx').then((m) => ({ default: m.ShareNew })));
 const Evaluation = lazy(() => import('./screens/Evaluation.tsx').then((m) => ({ default: m.Evaluation })));
-const Evaluation = lazy(() => import('./screens/Evaluation.tsx').then((m) => ({ default: m.Evaluation })));
+const Review = lazy(() => import('./screens/Review.tsx').then((m) => ({ default: m.Review })));
 const Questions = lazy(() => import('./screens/Questions.tsx').then((m) => ({ default: m.Questions })));
 const QuestionDetail = lazy(() => import('./screens/Questions.tsx').then((m) => ({ default: m.QuestionDetail })));
 
@@ -145,7 +145,7 @@ export function App() {
     forgetTalkDrafts();
     forgetShareDrafts();
     forgetEvaluationDrafts();
-    forgetEvaluationDrafts();
+    forgetReviewDrafts();
     forgetServerElderMode();
   };
 
@@ -234,8 +234,8 @@ export function App() {
     screen = <Questions isMentor={account?.isMentor ?? false} onBack={() => router.back()} onUnauthenticated={showLogin} />;
   } else if (route.name === 'question') {
     screen = <QuestionDetail key={route.questionId} questionId={route.questionId} onBack={() => router.back({ name: 'questions' })} />;
-  } else if (route.name === 'evaluation') {
-    screen = <Evaluation key={route.roundId ?? ''} roundId={route.roundId} onBack={() => router.back(route.roundId ? { name: 'evaluation', roundId: null } : undefined)} onUnauthenticated={showLogin} />;
+  } else if (route.name === 'review') {
+    screen = <Review onBack={() => router.back()} onUnauthenticated={showLogin} />;
   } else if (route.name === 'evaluation') {
     screen = <Evaluation key={route.roundId ?? ''} roundId={route.roundId} onBack={() => router.back(route.roundId ? { name: 'evaluation', roundId: null } : undefined)} onUnauthenticated={showLogin} />;
   } else if (shownProfile.kind === 'failed') {

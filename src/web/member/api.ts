@@ -219,3 +219,13 @@ export const evaluationApi = {
   /** `receipt` is chosen once per ballot on the phone: sending it again is answered as done, never counted twice */
   vote: (id: string, receipt: string, grades: BallotGrades) => send(contract.myEvaluations.vote, { id }, { receipt, grades }),
 };
+
+// ---------- 季度评议: one's self-summary for the open round and one's published results ----------
+export type MyReview = AnswerOf<typeof contract.reviews.mine>;
+
+export const reviewApi = {
+  mine: (signal?: AbortSignal) => read(contract.reviews.mine, undefined, undefined, { ...REVALIDATE, signal }),
+  /** the same text sent twice writes once (the route is idempotent) */
+  summary: (roundId: string, text: string) => send(contract.reviews.saveSummary, { id: roundId }, { text }),
+  seen: (roundId: string) => send(contract.reviews.seen, { id: roundId }),
+};

@@ -6,6 +6,7 @@ import { SavedCopyNotice, ScreenTitle, TopBar } from '../ui.tsx';
 import { TodaySection } from './Today.tsx';
 import { QuestionsLine } from './QuestionsLine.tsx';
 import { EvaluationHomeLine } from './evaluation-entry.tsx';
+import { ReviewHomeLine } from './review-entry.tsx';
 import './home.css';
 
 interface HomeProps {
@@ -36,6 +37,7 @@ export function Home({ profile, stale, onRetry, isMentor, onUnauthenticated }: H
         ) : null}
         <StorageFullNotice />
         <EvaluationHomeLine />
+        <ReviewHomeLine />
         <QuestionsLine />
         <TodaySection isMentor={isMentor} onUnauthenticated={onUnauthenticated} offlineNoticeShown={stale} />
       </main>

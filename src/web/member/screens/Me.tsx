@@ -8,6 +8,7 @@ import { OutboxStrip } from '../outbox-strip.tsx';
 import { AppLink, SavedCopyNotice, ScreenTitle, SuccessMessage, telHref, TopBar } from '../ui.tsx';
 import { questionsEntryWords } from '../i18n-questions.ts';
 import { EvaluationMeLink } from './evaluation-entry.tsx';
+import { ReviewMeLink } from './review-entry.tsx';
 import './home.css';
 
 interface MeProps {
@@ -151,6 +152,7 @@ export function Me({ profile, stale, onRetry, notice, onUpdateDestination, onCha
             <SettingLink to={{ name: 'devices' }} testId="home-devices" title={invite.devicesTitle} hint={invite.devicesHint} />
             <SettingLink to={{ name: 'questions' }} testId="me-questions" title={questionsEntryWords[language].me} hint={questionsEntryWords[language].meHint} />
             <SettingLink to={{ name: 'records' }} testId="home-records" title={t.recordsTitle} hint={t.recordsHint} />
+            <ReviewMeLink />
             <EvaluationMeLink />
             <li>
               <button type="button" className="home-link" onClick={onChangePassword} data-testid="me-password">
