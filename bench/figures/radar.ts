@@ -6,6 +6,7 @@ import type { Database, OpenedDatabase } from '../../src/server/db/database.ts';
 import type { RequestContext } from '../../src/server/auth/actor.ts';
 import type { DriftList, Timeline } from '../../src/shared/api-care.ts';
 import { shanghaiDate } from '../../src/server/clock.ts';
+import { noShareFrom } from '../../src/server/modules/radar/repo.ts';
 import { getSettings } from '../../src/server/modules/settings/service.ts';
 import type { GeneratedCounty } from '../generate.ts';
 import { contextFor, loginCookie, startBenchApp } from '../lib/app.ts';
@@ -36,13 +37,14 @@ const SERVICE = path.join(REPO, 'src/server/modules/radar/service.ts');
 type ListDrift = (db: Database, ctx: RequestContext, q: { page: number; pageSize: number }) => Promise<DriftList>;
 type GetTimeline = (db: Database, ctx: RequestContext, memberId: string, q: { limit: number }) => Promise<Timeline>;
 
-const REASONS = ['no_talk', 'reading_falling', 'not_reading', 'absences', 'inactive_app', 'lost_contact_suspected', 'lost_contact'] as const;
+const REASONS = ['no_talk', 'reading_falling', 'not_reading', 'absences', 'inactive_app', 'lost_contact_suspected', 'lost_contact', 'no_share'] as const;
 
 /**
  * The drift list in hand-written SQL: per member of the subtree its last contact (talk, visit,
  * recorded), months of learning_month (recent = from the first of last month, before = the two
  * months before; absences = the last three months), account and last activity, then the reasons,
- * the counts and the first page in the list's order.
+ * the counts and the first page in the list's order. No sharing ($9: the first day of the no-share
+ * window): the member's last post, and whether a post for a unit on their path was made before it.
  */
 const BARE_DRIFT = `
   WITH d AS (
@@ -63,7 +65,11 @@ const BARE_DRIFT = `
             WHERE a.tenant_id = $1 AND a.member_id = m.id AND a.disabled_at IS NULL) AS account_on,
            (m.last_active_at AT TIME ZONE 'Asia/Shanghai')::date AS active_on,
            CASE WHEN mb.member_id IS NOT NULL THEN $5::int ELSE $6::int END AS cadence,
-           s.dr, s.rr, s.db, s.rb, s.missed
+           s.dr, s.rr, s.db, s.rb, s.missed,
+           (SELECT max(sp.created_at) FROM share_post sp WHERE sp.tenant_id = $1 AND sp.member_id = m.id AND sp.deleted_at IS NULL) AS last_share_at,
+           EXISTS (SELECT 1 FROM share_post sp JOIN org o ON o.tenant_id = m.tenant_id AND o.id = m.org_id
+                   WHERE sp.tenant_id = $1 AND sp.deleted_at IS NULL AND sp.created_at < ($9::date::timestamp AT TIME ZONE 'Asia/Shanghai')
+                     AND o.path LIKE sp.audience_path || '%') AS share_started
     FROM member m
     CROSS JOIN d
     LEFT JOIN mobility mb ON mb.tenant_id = m.tenant_id AND mb.member_id = m.id AND mb.ended_on IS NULL
@@ -83,12 +89,13 @@ const BARE_DRIFT = `
            (dr >= 5 AND db >= 5 AND rr > 0 AND rb * 100.0 / db - rr * 100.0 / dr >= 30) AS reading_falling,
            (dr > 0 AND rr = 0) AS not_reading,
            (missed >= $7::int) AS absences,
-           (account_on IS NOT NULL AND CASE WHEN active_on IS NULL THEN today - account_on ELSE today - active_on END > $8::int) AS inactive_app
+           (account_on IS NOT NULL AND CASE WHEN active_on IS NULL THEN today - account_on ELSE today - active_on END > $8::int) AS inactive_app,
+           (share_started AND (last_share_at IS NULL OR last_share_at < ($9::date::timestamp AT TIME ZONE 'Asia/Shanghai'))) AS no_share
     FROM x
   ),
   z AS (
     SELECT y.*, no_talk::int + reading_falling::int + not_reading::int + absences::int + inactive_app::int
-                + lost_contact_suspected::int + lost_contact::int AS n
+                + lost_contact_suspected::int + lost_contact::int + no_share::int AS n
     FROM y
   )
   SELECT (SELECT count(*)::int FROM z) AS members,
@@ -195,7 +202,7 @@ export async function benchRadar(opts: { opened: OpenedDatabase; county: Generat
 
   const client = new pg.Client({ connectionString: opts.databaseUrl });
   await client.connect();
-  const driftValues = [t, `${town.path}%`, today, settings.lostContactDays, settings.talkCadenceDays, settings.talkCadenceHomeDays, settings.absenceStreakSessions, settings.inactiveDays];
+  const driftValues = [t, `${town.path}%`, today, settings.lostContactDays, settings.talkCadenceDays, settings.talkCadenceHomeDays, settings.absenceStreakSessions, settings.inactiveDays, noShareFrom(today, settings.noShareMonths)];
   const bareDrift = async (): Promise<BareDrift> => (await client.query<BareDrift>(BARE_DRIFT, driftValues)).rows[0] as BareDrift;
   const bareTimeline = async (memberId: string) => (await client.query<{ at: Date; kind: string; ref: string | null }>(BARE_TIMELINE, [t, memberId, today])).rows;
 

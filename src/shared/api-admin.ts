@@ -28,6 +28,8 @@ export const TenantSettings = z.object({
   talkCadenceHomeDays: z.number().int().min(0).max(730),
   /** No app activity for this many days counts as a drift reason. */
   inactiveDays: z.number().int().min(7).max(365),
+  /** No post shared (每月一互动) for this many whole months counts as a drift reason, once the member's branch or village has shared at all. */
+  noShareMonths: z.number().int().min(1).max(12),
   /** An invitation link to the member app stays valid this many days. */
   invitationDays: z.number().int().min(1).max(60),
   /** A member's "remember this phone" sign-in lasts this many days. */

@@ -459,6 +459,8 @@ export const EngagementMonth = z.object({
   sessionsAttended: z.number(),
   sessionsMadeUp: z.number(),
   talks: z.number(),
+  /** posts shared (每月一互动) in the month */
+  shares: z.number(),
 });
 export const DriftRow = z.object({
   memberId: z.string(),
@@ -519,6 +521,7 @@ export const TimelineKind = z.enum([
   'card',
   'contact',
   'lost_contact',
+  'share',
 ]);
 export const TimelineEvent = z.object({
   /** ISO date or timestamp */

@@ -39,7 +39,7 @@ export const DELIVERY_ITEMS = ['books', 'materials', 'badge', 'other'] as const;
 export const CARD_OCCASIONS = ['spring_festival', 'dragon_boat', 'mid_autumn', 'custom'] as const;
 export const CARD_CHANNELS = ['ecard', 'post', 'both'] as const;
 export const CARD_POST_STATUSES = ['none', 'pending', 'posted', 'delivered', 'returned'] as const;
-export const DRIFT_REASON_KINDS = ['no_talk', 'reading_falling', 'not_reading', 'absences', 'inactive_app', 'lost_contact_suspected', 'lost_contact'] as const;
+export const DRIFT_REASON_KINDS = ['no_talk', 'reading_falling', 'not_reading', 'absences', 'inactive_app', 'lost_contact_suspected', 'lost_contact', 'no_share'] as const;
 
 // reaching members: activation, channels, SMS templates
 export const ACTIVATION_STATUSES = ['active', 'invited', 'none'] as const;

@@ -258,7 +258,7 @@ describe('drift list', () => {
   it('counts members per reason over the whole list, not the page, and pages', async () => {
     const page1 = await drift(admin, { pageSize: 4 });
     const byReason = Object.fromEntries(page1.byReason.map((b) => [b.kind, b.members]));
-    expect(byReason).toEqual({ no_talk: 7, reading_falling: 1, not_reading: 2, absences: 2, inactive_app: 2, lost_contact_suspected: 1, lost_contact: 1 });
+    expect(byReason).toEqual({ no_talk: 7, reading_falling: 1, not_reading: 2, absences: 2, inactive_app: 2, lost_contact_suspected: 1, lost_contact: 1, no_share: 0 });
     expect(page1.items).toHaveLength(4);
     expect(page1.total).toBe(12);
     const page3 = await drift(admin, { pageSize: 4, page: 3 });
@@ -340,7 +340,7 @@ describe('engagement', () => {
     await addTalk(m.E as string, 0, '谈话二', 'video');
     const e: Engagement = await getEngagement(env.db, village, m.E as string);
     expect(e.months.map((x) => x.month)).toEqual([5, 4, 3, 2, 1, 0].map((b) => monthStart(b).slice(0, 7)));
-    expect(e.months[5]).toEqual({ month: monthStart(0).slice(0, 7), pushesDelivered: 10, pushesRead: 2, sessionsInvited: 0, sessionsAttended: 0, sessionsMadeUp: 0, talks: 2 });
+    expect(e.months[5]).toEqual({ month: monthStart(0).slice(0, 7), pushesDelivered: 10, pushesRead: 2, sessionsInvited: 0, sessionsAttended: 0, sessionsMadeUp: 0, talks: 2, shares: 0 });
     expect(e.months[4]).toMatchObject({ pushesDelivered: 20, pushesRead: 4, talks: 0 });
     expect(e.months[1]).toMatchObject({ pushesDelivered: 30, pushesRead: 0 });
     expect(e.months[0]).toMatchObject({ pushesDelivered: 0, pushesRead: 0, talks: 0 });
@@ -524,5 +524,72 @@ describe('timeline', () => {
     expect(bad.statusCode).toBe(400);
     const eng = await env.app.inject({ method: 'GET', url: `/api/members/${mentee}/engagement`, headers: s.headers });
     expect(eng.statusCode).toBe(200);
+  });
+});
+
+/** A post by `memberId` for 第一党支部, made at `when`. */
+async function addPost(memberId: string, when: Date): Promise<string> {
+  const branch = await env.db.selectFrom('org').select(['id', 'path']).where('id', '=', orgs.branch1).executeTakeFirstOrThrow();
+  const member = await env.db.selectFrom('member').select('org_id').where('id', '=', memberId).executeTakeFirstOrThrow();
+  const inserted = await env.db
+    .insertInto('share_post')
+    .values({ tenant_id: env.tenantId, member_id: memberId, org_id: member.org_id, kind: 'home_advice', body: '建议村里修一条环村步道', audience: 'branch', audience_org_id: branch.id, audience_path: branch.path, created_at: when })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return inserted.id;
+}
+const branch1Members = async () =>
+  (
+    await env.db
+      .selectFrom('member as mm')
+      .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'mm.tenant_id').onRef('o.id', '=', 'mm.org_id'))
+      .select('mm.id')
+      .where('mm.tenant_id', '=', env.tenantId)
+      .where('mm.left_at', 'is', null)
+      .where('o.path', 'like', `%${orgs.branch1}%`)
+      .execute()
+  ).map((r) => r.id);
+
+describe('not sharing (每月一互动)', () => {
+  it('flags no one while the branch has not shared before the window, then those of the branch who have not shared for N months', async () => {
+    const before = await drift(admin, { reason: 'no_share' });
+    expect(before.total).toBe(0);
+    // a post made three months back: sharing has been going on in 第一党支部 for longer than 2 months
+    const oldDay = `${monthStart(3)}T10:00:00+08:00`;
+    const posts = [await addPost(m.G as string, new Date(oldDay))];
+    // H shared this month: not flagged
+    posts.push(await addPost(m.H as string, new Date(clock.now().getTime() - 60_000)));
+    try {
+      const list = await drift(admin, { reason: 'no_share' });
+      const flagged = list.items.map((r) => r.memberId).sort();
+      const expected = (await branch1Members()).filter((id) => id !== m.H).sort();
+      expect(flagged).toEqual(expected);
+      expect(list.byReason.find((b) => b.kind === 'no_share')?.members).toBe(expected.length);
+      // a member of another branch is not flagged (their branch never shared)
+      expect(row(list, m.D)).toBeUndefined();
+      const everyone = await drift(admin);
+      expect(texts(everyone, m.G)).toEqual(['近 3 个月缺课 2 次未补学', `2 个月没有分享（上次分享在 ${monthStart(3)}）`]);
+      expect(texts(everyone, m.I)).toEqual(['从未登录', '2 个月没有分享（还从未分享过）']);
+      // the months come from the settings
+      await updateSettings(env.db, admin, { noShareMonths: 4 });
+      try {
+        expect((await drift(admin, { reason: 'no_share' })).total).toBe(0);
+      } finally {
+        await updateSettings(env.db, admin, { noShareMonths: 2 });
+      }
+      // a deleted post does not count as sharing: H is flagged again
+      await env.db.updateTable('share_post').set({ deleted_at: clock.now() }).where('id', '=', posts[1] as string).execute();
+      expect((await drift(admin, { reason: 'no_share' })).items.map((r) => r.memberId)).toContain(m.H);
+      await env.db.updateTable('share_post').set({ deleted_at: null }).where('id', '=', posts[1] as string).execute();
+
+      // engagement counts the month's posts; the timeline shows the post
+      const h = await getEngagement(env.db, village, m.H as string);
+      expect(h.months[5]).toMatchObject({ shares: 1 });
+      expect(h.reasons.map((r) => r.kind)).not.toContain('no_share');
+      const tl = await getTimeline(env.db, village, m.H as string, { limit: 50 });
+      expect(tl.items.find((e) => e.kind === 'share')).toMatchObject({ title: '分享：家乡建言', detail: '建议村里修一条环村步道', refId: posts[1] });
+    } finally {
+      await env.db.deleteFrom('share_post').where('id', 'in', posts).execute();
+    }
   });
 });

@@ -18,7 +18,11 @@ import { overdueTalkCondition, talkCadenceSql } from '../talks/index.ts';
  *   - lost contact: confirmed (member.lost_contact_since) or suspected (flagSql of directory/members.ts,
  *     so the radar and the member list agree);
  *   - the last contact: the latest of the last talk (talk), the last delivery visit
- *     (delivery_member + delivery) and member.last_contact_at.
+ *     (delivery_member + delivery) and member.last_contact_at;
+ *   - sharing (每月一互动, share_post): the member's last post (deleted ones do not count) and
+ *     whether their branch or village has shared at all before the no-share window (a post seen
+ *     by a unit on their path made before it): no_share only counts once sharing has been going on
+ *     there for settings.noShareMonths, so a unit that never shares does not flag every member.
  *
  * Two shapes, as the coverage query: for a subtree (a town, a village) or one member, each member's
  * months, talks and visits come through their own indexes (LATERAL); for the whole tenant, each of
@@ -48,6 +52,9 @@ export interface DriftWindows {
   /** first day of the month two months back: start of the absences window (3 calendar months) */
   absencesFrom: string;
 }
+
+/** The start (a China day) of the no-share window: the first of the month `months` whole months back. */
+export const noShareFrom = (today: string, months: number): string => firstOfMonth(today, months);
 
 const firstOfMonth = (today: string, back: number): string => {
   const [y, m] = today.split('-').map(Number) as [number, number];
@@ -83,6 +90,9 @@ export interface DriftSignals {
   inactive_app: boolean;
   lost_contact_suspected: boolean;
   lost_contact: boolean;
+  /** the China day of the member's last post (每月一互动) */
+  last_share: string | null;
+  no_share: boolean;
 }
 
 export interface DriftPageRow extends DriftSignals {
@@ -144,7 +154,7 @@ function contactJoins(p: DriftParams): RawBuilder<unknown> {
   const needed =
     p.scope.kind === 'member'
       ? sql`true`
-      : sql`(j.cadence > 0 OR j.reading_falling OR j.not_reading OR j.absences OR j.inactive_app OR j.lost_contact_suspected OR j.lost_contact)`;
+      : sql`(j.cadence > 0 OR j.reading_falling OR j.not_reading OR j.absences OR j.inactive_app OR j.lost_contact_suspected OR j.lost_contact OR j.no_share)`;
   return sql`
     LEFT JOIN LATERAL (
       SELECT max(talked_on) AS last_talk FROM talk WHERE tenant_id = ${p.tenantId} AND member_id = j.id AND ${needed}
@@ -154,6 +164,22 @@ function contactJoins(p: DriftParams): RawBuilder<unknown> {
       FROM delivery_member dm JOIN delivery d ON d.tenant_id = dm.tenant_id AND d.id = dm.delivery_id
       WHERE dm.tenant_id = ${p.tenantId} AND dm.member_id = j.id AND ${needed}
     ) v ON true`;
+}
+
+/** The join that brings each member's last post (sh): aggregated once for the tenant, else through the member's index. */
+function shareJoin(p: DriftParams): RawBuilder<unknown> {
+  if (p.scope.kind === 'tenant') {
+    return sql`
+      LEFT JOIN (
+        SELECT member_id, max(created_at) AS last_share_at FROM share_post
+        WHERE tenant_id = ${p.tenantId} AND deleted_at IS NULL GROUP BY member_id
+      ) sh ON sh.member_id = m.id`;
+  }
+  return sql`
+    LEFT JOIN LATERAL (
+      SELECT max(created_at) AS last_share_at FROM share_post
+      WHERE tenant_id = m.tenant_id AND member_id = m.id AND deleted_at IS NULL
+    ) sh ON true`;
 }
 
 function scopeWhere(p: DriftParams): RawBuilder<unknown> {
@@ -182,9 +208,16 @@ function flagsCtes(p: DriftParams): RawBuilder<unknown> {
   const { lostSuspected } = flagSql(s);
   const mobileFilter = p.mobile === undefined ? sql`true` : p.mobile ? sql`mb.id IS NOT NULL` : sql`mb.id IS NULL`;
   const today = sql`${p.today}::date`;
+  const shareFrom = sql`(${noShareFrom(p.today, s.noShareMonths)}::date::timestamp AT TIME ZONE 'Asia/Shanghai')`;
   return sql`
+    share_started AS (
+      SELECT DISTINCT sp.audience_path FROM share_post sp
+      WHERE sp.tenant_id = ${p.tenantId} AND sp.deleted_at IS NULL AND sp.created_at < ${shareFrom}
+    ),
     base AS (
       SELECT m.id, m.name, m.phone, m.org_id, m.last_active_at, m.last_contact_at, m.lost_contact_since,
+             EXISTS (SELECT 1 FROM share_started ss WHERE mo.path LIKE ss.audience_path || '%') AS share_started,
+             sh.last_share_at,
              (mb.id IS NOT NULL) AS mobile,
              (${lostSuspected}) IS TRUE AS lost_contact_suspected,
              ${today} - COALESCE(m.last_contact_at, mb.since) AS silent_days,
@@ -194,7 +227,9 @@ function flagsCtes(p: DriftParams): RawBuilder<unknown> {
              coalesce(r.d_before, 0) AS d_before, coalesce(r.r_before, 0) AS r_before, coalesce(r.missed, 0) AS missed,
              (a.id IS NOT NULL) AS has_account, (a.created_at AT TIME ZONE 'Asia/Shanghai')::date AS account_on
       FROM member m
+      JOIN org mo ON mo.tenant_id = m.tenant_id AND mo.id = m.org_id
       LEFT JOIN mobility mb ON mb.tenant_id = m.tenant_id AND mb.member_id = m.id AND mb.ended_on IS NULL
+      ${shareJoin(p)}
       -- the account matters only to a member not active lately (one-time filter: no probe for the others)
       LEFT JOIN LATERAL (
         SELECT a.id, a.created_at FROM account a
@@ -212,7 +247,9 @@ function flagsCtes(p: DriftParams): RawBuilder<unknown> {
              (b.missed >= ${s.absenceStreakSessions}::int) AS absences,
              (b.has_account AND CASE WHEN b.last_active_at IS NULL THEN ${today} - b.account_on > ${s.inactiveDays}::int
                                      ELSE b.inactive_days > ${s.inactiveDays}::int END) AS inactive_app,
-             (b.lost_contact_since IS NOT NULL) AS lost_contact
+             (b.lost_contact_since IS NOT NULL) AS lost_contact,
+             (b.share_started AND (b.last_share_at IS NULL OR b.last_share_at < ${shareFrom})) AS no_share,
+             (b.last_share_at AT TIME ZONE 'Asia/Shanghai')::date::text AS last_share
       FROM base b
       OFFSET 0
     ),
@@ -230,7 +267,7 @@ function flagsCtes(p: DriftParams): RawBuilder<unknown> {
     flags AS (
       SELECT t.*,
              (t.no_talk::int + t.reading_falling::int + t.not_reading::int + t.absences::int + t.inactive_app::int
-               + t.lost_contact_suspected::int + t.lost_contact::int) AS n
+               + t.lost_contact_suspected::int + t.lost_contact::int + t.no_share::int) AS n
       FROM talked t
       OFFSET 0
     )`;
@@ -242,7 +279,8 @@ const REASON_COLUMNS = sql.raw(`
   'missed', f.missed, 'last_active_at', f.last_active_at, 'inactive_days', f.inactive_days,
   'lost_contact_since', f.lost_contact_since, 'silent_days', f.silent_days,
   'no_talk', f.no_talk, 'reading_falling', f.reading_falling, 'not_reading', f.not_reading, 'absences', f.absences,
-  'inactive_app', f.inactive_app, 'lost_contact_suspected', f.lost_contact_suspected, 'lost_contact', f.lost_contact`);
+  'inactive_app', f.inactive_app, 'lost_contact_suspected', f.lost_contact_suspected, 'lost_contact', f.lost_contact,
+  'last_share', f.last_share, 'no_share', f.no_share`);
 
 const HIGH = sql.raw(`(f.lost_contact OR f.lost_contact_suspected OR f.n >= 3)`);
 /** Listed members with this reason. */
@@ -265,7 +303,8 @@ export function driftListSql(p: DriftParams & { reason?: DriftReasonKind | undef
              json_build_object(
                'no_talk', ${count('no_talk')}, 'reading_falling', ${count('reading_falling')}, 'not_reading', ${count('not_reading')},
                'absences', ${count('absences')}, 'inactive_app', ${count('inactive_app')},
-               'lost_contact_suspected', ${count('lost_contact_suspected')}, 'lost_contact', ${count('lost_contact')}) AS by_reason,
+               'lost_contact_suspected', ${count('lost_contact_suspected')}, 'lost_contact', ${count('lost_contact')},
+               'no_share', ${count('no_share')}) AS by_reason,
              json_agg(json_build_object(${REASON_COLUMNS}, 'name', f.name, 'phone', f.phone, 'org_id', f.org_id, 'high', f.high)
                       ORDER BY f.high DESC, f.n DESC, f.last_contact ASC NULLS FIRST, f.name, f.id) FILTER (WHERE f.listed) AS listed
       FROM (SELECT f.*, ${listed} AS listed, ${HIGH} AS high FROM flags f) f
@@ -302,6 +341,7 @@ export interface EngagementMonthRow {
   sessions_attended: number;
   sessions_made_up: number;
   talks: number;
+  shares: number;
 }
 
 /** The member's last `months` calendar months (oldest first, the current one last), zeros where nothing happened. */
@@ -312,7 +352,7 @@ export async function readEngagementMonths(db: Executor, p: { tenantId: string; 
     SELECT to_char(g.month, 'YYYY-MM') AS month,
            coalesce(lm.pushes_delivered, 0) AS pushes_delivered, coalesce(lm.pushes_read, 0) AS pushes_read,
            coalesce(lm.sessions_invited, 0) AS sessions_invited, coalesce(lm.sessions_attended, 0) AS sessions_attended,
-           coalesce(lm.sessions_made_up, 0) AS sessions_made_up, coalesce(t.talks, 0) AS talks
+           coalesce(lm.sessions_made_up, 0) AS sessions_made_up, coalesce(t.talks, 0) AS talks, coalesce(sp.shares, 0) AS shares
     FROM generate_series(${from}::date, ${to}::date, interval '1 month') AS g(month)
     LEFT JOIN learning_month lm ON lm.tenant_id = ${p.tenantId} AND lm.member_id = ${p.memberId} AND lm.month = g.month::date
     LEFT JOIN (
@@ -320,6 +360,12 @@ export async function readEngagementMonths(db: Executor, p: { tenantId: string; 
       FROM talk WHERE tenant_id = ${p.tenantId} AND member_id = ${p.memberId} AND talked_on >= ${from}::date
       GROUP BY 1
     ) t ON t.month = g.month::date
+    LEFT JOIN (
+      SELECT date_trunc('month', created_at AT TIME ZONE 'Asia/Shanghai')::date AS month, count(*)::int AS shares
+      FROM share_post WHERE tenant_id = ${p.tenantId} AND member_id = ${p.memberId} AND deleted_at IS NULL
+        AND created_at >= (${from}::date::timestamp AT TIME ZONE 'Asia/Shanghai')
+      GROUP BY 1
+    ) sp ON sp.month = g.month::date
     ORDER BY g.month`.execute(db);
   return rows;
 }
@@ -344,7 +390,8 @@ export type TimelineRowKind =
   | 'delivery'
   | 'card'
   | 'contact'
-  | 'lost_contact';
+  | 'lost_contact'
+  | 'share';
 
 /**
  * One event as SQL finds it; service.ts writes its title and detail. `at` is the sort key
@@ -449,6 +496,10 @@ export function timelineSql(p: TimelineParams): RawBuilder<TimelineRow> {
       UNION ALL
       SELECT date_trunc('milliseconds', m.lost_contact_confirmed_at), NULL, 'lost_contact', NULL, m.lost_contact_since::text, NULL, NULL, NULL, NULL
       FROM member m WHERE m.tenant_id = ${t} AND m.id = ${id} AND m.lost_contact_confirmed_at IS NOT NULL
+      UNION ALL
+      -- a post shared (每月一互动): its kind, the start of its text, hidden by a secretary or not
+      SELECT date_trunc('milliseconds', sp.created_at), NULL, 'share', sp.kind, NULL, sp.body, (sp.hidden_at IS NOT NULL)::int, NULL, sp.id
+      FROM share_post sp WHERE sp.tenant_id = ${t} AND sp.member_id = ${id} AND sp.deleted_at IS NULL
     ) e
     WHERE e.at < ${p.before}
     ORDER BY e.at DESC, e.kind, e.ref_id

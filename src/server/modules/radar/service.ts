@@ -37,7 +37,11 @@ import { driftWindows, readDriftList, readEngagementMonths, readMemberSignals, r
  *                           it, at least settings.absenceStreakSessions;
  *   inactive_app            an enabled account and no app activity for more than settings.inactiveDays
  *                           (or none at all once the account is that old);
- *   lost_contact_suspected  as flagSql in directory/members.ts; lost_contact: confirmed.
+ *   lost_contact_suspected  as flagSql in directory/members.ts; lost_contact: confirmed;
+ *   no_share                no post (每月一互动) since the first of the month settings.noShareMonths
+ *                           whole months back, once the member's branch or village has shared before
+ *                           then (a unit that never shares flags no one; a new member of a sharing
+ *                           branch is flagged after that many months like everyone there).
  * Level high: lost contact (either) or 3+ reasons; else medium.
  */
 
@@ -51,9 +55,9 @@ const monthNo = (firstDay: string): number => Number(firstDay.slice(5, 7));
 const iso = (v: string | Date | null): string | null => (v === null ? null : new Date(v).toISOString());
 
 /** Reasons within a row, the most urgent first. */
-const REASON_ORDER: DriftReasonKind[] = ['lost_contact', 'lost_contact_suspected', 'no_talk', 'not_reading', 'reading_falling', 'absences', 'inactive_app'];
+const REASON_ORDER: DriftReasonKind[] = ['lost_contact', 'lost_contact_suspected', 'no_talk', 'not_reading', 'reading_falling', 'absences', 'inactive_app', 'no_share'];
 /** byReason, in the contract's order. */
-const REASON_KINDS: DriftReasonKind[] = ['no_talk', 'reading_falling', 'not_reading', 'absences', 'inactive_app', 'lost_contact_suspected', 'lost_contact'];
+const REASON_KINDS: DriftReasonKind[] = ['no_talk', 'reading_falling', 'not_reading', 'absences', 'inactive_app', 'lost_contact_suspected', 'lost_contact', 'no_share'];
 
 function reasonText(kind: DriftReasonKind, s: DriftSignals, settings: TenantSettings, w: DriftWindows, lang: Lang | undefined): string {
   if (lang === 'en-US') return reasonTextEn(kind, s, settings, w);
@@ -74,6 +78,8 @@ function reasonText(kind: DriftReasonKind, s: DriftSignals, settings: TenantSett
       return `近 3 个月缺课 ${s.missed} 次未补学`;
     case 'inactive_app':
       return s.last_active_at === null ? '从未登录' : `已 ${s.inactive_days} 天没有打开连心`;
+    case 'no_share':
+      return s.last_share === null ? `${settings.noShareMonths} 个月没有分享（还从未分享过）` : `${settings.noShareMonths} 个月没有分享（上次分享在 ${s.last_share}）`;
   }
 }
 
@@ -99,6 +105,8 @@ function reasonTextEn(kind: DriftReasonKind, s: DriftSignals, settings: TenantSe
       return `Missed ${s.missed} meetings in the last 3 months without a make-up`;
     case 'inactive_app':
       return s.last_active_at === null ? 'Never signed in' : `Has not opened Lianxin for ${s.inactive_days} days`;
+    case 'no_share':
+      return s.last_share === null ? `Has not shared for ${settings.noShareMonths} months (never shared yet)` : `Has not shared for ${settings.noShareMonths} months (last shared on ${s.last_share})`;
   }
 }
 
@@ -205,6 +213,7 @@ export async function getEngagement(db: Database, ctx: RequestContext, memberId:
       sessionsAttended: m.sessions_attended,
       sessionsMadeUp: m.sessions_made_up,
       talks: m.talks,
+      shares: m.shares,
     })),
     reasons: signals && !member.left ? reasonsOf(signals, settings, driftWindows(today), ctx.lang) : [],
     ...last,
@@ -241,6 +250,8 @@ const TASK_KIND: Record<string, string> = {
   unreachable: '联系不上',
   other: '其他',
 };
+const SHARE_KIND: Record<string, string> = { study: '学习心得', work: '工作见闻', home_advice: '家乡建言', city: '城市见闻', other: '其他' };
+const SHARE_KIND_EN: Record<string, string> = { study: 'study notes', work: 'work stories', home_advice: 'advice for home', city: 'city life', other: 'other' };
 const POST_STATUS: Record<string, string> = { none: '未寄出', pending: '待寄出', posted: '已寄出', delivered: '已送达', returned: '被退回' };
 const DETAIL_CHARS = 60;
 const clip = (s: string | null, n = DETAIL_CHARS): string | null => (s ? ([...s].length > n ? `${[...s].slice(0, n).join('')}…` : s) : null);
@@ -283,6 +294,8 @@ function present(r: TimelineRow): TimelineEvent {
       return ev('contact', '记录了一次联系');
     case 'lost_contact':
       return ev('lost_contact', '确认失联', `自 ${name} 起失去联系`);
+    case 'share':
+      return ev('share', `分享：${SHARE_KIND[r.code ?? ''] ?? ''}${r.n1 ? '（已被隐藏）' : ''}`, clip(r.text));
   }
 }
 
@@ -342,6 +355,8 @@ function presentEn(r: TimelineRow): TimelineEvent {
       return ev('contact', 'A contact was recorded');
     case 'lost_contact':
       return ev('lost_contact', 'Lost contact confirmed', `Out of contact since ${name}`);
+    case 'share':
+      return ev('share', `Shared: ${SHARE_KIND_EN[r.code ?? ''] ?? ''}${r.n1 ? ' (hidden)' : ''}`, clip(r.text));
   }
 }
 
@@ -362,7 +377,7 @@ const MAX_TIES = 1000;
  * Everything that happened with a member, newest first (care.read; writes 'timeline.view' to the
  * audit log, since it shows what talks were about): joining, moves and returns, mentors, talks,
  * closed sessions they were invited to, make-ups submitted, reading per month, care tasks raised and
- * closed, delivery visits, cards, the last contact recorded, lost contact confirmed. Paged back with
+ * closed, delivery visits, cards, the last contact recorded, lost contact confirmed, posts shared. Paged back with
  * `before` (the `at` of the last event shown); a page never ends inside a group of events at the
  * same time, so the next page (`at < before`) neither repeats nor skips one.
  */

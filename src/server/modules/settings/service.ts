@@ -18,6 +18,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   talkCadenceDays: 30,
   talkCadenceHomeDays: 0,
   inactiveDays: 30,
+  noShareMonths: 2,
   invitationDays: 7,
   rememberDays: 180,
   escalateAfterHours: 24,

@@ -25,6 +25,7 @@ const REASON_BAR_COLORS: Record<DriftReasonKind, string> = {
   inactive_app: '#8c8c8c',
   lost_contact_suspected: '#f5222d',
   lost_contact: '#a8071a',
+  no_share: '#13c2c2',
 };
 
 /** What a task opened from the radar is about: a lost contact asks to confirm it, anything else to follow up. */

@@ -5,7 +5,7 @@ import { useI18n } from '../../i18n.tsx';
 import type { EngagementMonth } from '../../types.ts';
 import Chart from '../../components/Chart.tsx';
 
-// the shared chart registers bars and pies; talks are a line on their own axis
+// the shared chart registers bars and pies; talks and shares are lines on their own axis
 use([LineChart]);
 
 /**
@@ -31,6 +31,7 @@ export default function EngagementChart({ months, height = 300 }: { months: Enga
         { name: t('engagement.sessionsAttended'), type: 'bar', stack: 'attended', data: months.map((m) => m.sessionsAttended), itemStyle: { color: '#1677ff' } },
         { name: t('engagement.sessionsMadeUp'), type: 'bar', stack: 'attended', data: months.map((m) => m.sessionsMadeUp), itemStyle: { color: '#13c2c2' } },
         { name: t('engagement.talks'), type: 'line', yAxisIndex: 1, data: months.map((m) => m.talks), itemStyle: { color: '#c41d1d' }, symbolSize: 8 },
+        { name: t('engagement.shares'), type: 'line', yAxisIndex: 1, data: months.map((m) => m.shares), itemStyle: { color: '#7cb305' }, symbolSize: 8 },
       ],
     }),
     [months, t],

@@ -91,6 +91,7 @@ export const DRIFT_REASON_KEYS: Record<DriftReasonKind, MsgKey> = {
   inactive_app: 'drift.reason.inactive_app',
   lost_contact_suspected: 'drift.reason.lost_contact_suspected',
   lost_contact: 'drift.reason.lost_contact',
+  no_share: 'drift.reason.no_share',
 };
 export const DRIFT_REASON_COLORS: Record<DriftReasonKind, string> = {
   no_talk: 'orange',
@@ -100,6 +101,7 @@ export const DRIFT_REASON_COLORS: Record<DriftReasonKind, string> = {
   inactive_app: 'default',
   lost_contact_suspected: 'red',
   lost_contact: 'red',
+  no_share: 'cyan',
 };
 
 export function DriftLevelTag({ level }: { level: DriftRow['level'] }) {
@@ -126,6 +128,7 @@ export const TIMELINE_KIND_KEYS: Record<TimelineKind, MsgKey> = {
   card: 'timeline.kind.card',
   contact: 'timeline.kind.contact',
   lost_contact: 'timeline.kind.lost_contact',
+  share: 'timeline.kind.share',
 };
 export const TIMELINE_KIND_COLORS: Record<TimelineKind, string> = {
   joined: 'red',
@@ -141,6 +144,7 @@ export const TIMELINE_KIND_COLORS: Record<TimelineKind, string> = {
   card: 'gold',
   contact: 'green',
   lost_contact: 'red',
+  share: 'lime',
 };
 
 /** Timeline dots take CSS colours (the tag colours above are antd presets). */
@@ -158,6 +162,7 @@ export const TIMELINE_KIND_DOTS: Record<TimelineKind, string> = {
   card: '#d4b106',
   contact: '#52c41a',
   lost_contact: '#a8071a',
+  share: '#7cb305',
 };
 
 // ---------- shared bits ----------

@@ -20,6 +20,7 @@ const FIELDS = [
   'talkCadenceDays',
   'talkCadenceHomeDays',
   'inactiveDays',
+  'noShareMonths',
   'invitationDays',
   'rememberDays',
   'escalateAfterHours',
@@ -43,6 +44,7 @@ const CARE_RULES: { name: keyof Settings; label: MsgKey; hint: MsgKey; min: numb
   { name: 'talkCadenceDays', label: 'settings.talkCadenceDays', hint: 'settings.talkCadenceDaysHint', min: 7, max: 365, unit: 'settings.days' },
   { name: 'talkCadenceHomeDays', label: 'settings.talkCadenceHomeDays', hint: 'settings.talkCadenceHomeDaysHint', min: 0, max: 730, unit: 'settings.days' },
   { name: 'inactiveDays', label: 'settings.inactiveDays', hint: 'settings.inactiveDaysHint', min: 7, max: 365, unit: 'settings.days' },
+  { name: 'noShareMonths', label: 'settings.noShareMonths', hint: 'settings.noShareMonthsHint', min: 1, max: 12, unit: 'settings.months' },
 ];
 
 /** Reaching members (邀请开通, 通知): invitation links, remembered phones, escalation, who counts as unreachable, SMS limits. */
