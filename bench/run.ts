@@ -21,6 +21,7 @@ import { cloneHistory, ensurePgHistory } from './lib/pg-history.ts';
 import { copyPgliteCounty, ensurePgliteCounty, ensurePgliteHistory, removeAllWorkDirs, removeWorkDir } from './lib/pglite-cache.ts';
 import { log, ratio, secs } from './lib/stats.ts';
 import { passMark, renderTable, unavailable, type Row } from './lib/table.ts';
+import { benchBallot } from './figures/ballot.ts';
 
 /**
  * `npm run bench`: the figures named in the issues, on native PostgreSQL and on PGlite, as one
@@ -29,7 +30,7 @@ import { passMark, renderTable, unavailable, type Row } from './lib/table.ts';
  *
  * Knobs (environment): BENCH_RUNS (search runs per query, default 200), BENCH_REPEATS (HTTP and
  * import repeats, default 3), BENCH_HTTP_SECONDS (default 10), BENCH_ONLY (comma list of
- * postgres,pglite,learning,pglite-learning,bundle,firstload,load,bomb,notify,robots), BENCH_LEARNING (comma list of the learning
+ * postgres,pglite,learning,pglite-learning,bundle,firstload,load,bomb,notify,robots,ballot), BENCH_LEARNING (comma list of the learning
  * figures: coverage,radar,checkin,push,today), BENCH_COVERAGE_RUNS (default 40), BENCH_RADAR_RUNS (drift list and
  * timeline calls, default 40), BENCH_CHECKIN_SECONDS
  * (default 50), BENCH_CHECKIN_CONCURRENCY (default 50), BENCH_DATABASE_URL (use this server
@@ -42,7 +43,7 @@ const intEnv = (name: string, fallback: number): number => {
 const RUNS = intEnv('BENCH_RUNS', 200);
 const REPEATS = intEnv('BENCH_REPEATS', 3);
 const HTTP_SECONDS = intEnv('BENCH_HTTP_SECONDS', 10);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'postgres,pglite,learning,pglite-learning,bundle,firstload,load,bomb,notify,robots').split(',').map((s) => s.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'postgres,pglite,learning,pglite-learning,bundle,firstload,load,bomb,notify,robots,ballot').split(',').map((s) => s.trim()));
 const LEARNING = new Set((process.env.BENCH_LEARNING ?? 'coverage,radar,checkin,push,today').split(',').map((s) => s.trim()));
 const COVERAGE_RUNS = intEnv('BENCH_COVERAGE_RUNS', 40);
 const RADAR_RUNS = intEnv('BENCH_RADAR_RUNS', 40);
@@ -277,6 +278,12 @@ async function main(): Promise<void> {
   if (ONLY.has('bundle')) {
     await section('member app bundle', rows, async () => {
       rows.push(...(await benchBundle()));
+    });
+  }
+
+  if (ONLY.has('ballot')) {
+    await section('democratic evaluation ballot', rows, async () => {
+      rows.push(...(await benchBallot()));
     });
   }
 
