@@ -6,3 +6,7 @@
  */
 export { registerReviewRoutes } from './routes.ts';
 export { myReview } from './my-review.ts';
+// the demo village's rounds (demo/reviews.ts)
+export { gatherEvidence } from './evidence-repo.ts';
+export { DEFAULT_RUBRIC } from './rubric.ts';
+export { evidencePeriod } from './rounds.ts';
