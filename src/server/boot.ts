@@ -15,6 +15,7 @@ import { seedCardsDemo } from './demo/cards.ts';
 import { seedDeliveriesDemo } from './demo/deliveries.ts';
 import { seedQuestionsDemo } from './demo/questions.ts';
 import { seedNewsDemo } from './demo/news.ts';
+import { seedSharesDemo } from './demo/shares.ts';
 import { seedReviewsDemo } from './demo/reviews.ts';
 import { seedEvaluationsDemo } from './demo/evaluations.ts';
 
@@ -55,6 +56,7 @@ export async function boot(config: Config, log: { info: (m: string) => void; war
       await seedDeliveriesDemo(opened.db, seeded.tenantId);
       await seedQuestionsDemo(opened.db, seeded.tenantId);
       await seedNewsDemo(opened.db, seeded.tenantId);
+      await seedSharesDemo(opened.db, seeded.tenantId);
       await seedReviewsDemo(opened.db, seeded.tenantId);
       await seedEvaluationsDemo(opened.db, seeded.tenantId);
       demo = { password, generated };
