@@ -202,6 +202,13 @@ describe('a mobile member shares a photo and a text; the branch likes and commen
     await expect.poll(() => like.getAttribute('aria-pressed'), { timeout: UI_TIMEOUT }).toBe('true');
     await expect.poll(async () => (await getJson<Post>(mate.request, `/api/me/shares/${postId}`)).likeCount, { timeout: UI_TIMEOUT }).toBe(1);
     expect(await like.getAttribute('data-count')).toBe('1');
+    // taken back, and given again
+    await like.tap();
+    await expect.poll(() => like.getAttribute('aria-pressed'), { timeout: UI_TIMEOUT }).toBe('false');
+    await expect.poll(async () => (await getJson<Post>(mate.request, `/api/me/shares/${postId}`)).likeCount, { timeout: UI_TIMEOUT }).toBe(0);
+    await like.tap();
+    await expect.poll(async () => (await getJson<Post>(mate.request, `/api/me/shares/${postId}`)).likedByMe, { timeout: UI_TIMEOUT }).toBe(true);
+    expect(await like.getAttribute('data-count')).toBe('1');
 
     await mate.getByTestId(`share-open-${postId}`).tap();
     await mate.getByRole('heading', { level: 1, name: '分享详情' }).waitFor();
