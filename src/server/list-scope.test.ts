@@ -96,6 +96,7 @@ const ONE_THING: { route: string; ids: string }[] = [
   { route: '/api/sessions/:id', ids: 'study_session' },
   { route: '/api/study-items/:id', ids: 'study_item' },
   { route: '/api/talks/:id', ids: 'talk' },
+  { route: '/api/news/:id', ids: 'news_item' },
 ];
 
 async function idsOf(table: string): Promise<string[]> {

@@ -1,6 +1,7 @@
 import type { AuthzModule, BaseIds } from '../support/authz.ts';
 import { SECRETARIES } from '../support/authz.ts';
 import type { TestEnv } from '../support/harness.ts';
+import { clock } from '../../src/server/clock.ts';
 
 /**
  * Authorization cases of the news routes (run by src/server/authorization.test.ts). Items aim at
@@ -32,7 +33,7 @@ export const newsAuthz: AuthzModule = {
           author_name: '授权测试',
           status,
           ...(live
-            ? { published_version: 1, published_title: title, published_summary: '', published_body_html: '<p>正文</p>', published_at: new Date(), first_published_at: new Date() }
+            ? { published_version: 1, published_title: title, published_summary: '', published_body_html: '<p>正文</p>', published_at: clock.now(), first_published_at: clock.now() }
             : {}),
         })
         .returning('id')
