@@ -298,6 +298,7 @@ describe('every member screen passes axe-core and has tap targets of at least 44
       { name: '我的', path: () => '/m/me' },
       { name: '待发送', path: () => '/m/outbox' },
       { name: '互动', path: () => '/m/shares' },
+      { name: '季度评议', path: () => '/m/review' },
       {
         name: '写分享',
         path: () => '/m/share-new',
