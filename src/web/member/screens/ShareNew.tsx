@@ -459,8 +459,13 @@ export function ShareNew({ topicId, onBack, onUnauthenticated }: ShareNewProps) 
                 {form.photos.map((photo, i) => (
                   <li key={photo.fileId} className="share-upload share-upload-done" data-testid="share-photo-done">
                     <img src={photo.url} alt={fill(t.newPhotoDone, { n: i + 1 })} />
-                    <button type="button" className="button button-plain share-upload-remove" onClick={() => removePhoto(photo.fileId)}>
-                      {fill(t.newPhotoRemove, { n: i + 1 })}
+                    <button
+                      type="button"
+                      className="button button-plain share-upload-remove"
+                      aria-label={fill(t.newPhotoRemove, { n: i + 1 })}
+                      onClick={() => removePhoto(photo.fileId)}
+                    >
+                      {t.commentDelete}
                     </button>
                   </li>
                 ))}
@@ -501,8 +506,8 @@ export function ShareNew({ topicId, onBack, onUnauthenticated }: ShareNewProps) 
                 {t.newPickPhotos}
               </button>
             </div>
-            <input ref={takeRef} type="file" accept="image/*" capture="environment" hidden data-testid="share-photo-camera" aria-label={t.newTakePhoto} onChange={addPhotos} />
-            <input ref={pickRef} type="file" accept="image/*" multiple hidden data-testid="share-photo-input" aria-label={t.newPickPhotos} onChange={addPhotos} />
+            <input ref={takeRef} type="file" accept="image/*" capture="environment" hidden className="share-file-input" data-testid="share-photo-camera" aria-label={t.newTakePhoto} onChange={addPhotos} />
+            <input ref={pickRef} type="file" accept="image/*" multiple hidden className="share-file-input" data-testid="share-photo-input" aria-label={t.newPickPhotos} onChange={addPhotos} />
           </div>
 
           <div className={errors.voice ? 'field field-invalid' : 'field'}>
