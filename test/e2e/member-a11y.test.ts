@@ -315,6 +315,31 @@ describe('every member screen passes axe-core and has tap targets of at least 44
           await page.locator('.field-error, [role=alert]').first().waitFor();
         },
       },
+      {
+        name: '有问必答',
+        path: () => '/m/questions',
+        after: async (page) => {
+          await page.getByTestId('q-tab-ask').tap();
+          await page.getByTestId('q-send').tap();
+          await page.locator('.field-error, [role=alert]').first().waitFor();
+        },
+      },
+      {
+        name: '常见问答',
+        path: () => '/m/questions',
+        after: async (page) => {
+          await page.getByTestId('q-tab-faq').tap();
+          await page.getByTestId('q-faq').waitFor();
+        },
+      },
+      {
+        name: '一个提问',
+        path: () => '/m/questions',
+        after: async (page) => {
+          await page.locator('[data-testid^=q-item-]').first().tap();
+          await page.getByTestId('q-detail').waitFor();
+        },
+      },
     ];
 
     /** 长辈模式 promises stronger contrast: there the text meets WCAG AAA's 7:1 (4.5:1 when large). */
@@ -509,6 +534,13 @@ describe('every member screen passes axe-core and has tap targets of at least 44
             await mentor.locator('[data-testid^=task-until-]').first().waitFor();
             await expectAccessible(mentor, `tasks, putting one off${mode}`, options);
           }
+        });
+
+        it('待我回答', async () => {
+          await open(mentor, '/m/questions');
+          await mentor.getByTestId('q-tab-answer').tap();
+          await mentor.locator('[data-testid=q-to-answer], .card .muted').first().waitFor();
+          await expectAccessible(mentor, `questions to answer${mode}`, options);
         });
       });
     }
