@@ -133,7 +133,7 @@ export function NewsDrawer({ id, units, defaultOrgId, onClose, onCreated }: { id
             name="newsItem"
             disabled={!editable}
             onValuesChange={markChanged}
-            initialValues={{ orgId: defaultOrgId ?? units[0]?.orgId, summary: '', bodyHtml: '' }}
+            initialValues={{ orgId: defaultOrgId ?? (units.find((u) => u.review) ?? units[0])?.orgId, summary: '', bodyHtml: '' }}
           >
             <Form.Item label={t('news.org')} name="orgId" rules={[{ required: true, message: t('common.required') }]}>
               <Select disabled={!!id} style={{ maxWidth: 320 }} options={units.map((u) => ({ value: u.orgId, label: u.orgName }))} data-testid="news-org" />

@@ -1,0 +1,172 @@
+/**
+ * News with review (公众号 "闪亮红星") in Chromium: the secretary of 第一党支部 writes a news item with a
+ * cover and submits it; the general branch secretary sends it back with a note; the author sees the
+ * note, corrects the title and submits again; the reviewer approves it; a fresh browser context
+ * without any login (a phone in WeChat) opens the public page: the approved title, the share text
+ * and the cover in its Open Graph tags, the cover image loaded, no Content-Security-Policy violation.
+ */
+import zlib from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UI_TIMEOUT, consoleLogin, openConsole, openPhone, startServerAndBrowser, skipAfterFirstFailure } from './support/browser.ts';
+import { assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } from './support/server.ts';
+
+const AUTHOR_PHONE = '13800000001';
+const REVIEWER_PHONE = '13800000000';
+const FIRST_TITLE = '第一党支部走访留守老人';
+const FINAL_TITLE = '第一党支部党员走访留守老人';
+const SHARE_TEXT = '支部党员利用周末走访村里的留守老人';
+const NOTE = '照片里有老人的正脸，请换成背影';
+
+/** A small red PNG the browser can decode. */
+function png(width: number, height: number): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf: Buffer): number => {
+    let c = 0xffffffff;
+    for (const b of buf) c = (crcTable[(c ^ b) & 0xff] as number) ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const tail = Buffer.alloc(4);
+    tail.writeUInt32BE(crc(body));
+    return Buffer.concat([head, body, tail]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, Buffer.from([200, 30, 30]))]);
+  const raw = Buffer.concat(Array.from({ length: height }, () => row));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+interface NewsList {
+  items: { id: string; title: string; status: string }[];
+}
+interface NewsItem {
+  id: string;
+  status: string;
+  publicUrl: string;
+  live: boolean;
+}
+
+describe('a news item is sent back, corrected, approved and read without login', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let author: Page;
+  let reviewer: Page;
+  let reader: Page | undefined;
+  let itemId = '';
+  const cspViolations: string[] = [];
+
+  beforeAll(async () => {
+    assertChromiumInstalled();
+    ensureWebBuilt();
+    ({ server, browser } = await startServerAndBrowser());
+    author = (await openConsole(browser, server.baseUrl)).page;
+    reviewer = (await openConsole(browser, server.baseUrl)).page;
+  });
+
+  afterAll(async () => {
+    await (browser as Browser | undefined)?.close().catch(() => {});
+    await (server as RunningServer | undefined)?.stop();
+  });
+
+  skipAfterFirstFailure(() => ({ author, reviewer, reader }));
+
+  const openItem = async (page: Page, title: string) => {
+    await page.goto('/news');
+    await page.locator('[data-testid^="news-row-"]').filter({ hasText: new RegExp(`^${title}$`) }).click();
+    const drawer = page.getByRole('dialog').filter({ hasText: '编辑新闻' });
+    await drawer.waitFor();
+    return drawer;
+  };
+
+  it('1. the branch secretary writes a news item with a cover and submits it', async () => {
+    await consoleLogin(author, AUTHOR_PHONE, server.password);
+    await author.getByTestId('nav-news').click();
+    await author.getByTestId('new-news').click();
+    const drawer = author.getByRole('dialog').filter({ hasText: '撰写新闻' });
+    await drawer.waitFor();
+    // A secretary's own unit comes first (the village also names them 通讯员 in the demo).
+    await expect.poll(() => drawer.getByTestId('news-org').innerText()).toContain('第一党支部');
+    await drawer.getByTestId('news-title').fill(FIRST_TITLE);
+    await drawer.getByTestId('news-summary').fill(SHARE_TEXT);
+    await drawer.getByTestId('news-cover').locator('input[type=file]').setInputFiles({ name: '走访.png', mimeType: 'image/png', buffer: png(60, 40) });
+    await drawer.getByTestId('news-cover').getByText('走访.png').waitFor({ timeout: UI_TIMEOUT });
+    await drawer.getByTestId('news-body').click();
+    await author.keyboard.type('周六上午，支部党员分成三组，走访了村里的十二位留守老人。');
+    await drawer.getByTestId('news-submit').click();
+    // Submitted, the drawer becomes the item's (编辑新闻), waiting for review.
+    await author.getByRole('dialog').getByTestId('news-status').filter({ hasText: '待审核' }).waitFor();
+    const list = await getJson<NewsList>(author.request, '/api/news');
+    itemId = list.items.find((i) => i.title === FIRST_TITLE)?.id ?? '';
+    expect(itemId).not.toBe('');
+    // Nothing public yet.
+    expect((await author.request.get(`/news/${(await getJson<{ orgId: string }>(author.request, `/api/news/${itemId}`)).orgId}/${itemId}`)).status()).toBe(404);
+  });
+
+  it('2. the general branch secretary sends it back with a note', async () => {
+    await consoleLogin(reviewer, REVIEWER_PHONE, server.password);
+    const drawer = await openItem(reviewer, FIRST_TITLE);
+    await drawer.getByTestId('news-review').waitFor();
+    // Sending back without a note is refused on the spot.
+    await drawer.getByTestId('news-send-back').click();
+    await drawer.getByText('退回时请写明修改意见').waitFor();
+    await drawer.getByTestId('news-review-note').fill(NOTE);
+    await drawer.getByTestId('news-send-back').click();
+    await drawer.getByTestId('news-status').filter({ hasText: '已退回' }).waitFor();
+  });
+
+  it('3. the author sees the note, corrects the title and submits again', async () => {
+    const drawer = await openItem(author, FIRST_TITLE);
+    await drawer.getByTestId('news-return-note').filter({ hasText: NOTE }).waitFor();
+    await drawer.getByTestId('news-title').fill(FINAL_TITLE);
+    await drawer.getByTestId('news-submit').click();
+    await drawer.getByTestId('news-status').filter({ hasText: '待审核' }).waitFor();
+    expect((await getJson<NewsItem>(author.request, `/api/news/${itemId}`)).status).toBe('in_review');
+  });
+
+  it('4. the reviewer approves it; the public link and its QR code show', async () => {
+    const drawer = await openItem(reviewer, FINAL_TITLE);
+    await drawer.getByTestId('news-approve').click();
+    await drawer.getByTestId('news-status').filter({ hasText: '已通过' }).waitFor();
+    await drawer.getByTestId('news-qr').waitFor();
+    await drawer.getByTestId('news-history').getByText('退回').waitFor();
+    const item = await getJson<NewsItem>(reviewer.request, `/api/news/${itemId}`);
+    expect(item.live).toBe(true);
+    expect(await drawer.getByTestId('news-public-url').innerText()).toBe(item.publicUrl);
+  });
+
+  it('5. a phone without any login opens the public page with its share card', async () => {
+    const item = await getJson<NewsItem>(reviewer.request, `/api/news/${itemId}`);
+    const path = new URL(item.publicUrl).pathname;
+    reader = (await openPhone(browser, server.baseUrl)).page;
+    reader.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
+    const res = await reader.goto(path);
+    expect(res?.status()).toBe(200);
+    await reader.getByRole('heading', { name: FINAL_TITLE }).waitFor();
+    expect(await reader.locator('meta[property="og:title"]').getAttribute('content')).toBe(FINAL_TITLE);
+    expect(await reader.locator('meta[property="og:description"]').getAttribute('content')).toBe(SHARE_TEXT);
+    const ogImage = await reader.locator('meta[property="og:image"]').getAttribute('content');
+    expect(ogImage).toMatch(/^https?:\/\/.+\/news\/[0-9a-f-]{36}\/files\/[0-9a-f-]{36}$/);
+    expect(await reader.locator('meta[name="viewport"]').count()).toBe(1);
+    await expect.poll(() => reader?.locator('img.cover').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(60);
+    await reader.getByText('十二位留守老人').waitFor();
+    expect(await reader.content()).not.toContain(FIRST_TITLE);
+    // The unit's list leads back to it.
+    await reader.getByRole('link', { name: '第一党支部' }).click();
+    await reader.getByRole('link', { name: new RegExp(FINAL_TITLE) }).waitFor();
+    expect(cspViolations).toEqual([]);
+  });
+});
