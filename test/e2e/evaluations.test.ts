@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import type { APIRequestContext, Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible } from './support/a11y.ts';
 import { consoleLogin, openConsole, openPhone, phoneLogin, skipAfterFirstFailure, startServerAndBrowser } from './support/browser.ts';
 import { assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } from './support/server.ts';
 import { clock } from '../../src/server/clock.ts';
@@ -157,10 +158,13 @@ describe('民主评议 of a small branch: phases in the console, a remote self-e
     await phone.goto('/m/');
     await phone.getByTestId('home-evaluation').tap();
     await phone.getByTestId('evaluation-ballot').waitFor();
+    await expectAccessible(phone, 'the ballot');
     const r = await round();
     const graded = r.subjects.filter((s) => s.graded);
     for (const [i, s] of graded.entries()) await phone.getByTestId(`ballot-${s.memberId}-${i === 0 ? 'excellent' : 'qualified'}`).tap();
     await phone.getByTestId('evaluation-review').tap();
+    await phone.getByTestId('evaluation-summary').waitFor();
+    await expectAccessible(phone, 'the ballot summary');
     await phone.getByTestId('evaluation-summary').getByText('提交后不能修改').waitFor();
     await expect.poll(() => phone.getByTestId('evaluation-summary-counts').innerText()).toContain(`合格 ${graded.length - 1} 人`);
     await phone.getByTestId('evaluation-vote-submit').tap();

@@ -75,6 +75,7 @@ async function open(page: Page, path: string): Promise<void> {
 describe('every member screen passes axe-core and has tap targets of at least 44 px', () => {
   let server: RunningServer;
   let browser: Browser;
+  let evaluationRoundPath = '/m/evaluation';
   const ids: Ids = { itemPath: '', audioItemPath: '', withdrawnItemPath: '', sessionId: '', checkinSessionId: '', makeupSessionId: '', cardId: '', menteeId: '', invitePath: '', shareId: '' };
   let signedOut: Page;
   let member: Page;
@@ -232,6 +233,9 @@ describe('every member screen passes axe-core and has tap targets of at least 44
       });
       expect(shared.ok(), await shared.text()).toBe(true);
       ids.shareId = ((await shared.json()) as { id: string }).id;
+      // 民主评议: the demo's finished round of last year, in which the member was graded
+      const evaluations = await getJson<{ items: { id: string }[] }>(member.request, '/api/me/evaluations');
+      evaluationRoundPath = evaluations.items[0] ? `/m/evaluation/${evaluations.items[0].id}` : '/m/evaluation';
     });
 
     /**
@@ -296,6 +300,8 @@ describe('every member screen passes axe-core and has tap targets of at least 44
         },
       },
       { name: '我的', path: () => '/m/me' },
+      { name: '民主评议', path: () => '/m/evaluation' },
+      { name: '民主评议（评定结果）', path: () => evaluationRoundPath },
       { name: '待发送', path: () => '/m/outbox' },
       { name: '互动', path: () => '/m/shares' },
       { name: '季度评议', path: () => '/m/review' },
