@@ -6,14 +6,15 @@
  * (13800000002) sees the post, likes it and comments; the author sees the like and the comment. A
  * member of another branch (第三党支部) sees the post neither in the branch's nor the village's feed. A
  * post written without signal waits on the phone and goes out exactly once when the signal returns.
- * The secretary's console lists who has not shared this month: someone, and not the author.
+ * The secretary's console lists who has not shared this month: someone, and not the author. With a
+ * microphone (Chromium's fake device) the member records a voice message, hears it back and posts it.
  */
 import zlib from 'node:zlib';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/a11y.ts';
 import { UI_TIMEOUT, consoleLogin, openConsole, openPhone, phoneLogin, skipAfterFirstFailure, startServerAndBrowser } from './support/browser.ts';
-import { assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } from './support/server.ts';
+import { CHROMIUM_PATH, assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } from './support/server.ts';
 
 const AUTHOR_PHONE = '13800000003';
 /** the mentor: same branch (第一党支部) as the author */
@@ -25,6 +26,7 @@ const POST_TEXT = '在工地上学习了新修订的条例，和工友们一起�
 const OFFLINE_TEXT = '隧道里没有信号时写的分享：今天的安全课讲得很实在。';
 const COMMENT_TEXT = '说得好，回村后给大家讲讲！';
 const SAVED = '已保存，有信号时自动发送';
+const VOICE_TEXT = '录了一段话，说说这个月在厂里的学习。';
 
 /** A PNG of `width` × `height` pixels, all red: enough for the browser to decode, draw and shrink. */
 function png(width: number, height: number): Buffer {
@@ -92,6 +94,7 @@ describe('a mobile member shares a photo and a text; the branch likes and commen
   let mate: Page;
   let other: Page;
   let desk: Page;
+  let recordingBrowser: Browser | undefined;
   let postId = '';
   let authorMemberId = '';
 
@@ -111,6 +114,7 @@ describe('a mobile member shares a photo and a text; the branch likes and commen
   });
 
   afterAll(async () => {
+    await recordingBrowser?.close().catch(() => {});
     await (browser as Browser | undefined)?.close().catch(() => {});
     await (server as RunningServer | undefined)?.stop();
   });
@@ -283,5 +287,35 @@ describe('a mobile member shares a photo and a text; the branch likes and commen
     await expect.poll(() => notShared.locator('[data-testid^="shares-member-"]').count(), { timeout: UI_TIMEOUT }).toBeGreaterThan(0);
     expect(await notShared.getByTestId(`shares-member-${authorMemberId}`).count()).toBe(0);
     await desk.getByTestId('shares-shared').getByTestId(`shares-member-${authorMemberId}`).waitFor();
+  });
+
+  it('9. with a microphone the member records a voice message, hears it back, and posts it with the text', async () => {
+    // A Chromium whose microphone is its fake device, allowed without asking.
+    recordingBrowser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+    });
+    const { context, page } = await openPhone(recordingBrowser, server.baseUrl);
+    await context.grantPermissions(['microphone']);
+    await page.goto('/m/share-new');
+    await phoneLogin(page, AUTHOR_PHONE, server.password);
+    await page.getByTestId('share-body').fill(VOICE_TEXT);
+    await page.getByTestId('share-voice-start').tap();
+    await page.getByTestId('share-voice-recording').getByText('正在录音 1 秒').waitFor();
+    await page.getByTestId('share-voice-stop').tap();
+    // heard back on the phone while it uploads; done when it can be removed
+    await page.getByTestId('share-voice-remove').waitFor();
+    expect(await page.locator('.share-voice audio').count()).toBe(1);
+    expect(await page.getByTestId('share-voice-note').count()).toBe(0);
+    await page.getByTestId('share-send').tap();
+    const sent = page.getByTestId('share-sent');
+    await sent.waitFor();
+    const post = await getJson<Post & { voice: { url: string } | null }>(page.request, `/api/me/shares/${(await sent.getAttribute('data-share-id')) ?? ''}`);
+    expect(post.body).toBe(VOICE_TEXT);
+    expect(post.voice).not.toBeNull();
+    const voice = await page.request.get(post.voice?.url ?? '');
+    expect(voice.status()).toBe(200);
+    expect(voice.headers()['content-type']).toMatch(/^(audio\/|video\/webm)/);
+    expect((await voice.body()).length).toBeGreaterThan(100);
   });
 });
