@@ -7,7 +7,7 @@ import { CareTaskQuery, MentoringQuery } from '../../../shared/api-care.ts';
 import { listCareTasks } from '../care/index.ts';
 import { listMentoring } from '../talks/index.ts';
 import { QuestionQuery } from '../../../shared/api-questions.ts';
-import { listQuestions } from '../questions/service.ts';
+import { listQuestions } from '../questions/index.ts';
 
 let env: Awaited<ReturnType<typeof openTestDatabase>>;
 beforeAll(async () => {

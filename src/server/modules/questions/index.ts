@@ -5,5 +5,5 @@ import { questionNoticeSource } from './service.ts';
 registerNoticeSource('question', questionNoticeSource);
 
 export { registerQuestionsRoutes } from './routes.ts';
-export { overdueQuestions } from './service.ts';
+export { listQuestions, overdueQuestions } from './service.ts';
 export { dueDay, ANSWER_WORKING_DAYS } from './due.ts';

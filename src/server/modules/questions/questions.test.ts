@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, login, memberIdByPhone, openTestApp, PHONES, type TestEnv } from '../../../../test/support/harness.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { addDays, shanghaiDate } from '../../clock.ts';
+import { addDays, clock, shanghaiDate } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
 import { AnswerBody, AskQuestionBody, FaqInput, QuestionQuery } from '../../../shared/api-questions.ts';
 import { answerQuestion, askQuestion, listQuestions, markAnswerSeen, menteeQuestions, myQuestion, myQuestions, overdueQuestions, viewQuestion } from './service.ts';
@@ -108,7 +108,7 @@ describe('asking', () => {
   it('refuses a member whose unit no longer exists, writing nothing', async () => {
     const unit = await env.db.selectFrom('member').select('org_id').where('tenant_id', '=', env.tenantId).where('id', '=', asker).executeTakeFirstOrThrow();
     const before = await countQuestions();
-    await env.db.updateTable('org').set({ retired_at: new Date() }).where('tenant_id', '=', env.tenantId).where('id', '=', unit.org_id).execute();
+    await env.db.updateTable('org').set({ retired_at: clock.now() }).where('tenant_id', '=', env.tenantId).where('id', '=', unit.org_id).execute();
     try {
       const e = await expectError(ask('撤销的组织还能提问吗？'), 'not_found');
       expect(e.message).toContain('组织');
@@ -140,6 +140,16 @@ describe('answering', () => {
     expect((await myQuestion(env.db, member, q.id)).answerUnseen).toBe(true);
     const audit = await env.db.selectFrom('audit_log').select('entity_id').where('tenant_id', '=', env.tenantId).where('action', '=', 'question.answer').execute();
     expect(audit.filter((a) => a.entity_id === q.id)).toHaveLength(2);
+  });
+
+  it('tells the asker through the outbox, opening the question on the phone', async () => {
+    const account = (await env.db.selectFrom('account').select('id').where('tenant_id', '=', env.tenantId).where('member_id', '=', asker).executeTakeFirstOrThrow()).id;
+    await env.db.insertInto('push_subscription').values({ tenant_id: env.tenantId, account_id: account, endpoint: 'https://push.example.test/questions', p256dh: 'k', auth: 'a' }).execute();
+    const q = await ask('党员证丢了怎么补办？');
+    const notices = () => env.db.selectFrom('notification').select(['channel', 'link', 'member_id']).where('tenant_id', '=', env.tenantId).where('source_kind', '=', 'question.answered').where('source_id', '=', q.id).execute();
+    expect(await notices()).toEqual([]);
+    await answer(branch, q.id, '写个申请交给支部，我们帮您办。');
+    expect(await notices()).toEqual([{ channel: 'webpush', link: `questions/${q.id}`, member_id: asker }]);
   });
 
   it('by the branch secretary, named as secretary', async () => {
