@@ -278,6 +278,32 @@ describe('news with review', () => {
     expect((await anon(`/news/${unit}/${ret.id}`)).statusCode).toBe(404);
   });
 
+  it('puts a withdrawn item back on the public page only through a new review', async () => {
+    const item = (await call(village, 'POST', '/api/news', { orgId: villageId, title: '撤回后再发布', bodyHtml: '<p>第一版</p>' })).json();
+    await call(village, 'POST', `/api/news/${item.id}/submit`);
+    await call(village, 'POST', `/api/news/${item.id}/approve`, {});
+    await call(village, 'POST', `/api/news/${item.id}/withdraw`);
+    const pub = `/news/${villageId}/${item.id}`;
+    expect((await anon(pub)).statusCode).toBe(404);
+    // Withdrawing twice, or approving what is not in review, is a conflict.
+    expect((await call(village, 'POST', `/api/news/${item.id}/withdraw`)).statusCode).toBe(409);
+    expect((await call(village, 'POST', `/api/news/${item.id}/approve`, {})).statusCode).toBe(409);
+    const again = (await call(village, 'POST', `/api/news/${item.id}/submit`)).json();
+    expect(again).toMatchObject({ status: 'in_review', version: 2, live: false });
+    expect((await anon(pub)).statusCode).toBe(404);
+    await call(village, 'POST', `/api/news/${item.id}/approve`, {});
+    expect((await anon(pub)).statusCode).toBe(200);
+  });
+
+  it('refuses malformed text with a 400 naming the field, in English for an English caller', async () => {
+    const res = await env.app.inject({ method: 'POST', url: '/api/news', headers: { ...branch.headers, 'accept-language': 'en-US' }, payload: { orgId: branch1, title: 'a'.repeat(121) } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().issues[0]).toMatchObject({ field: 'title', message: 'The title must be at most 120 characters' });
+    const nul = await call(branch, 'POST', '/api/news', { orgId: branch1, title: '坏\u0000标题' });
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json().issues[0].field).toBe('title');
+  });
+
   it('seeds the demo village with two published items and one in review by its 通讯员', async () => {
     await seedNewsDemo(env.db, env.tenantId);
     const page = (await anon(`/news/${villageId}`)).body;
