@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextFor, memberIdByPhone, openTestDatabase, PHONES } from '../../../../test/support/harness.ts';
+import { contextFor, login, memberIdByPhone, openTestApp, openTestDatabase, PHONES } from '../../../../test/support/harness.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { addDays, shanghaiDate } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
@@ -352,5 +352,41 @@ describe('民主评议党员', () => {
     await expectError(getMyEvaluation(env.db, c, round.id), 'forbidden');
     await expectError(getMyEvaluation(env.db, c, randomUUID()), 'not_found');
     expect((await listMyEvaluations(env.db, c)).items).toHaveLength(0);
+  });
+});
+
+describe('民主评议 over HTTP', () => {
+  let app: Awaited<ReturnType<typeof openTestApp>>;
+  afterAll(async () => app?.close());
+
+  it('answers bad input with 400 naming the field, a second vote with 409, in the caller language', async () => {
+    app = await openTestApp();
+    const sec = await login(app.app, PHONES.branchSecretary);
+    const branch = await app.db.selectFrom('org').select('id').where('tenant_id', '=', app.tenantId).where('name', '=', '第一党支部').executeTakeFirstOrThrow();
+    const created = await app.app.inject({ method: 'POST', url: '/api/evaluations', headers: sec.headers, payload: { orgId: branch.id, year: 1999 } });
+    expect(created.statusCode).toBe(400);
+    expect(created.json()).toMatchObject({ error: 'validation_failed' });
+    expect(JSON.stringify(created.json())).toContain('year');
+    const ok = await app.app.inject({ method: 'POST', url: '/api/evaluations', headers: sec.headers, payload: { orgId: branch.id, year: 2026 } });
+    expect(ok.statusCode).toBe(200);
+    const id = (ok.json() as { id: string }).id;
+    for (const phase of ['self', 'peer', 'ballot']) {
+      expect((await app.app.inject({ method: 'POST', url: `/api/evaluations/${id}/phase`, headers: sec.headers, payload: { phase } })).statusCode).toBe(200);
+    }
+    const me = await login(app.app, PHONES.mobileMember);
+    const mine = (await app.app.inject({ url: `/api/me/evaluations/${id}`, headers: me.headers })).json() as { ballot: { memberId: string }[] };
+    const grades = Object.fromEntries(mine.ballot.map((s) => [s.memberId, 'qualified']));
+    const bad = await app.app.inject({ method: 'POST', url: `/api/me/evaluations/${id}/ballot`, headers: me.headers, payload: { receipt: randomUUID(), grades: { ...grades, [mine.ballot[0]!.memberId]: 'great' } } });
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.stringify(bad.json())).toContain(`grades.${mine.ballot[0]!.memberId}`);
+    const receipt = randomUUID();
+    const first = await app.app.inject({ method: 'POST', url: `/api/me/evaluations/${id}/ballot`, headers: me.headers, payload: { receipt, grades } });
+    expect(first.json()).toEqual({ voted: true });
+    const resend = await app.app.inject({ method: 'POST', url: `/api/me/evaluations/${id}/ballot`, headers: me.headers, payload: { receipt, grades } });
+    expect(resend.json()).toEqual({ voted: true });
+    const second = await app.app.inject({ method: 'POST', url: `/api/me/evaluations/${id}/ballot`, headers: { ...me.headers, 'accept-language': 'en-US' }, payload: { receipt: randomUUID(), grades } });
+    expect(second.statusCode).toBe(409);
+    expect(second.json()).toMatchObject({ error: 'conflict', message: 'You have already voted' });
+    expect((await app.db.selectFrom('evaluation_ballot').select('id').where('round_id', '=', id).execute()).length).toBe(1);
   });
 });
