@@ -1,6 +1,6 @@
 import type { QueryKey } from '@tanstack/react-query';
 import type { MyMakeup, MyProfile, MySession, Today } from './api.ts';
-import { keys, KEPT_INBOX_PAGES, type InboxPages } from './queries.ts';
+import { keys, KEPT_INBOX_PAGES, type InboxPages, type ShareFeedPages } from './queries.ts';
 
 /**
  * Which answers are kept on the phone for a weak signal, and in what form. Only what a screen
@@ -12,7 +12,9 @@ import { keys, KEPT_INBOX_PAGES, type InboxPages } from './queries.ts';
  *  - the mentor's list of members (names, phone numbers, talk dates: the call button works
  *    without signal) and the holiday cards, as they are;
  *  - the inbox (学习): its first pages (titles, dates, read marks), so the items kept on the phone
- *    (offline-store.ts keeps the items themselves, in IndexedDB) can be opened from it without signal.
+ *    (offline-store.ts keeps the items themselves, in IndexedDB) can be opened from it without signal;
+ *  - 互动's feed (the branch's and the village's): the first page of each, as last seen. A post being
+ *    written is kept apart, per account, in share-draft.ts.
  * Everything else (classes, make-ups, tasks, 关于我的记录) lives in memory only.
  */
 const KEPT: Record<string, (data: never) => unknown> = {
@@ -21,7 +23,12 @@ const KEPT: Record<string, (data: never) => unknown> = {
   [keys.mentees[0]]: (data: unknown) => data,
   [keys.cards[0]]: (data: unknown) => data,
   [keys.inbox[0]]: keptInbox,
+  [keys.shares[0]]: keptShareFeed,
 };
+
+function keptShareFeed(feed: ShareFeedPages): ShareFeedPages {
+  return { pages: feed.pages.slice(0, 1), pageParams: feed.pageParams.slice(0, 1) };
+}
 
 function keptInbox(inbox: InboxPages): InboxPages {
   return { pages: inbox.pages.slice(0, KEPT_INBOX_PAGES), pageParams: inbox.pageParams.slice(0, KEPT_INBOX_PAGES) };

@@ -60,3 +60,14 @@ describe('the draft of a post read back from the phone', () => {
     expect(hasContent({ ...blankShareForm(), photos: [{ fileId: 'f', url: 'u' }] })).toBe(true);
   });
 });
+
+describe("互动's feed kept on the phone", () => {
+  it('keeps the first page of each scope, as last seen', async () => {
+    const { isKept, keptForm } = await import('./kept-forms.ts');
+    expect(isKept(['shares', 'branch'])).toBe(true);
+    expect(isKept(['shares', 'village'])).toBe(true);
+    const page = (n: number) => ({ topic: null, items: [], nextCursor: n < 3 ? `c${n}` : null });
+    const feed = { pages: [page(1), page(2), page(3)], pageParams: [null, 'c1', 'c2'] };
+    expect(keptForm(['shares', 'branch'], feed)).toEqual({ pages: [page(1)], pageParams: [null] });
+  });
+});
