@@ -43,6 +43,8 @@ export const TenantSettings = z.object({
   quietHoursEnd: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
   /** SMS per member per China day, at most. */
   smsDailyCap: z.number().int().min(1).max(20),
+  /** 有问必答: a member's question is due an answer this many working days (Monday to Friday) after the day it is asked. */
+  questionAnswerDays: z.number().int().min(1).max(30),
 });
 export type TenantSettings = z.infer<typeof TenantSettings>;
 /** A change of some rules (PUT /api/settings). */

@@ -4,7 +4,7 @@ import { useI18n, type Dictionary, type I18n, type Language } from './i18n.ts';
 /** Words of 有问必答 (asking the branch, one's questions, the unit's FAQ, a mentor's answers); they load with its screens. */
 const zh = {
   qTitle: '有问必答',
-  qIntro: '有什么想问支部的，都可以在这里问。支部书记和您的联系人会在 3 个工作日内回复。',
+  qIntro: '有什么想问支部的，都可以在这里问。支部书记和您的联系人会在几个工作日内回复，每个问题下面写着回复期限。',
   qTabMine: '我的提问',
   qTabAsk: '我要提问',
   qTabFaq: '常见问答',
@@ -53,7 +53,7 @@ export type QuestionsDictionary = Dictionary & Record<QuestionsKey, string>;
 
 const en: Record<QuestionsKey, string> = {
   qTitle: 'Ask the branch',
-  qIntro: 'Ask your branch anything here. The branch secretary and your mentor answer within 3 working days.',
+  qIntro: 'Ask your branch anything here. The branch secretary and your mentor answer within a few working days; each question shows when.',
   qTabMine: 'My questions',
   qTabAsk: 'Ask',
   qTabFaq: 'FAQ',

@@ -1,6 +1,6 @@
 import { addDays } from '../../clock.ts';
 
-/** Working days an answer is due in, counted from the day a question is asked (China days). */
+/** Working days an answer is due in unless the tenant set otherwise (settings.questionAnswerDays). */
 export const ANSWER_WORKING_DAYS = 3;
 
 /** Monday to Friday: the calendar has no holiday table (yet), so weekends are the days off. */

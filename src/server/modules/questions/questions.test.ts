@@ -8,6 +8,7 @@ import { AnswerBody, AskQuestionBody, FaqInput, QuestionQuery } from '../../../s
 import { answerQuestion, askQuestion, listQuestions, markAnswerSeen, menteeQuestions, myQuestion, myQuestions, overdueQuestions, viewQuestion } from './service.ts';
 import { createFaq, listFaq, memberFaq, setFaqPublished, updateFaq } from './faq.ts';
 import { dueDay } from './due.ts';
+import { updateSettings } from '../settings/index.ts';
 
 /**
  * 有问必答 on a copy of the demo village: the mobile member 13800000003 sits in 第一党小组 of
@@ -91,6 +92,16 @@ describe('asking', () => {
     await expectError(viewQuestion(env.db, leader, q.id), 'forbidden');
     const audit = await env.db.selectFrom('audit_log').select('entity_id').where('tenant_id', '=', env.tenantId).where('action', '=', 'question.ask').execute();
     expect(audit.map((a) => a.entity_id)).toContain(q.id);
+  });
+
+  it('is due in the working days the tenant set', async () => {
+    await updateSettings(env.db, admin, { questionAnswerDays: 5 });
+    try {
+      const q = await ask('期限改成五个工作日以后提的问题');
+      expect(q.dueOn).toBe(dueDay(shanghaiDate(), 5));
+    } finally {
+      await updateSettings(env.db, admin, { questionAnswerDays: 3 });
+    }
   });
 
   it('keeps HTML as the text it is', async () => {

@@ -8,6 +8,7 @@ import { AppError, forbidden, notFound } from '../../errors.ts';
 import { recordAudit } from '../../audit-log.ts';
 import { getOrg, requireMember } from '../../directory/index.ts';
 import { enqueueNotice, type NoticeSource } from '../notify/index.ts';
+import { getSettings } from '../settings/index.ts';
 import type {
   AnswerBody,
   AskQuestionBody,
@@ -45,7 +46,7 @@ async function branchOf(db: Executor, tenantId: string, unitPath: string, unitId
 
 /**
  * A member asks their branch. It goes to the secretaries of the branch at or above their unit and to
- * their current mentor, if any, as of now; due in three working days. One transaction with the audit.
+ * their current mentor, if any, as of now; due in the tenant's working days (settings.questionAnswerDays, 3 by default). One transaction with the audit.
  * The route is idempotent: the phone's queue resending it makes one question.
  */
 export async function askQuestion(db: Database, ctx: RequestContext, input: AskData): Promise<MyQuestion> {
@@ -68,6 +69,7 @@ export async function askQuestion(db: Database, ctx: RequestContext, input: AskD
     .where('member_id', '=', memberId)
     .where('ended_on', 'is', null)
     .executeTakeFirst();
+  const { questionAnswerDays } = await getSettings(db, actor.tenantId);
   const askedAt = clock.now();
   const id = await db.transaction().execute(async (tx) => {
     const row = await tx
@@ -82,7 +84,7 @@ export async function askQuestion(db: Database, ctx: RequestContext, input: AskD
         body: input.body,
         publishable: input.publishable,
         asked_at: askedAt,
-        due_on: dueDay(shanghaiDate(askedAt)),
+        due_on: dueDay(shanghaiDate(askedAt), questionAnswerDays),
       })
       .returning('id')
       .executeTakeFirstOrThrow();

@@ -26,6 +26,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   quietHoursStart: '21:00',
   quietHoursEnd: '08:00',
   smsDailyCap: 3,
+  questionAnswerDays: 3,
 };
 
 // Read on every list request; changed rarely. Kept 10 s, dropped at once when changed here.

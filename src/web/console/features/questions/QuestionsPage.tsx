@@ -12,8 +12,6 @@ import { QuestionDrawer } from './QuestionDrawer.tsx';
 import { FaqEditModal } from './FaqEditModal.tsx';
 
 const FILTER_KEYS = ['orgId', 'status', 'publishable', 'tab', 'open'] as const;
-/** Working days an answer is due in (server: modules/questions/due.ts). */
-const ANSWER_WORKING_DAYS = 3;
 
 /** 有问必答: the questions of the secretary's units, overdue first, with the answer drawer; the FAQ tab. */
 export function QuestionsPage() {
@@ -21,9 +19,10 @@ export function QuestionsPage() {
   const list = useUrlList('/questions', FILTER_KEYS);
   const { filters: raw, setFilter } = list;
   const tab = raw.tab === 'faq' ? 'faq' : 'questions';
+  const settings = useApi(endpoints.settings.get.at());
   return (
     <>
-      <PageHeader title={t('questions.pageTitle')} sub={t('questions.pageSub', { n: ANSWER_WORKING_DAYS })} />
+      <PageHeader title={t('questions.pageTitle')} sub={t('questions.pageSub', { n: settings.data?.questionAnswerDays ?? 3 })} />
       <Tabs
         activeKey={tab}
         onChange={(k) => setFilter({ tab: k === 'faq' ? 'faq' : undefined, status: undefined, publishable: undefined, open: undefined })}

@@ -28,6 +28,7 @@ const FIELDS = [
   'quietHoursStart',
   'quietHoursEnd',
   'smsDailyCap',
+  'questionAnswerDays',
 ] as const;
 
 /** The learning rules (不缺课、不漏学): the limits match the server's. */
@@ -45,6 +46,7 @@ const CARE_RULES: { name: keyof Settings; label: MsgKey; hint: MsgKey; min: numb
   { name: 'talkCadenceHomeDays', label: 'settings.talkCadenceHomeDays', hint: 'settings.talkCadenceHomeDaysHint', min: 0, max: 730, unit: 'settings.days' },
   { name: 'inactiveDays', label: 'settings.inactiveDays', hint: 'settings.inactiveDaysHint', min: 7, max: 365, unit: 'settings.days' },
   { name: 'noShareMonths', label: 'settings.noShareMonths', hint: 'settings.noShareMonthsHint', min: 1, max: 12, unit: 'settings.months' },
+  { name: 'questionAnswerDays', label: 'settings.questionAnswerDays', hint: 'settings.questionAnswerDaysHint', min: 1, max: 30, unit: 'settings.workingDays' },
 ];
 
 /** Reaching members (邀请开通, 通知): invitation links, remembered phones, escalation, who counts as unreachable, SMS limits. */
