@@ -252,6 +252,21 @@ describe('a mobile member shares a photo and a text; the branch likes and commen
     expect([403, 404]).toContain(direct.status());
   });
 
+  it('6b. without signal 互动 opens with the posts last seen, and says so', async () => {
+    await author.goto('/m/shares');
+    await author.getByTestId(`share-post-${postId}`).waitFor();
+    await author.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    // the feed's first page is kept on the phone (kept-forms.ts), a moment after it was shown
+    await expect.poll(() => author.evaluate((id) => (localStorage.getItem('lx_member_cache') ?? '').includes(id), postId), { timeout: UI_TIMEOUT }).toBe(true);
+    await authorContext.setOffline(true);
+    await author.reload();
+    await author.getByTestId(`share-post-${postId}`).waitFor();
+    await author.getByText('网络不通，下面是刚才看到的分享').waitFor();
+    await authorContext.setOffline(false);
+  });
+
   it('7. a post written without signal waits on the phone and goes out exactly once when the signal returns', async () => {
     await author.goto('/m/share-new');
     await author.getByTestId('share-body').waitFor();
