@@ -43,7 +43,7 @@ export function EvaluationsPage() {
       ),
     },
     {
-      title: t('evaluation.votedOf', { voted: '', voters: '' }).replace(/[\s/]+$/, ''),
+      title: t('evaluation.votedTitle'),
       key: 'voted',
       width: 200,
       render: (_: unknown, r) => (
