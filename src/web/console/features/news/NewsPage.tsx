@@ -60,9 +60,10 @@ function ItemsTab() {
   const { t } = useI18n();
   const { filters, page, pageSize, hasFilters, setQuery, setFilter, pagination } = useUrlList('/news', FILTER_KEYS);
   const units = useApi(endpoints.news.units.at());
-  const list = useApi(endpoints.news.list.at({ ...filters, page, pageSize } as Parameters<typeof endpoints.news.list.at>[0]));
+  // A group leader the unit has not named 通讯员 may draft nothing: say so instead of loading a refused list.
+  const noUnits = units.error?.status === 403 || (units.data !== undefined && units.data.items.length === 0);
+  const list = useApi(noUnits ? null : endpoints.news.list.at({ ...filters, page, pageSize } as Parameters<typeof endpoints.news.list.at>[0]));
   const [editing, setEditing] = useState<null | { id: string | null }>(null);
-  const noUnits = units.data && units.data.items.length === 0;
 
   const columns: TableColumnsType<NewsSummary> = [
     {
@@ -105,7 +106,7 @@ function ItemsTab() {
 
   return (
     <>
-      {noUnits && <Typography.Paragraph type="secondary">{t('news.noUnits')}</Typography.Paragraph>}
+      {noUnits && <Typography.Paragraph type="secondary" data-testid="news-no-units">{t('news.noUnits')}</Typography.Paragraph>}
       <FilterBar name="newsFilters" hasFilters={hasFilters} onReset={() => setQuery({})}>
         <Form.Item label={t('news.org')} htmlFor="nf-org">
           <Select
