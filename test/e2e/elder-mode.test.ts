@@ -131,14 +131,14 @@ describe('tab bar, 首页, 我的 and 长辈模式', () => {
     expect(await phone.locator('#more-title').innerText()).toBe('更多');
 
     // every tab is a big target
-    for (const tab of ['tab-home', 'tab-study', 'tab-sessions', 'tab-me']) {
+    for (const tab of ['tab-home', 'tab-study', 'tab-sessions', 'tab-shares', 'tab-me']) {
       const box = await phone.getByTestId(tab).boundingBox();
       expect(box?.height ?? 0, tab).toBeGreaterThanOrEqual(48);
       expect(box?.width ?? 0, tab).toBeGreaterThanOrEqual(48);
     }
   });
 
-  it('2. the tab bar goes to 学习, 课程, 我的 and back to 首页; an inner screen has 返回 and no tab bar', async () => {
+  it('2. the tab bar goes to 学习, 课程, 互动, 我的 and back to 首页; an inner screen has 返回 and no tab bar', async () => {
     await phone.getByTestId('tab-study').tap();
     await phone.getByRole('heading', { name: '学习', level: 1 }).waitFor();
     expect(new URL(phone.url()).pathname).toBe('/m/study');
@@ -148,6 +148,12 @@ describe('tab bar, 首页, 我的 and 长辈模式', () => {
     await phone.getByTestId('tab-sessions').tap();
     await phone.getByRole('heading', { name: '课程', level: 1 }).waitFor();
     expect(await currentTab(phone)).toBe('tab-sessions');
+
+    await phone.getByTestId('tab-shares').tap();
+    await phone.getByRole('heading', { name: '互动', level: 1 }).waitFor();
+    expect(new URL(phone.url()).pathname).toBe('/m/shares');
+    expect(await currentTab(phone)).toBe('tab-shares');
+    expect(await topBarButtons(phone)).toEqual([]);
 
     await phone.getByTestId('tab-me').tap();
     await phone.getByRole('heading', { name: '我的', level: 1 }).waitFor();
