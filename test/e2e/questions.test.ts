@@ -3,7 +3,8 @@
  * asks a question on a phone in WeChat, allowing it to be published; the branch secretary
  * (13800000001) finds it in the console's 有问必答 and answers it in the drawer, beside the member's
  * unit and whether they are away; back on the phone, 首页 says an answer waits, the question shows
- * the answer, and opening it marks it seen (the line on 首页 goes).
+ * the answer, and opening it marks it seen (the line on 首页 goes). The secretary then puts it, edited,
+ * into the branch's FAQ and publishes it; the member reads it under 常见问答.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } 
 const MEMBER_PHONE = '13800000003';
 const SECRETARY_PHONE = '13800000001';
 const QUESTION = '我在外地打工，孩子明年要在老家上小学，支部能帮忙问问入学需要准备什么材料吗？';
+const FAQ_QUESTION = '孩子在老家上小学，入学要准备什么材料？';
 const ANSWER = '已经帮您问了村小：带户口本和预防接种证，8 月底前报名。有变化再告诉您。';
 
 interface MyQuestions {
@@ -94,5 +96,25 @@ describe('a member asks on the phone; the secretary answers in the console; the 
     await page.goto('/m/');
     await page.locator('#me-name').waitFor();
     await expect.poll(() => page.getByTestId('home-question-answered').count()).toBe(0);
+  });
+
+  it('4. the secretary puts it, edited, into the FAQ and publishes it; the member reads it under 常见问答', async () => {
+    const page = desk as Page;
+    const drawer = page.getByTestId('question-drawer');
+    await drawer.getByTestId('question-to-faq').click();
+    await page.getByTestId('faq-question').fill(FAQ_QUESTION);
+    await page.locator('#faq-save').click();
+    await drawer.getByText('已加入常见问答').waitFor();
+    await page.locator('.ant-drawer-close').click();
+    await drawer.waitFor({ state: 'hidden' });
+    await page.getByTestId('faq-tab').click();
+    const row = page.getByTestId('faq-table').locator('tr', { hasText: FAQ_QUESTION });
+    await row.locator('[data-testid^=faq-publish-]').click();
+    await row.getByText('已发布').waitFor();
+
+    const member = phone as Page;
+    await member.goto('/m/questions');
+    await member.getByTestId('q-tab-faq').tap();
+    await member.getByTestId('q-faq').getByText(FAQ_QUESTION).waitFor();
   });
 });
