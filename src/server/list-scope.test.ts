@@ -97,6 +97,7 @@ const ONE_THING: { route: string; ids: string }[] = [
   { route: '/api/study-items/:id', ids: 'study_item' },
   { route: '/api/talks/:id', ids: 'talk' },
   { route: '/api/news/:id', ids: 'news_item' },
+  { route: '/api/reviews/rounds/:id', ids: 'review_round' },
 ];
 
 async function idsOf(table: string): Promise<string[]> {
@@ -201,7 +202,7 @@ describe('answers about one thing carry no member outside the caller’s scope',
   it('covers every GET route with an id in its path that answers people', () => {
     // Files, spreadsheets, calendar files, check-in codes, import jobs and reading a study item name no member.
     // An invitation opened by its token (public) shows only its own invitee, masked (张*明): the token is the key.
-    const without = ['/api/files/:id', '/api/imports/:id', '/api/me/items/:id', '/api/sessions/:id/calendar.ics', '/api/sessions/:id/checkin-code', '/api/invitations/:token'];
+    const without = ['/api/files/:id', '/api/imports/:id', '/api/me/items/:id', '/api/sessions/:id/calendar.ics', '/api/sessions/:id/checkin-code', '/api/invitations/:token', '/api/reviews/rounds/:id/export', '/api/reviews/rubrics/:orgId'];
     const covered = new Set([...ONE_THING.map((t) => t.route), ...without]);
     const routes: string[] = [];
     return buildApp({ services: env.services, serveWeb: false, onRoute: (method, url) => method === 'GET' && url.startsWith('/api/') && url.includes(':') && routes.push(url) })
