@@ -29,6 +29,9 @@ const HAND_SQL = `
    WHERE b.tenant_id = $1 AND b.round_id = $2
    GROUP BY g.key, g.value`;
 
+/** A count as text, members in order: two counts are equal when their texts are. */
+const canon = (m: Map<string, GradeCounts>): string => JSON.stringify([...m].sort(([a], [b]) => a.localeCompare(b)));
+
 function actor(tenantId: string, accountId: string, memberId: string | null, isTenantAdmin: boolean): RequestContext {
   const a: Actor = { tenantId, accountId, displayName: 'bench', phone: '', memberId, isTenantAdmin, scopes: [], menteeIds: [], csrfToken: '' };
   return { actor: a, ip: null };
@@ -96,7 +99,6 @@ export async function benchBallot(): Promise<Row[]> {
     };
     const viaCase = await tallyRound(db, tenantId, round.id);
     const viaHand = await hand();
-    const canon = (m: Map<string, GradeCounts>) => JSON.stringify([...m].sort(([a], [b]) => a.localeCompare(b)));
     if (canon(viaCase) !== canon(viaHand)) throw new Error('the tally use case and the hand-written SQL disagree');
     const total = [...viaCase.values()].reduce((s, c) => s + c.excellent + c.qualified + c.basic + c.unqualified, 0);
     if (total !== VOTERS * subjects.length) throw new Error(`counted ${total} votes, expected ${VOTERS * subjects.length}`);

@@ -370,8 +370,8 @@ describe('民主评议 over HTTP', () => {
     const ok = await app.app.inject({ method: 'POST', url: '/api/evaluations', headers: sec.headers, payload: { orgId: branch.id, year: 2026 } });
     expect(ok.statusCode).toBe(200);
     const id = (ok.json() as { id: string }).id;
-    for (const phase of ['self', 'peer', 'ballot']) {
-      expect((await app.app.inject({ method: 'POST', url: `/api/evaluations/${id}/phase`, headers: sec.headers, payload: { phase } })).statusCode).toBe(200);
+    for (const next of ['self', 'peer', 'ballot']) {
+      expect((await app.app.inject({ method: 'POST', url: `/api/evaluations/${id}/phase`, headers: sec.headers, payload: { phase: next } })).statusCode).toBe(200);
     }
     const me = await login(app.app, PHONES.mobileMember);
     const mine = (await app.app.inject({ url: `/api/me/evaluations/${id}`, headers: me.headers })).json() as { ballot: { memberId: string }[] };
