@@ -9,9 +9,11 @@ import { dueDay } from '../modules/questions/index.ts';
  * 流动党员党支部 asked a week ago and is still waiting (overdue, on the dashboard); another asked
  * today. Times are China noon of their day, so the demo reads the same whenever it is loaded.
  */
+/** A China day's hour as a moment (China is UTC+8 all year). */
+const at = (day: string, hour = 12): Date => new Date(Date.parse(`${day}T00:00:00Z`) + (hour - 8) * 3_600_000);
+
 export async function seedQuestionsDemo(db: Database, tenantId: string, now = clock.now()): Promise<void> {
   const today = shanghaiDate(now);
-  const at = (day: string, hour = 12) => new Date(`${day}T${String(hour - 8).padStart(2, '0')}:00:00Z`);
   const person = (phone: string) =>
     db
       .selectFrom('member as m')
