@@ -258,6 +258,18 @@ describe('self-summary, scores, publishing', () => {
     await commentEntry(env.db, branchSecretary, roundId, memberId, { comment: '学习认真，望多参与互动。' });
   });
 
+  it('gathers the evidence again on request: a talk recorded late in the quarter now counts', async () => {
+    const { to } = quarterDays(lastQuarter());
+    await env.db.insertInto('talk').values({ tenant_id: env.tenantId, member_id: fresh, talked_on: to, channel: 'video', talker_name: '书记', summary: '季度末的视频谈心' }).execute();
+    const before = (await getRound(env.db, branchSecretary, roundId)).entries.find((e) => e.memberId === fresh);
+    expect(before?.evidence.talks).toBe(1);
+    const after = (await refreshEvidence(env.db, branchSecretary, roundId)).entries.find((e) => e.memberId === fresh);
+    expect(after?.evidence.talks).toBe(2);
+    expect(after?.evidence.classes).toEqual({ attended: 2, madeUp: 1, missed: 2 });
+    // scores stay as they were
+    expect((await getRound(env.db, branchSecretary, roundId)).entries.find((e) => e.memberId === memberId)?.total).toBe(48);
+  });
+
   it('nothing of an unpublished round reaches the member; publishing needs every member fully scored', async () => {
     const before = await myReview(env.db, member);
     expect(before.results).toEqual([]);
@@ -308,7 +320,7 @@ describe('self-summary, scores, publishing', () => {
     expect(rows.length - 2).toBe(round.entries.length);
     const freshRow = rows.find((r) => r[0] === '评议测试') ?? [];
     const col = (name: string) => freshRow[header.indexOf(name)];
-    expect([col('参加学习'), col('补学'), col('缺课'), col('推送已读/收到'), col('谈心谈话')]).toEqual([2, 1, 2, '2/3', 1]);
+    expect([col('参加学习'), col('补学'), col('缺课'), col('推送已读/收到'), col('谈心谈话')]).toEqual([2, 1, 2, '2/3', 2]);
     expect(col('服务')).toBe('暂无此项记录');
     expect(col('总分')).toBe(80);
     const own = rows.find((r) => r[header.indexOf('评语')] === '学习认真，望多参与互动。');
