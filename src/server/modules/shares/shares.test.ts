@@ -283,3 +283,32 @@ describe('who has shared', () => {
     expect((await send(branchSecretary, 'GET', `/api/shares/participation?orgId=${orgIds['第二党支部']}&month=${month()}`)).statusCode).toBe(403);
   });
 });
+
+describe('lists keep to the caller’s scope', () => {
+  it('no row outside the caller’s units in the console list, the topics and who has shared; no post a member may not see in their feed', async () => {
+    await share(other, { body: '第二党支部：只给本支部看', audience: 'branch' });
+    await send(villageSecretary, 'POST', '/api/share-topics', { orgId: orgIds['第二党支部'], month: month(), title: '第二支部的话题', dueOn: `${month()}-20` });
+    const orgs = await env.db.selectFrom('org').select(['id', 'name', 'path']).execute();
+    const branch1Path = orgs.find((o) => o.id === orgIds['第一党支部'])?.path as string;
+    const pathOfName = (name: string) => orgs.find((o) => o.name === name)?.path as string;
+
+    const list = (await send(branchSecretary, 'GET', '/api/shares?hidden=all')).json() as ShareList;
+    expect(list.items.length).toBeGreaterThan(0);
+    // every row is seen in the branch secretary's subtree or written by one of its members
+    for (const p of list.items) expect(pathOfName(p.audienceOrgName).startsWith(branch1Path) || pathOfName(p.orgName).startsWith(branch1Path)).toBe(true);
+
+    const topics = (await send(branchSecretary, 'GET', '/api/share-topics')).json() as { items: ShareTopic[] };
+    expect(topics.items.length).toBeGreaterThan(0);
+    for (const t of topics.items) expect(pathOfName(t.orgName).startsWith(branch1Path)).toBe(true);
+
+    const part = (await send(branchSecretary, 'GET', `/api/shares/participation?orgId=${orgIds['第一党支部']}&month=${month()}`)).json() as Participation;
+    for (const r of [...part.shared, ...part.notShared]) expect(pathOfName(r.orgName).startsWith(branch1Path)).toBe(true);
+
+    // a member's feed: only posts whose audience unit is on their own unit's path
+    const memberPath = (await env.db.selectFrom('member as m').innerJoin('org as o', 'o.id', 'm.org_id').select('o.path').where('m.id', '=', mobileId).executeTakeFirstOrThrow()).path;
+    const seen = [...(await feed(mobile, 'village')).items, ...(await feed(mobile)).items].map((p) => p.id);
+    const rows = await env.db.selectFrom('share_post').select(['id', 'audience_path']).where('id', 'in', seen).execute();
+    expect(rows.length).toBe(new Set(seen).size);
+    for (const r of rows) expect(memberPath.startsWith(r.audience_path)).toBe(true);
+  });
+});
