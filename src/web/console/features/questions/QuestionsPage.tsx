@@ -159,6 +159,25 @@ function FaqTab({ orgId }: { orgId: string | undefined }) {
       v.action === 'publish' ? endpoints.questions.publishFaq({ id: v.id }) : v.action === 'unpublish' ? endpoints.questions.unpublishFaq({ id: v.id }) : endpoints.questions.deleteFaq({ id: v.id }),
     { changes: ['questions'] },
   );
+  // Moving an entry swaps its place with its neighbour of the same unit (two small writes).
+  const swap = useApiMutation(
+    async ({ a, b, step }: { a: FaqEntry; b: FaqEntry; step: -1 | 1 }): Promise<unknown> => {
+      // a takes b's place and b takes a's; two entries with the same number are told apart by the step
+      const [forA, forB] = a.sortOrder !== b.sortOrder ? [b.sortOrder, a.sortOrder] : step < 0 ? [b.sortOrder, b.sortOrder + 1] : [b.sortOrder + 1, b.sortOrder];
+      await endpoints.questions.updateFaq({ id: a.id }, { sortOrder: forA });
+      return endpoints.questions.updateFaq({ id: b.id }, { sortOrder: forB });
+    },
+    { changes: ['questions'] },
+  );
+  const items = res.data?.items ?? [];
+  const neighbour = (f: FaqEntry, step: -1 | 1): FaqEntry | undefined => {
+    const same = items.filter((x) => x.orgId === f.orgId);
+    return same[same.findIndex((x) => x.id === f.id) + step];
+  };
+  const move = (f: FaqEntry, step: -1 | 1) => {
+    const other = neighbour(f, step);
+    if (other) swap.mutate({ a: f, b: other, step }, { onError: (e) => showError(e) });
+  };
   const run = async (id: string, action: 'publish' | 'unpublish' | 'delete') => {
     try {
       await act.mutateAsync({ id, action });
@@ -175,7 +194,7 @@ function FaqTab({ orgId }: { orgId: string | undefined }) {
     {
       title: t('common.actions'),
       key: 'actions',
-      width: 200,
+      width: 260,
       render: (_: unknown, f) => (
         <Space size={0} wrap>
           <Button size="small" type="link" onClick={() => setEditing(f)} data-testid={`faq-edit-${f.id}`}>
@@ -190,6 +209,12 @@ function FaqTab({ orgId }: { orgId: string | undefined }) {
               {t('faq.publish')}
             </Button>
           )}
+          <Button size="small" type="link" aria-label={t('faq.moveUp')} disabled={!neighbour(f, -1) || swap.isPending} onClick={() => move(f, -1)}>
+            ↑
+          </Button>
+          <Button size="small" type="link" aria-label={t('faq.moveDown')} disabled={!neighbour(f, 1) || swap.isPending} onClick={() => move(f, 1)}>
+            ↓
+          </Button>
           <Popconfirm title={t('faq.deleteConfirm')} onConfirm={() => run(f.id, 'delete')}>
             <Button size="small" type="link" danger>
               {t('faq.delete')}
