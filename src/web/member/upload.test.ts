@@ -61,13 +61,15 @@ describe('the draft of a post read back from the phone', () => {
   });
 });
 
+/** A page of 互动's feed, the nth of three. */
+const feedPage = (n: number) => ({ topic: null, items: [], nextCursor: n < 3 ? `c${n}` : null });
+
 describe("互动's feed kept on the phone", () => {
   it('keeps the first page of each scope, as last seen', async () => {
     const { isKept, keptForm } = await import('./kept-forms.ts');
     expect(isKept(['shares', 'branch'])).toBe(true);
     expect(isKept(['shares', 'village'])).toBe(true);
-    const page = (n: number) => ({ topic: null, items: [], nextCursor: n < 3 ? `c${n}` : null });
-    const feed = { pages: [page(1), page(2), page(3)], pageParams: [null, 'c1', 'c2'] };
-    expect(keptForm(['shares', 'branch'], feed)).toEqual({ pages: [page(1)], pageParams: [null] });
+    const feed = { pages: [feedPage(1), feedPage(2), feedPage(3)], pageParams: [null, 'c1', 'c2'] };
+    expect(keptForm(['shares', 'branch'], feed)).toEqual({ pages: [feedPage(1)], pageParams: [null] });
   });
 });
