@@ -370,7 +370,6 @@ function Shell() {
 }
 
 /** Every page of the console, whoever may open it: the rest of the paths are "not found". */
-const CONSOLE_PAGES = new Set(['/questions', '/dashboard', '/orgs', '/members', '/import', '/audit', '/settings', '/study', '/pushes', '/sessions', '/coverage', '/care-tasks', '/mentoring', '/drift', '/deliveries', '/cards', '/birthdays', '/channels', '/unreachable', '/activation', '/shares', '/news']);
 const CONSOLE_PAGES = new Set(['/questions', '/dashboard', '/orgs', '/members', '/import', '/audit', '/settings', '/study', '/pushes', '/sessions', '/coverage', '/care-tasks', '/mentoring', '/drift', '/deliveries', '/cards', '/birthdays', '/channels', '/unreachable', '/activation', '/shares', '/news', '/reviews']);
 
 function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string; isTenantAdmin: boolean; secretary: boolean; groupLeader: boolean }) {
@@ -412,7 +411,6 @@ function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string;
     if (path === '/evaluations' && secretary) return <EvaluationsPage />;
     if (path.startsWith('/evaluations/') && secretary) return <EvaluationPage key={path} id={path.slice('/evaluations/'.length)} />;
     // A page that exists but is not among the caller's menu entries: say so, rather than "not found".
-    if (CONSOLE_PAGES.has(path) || path.startsWith('/evaluations') || member?.id || push?.id || session?.id || campaign?.id) {
     if (CONSOLE_PAGES.has(path) || path.startsWith('/evaluations') || path.startsWith('/reviews/') || member?.id || push?.id || session?.id || campaign?.id) {
       return (
         <Result
