@@ -32,7 +32,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       notice_until date,
       paper_ballots integer NOT NULL DEFAULT 0 CHECK (paper_ballots >= 0),
       finalized_at timestamptz,
-      created_at timestamptz NOT NULL DEFAULT now(),
+      created_at timestamptz NOT NULL DEFAULT lianxin_now(),
       created_by uuid,
       PRIMARY KEY (tenant_id, id),
       FOREIGN KEY (tenant_id, org_id) REFERENCES org(tenant_id, id),
