@@ -333,4 +333,17 @@ describe('a mobile member shares a photo and a text; the branch likes and commen
     expect(voice.headers()['content-type']).toMatch(/^(audio\/|video\/webm)/);
     expect((await voice.body()).length).toBeGreaterThan(100);
   });
+
+  it('10. the author deletes their own post (asked first): back on 互动, the post is gone for everyone', async () => {
+    const offlinePost = (await feedOf(author, 'village')).find((p) => p.body === OFFLINE_TEXT);
+    expect(offlinePost).toBeDefined();
+    const id = offlinePost?.id ?? '';
+    await author.goto(`/m/shares/${id}`);
+    await author.getByTestId('share-delete').tap();
+    await author.getByTestId('share-delete-yes').tap();
+    await author.getByRole('heading', { level: 1, name: '互动' }).waitFor();
+    expect(new URL(author.url()).pathname).toBe('/m/shares');
+    expect((await author.request.get(`/api/me/shares/${id}`)).status()).toBe(404);
+    expect((await feedOf(mate, 'village')).some((p) => p.id === id)).toBe(false);
+  });
 });
