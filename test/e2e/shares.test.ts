@@ -150,6 +150,14 @@ describe('a mobile member shares a photo and a text; the branch likes and commen
     await author.getByTestId('share-photo-done').waitFor();
     expect(await author.getByTestId('share-photo-pending').count()).toBe(0);
 
+    // nine photos at most: the extra ones are refused with a clear line, and the buttons stop taking more
+    await author.getByTestId('share-photo-input').setInputFiles(Array.from({ length: 10 }, (_, i) => ({ name: `小图${i + 1}.png`, mimeType: 'image/png', buffer: png(8, 8) })));
+    expect(await author.getByTestId('share-photo-note').textContent()).toBe('最多只能放 9 张照片，多出的 2 张没有加上');
+    await expect.poll(() => author.getByTestId('share-photo-done').count(), { timeout: UI_TIMEOUT }).toBe(9);
+    expect(await author.getByRole('button', { name: '从相册选' }).isDisabled()).toBe(true);
+    for (let n = 9; n >= 2; n--) await author.getByRole('button', { name: `删除照片 ${n}`, exact: true }).tap();
+    await expect.poll(() => author.getByTestId('share-photo-done').count(), { timeout: UI_TIMEOUT }).toBe(1);
+
     await author.getByTestId('share-voice-start').tap();
     expect(await author.getByTestId('share-voice-note').textContent()).toContain('没有麦克风权限');
     await expectAccessible(author, '写分享 with a photo and the microphone refused');
