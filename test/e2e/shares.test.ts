@@ -312,6 +312,17 @@ describe('a mobile member shares a photo and a text; the branch likes and commen
     await desk.getByTestId('shares-shared').getByTestId(`shares-member-${authorMemberId}`).waitFor();
   });
 
+  it('8b. the secretary hides the post with a reason: the author sees why, the branch no longer sees it', async () => {
+    const { csrfToken } = await getJson<{ csrfToken: string }>(desk.request, '/api/auth/me');
+    const hidden = await desk.request.post(`/api/shares/${postId}/hide`, { headers: { 'x-csrf-token': csrfToken }, data: { reason: '照片里有工友的正脸，请换一张' } });
+    expect(hidden.status(), await hidden.text()).toBe(200);
+    await author.goto(`/m/shares/${postId}`);
+    const reason = author.getByTestId('share-hidden-reason');
+    await reason.waitFor();
+    expect(await reason.textContent()).toBe('这条分享已被书记隐藏，别人看不到。原因：照片里有工友的正脸，请换一张');
+    expect((await feedOf(mate, 'branch')).some((p) => p.id === postId)).toBe(false);
+  });
+
   it('9. with a microphone the member records a voice message, hears it back, and posts it with the text', async () => {
     // A Chromium whose microphone is its fake device, allowed without asking.
     recordingBrowser = await chromium.launch({
