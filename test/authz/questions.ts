@@ -1,13 +1,15 @@
 import type { AuthzModule, BaseIds } from '../support/authz.ts';
 import { SECRETARIES } from '../support/authz.ts';
 import type { TestEnv } from '../support/harness.ts';
+import { clock, shanghaiDate } from '../../src/server/clock.ts';
+import { addDays } from '../../src/shared/china-time.ts';
 
 /**
  * Authorization cases of 有问必答 (run by src/server/authorization.test.ts). The questions and FAQ
  * entries belong to ids.target, a member of 第二党支部 with no mentor among the test roles: only the
  * secretaries above it (and the admin) answer them and edit the FAQ. The list without a unit answers
- * every secretary (their subtrees) and the mentor (their mentees); the group leader and a plain member
- * get 403. One's own calls (/api/me/…) pass for every account with a member record — another's
+ * every secretary (their subtrees) and the mentor (the questions routed to them; a mentor without
+ * mentees gets 403 there); the group leader and a plain member get 403. One's own calls (/api/me/…) pass for every account with a member record — another's
  * question is not found for them — and refuse the admin, who has none. Each DELETE call gets an
  * entry of its own, so an entry deleted by one role does not turn the next role's 403 into a 404.
  */
@@ -33,7 +35,7 @@ export const questionsAuthz: AuthzModule = {
     const m = await env.db.selectFrom('member').select('org_id').where('tenant_id', '=', env.tenantId).where('id', '=', ids.target).executeTakeFirstOrThrow();
     const row = await env.db
       .insertInto('question')
-      .values({ tenant_id: env.tenantId, member_id: ids.target, org_id: m.org_id, branch_org_id: ids.branch2, body: '授权测试的提问', publishable: true, due_on: '2026-01-08', status: 'answered', answered_at: new Date('2026-01-06T02:00:00Z') })
+      .values({ tenant_id: env.tenantId, member_id: ids.target, org_id: m.org_id, branch_org_id: ids.branch2, body: '授权测试的提问', publishable: true, due_on: addDays(shanghaiDate(), 2), status: 'answered', answered_at: clock.now() })
       .returning('id')
       .executeTakeFirstOrThrow();
     questionId = row.id;

@@ -59,7 +59,10 @@ export type Action =
    * has shared, the unit's FAQ, news review (保密审查): a secretary's subtree
    */
   | 'community.manage'
-  /** answer a member's question (有问必答): their mentor and the secretaries above them */
+  /**
+   * answer a member's question (有问必答): the secretaries above them; of mentors, the questions module
+   * lets only the mentor a question was routed to when asked answer it (not a later mentor)
+   */
   | 'question.answer'
   /** quarterly reviews (季度评议) and the annual evaluation (民主评议) of a unit: a secretary's subtree */
   | 'review.manage';
@@ -212,7 +215,8 @@ const rolePaths = (actor: Actor, role?: 'secretary' | 'group_leader'): string[] 
  *                           member.read adds themself and their mentees
  *   care.read, question.answer
  *                           the secretary subtrees and the mentees (a mentor lists their mentees'
- *                           talks and questions)
+ *                           talks; of questions, the questions module grants a mentor only those
+ *                           routed to them when asked, question.mentor_member_id, not by mentee)
  *   care.manage, learning.manage, dashboard.read, roster.export, community.manage, review.manage
  *                           the secretary subtrees
  */

@@ -226,6 +226,23 @@ describe('lists keep to the caller\'s scope', () => {
     expect((await menteeQuestions(env.db, mentor)).items.every((i) => mentees.has(i.member.id))).toBe(true);
     expect((await list(village)).items.map((i) => i.id)).toContain(foreign);
   });
+
+  it('a mentor reads only the questions routed to them: not what their mentee asked before, and still theirs once the pairing ends', async () => {
+    // asked before this mentor took the member on: routed to no mentor, only the secretaries
+    const before = await questionOf(asker, '拜师之前问支部的私事');
+    expect(mentor.actor.menteeIds).toContain(asker);
+    expect((await list(mentor)).items.map((i) => i.id)).not.toContain(before);
+    expect((await menteeQuestions(env.db, mentor)).items.map((i) => i.id)).not.toContain(before);
+    await expectError(viewQuestion(env.db, mentor, before), 'forbidden');
+    await expectError(answer(mentor, before, '不该由我回答'), 'forbidden');
+    expect((await list(branch)).items.map((i) => i.id)).toContain(before);
+    // asked while paired: routed to the mentor, who keeps it after the pairing ends
+    const routed = (await ask('结对时问师傅的问题')).id;
+    const formerMentor: RequestContext = { ...mentor, actor: { ...mentor.actor, menteeIds: [] } };
+    expect((await menteeQuestions(env.db, formerMentor)).items.map((i) => i.id)).toContain(routed);
+    expect((await viewQuestion(env.db, formerMentor, routed)).id).toBe(routed);
+    expect((await answer(formerMentor, routed, '结对结束了也照样回答。')).answers.map((a) => a.answererRole)).toEqual(['mentor']);
+  });
 });
 
 describe('the FAQ', () => {

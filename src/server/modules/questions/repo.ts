@@ -43,12 +43,17 @@ export function questionQuery(db: Executor, tenantId: string) {
 }
 export type QuestionRow = Awaited<ReturnType<ReturnType<typeof questionQuery>['executeTakeFirstOrThrow']>>;
 
-/** The rows a list scope grants: questions asked in its subtrees, or by its members (a mentor's mentees). */
-export function inQuestionScope(tenantId: string, scope: ListScope) {
+/**
+ * The rows a list scope grants: questions asked in its subtrees (the secretaries'), or routed to this
+ * mentor when asked (q.mentor_member_id). A mentor's mentees (the scope's memberIds) do not count:
+ * a new mentor does not read the private questions a mentee once sent to another, and the mentor a
+ * question went to keeps it after the pairing ends.
+ */
+export function inQuestionScope(tenantId: string, scope: ListScope, mentorMemberId: string | null) {
   if (scope.all) return sql<SqlBool>`true`;
   const byUnit = inSubtrees(tenantId, scope.paths, 'q.org_id');
-  if (scope.memberIds.length === 0) return byUnit;
-  return sql<SqlBool>`(${byUnit} OR q.member_id = ANY(${scope.memberIds}::uuid[]))`;
+  if (!mentorMemberId) return byUnit;
+  return sql<SqlBool>`(${byUnit} OR q.mentor_member_id = ${mentorMemberId})`;
 }
 
 /** The answers of these questions, oldest first, by question id. */

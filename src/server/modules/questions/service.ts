@@ -168,8 +168,18 @@ async function loadForAnswerer(db: Executor, ctx: RequestContext, id: string): P
   const { actor } = ctx;
   const row = await questionQuery(db, actor.tenantId).where('q.id', '=', id).executeTakeFirst();
   if (!row) throw notFound('提问');
-  if (!can(actor, 'question.answer', memberTarget(actor.tenantId, row.member_id, row.org_path))) throw forbidden();
+  if (!answersQuestion(actor, row)) throw forbidden();
   return row;
+}
+
+/**
+ * Whether the actor answers this question: the mentor it was routed to when asked, or whoever
+ * `question.answer` grants on the asker without counting mentees (a secretary above the asker's
+ * unit, the admin). A mentee's later mentor does not read what was sent to the one before.
+ */
+function answersQuestion(actor: RequestContext['actor'], row: QuestionRow): boolean {
+  if (actor.memberId && row.mentor_member_id === actor.memberId) return true;
+  return can({ ...actor, menteeIds: [] }, 'question.answer', memberTarget(actor.tenantId, row.member_id, row.org_path));
 }
 
 /**
@@ -180,7 +190,7 @@ async function loadForAnswerer(db: Executor, ctx: RequestContext, id: string): P
 export async function listQuestions(db: Database, ctx: RequestContext, query: QueryData): Promise<QuestionList> {
   const { actor } = ctx;
   const scope = authorizeList(actor, 'question.answer');
-  let q = questionQuery(db, actor.tenantId).where(inQuestionScope(actor.tenantId, scope));
+  let q = questionQuery(db, actor.tenantId).where(inQuestionScope(actor.tenantId, scope, actor.memberId));
   if (query.orgId) {
     const unit = await getOrg(db, actor.tenantId, query.orgId);
     if (!scope.all && !scope.paths.some((p) => unit.path.startsWith(p))) throw forbidden();
@@ -207,14 +217,16 @@ export async function listQuestions(db: Database, ctx: RequestContext, query: Qu
   return { items: rows.map((r) => presentQuestion(r, answers.get(r.id) ?? [])), total: total.n, overdue: overdue.n };
 }
 
-/** A mentor's mentees' questions (the member app's 待我回答): open first, then the latest answered. */
+/**
+ * The questions routed to the caller as a mentor (the member app's 待我回答): those their mentees
+ * sent them when asking, not what a mentee once sent another mentor. Open first, then the latest answered.
+ */
 export async function menteeQuestions(db: Database, ctx: RequestContext): Promise<MenteeQuestionList> {
   const { actor } = ctx;
-  requireMember(ctx);
-  if (actor.menteeIds.length === 0) return { items: [] };
-  const scope: ListScope = { all: false, paths: [], memberIds: actor.menteeIds };
+  const memberId = requireMember(ctx);
+  const scope: ListScope = { all: false, paths: [], memberIds: [] };
   const rows = await questionQuery(db, actor.tenantId)
-    .where(inQuestionScope(actor.tenantId, scope))
+    .where(inQuestionScope(actor.tenantId, scope, memberId))
     .orderBy(sql`CASE WHEN q.status = 'open' THEN 0 ELSE 1 END`)
     .orderBy('q.asked_at', 'desc')
     .limit(100)
@@ -279,7 +291,7 @@ export async function answerQuestion(db: Database, ctx: RequestContext, id: stri
 
 /** Overdue questions asked in these subtrees: how many, and the oldest few (by due day). */
 export async function overdueQuestions(db: Executor, tenantId: string, paths: string[], limit = 5): Promise<OverdueQuestions> {
-  const base = questionQuery(db, tenantId).where(inQuestionScope(tenantId, { all: false, paths, memberIds: [] })).where(overdueSql);
+  const base = questionQuery(db, tenantId).where(inQuestionScope(tenantId, { all: false, paths, memberIds: [] }, null)).where(overdueSql);
   const [count, oldest] = await Promise.all([
     base.clearSelect().select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
     base.orderBy('q.due_on').orderBy('q.asked_at').limit(limit).execute(),
