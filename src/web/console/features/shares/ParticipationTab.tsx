@@ -126,7 +126,7 @@ export function ParticipationTab() {
                   columns={columns.filter((c) => c.key !== 'posts')}
                   dataSource={p.notShared}
                   onRow={rowProps}
-                  pagination={p.notShared.length > 50 ? { pageSize: 50 } : false}
+                  pagination={p.notShared.length > 200 ? { pageSize: 200, showSizeChanger: false } : false}
                   locale={{ emptyText: <Typography.Text type="secondary">{t('share.part.allShared')}</Typography.Text> }}
                 />
               </div>
@@ -135,7 +135,7 @@ export function ParticipationTab() {
           <Col xs={24} lg={12}>
             <Card title={t('share.part.sharedTitle', { n: p.sharedCount })} styles={{ body: { padding: 0 } }}>
               <div data-testid="shares-shared">
-                <Table<ParticipationRow> rowKey="memberId" size="small" columns={columns} dataSource={p.shared} onRow={rowProps} pagination={p.shared.length > 50 ? { pageSize: 50 } : false} />
+                <Table<ParticipationRow> rowKey="memberId" size="small" columns={columns} dataSource={p.shared} onRow={rowProps} pagination={p.shared.length > 200 ? { pageSize: 200, showSizeChanger: false } : false} />
               </div>
             </Card>
           </Col>
