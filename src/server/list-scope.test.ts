@@ -4,6 +4,11 @@ import { login, openTestApp, type Session, type TestEnv } from '../../test/suppo
 import { PHONE_OF, type Role } from '../../test/support/authz.ts';
 import type { FastifySchema } from 'fastify';
 import { buildApp } from './app.ts';
+import { seedSharesDemo } from './demo/shares.ts';
+import { seedQuestionsDemo } from './demo/questions.ts';
+import { seedReviewsDemo } from './demo/reviews.ts';
+import { seedEvaluationsDemo } from './demo/evaluations.ts';
+import { seedNewsDemo } from './demo/news.ts';
 
 /**
  * What lists contain, not only their status codes: every GET route of the API, called as each
@@ -32,6 +37,26 @@ async function contactsOf(env: TestEnv, phone: string): Promise<Set<string>> {
       WHERE a.tenant_id = ${env.tenantId} AND a.phone = ${phone} AND la.member_id IS NOT NULL`.execute(env.db);
   return new Set(rows.map((r) => r.id));
 }
+
+/**
+ * People the member app shows a member by design among their comrades: the members of their village
+ * (the nearest general branch above them), whose shared posts and comments they read (每月一互动)
+ * and whom they grade on the ballot (民主评议). Only the /api/me answers about those may carry them.
+ */
+async function villageOf(env: TestEnv, phone: string): Promise<Set<string>> {
+  const { rows } = await sql<{ id: string }>`
+    SELECT m2.id FROM account a
+      JOIN member m ON m.tenant_id = a.tenant_id AND m.id = a.member_id
+      JOIN org mo ON mo.tenant_id = m.tenant_id AND mo.id = m.org_id
+      JOIN org v ON v.tenant_id = mo.tenant_id AND mo.path LIKE v.path || '%' AND v.kind = 'general_branch'
+      JOIN org o ON o.tenant_id = v.tenant_id AND o.path LIKE v.path || '%'
+      JOIN member m2 ON m2.tenant_id = o.tenant_id AND m2.org_id = o.id
+      WHERE a.tenant_id = ${env.tenantId} AND a.phone = ${phone}`.execute(env.db);
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The member app's answers that show comrades of the caller's village by design (see `villageOf`). */
+const SHOWS_COMRADES = /^\/api\/me\/(shares|evaluations)(\/|\?|$)/;
 
 /** Members the role may read, worked out in SQL from its roles, mentees and own record. */
 async function readableBy(env: TestEnv, phone: string): Promise<Set<string>> {
@@ -98,6 +123,12 @@ const ONE_THING: { route: string; ids: string }[] = [
   { route: '/api/talks/:id', ids: 'talk' },
   { route: '/api/news/:id', ids: 'news_item' },
   { route: '/api/reviews/rounds/:id', ids: 'review_round' },
+  { route: '/api/shares/:id', ids: 'share_post' },
+  { route: '/api/me/shares/:id', ids: 'share_post' },
+  { route: '/api/questions/:id', ids: 'question' },
+  { route: '/api/me/questions/:id', ids: 'question' },
+  { route: '/api/evaluations/:id', ids: 'evaluation_round' },
+  { route: '/api/me/evaluations/:id', ids: 'evaluation_round' },
 ];
 
 async function idsOf(table: string): Promise<string[]> {
@@ -107,6 +138,12 @@ async function idsOf(table: string): Promise<string[]> {
 
 beforeAll(async () => {
   env = await openTestApp();
+  // The demo's posts, questions, reviews, ballots and news, so their lists and answers have people to check.
+  await seedSharesDemo(env.db, env.tenantId);
+  await seedQuestionsDemo(env.db, env.tenantId);
+  await seedReviewsDemo(env.db, env.tenantId);
+  await seedEvaluationsDemo(env.db, env.tenantId);
+  await seedNewsDemo(env.db, env.tenantId);
   const routes: { url: string; schema?: FastifySchema }[] = [];
   const probe = await buildApp({ services: env.services, serveWeb: false, onRoute: (method, url, schema) => method === 'GET' && routes.push({ url, schema }) });
   await probe.close();
@@ -129,6 +166,7 @@ async function outsideScope(
   const phone = PHONE_OF[role];
   const readable = await readableBy(env, phone);
   const contacts = await contactsOf(env, phone);
+  const comrades = await villageOf(env, phone);
   const outside: string[] = [];
   let answered = 0;
   const seen = new Set<string>();
@@ -145,6 +183,7 @@ async function outsideScope(
       seen.add(s);
       if (readable.has(s)) continue;
       if (url.startsWith('/api/me/') && contacts.has(s)) continue;
+      if (SHOWS_COMRADES.test(url) && comrades.has(s)) continue;
       if (shownByDesign(url).has(s)) continue;
       leaked.add(s);
     }
@@ -202,7 +241,7 @@ describe('answers about one thing carry no member outside the caller’s scope',
   it('covers every GET route with an id in its path that answers people', () => {
     // Files, spreadsheets, calendar files, check-in codes, import jobs and reading a study item name no member.
     // An invitation opened by its token (public) shows only its own invitee, masked (张*明): the token is the key.
-    const without = ['/api/files/:id', '/api/imports/:id', '/api/me/items/:id', '/api/sessions/:id/calendar.ics', '/api/sessions/:id/checkin-code', '/api/invitations/:token', '/api/reviews/rounds/:id/export', '/api/reviews/rubrics/:orgId'];
+    const without = ['/api/files/:id', '/api/imports/:id', '/api/me/items/:id', '/api/sessions/:id/calendar.ics', '/api/sessions/:id/checkin-code', '/api/invitations/:token', '/api/reviews/rounds/:id/export', '/api/reviews/rubrics/:orgId', '/api/evaluations/:id/export'];
     const covered = new Set([...ONE_THING.map((t) => t.route), ...without]);
     const routes: string[] = [];
     return buildApp({ services: env.services, serveWeb: false, onRoute: (method, url) => method === 'GET' && url.startsWith('/api/') && url.includes(':') && routes.push(url) })
@@ -223,7 +262,15 @@ describe('answers about one thing carry no member outside the caller’s scope',
         link(r.member_id, r.mentor_member_id);
         link(r.mentor_member_id, r.member_id);
       }
+      // A post a secretary reads in the console because its author is in their units carries the
+      // comments its audience wrote, as every member of that audience reads them (a village-wide post).
+      const { rows: commenters } = await sql<{ post_id: string; member_id: string }>`
+        SELECT post_id, member_id FROM share_comment WHERE tenant_id = ${env.tenantId}`.execute(env.db);
+      const commentersOf = new Map<string, Set<string>>();
+      for (const c of commenters) commentersOf.set(c.post_id, new Set([...(commentersOf.get(c.post_id) ?? []), c.member_id]));
       const shownByDesign = (url: string) => {
+        const post = /^\/api\/shares\/([^/]+)$/.exec(url)?.[1];
+        if (post) return commentersOf.get(post) ?? new Set<string>();
         const member = /^\/api\/members\/([^/]+)(?:\/mentorships)?$/.exec(url)?.[1];
         return (member && linkedByMentoring.get(member)) || new Set<string>();
       };
