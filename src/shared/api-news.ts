@@ -41,9 +41,11 @@ export const NewsPatch = z
   .refine((p) => Object.values(p).some((v) => v !== undefined), '没有要修改的内容');
 export type NewsPatch = z.input<typeof NewsPatch>;
 
-export const NewsReturnInput = z.object({ note: z.string().trim().min(1, '退回时请写明修改意见').max(NEWS_NOTE_MAX, '意见不能超过 500 字') });
+/** The item's `updatedAt` as the reviewer saw it: a decision on text changed since is refused (409). */
+const seenUpdatedAt = z.iso.datetime({ offset: true, message: '请刷新后重新审阅' });
+export const NewsReturnInput = z.object({ note: z.string().trim().min(1, '退回时请写明修改意见').max(NEWS_NOTE_MAX, '意见不能超过 500 字'), updatedAt: seenUpdatedAt });
 export type NewsReturnInput = z.input<typeof NewsReturnInput>;
-export const NewsApproveInput = z.object({ note: z.string().trim().max(NEWS_NOTE_MAX, '意见不能超过 500 字').optional() });
+export const NewsApproveInput = z.object({ note: z.string().trim().max(NEWS_NOTE_MAX, '意见不能超过 500 字').optional(), updatedAt: seenUpdatedAt });
 export type NewsApproveInput = z.input<typeof NewsApproveInput>;
 
 export const NewsQuery = z.object({

@@ -14,6 +14,8 @@ let ids: BaseIds;
 let draftId = '';
 let reviewId = '';
 let returnId = '';
+/** Each item's `updatedAt` as a reviewer reads it (approve and send back name it). */
+const seen = new Map<string, string>();
 let liveId = '';
 let libraryId = '';
 let withdrawId = '';
@@ -36,8 +38,9 @@ export const newsAuthz: AuthzModule = {
             ? { published_version: 1, published_title: title, published_summary: '', published_body_html: '<p>正文</p>', published_at: clock.now(), first_published_at: clock.now() }
             : {}),
         })
-        .returning('id')
+        .returning(['id', 'updated_at'])
         .executeTakeFirstOrThrow();
+      seen.set(row.id, new Date(row.updated_at).toISOString());
       return row.id;
     };
     draftId = await item('草稿', 'draft');
@@ -64,8 +67,8 @@ export const newsAuthz: AuthzModule = {
     { method: 'GET', route: '/api/news/:id', url: () => `/api/news/${draftId}`, allowed: SECRETARIES },
     { method: 'PATCH', route: '/api/news/:id', url: () => `/api/news/${draftId}`, body: () => ({ title: '改标题' }), allowed: SECRETARIES },
     { method: 'POST', route: '/api/news/:id/submit', url: () => `/api/news/${draftId}/submit`, allowed: SECRETARIES },
-    { method: 'POST', route: '/api/news/:id/approve', url: () => `/api/news/${reviewId}/approve`, body: () => ({}), allowed: SECRETARIES },
-    { method: 'POST', route: '/api/news/:id/return', url: () => `/api/news/${returnId}/return`, body: () => ({ note: '请修改' }), allowed: SECRETARIES },
+    { method: 'POST', route: '/api/news/:id/approve', url: () => `/api/news/${reviewId}/approve`, body: () => ({ updatedAt: seen.get(reviewId) }), allowed: SECRETARIES },
+    { method: 'POST', route: '/api/news/:id/return', url: () => `/api/news/${returnId}/return`, body: () => ({ note: '请修改', updatedAt: seen.get(returnId) }), allowed: SECRETARIES },
     { method: 'POST', route: '/api/news/:id/withdraw', url: () => `/api/news/${withdrawId}/withdraw`, allowed: SECRETARIES },
     { method: 'POST', route: '/api/news/:id/to-library', url: () => `/api/news/${libraryId}/to-library`, allowed: SECRETARIES },
     { method: 'GET', route: '/api/news-editors', url: () => `/api/news-editors?orgId=${ids.branch2}`, allowed: SECRETARIES },

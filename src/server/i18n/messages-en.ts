@@ -510,6 +510,8 @@ export const EXACT: Record<string, string> = {
   '请填写正文': 'Write the body',
   '只有审核中的新闻可以审核': 'Only a news item in review can be approved',
   '只有审核中的新闻可以退回': 'Only a news item in review can be sent back',
+  '内容已被修改，请重新审阅': 'The content has changed since you read it; please review it again',
+  '请刷新后重新审阅': 'Refresh the page and review it again',
   '该新闻未发布，无需撤回': 'This news item is not published; there is nothing to withdraw',
   '只有已发布的新闻可以加入学习资料库': 'Only a published news item can be added to the study library',
   '该新闻已加入学习资料库': 'This news item is already in the study library',

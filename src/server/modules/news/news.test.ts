@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
+import { clock } from '../../clock.ts';
 import { seedNewsDemo } from '../../demo/news.ts';
 
 /**
@@ -36,6 +37,12 @@ async function upload(session: Session, name = 'cover.png'): Promise<string> {
 
 const call = (session: Session | null, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) =>
   env.app.inject({ method, url, headers: session?.headers ?? {}, ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}) });
+/** A review decision on the item as the reviewer reads it now (its `updatedAt`), like the console. */
+async function decide(session: Session, id: string, decision: 'approve' | 'return', body: Record<string, unknown>) {
+  const seen = await call(session, 'GET', `/api/news/${id}`);
+  const updatedAt = seen.statusCode === 200 ? (seen.json() as { updatedAt: string }).updatedAt : new Date(0).toISOString();
+  return call(session, 'POST', `/api/news/${id}/${decision}`, { ...body, updatedAt });
+}
 const anon = (url: string, headers: Record<string, string> = {}) => env.app.inject({ method: 'GET', url, headers });
 const orgId = async (name: string) => (await env.db.selectFrom('org').select('id').where('tenant_id', '=', env.tenantId).where('name', '=', name).executeTakeFirstOrThrow()).id;
 
@@ -78,24 +85,25 @@ describe('news with review', () => {
 
     expect((await call(branch, 'POST', `/api/news/${item.id}/submit`)).json()).toMatchObject({ status: 'in_review' });
     // Sending back needs a note.
-    const noNote = await call(village, 'POST', `/api/news/${item.id}/return`, { note: '  ' });
+    const noNote = await decide(village, item.id, 'return', { note: '  ' });
     expect(noNote.statusCode).toBe(400);
     expect(noNote.json().issues[0].field).toBe('note');
-    const returned = await call(village, 'POST', `/api/news/${item.id}/return`, { note: '照片中有群众的正脸，请换一张' });
+    const returned = await decide(village, item.id, 'return', { note: '照片中有群众的正脸，请换一张' });
     expect(returned.json()).toMatchObject({ status: 'returned', reviewNote: '照片中有群众的正脸，请换一张', reviewedByName: expect.any(String) });
     expect((await anon(pub)).statusCode).toBe(404);
 
     // Corrected, submitted again, approved by the village secretary.
     await call(branch, 'PATCH', `/api/news/${item.id}`, { bodyHtml: `<p>修改后的正文</p><img src="/api/files/${bodyImage}">` });
     await call(branch, 'POST', `/api/news/${item.id}/submit`);
-    const approved = await call(village, 'POST', `/api/news/${item.id}/approve`, {});
+    const approved = await decide(village, item.id, 'approve', {});
     expect(approved.json()).toMatchObject({ status: 'approved', live: true, publishedVersion: 1 });
     expect(approved.json().history.map((h: { decision: string }) => h.decision)).toEqual(['submit', 'return', 'submit', 'approve']);
 
     const page = await anon(pub);
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
-    expect(page.headers['cache-control']).toBe('public, max-age=60');
+    // Shared caches keep the page but ask again every time (a 304 by the ETag): a withdrawn item is gone at once.
+    expect(page.headers['cache-control']).toBe('public, no-cache');
     expect(page.headers['content-security-policy']).toContain("default-src 'none'");
     expect(page.headers['content-security-policy']).not.toContain('script-src');
     expect(page.body).toContain('<meta name="viewport"');
@@ -130,7 +138,7 @@ describe('news with review', () => {
     expect((await anon(`/news/${branch1}/files/${coverId}`)).statusCode).toBe(200);
     await call(branch, 'POST', `/api/news/${item.id}/submit`);
     expect((await anon(pub)).body).not.toContain('第二版正文');
-    await call(village, 'POST', `/api/news/${item.id}/approve`, { note: '同意' });
+    await decide(village, item.id, 'approve', { note: '同意' });
     const v2 = await anon(pub);
     expect(v2.body).toContain('第二版正文');
     expect(v2.body).toContain('改过的标题');
@@ -149,10 +157,34 @@ describe('news with review', () => {
     expect((await anon(`/news/${branch1}/files/${newCover}`)).statusCode).toBe(404);
   });
 
+  it('decides only on the text the reviewer read: approving or sending back a version changed since is a conflict', async () => {
+    const item = (await call(branch, 'POST', '/api/news', { orgId: branch1, title: '审阅时的版本', bodyHtml: '<p>审阅过的正文</p>' })).json();
+    const inReview = (await call(branch, 'POST', `/api/news/${item.id}/submit`)).json();
+    // The village secretary opens it; meanwhile the branch sends it back, the author rewrites and submits again.
+    const seen = (await call(village, 'GET', `/api/news/${item.id}`)).json();
+    expect(seen.updatedAt).toBe(inReview.updatedAt);
+    expect((await call(branch, 'POST', `/api/news/${item.id}/return`, { note: '再改改', updatedAt: inReview.updatedAt })).statusCode).toBe(200);
+    await call(branch, 'PATCH', `/api/news/${item.id}`, { bodyHtml: '<p>没人看过的正文</p>' });
+    await call(branch, 'POST', `/api/news/${item.id}/submit`);
+    const stale = await call(village, 'POST', `/api/news/${item.id}/approve`, { updatedAt: seen.updatedAt });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().message).toBe('内容已被修改，请重新审阅');
+    expect((await anon(`/news/${branch1}/${item.id}`)).statusCode).toBe(404);
+    const staleReturn = await call(village, 'POST', `/api/news/${item.id}/return`, { note: '旧意见', updatedAt: seen.updatedAt });
+    expect(staleReturn.statusCode).toBe(409);
+    expect((await call(village, 'GET', `/api/news/${item.id}`)).json()).toMatchObject({ status: 'in_review', reviewNote: '再改改' });
+    // Without what was seen: a 400 naming the field. Read again: approved.
+    const bare = await call(village, 'POST', `/api/news/${item.id}/approve`, {});
+    expect(bare.statusCode).toBe(400);
+    expect(bare.json().issues[0].field).toBe('updatedAt');
+    expect((await decide(village, item.id, 'approve', {})).statusCode).toBe(200);
+    expect((await anon(`/news/${branch1}/${item.id}`)).body).toContain('没人看过的正文');
+  });
+
   it('lets a secretary approve their own item, and records it as such', async () => {
     const item = (await call(village, 'POST', '/api/news', { orgId: villageId, title: '村里的新路修好了', bodyHtml: '<p>通车了</p>' })).json();
     await call(village, 'POST', `/api/news/${item.id}/submit`);
-    const approved = (await call(village, 'POST', `/api/news/${item.id}/approve`, {})).json();
+    const approved = (await decide(village, item.id, 'approve', {})).json();
     expect(approved.history.at(-1)).toMatchObject({ decision: 'approve', selfReview: true });
     const audit = await env.db.selectFrom('audit_log').select('after').where('entity_id', '=', item.id).where('action', '=', 'news.approve').executeTakeFirstOrThrow();
     expect(audit.after).toMatchObject({ selfReview: true });
@@ -166,8 +198,8 @@ describe('news with review', () => {
     const item = (await call(branch, 'POST', '/api/news', { orgId: branch1, title: '审核中', bodyHtml: '<p>内容</p>' })).json();
     await call(branch, 'POST', `/api/news/${item.id}/submit`);
     expect((await call(branch, 'PATCH', `/api/news/${item.id}`, { title: '偷偷改' })).statusCode).toBe(409);
-    expect((await call(branch, 'POST', `/api/news/${item.id}/approve`, {})).statusCode).toBe(200);
-    expect((await call(branch, 'POST', `/api/news/${item.id}/approve`, {})).statusCode).toBe(409);
+    expect((await decide(branch, item.id, 'approve', {})).statusCode).toBe(200);
+    expect((await decide(branch, item.id, 'approve', {})).statusCode).toBe(409);
     const noTitle = await call(branch, 'POST', '/api/news', { orgId: branch1, title: '' });
     expect(noTitle.statusCode).toBe(400);
     expect(noTitle.json().issues[0].field).toBe('title');
@@ -189,7 +221,7 @@ describe('news with review', () => {
     const cover = await upload(village, 'village-cover.png');
     const item = (await call(village, 'POST', '/api/news', { orgId: villageId, title: '有封面', bodyHtml: '<p>x</p>', coverFileId: cover })).json();
     await call(village, 'POST', `/api/news/${item.id}/submit`);
-    await call(village, 'POST', `/api/news/${item.id}/approve`, {});
+    await decide(village, item.id, 'approve', {});
     expect((await anon(`/news/${villageId}/files/${cover}`)).statusCode).toBe(200);
     expect((await anon(`/news/${branch1}/files/${cover}`)).statusCode).toBe(404);
     expect((await anon(`/news/${branch1}/${item.id}`)).statusCode).toBe(404);
@@ -201,7 +233,7 @@ describe('news with review', () => {
     const item = (await call(branch, 'POST', '/api/news', { orgId: branch1, title: '学习身边的榜样', summary: '榜样', bodyHtml: '<p>榜样的故事</p>' })).json();
     expect((await call(branch, 'POST', `/api/news/${item.id}/to-library`)).statusCode).toBe(409);
     await call(branch, 'POST', `/api/news/${item.id}/submit`);
-    await call(branch, 'POST', `/api/news/${item.id}/approve`, {});
+    await decide(branch, item.id, 'approve', {});
     const added = await call(branch, 'POST', `/api/news/${item.id}/to-library`);
     expect(added.statusCode, added.body).toBe(200);
     expect(added.json()).toMatchObject({ inLibrary: true, can: { addToLibrary: false } });
@@ -230,7 +262,7 @@ describe('news with review', () => {
     const id = draft.json().id;
     expect(draft.json().can).toMatchObject({ edit: true, submit: true, review: false });
     expect((await call(leader, 'POST', `/api/news/${id}/submit`)).statusCode).toBe(200);
-    expect((await call(leader, 'POST', `/api/news/${id}/approve`, {})).statusCode).toBe(403);
+    expect((await decide(leader, id, 'approve', {})).statusCode).toBe(403);
     // Not for another unit.
     expect((await call(leader, 'POST', '/api/news', { orgId: branch2, title: '别的支部', bodyHtml: '<p>x</p>' })).statusCode).toBe(403);
     // The 通讯员's list holds only their own items of the unit; the branch secretary's only their subtree.
@@ -255,15 +287,15 @@ describe('news with review', () => {
     for (let i = 1; i <= 12; i++) {
       const made = (await call(village, 'POST', '/api/news', { orgId: unit, title: `第${i}篇`, bodyHtml: `<p>${i}</p>` })).json();
       await call(village, 'POST', `/api/news/${made.id}/submit`);
-      await call(village, 'POST', `/api/news/${made.id}/approve`, {});
+      await decide(village, made.id, 'approve', {});
       // first_published_at decides the order: spread them without waiting.
-      await env.db.updateTable('news_item').set({ first_published_at: new Date(Date.UTC(2026, 0, i)) }).where('id', '=', made.id).execute();
+      await env.db.updateTable('news_item').set({ first_published_at: new Date(clock.now().getTime() - (20 - i) * 86_400_000) }).where('id', '=', made.id).execute();
       ids.push(made.id);
     }
     const draft = (await call(village, 'POST', '/api/news', { orgId: unit, title: '草稿不公开', bodyHtml: '<p>x</p>' })).json();
     const ret = (await call(village, 'POST', '/api/news', { orgId: unit, title: '退回不公开', bodyHtml: '<p>x</p>' })).json();
     await call(village, 'POST', `/api/news/${ret.id}/submit`);
-    await call(village, 'POST', `/api/news/${ret.id}/return`, { note: '不宜公开' });
+    await decide(village, ret.id, 'return', { note: '不宜公开' });
     const first = (await anon(`/news/${unit}`)).body;
     expect(first.indexOf(ids[11] as string)).toBeLessThan(first.indexOf(ids[10] as string));
     expect(first).not.toContain(ids[0] as string);
@@ -281,17 +313,17 @@ describe('news with review', () => {
   it('puts a withdrawn item back on the public page only through a new review', async () => {
     const item = (await call(village, 'POST', '/api/news', { orgId: villageId, title: '撤回后再发布', bodyHtml: '<p>第一版</p>' })).json();
     await call(village, 'POST', `/api/news/${item.id}/submit`);
-    await call(village, 'POST', `/api/news/${item.id}/approve`, {});
+    await decide(village, item.id, 'approve', {});
     await call(village, 'POST', `/api/news/${item.id}/withdraw`);
     const pub = `/news/${villageId}/${item.id}`;
     expect((await anon(pub)).statusCode).toBe(404);
     // Withdrawing twice, or approving what is not in review, is a conflict.
     expect((await call(village, 'POST', `/api/news/${item.id}/withdraw`)).statusCode).toBe(409);
-    expect((await call(village, 'POST', `/api/news/${item.id}/approve`, {})).statusCode).toBe(409);
+    expect((await decide(village, item.id, 'approve', {})).statusCode).toBe(409);
     const again = (await call(village, 'POST', `/api/news/${item.id}/submit`)).json();
     expect(again).toMatchObject({ status: 'in_review', version: 2, live: false });
     expect((await anon(pub)).statusCode).toBe(404);
-    await call(village, 'POST', `/api/news/${item.id}/approve`, {});
+    await decide(village, item.id, 'approve', {});
     expect((await anon(pub)).statusCode).toBe(200);
   });
 

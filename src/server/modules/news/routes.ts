@@ -25,8 +25,8 @@ const IdParams = z.object({ id: z.uuid() });
 const EditorParams = z.object({ orgId: z.uuid(), accountId: z.uuid() });
 const Ok = z.object({ ok: z.literal(true) });
 
-/** Public content: a minute in any cache, then revalidated by its ETag. */
-const PUBLIC_CACHE = 'public, max-age=60';
+/** Public content: any cache keeps it but asks again every time (a 304 by its ETag), so a withdrawn item is gone at once. */
+const PUBLIC_CACHE = 'public, no-cache';
 /** Nothing on these pages uses any browser feature. */
 const PUBLIC_PERMISSIONS = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), browsing-topics=()';
 
@@ -79,12 +79,12 @@ export function registerNewsRoutes(app: App, services: AppServices): void {
   r.post('/api/news/:id/approve', {
     config: { access: 'session' },
     schema: { tags, summary: '审核通过并发布 Approve and publish', params: IdParams, body: NewsApproveInput, response: { 200: NewsItem } },
-    handler: async (req) => approveNews(db, context(req), req.params.id, req.body.note, publicUrl),
+    handler: async (req) => approveNews(db, context(req), req.params.id, req.body, publicUrl),
   });
   r.post('/api/news/:id/return', {
     config: { access: 'session' },
     schema: { tags, summary: '退回修改 Send back with a note', params: IdParams, body: NewsReturnInput, response: { 200: NewsItem } },
-    handler: async (req) => returnNews(db, context(req), req.params.id, req.body.note, publicUrl),
+    handler: async (req) => returnNews(db, context(req), req.params.id, req.body, publicUrl),
   });
   r.post('/api/news/:id/withdraw', {
     config: { access: 'session' },

@@ -238,15 +238,17 @@ export async function updateNews(db: Database, ctx: RequestContext, id: string, 
     bodyHtml: patch.bodyHtml ?? before.body_html,
     coverFileId: patch.coverFileId !== undefined ? patch.coverFileId : before.cover_file_id,
   });
-  // An approved item edited: a new version waits for review; the public page keeps the approved one.
-  const newVersion = before.status === 'approved';
   return db.transaction().execute(async (tx) => {
-    await tx
+    // An approved item edited: a new version waits for review; the public page keeps the approved one.
+    // Never while in review: the reviewer decides on the text they read (submitted meanwhile: 409).
+    const done = await tx
       .updateTable('news_item')
-      .set({ ...content, status: 'draft', ...(newVersion ? { version: before.version + 1 } : {}), updated_at: sqlNow })
+      .set({ ...content, status: 'draft', version: sql`CASE WHEN status = 'approved' THEN version + 1 ELSE version END`, updated_at: sqlNow })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
-      .execute();
+      .where('status', '<>', 'in_review')
+      .executeTakeFirst();
+    if (Number(done.numUpdatedRows) === 0) throw new AppError('conflict', '该新闻正在审核中，审核后才能修改');
     const after = await loadRow(tx, tenantId, id);
     await recordAudit(tx, ctx, { tenantId, action: 'news.update', entity: 'news_item', entityId: id, before: auditShape(before), after: auditShape(after) });
     return itemView(tx, ctx, after, publicUrl);
@@ -292,7 +294,15 @@ export async function submitNews(db: Database, ctx: RequestContext, id: string, 
   });
 }
 
-export async function approveNews(db: Database, ctx: RequestContext, id: string, note: string | undefined, publicUrl: string): Promise<NewsItem> {
+/**
+ * A decision applies to the text the reviewer read: the row must still be in review with the
+ * `updatedAt` they saw (milliseconds, as the API shows it). Otherwise nothing changes (409).
+ */
+const unchangedSince = (seenUpdatedAt: string) => sql<SqlBool>`date_trunc('milliseconds', updated_at) = ${new Date(seenUpdatedAt)}`;
+const CHANGED_SINCE_SEEN = '内容已被修改，请重新审阅';
+
+export async function approveNews(db: Database, ctx: RequestContext, id: string, input: { note?: string | undefined; updatedAt: string }, publicUrl: string): Promise<NewsItem> {
+  const note = input.note;
   const tenantId = ctx.actor.tenantId;
   const before = await loadRow(db, tenantId, id);
   loadReviewable(before, ctx);
@@ -300,7 +310,7 @@ export async function approveNews(db: Database, ctx: RequestContext, id: string,
   const selfReview = before.author_account_id === ctx.actor.accountId;
   return db.transaction().execute(async (tx) => {
     // The approved copy is what the public page shows, until the next approval or a withdrawal.
-    await tx
+    const done = await tx
       .updateTable('news_item')
       .set({
         status: 'approved',
@@ -308,7 +318,7 @@ export async function approveNews(db: Database, ctx: RequestContext, id: string,
         reviewed_by_name: ctx.actor.displayName,
         reviewed_at: sqlNow,
         review_note: note || null,
-        published_version: before.version,
+        published_version: sql`version`,
         published_title: sql`title`,
         published_summary: sql`summary`,
         published_body_html: sql`body_html`,
@@ -321,7 +331,10 @@ export async function approveNews(db: Database, ctx: RequestContext, id: string,
       })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
-      .execute();
+      .where('status', '=', 'in_review')
+      .where(unchangedSince(input.updatedAt))
+      .executeTakeFirst();
+    if (Number(done.numUpdatedRows) === 0) throw new AppError('conflict', CHANGED_SINCE_SEEN);
     const after = await loadRow(tx, tenantId, id);
     await addHistory(tx, ctx, after, 'approve', note || null, selfReview);
     await recordAudit(tx, ctx, {
@@ -336,18 +349,22 @@ export async function approveNews(db: Database, ctx: RequestContext, id: string,
   });
 }
 
-export async function returnNews(db: Database, ctx: RequestContext, id: string, note: string, publicUrl: string): Promise<NewsItem> {
+export async function returnNews(db: Database, ctx: RequestContext, id: string, input: { note: string; updatedAt: string }, publicUrl: string): Promise<NewsItem> {
+  const note = input.note;
   const tenantId = ctx.actor.tenantId;
   const before = await loadRow(db, tenantId, id);
   loadReviewable(before, ctx);
   if (before.status !== 'in_review') throw new AppError('conflict', '只有审核中的新闻可以退回');
   return db.transaction().execute(async (tx) => {
-    await tx
+    const done = await tx
       .updateTable('news_item')
       .set({ status: 'returned', reviewed_by: ctx.actor.accountId, reviewed_by_name: ctx.actor.displayName, reviewed_at: sqlNow, review_note: note, updated_at: sqlNow })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
-      .execute();
+      .where('status', '=', 'in_review')
+      .where(unchangedSince(input.updatedAt))
+      .executeTakeFirst();
+    if (Number(done.numUpdatedRows) === 0) throw new AppError('conflict', CHANGED_SINCE_SEEN);
     const after = await loadRow(tx, tenantId, id);
     await addHistory(tx, ctx, after, 'return', note, before.author_account_id === ctx.actor.accountId);
     await recordAudit(tx, ctx, { tenantId, action: 'news.return', entity: 'news_item', entityId: id, before: auditShape(before), after: { ...auditShape(after), note } });

@@ -2,7 +2,7 @@ import { App, Alert, Button, Card, Descriptions, Divider, Drawer, Form, Input, P
 import dayjs from 'dayjs';
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
-import { endpoints } from '../../api.ts';
+import { ApiError, endpoints } from '../../api.ts';
 import { useDiscardGuard } from '../../components/discard-guard.ts';
 import { FileField } from '../../components/learning.tsx';
 import { RichTextEditor } from '../../components/RichTextEditor.tsx';
@@ -80,6 +80,8 @@ export function NewsDrawer({ id, units, defaultOrgId, onClose, onCreated }: { id
       return true;
     } catch (e) {
       showError(e);
+      // Changed since it was read (a review decision on stale text is refused): show the text as it is now.
+      if (e instanceof ApiError && e.status === 409) existing.reload();
       return false;
     }
   };
@@ -201,7 +203,7 @@ function ReviewCard({ item, onDone }: { item: NewsItem; onDone: (after: NewsItem
       />
       {error && <Typography.Text type="danger">{error}</Typography.Text>}
       <Space style={{ marginTop: 8 }}>
-        <Button type="primary" loading={act.isPending} onClick={() => void go(() => endpoints.news.approve({ id: item.id }, note.trim() ? { note: note.trim() } : {}), 'news.approved')} data-testid="news-approve">
+        <Button type="primary" loading={act.isPending} onClick={() => void go(() => endpoints.news.approve({ id: item.id }, { ...(note.trim() ? { note: note.trim() } : {}), updatedAt: item.updatedAt }), 'news.approved')} data-testid="news-approve">
           {t('news.approve')}
         </Button>
         <Button
@@ -209,7 +211,7 @@ function ReviewCard({ item, onDone }: { item: NewsItem; onDone: (after: NewsItem
           loading={act.isPending}
           onClick={() => {
             if (!note.trim()) return setError(t('news.sendBackNoteRequired'));
-            void go(() => endpoints.news.sendBack({ id: item.id }, { note: note.trim() }), 'news.sentBack');
+            void go(() => endpoints.news.sendBack({ id: item.id }, { note: note.trim(), updatedAt: item.updatedAt }), 'news.sentBack');
           }}
           data-testid="news-send-back"
         >
