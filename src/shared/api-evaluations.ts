@@ -79,6 +79,13 @@ export const EvaluationRoundDetail = EvaluationRoundSummary.extend({
   peerNote: z.string().nullable(),
   onlineBallots: z.number(),
   paperBallots: z.number(),
+  /**
+   * The count is open (评定意见 or later). While the ballot runs, every subject's tally is zeros and
+   * only the numbers of ballots show: a secretary looking between two votes would see one person's grades.
+   */
+  tallyOpen: z.boolean(),
+  /** In 公示 and its last day not yet past, by the server's clock in China (finalizing then needs confirmEarly). */
+  noticeRunning: z.boolean(),
   finalizedAt: z.string().nullable(),
   subjects: z.array(EvaluationSubject),
 });

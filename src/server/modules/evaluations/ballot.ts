@@ -7,6 +7,7 @@ import { AppError, notFound, type FieldIssue } from '../../errors.ts';
 import { recordAudit } from '../../audit-log.ts';
 import { requireMember } from '../../directory/index.ts';
 import { clock } from '../../clock.ts';
+import { rewriteBallots } from './repo.ts';
 import type { BallotInput, EvaluationGrade, EvaluationPhase, MyEvaluation, MyEvaluationDetail, MyEvaluationList, SelfEvaluationInput } from '../../../shared/api-evaluations.ts';
 
 /**
@@ -14,7 +15,8 @@ import type { BallotInput, EvaluationGrade, EvaluationPhase, MyEvaluation, MyEva
  * mobile members write it on the phone) and the secret ballot.
  *
  * The ballot is secret and counted once. Casting locks the voter's row, flips `voted` and inserts
- * the ballot — grades under a random id, no voter, no time, no order — in one transaction: a second
+ * the ballot — grades under a random id, no voter, no time, no order; every earlier ballot of the
+ * round rewritten with it (repo.ts rewriteBallots) — in one transaction: a second
  * ballot is refused (409 你已投过票), two phones at once give one ballot. The audit entry names the
  * voter and the round, never the grades; nothing logs them. A resend from the phone carries the same
  * `receipt` (a random key chosen before the grades) and is answered as done.
@@ -178,7 +180,8 @@ export async function castBallot(db: Database, ctx: RequestContext, roundId: str
     // Only the graded members' grades, in a fixed key order: nothing of the voter's own request kept.
     const grades: Record<string, EvaluationGrade> = {};
     for (const s of subjects) if (s.graded) grades[s.member_id] = input.grades[s.member_id] as EvaluationGrade;
-    await tx.insertInto('evaluation_ballot').values({ tenant_id: tenantId, round_id: roundId, grades: JSON.stringify(grades) }).execute();
+    // Every ballot of the round written again with this one (new ids, random order): all share this xmin.
+    await rewriteBallots(tx, tenantId, roundId, grades);
     await recordAudit(tx, ctx, { tenantId, action: 'evaluation.vote', entity: 'evaluation_round', entityId: roundId, after: { memberId } });
     return { voted: true as const };
   });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, login, memberIdByPhone, openTestApp, openTestDatabase, PHONES } from '../../../../test/support/harness.ts';
@@ -27,6 +28,10 @@ let round: EvaluationRoundDetail;
 /** the branch's full members (voters) and its probationary members */
 let voters: { id: string; phone: string }[];
 let probationary: { id: string; phone: string }[];
+/** the receipt of the first voter's ballot, sent again after the ballot closes */
+let firstReceipt: string;
+/** This year in China by the clock (LIANXIN_CLOCK_AT moves it); the demo's round is last year's. */
+const year = Number(shanghaiDate().slice(0, 4));
 const ctxOf = new Map<string, RequestContext>();
 const member = async (phone: string) => {
   let c = ctxOf.get(phone);
@@ -72,7 +77,7 @@ afterAll(async () => {
 describe('民主评议党员', () => {
   it('opens a round for a branch: probationary members take part ungraded and have no vote; once per year', async () => {
     expect(probationary.length).toBeGreaterThan(0);
-    round = await createRound(env.db, branchSecretary, { orgId: branchId, year: 2026 });
+    round = await createRound(env.db, branchSecretary, { orgId: branchId, year });
     expect(round.phase).toBe('study');
     expect(round.subjects).toHaveLength(voters.length + probationary.length);
     expect(round.graded).toBe(voters.length);
@@ -80,20 +85,20 @@ describe('民主评议党员', () => {
     for (const p of probationary) expect(round.subjects.find((s) => s.memberId === p.id)?.graded).toBe(false);
     expect(round.cap).toEqual({ num: 1, den: 3 });
     expect(round.maxExcellent).toBe(Math.floor(voters.length / 3));
-    await expectError(createRound(env.db, branchSecretary, { orgId: branchId, year: 2026 }), 'conflict', '2026年度的民主评议已建立');
-    const e = await expectError(createRound(env.db, secretary, { orgId: villageId, year: 2026 }), 'validation_failed');
+    await expectError(createRound(env.db, branchSecretary, { orgId: branchId, year }), 'conflict', `${year}年度的民主评议已建立`);
+    const e = await expectError(createRound(env.db, secretary, { orgId: villageId, year }), 'validation_failed');
     expect(e.issues?.[0]?.field).toBe('orgId');
   });
 
   it('lists rounds in the caller scope', async () => {
     expect((await listRounds(env.db, branchSecretary, {})).items.map((r) => r.id)).toContain(round.id);
-    expect((await listRounds(env.db, secretary, { year: 2026 })).items.map((r) => r.id)).toContain(round.id);
-    expect((await listRounds(env.db, secretary, { year: 2025 })).items.map((r) => r.id)).not.toContain(round.id);
+    expect((await listRounds(env.db, secretary, { year })).items.map((r) => r.id)).toContain(round.id);
+    expect((await listRounds(env.db, secretary, { year: year - 1 })).items.map((r) => r.id)).not.toContain(round.id);
   });
 
   it('lists no round outside the caller scope', async () => {
     const branch2 = await env.db.selectFrom('org').select('id').where('tenant_id', '=', env.tenantId).where('name', '=', '第二党支部').executeTakeFirstOrThrow();
-    const other = await createRound(env.db, secretary, { orgId: branch2.id, year: 2026 });
+    const other = await createRound(env.db, secretary, { orgId: branch2.id, year });
     const mine = (await listRounds(env.db, branchSecretary, {})).items;
     expect(mine.map((r) => r.orgId)).toEqual(mine.map(() => branchId));
     expect(mine.map((r) => r.id)).not.toContain(other.id);
@@ -153,7 +158,7 @@ describe('民主评议党员', () => {
 
   it('counts a ballot once: a second vote is refused, a resend is answered as done', async () => {
     const v = await member(voters[0]!.phone);
-    const receipt = randomUUID();
+    const receipt = (firstReceipt = randomUUID());
     const grades = gradesFor(round, (i) => (i === 0 ? 'excellent' : 'qualified'));
     expect(await castBallot(env.db, v, round.id, { receipt, grades })).toEqual({ voted: true });
     expect(await castBallot(env.db, v, round.id, { receipt, grades })).toEqual({ voted: true });
@@ -176,11 +181,42 @@ describe('民主评议党员', () => {
     expect((await getRound(env.db, branchSecretary, round.id)).onlineBallots).toBe(2);
   });
 
+  it('shows no online tally while the ballot runs: a vote changes only the numbers of ballots, in the round and its workbook', async () => {
+    const before = await getRound(env.db, branchSecretary, round.id);
+    expect(before.tallyOpen).toBe(false);
+    const zeros = { excellent: 0, qualified: 0, basic: 0, unqualified: 0 };
+    for (const s of before.subjects) expect(s.tally).toEqual(zeros);
+    await castBallot(env.db, await member(voters[2]!.phone), round.id, { receipt: randomUUID(), grades: gradesFor(round, (i) => (i === 1 ? 'excellent' : 'qualified')) });
+    const after = await getRound(env.db, branchSecretary, round.id);
+    expect(after.subjects.map((s) => s.tally)).toEqual(before.subjects.map((s) => s.tally));
+    expect(after.voted).toBe(before.voted + 1);
+    expect(after.onlineBallots).toBe(before.onlineBallots + 1);
+    // the workbook: the ballots' numbers, no count per member
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await exportRound(env.db, branchSecretary, round.id)).body as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0]!;
+    expect(sheet.getRow(2).values).toContain('计票在民主测评结束后公布');
+    const graded = after.subjects.find((s) => s.graded)!;
+    const row = sheet.getRows(4, after.subjects.length)!.find((r) => r.getCell(1).value === graded.name)!;
+    expect([3, 4, 5, 6].map((c) => row.getCell(c).value ?? '')).toEqual(['', '', '', '']);
+  });
+
+  it('writes every ballot of the round again with each vote: all share the latest vote transaction, under new ids', async () => {
+    const grades = gradesFor(round, (i) => (i === 1 ? 'excellent' : 'qualified'));
+    for (const v of voters.slice(3, 5)) await castBallot(env.db, await member(v.phone), round.id, { receipt: randomUUID(), grades });
+    const ids = async () => (await env.db.selectFrom('evaluation_ballot').select('id').where('round_id', '=', round.id).execute()).map((b) => b.id);
+    const idsBefore = await ids();
+    const last = voters[5]!;
+    await castBallot(env.db, await member(last.phone), round.id, { receipt: randomUUID(), grades });
+    const idsAfter = await ids();
+    expect(idsAfter).toHaveLength(idsBefore.length + 1);
+    expect(idsAfter.filter((id) => idsBefore.includes(id))).toEqual([]);
+    const ballotXmin = await sql<{ x: string }>`SELECT DISTINCT xmin::text AS x FROM evaluation_ballot WHERE round_id = ${round.id}`.execute(env.db);
+    const lastVote = await sql<{ x: string }>`SELECT xmin::text AS x FROM audit_log WHERE action = 'evaluation.vote' AND after->>'memberId' = ${last.id}`.execute(env.db);
+    expect(ballotXmin.rows.map((r) => r.x)).toEqual(lastVote.rows.map((r) => r.x));
+  });
+
   it('keeps no link between a ballot and its voter, in the tables or the audit log', async () => {
-    // a few more voters, so order and counts mean nothing
-    for (const v of voters.slice(2, 6)) {
-      await castBallot(env.db, await member(v.phone), round.id, { receipt: randomUUID(), grades: gradesFor(round, (i) => (i === 1 ? 'excellent' : 'qualified')) });
-    }
     const columns = async (table: string) =>
       (
         await sql<{ column_name: string; data_type: string }>`
@@ -248,6 +284,12 @@ describe('民主评议党员', () => {
     expect(voterXmin.rows).toHaveLength(1);
     const voteTx = new Set(auditXmin.rows.map((r) => r.x));
     expect(voteTx.has(ballotXmin.rows[0]!.x)).toBe(false);
+    // a lost reply sent again after closing is still answered as done; a new ballot is not
+    const v0 = await member(voters[0]!.phone);
+    const again = gradesFor(round, (i) => (i === 0 ? 'excellent' : 'qualified'));
+    expect(await castBallot(env.db, v0, round.id, { receipt: firstReceipt, grades: again })).toEqual({ voted: true });
+    await expectError(castBallot(env.db, v0, round.id, { receipt: randomUUID(), grades: again }), 'conflict', '你已投过票');
+    expect(round.tallyOpen).toBe(true);
 
     const graded = round.subjects.filter((s) => s.graded);
     const first = graded[0]!;
@@ -294,10 +336,12 @@ describe('民主评议党员', () => {
     const until = addDays(shanghaiDate(), 5);
     round = await changePhase(env.db, branchSecretary, round.id, phase('notice', { noticeUntil: until }));
     expect(round.noticeUntil).toBe(until);
+    expect(round.noticeRunning).toBe(true);
     await expectError(changePhase(env.db, branchSecretary, round.id, phase('final')), 'conflict');
     await expectError(finalizeRound(env.db, branchSecretary, round.id, EvaluationFinal.parse({ grades: [] })), 'conflict', `公示期至 ${until}`);
     round = await finalizeRound(env.db, branchSecretary, round.id, EvaluationFinal.parse({ grades: [{ memberId: graded[1]!.memberId, grade: 'basic' }], confirmEarly: true }));
     expect(round.phase).toBe('final');
+    expect(round.noticeRunning).toBe(false);
     expect(round.subjects.find((s) => s.memberId === graded[1]!.memberId)?.finalGrade).toBe('basic');
     // a grade not named keeps the proposal
     expect(round.subjects.find((s) => s.memberId === graded[0]!.memberId)?.finalGrade).toBe('excellent');
@@ -321,7 +365,7 @@ describe('民主评议党员', () => {
 
   it('exports the results as a workbook', async () => {
     const file = await exportRound(env.db, branchSecretary, round.id);
-    expect(file.fileName).toBe('民主评议-第一党支部-2026.xlsx');
+    expect(file.fileName).toBe(`民主评议-第一党支部-${year}.xlsx`);
     expect(file.body.subarray(0, 2).toString()).toBe('PK');
   });
 
@@ -329,7 +373,7 @@ describe('民主评议党员', () => {
     expect((await readCap(env.db, branchSecretary, branchId)).fromOrgId).toBeNull();
     await saveCap(env.db, secretary, { orgId: villageId, cap: { num: 1, den: 4 } });
     expect(await readCap(env.db, branchSecretary, branchId)).toEqual({ orgId: branchId, cap: { num: 1, den: 4 }, fromOrgId: villageId });
-    const next = await createRound(env.db, branchSecretary, { orgId: branchId, year: 2027 });
+    const next = await createRound(env.db, branchSecretary, { orgId: branchId, year: year + 1 });
     expect(next.cap).toEqual({ num: 1, den: 4 });
     expect(next.maxExcellent).toBe(Math.floor(voters.length / 4));
     await expectError(saveCap(env.db, branchSecretary, { orgId: villageId, cap: { num: 1, den: 2 } }), 'forbidden');
@@ -337,7 +381,7 @@ describe('民主评议党员', () => {
 
   it('seeds a finished demo round of last year within the cap, with ballots that count', async () => {
     await seedEvaluationsDemo(env.db, env.tenantId);
-    const demo = (await listRounds(env.db, branchSecretary, { orgId: branchId })).items.find((r) => r.year < 2026 && r.phase === 'final');
+    const demo = (await listRounds(env.db, branchSecretary, { orgId: branchId })).items.find((r) => r.year < year && r.phase === 'final');
     expect(demo).toBeDefined();
     const d = await getRound(env.db, branchSecretary, demo!.id);
     expect(d.subjects.filter((s) => s.finalGrade === 'excellent').length).toBeLessThanOrEqual(d.maxExcellent);
@@ -367,7 +411,7 @@ describe('民主评议 over HTTP', () => {
     expect(created.statusCode).toBe(400);
     expect(created.json()).toMatchObject({ error: 'validation_failed' });
     expect(JSON.stringify(created.json())).toContain('year');
-    const ok = await app.app.inject({ method: 'POST', url: '/api/evaluations', headers: sec.headers, payload: { orgId: branch.id, year: 2026 } });
+    const ok = await app.app.inject({ method: 'POST', url: '/api/evaluations', headers: sec.headers, payload: { orgId: branch.id, year } });
     expect(ok.statusCode).toBe(200);
     const id = (ok.json() as { id: string }).id;
     for (const next of ['self', 'peer', 'ballot']) {

@@ -7,7 +7,7 @@ import { GRADE_LABELS, manageableRound, PHASE_LABELS, roundDetail } from './serv
 
 const label = (g: EvaluationGrade | null) => (g ? GRADE_LABELS[g] : '');
 
-/** A round's results as a workbook (民主评议结果): one row per member with the tally and the grades. */
+/** A round's results as a workbook (民主评议结果): one row per member with the tally (once the ballot has closed) and the grades. */
 export async function exportRound(db: Database, ctx: RequestContext, roundId: string): Promise<{ fileName: string; body: Buffer }> {
   const tenantId = ctx.actor.tenantId;
   const round = await manageableRound(db, ctx, roundId);
@@ -22,18 +22,21 @@ export async function exportRound(db: Database, ctx: RequestContext, roundId: st
     `有表决权 ${d.voters} 名`,
     `网上票 ${d.onlineBallots} 张`,
     `纸质票 ${d.paperBallots} 张`,
+    ...(d.tallyOpen ? [] : ['计票在民主测评结束后公布']),
     `优秀不超过 ${d.cap.num}/${d.cap.den}（最多 ${d.maxExcellent} 名）`,
   ]);
   const header = sheet.addRow(['姓名', '身份', '优秀票', '合格票', '基本合格票', '不合格票', '评定意见', '意见理由', '评定结果', '结果理由', '自评已交']);
   header.font = { bold: true };
+  // While the ballot runs the tally stays closed (roundDetail gives zeros): its columns stay empty.
+  const counted = (s: (typeof d.subjects)[number], g: EvaluationGrade) => (s.graded && d.tallyOpen ? s.tally[g] : '');
   for (const s of d.subjects) {
     sheet.addRow([
       s.name,
       s.graded ? '正式党员' : '预备党员（不评定）',
-      s.graded ? s.tally.excellent : '',
-      s.graded ? s.tally.qualified : '',
-      s.graded ? s.tally.basic : '',
-      s.graded ? s.tally.unqualified : '',
+      counted(s, 'excellent'),
+      counted(s, 'qualified'),
+      counted(s, 'basic'),
+      counted(s, 'unqualified'),
       label(s.proposedGrade),
       s.proposedReason ?? '',
       label(s.finalGrade),

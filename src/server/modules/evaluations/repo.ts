@@ -144,14 +144,45 @@ export async function countBallots(db: Executor, tenantId: string, roundId: stri
 }
 
 /**
+ * Writes all of a round's ballots again — deleted and inserted under new random ids, in a random
+ * order — together with `added` (the ballot being cast), in the caller's transaction. Casting a vote
+ * does this every time, so the live ballot rows all carry the latest vote's transaction id (xmin) and
+ * no row's xmin, id or place in the table points at the vote (and so the voter row and audit entry)
+ * that wrote it; closing the ballot does it once more (see reshuffleBallots).
+ *
+ * What this does not hide: someone who reads the table at two moments between votes (or the old row
+ * versions a vacuum has not yet removed, with a superuser's page tools) sees what changed, and so one
+ * vote's grades. The write-ahead log still holds each vote's rows, in order, in the same transaction
+ * as its voter row and audit entry, until its segments are recycled — and for as long as any WAL
+ * archive or replica stream keeps them. Guard those as you guard the ballot itself.
+ */
+export async function rewriteBallots(db: Executor, tenantId: string, roundId: string, added: Record<string, EvaluationGrade> | null): Promise<void> {
+  const extra = added ? sql`UNION ALL SELECT ${JSON.stringify(added)}::jsonb` : sql``;
+  await sql`
+    WITH gone AS (DELETE FROM evaluation_ballot WHERE tenant_id = ${tenantId} AND round_id = ${roundId} RETURNING grades)
+    INSERT INTO evaluation_ballot (tenant_id, round_id, id, grades)
+    SELECT ${tenantId}, ${roundId}, gen_random_uuid(), g FROM (SELECT grades AS g FROM gone ${extra}) t ORDER BY random()`.execute(db);
+}
+
+/**
  * When the ballot closes: the ballots are written again in a random order and every voter row is
  * rewritten, so neither the rows' physical order nor their transaction ids (system columns a
- * database administrator can read) still follow the order in which people voted.
+ * database administrator can read) still follow the order in which people voted. The voters'
+ * receipt hashes stay (random keys the phone chose, tied to no grade), so a reply lost on the way
+ * and sent again after closing is still answered as done. The caller vacuums both tables after
+ * committing (vacuumBallots), which drops the old row versions.
  */
 export async function reshuffleBallots(db: Executor, tenantId: string, roundId: string): Promise<void> {
-  await sql`
-    WITH gone AS (DELETE FROM evaluation_ballot WHERE tenant_id = ${tenantId} AND round_id = ${roundId} RETURNING tenant_id, round_id, grades)
-    INSERT INTO evaluation_ballot (tenant_id, round_id, id, grades)
-    SELECT tenant_id, round_id, gen_random_uuid(), grades FROM gone ORDER BY random()`.execute(db);
-  await sql`UPDATE evaluation_voter SET voted = voted, receipt_hash = NULL WHERE tenant_id = ${tenantId} AND round_id = ${roundId}`.execute(db);
+  await rewriteBallots(db, tenantId, roundId, null);
+  await sql`UPDATE evaluation_voter SET voted = voted WHERE tenant_id = ${tenantId} AND round_id = ${roundId}`.execute(db);
+}
+
+/**
+ * VACUUM of the ballot and voter tables, outside any transaction (PostgreSQL and PGlite refuse it
+ * inside one): the dead row versions left by the votes, with their transaction ids, go. A role that
+ * does not own the tables gets a warning from PostgreSQL and nothing is vacuumed; autovacuum then
+ * removes them later.
+ */
+export async function vacuumBallots(db: Executor): Promise<void> {
+  await sql`VACUUM evaluation_ballot, evaluation_voter`.execute(db);
 }

@@ -23,8 +23,9 @@ import type {
   EvaluationRoundQuery,
   EvaluationRoundSummary,
   ExcellentCap,
+  GradeCounts,
 } from '../../../shared/api-evaluations.ts';
-import { countBallots, emptyCounts, findRound, listRoundRows, reshuffleBallots, subjectRows, tallyRound, type RoundRow } from './repo.ts';
+import { countBallots, emptyCounts, findRound, listRoundRows, reshuffleBallots, subjectRows, tallyRound, vacuumBallots, type RoundRow } from './repo.ts';
 
 /**
  * 民主评议党员, the secretary's side: a round per branch and year walks its phases in order, each
@@ -78,10 +79,18 @@ function presentSummary(r: RoundRow): EvaluationRoundSummary {
   };
 }
 
+/** The count opens when the ballot closes (评定意见 and after); before that nobody sees the online grades. */
+export const tallyOpen = (phase: string): boolean => EVALUATION_PHASES.indexOf(phase as EvaluationPhase) >= EVALUATION_PHASES.indexOf('proposal');
+
+/** 公示 still runs: the round is in its notice phase and today in China is not past its last day. */
+export const noticeRunning = (round: Pick<RoundRow, 'phase' | 'notice_until'>): boolean =>
+  round.phase === 'notice' && !!round.notice_until && shanghaiDate() <= round.notice_until;
+
 export async function roundDetail(db: Executor, tenantId: string, round: RoundRow): Promise<EvaluationRoundDetail> {
+  const open = tallyOpen(round.phase);
   const [subjects, tally, online] = await Promise.all([
     subjectRows(db, tenantId, round.id),
-    tallyRound(db, tenantId, round.id),
+    open ? tallyRound(db, tenantId, round.id) : new Map<string, GradeCounts>(),
     countBallots(db, tenantId, round.id),
   ]);
   const cap = { num: round.excellent_cap_num, den: round.excellent_cap_den };
@@ -93,6 +102,8 @@ export async function roundDetail(db: Executor, tenantId: string, round: RoundRo
     peerNote: round.peer_note,
     onlineBallots: online,
     paperBallots: round.paper_ballots,
+    tallyOpen: open,
+    noticeRunning: noticeRunning(round),
     finalizedAt: round.finalized_at?.toISOString() ?? null,
     subjects: subjects.map((s) => ({
       memberId: s.member_id,
@@ -226,7 +237,7 @@ function readOnlyIfFinal(round: RoundRow): void {
 export async function changePhase(db: Database, ctx: RequestContext, roundId: string, input: z.output<typeof EvaluationPhaseChange>): Promise<EvaluationRoundDetail> {
   const tenantId = ctx.actor.tenantId;
   await manageableRound(db, ctx, roundId);
-  return db.transaction().execute(async (tx) => {
+  const detail = await db.transaction().execute(async (tx) => {
     await lockRound(tx, tenantId, roundId);
     const round = (await findRound(tx, tenantId, roundId))!;
     readOnlyIfFinal(round);
@@ -256,6 +267,9 @@ export async function changePhase(db: Database, ctx: RequestContext, roundId: st
     await recordAudit(tx, ctx, { tenantId, action: 'evaluation.phase', entity: 'evaluation_round', entityId: roundId, before: { phase: current }, after: { phase: next, noticeUntil: patch.notice_until } });
     return reload(tx, tenantId, roundId);
   });
+  // The ballot just closed and was reshuffled: vacuum away the old row versions the votes left.
+  if (detail.phase === 'proposal') await vacuumBallots(db);
+  return detail;
 }
 
 /** Paper ballots counted by hand (民主测评票, 纸质): replaced as a whole while the ballot is open or the proposal is made. */
@@ -369,7 +383,7 @@ export async function finalizeRound(db: Database, ctx: RequestContext, roundId: 
     const round = (await findRound(tx, tenantId, roundId))!;
     readOnlyIfFinal(round);
     if (round.phase !== 'notice') throw new AppError('conflict', '请先完成评定意见并公示');
-    if (round.notice_until && shanghaiDate() <= round.notice_until && !input.confirmEarly) {
+    if (noticeRunning(round) && !input.confirmEarly) {
       throw new AppError('conflict', `公示期至 ${round.notice_until}，尚未结束；如确需提前确定，请确认`);
     }
     const subjects = await subjectRows(tx, tenantId, roundId);
