@@ -276,13 +276,30 @@ describe('self-summary, scores, publishing', () => {
     expect(before.open).toBeNull();
     expect(JSON.stringify(before)).not.toContain('学习认真');
     await expectError(publishRound(env.db, branchSecretary, roundId), 'conflict');
+    // Two people scoring other items of one member at once: both scores are kept.
+    await Promise.all([
+      scoreEntry(env.db, branchSecretary, roundId, fresh, { scores: { org_life: 25, study: 20 } }),
+      scoreEntry(env.db, secretary, roundId, fresh, { scores: { interaction: 10, hometown: 10 } }),
+    ]);
+    expect((await getRound(env.db, branchSecretary, roundId)).entries.find((e) => e.memberId === fresh)).toMatchObject({
+      scores: { org_life: 25, study: 20, interaction: 10, hometown: 10 },
+      total: 65,
+    });
     const round = await getRound(env.db, branchSecretary, roundId);
     for (const e of round.entries) {
       await scoreEntry(env.db, branchSecretary, roundId, e.memberId, { scores: { org_life: 25, study: 20, interaction: 10, hometown: 10, discipline: 15 } });
     }
     await scoreEntry(env.db, branchSecretary, roundId, memberId, { scores: { org_life: 28 } });
+    // Publishing while a score is cleared: one of the two wins, never a published round with a gap.
+    const [pub, clear] = await Promise.allSettled([
+      publishRound(env.db, branchSecretary, roundId),
+      scoreEntry(env.db, secretary, roundId, memberId, ScoreBody.parse({ scores: { org_life: null } })),
+    ]);
+    expect([pub.status, clear.status].filter((s) => s === 'fulfilled')).toHaveLength(1);
+    if (clear.status === 'fulfilled') await scoreEntry(env.db, branchSecretary, roundId, memberId, { scores: { org_life: 28 } });
     const published = await publishRound(env.db, branchSecretary, roundId);
     expect(published.status).toBe('published');
+    expect(published.scored).toBe(published.members);
   });
 
   it('the member sees only their own published result with the comment, and marks it seen', async () => {

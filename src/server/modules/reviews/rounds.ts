@@ -146,16 +146,28 @@ export async function publishRound(db: Database, ctx: RequestContext, roundId: s
   const round = await loadRound(db, ctx, roundId);
   if (round.status === 'published') return getRound(db, ctx, roundId);
   requireStatus(round, ['scoring'], '公布结果');
-  const entries = await db.selectFrom('review_entry').select(['member_id', 'scores']).where('tenant_id', '=', actor.tenantId).where('round_id', '=', round.id).execute();
-  const unscored = entries.filter((e) => !fullyScored(round.rubric, e.scores as Record<string, number>)).length;
-  if (unscored > 0) throw new AppError('conflict', `还有 ${unscored} 名党员未评完分，不能公布`);
   await db.transaction().execute(async (tx) => {
+    // The round locked, its status and "fully scored" are checked here: a score cleared or a second
+    // publication meanwhile waits for this one (scoreEntry takes the same lock).
+    const locked = await lockRound(tx, actor.tenantId, round.id);
+    if (locked === 'published') return;
+    requireStatus({ ...round, status: locked }, ['scoring'], '公布结果');
+    const entries = await tx.selectFrom('review_entry').select(['member_id', 'scores']).where('tenant_id', '=', actor.tenantId).where('round_id', '=', round.id).execute();
+    const unscored = entries.filter((e) => !fullyScored(round.rubric, e.scores as Record<string, number>)).length;
+    if (unscored > 0) throw new AppError('conflict', `还有 ${unscored} 名党员未评完分，不能公布`);
     const now = clock.now();
     await tx.updateTable('review_round').set({ status: 'published', published_at: now }).where('tenant_id', '=', actor.tenantId).where('id', '=', round.id).execute();
     await tx.updateTable('review_entry').set({ published_at: now }).where('tenant_id', '=', actor.tenantId).where('round_id', '=', round.id).execute();
     await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'review.publish', entity: 'review_round', entityId: round.id, before: { status: 'scoring' }, after: { status: 'published', members: entries.length } });
   });
   return getRound(db, ctx, roundId);
+}
+
+/** Locks the round's row for this transaction and reads its status as it is now. */
+async function lockRound(tx: Executor, tenantId: string, roundId: string): Promise<RoundRow['status']> {
+  const row = await tx.selectFrom('review_round').select('status').where('tenant_id', '=', tenantId).where('id', '=', roundId).forUpdate().executeTakeFirst();
+  if (!row) throw notFound('评议');
+  return row.status as RoundRow['status'];
 }
 
 // ---------- one member's entry ----------
@@ -200,15 +212,26 @@ export async function scoreEntry(db: Database, ctx: RequestContext, roundId: str
     return [];
   });
   if (issues.length) throw new AppError('validation_failed', issues.map((i) => i.message).join('；'), issues);
-  const before = await loadEntry(db, actor.tenantId, round.id, memberId);
-  const scores: Record<string, number> = { ...(before.scores as Record<string, number> | null) };
-  for (const [key, score] of Object.entries(body.scores)) {
-    if (score === null) delete scores[key];
-    else scores[key] = score;
-  }
-  const values = Object.values(scores);
-  const total = values.length ? values.reduce((n, v) => n + v, 0) : null;
+  await loadEntry(db, actor.tenantId, round.id, memberId);
   await db.transaction().execute(async (tx) => {
+    // The round locked (still being scored, not published meanwhile) and the entry locked: the scores
+    // are merged with what is stored now, so two people scoring other items of one member both count.
+    requireStatus({ ...round, status: await lockRound(tx, actor.tenantId, round.id) }, ['scoring'], '评分');
+    const before = await tx
+      .selectFrom('review_entry')
+      .select(['scores', 'total'])
+      .where('tenant_id', '=', actor.tenantId)
+      .where('round_id', '=', round.id)
+      .where('member_id', '=', memberId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const scores: Record<string, number> = { ...(before.scores as Record<string, number> | null) };
+    for (const [key, score] of Object.entries(body.scores)) {
+      if (score === null) delete scores[key];
+      else scores[key] = score;
+    }
+    const values = Object.values(scores);
+    const total = values.length ? values.reduce((n, v) => n + v, 0) : null;
     await tx.updateTable('review_entry').set({ scores: JSON.stringify(scores), total }).where('tenant_id', '=', actor.tenantId).where('round_id', '=', round.id).where('member_id', '=', memberId).execute();
     await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'review.score', entity: 'review_entry', entityId: round.id, before: { memberId, scores: before.scores, total: before.total }, after: { memberId, scores, total } });
   });
