@@ -18,6 +18,7 @@ import { forgetTalkDrafts } from './talk-draft.ts';
 import { forgetShareDrafts } from './share-draft.ts';
 import { forgetEvaluationDrafts } from './evaluation-draft.ts';
 import { forgetReviewDrafts } from './review-draft.ts';
+import { forgetQuestionDrafts } from './question-draft.ts';
 import { shown } from './shown.ts';
 import { stopPushOnThisPhone } from './web-push.ts';
 import { ErrorMessage, TabBar, TopBar, TopBarContext, type Tab, type TopBarPlace } from './ui.tsx';
@@ -146,6 +147,7 @@ export function App() {
     forgetShareDrafts();
     forgetEvaluationDrafts();
     forgetReviewDrafts();
+    forgetQuestionDrafts();
     forgetServerElderMode();
   };
 

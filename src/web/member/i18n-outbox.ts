@@ -37,6 +37,7 @@ const zh = {
   kind_share_post: '分享',
   kind_share_comment: '评论',
   kind_share_like: '点赞',
+  kind_ask_question: '提问',
   kind_other: '一项操作',
 
   queuedSaved: '已保存，有信号时自动发送',
@@ -84,6 +85,7 @@ const en: Record<OutboxMessageKey, string> = {
   kind_share_post: 'Post',
   kind_share_comment: 'Comment',
   kind_share_like: 'Like',
+  kind_ask_question: 'Question',
   kind_other: 'An action',
 
   queuedSaved: 'Saved; it is sent by itself when there is signal',

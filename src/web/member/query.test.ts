@@ -147,6 +147,26 @@ describe('the query client', () => {
     expect(second.queryClient.getQueryCache().getAll()).toEqual([]);
   });
 
+  it('forgets every draft of another account when a different account signs in; keeps them for the same account', async () => {
+    // kept.ts reads localStorage directly when forgetting
+    vi.stubGlobal('localStorage', storage);
+    const drafts = [
+      'lx_talk_draft:member-1',
+      'lx_share_draft:account-a',
+      'lx_question_draft:account-a',
+      'lx_review_summary:round-1',
+      'lx_evaluation_self:round-2',
+    ];
+    const first = await import('./query.ts');
+    first.keepFor('account-a');
+    for (const key of drafts) storage.setItem(key, JSON.stringify({ body: '写了一半的私事', text: '写了一半的私事' }));
+    first.keepFor('account-a');
+    expect(drafts.map((k) => storage.getItem(k) !== null)).toEqual(drafts.map(() => true));
+    first.keepFor('account-b');
+    expect(drafts.filter((k) => storage.getItem(k) !== null)).toEqual([]);
+    expect(storage.getItem('lx_member_account')).toBe('account-b');
+  });
+
   it('throws away a kept copy of another version or account instead of showing it', async () => {
     const first = await import('./query.ts');
     first.keepFor('account-a');

@@ -12,6 +12,10 @@ import { ApiError } from './api.ts';
 import { keptForm, isKept } from './kept-forms.ts';
 import { forgetAllKept, keepOnPhoneFor } from './offline-store.ts';
 import { forgetTalkDrafts } from './talk-draft.ts';
+import { forgetShareDrafts } from './share-draft.ts';
+import { forgetQuestionDrafts } from './question-draft.ts';
+import { forgetReviewDrafts } from './review-draft.ts';
+import { forgetEvaluationDrafts } from './evaluation-draft.ts';
 import { confirmAccount } from './outbox.ts';
 
 /**
@@ -154,6 +158,15 @@ export async function restoreKept(): Promise<void> {
   startKeeping(accountId);
 }
 
+/** Every draft kind the member app keeps on the phone: at sign-out and when another account signs in. */
+export function forgetDrafts(): void {
+  forgetTalkDrafts();
+  forgetShareDrafts();
+  forgetQuestionDrafts();
+  forgetReviewDrafts();
+  forgetEvaluationDrafts();
+}
+
 /**
  * The server says who is signed in (at start or after the login form): answers of anyone else are
  * dropped from memory and from the phone before any screen of this account can show them.
@@ -168,10 +181,11 @@ export function keepFor(accountId: string): void {
   void queryClient.cancelQueries();
   queryClient.clear();
   void persister.removeClient();
-  // Another account on this phone (a session that expired without signing out): the last
-  // mentor's half-written talks go with the rest of their data.
+  // Another account on this phone (a session that expired without signing out): whatever the last
+  // member was writing goes with the rest of their data (talks, posts, questions, review summaries,
+  // the annual evaluation's self-evaluation and ballot).
   const previous = read(ACCOUNT_KEY);
-  if (previous !== null && previous !== accountId) forgetTalkDrafts();
+  if (previous !== null && previous !== accountId) forgetDrafts();
   // and so do the items kept for reading without signal
   void keepOnPhoneFor(accountId);
   write(ACCOUNT_KEY, accountId);

@@ -155,6 +155,8 @@ function kindLabel(kind: string, t: OutboxDictionary): string {
       return t.kind_share_comment;
     case 'share-like':
       return t.kind_share_like;
+    case 'ask-question':
+      return t.kind_ask_question;
     default:
       return t.kind_other;
   }
@@ -179,8 +181,8 @@ function describe(entry: OutboxEntry): string | null {
   if (vars.memberId) {
     return queryClient.getQueryData<MyMentees>(keys.mentees)?.items.find((m) => m.memberId === vars.memberId)?.name ?? null;
   }
-  // a post or a comment (互动): its first words, as written
-  if (entry.kind === 'share-post' || entry.kind === 'share-comment') {
+  // a post, a comment (互动) or a question (有问必答): its first words, as written
+  if (entry.kind === 'share-post' || entry.kind === 'share-comment' || entry.kind === 'ask-question') {
     const body = (entry.vars as { body?: unknown }).body;
     return typeof body === 'string' && body.trim() !== '' ? body.trim().slice(0, 30) : null;
   }

@@ -1,7 +1,8 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, explainError, type MenteeQuestion, type MyQuestion } from '../api.ts';
-import { fill, formatDate } from '../i18n.ts';
+import { fill, formatDate, formatDay } from '../i18n.ts';
+import { forgetQuestionDraft, loadQuestionDraft, saveQuestionDraft } from '../question-draft.ts';
 import { useQuestionsI18n, type QuestionsDictionary } from '../i18n-questions.ts';
 import { useOutboxI18n } from '../i18n-outbox.ts';
 import { queuedText } from '../outbox-strip.tsx';
@@ -101,8 +102,8 @@ function MyQuestions({ t, onAsk }: { t: QuestionsDictionary; onAsk: () => void }
               <StatusTag q={q} t={t} />
               {q.answerUnseen ? <span className="tag tag-bad" data-testid="q-new-answer">{t.qNewAnswer}</span> : null}
             </p>
-            <p className="q-body">{q.title ? `${q.title}：${q.body}` : q.body}</p>
-            <p className="muted">{fill(t.qAskedOn, { date: formatDate(q.askedAt.slice(0, 10), language) })}</p>
+            <p className="q-body">{q.title ? fill(t.qTitleBody, { title: q.title, body: q.body }) : q.body}</p>
+            <p className="muted">{fill(t.qAskedOn, { date: formatDay(q.askedAt, language) })}</p>
           </AppLink>
         </li>
       ))}
@@ -113,13 +114,24 @@ function MyQuestions({ t, onAsk }: { t: QuestionsDictionary; onAsk: () => void }
 function AskForm({ onDone, onUnauthenticated }: { onDone: (notice: string) => void; onUnauthenticated: () => void }) {
   const { t } = useQuestionsI18n();
   const { t: o } = useOutboxI18n();
-  const [body, setBody] = useState('');
-  const [publishable, setPublishable] = useState(false);
+  // what was being typed comes back from the phone (question-draft.ts), kept at every change
+  const [draft] = useState(() => loadQuestionDraft());
+  const [body, setBody] = useState(draft?.body ?? '');
+  const [publishable, setPublishable] = useState(draft?.publishable ?? false);
   const [fieldError, setFieldError] = useState<string | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const inFlight = useRef(false);
   const ask = useMutation(writes.askQuestion);
+  const sentRef = useRef(false);
+  useEffect(() => {
+    if (!sentRef.current) saveQuestionDraft({ body, publishable });
+  }, [body, publishable]);
+  const done = (notice: string) => {
+    sentRef.current = true;
+    forgetQuestionDraft();
+    onDone(notice);
+  };
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -133,10 +145,10 @@ function AskForm({ onDone, onUnauthenticated }: { onDone: (notice: string) => vo
     setFieldError(undefined);
     try {
       await ask.mutateAsync({ body: text, publishable });
-      onDone(t.qSent);
+      done(t.qSent);
     } catch (e) {
       const waits = queuedText(e, o);
-      if (waits?.kept) onDone(t.qQueued);
+      if (waits?.kept) done(t.qQueued);
       else if (waits) setError(waits.text);
       else {
         const issue = e instanceof ApiError ? e.issues.find((i) => i.field === 'body') : undefined;
@@ -219,7 +231,7 @@ function Answers({ answers, t }: { answers: MyQuestion['answers']; t: QuestionsD
       {answers.map((a) => (
         <li key={a.id} className="row-block q-answer" data-testid="q-answer">
           <p className="muted">
-            {fill(a.answererRole === 'secretary' ? t.qByRoleSecretary : t.qByRoleMentor, { name: a.answererName })} · {formatDate(a.answeredAt.slice(0, 10), language)}
+            {fill(a.answererRole === 'secretary' ? t.qByRoleSecretary : t.qByRoleMentor, { name: a.answererName })} · {formatDay(a.answeredAt, language)}
           </p>
           <p className="pre-wrap">{a.body}</p>
         </li>
@@ -272,8 +284,8 @@ function MenteeQuestionCard({ q, onUnauthenticated }: { q: MenteeQuestion; onUna
       <p className="q-head">
         <strong>{fill(t.qFrom, { name: q.member.name })}</strong> <StatusTag q={q} t={t} />
       </p>
-      <p className="q-body pre-wrap">{q.title ? `${q.title}：${q.body}` : q.body}</p>
-      <p className="muted">{fill(t.qAskedOn, { date: formatDate(q.askedAt.slice(0, 10), language) })}</p>
+      <p className="q-body pre-wrap">{q.title ? fill(t.qTitleBody, { title: q.title, body: q.body }) : q.body}</p>
+      <p className="muted">{fill(t.qAskedOn, { date: formatDay(q.askedAt, language) })}</p>
       {q.answers.length > 0 ? <Answers answers={q.answers} t={t} /> : null}
       <SuccessMessage message={sent} />
       <form className="form" onSubmit={(e) => void submit(e)} noValidate>
@@ -322,7 +334,7 @@ export function QuestionDetail({ questionId, onBack }: { questionId: string; onB
                 {state.data.body}
               </p>
               <p className="muted">
-                {fill(t.qAskedOn, { date: formatDate(state.data.askedAt.slice(0, 10), language) })}
+                {fill(t.qAskedOn, { date: formatDay(state.data.askedAt, language) })}
                 {state.data.status === 'open' ? ` · ${fill(t.qDueOn, { date: formatDate(state.data.dueOn, language) })}` : ''}
               </p>
             </section>

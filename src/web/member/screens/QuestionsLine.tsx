@@ -6,7 +6,8 @@ import { AppLink } from '../ui.tsx';
 
 /**
  * 首页's one line of 有问必答: shown only while an answer to one of the member's questions waits
- * unseen; it opens that question (or the list when several wait).
+ * unseen; it opens that question (or the list when several wait). The whole card is the link (a
+ * big tap target, like 季度评议's and 民主评议's lines).
  */
 export function QuestionsLine() {
   const { language } = useI18n();
@@ -15,10 +16,8 @@ export function QuestionsLine() {
   const first = waiting[0];
   if (!first) return null;
   return (
-    <p className="message message-info" role="status">
-      <AppLink to={waiting.length === 1 ? { name: 'question', questionId: first.id } : { name: 'questions' }} testId="home-question-answered">
-        {questionsEntryWords[language].home}
-      </AppLink>
-    </p>
+    <AppLink to={waiting.length === 1 ? { name: 'question', questionId: first.id } : { name: 'questions' }} className="card card-link home-question" testId="home-question-answered">
+      {questionsEntryWords[language].home}
+    </AppLink>
   );
 }
