@@ -1,5 +1,5 @@
 import { Alert, App, Button, Descriptions, Drawer, Empty, Form, Grid, Input, Skeleton, Space, Tag, Timeline, Typography } from 'antd';
-import dayjs from 'dayjs';
+import { chinaDateTime } from '../../../../shared/china-time.ts';
 import { useEffect, useState } from 'react';
 import { endpoints } from '../../api.ts';
 import { applyFormIssues, errorText, useApi, useApiMutation } from '../../hooks.ts';
@@ -63,7 +63,7 @@ export function QuestionDrawer({ questionId, onClose }: { questionId: string | n
                 { key: 'unit', label: t('questions.unit'), children: q.member.orgName },
                 { key: 'branch', label: t('questions.branch'), children: q.branchName },
                 { key: 'mentor', label: t('questions.mentor'), children: q.mentorName ?? t('questions.noMentor') },
-                { key: 'asked', label: t('questions.askedAt'), children: dayjs(q.askedAt).format('YYYY-MM-DD HH:mm') },
+                { key: 'asked', label: t('questions.askedAt'), children: chinaDateTime(new Date(q.askedAt)) },
                 {
                   key: 'due',
                   label: t('questions.dueOn'),
@@ -89,7 +89,7 @@ export function QuestionDrawer({ questionId, onClose }: { questionId: string | n
                     content: (
                       <div data-testid="question-answer">
                         <Typography.Text type="secondary">
-                          {a.answererName}（{t(a.answererRole === 'secretary' ? 'questions.role.secretary' : 'questions.role.mentor')}） · {dayjs(a.answeredAt).format('YYYY-MM-DD HH:mm')}
+                          {a.answererName}（{t(a.answererRole === 'secretary' ? 'questions.role.secretary' : 'questions.role.mentor')}） · {chinaDateTime(new Date(a.answeredAt))}
                         </Typography.Text>
                         <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }}>{a.body}</Typography.Paragraph>
                       </div>

@@ -7,6 +7,7 @@ import { endpoints } from '../../api.ts';
 import { useApi, useApiMutation, useShowError, useUrlList } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import { chinaToday } from '../../china-day.ts';
+import { chinaDay } from '../../../../shared/china-time.ts';
 import type { FaqEntry, Question } from '../../../../shared/api-questions.ts';
 import { QuestionDrawer } from './QuestionDrawer.tsx';
 import { FaqEditModal } from './FaqEditModal.tsx';
@@ -78,7 +79,7 @@ function QuestionList({ list }: { list: ReturnType<typeof useUrlList<(typeof FIL
       responsive: ['md'],
       render: (_: unknown, q) => <Tag color={q.publishable ? 'cyan' : 'default'}>{t(q.publishable ? 'questions.publishable.true' : 'questions.publishable.false')}</Tag>,
     },
-    { title: t('questions.askedAt'), key: 'askedAt', width: 110, responsive: ['lg'], render: (_: unknown, q) => dayjs(q.askedAt).format('YYYY-MM-DD') },
+    { title: t('questions.askedAt'), key: 'askedAt', width: 110, responsive: ['lg'], render: (_: unknown, q) => chinaDay(new Date(q.askedAt)) },
     {
       title: t('questions.dueOn'),
       key: 'dueOn',

@@ -1,7 +1,7 @@
 /** Texts of 有问必答 (questions and the unit's FAQ): zh-CN is the source, en-US has every key (checked by the type and messages.test.ts). */
 const zhCN = {
   'questions.pageTitle': '有问必答',
-  'questions.pageSub': '党员向支部提的问题：支部书记和联系人回复，{n} 个工作日内答复',
+  'questions.pageSub': '党员向支部提的问题：支部书记和联系人回复，{n} 个工作日（周一至周五）内答复',
   'questions.tabQuestions': '党员提问',
   'questions.tabFaq': '常见问答',
   'questions.status': '状态',
@@ -69,7 +69,7 @@ const zhCN = {
 
 const enUS: Record<keyof typeof zhCN, string> = {
   'questions.pageTitle': 'Questions',
-  'questions.pageSub': 'Questions members ask their branch: the secretaries and the mentor answer within {n} working days',
+  'questions.pageSub': 'Questions members ask their branch: the secretaries and the mentor answer within {n} working days (Monday to Friday)',
   'questions.tabQuestions': 'Questions',
   'questions.tabFaq': 'FAQ',
   'questions.status': 'Status',
