@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitWithin, isAcceptedPhoto, PHOTO_LONG_EDGE, photoName, recordingName, recordingType } from './upload.ts';
+import { fitWithin, isAcceptedPhoto, PHOTO_LONG_EDGE, photoName, photoType, recordingName, recordingType } from './upload.ts';
 import { blankShareForm, hasContent, readForm } from './share-draft.ts';
 
 describe('a photo made fit for a weak signal', () => {
@@ -23,8 +23,20 @@ describe('a photo made fit for a weak signal', () => {
   });
 
   it('takes JPEG, PNG, WebP and GIF photos and nothing else', () => {
-    for (const type of ['image/jpeg', 'image/png', 'image/webp', 'image/gif']) expect(isAcceptedPhoto({ type })).toBe(true);
-    for (const type of ['image/heic', 'application/pdf', 'video/mp4', '']) expect(isAcceptedPhoto({ type })).toBe(false);
+    for (const type of ['image/jpeg', 'image/png', 'image/webp', 'image/gif']) expect(isAcceptedPhoto({ type, name: 'photo' })).toBe(true);
+    for (const type of ['image/heic', 'application/pdf', 'video/mp4', '']) expect(isAcceptedPhoto({ type, name: 'photo' })).toBe(false);
+    // a type the browser named wins over the name
+    expect(isAcceptedPhoto({ type: 'image/heic', name: 'IMG_1.jpg' })).toBe(false);
+  });
+
+  it('takes a photo the browser gave no type by its extension, only those the server takes', () => {
+    expect(photoType({ type: '', name: 'IMG_20261206.JPG' })).toBe('image/jpeg');
+    expect(photoType({ type: '', name: '工地.jpeg' })).toBe('image/jpeg');
+    expect(photoType({ type: '', name: 'a.png' })).toBe('image/png');
+    expect(photoType({ type: '', name: 'a.webp' })).toBe('image/webp');
+    expect(photoType({ type: '', name: 'a.gif' })).toBe('image/gif');
+    for (const name of ['IMG_1.heic', 'a.pdf', 'photo', 'a.jpg.exe', '.']) expect(isAcceptedPhoto({ type: '', name })).toBe(false);
+    expect(photoType({ type: 'image/png', name: 'a.jpg' })).toBe('image/png');
   });
 });
 

@@ -23,9 +23,23 @@ export function uploadShareFile(file: File, onProgress: (percent: number) => voi
   return uploadFile<StoredFile>('/api/files?purpose=share', file, onProgress);
 }
 
+/** The photo types the server takes, by file extension (jpg and jpeg alike): file-types.ts. */
+const PHOTO_EXTENSIONS: Record<string, string> = { jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif' };
+
+/**
+ * The MIME type of a chosen photo the server takes, or null: the browser's type, or, when it gives
+ * none (some Android WebViews, WeChat's among them, leave it empty), the file name's extension.
+ */
+export function photoType(file: { type: string; name: string }): string | null {
+  if (file.type in PHOTO_TYPES) return file.type;
+  if (file.type !== '') return null;
+  const ext = /\.([^./\\]+)$/.exec(file.name)?.[1]?.toLowerCase();
+  return ext ? (PHOTO_EXTENSIONS[ext] ?? null) : null;
+}
+
 /** Whether a chosen file is a photo the server takes (HEIC and others are refused on the phone, with words). */
-export function isAcceptedPhoto(file: { type: string }): boolean {
-  return file.type in PHOTO_TYPES;
+export function isAcceptedPhoto(file: { type: string; name: string }): boolean {
+  return photoType(file) !== null;
 }
 
 /** The size that fits `width × height` within `longEdge` on its longer side, keeping the shape; never larger. */
@@ -64,7 +78,10 @@ function loadImage(file: File): Promise<HTMLImageElement> {
  * side and encoded as JPEG. A small photo, a GIF (its animation would be lost), or a phone that
  * cannot draw it keeps the original.
  */
-export async function shrinkPhoto(file: File): Promise<File> {
+export async function shrinkPhoto(chosen: File): Promise<File> {
+  // a photo without a type from the browser gets the one its extension names
+  const type = photoType(chosen) ?? 'image/jpeg';
+  const file = chosen.type === type ? chosen : new File([chosen], chosen.name, { type });
   if (file.type === 'image/gif') return new File([file], photoName(file.name, file.type), { type: file.type });
   try {
     const img = await loadImage(file);

@@ -69,6 +69,8 @@ export function ShareNew({ topicId, onBack, onUnauthenticated }: ShareNewProps) 
     return topicId ? { ...start, topicId } : start;
   });
   const [restored, setRestored] = useState(draft !== null);
+  // The month's topic offered on this form: the switch turns taking part off and on again.
+  const [offeredTopic] = useState<string | null>(() => topicId ?? draft?.form.topicId ?? null);
   const [pending, setPending] = useState<PendingPhoto[]>([]);
   const [voice, setVoice] = useState<Voice>(() => (draft?.form.voice ? { state: 'done', preview: draft.form.voice.url } : { state: 'idle' }));
   const [errors, setErrors] = useState<Errors>({});
@@ -89,9 +91,9 @@ export function ShareNew({ topicId, onBack, onUnauthenticated }: ShareNewProps) 
   const sharePost = useMutation(writes.sharePost);
 
   // The month's topic, from the feed's answer (in the cache when the member came from 互动).
-  const feed = useInfiniteQuery({ ...queries.shareFeed('branch'), enabled: form.topicId !== null, staleTime: 60_000 });
+  const feed = useInfiniteQuery({ ...queries.shareFeed('branch'), enabled: offeredTopic !== null, staleTime: 60_000 });
   const feedTopic = feed.data?.pages[0]?.topic ?? null;
-  const topic = form.topicId && feedTopic?.id === form.topicId ? feedTopic : null;
+  const topic = offeredTopic && feedTopic?.id === offeredTopic ? feedTopic : null;
 
   // Kept on the phone at every change: a post written on a train must survive a tunnel and a reload.
   useEffect(() => {
@@ -362,7 +364,7 @@ export function ShareNew({ topicId, onBack, onUnauthenticated }: ShareNewProps) 
               ✓
             </p>
             <h1 className="result-title">{t.newSent}</h1>
-            <p className="result-detail">{t.newSentDetail}</p>
+            <p className="result-detail">{sent.audience === 'village' ? t.newSentDetailVillage : t.newSentDetailBranch}</p>
           </div>
           <AppLink to={{ name: 'share', shareId: sent.id }} className="button button-primary" testId="share-sent-open">
             {t.newSeePost}
@@ -393,15 +395,15 @@ export function ShareNew({ topicId, onBack, onUnauthenticated }: ShareNewProps) 
         ) : null}
 
         <form ref={formRef} className="form card" onSubmit={submit} noValidate>
-          {form.topicId ? (
+          {offeredTopic ? (
             <div className={errors.topic ? 'field field-invalid' : 'field'}>
               <label className="share-switch">
                 <input
                   type="checkbox"
                   role="switch"
                   data-testid="share-topic-on"
-                  checked
-                  onChange={() => change((old) => ({ ...old, topicId: null }))}
+                  checked={form.topicId !== null}
+                  onChange={() => change((old) => ({ ...old, topicId: old.topicId ? null : offeredTopic }))}
                 />
                 <span>{topic ? fill(t.newTopic, { title: topic.title }) : t.topicTitle}</span>
               </label>

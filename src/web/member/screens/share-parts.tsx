@@ -51,10 +51,10 @@ export function PostCard({ post, link }: { post: SharePost; link: boolean }) {
         <LikeButton post={post} />
         {link ? (
           <AppLink to={{ name: 'share', shareId: post.id }} className="button button-secondary share-comments-link" testId={`share-open-${post.id}`}>
-            {fill(t.postComments, { n: post.commentCount })}
+            {fill(post.commentCount === 1 ? t.postComment : t.postComments, { n: post.commentCount })}
           </AppLink>
         ) : (
-          <span className="share-count">{fill(t.postComments, { n: post.commentCount })}</span>
+          <span className="share-count">{fill(post.commentCount === 1 ? t.postComment : t.postComments, { n: post.commentCount })}</span>
         )}
       </div>
     </article>
