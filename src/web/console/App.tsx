@@ -285,7 +285,6 @@ function Shell() {
   const communityItems: NonNullable<MenuProps['items']> = [
     ...(secretary ? [{ key: '/questions', icon: <QuestionCircleOutlined aria-hidden />, label: <QuestionsMenuLabel /> }] : []),
     ...(secretary ? [{ key: '/evaluations', icon: <EvaluationsIcon aria-hidden />, label: <Link to="/evaluations" data-testid="nav-evaluations">{t('nav.evaluations')}</Link> }] : []),
-    // one entry per page, e.g. ...(secretary ? [{ key: '/shares', icon: …, label: <Link …> }] : []),
     ...(secretary ? [{ key: '/shares', icon: <SharesIcon aria-hidden />, label: <Link to="/shares" data-testid="nav-shares">{t('nav.shares')}</Link> }] : []),
     ...(secretary ? [{ key: '/reviews', icon: <ReviewsIcon aria-hidden />, label: <Link to="/reviews" data-testid="nav-reviews">{t('nav.reviews')}</Link> }] : []),
     ...(secretary || groupLeader ? [{ key: '/news', icon: <NewsIcon aria-hidden />, label: <Link to="/news" data-testid="nav-news">{t('nav.news')}</Link> }] : []),
