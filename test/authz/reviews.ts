@@ -2,7 +2,7 @@ import type { AuthzModule, BaseIds } from '../support/authz.ts';
 import { SECRETARIES } from '../support/authz.ts';
 import type { TestEnv } from '../support/harness.ts';
 import { shanghaiDate } from '../../src/server/clock.ts';
-import { previousQuarter, quarterOf } from '../../src/shared/api-reviews.ts';
+import { previousQuarter, quarterDays, quarterOf } from '../../src/shared/api-reviews.ts';
 import { DEFAULT_RUBRIC } from '../../src/server/modules/reviews/rubric.ts';
 import { gatherEvidence } from '../../src/server/modules/reviews/evidence-repo.ts';
 
@@ -20,13 +20,14 @@ const SELF = ['villageSecretary', 'branchSecretary', 'groupLeader', 'mentor', 'm
 export const reviewsAuthz: AuthzModule = {
   setup: async (env: TestEnv, base: BaseIds) => {
     ids = base;
+    const quarter = previousQuarter(previousQuarter(quarterOf(shanghaiDate())));
     const row = await env.db
       .insertInto('review_round')
-      .values({ tenant_id: env.tenantId, org_id: ids.branch2, quarter: previousQuarter(previousQuarter(quarterOf(shanghaiDate()))), status: 'open', rubric: JSON.stringify(DEFAULT_RUBRIC) })
+      .values({ tenant_id: env.tenantId, org_id: ids.branch2, quarter, status: 'open', rubric: JSON.stringify(DEFAULT_RUBRIC) })
       .returning('id')
       .executeTakeFirstOrThrow();
     roundId = row.id;
-    const evidence = await gatherEvidence(env.db, env.tenantId, [ids.target], { from: '2026-01-01', to: '2026-03-31' });
+    const evidence = await gatherEvidence(env.db, env.tenantId, [ids.target], quarterDays(quarter));
     await env.db.insertInto('review_entry').values({ tenant_id: env.tenantId, round_id: roundId, member_id: ids.target, evidence: JSON.stringify(evidence.get(ids.target)) }).execute();
   },
   cases: [
