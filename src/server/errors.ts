@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'unsupported_file'
   | 'rate_limited'
   | 'in_progress'
+  | 'already_voted'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -42,6 +43,7 @@ const STATUS: Record<ErrorCode, number> = {
   unsupported_file: 415,
   rate_limited: 429,
   in_progress: 409,
+  already_voted: 409,
   internal: 500,
 };
 

@@ -2,25 +2,46 @@ import { forget, forgetAll, keep, recall } from './kept.ts';
 
 /**
  * What a member is writing or choosing in 民主评议, kept on the phone so a dropped signal loses
- * nothing: the self-evaluation's text (localStorage, per round) and the ballot being filled in
- * (sessionStorage only: it goes when the browser tab closes, and at once after the vote) with the
- * random receipt the ballot is sent with, so a resend after a lost answer is never a second ballot.
- * Everything goes at sign-out.
+ * nothing: the self-evaluation's text (localStorage) and the ballot being filled in (sessionStorage
+ * only: it goes when the browser tab closes, and at once after the vote) with the random receipt the
+ * ballot is sent with, so a resend after a lost answer is never a second ballot. Each is kept per
+ * account and round (`lx_evaluation_self:<accountId>:<roundId>`): another member signed in on the
+ * same phone never sees it. Everything goes at sign-out and when another account signs in
+ * (forgetEvaluationDrafts, from App.tsx and query.ts).
  */
 const SELF_DRAFT = 'lx_evaluation_self:';
 const BALLOT_DRAFT = 'lx_evaluation_ballot:';
+/** The account the member app keeps its data for (query.ts). */
+const ACCOUNT_KEY = 'lx_member_account';
+
+function account(): string | null {
+  try {
+    return localStorage.getItem(ACCOUNT_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** The key of a draft for the signed-in account and a round; null when nobody is signed in. */
+function keyFor(prefix: string, roundId: string): string | null {
+  const who = account();
+  return who ? `${prefix}${who}:${roundId}` : null;
+}
 
 export function saveSelfDraft(roundId: string, text: string): void {
-  keep(SELF_DRAFT + roundId, { text });
+  const key = keyFor(SELF_DRAFT, roundId);
+  if (key) keep(key, { text });
 }
 
 export function loadSelfDraft(roundId: string): string | null {
-  const v = recall(SELF_DRAFT + roundId, 'text');
+  const key = keyFor(SELF_DRAFT, roundId);
+  const v = key ? recall(key, 'text') : null;
   return typeof v?.text === 'string' ? v.text : null;
 }
 
 export function forgetSelfDraft(roundId: string): void {
-  forget(SELF_DRAFT + roundId);
+  const key = keyFor(SELF_DRAFT, roundId);
+  if (key) forget(key);
 }
 
 export interface BallotDraft {
@@ -29,23 +50,28 @@ export interface BallotDraft {
 }
 
 export function saveBallotDraft(roundId: string, draft: BallotDraft): void {
-  keep(BALLOT_DRAFT + roundId, draft, 'sessionStorage');
+  const key = keyFor(BALLOT_DRAFT, roundId);
+  if (key) keep(key, draft, 'sessionStorage');
 }
 
 export function loadBallotDraft(roundId: string): BallotDraft | null {
-  const v = recall(BALLOT_DRAFT + roundId, 'receipt', 'sessionStorage');
+  const key = keyFor(BALLOT_DRAFT, roundId);
+  const v = key ? recall(key, 'receipt', 'sessionStorage') : null;
   if (!v || typeof v.receipt !== 'string' || typeof v.grades !== 'object' || v.grades === null) return null;
   return { receipt: v.receipt, grades: v.grades as Record<string, string> };
 }
 
 export function forgetBallotDraft(roundId: string): void {
+  const key = keyFor(BALLOT_DRAFT, roundId);
+  if (!key) return;
   try {
-    sessionStorage.removeItem(BALLOT_DRAFT + roundId);
+    sessionStorage.removeItem(key);
   } catch {
     // Nothing to do.
   }
 }
 
+/** Every 民主评议 draft on the phone, of every account: at sign-out and when another account signs in. */
 export function forgetEvaluationDrafts(): void {
   forgetAll(SELF_DRAFT);
   try {

@@ -17,7 +17,7 @@ import type { BallotInput, EvaluationGrade, EvaluationPhase, MyEvaluation, MyEva
  * The ballot is secret and counted once. Casting locks the voter's row, flips `voted` and inserts
  * the ballot — grades under a random id, no voter, no time, no order; every earlier ballot of the
  * round rewritten with it (repo.ts rewriteBallots) — in one transaction: a second
- * ballot is refused (409 你已投过票), two phones at once give one ballot. The audit entry names the
+ * ballot is refused (409 already_voted, 你已投过票), two phones at once give one ballot. The audit entry names the
  * voter and the round, never the grades; nothing logs them. A resend from the phone carries the same
  * `receipt` (a random key chosen before the grades) and is answered as done.
  */
@@ -163,7 +163,7 @@ export async function castBallot(db: Database, ctx: RequestContext, roundId: str
     if (!v) throw new AppError('forbidden', '你不在本次民主测评的投票人名单中');
     if (v.voted) {
       if (v.receipt_hash === hash) return { voted: true as const };
-      throw new AppError('conflict', '你已投过票');
+      throw new AppError('already_voted', '你已投过票');
     }
     if (phase !== 'ballot') {
       const before = ['study', 'self', 'peer'].includes(phase);

@@ -162,7 +162,7 @@ describe('民主评议党员', () => {
     const grades = gradesFor(round, (i) => (i === 0 ? 'excellent' : 'qualified'));
     expect(await castBallot(env.db, v, round.id, { receipt, grades })).toEqual({ voted: true });
     expect(await castBallot(env.db, v, round.id, { receipt, grades })).toEqual({ voted: true });
-    await expectError(castBallot(env.db, v, round.id, { receipt: randomUUID(), grades }), 'conflict', '你已投过票');
+    await expectError(castBallot(env.db, v, round.id, { receipt: randomUUID(), grades }), 'already_voted', '你已投过票');
     const d = await getRound(env.db, branchSecretary, round.id);
     expect(d.onlineBallots).toBe(1);
     expect(d.voted).toBe(1);
@@ -288,7 +288,7 @@ describe('民主评议党员', () => {
     const v0 = await member(voters[0]!.phone);
     const again = gradesFor(round, (i) => (i === 0 ? 'excellent' : 'qualified'));
     expect(await castBallot(env.db, v0, round.id, { receipt: firstReceipt, grades: again })).toEqual({ voted: true });
-    await expectError(castBallot(env.db, v0, round.id, { receipt: randomUUID(), grades: again }), 'conflict', '你已投过票');
+    await expectError(castBallot(env.db, v0, round.id, { receipt: randomUUID(), grades: again }), 'already_voted', '你已投过票');
     expect(round.tallyOpen).toBe(true);
 
     const graded = round.subjects.filter((s) => s.graded);
@@ -430,7 +430,7 @@ describe('民主评议 over HTTP', () => {
     expect(resend.json()).toEqual({ voted: true });
     const second = await app.app.inject({ method: 'POST', url: `/api/me/evaluations/${id}/ballot`, headers: { ...me.headers, 'accept-language': 'en-US' }, payload: { receipt: randomUUID(), grades } });
     expect(second.statusCode).toBe(409);
-    expect(second.json()).toMatchObject({ error: 'conflict', message: 'You have already voted' });
+    expect(second.json()).toMatchObject({ error: 'already_voted', message: 'You have already voted' });
     expect((await app.db.selectFrom('evaluation_ballot').select('id').where('round_id', '=', id).execute()).length).toBe(1);
   });
 });

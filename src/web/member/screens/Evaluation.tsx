@@ -204,10 +204,12 @@ function BallotSection({ round, onVoted, onUnauthenticated }: { round: MyEvaluat
         onVoted();
       },
       onError: (err) => {
-        if (err instanceof ApiError && err.status === 409 && err.message === '你已投过票') {
+        // Voted already (from another phone, or this ballot's answer was lost): show the round as it is now.
+        if (err instanceof ApiError && err.status === 409 && err.code === 'already_voted') {
           forgetBallotDraft(round.id);
           setDone(true);
           onVoted();
+          void queryClient.invalidateQueries({ queryKey: keys.evaluation(round.id) });
           return;
         }
         setError(explainError(err, t.networkError, onUnauthenticated));

@@ -171,7 +171,7 @@ export function Me({ profile, stale, onRetry, notice, onUpdateDestination, onCha
   );
 }
 
-function SettingLink({ to, testId, title, hint }: { to: Route; testId: string; title: string; hint: string }) {
+export function SettingLink({ to, testId, title, hint }: { to: Route; testId: string; title: string; hint: string }) {
   return (
     <li>
       <AppLink to={to} className="home-link" testId={testId}>

@@ -3,6 +3,7 @@ import { fill } from '../i18n.ts';
 import { useEvaluationI18n } from '../i18n-evaluation.ts';
 import { queries } from '../queries.ts';
 import { AppLink } from '../ui.tsx';
+import { SettingLink } from './Me.tsx';
 
 /**
  * The ways into 民主评议 from the app's first screens, small so they load with them (the screen
@@ -20,19 +21,8 @@ export function EvaluationHomeLine() {
   );
 }
 
+/** 我的's entry: the same line as Me.tsx's other settings links. */
 export function EvaluationMeLink() {
   const { t } = useEvaluationI18n();
-  return (
-    <li>
-      <AppLink to={{ name: 'evaluation', roundId: null }} className="home-link" testId="me-evaluation">
-        <span className="home-link-text">
-          {t.evTitle}
-          <span className="home-link-hint elder-hide">{t.evMeHint}</span>
-        </span>
-        <span className="home-link-arrow" aria-hidden="true">
-          ›
-        </span>
-      </AppLink>
-    </li>
-  );
+  return <SettingLink to={{ name: 'evaluation', roundId: null }} testId="me-evaluation" title={t.evTitle} hint={t.evMeHint} />;
 }

@@ -211,12 +211,17 @@ function TallyCard({ round, onChanged }: { round: EvaluationRoundDetail; onChang
           {t('evaluation.tallyInfo', { voters: round.voters, online: round.onlineBallots, paper: round.paperBallots })}
         </Typography.Text>
         <Typography.Text type="secondary">{t('evaluation.tallySecret')}</Typography.Text>
-        {option && (
+        {!round.tallyOpen && (
+          <Alert type="info" showIcon title={t('evaluation.tallyClosed')} data-testid="evaluation-tally-closed" />
+        )}
+        {round.tallyOpen && option && (
           <Suspense fallback={<Spin />}>
             <Chart option={option} height={260} ariaLabel={t('evaluation.chart')} />
           </Suspense>
         )}
-        <Table<EvaluationSubject> rowKey="memberId" size="small" dataSource={graded} columns={columns} pagination={false} scroll={{ x: 500 }} data-testid="evaluation-tally" />
+        {round.tallyOpen && (
+          <Table<EvaluationSubject> rowKey="memberId" size="small" dataSource={graded} columns={columns} pagination={false} scroll={{ x: 500 }} data-testid="evaluation-tally" />
+        )}
       </Space>
       {paper && <PaperModal round={round} onClose={() => setPaper(false)} onChanged={onChanged} />}
     </Card>
@@ -325,7 +330,8 @@ function GradesCard({ round, onChanged }: { round: EvaluationRoundDetail; onChan
       setSaving(false);
     }
   };
-  const noticeRunning = !!round.noticeUntil && dayjs().format('YYYY-MM-DD') <= round.noticeUntil;
+  // The server says whether 公示 still runs (its clock, China's day): finalizing then needs confirmEarly.
+  const noticeRunning = round.noticeRunning;
   const columns: TableColumnsType<EvaluationSubject> = [
     { title: t('evaluation.name'), dataIndex: 'name', width: 110 },
     {

@@ -48,6 +48,7 @@ export function EvaluationPrint({ id }: { id: string }) {
             <div className="lx-eval-info">
               {t('evaluation.printInfo', { graded: d.graded, voters: d.voters, online: d.onlineBallots, paper: d.paperBallots })}
               {d.noticeUntil ? ` · ${t('evaluation.noticeInfo', { date: d.noticeUntil })}` : ''}
+              {d.tallyOpen ? '' : ` · ${t('evaluation.tallyClosed')}`}
             </div>
             <table>
               <thead>
@@ -66,7 +67,7 @@ export function EvaluationPrint({ id }: { id: string }) {
                   <tr key={s.memberId} className="lx-avoid">
                     <td>{s.name}</td>
                     {s.graded ? (
-                      EVALUATION_GRADES.map((g) => <td key={g}>{s.tally[g]}</td>)
+                      EVALUATION_GRADES.map((g) => <td key={g}>{d.tallyOpen ? s.tally[g] : ''}</td>)
                     ) : (
                       <td colSpan={4}>{t('evaluation.probationary')}</td>
                     )}
