@@ -1,5 +1,5 @@
 import { ArrowLeftOutlined, DownloadOutlined, ReloadOutlined, SendOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Descriptions, Empty, Input, InputNumber, Skeleton, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Empty, Input, InputNumber, Progress, Skeleton, Space, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
 import { endpoints } from '../../api.ts';
@@ -9,6 +9,10 @@ import { useI18n } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
 import type { InflowOpinion, ReviewEntry, ReviewEvidence, ReviewEvidenceKind, ReviewRound, RubricItem } from '../../../../shared/api-reviews.ts';
 import { StatusTag } from './ReviewsPage.tsx';
+import { chinaDateTime } from '../../../../shared/china-time.ts';
+
+/** A part of a whole, in percent (0 when there is no whole). */
+const share = (n: number, of: number): number => (of ? Math.round((n / of) * 100) : 0);
 
 type T = ReturnType<typeof useI18n>['t'];
 
@@ -248,7 +252,7 @@ export function ReviewRoundPage({ id }: { id: string }) {
             <StatusTag status={round.status} />
           </Space>
         }
-        sub={first ? `${t('reviews.period', { from: first.evidence.from, to: first.evidence.to })} · ${t('reviews.gatheredAt', { at: new Date(first.gatheredAt).toLocaleString() })}` : undefined}
+        sub={first ? `${t('reviews.period', { from: first.evidence.from, to: first.evidence.to })} · ${t('reviews.gatheredAt', { at: chinaDateTime(new Date(first.gatheredAt)) })}` : undefined}
         extra={
           <Space wrap>
             {(round.status === 'open' || round.status === 'scoring') && (
@@ -284,17 +288,22 @@ export function ReviewRoundPage({ id }: { id: string }) {
           </Space>
         }
       />
-      <Space style={{ marginBottom: 16 }} wrap>
+      <Space style={{ marginBottom: 16 }} wrap size="large">
         <Tag>
           {t('reviews.members')} {round.members}
         </Tag>
-        <Tag>
-          {t('reviews.submitted')} {round.submitted}
-        </Tag>
-        <Tag data-testid="round-scored">
-          {t('reviews.scored')} {round.scored}
-        </Tag>
+        <Space data-testid="round-submitted">
+          <Progress percent={share(round.submitted, round.members)} size="small" style={{ width: 90 }} showInfo={false} />
+          <span>{t('reviews.submittedOf', { n: round.submitted, of: round.members })}</span>
+        </Space>
+        <Space data-testid="round-scored">
+          <Progress percent={share(round.scored, round.members)} size="small" style={{ width: 90 }} showInfo={false} />
+          <span>{t('reviews.scoredOf', { n: round.scored, of: round.members })}</span>
+        </Space>
       </Space>
+      {round.status === 'scoring' && round.scored < round.members && (
+        <Alert type="info" showIcon style={{ marginBottom: 16 }} message={t('reviews.publishWaits', { n: round.members - round.scored })} data-testid="review-publish-waits" />
+      )}
       {round.entries.length === 0 ? <Empty description={t('reviews.noMembers')} /> : round.entries.map((e) => <EntryCard key={e.memberId} round={round} entry={e} onChanged={setEntry} />)}
     </>
   );
