@@ -16,6 +16,7 @@ const MEMBER_PHONE = '13800000003';
 const SECRETARY_PHONE = '13800000001';
 const QUESTION = '我在外地打工，孩子明年要在老家上小学，支部能帮忙问问入学需要准备什么材料吗？';
 const FAQ_QUESTION = '孩子在老家上小学，入学要准备什么材料？';
+const DRAFT = '村里的党员活动室晚上能开放吗？我下班回来想去看看学习材料。';
 const ANSWER = '已经帮您问了村小：带户口本和预防接种证，8 月底前报名。有变化再告诉您。';
 
 interface MyQuestions {
@@ -86,6 +87,10 @@ describe('a member asks on the phone; the secretary answers in the console; the 
   it('3. the member sees on 首页 that an answer waits, reads it, and the line goes', async () => {
     const page = phone as Page;
     await page.goto('/m/');
+    // the whole card is the link: a tap target at least 44 px tall
+    const line = await page.getByTestId('home-question-answered').boundingBox();
+    expect(line?.height ?? 0).toBeGreaterThanOrEqual(44);
+    expect(line?.width ?? 0).toBeGreaterThan(280);
     await page.getByTestId('home-question-answered').tap();
     await page.getByTestId('q-detail').waitFor();
     await page.getByTestId('q-answer').getByText(ANSWER).waitFor();
@@ -116,5 +121,52 @@ describe('a member asks on the phone; the secretary answers in the console; the 
     await member.goto('/m/questions');
     await member.getByTestId('q-tab-faq').tap();
     await member.getByTestId('q-faq').getByText(FAQ_QUESTION).waitFor();
+  });
+
+  it('5. a question being typed is kept on the phone; without signal it waits on 待发送 as 提问 with its first words, then goes once', async () => {
+    const page = phone as Page;
+    await page.goto('/m/questions');
+    await page.getByTestId('q-tab-ask').tap();
+    await page.getByTestId('q-body').fill(DRAFT);
+    // leaving the form and starting the app again lose nothing
+    await page.getByTestId('q-tab-mine').tap();
+    await page.reload();
+    await page.getByTestId('q-tab-ask').tap();
+    expect(await page.getByTestId('q-body').inputValue()).toBe(DRAFT);
+
+    await page.context().setOffline(true);
+    await page.getByTestId('q-send').tap();
+    await page.getByText('没有信号，问题已保存在手机上，有信号时自动发送').waitFor();
+    await page.evaluate(() => {
+      history.pushState(null, '', '/m/outbox');
+      window.dispatchEvent(new PopStateEvent('popstate'));
+    });
+    const entry = page.getByTestId('outbox-waiting').locator('[data-kind="ask-question"]');
+    await entry.locator('strong', { hasText: '提问' }).waitFor();
+    await entry.getByText(DRAFT.slice(0, 30)).waitFor();
+
+    await page.context().setOffline(false);
+    await expect
+      .poll(async () => (await getJson<MyQuestions>(page.request, '/api/me/questions')).items.filter((q) => q.body === DRAFT).length, { timeout: 20_000 })
+      .toBe(1);
+    // sent: the form starts empty again
+    await page.goto('/m/questions');
+    await page.getByTestId('q-tab-ask').tap();
+    expect(await page.getByTestId('q-body').inputValue()).toBe('');
+  });
+
+  it('6. 长辈模式: the view buttons stand one under the other, each the full width and taller', async () => {
+    const page = phone as Page;
+    await page.evaluate(() => localStorage.setItem('lx_member_elder', 'on'));
+    await page.goto('/m/questions');
+    await page.getByTestId('q-tab-mine').waitFor();
+    expect(await page.evaluate(() => document.documentElement.dataset.elder)).toBe('on');
+    const boxes = await Promise.all(['mine', 'ask', 'faq'].map(async (k) => page.getByTestId(`q-tab-${k}`).boundingBox()));
+    const [mine, ask, faq] = boxes.map((b) => b ?? { x: 0, y: 0, width: 0, height: 0 });
+    expect(ask?.x).toBe(mine?.x);
+    expect(faq?.y ?? 0).toBeGreaterThan((ask?.y ?? 0) + (ask?.height ?? 0) - 1);
+    expect(mine?.height ?? 0).toBeGreaterThanOrEqual(64);
+    await expectAccessible(page, '有问必答 in 长辈模式');
+    await page.evaluate(() => localStorage.removeItem('lx_member_elder'));
   });
 });
