@@ -3,6 +3,7 @@ import { api, shareApi, type CareTaskList, type Inbox, type MyShareFeed, type Sh
 import { keepSeen, readItem } from './offline-store.ts';
 import { questionApi } from './api.ts';
 import { evaluationApi } from './api.ts';
+import { reviewApi } from './api.ts';
 
 /**
  * What the member app reads from the server, one query each: its key (the name the cache and the
@@ -34,6 +35,8 @@ export const keys = {
   /** 民主评议: the rounds one takes part in, and one of them */
   evaluations: ['evaluations'] as const,
   evaluation: (id: string) => ['evaluations', id] as const,
+  /** 季度评议: one's own review (the open self-summary, the published results) */
+  review: ['review'] as const,
 };
 
 export const PAGE_SIZE = 20;
@@ -136,6 +139,8 @@ export const queries = {
   /** 民主评议: the rounds one takes part in (what waits: a self-evaluation, a vote), and one round with its ballot. Never kept on the phone. */
   evaluations: () => queryOptions({ queryKey: keys.evaluations, queryFn: ({ signal }) => evaluationApi.mine(signal) }),
   evaluation: (id: string) => queryOptions({ queryKey: keys.evaluation(id), queryFn: ({ signal }) => evaluationApi.one(id, signal), gcTime: 0 }),
+  /** 季度评议: one's own review, asked by 首页's line and the screen. Never kept on the phone. */
+  review: () => queryOptions({ queryKey: keys.review, queryFn: ({ signal }) => reviewApi.mine(signal) }),
   /** ~140 KB that never changes while the app runs: asked once per visit (the HTTP cache keeps it longer). */
   regions: () =>
     queryOptions({

@@ -1,13 +1,13 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { explainError, reviewApi, type MyReview } from '../api.ts';
-import { fill, formatDate } from '../i18n.ts';
+import { fill, formatDay } from '../i18n.ts';
 import { useReviewI18n } from '../i18n-review.ts';
+import { keys, queries } from '../queries.ts';
 import { queryClient } from '../query.ts';
 import { forgetSummaryDraft, loadSummaryDraft, saveSummaryDraft } from '../review-draft.ts';
 import { shown } from '../shown.ts';
 import { Field, LoadFailed, LoadingMessage, ScreenTitle, TopBar } from '../ui.tsx';
-import { reviewKey, reviewQuery } from './review-entry.tsx';
 import './review.css';
 
 interface ReviewProps {
@@ -22,14 +22,14 @@ interface ReviewProps {
  */
 export function Review({ onBack, onUnauthenticated }: ReviewProps) {
   const { t } = useReviewI18n();
-  const query = useQuery(reviewQuery());
+  const query = useQuery(queries.review());
   const state = shown(query, t.networkError);
   const unseen = state.kind === 'loaded' ? state.data.results.filter((r) => !r.seenAt).map((r) => r.roundId) : [];
   const unseenKey = unseen.join(',');
   useEffect(() => {
     if (!unseenKey) return;
     // Seen once shown; the line on 首页 goes with the next read.
-    void Promise.all(unseenKey.split(',').map((id) => reviewApi.seen(id).catch(() => null))).then(() => void queryClient.invalidateQueries({ queryKey: reviewKey }));
+    void Promise.all(unseenKey.split(',').map((id) => reviewApi.seen(id).catch(() => null))).then(() => void queryClient.invalidateQueries({ queryKey: keys.review }));
   }, [unseenKey]);
   return (
     <>
@@ -66,7 +66,7 @@ function SummaryForm({ open, onUnauthenticated }: { open: NonNullable<MyReview['
       onSuccess: (answer) => {
         forgetSummaryDraft(open.roundId);
         setDrafted(false);
-        queryClient.setQueryData(reviewKey, answer);
+        queryClient.setQueryData(keys.review, answer);
         setSent(true);
       },
       onError: (err) => setError(explainError(err, t.networkError, onUnauthenticated)),
@@ -93,7 +93,7 @@ function SummaryForm({ open, onUnauthenticated }: { open: NonNullable<MyReview['
         />
       </Field>
       {drafted ? <p className="muted">{t.rvSummaryDraft}</p> : null}
-      {open.submittedAt && !drafted ? <p className="muted" data-testid="review-submitted-at">{fill(t.rvSubmittedAt, { date: formatDate(open.submittedAt, language) })}</p> : null}
+      {open.submittedAt && !drafted ? <p className="muted" data-testid="review-submitted-at">{fill(t.rvSubmittedAt, { date: formatDay(open.submittedAt, language) })}</p> : null}
       {sent ? (
         <p className="message message-success" role="status" data-testid="review-summary-sent">
           {t.rvSummarySent}

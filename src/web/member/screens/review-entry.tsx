@@ -1,11 +1,8 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
-import { reviewApi } from '../api.ts';
+import { useQuery } from '@tanstack/react-query';
 import { useReviewI18n } from '../i18n-review.ts';
+import { queries } from '../queries.ts';
 import { AppLink } from '../ui.tsx';
-
-/** The member's own review (open self-summary, published results): asked by 首页's line and the screen. Never kept on the phone. */
-export const reviewKey = ['review'] as const;
-export const reviewQuery = () => queryOptions({ queryKey: reviewKey, queryFn: ({ signal }) => reviewApi.mine(signal) });
+import { SettingLink } from './Me.tsx';
 
 /**
  * The ways into 季度评议 from the app's first screens, small so they load with them (the screen
@@ -13,7 +10,7 @@ export const reviewQuery = () => queryOptions({ queryKey: reviewKey, queryFn: ({
  */
 export function ReviewHomeLine() {
   const { t } = useReviewI18n();
-  const query = useQuery({ ...reviewQuery(), retry: false });
+  const query = useQuery({ ...queries.review(), retry: false });
   const data = query.data;
   if (!data) return null;
   const due = data.open && !data.open.submittedAt;
@@ -28,17 +25,5 @@ export function ReviewHomeLine() {
 
 export function ReviewMeLink() {
   const { t } = useReviewI18n();
-  return (
-    <li>
-      <AppLink to={{ name: 'review' }} className="home-link" testId="me-review">
-        <span className="home-link-text">
-          {t.rvTitle}
-          <span className="home-link-hint elder-hide">{t.rvMeHint}</span>
-        </span>
-        <span className="home-link-arrow" aria-hidden="true">
-          ›
-        </span>
-      </AppLink>
-    </li>
-  );
+  return <SettingLink to={{ name: 'review' }} testId="me-review" title={t.rvTitle} hint={t.rvMeHint} />;
 }
