@@ -167,8 +167,17 @@ describe('民主评议 of a small branch: phases in the console, a remote self-e
     await expectAccessible(phone, 'the ballot summary');
     await phone.getByTestId('evaluation-summary').getByText('提交后不能修改').waitFor();
     await expect.poll(() => phone.getByTestId('evaluation-summary-counts').innerText()).toContain(`合格 ${graded.length - 1} 人`);
+    // the same member votes from another phone first: this one's ballot is then answered 409
+    // already_voted, and the phone shows the vote as done instead of an error
+    const { csrfToken } = await getJson<{ csrfToken: string }>(phone.request, '/api/auth/me');
+    const elsewhere = await phone.request.post(`/api/me/evaluations/${roundId}/ballot`, {
+      headers: { 'x-csrf-token': csrfToken },
+      data: { receipt: crypto.randomUUID(), grades: Object.fromEntries(graded.map((s, i) => [s.memberId, i === 0 ? 'excellent' : 'qualified'])) },
+    });
+    expect(elsewhere.status(), await elsewhere.text()).toBe(200);
     await phone.getByTestId('evaluation-vote-submit').tap();
     await phone.getByTestId('evaluation-voted').waitFor();
+    expect(await phone.getByTestId('evaluation-vote-error').count()).toBe(0);
     const after = await round();
     expect(after.voted).toBe(1);
     expect(after.onlineBallots).toBe(1);
@@ -179,6 +188,10 @@ describe('民主评议 of a small branch: phases in the console, a remote self-e
     await page.reload();
     const r = await round();
     const first = r.subjects.find((s) => s.graded);
+    // while the ballot runs the count stays closed: numbers of ballots only
+    await page.getByTestId('evaluation-tally-closed').waitFor();
+    expect(await page.getByTestId('evaluation-tally').count()).toBe(0);
+    expect(r.subjects.every((s) => Object.values(s.tally).every((n) => n === 0))).toBe(true);
     await page.getByTestId('evaluation-paper').click();
     await page.locator('#evaluation-paper-ballots').fill('2');
     const cell = page.getByTestId(`paper-${first?.memberId}-excellent`);
@@ -189,6 +202,8 @@ describe('民主评议 of a small branch: phases in the console, a remote self-e
     await nextPhase();
     const closed = await round();
     expect(closed.phase).toBe('proposal');
+    await page.getByTestId('evaluation-tally').waitFor();
+    expect(await page.getByTestId('evaluation-tally-closed').count()).toBe(0);
     expect(closed.subjects.find((s) => s.memberId === first?.memberId)?.tally.excellent).toBe(3);
   });
 
