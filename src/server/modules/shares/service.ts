@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Database, Executor } from '../../db/database.ts';
+import type { Database, Executor, Tx } from '../../db/database.ts';
 import type { OrgRow } from '../../db/tables.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { authorize, can, listScope, scopePaths } from '../../auth/policy.ts';
@@ -181,14 +181,25 @@ export async function myPost(db: Database, ctx: RequestContext, postId: string):
 
 const isVoice = (mime: string): boolean => mime.startsWith('audio/') || mime === 'video/webm';
 
-/** Checks the topic (the member's unit path, open, shown) and the files; the issues name the fields. */
-async function checkPost(db: Database, ctx: RequestContext, input: PostInput, memberPath: string): Promise<void> {
+/**
+ * Checks the topic and the files; the issues name the fields. Runs inside the post's transaction:
+ * the topic's row is read FOR SHARE, so a secretary closing or hiding it waits for the post, and a
+ * topic closed or hidden before is refused here. The topic must be the member's unit's or one above,
+ * shown, open and of the current China month (a past month's topic no longer takes posts, even
+ * when nobody closed it; a post after the due day but within the month is still taken: the due day
+ * is the secretaries' reminder date, closing is what stops posts). Photos and the voice recording
+ * must be files the member uploaded themselves: a file of someone else, even one they may read (a
+ * photo of a comrade's post), would be republished under their name.
+ */
+async function checkPost(tx: Tx, ctx: RequestContext, input: PostInput, memberPath: string): Promise<void> {
   const issues: FieldIssue[] = [];
   let conflict = false;
   if (input.topicId) {
-    const topic = await db.selectFrom('share_topic').selectAll().where('tenant_id', '=', ctx.actor.tenantId).where('id', '=', input.topicId).executeTakeFirst();
+    const topic = await tx.selectFrom('share_topic').selectAll().where('tenant_id', '=', ctx.actor.tenantId).where('id', '=', input.topicId).forShare().executeTakeFirst();
+    const month = chinaMonth(clock.now());
     if (!topic || !pathIds(memberPath).includes(topic.org_id)) issues.push({ field: 'topicId', message: '所选话题不存在或不属于你所在的组织' });
     else if (topic.hidden_at) issues.push({ field: 'topicId', message: '所选话题已被隐藏，不能再分享到这个话题' });
+    else if (topic.month !== month) issues.push({ field: 'topicId', message: `所选话题是 ${topic.month} 月的话题，只能分享到本月（${month}）的话题` });
     else if (topic.closed_at) {
       conflict = true;
       issues.push({ field: 'topicId', message: '所选话题已结束，不能再分享到这个话题' });
@@ -196,13 +207,15 @@ async function checkPost(db: Database, ctx: RequestContext, input: PostInput, me
   }
   const refs = input.photoFileIds.map((fileId, i) => ({ fileId, field: `photoFileIds.${i}` }));
   if (input.voiceFileId) refs.push({ fileId: input.voiceFileId, field: 'voiceFileId' });
-  const { found } = await filesToAttach(db, ctx, refs);
+  const { found } = await filesToAttach(tx, ctx, refs);
+  const notMine = (file: { created_by: string | null }) => file.created_by !== ctx.actor.accountId;
   const seen = new Set<string>();
   for (const [i, fileId] of input.photoFileIds.entries()) {
     const field = `photoFileIds.${i}`;
     const file = found.get(fileId);
     if (!file) issues.push({ field, message: `第 ${i + 1} 张照片的文件不存在，请重新上传` });
     else if (seen.has(fileId)) issues.push({ field, message: `第 ${i + 1} 张照片重复了` });
+    else if (notMine(file)) issues.push({ field, message: `第 ${i + 1} 张照片不是你上传的：只能分享自己上传的照片` });
     else if (!file.mime_type.startsWith('image/')) issues.push({ field, message: `第 ${i + 1} 张照片「${file.file_name}」不是图片：照片只能是 jpg、png、webp 或 gif 格式` });
     seen.add(fileId);
   }
@@ -210,6 +223,7 @@ async function checkPost(db: Database, ctx: RequestContext, input: PostInput, me
     const file = found.get(input.voiceFileId);
     if (!file) issues.push({ field: 'voiceFileId', message: '语音文件不存在，请重新录制' });
     else if (seen.has(input.voiceFileId)) issues.push({ field: 'voiceFileId', message: '语音文件不能同时作为照片' });
+    else if (notMine(file)) issues.push({ field: 'voiceFileId', message: '语音不是你录制上传的：只能分享自己的录音' });
     else if (!isVoice(file.mime_type)) issues.push({ field: 'voiceFileId', message: `「${file.file_name}」不是录音：语音只能是录音文件（webm、mp3、m4a 等）` });
   }
   if (issues.length) fail(issues, conflict && issues.length === 1 ? 'conflict' : 'validation_failed');
@@ -219,10 +233,10 @@ async function checkPost(db: Database, ctx: RequestContext, input: PostInput, me
 export async function createPost(db: Database, ctx: RequestContext, input: PostInput): Promise<SharePost> {
   const member = await currentMember(db, ctx);
   const tenantId = ctx.actor.tenantId;
-  await checkPost(db, ctx, input, member.org_path);
   const audiences = await audiencesOf(db, tenantId, member.org_path);
   const unit = input.audience === 'village' ? audiences.village : audiences.branch;
   const postId = await db.transaction().execute(async (tx) => {
+    await checkPost(tx, ctx, input, member.org_path);
     const row = await tx
       .insertInto('share_post')
       .values({
@@ -275,25 +289,30 @@ export async function deletePost(db: Database, ctx: RequestContext, postId: stri
 
 // ---------- comments and likes ----------
 
-/** A post the member may comment on or like: seen by them and not hidden. */
-async function openPost(db: Executor, ctx: RequestContext, postId: string) {
-  const member = await currentMember(db, ctx);
-  const row = await visiblePost(db, ctx, postId, member.org_path, member.id);
+/**
+ * A post the member may comment on or like: seen by them and not hidden. Runs inside the write's
+ * transaction after reading the post's row FOR SHARE: a secretary hiding it or its author deleting
+ * it waits for the comment or like, and a post hidden or deleted before is refused here.
+ */
+async function openPost(tx: Tx, ctx: RequestContext, postId: string) {
+  const member = await currentMember(tx, ctx);
+  await tx.selectFrom('share_post').select('id').where('tenant_id', '=', ctx.actor.tenantId).where('id', '=', postId).forShare().executeTakeFirst();
+  const row = await visiblePost(tx, ctx, postId, member.org_path, member.id);
   if (row.hidden_at) throw new AppError('conflict', '这条分享已被隐藏，不能评论或点赞');
   return { member, row };
 }
 
 export async function addComment(db: Database, ctx: RequestContext, postId: string, input: z.output<typeof ShareCommentInput>): Promise<ShareComment> {
-  const { member } = await openPost(db, ctx, postId);
   const tenantId = ctx.actor.tenantId;
-  const row = await db.transaction().execute(async (tx) => {
+  const { member, row } = await db.transaction().execute(async (tx) => {
+    const open = await openPost(tx, ctx, postId);
     const inserted = await tx
       .insertInto('share_comment')
-      .values({ tenant_id: tenantId, post_id: postId, member_id: member.id, body: input.body, created_at: clock.now() })
+      .values({ tenant_id: tenantId, post_id: postId, member_id: open.member.id, body: input.body, created_at: clock.now() })
       .returning(['id', 'created_at'])
       .executeTakeFirstOrThrow();
     await recordAudit(tx, ctx, { tenantId, action: 'share.comment.create', entity: 'share_comment', entityId: inserted.id, after: { postId, body: input.body } });
-    return inserted;
+    return { member: open.member, row: inserted };
   });
   return { id: row.id, author: { memberId: member.id, name: member.name }, mine: true, body: input.body, createdAt: row.created_at.toISOString(), hidden: null };
 }
@@ -322,9 +341,9 @@ async function likeState(db: Executor, tenantId: string, postId: string, memberI
 
 /** 点赞 (`liked` true) or taking it back; repeating either changes nothing. */
 export async function setLike(db: Database, ctx: RequestContext, postId: string, liked: boolean): Promise<ShareLikeState> {
-  const { member } = await openPost(db, ctx, postId);
   const tenantId = ctx.actor.tenantId;
   return db.transaction().execute(async (tx) => {
+    const { member } = await openPost(tx, ctx, postId);
     const changed = liked
       ? await tx.insertInto('share_like').values({ tenant_id: tenantId, post_id: postId, member_id: member.id, created_at: clock.now() }).onConflict((oc) => oc.doNothing()).executeTakeFirst()
       : await tx.deleteFrom('share_like').where('tenant_id', '=', tenantId).where('post_id', '=', postId).where('member_id', '=', member.id).executeTakeFirst();

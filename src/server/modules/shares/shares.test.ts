@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
+import { contextFor, login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
 import { silentWav } from '../../../../test/support/silent-wav.ts';
 import { clock } from '../../clock.ts';
 import { chinaMonth } from '../../../shared/china-time.ts';
+import type { Database } from '../../db/database.ts';
+import type { RequestContext } from '../../auth/actor.ts';
+import { AppError } from '../../errors.ts';
+import { addComment, createPost, setLike } from './service.ts';
+import { monthsBack } from './months.ts';
 import type { MyShareFeed, Participation, ShareComment, ShareList, SharePost, SharePostDetail, ShareTopic } from '../../../shared/api-shares.ts';
 
 let env: TestEnv;
@@ -310,5 +315,133 @@ describe('lists keep to the caller’s scope', () => {
     const rows = await env.db.selectFrom('share_post').select(['id', 'audience_path']).where('id', 'in', seen).execute();
     expect(rows.length).toBe(new Set(seen).size);
     for (const r of rows) expect(memberPath.startsWith(r.audience_path)).toBe(true);
+  });
+});
+
+describe('whose files a post may carry', () => {
+  it('a photo or recording another member uploaded, even one the member may read, is a 400 naming the field', async () => {
+    const theirPhoto = await upload(neighbour, '邻居的照片.png', PNG);
+    const theirVoice = await upload(neighbour, '邻居的语音.wav', silentWav());
+    await share(neighbour, { photoFileIds: [theirPhoto], voiceFileId: theirVoice });
+    // the member may read them (a post of their branch) ...
+    expect((await send(mobile, 'GET', `/api/files/${theirPhoto}`)).statusCode).toBe(200);
+    expect((await send(mobile, 'GET', `/api/files/${theirVoice}`)).statusCode).toBe(200);
+    // ... but may not post them as their own
+    const mine = await upload(mobile, '我的照片.png', PNG);
+    const res = await send(mobile, 'POST', '/api/me/shares', { kind: 'work', body: '转发别人的照片', photoFileIds: [mine, theirPhoto], voiceFileId: theirVoice, audience: 'branch' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().issues).toEqual([
+      { field: 'photoFileIds.1', message: expect.stringContaining('不是你上传的') },
+      { field: 'voiceFileId', message: expect.stringContaining('不是你录制上传的') },
+    ]);
+    expect(await env.db.selectFrom('share_post').select('id').where('body', '=', '转发别人的照片').execute()).toEqual([]);
+  });
+});
+
+describe('a hidden or deleted post’s files', () => {
+  it('a member of the branch gets 403 for the photo of a hidden post and of a deleted post; the author still reads a hidden one', async () => {
+    const hiddenPhoto = await upload(mobile, '将被隐藏.png', PNG);
+    const hiddenPost = await share(mobile, { body: '照片将被隐藏', photoFileIds: [hiddenPhoto] });
+    expect((await send(neighbour, 'GET', `/api/files/${hiddenPhoto}`)).statusCode).toBe(200);
+    expect((await send(branchSecretary, 'POST', `/api/shares/${hiddenPost.id}/hide`, { reason: '照片含有身份证号' })).statusCode).toBe(200);
+    expect((await send(neighbour, 'GET', `/api/files/${hiddenPhoto}`)).statusCode).toBe(403);
+    expect((await send(mobile, 'GET', `/api/files/${hiddenPhoto}`)).statusCode).toBe(200);
+
+    const deletedPhoto = await upload(mobile, '将被删除.png', PNG);
+    const deletedPost = await share(mobile, { body: '照片将被删除', photoFileIds: [deletedPhoto] });
+    expect((await send(neighbour, 'GET', `/api/files/${deletedPhoto}`)).statusCode).toBe(200);
+    expect((await send(mobile, 'DELETE', `/api/me/shares/${deletedPost.id}`)).statusCode).toBe(200);
+    expect((await send(neighbour, 'GET', `/api/files/${deletedPhoto}`)).statusCode).toBe(403);
+  });
+});
+
+/** The database, with `between` run when a transaction is about to start: a change made by someone else after the checks a use case might make before it. */
+function changedBeforeTransaction(between: () => Promise<unknown>): Database {
+  const db = env.db;
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'transaction') {
+        return () => {
+          const builder = target.transaction();
+          return { execute: async <T>(fn: Parameters<typeof builder.execute<T>>[0]) => (await between(), builder.execute(fn)) };
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+async function refusal(run: Promise<unknown>): Promise<AppError> {
+  const err = await run.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AppError);
+  return err as AppError;
+}
+
+const newTopic = async (m: string, title: string): Promise<string> => {
+  const res = await send(branchSecretary, 'POST', '/api/share-topics', { orgId: orgIds['第一党支部'], month: m, title, dueOn: `${m}-20` });
+  expect(res.statusCode, res.body).toBe(200);
+  return (res.json() as ShareTopic).id;
+};
+const input = (topicId: string, body: string) => ({ kind: 'study' as const, topicId, body, photoFileIds: [], voiceFileId: null, audience: 'branch' as const });
+const postsWith = (body: string) => env.db.selectFrom('share_post').select('id').where('body', '=', body).execute();
+
+describe('a topic or post changed while the write is on its way', () => {
+  let ctx: RequestContext;
+  beforeAll(async () => {
+    ctx = await contextFor(env, PHONES.mobileMember);
+  });
+  it('a topic hidden or closed after the member opened the form refuses the post naming topicId', async () => {
+    const hiddenTopic = await newTopic(month(), '途中被隐藏的话题');
+    const hide = () => env.db.updateTable('share_topic').set({ hidden_at: clock.now() }).where('id', '=', hiddenTopic).execute();
+    const hidden = await refusal(createPost(changedBeforeTransaction(hide), ctx, input(hiddenTopic, '话题途中被隐藏')));
+    expect(hidden.code).toBe('validation_failed');
+    expect(hidden.issues).toEqual([{ field: 'topicId', message: expect.stringContaining('隐藏') }]);
+    expect(await postsWith('话题途中被隐藏')).toEqual([]);
+
+    const closedTopic = await newTopic(month(), '途中被结束的话题');
+    const close = () => env.db.updateTable('share_topic').set({ closed_at: clock.now() }).where('id', '=', closedTopic).execute();
+    const closed = await refusal(createPost(changedBeforeTransaction(close), ctx, input(closedTopic, '话题途中被结束')));
+    expect(closed.code).toBe('conflict');
+    expect(closed.issues).toEqual([{ field: 'topicId', message: expect.stringContaining('已结束') }]);
+    expect(await postsWith('话题途中被结束')).toEqual([]);
+    await env.db.updateTable('share_topic').set({ hidden_at: clock.now() }).where('id', 'in', [hiddenTopic, closedTopic]).execute();
+  });
+
+  it('a topic of another month is refused naming topicId, though neither closed nor hidden', async () => {
+    const last = monthsBack(month(), 1);
+    const lastTopic = await newTopic(last, '上个月的话题');
+    const res = await send(mobile, 'POST', '/api/me/shares', { kind: 'study', body: '分享到上个月的话题', topicId: lastTopic, audience: 'branch' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().issues).toEqual([{ field: 'topicId', message: expect.stringContaining(`本月（${month()}）`) }]);
+    expect(await postsWith('分享到上个月的话题')).toEqual([]);
+  });
+
+  it('a post hidden after the member opened it takes no comment and no like', async () => {
+    // a comrade's post: hidden, it is no longer theirs to see (404)
+    const post = await share(neighbour, { body: '途中被隐藏的分享' });
+    const hide = (id: string) => () => env.db.updateTable('share_post').set({ hidden_at: clock.now(), hidden_reason: '含有个人电话号码' }).where('id', '=', id).execute();
+    const show = (id: string) => env.db.updateTable('share_post').set({ hidden_at: null, hidden_reason: null }).where('id', '=', id).execute();
+    expect((await refusal(addComment(changedBeforeTransaction(hide(post.id)), ctx, post.id, { body: '来晚了' }))).code).toBe('not_found');
+    await show(post.id);
+    expect((await refusal(setLike(changedBeforeTransaction(hide(post.id)), ctx, post.id, true))).code).toBe('not_found');
+    // the member's own post: they still see it hidden, with the reason, but may not comment or like (409)
+    const own = await share(mobile, { body: '自己途中被隐藏的分享' });
+    expect((await refusal(addComment(changedBeforeTransaction(hide(own.id)), ctx, own.id, { body: '来晚了' }))).code).toBe('conflict');
+    await show(own.id);
+    expect((await refusal(setLike(changedBeforeTransaction(hide(own.id)), ctx, own.id, true))).code).toBe('conflict');
+    for (const id of [post.id, own.id]) {
+      expect(await env.db.selectFrom('share_comment').select('id').where('post_id', '=', id).execute()).toEqual([]);
+      expect(await env.db.selectFrom('share_like').select('member_id').where('post_id', '=', id).execute()).toEqual([]);
+    }
+
+    // deleted by its author in between: not found
+    const gone = await share(neighbour, { body: '途中被删除的分享' });
+    const remove = () => env.db.updateTable('share_post').set({ deleted_at: clock.now() }).where('id', '=', gone.id).execute();
+    expect((await refusal(addComment(changedBeforeTransaction(remove), ctx, gone.id, { body: '来晚了' }))).code).toBe('not_found');
+    expect(await env.db.selectFrom('share_comment').select('id').where('post_id', '=', gone.id).execute()).toEqual([]);
   });
 });
