@@ -588,6 +588,11 @@ describe('not sharing (每月一互动)', () => {
       expect(h.reasons.map((r) => r.kind)).not.toContain('no_share');
       const tl = await getTimeline(env.db, village, m.H as string, { limit: 50 });
       expect(tl.items.find((e) => e.kind === 'share')).toMatchObject({ title: '分享：家乡建言', detail: '建议村里修一条环村步道', refId: posts[1] });
+      // a hidden post shows only that it was hidden, never its text
+      await env.db.updateTable('share_post').set({ hidden_at: clock.now(), hidden_reason: '含有个人电话号码' }).where('id', '=', posts[1] as string).execute();
+      const hidden = (await getTimeline(env.db, village, m.H as string, { limit: 50 })).items.find((e) => e.refId === posts[1]);
+      expect(hidden).toMatchObject({ kind: 'share', title: '分享：家乡建言（已被隐藏）', detail: null });
+      expect(JSON.stringify(hidden)).not.toContain('环村步道');
     } finally {
       await env.db.deleteFrom('share_post').where('id', 'in', posts).execute();
     }

@@ -498,7 +498,8 @@ export function timelineSql(p: TimelineParams): RawBuilder<TimelineRow> {
       FROM member m WHERE m.tenant_id = ${t} AND m.id = ${id} AND m.lost_contact_confirmed_at IS NOT NULL
       UNION ALL
       -- a post shared (每月一互动): its kind, the start of its text, hidden by a secretary or not
-      SELECT date_trunc('milliseconds', sp.created_at), NULL, 'share', sp.kind, NULL, sp.body, (sp.hidden_at IS NOT NULL)::int, NULL, sp.id
+      -- (a hidden post's text stays out: the timeline's readers need not be its secretaries)
+      SELECT date_trunc('milliseconds', sp.created_at), NULL, 'share', sp.kind, NULL, CASE WHEN sp.hidden_at IS NULL THEN sp.body END, (sp.hidden_at IS NOT NULL)::int, NULL, sp.id
       FROM share_post sp WHERE sp.tenant_id = ${t} AND sp.member_id = ${id} AND sp.deleted_at IS NULL
     ) e
     WHERE e.at < ${p.before}
