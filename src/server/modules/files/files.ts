@@ -48,11 +48,13 @@ export const storedFileView = (f: { id: string; file_name: string; mime_type: st
 function assertMayUpload(ctx: RequestContext, purpose: UploadPurpose): void {
   const { actor } = ctx;
   const tenantId = actor.tenantId;
-  // A shared post's photos and a news item's images may come from any member; the place they are
-  // attached to decides who may attach them (filesToAttach) and who may read them (read rules).
-  const anyone = (purpose === 'share' || purpose === 'news') && (actor.memberId !== null || actor.isTenantAdmin || actor.scopes.length > 0);
+  // A shared post's photos and voice may come from any member; a news item's images from whoever
+  // holds a role somewhere (news is written in the console) or the tenant admin. The place a file is
+  // attached to decides who may attach it (filesToAttach) and who may read it (read rules).
+  const staff = actor.isTenantAdmin || actor.scopes.length > 0;
+  const mayUploadHere = (purpose === 'share' && (actor.memberId !== null || staff)) || (purpose === 'news' && staff);
   const ok =
-    anyone ||
+    mayUploadHere ||
     can(actor, 'learning.manage', { kind: 'tenant', tenantId }) ||
     actor.scopes.some((s) => can(actor, 'attendance.mark', { kind: 'org', tenantId, path: s.path }));
   if (!ok) throw new AppError('forbidden', '无权上传文件');

@@ -164,13 +164,14 @@ describe('uploads', () => {
     expect((await upload(member, 'study', 'a.png', PNG)).statusCode).toBe(403);
   });
 
-  it('a member uploads a photo for a shared post or news, but no PDF there', async () => {
+  it('a member uploads a photo for a shared post but not for news; a group leader uploads news images; no PDF there', async () => {
     const photo = await upload(member, 'share', '工地.png', PNG);
     expect(photo.statusCode, photo.body).toBe(200);
-    expect((await upload(member, 'news', '封面.png', PNG)).statusCode).toBe(200);
+    expect((await upload(member, 'news', '封面.png', PNG)).statusCode).toBe(403);
+    expect((await upload(groupLeader, 'news', '封面.png', PNG)).statusCode).toBe(200);
     const pdf = await upload(member, 'share', 'a.pdf', PDF);
     expect(pdf.statusCode).toBe(415);
-    expect((await upload(member, 'news', 'a.pdf', PDF)).statusCode).toBe(415);
+    expect((await upload(groupLeader, 'news', 'a.pdf', PDF)).statusCode).toBe(415);
   });
 
   it('serves byte ranges for seeking', async () => {
