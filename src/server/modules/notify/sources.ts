@@ -16,6 +16,7 @@ export const NOTICE_KINDS = [
   'care.assigned',
   'card',
   'question.answered',
+  'review.published',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

@@ -4,6 +4,11 @@
  * (rubric.ts), scores and comments (rounds.ts), the member's self-summary and result (my-review.ts)
  * and the xlsx export (export.ts).
  */
+import { registerNoticeSource } from '../notify/index.ts';
+import { reviewNoticeSource } from './rounds.ts';
+
+registerNoticeSource('review.published', reviewNoticeSource);
+
 export { registerReviewRoutes } from './routes.ts';
 export { myReview } from './my-review.ts';
 // the demo village's rounds (demo/reviews.ts)

@@ -9,7 +9,7 @@ import { previousQuarter, quarterDays, quarterOf, RubricBody, ScoreBody } from '
 import { gatherEvidence } from './evidence-repo.ts';
 import { reviewWorkbook } from './export.ts';
 import { markResultSeen, myReview, saveSelfSummary } from './my-review.ts';
-import { commentEntry, getRound, listReviewRounds, openRound, publishRound, recordInflowOpinion, refreshEvidence, scoreEntry, startScoring } from './rounds.ts';
+import { commentEntry, getRound, listReviewRounds, openRound, publishRound, recordInflowOpinion, refreshEvidence, reviewNoticeSource, scoreEntry, startScoring } from './rounds.ts';
 import { DEFAULT_RUBRIC, getRubric, saveRubric } from './rubric.ts';
 
 /**
@@ -290,6 +290,9 @@ describe('self-summary, scores, publishing', () => {
       await scoreEntry(env.db, branchSecretary, roundId, e.memberId, { scores: { org_life: 25, study: 20, interaction: 10, hometown: 10, discipline: 15 } });
     }
     await scoreEntry(env.db, branchSecretary, roundId, memberId, { scores: { org_life: 28 } });
+    // The member has Web Push on their phone: publishing tells them.
+    const account = (await env.db.selectFrom('account').select('id').where('tenant_id', '=', env.tenantId).where('member_id', '=', memberId).executeTakeFirstOrThrow()).id;
+    await env.db.insertInto('push_subscription').values({ tenant_id: env.tenantId, account_id: account, endpoint: 'https://push.example.test/reviews', p256dh: 'k', auth: 'a' }).execute();
     // Publishing while a score is cleared: one of the two wins, never a published round with a gap.
     const [pub, clear] = await Promise.allSettled([
       publishRound(env.db, branchSecretary, roundId),
@@ -300,6 +303,10 @@ describe('self-summary, scores, publishing', () => {
     const published = await publishRound(env.db, branchSecretary, roundId);
     expect(published.status).toBe('published');
     expect(published.scored).toBe(published.members);
+    // Each member's own notice, opening their result; none in the groups' digests.
+    const notices = await env.db.selectFrom('notification').select(['channel', 'link', 'member_id']).where('tenant_id', '=', env.tenantId).where('source_kind', '=', 'review.published').where('source_id', '=', roundId).execute();
+    expect(notices).toEqual([{ channel: 'webpush', link: 'review', member_id: memberId }]);
+    expect(await reviewNoticeSource.seen(env.db, env.tenantId, roundId, [memberId])).toEqual(new Set());
   });
 
   it('the member sees only their own published result with the comment, and marks it seen', async () => {
@@ -309,6 +316,8 @@ describe('self-summary, scores, publishing', () => {
     expect(mine.results[0]?.items.find((i) => i.key === 'org_life')).toMatchObject({ title: '组织生活', points: 30, score: 28 });
     const seen = await markResultSeen(env.db, member, roundId);
     expect(seen.results[0]?.seenAt).not.toBeNull();
+    // seen: a notice still waiting (an SMS escalation) is cancelled instead of sent
+    expect(await reviewNoticeSource.seen(env.db, env.tenantId, roundId, [memberId, fresh])).toEqual(new Set([memberId]));
     // another member of the round has another total, which never reaches this member
     const freshRow = await env.db.selectFrom('review_entry').select(['total', 'published_at']).where('round_id', '=', roundId).where('member_id', '=', fresh).executeTakeFirstOrThrow();
     expect(freshRow.total).toBe(80);

@@ -5,6 +5,7 @@ import { recordAudit } from '../../audit-log.ts';
 import { clock, shanghaiDate } from '../../clock.ts';
 import { AppError, notFound, uniqueViolation } from '../../errors.ts';
 import { listSubtrees, unitFor } from '../../directory/index.ts';
+import { enqueueNotice, type NoticeSource } from '../notify/index.ts';
 import {
   quarterDays,
   quarterOf,
@@ -21,6 +22,22 @@ import { entriesQuery, findRound, fullyScored, listRounds, mobileMembersOf, pres
 import { rubricFor } from './rubric.ts';
 
 const orgTarget = (tenantId: string, path: string): Target => ({ kind: 'org', tenantId, path });
+
+/** A result notice is seen once the member opened their result (my-review.ts markResultSeen). */
+export const reviewNoticeSource: NoticeSource = {
+  async seen(db, tenantId, roundId, memberIds) {
+    if (memberIds.length === 0) return new Set();
+    const rows = await db
+      .selectFrom('review_entry')
+      .select('member_id')
+      .where('tenant_id', '=', tenantId)
+      .where('round_id', '=', roundId)
+      .where('member_id', 'in', memberIds)
+      .where('seen_at', 'is not', null)
+      .execute();
+    return new Set(rows.map((r) => r.member_id));
+  },
+};
 
 /** A round the caller may manage (review.manage on its unit), or 404. */
 export async function loadRound(db: Executor, ctx: RequestContext, roundId: string): Promise<RoundRow> {
@@ -158,6 +175,13 @@ export async function publishRound(db: Database, ctx: RequestContext, roundId: s
     const now = clock.now();
     await tx.updateTable('review_round').set({ status: 'published', published_at: now }).where('tenant_id', '=', actor.tenantId).where('id', '=', round.id).execute();
     await tx.updateTable('review_entry').set({ published_at: now }).where('tenant_id', '=', actor.tenantId).where('round_id', '=', round.id).execute();
+    // Each member hears of their own result (a personal notice: no line in the groups' digests).
+    await enqueueNotice(
+      tx,
+      { tenantId: actor.tenantId, sourceKind: 'review.published', sourceId: round.id, title: '您的季度评议结果已公布', path: 'review' },
+      entries.map((e) => e.member_id),
+      { personal: true, now },
+    );
     await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'review.publish', entity: 'review_round', entityId: round.id, before: { status: 'scoring' }, after: { status: 'published', members: entries.length } });
   });
   return getRound(db, ctx, roundId);
