@@ -60,6 +60,8 @@ describe('the secretary opens a quarterly review; a mobile member writes the sel
     expect(await cards.count()).toBeGreaterThan(0);
     expect(await cards.first().getByTestId('evidence-classes').textContent()).toMatch(/参加 \d+ 次 · 补学 \d+ 次 · 缺课 \d+ 次/);
     expect(await cards.first().getByTestId('evidence-pledges').textContent()).toContain('暂无此项记录');
+    // when the records were gathered, in China time whatever the computer's zone or locale
+    expect(await desk.getByText(/记录汇总于/).first().textContent()).toMatch(/记录汇总于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
   });
 
   it('2. on the phone, 首页 says a self-summary is due; the member writes it and sends it', async () => {
@@ -88,6 +90,11 @@ describe('the secretary opens a quarterly review; a mobile member writes the sel
     await desk.getByTestId('review-status').and(desk.locator('[data-status="scoring"]')).waitFor();
     const cards = desk.getByTestId('review-entry');
     const n = await cards.count();
+    // progress out of the round's members, and why 公布结果 waits
+    expect(await desk.getByTestId('round-submitted').textContent()).toMatch(new RegExp(`^已交小结 [1-9]\\d* / ${n}$`));
+    expect(await desk.getByTestId('round-scored').textContent()).toBe(`已评分 0 / ${n}`);
+    expect(await desk.getByTestId('review-publish-waits').textContent()).toContain(`还有 ${n} 名党员未评完`);
+    expect(await desk.getByTestId('review-publish').isDisabled()).toBe(true);
     for (let i = 0; i < n; i++) {
       const inputs = cards.nth(i).getByRole('spinbutton');
       const m = await inputs.count();
@@ -102,6 +109,8 @@ describe('the secretary opens a quarterly review; a mobile member writes the sel
     await mine.getByTestId('entry-comment-save').click();
     await expect.poll(() => mine.getByTestId('entry-comment-save').isDisabled()).toBe(true);
     await expect.poll(() => desk.getByTestId('review-publish').isEnabled()).toBe(true);
+    expect(await desk.getByTestId('round-scored').textContent()).toBe(`已评分 ${n} / ${n}`);
+    expect(await desk.getByTestId('review-publish-waits').count()).toBe(0);
     await desk.getByTestId('review-publish').click();
     await desk.getByRole('button', { name: '确定' }).click();
     await desk.getByTestId('review-status').and(desk.locator('[data-status="published"]')).waitFor();
@@ -118,5 +127,21 @@ describe('the secretary opens a quarterly review; a mobile member writes the sel
     // the self-summary is no longer asked for
     expect(await phone.getByTestId('review-summary').count()).toBe(0);
     await expectAccessible(phone, '季度评议结果');
+  });
+
+  it('5. in 长辈模式 the result reads in 24 px text: an item and its score wrap rather than squeeze, in black lines', async () => {
+    await phone.evaluate(() => localStorage.setItem('lx_member_elder', 'on'));
+    await phone.setViewportSize({ width: 320, height: 640 });
+    await phone.reload();
+    const item = phone.getByTestId('review-result').filter({ hasText: COMMENT }).locator('.review-item').first();
+    await item.waitFor();
+    const style = await item.evaluate((el) => {
+      const s = getComputedStyle(el);
+      return { wrap: s.flexWrap, border: s.borderBottomWidth, color: s.borderBottomColor, size: getComputedStyle(el.querySelector('dd') as Element).fontSize };
+    });
+    expect(style).toEqual({ wrap: 'wrap', border: '2px', color: 'rgb(0, 0, 0)', size: '24px' });
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await expectAccessible(phone, '季度评议结果 in 长辈模式', { enhancedContrast: true });
+    await phone.evaluate(() => localStorage.removeItem('lx_member_elder'));
   });
 });
