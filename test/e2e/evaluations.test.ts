@@ -161,6 +161,16 @@ describe('民主评议 of a small branch: phases in the console, a remote self-e
     await expectAccessible(phone, 'the ballot');
     const r = await round();
     const graded = r.subjects.filter((s) => s.graded);
+    // 长辈模式: the four grade buttons one under another, in bigger words
+    const buttons = phone.getByTestId(`ballot-${graded[0]?.memberId}`).locator('.evaluation-grade-button');
+    const lefts = async () => Promise.all((await buttons.all()).map(async (b) => Math.round((await b.boundingBox())?.x ?? -1)));
+    const fontSize = async () => buttons.first().evaluate((b) => parseFloat(getComputedStyle(b).fontSize));
+    const before = await fontSize();
+    expect(new Set(await lefts()).size).toBe(2);
+    await phone.evaluate(() => (document.documentElement.dataset.elder = 'on'));
+    expect(new Set(await lefts()).size).toBe(1);
+    expect(await fontSize()).toBeGreaterThan(before);
+    await phone.evaluate(() => (document.documentElement.dataset.elder = 'off'));
     for (const [i, s] of graded.entries()) await phone.getByTestId(`ballot-${s.memberId}-${i === 0 ? 'excellent' : 'qualified'}`).tap();
     await phone.getByTestId('evaluation-review').tap();
     await phone.getByTestId('evaluation-summary').waitFor();
