@@ -57,14 +57,14 @@ export function registerQuestionsRoutes(app: App, services: AppServices): void {
   });
   r.get('/api/me/mentee-questions', {
     config: { access: 'session' },
-    schema: { tags, summary: '待我回答 A mentor\'s mentees\' questions, open first', response: { 200: MenteeQuestionList } },
+    schema: { tags, summary: '待我回答 The questions routed to the caller as a mentor when asked, open first', response: { 200: MenteeQuestionList } },
     handler: async (req) => menteeQuestions(db, context(req)),
   });
 
   // those who answer: the secretaries above the asker, the asker's mentor
   r.get('/api/questions', {
     config: { access: 'session' },
-    schema: { tags, summary: '有问必答 Questions of one\'s units and mentees, overdue first', querystring: QuestionQuery, response: { 200: QuestionList } },
+    schema: { tags, summary: '有问必答 Questions of one\'s units and those routed to one as a mentor, overdue first', querystring: QuestionQuery, response: { 200: QuestionList } },
     handler: async (req) => listQuestions(db, context(req), req.query),
   });
   r.get('/api/questions/faq', {
