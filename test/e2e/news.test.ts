@@ -16,6 +16,8 @@ const REVIEWER_PHONE = '13800000000';
 const FIRST_TITLE = '第一党支部走访留守老人';
 const FINAL_TITLE = '第一党支部党员走访留守老人';
 const SHARE_TEXT = '支部党员利用周末走访村里的留守老人';
+/** A line the author adds while the reviewer has the item open. */
+const LATE_LINE = '老人们说，希望支部常来坐坐。';
 const NOTE = '照片里有老人的正脸，请换成背影';
 
 /** A small red PNG the browser can decode. */
@@ -135,12 +137,28 @@ describe('a news item is sent back, corrected, approved and read without login',
     expect((await getJson<NewsItem>(author.request, `/api/news/${itemId}`)).status).toBe('in_review');
   });
 
-  it('4. the reviewer approves it; the public link and its QR code show', async () => {
+  it('4. the reviewer approves it, only once they have read the text as it is; the public link and its QR code show', async () => {
     const drawer = await openItem(reviewer, FINAL_TITLE);
+    await drawer.getByTestId('news-review').waitFor();
+    // Meanwhile the branch secretary takes it back, adds a line and submits it again: the open drawer is stale.
+    const { csrfToken } = await getJson<{ csrfToken: string }>(author.request, '/api/auth/me');
+    const seen = await getJson<NewsItem & { updatedAt: string; bodyHtml: string }>(author.request, `/api/news/${itemId}`);
+    const send = async (method: 'post' | 'patch', url: string, data: Record<string, unknown>) => {
+      const res = await author.request[method](url, { headers: { 'x-csrf-token': csrfToken }, data });
+      expect(res.status(), await res.text()).toBe(200);
+    };
+    await send('post', `/api/news/${itemId}/return`, { note: '补一句', updatedAt: seen.updatedAt });
+    await send('patch', `/api/news/${itemId}`, { bodyHtml: `${seen.bodyHtml}<p>${LATE_LINE}</p>` });
+    await send('post', `/api/news/${itemId}/submit`, {});
+    await drawer.getByTestId('news-approve').click();
+    // Refused with a clear line; the drawer shows the text as it is now, still waiting for review.
+    await reviewer.getByText('内容已被修改，请重新审阅').waitFor();
+    await drawer.getByText(LATE_LINE).waitFor();
+    expect((await getJson<NewsItem>(reviewer.request, `/api/news/${itemId}`)).status).toBe('in_review');
     await drawer.getByTestId('news-approve').click();
     await drawer.getByTestId('news-status').filter({ hasText: '已通过' }).waitFor();
     await drawer.getByTestId('news-qr').waitFor();
-    await drawer.getByTestId('news-history').getByText('退回').waitFor();
+    await drawer.getByTestId('news-history').getByText('退回').first().waitFor();
     const item = await getJson<NewsItem>(reviewer.request, `/api/news/${itemId}`);
     expect(item.live).toBe(true);
     expect(await drawer.getByTestId('news-public-url').innerText()).toBe(item.publicUrl);

@@ -80,8 +80,6 @@ export function NewsDrawer({ id, units, defaultOrgId, onClose, onCreated }: { id
       return true;
     } catch (e) {
       showError(e);
-      // Changed since it was read (a review decision on stale text is refused): show the text as it is now.
-      if (e instanceof ApiError && e.status === 409) existing.reload();
       return false;
     }
   };
@@ -128,7 +126,7 @@ export function NewsDrawer({ id, units, defaultOrgId, onClose, onCreated }: { id
               {item.live && item.can.edit && <Alert type="info" showIcon title={t('news.editApproved')} />}
             </Space>
           )}
-          {item?.can.review && <ReviewCard item={item} onDone={(after) => existing.setData(after)} />}
+          {item?.can.review && <ReviewCard item={item} onDone={(after) => existing.setData(after)} onStale={existing.reload} />}
           <Form<FormValues>
             form={form}
             layout="vertical"
@@ -161,7 +159,7 @@ export function NewsDrawer({ id, units, defaultOrgId, onClose, onCreated }: { id
   );
 }
 
-function ReviewCard({ item, onDone }: { item: NewsItem; onDone: (after: NewsItem) => void }) {
+function ReviewCard({ item, onDone, onStale }: { item: NewsItem; onDone: (after: NewsItem) => void; onStale: () => void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const showError = useShowError();
@@ -176,6 +174,8 @@ function ReviewCard({ item, onDone }: { item: NewsItem; onDone: (after: NewsItem
       void message.success(t(done));
     } catch (e) {
       showError(e);
+      // Changed since it was read (the server refuses a decision on text not seen): show it as it is now.
+      if (e instanceof ApiError && e.status === 409) onStale();
     }
   };
   return (
