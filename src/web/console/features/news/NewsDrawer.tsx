@@ -1,5 +1,4 @@
 import { App, Alert, Button, Card, Descriptions, Divider, Drawer, Form, Input, Popconfirm, Select, Skeleton, Space, Timeline, Typography } from 'antd';
-import dayjs from 'dayjs';
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { ApiError, endpoints } from '../../api.ts';
@@ -11,6 +10,7 @@ import { useI18n } from '../../i18n.tsx';
 import type { MsgKey } from '../../messages.ts';
 import type { NewsInput, NewsItem, NewsPatch, NewsUnits } from '../../../../shared/api-news.ts';
 import { NewsStatusTags } from './NewsPage.tsx';
+import { chinaDateTime } from '../../../../shared/china-time.ts';
 
 interface FormValues {
   orgId: string;
@@ -307,7 +307,7 @@ function History({ item }: { item: NewsItem }) {
             color: h.decision === 'approve' ? 'green' : h.decision === 'return' ? 'red' : 'gray',
             content: (
               <Descriptions size="small" column={1} colon={false}>
-                <Descriptions.Item label={dayjs(h.at).format('YYYY-MM-DD HH:mm')}>
+                <Descriptions.Item label={chinaDateTime(new Date(h.at))}>
                   {t(`news.history.${h.decision}` as MsgKey)} · {t('news.version')} {h.version} · {h.actorName}
                   {h.selfReview ? `（${t('news.history.self')}）` : ''}
                 </Descriptions.Item>

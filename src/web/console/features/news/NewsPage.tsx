@@ -1,7 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { App, Button, Card, Empty, Form, Popconfirm, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import dayjs from 'dayjs';
 import { useState } from 'react';
 import { endpoints } from '../../api.ts';
 import { FilterBar, PageHeader } from '../../components/common.tsx';
@@ -11,6 +10,7 @@ import type { MsgKey } from '../../messages.ts';
 import { navigate, useLocation } from '../../router.tsx';
 import { NEWS_STATUSES, type NewsStatus, type NewsSummary } from '../../../../shared/api-news.ts';
 import { NewsDrawer } from './NewsDrawer.tsx';
+import { chinaDateTime, chinaDay } from '../../../../shared/china-time.ts';
 
 const FILTER_KEYS = ['orgId', 'status', 'published'] as const;
 const STATUS_COLOR: Record<NewsStatus, string> = { draft: 'default', in_review: 'gold', approved: 'green', returned: 'red' };
@@ -94,8 +94,8 @@ function ItemsTab() {
     { title: t('news.org'), dataIndex: 'orgName', width: 140, ellipsis: true },
     { title: t('news.author'), dataIndex: 'authorName', width: 100, ellipsis: true },
     { title: t('news.version'), dataIndex: 'version', width: 70 },
-    { title: t('news.publishedAt'), dataIndex: 'publishedAt', width: 150, render: (_: unknown, i) => (i.publishedAt ? dayjs(i.publishedAt).format('YYYY-MM-DD HH:mm') : '—') },
-    { title: t('news.updatedAt'), dataIndex: 'updatedAt', width: 150, render: (_: unknown, i) => dayjs(i.updatedAt).format('YYYY-MM-DD HH:mm') },
+    { title: t('news.publishedAt'), dataIndex: 'publishedAt', width: 150, render: (_: unknown, i) => (i.publishedAt ? chinaDateTime(new Date(i.publishedAt)) : '—') },
+    { title: t('news.updatedAt'), dataIndex: 'updatedAt', width: 150, render: (_: unknown, i) => chinaDateTime(new Date(i.updatedAt)) },
     {
       title: '',
       key: 'lib',
@@ -248,7 +248,7 @@ function EditorsTab() {
         columns={[
           { title: t('news.editors.name'), dataIndex: 'name' },
           { title: t('news.editors.phone'), dataIndex: 'phone', width: 140 },
-          { title: t('news.editors.grantedAt'), dataIndex: 'grantedAt', width: 150, render: (v: string) => dayjs(v).format('YYYY-MM-DD') },
+          { title: t('news.editors.grantedAt'), dataIndex: 'grantedAt', width: 150, render: (v: string) => chinaDay(new Date(v)) },
           {
             title: t('common.actions'),
             key: 'actions',
