@@ -60,6 +60,15 @@ interface NewsItem {
   live: boolean;
 }
 
+/** Opens an item from the console's list in its drawer. */
+async function openItem(page: Page, title: string) {
+  await page.goto('/news');
+  await page.locator('[data-testid^="news-row-"]').filter({ hasText: new RegExp(`^${title}$`) }).click();
+  const drawer = page.getByRole('dialog').filter({ hasText: '编辑新闻' });
+  await drawer.waitFor();
+  return drawer;
+}
+
 describe('a news item is sent back, corrected, approved and read without login', () => {
   let server: RunningServer;
   let browser: Browser;
@@ -83,14 +92,6 @@ describe('a news item is sent back, corrected, approved and read without login',
   });
 
   skipAfterFirstFailure(() => ({ author, reviewer, reader }));
-
-  const openItem = async (page: Page, title: string) => {
-    await page.goto('/news');
-    await page.locator('[data-testid^="news-row-"]').filter({ hasText: new RegExp(`^${title}$`) }).click();
-    const drawer = page.getByRole('dialog').filter({ hasText: '编辑新闻' });
-    await drawer.waitFor();
-    return drawer;
-  };
 
   it('1. the branch secretary writes a news item with a cover and submits it', async () => {
     await consoleLogin(author, AUTHOR_PHONE, server.password);
