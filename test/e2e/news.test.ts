@@ -5,11 +5,11 @@
  * without any login (a phone in WeChat) opens the public page: the approved title, the share text
  * and the cover in its Open Graph tags, the cover image loaded, no Content-Security-Policy violation.
  */
-import zlib from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UI_TIMEOUT, consoleLogin, openConsole, openPhone, startServerAndBrowser, skipAfterFirstFailure } from './support/browser.ts';
 import { assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } from './support/server.ts';
+import { redPng } from './support/png.ts';
 
 const AUTHOR_PHONE = '13800000001';
 const REVIEWER_PHONE = '13800000000';
@@ -20,35 +20,6 @@ const SHARE_TEXT = '支部党员利用周末走访村里的留守老人';
 const LATE_LINE = '老人们说，希望支部常来坐坐。';
 const NOTE = '照片里有老人的正脸，请换成背影';
 
-/** A small red PNG the browser can decode. */
-function png(width: number, height: number): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf: Buffer): number => {
-    let c = 0xffffffff;
-    for (const b of buf) c = (crcTable[(c ^ b) & 0xff] as number) ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const head = Buffer.alloc(4);
-    head.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const tail = Buffer.alloc(4);
-    tail.writeUInt32BE(crc(body));
-    return Buffer.concat([head, body, tail]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, Buffer.from([200, 30, 30]))]);
-  const raw = Buffer.concat(Array.from({ length: height }, () => row));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
 
 interface NewsList {
   items: { id: string; title: string; status: string }[];
@@ -103,7 +74,7 @@ describe('a news item is sent back, corrected, approved and read without login',
     await expect.poll(() => drawer.getByTestId('news-org').innerText()).toContain('第一党支部');
     await drawer.getByTestId('news-title').fill(FIRST_TITLE);
     await drawer.getByTestId('news-summary').fill(SHARE_TEXT);
-    await drawer.getByTestId('news-cover').locator('input[type=file]').setInputFiles({ name: '走访.png', mimeType: 'image/png', buffer: png(60, 40) });
+    await drawer.getByTestId('news-cover').locator('input[type=file]').setInputFiles({ name: '走访.png', mimeType: 'image/png', buffer: redPng(60, 40) });
     await drawer.getByTestId('news-cover').getByText('走访.png').waitFor({ timeout: UI_TIMEOUT });
     await drawer.getByTestId('news-body').click();
     await author.keyboard.type('周六上午，支部党员分成三组，走访了村里的十二位留守老人。');

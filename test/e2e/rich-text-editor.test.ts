@@ -5,11 +5,11 @@
  * (nothing of it dropped). Opening the article again shows the same content, and an edit made
  * there is saved too.
  */
-import zlib from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UI_TIMEOUT, consoleLogin, openConsole, startServerAndBrowser, skipAfterFirstFailure } from './support/browser.ts';
 import { assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } from './support/server.ts';
+import { redPng } from './support/png.ts';
 
 const SECRETARY_PHONE = '13800000000';
 const TITLE = '在外务工也不放松学习';
@@ -23,35 +23,6 @@ interface StudyItemBody {
   bodyHtml: string | null;
 }
 
-/** A PNG of `width` × `height` pixels, all red: enough for the browser to decode and measure. */
-function png(width: number, height: number): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf: Buffer): number => {
-    let c = 0xffffffff;
-    for (const b of buf) c = (crcTable[(c ^ b) & 0xff] as number) ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const head = Buffer.alloc(4);
-    head.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const tail = Buffer.alloc(4);
-    tail.writeUInt32BE(crc(body));
-    return Buffer.concat([head, body, tail]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // truecolour
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, Buffer.from([255, 0, 0]))]);
-  const raw = Buffer.concat(Array.from({ length: height }, () => row));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
 
 describe('the article editor writes what the server keeps', () => {
   let server: RunningServer;
@@ -140,7 +111,7 @@ describe('the article editor writes what the server keeps', () => {
     await page.keyboard.press('Enter');
 
     // an uploaded image, with its size
-    await drawer.getByTestId('study-body-image-input').setInputFiles({ name: '学习现场.png', mimeType: 'image/png', buffer: png(32, 20) });
+    await drawer.getByTestId('study-body-image-input').setInputFiles({ name: '学习现场.png', mimeType: 'image/png', buffer: redPng(32, 20) });
     await editor.locator('img[src^="/api/files/"]').waitFor({ timeout: UI_TIMEOUT });
 
     await drawer.getByTestId('save-study-item').click();

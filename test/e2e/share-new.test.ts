@@ -5,44 +5,15 @@
  * WebViews do: taken by its extension), shares it with the whole village, and the sent page says the
  * whole village sees it. The post carries the topic and the photo.
  */
-import zlib from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UI_TIMEOUT, openPhone, phoneLogin, skipAfterFirstFailure, startServerAndBrowser } from './support/browser.ts';
 import { assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } from './support/server.ts';
+import { redPng } from './support/png.ts';
 
 const AUTHOR_PHONE = '13800000003';
 const TEXT = '参加本月话题：村口的路灯装好了，晚上回家亮堂多了。';
 
-/** A small all-red PNG, enough for the browser to decode and draw. */
-function png(width: number, height: number): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf: Buffer): number => {
-    let c = 0xffffffff;
-    for (const b of buf) c = (crcTable[(c ^ b) & 0xff] as number) ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const head = Buffer.alloc(4);
-    head.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const tail = Buffer.alloc(4);
-    tail.writeUInt32BE(crc(body));
-    return Buffer.concat([head, body, tail]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, Buffer.from([255, 0, 0]))]);
-  const raw = Buffer.concat(Array.from({ length: height }, () => row));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
 
 interface Post {
   id: string;
@@ -86,7 +57,7 @@ describe('writing a post for the month’s topic', () => {
 
     await page.getByTestId('share-body').fill(TEXT);
     // Playwright would fill the type in from the name: the file is made in the page, as the WebView gives it
-    const bytes = [...png(16, 16)];
+    const bytes = [...redPng(16, 16)];
     await page.getByTestId('share-photo-input').evaluate((input: HTMLInputElement, data: number[]) => {
       const file = new File([new Uint8Array(data)], '路灯.png', { type: '' });
       const list = new DataTransfer();

@@ -9,12 +9,12 @@
  * The secretary's console lists who has not shared this month: someone, and not the author. With a
  * microphone (Chromium's fake device) the member records a voice message, hears it back and posts it.
  */
-import zlib from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/a11y.ts';
 import { UI_TIMEOUT, consoleLogin, openConsole, openPhone, phoneLogin, skipAfterFirstFailure, startServerAndBrowser } from './support/browser.ts';
 import { CHROMIUM_PATH, assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } from './support/server.ts';
+import { redPng } from './support/png.ts';
 
 const AUTHOR_PHONE = '13800000003';
 /** the mentor: same branch (第一党支部) as the author */
@@ -28,35 +28,6 @@ const COMMENT_TEXT = '说得好，回村后给大家讲讲！';
 const SAVED = '已保存，有信号时自动发送';
 const VOICE_TEXT = '录了一段话，说说这个月在厂里的学习。';
 
-/** A PNG of `width` × `height` pixels, all red: enough for the browser to decode, draw and shrink. */
-function png(width: number, height: number): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf: Buffer): number => {
-    let c = 0xffffffff;
-    for (const b of buf) c = (crcTable[(c ^ b) & 0xff] as number) ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const head = Buffer.alloc(4);
-    head.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const tail = Buffer.alloc(4);
-    tail.writeUInt32BE(crc(body));
-    return Buffer.concat([head, body, tail]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // truecolour
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, Buffer.from([255, 0, 0]))]);
-  const raw = Buffer.concat(Array.from({ length: height }, () => row));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
 
 interface Post {
   id: string;
@@ -143,7 +114,7 @@ describe('a mobile member shares a photo and a text; the branch likes and commen
     await author.getByTestId('share-kind-work').check();
     await author.getByTestId('share-body').fill(POST_TEXT);
     await author.getByTestId('share-photo-input').setInputFiles([
-      { name: '工地.png', mimeType: 'image/png', buffer: png(2400, 1800) },
+      { name: '工地.png', mimeType: 'image/png', buffer: redPng(2400, 1800) },
       { name: '说明.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') },
     ]);
     expect(await author.getByTestId('share-photo-note').textContent()).toContain('“说明.pdf”不是能用的照片');
@@ -151,7 +122,7 @@ describe('a mobile member shares a photo and a text; the branch likes and commen
     expect(await author.getByTestId('share-photo-pending').count()).toBe(0);
 
     // nine photos at most: the extra ones are refused with a clear line, and the buttons stop taking more
-    await author.getByTestId('share-photo-input').setInputFiles(Array.from({ length: 10 }, (_, i) => ({ name: `小图${i + 1}.png`, mimeType: 'image/png', buffer: png(8, 8) })));
+    await author.getByTestId('share-photo-input').setInputFiles(Array.from({ length: 10 }, (_, i) => ({ name: `小图${i + 1}.png`, mimeType: 'image/png', buffer: redPng(8, 8) })));
     expect(await author.getByTestId('share-photo-note').textContent()).toBe('最多只能放 9 张照片，多出的 2 张没有加上');
     await expect.poll(() => author.getByTestId('share-photo-done').count(), { timeout: UI_TIMEOUT }).toBe(9);
     expect(await author.getByRole('button', { name: '从相册选' }).isDisabled()).toBe(true);
