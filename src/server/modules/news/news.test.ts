@@ -150,8 +150,13 @@ describe('news with review', () => {
     expect(audit).toHaveLength(2);
     expect(audit[1]?.after).toMatchObject({ approvedVersion: 2, selfReview: false });
 
-    // Withdrawn: gone from the public page, the list and the files.
-    expect((await call(branch, 'POST', `/api/news/${item.id}/withdraw`)).json()).toMatchObject({ live: false, withdrawn: true });
+    // Withdrawn: gone from the public page, the list and the files. Two clicks at once withdraw it
+    // once (one history entry), the other is told it is no longer published.
+    const both = await Promise.all([call(branch, 'POST', `/api/news/${item.id}/withdraw`), call(village, 'POST', `/api/news/${item.id}/withdraw`)]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    expect(both.find((r) => r.statusCode === 200)?.json()).toMatchObject({ live: false, withdrawn: true });
+    const withdrawals = await env.db.selectFrom('news_review').select('id').where('item_id', '=', item.id).where('decision', '=', 'withdraw').execute();
+    expect(withdrawals).toHaveLength(1);
     expect((await anon(pub)).statusCode).toBe(404);
     expect((await anon(`/news/${branch1}`)).body).not.toContain(item.id);
     expect((await anon(`/news/${branch1}/files/${newCover}`)).statusCode).toBe(404);

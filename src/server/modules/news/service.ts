@@ -281,12 +281,17 @@ export async function submitNews(db: Database, ctx: RequestContext, id: string, 
   }
   if (!hasContent(sanitizeArticleHtml(before.body_html))) throw new AppError('validation_failed', '正文为空，不能送审', [{ field: 'bodyHtml', message: '请填写正文' }]);
   return db.transaction().execute(async (tx) => {
-    await tx
+    // Only from the state read above: a decision or another submission in between leaves it alone.
+    const done = await tx
       .updateTable('news_item')
       .set({ status: 'in_review', submitted_at: sqlNow, ...(resubmitWithdrawn ? { version: before.version + 1 } : {}), updated_at: sqlNow })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
-      .execute();
+      .where('status', '=', before.status)
+      .where('version', '=', before.version)
+      .where((eb) => (before.withdrawn_at === null ? eb('withdrawn_at', 'is', null) : eb('withdrawn_at', 'is not', null)))
+      .executeTakeFirst();
+    if (Number(done.numUpdatedRows) === 0) throw new AppError('conflict', '该新闻已在审核中');
     const after = await loadRow(tx, tenantId, id);
     await addHistory(tx, ctx, after, 'submit', null);
     await recordAudit(tx, ctx, { tenantId, action: 'news.submit', entity: 'news_item', entityId: id, before: auditShape(before), after: auditShape(after) });
@@ -378,7 +383,14 @@ export async function withdrawNews(db: Database, ctx: RequestContext, id: string
   loadReviewable(before, ctx);
   if (!isLive(before)) throw new AppError('conflict', '该新闻未发布，无需撤回');
   return db.transaction().execute(async (tx) => {
-    await tx.updateTable('news_item').set({ withdrawn_at: sqlNow, updated_at: sqlNow }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+    const done = await tx
+      .updateTable('news_item')
+      .set({ withdrawn_at: sqlNow, updated_at: sqlNow })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where('withdrawn_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(done.numUpdatedRows) === 0) throw new AppError('conflict', '该新闻未发布，无需撤回');
     const after = await loadRow(tx, tenantId, id);
     await addHistory(tx, ctx, after, 'withdraw', null);
     await recordAudit(tx, ctx, { tenantId, action: 'news.withdraw', entity: 'news_item', entityId: id, before: auditShape(before), after: auditShape(after) });
