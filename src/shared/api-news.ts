@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Page, Uuid } from './primitives.ts';
+import { NEWS_STATUSES } from './enums.ts';
 
 /**
  * The news contract (公众号 "闪亮红星", news with review before publishing — 保密审查): a unit's news
@@ -9,7 +10,7 @@ import { Page, Uuid } from './primitives.ts';
  * Timestamps are ISO strings.
  */
 
-export const NEWS_STATUSES = ['draft', 'in_review', 'approved', 'returned'] as const;
+export { NEWS_STATUSES };
 export const NewsStatus = z.enum(NEWS_STATUSES);
 export type NewsStatus = z.infer<typeof NewsStatus>;
 export const NEWS_DECISIONS = ['submit', 'approve', 'return', 'withdraw'] as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SHARE_KINDS } from './enums.ts';
+import { SHARE_BODY_MAX, SHARE_COMMENT_MAX, SHARE_KINDS, SHARE_PHOTOS_MAX } from './enums.ts';
 import { DateString, Uuid } from './primitives.ts';
 
 /**
@@ -19,9 +19,7 @@ export type ShareAudience = z.infer<typeof ShareAudience>;
 /** A calendar month, 'YYYY-MM'. */
 export const MonthString = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM');
 
-export const SHARE_BODY_MAX = 2000;
-export const SHARE_COMMENT_MAX = 500;
-export const SHARE_PHOTOS_MAX = 9;
+export { SHARE_BODY_MAX, SHARE_COMMENT_MAX, SHARE_PHOTOS_MAX };
 
 // ---------- the month's topic (每月话题) ----------
 export const ShareTopic = z.object({

@@ -54,6 +54,13 @@ export const REVIEW_EVIDENCE_KINDS = ['classes', 'pushes', 'shares', 'questions'
 
 // 每月一互动: what a shared post is about (学习心得, 工作见闻, 家乡建言, 城市见闻, 其他)
 export const SHARE_KINDS = ['study', 'work', 'home_advice', 'city', 'other'] as const;
+/** a post's and a comment's longest text, and its most photos (the phone checks them before sending) */
+export const SHARE_BODY_MAX = 2000;
+export const SHARE_COMMENT_MAX = 500;
+export const SHARE_PHOTOS_MAX = 9;
+
+// News with review: a news item's states (草稿, 审核中, 已通过, 已退回)
+export const NEWS_STATUSES = ['draft', 'in_review', 'approved', 'returned'] as const;
 
 // 民主评议党员 (the annual evaluation): phases in order, and the four grades (优秀/合格/基本合格/不合格)
 export const EVALUATION_PHASES = ['study', 'self', 'peer', 'ballot', 'proposal', 'notice', 'final'] as const;

@@ -1,6 +1,6 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
-import { SHARE_COMMENT_MAX } from '../../../shared/api-shares.ts';
+import { SHARE_COMMENT_MAX } from '../../../shared/enums.ts';
 import { ApiError, explainError, type ShareComment } from '../api.ts';
 import { fill, formatDateTime } from '../i18n.ts';
 import { useOutboxI18n } from '../i18n-outbox.ts';

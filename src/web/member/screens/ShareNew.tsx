@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
-import { SHARE_BODY_MAX, SHARE_PHOTOS_MAX } from '../../../shared/api-shares.ts';
+import { SHARE_BODY_MAX, SHARE_PHOTOS_MAX } from '../../../shared/enums.ts';
 import { SHARE_KINDS } from '../../../shared/enums.ts';
 import { ApiError, errorText, explainError, type SharePost } from '../api.ts';
 import { fill } from '../i18n.ts';

@@ -8,7 +8,8 @@ import { useApi, useApiMutation, useShowError, useUrlList } from '../../hooks.ts
 import { useI18n } from '../../i18n.tsx';
 import type { MsgKey } from '../../messages.ts';
 import { navigate, useLocation } from '../../router.tsx';
-import { NEWS_STATUSES, type NewsStatus, type NewsSummary } from '../../../../shared/api-news.ts';
+import type { NewsStatus, NewsSummary } from '../../../../shared/api-news.ts';
+import { NEWS_STATUSES } from '../../../../shared/enums.ts';
 import { NewsDrawer } from './NewsDrawer.tsx';
 import { chinaDateTime, chinaDay } from '../../../../shared/china-time.ts';
 
