@@ -281,12 +281,12 @@ function Shell() {
         },
       ]
     : [];
-  // 互动评议: monthly sharing, questions, the quarterly review, the annual evaluation, news (one line each)
+  // 互动评议, in the story's order: 每月一互动, 有问必答, 季度一评议, 民主评议, news (one line each)
   const communityItems: NonNullable<MenuProps['items']> = [
-    ...(secretary ? [{ key: '/questions', icon: <QuestionCircleOutlined aria-hidden />, label: <QuestionsMenuLabel /> }] : []),
-    ...(secretary ? [{ key: '/evaluations', icon: <EvaluationsIcon aria-hidden />, label: <Link to="/evaluations" data-testid="nav-evaluations">{t('nav.evaluations')}</Link> }] : []),
     ...(secretary ? [{ key: '/shares', icon: <SharesIcon aria-hidden />, label: <Link to="/shares" data-testid="nav-shares">{t('nav.shares')}</Link> }] : []),
+    ...(secretary ? [{ key: '/questions', icon: <QuestionCircleOutlined aria-hidden />, label: <QuestionsMenuLabel /> }] : []),
     ...(secretary ? [{ key: '/reviews', icon: <ReviewsIcon aria-hidden />, label: <Link to="/reviews" data-testid="nav-reviews">{t('nav.reviews')}</Link> }] : []),
+    ...(secretary ? [{ key: '/evaluations', icon: <EvaluationsIcon aria-hidden />, label: <Link to="/evaluations" data-testid="nav-evaluations">{t('nav.evaluations')}</Link> }] : []),
     ...(secretary || groupLeader ? [{ key: '/news', icon: <NewsIcon aria-hidden />, label: <Link to="/news" data-testid="nav-news">{t('nav.news')}</Link> }] : []),
   ];
   const community: NonNullable<MenuProps['items']> = communityItems.length > 0 ? [{ type: 'group', key: 'community', label: t('nav.community'), children: communityItems }] : [];
