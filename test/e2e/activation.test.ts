@@ -111,7 +111,8 @@ describe('a secretary sees who has activated the member app and invites the rest
     const link = await dialog.getByTestId('invite-link').inputValue();
     expect(link).toMatch(/\/m\/invite\/[A-Za-z0-9_-]{20,}$/);
     const qr = dialog.getByTestId('invite-qr');
-    expect((await qr.boundingBox())?.width ?? 0).toBeGreaterThanOrEqual(240);
+    // Measured once the dialog's opening zoom has finished (a loaded machine catches it mid-way).
+    await expect.poll(async () => (await qr.boundingBox())?.width ?? 0).toBeGreaterThanOrEqual(240);
     await dialog.getByTestId('invite-expires').waitFor();
     const token = link.slice(link.lastIndexOf('/') + 1);
     expect((await getJson<{ status: string }>(page.request, `/api/invitations/${token}`)).status).toBe('open');
