@@ -1,21 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-
-/** Web storage as the phone has it, in memory. */
-function memoryStorage(): Storage {
-  const map = new Map<string, string>();
-  const storage = {
-    get length() {
-      return map.size;
-    },
-    clear: () => map.clear(),
-    getItem: (key: string) => map.get(key) ?? null,
-    key: (index: number) => [...map.keys()][index] ?? null,
-    removeItem: (key: string) => void map.delete(key),
-    setItem: (key: string, value: string) => void map.set(key, String(value)),
-  };
-  // Object.keys(sessionStorage) lists the stored keys, as in a browser.
-  return new Proxy(storage, { ownKeys: () => [...map.keys()], getOwnPropertyDescriptor: (_t, k) => (typeof k === 'string' && map.has(k) ? { enumerable: true, configurable: true, value: map.get(k) } : undefined) }) as Storage;
-}
+import { memoryStorage } from '../../../test/support/memory-storage.ts';
 
 let local: Storage;
 let session: Storage;
