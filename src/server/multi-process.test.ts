@@ -263,22 +263,31 @@ describe.skipIf(!onPostgres)('two server processes on one PostgreSQL', () => {
       return (res.json as { careTasks: number }).careTasks;
     };
     const before = await today();
+    const createThroughA = async (kind: string, reason: string) => {
+      const created = await call(a, secretaryAtA, 'POST', '/api/care-tasks', {
+        memberId: menteeId,
+        kind,
+        reason,
+        dueOn: shanghaiDate(clock.now()),
+        assigneeMemberId: menteeId,
+      });
+      expect(created.status, JSON.stringify(created.json)).toBe(200);
+    };
+
+    // Written through A: B hears of it and rebuilds the answer. Notices arrive in the order they
+    // were sent, so once B shows this task, the notice of the secretary's sign-in at A (sent
+    // before it) has arrived too, and nothing else is on its way to B.
+    await createThroughA('hardship', '了解务工地住房困难');
+    expect(await eventually("B's today with the first task", async () => ((await today()) === before + 1 ? true : undefined), 20_000)).toBe(true);
 
     // Written straight into the database, outside any server process: nobody is told, and B
     // keeps answering from its cache.
     await raiseCareTask(db.db, null, { tenantId, memberId: menteeId, kind: 'visit', reason: '上门走访', dueOn: shanghaiDate(clock.now()), assigneeMemberId: menteeId });
-    expect(await today()).toBe(before);
+    expect(await today()).toBe(before + 1);
 
-    // Written through A: B hears of it and rebuilds the answer (which then also has the first task).
-    const created = await call(a, secretaryAtA, 'POST', '/api/care-tasks', {
-      memberId: menteeId,
-      kind: 'hardship',
-      reason: '了解务工地住房困难',
-      dueOn: shanghaiDate(clock.now()),
-      assigneeMemberId: menteeId,
-    });
-    expect(created.status, JSON.stringify(created.json)).toBe(200);
-    expect(await eventually("B's today with both tasks", async () => ((await today()) === before + 2 ? true : undefined), 20_000)).toBe(true);
+    // Written through A again: B rebuilds the answer, which then also has the silent task.
+    await createThroughA('follow_up', '了解子女入学情况');
+    expect(await eventually("B's today with all three tasks", async () => ((await today()) === before + 3 ? true : undefined), 20_000)).toBe(true);
   });
 
   it("takes a mentee away from the old mentor's cached caller in B when A reassigns the mentor", async () => {

@@ -79,6 +79,8 @@ describe('signing in with an SMS code', () => {
     await phone.getByText('验证码不正确或已过期，请重新获取').waitFor();
     await phone.getByRole('button', { name: '用密码登录' }).tap();
     await phone.getByLabel('密码').waitFor();
+    // The offer appears once the login screen has asked the server again (GET /api/auth/methods).
+    await phone.getByTestId('sms-login-offer').waitFor({ timeout: UI_TIMEOUT });
     expect(await phone.getByTestId('sms-login-offer').count()).toBe(1);
   });
 });
