@@ -16,7 +16,7 @@ export const LEADER_ROLES = ['secretary', 'group_leader'] as const;
  * group leaders); a member's shared post (photos, a short voice recording) and news (images), by any
  * account with a member record or a role.
  */
-export const UPLOAD_PURPOSES = ['study', 'attachment', 'share', 'news'] as const;
+export const UPLOAD_PURPOSES = ['study', 'attachment', 'share', 'news', 'service'] as const;
 export const STUDY_ITEM_KINDS = ['article', 'audio', 'video', 'pdf'] as const;
 export const STUDY_CATEGORIES = ['party_history', 'theory', 'policy', 'micro_lecture', 'home_news', 'other'] as const;
 export const PUSH_AUDIENCES = ['subtree', 'mobile', 'list'] as const;

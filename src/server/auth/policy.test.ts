@@ -32,7 +32,7 @@ const ACTORS: Record<string, Actor> = {
   member: actor([]),
   noMember: actor([], { memberId: null }),
 };
-const UNIT_ACTIONS: ListAction[] = ['org.read', 'attendance.mark', 'care.manage', 'learning.manage', 'dashboard.read', 'roster.export', 'community.manage', 'review.manage'];
+const UNIT_ACTIONS: ListAction[] = ['org.read', 'attendance.mark', 'care.manage', 'learning.manage', 'dashboard.read', 'roster.export', 'community.manage', 'review.manage', 'service.manage'];
 
 describe('list scopes follow the rules of a single target', () => {
   for (const [name, a] of Object.entries(ACTORS)) {
@@ -59,7 +59,7 @@ describe('list scopes follow the rules of a single target', () => {
 
   it('refuses a list whose scope is empty, as a tenant-wide authorization would', () => {
     for (const [name, a] of Object.entries(ACTORS)) {
-      for (const action of ['org.read', 'care.manage', 'learning.manage', 'dashboard.read', 'community.manage', 'review.manage'] as const) {
+      for (const action of ['org.read', 'care.manage', 'learning.manage', 'dashboard.read', 'community.manage', 'review.manage', 'service.manage'] as const) {
         const allowed = can(a, action, { kind: 'tenant', tenantId: T });
         if (allowed) expect(() => authorizeList(a, action), `${name} ${action}`).not.toThrow();
         else expect(() => authorizeList(a, action), `${name} ${action}`).toThrow('无权执行此操作');

@@ -65,7 +65,14 @@ export type Action =
    */
   | 'question.answer'
   /** quarterly reviews (季度评议) and the annual evaluation (民主评议) of a unit: a secretary's subtree */
-  | 'review.manage';
+  | 'review.manage'
+  /**
+   * 网格+服务 and 我为群众办实事 across a unit: grids' details, volunteer teams, service projects and
+   * logs, the 四个一 pledges' follow-up, job matching, donations, duty rosters and the approval of
+   * 党务公开: a secretary's subtree. A team's own members act on their team through the teams
+   * module (a team is not a unit), never through this action.
+   */
+  | 'service.manage';
 
 export type Target =
   | { kind: 'tenant'; tenantId: string }
@@ -146,6 +153,7 @@ export function can(actor: Actor, action: Action, target: Target): boolean {
     case 'care.manage':
     case 'community.manage':
     case 'review.manage':
+    case 'service.manage':
       if (target.kind === 'tenant') return actor.scopes.some((s) => s.role === 'secretary');
       if (target.kind !== 'org') return false;
       return secretaryCovers(actor, target.path);
@@ -202,7 +210,8 @@ export type ListAction =
   | 'roster.export'
   | 'community.manage'
   | 'question.answer'
-  | 'review.manage';
+  | 'review.manage'
+  | 'service.manage';
 
 const rolePaths = (actor: Actor, role?: 'secretary' | 'group_leader'): string[] =>
   actor.scopes.filter((s) => !role || s.role === role).map((s) => s.path);
@@ -217,8 +226,8 @@ const rolePaths = (actor: Actor, role?: 'secretary' | 'group_leader'): string[] 
  *                           the secretary subtrees and the mentees (a mentor lists their mentees'
  *                           talks; of questions, the questions module grants a mentor only those
  *                           routed to them when asked, question.mentor_member_id, not by mentee)
- *   care.manage, learning.manage, dashboard.read, roster.export, community.manage, review.manage
- *                           the secretary subtrees
+ *   care.manage, learning.manage, dashboard.read, roster.export, community.manage, review.manage,
+ *   service.manage          the secretary subtrees
  */
 export function listScope(actor: Actor, action: ListAction): ListScope {
   if (actor.isTenantAdmin) return { all: true, paths: [], memberIds: [] };
@@ -234,6 +243,7 @@ export function listScope(actor: Actor, action: ListAction): ListScope {
     case 'care.manage':
     case 'community.manage':
     case 'review.manage':
+    case 'service.manage':
     case 'learning.manage':
     case 'dashboard.read':
     case 'roster.export':

@@ -290,6 +290,9 @@ function Shell() {
     ...(secretary || groupLeader ? [{ key: '/news', icon: <NewsIcon aria-hidden />, label: <Link to="/news" data-testid="nav-news">{t('nav.news')}</Link> }] : []),
   ];
   const community: NonNullable<MenuProps['items']> = communityItems.length > 0 ? [{ type: 'group', key: 'community', label: t('nav.community'), children: communityItems }] : [];
+  // 网格服务, in the story's order: grids and teams, service projects, the 四个一 pledges, donations, duty, 党务公开.
+  const serviceItems: NonNullable<MenuProps['items']> = [];
+  const service: NonNullable<MenuProps['items']> = serviceItems.length > 0 ? [{ type: 'group', key: 'service', label: t('nav.serviceGroup'), children: serviceItems }] : [];
   const items: NonNullable<MenuProps['items']> = [
     ...(secretary ? [{ key: '/dashboard', icon: <DashboardOutlined aria-hidden />, label: <Link to="/dashboard">{t('nav.dashboard')}</Link> }] : []),
     { key: '/orgs', icon: <ClusterOutlined aria-hidden />, label: <Link to="/orgs">{t('nav.orgs')}</Link> },
@@ -299,6 +302,7 @@ function Shell() {
     ...learning,
     ...care,
     ...community,
+    ...service,
     ...(me.isTenantAdmin ? [{ key: '/audit', icon: <AuditOutlined aria-hidden />, label: <Link to="/audit">{t('nav.audit')}</Link> }] : []),
     ...(secretary ? [{ key: '/channels', icon: <ApiOutlined aria-hidden />, label: <Link to="/channels" data-testid="nav-channels">{t('nav.channels')}</Link> }] : []),
     ...(secretary ? [{ key: '/settings', icon: <SettingOutlined aria-hidden />, label: <Link to="/settings">{t('nav.settings')}</Link> }] : []),

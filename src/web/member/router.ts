@@ -43,7 +43,20 @@ export type Route =
   /** 季度评议: the quarter's self-summary and one's results: /m/review. */
   | { name: 'review' }
   /** 民主评议: the open rounds (roundId null) or one round's self-evaluation and ballot: /m/evaluation/<roundId>. */
-  | { name: 'evaluation'; roundId: string | null };
+  | { name: 'evaluation'; roundId: string | null }
+  /** 志愿服务: the projects the member may join, their sign-ups and hours: /m/service. */
+  | { name: 'service' }
+  | { name: 'service-project'; projectId: string }
+  /** Logging a service (a visit, a call), for a project when one is named: /m/service-log?project=<projectId>. */
+  | { name: 'service-log'; projectId: string | null }
+  /** 我的服务队: a team the member belongs to, its people looked after and its logs: /m/team/<teamId>. */
+  | { name: 'team'; teamId: string | null }
+  /** 四个一承诺: the year's four pledges and their outcomes: /m/pledges. */
+  | { name: 'pledges' }
+  /** 岗位信息: jobs members offer from their cities: /m/jobs. */
+  | { name: 'jobs' }
+  /** 值守: duty shifts to sign up for, one's own shifts and swaps: /m/duty. */
+  | { name: 'duty' };
 
 export type RouteName = Route['name'];
 
@@ -80,6 +93,12 @@ export function pathOf(route: Route): string {
       return `${BASE}questions/${encodeURIComponent(route.questionId)}`;
     case 'evaluation':
       return route.roundId ? `${BASE}evaluation/${encodeURIComponent(route.roundId)}` : `${BASE}evaluation`;
+    case 'service-project':
+      return `${BASE}service/${encodeURIComponent(route.projectId)}`;
+    case 'service-log':
+      return route.projectId ? `${BASE}service-log?${new URLSearchParams({ project: route.projectId }).toString()}` : `${BASE}service-log`;
+    case 'team':
+      return route.teamId ? `${BASE}team/${encodeURIComponent(route.teamId)}` : `${BASE}team`;
     default:
       return BASE + route.name;
   }
@@ -159,6 +178,18 @@ export function routeFromLocation(): Route {
       return { name: 'review' };
     case 'evaluation':
       return { name: 'evaluation', roundId: segment(second) };
+    case 'service': {
+      const projectId = segment(second);
+      return projectId ? { name: 'service-project', projectId } : { name: 'service' };
+    }
+    case 'service-log':
+      return { name: 'service-log', projectId: new URLSearchParams(location.search).get('project')?.trim() || null };
+    case 'team':
+      return { name: 'team', teamId: segment(second) };
+    case 'pledges':
+    case 'jobs':
+    case 'duty':
+      return { name: first };
     default:
       return { name: 'home' };
   }

@@ -75,6 +75,8 @@ const RULES: Record<UploadPurpose, { family: FileFamily; maxBytes: number }[]> =
     { family: 'video', maxBytes: 10 * MB },
   ],
   news: [{ family: 'image', maxBytes: 10 * MB }],
+  // A service log's photos (a visit, a call's screenshot) and a donation's receipt, from a phone or the console.
+  service: [{ family: 'image', maxBytes: 10 * MB }],
 };
 
 const FAMILY_LABEL: Record<FileFamily, string> = { audio: '音频', video: '视频', pdf: 'PDF', image: '图片', office: '文档' };

@@ -48,11 +48,11 @@ export const storedFileView = (f: { id: string; file_name: string; mime_type: st
 function assertMayUpload(ctx: RequestContext, purpose: UploadPurpose): void {
   const { actor } = ctx;
   const tenantId = actor.tenantId;
-  // A shared post's photos and voice may come from any member; a news item's images from whoever
+  // A shared post's photos and voice, and a service log's photos, may come from any member; a news item's images from whoever
   // holds a role somewhere (news is written in the console) or the tenant admin. The place a file is
   // attached to decides who may attach it (filesToAttach) and who may read it (read rules).
   const staff = actor.isTenantAdmin || actor.scopes.length > 0;
-  const mayUploadHere = (purpose === 'share' && (actor.memberId !== null || staff)) || (purpose === 'news' && staff);
+  const mayUploadHere = ((purpose === 'share' || purpose === 'service') && (actor.memberId !== null || staff)) || (purpose === 'news' && staff);
   const ok =
     mayUploadHere ||
     can(actor, 'learning.manage', { kind: 'tenant', tenantId }) ||

@@ -1,0 +1,2 @@
+/** Filled in as the capability is built; other modules import only from here. */
+export {};
