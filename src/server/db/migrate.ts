@@ -27,6 +27,10 @@ import * as m0026 from './migrations/0026_questions.ts';
 import * as m0027 from './migrations/0027_reviews.ts';
 import * as m0028 from './migrations/0028_evaluations.ts';
 import * as m0029 from './migrations/0029_news.ts';
+import * as m0030 from './migrations/0030_teams.ts';
+import * as m0031 from './migrations/0031_service.ts';
+import * as m0034 from './migrations/0034_disclosure.ts';
+import * as m0032 from './migrations/0032_pledges.ts';
 
 /** Migrations are listed in code (not read from disk) so bundlers and tests see the same set. */
 // Kysely records applied migrations by name: a released name never changes, and this list is the
@@ -59,6 +63,10 @@ const migrations: Record<string, Migration> = {
   '0027_reviews': m0027,
   '0028_evaluations': m0028,
   '0029_news': m0029,
+  '0030_teams': m0030,
+  '0031_service': m0031,
+  '0034_disclosure': m0034,
+  '0032_pledges': m0032,
 };
 
 /** Every migration, oldest first. */

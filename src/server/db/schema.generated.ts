@@ -87,6 +87,21 @@ export interface CardCampaign {
   title: string;
 }
 
+export interface CareRecipient {
+  category: "elderly_alone" | "left_behind_child" | "disabled" | "other";
+  contact_name: string | null;
+  contact_phone: string | null;
+  created_at: Generated<Timestamp>;
+  grid_id: string | null;
+  id: Generated<string>;
+  label: string;
+  need: string;
+  retired_at: Timestamp | null;
+  team_id: string;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface CareTask {
   assignee_member_id: string | null;
   closed_at: Timestamp | null;
@@ -148,6 +163,34 @@ export interface DeliveryPhoto {
   file_id: string;
   sort_order: Generated<number>;
   tenant_id: string;
+}
+
+export interface Disclosure {
+  approved_at: Timestamp | null;
+  approved_by: string | null;
+  approved_by_name: string | null;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  created_by_name: string;
+  generated_at: Generated<Timestamp>;
+  id: Generated<string>;
+  month: string;
+  note: string | null;
+  omitted: Generated<string[]>;
+  org_id: string;
+  return_reason: string | null;
+  reviewed_at: Timestamp | null;
+  reviewed_by: string | null;
+  reviewed_by_name: string | null;
+  sections: Json;
+  state: Generated<"draft" | "submitted" | "approved" | "returned">;
+  submitted_at: Timestamp | null;
+  submitted_by: string | null;
+  submitted_by_name: string | null;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+  withdrawn_at: Timestamp | null;
+  withdrawn_by: string | null;
 }
 
 export interface EvaluationBallot {
@@ -219,6 +262,8 @@ export interface FaqEntry {
 
 export interface Grid {
   created_at: Generated<Timestamp>;
+  description: string | null;
+  households: number | null;
   id: Generated<string>;
   leader_member_id: string | null;
   name: string;
@@ -283,6 +328,32 @@ export interface Invitation {
   used_at: Timestamp | null;
 }
 
+export interface JobMatch {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  note: string | null;
+  offer_id: string;
+  seeker_id: string;
+  status: Generated<"proposed" | "hired" | "declined">;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface JobOffer {
+  city: string;
+  closed_at: Timestamp | null;
+  contact: string;
+  created_at: Generated<Timestamp>;
+  description: Generated<string>;
+  employer: string;
+  id: Generated<string>;
+  member_id: string;
+  org_id: string;
+  tenant_id: string;
+  wage_max_yuan: number;
+  wage_min_yuan: number;
+}
+
 export interface JobRun {
   last_error: string | null;
   last_finished_at: Timestamp | null;
@@ -290,6 +361,17 @@ export interface JobRun {
   last_started_at: Timestamp | null;
   name: string;
   runs: Generated<number>;
+}
+
+export interface JobSeeker {
+  closed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  name: string;
+  org_id: string;
+  phone: string;
+  tenant_id: string;
+  wanted_work: string;
 }
 
 export interface LearningMonth {
@@ -528,6 +610,33 @@ export interface Org {
   tenant_id: string;
 }
 
+export interface Pledge {
+  body: string;
+  created_at: Generated<Timestamp>;
+  follow_up_assigned_at: Timestamp | null;
+  follow_up_due_on: string | null;
+  follow_up_member_id: string | null;
+  id: Generated<string>;
+  kind: "suggestion" | "wealth_tip" | "good_deed" | "job_help";
+  member_id: string;
+  org_id: string;
+  outcome: Generated<"pending" | "in_progress" | "adopted" | "done" | "not_feasible">;
+  outcome_at: Timestamp | null;
+  outcome_note: string | null;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+  year: number;
+}
+
+export interface PledgePeriod {
+  closes_on: string;
+  opens_on: string;
+  org_id: string;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+  year: number;
+}
+
 export interface Push {
   audience: "subtree" | "mobile" | "list";
   audience_member_ids: Generated<string[]>;
@@ -655,6 +764,31 @@ export interface ServerSecret {
   created_at: Generated<Timestamp>;
   name: string;
   value_cipher: string;
+}
+
+export interface ServiceTeam {
+  created_at: Generated<Timestamp>;
+  description: Generated<string>;
+  grid_id: string | null;
+  id: Generated<string>;
+  kind: "companion" | "environment" | "knock" | "errand" | "other";
+  leader_member_id: string | null;
+  name: string;
+  org_id: string;
+  retired_at: Timestamp | null;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ServiceTeamMember {
+  id: Generated<string>;
+  joined_at: Generated<Timestamp>;
+  left_at: Timestamp | null;
+  member_id: string | null;
+  name: string | null;
+  phone: string | null;
+  team_id: string;
+  tenant_id: string;
 }
 
 export interface Session {
@@ -881,11 +1015,13 @@ export interface DB {
   audit_log: AuditLog;
   card: Card;
   card_campaign: CardCampaign;
+  care_recipient: CareRecipient;
   care_task: CareTask;
   care_task_event: CareTaskEvent;
   delivery: Delivery;
   delivery_member: DeliveryMember;
   delivery_photo: DeliveryPhoto;
+  disclosure: Disclosure;
   evaluation_ballot: EvaluationBallot;
   evaluation_paper_tally: EvaluationPaperTally;
   evaluation_round: EvaluationRound;
@@ -897,7 +1033,10 @@ export interface DB {
   idempotency_key: IdempotencyKey;
   import_job: ImportJob;
   invitation: Invitation;
+  job_match: JobMatch;
+  job_offer: JobOffer;
   job_run: JobRun;
+  job_seeker: JobSeeker;
   learning_month: LearningMonth;
   login_attempt: LoginAttempt;
   makeup: Makeup;
@@ -913,6 +1052,8 @@ export interface DB {
   notify_robot: NotifyRobot;
   notify_sms_provider: NotifySmsProvider;
   org: Org;
+  pledge: Pledge;
+  pledge_period: PledgePeriod;
   push: Push;
   push_delivery: PushDelivery;
   push_item: PushItem;
@@ -924,6 +1065,8 @@ export interface DB {
   review_rubric: ReviewRubric;
   role_assignment: RoleAssignment;
   server_secret: ServerSecret;
+  service_team: ServiceTeam;
+  service_team_member: ServiceTeamMember;
   session: Session;
   session_attachment: SessionAttachment;
   session_material: SessionMaterial;
