@@ -29,8 +29,9 @@ import * as m0028 from './migrations/0028_evaluations.ts';
 import * as m0029 from './migrations/0029_news.ts';
 import * as m0030 from './migrations/0030_teams.ts';
 import * as m0031 from './migrations/0031_service.ts';
-import * as m0034 from './migrations/0034_disclosure.ts';
 import * as m0032 from './migrations/0032_pledges.ts';
+import * as m0033 from './migrations/0033_donations_duty.ts';
+import * as m0034 from './migrations/0034_disclosure.ts';
 
 /** Migrations are listed in code (not read from disk) so bundlers and tests see the same set. */
 // Kysely records applied migrations by name: a released name never changes, and this list is the
@@ -65,8 +66,9 @@ const migrations: Record<string, Migration> = {
   '0029_news': m0029,
   '0030_teams': m0030,
   '0031_service': m0031,
-  '0034_disclosure': m0034,
   '0032_pledges': m0032,
+  '0033_donations_duty': m0033,
+  '0034_disclosure': m0034,
 };
 
 /** Every migration, oldest first. */

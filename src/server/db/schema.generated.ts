@@ -193,6 +193,111 @@ export interface Disclosure {
   withdrawn_by: string | null;
 }
 
+export interface DonationCampaign {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  ends_on: string | null;
+  id: Generated<string>;
+  org_id: string;
+  purpose: Generated<string>;
+  receipt_seq: Generated<number>;
+  starts_on: string;
+  status: Generated<"open" | "closed">;
+  tenant_id: string;
+  title: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface DonationReceipt {
+  amount_fen: number | null;
+  campaign_id: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  donor_member_id: string | null;
+  donor_name: string;
+  goods: string | null;
+  id: Generated<string>;
+  kind: "money" | "goods";
+  note: Generated<string>;
+  quantity: string | null;
+  receipt_no: string;
+  received_on: string;
+  show_name: Generated<boolean>;
+  tenant_id: string;
+  void_reason: string | null;
+  voided_at: Timestamp | null;
+  voided_by: string | null;
+}
+
+export interface DonationSpending {
+  amount_fen: number | null;
+  campaign_id: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  goods: string | null;
+  id: Generated<string>;
+  kind: "money" | "goods";
+  photo_file_id: string | null;
+  purpose: string;
+  quantity: string | null;
+  recipient: Generated<string>;
+  spent_on: string;
+  tenant_id: string;
+  void_reason: string | null;
+  voided_at: Timestamp | null;
+  voided_by: string | null;
+}
+
+export interface DutyAssignment {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  member_id: string;
+  served: "served" | "absent" | null;
+  served_marked_at: Timestamp | null;
+  served_marked_by: string | null;
+  shift_id: string;
+  status: Generated<"active" | "cancelled">;
+  tenant_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface DutyRoster {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  id: Generated<string>;
+  note: Generated<string>;
+  org_id: string;
+  place: Generated<string>;
+  retired_at: Timestamp | null;
+  tenant_id: string;
+  title: string;
+}
+
+export interface DutyShift {
+  cancelled_at: Timestamp | null;
+  capacity: number;
+  created_at: Generated<Timestamp>;
+  ends_at: Timestamp;
+  id: Generated<string>;
+  place: Generated<string>;
+  roster_id: string;
+  starts_at: Timestamp;
+  tenant_id: string;
+}
+
+export interface DutySwap {
+  accepted_by_member_id: string | null;
+  assignment_id: string;
+  created_at: Generated<Timestamp>;
+  decided_at: Timestamp | null;
+  from_member_id: string;
+  id: Generated<string>;
+  note: Generated<string>;
+  status: Generated<"open" | "accepted" | "withdrawn" | "declined">;
+  tenant_id: string;
+  to_member_id: string | null;
+}
+
 export interface EvaluationBallot {
   grades: Json;
   id: Generated<string>;
@@ -766,6 +871,75 @@ export interface ServerSecret {
   value_cipher: string;
 }
 
+export interface ServiceLog {
+  created_at: Generated<Timestamp>;
+  grid_id: string | null;
+  id: Generated<string>;
+  member_id: string;
+  minutes: number;
+  org_id: string;
+  org_path: string;
+  project_id: string | null;
+  recipient_id: string | null;
+  remote: Generated<boolean>;
+  served_on: string;
+  task_id: string | null;
+  team_id: string | null;
+  tenant_id: string;
+  void_reason: string | null;
+  voided_at: Timestamp | null;
+  voided_by: string | null;
+  what: string;
+}
+
+export interface ServiceLogPhoto {
+  file_id: string;
+  log_id: string;
+  position: number;
+  tenant_id: string;
+}
+
+export interface ServiceProject {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  description: Generated<string>;
+  ends_on: string;
+  grid_id: string | null;
+  id: Generated<string>;
+  org_id: string;
+  place: Generated<string>;
+  starts_on: string;
+  status: Generated<"open" | "closed" | "cancelled">;
+  team_id: string | null;
+  tenant_id: string;
+  title: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ServiceSignup {
+  cancelled_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  member_id: string;
+  status: "confirmed" | "waiting" | "cancelled";
+  task_id: string;
+  tenant_id: string;
+}
+
+export interface ServiceTask {
+  capacity: number;
+  created_at: Generated<Timestamp>;
+  description: Generated<string>;
+  id: Generated<string>;
+  position: Generated<number>;
+  project_id: string;
+  remote: Generated<boolean>;
+  retired_at: Timestamp | null;
+  starts_at: Timestamp | null;
+  tenant_id: string;
+  title: string;
+}
+
 export interface ServiceTeam {
   created_at: Generated<Timestamp>;
   description: Generated<string>;
@@ -1022,6 +1196,13 @@ export interface DB {
   delivery_member: DeliveryMember;
   delivery_photo: DeliveryPhoto;
   disclosure: Disclosure;
+  donation_campaign: DonationCampaign;
+  donation_receipt: DonationReceipt;
+  donation_spending: DonationSpending;
+  duty_assignment: DutyAssignment;
+  duty_roster: DutyRoster;
+  duty_shift: DutyShift;
+  duty_swap: DutySwap;
   evaluation_ballot: EvaluationBallot;
   evaluation_paper_tally: EvaluationPaperTally;
   evaluation_round: EvaluationRound;
@@ -1065,6 +1246,11 @@ export interface DB {
   review_rubric: ReviewRubric;
   role_assignment: RoleAssignment;
   server_secret: ServerSecret;
+  service_log: ServiceLog;
+  service_log_photo: ServiceLogPhoto;
+  service_project: ServiceProject;
+  service_signup: ServiceSignup;
+  service_task: ServiceTask;
   service_team: ServiceTeam;
   service_team_member: ServiceTeamMember;
   session: Session;
