@@ -1,2 +1,5 @@
-/** Filled in as the capability is built; other modules import only from here. */
-export {};
+/**
+ * Volunteer teams (志愿服务队) of a grid or a unit, their members and the people they look after
+ * (服务对象). Other modules ask here what a caller is to a team and whether a person is the team's.
+ */
+export { getTeamAccess, myTeamIds, requireRecipientOfTeam, type TeamAccess } from './access.ts';
