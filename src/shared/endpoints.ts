@@ -15,6 +15,8 @@ import type * as Evaluations from './api-evaluations.ts';
 import type * as Reviews from './api-reviews.ts';
 import type * as Shares from './api-shares.ts';
 import type * as News from './api-news.ts';
+import type * as Teams from './api-teams.ts';
+import type * as Service from './api-service.ts';
 
 /**
  * The endpoints of the HTTP API as the web apps call them: method, path (`:name` for a parameter) and,
@@ -378,6 +380,41 @@ export const contract = {
     editors: get('/api/news-editors').answers<typeof News.NewsEditorList, typeof News.NewsEditorQuery>(),
     addEditor: write('POST', '/api/news-editors').takes<typeof News.NewsEditorInput>().answers<typeof News.NewsEditor>(),
     removeEditor: write('DELETE', '/api/news-editors/:orgId/:accountId').returns<Ok>(),
+  },
+  /** 志愿服务: projects, sign-ups and one's service logs from the phone (/api/me); projects, sign-ups, logs and hours in the console */
+  service: {
+    mine: get('/api/me/service').answers<typeof Service.MyService>(),
+    myProject: get('/api/me/service/projects/:id').answers<typeof Service.MyServiceProjectDetail>(),
+    signup: write('POST', '/api/me/service/tasks/:id/signup').answers<typeof Service.SignupResult>(),
+    cancelSignup: write('DELETE', '/api/me/service/signups/:id').answers<typeof Service.CancelSignupResult>(),
+    log: write('POST', '/api/me/service/logs').takes<typeof Service.ServiceLogInput>().answers<typeof Service.ServiceLog>(),
+    myLogs: get('/api/me/service/logs').answers<typeof Service.ServiceLogPage, typeof Service.MyServiceLogQuery>(),
+    teamLogs: get('/api/me/teams/:id/logs').answers<typeof Service.TeamServiceLogs>(),
+    projects: get('/api/service/projects').answers<typeof Service.ServiceProjectList, typeof Service.ServiceProjectQuery>(),
+    project: get('/api/service/projects/:id').answers<typeof Service.ServiceProject>(),
+    createProject: write('POST', '/api/service/projects').takes<typeof Service.ServiceProjectInput>().answers<typeof Service.ServiceProject>(),
+    updateProject: write('PATCH', '/api/service/projects/:id').takes<typeof Service.ServiceProjectPatch>().answers<typeof Service.ServiceProject>(),
+    signups: get('/api/service/tasks/:id/signups').answers<typeof Service.ServiceSignupList>(),
+    logs: get('/api/service/logs').answers<typeof Service.ConsoleServiceLogPage, typeof Service.ServiceLogQuery>(),
+    voidLog: write('POST', '/api/service/logs/:id/void').takes<typeof Service.VoidLogInput>().answers<typeof Service.ConsoleServiceLog>(),
+    hours: get('/api/service/hours').answers<typeof Service.ServiceHoursReport, typeof Service.ServiceHoursQuery>(),
+    unitHours: get('/api/service/hours/units').answers<typeof Service.ServiceUnitHours, typeof Service.ServiceUnitHoursQuery>(),
+  },
+  /** 网格与服务队: volunteer teams, their members and the people they look after (console); one's own teams (member app) */
+  teams: {
+    list: get('/api/teams').answers<typeof Teams.TeamList, typeof Teams.TeamQuery>(),
+    get: get('/api/teams/:id').answers<typeof Teams.TeamDetail>(),
+    create: write('POST', '/api/teams').takes<typeof Teams.CreateTeamBody>().answers<typeof Teams.TeamDetail>(),
+    update: write('PATCH', '/api/teams/:id').takes<typeof Teams.UpdateTeamBody>().answers<typeof Teams.TeamDetail>(),
+    retire: write('POST', '/api/teams/:id/retire').answers<typeof Teams.TeamDetail>(),
+    addMember: write('POST', '/api/teams/:id/members').takes<typeof Teams.AddTeamMemberBody>().answers<typeof Teams.TeamDetail>(),
+    removeMember: write('DELETE', '/api/teams/:id/members/:rowId').answers<typeof Teams.TeamDetail>(),
+    recipients: get('/api/teams/:id/recipients').answers<typeof Teams.CareRecipientList>(),
+    addRecipient: write('POST', '/api/teams/:id/recipients').takes<typeof Teams.CareRecipientInput>().answers<typeof Teams.CareRecipient>(),
+    updateRecipient: write('PATCH', '/api/care-recipients/:id').takes<typeof Teams.CareRecipientPatch>().answers<typeof Teams.CareRecipient>(),
+    retireRecipient: write('POST', '/api/care-recipients/:id/retire').returns<Ok>(),
+    mine: get('/api/me/teams').answers<typeof Teams.MyTeams>(),
+    myOne: get('/api/me/teams/:id').answers<typeof Teams.MyTeamDetail>(),
   },
 } as const;
 

@@ -65,3 +65,15 @@ export const NEWS_STATUSES = ['draft', 'in_review', 'approved', 'returned'] as c
 // 民主评议党员 (the annual evaluation): phases in order, and the four grades (优秀/合格/基本合格/不合格)
 export const EVALUATION_PHASES = ['study', 'self', 'peer', 'ballot', 'proposal', 'notice', 'final'] as const;
 export const EVALUATION_GRADES = ['excellent', 'qualified', 'basic', 'unqualified'] as const;
+
+// 网格与志愿服务队: a team's kind (陪伴, 环境, 敲门, 帮办, 其他) and a person looked after's category
+// (独居老人, 留守儿童, 残疾人, 其他)
+export const TEAM_KINDS = ['companion', 'environment', 'knock', 'errand', 'other'] as const;
+export const CARE_RECIPIENT_CATEGORIES = ['elderly_alone', 'left_behind_child', 'disabled', 'other'] as const;
+
+// 志愿服务: a project's states (进行中, 已结束, 已取消) and a service log's limits (the phone checks them before sending)
+export const SERVICE_PROJECT_STATUSES = ['open', 'closed', 'cancelled'] as const;
+export const SERVICE_LOG_MINUTES_MAX = 1440;
+export const SERVICE_LOG_PHOTOS_MAX = 6;
+/** a log's day may be at most this many days before today (China days) */
+export const SERVICE_LOG_MAX_DAYS_BACK = 90;
