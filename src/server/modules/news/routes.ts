@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../http.ts';
 import { context, typed } from '../../http.ts';
 import type { AppServices } from '../../services.ts';
@@ -19,26 +18,12 @@ import {
   updateNews,
   withdrawNews,
 } from './service.ts';
-import { newsArticlePage, newsListPage, PUBLIC_CSP, publicNewsFile, type PublicPage } from './public.ts';
+import { newsArticlePage, newsListPage, publicNewsFile } from './public.ts';
+import { PUBLIC_CACHE, sendPublicPage as sendPage } from '../../public-page.ts';
 
 const IdParams = z.object({ id: z.uuid() });
 const EditorParams = z.object({ orgId: z.uuid(), accountId: z.uuid() });
 const Ok = z.object({ ok: z.literal(true) });
-
-/** Public content: any cache keeps it but asks again every time (a 304 by its ETag), so a withdrawn item is gone at once. */
-const PUBLIC_CACHE = 'public, no-cache';
-/** Nothing on these pages uses any browser feature. */
-const PUBLIC_PERMISSIONS = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), browsing-topics=()';
-
-const NOT_FOUND_HTML = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>页面不存在</title></head><body><p>页面不存在，或内容已撤下。</p></body></html>`;
-
-function sendPage(req: FastifyRequest, reply: FastifyReply, p: PublicPage | null): FastifyReply {
-  reply.header('content-security-policy', PUBLIC_CSP).header('permissions-policy', PUBLIC_PERMISSIONS).header('x-content-type-options', 'nosniff');
-  if (!p) return reply.status(404).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(NOT_FOUND_HTML);
-  reply.header('cache-control', PUBLIC_CACHE).header('etag', p.etag).header('vary', 'accept-encoding');
-  if (req.headers['if-none-match'] === p.etag) return reply.status(304).send();
-  return reply.type('text/html; charset=utf-8').send(p.html);
-}
 
 export function registerNewsRoutes(app: App, services: AppServices): void {
   const r = typed(app);
