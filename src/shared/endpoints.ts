@@ -15,6 +15,7 @@ import type * as Evaluations from './api-evaluations.ts';
 import type * as Reviews from './api-reviews.ts';
 import type * as Shares from './api-shares.ts';
 import type * as News from './api-news.ts';
+import type * as Pledges from './api-pledges.ts';
 import type * as Teams from './api-teams.ts';
 import type * as Service from './api-service.ts';
 
@@ -416,6 +417,28 @@ export const contract = {
     mine: get('/api/me/teams').answers<typeof Teams.MyTeams>(),
     myOne: get('/api/me/teams/:id').answers<typeof Teams.MyTeamDetail>(),
   },
-} as const;
+  /** 我为群众办实事: one's 四个一 pledges and job offers (member app); follow-up, outcome, counts, period and job matching (console) */
+  pledges: {
+    mine: get('/api/me/pledges').answers<typeof Pledges.MyPledges>(),
+    save: write('PUT', '/api/me/pledges').takes<typeof Pledges.MyPledgesInput>().answers<typeof Pledges.MyPledges>(),
+    myJobs: get('/api/me/jobs').answers<typeof Pledges.MyJobOffers>(),
+    offerJob: write('POST', '/api/me/jobs').takes<typeof Pledges.JobOfferInput>().answers<typeof Pledges.MyJobOffer>(),
+    closeMyJob: write('POST', '/api/me/jobs/:id/close').answers<typeof Pledges.MyJobOffer>(),
+    list: get('/api/pledges').answers<typeof Pledges.PledgeList, typeof Pledges.PledgeQuery>(),
+    summary: get('/api/pledges/summary').answers<typeof Pledges.PledgeSummary, typeof Pledges.PledgeUnitQuery>(),
+    notPledged: get('/api/pledges/not-pledged').answers<typeof Pledges.NotPledgedList, typeof Pledges.PledgeUnitQuery>(),
+    period: get('/api/pledges/period').answers<typeof Pledges.PledgePeriod, typeof Pledges.PledgePeriodQuery>(),
+    setPeriod: write('PUT', '/api/pledges/period').takes<typeof Pledges.PledgePeriodInput>().answers<typeof Pledges.PledgePeriod>(),
+    get: get('/api/pledges/:id').answers<typeof Pledges.Pledge>(),
+    followUp: write('PUT', '/api/pledges/:id/follow-up').takes<typeof Pledges.PledgeFollowUpInput>().answers<typeof Pledges.Pledge>(),
+    outcome: write('PUT', '/api/pledges/:id/outcome').takes<typeof Pledges.PledgeOutcomeInput>().answers<typeof Pledges.Pledge>(),
+    offers: get('/api/jobs/offers').answers<typeof Pledges.JobOfferList, typeof Pledges.JobsQuery>(),
+    seekers: get('/api/jobs/seekers').answers<typeof Pledges.JobSeekerList, typeof Pledges.JobsQuery>(),
+    addSeeker: write('POST', '/api/jobs/seekers').takes<typeof Pledges.JobSeekerInput>().answers<typeof Pledges.JobSeeker>(),
+    closeSeeker: write('POST', '/api/jobs/seekers/:id/close').answers<typeof Pledges.JobSeeker>(),
+    matches: get('/api/jobs/matches').answers<typeof Pledges.JobMatchList, typeof Pledges.JobsQuery>(),
+    match: write('POST', '/api/jobs/matches').takes<typeof Pledges.JobMatchInput>().answers<typeof Pledges.JobMatch>(),
+    updateMatch: write('PATCH', '/api/jobs/matches/:id').takes<typeof Pledges.JobMatchPatch>().answers<typeof Pledges.JobMatch>(),
+  },} as const;
 
 export type Contract = typeof contract;

@@ -77,3 +77,11 @@ export const SERVICE_LOG_MINUTES_MAX = 1440;
 export const SERVICE_LOG_PHOTOS_MAX = 6;
 /** a log's day may be at most this many days before today (China days) */
 export const SERVICE_LOG_MAX_DAYS_BACK = 90;
+
+// 四个一承诺: the four kinds (一条发展建议, 一个致富信息, 一件好事实事, 帮一户就业), a pledge's outcome
+// (待跟进, 推进中, 已采纳, 已办结, 不可行; "became real" is adopted or done), a pledge's length, and a
+// job match's states (已推荐, 已上岗, 未成)
+export const PLEDGE_KINDS = ['suggestion', 'wealth_tip', 'good_deed', 'job_help'] as const;
+export const PLEDGE_OUTCOMES = ['pending', 'in_progress', 'adopted', 'done', 'not_feasible'] as const;
+export const PLEDGE_BODY_MAX = 500;
+export const JOB_MATCH_STATUSES = ['proposed', 'hired', 'declined'] as const;

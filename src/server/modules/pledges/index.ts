@@ -1,2 +1,2 @@
-/** Filled in as the capability is built; other modules import only from here. */
-export {};
+/** 我为群众办实事: the 四个一 pledges (period, making, follow-up, outcome, counts) and job matching. */
+export { registerPledgesRoutes } from './routes.ts';
