@@ -439,6 +439,7 @@ export const contract = {
     matches: get('/api/jobs/matches').answers<typeof Pledges.JobMatchList, typeof Pledges.JobsQuery>(),
     match: write('POST', '/api/jobs/matches').takes<typeof Pledges.JobMatchInput>().answers<typeof Pledges.JobMatch>(),
     updateMatch: write('PATCH', '/api/jobs/matches/:id').takes<typeof Pledges.JobMatchPatch>().answers<typeof Pledges.JobMatch>(),
-  },} as const;
+  },
+} as const;
 
 export type Contract = typeof contract;
