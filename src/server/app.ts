@@ -51,6 +51,7 @@ import { registerSmsRoutes } from './modules/notify/index.ts';
 import { registerNewsRoutes } from './modules/news/index.ts';
 import { registerReviewRoutes } from './modules/reviews/index.ts';
 import { registerPledgesRoutes } from './modules/pledges/index.ts';
+import { registerTeamRoutes } from './modules/teams/index.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 // Read from the sources, not the bundle: pages without an icon link (the API docs) and bookmarks ask
@@ -210,6 +211,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerNewsRoutes(app, services);
   registerReviewRoutes(app, services);
   registerPledgesRoutes(app, services);
+  registerTeamRoutes(app, services);
 
   registerWeb(app, opts.serveWeb !== false, opts.webDist ?? WEB_DIST, services);
   return app;

@@ -73,9 +73,25 @@ export const Grid = z.object({
   leaderMemberId: z.string().nullable(),
   leaderName: z.string().nullable(),
   memberCount: z.number(),
+  /** 户数: households in the grid */
+  households: z.number().nullable(),
+  description: z.string().nullable(),
 });
-export const CreateGridBody = z.object({ orgId: Uuid, name: z.string().trim().min(1).max(100), leaderMemberId: Uuid.nullable().optional() });
-export const UpdateGridBody = z.object({ name: z.string().trim().min(1).max(100).optional(), leaderMemberId: Uuid.nullable().optional() });
+const GridHouseholds = z.number().int().min(0).max(1_000_000);
+const GridDescription = z.string().trim().max(500);
+export const CreateGridBody = z.object({
+  orgId: Uuid,
+  name: z.string().trim().min(1).max(100),
+  leaderMemberId: Uuid.nullable().optional(),
+  households: GridHouseholds.nullable().optional(),
+  description: GridDescription.nullable().optional(),
+});
+export const UpdateGridBody = z.object({
+  name: z.string().trim().min(1).max(100).optional(),
+  leaderMemberId: Uuid.nullable().optional(),
+  households: GridHouseholds.nullable().optional(),
+  description: GridDescription.nullable().optional(),
+});
 
 // ---------- members ----------
 const boolQuery = z.enum(['true', 'false']).transform((v) => v === 'true');

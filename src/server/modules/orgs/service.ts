@@ -207,6 +207,8 @@ export interface GridView {
   leaderMemberId: string | null;
   leaderName: string | null;
   memberCount: number;
+  households: number | null;
+  description: string | null;
 }
 
 export async function listGrids(db: Database, ctx: RequestContext): Promise<GridView[]> {
@@ -218,7 +220,7 @@ export async function listGrids(db: Database, ctx: RequestContext): Promise<Grid
     .selectFrom('grid as g')
     .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'g.tenant_id').onRef('o.id', '=', 'g.org_id'))
     .leftJoin('member as l', (j) => j.onRef('l.tenant_id', '=', 'g.tenant_id').onRef('l.id', '=', 'g.leader_member_id'))
-    .select(['g.id', 'g.org_id', 'g.name', 'g.leader_member_id', 'l.name as leader_name'])
+    .select(['g.id', 'g.org_id', 'g.name', 'g.leader_member_id', 'l.name as leader_name', 'g.households', 'g.description'])
     .select((eb) =>
       eb
         .selectFrom('member as m')
@@ -240,31 +242,41 @@ export async function listGrids(db: Database, ctx: RequestContext): Promise<Grid
     leaderMemberId: r.leader_member_id,
     leaderName: r.leader_name,
     memberCount: Number(r.member_count ?? 0),
+    households: r.households,
+    description: r.description,
   }));
 }
 
-async function checkLeader(db: Executor, ctx: RequestContext, leaderMemberId: string | null | undefined): Promise<void> {
+/** A grid's leader is a member (not left) of the grid's unit subtree whom the caller may read. */
+async function checkLeader(db: Executor, ctx: RequestContext, leaderMemberId: string | null | undefined, gridPath: string): Promise<void> {
   if (!leaderMemberId) return;
   const leader = await db
     .selectFrom('member as m')
     .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'm.tenant_id').onRef('o.id', '=', 'm.org_id'))
-    .select(['m.id', 'o.path'])
+    .select(['m.id', 'o.path', 'm.left_at'])
     .where('m.tenant_id', '=', ctx.actor.tenantId)
     .where('m.id', '=', leaderMemberId)
     .executeTakeFirst();
   if (!leader) throw new AppError('validation_failed', '网格长不存在', [{ field: 'leaderMemberId', message: '网格长不存在' }]);
   authorize(ctx.actor, 'member.read', { kind: 'member', tenantId: ctx.actor.tenantId, memberId: leader.id, orgPath: leader.path });
+  if (leader.left_at !== null || !leader.path.startsWith(gridPath)) {
+    throw new AppError('validation_failed', '网格长应为本网格所属组织的党员', [{ field: 'leaderMemberId', message: '网格长应为本网格所属组织的党员' }]);
+  }
 }
 
-export async function createGrid(db: Database, ctx: RequestContext, input: { orgId: string; name: string; leaderMemberId?: string | null | undefined }): Promise<GridView> {
+export async function createGrid(
+  db: Database,
+  ctx: RequestContext,
+  input: { orgId: string; name: string; leaderMemberId?: string | null | undefined; households?: number | null | undefined; description?: string | null | undefined },
+): Promise<GridView> {
   const { actor } = ctx;
   const org = await getOrg(db, actor.tenantId, input.orgId);
   authorize(actor, 'org.write', { kind: 'org', tenantId: actor.tenantId, path: org.path });
-  await checkLeader(db, ctx, input.leaderMemberId);
+  await checkLeader(db, ctx, input.leaderMemberId, org.path);
   const id = await db.transaction().execute(async (tx) => {
     const row = await tx
       .insertInto('grid')
-      .values({ tenant_id: actor.tenantId, org_id: org.id, name: input.name, leader_member_id: input.leaderMemberId ?? null })
+      .values({ tenant_id: actor.tenantId, org_id: org.id, name: input.name, leader_member_id: input.leaderMemberId ?? null, households: input.households ?? null, description: input.description || null })
       .returning('id')
       .executeTakeFirstOrThrow();
     await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'grid.create', entity: 'grid', entityId: row.id, after: input });
@@ -276,28 +288,35 @@ export async function createGrid(db: Database, ctx: RequestContext, input: { org
   return grid;
 }
 
-export async function updateGrid(db: Database, ctx: RequestContext, gridId: string, input: { name?: string | undefined; leaderMemberId?: string | null | undefined }): Promise<GridView> {
+export async function updateGrid(
+  db: Database,
+  ctx: RequestContext,
+  gridId: string,
+  input: { name?: string | undefined; leaderMemberId?: string | null | undefined; households?: number | null | undefined; description?: string | null | undefined },
+): Promise<GridView> {
   const { actor } = ctx;
   const grid = await db
     .selectFrom('grid as g')
     .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'g.tenant_id').onRef('o.id', '=', 'g.org_id'))
-    .select(['g.id', 'g.name', 'g.leader_member_id', 'o.path'])
+    .select(['g.id', 'g.name', 'g.leader_member_id', 'g.households', 'g.description', 'o.path'])
     .where('g.tenant_id', '=', actor.tenantId)
     .where('g.id', '=', gridId)
     .executeTakeFirst();
   if (!grid) throw notFound('网格');
   authorize(actor, 'org.write', { kind: 'org', tenantId: actor.tenantId, path: grid.path });
-  await checkLeader(db, ctx, input.leaderMemberId);
+  await checkLeader(db, ctx, input.leaderMemberId, grid.path);
   const changes = {
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.leaderMemberId !== undefined ? { leader_member_id: input.leaderMemberId } : {}),
+    ...(input.households !== undefined ? { households: input.households } : {}),
+    ...(input.description !== undefined ? { description: input.description || null } : {}),
   };
   // An empty patch is refused as the care contract's patches are (an UPDATE with nothing to SET is not
   // even valid SQL).
   if (Object.keys(changes).length === 0) throw new AppError('validation_failed', '没有要修改的内容');
   await db.transaction().execute(async (tx) => {
     await tx.updateTable('grid').set(changes).where('tenant_id', '=', actor.tenantId).where('id', '=', gridId).execute();
-    await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'grid.update', entity: 'grid', entityId: gridId, before: { name: grid.name, leaderMemberId: grid.leader_member_id }, after: input });
+    await recordAudit(tx, ctx, { tenantId: actor.tenantId, action: 'grid.update', entity: 'grid', entityId: gridId, before: { name: grid.name, leaderMemberId: grid.leader_member_id, households: grid.households, description: grid.description }, after: input });
   });
   const found = (await listGrids(db, ctx)).find((g) => g.id === gridId);
   if (!found) throw notFound('网格');

@@ -3,3 +3,4 @@
  * (服务对象). Other modules ask here what a caller is to a team and whether a person is the team's.
  */
 export { getTeamAccess, myTeamIds, requireRecipientOfTeam, type TeamAccess } from './access.ts';
+export { registerTeamRoutes } from './routes.ts';
