@@ -19,6 +19,7 @@ import { forgetShareDrafts } from './share-draft.ts';
 import { forgetEvaluationDrafts } from './evaluation-draft.ts';
 import { forgetReviewDrafts } from './review-draft.ts';
 import { forgetQuestionDrafts } from './question-draft.ts';
+import { forgetServiceDrafts } from './service-draft.ts';
 import { shown } from './shown.ts';
 import { stopPushOnThisPhone } from './web-push.ts';
 import { ErrorMessage, TabBar, TopBar, TopBarContext, type Tab, type TopBarPlace } from './ui.tsx';
@@ -50,6 +51,10 @@ const Evaluation = lazy(() => import('./screens/Evaluation.tsx').then((m) => ({ 
 const Review = lazy(() => import('./screens/Review.tsx').then((m) => ({ default: m.Review })));
 const Questions = lazy(() => import('./screens/Questions.tsx').then((m) => ({ default: m.Questions })));
 const QuestionDetail = lazy(() => import('./screens/Questions.tsx').then((m) => ({ default: m.QuestionDetail })));
+const Service = lazy(() => import('./screens/Service.tsx').then((m) => ({ default: m.Service })));
+const ServiceProject = lazy(() => import('./screens/ServiceProject.tsx').then((m) => ({ default: m.ServiceProject })));
+const ServiceLog = lazy(() => import('./screens/ServiceLog.tsx').then((m) => ({ default: m.ServiceLog })));
+const Team = lazy(() => import('./screens/Team.tsx').then((m) => ({ default: m.Team })));
 
 type Session =
   | { phase: 'checking' }
@@ -148,6 +153,7 @@ export function App() {
     forgetEvaluationDrafts();
     forgetReviewDrafts();
     forgetQuestionDrafts();
+    forgetServiceDrafts();
     forgetServerElderMode();
   };
 
@@ -240,6 +246,14 @@ export function App() {
     screen = <Review onBack={() => router.back()} onUnauthenticated={showLogin} />;
   } else if (route.name === 'evaluation') {
     screen = <Evaluation key={route.roundId ?? ''} roundId={route.roundId} onBack={() => router.back(route.roundId ? { name: 'evaluation', roundId: null } : undefined)} onUnauthenticated={showLogin} />;
+  } else if (route.name === 'service') {
+    screen = <Service onBack={() => router.back()} onUnauthenticated={showLogin} />;
+  } else if (route.name === 'service-project') {
+    screen = <ServiceProject key={route.projectId} projectId={route.projectId} onBack={() => router.back({ name: 'service' })} onUnauthenticated={showLogin} />;
+  } else if (route.name === 'service-log') {
+    screen = <ServiceLog key={route.projectId ?? ''} projectId={route.projectId} onBack={() => router.back({ name: 'service' })} onUnauthenticated={showLogin} />;
+  } else if (route.name === 'team') {
+    screen = <Team key={route.teamId ?? ''} teamId={route.teamId} onBack={() => router.back({ name: 'service' })} />;
   } else if (shownProfile.kind === 'failed') {
     // e.g. an account without a member record: let the person leave and sign in as someone else.
     screen = <Problem message={shownProfile.message} onRetry={() => void profile.refetch()} onLogout={onLogout} />;

@@ -38,6 +38,8 @@ const zh = {
   kind_share_comment: '评论',
   kind_share_like: '点赞',
   kind_ask_question: '提问',
+  kind_service_log: '服务记录',
+  kind_service_signup: '志愿服务报名',
   kind_other: '一项操作',
 
   queuedSaved: '已保存，有信号时自动发送',
@@ -86,6 +88,8 @@ const en: Record<OutboxMessageKey, string> = {
   kind_share_comment: 'Comment',
   kind_share_like: 'Like',
   kind_ask_question: 'Question',
+  kind_service_log: 'Service record',
+  kind_service_signup: 'Volunteer sign-up',
   kind_other: 'An action',
 
   queuedSaved: 'Saved; it is sent by itself when there is signal',

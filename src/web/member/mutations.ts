@@ -32,6 +32,7 @@ import { queryClient } from './query.ts';
 import { keys, type CareTaskPages, type InboxPages, type ShareFeedPages } from './queries.ts';
 import { registerOutboxKind, setAccountProbe, submit } from './outbox.ts';
 import { questionApi, type AskQuestionInput, type MenteeQuestion, type MyQuestion } from './api.ts';
+import { serviceApi, type CancelSignupResult, type ServiceLog, type ServiceLogBody, type SignupResult } from './service-api.ts';
 
 /**
  * Every write of the member app, as a TanStack mutation: a key, the call, and what its answer
@@ -309,6 +310,37 @@ export const writes = {
   answerQuestion: write('answer-question', ({ questionId, body }: { questionId: string; body: string }) => questionApi.answer(questionId, body), (_q: MenteeQuestion) => {
     void queryClient.invalidateQueries({ queryKey: keys.menteeQuestions });
   }),
+  /**
+   * 志愿服务: a sign-up waits on the phone without signal (the route is idempotent: a resend signs up
+   * once); the answer says confirmed or 候补第 N 位. Cancelling needs a signal (a place may go to
+   * someone waiting at once).
+   */
+  serviceSignup: queued(
+    'service-signup',
+    ({ taskId }: { projectId: string; taskId: string }, key, account) => sendWithKey<SignupResult>(contract.service.signup, { id: taskId }, undefined, key, account),
+    (_result: SignupResult, { projectId }) => {
+      void queryClient.invalidateQueries({ queryKey: keys.serviceProject(projectId) });
+      void queryClient.invalidateQueries({ queryKey: keys.service, exact: true });
+    },
+    ({ taskId }) => taskId,
+  ),
+  cancelServiceSignup: write(
+    'cancel-service-signup',
+    ({ signupId }: { signupId: string; projectId: string }) => serviceApi.cancelSignup(signupId),
+    (_answer: CancelSignupResult, { projectId }: { signupId: string; projectId: string }) => {
+      void queryClient.invalidateQueries({ queryKey: keys.serviceProject(projectId) });
+      void queryClient.invalidateQueries({ queryKey: keys.service, exact: true });
+    },
+  ),
+  /** A service log (its photos uploaded before): without signal it waits, and a resend never logs twice. */
+  serviceLog: queued(
+    'service-log',
+    (body: ServiceLogBody, key, account) => sendWithKey<ServiceLog>(contract.service.log, undefined, body, key, account),
+    (log: ServiceLog) => {
+      void queryClient.invalidateQueries({ queryKey: keys.service, exact: true });
+      if (log.team) refresh(keys.teamLogs(log.team.id));
+    },
+  ),
   updateMobility: write('update-mobility', (body: MobilityForm) => api.updateMobility(body), (profile: MyProfile) => queryClient.setQueryData(keys.profile, profile)),
   markReturned: write('mark-returned', (body: z.input<typeof ReturnBody>) => api.markReturned(body), (profile: MyProfile) =>
     queryClient.setQueryData(keys.profile, profile),

@@ -4,6 +4,7 @@ import { keepSeen, readItem } from './offline-store.ts';
 import { questionApi } from './api.ts';
 import { evaluationApi } from './api.ts';
 import { reviewApi } from './api.ts';
+import { serviceApi } from './service-api.ts';
 
 /**
  * What the member app reads from the server, one query each: its key (the name the cache and the
@@ -37,6 +38,12 @@ export const keys = {
   evaluation: (id: string) => ['evaluations', id] as const,
   /** 季度评议: one's own review (the open self-summary, the published results) */
   review: ['review'] as const,
+  /** 志愿服务: projects one may join, one's sign-ups and hours; a project; one's teams; a team (never kept) and its logs */
+  service: ['service'] as const,
+  serviceProject: (id: string) => ['service', 'project', id] as const,
+  myTeams: ['my-teams'] as const,
+  team: (id: string) => ['team', id] as const,
+  teamLogs: (id: string) => ['team', id, 'logs'] as const,
 };
 
 export const PAGE_SIZE = 20;
@@ -141,6 +148,19 @@ export const queries = {
   evaluation: (id: string) => queryOptions({ queryKey: keys.evaluation(id), queryFn: ({ signal }) => evaluationApi.one(id, signal), gcTime: 0 }),
   /** 季度评议: one's own review, asked by 首页's line and the screen. Never kept on the phone. */
   review: () => queryOptions({ queryKey: keys.review, queryFn: ({ signal }) => reviewApi.mine(signal) }),
+  /** 志愿服务: the projects one may join (remote ones marked), one's sign-ups and hours this month and year. */
+  service: () => queryOptions({ queryKey: keys.service, queryFn: ({ signal }) => serviceApi.mine(signal) }),
+  serviceProject: (id: string) => queryOptions({ queryKey: keys.serviceProject(id), queryFn: ({ signal }) => serviceApi.project(id, signal) }),
+  /** The volunteer teams one belongs to or leads (我的服务队). */
+  myTeams: () => queryOptions({ queryKey: keys.myTeams, queryFn: ({ signal }) => serviceApi.myTeams(signal) }),
+  /**
+   * A team's members and the people it looks after (服务对象): never kept on the phone, dropped from
+   * memory as soon as no screen shows it, and not asked again behind the member's back (each read is audited).
+   */
+  team: (id: string) =>
+    queryOptions({ queryKey: keys.team(id), queryFn: ({ signal }) => serviceApi.team(id, signal), gcTime: 0, refetchOnWindowFocus: false }),
+  /** A team's recent logs (they name the people served): in memory only, like the team. */
+  teamLogs: (id: string) => queryOptions({ queryKey: keys.teamLogs(id), queryFn: ({ signal }) => serviceApi.teamLogs(id, signal), gcTime: 0 }),
   /** ~140 KB that never changes while the app runs: asked once per visit (the HTTP cache keeps it longer). */
   regions: () =>
     queryOptions({

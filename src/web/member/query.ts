@@ -16,6 +16,7 @@ import { forgetShareDrafts } from './share-draft.ts';
 import { forgetQuestionDrafts } from './question-draft.ts';
 import { forgetReviewDrafts } from './review-draft.ts';
 import { forgetEvaluationDrafts } from './evaluation-draft.ts';
+import { forgetServiceDrafts } from './service-draft.ts';
 import { confirmAccount } from './outbox.ts';
 
 /**
@@ -165,6 +166,7 @@ export function forgetDrafts(): void {
   forgetQuestionDrafts();
   forgetReviewDrafts();
   forgetEvaluationDrafts();
+  forgetServiceDrafts();
 }
 
 /**

@@ -59,7 +59,7 @@ describe('the service log being written, kept on the phone', () => {
 
     storage.setItem(
       'lx_service_draft:account-a',
-      JSON.stringify({ form: { what: '打扫了院子', servedOn: '3月1日', minutes: 60, remote: 'yes', photos: [{ fileId: 'f' }, ...Array(9).fill({ fileId: 'g', url: 'u' })] } }),
+      JSON.stringify({ form: { what: '打扫了院子', servedOn: '3月1日', minutes: 60, remote: 'yes', photos: [{ fileId: 'f' }, ...Array.from({ length: 9 }, () => ({ fileId: 'g', url: 'u' }))] } }),
     );
     expect(draft.loadServiceDraft()?.form).toEqual({
       projectId: null,
@@ -70,7 +70,7 @@ describe('the service log being written, kept on the phone', () => {
       minutes: '',
       remote: false,
       what: '打扫了院子',
-      photos: Array(6).fill({ fileId: 'g', url: 'u' }),
+      photos: Array.from({ length: 6 }, () => ({ fileId: 'g', url: 'u' })),
     });
 
     storage.setItem('lx_service_draft:account-b', JSON.stringify({ form }));

@@ -23,6 +23,11 @@ export function uploadShareFile(file: File, onProgress: (percent: number) => voi
   return uploadFile<StoredFile>('/api/files?purpose=share', file, onProgress);
 }
 
+/** A service log's photo (志愿服务 · 记录服务): the same types and limit as a post's photos. */
+export function uploadServicePhoto(file: File, onProgress: (percent: number) => void): Promise<StoredFile> {
+  return uploadFile<StoredFile>('/api/files?purpose=service', file, onProgress);
+}
+
 /** The photo types the server takes, by file extension (jpg and jpeg alike): file-types.ts. */
 const PHOTO_EXTENSIONS: Record<string, string> = { jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif' };
 

@@ -7,6 +7,7 @@ import { TodaySection } from './Today.tsx';
 import { QuestionsLine } from './QuestionsLine.tsx';
 import { EvaluationHomeLine } from './evaluation-entry.tsx';
 import { ReviewHomeLine } from './review-entry.tsx';
+import { ServiceHomeLine } from './service-entry.tsx';
 import './home.css';
 
 interface HomeProps {
@@ -39,6 +40,7 @@ export function Home({ profile, stale, onRetry, isMentor, onUnauthenticated }: H
         <EvaluationHomeLine />
         <ReviewHomeLine />
         <QuestionsLine />
+        <ServiceHomeLine />
         <TodaySection isMentor={isMentor} onUnauthenticated={onUnauthenticated} offlineNoticeShown={stale} />
       </main>
     </>

@@ -9,6 +9,7 @@ import { AppLink, SavedCopyNotice, ScreenTitle, SuccessMessage, telHref, TopBar 
 import { questionsEntryWords } from '../i18n-questions.ts';
 import { EvaluationMeLink } from './evaluation-entry.tsx';
 import { ReviewMeLink } from './review-entry.tsx';
+import { ServiceMeLink } from './service-entry.tsx';
 import './home.css';
 
 interface MeProps {
@@ -154,6 +155,7 @@ export function Me({ profile, stale, onRetry, notice, onUpdateDestination, onCha
             <SettingLink to={{ name: 'records' }} testId="home-records" title={t.recordsTitle} hint={t.recordsHint} />
             <ReviewMeLink />
             <EvaluationMeLink />
+            <ServiceMeLink />
             <li>
               <button type="button" className="home-link" onClick={onChangePassword} data-testid="me-password">
                 <span className="home-link-text">{t.changePassword}</span>

@@ -157,6 +157,10 @@ function kindLabel(kind: string, t: OutboxDictionary): string {
       return t.kind_share_like;
     case 'ask-question':
       return t.kind_ask_question;
+    case 'service-log':
+      return t.kind_service_log;
+    case 'service-signup':
+      return t.kind_service_signup;
     default:
       return t.kind_other;
   }
@@ -181,9 +185,10 @@ function describe(entry: OutboxEntry): string | null {
   if (vars.memberId) {
     return queryClient.getQueryData<MyMentees>(keys.mentees)?.items.find((m) => m.memberId === vars.memberId)?.name ?? null;
   }
-  // a post, a comment (互动) or a question (有问必答): its first words, as written
-  if (entry.kind === 'share-post' || entry.kind === 'share-comment' || entry.kind === 'ask-question') {
-    const body = (entry.vars as { body?: unknown }).body;
+  // a post, a comment (互动), a question (有问必答) or a service log (志愿服务): its first words, as written
+  if (entry.kind === 'share-post' || entry.kind === 'share-comment' || entry.kind === 'ask-question' || entry.kind === 'service-log') {
+    const written = entry.vars as { body?: unknown; what?: unknown };
+    const body = entry.kind === 'service-log' ? written.what : written.body;
     return typeof body === 'string' && body.trim() !== '' ? body.trim().slice(0, 30) : null;
   }
   return null;

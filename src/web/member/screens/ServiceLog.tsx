@@ -1,0 +1,598 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
+import { ApiError, errorText, explainError } from '../api.ts';
+import { chinaDate, fill } from '../i18n.ts';
+import { useOutboxI18n } from '../i18n-outbox.ts';
+import { useServiceI18n, type ServiceDictionary } from '../i18n-service.ts';
+import { writes } from '../mutations.ts';
+import { QueuedNotice, queuedText } from '../outbox-strip.tsx';
+import { queries } from '../queries.ts';
+import type { ServiceLog as SentLog } from '../service-api.ts';
+import {
+  blankServiceForm,
+  forgetServiceDraft,
+  formatMinutes,
+  hasServiceContent,
+  loadServiceDraft,
+  parseMinutes,
+  saveServiceDraft,
+  SERVICE_DAYS_BACK,
+  SERVICE_MINUTES_MAX,
+  SERVICE_PHOTOS_MAX,
+  SERVICE_WHAT_MAX,
+  type ServiceDraftForm,
+} from '../service-draft.ts';
+import { AppLink, ErrorMessage, Field, ScreenTitle, TopBar } from '../ui.tsx';
+import { isAcceptedPhoto, MAX_UPLOAD_BYTES, shrinkPhoto, uploadServicePhoto } from '../upload.ts';
+import './service.css';
+
+interface ServiceLogProps {
+  /** the project the member came from (?project=), or none */
+  projectId: string | null;
+  onBack: () => void;
+  onUnauthenticated: () => void;
+}
+
+const QUICK_MINUTES = [30, 60, 120] as const;
+
+interface PendingPhoto {
+  key: string;
+  name: string;
+  file: File;
+  state: 'shrinking' | 'uploading' | 'failed';
+  progress: number;
+  error: string | null;
+}
+
+type FieldName = 'servedOn' | 'minutes' | 'what' | 'photos' | 'for' | 'whom';
+type Errors = Partial<Record<FieldName, string>>;
+
+/** What the log is for, as the choice's value: a confirmed sign-up's task, a team, or nothing. */
+type Choice = { value: string; label: string; projectId: string | null; taskId: string | null; teamId: string | null; remote: boolean };
+
+let pendingSeq = 0;
+
+function uploadError(e: unknown, t: ServiceDictionary): string {
+  if (e instanceof ApiError && e.isOffline) return t.slUploadNeedsSignal;
+  return errorText(e) || t.slPhotoFailed;
+}
+
+function choiceValue(form: Pick<ServiceDraftForm, 'projectId' | 'taskId' | 'teamId'>): string {
+  if (form.projectId && form.taskId) return `task:${form.projectId}:${form.taskId}`;
+  if (form.teamId) return `team:${form.teamId}`;
+  return '';
+}
+
+/**
+ * 记录服务: what it was for (a project one signed up for, or one's team), the day (today in China
+ * unless changed), how long (30 / 60 / 120 minutes or a number), whether done from afar, for whom
+ * (a person the team looks after, by the label the server gives: shown, never kept), what was done
+ * and up to six photos (shrunk on the phone, uploaded one by one). What is typed is kept on the phone
+ * at every change (service-draft.ts); sending goes through the phone's queue with its own
+ * Idempotency-Key, so without signal it waits on 待发送 and a resend never logs twice.
+ */
+export function ServiceLog({ projectId, onBack, onUnauthenticated }: ServiceLogProps) {
+  const { t, language } = useServiceI18n();
+  const { t: o } = useOutboxI18n();
+  const [draft] = useState(() => loadServiceDraft());
+  const [form, setForm] = useState<ServiceDraftForm>(() => {
+    if (draft && (!projectId || draft.form.projectId === projectId)) return draft.form;
+    return blankServiceForm(projectId);
+  });
+  const [restored, setRestored] = useState(draft !== null && (!projectId || draft.form.projectId === projectId));
+  const [pending, setPending] = useState<PendingPhoto[]>([]);
+  const [errors, setErrors] = useState<Errors>({});
+  const [photoNote, setPhotoNote] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [sent, setSent] = useState<SentLog | null>(null);
+  const [queued, setQueued] = useState<string | null>(null);
+  const touched = useRef(false);
+  const inFlight = useRef(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const takeRef = useRef<HTMLInputElement>(null);
+  const pickRef = useRef<HTMLInputElement>(null);
+  const mounted = useRef(true);
+  const logWrite = useMutation(writes.serviceLog);
+
+  const service = useQuery(queries.service());
+  const myTeams = useQuery(queries.myTeams());
+  const today = chinaDate();
+  const earliest = chinaDate(-SERVICE_DAYS_BACK);
+
+  // The choices: each confirmed sign-up's task, then each team.
+  const teamIds = new Set((myTeams.data?.teams ?? []).map((team) => team.id));
+  const projectTeam = new Map((service.data?.projects ?? []).map((p) => [p.id, p.team?.id ?? null]));
+  const choices: Choice[] = [
+    ...(service.data?.signups ?? [])
+      .filter((s) => s.status === 'confirmed')
+      .map((s) => {
+        const team = projectTeam.get(s.project.id) ?? null;
+        return {
+          value: `task:${s.project.id}:${s.task.id}`,
+          label: fill(t.slForTask, { project: s.project.title, task: s.task.title }),
+          projectId: s.project.id,
+          taskId: s.task.id,
+          teamId: team && teamIds.has(team) ? team : null,
+          remote: s.task.remote,
+        };
+      }),
+    ...(myTeams.data?.teams ?? []).map((team) => ({
+      value: `team:${team.id}`,
+      label: fill(t.slForTeam, { name: team.name }),
+      projectId: null,
+      taskId: null,
+      teamId: team.id,
+      remote: false,
+    })),
+  ];
+
+  // Came from a project: its confirmed sign-up is chosen once the list is known (remote when the task is).
+  const preset = useRef(false);
+  useEffect(() => {
+    if (preset.current || !projectId || form.taskId || !service.data) return;
+    preset.current = true;
+    const first = choices.find((c) => c.projectId === projectId);
+    if (first) setForm((old) => ({ ...old, projectId: first.projectId, taskId: first.taskId, teamId: first.teamId, remote: old.remote || first.remote }));
+  });
+
+  // The team whose people may be chosen: the chosen team, or the chosen project's team when the member is in it.
+  const chosen = choices.find((c) => c.value === choiceValue(form)) ?? null;
+  const whomTeam = chosen?.teamId ?? null;
+  const team = useQuery({ ...queries.team(whomTeam ?? ''), enabled: whomTeam !== null });
+
+  useEffect(() => {
+    if (touched.current && sent === null && queued === null) saveServiceDraft(form);
+  }, [form, sent, queued]);
+
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+
+  const change = useCallback((update: (old: ServiceDraftForm) => ServiceDraftForm) => {
+    touched.current = true;
+    setForm(update);
+  }, []);
+
+  // ---------- photos ----------
+
+  const uploadPhoto = useCallback(
+    async (key: string, original: File) => {
+      const setOne = (patch: Partial<PendingPhoto>) => setPending((list) => list.map((p) => (p.key === key ? { ...p, ...patch } : p)));
+      setOne({ state: 'shrinking', progress: 0, error: null });
+      const file = await shrinkPhoto(original);
+      if (file.size > MAX_UPLOAD_BYTES) {
+        setOne({ state: 'failed', error: fill(t.slPhotoTooBig, { name: original.name }) });
+        return;
+      }
+      setOne({ state: 'uploading', progress: 0, file });
+      try {
+        const stored = await uploadServicePhoto(file, (progress) => mounted.current && setOne({ progress }));
+        if (!mounted.current) return;
+        setPending((list) => list.filter((p) => p.key !== key));
+        change((old) => ({ ...old, photos: [...old.photos, { fileId: stored.id, url: stored.url }].slice(0, SERVICE_PHOTOS_MAX) }));
+        setErrors((old) => ({ ...old, photos: undefined }));
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) onUnauthenticated();
+        if (mounted.current) setOne({ state: 'failed', error: uploadError(e, t) });
+      }
+    },
+    [change, onUnauthenticated, t],
+  );
+
+  const addPhotos = (event: ChangeEvent<HTMLInputElement>) => {
+    const picked = Array.from(event.target.files ?? []);
+    event.target.value = '';
+    if (picked.length === 0) return;
+    const notes: string[] = [];
+    const room = SERVICE_PHOTOS_MAX - form.photos.length - pending.length;
+    const usable: File[] = [];
+    for (const file of picked) {
+      if (!isAcceptedPhoto(file)) notes.push(fill(t.slPhotoWrongType, { name: file.name }));
+      else usable.push(file);
+    }
+    if (room <= 0 && usable.length > 0) notes.push(fill(t.slPhotosFull, { n: SERVICE_PHOTOS_MAX }));
+    else if (usable.length > room) notes.push(fill(t.slPhotosTooMany, { n: SERVICE_PHOTOS_MAX, extra: usable.length - room }));
+    setPhotoNote(notes.length > 0 ? notes.join(' ') : null);
+    const taken = usable.slice(0, Math.max(0, room)).map((file) => ({ key: `sp${++pendingSeq}`, name: file.name, file, state: 'shrinking' as const, progress: 0, error: null }));
+    if (taken.length === 0) return;
+    touched.current = true;
+    setPending((list) => [...list, ...taken]);
+    void (async () => {
+      for (const p of taken) await uploadPhoto(p.key, p.file);
+    })();
+  };
+
+  // ---------- sending ----------
+
+  const startOver = () => {
+    forgetServiceDraft();
+    touched.current = false;
+    setForm(blankServiceForm(projectId));
+    preset.current = false;
+    setPending([]);
+    setErrors({});
+    setError(null);
+    setPhotoNote(null);
+    setRestored(false);
+  };
+
+  const showErrors = (found: Errors) => {
+    setErrors(found);
+    setError(t.slFixFields);
+    requestAnimationFrame(() => {
+      const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"], .field-invalid button, .field-invalid input');
+      first?.focus();
+      first?.scrollIntoView({ block: 'center' });
+    });
+  };
+
+  const servedOn = form.servedOn || today;
+
+  const validate = (): Errors => {
+    const found: Errors = {};
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(servedOn)) found.servedOn = t.slDateMissing;
+    else if (servedOn > today) found.servedOn = t.slDateFuture;
+    else if (servedOn < earliest) found.servedOn = fill(t.slDateTooOld, { n: SERVICE_DAYS_BACK });
+    if (form.minutes.trim() === '') found.minutes = t.slMinutesMissing;
+    else if (parseMinutes(form.minutes) === null) found.minutes = fill(t.slMinutesBad, { max: SERVICE_MINUTES_MAX });
+    const what = form.what.trim();
+    if (what === '') found.what = t.slWhatMissing;
+    else if (what.length > SERVICE_WHAT_MAX) found.what = fill(t.slWhatTooLong, { n: SERVICE_WHAT_MAX });
+    if (pending.some((p) => p.state === 'failed')) found.photos = t.slUploadsFailed;
+    else if (pending.length > 0) found.photos = t.slUploadsBusy;
+    return found;
+  };
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (inFlight.current) return;
+    const found = validate();
+    if (Object.keys(found).length > 0) return showErrors(found);
+    inFlight.current = true;
+    setBusy(true);
+    setError(null);
+    setErrors({});
+    // a person is sent only with the team that looks after them
+    const recipientId = whomTeam && form.recipientId && team.data?.recipients.some((r) => r.id === form.recipientId) ? form.recipientId : null;
+    try {
+      const log = await logWrite.mutateAsync({
+        projectId: form.projectId && form.taskId ? form.projectId : null,
+        taskId: form.projectId && form.taskId ? form.taskId : null,
+        teamId: chosen?.teamId ?? null,
+        recipientId,
+        servedOn,
+        minutes: parseMinutes(form.minutes) ?? 0,
+        remote: form.remote,
+        what: form.what.trim(),
+        photoFileIds: form.photos.map((p) => p.fileId),
+      });
+      forgetServiceDraft();
+      setSent(log);
+      window.scrollTo(0, 0);
+    } catch (e) {
+      const waits = queuedText(e, o);
+      if (waits?.kept) {
+        forgetServiceDraft();
+        setQueued(t.slQueued);
+        window.scrollTo(0, 0);
+      } else if (waits) {
+        setError(waits.text);
+      } else if (e instanceof ApiError && e.isOffline) {
+        setError(t.slDraftKept);
+      } else {
+        const atFields: Errors = {};
+        for (const issue of e instanceof ApiError ? e.issues : []) {
+          const field = issue.field.split('.')[0] ?? '';
+          const name: FieldName | null =
+            field === 'what'
+              ? 'what'
+              : field === 'minutes'
+                ? 'minutes'
+                : field === 'servedOn'
+                  ? 'servedOn'
+                  : field === 'photoFileIds'
+                    ? 'photos'
+                    : field === 'recipientId'
+                      ? 'whom'
+                      : field === 'projectId' || field === 'taskId' || field === 'teamId'
+                        ? 'for'
+                        : null;
+          if (name && !atFields[name]) atFields[name] = issue.message;
+        }
+        if (Object.keys(atFields).length > 0) showErrors(atFields);
+        else setError(explainError(e, t.networkError, onUnauthenticated));
+      }
+    } finally {
+      inFlight.current = false;
+      setBusy(false);
+    }
+  };
+
+  const again = () => {
+    setSent(null);
+    setQueued(null);
+    touched.current = false;
+    preset.current = true;
+    setForm(blankServiceForm(null));
+    setPending([]);
+    setRestored(false);
+  };
+
+  if (queued !== null || sent !== null) {
+    return (
+      <>
+        <TopBar onBack={onBack} />
+        <main className="screen service">
+          {queued !== null ? (
+            <>
+              <ScreenTitle>{t.slTitle}</ScreenTitle>
+              <QueuedNotice text={queued} testId="service-log-queued" />
+            </>
+          ) : (
+            <div className="result result-ok" role="status" data-testid="service-log-sent" data-log-id={sent?.id}>
+              <p className="result-icon" aria-hidden="true">
+                ✓
+              </p>
+              <ScreenTitle>{t.slSent}</ScreenTitle>
+              <p className="result-detail">{fill(t.slSentDetail, { minutes: formatMinutes(sent?.minutes ?? 0, language) })}</p>
+            </div>
+          )}
+          <AppLink to={{ name: 'service' }} className="button button-primary" testId="service-log-back">
+            {t.slBackToService}
+          </AppLink>
+          <button type="button" className="button button-secondary" onClick={again}>
+            {t.slAnother}
+          </button>
+        </main>
+      </>
+    );
+  }
+
+  const photoCount = form.photos.length + pending.length;
+  const quick = QUICK_MINUTES.find((m) => String(m) === form.minutes.trim()) ?? null;
+  const recipients = team.data?.recipients ?? [];
+
+  return (
+    <>
+      <TopBar onBack={onBack} />
+      <main className="screen service">
+        <ScreenTitle>{t.slTitle}</ScreenTitle>
+        {restored && hasServiceContent(form) ? (
+          <div className="message message-warning" role="status" data-testid="service-draft-restored">
+            <p>{t.slDraftRestored}</p>
+            <button type="button" className="button button-plain" onClick={startOver}>
+              {t.slClearDraft}
+            </button>
+          </div>
+        ) : null}
+
+        <form ref={formRef} className="form card" onSubmit={(e) => void submit(e)} noValidate data-testid="service-log-form">
+          {choices.length > 0 ? (
+            <Field id="sl-for" label={t.slFor} hint={t.slForHint} error={errors.for}>
+              <select
+                id="sl-for"
+                data-testid="service-log-for"
+                value={choiceValue(form)}
+                aria-invalid={errors.for ? true : undefined}
+                onChange={(e) => {
+                  const next = choices.find((c) => c.value === e.target.value);
+                  change((old) => ({
+                    ...old,
+                    projectId: next?.projectId ?? null,
+                    taskId: next?.taskId ?? null,
+                    teamId: next?.teamId ?? null,
+                    recipientId: null,
+                    remote: next ? next.remote || old.remote : old.remote,
+                  }));
+                  setErrors((old) => ({ ...old, for: undefined, whom: undefined }));
+                }}
+              >
+                <option value="">{t.slForNone}</option>
+                {choices.map((c) => (
+                  <option key={c.value} value={c.value}>
+                    {c.label}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          ) : null}
+
+          <Field id="sl-date" label={t.slDate} hint={fill(t.slDateHint, { n: SERVICE_DAYS_BACK })} error={errors.servedOn}>
+            <input
+              id="sl-date"
+              type="date"
+              data-testid="service-log-date"
+              value={servedOn}
+              min={earliest}
+              max={today}
+              aria-invalid={errors.servedOn ? true : undefined}
+              onChange={(e) => {
+                const value = e.target.value;
+                change((old) => ({ ...old, servedOn: value === today ? '' : value }));
+                setErrors((old) => ({ ...old, servedOn: undefined }));
+              }}
+            />
+          </Field>
+
+          <fieldset className={errors.minutes ? 'sv-chips field-invalid' : 'sv-chips'}>
+            <legend className="field-label">{t.slMinutes}</legend>
+            <div className="sv-chip-row">
+              {QUICK_MINUTES.map((m) => (
+                <label key={m} className={quick === m ? 'sv-chip sv-chip-on' : 'sv-chip'}>
+                  <input
+                    type="radio"
+                    name="sl-minutes"
+                    value={m}
+                    data-testid={`service-log-minutes-${m}`}
+                    checked={quick === m}
+                    onChange={() => {
+                      change((old) => ({ ...old, minutes: String(m) }));
+                      setErrors((old) => ({ ...old, minutes: undefined }));
+                    }}
+                  />
+                  {formatMinutes(m, language)}
+                </label>
+              ))}
+            </div>
+            <label htmlFor="sl-minutes-other" className="field-hint sv-other-label">
+              {t.slMinutesCustom}
+            </label>
+            <input
+              id="sl-minutes-other"
+              type="text"
+              inputMode="numeric"
+              autoComplete="off"
+              data-testid="service-log-minutes"
+              value={quick === null ? form.minutes : ''}
+              maxLength={10}
+              aria-invalid={errors.minutes ? true : undefined}
+              aria-describedby={errors.minutes ? 'sl-minutes-error' : undefined}
+              onChange={(e) => {
+                const minutes = e.target.value;
+                change((old) => ({ ...old, minutes }));
+                setErrors((old) => ({ ...old, minutes: undefined }));
+              }}
+            />
+            {errors.minutes ? (
+              <p className="field-error" id="sl-minutes-error" data-testid="sl-minutes-error">
+                {errors.minutes}
+              </p>
+            ) : null}
+          </fieldset>
+
+          <div className="field">
+            <label className="sv-switch">
+              <input type="checkbox" role="switch" data-testid="service-log-remote" checked={form.remote} onChange={() => change((old) => ({ ...old, remote: !old.remote }))} />
+              <span>{t.slRemote}</span>
+            </label>
+          </div>
+
+          {whomTeam ? (
+            <Field id="sl-whom" label={t.slWhom} hint={t.slWhomHint} optionalLabel={t.optional} error={errors.whom}>
+              {team.isPending ? (
+                <p className="muted" role="status">
+                  {t.slWhomLoading}
+                </p>
+              ) : team.isError ? (
+                <p className="muted">{t.slWhomFailed}</p>
+              ) : (
+                <select
+                  id="sl-whom"
+                  data-testid="service-log-whom"
+                  value={form.recipientId ?? ''}
+                  aria-invalid={errors.whom ? true : undefined}
+                  onChange={(e) => {
+                    const recipientId = e.target.value || null;
+                    change((old) => ({ ...old, recipientId }));
+                    setErrors((old) => ({ ...old, whom: undefined }));
+                  }}
+                >
+                  <option value="">{t.slWhomNone}</option>
+                  {recipients.map((r) => (
+                    <option key={r.id} value={r.id}>
+                      {r.label}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          ) : null}
+
+          <Field id="sl-what" label={t.slWhat} hint={t.slWhatHint} error={errors.what}>
+            <textarea
+              id="sl-what"
+              data-testid="service-log-what"
+              rows={4}
+              maxLength={SERVICE_WHAT_MAX}
+              value={form.what}
+              aria-invalid={errors.what ? true : undefined}
+              aria-describedby={errors.what ? 'sl-what-error' : 'sl-what-hint sl-what-count'}
+              onChange={(e) => {
+                const what = e.target.value;
+                change((old) => ({ ...old, what }));
+                setErrors((old) => ({ ...old, what: undefined }));
+              }}
+            />
+            <p id="sl-what-count" className="counter muted">
+              {fill(t.slCount, { n: form.what.trim().length, max: SERVICE_WHAT_MAX })}
+            </p>
+          </Field>
+
+          <div className={errors.photos ? 'field field-invalid' : 'field'}>
+            <p className="field-label" id="sl-photos-label">
+              {t.slPhotos}
+              <span className="field-optional">{t.optional}</span>
+            </p>
+            <p className="field-hint elder-hide">{fill(t.slPhotosHint, { n: SERVICE_PHOTOS_MAX })}</p>
+            {photoCount > 0 ? (
+              <ul className="sv-upload-list" aria-labelledby="sl-photos-label" data-testid="service-photo-list">
+                {form.photos.map((photo, i) => (
+                  <li key={photo.fileId} className="sv-upload" data-testid="service-photo-done">
+                    <img src={photo.url} alt={fill(t.slPhotoDone, { n: i + 1 })} />
+                    <button
+                      type="button"
+                      className="button button-plain"
+                      aria-label={fill(t.slPhotoRemove, { n: i + 1 })}
+                      onClick={() => {
+                        change((old) => ({ ...old, photos: old.photos.filter((p) => p.fileId !== photo.fileId) }));
+                        setPhotoNote(null);
+                      }}
+                    >
+                      {t.slRemovePhoto}
+                    </button>
+                  </li>
+                ))}
+                {pending.map((p) => (
+                  <li key={p.key} className="sv-upload" data-testid="service-photo-pending" data-state={p.state}>
+                    <span className="sv-upload-name">{p.name}</span>
+                    {p.state === 'failed' ? (
+                      <>
+                        <span className="field-error">{p.error ?? t.slPhotoFailed}</span>
+                        <button type="button" className="button button-secondary" onClick={() => void uploadPhoto(p.key, p.file)}>
+                          {t.slPhotoRetry}
+                        </button>
+                        <button type="button" className="button button-plain" onClick={() => setPending((list) => list.filter((x) => x.key !== p.key))}>
+                          {t.slRemovePhoto}
+                        </button>
+                      </>
+                    ) : (
+                      <>
+                        <span>{p.state === 'shrinking' ? t.slPhotoShrinking : fill(t.slPhotoUploading, { n: p.progress })}</span>
+                        <progress max={100} value={p.state === 'shrinking' ? undefined : p.progress} aria-label={p.name} />
+                      </>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            {photoNote ? (
+              <p className="field-error" role="alert" data-testid="service-photo-note">
+                {photoNote}
+              </p>
+            ) : null}
+            {errors.photos ? <p className="field-error">{errors.photos}</p> : null}
+            <div className="sv-photo-buttons">
+              <button type="button" className="button button-secondary" disabled={photoCount >= SERVICE_PHOTOS_MAX} onClick={() => takeRef.current?.click()}>
+                {t.slTakePhoto}
+              </button>
+              <button type="button" className="button button-secondary" disabled={photoCount >= SERVICE_PHOTOS_MAX} onClick={() => pickRef.current?.click()}>
+                {t.slPickPhotos}
+              </button>
+            </div>
+            <input ref={takeRef} type="file" accept="image/*" capture="environment" hidden className="sv-file-input" aria-label={t.slTakePhoto} onChange={addPhotos} />
+            <input ref={pickRef} type="file" accept="image/*" multiple hidden className="sv-file-input" data-testid="service-photo-input" aria-label={t.slPickPhotos} onChange={addPhotos} />
+          </div>
+
+          <ErrorMessage message={error} />
+          <button type="submit" className="button button-primary button-huge" data-testid="service-log-send" disabled={busy}>
+            {busy ? t.slSending : t.slSend}
+          </button>
+        </form>
+      </main>
+    </>
+  );
+}
