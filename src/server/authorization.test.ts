@@ -32,6 +32,7 @@ import { notifyKitAuthz } from '../../test/authz/notify-kit.ts';
 import { newsAuthz } from '../../test/authz/news.ts';
 import { sharesAuthz } from '../../test/authz/shares.ts';
 import { evaluationsAuthz } from '../../test/authz/evaluations.ts';
+import { pledgesAuthz } from '../../test/authz/pledges.ts';
 
 /** Modules keep their cases next to each other in test/authz/; all run here. */
 const MODULES: AuthzModule[] = [
@@ -66,6 +67,7 @@ const MODULES: AuthzModule[] = [
   newsAuthz,
   sharesAuthz,
   evaluationsAuthz,
+  pledgesAuthz,
 ];
 
 /**

@@ -70,7 +70,7 @@ export type MyPledges = z.infer<typeof MyPledges>;
 /** Making or editing one's pledges of this year: any of the four kinds, each once (the phone may queue it). */
 export const MyPledgesInput = z.object({
   items: z
-    .array(z.object({ kind: PledgeKind, body: text('请填写承诺内容', PLEDGE_BODY_MAX, `每条承诺不能超过 ${PLEDGE_BODY_MAX} 字`) }))
+    .array(z.object({ kind: PledgeKind, body: text('请填写承诺内容', PLEDGE_BODY_MAX, '每条承诺不能超过 500 字') }))
     .min(1, '请至少填写一条承诺')
     .max(4, '每年四条承诺')
     .refine((items) => new Set(items.map((i) => i.kind)).size === items.length, '每类承诺只能填写一条'),

@@ -13,7 +13,9 @@ import type { ReviewEvidence } from '../../../shared/api-reviews.ts';
  *   shares     posts they shared (每月一互动), not hidden nor deleted
  *   questions  questions they asked their branch (有问必答)
  *   talks      heart-to-heart talks with them (谈心谈话)
- *   service, pledges  no such records exist yet: null (shown as 暂无此项记录, never as zero)
+ *   pledges    their 四个一 pledges made in the period or whose outcome the secretary recorded in it
+ *              (each pledge once: what they pledged and what was followed up both show their work)
+ *   service    no such records exist yet: null (shown as 暂无此项记录, never as zero)
  */
 export async function gatherEvidence(
   db: Executor,
@@ -32,7 +34,7 @@ export async function gatherEvidence(
       questions: 0,
       talks: 0,
       service: null,
-      pledges: null,
+      pledges: 0,
     });
   }
   if (memberIds.length === 0) return out;
@@ -66,7 +68,7 @@ export async function gatherEvidence(
     if (e) e.pushes = { delivered: Number(r.delivered), read: Number(r.read) };
   }
 
-  const counts = async (key: 'shares' | 'questions' | 'talks', query: RawBuilder<{ member_id: string; n: string }>) => {
+  const counts = async (key: 'shares' | 'questions' | 'talks' | 'pledges', query: RawBuilder<{ member_id: string; n: string }>) => {
     const { rows } = await query.execute(db);
     for (const r of rows) {
       const e = out.get(r.member_id);
@@ -97,6 +99,14 @@ export async function gatherEvidence(
        WHERE t.tenant_id = ${tenantId} AND t.member_id = ANY(${ids})
          AND t.talked_on BETWEEN ${period.from}::date AND ${period.to}::date
        GROUP BY t.member_id`,
+  );
+  await counts(
+    'pledges',
+    sql<{ member_id: string; n: string }>`
+      SELECT pl.member_id, count(*) AS n FROM pledge pl
+       WHERE pl.tenant_id = ${tenantId} AND pl.member_id = ANY(${ids})
+         AND ((pl.created_at >= ${start} AND pl.created_at < ${end}) OR (pl.outcome_at >= ${start} AND pl.outcome_at < ${end}))
+       GROUP BY pl.member_id`,
   );
   return out;
 }

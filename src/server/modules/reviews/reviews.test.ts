@@ -146,11 +146,22 @@ beforeAll(async () => {
     .insertInto('question')
     .values({ tenant_id: env.tenantId, member_id: fresh, org_id: branch1, branch_org_id: branch1, body: '党费怎么交？', asked_at: noon(inside), due_on: addDays(inside, 3) })
     .execute();
+  // pledges: 1 made in the quarter, 1 made before it and followed up (outcome recorded) in it; not
+  // counted: one made before it without an outcome, one made after it
+  const pledge = (kind: 'suggestion' | 'wealth_tip' | 'good_deed' | 'job_help', made: string, outcomeOn?: string) =>
+    env.db
+      .insertInto('pledge')
+      .values({ tenant_id: env.tenantId, member_id: fresh, org_id: branch1, year: Number(made.slice(0, 4)), kind, body: '评议测试的承诺', created_at: noon(made), ...(outcomeOn && { outcome: 'done' as const, outcome_at: noon(outcomeOn) }) })
+      .execute();
+  await pledge('suggestion', inside);
+  await pledge('wealth_tip', addDays(from, -5), addDays(inside, 1));
+  await pledge('good_deed', addDays(from, -5));
+  await pledge('job_help', addDays(to, 1));
 });
 afterAll(async () => env?.close());
 
 describe('evidence gathered from the data', () => {
-  it('counts the quarter’s classes, pushes, talks, shares and questions; service and pledges have no records', async () => {
+  it('counts the quarter’s classes, pushes, talks, shares, questions and pledges (made or followed up in it); service has no records', async () => {
     const period = quarterDays(lastQuarter());
     const evidence = (await gatherEvidence(env.db, env.tenantId, [fresh], period)).get(fresh);
     expect(evidence).toEqual({
@@ -161,7 +172,7 @@ describe('evidence gathered from the data', () => {
       shares: 2,
       questions: 1,
       service: null,
-      pledges: null,
+      pledges: 2,
     });
   });
 
