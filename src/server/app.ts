@@ -50,8 +50,12 @@ import { registerNotifyRoutes } from './modules/notify/index.ts';
 import { registerSmsRoutes } from './modules/notify/index.ts';
 import { registerNewsRoutes } from './modules/news/index.ts';
 import { registerReviewRoutes } from './modules/reviews/index.ts';
+import { registerDonationsRoutes } from './modules/donations/index.ts';
+import { registerDutyRoutes } from './modules/duty/index.ts';
 import { registerPledgesRoutes } from './modules/pledges/index.ts';
 import { registerTeamRoutes } from './modules/teams/index.ts';
+import { registerServiceRoutes } from './modules/service/index.ts';
+import { registerDisclosureRoutes } from './modules/disclosure/index.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 // Read from the sources, not the bundle: pages without an icon link (the API docs) and bookmarks ask
@@ -210,8 +214,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerSmsRoutes(app, services);
   registerNewsRoutes(app, services);
   registerReviewRoutes(app, services);
+  registerDonationsRoutes(app, services);
+  registerDutyRoutes(app, services);
   registerPledgesRoutes(app, services);
   registerTeamRoutes(app, services);
+  registerServiceRoutes(app, services);
+  registerDisclosureRoutes(app, services);
 
   registerWeb(app, opts.serveWeb !== false, opts.webDist ?? WEB_DIST, services);
   return app;

@@ -18,6 +18,9 @@ import type * as News from './api-news.ts';
 import type * as Pledges from './api-pledges.ts';
 import type * as Teams from './api-teams.ts';
 import type * as Service from './api-service.ts';
+import type * as Donations from './api-donations.ts';
+import type * as Duty from './api-duty.ts';
+import type * as Disclosure from './api-disclosure.ts';
 
 /**
  * The endpoints of the HTTP API as the web apps call them: method, path (`:name` for a parameter) and,
@@ -439,6 +442,46 @@ export const contract = {
     matches: get('/api/jobs/matches').answers<typeof Pledges.JobMatchList, typeof Pledges.JobsQuery>(),
     match: write('POST', '/api/jobs/matches').takes<typeof Pledges.JobMatchInput>().answers<typeof Pledges.JobMatch>(),
     updateMatch: write('PATCH', '/api/jobs/matches/:id').takes<typeof Pledges.JobMatchPatch>().answers<typeof Pledges.JobMatch>(),
+  },
+  /** 捐款捐物: campaigns, receipts, spending, voiding (the ledger's xlsx is a plain link: /api/donations/:id/export) */
+  donations: {
+    list: get('/api/donations').answers<typeof Donations.CampaignList, typeof Donations.CampaignQuery>(),
+    create: write('POST', '/api/donations').takes<typeof Donations.CampaignInput>().answers<typeof Donations.Campaign>(),
+    ledger: get('/api/donations/:id').answers<typeof Donations.Ledger>(),
+    update: write('PATCH', '/api/donations/:id').takes<typeof Donations.CampaignPatch>().answers<typeof Donations.Campaign>(),
+    addReceipt: write('POST', '/api/donations/:id/receipts').takes<typeof Donations.ReceiptInput>().answers<typeof Donations.Ledger>(),
+    addSpending: write('POST', '/api/donations/:id/spendings').takes<typeof Donations.SpendingInput>().answers<typeof Donations.Ledger>(),
+    voidReceipt: write('POST', '/api/donation-receipts/:id/void').takes<typeof Donations.VoidInput>().answers<typeof Donations.Ledger>(),
+    voidSpending: write('POST', '/api/donation-spendings/:id/void').takes<typeof Donations.VoidInput>().answers<typeof Donations.Ledger>(),
+  },
+  /** 值守: rosters, shifts by week, who served; the member app's sign-ups and swaps */
+  duty: {
+    rosters: get('/api/duty/rosters').answers<typeof Duty.RosterList, typeof Duty.RosterQuery>(),
+    createRoster: write('POST', '/api/duty/rosters').takes<typeof Duty.RosterInput>().answers<typeof Duty.Roster>(),
+    week: get('/api/duty/rosters/:id').answers<typeof Duty.RosterWeek, typeof Duty.WeekQuery>(),
+    addShift: write('POST', '/api/duty/rosters/:id/shifts').takes<typeof Duty.ShiftInput>().answers<typeof Duty.DutyShift>(),
+    markServed: write('POST', '/api/duty/assignments/:id/served').takes<typeof Duty.ServedInput>().returns<Ok>(),
+    mine: get('/api/me/duty').answers<typeof Duty.MyDuty>(),
+    signUp: write('POST', '/api/me/duty/shifts/:id/signup').answers<typeof Duty.SignupResult>(),
+    cancel: write('DELETE', '/api/me/duty/assignments/:id').returns<Ok>(),
+    comrades: get('/api/me/duty/assignments/:id/comrades').answers<typeof Duty.Comrades>(),
+    askSwap: write('POST', '/api/me/duty/assignments/:id/swap').takes<typeof Duty.SwapInput>().answers<typeof Duty.SwapResult>(),
+    acceptSwap: write('POST', '/api/me/duty/swaps/:id/accept').answers<typeof Duty.SwapResult>(),
+    withdrawSwap: write('POST', '/api/me/duty/swaps/:id/withdraw').answers<typeof Duty.SwapResult>(),
+    declineSwap: write('POST', '/api/me/duty/swaps/:id/decline').answers<typeof Duty.SwapResult>(),
+  },
+  /** 党务公开: a unit's month drafted from the data, left-out sections and a note, review as news; the public pages are HTML at /open/<orgId> */
+  disclosure: {
+    list: get('/api/disclosures').answers<typeof Disclosure.DisclosureList, typeof Disclosure.DisclosureQuery>(),
+    units: get('/api/disclosures/units').answers<typeof Disclosure.DisclosureUnits>(),
+    get: get('/api/disclosures/:id').answers<typeof Disclosure.Disclosure>(),
+    preview: get('/api/disclosures/:id/preview').answers<typeof Disclosure.DisclosurePreview>(),
+    generate: write('POST', '/api/disclosures').takes<typeof Disclosure.DisclosureInput>().answers<typeof Disclosure.Disclosure>(),
+    update: write('PATCH', '/api/disclosures/:id').takes<typeof Disclosure.DisclosurePatch>().answers<typeof Disclosure.Disclosure>(),
+    submit: write('POST', '/api/disclosures/:id/submit').answers<typeof Disclosure.Disclosure>(),
+    approve: write('POST', '/api/disclosures/:id/approve').takes<typeof Disclosure.DisclosureApproveInput>().answers<typeof Disclosure.Disclosure>(),
+    sendBack: write('POST', '/api/disclosures/:id/return').takes<typeof Disclosure.DisclosureReturnInput>().answers<typeof Disclosure.Disclosure>(),
+    withdraw: write('POST', '/api/disclosures/:id/withdraw').answers<typeof Disclosure.Disclosure>(),
   },
 } as const;
 

@@ -85,3 +85,16 @@ export const PLEDGE_KINDS = ['suggestion', 'wealth_tip', 'good_deed', 'job_help'
 export const PLEDGE_OUTCOMES = ['pending', 'in_progress', 'adopted', 'done', 'not_feasible'] as const;
 export const PLEDGE_BODY_MAX = 500;
 export const JOB_MATCH_STATUSES = ['proposed', 'hired', 'declined'] as const;
+
+/** 捐款捐物 (donations): an entry is money (fen) or goods; a campaign is open or closed. */
+export const DONATION_KINDS = ['money', 'goods'] as const;
+export const DONATION_CAMPAIGN_STATUSES = ['open', 'closed'] as const;
+/** 值守 (duty): what the secretary marked of an assignment afterwards; a swap's states. */
+export const DUTY_SERVED = ['served', 'absent'] as const;
+export const DUTY_SWAP_STATUSES = ['open', 'accepted', 'withdrawn', 'declined'] as const;
+
+// 党务公开: a disclosure's states (草稿, 待审核, 已公开, 已退回; the review of news), the sections a
+// secretary may leave out (服务项目, 服务时长, 承诺践诺, 捐款捐物) and the note's longest text
+export const DISCLOSURE_STATES = ['draft', 'submitted', 'approved', 'returned'] as const;
+export const DISCLOSURE_SECTIONS = ['projects', 'hours', 'pledges', 'donations'] as const;
+export const DISCLOSURE_NOTE_MAX = 500;

@@ -1,2 +1,2 @@
-/** Filled in as the capability is built; other modules import only from here. */
-export {};
+/** 值守: duty rosters, shifts with capacity, members' sign-ups from the phone, swaps, who served. */
+export { registerDutyRoutes } from './routes.ts';

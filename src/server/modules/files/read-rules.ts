@@ -10,7 +10,7 @@ import type { RequestContext } from '../../auth/actor.ts';
 export type FileReadRule = (db: Executor, ctx: RequestContext, fileId: string) => Promise<boolean>;
 
 /** The places that attach stored files; a rule missing for one of them is a wiring fault, never a silent refusal. */
-export const ATTACHMENT_PLACES = ['study_item', 'meeting', 'trip_photo', 'news_item', 'share_post'] as const;
+export const ATTACHMENT_PLACES = ['study_item', 'meeting', 'trip_photo', 'news_item', 'share_post', 'donation_spending', 'service_log'] as const;
 export type AttachmentPlace = (typeof ATTACHMENT_PLACES)[number];
 
 const rules = new Map<AttachmentPlace, FileReadRule>();
