@@ -1,2 +1,11 @@
-/** Filled in as the capability is built; other modules import only from here. */
-export {};
+import { addFileReadRule } from '../files/index.ts';
+import { mayReadServiceFile } from './read-rule.ts';
+
+/**
+ * 志愿服务: service projects with tasks (some remote) members sign up for, with a waiting list; service
+ * logs with photos and whom they served; hours rolled up per member, team, grid, unit and month.
+ */
+export { registerServiceRoutes } from './routes.ts';
+export { hoursReport, unitHours, periodOf } from './hours.ts';
+
+addFileReadRule('service_log', mayReadServiceFile);
