@@ -18,6 +18,7 @@ import { seedNewsDemo } from './demo/news.ts';
 import { seedSharesDemo } from './demo/shares.ts';
 import { seedReviewsDemo } from './demo/reviews.ts';
 import { seedEvaluationsDemo } from './demo/evaluations.ts';
+import { seedTeamsDemo } from './demo/teams.ts';
 
 export interface Booted {
   opened: OpenedDatabase;
@@ -59,6 +60,7 @@ export async function boot(config: Config, log: { info: (m: string) => void; war
       await seedSharesDemo(opened.db, seeded.tenantId);
       await seedReviewsDemo(opened.db, seeded.tenantId);
       await seedEvaluationsDemo(opened.db, seeded.tenantId);
+      await seedTeamsDemo(opened.db, seeded.tenantId);
       demo = { password, generated };
     }
   }
