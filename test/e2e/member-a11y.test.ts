@@ -76,6 +76,8 @@ describe('every member screen passes axe-core and has tap targets of at least 44
   let server: RunningServer;
   let browser: Browser;
   let evaluationRoundPath = '/m/evaluation';
+  /** 志愿服务: the demo's project 每周探访独居老人, open to the member */
+  let serviceProjectPath = '/m/service';
   const ids: Ids = { itemPath: '', audioItemPath: '', withdrawnItemPath: '', sessionId: '', checkinSessionId: '', makeupSessionId: '', cardId: '', menteeId: '', invitePath: '', shareId: '' };
   let signedOut: Page;
   let member: Page;
@@ -236,6 +238,9 @@ describe('every member screen passes axe-core and has tap targets of at least 44
       // 民主评议: the demo's finished round of last year, in which the member was graded
       const evaluations = await getJson<{ items: { id: string }[] }>(member.request, '/api/me/evaluations');
       evaluationRoundPath = evaluations.items[0] ? `/m/evaluation/${evaluations.items[0].id}` : '/m/evaluation';
+      const service = await getJson<{ projects: { id: string; title: string }[] }>(member.request, '/api/me/service');
+      const project = service.projects.find((p) => p.title === '每周探访独居老人') ?? service.projects[0];
+      if (project) serviceProjectPath = `/m/service/${project.id}`;
     });
 
     /**
@@ -330,6 +335,17 @@ describe('every member screen passes axe-core and has tap targets of at least 44
           await page.locator('.field-error, [role=alert]').first().waitFor();
         },
       },
+      { name: '志愿服务', path: () => '/m/service' },
+      { name: '志愿服务项目', path: () => serviceProjectPath },
+      {
+        name: '记录服务',
+        path: () => '/m/service-log',
+        after: async (page) => {
+          await page.getByTestId('service-log-send').tap();
+          await page.locator('.field-error, [role=alert]').first().waitFor();
+        },
+      },
+      { name: '我的服务队', path: () => '/m/team' },
       {
         name: '常见问答',
         path: () => '/m/questions',
@@ -540,6 +556,11 @@ describe('every member screen passes axe-core and has tap targets of at least 44
             await mentor.locator('[data-testid^=task-until-]').first().waitFor();
             await expectAccessible(mentor, `tasks, putting one off${mode}`, options);
           }
+        });
+
+        it('我的服务队（队长）', async () => {
+          await open(mentor, '/m/team');
+          await expectAccessible(mentor, `a team its leader sees${mode}`, options);
         });
 
         it('待我回答', async () => {
