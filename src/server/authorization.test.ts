@@ -33,6 +33,7 @@ import { newsAuthz } from '../../test/authz/news.ts';
 import { sharesAuthz } from '../../test/authz/shares.ts';
 import { evaluationsAuthz } from '../../test/authz/evaluations.ts';
 import { pledgesAuthz } from '../../test/authz/pledges.ts';
+import { disclosureAuthz } from '../../test/authz/disclosure.ts';
 
 /** Modules keep their cases next to each other in test/authz/; all run here. */
 const MODULES: AuthzModule[] = [
@@ -68,6 +69,7 @@ const MODULES: AuthzModule[] = [
   sharesAuthz,
   evaluationsAuthz,
   pledgesAuthz,
+  disclosureAuthz,
 ];
 
 /**

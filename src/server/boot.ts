@@ -18,6 +18,7 @@ import { seedNewsDemo } from './demo/news.ts';
 import { seedSharesDemo } from './demo/shares.ts';
 import { seedReviewsDemo } from './demo/reviews.ts';
 import { seedEvaluationsDemo } from './demo/evaluations.ts';
+import { seedDisclosureDemo } from './demo/disclosure.ts';
 import { seedTeamsDemo } from './demo/teams.ts';
 
 export interface Booted {
@@ -61,6 +62,8 @@ export async function boot(config: Config, log: { info: (m: string) => void; war
       await seedReviewsDemo(opened.db, seeded.tenantId);
       await seedEvaluationsDemo(opened.db, seeded.tenantId);
       await seedTeamsDemo(opened.db, seeded.tenantId);
+      // 党务公开 drafts last month from the demos above (service, pledges, donations): keep it last.
+      await seedDisclosureDemo(opened.db, seeded.tenantId);
       demo = { password, generated };
     }
   }

@@ -9,6 +9,7 @@ import { seedQuestionsDemo } from './demo/questions.ts';
 import { seedReviewsDemo } from './demo/reviews.ts';
 import { seedEvaluationsDemo } from './demo/evaluations.ts';
 import { seedNewsDemo } from './demo/news.ts';
+import { seedDisclosureDemo } from './demo/disclosure.ts';
 
 /**
  * What lists contain, not only their status codes: every GET route of the API, called as each
@@ -129,6 +130,8 @@ const ONE_THING: { route: string; ids: string }[] = [
   { route: '/api/me/questions/:id', ids: 'question' },
   { route: '/api/evaluations/:id', ids: 'evaluation_round' },
   { route: '/api/me/evaluations/:id', ids: 'evaluation_round' },
+  { route: '/api/disclosures/:id', ids: 'disclosure' },
+  { route: '/api/disclosures/:id/preview', ids: 'disclosure' },
 ];
 
 async function idsOf(table: string): Promise<string[]> {
@@ -144,6 +147,7 @@ beforeAll(async () => {
   await seedReviewsDemo(env.db, env.tenantId);
   await seedEvaluationsDemo(env.db, env.tenantId);
   await seedNewsDemo(env.db, env.tenantId);
+  await seedDisclosureDemo(env.db, env.tenantId);
   const routes: { url: string; schema?: FastifySchema }[] = [];
   const probe = await buildApp({ services: env.services, serveWeb: false, onRoute: (method, url, schema) => method === 'GET' && routes.push({ url, schema }) });
   await probe.close();

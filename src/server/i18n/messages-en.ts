@@ -691,8 +691,6 @@ export const EXACT: Record<string, string> = {
   只有待审核的公开内容可以审核: 'Only a submitted disclosure can be approved',
   只有待审核的公开内容可以退回: 'Only a submitted disclosure can be sent back',
   '公开内容未公开，无需撤回': 'The disclosure is not public; there is nothing to withdraw',
-  '月份格式应为 YYYY-MM': 'The month should be YYYY-MM',
-  '说明不能超过 500 字': 'The note can be at most 500 characters',
   请填写退回原因: 'Give the reason for sending it back',
   '退回原因不能超过 500 字': 'The reason can be at most 500 characters',
 };
