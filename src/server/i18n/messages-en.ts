@@ -693,6 +693,22 @@ export const EXACT: Record<string, string> = {
   '公开内容未公开，无需撤回': 'The disclosure is not public; there is nothing to withdraw',
   请填写退回原因: 'Give the reason for sending it back',
   '退回原因不能超过 500 字': 'The reason can be at most 500 characters',
+  // 网格与服务队 (shared/api-teams.ts, modules/teams, the grids of modules/orgs)
+  服务队: 'Team',
+  队员: 'Team member',
+  服务对象: 'Person looked after',
+  网格长应为本网格所属组织的党员: "The grid leader must be a member of the grid's unit",
+  '请选择网格或所属组织（二选一）': 'Choose a grid or a unit (one of the two)',
+  网格已撤销: 'The grid has been retired',
+  队长应为本组织的党员: "The team leader must be a member of the team's unit",
+  队员应为本组织的党员: "A team member must be a member of the team's unit",
+  党员与非党员志愿者只能二选一: 'Choose either a party member or a non-member volunteer',
+  请填写志愿者姓名: "Please enter the volunteer's name",
+  请填写志愿者手机号: "Please enter the volunteer's phone number",
+  服务队已撤销: 'The team has been retired',
+  已在本服务队中: 'Already in this team',
+  服务对象不属于该服务队: 'This person is not looked after by that team',
+  网格不属于本服务队所在组织: "The grid is not of the team's unit",
 };
 
 export const TEMPLATES: Record<string, string> = {

@@ -124,9 +124,9 @@ export async function getTeam(db: Executor, ctx: RequestContext, teamId: string)
 }
 
 /** A party member (not left) of the unit's subtree whom the caller may read, or 400 naming `field`. */
-async function requireMemberInSubtree(db: Executor, ctx: RequestContext, memberId: string, unitPath: string, field: string, what: string): Promise<{ id: string; name: string }> {
+async function requireMemberInSubtree(db: Executor, ctx: RequestContext, memberId: string, unitPath: string, field: 'leaderMemberId' | 'memberId'): Promise<{ id: string; name: string }> {
   const m = await memberWithOrg(db, ctx.actor.tenantId, memberId);
-  if (!m || m.left_at !== null || !m.org_path.startsWith(unitPath)) throw fieldError(field, `${what}应为本组织的党员`);
+  if (!m || m.left_at !== null || !m.org_path.startsWith(unitPath)) throw fieldError(field, field === 'leaderMemberId' ? '队长应为本组织的党员' : '队员应为本组织的党员');
   authorize(ctx.actor, 'member.read', { kind: 'member', tenantId: ctx.actor.tenantId, memberId: m.id, orgPath: m.org_path });
   return { id: m.id, name: m.name };
 }
@@ -148,7 +148,7 @@ export async function createTeam(db: Database, ctx: RequestContext, input: Creat
   const org = await getOrg(db, actor.tenantId, orgId);
   authorize(actor, 'service.manage', { kind: 'org', tenantId: actor.tenantId, path: org.path });
   if (org.retired_at) throw fieldError('orgId', '组织已撤销');
-  if (input.leaderMemberId) await requireMemberInSubtree(db, ctx, input.leaderMemberId, org.path, 'leaderMemberId', '队长');
+  if (input.leaderMemberId) await requireMemberInSubtree(db, ctx, input.leaderMemberId, org.path, 'leaderMemberId');
   const id = await db.transaction().execute(async (tx) => {
     const row = await tx
       .insertInto('service_team')
@@ -172,7 +172,7 @@ export async function createTeam(db: Database, ctx: RequestContext, input: Creat
 export async function updateTeam(db: Database, ctx: RequestContext, teamId: string, input: UpdateTeamBody): Promise<TeamDetail> {
   const { actor } = ctx;
   const access = await requireManaged(db, ctx, teamId);
-  if (input.leaderMemberId) await requireMemberInSubtree(db, ctx, input.leaderMemberId, access.orgPath, 'leaderMemberId', '队长');
+  if (input.leaderMemberId) await requireMemberInSubtree(db, ctx, input.leaderMemberId, access.orgPath, 'leaderMemberId');
   const changes: { name?: string; kind?: TeamKind; description?: string; leader_member_id?: string | null } = {
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.kind !== undefined ? { kind: input.kind } : {}),
@@ -209,7 +209,7 @@ export async function addTeamMember(db: Database, ctx: RequestContext, teamId: s
   let audit: Record<string, unknown>;
   if (input.memberId !== undefined) {
     if (input.name !== undefined || input.phone !== undefined) throw fieldError('memberId', '党员与非党员志愿者只能二选一');
-    const m = await requireMemberInSubtree(db, ctx, input.memberId, access.orgPath, 'memberId', '队员');
+    const m = await requireMemberInSubtree(db, ctx, input.memberId, access.orgPath, 'memberId');
     values = { member_id: m.id, name: null, phone: null };
     audit = { memberId: m.id, name: m.name };
   } else {
