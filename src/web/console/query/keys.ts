@@ -46,6 +46,8 @@ export const areas = {
   questions: ['questions'],
   news: ['news'],
   reviews: ['reviews'],
+  pledges: ['pledges'],
+  jobs: ['jobs'],
 } as const satisfies Record<string, QueryKey>;
 
 export type Area = keyof typeof areas;
