@@ -34,6 +34,7 @@ import { sharesAuthz } from '../../test/authz/shares.ts';
 import { evaluationsAuthz } from '../../test/authz/evaluations.ts';
 import { pledgesAuthz } from '../../test/authz/pledges.ts';
 import { disclosureAuthz } from '../../test/authz/disclosure.ts';
+import { teamsAuthz } from '../../test/authz/teams.ts';
 
 /** Modules keep their cases next to each other in test/authz/; all run here. */
 const MODULES: AuthzModule[] = [
@@ -70,6 +71,7 @@ const MODULES: AuthzModule[] = [
   evaluationsAuthz,
   pledgesAuthz,
   disclosureAuthz,
+  teamsAuthz,
 ];
 
 /**

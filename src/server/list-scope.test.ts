@@ -10,6 +10,7 @@ import { seedReviewsDemo } from './demo/reviews.ts';
 import { seedEvaluationsDemo } from './demo/evaluations.ts';
 import { seedNewsDemo } from './demo/news.ts';
 import { seedDisclosureDemo } from './demo/disclosure.ts';
+import { seedTeamsDemo } from './demo/teams.ts';
 
 /**
  * What lists contain, not only their status codes: every GET route of the API, called as each
@@ -132,6 +133,9 @@ const ONE_THING: { route: string; ids: string }[] = [
   { route: '/api/me/evaluations/:id', ids: 'evaluation_round' },
   { route: '/api/disclosures/:id', ids: 'disclosure' },
   { route: '/api/disclosures/:id/preview', ids: 'disclosure' },
+  { route: '/api/teams/:id', ids: 'service_team' },
+  { route: '/api/teams/:id/recipients', ids: 'service_team' },
+  { route: '/api/me/teams/:id', ids: 'service_team' },
 ];
 
 async function idsOf(table: string): Promise<string[]> {
@@ -148,6 +152,7 @@ beforeAll(async () => {
   await seedEvaluationsDemo(env.db, env.tenantId);
   await seedNewsDemo(env.db, env.tenantId);
   await seedDisclosureDemo(env.db, env.tenantId);
+  await seedTeamsDemo(env.db, env.tenantId);
   const routes: { url: string; schema?: FastifySchema }[] = [];
   const probe = await buildApp({ services: env.services, serveWeb: false, onRoute: (method, url, schema) => method === 'GET' && routes.push({ url, schema }) });
   await probe.close();
