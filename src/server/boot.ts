@@ -20,6 +20,9 @@ import { seedReviewsDemo } from './demo/reviews.ts';
 import { seedEvaluationsDemo } from './demo/evaluations.ts';
 import { seedDisclosureDemo } from './demo/disclosure.ts';
 import { seedTeamsDemo } from './demo/teams.ts';
+import { seedServiceDemo } from './demo/service.ts';
+import { seedDonationsDemo } from './demo/donations.ts';
+import { seedDutyDemo } from './demo/duty.ts';
 
 export interface Booted {
   opened: OpenedDatabase;
@@ -62,6 +65,9 @@ export async function boot(config: Config, log: { info: (m: string) => void; war
       await seedReviewsDemo(opened.db, seeded.tenantId);
       await seedEvaluationsDemo(opened.db, seeded.tenantId);
       await seedTeamsDemo(opened.db, seeded.tenantId);
+      await seedServiceDemo(opened.db, seeded.tenantId);
+      await seedDonationsDemo(opened.db, seeded.tenantId);
+      await seedDutyDemo(opened.db, seeded.tenantId);
       // 党务公开 drafts last month from the demos above (service, pledges, donations): keep it last.
       await seedDisclosureDemo(opened.db, seeded.tenantId);
       demo = { password, generated };
