@@ -34,6 +34,8 @@ import { sharesAuthz } from '../../test/authz/shares.ts';
 import { evaluationsAuthz } from '../../test/authz/evaluations.ts';
 import { pledgesAuthz } from '../../test/authz/pledges.ts';
 import { disclosureAuthz } from '../../test/authz/disclosure.ts';
+import { donationsAuthz } from '../../test/authz/donations.ts';
+import { dutyAuthz } from '../../test/authz/duty.ts';
 import { teamsAuthz } from '../../test/authz/teams.ts';
 
 /** Modules keep their cases next to each other in test/authz/; all run here. */
@@ -71,6 +73,8 @@ const MODULES: AuthzModule[] = [
   evaluationsAuthz,
   pledgesAuthz,
   disclosureAuthz,
+  donationsAuthz,
+  dutyAuthz,
   teamsAuthz,
 ];
 

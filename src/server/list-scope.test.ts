@@ -9,6 +9,8 @@ import { seedQuestionsDemo } from './demo/questions.ts';
 import { seedReviewsDemo } from './demo/reviews.ts';
 import { seedEvaluationsDemo } from './demo/evaluations.ts';
 import { seedNewsDemo } from './demo/news.ts';
+import { seedDonationsDemo } from './demo/donations.ts';
+import { seedDutyDemo } from './demo/duty.ts';
 import { seedDisclosureDemo } from './demo/disclosure.ts';
 import { seedTeamsDemo } from './demo/teams.ts';
 
@@ -58,7 +60,7 @@ async function villageOf(env: TestEnv, phone: string): Promise<Set<string>> {
 }
 
 /** The member app's answers that show comrades of the caller's village by design (see `villageOf`). */
-const SHOWS_COMRADES = /^\/api\/me\/(shares|evaluations)(\/|\?|$)/;
+const SHOWS_COMRADES = /^\/api\/me\/(shares|evaluations|duty)(\/|\?|$)/;
 
 /** Members the role may read, worked out in SQL from its roles, mentees and own record. */
 async function readableBy(env: TestEnv, phone: string): Promise<Set<string>> {
@@ -133,6 +135,9 @@ const ONE_THING: { route: string; ids: string }[] = [
   { route: '/api/me/evaluations/:id', ids: 'evaluation_round' },
   { route: '/api/disclosures/:id', ids: 'disclosure' },
   { route: '/api/disclosures/:id/preview', ids: 'disclosure' },
+  { route: '/api/donations/:id', ids: 'donation_campaign' },
+  { route: '/api/duty/rosters/:id', ids: 'duty_roster' },
+  { route: '/api/me/duty/assignments/:id/comrades', ids: 'duty_assignment' },
   { route: '/api/teams/:id', ids: 'service_team' },
   { route: '/api/teams/:id/recipients', ids: 'service_team' },
   { route: '/api/me/teams/:id', ids: 'service_team' },
@@ -151,6 +156,8 @@ beforeAll(async () => {
   await seedReviewsDemo(env.db, env.tenantId);
   await seedEvaluationsDemo(env.db, env.tenantId);
   await seedNewsDemo(env.db, env.tenantId);
+  await seedDonationsDemo(env.db, env.tenantId);
+  await seedDutyDemo(env.db, env.tenantId);
   await seedDisclosureDemo(env.db, env.tenantId);
   await seedTeamsDemo(env.db, env.tenantId);
   const routes: { url: string; schema?: FastifySchema }[] = [];
@@ -250,7 +257,7 @@ describe('answers about one thing carry no member outside the caller’s scope',
   it('covers every GET route with an id in its path that answers people', () => {
     // Files, spreadsheets, calendar files, check-in codes, import jobs and reading a study item name no member.
     // An invitation opened by its token (public) shows only its own invitee, masked (张*明): the token is the key.
-    const without = ['/api/files/:id', '/api/imports/:id', '/api/me/items/:id', '/api/sessions/:id/calendar.ics', '/api/sessions/:id/checkin-code', '/api/invitations/:token', '/api/reviews/rounds/:id/export', '/api/reviews/rubrics/:orgId', '/api/evaluations/:id/export'];
+    const without = ['/api/files/:id', '/api/imports/:id', '/api/me/items/:id', '/api/sessions/:id/calendar.ics', '/api/sessions/:id/checkin-code', '/api/invitations/:token', '/api/reviews/rounds/:id/export', '/api/reviews/rubrics/:orgId', '/api/evaluations/:id/export', '/api/donations/:id/export'];
     const covered = new Set([...ONE_THING.map((t) => t.route), ...without]);
     const routes: string[] = [];
     return buildApp({ services: env.services, serveWeb: false, onRoute: (method, url) => method === 'GET' && url.startsWith('/api/') && url.includes(':') && routes.push(url) })

@@ -6,7 +6,7 @@ import { AppError, notFound } from '../../errors.ts';
 import { recordAudit } from '../../audit-log.ts';
 import { memberWithOrg, requireMember } from '../../directory/index.ts';
 import type { Comrades, MyDuty, SignupResult, SwapInput, SwapResult } from '../../../shared/api-duty.ts';
-import { assignmentsOf, findAssignment, findShift, membersOfSubtree, shiftsForMember, swapOffers } from './repo.ts';
+import { assignmentsOf, findAssignment, findShift, membersOfSubtree, shiftsForMember, swapOffers, villagePathOf } from './repo.ts';
 import { myShiftView } from './views.ts';
 
 /**
@@ -83,7 +83,8 @@ export async function signUp(db: Database, ctx: RequestContext, shiftId: string)
 /** My active assignment, before its shift starts. */
 async function myAssignment(db: Executor, ctx: RequestContext, assignmentId: string, memberId: string) {
   const a = await findAssignment(db, ctx.actor.tenantId, assignmentId);
-  if (!a || a.member_id !== memberId) throw notFound('值守报名');
+  if (!a) throw notFound('值守报名');
+  if (a.member_id !== memberId) throw new AppError('forbidden', '无权执行此操作');
   if (a.status !== 'active') throw new AppError('conflict', '这条报名已取消');
   if (a.starts_at <= clock.now()) throw new AppError('conflict', '班次已开始，不能再更改');
   return a;
@@ -110,11 +111,17 @@ export async function cancelSignup(db: Database, ctx: RequestContext, assignment
   return { ok: true };
 }
 
-/** The members of the roster's unit one may ask to swap (names only, oneself left out). */
+/**
+ * The members one may ask to swap (oneself left out): the roster unit's members who are also of
+ * one's village (the nearest general branch above), the comrades the member app shows by design.
+ */
 export async function swapComrades(db: Database, ctx: RequestContext, assignmentId: string): Promise<Comrades> {
-  const { memberId } = await me(db, ctx);
+  const { memberId, path } = await me(db, ctx);
   const a = await myAssignment(db, ctx, assignmentId, memberId);
-  const rows = await membersOfSubtree(db, ctx.actor.tenantId, a.org_path);
+  const village = await villagePathOf(db, ctx.actor.tenantId, path);
+  // Both paths are prefixes of the member's own path: the longer one is the narrower unit.
+  const within = village && village.length > a.org_path.length ? village : a.org_path;
+  const rows = await membersOfSubtree(db, ctx.actor.tenantId, within);
   return { items: rows.filter((r) => r.id !== memberId).map((r) => ({ memberId: r.id, name: r.name })) };
 }
 

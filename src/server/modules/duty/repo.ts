@@ -167,3 +167,16 @@ export function membersOfSubtree(db: Executor, tenantId: string, path: string) {
     .limit(1000)
     .execute();
 }
+
+/** The path of the nearest general branch (the village) above a unit path, if any. */
+export async function villagePathOf(db: Executor, tenantId: string, path: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('org')
+    .select('path')
+    .where('tenant_id', '=', tenantId)
+    .where('kind', '=', 'general_branch')
+    .where(sql<boolean>`${path} LIKE path || '%'`)
+    .orderBy(sql`length(path)`, 'desc')
+    .executeTakeFirst();
+  return row?.path ?? null;
+}
