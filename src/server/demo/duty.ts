@@ -2,6 +2,9 @@ import type { Database } from '../db/database.ts';
 import { clock } from '../clock.ts';
 import { addDays, chinaDay, chinaDayStart } from '../../shared/china-time.ts';
 
+/** A China day's hour as an instant. */
+const at = (day: string, hour: number) => new Date(chinaDayStart(day).getTime() + hour * 3_600_000);
+
 /**
  * The demo village's 值守: a roster 村委会防汛值守 with a shift yesterday (served, marked) and two
  * shifts a day for the next four days, some with members on them and places left, so the console's
@@ -14,7 +17,6 @@ export async function seedDutyDemo(db: Database, tenantId: string, now = clock.n
   const [generalSecretary, mentor, leader] = await Promise.all([member('13800000000'), member('13800000002'), member('13800000004')]);
   if (!village || !secretary || !generalSecretary || !mentor || !leader) return;
   const today = chinaDay(now);
-  const at = (day: string, hour: number) => new Date(chinaDayStart(day).getTime() + hour * 3_600_000);
   await db.transaction().execute(async (tx) => {
     const roster = await tx
       .insertInto('duty_roster')
