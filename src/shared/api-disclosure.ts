@@ -148,5 +148,6 @@ export type DisclosureReturnInput = z.input<typeof DisclosureReturnInput>;
 export const DisclosurePreview = z.object({ html: z.string() });
 export type DisclosurePreview = z.infer<typeof DisclosurePreview>;
 
-export const DisclosureUnits = z.object({ items: z.array(z.object({ orgId: Uuid, orgName: z.string() })) });
+/** `currentMonth`: the server's China month, the newest one may draft. */
+export const DisclosureUnits = z.object({ items: z.array(z.object({ orgId: Uuid, orgName: z.string() })), currentMonth: z.string() });
 export type DisclosureUnits = z.infer<typeof DisclosureUnits>;

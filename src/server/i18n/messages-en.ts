@@ -675,7 +675,7 @@ export const EXACT: Record<string, string> = {
   已取消的项目不能重新开放: 'A cancelled project cannot be opened again',
   '项目已被他人修改，请刷新后再改': 'Someone else changed the project meanwhile; refresh it and edit again',
   // 党务公开 (public disclosure)
-  公开内容不存在: 'Disclosure not found',
+  公开内容: 'Disclosure',
   '公开内容的状态已变化，请刷新后再试': 'The disclosure\'s state has changed; refresh and try again',
   '公开内容已送审，审核后才能修改': 'The disclosure is submitted; it can be changed after the review',
   '公开内容已公开；撤回后才能修改': 'The disclosure is public; withdraw it before changing it',

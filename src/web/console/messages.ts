@@ -24,6 +24,7 @@ import { messages as reviews } from './features/reviews/messages.ts';
 import { messages as shares } from './features/shares/messages.ts';
 import { messages as evaluations } from './features/evaluations/messages.ts';
 import { messages as news } from './features/news/messages.ts';
+import { messages as disclosure } from './features/disclosure/messages.ts';
 import { messages as pledges } from './features/pledges/messages.ts';
 
 /**
@@ -32,7 +33,7 @@ import { messages as pledges } from './features/pledges/messages.ts';
  * and messages.test.ts checks that both languages have the same keys and placeholders and that no key
  * is defined twice. `{name}` placeholders are filled by `t(key, { name })`.
  */
-export const messageParts = { common, session, members, orgs, roster, audit, settings, dashboard, study, pushes, meetings, coverage, care, talks, deliveries, cards, channels, notifySms, reach, activation, groupKit, shares, questions, evaluations, news, reviews, pledges } as const;
+export const messageParts = { common, session, members, orgs, roster, audit, settings, dashboard, study, pushes, meetings, coverage, care, talks, deliveries, cards, channels, notifySms, reach, activation, groupKit, shares, questions, evaluations, news, reviews, pledges, disclosure } as const;
 
 type Part = (typeof messageParts)[keyof typeof messageParts];
 type KeysOf<P> = P extends { 'zh-CN': infer Z } ? keyof Z & string : never;

@@ -315,5 +315,5 @@ export async function listDisclosureUnits(db: Database, ctx: RequestContext): Pr
     .orderBy('path')
     .limit(PAGE_MAX)
     .execute();
-  return { items: rows.map((o) => ({ orgId: o.id, orgName: o.name })) };
+  return { items: rows.map((o) => ({ orgId: o.id, orgName: o.name })), currentMonth: chinaMonth(clock.now()) };
 }

@@ -45,6 +45,7 @@ export const areas = {
   activation: ['activation'],
   questions: ['questions'],
   news: ['news'],
+  disclosure: ['disclosures'],
   reviews: ['reviews'],
   pledges: ['pledges'],
   jobs: ['jobs'],
