@@ -37,6 +37,7 @@ import { disclosureAuthz } from '../../test/authz/disclosure.ts';
 import { donationsAuthz } from '../../test/authz/donations.ts';
 import { dutyAuthz } from '../../test/authz/duty.ts';
 import { teamsAuthz } from '../../test/authz/teams.ts';
+import { serviceAuthz } from '../../test/authz/service.ts';
 
 /** Modules keep their cases next to each other in test/authz/; all run here. */
 const MODULES: AuthzModule[] = [
@@ -76,6 +77,7 @@ const MODULES: AuthzModule[] = [
   donationsAuthz,
   dutyAuthz,
   teamsAuthz,
+  serviceAuthz,
 ];
 
 /**

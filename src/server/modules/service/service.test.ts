@@ -61,6 +61,8 @@ async function newProject(over: Record<string, unknown> = {}, tasks: Record<stri
   );
 }
 
+const gridMinutes = (h: ServiceHoursReport) => h.byGrid.find((g) => g.gridId === gridId)?.minutes ?? 0;
+const memberMinutes = (h: ServiceHoursReport) => h.byMember.find((m) => m.memberId === mobileId)?.minutes ?? 0;
 const logCount = async () => Number((await env.db.selectFrom('service_log').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
 beforeAll(async () => {
@@ -244,8 +246,6 @@ describe('service logs', () => {
     const hours0 = await ok<ServiceHoursReport>(send(secretary, 'GET', `/api/service/hours?year=${year}&month=${month}`));
     const log = await ok<ServiceLog>(send(mobile, 'POST', '/api/me/service/logs', { teamId: companionId, servedOn: today(), minutes: 45, what: '帮孩子辅导作业' }));
     const hours1 = await ok<ServiceHoursReport>(send(secretary, 'GET', `/api/service/hours?year=${year}&month=${month}`));
-    const gridMinutes = (h: ServiceHoursReport) => h.byGrid.find((g) => g.gridId === gridId)?.minutes ?? 0;
-    const memberMinutes = (h: ServiceHoursReport) => h.byMember.find((m) => m.memberId === mobileId)?.minutes ?? 0;
     expect(gridMinutes(hours1) - gridMinutes(hours0)).toBe(45);
     expect(memberMinutes(hours1) - memberMinutes(hours0)).toBe(45);
     expect(hours1.totalMinutes - hours0.totalMinutes).toBe(45);
