@@ -44,6 +44,7 @@ import { ReadOutlined as NewsIcon } from '@ant-design/icons';
 import { AuditOutlined as ReviewsIcon } from '@ant-design/icons';
 import { FlagOutlined as PledgesIcon } from '@ant-design/icons';
 import { FileSearchOutlined as DisclosureIcon } from '@ant-design/icons';
+import { ApartmentOutlined as TeamsIcon } from '@ant-design/icons';
 import { QuestionsMenuLabel } from './features/questions/QuestionsMenuLabel.tsx';
 
 // Pages load on first visit: the login screen and the shell come first, each page's code after.
@@ -79,6 +80,7 @@ const QuestionsPage = lazy(() => import('./features/questions/QuestionsPage.tsx'
 const NewsPage = lazy(() => import('./features/news/NewsPage.tsx').then((m) => ({ default: m.NewsPage })));
 const PledgesPage = lazy(() => import('./features/pledges/PledgesPage.tsx').then((m) => ({ default: m.PledgesPage })));
 const DisclosurePage = lazy(() => import('./features/disclosure/DisclosurePage.tsx').then((m) => ({ default: m.DisclosurePage })));
+const TeamsPage = lazy(() => import('./features/teams/TeamsPage.tsx').then((m) => ({ default: m.TeamsPage })));
 // print pages (/print/…) have no console chrome: the shell is skipped for them
 const PrintRoutes = lazy(() => import('./features/cards/print/PrintRoutes.tsx'));
 import { SessionContext, isSecretary, useSession, type Session } from './session.tsx';
@@ -296,6 +298,7 @@ function Shell() {
   const community: NonNullable<MenuProps['items']> = communityItems.length > 0 ? [{ type: 'group', key: 'community', label: t('nav.community'), children: communityItems }] : [];
   // 网格服务, in the story's order: grids and teams, service projects, the 四个一 pledges, donations, duty, 党务公开.
   const serviceItems: NonNullable<MenuProps['items']> = [
+    ...(secretary ? [{ key: '/teams', icon: <TeamsIcon aria-hidden />, label: <Link to="/teams" data-testid="nav-teams">{t('nav.teams')}</Link> }] : []),
     ...(secretary ? [{ key: '/pledges', icon: <PledgesIcon aria-hidden />, label: <Link to="/pledges" data-testid="nav-pledges">{t('nav.pledges')}</Link> }] : []),
     ...(secretary ? [{ key: '/disclosure', icon: <DisclosureIcon aria-hidden />, label: <Link to="/disclosure" data-testid="nav-disclosure">{t('nav.disclosure')}</Link> }] : []),
   ];
@@ -380,7 +383,7 @@ function Shell() {
 }
 
 /** Every page of the console, whoever may open it: the rest of the paths are "not found". */
-const CONSOLE_PAGES = new Set(['/questions', '/dashboard', '/orgs', '/members', '/import', '/audit', '/settings', '/study', '/pushes', '/sessions', '/coverage', '/care-tasks', '/mentoring', '/drift', '/deliveries', '/cards', '/birthdays', '/channels', '/unreachable', '/activation', '/shares', '/news', '/reviews', '/pledges', '/disclosure']);
+const CONSOLE_PAGES = new Set(['/questions', '/dashboard', '/orgs', '/members', '/import', '/audit', '/settings', '/study', '/pushes', '/sessions', '/coverage', '/care-tasks', '/mentoring', '/drift', '/deliveries', '/cards', '/birthdays', '/channels', '/unreachable', '/activation', '/shares', '/news', '/reviews', '/pledges', '/disclosure', '/teams']);
 
 function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string; isTenantAdmin: boolean; secretary: boolean; groupLeader: boolean }) {
   const { t } = useI18n();
@@ -414,6 +417,7 @@ function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string;
     if (path === '/birthdays' && secretary) return <BirthdaysPage />;
     if (path === '/channels' && secretary) return <ChannelsPage />;
     if (path === '/questions' && secretary) return <QuestionsPage />;
+    if (path === '/teams' && secretary) return <TeamsPage />;
     if (path === '/pledges' && secretary) return <PledgesPage />;
     if (path === '/disclosure' && secretary) return <DisclosurePage />;
     if (path === '/shares' && secretary) return <SharesPage />;

@@ -49,6 +49,7 @@ export const areas = {
   reviews: ['reviews'],
   pledges: ['pledges'],
   jobs: ['jobs'],
+  teams: ['teams'],
 } as const satisfies Record<string, QueryKey>;
 
 export type Area = keyof typeof areas;
