@@ -310,6 +310,15 @@ describe('every member screen passes axe-core and has tap targets of at least 44
       { name: '待发送', path: () => '/m/outbox' },
       { name: '互动', path: () => '/m/shares' },
       { name: '季度评议', path: () => '/m/review' },
+      { name: '四个一承诺', path: () => '/m/pledges' },
+      {
+        name: '岗位信息',
+        path: () => '/m/jobs',
+        after: async (page) => {
+          await page.getByTestId('job-send').tap();
+          await page.locator('.field-error, [role=alert]').first().waitFor();
+        },
+      },
       {
         name: '写分享',
         path: () => '/m/share-new',

@@ -20,6 +20,7 @@ import { forgetEvaluationDrafts } from './evaluation-draft.ts';
 import { forgetReviewDrafts } from './review-draft.ts';
 import { forgetQuestionDrafts } from './question-draft.ts';
 import { forgetServiceDrafts } from './service-draft.ts';
+import { forgetPledgeDrafts } from './pledge-draft.ts';
 import { shown } from './shown.ts';
 import { stopPushOnThisPhone } from './web-push.ts';
 import { ErrorMessage, TabBar, TopBar, TopBarContext, type Tab, type TopBarPlace } from './ui.tsx';
@@ -55,6 +56,8 @@ const Service = lazy(() => import('./screens/Service.tsx').then((m) => ({ defaul
 const ServiceProject = lazy(() => import('./screens/ServiceProject.tsx').then((m) => ({ default: m.ServiceProject })));
 const ServiceLog = lazy(() => import('./screens/ServiceLog.tsx').then((m) => ({ default: m.ServiceLog })));
 const Team = lazy(() => import('./screens/Team.tsx').then((m) => ({ default: m.Team })));
+const Pledges = lazy(() => import('./screens/Pledges.tsx').then((m) => ({ default: m.Pledges })));
+const Jobs = lazy(() => import('./screens/Jobs.tsx').then((m) => ({ default: m.Jobs })));
 
 type Session =
   | { phase: 'checking' }
@@ -154,6 +157,7 @@ export function App() {
     forgetReviewDrafts();
     forgetQuestionDrafts();
     forgetServiceDrafts();
+    forgetPledgeDrafts();
     forgetServerElderMode();
   };
 
@@ -254,6 +258,10 @@ export function App() {
     screen = <ServiceLog key={route.projectId ?? ''} projectId={route.projectId} onBack={() => router.back({ name: 'service' })} onUnauthenticated={showLogin} />;
   } else if (route.name === 'team') {
     screen = <Team key={route.teamId ?? ''} teamId={route.teamId} onBack={() => router.back({ name: 'service' })} />;
+  } else if (route.name === 'pledges') {
+    screen = <Pledges onBack={() => router.back()} onUnauthenticated={showLogin} />;
+  } else if (route.name === 'jobs') {
+    screen = <Jobs onBack={() => router.back({ name: 'pledges' })} onUnauthenticated={showLogin} />;
   } else if (shownProfile.kind === 'failed') {
     // e.g. an account without a member record: let the person leave and sign in as someone else.
     screen = <Problem message={shownProfile.message} onRetry={() => void profile.refetch()} onLogout={onLogout} />;

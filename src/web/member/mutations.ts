@@ -33,6 +33,7 @@ import { keys, type CareTaskPages, type InboxPages, type ShareFeedPages } from '
 import { registerOutboxKind, setAccountProbe, submit } from './outbox.ts';
 import { questionApi, type AskQuestionInput, type MenteeQuestion, type MyQuestion } from './api.ts';
 import { serviceApi, type CancelSignupResult, type ServiceLog, type ServiceLogBody, type SignupResult } from './service-api.ts';
+import type { JobOfferBody, MyJobOffer, MyPledges, MyPledgesBody } from './pledges-api.ts';
 
 /**
  * Every write of the member app, as a TanStack mutation: a key, the call, and what its answer
@@ -340,6 +341,24 @@ export const writes = {
       void queryClient.invalidateQueries({ queryKey: keys.service, exact: true });
       if (log.team) refresh(keys.teamLogs(log.team.id));
     },
+  ),
+  /** 四个一承诺: the year's pledges (made or edited) wait on the phone without signal; a newer send replaces one still waiting. */
+  savePledges: queued(
+    'save-pledges',
+    (body: MyPledgesBody, key, account) => sendWithKey<MyPledges>(contract.pledges.save, undefined, body, key, account),
+    (mine: MyPledges) => queryClient.setQueryData(keys.pledges, mine),
+    () => 'pledges',
+  ),
+  /** 岗位信息: a job offered from one's city, and closing it; both wait on the phone without signal. */
+  offerJob: queued(
+    'offer-job',
+    (body: JobOfferBody, key, account) => sendWithKey<MyJobOffer>(contract.pledges.offerJob, undefined, body, key, account),
+    () => void queryClient.invalidateQueries({ queryKey: keys.jobs }),
+  ),
+  closeJob: queued(
+    'close-job',
+    ({ offerId }: { offerId: string }, key, account) => sendWithKey<MyJobOffer>(contract.pledges.closeMyJob, { id: offerId }, undefined, key, account),
+    () => void queryClient.invalidateQueries({ queryKey: keys.jobs }),
   ),
   updateMobility: write('update-mobility', (body: MobilityForm) => api.updateMobility(body), (profile: MyProfile) => queryClient.setQueryData(keys.profile, profile)),
   markReturned: write('mark-returned', (body: z.input<typeof ReturnBody>) => api.markReturned(body), (profile: MyProfile) =>

@@ -5,6 +5,7 @@ import { questionApi } from './api.ts';
 import { evaluationApi } from './api.ts';
 import { reviewApi } from './api.ts';
 import { serviceApi } from './service-api.ts';
+import { pledgesApi } from './pledges-api.ts';
 
 /**
  * What the member app reads from the server, one query each: its key (the name the cache and the
@@ -44,6 +45,9 @@ export const keys = {
   myTeams: ['my-teams'] as const,
   team: (id: string) => ['team', id] as const,
   teamLogs: (id: string) => ['team', id, 'logs'] as const,
+  /** 四个一承诺: the year's four pledges with their follow-up and outcome; 岗位信息: one's job offers and their matches */
+  pledges: ['pledges'] as const,
+  jobs: ['jobs'] as const,
 };
 
 export const PAGE_SIZE = 20;
@@ -161,6 +165,10 @@ export const queries = {
     queryOptions({ queryKey: keys.team(id), queryFn: ({ signal }) => serviceApi.team(id, signal), gcTime: 0, refetchOnWindowFocus: false }),
   /** A team's recent logs (they name the people served): in memory only, like the team. */
   teamLogs: (id: string) => queryOptions({ queryKey: keys.teamLogs(id), queryFn: ({ signal }) => serviceApi.teamLogs(id, signal), gcTime: 0 }),
+  /** 四个一承诺: the year's pledges, the period, each one's follow-up and outcome (asked by 首页's line and the screen). */
+  pledges: () => queryOptions({ queryKey: keys.pledges, queryFn: ({ signal }) => pledgesApi.mine(signal) }),
+  /** 岗位信息: the jobs one offered and the villagers proposed for them (names and wanted work only). */
+  jobs: () => queryOptions({ queryKey: keys.jobs, queryFn: ({ signal }) => pledgesApi.jobs(signal) }),
   /** ~140 KB that never changes while the app runs: asked once per visit (the HTTP cache keeps it longer). */
   regions: () =>
     queryOptions({

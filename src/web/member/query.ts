@@ -17,6 +17,7 @@ import { forgetQuestionDrafts } from './question-draft.ts';
 import { forgetReviewDrafts } from './review-draft.ts';
 import { forgetEvaluationDrafts } from './evaluation-draft.ts';
 import { forgetServiceDrafts } from './service-draft.ts';
+import { forgetPledgeDrafts } from './pledge-draft.ts';
 import { confirmAccount } from './outbox.ts';
 
 /**
@@ -167,6 +168,7 @@ export function forgetDrafts(): void {
   forgetReviewDrafts();
   forgetEvaluationDrafts();
   forgetServiceDrafts();
+  forgetPledgeDrafts();
 }
 
 /**

@@ -8,6 +8,7 @@ import { QuestionsLine } from './QuestionsLine.tsx';
 import { EvaluationHomeLine } from './evaluation-entry.tsx';
 import { ReviewHomeLine } from './review-entry.tsx';
 import { ServiceHomeLine } from './service-entry.tsx';
+import { PledgesHomeLine } from './pledges-entry.tsx';
 import './home.css';
 
 interface HomeProps {
@@ -41,6 +42,7 @@ export function Home({ profile, stale, onRetry, isMentor, onUnauthenticated }: H
         <ReviewHomeLine />
         <QuestionsLine />
         <ServiceHomeLine />
+        <PledgesHomeLine />
         <TodaySection isMentor={isMentor} onUnauthenticated={onUnauthenticated} offlineNoticeShown={stale} />
       </main>
     </>

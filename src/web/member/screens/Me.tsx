@@ -10,6 +10,7 @@ import { questionsEntryWords } from '../i18n-questions.ts';
 import { EvaluationMeLink } from './evaluation-entry.tsx';
 import { ReviewMeLink } from './review-entry.tsx';
 import { ServiceMeLink } from './service-entry.tsx';
+import { PledgesMeLink } from './pledges-entry.tsx';
 import './home.css';
 
 interface MeProps {
@@ -156,6 +157,7 @@ export function Me({ profile, stale, onRetry, notice, onUpdateDestination, onCha
             <ReviewMeLink />
             <EvaluationMeLink />
             <ServiceMeLink />
+            <PledgesMeLink />
             <li>
               <button type="button" className="home-link" onClick={onChangePassword} data-testid="me-password">
                 <span className="home-link-text">{t.changePassword}</span>
