@@ -70,14 +70,14 @@ function sectionHtml(section: DisclosureSection, s: DisclosureSnapshot): string 
         s.donations.length
           ? s.donations
               .map(
-                (c) => `<h3>${e(c.title)}</h3>${c.purpose ? `<div class="meta">${e(c.purpose)}</div>` : ''}
+                (c) => `<div class="campaign"><h3>${e(c.title)}</h3>${c.purpose ? `<div class="meta">${e(c.purpose)}</div>` : ''}
 <div class="totals"><div>收到捐款<b data-fen="${c.receivedFen}">${yuan(c.receivedFen)}</b></div><div>支出<b data-fen="${c.spentFen}">${yuan(c.spentFen)}</b></div><div>结余<b data-fen="${c.balanceFen}">${yuan(c.balanceFen)}</b></div><div>收到物资<b>${c.goodsEntries} 笔</b></div></div>
 <table class="data"><tr><th>捐赠人</th><th>日期</th><th class="n">款物</th></tr>${c.received
                   .map((r) => `<tr><td>${e(r.donor)}</td><td>${day(r.receivedOn)}</td><td class="n">${r.kind === 'money' && r.amountFen !== null ? yuan(r.amountFen) : goodsText(r.goods, r.quantity)}</td></tr>`)
                   .join('') || '<tr><td colspan="3">暂无</td></tr>'}</table>
 <table class="data"><tr><th>支出 / 移交</th><th>日期</th><th class="n">款物</th></tr>${c.spending
                   .map((x) => `<tr><td>${e(x.purpose)}</td><td>${day(x.spentOn)}</td><td class="n">${x.kind === 'money' && x.amountFen !== null ? yuan(x.amountFen) : goodsText(x.goods, x.quantity)}</td></tr>`)
-                  .join('') || '<tr><td colspan="3">暂无</td></tr>'}</table>`,
+                  .join('') || '<tr><td colspan="3">暂无</td></tr>'}</table></div>`,
               )
               .join('')
           : '<p class="empty">本月没有捐款捐物</p>'
