@@ -44,6 +44,8 @@ import { ReadOutlined as NewsIcon } from '@ant-design/icons';
 import { AuditOutlined as ReviewsIcon } from '@ant-design/icons';
 import { FlagOutlined as PledgesIcon } from '@ant-design/icons';
 import { FileSearchOutlined as DisclosureIcon } from '@ant-design/icons';
+import { MoneyCollectOutlined as DonationsIcon } from '@ant-design/icons';
+import { ScheduleOutlined as DutyIcon } from '@ant-design/icons';
 import { ApartmentOutlined as TeamsIcon } from '@ant-design/icons';
 import { QuestionsMenuLabel } from './features/questions/QuestionsMenuLabel.tsx';
 
@@ -80,6 +82,8 @@ const QuestionsPage = lazy(() => import('./features/questions/QuestionsPage.tsx'
 const NewsPage = lazy(() => import('./features/news/NewsPage.tsx').then((m) => ({ default: m.NewsPage })));
 const PledgesPage = lazy(() => import('./features/pledges/PledgesPage.tsx').then((m) => ({ default: m.PledgesPage })));
 const DisclosurePage = lazy(() => import('./features/disclosure/DisclosurePage.tsx').then((m) => ({ default: m.DisclosurePage })));
+const DonationsPage = lazy(() => import('./features/donations/DonationsPage.tsx').then((m) => ({ default: m.DonationsPage })));
+const DutyPage = lazy(() => import('./features/duty/DutyPage.tsx').then((m) => ({ default: m.DutyPage })));
 const TeamsPage = lazy(() => import('./features/teams/TeamsPage.tsx').then((m) => ({ default: m.TeamsPage })));
 // print pages (/print/…) have no console chrome: the shell is skipped for them
 const PrintRoutes = lazy(() => import('./features/cards/print/PrintRoutes.tsx'));
@@ -300,6 +304,8 @@ function Shell() {
   const serviceItems: NonNullable<MenuProps['items']> = [
     ...(secretary ? [{ key: '/teams', icon: <TeamsIcon aria-hidden />, label: <Link to="/teams" data-testid="nav-teams">{t('nav.teams')}</Link> }] : []),
     ...(secretary ? [{ key: '/pledges', icon: <PledgesIcon aria-hidden />, label: <Link to="/pledges" data-testid="nav-pledges">{t('nav.pledges')}</Link> }] : []),
+    ...(secretary ? [{ key: '/donations', icon: <DonationsIcon aria-hidden />, label: <Link to="/donations" data-testid="nav-donations">{t('nav.donations')}</Link> }] : []),
+    ...(secretary ? [{ key: '/duty', icon: <DutyIcon aria-hidden />, label: <Link to="/duty" data-testid="nav-duty">{t('nav.duty')}</Link> }] : []),
     ...(secretary ? [{ key: '/disclosure', icon: <DisclosureIcon aria-hidden />, label: <Link to="/disclosure" data-testid="nav-disclosure">{t('nav.disclosure')}</Link> }] : []),
   ];
   const service: NonNullable<MenuProps['items']> = serviceItems.length > 0 ? [{ type: 'group', key: 'service', label: t('nav.serviceGroup'), children: serviceItems }] : [];
@@ -383,7 +389,7 @@ function Shell() {
 }
 
 /** Every page of the console, whoever may open it: the rest of the paths are "not found". */
-const CONSOLE_PAGES = new Set(['/questions', '/dashboard', '/orgs', '/members', '/import', '/audit', '/settings', '/study', '/pushes', '/sessions', '/coverage', '/care-tasks', '/mentoring', '/drift', '/deliveries', '/cards', '/birthdays', '/channels', '/unreachable', '/activation', '/shares', '/news', '/reviews', '/pledges', '/disclosure', '/teams']);
+const CONSOLE_PAGES = new Set(['/questions', '/dashboard', '/orgs', '/members', '/import', '/audit', '/settings', '/study', '/pushes', '/sessions', '/coverage', '/care-tasks', '/mentoring', '/drift', '/deliveries', '/cards', '/birthdays', '/channels', '/unreachable', '/activation', '/shares', '/news', '/reviews', '/pledges', '/donations', '/duty', '/disclosure', '/teams']);
 
 function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string; isTenantAdmin: boolean; secretary: boolean; groupLeader: boolean }) {
   const { t } = useI18n();
@@ -419,6 +425,8 @@ function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string;
     if (path === '/questions' && secretary) return <QuestionsPage />;
     if (path === '/teams' && secretary) return <TeamsPage />;
     if (path === '/pledges' && secretary) return <PledgesPage />;
+    if (path === '/donations' && secretary) return <DonationsPage />;
+    if (path === '/duty' && secretary) return <DutyPage />;
     if (path === '/disclosure' && secretary) return <DisclosurePage />;
     if (path === '/shares' && secretary) return <SharesPage />;
     if (path === '/reviews' && secretary) return <ReviewsPage />;
