@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, openTestDatabase, PHONES } from '../../../../test/support/harness.ts';
-import { createOrg, listOrgs, moveOrg, renameOrg, retireOrg, createGrid, listGrids } from './service.ts';
+import { createOrg, listOrgs, moveOrg, renameOrg, retireOrg, createGrid, listGrids, updateGrid } from './service.ts';
+import { UpdateGridBody } from '../../../shared/api.ts';
 import { AppError } from '../../errors.ts';
 
 let env: Awaited<ReturnType<typeof openTestDatabase>>;
@@ -83,6 +84,41 @@ describe('org tree', () => {
     const village = await byName('新桥村党总支');
     const g = await createGrid(env.db, ctx, { orgId: village.id, name: '第7网格' });
     expect(g.memberCount).toBe(0);
+    expect(g.households).toBeNull();
+  });
+
+  it('keeps a grid’s households and description, and takes its leader only from the grid’s unit', async () => {
+    const ctx = await contextFor(env, PHONES.tenantAdmin);
+    const branch2 = await byName('第二党支部');
+    const grid = await createGrid(env.db, ctx, { orgId: branch2.id, name: '第二支部网格', households: 42, description: '沿河一带' });
+    expect(grid).toMatchObject({ households: 42, description: '沿河一带' });
+    const updated = await updateGrid(env.db, ctx, grid.id, { households: 0, description: null });
+    expect(updated).toMatchObject({ households: 0, description: null });
+    // a member of another branch may not lead it; one of 第二党支部's subtree may
+    const outside = await env.db
+      .selectFrom('member as m')
+      .innerJoin('org as o', 'o.id', 'm.org_id')
+      .select('m.id')
+      .where('m.tenant_id', '=', env.tenantId)
+      .where('m.left_at', 'is', null)
+      .where('o.path', 'not like', `${branch2.path}%`)
+      .executeTakeFirstOrThrow();
+    const inside = await env.db
+      .selectFrom('member as m')
+      .innerJoin('org as o', 'o.id', 'm.org_id')
+      .select(['m.id', 'm.name'])
+      .where('m.tenant_id', '=', env.tenantId)
+      .where('m.left_at', 'is', null)
+      .where('o.path', 'like', `${branch2.path}%`)
+      .executeTakeFirstOrThrow();
+    await expect(updateGrid(env.db, ctx, grid.id, { leaderMemberId: outside.id })).rejects.toMatchObject({ code: 'validation_failed', issues: [{ field: 'leaderMemberId' }] });
+    await expect(createGrid(env.db, ctx, { orgId: branch2.id, name: '越界网格', leaderMemberId: outside.id })).rejects.toMatchObject({ issues: [{ field: 'leaderMemberId' }] });
+    expect((await updateGrid(env.db, ctx, grid.id, { leaderMemberId: inside.id })).leaderName).toBe(inside.name);
+    // households are a whole number, not negative; a description at most 500 characters
+    expect(UpdateGridBody.safeParse({ households: -1 }).success).toBe(false);
+    expect(UpdateGridBody.safeParse({ households: 1.5 }).success).toBe(false);
+    expect(UpdateGridBody.safeParse({ description: 'x'.repeat(501) }).success).toBe(false);
+    expect(UpdateGridBody.safeParse({ households: 120, description: '概况' }).success).toBe(true);
   });
 });
 
