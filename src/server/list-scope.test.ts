@@ -13,6 +13,8 @@ import { seedDonationsDemo } from './demo/donations.ts';
 import { seedDutyDemo } from './demo/duty.ts';
 import { seedDisclosureDemo } from './demo/disclosure.ts';
 import { seedTeamsDemo } from './demo/teams.ts';
+import { seedPledgesDemo } from './demo/pledges.ts';
+import { seedServiceDemo } from './demo/service.ts';
 
 /**
  * What lists contain, not only their status codes: every GET route of the API, called as each
@@ -59,8 +61,11 @@ async function villageOf(env: TestEnv, phone: string): Promise<Set<string>> {
   return new Set(rows.map((r) => r.id));
 }
 
-/** The member app's answers that show comrades of the caller's village by design (see `villageOf`). */
-const SHOWS_COMRADES = /^\/api\/me\/(shares|evaluations|duty)(\/|\?|$)/;
+/**
+ * The member app's answers that show comrades of the caller's village by design (see `villageOf`);
+ * a volunteer team's logs (志愿服务) name its members, who are of the team's village.
+ */
+const SHOWS_COMRADES = /^\/api\/me\/(shares|evaluations|duty|teams\/[^/]+\/logs)(\/|\?|$)/;
 
 /** Members the role may read, worked out in SQL from its roles, mentees and own record. */
 async function readableBy(env: TestEnv, phone: string): Promise<Set<string>> {
@@ -133,6 +138,7 @@ const ONE_THING: { route: string; ids: string }[] = [
   { route: '/api/me/questions/:id', ids: 'question' },
   { route: '/api/evaluations/:id', ids: 'evaluation_round' },
   { route: '/api/me/evaluations/:id', ids: 'evaluation_round' },
+  { route: '/api/pledges/:id', ids: 'pledge' },
   { route: '/api/disclosures/:id', ids: 'disclosure' },
   { route: '/api/disclosures/:id/preview', ids: 'disclosure' },
   { route: '/api/donations/:id', ids: 'donation_campaign' },
@@ -141,6 +147,10 @@ const ONE_THING: { route: string; ids: string }[] = [
   { route: '/api/teams/:id', ids: 'service_team' },
   { route: '/api/teams/:id/recipients', ids: 'service_team' },
   { route: '/api/me/teams/:id', ids: 'service_team' },
+  { route: '/api/me/teams/:id/logs', ids: 'service_team' },
+  { route: '/api/me/service/projects/:id', ids: 'service_project' },
+  { route: '/api/service/projects/:id', ids: 'service_project' },
+  { route: '/api/service/tasks/:id/signups', ids: 'service_task' },
 ];
 
 async function idsOf(table: string): Promise<string[]> {
@@ -160,6 +170,8 @@ beforeAll(async () => {
   await seedDutyDemo(env.db, env.tenantId);
   await seedDisclosureDemo(env.db, env.tenantId);
   await seedTeamsDemo(env.db, env.tenantId);
+  await seedPledgesDemo(env.db, env.tenantId);
+  await seedServiceDemo(env.db, env.tenantId);
   const routes: { url: string; schema?: FastifySchema }[] = [];
   const probe = await buildApp({ services: env.services, serveWeb: false, onRoute: (method, url, schema) => method === 'GET' && routes.push({ url, schema }) });
   await probe.close();
@@ -284,9 +296,22 @@ describe('answers about one thing carry no member outside the caller’s scope',
         SELECT post_id, member_id FROM share_comment WHERE tenant_id = ${env.tenantId}`.execute(env.db);
       const commentersOf = new Map<string, Set<string>>();
       for (const c of commenters) commentersOf.set(c.post_id, new Set([...(commentersOf.get(c.post_id) ?? []), c.member_id]));
+      // A team's project's sign-ups are read by the team's leader (who manages the project) as well
+      // as the secretaries above: the team's volunteers who signed up.
+      const { rows: signups } = await sql<{ task_id: string; member_id: string }>`
+        SELECT s.task_id, s.member_id FROM service_signup s
+          JOIN service_task k ON k.tenant_id = s.tenant_id AND k.id = s.task_id
+          JOIN service_project p ON p.tenant_id = k.tenant_id AND p.id = k.project_id
+          JOIN service_team t ON t.tenant_id = p.tenant_id AND t.id = p.team_id
+          JOIN account a ON a.tenant_id = t.tenant_id AND a.member_id = t.leader_member_id
+         WHERE s.tenant_id = ${env.tenantId} AND a.phone = ${PHONE_OF[role]}`.execute(env.db);
+      const signedUpOn = new Map<string, Set<string>>();
+      for (const r of signups) signedUpOn.set(r.task_id, new Set([...(signedUpOn.get(r.task_id) ?? []), r.member_id]));
       const shownByDesign = (url: string) => {
         const post = /^\/api\/shares\/([^/]+)$/.exec(url)?.[1];
         if (post) return commentersOf.get(post) ?? new Set<string>();
+        const task = /^\/api\/service\/tasks\/([^/]+)\/signups$/.exec(url)?.[1];
+        if (task) return signedUpOn.get(task) ?? new Set<string>();
         const member = /^\/api\/members\/([^/]+)(?:\/mentorships)?$/.exec(url)?.[1];
         return (member && linkedByMentoring.get(member)) || new Set<string>();
       };
