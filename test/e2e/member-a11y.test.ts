@@ -355,6 +355,7 @@ describe('every member screen passes axe-core and has tap targets of at least 44
         },
       },
       { name: '我的服务队', path: () => '/m/team' },
+      { name: '值守', path: () => '/m/duty' },
       {
         name: '常见问答',
         path: () => '/m/questions',

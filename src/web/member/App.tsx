@@ -58,6 +58,7 @@ const ServiceLog = lazy(() => import('./screens/ServiceLog.tsx').then((m) => ({ 
 const Team = lazy(() => import('./screens/Team.tsx').then((m) => ({ default: m.Team })));
 const Pledges = lazy(() => import('./screens/Pledges.tsx').then((m) => ({ default: m.Pledges })));
 const Jobs = lazy(() => import('./screens/Jobs.tsx').then((m) => ({ default: m.Jobs })));
+const Duty = lazy(() => import('./screens/Duty.tsx').then((m) => ({ default: m.Duty })));
 
 type Session =
   | { phase: 'checking' }
@@ -262,6 +263,8 @@ export function App() {
     screen = <Pledges onBack={() => router.back()} onUnauthenticated={showLogin} />;
   } else if (route.name === 'jobs') {
     screen = <Jobs onBack={() => router.back({ name: 'pledges' })} onUnauthenticated={showLogin} />;
+  } else if (route.name === 'duty') {
+    screen = <Duty onBack={() => router.back()} onUnauthenticated={showLogin} />;
   } else if (shownProfile.kind === 'failed') {
     // e.g. an account without a member record: let the person leave and sign in as someone else.
     screen = <Problem message={shownProfile.message} onRetry={() => void profile.refetch()} onLogout={onLogout} />;

@@ -34,6 +34,7 @@ import { registerOutboxKind, setAccountProbe, submit } from './outbox.ts';
 import { questionApi, type AskQuestionInput, type MenteeQuestion, type MyQuestion } from './api.ts';
 import { serviceApi, type CancelSignupResult, type ServiceLog, type ServiceLogBody, type SignupResult } from './service-api.ts';
 import type { JobOfferBody, MyJobOffer, MyPledges, MyPledgesBody } from './pledges-api.ts';
+import { dutyApi } from './duty-api.ts';
 
 /**
  * Every write of the member app, as a TanStack mutation: a key, the call, and what its answer
@@ -360,6 +361,17 @@ export const writes = {
     ({ offerId }: { offerId: string }, key, account) => sendWithKey<MyJobOffer>(contract.pledges.closeMyJob, { id: offerId }, undefined, key, account),
     () => void queryClient.invalidateQueries({ queryKey: keys.jobs }),
   ),
+  /** 值守: signing up, cancelling and swaps need signal (a place on a shift is contested: the answer says at once whether it is one's own). */
+  dutySignUp: write('duty-signup', ({ shiftId }: { shiftId: string }) => dutyApi.signUp(shiftId), () => void queryClient.invalidateQueries({ queryKey: keys.duty })),
+  dutyCancel: write('duty-cancel', ({ assignmentId }: { assignmentId: string }) => dutyApi.cancel(assignmentId), () => void queryClient.invalidateQueries({ queryKey: keys.duty })),
+  dutyAskSwap: write(
+    'duty-ask-swap',
+    ({ assignmentId, toMemberId, note }: { assignmentId: string; toMemberId: string | null; note: string }) => dutyApi.askSwap(assignmentId, { toMemberId, note }),
+    () => void queryClient.invalidateQueries({ queryKey: keys.duty }),
+  ),
+  dutyAcceptSwap: write('duty-accept-swap', ({ swapId }: { swapId: string }) => dutyApi.acceptSwap(swapId), () => void queryClient.invalidateQueries({ queryKey: keys.duty })),
+  dutyWithdrawSwap: write('duty-withdraw-swap', ({ swapId }: { swapId: string }) => dutyApi.withdrawSwap(swapId), () => void queryClient.invalidateQueries({ queryKey: keys.duty })),
+  dutyDeclineSwap: write('duty-decline-swap', ({ swapId }: { swapId: string }) => dutyApi.declineSwap(swapId), () => void queryClient.invalidateQueries({ queryKey: keys.duty })),
   updateMobility: write('update-mobility', (body: MobilityForm) => api.updateMobility(body), (profile: MyProfile) => queryClient.setQueryData(keys.profile, profile)),
   markReturned: write('mark-returned', (body: z.input<typeof ReturnBody>) => api.markReturned(body), (profile: MyProfile) =>
     queryClient.setQueryData(keys.profile, profile),

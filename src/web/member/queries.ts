@@ -6,6 +6,7 @@ import { evaluationApi } from './api.ts';
 import { reviewApi } from './api.ts';
 import { serviceApi } from './service-api.ts';
 import { pledgesApi } from './pledges-api.ts';
+import { dutyApi } from './duty-api.ts';
 
 /**
  * What the member app reads from the server, one query each: its key (the name the cache and the
@@ -48,6 +49,9 @@ export const keys = {
   /** 四个一承诺: the year's four pledges with their follow-up and outcome; 岗位信息: one's job offers and their matches */
   pledges: ['pledges'] as const,
   jobs: ['jobs'] as const,
+  /** 值守: shifts open to sign up, one's shifts, swaps offered; the comrades one may ask to swap a shift */
+  duty: ['duty'] as const,
+  dutyComrades: (assignmentId: string) => ['duty', 'comrades', assignmentId] as const,
 };
 
 export const PAGE_SIZE = 20;
@@ -169,6 +173,9 @@ export const queries = {
   pledges: () => queryOptions({ queryKey: keys.pledges, queryFn: ({ signal }) => pledgesApi.mine(signal) }),
   /** 岗位信息: the jobs one offered and the villagers proposed for them (names and wanted work only). */
   jobs: () => queryOptions({ queryKey: keys.jobs, queryFn: ({ signal }) => pledgesApi.jobs(signal) }),
+  /** 值守: shifts open to sign up, one's own shifts and the swaps offered to one (the server marks it with an ETag). */
+  duty: () => queryOptions({ queryKey: keys.duty, queryFn: ({ signal }) => dutyApi.mine(signal) }),
+  dutyComrades: (assignmentId: string) => queryOptions({ queryKey: keys.dutyComrades(assignmentId), queryFn: ({ signal }) => dutyApi.comrades(assignmentId, signal), gcTime: 0 }),
   /** ~140 KB that never changes while the app runs: asked once per visit (the HTTP cache keeps it longer). */
   regions: () =>
     queryOptions({

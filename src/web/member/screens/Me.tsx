@@ -11,6 +11,7 @@ import { EvaluationMeLink } from './evaluation-entry.tsx';
 import { ReviewMeLink } from './review-entry.tsx';
 import { ServiceMeLink } from './service-entry.tsx';
 import { PledgesMeLink } from './pledges-entry.tsx';
+import { DutyMeLink } from './duty-entry.tsx';
 import './home.css';
 
 interface MeProps {
@@ -158,6 +159,7 @@ export function Me({ profile, stale, onRetry, notice, onUpdateDestination, onCha
             <EvaluationMeLink />
             <ServiceMeLink />
             <PledgesMeLink />
+            <DutyMeLink />
             <li>
               <button type="button" className="home-link" onClick={onChangePassword} data-testid="me-password">
                 <span className="home-link-text">{t.changePassword}</span>
