@@ -15,7 +15,7 @@ import type { ReviewEvidence } from '../../../shared/api-reviews.ts';
  *   talks      heart-to-heart talks with them (谈心谈话)
  *   pledges    their 四个一 pledges made in the period or whose outcome the secretary recorded in it
  *              (each pledge once: what they pledged and what was followed up both show their work)
- *   service    no such records exist yet: null (shown as 暂无此项记录, never as zero)
+ *   service    their service logs (志愿服务) of days in the period, not voided
  */
 export async function gatherEvidence(
   db: Executor,
@@ -33,7 +33,7 @@ export async function gatherEvidence(
       shares: 0,
       questions: 0,
       talks: 0,
-      service: null,
+      service: 0,
       pledges: 0,
     });
   }
@@ -68,7 +68,7 @@ export async function gatherEvidence(
     if (e) e.pushes = { delivered: Number(r.delivered), read: Number(r.read) };
   }
 
-  const counts = async (key: 'shares' | 'questions' | 'talks' | 'pledges', query: RawBuilder<{ member_id: string; n: string }>) => {
+  const counts = async (key: 'shares' | 'questions' | 'talks' | 'pledges' | 'service', query: RawBuilder<{ member_id: string; n: string }>) => {
     const { rows } = await query.execute(db);
     for (const r of rows) {
       const e = out.get(r.member_id);
@@ -107,6 +107,15 @@ export async function gatherEvidence(
        WHERE pl.tenant_id = ${tenantId} AND pl.member_id = ANY(${ids})
          AND ((pl.created_at >= ${start} AND pl.created_at < ${end}) OR (pl.outcome_at >= ${start} AND pl.outcome_at < ${end}))
        GROUP BY pl.member_id`,
+  );
+  await counts(
+    'service',
+    sql<{ member_id: string; n: string }>`
+      SELECT l.member_id, count(*) AS n FROM service_log l
+       WHERE l.tenant_id = ${tenantId} AND l.member_id = ANY(${ids})
+         AND l.served_on BETWEEN ${period.from}::date AND ${period.to}::date
+         AND l.voided_at IS NULL
+       GROUP BY l.member_id`,
   );
   return out;
 }

@@ -157,11 +157,22 @@ beforeAll(async () => {
   await pledge('wealth_tip', addDays(from, -5), addDays(inside, 1));
   await pledge('good_deed', addDays(from, -5));
   await pledge('job_help', addDays(to, 1));
+  // service logs: 2 of days in the quarter; not counted: a voided one, one of a day after it
+  const branchPath = (await env.db.selectFrom('org').select('path').where('id', '=', branch1).executeTakeFirstOrThrow()).path;
+  const serviceLog = (day: string, voided = false) =>
+    env.db
+      .insertInto('service_log')
+      .values({ tenant_id: env.tenantId, member_id: fresh, org_id: branch1, org_path: branchPath, served_on: day, minutes: 30, what: '评议测试的服务', ...(voided && { voided_at: noon(day), void_reason: '重复' }) })
+      .execute();
+  await serviceLog(inside);
+  await serviceLog(addDays(inside, 2));
+  await serviceLog(inside, true);
+  await serviceLog(addDays(to, 1));
 });
 afterAll(async () => env?.close());
 
 describe('evidence gathered from the data', () => {
-  it('counts the quarter’s classes, pushes, talks, shares, questions and pledges (made or followed up in it); service has no records', async () => {
+  it('counts the quarter’s classes, pushes, talks, shares, questions, pledges (made or followed up in it) and service logs', async () => {
     const period = quarterDays(lastQuarter());
     const evidence = (await gatherEvidence(env.db, env.tenantId, [fresh], period)).get(fresh);
     expect(evidence).toEqual({
@@ -171,7 +182,7 @@ describe('evidence gathered from the data', () => {
       talks: 1,
       shares: 2,
       questions: 1,
-      service: null,
+      service: 2,
       pledges: 2,
     });
   });
@@ -358,7 +369,7 @@ describe('self-summary, scores, publishing', () => {
     const freshRow = rows.find((r) => r[0] === '评议测试') ?? [];
     const col = (name: string) => freshRow[header.indexOf(name)];
     expect([col('参加学习'), col('补学'), col('缺课'), col('推送已读/收到'), col('谈心谈话')]).toEqual([2, 1, 2, '2/3', 2]);
-    expect(col('服务')).toBe('暂无此项记录');
+    expect(col('服务')).toBe(2);
     expect(col('总分')).toBe(80);
     const own = rows.find((r) => r[header.indexOf('评语')] === '学习认真，望多参与互动。');
     expect(own?.[header.indexOf('总分')]).toBe(83);
