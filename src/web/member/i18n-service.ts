@@ -113,7 +113,7 @@ const zh = {
   slSending: '正在提交…',
   slFixFields: '请改正标出的地方，再提交',
   slSent: '已记录',
-  slSentDetail: '记录了 {minutes} 的服务。谢谢您！',
+  slSentDetail: '记录了 {minutes}的服务。谢谢您！',
   slQueued: '没有信号，服务记录已保存在手机上，有信号时自动发送',
   slBackToService: '回到志愿服务',
   slAnother: '再记一次',

@@ -127,10 +127,10 @@ export function ServiceLog({ projectId, onBack, onUnauthenticated }: ServiceLogP
     })),
   ];
 
-  // Came from a project: its confirmed sign-up is chosen once the list is known (remote when the task is).
+  // Came from a project: its confirmed sign-up is chosen once the list is fresh (remote when the task is).
   const preset = useRef(false);
   useEffect(() => {
-    if (preset.current || !projectId || form.taskId || !service.data) return;
+    if (preset.current || !projectId || form.taskId || !service.data || service.isFetching) return;
     preset.current = true;
     const first = choices.find((c) => c.projectId === projectId);
     if (first) setForm((old) => ({ ...old, projectId: first.projectId, taskId: first.taskId, teamId: first.teamId, remote: old.remote || first.remote }));
@@ -438,25 +438,27 @@ export function ServiceLog({ projectId, onBack, onUnauthenticated }: ServiceLogP
                 </label>
               ))}
             </div>
-            <label htmlFor="sl-minutes-other" className="field-hint sv-other-label">
-              {t.slMinutesCustom}
-            </label>
-            <input
-              id="sl-minutes-other"
-              type="text"
-              inputMode="numeric"
-              autoComplete="off"
-              data-testid="service-log-minutes"
-              value={quick === null ? form.minutes : ''}
-              maxLength={10}
-              aria-invalid={errors.minutes ? true : undefined}
-              aria-describedby={errors.minutes ? 'sl-minutes-error' : undefined}
-              onChange={(e) => {
-                const minutes = e.target.value;
-                change((old) => ({ ...old, minutes }));
-                setErrors((old) => ({ ...old, minutes: undefined }));
-              }}
-            />
+            <div className="field sv-other">
+              <label htmlFor="sl-minutes-other" className="field-hint sv-other-label">
+                {t.slMinutesCustom}
+              </label>
+              <input
+                id="sl-minutes-other"
+                type="text"
+                inputMode="numeric"
+                autoComplete="off"
+                data-testid="service-log-minutes"
+                value={quick === null ? form.minutes : ''}
+                maxLength={10}
+                aria-invalid={errors.minutes ? true : undefined}
+                aria-describedby={errors.minutes ? 'sl-minutes-error' : undefined}
+                onChange={(e) => {
+                  const minutes = e.target.value;
+                  change((old) => ({ ...old, minutes }));
+                  setErrors((old) => ({ ...old, minutes: undefined }));
+                }}
+              />
+            </div>
             {errors.minutes ? (
               <p className="field-error" id="sl-minutes-error" data-testid="sl-minutes-error">
                 {errors.minutes}
