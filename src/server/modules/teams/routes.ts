@@ -66,7 +66,11 @@ export function registerTeamRoutes(app: App, { db }: AppServices): void {
   r.get('/api/teams/:id/recipients', {
     config: { access: 'session' },
     schema: { tags, summary: '服务对象 The people a team looks after (every read audited)', params: IdParams, response: { 200: CareRecipientList } },
-    handler: async (req) => ({ items: await listTeamRecipients(db, context(req), req.params.id) }),
+    // never kept by a browser or a proxy: each showing is a read of its own, audited
+    handler: async (req, reply) => {
+      reply.header('cache-control', 'no-store');
+      return { items: await listTeamRecipients(db, context(req), req.params.id) };
+    },
   });
   r.post('/api/teams/:id/recipients', {
     config: { access: 'session' },
@@ -102,6 +106,9 @@ export function registerTeamRoutes(app: App, { db }: AppServices): void {
   r.get('/api/me/teams/:id', {
     config: { access: 'session' },
     schema: { tags, summary: '我的服务队 One of one\'s teams with its people looked after (audited)', params: IdParams, response: { 200: MyTeamDetail } },
-    handler: async (req) => myTeam(db, context(req), req.params.id),
+    handler: async (req, reply) => {
+      reply.header('cache-control', 'no-store');
+      return myTeam(db, context(req), req.params.id);
+    },
   });
 }

@@ -167,6 +167,9 @@ describe('teams and their members', () => {
     const none = await env.app.inject({ method: 'POST', url: `/api/teams/${companionId}/members`, headers: secretary.headers, payload: { name: '志愿者甲' } });
     expect(none.statusCode).toBe(400);
     expect(none.json().issues[0].field).toBe('phone');
+    const shown = await env.app.inject({ url: `/api/teams/${companionId}/recipients`, headers: secretary.headers });
+    expect(shown.statusCode).toBe(200);
+    expect(shown.headers['cache-control']).toBe('no-store');
     const ok = await env.app.inject({ method: 'POST', url: `/api/teams/${companionId}/members`, headers: secretary.headers, payload: { name: '志愿者甲', phone: '13912340002' } });
     expect(ok.statusCode, ok.body).toBe(200);
     const twice = await env.app.inject({ method: 'POST', url: `/api/teams/${companionId}/members`, headers: secretary.headers, payload: { name: '志愿者甲', phone: '13912340002' } });
