@@ -23,6 +23,7 @@ import { seedTeamsDemo } from './demo/teams.ts';
 import { seedServiceDemo } from './demo/service.ts';
 import { seedDonationsDemo } from './demo/donations.ts';
 import { seedDutyDemo } from './demo/duty.ts';
+import { seedPledgesDemo } from './demo/pledges.ts';
 
 export interface Booted {
   opened: OpenedDatabase;
@@ -68,6 +69,7 @@ export async function boot(config: Config, log: { info: (m: string) => void; war
       await seedServiceDemo(opened.db, seeded.tenantId);
       await seedDonationsDemo(opened.db, seeded.tenantId);
       await seedDutyDemo(opened.db, seeded.tenantId);
+      await seedPledgesDemo(opened.db, seeded.tenantId);
       // 党务公开 drafts last month from the demos above (service, pledges, donations): keep it last.
       await seedDisclosureDemo(opened.db, seeded.tenantId);
       demo = { password, generated };
