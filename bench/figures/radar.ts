@@ -130,6 +130,8 @@ const BARE_TIMELINE = `
         AND m.last_contact_at NOT IN (SELECT d.trip_on FROM delivery_member dm JOIN delivery d ON d.tenant_id = dm.tenant_id AND d.id = dm.delivery_id
                                       WHERE dm.tenant_id = $1 AND dm.member_id = $2)
     UNION ALL SELECT date_trunc('milliseconds', lost_contact_confirmed_at), 'lost_contact', NULL FROM member WHERE tenant_id = $1 AND id = $2 AND lost_contact_confirmed_at IS NOT NULL
+    UNION ALL SELECT date_trunc('milliseconds', created_at), 'share', id FROM share_post WHERE tenant_id = $1 AND member_id = $2 AND deleted_at IS NULL
+    UNION ALL SELECT (served_on::timestamp AT TIME ZONE 'Asia/Shanghai'), 'service', id FROM service_log WHERE tenant_id = $1 AND member_id = $2 AND voided_at IS NULL
   ) e
   WHERE at < now()
   ORDER BY at DESC

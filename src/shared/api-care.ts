@@ -522,6 +522,7 @@ export const TimelineKind = z.enum([
   'contact',
   'lost_contact',
   'share',
+  'service',
 ]);
 export const TimelineEvent = z.object({
   /** ISO date or timestamp */

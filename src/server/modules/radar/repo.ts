@@ -391,7 +391,8 @@ export type TimelineRowKind =
   | 'card'
   | 'contact'
   | 'lost_contact'
-  | 'share';
+  | 'share'
+  | 'service';
 
 /**
  * One event as SQL finds it; service.ts writes its title and detail. `at` is the sort key
@@ -501,6 +502,13 @@ export function timelineSql(p: TimelineParams): RawBuilder<TimelineRow> {
       -- (a hidden post's text stays out: the timeline's readers need not be its secretaries)
       SELECT date_trunc('milliseconds', sp.created_at), NULL, 'share', sp.kind, NULL, CASE WHEN sp.hidden_at IS NULL THEN sp.body END, (sp.hidden_at IS NOT NULL)::int, NULL, sp.id
       FROM share_post sp WHERE sp.tenant_id = ${t} AND sp.member_id = ${id} AND sp.deleted_at IS NULL
+      UNION ALL
+      -- a service log (志愿服务), not voided: its day, minutes, what was done, the project or team, remote or not
+      SELECT ${day('sl.served_on')}, sl.served_on, 'service', NULL, coalesce(spj.title, stm.name), sl.what, sl.minutes, sl.remote::int, sl.id
+      FROM service_log sl
+      LEFT JOIN service_project spj ON spj.tenant_id = sl.tenant_id AND spj.id = sl.project_id
+      LEFT JOIN service_team stm ON stm.tenant_id = sl.tenant_id AND stm.id = sl.team_id
+      WHERE sl.tenant_id = ${t} AND sl.member_id = ${id} AND sl.voided_at IS NULL
     ) e
     WHERE e.at < ${p.before}
     ORDER BY e.at DESC, e.kind, e.ref_id

@@ -296,6 +296,8 @@ function present(r: TimelineRow): TimelineEvent {
       return ev('lost_contact', '确认失联', `自 ${name} 起失去联系`);
     case 'share':
       return ev('share', `分享：${SHARE_KIND[r.code ?? ''] ?? ''}${r.n1 ? '（已被隐藏）' : ''}`, clip(r.text));
+    case 'service':
+      return ev('service', `志愿服务 ${r.n1 ?? 0} 分钟：${clip(r.text, 30) ?? ''}`, [r.name, r.n2 ? '远程' : null].filter(Boolean).join(' · ') || null);
   }
 }
 
@@ -357,6 +359,8 @@ function presentEn(r: TimelineRow): TimelineEvent {
       return ev('lost_contact', 'Lost contact confirmed', `Out of contact since ${name}`);
     case 'share':
       return ev('share', `Shared: ${SHARE_KIND_EN[r.code ?? ''] ?? ''}${r.n1 ? ' (hidden)' : ''}`, clip(r.text));
+    case 'service':
+      return ev('service', `Volunteer service, ${r.n1 ?? 0} min: ${clip(r.text, 30) ?? ''}`, [r.name, r.n2 ? 'remote' : null].filter(Boolean).join(' · ') || null);
   }
 }
 

@@ -166,6 +166,13 @@ describe('sign-ups and the waiting list', () => {
 });
 
 describe('service logs', () => {
+  it('a log joins the member’s timeline: 志愿服务 N 分钟 with what was done and the project', async () => {
+    const log = await ok<ServiceLog>(send(mobile, 'POST', '/api/me/service/logs', { teamId: companionId, servedOn: addDays(today(), -1), minutes: 25, remote: true, what: '视频陪孩子读课文' }));
+    const timeline = await ok<{ items: { kind: string; title: string; detail: string | null; refId: string | null; at: string }[] }>(send(secretary, 'GET', `/api/members/${mobileId}/timeline`));
+    const event = timeline.items.find((e) => e.refId === log.id);
+    expect(event).toMatchObject({ kind: 'service', title: '志愿服务 25 分钟：视频陪孩子读课文', detail: `${DEMO_TEAMS.companion} · 远程`, at: addDays(today(), -1) });
+  });
+
   it('a team member logs a call with a photo to a person of the team; the leader sees it, an outsider sees no label', async () => {
     const photo = await upload(mobile, 'call.png', PNG);
     const project = await env.db.selectFrom('service_project').select('id').where('title', '=', '每周探访独居老人').executeTakeFirstOrThrow();

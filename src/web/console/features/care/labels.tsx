@@ -129,6 +129,7 @@ export const TIMELINE_KIND_KEYS: Record<TimelineKind, MsgKey> = {
   contact: 'timeline.kind.contact',
   lost_contact: 'timeline.kind.lost_contact',
   share: 'timeline.kind.share',
+  service: 'timeline.kind.service',
 };
 export const TIMELINE_KIND_COLORS: Record<TimelineKind, string> = {
   joined: 'red',
@@ -145,6 +146,7 @@ export const TIMELINE_KIND_COLORS: Record<TimelineKind, string> = {
   contact: 'green',
   lost_contact: 'red',
   share: 'lime',
+  service: 'red',
 };
 
 /** Timeline dots take CSS colours (the tag colours above are antd presets). */
@@ -163,6 +165,7 @@ export const TIMELINE_KIND_DOTS: Record<TimelineKind, string> = {
   contact: '#52c41a',
   lost_contact: '#a8071a',
   share: '#7cb305',
+  service: '#eb2f96',
 };
 
 // ---------- shared bits ----------
