@@ -197,11 +197,11 @@ export function LedgerDrawer({ campaignId, onClose, onChanged }: { campaignId: s
     { title: '', key: 'actions', width: 160, render: (_: unknown, s) => voidButton('spending', s) },
   ];
 
-  const moneyOrGoods = (kind: 'money' | 'goods' | undefined) =>
+  const moneyOrGoods = (kind: 'money' | 'goods' | undefined, entry: 'receipt' | 'spending') =>
     kind === 'goods' ? (
       <>
         <Form.Item name="goods" label={t('donation.goods')} rules={[{ required: true, whitespace: true, message: t('donation.goodsRequired') }, { max: 200 }]}>
-          <Input maxLength={200} data-testid="donation-goods" />
+          <Input maxLength={200} data-testid={`donation-${entry}-goods`} />
         </Form.Item>
         <Form.Item name="quantity" label={t('donation.quantity')} rules={[{ max: 60 }]}>
           <Input maxLength={60} />
@@ -209,7 +209,7 @@ export function LedgerDrawer({ campaignId, onClose, onChanged }: { campaignId: s
       </>
     ) : (
       <Form.Item name="amountYuan" label={t('donation.amountYuan')} extra={t('donation.amountHint')} rules={[{ required: true, whitespace: true, message: t('donation.amountRequired') }]}>
-        <Input inputMode="decimal" maxLength={16} data-testid="donation-amount" />
+        <Input inputMode="decimal" maxLength={16} data-testid={`donation-${entry}-amount`} />
       </Form.Item>
     );
 
@@ -277,7 +277,7 @@ export function LedgerDrawer({ campaignId, onClose, onChanged }: { campaignId: s
           <Form.Item name="showName" valuePropName="checked" extra={t('donation.showNameHint')}>
             <Checkbox data-testid="donation-show-name">{t('donation.showName')}</Checkbox>
           </Form.Item>
-          {moneyOrGoods(receiptKind)}
+          {moneyOrGoods(receiptKind, 'receipt')}
           <Space size="large">
             <Form.Item name="receivedOn" label={t('donation.receivedOn')} rules={[{ required: true }]}>
               <DatePicker />
@@ -296,7 +296,7 @@ export function LedgerDrawer({ campaignId, onClose, onChanged }: { campaignId: s
           <Form.Item name="kind" label={t('donation.kind')}>
             <Radio.Group optionType="button" options={[{ value: 'money', label: t('donation.kind.money') }, { value: 'goods', label: t('donation.kind.goods') }]} />
           </Form.Item>
-          {moneyOrGoods(spendingKind)}
+          {moneyOrGoods(spendingKind, 'spending')}
           <Form.Item name="spentOn" label={t('donation.spentOn')} rules={[{ required: true }]}>
             <DatePicker />
           </Form.Item>
