@@ -155,6 +155,14 @@ describe('teams and their members', () => {
     const branchList = await listTeams(env.db, ctx.branchSecretary as RequestContext, {});
     const paths = await env.db.selectFrom('org').select(['id', 'path']).where('tenant_id', '=', env.tenantId).execute();
     for (const t of branchList) expect(paths.find((p) => p.id === t.orgId)?.path.startsWith(branch1.path)).toBe(true);
+    // not vacuous: the branch's own team (made above) is there, the village's are not
+    expect(branchList.map((t) => t.name)).toContain('支部帮办队');
+    expect(branchList.map((t) => t.id)).not.toContain(companionId);
+    // nor are the village's needs in the branch secretary's export (the header only)
+    const file = await exportRecipients(env.db, ctx.branchSecretary as RequestContext, {});
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(file.body as unknown as ArrayBuffer);
+    expect(workbook.worksheets[0]?.actualRowCount).toBe(1);
     await expect(listTeams(env.db, ctx.mentor as RequestContext, {})).rejects.toMatchObject({ code: 'forbidden' });
     await expect(createTeam(env.db, ctx.generalSecretary as RequestContext, { name: '无归属', kind: 'other' })).rejects.toMatchObject({ issues: [{ field: 'gridId' }] });
   });
