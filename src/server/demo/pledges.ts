@@ -3,8 +3,8 @@ import { clock, shanghaiDate } from '../clock.ts';
 import { addDays, chinaDayStart } from '../../shared/china-time.ts';
 
 /**
- * The demo village's 四个一承诺 and 岗位对接, at the clock's now: four members of 第一党支部 without a
- * login (so the demo's own logins still have theirs to make) pledged this year. Several pledges are
+ * The demo village's 四个一承诺 and 岗位对接, at the clock's now: four members of 第一党支部 other than
+ * the people of the demo's logins (who still have theirs to make) pledged this year. Several pledges are
  * followed up by the mentor 13800000002 (a member of the same branch); one suggestion is done this
  * month (its outcome recorded today), one wealth tip adopted, one good deed in progress, the rest
  * wait for follow-up. Two mobile members of the village offer jobs from their cities; a villager
@@ -45,15 +45,15 @@ export async function seedPledgesDemo(db: Database, tenantId: string, now = cloc
   const branch = await db.selectFrom('org').select(['id', 'path']).where('tenant_id', '=', tenantId).where('name', '=', '第一党支部').executeTakeFirst();
   const village = await db.selectFrom('org').select(['id', 'path']).where('tenant_id', '=', tenantId).where('name', '=', '新桥村党总支').executeTakeFirst();
   if (!mentor || !branch || !village || !mentor.path.startsWith(branch.path)) return;
+  // not the people of the demo's logins (13800000000…09): they make their own
   const withoutLogin = (path: string) =>
     db
       .selectFrom('member as m')
       .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'm.tenant_id').onRef('o.id', '=', 'm.org_id'))
-      .leftJoin('account as a', (j) => j.onRef('a.tenant_id', '=', 'm.tenant_id').onRef('a.member_id', '=', 'm.id'))
       .select(['m.id', 'm.org_id', 'm.name'])
       .where('m.tenant_id', '=', tenantId)
       .where('m.left_at', 'is', null)
-      .where('a.id', 'is', null)
+      .where('m.phone', 'not like', '1380000000%')
       .where('o.path', 'like', `${path}%`)
       .orderBy('m.name')
       .orderBy('m.id');

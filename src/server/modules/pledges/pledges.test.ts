@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextFor, login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { shanghaiDate } from '../../clock.ts';
+import { clock, shanghaiDate } from '../../clock.ts';
 import { addDays } from '../../../shared/china-time.ts';
 import { AppError } from '../../errors.ts';
 import { JobMatchInput, JobMatchPatch, JobOfferInput, JobSeekerInput, MyPledgesInput, PledgeFollowUpInput, PledgeOutcomeInput, PledgePeriodInput, PledgeQuery, PledgeUnitQuery } from '../../../shared/api-pledges.ts';
 import { assignFollowUp, listPledges, myPledges, notPledged, pledgeSummary, recordOutcome, savePledges } from './pledges.ts';
 import { getPeriod, setPeriod } from './periods.ts';
+import { seedPledgesDemo } from '../../demo/pledges.ts';
 import { addJobSeeker, closeMyJobOffer, listJobMatches, listJobOffers, matchJob, myJobOffers, offerJob, updateJobMatch } from './jobs.ts';
 
 /**
@@ -301,5 +302,23 @@ describe('over HTTP: bad input is a 400 naming the field, in Chinese', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().issues[0].field).toMatch(/body/);
     expect(res.json().issues[0].message).toContain('500');
+  });
+});
+
+describe('the demo', () => {
+  it('has this year’s pledges with follow-up, one done this month and one adopted, and a villager matched to an offer', async () => {
+    await seedPledgesDemo(env.db, env.tenantId);
+    const rows = await env.db.selectFrom('pledge').select(['year', 'outcome', 'outcome_at', 'created_at', 'follow_up_member_id']).where('tenant_id', '=', env.tenantId).where('member_id', '!=', memberId).execute();
+    expect(rows.length).toBeGreaterThanOrEqual(8);
+    expect(rows.every((r) => r.year === year() && shanghaiDate(r.created_at).startsWith(String(year())) && r.created_at <= clock.now())).toBe(true);
+    const done = rows.filter((r) => r.outcome === 'done');
+    expect(done).toHaveLength(1);
+    expect(shanghaiDate(done[0]?.outcome_at as Date).slice(0, 7)).toBe(shanghaiDate().slice(0, 7));
+    expect(rows.filter((r) => r.outcome === 'adopted')).toHaveLength(1);
+    expect(rows.filter((r) => r.follow_up_member_id === mentorId).length).toBeGreaterThanOrEqual(3);
+    const s = await pledgeSummary(env.db, village, PledgeUnitQuery.parse({ orgId: villageId }));
+    expect(s.becameReal).toBeGreaterThanOrEqual(2);
+    expect((await listJobMatches(env.db, village, { orgId: villageId })).items.some((m) => m.seeker.name === '李大嫂（化名）')).toBe(true);
+    expect((await listJobOffers(env.db, village, { orgId: villageId })).items.map((o) => o.employer)).toEqual(expect.arrayContaining(['苏州某电子科技有限公司', '杭州某物流园']));
   });
 });
