@@ -40,6 +40,9 @@ const zh = {
   kind_ask_question: '提问',
   kind_service_log: '服务记录',
   kind_service_signup: '志愿服务报名',
+  kind_save_pledges: '四个一承诺',
+  kind_offer_job: '提供岗位',
+  kind_close_job: '关闭岗位',
   kind_other: '一项操作',
 
   queuedSaved: '已保存，有信号时自动发送',
@@ -90,6 +93,9 @@ const en: Record<OutboxMessageKey, string> = {
   kind_ask_question: 'Question',
   kind_service_log: 'Service record',
   kind_service_signup: 'Volunteer sign-up',
+  kind_save_pledges: 'Four pledges',
+  kind_offer_job: 'A job offered',
+  kind_close_job: 'A job closed',
   kind_other: 'An action',
 
   queuedSaved: 'Saved; it is sent by itself when there is signal',

@@ -161,6 +161,12 @@ function kindLabel(kind: string, t: OutboxDictionary): string {
       return t.kind_service_log;
     case 'service-signup':
       return t.kind_service_signup;
+    case 'save-pledges':
+      return t.kind_save_pledges;
+    case 'offer-job':
+      return t.kind_offer_job;
+    case 'close-job':
+      return t.kind_close_job;
     default:
       return t.kind_other;
   }
