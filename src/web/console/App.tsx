@@ -47,6 +47,7 @@ import { FileSearchOutlined as DisclosureIcon } from '@ant-design/icons';
 import { MoneyCollectOutlined as DonationsIcon } from '@ant-design/icons';
 import { ScheduleOutlined as DutyIcon } from '@ant-design/icons';
 import { ApartmentOutlined as TeamsIcon } from '@ant-design/icons';
+import { HeartOutlined as ServiceIcon } from '@ant-design/icons';
 import { QuestionsMenuLabel } from './features/questions/QuestionsMenuLabel.tsx';
 
 // Pages load on first visit: the login screen and the shell come first, each page's code after.
@@ -85,6 +86,7 @@ const DisclosurePage = lazy(() => import('./features/disclosure/DisclosurePage.t
 const DonationsPage = lazy(() => import('./features/donations/DonationsPage.tsx').then((m) => ({ default: m.DonationsPage })));
 const DutyPage = lazy(() => import('./features/duty/DutyPage.tsx').then((m) => ({ default: m.DutyPage })));
 const TeamsPage = lazy(() => import('./features/teams/TeamsPage.tsx').then((m) => ({ default: m.TeamsPage })));
+const ServicePage = lazy(() => import('./features/service/ServicePage.tsx').then((m) => ({ default: m.ServicePage })));
 // print pages (/print/…) have no console chrome: the shell is skipped for them
 const PrintRoutes = lazy(() => import('./features/cards/print/PrintRoutes.tsx'));
 import { SessionContext, isSecretary, useSession, type Session } from './session.tsx';
@@ -303,6 +305,7 @@ function Shell() {
   // 网格服务, in the story's order: grids and teams, service projects, the 四个一 pledges, donations, duty, 党务公开.
   const serviceItems: NonNullable<MenuProps['items']> = [
     ...(secretary ? [{ key: '/teams', icon: <TeamsIcon aria-hidden />, label: <Link to="/teams" data-testid="nav-teams">{t('nav.teams')}</Link> }] : []),
+    ...(secretary ? [{ key: '/service', icon: <ServiceIcon aria-hidden />, label: <Link to="/service" data-testid="nav-service">{t('nav.service')}</Link> }] : []),
     ...(secretary ? [{ key: '/pledges', icon: <PledgesIcon aria-hidden />, label: <Link to="/pledges" data-testid="nav-pledges">{t('nav.pledges')}</Link> }] : []),
     ...(secretary ? [{ key: '/donations', icon: <DonationsIcon aria-hidden />, label: <Link to="/donations" data-testid="nav-donations">{t('nav.donations')}</Link> }] : []),
     ...(secretary ? [{ key: '/duty', icon: <DutyIcon aria-hidden />, label: <Link to="/duty" data-testid="nav-duty">{t('nav.duty')}</Link> }] : []),
@@ -389,7 +392,7 @@ function Shell() {
 }
 
 /** Every page of the console, whoever may open it: the rest of the paths are "not found". */
-const CONSOLE_PAGES = new Set(['/questions', '/dashboard', '/orgs', '/members', '/import', '/audit', '/settings', '/study', '/pushes', '/sessions', '/coverage', '/care-tasks', '/mentoring', '/drift', '/deliveries', '/cards', '/birthdays', '/channels', '/unreachable', '/activation', '/shares', '/news', '/reviews', '/pledges', '/donations', '/duty', '/disclosure', '/teams']);
+const CONSOLE_PAGES = new Set(['/questions', '/dashboard', '/orgs', '/members', '/import', '/audit', '/settings', '/study', '/pushes', '/sessions', '/coverage', '/care-tasks', '/mentoring', '/drift', '/deliveries', '/cards', '/birthdays', '/channels', '/unreachable', '/activation', '/shares', '/news', '/reviews', '/pledges', '/donations', '/duty', '/disclosure', '/teams', '/service']);
 
 function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string; isTenantAdmin: boolean; secretary: boolean; groupLeader: boolean }) {
   const { t } = useI18n();
@@ -424,6 +427,7 @@ function Routes({ path, isTenantAdmin, secretary, groupLeader }: { path: string;
     if (path === '/channels' && secretary) return <ChannelsPage />;
     if (path === '/questions' && secretary) return <QuestionsPage />;
     if (path === '/teams' && secretary) return <TeamsPage />;
+    if (path === '/service' && secretary) return <ServicePage />;
     if (path === '/pledges' && secretary) return <PledgesPage />;
     if (path === '/donations' && secretary) return <DonationsPage />;
     if (path === '/duty' && secretary) return <DutyPage />;

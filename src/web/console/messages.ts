@@ -29,6 +29,7 @@ import { messages as pledges } from './features/pledges/messages.ts';
 import { messages as teams } from './features/teams/messages.ts';
 import { messages as donations } from './features/donations/messages.ts';
 import { messages as duty } from './features/duty/messages.ts';
+import { messages as service } from './features/service/messages.ts';
 
 /**
  * The console's dictionary, merged from each feature's texts (features/<area>/messages.ts, and
@@ -36,7 +37,7 @@ import { messages as duty } from './features/duty/messages.ts';
  * and messages.test.ts checks that both languages have the same keys and placeholders and that no key
  * is defined twice. `{name}` placeholders are filled by `t(key, { name })`.
  */
-export const messageParts = { common, session, members, orgs, roster, audit, settings, dashboard, study, pushes, meetings, coverage, care, talks, deliveries, cards, channels, notifySms, reach, activation, groupKit, shares, questions, evaluations, news, reviews, pledges, disclosure, teams, donations, duty } as const;
+export const messageParts = { common, session, members, orgs, roster, audit, settings, dashboard, study, pushes, meetings, coverage, care, talks, deliveries, cards, channels, notifySms, reach, activation, groupKit, shares, questions, evaluations, news, reviews, pledges, disclosure, teams, donations, duty, service } as const;
 
 type Part = (typeof messageParts)[keyof typeof messageParts];
 type KeysOf<P> = P extends { 'zh-CN': infer Z } ? keyof Z & string : never;

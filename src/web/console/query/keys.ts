@@ -50,6 +50,7 @@ export const areas = {
   pledges: ['pledges'],
   jobs: ['jobs'],
   teams: ['teams'],
+  service: ['service'],
 } as const satisfies Record<string, QueryKey>;
 
 export type Area = keyof typeof areas;
