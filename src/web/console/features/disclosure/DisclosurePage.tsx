@@ -208,8 +208,8 @@ function DisclosureDrawer({ id, onClose }: { id: string; onClose: () => void }) 
           <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
             {t('disclosure.generatedAt', { at: chinaDateTime(new Date(d.generatedAt)) })} · {t('disclosure.people', { created: d.createdByName, submitted: d.submittedByName ?? '—', reviewed: d.reviewedByName ?? '—' })}
           </Typography.Paragraph>
-          {d.state === 'returned' && d.returnReason && <Alert type="error" showIcon style={{ marginBottom: 12 }} message={t('disclosure.returnedBecause', { reason: d.returnReason })} data-testid="disclosure-returned" />}
-          {d.state === 'approved' && <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('disclosure.frozen')} />}
+          {d.state === 'returned' && d.returnReason && <Alert type="error" showIcon style={{ marginBottom: 12 }} title={t('disclosure.returnedBecause', { reason: d.returnReason })} data-testid="disclosure-returned" />}
+          {d.state === 'approved' && <Alert type="info" showIcon style={{ marginBottom: 12 }} title={t('disclosure.frozen')} />}
 
           {d.can.review && (
             <Card size="small" title={t('disclosure.review')} style={{ marginBottom: 16, borderColor: '#faad14' }} data-testid="disclosure-review">
