@@ -14,7 +14,10 @@ import { keys, KEPT_INBOX_PAGES, type InboxPages, type ShareFeedPages } from './
  *  - the inbox (学习): its first pages (titles, dates, read marks), so the items kept on the phone
  *    (offline-store.ts keeps the items themselves, in IndexedDB) can be opened from it without signal;
  *  - 互动's feed (the branch's and the village's): the first page of each, as last seen. A post being
- *    written is kept apart, per account, in share-draft.ts.
+ *    written is kept apart, per account, in share-draft.ts;
+ *  - 志愿服务: the projects one may join with one's sign-ups and hours (and a project's tasks once
+ *    opened), and the names of one's volunteer teams, so 记录服务 offers its choices without signal.
+ *    A team's people looked after (服务对象) and its logs (they name them) are never kept.
  * Everything else (classes, make-ups, tasks, 关于我的记录) lives in memory only.
  */
 const KEPT: Record<string, (data: never) => unknown> = {
@@ -24,6 +27,8 @@ const KEPT: Record<string, (data: never) => unknown> = {
   [keys.cards[0]]: (data: unknown) => data,
   [keys.inbox[0]]: keptInbox,
   [keys.shares[0]]: keptShareFeed,
+  [keys.service[0]]: (data: unknown) => data,
+  [keys.myTeams[0]]: (data: unknown) => data,
 };
 
 function keptShareFeed(feed: ShareFeedPages): ShareFeedPages {
