@@ -1,7 +1,9 @@
 /**
  * 党务公开 in Chromium: the general branch secretary drafts this month's disclosure of the village in
  * the console (生成本月公开内容); the preview — the public page as the server renders it — shows the
- * demo's pledge done this month and the donation campaign's totals; they submit and approve it; a
+ * demo's pledge done this month and the donation campaign's totals; they leave the hours out, add a
+ * note and submit; sent back with a reason (none is refused on the spot), it is submitted again and
+ * approved; a
  * phone in WeChat without any login opens the public page: the pledge, totals that add up (received
  * − spent = balance, equal to the campaign's own ledger), no person looked after and no phone number,
  * no script and no Content-Security-Policy violation.
@@ -124,9 +126,25 @@ describe('the village’s month is drafted, approved and read without login', ()
     await preview.getByText(yuan(c.balanceFen)).first().waitFor();
   });
 
-  it('2. submits it and approves it; the public link is the month’s page', async () => {
+  it('2. leaves the hours out, is sent back with a reason, submits again and approves it; the public link is the month’s page', async () => {
     const drawer = secretary.getByRole('dialog').filter({ hasText: '党务公开' });
+    const preview = secretary.frameLocator('[data-testid="disclosure-preview"]');
+    await preview.getByRole('heading', { name: '志愿服务时长' }).waitFor();
+    await drawer.getByRole('checkbox', { name: '志愿服务时长（按服务队）' }).uncheck();
     await drawer.getByTestId('disclosure-note').fill('欢迎村民监督。');
+    await drawer.getByTestId('disclosure-save').click();
+    await expect.poll(() => preview.getByRole('heading', { name: '志愿服务时长' }).count(), { timeout: UI_TIMEOUT }).toBe(0);
+    await preview.getByText('欢迎村民监督。').waitFor();
+    await drawer.getByTestId('disclosure-submit').click();
+    await drawer.getByTestId('disclosure-state').filter({ hasText: '待审核' }).waitFor();
+    // Sending back needs a reason, said on the spot.
+    await drawer.getByTestId('disclosure-send-back').click();
+    await drawer.getByText('请填写退回原因').waitFor();
+    await drawer.getByTestId('disclosure-reason').fill('请核对捐赠名单');
+    await drawer.getByTestId('disclosure-send-back').click();
+    await drawer.getByTestId('disclosure-state').filter({ hasText: '已退回' }).waitFor();
+    await drawer.getByTestId('disclosure-returned').filter({ hasText: '请核对捐赠名单' }).waitFor();
+    expect((await secretary.request.get(new URL(d.publicUrl).pathname)).status()).toBe(404);
     await drawer.getByTestId('disclosure-submit').click();
     await drawer.getByTestId('disclosure-state').filter({ hasText: '待审核' }).waitFor();
     await drawer.getByTestId('disclosure-approve').click();
@@ -148,6 +166,8 @@ describe('the village’s month is drafted, approved and read without login', ()
     const pledge = d.sections.pledges.find((p) => p.outcome === 'done');
     await reader.getByText(pledge?.text ?? '(none)').waitFor();
     await reader.getByText('欢迎村民监督。').waitFor();
+    // the section left out is not there
+    expect(await reader.getByRole('heading', { name: '志愿服务时长' }).count()).toBe(0);
     const block = reader.locator('.campaign').filter({ has: reader.getByRole('heading', { name: CAMPAIGN }) });
     const fen = (await block.locator('.totals b[data-fen]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-fen'))))) as number[];
     const [received = -1, spent = -1, balance = -1] = fen;
