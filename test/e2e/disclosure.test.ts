@@ -3,10 +3,9 @@
  * the console (生成本月公开内容); the preview — the public page as the server renders it — shows the
  * demo's pledge done this month and the donation campaign's totals; they leave the hours out, add a
  * note and submit; sent back with a reason (none is refused on the spot), it is submitted again and
- * approved; a
- * phone in WeChat without any login opens the public page: the pledge, totals that add up (received
- * − spent = balance, equal to the campaign's own ledger), no person looked after and no phone number,
- * no script and no Content-Security-Policy violation.
+ * approved; a phone in WeChat without any login opens the public page: the pledge, totals that add
+ * up (received − spent = balance, equal to the campaign's own ledger), no hours, no person looked
+ * after and no phone number, no script and no Content-Security-Policy violation.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
