@@ -304,7 +304,8 @@ export async function updateGrid(
     .executeTakeFirst();
   if (!grid) throw notFound('网格');
   authorize(actor, 'org.write', { kind: 'org', tenantId: actor.tenantId, path: grid.path });
-  await checkLeader(db, ctx, input.leaderMemberId, grid.path);
+  // the leader is checked when it changes: editing the households of a grid whose leader has since left stays possible
+  if (input.leaderMemberId !== grid.leader_member_id) await checkLeader(db, ctx, input.leaderMemberId, grid.path);
   const changes = {
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.leaderMemberId !== undefined ? { leader_member_id: input.leaderMemberId } : {}),
