@@ -77,10 +77,8 @@ function PledgeForm({ data, onUnauthenticated }: { data: MyPledges; onUnauthenti
   const [queued, setQueued] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const inFlight = useRef(false);
-  const sentRef = useRef(false);
   const save = useMutation(writes.savePledges);
   useEffect(() => {
-    if (sentRef.current) return;
     // only what differs from what the server has is a draft
     const changed = KINDS.some((k) => editable(k) && texts[k].trim() !== (byKind.get(k)?.body ?? ''));
     if (changed) savePledgeDraft(texts);
@@ -102,13 +100,11 @@ function PledgeForm({ data, onUnauthenticated }: { data: MyPledges; onUnauthenti
     setQueued(null);
     try {
       await save.mutateAsync({ items });
-      sentRef.current = true;
       forgetPledgeDraft();
       setNotice(t.plSent);
     } catch (e) {
       const waits = queuedText(e, o);
       if (waits?.kept) {
-        sentRef.current = true;
         forgetPledgeDraft();
         setQueued(t.plQueued);
       } else if (waits) setError(waits.text);
