@@ -1,6 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { App, Button, Card, DatePicker, Empty, Form, Input, Modal, Space, Table, Tag } from 'antd';
-import type { TableColumnsType } from 'antd';
+import type { ButtonProps, TableColumnsType } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import type { Campaign } from '../../../../shared/api-donations.ts';
@@ -102,7 +102,7 @@ export function DonationsPage() {
           scroll={{ x: 1000 }}
         />
       </Card>
-      <Modal open={creating} title={t('donation.createTitle')} onCancel={() => setCreating(false)} onOk={() => void create()} confirmLoading={busy} destroyOnHidden forceRender okButtonProps={{ 'data-testid': 'donation-create-ok' } as object}>
+      <Modal open={creating} title={t('donation.createTitle')} onCancel={() => setCreating(false)} onOk={() => void create()} confirmLoading={busy} destroyOnHidden forceRender okButtonProps={{ 'data-testid': 'donation-create-ok' } as ButtonProps}>
         <Form form={form} layout="vertical" name="donationCampaign">
           <Form.Item name="orgId" label={t('donation.org')} rules={[{ required: true, message: t('donation.orgRequired') }]}>
             <OrgTreeSelect orgs={orgs.data?.items} />

@@ -1,18 +1,20 @@
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { App, Button, Checkbox, Col, DatePicker, Drawer, Empty, Form, Input, Modal, Radio, Row, Space, Statistic, Table, Tag, Typography, Upload } from 'antd';
-import type { TableColumnsType } from 'antd';
+import type { ButtonProps, TableColumnsType } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import type { Ledger, Receipt, Spending } from '../../../../shared/api-donations.ts';
 import { formatFen } from '../../../../shared/money.ts';
 import { endpoints, uploadFile } from '../../api.ts';
+import { MemberPicker } from '../../components/MemberPicker.tsx';
 import { chinaToday } from '../../china-day.ts';
 import { applyFormIssues, useApi, useShowError } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 
 interface ReceiptForm {
   kind: 'money' | 'goods';
-  donorName: string;
+  donorMemberId?: string | null;
+  donorName?: string;
   showName: boolean;
   amountYuan?: string;
   goods?: string;
@@ -82,7 +84,8 @@ export function LedgerDrawer({ campaignId, onClose, onChanged }: { campaignId: s
         { id: campaignId },
         {
           kind: v.kind,
-          donorName: v.donorName,
+          donorMemberId: v.donorMemberId ?? null,
+          donorName: blank(v.donorName),
           showName: !!v.showName,
           ...(v.kind === 'money' ? { amountYuan: (v.amountYuan ?? '').trim() } : { goods: blank(v.goods), quantity: blank(v.quantity) }),
           receivedOn: v.receivedOn.format('YYYY-MM-DD'),
@@ -94,7 +97,7 @@ export function LedgerDrawer({ campaignId, onClose, onChanged }: { campaignId: s
       setDialog(null);
       updated(l);
     } catch (e) {
-      if (!applyFormIssues(receiptForm, e, ['donorName', 'amountYuan', 'goods', 'quantity', 'receivedOn', 'receiptNo', 'note'])) showError(e);
+      if (!applyFormIssues(receiptForm, e, ['donorMemberId', 'donorName', 'amountYuan', 'goods', 'quantity', 'receivedOn', 'receiptNo', 'note'])) showError(e);
     } finally {
       setBusy(false);
     }
@@ -266,12 +269,26 @@ export function LedgerDrawer({ campaignId, onClose, onChanged }: { campaignId: s
           <Table<Spending> rowKey="id" size="small" columns={spendingColumns} dataSource={data?.spendings ?? []} pagination={false} locale={{ emptyText: <Empty description={t('donation.noEntries')} /> }} data-testid="donation-spendings" />
         </>
       )}
-      <Modal open={dialog === 'receipt'} title={t('donation.receiptTitle')} onCancel={() => setDialog(null)} onOk={() => void saveReceipt()} confirmLoading={busy} destroyOnHidden forceRender okButtonProps={{ 'data-testid': 'donation-receipt-ok' } as object}>
+      <Modal open={dialog === 'receipt'} title={t('donation.receiptTitle')} onCancel={() => setDialog(null)} onOk={() => void saveReceipt()} confirmLoading={busy} destroyOnHidden forceRender okButtonProps={{ 'data-testid': 'donation-receipt-ok' } as ButtonProps}>
         <Form form={receiptForm} layout="vertical" name="donationReceipt">
           <Form.Item name="kind" label={t('donation.kind')}>
             <Radio.Group optionType="button" options={[{ value: 'money', label: t('donation.kind.money') }, { value: 'goods', label: t('donation.kind.goods') }]} />
           </Form.Item>
-          <Form.Item name="donorName" label={t('donation.donorName')} extra={t('donation.donorHint')} rules={[{ required: true, whitespace: true, message: t('donation.donorRequired') }, { max: 60 }]}>
+          <Form.Item name="donorMemberId" label={t('donation.donorMember')} extra={t('donation.donorMemberHint')}>
+            <MemberPicker orgId={campaign?.orgId} placeholder={t('donation.donorMemberPlaceholder')} aria-label={t('donation.donorMember')} />
+          </Form.Item>
+          <Form.Item
+            name="donorName"
+            label={t('donation.donorName')}
+            extra={t('donation.donorHint')}
+            dependencies={['donorMemberId']}
+            rules={[
+              ({ getFieldValue }) => ({
+                validator: (_: unknown, v: string | undefined) => (getFieldValue('donorMemberId') || (v && v.trim()) ? Promise.resolve() : Promise.reject(new Error(t('donation.donorRequired')))),
+              }),
+              { max: 60 },
+            ]}
+          >
             <Input maxLength={60} data-testid="donation-donor" />
           </Form.Item>
           <Form.Item name="showName" valuePropName="checked" extra={t('donation.showNameHint')}>
@@ -291,7 +308,7 @@ export function LedgerDrawer({ campaignId, onClose, onChanged }: { campaignId: s
           </Form.Item>
         </Form>
       </Modal>
-      <Modal open={dialog === 'spending'} title={t('donation.spendingTitle')} onCancel={() => setDialog(null)} onOk={() => void saveSpending()} confirmLoading={busy} destroyOnHidden forceRender okButtonProps={{ 'data-testid': 'donation-spending-ok' } as object}>
+      <Modal open={dialog === 'spending'} title={t('donation.spendingTitle')} onCancel={() => setDialog(null)} onOk={() => void saveSpending()} confirmLoading={busy} destroyOnHidden forceRender okButtonProps={{ 'data-testid': 'donation-spending-ok' } as ButtonProps}>
         <Form form={spendingForm} layout="vertical" name="donationSpending">
           <Form.Item name="kind" label={t('donation.kind')}>
             <Radio.Group optionType="button" options={[{ value: 'money', label: t('donation.kind.money') }, { value: 'goods', label: t('donation.kind.goods') }]} />
@@ -328,7 +345,7 @@ export function LedgerDrawer({ campaignId, onClose, onChanged }: { campaignId: s
           </Form.Item>
         </Form>
       </Modal>
-      <Modal open={!!voiding} title={t('donation.voidTitle')} onCancel={() => setVoiding(null)} onOk={() => void saveVoid()} confirmLoading={busy} destroyOnHidden forceRender okButtonProps={{ danger: true, 'data-testid': 'donation-void-ok' } as object}>
+      <Modal open={!!voiding} title={t('donation.voidTitle')} onCancel={() => setVoiding(null)} onOk={() => void saveVoid()} confirmLoading={busy} destroyOnHidden forceRender okButtonProps={{ danger: true, 'data-testid': 'donation-void-ok' } as ButtonProps}>
         <Typography.Paragraph type="secondary">{t('donation.voidHint')}</Typography.Paragraph>
         <Form form={voidForm} layout="vertical" name="donationVoid">
           <Form.Item name="reason" label={t('donation.voidReason')} rules={[{ required: true, whitespace: true, message: t('donation.voidReasonRequired') }, { max: 200 }]}>
