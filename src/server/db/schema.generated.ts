@@ -899,6 +899,14 @@ export interface ServiceLogPhoto {
   tenant_id: string;
 }
 
+export interface ServiceMinutesMonth {
+  logs: number;
+  minutes: number;
+  month: string;
+  org_path: string;
+  tenant_id: string;
+}
+
 export interface ServiceProject {
   created_at: Generated<Timestamp>;
   created_by: string | null;
@@ -1248,6 +1256,7 @@ export interface DB {
   server_secret: ServerSecret;
   service_log: ServiceLog;
   service_log_photo: ServiceLogPhoto;
+  service_minutes_month: ServiceMinutesMonth;
   service_project: ServiceProject;
   service_signup: ServiceSignup;
   service_task: ServiceTask;

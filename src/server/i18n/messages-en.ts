@@ -674,6 +674,7 @@ export const EXACT: Record<string, string> = {
   新项目的任务不能带编号: 'The tasks of a new project cannot carry ids',
   已取消的项目不能重新开放: 'A cancelled project cannot be opened again',
   '项目已被他人修改，请刷新后再改': 'Someone else changed the project meanwhile; refresh it and edit again',
+  版本时间格式不正确: 'The version time is malformed',
   // 党务公开 (public disclosure)
   公开内容: 'Disclosure',
   '公开内容的状态已变化，请刷新后再试': 'The disclosure\'s state has changed; refresh and try again',

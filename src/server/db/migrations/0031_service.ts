@@ -18,6 +18,11 @@ import { sql, type Kysely } from 'kysely';
  *   secretary took a wrong log out of every sum (kept for the audit).
  * - `service_log_photo`: a log's photos in their order (≤ 6).
  *
+ * - `service_minutes_month`: the minutes and number of non-voided logs per unit path (the member's
+ *   unit when logged) and China month, kept by statement triggers on `service_log` in the same
+ *   transaction as every insert, void or correction: a county's year rolls up by town and month
+ *   from a few thousand rows instead of hundreds of thousands of logs.
+ *
  * `team_id` and `recipient_id` name rows of teams' tables (migration 0030); they are checked by
  * the use cases, which read those tables through teams' index.ts.
  */
@@ -126,13 +131,51 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     CREATE UNIQUE INDEX service_log_photo_position_uq ON service_log_photo (tenant_id, log_id, position);
     CREATE INDEX service_log_photo_file_idx ON service_log_photo (tenant_id, file_id);
+
+    CREATE TABLE service_minutes_month (
+      tenant_id uuid NOT NULL REFERENCES tenant(id),
+      org_path text NOT NULL,
+      month date NOT NULL CHECK (extract(day FROM month) = 1),
+      -- no CHECK (>= 0): an upsert's proposed row carries a negative change (a void) before it is added
+      minutes bigint NOT NULL,
+      logs integer NOT NULL,
+      PRIMARY KEY (tenant_id, org_path, month)
+    );
+    CREATE INDEX service_minutes_month_path_idx ON service_minutes_month (tenant_id, org_path text_pattern_ops, month);
+
+    -- A change to service_log: old rows counted negative, new rows positive, summed per unit path and month and added in.
+    CREATE FUNCTION service_minutes_apply() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    BEGIN
+      IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        INSERT INTO service_minutes_month AS r (tenant_id, org_path, month, minutes, logs)
+        SELECT tenant_id, org_path, date_trunc('month', served_on)::date, -sum(minutes), -count(*)
+          FROM old_rows WHERE voided_at IS NULL GROUP BY 1, 2, 3
+        ON CONFLICT (tenant_id, org_path, month) DO UPDATE SET minutes = r.minutes + excluded.minutes, logs = r.logs + excluded.logs;
+      END IF;
+      IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO service_minutes_month AS r (tenant_id, org_path, month, minutes, logs)
+        SELECT tenant_id, org_path, date_trunc('month', served_on)::date, sum(minutes), count(*)
+          FROM new_rows WHERE voided_at IS NULL GROUP BY 1, 2, 3
+        ON CONFLICT (tenant_id, org_path, month) DO UPDATE SET minutes = r.minutes + excluded.minutes, logs = r.logs + excluded.logs;
+      END IF;
+      RETURN NULL;
+    END
+    $fn$;
+    CREATE TRIGGER service_minutes_insert AFTER INSERT ON service_log REFERENCING NEW TABLE AS new_rows
+      FOR EACH STATEMENT EXECUTE FUNCTION service_minutes_apply();
+    CREATE TRIGGER service_minutes_update AFTER UPDATE ON service_log REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+      FOR EACH STATEMENT EXECUTE FUNCTION service_minutes_apply();
+    CREATE TRIGGER service_minutes_delete AFTER DELETE ON service_log REFERENCING OLD TABLE AS old_rows
+      FOR EACH STATEMENT EXECUTE FUNCTION service_minutes_apply();
   `.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
+    DROP TABLE service_minutes_month;
     DROP TABLE service_log_photo;
     DROP TABLE service_log;
+    DROP FUNCTION service_minutes_apply();
     DROP TABLE service_signup;
     DROP TABLE service_task;
     DROP TABLE service_project;

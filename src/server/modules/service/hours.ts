@@ -82,8 +82,9 @@ export async function hoursReport(db: Database, ctx: RequestContext, q: z.output
 }
 
 /**
- * The minutes of each unit right under a unit (a county's towns), by month of a year: the child unit
- * is the path segment after the unit's own path, read from the log's path without joining the tree.
+ * The minutes of each unit right under a unit (a county's towns), by month of a year, read from the
+ * month roll-up (`service_minutes_month`, kept by triggers on the logs): the child unit is the path
+ * segment after the unit's own path, so no join with the tree is needed.
  */
 export async function unitHours(db: Database, ctx: RequestContext, q: z.output<typeof ServiceUnitHoursQuery>): Promise<ServiceUnitHours> {
   const tenantId = ctx.actor.tenantId;
@@ -91,13 +92,12 @@ export async function unitHours(db: Database, ctx: RequestContext, q: z.output<t
   const { from, to } = periodOf(q.year);
   const { rows } = await sql<{ org_id: string; name: string; month: string; minutes: number }>`
     SELECT u.child AS org_id, c.name, u.month, u.minutes
-      FROM (SELECT split_part(substr(l.org_path, ${root.path.length + 1}), '/', 1) AS child,
-                   to_char(l.served_on, 'YYYY-MM') AS month,
-                   sum(l.minutes)::int AS minutes
-              FROM service_log l
-             WHERE l.tenant_id = ${tenantId} AND l.org_path LIKE ${`${root.path}%`} AND l.voided_at IS NULL
-               AND l.served_on BETWEEN ${from}::date AND ${to}::date
-               AND l.org_path <> ${root.path}
+      FROM (SELECT split_part(substr(r.org_path, ${root.path.length + 1}), '/', 1) AS child,
+                   to_char(r.month, 'YYYY-MM') AS month,
+                   sum(r.minutes)::int AS minutes
+              FROM service_minutes_month r
+             WHERE r.tenant_id = ${tenantId} AND r.org_path LIKE ${`${root.path}%`} AND r.org_path <> ${root.path}
+               AND r.month BETWEEN ${from}::date AND ${to}::date AND r.logs > 0
              GROUP BY 1, 2) u
       JOIN org c ON c.tenant_id = ${tenantId} AND c.id::text = u.child
      ORDER BY c.name, u.month`.execute(db);

@@ -237,7 +237,9 @@ export async function updateProject(db: Database, ctx: RequestContext, projectId
   await db.transaction().execute(async (tx) => {
     const before = await findProject(tx, tenantId, projectId, 'update');
     await requireManageProject(tx, ctx, before);
-    if (before.updated_at.toISOString() !== new Date(patch.updatedAt).toISOString()) {
+    const seen = Date.parse(patch.updatedAt);
+    if (Number.isNaN(seen)) fail([{ field: 'updatedAt', message: '版本时间格式不正确' }]);
+    if (before.updated_at.getTime() !== seen) {
       throw new AppError('conflict', '项目已被他人修改，请刷新后再改');
     }
     const startsOn = patch.startsOn ?? before.starts_on;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { contextFor, login, memberIdByPhone, openTestApp, PHONES, type Session, type TestEnv } from '../../../../test/support/harness.ts';
 import { clock, shanghaiDate } from '../../clock.ts';
 import { addDays } from '../../../shared/china-time.ts';
@@ -16,6 +17,7 @@ import type {
   ServiceSignupList,
   SignupResult,
   TeamServiceLogs,
+  ServiceUnitHours,
 } from '../../../shared/api-service.ts';
 import { signUp } from './signups.ts';
 
@@ -283,5 +285,29 @@ describe('service logs', () => {
     // the group leader is no secretary: no console list at all
     const groupLeader = await login(env.app, PHONES.groupLeader);
     expect((await send(groupLeader, 'GET', '/api/service/logs')).statusCode).toBe(403);
+  });
+});
+
+describe('the month roll-up the county figures read', () => {
+  it('keeps the minutes of every unit and month equal to the logs through inserts, voids and corrections', async () => {
+    const villageId = (await env.db.selectFrom('org').select('id').where('name', '=', '新桥村党总支').executeTakeFirstOrThrow()).id;
+    const year = Number(today().slice(0, 4));
+    const raw = async () => {
+      const { rows } = await sql<{ org_id: string; month: string; minutes: number }>`
+        SELECT b.id AS org_id, to_char(l.served_on, 'YYYY-MM') AS month, sum(l.minutes)::int AS minutes
+          FROM org v JOIN org b ON b.tenant_id = v.tenant_id AND b.parent_id = v.id
+          JOIN service_log l ON l.tenant_id = b.tenant_id AND l.org_path LIKE b.path || '%'
+         WHERE v.id = ${villageId} AND l.voided_at IS NULL AND extract(year FROM l.served_on) = ${year}
+         GROUP BY 1, 2`.execute(env.db);
+      return rows.map((r) => `${r.org_id}|${r.month}|${r.minutes}`).sort();
+    };
+    const rolled = async () => (await ok<ServiceUnitHours>(send(secretary, 'GET', `/api/service/hours/units?orgId=${villageId}&year=${year}`))).items.map((r) => `${r.orgId}|${r.month}|${r.minutes}`).sort();
+    await ok(send(mobile, 'POST', '/api/me/service/logs', { teamId: companionId, servedOn: today(), minutes: 35, what: '帮忙买菜' }));
+    const log = await ok<ServiceLog>(send(mobile, 'POST', '/api/me/service/logs', { teamId: companionId, servedOn: today(), minutes: 20, what: '陪同就医' }));
+    expect((await raw()).length).toBeGreaterThan(0);
+    expect(await rolled()).toEqual(await raw());
+    await ok(send(secretary, 'POST', `/api/service/logs/${log.id}/void`, { reason: '重复' }));
+    await env.db.updateTable('service_log').set({ minutes: 50 }).where('voided_at', 'is', null).where('what', '=', '帮忙买菜').execute();
+    expect(await rolled()).toEqual(await raw());
   });
 });
