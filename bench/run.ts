@@ -23,6 +23,7 @@ import { log, ratio, secs } from './lib/stats.ts';
 import { passMark, renderTable, unavailable, type Row } from './lib/table.ts';
 import { benchBallot } from './figures/ballot.ts';
 import { benchShares } from './figures/shares.ts';
+import { benchService } from './figures/service.ts';
 
 /**
  * `npm run bench`: the figures named in the issues, on native PostgreSQL and on PGlite, as one
@@ -31,7 +32,7 @@ import { benchShares } from './figures/shares.ts';
  *
  * Knobs (environment): BENCH_RUNS (search runs per query, default 200), BENCH_REPEATS (HTTP and
  * import repeats, default 3), BENCH_HTTP_SECONDS (default 10), BENCH_ONLY (comma list of
- * postgres,pglite,learning,pglite-learning,bundle,firstload,load,bomb,notify,robots,ballot,shares), BENCH_LEARNING (comma list of the learning
+ * postgres,pglite,learning,pglite-learning,bundle,firstload,load,bomb,notify,robots,ballot,shares,service), BENCH_LEARNING (comma list of the learning
  * figures: coverage,radar,checkin,push,today), BENCH_COVERAGE_RUNS (default 40), BENCH_RADAR_RUNS (drift list and
  * timeline calls, default 40), BENCH_CHECKIN_SECONDS
  * (default 50), BENCH_CHECKIN_CONCURRENCY (default 50), BENCH_DATABASE_URL (use this server
@@ -44,7 +45,7 @@ const intEnv = (name: string, fallback: number): number => {
 const RUNS = intEnv('BENCH_RUNS', 200);
 const REPEATS = intEnv('BENCH_REPEATS', 3);
 const HTTP_SECONDS = intEnv('BENCH_HTTP_SECONDS', 10);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'postgres,pglite,learning,pglite-learning,bundle,firstload,load,bomb,notify,robots,ballot,shares').split(',').map((s) => s.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'postgres,pglite,learning,pglite-learning,bundle,firstload,load,bomb,notify,robots,ballot,shares,service').split(',').map((s) => s.trim()));
 const LEARNING = new Set((process.env.BENCH_LEARNING ?? 'coverage,radar,checkin,push,today').split(',').map((s) => s.trim()));
 const COVERAGE_RUNS = intEnv('BENCH_COVERAGE_RUNS', 40);
 const RADAR_RUNS = intEnv('BENCH_RADAR_RUNS', 40);
@@ -291,6 +292,12 @@ async function main(): Promise<void> {
   if (ONLY.has('shares')) {
     await section('shares', rows, async () => {
       rows.push(...(await benchShares()));
+    });
+  }
+
+  if (ONLY.has('service')) {
+    await section('service hours', rows, async () => {
+      rows.push(...(await benchService()));
     });
   }
 
