@@ -155,6 +155,19 @@ describe('sign-ups and the waiting list', () => {
     expect(audit.map((a) => a.action)).toEqual(['service.project.create', 'service.project.update', 'service.project.close']);
   });
 
+  it('a team’s leader creates and edits a project of their team; not one of another unit, nor one without the team', async () => {
+    const villageId = (await env.db.selectFrom('org').select('id').where('name', '=', '新桥村党总支').executeTakeFirstOrThrow()).id;
+    const body = { orgId: villageId, teamId: companionId, title: '队长发起的项目', startsOn: today(), endsOn: addDays(today(), 7), tasks: [{ title: '电话问候', remote: true, capacity: 4 }] };
+    const project = await ok<ServiceProject>(send(leader, 'POST', '/api/service/projects', body));
+    expect(project).toMatchObject({ team: { id: companionId }, grid: { id: gridId }, status: 'open' });
+    const edited = await ok<ServiceProject>(send(leader, 'PATCH', `/api/service/projects/${project.id}`, { updatedAt: project.updatedAt, place: '村委会' }));
+    expect(edited.place).toBe('村委会');
+    expect((await send(leader, 'POST', '/api/service/projects', { ...body, teamId: null })).statusCode).toBe(403);
+    expect((await send(mobile, 'POST', '/api/service/projects', body)).statusCode).toBe(403);
+    expect((await send(mobile, 'PATCH', `/api/service/projects/${project.id}`, { updatedAt: edited.updatedAt, place: '别处' })).statusCode).toBe(403);
+    expect((await send(leader, 'GET', `/api/service/tasks/${project.tasks[0]?.id}/signups`)).statusCode).toBe(200);
+  });
+
   it('a member outside the project’s unit and team cannot see or join it', async () => {
     const branchOne = (await env.db.selectFrom('org').select('id').where('name', '=', '第一党支部').executeTakeFirstOrThrow()).id;
     const project = await ok<ServiceProject>(
