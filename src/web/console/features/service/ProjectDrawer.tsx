@@ -1,7 +1,6 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { App, Button, Card, Drawer, Form, Input, InputNumber, Popconfirm, Select, Space, Switch, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect } from 'react';
 import type { ServiceProject, ServiceProjectStatus, ServiceTaskInput } from '../../../../shared/api-service.ts';
 import { endpoints } from '../../api.ts';
 import { OrgTreeSelect } from '../../components/common.tsx';
@@ -38,11 +37,8 @@ export function ProjectDrawer({ project, onClose }: { project: ServiceProject | 
   const create = useApiMutation((v: Parameters<typeof endpoints.service.createProject>[0]) => endpoints.service.createProject(v), { changes: ['service'] });
   const update = useApiMutation((v: { id: string; body: Parameters<typeof endpoints.service.updateProject>[1] }) => endpoints.service.updateProject({ id: v.id }, v.body), { changes: ['service'] });
 
-  useEffect(() => {
-    if (!project) return;
-    form.resetFields();
-    if (existing) {
-      form.setFieldsValue({
+  const initialValues: Partial<Values> = existing
+    ? {
         orgId: existing.org.id,
         teamId: existing.team?.id ?? null,
         title: existing.title,
@@ -51,9 +47,8 @@ export function ProjectDrawer({ project, onClose }: { project: ServiceProject | 
         startsOn: dayjs(existing.startsOn),
         endsOn: dayjs(existing.endsOn),
         tasks: existing.tasks.map((k) => ({ id: k.id, title: k.title, description: k.description, remote: k.remote, capacity: k.capacity })),
-      });
-    } else form.setFieldsValue({ teamId: null, tasks: [{ title: '', description: '', remote: false, capacity: 5 }] });
-  }, [project]); // eslint-disable-line react-hooks/exhaustive-deps -- reset when another project opens
+      }
+    : { teamId: null, tasks: [{ title: '', description: '', remote: false, capacity: 5 }] };
 
   const tasksOf = (v: Values): ServiceTaskInput[] => v.tasks.map((k) => ({ ...(k.id ? { id: k.id } : {}), title: k.title, description: k.description ?? '', remote: !!k.remote, capacity: k.capacity }));
 
@@ -126,7 +121,7 @@ export function ProjectDrawer({ project, onClose }: { project: ServiceProject | 
         )
       }
     >
-      <Form form={form} layout="vertical" name="serviceProject" preserve={false}>
+      <Form key={existing?.id ?? 'new'} form={form} layout="vertical" name="serviceProject" preserve={false} initialValues={initialValues}>
         <Form.Item name="orgId" label={t('svc.org')} rules={[{ required: true, message: t('svc.required') }]}>
           <OrgTreeSelect orgs={orgs.data?.items} disabled={!!existing} data-testid="service-project-org" />
         </Form.Item>
