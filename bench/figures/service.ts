@@ -96,10 +96,11 @@ async function handRollup(db: Database, c: County): Promise<HandRow[]> {
   return rows;
 }
 
+const rowKey = (r: { orgId?: string; org_id?: string; month: string; minutes: number }) => `${r.orgId ?? r.org_id}|${r.month}|${r.minutes}`;
+
 function differences(got: ServiceUnitHours, hand: HandRow[]): string[] {
-  const key = (r: { orgId?: string; org_id?: string; month: string; minutes: number }) => `${r.orgId ?? r.org_id}|${r.month}|${r.minutes}`;
-  const a = got.items.map(key).sort();
-  const b = hand.map(key).sort();
+  const a = got.items.map(rowKey).sort();
+  const b = hand.map(rowKey).sort();
   if (a.join() === b.join()) return [];
   return [`use case ${a.length} rows, hand SQL ${b.length}; first difference: ${a.find((x) => !b.includes(x)) ?? b.find((x) => !a.includes(x)) ?? '—'}`];
 }
