@@ -9,6 +9,7 @@ import { getOrg } from '../../directory/index.ts';
 import { chinaMonth } from '../../../shared/china-time.ts';
 import type { Disclosure, DisclosureList, DisclosurePatch, DisclosurePreview, DisclosureSection, DisclosureSnapshot, DisclosureState, DisclosureSummary, DisclosureUnits } from '../../../shared/api-disclosure.ts';
 import { buildSnapshot } from './snapshot-repo.ts';
+import { maskMobiles } from './mask.ts';
 import { monthHtml, openPathOf } from './public.ts';
 
 /**
@@ -186,7 +187,8 @@ export async function updateDisclosure(db: Database, ctx: RequestContext, id: st
   const before = await loadManaged(db, ctx, id);
   if (NOT_EDITABLE[before.state]) throw new AppError('conflict', NOT_EDITABLE[before.state]);
   const omitted = patch.omitted !== undefined ? [...new Set(patch.omitted)] : undefined;
-  const note = patch.note !== undefined ? patch.note || null : undefined;
+  // the note is printed on the public page: a mobile number typed into it is kept masked (mask.ts)
+  const note = patch.note !== undefined ? (patch.note ? maskMobiles(patch.note) : null) : undefined;
   return db.transaction().execute(async (tx) => {
     await changeFrom(tx, tenantId, id, ['draft', 'returned'], { ...(omitted !== undefined ? { omitted } : {}), ...(note !== undefined ? { note } : {}), state: 'draft' }, undefined, NOT_EDITABLE.submitted);
     const after = await loadRow(tx, tenantId, id);

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import { lastDayOfMonth } from '../../../shared/china-time.ts';
 import type { DisclosureSnapshot } from '../../../shared/api-disclosure.ts';
+import { maskMobiles, maskMobilesDeep } from './mask.ts';
 
 /**
  * The read model of 党务公开: what a unit's month shows, read with our own SQL from the tables of
@@ -23,7 +24,11 @@ export const LIST_MAX = 500;
 const ANONYMOUS_DONOR = '爱心人士';
 
 const like = (path: string): string => `${path.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-const short = (s: string): string => (s.length > PLEDGE_TEXT_MAX ? `${s.slice(0, PLEDGE_TEXT_MAX - 1)}…` : s);
+/** Masked before it is cut, so a number at the cut is not left half in clear. */
+const short = (text: string): string => {
+  const s = maskMobiles(text);
+  return s.length > PLEDGE_TEXT_MAX ? `${s.slice(0, PLEDGE_TEXT_MAX - 1)}…` : s;
+};
 
 export async function buildSnapshot(db: Executor, tenantId: string, org: { name: string; path: string }, month: string): Promise<DisclosureSnapshot> {
   const first = `${month}-01`;
@@ -121,7 +126,7 @@ export async function buildSnapshot(db: Executor, tenantId: string, org: { name:
   }
 
   const teams = hours.rows.map((h) => ({ teamName: h.team_name, minutes: Number(h.minutes), logs: Number(h.logs), people: Number(h.people) }));
-  return {
+  return maskMobilesDeep<DisclosureSnapshot>({
     orgName: org.name,
     month,
     projects: projects.rows.map((p) => ({ title: p.title, place: p.place, startsOn: p.starts_on, endsOn: p.ends_on, teamName: p.team_name })),
@@ -135,5 +140,5 @@ export async function buildSnapshot(db: Executor, tenantId: string, org: { name:
       memberName: p.member_name,
     })),
     donations,
-  };
+  });
 }
