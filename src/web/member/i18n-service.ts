@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { useI18n, type Dictionary, type I18n, type Language } from './i18n.ts';
+import { serviceEntryWords } from './i18n-service-entry.ts';
 
 /**
  * Words of 志愿服务 on the phone: the projects a member may join (remote tasks marked 远程 so a
@@ -7,16 +8,15 @@ import { useI18n, type Dictionary, type I18n, type Language } from './i18n.ts';
  * logging a service, and 我的服务队. Plain words: many members are older and read on a cheap phone.
  */
 const zh = {
-  svTitle: '志愿服务',
+  svTitle: serviceEntryWords['zh-CN'].me,
   svIntro: '报名参加志愿服务，做完了记一笔。在外地也能参加标着“远程”的任务。',
-  svMeHint: '报名参加项目，记录服务时长',
+  svMeHint: serviceEntryWords['zh-CN'].meHint,
   svLogNew: '记录服务',
   svHoursTitle: '我的服务时长',
   svHoursMonth: '本月',
   svHoursYear: '今年',
   svTeamsTitle: '我的服务队',
   svTeamLeader: '队长',
-  svTeamOpen: '打开{name}',
   svSignupsTitle: '我的报名',
   svSignupsNone: '还没有报名。下面的项目可以报名。',
   svProjectsTitle: '可以报名的项目',
@@ -42,9 +42,6 @@ const zh = {
   svCancelled: '已取消报名',
   svCancelledPromoted: '已取消报名，名额让给了候补的同志',
   svSignupFor: '{project} · {task}',
-  svHomeSoon: '{when}有志愿服务：{title}',
-  svHomeToday: '今天',
-  svHomeTomorrow: '明天',
 
   spTitle: '项目详情',
   spNotFound: '这个项目找不到了，可能已被取消。',
@@ -77,7 +74,6 @@ const zh = {
   slDateTooOld: '只能记 {n} 天以内的服务',
   slMinutes: '服务了多长时间',
   slMinutesCustom: '其他时长（分钟）',
-  slMinutesQuick: '{label}',
   slMinutesMissing: '请选或填写服务时长',
   slMinutesBad: '请填 1 到 {max} 之间的整分钟数',
   slRemote: '远程服务（电话、视频、网上帮忙）',
@@ -86,6 +82,7 @@ const zh = {
   slWhomHint: '服务队照顾的人。名字只在这里显示，不会存在手机上。',
   slWhomLoading: '正在读取服务对象…',
   slWhomFailed: '服务对象读取失败，可以不填',
+  slWhomKept: '之前选的服务对象会一起发出，到服务器时再核对；不对会在“待发送”里说明。',
   slWhat: '做了什么',
   slWhatHint: '比如：打电话问候，提醒按时吃药',
   slWhatMissing: '请写上做了什么',
@@ -119,6 +116,10 @@ const zh = {
   slAnother: '再记一次',
   slDraftRestored: '上次没写完的服务记录还在。',
   slClearDraft: '清空重写',
+  slOtherDraft: '你还有一条没写完的服务记录，是别的项目或服务队的。',
+  slOtherDraftWhat: '上次写的：{what}',
+  slOtherDraftGoOn: '继续上次的记录',
+  slOtherDraftRestart: '重新填写（上次的不要了）',
   slDraftKept: '网络不好，记录没有发出去。写的内容保存在手机上，稍后再点“提交记录”。',
 
   tmTitle: '我的服务队',
@@ -158,16 +159,15 @@ export type ServiceMessageKey = keyof typeof zh;
 export type ServiceDictionary = Dictionary & Record<ServiceMessageKey, string>;
 
 const en: Record<ServiceMessageKey, string> = {
-  svTitle: 'Volunteer service',
+  svTitle: serviceEntryWords['en-US'].me,
   svIntro: 'Sign up for volunteer service and note it down when done. Tasks marked "Remote" can be done from another city.',
-  svMeHint: 'Sign up for projects and record your service time',
+  svMeHint: serviceEntryWords['en-US'].meHint,
   svLogNew: 'Record a service',
   svHoursTitle: 'My service time',
   svHoursMonth: 'This month',
   svHoursYear: 'This year',
   svTeamsTitle: 'My volunteer teams',
   svTeamLeader: 'Leader',
-  svTeamOpen: 'Open {name}',
   svSignupsTitle: 'My sign-ups',
   svSignupsNone: 'No sign-ups yet. You can sign up for the projects below.',
   svProjectsTitle: 'Projects open for sign-up',
@@ -193,9 +193,6 @@ const en: Record<ServiceMessageKey, string> = {
   svCancelled: 'Sign-up cancelled',
   svCancelledPromoted: 'Sign-up cancelled; your place went to the next one waiting',
   svSignupFor: '{project} · {task}',
-  svHomeSoon: 'Volunteer service {when}: {title}',
-  svHomeToday: 'today',
-  svHomeTomorrow: 'tomorrow',
 
   spTitle: 'Project',
   spNotFound: 'This project cannot be found; it may have been cancelled.',
@@ -228,7 +225,6 @@ const en: Record<ServiceMessageKey, string> = {
   slDateTooOld: 'Only services of the last {n} days can be recorded',
   slMinutes: 'How long',
   slMinutesCustom: 'Other length (minutes)',
-  slMinutesQuick: '{label}',
   slMinutesMissing: 'Please choose or enter how long',
   slMinutesBad: 'Please enter whole minutes from 1 to {max}',
   slRemote: 'Remote service (a call, a video call, help online)',
@@ -237,6 +233,7 @@ const en: Record<ServiceMessageKey, string> = {
   slWhomHint: 'People the team looks after. Their names are only shown here, never kept on the phone.',
   slWhomLoading: 'Loading the people looked after…',
   slWhomFailed: 'Could not load the people looked after; you may leave it out',
+  slWhomKept: 'The person you chose before is sent with the record and checked when it arrives; if it is not right, Waiting to send says so.',
   slWhat: 'What you did',
   slWhatHint: 'For example: called to say hello and reminded her to take her medicine',
   slWhatMissing: 'Please write what you did',
@@ -270,6 +267,10 @@ const en: Record<ServiceMessageKey, string> = {
   slAnother: 'Record another',
   slDraftRestored: 'The service record you had not finished is back.',
   slClearDraft: 'Clear and start again',
+  slOtherDraft: 'You have an unfinished service record, for another project or team.',
+  slOtherDraftWhat: 'You wrote: {what}',
+  slOtherDraftGoOn: 'Continue that record',
+  slOtherDraftRestart: 'Start a new one (discard that one)',
   slDraftKept: 'The network is poor and the record did not go out. What you wrote is kept on the phone: tap Submit again later.',
 
   tmTitle: 'My volunteer team',
@@ -306,12 +307,6 @@ const en: Record<ServiceMessageKey, string> = {
 };
 
 const service: Record<Language, Record<ServiceMessageKey, string>> = { 'zh-CN': zh, 'en-US': en };
-
-/** The words of 志愿服务's entries (我的, 首页) without the rest, for the app's first screens. */
-export const serviceEntryWords: Record<Language, { me: string; meHint: string }> = {
-  'zh-CN': { me: zh.svTitle, meHint: zh.svMeHint },
-  'en-US': { me: en.svTitle, meHint: en.svMeHint },
-};
 
 /** useI18n for 志愿服务's words: `t` holds the app's words and these. */
 export function useServiceI18n(): Omit<I18n, 't'> & { t: ServiceDictionary } {

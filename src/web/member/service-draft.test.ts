@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { memoryStorage } from '../../../test/support/memory-storage.ts';
-import { formatMinutes, parseMinutes } from './service-draft.ts';
+import { parseMinutes } from './service-draft.ts';
 
 let storage: Storage;
 
@@ -27,7 +27,7 @@ describe('the service log being written, kept on the phone', () => {
   it('comes back for the same account, goes once sent, and is never shown to another account', async () => {
     const draft = await import('./service-draft.ts');
     storage.setItem('lx_member_account', 'account-a');
-    draft.saveServiceDraft(form);
+    draft.saveServiceDraft(form, '2026-03-02');
     expect(draft.loadServiceDraft()?.form).toEqual(form);
 
     storage.setItem('lx_member_account', 'account-b');
@@ -42,7 +42,7 @@ describe('the service log being written, kept on the phone', () => {
   it('keeps the person looked after by id only: a label handed in with the form never reaches the phone', async () => {
     const draft = await import('./service-draft.ts');
     storage.setItem('lx_member_account', 'account-a');
-    draft.saveServiceDraft({ ...form, recipientLabel: '王奶奶(化名)', contactPhone: '13900000000' } as typeof form);
+    draft.saveServiceDraft({ ...form, recipientLabel: '王奶奶(化名)', contactPhone: '13900000000' } as typeof form, '2026-03-02');
     const kept = storage.getItem('lx_service_draft:account-a') ?? '';
     expect(kept).toContain('r1');
     expect(kept).not.toContain('王奶奶');
@@ -51,10 +51,10 @@ describe('the service log being written, kept on the phone', () => {
 
   it('keeps nothing without content or without a signed-in account; reads a damaged copy defensively; sign-out forgets every draft', async () => {
     const draft = await import('./service-draft.ts');
-    draft.saveServiceDraft(form);
+    draft.saveServiceDraft(form, '2026-03-02');
     expect(storage.length).toBe(0);
     storage.setItem('lx_member_account', 'account-a');
-    draft.saveServiceDraft({ ...draft.blankServiceForm('p1'), remote: true });
+    draft.saveServiceDraft({ ...draft.blankServiceForm('p1'), remote: true }, '2026-03-02');
     expect(storage.getItem('lx_service_draft:account-a')).toBeNull();
 
     storage.setItem(
@@ -79,6 +79,20 @@ describe('the service log being written, kept on the phone', () => {
     expect(storage.getItem('lx_service_draft:account-b')).toBeNull();
     expect(storage.getItem('lx_member_account')).toBe('account-a');
   });
+  it('keeps the day it was written: a fresh form\'s "today" is written in, so reopening it the next morning (or month) does not move it', async () => {
+    const draft = await import('./service-draft.ts');
+    storage.setItem('lx_member_account', 'account-a');
+    // written at 23:50 on the last day of March, China time, without signal
+    draft.saveServiceDraft({ ...draft.blankServiceForm('p1'), minutes: '30', what: '陪王奶奶聊天' }, '2026-03-31');
+    expect(JSON.parse(storage.getItem('lx_service_draft:account-a') ?? '{}').form.servedOn).toBe('2026-03-31');
+    // reopened on 1 April: still dated the day it was done
+    expect(draft.loadServiceDraft()?.form.servedOn).toBe('2026-03-31');
+    // a day the member chose stays as chosen
+    draft.saveServiceDraft({ ...form, servedOn: '2026-03-20' }, '2026-03-31');
+    expect(draft.loadServiceDraft()?.form.servedOn).toBe('2026-03-20');
+    expect(draft.datedServiceForm(draft.blankServiceForm(null), '2026-02-29').servedOn).toBe('2026-02-29');
+    expect(draft.blankServiceForm(null).servedOn).toBe('');
+  });
 });
 
 describe('minutes as typed', () => {
@@ -93,14 +107,5 @@ describe('minutes as typed', () => {
 
   it('refuses nothing, zero, negatives, fractions, words and more than a day', () => {
     for (const bad of ['', '0', '-5', '1.5', '半小时', '1441', '99999', '3e1', '0x1e']) expect(parseMinutes(bad), bad).toBeNull();
-  });
-
-  it('are shown in hours and minutes in both languages', () => {
-    expect(formatMinutes(30, 'zh-CN')).toBe('30 分钟');
-    expect(formatMinutes(90, 'zh-CN')).toBe('1 小时 30 分钟');
-    expect(formatMinutes(120, 'zh-CN')).toBe('2 小时');
-    expect(formatMinutes(0, 'zh-CN')).toBe('0 分钟');
-    expect(formatMinutes(90, 'en-US')).toBe('1 h 30 min');
-    expect(formatMinutes(60, 'en-US')).toBe('1 h');
   });
 });

@@ -33,7 +33,11 @@ export interface ServiceDraftForm {
   teamId: string | null;
   /** the person looked after, by id only (never their label) */
   recipientId: string | null;
-  /** 'YYYY-MM-DD'; '' for today */
+  /**
+   * 'YYYY-MM-DD'; '' only on a fresh form, shown as today. Once the member touches the form the day
+   * is written in (datedServiceForm), so a draft kept overnight keeps its day and does not move to
+   * the morning it is reopened (nor, at a month's end, into the next month).
+   */
   servedOn: string;
   /** as typed: parsed with parseMinutes when sent */
   minutes: string;
@@ -91,11 +95,17 @@ function keptForm(form: ServiceDraftForm): ServiceDraftForm {
   return readServiceForm(form) ?? blankServiceForm();
 }
 
-export function saveServiceDraft(form: ServiceDraftForm): void {
+/** A touched form with its day written in: '' (a fresh form's "today") becomes `today` (China's date, 'YYYY-MM-DD'). */
+export function datedServiceForm(form: ServiceDraftForm, today: string): ServiceDraftForm {
+  return form.servedOn === '' ? { ...form, servedOn: today } : form;
+}
+
+/** Keeps the form on the phone with its day written in (`today` stands for a fresh form's ''). */
+export function saveServiceDraft(form: ServiceDraftForm, today: string): void {
   const who = account();
   if (!who) return;
   if (!hasServiceContent(form)) forget(SERVICE_DRAFT + who);
-  else keep(SERVICE_DRAFT + who, { form: keptForm(form), savedAt: new Date().toISOString() } satisfies ServiceDraft);
+  else keep(SERVICE_DRAFT + who, { form: keptForm(datedServiceForm(form, today)), savedAt: new Date().toISOString() } satisfies ServiceDraft);
 }
 
 export function loadServiceDraft(): ServiceDraft | null {
@@ -128,17 +138,4 @@ export function parseMinutes(text: string): number | null {
   if (!/^\d{1,4}$/.test(plain)) return null;
   const n = Number(plain);
   return n >= 1 && n <= SERVICE_MINUTES_MAX ? n : null;
-}
-
-/** 90 → 1 小时 30 分钟 / 1 h 30 min; 0 → 0 分钟 / 0 min. */
-export function formatMinutes(minutes: number, language: 'zh-CN' | 'en-US'): string {
-  const whole = Math.max(0, Math.round(minutes));
-  const h = Math.floor(whole / 60);
-  const m = whole % 60;
-  if (language === 'zh-CN') {
-    if (h === 0) return `${m} 分钟`;
-    return m === 0 ? `${h} 小时` : `${h} 小时 ${m} 分钟`;
-  }
-  if (h === 0) return `${m} min`;
-  return m === 0 ? `${h} h` : `${h} h ${m} min`;
 }

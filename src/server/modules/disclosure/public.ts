@@ -1,6 +1,7 @@
 import type { Database } from '../../db/database.ts';
 import { chinaDate, escapeHtml, etagOf, isUuid, publicPage, type PublicPage } from '../../public-page.ts';
 import { formatFen } from '../../../shared/money.ts';
+import { minutesText } from '../../../shared/minutes.ts';
 import type { DisclosureSection, DisclosureSnapshot } from '../../../shared/api-disclosure.ts';
 
 /**
@@ -28,11 +29,7 @@ const OUTCOME: Record<string, string> = { adopted: '已采纳', done: '已办结
 const monthTitle = (month: string): string => `${month.slice(0, 4)}年${Number(month.slice(5, 7))}月`;
 const day = (d: string): string => `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
 const yuan = (fen: number): string => `${formatFen(fen, { grouped: true })} 元`;
-const hoursText = (minutes: number): string => {
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return h === 0 ? `${m} 分钟` : m === 0 ? `${h} 小时` : `${h} 小时 ${m} 分钟`;
-};
+const hoursText = (minutes: number): string => minutesText(minutes, 'zh-CN');
 const e = escapeHtml;
 const goodsText = (goods: string | null, quantity: string | null): string => e([goods, quantity].filter(Boolean).join(' '));
 

@@ -6,7 +6,7 @@ import { useServiceI18n, type ServiceDictionary } from '../i18n-service.ts';
 import { writes } from '../mutations.ts';
 import { queries } from '../queries.ts';
 import type { MyServiceProject, MySignup } from '../service-api.ts';
-import { formatMinutes } from '../service-draft.ts';
+import { minutesText } from '../../../shared/minutes.ts';
 import { shown } from '../shown.ts';
 import { AppLink, ErrorMessage, LoadFailed, LoadingMessage, SavedCopyNotice, ScreenTitle, SuccessMessage, TopBar } from '../ui.tsx';
 import './service.css';
@@ -67,11 +67,11 @@ export function Service({ onBack, onUnauthenticated }: ServiceProps) {
             <dl className="sv-hours-grid">
               <div>
                 <dt>{t.svHoursMonth}</dt>
-                <dd data-testid="service-hours-month">{formatMinutes(state.data.hours.monthMinutes, language)}</dd>
+                <dd data-testid="service-hours-month">{minutesText(state.data.hours.monthMinutes, language)}</dd>
               </div>
               <div>
                 <dt>{t.svHoursYear}</dt>
-                <dd data-testid="service-hours-year">{formatMinutes(state.data.hours.yearMinutes, language)}</dd>
+                <dd data-testid="service-hours-year">{minutesText(state.data.hours.yearMinutes, language)}</dd>
               </div>
             </dl>
           </section>
@@ -158,18 +158,6 @@ function ProjectCard({ project, t, language }: { project: MyServiceProject; t: S
 
 function SignupCard({ signup, onCancelled, onUnauthenticated }: { signup: MySignup; onCancelled: (text: string) => void; onUnauthenticated: () => void }) {
   const { t, language } = useServiceI18n();
-  const [asking, setAsking] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const cancel = useMutation(writes.cancelServiceSignup);
-  const doCancel = async () => {
-    setError(null);
-    try {
-      const answer = await cancel.mutateAsync({ signupId: signup.signupId, projectId: signup.project.id });
-      onCancelled(answer.promoted ? t.svCancelledPromoted : t.svCancelled);
-    } catch (e) {
-      setError(explainError(e, t.networkError, onUnauthenticated));
-    }
-  };
   return (
     <li className="card sv-signup" data-testid={`service-signup-${signup.task.id}`}>
       <AppLink to={{ name: 'service-project', projectId: signup.project.id }} className="sv-signup-link">
@@ -181,10 +169,42 @@ function SignupCard({ signup, onCancelled, onUnauthenticated }: { signup: MySign
       </p>
       <p className="sv-line">{projectDates(signup.project, t, language)}</p>
       {signup.project.place && !signup.task.remote ? <p className="sv-line">{fill(t.svPlace, { place: signup.project.place })}</p> : null}
+      <CancelSignup signupId={signup.signupId} projectId={signup.project.id} taskTitle={signup.task.title} t={t} onCancelled={onCancelled} onUnauthenticated={onUnauthenticated} />
+    </li>
+  );
+}
+
+interface CancelSignupProps {
+  signupId: string;
+  projectId: string;
+  taskTitle: string;
+  t: ServiceDictionary;
+  /** told the words to show once cancelled (whether the first on the waiting list moved up) */
+  onCancelled: (text: string) => void;
+  onUnauthenticated: () => void;
+}
+
+/** 取消报名, asked once more (确定取消 / 不取消) before the sign-up goes: on 志愿服务's sign-ups and on a project's task. */
+export function CancelSignup({ signupId, projectId, taskTitle, t, onCancelled, onUnauthenticated }: CancelSignupProps) {
+  const [asking, setAsking] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const cancel = useMutation(writes.cancelServiceSignup);
+  const doCancel = async () => {
+    setError(null);
+    try {
+      const answer = await cancel.mutateAsync({ signupId, projectId });
+      setAsking(false);
+      onCancelled(answer.promoted ? t.svCancelledPromoted : t.svCancelled);
+    } catch (e) {
+      setError(explainError(e, t.networkError, onUnauthenticated));
+    }
+  };
+  return (
+    <>
       <ErrorMessage message={error} />
       {asking ? (
         <div className="confirm" role="group" aria-label={t.svCancel}>
-          <p>{fill(t.svCancelConfirm, { task: signup.task.title })}</p>
+          <p>{fill(t.svCancelConfirm, { task: taskTitle })}</p>
           <div className="button-row">
             <button type="button" className="button button-primary" disabled={cancel.isPending} onClick={() => void doCancel()} data-testid="service-cancel-yes">
               {t.svCancelYes}
@@ -199,6 +219,6 @@ function SignupCard({ signup, onCancelled, onUnauthenticated }: { signup: MySign
           {t.svCancel}
         </button>
       )}
-    </li>
+    </>
   );
 }

@@ -1,17 +1,18 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
-import { ApiError, errorText, explainError } from '../api.ts';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { minutesText } from '../../../shared/minutes.ts';
+import { ApiError, explainError } from '../api.ts';
 import { chinaDate, fill } from '../i18n.ts';
 import { useOutboxI18n } from '../i18n-outbox.ts';
-import { useServiceI18n, type ServiceDictionary } from '../i18n-service.ts';
+import { useServiceI18n } from '../i18n-service.ts';
 import { writes } from '../mutations.ts';
 import { QueuedNotice, queuedText } from '../outbox-strip.tsx';
 import { queries } from '../queries.ts';
 import type { ServiceLog as SentLog } from '../service-api.ts';
 import {
   blankServiceForm,
+  datedServiceForm,
   forgetServiceDraft,
-  formatMinutes,
   hasServiceContent,
   loadServiceDraft,
   parseMinutes,
@@ -23,7 +24,8 @@ import {
   type ServiceDraftForm,
 } from '../service-draft.ts';
 import { AppLink, ErrorMessage, Field, ScreenTitle, TopBar } from '../ui.tsx';
-import { isAcceptedPhoto, MAX_UPLOAD_BYTES, shrinkPhoto, uploadServicePhoto } from '../upload.ts';
+import { PhotoField, photosNotReady, usePhotoUploads, type PhotoWords } from '../photo-field.tsx';
+import { uploadServicePhoto } from '../upload.ts';
 import './service.css';
 
 interface ServiceLogProps {
@@ -35,27 +37,11 @@ interface ServiceLogProps {
 
 const QUICK_MINUTES = [30, 60, 120] as const;
 
-interface PendingPhoto {
-  key: string;
-  name: string;
-  file: File;
-  state: 'shrinking' | 'uploading' | 'failed';
-  progress: number;
-  error: string | null;
-}
-
 type FieldName = 'servedOn' | 'minutes' | 'what' | 'photos' | 'for' | 'whom';
 type Errors = Partial<Record<FieldName, string>>;
 
 /** What the log is for, as the choice's value: a confirmed sign-up's task, a team, or nothing. */
 type Choice = { value: string; label: string; projectId: string | null; taskId: string | null; teamId: string | null; remote: boolean };
-
-let pendingSeq = 0;
-
-function uploadError(e: unknown, t: ServiceDictionary): string {
-  if (e instanceof ApiError && e.isOffline) return t.slUploadNeedsSignal;
-  return errorText(e) || t.slPhotoFailed;
-}
 
 function choiceValue(form: Pick<ServiceDraftForm, 'projectId' | 'taskId' | 'teamId'>): string {
   if (form.projectId && form.taskId) return `task:${form.projectId}:${form.taskId}`;
@@ -75,14 +61,13 @@ export function ServiceLog({ projectId, onBack, onUnauthenticated }: ServiceLogP
   const { t, language } = useServiceI18n();
   const { t: o } = useOutboxI18n();
   const [draft] = useState(() => loadServiceDraft());
-  const [form, setForm] = useState<ServiceDraftForm>(() => {
-    if (draft && (!projectId || draft.form.projectId === projectId)) return draft.form;
-    return blankServiceForm(projectId);
-  });
-  const [restored, setRestored] = useState(draft !== null && (!projectId || draft.form.projectId === projectId));
-  const [pending, setPending] = useState<PendingPhoto[]>([]);
+  // A kept draft for another project (or for a team) than the one the member came from is never
+  // overwritten without a word: the member chooses to go on with it or to start again.
+  const draftFits = draft !== null && (!projectId || draft.form.projectId === projectId);
+  const [form, setForm] = useState<ServiceDraftForm>(() => (draft && draftFits ? draft.form : blankServiceForm(projectId)));
+  const [restored, setRestored] = useState(draftFits);
+  const [otherDraft, setOtherDraft] = useState(draft !== null && !draftFits ? draft : null);
   const [errors, setErrors] = useState<Errors>({});
-  const [photoNote, setPhotoNote] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState<SentLog | null>(null);
@@ -90,9 +75,6 @@ export function ServiceLog({ projectId, onBack, onUnauthenticated }: ServiceLogP
   const touched = useRef(false);
   const inFlight = useRef(false);
   const formRef = useRef<HTMLFormElement>(null);
-  const takeRef = useRef<HTMLInputElement>(null);
-  const pickRef = useRef<HTMLInputElement>(null);
-  const mounted = useRef(true);
   const logWrite = useMutation(writes.serviceLog);
 
   const service = useQuery(queries.service());
@@ -142,69 +124,50 @@ export function ServiceLog({ projectId, onBack, onUnauthenticated }: ServiceLogP
   const team = useQuery({ ...queries.team(whomTeam ?? ''), enabled: whomTeam !== null });
 
   useEffect(() => {
-    if (touched.current && sent === null && queued === null) saveServiceDraft(form);
-  }, [form, sent, queued]);
+    if (touched.current && sent === null && queued === null && otherDraft === null) saveServiceDraft(form, chinaDate());
+  }, [form, sent, queued, otherDraft]);
 
-  useEffect(() => {
-    mounted.current = true;
-    return () => {
-      mounted.current = false;
-    };
-  }, []);
-
+  // Once touched, the form carries its day ('' would mean "today" whenever it is reopened).
   const change = useCallback((update: (old: ServiceDraftForm) => ServiceDraftForm) => {
     touched.current = true;
-    setForm(update);
+    setForm((old) => datedServiceForm(update(old), chinaDate()));
   }, []);
 
   // ---------- photos ----------
 
-  const uploadPhoto = useCallback(
-    async (key: string, original: File) => {
-      const setOne = (patch: Partial<PendingPhoto>) => setPending((list) => list.map((p) => (p.key === key ? { ...p, ...patch } : p)));
-      setOne({ state: 'shrinking', progress: 0, error: null });
-      const file = await shrinkPhoto(original);
-      if (file.size > MAX_UPLOAD_BYTES) {
-        setOne({ state: 'failed', error: fill(t.slPhotoTooBig, { name: original.name }) });
-        return;
-      }
-      setOne({ state: 'uploading', progress: 0, file });
-      try {
-        const stored = await uploadServicePhoto(file, (progress) => mounted.current && setOne({ progress }));
-        if (!mounted.current) return;
-        setPending((list) => list.filter((p) => p.key !== key));
-        change((old) => ({ ...old, photos: [...old.photos, { fileId: stored.id, url: stored.url }].slice(0, SERVICE_PHOTOS_MAX) }));
-        setErrors((old) => ({ ...old, photos: undefined }));
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 401) onUnauthenticated();
-        if (mounted.current) setOne({ state: 'failed', error: uploadError(e, t) });
-      }
-    },
-    [change, onUnauthenticated, t],
-  );
-
-  const addPhotos = (event: ChangeEvent<HTMLInputElement>) => {
-    const picked = Array.from(event.target.files ?? []);
-    event.target.value = '';
-    if (picked.length === 0) return;
-    const notes: string[] = [];
-    const room = SERVICE_PHOTOS_MAX - form.photos.length - pending.length;
-    const usable: File[] = [];
-    for (const file of picked) {
-      if (!isAcceptedPhoto(file)) notes.push(fill(t.slPhotoWrongType, { name: file.name }));
-      else usable.push(file);
-    }
-    if (room <= 0 && usable.length > 0) notes.push(fill(t.slPhotosFull, { n: SERVICE_PHOTOS_MAX }));
-    else if (usable.length > room) notes.push(fill(t.slPhotosTooMany, { n: SERVICE_PHOTOS_MAX, extra: usable.length - room }));
-    setPhotoNote(notes.length > 0 ? notes.join(' ') : null);
-    const taken = usable.slice(0, Math.max(0, room)).map((file) => ({ key: `sp${++pendingSeq}`, name: file.name, file, state: 'shrinking' as const, progress: 0, error: null }));
-    if (taken.length === 0) return;
-    touched.current = true;
-    setPending((list) => [...list, ...taken]);
-    void (async () => {
-      for (const p of taken) await uploadPhoto(p.key, p.file);
-    })();
+  const photoWords: PhotoWords = {
+    label: t.slPhotos,
+    hint: t.slPhotosHint,
+    optional: t.optional,
+    takePhoto: t.slTakePhoto,
+    pickPhotos: t.slPickPhotos,
+    full: t.slPhotosFull,
+    tooMany: t.slPhotosTooMany,
+    wrongType: t.slPhotoWrongType,
+    tooBig: t.slPhotoTooBig,
+    shrinking: t.slPhotoShrinking,
+    uploading: t.slPhotoUploading,
+    failed: t.slPhotoFailed,
+    retry: t.slPhotoRetry,
+    done: t.slPhotoDone,
+    removeLabel: t.slPhotoRemove,
+    remove: t.slRemovePhoto,
+    needsSignal: t.slUploadNeedsSignal,
   };
+  const photos = usePhotoUploads({
+    count: form.photos.length,
+    max: SERVICE_PHOTOS_MAX,
+    words: photoWords,
+    upload: uploadServicePhoto,
+    onUploaded: (photo) => {
+      change((old) => ({ ...old, photos: [...old.photos, photo].slice(0, SERVICE_PHOTOS_MAX) }));
+      setErrors((old) => ({ ...old, photos: undefined }));
+    },
+    onPicked: () => {
+      touched.current = true;
+    },
+    onUnauthenticated,
+  });
 
   // ---------- sending ----------
 
@@ -213,10 +176,9 @@ export function ServiceLog({ projectId, onBack, onUnauthenticated }: ServiceLogP
     touched.current = false;
     setForm(blankServiceForm(projectId));
     preset.current = false;
-    setPending([]);
+    photos.reset();
     setErrors({});
     setError(null);
-    setPhotoNote(null);
     setRestored(false);
   };
 
@@ -242,8 +204,8 @@ export function ServiceLog({ projectId, onBack, onUnauthenticated }: ServiceLogP
     const what = form.what.trim();
     if (what === '') found.what = t.slWhatMissing;
     else if (what.length > SERVICE_WHAT_MAX) found.what = fill(t.slWhatTooLong, { n: SERVICE_WHAT_MAX });
-    if (pending.some((p) => p.state === 'failed')) found.photos = t.slUploadsFailed;
-    else if (pending.length > 0) found.photos = t.slUploadsBusy;
+    const notReady = photosNotReady(photos, { uploadsFailed: t.slUploadsFailed, uploadsBusy: t.slUploadsBusy });
+    if (notReady) found.photos = notReady;
     return found;
   };
 
@@ -256,8 +218,9 @@ export function ServiceLog({ projectId, onBack, onUnauthenticated }: ServiceLogP
     setBusy(true);
     setError(null);
     setErrors({});
-    // a person is sent only with the team that looks after them
-    const recipientId = whomTeam && form.recipientId && team.data?.recipients.some((r) => r.id === form.recipientId) ? form.recipientId : null;
+    // A person is sent only with the team that looks after them. Without signal the team's people
+    // are not on the phone, yet the kept id still goes: the server checks it when the log arrives.
+    const recipientId = whomTeam && form.recipientId ? form.recipientId : null;
     try {
       const log = await logWrite.mutateAsync({
         projectId: form.projectId && form.taskId ? form.projectId : null,
@@ -312,13 +275,26 @@ export function ServiceLog({ projectId, onBack, onUnauthenticated }: ServiceLogP
     }
   };
 
+  const goOnWithDraft = () => {
+    if (!otherDraft) return;
+    preset.current = true;
+    setForm(otherDraft.form);
+    setRestored(true);
+    setOtherDraft(null);
+  };
+
+  const startAfresh = () => {
+    forgetServiceDraft();
+    setOtherDraft(null);
+  };
+
   const again = () => {
     setSent(null);
     setQueued(null);
     touched.current = false;
     preset.current = true;
     setForm(blankServiceForm(null));
-    setPending([]);
+    photos.reset();
     setRestored(false);
   };
 
@@ -338,7 +314,7 @@ export function ServiceLog({ projectId, onBack, onUnauthenticated }: ServiceLogP
                 ✓
               </p>
               <ScreenTitle>{t.slSent}</ScreenTitle>
-              <p className="result-detail">{fill(t.slSentDetail, { minutes: formatMinutes(sent?.minutes ?? 0, language) })}</p>
+              <p className="result-detail">{fill(t.slSentDetail, { minutes: minutesText(sent?.minutes ?? 0, language) })}</p>
             </div>
           )}
           <AppLink to={{ name: 'service' }} className="button button-primary" testId="service-log-back">
@@ -352,7 +328,28 @@ export function ServiceLog({ projectId, onBack, onUnauthenticated }: ServiceLogP
     );
   }
 
-  const photoCount = form.photos.length + pending.length;
+  if (otherDraft !== null) {
+    const what = otherDraft.form.what.trim();
+    return (
+      <>
+        <TopBar onBack={onBack} />
+        <main className="screen service">
+          <ScreenTitle>{t.slTitle}</ScreenTitle>
+          <div className="card" role="group" aria-labelledby="sl-other-draft" data-testid="service-other-draft">
+            <p id="sl-other-draft">{t.slOtherDraft}</p>
+            {what ? <p className="pre-wrap muted">{fill(t.slOtherDraftWhat, { what: what.length > 40 ? `${what.slice(0, 40)}…` : what })}</p> : null}
+            <button type="button" className="button button-primary" onClick={goOnWithDraft} data-testid="service-other-draft-continue">
+              {t.slOtherDraftGoOn}
+            </button>
+            <button type="button" className="button button-secondary" onClick={startAfresh} data-testid="service-other-draft-restart">
+              {t.slOtherDraftRestart}
+            </button>
+          </div>
+        </main>
+      </>
+    );
+  }
+
   const quick = QUICK_MINUTES.find((m) => String(m) === form.minutes.trim()) ?? null;
   const recipients = team.data?.recipients ?? [];
 
@@ -412,7 +409,7 @@ export function ServiceLog({ projectId, onBack, onUnauthenticated }: ServiceLogP
               aria-invalid={errors.servedOn ? true : undefined}
               onChange={(e) => {
                 const value = e.target.value;
-                change((old) => ({ ...old, servedOn: value === today ? '' : value }));
+                change((old) => ({ ...old, servedOn: value }));
                 setErrors((old) => ({ ...old, servedOn: undefined }));
               }}
             />
@@ -434,7 +431,7 @@ export function ServiceLog({ projectId, onBack, onUnauthenticated }: ServiceLogP
                       setErrors((old) => ({ ...old, minutes: undefined }));
                     }}
                   />
-                  {formatMinutes(m, language)}
+                  {minutesText(m, language)}
                 </label>
               ))}
             </div>
@@ -475,7 +472,11 @@ export function ServiceLog({ projectId, onBack, onUnauthenticated }: ServiceLogP
 
           {whomTeam ? (
             <Field id="sl-whom" label={t.slWhom} hint={t.slWhomHint} optionalLabel={t.optional} error={errors.whom}>
-              {team.isPending ? (
+              {(team.isPending || team.isError) && form.recipientId ? (
+                <p className="muted" role="status" data-testid="service-log-whom-kept">
+                  {t.slWhomKept}
+                </p>
+              ) : team.isPending ? (
                 <p className="muted" role="status">
                   {t.slWhomLoading}
                 </p>
@@ -524,70 +525,16 @@ export function ServiceLog({ projectId, onBack, onUnauthenticated }: ServiceLogP
             </p>
           </Field>
 
-          <div className={errors.photos ? 'field field-invalid' : 'field'}>
-            <p className="field-label" id="sl-photos-label">
-              {t.slPhotos}
-              <span className="field-optional">{t.optional}</span>
-            </p>
-            <p className="field-hint elder-hide">{fill(t.slPhotosHint, { n: SERVICE_PHOTOS_MAX })}</p>
-            {photoCount > 0 ? (
-              <ul className="sv-upload-list" aria-labelledby="sl-photos-label" data-testid="service-photo-list">
-                {form.photos.map((photo, i) => (
-                  <li key={photo.fileId} className="sv-upload" data-testid="service-photo-done">
-                    <img src={photo.url} alt={fill(t.slPhotoDone, { n: i + 1 })} />
-                    <button
-                      type="button"
-                      className="button button-plain"
-                      aria-label={fill(t.slPhotoRemove, { n: i + 1 })}
-                      onClick={() => {
-                        change((old) => ({ ...old, photos: old.photos.filter((p) => p.fileId !== photo.fileId) }));
-                        setPhotoNote(null);
-                      }}
-                    >
-                      {t.slRemovePhoto}
-                    </button>
-                  </li>
-                ))}
-                {pending.map((p) => (
-                  <li key={p.key} className="sv-upload" data-testid="service-photo-pending" data-state={p.state}>
-                    <span className="sv-upload-name">{p.name}</span>
-                    {p.state === 'failed' ? (
-                      <>
-                        <span className="field-error">{p.error ?? t.slPhotoFailed}</span>
-                        <button type="button" className="button button-secondary" onClick={() => void uploadPhoto(p.key, p.file)}>
-                          {t.slPhotoRetry}
-                        </button>
-                        <button type="button" className="button button-plain" onClick={() => setPending((list) => list.filter((x) => x.key !== p.key))}>
-                          {t.slRemovePhoto}
-                        </button>
-                      </>
-                    ) : (
-                      <>
-                        <span>{p.state === 'shrinking' ? t.slPhotoShrinking : fill(t.slPhotoUploading, { n: p.progress })}</span>
-                        <progress max={100} value={p.state === 'shrinking' ? undefined : p.progress} aria-label={p.name} />
-                      </>
-                    )}
-                  </li>
-                ))}
-              </ul>
-            ) : null}
-            {photoNote ? (
-              <p className="field-error" role="alert" data-testid="service-photo-note">
-                {photoNote}
-              </p>
-            ) : null}
-            {errors.photos ? <p className="field-error">{errors.photos}</p> : null}
-            <div className="sv-photo-buttons">
-              <button type="button" className="button button-secondary" disabled={photoCount >= SERVICE_PHOTOS_MAX} onClick={() => takeRef.current?.click()}>
-                {t.slTakePhoto}
-              </button>
-              <button type="button" className="button button-secondary" disabled={photoCount >= SERVICE_PHOTOS_MAX} onClick={() => pickRef.current?.click()}>
-                {t.slPickPhotos}
-              </button>
-            </div>
-            <input ref={takeRef} type="file" accept="image/*" capture="environment" hidden className="sv-file-input" aria-label={t.slTakePhoto} onChange={addPhotos} />
-            <input ref={pickRef} type="file" accept="image/*" multiple hidden className="sv-file-input" data-testid="service-photo-input" aria-label={t.slPickPhotos} onChange={addPhotos} />
-          </div>
+          <PhotoField
+            id="sl"
+            testId="service"
+            photos={form.photos}
+            max={SERVICE_PHOTOS_MAX}
+            uploads={photos}
+            words={photoWords}
+            error={errors.photos}
+            onRemove={(fileId) => change((old) => ({ ...old, photos: old.photos.filter((p) => p.fileId !== fileId) }))}
+          />
 
           <ErrorMessage message={error} />
           <button type="submit" className="button button-primary button-huge" data-testid="service-log-send" disabled={busy}>

@@ -9,8 +9,8 @@ import { QueuedNotice, queuedText } from '../outbox-strip.tsx';
 import { queries } from '../queries.ts';
 import type { MyServiceProjectDetail, MyServiceTask } from '../service-api.ts';
 import { shown } from '../shown.ts';
-import { AppLink, ErrorMessage, LoadFailed, LoadingMessage, ScreenTitle, SuccessMessage, TopBar } from '../ui.tsx';
-import { projectDates, RemoteTag, SignupTag } from './Service.tsx';
+import { AppLink, ErrorMessage, LoadFailed, LoadingMessage, SavedCopyNotice, ScreenTitle, SuccessMessage, TopBar } from '../ui.tsx';
+import { CancelSignup, projectDates, RemoteTag, SignupTag } from './Service.tsx';
 import './service.css';
 
 interface ServiceProjectProps {
@@ -58,6 +58,7 @@ export function ServiceProject({ projectId, onBack, onUnauthenticated }: Service
         <ScreenTitle>{project ? project.title : t.spTitle}</ScreenTitle>
         {state.kind === 'loading' ? <LoadingMessage /> : null}
         {state.kind === 'failed' ? <LoadFailed message={state.message} onRetry={() => void query.refetch()} /> : null}
+        {state.kind === 'loaded' && state.stale ? <SavedCopyNotice message={t.svStale} onRetry={() => void query.refetch()} /> : null}
         {project ? (
           <>
             <section className="card sv-project" data-testid="service-project">
@@ -129,11 +130,9 @@ interface TaskCardProps {
 function TaskCard({ project, task, t, onDone, onQueued, onUnauthenticated }: TaskCardProps) {
   const { t: o } = useOutboxI18n();
   const [error, setError] = useState<string | null>(null);
-  const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const inFlight = useRef(false);
   const signup = useMutation(writes.serviceSignup);
-  const cancel = useMutation(writes.cancelServiceSignup);
   const left = Math.max(0, task.capacity - task.confirmed);
   const open = project.status === 'open';
 
@@ -156,18 +155,6 @@ function TaskCard({ project, task, t, onDone, onQueued, onUnauthenticated }: Tas
     }
   };
 
-  const doCancel = async () => {
-    if (!task.mine) return;
-    setError(null);
-    try {
-      const answer = await cancel.mutateAsync({ signupId: task.mine.signupId, projectId: project.id });
-      setAsking(false);
-      onDone(answer.promoted ? t.svCancelledPromoted : t.svCancelled);
-    } catch (e) {
-      setError(explainError(e, t.networkError, onUnauthenticated));
-    }
-  };
-
   return (
     <li className="card sv-task" data-testid={`service-task-${task.id}`} data-title={task.title}>
       <h3 className="sv-card-title">{task.title}</h3>
@@ -183,23 +170,7 @@ function TaskCard({ project, task, t, onDone, onQueued, onUnauthenticated }: Tas
       <p className={left > 0 ? 'sv-line sv-left' : 'sv-line sv-full'}>{left > 0 ? fill(t.svPlacesLeft, { n: left }) : t.svFull}</p>
       <ErrorMessage message={error} />
       {task.mine ? (
-        asking ? (
-          <div className="confirm" role="group" aria-label={t.svCancel}>
-            <p>{fill(t.svCancelConfirm, { task: task.title })}</p>
-            <div className="button-row">
-              <button type="button" className="button button-primary" disabled={cancel.isPending} onClick={() => void doCancel()} data-testid="service-cancel-yes">
-                {t.svCancelYes}
-              </button>
-              <button type="button" className="button button-secondary" onClick={() => setAsking(false)}>
-                {t.svCancelNo}
-              </button>
-            </div>
-          </div>
-        ) : (
-          <button type="button" className="button button-secondary" onClick={() => setAsking(true)} data-testid="service-cancel">
-            {t.svCancel}
-          </button>
-        )
+        <CancelSignup signupId={task.mine.signupId} projectId={project.id} taskTitle={task.title} t={t} onCancelled={onDone} onUnauthenticated={onUnauthenticated} />
       ) : open ? (
         <>
           {left === 0 ? <p className="field-hint">{fill(t.spSignupFullHint, { n: task.waiting + 1 })}</p> : null}

@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
-import { useCallback, useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { SHARE_BODY_MAX, SHARE_PHOTOS_MAX } from '../../../shared/enums.ts';
 import { SHARE_KINDS } from '../../../shared/enums.ts';
 import { ApiError, errorText, explainError, type SharePost } from '../api.ts';
@@ -11,7 +11,8 @@ import { QueuedNotice, queuedText } from '../outbox-strip.tsx';
 import { queries } from '../queries.ts';
 import { blankShareForm, forgetShareDraft, hasContent, loadShareDraft, saveShareDraft, type KeptFile, type ShareAudience, type ShareDraftForm } from '../share-draft.ts';
 import { AppLink, ErrorMessage, Field, ScreenTitle, TopBar } from '../ui.tsx';
-import { isAcceptedPhoto, MAX_UPLOAD_BYTES, recordingName, recordingType, shrinkPhoto, uploadShareFile } from '../upload.ts';
+import { PhotoField, photosNotReady, usePhotoUploads, type PhotoWords } from '../photo-field.tsx';
+import { recordingName, recordingType, uploadShareFile } from '../upload.ts';
 import './shares.css';
 
 interface ShareNewProps {
@@ -25,16 +26,6 @@ const AUDIENCES: readonly ShareAudience[] = ['branch', 'village'];
 /** A voice recording stops by itself after this long. */
 export const VOICE_MAX_SECONDS = 60;
 
-/** A photo on its way: shrunk on the phone, then uploaded; a failed one can be sent again or removed. */
-interface PendingPhoto {
-  key: string;
-  name: string;
-  file: File;
-  state: 'shrinking' | 'uploading' | 'failed';
-  progress: number;
-  error: string | null;
-}
-
 type Voice =
   | { state: 'idle' }
   | { state: 'recording'; seconds: number }
@@ -44,8 +35,6 @@ type Voice =
 
 type FieldName = 'body' | 'photos' | 'voice' | 'topic';
 type Errors = Partial<Record<FieldName, string>>;
-
-let pendingSeq = 0;
 
 /** Why an upload failed, in the member's words: no signal is said plainly (uploads need one). */
 function uploadError(e: unknown, t: SharesDictionary): string {
@@ -71,10 +60,8 @@ export function ShareNew({ topicId, onBack, onUnauthenticated }: ShareNewProps) 
   const [restored, setRestored] = useState(draft !== null);
   // The month's topic offered on this form: the switch turns taking part off and on again.
   const [offeredTopic] = useState<string | null>(() => topicId ?? draft?.form.topicId ?? null);
-  const [pending, setPending] = useState<PendingPhoto[]>([]);
   const [voice, setVoice] = useState<Voice>(() => (draft?.form.voice ? { state: 'done', preview: draft.form.voice.url } : { state: 'idle' }));
   const [errors, setErrors] = useState<Errors>({});
-  const [photoNote, setPhotoNote] = useState<string | null>(null);
   const [voiceNote, setVoiceNote] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -83,8 +70,6 @@ export function ShareNew({ topicId, onBack, onUnauthenticated }: ShareNewProps) 
   const touched = useRef(false);
   const inFlight = useRef(false);
   const formRef = useRef<HTMLFormElement>(null);
-  const takeRef = useRef<HTMLInputElement>(null);
-  const pickRef = useRef<HTMLInputElement>(null);
   const recorder = useRef<{ rec: MediaRecorder; timer: number } | null>(null);
   const previews = useRef<string[]>([]);
   const mounted = useRef(true);
@@ -120,58 +105,41 @@ export function ShareNew({ topicId, onBack, onUnauthenticated }: ShareNewProps) 
 
   // ---------- photos ----------
 
-  const uploadPhoto = useCallback(
-    async (key: string, original: File) => {
-      const setOne = (patch: Partial<PendingPhoto>) => setPending((list) => list.map((p) => (p.key === key ? { ...p, ...patch } : p)));
-      setOne({ state: 'shrinking', progress: 0, error: null });
-      const file = await shrinkPhoto(original);
-      if (file.size > MAX_UPLOAD_BYTES) {
-        setOne({ state: 'failed', error: fill(t.newPhotoTooBig, { name: original.name }) });
-        return;
-      }
-      setOne({ state: 'uploading', progress: 0, file });
-      try {
-        const stored = await uploadShareFile(file, (progress) => mounted.current && setOne({ progress }));
-        if (!mounted.current) return;
-        setPending((list) => list.filter((p) => p.key !== key));
-        change((old) => ({ ...old, photos: [...old.photos, { fileId: stored.id, url: stored.url }].slice(0, SHARE_PHOTOS_MAX) }));
-        setErrors((old) => ({ ...old, photos: undefined }));
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 401) onUnauthenticated();
-        if (mounted.current) setOne({ state: 'failed', error: uploadError(e, t) });
-      }
+  const photoWords: PhotoWords = {
+    label: t.newPhotos,
+    hint: t.newPhotosHint,
+    optional: t.optional,
+    takePhoto: t.newTakePhoto,
+    pickPhotos: t.newPickPhotos,
+    full: t.newPhotosFull,
+    tooMany: t.newPhotosTooMany,
+    wrongType: t.newPhotoWrongType,
+    tooBig: t.newPhotoTooBig,
+    shrinking: t.newPhotoShrinking,
+    uploading: t.newPhotoUploading,
+    failed: t.newPhotoFailed,
+    retry: t.newPhotoRetry,
+    done: t.newPhotoDone,
+    removeLabel: t.newPhotoRemove,
+    remove: t.commentDelete,
+    needsSignal: t.newUploadNeedsSignal,
+  };
+  const photos = usePhotoUploads({
+    count: form.photos.length,
+    max: SHARE_PHOTOS_MAX,
+    words: photoWords,
+    upload: uploadShareFile,
+    onUploaded: (photo) => {
+      change((old) => ({ ...old, photos: [...old.photos, photo].slice(0, SHARE_PHOTOS_MAX) }));
+      setErrors((old) => ({ ...old, photos: undefined }));
     },
-    [change, onUnauthenticated, t],
-  );
+    onPicked: () => {
+      touched.current = true;
+    },
+    onUnauthenticated,
+  });
 
-  const addPhotos = (event: ChangeEvent<HTMLInputElement>) => {
-    const chosen = Array.from(event.target.files ?? []);
-    event.target.value = '';
-    if (chosen.length === 0) return;
-    const notes: string[] = [];
-    const room = SHARE_PHOTOS_MAX - form.photos.length - pending.length;
-    const usable: File[] = [];
-    for (const file of chosen) {
-      if (!isAcceptedPhoto(file)) notes.push(fill(t.newPhotoWrongType, { name: file.name }));
-      else usable.push(file);
-    }
-    if (room <= 0 && usable.length > 0) notes.push(fill(t.newPhotosFull, { n: SHARE_PHOTOS_MAX }));
-    else if (usable.length > room) notes.push(fill(t.newPhotosTooMany, { n: SHARE_PHOTOS_MAX, extra: usable.length - room }));
-    setPhotoNote(notes.length > 0 ? notes.join(' ') : null);
-    const taken = usable.slice(0, Math.max(0, room)).map((file) => ({ key: `p${++pendingSeq}`, name: file.name, file, state: 'shrinking' as const, progress: 0, error: null }));
-    if (taken.length === 0) return;
-    touched.current = true;
-    setPending((list) => [...list, ...taken]);
-    // One at a time: on a weak signal several at once would all crawl.
-    void (async () => {
-      for (const p of taken) await uploadPhoto(p.key, p.file);
-    })();
-  };
-
-  const removePhoto = (fileId: string) => {
-    change((old) => ({ ...old, photos: old.photos.filter((p) => p.fileId !== fileId) }));
-    setPhotoNote(null);
-  };
+  const removePhoto = (fileId: string) => change((old) => ({ ...old, photos: old.photos.filter((p) => p.fileId !== fileId) }));
 
   // ---------- voice ----------
 
@@ -260,11 +228,10 @@ export function ShareNew({ topicId, onBack, onUnauthenticated }: ShareNewProps) 
     forgetShareDraft();
     touched.current = false;
     setForm(blankShareForm(topicId));
-    setPending([]);
+    photos.reset();
     setVoice({ state: 'idle' });
     setErrors({});
     setError(null);
-    setPhotoNote(null);
     setVoiceNote(null);
     setRestored(false);
   };
@@ -284,8 +251,8 @@ export function ShareNew({ topicId, onBack, onUnauthenticated }: ShareNewProps) 
     const body = form.body.trim();
     if (body === '') found.body = t.newBodyMissing;
     else if (body.length > SHARE_BODY_MAX) found.body = fill(t.newBodyTooLong, { n: SHARE_BODY_MAX });
-    if (pending.some((p) => p.state === 'failed')) found.photos = t.newUploadsFailed;
-    else if (pending.length > 0) found.photos = t.newUploadsBusy;
+    const notReady = photosNotReady(photos, { uploadsFailed: t.newUploadsFailed, uploadsBusy: t.newUploadsBusy });
+    if (notReady) found.photos = notReady;
     if (voice.state === 'failed') found.voice = t.newUploadsFailed;
     else if (voice.state === 'uploading' || voice.state === 'recording') found.voice = t.newUploadsBusy;
     return found;
@@ -377,7 +344,6 @@ export function ShareNew({ topicId, onBack, onUnauthenticated }: ShareNewProps) 
     );
   }
 
-  const photoCount = form.photos.length + pending.length;
   const bodyLength = form.body.trim().length;
 
   return (
@@ -450,67 +416,7 @@ export function ShareNew({ topicId, onBack, onUnauthenticated }: ShareNewProps) 
             </p>
           </Field>
 
-          <div className={errors.photos ? 'field field-invalid' : 'field'}>
-            <p className="field-label" id="share-photos-label">
-              {t.newPhotos}
-              <span className="field-optional">{t.optional}</span>
-            </p>
-            <p className="field-hint elder-hide">{fill(t.newPhotosHint, { n: SHARE_PHOTOS_MAX })}</p>
-            {form.photos.length + pending.length > 0 ? (
-              <ul className="share-upload-list" aria-labelledby="share-photos-label" data-testid="share-photo-list">
-                {form.photos.map((photo, i) => (
-                  <li key={photo.fileId} className="share-upload share-upload-done" data-testid="share-photo-done">
-                    <img src={photo.url} alt={fill(t.newPhotoDone, { n: i + 1 })} />
-                    <button
-                      type="button"
-                      className="button button-plain share-upload-remove"
-                      aria-label={fill(t.newPhotoRemove, { n: i + 1 })}
-                      onClick={() => removePhoto(photo.fileId)}
-                    >
-                      {t.commentDelete}
-                    </button>
-                  </li>
-                ))}
-                {pending.map((p) => (
-                  <li key={p.key} className="share-upload" data-testid="share-photo-pending" data-state={p.state}>
-                    <span className="share-upload-name">{p.name}</span>
-                    {p.state === 'failed' ? (
-                      <>
-                        <span className="field-error">{p.error ?? t.newPhotoFailed}</span>
-                        <button type="button" className="button button-secondary" onClick={() => void uploadPhoto(p.key, p.file)}>
-                          {t.newPhotoRetry}
-                        </button>
-                        <button type="button" className="button button-plain" onClick={() => setPending((list) => list.filter((x) => x.key !== p.key))}>
-                          {t.commentDelete}
-                        </button>
-                      </>
-                    ) : (
-                      <>
-                        <span>{p.state === 'shrinking' ? t.newPhotoShrinking : fill(t.newPhotoUploading, { n: p.progress })}</span>
-                        <progress max={100} value={p.state === 'shrinking' ? undefined : p.progress} aria-label={p.name} />
-                      </>
-                    )}
-                  </li>
-                ))}
-              </ul>
-            ) : null}
-            {photoNote ? (
-              <p className="field-error" role="alert" data-testid="share-photo-note">
-                {photoNote}
-              </p>
-            ) : null}
-            {errors.photos ? <p className="field-error">{errors.photos}</p> : null}
-            <div className="share-photo-buttons">
-              <button type="button" className="button button-secondary" disabled={photoCount >= SHARE_PHOTOS_MAX} onClick={() => takeRef.current?.click()}>
-                {t.newTakePhoto}
-              </button>
-              <button type="button" className="button button-secondary" disabled={photoCount >= SHARE_PHOTOS_MAX} onClick={() => pickRef.current?.click()}>
-                {t.newPickPhotos}
-              </button>
-            </div>
-            <input ref={takeRef} type="file" accept="image/*" capture="environment" hidden className="share-file-input" data-testid="share-photo-camera" aria-label={t.newTakePhoto} onChange={addPhotos} />
-            <input ref={pickRef} type="file" accept="image/*" multiple hidden className="share-file-input" data-testid="share-photo-input" aria-label={t.newPickPhotos} onChange={addPhotos} />
-          </div>
+          <PhotoField id="share" testId="share" photos={form.photos} max={SHARE_PHOTOS_MAX} uploads={photos} words={photoWords} error={errors.photos} onRemove={removePhoto} />
 
           <div className={errors.voice ? 'field field-invalid' : 'field'}>
             <p className="field-label">

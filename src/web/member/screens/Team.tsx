@@ -3,10 +3,11 @@ import { ApiError } from '../api.ts';
 import { fill, formatDate } from '../i18n.ts';
 import { useServiceI18n } from '../i18n-service.ts';
 import { queries } from '../queries.ts';
-import { formatMinutes } from '../service-draft.ts';
+import { minutesText } from '../../../shared/minutes.ts';
 import { shown } from '../shown.ts';
 import { AppLink, LoadFailed, LoadingMessage, ScreenTitle, telHref, TopBar } from '../ui.tsx';
 import { RemoteTag } from './Service.tsx';
+import '../photo-field.css';
 import './service.css';
 
 interface TeamProps {
@@ -104,11 +105,11 @@ function TeamView({ teamId, onBack }: { teamId: string; onBack: () => void }) {
             <dl className="sv-hours-grid">
               <div>
                 <dt>{t.svHoursMonth}</dt>
-                <dd data-testid="team-hours-month">{formatMinutes(logState.data.hours.monthMinutes, language)}</dd>
+                <dd data-testid="team-hours-month">{minutesText(logState.data.hours.monthMinutes, language)}</dd>
               </div>
               <div>
                 <dt>{t.svHoursYear}</dt>
-                <dd data-testid="team-hours-year">{formatMinutes(logState.data.hours.yearMinutes, language)}</dd>
+                <dd data-testid="team-hours-year">{minutesText(logState.data.hours.yearMinutes, language)}</dd>
               </div>
             </dl>
           </section>
@@ -160,7 +161,7 @@ function TeamView({ teamId, onBack }: { teamId: string; onBack: () => void }) {
                   </p>
                   <p className="sv-tags">
                     <span className="tag tag-good" data-testid="team-log-minutes">
-                      {formatMinutes(log.minutes, language)}
+                      {minutesText(log.minutes, language)}
                     </span>
                     {log.remote ? <RemoteTag t={t} /> : null}
                   </p>
@@ -168,9 +169,9 @@ function TeamView({ teamId, onBack }: { teamId: string; onBack: () => void }) {
                   {log.recipient ? <p className="sv-line">{fill(t.tmLogWhom, { label: log.recipient.label })}</p> : null}
                   <p className="pre-wrap">{log.what}</p>
                   {log.photos.length > 0 ? (
-                    <ul className="sv-upload-list">
+                    <ul className="photo-upload-list">
                       {log.photos.map((photo, i) => (
-                        <li key={photo.fileId} className="sv-upload">
+                        <li key={photo.fileId} className="photo-upload">
                           <img src={photo.url} alt={fill(t.tmPhoto, { name: log.member.name, n: i + 1 })} loading="lazy" />
                         </li>
                       ))}

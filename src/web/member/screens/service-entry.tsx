@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { chinaDate, fill, useI18n } from '../i18n.ts';
-import { useServiceI18n, serviceEntryWords } from '../i18n-service.ts';
+import { serviceEntryWords } from '../i18n-service-entry.ts';
 import { queries } from '../queries.ts';
 import { soonSignup } from '../service-soon.ts';
 import { AppLink } from '../ui.tsx';
@@ -18,14 +18,15 @@ export function ServiceMeLink() {
 }
 
 export function ServiceHomeLine() {
-  const { t } = useServiceI18n();
+  const { language } = useI18n();
+  const words = serviceEntryWords[language];
   const query = useQuery({ ...queries.service(), retry: false });
   const soon = soonSignup(query.data?.signups ?? [], chinaDate());
   if (!soon) return null;
   const { project, task } = soon.signup;
   return (
     <AppLink to={{ name: 'service-project', projectId: project.id }} className="card card-link home-service" testId="home-service">
-      {fill(t.svHomeSoon, { when: soon.when === 'today' ? t.svHomeToday : t.svHomeTomorrow, title: `${project.title} · ${task.title}` })}
+      {fill(words.homeSoon, { when: soon.when === 'today' ? words.homeToday : words.homeTomorrow, title: `${project.title} · ${task.title}` })}
     </AppLink>
   );
 }

@@ -9,7 +9,7 @@ import { FilterBar, OrgFilter } from '../../components/common.tsx';
 import { useApi, useUrlList } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
-import { hours } from './format.ts';
+import { hours, minutesToHours } from './format.ts';
 
 const Chart = lazy(() => import('../../components/Chart.tsx'));
 const FILTER_KEYS = ['tab', 'orgId', 'year', 'month'] as const;
@@ -34,8 +34,8 @@ export function HoursTab() {
   const chartTitle = t('svc.hours.chartTitle');
   const option = useMemo<EChartsCoreOption | null>(() => {
     if (!r) return null;
-    const grids = r.byGrid.map((g) => ({ name: g.gridId ? g.name : t('svc.hours.noGrid'), value: Math.round((g.minutes / 60) * 10) / 10 }));
-    const teams = r.byTeam.map((g) => ({ name: g.teamId ? g.name : t('svc.hours.noTeam'), value: Math.round((g.minutes / 60) * 10) / 10 }));
+    const grids = r.byGrid.map((g) => ({ name: g.gridId ? g.name : t('svc.hours.noGrid'), value: minutesToHours(g.minutes) }));
+    const teams = r.byTeam.map((g) => ({ name: g.teamId ? g.name : t('svc.hours.noTeam'), value: minutesToHours(g.minutes) }));
     return {
       tooltip: { trigger: 'axis' },
       grid: [
