@@ -86,7 +86,7 @@ export const MyDutyShift = z.object({
   endsAt: z.string(),
   capacity: z.number().int(),
   taken: z.number().int(),
-  /** names of those on the shift */
+  /** names of those on the shift who are of my village (on a town's roster others are counted in `taken`, not named) */
   names: z.array(z.string()),
   /** my assignment, when I am on it */
   assignmentId: Uuid.nullable(),
@@ -97,6 +97,7 @@ export type MyDutyShift = z.infer<typeof MyDutyShift>;
 
 export const SwapOffer = z.object({
   swapId: Uuid,
+  /** who asks; '' for an offer to anyone from outside my village */
   fromName: z.string(),
   /** asked of me by name, or open to anyone */
   toMe: z.boolean(),

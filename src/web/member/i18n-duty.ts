@@ -10,7 +10,6 @@ const zh = {
   dtOpen: '可以报名的班次',
   dtOpenNone: '现在没有空着的班次',
   dtOffers: '请您接班',
-  dtOffersNone: '',
   dtWhen: '{day} {from}–{to}',
   dtPlaces: '还差 {n} 人',
   dtOnShift: '在班：{names}',
@@ -33,13 +32,13 @@ const zh = {
   dtSwapWithdrawn: '已撤回换班请求',
   dtSwapBack: '返回',
   dtOfferFrom: '{name} 请人接班',
+  dtOfferFromComrade: '一位同志请人接班',
   dtOfferToMe: '{name} 请您接班',
   dtOfferNote: '留言：{note}',
   dtAccept: '我来接班',
   dtAccepted: '接班成功，这个班次现在是您的了',
   dtDecline: '接不了',
   dtDeclined: '已告诉对方您接不了',
-  dtMeHint: '报名值守班次，请人换班',
 } as const;
 
 export type DutyMessageKey = keyof typeof zh;
@@ -53,7 +52,6 @@ const en: Record<DutyMessageKey, string> = {
   dtOpen: 'Shifts you can sign up for',
   dtOpenNone: 'No shifts with places left right now',
   dtOffers: 'Asked to take over',
-  dtOffersNone: '',
   dtWhen: '{day} {from}–{to}',
   dtPlaces: '{n} more needed',
   dtOnShift: 'On it: {names}',
@@ -76,13 +74,13 @@ const en: Record<DutyMessageKey, string> = {
   dtSwapWithdrawn: 'Swap request withdrawn',
   dtSwapBack: 'Back',
   dtOfferFrom: '{name} asks someone to take over',
+  dtOfferFromComrade: 'A comrade asks someone to take over',
   dtOfferToMe: '{name} asks you to take over',
   dtOfferNote: 'Message: {note}',
   dtAccept: "I'll take it",
   dtAccepted: 'Done: this shift is yours now',
   dtDecline: "I can't",
   dtDeclined: "They will know you can't",
-  dtMeHint: 'Sign up for duty shifts, ask for a swap',
 };
 
 const duty: Record<Language, Record<DutyMessageKey, string>> = { 'zh-CN': zh, 'en-US': en };

@@ -6,19 +6,21 @@ import { AppError, notFound } from '../../errors.ts';
 import { recordAudit } from '../../audit-log.ts';
 import { memberWithOrg, requireMember } from '../../directory/index.ts';
 import type { Comrades, MyDuty, SignupResult, SwapInput, SwapResult } from '../../../shared/api-duty.ts';
-import { assignmentsOf, findAssignment, findShift, membersOfSubtree, shiftsForMember, swapOffers, villagePathOf } from './repo.ts';
-import { myShiftView } from './views.ts';
+import { assignmentsOf, findAssignment, findShift, lockShift, membersOfSubtree, shiftsForMember, swapOffers, villagePathOf } from './repo.ts';
+import { myShiftView, namesPathFor } from './views.ts';
 
 /**
  * 值守 on the phone: a member of a roster's unit (or a unit below it) signs up for a shift, asks a
  * swap of a named comrade or of anyone, and accepts a swap offered. A sign-up locks the shift's
  * row and counts its active assignments in the same transaction, so two phones taking the last
  * place at once give one sign-up and one refusal; accepting a swap moves the assignment to the
- * accepting member in one transaction under the same lock.
+ * accepting member in one transaction under the same lock. Under that lock both read the shift
+ * again (capacity, start, cancelled, roster retired) and decide on what they read there.
  */
 
 const FULL = (capacity: number) => `这个班次已满（${capacity} 人），请选择其他班次`;
 const TAKEN = '你已报名这个班次';
+const SHIFT_GONE = '这个班次已取消，不能再换班';
 
 /** The caller's member and unit path (members who left have no duty). */
 async function me(db: Executor, ctx: RequestContext): Promise<{ memberId: string; path: string }> {
@@ -36,10 +38,12 @@ function requireCovered(rosterPath: string, memberPath: string): void {
 export async function myDuty(db: Database, ctx: RequestContext): Promise<MyDuty> {
   const tenantId = ctx.actor.tenantId;
   const { memberId, path } = await me(db, ctx);
-  const shifts = await shiftsForMember(db, tenantId, path);
+  const [shifts, village] = await Promise.all([shiftsForMember(db, tenantId, path), villagePathOf(db, tenantId, path)]);
   const ids = shifts.map((s) => s.id);
   const [assignments, offers] = await Promise.all([assignmentsOf(db, tenantId, ids), swapOffers(db, tenantId, memberId, ids)]);
-  const views = new Map(shifts.map((s) => [s.id, myShiftView(s, assignments, memberId)]));
+  // Names only of one's village on a roster above it (a town's roster): the others are counted, not named.
+  const within = new Map(shifts.map((s) => [s.id, namesPathFor(s.org_path, village)]));
+  const views = new Map(shifts.map((s) => [s.id, myShiftView(s, assignments, memberId, within.get(s.id) ?? s.org_path)]));
   const now = clock.now().toISOString();
   const all = [...views.values()];
   return {
@@ -48,7 +52,13 @@ export async function myDuty(db: Database, ctx: RequestContext): Promise<MyDuty>
     offers: offers
       .map((o) => ({ o, shift: views.get(o.shift_id) }))
       .filter((x): x is { o: (typeof offers)[number]; shift: NonNullable<typeof x.shift> } => !!x.shift && !x.shift.assignmentId && x.shift.startsAt > now)
-      .map(({ o, shift }) => ({ swapId: o.id, fromName: o.from_name, toMe: o.to_member_id === memberId, note: o.note, shift })),
+      .map(({ o, shift }) => {
+        const toMe = o.to_member_id === memberId;
+        // One asked by name knows who asked; an offer to anyone names only a comrade of one's village ('' otherwise).
+        const namesAt = within.get(o.shift_id);
+        const named = toMe || (namesAt !== undefined && o.from_org_path.startsWith(namesAt));
+        return { swapId: o.id, fromName: named ? o.from_name : '', toMe, note: o.note, shift };
+      }),
   };
 }
 
@@ -65,10 +75,13 @@ export async function signUp(db: Database, ctx: RequestContext, shiftId: string)
   if (shift.starts_at <= clock.now()) throw new AppError('conflict', '班次已开始，不能再报名');
   try {
     return await db.transaction().execute(async (tx) => {
-      await tx.selectFrom('duty_shift').select('id').where('tenant_id', '=', tenantId).where('id', '=', shiftId).forUpdate().executeTakeFirstOrThrow();
+      // Capacity, cancellation and start are read again under the lock: the shift read above may have changed since.
+      const locked = await lockShift(tx, tenantId, shiftId);
+      if (!locked || locked.cancelled_at || locked.retired_at) throw notFound('班次');
+      if (locked.starts_at <= clock.now()) throw new AppError('conflict', '班次已开始，不能再报名');
       const active = await tx.selectFrom('duty_assignment').select(['id', 'member_id']).where('tenant_id', '=', tenantId).where('shift_id', '=', shiftId).where('status', '=', 'active').execute();
       if (active.some((a) => a.member_id === memberId)) throw new AppError('conflict', TAKEN);
-      if (active.length >= shift.capacity) throw new AppError('conflict', FULL(shift.capacity));
+      if (active.length >= locked.capacity) throw new AppError('conflict', FULL(locked.capacity));
       const row = await tx.insertInto('duty_assignment').values({ tenant_id: tenantId, shift_id: shiftId, member_id: memberId }).returning('id').executeTakeFirstOrThrow();
       await recordAudit(tx, ctx, { tenantId, action: 'duty_assignment.signup', entity: 'duty_assignment', entityId: row.id, after: { shiftId, memberId, roster: shift.roster_title, startsAt: shift.starts_at.toISOString() } });
       return { assignmentId: row.id, shiftId };
@@ -119,8 +132,7 @@ export async function swapComrades(db: Database, ctx: RequestContext, assignment
   const { memberId, path } = await me(db, ctx);
   const a = await myAssignment(db, ctx, assignmentId, memberId);
   const village = await villagePathOf(db, ctx.actor.tenantId, path);
-  // Both paths are prefixes of the member's own path: the longer one is the narrower unit.
-  const within = village && village.length > a.org_path.length ? village : a.org_path;
+  const within = namesPathFor(a.org_path, village);
   const rows = await membersOfSubtree(db, ctx.actor.tenantId, within);
   return { items: rows.filter((r) => r.id !== memberId).map((r) => ({ memberId: r.id, name: r.name })) };
 }
@@ -129,6 +141,7 @@ export async function askSwap(db: Database, ctx: RequestContext, assignmentId: s
   const tenantId = ctx.actor.tenantId;
   const { memberId } = await me(db, ctx);
   const a = await myAssignment(db, ctx, assignmentId, memberId);
+  if (a.shift_cancelled_at || a.roster_retired_at) throw new AppError('conflict', SHIFT_GONE);
   const to = input.toMemberId ?? null;
   if (to) {
     const m = await memberWithOrg(db, tenantId, to);
@@ -170,7 +183,9 @@ export async function acceptSwap(db: Database, ctx: RequestContext, swapId: stri
   if (a.starts_at <= clock.now()) throw new AppError('conflict', '班次已开始，不能再换班');
   try {
     return await db.transaction().execute(async (tx) => {
-      await tx.selectFrom('duty_shift').select('id').where('tenant_id', '=', tenantId).where('id', '=', a.shift_id).forUpdate().execute();
+      const locked = await lockShift(tx, tenantId, a.shift_id);
+      if (!locked || locked.cancelled_at || locked.retired_at) throw new AppError('conflict', SHIFT_GONE);
+      if (locked.starts_at <= clock.now()) throw new AppError('conflict', '班次已开始，不能再换班');
       const now = await tx.selectFrom('duty_swap').select(['status']).where('tenant_id', '=', tenantId).where('id', '=', swapId).forUpdate().executeTakeFirstOrThrow();
       if (now.status !== 'open') throw new AppError('conflict', '这个换班请求已被处理');
       const mineAlready = await tx

@@ -61,6 +61,23 @@ export function findShift(db: Executor, tenantId: string, shiftId: string) {
 }
 export type ShiftRow = NonNullable<Awaited<ReturnType<typeof findShift>>>;
 
+/**
+ * Locks a shift's row (FOR UPDATE, inside the caller's transaction) and reads what a sign-up or a
+ * swap must check under that lock: its capacity, start, whether it was cancelled, and whether its
+ * roster was retired. A check made before the lock would compare against a shift that may since
+ * have changed.
+ */
+export function lockShift(tx: Executor, tenantId: string, shiftId: string) {
+  return tx
+    .selectFrom('duty_shift as s')
+    .innerJoin('duty_roster as r', (j) => j.onRef('r.tenant_id', '=', 's.tenant_id').onRef('r.id', '=', 's.roster_id'))
+    .select(['s.id', 's.capacity', 's.starts_at', 's.cancelled_at', 'r.retired_at'])
+    .where('s.tenant_id', '=', tenantId)
+    .where('s.id', '=', shiftId)
+    .forUpdate('s')
+    .executeTakeFirst();
+}
+
 /** An assignment with its shift and roster unit. */
 export function findAssignment(db: Executor, tenantId: string, assignmentId: string) {
   return db
@@ -69,7 +86,7 @@ export function findAssignment(db: Executor, tenantId: string, assignmentId: str
     .innerJoin('duty_roster as r', (j) => j.onRef('r.tenant_id', '=', 's.tenant_id').onRef('r.id', '=', 's.roster_id'))
     .innerJoin('org as o', (j) => j.onRef('o.tenant_id', '=', 'r.tenant_id').onRef('o.id', '=', 'r.org_id'))
     .selectAll('a')
-    .select(['s.starts_at', 's.ends_at', 's.roster_id', 'r.org_id', 'o.path as org_path'])
+    .select(['s.starts_at', 's.ends_at', 's.roster_id', 's.cancelled_at as shift_cancelled_at', 'r.retired_at as roster_retired_at', 'r.org_id', 'o.path as org_path'])
     .where('a.tenant_id', '=', tenantId)
     .where('a.id', '=', assignmentId)
     .executeTakeFirst();
@@ -91,6 +108,8 @@ export interface AssignmentListRow {
   shift_id: string;
   member_id: string;
   name: string;
+  /** the member's unit path (the member app names only those of the caller's village) */
+  org_path: string;
   served: 'served' | 'absent' | null;
   swap_id: string | null;
   swap_to_name: string | null;
@@ -100,9 +119,10 @@ export interface AssignmentListRow {
 export async function assignmentsOf(db: Executor, tenantId: string, shiftIds: string[]): Promise<AssignmentListRow[]> {
   if (shiftIds.length === 0) return [];
   const { rows } = await sql<AssignmentListRow>`
-    SELECT a.id, a.shift_id, a.member_id, m.name, a.served, w.id AS swap_id, tm.name AS swap_to_name
+    SELECT a.id, a.shift_id, a.member_id, m.name, mo.path AS org_path, a.served, w.id AS swap_id, tm.name AS swap_to_name
       FROM duty_assignment a
       JOIN member m ON m.tenant_id = a.tenant_id AND m.id = a.member_id
+      JOIN org mo ON mo.tenant_id = m.tenant_id AND mo.id = m.org_id
       LEFT JOIN duty_swap w ON w.tenant_id = a.tenant_id AND w.assignment_id = a.id AND w.status = 'open'
       LEFT JOIN member tm ON tm.tenant_id = w.tenant_id AND tm.id = w.to_member_id
      WHERE a.tenant_id = ${tenantId} AND a.shift_id = ANY(${shiftIds}::uuid[]) AND a.status = 'active'
@@ -121,13 +141,16 @@ export async function rosterShifts(db: Executor, tenantId: string, rosterId: str
   return rows;
 }
 
+/** A shift listed for a member, with its roster's unit path. */
+export type MemberShiftRow = ShiftListRow & { org_path: string };
+
 /**
  * Shifts not yet ended of the rosters covering a member's unit (a roster of the member's unit or
  * of a unit above it), soonest first, at most 200.
  */
-export async function shiftsForMember(db: Executor, tenantId: string, memberOrgPath: string): Promise<ShiftListRow[]> {
-  const { rows } = await sql<ShiftListRow>`
-    SELECT s.id, s.roster_id, r.title AS roster_title, r.place AS roster_place, s.starts_at, s.ends_at, s.place, s.capacity
+export async function shiftsForMember(db: Executor, tenantId: string, memberOrgPath: string): Promise<MemberShiftRow[]> {
+  const { rows } = await sql<MemberShiftRow>`
+    SELECT s.id, s.roster_id, r.title AS roster_title, r.place AS roster_place, s.starts_at, s.ends_at, s.place, s.capacity, o.path AS org_path
       FROM duty_shift s
       JOIN duty_roster r ON r.tenant_id = s.tenant_id AND r.id = s.roster_id AND r.retired_at IS NULL
       JOIN org o ON o.tenant_id = r.tenant_id AND o.id = r.org_id
@@ -141,11 +164,12 @@ export async function shiftsForMember(db: Executor, tenantId: string, memberOrgP
 /** Open swaps a member may take: asked of them by name, or of anyone by someone else. */
 export async function swapOffers(db: Executor, tenantId: string, memberId: string, shiftIds: string[]) {
   if (shiftIds.length === 0) return [];
-  const { rows } = await sql<{ id: string; shift_id: string; from_name: string; to_member_id: string | null; note: string }>`
-    SELECT w.id, a.shift_id, fm.name AS from_name, w.to_member_id, w.note
+  const { rows } = await sql<{ id: string; shift_id: string; from_name: string; from_org_path: string; to_member_id: string | null; note: string }>`
+    SELECT w.id, a.shift_id, fm.name AS from_name, fo.path AS from_org_path, w.to_member_id, w.note
       FROM duty_swap w
       JOIN duty_assignment a ON a.tenant_id = w.tenant_id AND a.id = w.assignment_id AND a.status = 'active'
       JOIN member fm ON fm.tenant_id = w.tenant_id AND fm.id = w.from_member_id
+      JOIN org fo ON fo.tenant_id = fm.tenant_id AND fo.id = fm.org_id
      WHERE w.tenant_id = ${tenantId} AND w.status = 'open' AND a.shift_id = ANY(${shiftIds}::uuid[])
        AND w.from_member_id <> ${memberId}
        AND (w.to_member_id = ${memberId} OR w.to_member_id IS NULL)

@@ -28,8 +28,12 @@ export function shiftView(s: ShiftListRow, assignments: AssignmentListRow[]): Du
   };
 }
 
-/** A shift as a member sees it: who is on it by name, and their own assignment and swap. */
-export function myShiftView(s: ShiftListRow, assignments: AssignmentListRow[], memberId: string): MyDutyShift {
+/**
+ * A shift as a member sees it: how many are on it, the names of those on it who are of `namesWithin`
+ * (the unit path whose members the caller may see by name: their village, see `namesPathFor`), and
+ * their own assignment and swap.
+ */
+export function myShiftView(s: ShiftListRow, assignments: AssignmentListRow[], memberId: string, namesWithin: string): MyDutyShift {
   const on = assignments.filter((a) => a.shift_id === s.id);
   const mine = on.find((a) => a.member_id === memberId);
   return {
@@ -40,8 +44,18 @@ export function myShiftView(s: ShiftListRow, assignments: AssignmentListRow[], m
     endsAt: s.ends_at.toISOString(),
     capacity: s.capacity,
     taken: on.length,
-    names: on.map((a) => a.name),
+    names: on.filter((a) => a.member_id === memberId || a.org_path.startsWith(namesWithin)).map((a) => a.name),
     assignmentId: mine?.id ?? null,
     swap: mine?.swap_id ? { id: mine.swap_id, toName: mine.swap_to_name } : null,
   };
+}
+
+/**
+ * The unit path whose members a member sees by name on a roster's shifts: their village (the nearest
+ * general branch above them) when it lies within the roster's unit, else the roster's unit — so a
+ * town's roster shows each member only the comrades of their own village, as asking a swap does.
+ * Both paths are prefixes of the member's own path: the longer one is the narrower unit.
+ */
+export function namesPathFor(rosterPath: string, villagePath: string | null): string {
+  return villagePath && villagePath.length > rosterPath.length ? villagePath : rosterPath;
 }

@@ -23,27 +23,35 @@ export function shiftWhen(s: Pick<MyDutyShift, 'startsAt' | 'endsAt'>, t: DutyDi
   return fill(t.dtWhen, { day: formatDate(from.slice(0, 10), language), from: from.slice(11, 16), to: to.slice(11, 16) });
 }
 
+/** Where a write was tapped: the card of an open shift, of one of mine, or of a swap offered. */
+type CardKey = `open-${string}` | `mine-${string}` | `offer-${string}`;
+
 /**
  * 值守: the swaps asked of the member first (接班 in one tap), then their own shifts (cancel, or ask
  * a named comrade or anyone to swap), then the shifts with places left (报名). Big plain buttons;
- * every write needs signal and says at once what happened (a full shift says so in plain words).
+ * every write needs signal and says at once what happened: a success at the top (the card moves),
+ * a failure on the card tapped (a full shift says so in plain words) — at the top only when that
+ * card is gone once the screen has been read again.
  */
 export function Duty({ onBack, onUnauthenticated }: DutyProps) {
   const { t, language } = useDutyI18n();
   const query = useQuery(queries.duty());
   const state = shown(query, t.networkError);
   const [notice, setNotice] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [failure, setFailure] = useState<{ at: CardKey; text: string } | null>(null);
   const data = state.kind === 'loaded' ? state.data : null;
   const done = (text: string) => {
-    setError(null);
+    setFailure(null);
     setNotice(text);
   };
-  const failed = (e: unknown) => {
+  const failedAt = (at: CardKey) => (e: unknown) => {
     setNotice(null);
-    setError(explainError(e, t.networkError, onUnauthenticated));
+    setFailure({ at, text: explainError(e, t.networkError, onUnauthenticated) });
     void query.refetch();
   };
+  const errorAt = (at: CardKey) => (failure?.at === at ? failure.text : null);
+  const cards = new Set<string>(data ? [...data.offers.map((o) => `offer-${o.swapId}`), ...data.mine.map((s) => `mine-${s.shiftId}`), ...data.open.map((s) => `open-${s.shiftId}`)] : []);
+  const orphan = failure && data && !cards.has(failure.at) ? failure.text : null;
 
   return (
     <>
@@ -55,7 +63,7 @@ export function Duty({ onBack, onUnauthenticated }: DutyProps) {
         {state.kind === 'failed' ? <LoadFailed message={state.message} onRetry={() => void query.refetch()} /> : null}
         {state.kind === 'loaded' && state.stale ? <SavedCopyNotice message={t.networkError} onRetry={() => void query.refetch()} /> : null}
         <SuccessMessage message={notice} />
-        <ErrorMessage message={error} />
+        <ErrorMessage message={orphan} />
         {data ? (
           <>
             {data.offers.length > 0 ? (
@@ -65,7 +73,7 @@ export function Duty({ onBack, onUnauthenticated }: DutyProps) {
                 </h2>
                 <ul className="plain-list dt-list">
                   {data.offers.map((o) => (
-                    <OfferCard key={o.swapId} offer={o} t={t} language={language} onDone={done} onFailed={failed} />
+                    <OfferCard key={o.swapId} offer={o} t={t} language={language} error={errorAt(`offer-${o.swapId}`)} onDone={done} onFailed={failedAt(`offer-${o.swapId}`)} />
                   ))}
                 </ul>
               </section>
@@ -77,7 +85,7 @@ export function Duty({ onBack, onUnauthenticated }: DutyProps) {
               {data.mine.length === 0 ? <p className="muted">{t.dtMineNone}</p> : null}
               <ul className="plain-list dt-list">
                 {data.mine.map((s) => (
-                  <MineCard key={s.shiftId} shift={s} t={t} language={language} onDone={done} onFailed={failed} />
+                  <MineCard key={s.shiftId} shift={s} t={t} language={language} error={errorAt(`mine-${s.shiftId}`)} onDone={done} onFailed={failedAt(`mine-${s.shiftId}`)} />
                 ))}
               </ul>
             </section>
@@ -88,7 +96,7 @@ export function Duty({ onBack, onUnauthenticated }: DutyProps) {
               {data.open.length === 0 ? <p className="muted">{t.dtOpenNone}</p> : null}
               <ul className="plain-list dt-list">
                 {data.open.map((s) => (
-                  <OpenCard key={s.shiftId} shift={s} t={t} language={language} onDone={done} onFailed={failed} />
+                  <OpenCard key={s.shiftId} shift={s} t={t} language={language} error={errorAt(`open-${s.shiftId}`)} onDone={done} onFailed={failedAt(`open-${s.shiftId}`)} />
                 ))}
               </ul>
             </section>
@@ -102,6 +110,8 @@ export function Duty({ onBack, onUnauthenticated }: DutyProps) {
 interface CardProps {
   t: DutyDictionary;
   language: Language;
+  /** what went wrong with the last write tapped on this card */
+  error: string | null;
   onDone: (text: string) => void;
   onFailed: (e: unknown) => void;
 }
@@ -119,12 +129,13 @@ function ShiftLines({ shift, t, language }: { shift: MyDutyShift; t: DutyDiction
   );
 }
 
-function OpenCard({ shift, t, language, onDone, onFailed }: CardProps & { shift: MyDutyShift }) {
+function OpenCard({ shift, t, language, error, onDone, onFailed }: CardProps & { shift: MyDutyShift }) {
   const signUp = useMutation(writes.dutySignUp);
   return (
     <li className="card dt-card" data-testid={`duty-open-${shift.shiftId}`}>
       <ShiftLines shift={shift} t={t} language={language} />
       <p className="dt-line dt-left">{fill(t.dtPlaces, { n: shift.capacity - shift.taken })}</p>
+      <ErrorMessage message={error} />
       <button
         type="button"
         className="button button-primary button-huge"
@@ -143,7 +154,7 @@ function OpenCard({ shift, t, language, onDone, onFailed }: CardProps & { shift:
   );
 }
 
-function MineCard({ shift, t, language, onDone, onFailed }: CardProps & { shift: MyDutyShift }) {
+function MineCard({ shift, t, language, error, onDone, onFailed }: CardProps & { shift: MyDutyShift }) {
   const [mode, setMode] = useState<'idle' | 'cancel' | 'swap'>('idle');
   const cancel = useMutation(writes.dutyCancel);
   const withdraw = useMutation(writes.dutyWithdrawSwap);
@@ -152,6 +163,7 @@ function MineCard({ shift, t, language, onDone, onFailed }: CardProps & { shift:
   return (
     <li className="card dt-card" data-testid={`duty-mine-${shift.shiftId}`}>
       <ShiftLines shift={shift} t={t} language={language} />
+      <ErrorMessage message={error} />
       {shift.swap ? (
         <>
           <p className="dt-line dt-swap" data-testid="duty-swap-waiting">
@@ -238,14 +250,15 @@ function SwapForm({ assignmentId, t, onClose, onDone, onFailed }: { assignmentId
   );
 }
 
-function OfferCard({ offer, t, language, onDone, onFailed }: CardProps & { offer: SwapOffer }) {
+function OfferCard({ offer, t, language, error, onDone, onFailed }: CardProps & { offer: SwapOffer }) {
   const accept = useMutation(writes.dutyAcceptSwap);
   const decline = useMutation(writes.dutyDeclineSwap);
   return (
     <li className="card dt-card dt-offer" data-testid={`duty-offer-${offer.swapId}`}>
-      <p className="dt-line dt-swap">{fill(offer.toMe ? t.dtOfferToMe : t.dtOfferFrom, { name: offer.fromName })}</p>
+      <p className="dt-line dt-swap">{offer.fromName ? fill(offer.toMe ? t.dtOfferToMe : t.dtOfferFrom, { name: offer.fromName }) : t.dtOfferFromComrade}</p>
       <ShiftLines shift={offer.shift} t={t} language={language} />
       {offer.note ? <p className="dt-line pre-wrap">{fill(t.dtOfferNote, { note: offer.note })}</p> : null}
+      <ErrorMessage message={error} />
       <button
         type="button"
         className="button button-primary button-huge"
