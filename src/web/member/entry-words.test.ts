@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dutyEntryWords } from './i18n-duty-entry.ts';
 import { pledgesEntryWords } from './i18n-pledges-entry.ts';
+import { serviceEntryWords } from './i18n-service-entry.ts';
 
 /**
  * 首页 and 我的 load with the app; their entries into 值守 and 四个一承诺 (screens/*-entry.tsx) must
@@ -24,6 +25,7 @@ describe('the first screens’ entries carry small word lists', () => {
   for (const [entry, whole] of [
     ['screens/duty-entry.tsx', 'i18n-duty.ts'],
     ['screens/pledges-entry.tsx', 'i18n-pledges.ts'],
+    ['screens/service-entry.tsx', 'i18n-service.ts'],
   ] as const) {
     it(`${entry} imports nothing of ${whole}`, () => {
       const imports = valueImports(fs.readFileSync(path.join(HERE, entry), 'utf8'));
@@ -33,7 +35,7 @@ describe('the first screens’ entries carry small word lists', () => {
   }
 
   it('has every entry word in both languages', () => {
-    for (const words of [dutyEntryWords, pledgesEntryWords]) {
+    for (const words of [dutyEntryWords, pledgesEntryWords, serviceEntryWords]) {
       const zh = words['zh-CN'] as unknown as Record<string, string>;
       const en = words['en-US'] as unknown as Record<string, string>;
       expect(Object.keys(en).sort()).toEqual(Object.keys(zh).sort());
