@@ -23,8 +23,11 @@ import { sql, type Kysely } from 'kysely';
  *   transaction as every insert, void or correction: a county's year rolls up by town and month
  *   from a few thousand rows instead of hundreds of thousands of logs.
  *
- * `team_id` and `recipient_id` name rows of teams' tables (migration 0030); they are checked by
- * the use cases, which read those tables through teams' index.ts.
+ * `team_id` and `recipient_id` name rows of teams' tables (migration 0030), with foreign keys; who
+ * may name them is checked by the use cases, which read those tables through teams' index.ts.
+ *
+ * `org_path` is a copy of the unit's path: moving a unit (orgs' moveOrg) re-paths the logs in the
+ * same transaction, and the roll-up follows through the update trigger.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -45,6 +48,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       updated_at timestamptz NOT NULL DEFAULT lianxin_now(),
       PRIMARY KEY (tenant_id, id),
       FOREIGN KEY (tenant_id, org_id) REFERENCES org(tenant_id, id),
+      FOREIGN KEY (tenant_id, team_id) REFERENCES service_team(tenant_id, id),
       FOREIGN KEY (tenant_id, grid_id) REFERENCES grid(tenant_id, id),
       CHECK (ends_on >= starts_on)
     );
@@ -109,7 +113,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       FOREIGN KEY (tenant_id, org_id) REFERENCES org(tenant_id, id),
       FOREIGN KEY (tenant_id, project_id) REFERENCES service_project(tenant_id, id),
       FOREIGN KEY (tenant_id, task_id) REFERENCES service_task(tenant_id, id),
+      FOREIGN KEY (tenant_id, team_id) REFERENCES service_team(tenant_id, id),
       FOREIGN KEY (tenant_id, grid_id) REFERENCES grid(tenant_id, id),
+      FOREIGN KEY (tenant_id, recipient_id) REFERENCES care_recipient(tenant_id, id),
       CHECK ((voided_at IS NULL) = (void_reason IS NULL))
     );
     -- roll-ups over a unit's subtree by day (the console's hours, the bench's town × month)
