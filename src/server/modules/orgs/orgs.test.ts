@@ -48,9 +48,27 @@ describe('org tree', () => {
     const town = await byName('长河镇党委');
     const newVillage = await createOrg(env.db, ctx, { parentId: town.id, kind: 'general_branch', name: '东港村党总支' });
     const branch2 = await byName('第二党支部');
+    // tables keeping a copy of a unit's path: a share's audience and a service log's unit
+    const author = await env.db.selectFrom('member as m').innerJoin('org as o', 'o.id', 'm.org_id').select(['m.id', 'm.org_id', 'o.path']).where('m.tenant_id', '=', env.tenantId).where('o.path', 'like', `${branch2.path}%`).executeTakeFirstOrThrow();
+    const post = await env.db
+      .insertInto('share_post')
+      .values({ tenant_id: env.tenantId, member_id: author.id, org_id: author.org_id, kind: 'home_advice', body: '修一条环村步道', audience: 'branch', audience_org_id: branch2.id, audience_path: branch2.path })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const log = await env.db
+      .insertInto('service_log')
+      .values({ tenant_id: env.tenantId, member_id: author.id, org_id: author.org_id, org_path: author.path, served_on: '2026-01-05', minutes: 30, what: '打扫村道' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await moveOrg(env.db, ctx, branch2.id, newVillage.id);
     const groups = await env.db.selectFrom('org').select('path').where('tenant_id', '=', env.tenantId).where('parent_id', '=', branch2.id).execute();
     for (const g of groups) expect(g.path.startsWith(`${town.path}${newVillage.id}/${branch2.id}/`)).toBe(true);
+    const authorPath = (await env.db.selectFrom('org').select('path').where('id', '=', author.org_id).executeTakeFirstOrThrow()).path;
+    expect((await env.db.selectFrom('share_post').select('audience_path').where('id', '=', post.id).executeTakeFirstOrThrow()).audience_path).toBe(`${town.path}${newVillage.id}/${branch2.id}/`);
+    expect((await env.db.selectFrom('service_log').select('org_path').where('id', '=', log.id).executeTakeFirstOrThrow()).org_path).toBe(authorPath);
+    // the month roll-up followed through its trigger: nothing left under the old path
+    const rolled = await env.db.selectFrom('service_minutes_month').select(['org_path', 'minutes']).where('tenant_id', '=', env.tenantId).where('month', '=', '2026-01-01').where('minutes', '<>', 0).execute();
+    expect(rolled).toEqual([{ org_path: authorPath, minutes: 30 }]);
     const villageView = await listOrgs(env.db, await contextFor(env, PHONES.generalSecretary));
     expect(villageView.map((o) => o.name)).not.toContain('第二党支部');
   });

@@ -142,6 +142,20 @@ export async function moveOrg(db: Database, ctx: RequestContext, orgId: string, 
       .where('tenant_id', '=', actor.tenantId)
       .where('path', 'like', `${org.path}%`)
       .execute();
+    // Tables that keep a copy of a unit's path follow the move in the same transaction (the service
+    // hours' month roll-up follows service_log through its update trigger).
+    await tx
+      .updateTable('service_log')
+      .set({ org_path: sql<string>`${newPath} || substr(org_path, ${org.path.length + 1})` })
+      .where('tenant_id', '=', actor.tenantId)
+      .where('org_path', 'like', `${org.path}%`)
+      .execute();
+    await tx
+      .updateTable('share_post')
+      .set({ audience_path: sql<string>`${newPath} || substr(audience_path, ${org.path.length + 1})` })
+      .where('tenant_id', '=', actor.tenantId)
+      .where('audience_path', 'like', `${org.path}%`)
+      .execute();
     const row = await tx
       .updateTable('org')
       .set({ parent_id: parent.id })
