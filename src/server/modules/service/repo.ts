@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import type { ConsoleServiceLog, ServiceLog } from '../../../shared/api-service.ts';
-import { getTeamAccess } from '../teams/index.ts';
+import { auditRecipientView, canReadRecipients, getTeamAccess } from '../teams/index.ts';
 
 /** A service log with the names it shows (member, project, task, team, grid, unit, recipient). */
 export interface LogRow {
@@ -89,17 +89,29 @@ export async function logPhotos(db: Executor, tenantId: string, logIds: string[]
 }
 
 /**
- * The teams whose people looked after the caller may see by label: the team's members and leader,
- * the secretaries above the team's unit, the tenant admin (teams' getTeamAccess decides).
+ * The teams whose people looked after the caller may see by label: the team's members and leader
+ * while the team is active, the secretaries above the team's unit and the tenant admin (teams'
+ * canReadRecipients decides).
  */
 export async function recipientTeams(db: Executor, ctx: RequestContext, teamIds: (string | null)[]): Promise<Set<string>> {
   const seeing = new Set<string>();
   for (const teamId of new Set(teamIds)) {
     if (!teamId) continue;
-    const access = await getTeamAccess(db, ctx, teamId);
-    if (access.member || access.leader || access.manager) seeing.add(teamId);
+    if (canReadRecipients(await getTeamAccess(db, ctx, teamId))) seeing.add(teamId);
   }
   return seeing;
+}
+
+/** One `care_recipient.view` entry per team whose people's labels this answer shows. */
+async function auditShownRecipients(db: Executor, ctx: RequestContext, rows: LogRow[], seeing: Set<string>): Promise<void> {
+  const shown = new Map<string, Set<string>>();
+  for (const r of rows) {
+    if (r.recipient_id === null || r.team_id === null || !seeing.has(r.team_id)) continue;
+    const ids = shown.get(r.team_id) ?? new Set<string>();
+    ids.add(r.recipient_id);
+    shown.set(r.team_id, ids);
+  }
+  for (const [teamId, ids] of shown) await auditRecipientView(db, ctx, teamId, [...ids]);
 }
 
 export function logView(row: LogRow, photos: Map<string, { fileId: string; url: string }[]>, seeing: Set<string>): ServiceLog {
@@ -129,16 +141,21 @@ export function consoleLogView(row: LogRow, photos: Map<string, { fileId: string
   };
 }
 
-/** Views of log rows for the caller: photos, and recipient labels only where the caller may see them. */
+/**
+ * Views of log rows for the caller: photos, and recipient labels only where the caller may see
+ * them; every label shown is audited (`care_recipient.view`) before the answer leaves.
+ */
 export async function logViews(db: Executor, ctx: RequestContext, rows: LogRow[]): Promise<ServiceLog[]> {
   const photos = await logPhotos(db, ctx.actor.tenantId, rows.map((r) => r.id));
   const seeing = await recipientTeams(db, ctx, rows.map((r) => r.team_id));
+  await auditShownRecipients(db, ctx, rows, seeing);
   return rows.map((r) => logView(r, photos, seeing));
 }
 
 export async function consoleLogViews(db: Executor, ctx: RequestContext, rows: LogRow[]): Promise<ConsoleServiceLog[]> {
   const photos = await logPhotos(db, ctx.actor.tenantId, rows.map((r) => r.id));
   const seeing = await recipientTeams(db, ctx, rows.map((r) => r.team_id));
+  await auditShownRecipients(db, ctx, rows, seeing);
   return rows.map((r) => consoleLogView(r, photos, seeing));
 }
 

@@ -65,15 +65,23 @@ export function registerServiceRoutes(app: App, services: AppServices): void {
     schema: { tags, summary: '记录服务 Log a service: project or team, day, minutes, whom, what, photos', body: ServiceLogInput, response: { 200: ServiceLog } },
     handler: async (req) => createLog(db, context(req), req.body),
   });
+  // Logs may name a person looked after: never kept by a browser (WeChat keeps pages on disk) or a
+  // proxy, no ETag to revalidate against; each showing is a read of its own, audited.
   r.get('/api/me/service/logs', {
-    config: { access: 'session', etag: true },
+    config: { access: 'session' },
     schema: { tags, summary: '我的服务记录 My service logs, newest first', querystring: MyServiceLogQuery, response: { 200: ServiceLogPage } },
-    handler: async (req) => myLogs(db, context(req), req.query),
+    handler: async (req, reply) => {
+      reply.header('cache-control', 'no-store');
+      return myLogs(db, context(req), req.query);
+    },
   });
   r.get('/api/me/teams/:id/logs', {
-    config: { access: 'session', etag: true },
+    config: { access: 'session' },
     schema: { tags, summary: '服务队记录 My team’s recent logs and minutes (its members and leader)', params: IdParams, response: { 200: TeamServiceLogs } },
-    handler: async (req) => teamLogs(db, context(req), req.params.id),
+    handler: async (req, reply) => {
+      reply.header('cache-control', 'no-store');
+      return teamLogs(db, context(req), req.params.id);
+    },
   });
   // ---------- the console ----------
   r.get('/api/service/projects', {

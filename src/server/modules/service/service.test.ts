@@ -13,6 +13,7 @@ import type {
   MyServiceProjectDetail,
   ServiceHoursReport,
   ServiceLog,
+  ServiceLogPage,
   ServiceProject,
   ServiceSignupList,
   SignupResult,
@@ -28,6 +29,7 @@ let mobile: Session; // a member of the companion team, in the city
 let leader: Session; // the mentor: the companion team's leader
 let outsider: Session; // a member of 第二党支部, in no team
 let mobileId = '';
+let outsiderPhone = '';
 let companionId = '';
 let gridId = '';
 let recipientId = '';
@@ -65,6 +67,18 @@ async function newProject(over: Record<string, unknown> = {}, tasks: Record<stri
 
 const gridMinutes = (h: ServiceHoursReport) => h.byGrid.find((g) => g.gridId === gridId)?.minutes ?? 0;
 const memberMinutes = (h: ServiceHoursReport) => h.byMember.find((m) => m.memberId === mobileId)?.minutes ?? 0;
+const accountOf = async (phone: string) => (await env.db.selectFrom('account').select('id').where('tenant_id', '=', env.tenantId).where('phone', '=', phone).executeTakeFirstOrThrow()).id;
+/** The `care_recipient.view` entries an account wrote, newest last: the team and the people shown. */
+const recipientViews = async (phone: string) =>
+  (
+    await env.db
+      .selectFrom('audit_log')
+      .select(['entity_id', 'after'])
+      .where('account_id', '=', await accountOf(phone))
+      .where('action', '=', 'care_recipient.view')
+      .orderBy('id')
+      .execute()
+  ).map((a) => ({ teamId: a.entity_id, recipientIds: (a.after as { recipientIds: string[] }).recipientIds }));
 const logCount = async () => Number((await env.db.selectFrom('service_log').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
 beforeAll(async () => {
@@ -89,6 +103,7 @@ beforeAll(async () => {
     .where((eb) => eb.not(eb.exists(eb.selectFrom('service_team_member as tm').select('tm.id').whereRef('tm.member_id', '=', 'm.id'))))
     .orderBy('m.name')
     .executeTakeFirstOrThrow();
+  outsiderPhone = row.phone;
   outsider = await login(env.app, row.phone);
 });
 afterAll(async () => env?.close());
@@ -197,14 +212,37 @@ describe('service logs', () => {
     expect(log).toMatchObject({ minutes: 30, remote: true, team: { id: companionId }, recipient: { id: recipientId, label: '王奶奶(化名)' }, photos: [{ fileId: photo }] });
     const row = await env.db.selectFrom('service_log').select(['grid_id', 'team_id', 'org_id']).where('id', '=', log.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ grid_id: gridId, team_id: companionId });
-    const team = await ok<TeamServiceLogs>(send(leader, 'GET', `/api/me/teams/${companionId}/logs`));
+    const viewsBefore = (await recipientViews(PHONES.mentor)).length;
+    const teamRes = await send(leader, 'GET', `/api/me/teams/${companionId}/logs`);
+    expect(teamRes.statusCode, teamRes.body).toBe(200);
+    // names of people looked after: never kept by the phone's browser, no ETag to revalidate against
+    expect(teamRes.headers['cache-control']).toBe('no-store');
+    expect(teamRes.headers.etag).toBeUndefined();
+    const team = teamRes.json() as TeamServiceLogs;
     expect(team.items.find((l) => l.id === log.id)?.recipient?.label).toBe('王奶奶(化名)');
     expect(team.hours.monthMinutes).toBeGreaterThanOrEqual(30);
+    // the labels shown are audited: one entry for the team naming the people shown
+    const views = (await recipientViews(PHONES.mentor)).slice(viewsBefore);
+    expect(views).toHaveLength(1);
+    expect(views[0]?.teamId).toBe(companionId);
+    expect(views[0]?.recipientIds).toContain(recipientId);
+    const shown = new Set(team.items.flatMap((l) => (l.recipient ? [l.recipient.id] : [])));
+    expect(new Set(views[0]?.recipientIds)).toEqual(shown);
     expect((await send(outsider, 'GET', `/api/me/teams/${companionId}/logs`)).statusCode).toBe(403);
+    const mineRes = await send(mobile, 'GET', '/api/me/service/logs');
+    expect(mineRes.statusCode).toBe(200);
+    expect(mineRes.headers['cache-control']).toBe('no-store');
+    expect(mineRes.headers.etag).toBeUndefined();
     // the photo: the author, the team's leader and the secretary read it; the outsider does not
-    expect((await send(leader, 'GET', `/api/files/${photo}`)).statusCode).toBe(200);
+    const photoRes = await send(leader, 'GET', `/api/files/${photo}`);
+    expect(photoRes.statusCode).toBe(200);
+    // a service log's photo may show the person looked after: no browser or proxy keeps it
+    expect(photoRes.headers['cache-control']).toBe('no-store');
     expect((await send(secretary, 'GET', `/api/files/${photo}`)).statusCode).toBe(200);
     expect((await send(outsider, 'GET', `/api/files/${photo}`)).statusCode).toBe(403);
+    // a file attached to no service log keeps the ordinary private caching
+    const plain = await upload(mobile, 'plain.png', PNG, 'share');
+    expect((await send(mobile, 'GET', `/api/files/${plain}`)).headers['cache-control']).toBe('private, max-age=86400');
     const audit = await env.db.selectFrom('audit_log').select('action').where('entity_id', '=', log.id).execute();
     expect(audit.map((a) => a.action)).toEqual(['service.log.create']);
   });
@@ -288,39 +326,133 @@ describe('service logs', () => {
     expect(list.items.every((l) => l.grid?.id === gridId)).toBe(true);
   });
 
+  it('a retired team’s leader reads its logs without the people’s labels; the secretary above still sees them', async () => {
+    const villageId = (await env.db.selectFrom('org').select('id').where('name', '=', '新桥村党总支').executeTakeFirstOrThrow()).id;
+    const mentorId = await memberIdByPhone(env, PHONES.mentor);
+    const team = await ok<{ id: string }>(send(secretary, 'POST', '/api/teams', { orgId: villageId, name: '临时陪伴队', kind: 'companion', leaderMemberId: mentorId }));
+    const person = await ok<{ id: string }>(send(leader, 'POST', `/api/teams/${team.id}/recipients`, { label: '孙爷爷(化名)', category: 'elderly_alone', need: '陪他下棋' }));
+    const log = await ok<ServiceLog>(send(leader, 'POST', '/api/me/service/logs', { teamId: team.id, recipientId: person.id, servedOn: today(), minutes: 30, what: '陪下象棋' }));
+    expect(log.recipient?.label).toBe('孙爷爷(化名)');
+    await ok(send(secretary, 'POST', `/api/teams/${team.id}/retire`));
+    const viewsOfTeam = async () => (await recipientViews(PHONES.mentor)).filter((v) => v.teamId === team.id).length;
+    const before = await viewsOfTeam();
+    const logs = await ok<TeamServiceLogs>(send(leader, 'GET', `/api/me/teams/${team.id}/logs`));
+    expect(logs.items.map((l) => l.id)).toContain(log.id);
+    expect(logs.items.every((l) => l.recipient === null)).toBe(true);
+    expect(JSON.stringify(logs)).not.toContain('孙爷爷');
+    expect((await ok<ServiceLogPage>(send(leader, 'GET', '/api/me/service/logs'))).items.find((l) => l.id === log.id)?.recipient).toBeNull();
+    expect(await viewsOfTeam()).toBe(before);
+    const console = await ok<ConsoleServiceLogPage>(send(secretary, 'GET', `/api/service/logs?teamId=${team.id}`));
+    expect(console.items.find((l) => l.id === log.id)?.recipient?.label).toBe('孙爷爷(化名)');
+  });
+
   it('recipient labels: the secretary above the team sees them; a branch secretary below the team’s unit lists the logs without them', async () => {
+    const secretaryBefore = (await recipientViews(PHONES.generalSecretary)).length;
     const all = await ok<ConsoleServiceLogPage>(send(secretary, 'GET', `/api/service/logs?teamId=${companionId}`));
     expect(all.items.some((l) => l.recipient?.label === '王奶奶(化名)')).toBe(true);
+    // the labels shown in the console are audited too
+    const views = (await recipientViews(PHONES.generalSecretary)).slice(secretaryBefore);
+    expect(views).toEqual([{ teamId: companionId, recipientIds: [...new Set(all.items.flatMap((l) => (l.recipient ? [l.recipient.id] : [])))] }]);
+    const branchBefore = (await recipientViews(PHONES.branchSecretary)).length;
     const branch = await ok<ConsoleServiceLogPage>(send(branchSecretary, 'GET', `/api/service/logs?teamId=${companionId}`));
     expect(branch.items.length).toBeGreaterThan(0);
     expect(branch.items.every((l) => l.recipient === null)).toBe(true);
     expect(JSON.stringify(branch)).not.toContain('王奶奶');
+    // nothing shown, nothing audited
+    expect(await recipientViews(PHONES.branchSecretary)).toHaveLength(branchBefore);
     // the group leader is no secretary: no console list at all
     const groupLeader = await login(env.app, PHONES.groupLeader);
     expect((await send(groupLeader, 'GET', '/api/service/logs')).statusCode).toBe(403);
   });
 });
 
-describe('the month roll-up the county figures read', () => {
-  it('keeps the minutes of every unit and month equal to the logs through inserts, voids and corrections', async () => {
-    const villageId = (await env.db.selectFrom('org').select('id').where('name', '=', '新桥村党总支').executeTakeFirstOrThrow()).id;
-    const year = Number(today().slice(0, 4));
-    const raw = async () => {
+/** The whole roll-up table against the logs themselves, per unit path and month. */
+const rollupEqualsLogs = async () => {
+  const { rows: raw } = await sql<{ k: string }>`
+    SELECT org_path || '|' || to_char(served_on, 'YYYY-MM') || '|' || sum(minutes) || '|' || count(*) AS k
+      FROM service_log WHERE tenant_id = ${env.tenantId} AND voided_at IS NULL GROUP BY org_path, to_char(served_on, 'YYYY-MM')`.execute(env.db);
+  const { rows: rolled } = await sql<{ k: string }>`
+    SELECT org_path || '|' || to_char(month, 'YYYY-MM') || '|' || minutes || '|' || logs AS k
+      FROM service_minutes_month WHERE tenant_id = ${env.tenantId} AND (minutes <> 0 OR logs <> 0)`.execute(env.db);
+  expect(raw.length).toBeGreaterThan(0);
+  expect(rolled.map((r) => r.k).sort()).toEqual(raw.map((r) => r.k).sort());
+};
+/** A unit's units by month as the report reads them (the roll-up), and as the logs say. */
+const unitsOf = (orgId: string) => {
+  const year = Number(today().slice(0, 4));
+  return {
+    raw: async () => {
       const { rows } = await sql<{ org_id: string; month: string; minutes: number }>`
         SELECT b.id AS org_id, to_char(l.served_on, 'YYYY-MM') AS month, sum(l.minutes)::int AS minutes
           FROM org v JOIN org b ON b.tenant_id = v.tenant_id AND b.parent_id = v.id
           JOIN service_log l ON l.tenant_id = b.tenant_id AND l.org_path LIKE b.path || '%'
-         WHERE v.id = ${villageId} AND l.voided_at IS NULL AND extract(year FROM l.served_on) = ${year}
+         WHERE v.id = ${orgId} AND l.voided_at IS NULL AND extract(year FROM l.served_on) = ${year}
          GROUP BY 1, 2`.execute(env.db);
       return rows.map((r) => `${r.org_id}|${r.month}|${r.minutes}`).sort();
-    };
-    const rolled = async () => (await ok<ServiceUnitHours>(send(secretary, 'GET', `/api/service/hours/units?orgId=${villageId}&year=${year}`))).items.map((r) => `${r.orgId}|${r.month}|${r.minutes}`).sort();
+    },
+    rolled: async (session: Session) =>
+      (await ok<ServiceUnitHours>(send(session, 'GET', `/api/service/hours/units?orgId=${orgId}&year=${year}`))).items.map((r) => `${r.orgId}|${r.month}|${r.minutes}`).sort(),
+  };
+};
+
+describe('the month roll-up the county figures read', () => {
+  it('keeps the minutes of every unit and month equal to the logs through inserts, voids, corrections, a day moved to another month and a delete', async () => {
+    const villageId = (await env.db.selectFrom('org').select('id').where('name', '=', '新桥村党总支').executeTakeFirstOrThrow()).id;
+    const village = unitsOf(villageId);
     await ok(send(mobile, 'POST', '/api/me/service/logs', { teamId: companionId, servedOn: today(), minutes: 35, what: '帮忙买菜' }));
     const log = await ok<ServiceLog>(send(mobile, 'POST', '/api/me/service/logs', { teamId: companionId, servedOn: today(), minutes: 20, what: '陪同就医' }));
-    expect((await raw()).length).toBeGreaterThan(0);
-    expect(await rolled()).toEqual(await raw());
+    const gone = await ok<ServiceLog>(send(mobile, 'POST', '/api/me/service/logs', { teamId: companionId, servedOn: today(), minutes: 15, what: '送药上门' }));
+    expect((await village.raw()).length).toBeGreaterThan(0);
+    expect(await village.rolled(secretary)).toEqual(await village.raw());
+    await rollupEqualsLogs();
     await ok(send(secretary, 'POST', `/api/service/logs/${log.id}/void`, { reason: '重复' }));
     await env.db.updateTable('service_log').set({ minutes: 50 }).where('voided_at', 'is', null).where('what', '=', '帮忙买菜').execute();
-    expect(await rolled()).toEqual(await raw());
+    expect(await village.rolled(secretary)).toEqual(await village.raw());
+    await rollupEqualsLogs();
+    // a correction of the day into another month: the minutes leave this month for that one
+    const monthBefore = (await env.db.selectFrom('service_minutes_month').select((eb) => eb.fn.sum<string>('minutes').as('m')).where('month', '=', `${today().slice(0, 7)}-01`).executeTakeFirstOrThrow()).m;
+    await env.db.updateTable('service_log').set({ served_on: addDays(today(), -40) }).where('what', '=', '帮忙买菜').execute();
+    const monthAfter = (await env.db.selectFrom('service_minutes_month').select((eb) => eb.fn.sum<string>('minutes').as('m')).where('month', '=', `${today().slice(0, 7)}-01`).executeTakeFirstOrThrow()).m;
+    expect(Number(monthBefore) - Number(monthAfter)).toBe(50);
+    expect(await village.rolled(secretary)).toEqual(await village.raw());
+    await rollupEqualsLogs();
+    // a log deleted outright (a wrong import taken back): its minutes leave the roll-up
+    await env.db.deleteFrom('service_log').where('id', '=', gone.id).execute();
+    expect(await village.rolled(secretary)).toEqual(await village.raw());
+    await rollupEqualsLogs();
+  });
+
+  it('a branch moved to another village takes its logs along: hours count there, its secretary sees and voids them, the old village’s cannot', async () => {
+    const admin = await login(env.app, PHONES.tenantAdmin);
+    const town = await env.db.selectFrom('org').select(['id', 'path']).where('name', '=', '长河镇党委').executeTakeFirstOrThrow();
+    const oldVillage = await env.db.selectFrom('org').select(['id', 'path']).where('name', '=', '新桥村党总支').executeTakeFirstOrThrow();
+    const group = await env.db.selectFrom('member as m').innerJoin('org as o', 'o.id', 'm.org_id').select(['o.parent_id']).where('m.id', '=', mobileId).executeTakeFirstOrThrow();
+    const branchId = group.parent_id ?? '';
+    const photo = await upload(mobile, 'move.png', PNG);
+    const log = await ok<ServiceLog>(send(mobile, 'POST', '/api/me/service/logs', { teamId: companionId, servedOn: today(), minutes: 40, what: '搬迁前的探访', photoFileIds: [photo] }));
+    const newVillage = await ok<{ id: string }>(send(admin, 'POST', '/api/orgs', { parentId: town.id, kind: 'general_branch', name: '东港村党总支' }));
+    // the new village's secretary: the outsider's account, with no other role
+    await env.db.insertInto('role_assignment').values({ tenant_id: env.tenantId, account_id: await accountOf(outsiderPhone), role: 'secretary', org_id: newVillage.id }).execute();
+    const newSecretary = await login(env.app, outsiderPhone);
+    expect((await ok<ConsoleServiceLogPage>(send(newSecretary, 'GET', '/api/service/logs'))).items.some((l) => l.id === log.id)).toBe(false);
+
+    await ok(send(admin, 'POST', `/api/orgs/${branchId}/move`, { newParentId: newVillage.id }));
+    const moved = await env.db.selectFrom('service_log').select('org_path').where('id', '=', log.id).executeTakeFirstOrThrow();
+    expect(moved.org_path.startsWith(`${town.path}${newVillage.id}/${branchId}/`)).toBe(true);
+    expect(await env.db.selectFrom('service_log').select('id').where('org_path', 'like', `${oldVillage.path}${branchId}/%`).execute()).toEqual([]);
+    // the roll-up followed through its trigger: raw and rolled agree for the whole table and for the town's villages
+    await rollupEqualsLogs();
+    const townUnits = unitsOf(town.id);
+    const rolledTown = await townUnits.rolled(admin);
+    expect(rolledTown).toEqual(await townUnits.raw());
+    expect(rolledTown.some((k) => k.startsWith(`${newVillage.id}|${today().slice(0, 7)}|`))).toBe(true);
+    // the old village's secretary no longer voids it; the new one sees it, reads its photo and voids it
+    expect((await send(secretary, 'POST', `/api/service/logs/${log.id}/void`, { reason: '已迁出' })).statusCode).toBe(403);
+    expect((await ok<ConsoleServiceLogPage>(send(secretary, 'GET', '/api/service/logs'))).items.some((l) => l.id === log.id)).toBe(false);
+    expect((await ok<ConsoleServiceLogPage>(send(newSecretary, 'GET', '/api/service/logs'))).items.some((l) => l.id === log.id)).toBe(true);
+    expect((await send(newSecretary, 'GET', `/api/files/${photo}`)).statusCode).toBe(200);
+    await ok(send(newSecretary, 'POST', `/api/service/logs/${log.id}/void`, { reason: '重复记录' }));
+    await rollupEqualsLogs();
+    expect(await townUnits.rolled(admin)).toEqual(await townUnits.raw());
   });
 });

@@ -50,11 +50,19 @@ async function positionOf(db: Executor, tenantId: string, taskId: string, signup
 }
 
 /**
- * Moves waiting sign-ups up while the task has free places (after a cancel or a raised capacity);
- * the task row must be locked by the caller's transaction. Returns the sign-ups moved up.
+ * Locks the task's row (SELECT … FOR UPDATE: sign-ups, cancels and capacity changes of one task
+ * take turns) and counts its confirmed sign-ups under that lock, so the count sees every earlier
+ * one. Null when there is no such task.
  */
-export async function promoteWaiting(tx: Tx, tenantId: string, taskId: string): Promise<string[]> {
-  const task = await tx.selectFrom('service_task').select(['capacity']).where('tenant_id', '=', tenantId).where('id', '=', taskId).forUpdate().executeTakeFirstOrThrow();
+async function lockTaskAndCount(tx: Tx, tenantId: string, taskId: string) {
+  const task = await tx
+    .selectFrom('service_task')
+    .select(['id', 'project_id', 'capacity', 'retired_at', 'title'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', taskId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!task) return null;
   const { n } = await tx
     .selectFrom('service_signup')
     .select(sql<number>`count(*)::int`.as('n'))
@@ -62,7 +70,17 @@ export async function promoteWaiting(tx: Tx, tenantId: string, taskId: string): 
     .where('task_id', '=', taskId)
     .where('status', '=', 'confirmed')
     .executeTakeFirstOrThrow();
-  const free = task.capacity - n;
+  return { task, confirmed: n };
+}
+
+/**
+ * Moves waiting sign-ups up while the task has free places (after a cancel or a raised capacity);
+ * the task row must be locked by the caller's transaction. Returns the sign-ups moved up.
+ */
+export async function promoteWaiting(tx: Tx, tenantId: string, taskId: string): Promise<string[]> {
+  const locked = await lockTaskAndCount(tx, tenantId, taskId);
+  if (!locked) throw notFound('服务任务');
+  const free = locked.task.capacity - locked.confirmed;
   if (free <= 0) return [];
   const next = await tx
     .selectFrom('service_signup as s')
@@ -224,14 +242,9 @@ export async function signUp(db: Database, ctx: RequestContext, taskId: string):
   try {
     return await db.transaction().execute(async (tx) => {
       // The lock that serialises sign-ups for this task: the count below sees every earlier one.
-      const task = await tx
-        .selectFrom('service_task')
-        .select(['id', 'project_id', 'capacity', 'retired_at', 'title'])
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', taskId)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!task || task.retired_at) throw notFound('服务任务');
+      const locked = await lockTaskAndCount(tx, tenantId, taskId);
+      if (!locked || locked.task.retired_at) throw notFound('服务任务');
+      const { task, confirmed } = locked;
       const project = await findProject(tx, tenantId, task.project_id, 'share');
       if (!(await mayJoinProject(tx, ctx, project, member.org_path))) throw new AppError('forbidden', '你不在该项目所属组织或服务队中，不能报名');
       if (project.status !== 'open') throw new AppError('conflict', project.status === 'cancelled' ? '该项目已取消，不能报名' : '该项目已结束报名');
@@ -245,14 +258,7 @@ export async function signUp(db: Database, ctx: RequestContext, taskId: string):
         .where('status', '<>', 'cancelled')
         .executeTakeFirst();
       if (existing) throw new AppError('conflict', '你已报名该任务');
-      const { n } = await tx
-        .selectFrom('service_signup')
-        .select(sql<number>`count(*)::int`.as('n'))
-        .where('tenant_id', '=', tenantId)
-        .where('task_id', '=', taskId)
-        .where('status', '=', 'confirmed')
-        .executeTakeFirstOrThrow();
-      const status = n < task.capacity ? 'confirmed' : 'waiting';
+      const status = confirmed < task.capacity ? 'confirmed' : 'waiting';
       const row = await tx
         .insertInto('service_signup')
         .values({ tenant_id: tenantId, task_id: taskId, member_id: member.id, status, created_at: clock.now() })

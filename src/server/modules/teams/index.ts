@@ -4,5 +4,5 @@
  */
 export { getTeamAccess, myTeamIds, requireRecipientOfTeam, type TeamAccess } from './access.ts';
 /** The audit entry of a read of people looked after (`care_recipient.view`, the ids shown): for any answer that shows their labels. */
-export { auditRecipientView } from './recipients.ts';
+export { auditRecipientView, canReadRecipients } from './recipients.ts';
 export { registerTeamRoutes } from './routes.ts';

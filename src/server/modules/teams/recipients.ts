@@ -27,7 +27,8 @@ export const CATEGORY_LABEL: Record<CareRecipientCategory, string> = {
   other: '其他',
 };
 
-export const canReadRecipients = (a: TeamAccess): boolean => a.member || a.leader || a.manager;
+/** Who may read a team's people: its members and leader while the team is active; the secretaries above and the tenant admin always. */
+export const canReadRecipients = (a: TeamAccess): boolean => a.manager || (!a.retired && (a.member || a.leader));
 const canWriteRecipients = (a: TeamAccess): boolean => a.leader || a.manager;
 
 function recipientQuery(db: Executor, tenantId: string) {

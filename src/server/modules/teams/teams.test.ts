@@ -4,7 +4,7 @@ import { contextFor, login, memberIdByPhone, openTestApp, PHONES, type Session, 
 import type { RequestContext } from '../../auth/actor.ts';
 import { seedTeamsDemo, DEMO_TEAMS } from '../../demo/teams.ts';
 import { getTeamAccess, myTeamIds, requireRecipientOfTeam } from './access.ts';
-import { addTeamMember, createTeam, getTeam, listTeams, removeTeamMember, updateTeam } from './teams.ts';
+import { addTeamMember, createTeam, getTeam, listTeams, removeTeamMember, retireTeam, updateTeam } from './teams.ts';
 import { addRecipient, exportRecipients, EXPORT_HEADER, listTeamRecipients, retireRecipient, updateRecipient } from './recipients.ts';
 import { myTeam, myTeams } from './mine.ts';
 
@@ -185,6 +185,29 @@ describe('teams and their members', () => {
     // the audit log keeps the phone masked
     const entries = await env.db.selectFrom('audit_log').select('after').where('tenant_id', '=', env.tenantId).where('action', '=', 'team.member_add').execute();
     expect(JSON.stringify(entries)).not.toContain('13912340002');
+  });
+
+  it('a retired team\'s members and leader no longer read its people; the secretaries above still do', async () => {
+    const village = await orgByName('新桥村党总支');
+    const leaderId = await memberIdByPhone(env, PHONES.mentor);
+    const team = await createTeam(env.db, ctx.generalSecretary as RequestContext, { orgId: village.id, name: '临时帮办队', kind: 'errand', leaderMemberId: leaderId });
+    await addTeamMember(env.db, ctx.generalSecretary as RequestContext, team.id, { memberId: await memberIdByPhone(env, PHONES.mobileMember) });
+    await addRecipient(env.db, ctx.mentor as RequestContext, team.id, { label: '钱阿姨(化名)', category: 'elderly_alone', need: '每周买一次菜' });
+    const leader = await login(env.app, PHONES.mentor);
+    const url = `/api/teams/${team.id}/recipients`;
+    // while the team is active its leader and members read them
+    expect((await env.app.inject({ url, headers: leader.headers })).statusCode).toBe(200);
+    expect(await listTeamRecipients(env.db, ctx.mobileMember as RequestContext, team.id)).toHaveLength(1);
+    await retireTeam(env.db, ctx.generalSecretary as RequestContext, team.id);
+    const before = (await views()).length;
+    const refused = await env.app.inject({ url, headers: leader.headers });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).not.toContain('钱阿姨');
+    for (const who of ['mentor', 'mobileMember'] as const) {
+      await expect(listTeamRecipients(env.db, ctx[who] as RequestContext, team.id), who).rejects.toMatchObject({ code: 'forbidden' });
+    }
+    expect((await views()).length).toBe(before);
+    expect((await listTeamRecipients(env.db, ctx.generalSecretary as RequestContext, team.id)).map((r) => r.label)).toEqual(['钱阿姨(化名)']);
   });
 
   it('takes access away from a removed member', async () => {
