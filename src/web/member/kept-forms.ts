@@ -1,5 +1,6 @@
 import type { QueryKey } from '@tanstack/react-query';
 import type { MyMakeup, MyProfile, MySession, Today } from './api.ts';
+import type { MyPledges } from './pledges-api.ts';
 import { keys, KEPT_INBOX_PAGES, type InboxPages, type ShareFeedPages } from './queries.ts';
 
 /**
@@ -17,7 +18,10 @@ import { keys, KEPT_INBOX_PAGES, type InboxPages, type ShareFeedPages } from './
  *    written is kept apart, per account, in share-draft.ts;
  *  - 志愿服务: the projects one may join with one's sign-ups and hours (and a project's tasks once
  *    opened), and the names of one's volunteer teams, so 记录服务 offers its choices without signal.
- *    A team's people looked after (服务对象) and its logs (they name them) are never kept.
+ *    A team's people looked after (服务对象) and its logs (they name them) are never kept;
+ *  - 四个一承诺: the member's own pledges of the year with the period, their follow-up and outcome,
+ *    so they can be written (the outbox sends them) on a cold start without signal. 岗位信息 (jobs
+ *    offered and the villagers proposed for them) is not kept.
  * Everything else (classes, make-ups, tasks, 关于我的记录) lives in memory only.
  */
 const KEPT: Record<string, (data: never) => unknown> = {
@@ -29,7 +33,28 @@ const KEPT: Record<string, (data: never) => unknown> = {
   [keys.shares[0]]: keptShareFeed,
   [keys.service[0]]: (data: unknown) => data,
   [keys.myTeams[0]]: (data: unknown) => data,
+  [keys.pledges[0]]: keptPledges,
 };
+
+/** The fields the screen shows of one's own pledges, and nothing a later answer may add. */
+function keptPledges(mine: MyPledges): MyPledges {
+  return {
+    year: mine.year,
+    period: mine.period,
+    pledges: mine.pledges.map((p) => ({
+      id: p.id,
+      kind: p.kind,
+      body: p.body,
+      createdAt: p.createdAt,
+      updatedAt: p.updatedAt,
+      followUp: p.followUp ? { name: p.followUp.name, dueOn: p.followUp.dueOn } : null,
+      outcome: p.outcome,
+      outcomeNote: p.outcomeNote,
+      outcomeAt: p.outcomeAt,
+      editable: p.editable,
+    })),
+  };
+}
 
 function keptShareFeed(feed: ShareFeedPages): ShareFeedPages {
   return { pages: feed.pages.slice(0, 1), pageParams: feed.pageParams.slice(0, 1) };

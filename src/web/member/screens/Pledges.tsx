@@ -37,7 +37,7 @@ export function Pledges({ onBack, onUnauthenticated }: PledgesProps) {
         <ScreenTitle>{t.plTitle}</ScreenTitle>
         <p className="muted">{t.plIntro}</p>
         {state.kind === 'loading' ? <LoadingMessage /> : null}
-        {state.kind === 'failed' && state.message ? <LoadFailed message={state.message} onRetry={() => void query.refetch()} /> : null}
+        {state.kind === 'failed' ? <LoadFailed message={state.message || t.networkError} onRetry={() => void query.refetch()} /> : null}
         {state.kind !== 'loading' && state.kind !== 'failed' ? <PledgeForm data={state.data} onUnauthenticated={onUnauthenticated} /> : null}
         <AppLink to={{ name: 'jobs' }} className="card card-link" testId="pledges-jobs">
           {t.plJobsLink}
