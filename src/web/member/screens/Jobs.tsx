@@ -9,6 +9,7 @@ import { writes } from '../mutations.ts';
 import { queries } from '../queries.ts';
 import { shown } from '../shown.ts';
 import type { JobOfferBody, MyJobOffer } from '../pledges-api.ts';
+import { parseWageYuan } from '../job-wage.ts';
 import { ErrorMessage, Field, LoadFailed, LoadingMessage, ScreenTitle, SuccessMessage, TopBar } from '../ui.tsx';
 import './pledges.css';
 
@@ -63,9 +64,8 @@ function OfferForm({ onSent, onUnauthenticated }: { onSent: (text: string, queue
   const check = (): JobOfferBody | null => {
     const next: Partial<Record<FieldName, string>> = {};
     for (const k of ['employer', 'city', 'contact', 'wageMinYuan', 'wageMaxYuan'] as const) if (values[k].trim() === '') next[k] = t.jbMissing;
-    const wage = (s: string) => (/^\d{1,7}$/.test(s.trim()) ? Number(s.trim()) : null);
-    const min = wage(values.wageMinYuan);
-    const max = wage(values.wageMaxYuan);
+    const min = parseWageYuan(values.wageMinYuan);
+    const max = parseWageYuan(values.wageMaxYuan);
     if (!next.wageMinYuan && min === null) next.wageMinYuan = t.jbWageBad;
     if (!next.wageMaxYuan && max === null) next.wageMaxYuan = t.jbWageBad;
     if (min !== null && max !== null && min > max) next.wageMinYuan = t.jbWageOrder;
