@@ -4,13 +4,14 @@ import type { ButtonProps, TableColumnsType } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import type { Campaign } from '../../../../shared/api-donations.ts';
-import { formatFen } from '../../../../shared/money.ts';
 import { endpoints } from '../../api.ts';
 import { chinaToday } from '../../china-day.ts';
 import { FilterBar, OrgFilter, OrgTreeSelect, PageHeader } from '../../components/common.tsx';
 import { applyFormIssues, useApi, useOrgs, useShowError, useUrlList } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import { LedgerDrawer } from './LedgerDrawer.tsx';
+import { LoadFailed } from '../../components/LoadFailed.tsx';
+import { yuanText } from './yuan.ts';
 
 const FILTER_KEYS = ['orgId', 'campaign'] as const;
 
@@ -54,7 +55,7 @@ export function DonationsPage() {
     }
   };
 
-  const yuan = (fen: number) => t('donation.yuan', { amount: formatFen(fen, { grouped: true }) });
+  const yuan = (fen: number) => yuanText(t, fen);
   const columns: TableColumnsType<Campaign> = [
     { title: t('donation.title'), dataIndex: 'title', render: (_: unknown, c) => <a onClick={() => setFilter({ campaign: c.id })}>{c.title}</a> },
     { title: t('donation.org'), dataIndex: 'orgName', width: 160, ellipsis: true },
@@ -89,19 +90,23 @@ export function DonationsPage() {
       <FilterBar name="donationFilters" hasFilters={!!filters.orgId} onReset={() => setQuery({})}>
         <OrgFilter id="df-org" label={t('donation.org')} value={filters.orgId} onChange={(v) => setFilter({ orgId: v })} />
       </FilterBar>
-      <Card styles={{ body: { padding: 0 } }}>
-        <Table<Campaign>
-          rowKey="id"
-          size="middle"
-          columns={columns}
-          dataSource={list.data?.items ?? []}
-          loading={list.loading}
-          pagination={false}
-          locale={{ emptyText: <Empty description={t('donation.empty')} /> }}
-          data-testid="donation-campaigns"
-          scroll={{ x: 1000 }}
-        />
-      </Card>
+      {list.error && !list.data ? (
+        <LoadFailed error={list.error} onReload={list.reload} testId="donation-campaigns-failed" />
+      ) : (
+        <Card styles={{ body: { padding: 0 } }}>
+          <Table<Campaign>
+            rowKey="id"
+            size="middle"
+            columns={columns}
+            dataSource={list.data?.items ?? []}
+            loading={list.loading}
+            pagination={false}
+            locale={{ emptyText: <Empty description={t('donation.empty')} /> }}
+            data-testid="donation-campaigns"
+            scroll={{ x: 1000 }}
+          />
+        </Card>
+      )}
       <Modal open={creating} title={t('donation.createTitle')} onCancel={() => setCreating(false)} onOk={() => void create()} confirmLoading={busy} destroyOnHidden forceRender okButtonProps={{ 'data-testid': 'donation-create-ok' } as ButtonProps}>
         <Form form={form} layout="vertical" name="donationCampaign">
           <Form.Item name="orgId" label={t('donation.org')} rules={[{ required: true, message: t('donation.orgRequired') }]}>

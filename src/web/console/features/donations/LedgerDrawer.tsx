@@ -1,5 +1,5 @@
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
-import { App, Button, Checkbox, Col, DatePicker, Drawer, Empty, Form, Input, Modal, Radio, Row, Space, Statistic, Table, Tag, Typography, Upload } from 'antd';
+import { App, Button, Checkbox, Col, DatePicker, Drawer, Empty, Form, Input, Modal, Radio, Row, Skeleton, Space, Statistic, Table, Tag, Typography, Upload } from 'antd';
 import type { ButtonProps, TableColumnsType } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
@@ -10,6 +10,8 @@ import { MemberPicker } from '../../components/MemberPicker.tsx';
 import { chinaToday } from '../../china-day.ts';
 import { applyFormIssues, useApi, useShowError } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
+import { LoadFailed } from '../../components/LoadFailed.tsx';
+import { yuanText } from './yuan.ts';
 
 interface ReceiptForm {
   kind: 'money' | 'goods';
@@ -57,7 +59,7 @@ export function LedgerDrawer({ campaignId, onClose, onChanged }: { campaignId: s
 
   const data = ledger.data;
   const campaign = data?.campaign;
-  const yuan = (fen: number) => t('donation.yuan', { amount: formatFen(fen, { grouped: true }) });
+  const yuan = (fen: number) => yuanText(t, fen);
   const updated = (l: Ledger) => {
     ledger.setData(l);
     onChanged();
@@ -234,17 +236,19 @@ export function LedgerDrawer({ campaignId, onClose, onChanged }: { campaignId: s
         )
       }
     >
+      {ledger.error && !data && <LoadFailed error={ledger.error} onReload={ledger.reload} testId="donation-ledger-failed" />}
+      {campaignId && !ledger.error && !data && <Skeleton active />}
       {campaign && (
         <>
           <Row gutter={16} style={{ marginBottom: 16 }} data-testid="donation-totals">
             <Col span={8}>
-              <Statistic title={t('donation.received')} value={formatFen(campaign.totals.receivedFen, { grouped: true })} suffix="元" valueStyle={{ fontVariantNumeric: 'tabular-nums' }} data-testid="donation-received" />
+              <Statistic title={t('donation.received')} value={formatFen(campaign.totals.receivedFen, { grouped: true })} suffix={t('donation.yuanUnit')} valueStyle={{ fontVariantNumeric: 'tabular-nums' }} data-testid="donation-received" />
             </Col>
             <Col span={8}>
-              <Statistic title={t('donation.spent')} value={formatFen(campaign.totals.spentFen, { grouped: true })} suffix="元" data-testid="donation-spent" />
+              <Statistic title={t('donation.spent')} value={formatFen(campaign.totals.spentFen, { grouped: true })} suffix={t('donation.yuanUnit')} data-testid="donation-spent" />
             </Col>
             <Col span={8}>
-              <Statistic title={t('donation.balance')} value={formatFen(campaign.totals.balanceFen, { grouped: true })} suffix="元" valueStyle={{ color: '#cf1322' }} data-testid="donation-balance" />
+              <Statistic title={t('donation.balance')} value={formatFen(campaign.totals.balanceFen, { grouped: true })} suffix={t('donation.yuanUnit')} valueStyle={{ color: '#cf1322' }} data-testid="donation-balance" />
             </Col>
           </Row>
           {campaign.purpose && <Typography.Paragraph type="secondary">{campaign.purpose}</Typography.Paragraph>}

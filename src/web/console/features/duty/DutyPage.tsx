@@ -1,5 +1,5 @@
 import { LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
-import { App, Button, Card, DatePicker, Drawer, Empty, Form, Input, InputNumber, List, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, DatePicker, Drawer, Empty, Form, Input, InputNumber, List, Modal, Select, Skeleton, Space, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
@@ -10,6 +10,7 @@ import { chinaToday, chinaTodayString } from '../../china-day.ts';
 import { FilterBar, OrgFilter, OrgTreeSelect, PageHeader } from '../../components/common.tsx';
 import { applyFormIssues, useApi, useOrgs, useShowError, useUrlList } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
+import { LoadFailed } from '../../components/LoadFailed.tsx';
 
 const FILTER_KEYS = ['orgId', 'roster', 'week'] as const;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -97,9 +98,13 @@ export function DutyPage() {
       <FilterBar name="dutyFilters" hasFilters={!!filters.orgId} onReset={() => setQuery({})}>
         <OrgFilter id="duf-org" label={t('duty.org')} value={filters.orgId} onChange={(v) => setFilter({ orgId: v })} />
       </FilterBar>
-      <Card styles={{ body: { padding: 0 } }}>
-        <Table<Roster> rowKey="id" size="middle" columns={columns} dataSource={list.data?.items ?? []} loading={list.loading} pagination={false} locale={{ emptyText: <Empty description={t('duty.empty')} /> }} data-testid="duty-rosters" />
-      </Card>
+      {list.error && !list.data ? (
+        <LoadFailed error={list.error} onReload={list.reload} testId="duty-rosters-failed" />
+      ) : (
+        <Card styles={{ body: { padding: 0 } }}>
+          <Table<Roster> rowKey="id" size="middle" columns={columns} dataSource={list.data?.items ?? []} loading={list.loading} pagination={false} locale={{ emptyText: <Empty description={t('duty.empty')} /> }} data-testid="duty-rosters" />
+        </Card>
+      )}
       <Modal open={creating} title={t('duty.createTitle')} onCancel={() => setCreating(false)} onOk={() => void create()} confirmLoading={busy} destroyOnHidden forceRender>
         <Form form={form} layout="vertical" name="dutyRoster">
           <Form.Item name="orgId" label={t('duty.org')} rules={[{ required: true, message: t('duty.orgRequired') }]}>
@@ -200,7 +205,13 @@ function RosterDrawer({ rosterId, week, onWeek, onClose, onChanged }: { rosterId
         </Button>
         <Button onClick={() => onWeek(mondayOf(chinaTodayString()))}>{t('duty.thisWeek')}</Button>
       </Space>
-      {(data.data?.shifts.length ?? 0) === 0 && <Empty description={t('duty.noShifts')} />}
+      {data.error && !data.data ? (
+        <LoadFailed error={data.error} onReload={data.reload} testId="duty-week-failed" />
+      ) : !data.data ? (
+        <Skeleton active />
+      ) : (
+        data.data.shifts.length === 0 && <Empty description={t('duty.noShifts')} />
+      )}
       {days
         .filter((d) => byDay.has(d))
         .map((d) => (

@@ -9,6 +9,7 @@ import { applyFormIssues, errorText, useApi, useApiMutation, useOrgs } from '../
 import { useI18n } from '../../i18n.tsx';
 import type { MsgKey } from '../../messages.ts';
 import { usePledgeFilters } from './PledgeTabs.tsx';
+import { LoadFailed } from '../../components/LoadFailed.tsx';
 
 interface SeekerForm {
   orgId: string;
@@ -122,7 +123,11 @@ export function JobsTab() {
         <Row gutter={[16, 16]}>
           <Col span={24}>
             <Card title={t('job.offers')} data-testid="jobs-offers">
-              <Table<JobOffer> rowKey="id" size="small" loading={offers.loading} dataSource={offers.data?.items ?? []} columns={offerColumns} pagination={{ pageSize: 10 }} locale={{ emptyText: t('job.noOffers') }} scroll={{ x: 800 }} />
+              {offers.error && !offers.data ? (
+                <LoadFailed error={offers.error} onReload={offers.reload} testId="jobs-offers-failed" />
+              ) : (
+                <Table<JobOffer> rowKey="id" size="small" loading={offers.loading} dataSource={offers.data?.items ?? []} columns={offerColumns} pagination={{ pageSize: 10 }} locale={{ emptyText: t('job.noOffers') }} scroll={{ x: 800 }} />
+              )}
             </Card>
           </Col>
           <Col span={24}>
@@ -141,12 +146,20 @@ export function JobsTab() {
               }
               data-testid="jobs-seekers"
             >
-              <Table<JobSeeker> rowKey="id" size="small" loading={seekers.loading} dataSource={seekers.data?.items ?? []} columns={seekerColumns} pagination={{ pageSize: 10 }} locale={{ emptyText: t('job.noSeekers') }} scroll={{ x: 700 }} />
+              {seekers.error && !seekers.data ? (
+                <LoadFailed error={seekers.error} onReload={seekers.reload} testId="jobs-seekers-failed" />
+              ) : (
+                <Table<JobSeeker> rowKey="id" size="small" loading={seekers.loading} dataSource={seekers.data?.items ?? []} columns={seekerColumns} pagination={{ pageSize: 10 }} locale={{ emptyText: t('job.noSeekers') }} scroll={{ x: 700 }} />
+              )}
             </Card>
           </Col>
           <Col span={24}>
             <Card title={t('job.matches')} data-testid="jobs-matches">
-              <Table<JobMatch> rowKey="id" size="small" loading={matches.loading} dataSource={matches.data?.items ?? []} columns={matchColumns} pagination={{ pageSize: 10 }} locale={{ emptyText: t('job.noMatches') }} scroll={{ x: 800 }} />
+              {matches.error && !matches.data ? (
+                <LoadFailed error={matches.error} onReload={matches.reload} testId="jobs-matches-failed" />
+              ) : (
+                <Table<JobMatch> rowKey="id" size="small" loading={matches.loading} dataSource={matches.data?.items ?? []} columns={matchColumns} pagination={{ pageSize: 10 }} locale={{ emptyText: t('job.noMatches') }} scroll={{ x: 800 }} />
+              )}
             </Card>
           </Col>
         </Row>

@@ -1,4 +1,4 @@
-import { Alert, App, Button, Descriptions, Divider, Drawer, Form, Grid, Input, Select, Skeleton, Space, Tag, Typography } from 'antd';
+import { App, Button, Descriptions, Divider, Drawer, Form, Grid, Input, Select, Skeleton, Space, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
 import { useEffect } from 'react';
@@ -12,6 +12,7 @@ import { useI18n } from '../../i18n.tsx';
 import type { MsgKey } from '../../messages.ts';
 import { Link } from '../../router.tsx';
 import { OUTCOME_COLORS } from './PledgeTabs.tsx';
+import { LoadFailed } from '../../components/LoadFailed.tsx';
 
 const OUTCOMES: Exclude<PledgeOutcome, 'pending'>[] = ['in_progress', 'adopted', 'done', 'not_feasible'];
 
@@ -59,8 +60,8 @@ export function PledgeDrawer({ pledgeId, onClose }: { pledgeId: string | null; o
   return (
     <Drawer open={!!pledgeId} size={phone ? '100%' : 560} title={p ? t('pledge.drawerTitle', { name: p.member.name }) : t('pledge.pageTitle')} onClose={onClose} destroyOnHidden>
       <div data-testid="pledge-drawer">
-        {res.error ? (
-          <Alert type="error" showIcon title={res.error.message || t('error.generic')} />
+        {res.error && !p ? (
+          <LoadFailed error={res.error} onReload={res.reload} testId="pledge-drawer-failed" />
         ) : !p ? (
           <Skeleton active paragraph={{ rows: 8 }} />
         ) : (

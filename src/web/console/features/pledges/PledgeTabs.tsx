@@ -14,6 +14,7 @@ import { useI18n } from '../../i18n.tsx';
 import type { MsgKey } from '../../messages.ts';
 import { Link } from '../../router.tsx';
 import { PledgeDrawer } from './PledgeDrawer.tsx';
+import { LoadFailed } from '../../components/LoadFailed.tsx';
 
 const Chart = lazy(() => import('../../components/Chart.tsx'));
 const FILTER_KEYS = ['tab', 'orgId', 'year', 'kind', 'state'] as const;
@@ -68,6 +69,7 @@ function PeriodLine({ orgId, year }: { orgId: string; year: number }) {
       if (!applyFormIssues(form, e, ['opensOn', 'closesOn'])) void message.error(errorText(e, t('error.generic'), t('error.network')));
     }
   };
+  if (period.error && !p) return <LoadFailed error={period.error} onReload={period.reload} testId="pledges-period-failed" />;
   if (!p) return null;
   return (
     <Space wrap style={{ marginBottom: 12 }} data-testid="pledges-period">
@@ -167,17 +169,21 @@ export function PledgeListTab() {
       ) : (
         <>
           <PeriodLine orgId={orgId} year={year} />
-          <Table<Pledge>
-            rowKey="id"
-            size="middle"
-            loading={data.loading}
-            dataSource={data.data?.items ?? []}
-            columns={columns}
-            onRow={rowProps}
-            pagination={{ ...pagination(data.data?.total), showTotal: (n) => t('pledge.total', { n }) }}
-            scroll={{ x: 900 }}
-            data-testid="pledges-table"
-          />
+          {data.error && !data.data ? (
+            <LoadFailed error={data.error} onReload={data.reload} testId="pledges-failed" />
+          ) : (
+            <Table<Pledge>
+              rowKey="id"
+              size="middle"
+              loading={data.loading}
+              dataSource={data.data?.items ?? []}
+              columns={columns}
+              onRow={rowProps}
+              pagination={{ ...pagination(data.data?.total), showTotal: (n) => t('pledge.total', { n }) }}
+              scroll={{ x: 900 }}
+              data-testid="pledges-table"
+            />
+          )}
         </>
       )}
       <PledgeDrawer pledgeId={openId} onClose={() => setOpenId(null)} />
@@ -208,6 +214,8 @@ export function MissingTab() {
       <UnitYearFilters name="pledgeMissingFilters" />
       {!orgId ? (
         <Empty description={t('pledge.pickOrg')} />
+      ) : data.error && !data.data ? (
+        <LoadFailed error={data.error} onReload={data.reload} testId="pledges-missing-failed" />
       ) : (
         <Table<Row>
           rowKey="memberId"
@@ -252,6 +260,8 @@ export function StatsTab() {
       <UnitYearFilters name="pledgeStatsFilters" />
       {!orgId ? (
         <Empty description={t('pledge.pickOrg')} />
+      ) : data.error && !s ? (
+        <LoadFailed error={data.error} onReload={data.reload} testId="pledges-stats-failed" />
       ) : !s ? (
         <Skeleton active />
       ) : (

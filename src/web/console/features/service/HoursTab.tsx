@@ -10,6 +10,7 @@ import { useApi, useUrlList } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
 import { hours, minutesToHours } from './format.ts';
+import { LoadFailed } from '../../components/LoadFailed.tsx';
 
 const Chart = lazy(() => import('../../components/Chart.tsx'));
 const FILTER_KEYS = ['tab', 'orgId', 'year', 'month'] as const;
@@ -100,7 +101,9 @@ export function HoursTab() {
           />
         </Form.Item>
       </FilterBar>
-      {!r ? (
+      {data.error && !r ? (
+        <LoadFailed error={data.error} onReload={data.reload} testId="service-hours-failed" />
+      ) : !r ? (
         <Skeleton active />
       ) : (
         <Row gutter={[16, 16]}>

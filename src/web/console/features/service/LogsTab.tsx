@@ -9,6 +9,7 @@ import { MemberPicker } from '../../components/MemberPicker.tsx';
 import { applyFormIssues, useApi, useApiMutation, useShowError, useUrlList } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
+import { LoadFailed } from '../../components/LoadFailed.tsx';
 
 const FILTER_KEYS = ['tab', 'orgId', 'month', 'teamId', 'gridId', 'memberId', 'cursor'] as const;
 
@@ -121,16 +122,20 @@ export function LogsTab() {
           </div>
         </Form.Item>
       </FilterBar>
-      <Table<ConsoleServiceLog>
-        rowKey="id"
-        size="small"
-        loading={data.loading}
-        columns={columns}
-        dataSource={page?.items ?? []}
-        pagination={false}
-        onRow={(l) => ({ 'data-testid': `service-log-${l.id}`, style: l.voided ? { opacity: 0.55 } : undefined }) as HTMLAttributes<HTMLElement>}
-        locale={{ emptyText: t('svc.log.empty') }}
-      />
+      {data.error && !page ? (
+        <LoadFailed error={data.error} onReload={data.reload} testId="service-logs-failed" />
+      ) : (
+        <Table<ConsoleServiceLog>
+          rowKey="id"
+          size="small"
+          loading={data.loading}
+          columns={columns}
+          dataSource={page?.items ?? []}
+          pagination={false}
+          onRow={(l) => ({ 'data-testid': `service-log-${l.id}`, style: l.voided ? { opacity: 0.55 } : undefined }) as HTMLAttributes<HTMLElement>}
+          locale={{ emptyText: t('svc.log.empty') }}
+        />
+      )}
       <Space style={{ marginTop: 12 }}>
         {cursor && (
           <Button

@@ -11,6 +11,7 @@ import { useI18n } from '../../i18n.tsx';
 import { hours } from './format.ts';
 import { ProjectDrawer } from './ProjectDrawer.tsx';
 import { SignupsModal } from './SignupsModal.tsx';
+import { LoadFailed } from '../../components/LoadFailed.tsx';
 
 const FILTER_KEYS = ['tab', 'orgId', 'status'] as const;
 const STATUS_COLOR: Record<ServiceProjectStatus, string> = { open: 'green', closed: 'default', cancelled: 'red' };
@@ -78,7 +79,9 @@ export function ProjectsTab() {
           </Button>
         </Form.Item>
       </FilterBar>
-      {!list.data ? (
+      {list.error && !list.data ? (
+        <LoadFailed error={list.error} onReload={list.reload} testId="service-projects-failed" />
+      ) : !list.data ? (
         <Skeleton active />
       ) : list.data.items.length === 0 ? (
         <Card>

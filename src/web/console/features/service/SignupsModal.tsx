@@ -5,6 +5,7 @@ import type { ServiceSignupRow, ServiceTask } from '../../../../shared/api-servi
 import { endpoints } from '../../api.ts';
 import { useApi } from '../../hooks.ts';
 import { useI18n } from '../../i18n.tsx';
+import { LoadFailed } from '../../components/LoadFailed.tsx';
 
 /** A task's sign-ups: the confirmed ones, then the waiting list in its order. */
 export function SignupsModal({ task, onClose }: { task: ServiceTask | null; onClose: () => void }) {
@@ -23,7 +24,11 @@ export function SignupsModal({ task, onClose }: { task: ServiceTask | null; onCl
   return (
     <Modal open={task !== null} title={t('svc.signups.title', { task: task?.title ?? '' })} onCancel={onClose} footer={null} width={640} destroyOnHidden>
       <div data-testid="service-signups">
-        <Table<ServiceSignupRow> rowKey="signupId" size="small" loading={data.loading} columns={columns} dataSource={data.data?.items ?? []} pagination={false} locale={{ emptyText: t('svc.signups.empty') }} />
+        {data.error && !data.data ? (
+          <LoadFailed error={data.error} onReload={data.reload} testId="service-signups-failed" />
+        ) : (
+          <Table<ServiceSignupRow> rowKey="signupId" size="small" loading={data.loading} columns={columns} dataSource={data.data?.items ?? []} pagination={false} locale={{ emptyText: t('svc.signups.empty') }} />
+        )}
       </div>
     </Modal>
   );

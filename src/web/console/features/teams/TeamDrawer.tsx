@@ -1,5 +1,5 @@
 import { EyeOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Drawer, Empty, Form, Input, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Drawer, Empty, Form, Input, Modal, Select, Skeleton, Space, Table, Tabs, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { endpoints } from '../../api.ts';
@@ -9,6 +9,7 @@ import { useI18n } from '../../i18n.tsx';
 import type { CareRecipient, CareRecipientCategory, CareRecipientInput, TeamDetail, TeamKind, TeamMember } from '../../../../shared/api-teams.ts';
 import { CARE_RECIPIENT_CATEGORIES, TEAM_KINDS } from '../../../../shared/enums.ts';
 import { KindTag } from './KindTag.tsx';
+import { LoadFailed } from '../../components/LoadFailed.tsx';
 
 /** A team's members, people looked after and settings, in a drawer. */
 export function TeamDrawer({ teamId, onClose }: { teamId: string | null; onClose: () => void }) {
@@ -27,6 +28,8 @@ export function TeamDrawer({ teamId, onClose }: { teamId: string | null; onClose
       destroyOnHidden
       title={d ? <Space>{t('teams.drawerTitle', { name: d.name })}<KindTag kind={d.kind} />{d.retired && <Tag>{t('teams.retired')}</Tag>}</Space> : null}
     >
+      {team.error && !d && <LoadFailed error={team.error} onReload={team.reload} testId="team-failed" />}
+      {!team.error && !d && teamId && <Skeleton active />}
       {d && (
         <Tabs
           activeKey={tab}
@@ -225,15 +228,19 @@ function RecipientsTab({ team }: { team: TeamDetail }) {
         </Button>
       ) : (
         <>
-          <Table<CareRecipient>
-            rowKey="id"
-            size="small"
-            columns={columns}
-            dataSource={recipients.data?.items ?? []}
-            loading={recipients.loading}
-            pagination={false}
-            locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={recipients.error?.message || t('teams.recipients.none')} /> }}
-          />
+          {recipients.error && !recipients.data ? (
+            <LoadFailed error={recipients.error} onReload={recipients.reload} testId="team-recipients-failed" />
+          ) : (
+            <Table<CareRecipient>
+              rowKey="id"
+              size="small"
+              columns={columns}
+              dataSource={recipients.data?.items ?? []}
+              loading={recipients.loading}
+              pagination={false}
+              locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('teams.recipients.none')} /> }}
+            />
+          )}
           {!team.retired && (
             <div>
               <Button icon={<PlusOutlined aria-hidden />} onClick={() => setEditing('new')} data-testid="recipient-add">

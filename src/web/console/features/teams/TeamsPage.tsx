@@ -12,6 +12,7 @@ import type { CreateTeamBody, Team, TeamKind } from '../../../../shared/api-team
 import { TEAM_KINDS } from '../../../../shared/enums.ts';
 import { KindTag } from './KindTag.tsx';
 import { TeamDrawer } from './TeamDrawer.tsx';
+import { LoadFailed } from '../../components/LoadFailed.tsx';
 
 /**
  * 网格与服务队: the grids of the secretary's units (branch, leader, households, outline; edited in a
@@ -68,15 +69,19 @@ function GridsCard() {
   ];
   return (
     <Card title={t('teams.grids')}>
-      <Table<Grid>
-        rowKey="id"
-        size="small"
-        columns={columns}
-        dataSource={grids.data?.items ?? []}
-        loading={grids.loading}
-        pagination={false}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={grids.error?.message || t('teams.grid.none')} /> }}
-      />
+      {grids.error && !grids.data ? (
+        <LoadFailed error={grids.error} onReload={grids.reload} testId="grids-failed" />
+      ) : (
+        <Table<Grid>
+          rowKey="id"
+          size="small"
+          columns={columns}
+          dataSource={grids.data?.items ?? []}
+          loading={grids.loading}
+          pagination={false}
+          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('teams.grid.none')} /> }}
+        />
+      )}
       <Modal
         title={t('teams.grid.editTitle', { name: editing?.name ?? '' })}
         open={!!editing}
@@ -176,15 +181,19 @@ function TeamsCard({ onOpen }: { onOpen: (id: string) => void }) {
         </Space>
       }
     >
-      <Table<Team>
-        rowKey="id"
-        size="small"
-        columns={columns}
-        dataSource={teams.data?.items ?? []}
-        loading={teams.loading}
-        pagination={false}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={teams.error?.message || t('teams.empty')} /> }}
-      />
+      {teams.error && !teams.data ? (
+        <LoadFailed error={teams.error} onReload={teams.reload} testId="teams-failed" />
+      ) : (
+        <Table<Team>
+          rowKey="id"
+          size="small"
+          columns={columns}
+          dataSource={teams.data?.items ?? []}
+          loading={teams.loading}
+          pagination={false}
+          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('teams.empty')} /> }}
+        />
+      )}
       <Modal
         title={t('teams.createTitle')}
         open={creating}
