@@ -6,7 +6,8 @@
  * mentor 13800000002, opens 我的服务队 on their phone and sees the log with whom it was for. In the
  * console the general-branch secretary (13800000000) sees under 志愿服务 → 服务时长 the grid's minutes
  * grown by 30. Last, a log written without signal waits on 待发送 as 服务记录 and goes out exactly once
- * when the signal returns.
+ * when the signal returns. And a draft for the team keeps its day, is offered back (not lost) when
+ * 记录服务 is opened from a project, and sent without signal still names the person chosen.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +26,7 @@ const REMOTE_TASK = '电话陪聊';
 const RECIPIENT = '王奶奶(化名)';
 const WHAT = '电话陪聊半小时，问了问身体，提醒按时吃降压药。';
 const OFFLINE_WHAT = '在地铁上没有信号时记下的：帮李爷爷在网上预约了医保办理。';
+const DRAFT_WHAT = '晚上陪王奶奶聊了一个小时，没写完就没电了。';
 
 interface MyService {
   projects: { id: string; title: string; remote: boolean }[];
@@ -255,5 +257,47 @@ describe('a mobile member signs up for a remote task and logs a call; the leader
     await page.goto('/m/service-log');
     await page.getByTestId('service-log-form').waitFor();
     expect(await page.getByTestId('service-log-what').inputValue()).toBe('');
+  });
+
+  it('7. a kept draft keeps its day and is offered back when 记录服务 opens from a project; the person chosen goes with it without signal', async () => {
+    const page = phone as Page;
+    await page.goto('/m/service-log');
+    await page.getByTestId('service-log-form').waitFor();
+    await page.getByTestId('service-log-for').selectOption({ label: '服务队：爱·陪伴志愿服务队' });
+    await page.getByTestId('service-log-whom').selectOption({ label: RECIPIENT });
+    await page.getByTestId('service-log-minutes-60').check();
+    await page.getByTestId('service-log-what').fill(DRAFT_WHAT);
+    // the draft carries its day: reopened the next morning it is still the day it was written
+    const kept = await page.evaluate(() => Object.entries(localStorage).find(([key]) => key.startsWith('lx_service_draft:'))?.[1] ?? '{}');
+    expect((JSON.parse(kept) as { form?: { servedOn?: string } }).form?.servedOn).toBe(chinaDay(clock.now()));
+    expect(kept).not.toContain(RECIPIENT);
+
+    // opened from the project: the team's draft is offered back, never overwritten without a word
+    await page.goto(`/m/service-log?project=${projectId}`);
+    await page.getByTestId('service-other-draft').getByText(DRAFT_WHAT.slice(0, 10)).waitFor();
+    expect(await page.getByTestId('service-log-form').count()).toBe(0);
+    await expectAccessible(page, '记录服务 with another draft to continue');
+    await page.getByTestId('service-other-draft-continue').tap();
+    expect(await page.getByTestId('service-log-what').inputValue()).toBe(DRAFT_WHAT);
+
+    // without signal, after a reload: the team's people are not on the phone, yet the one chosen goes
+    await page.context().setOffline(true);
+    await page.reload();
+    await page.getByTestId('service-other-draft-continue').tap();
+    await page.getByTestId('service-log-whom-kept').waitFor();
+    await page.getByTestId('service-log-send').tap();
+    await page.getByTestId('service-log-queued').waitFor();
+    // the project's page without signal says it shows the copy seen last
+    await goInApp(page, `/m/service/${projectId}`);
+    await page.getByTestId('service-project').waitFor();
+    await page.getByText('网络不通，下面是刚才看到的内容').waitFor();
+    // the signal is back and the app is opened again: the log goes out, with the person chosen
+    await page.context().setOffline(false);
+    await page.reload();
+    await expect
+      .poll(async () => (await getJson<{ items: ServiceLog[] }>(page.request, '/api/me/service/logs')).items.filter((l) => l.what === DRAFT_WHAT).length, { timeout: 20_000 })
+      .toBe(1);
+    const logs = await getJson<{ items: ServiceLog[] }>(page.request, '/api/me/service/logs');
+    expect(logs.items.find((l) => l.what === DRAFT_WHAT)).toMatchObject({ minutes: 60, team: { name: '爱·陪伴志愿服务队' }, recipient: { label: RECIPIENT } });
   });
 });
