@@ -212,6 +212,28 @@ describe('the phone’s queue of writes (outbox.ts)', () => {
     expect(sent.map((s) => [s.vars.n, s.account])).toEqual([[1, ACCOUNT_A]]);
   });
 
+  it('a page opened without signal sends once a read goes through, without waiting for the timed retry', async () => {
+    vi.resetModules();
+    outbox = await import('./outbox.ts');
+    outbox.registerOutboxKind<{ n: number }>('write', {
+      send: async (vars, key, account) => {
+        sent.push({ vars, key, account });
+        return { ok: true };
+      },
+    });
+    let online = false;
+    outbox.setAccountProbe(async () => {
+      if (!online) throw new Error('no signal');
+      return ACCOUNT_A;
+    });
+    await expect(outbox.submit('write', { n: 1 })).rejects.toBeInstanceOf(outbox.QueuedError);
+    await outbox.flush();
+    expect(sent).toEqual([]);
+    online = true;
+    outbox.readSucceeded();
+    await vi.waitFor(() => expect(sent.map((s) => [s.vars.n, s.account])).toEqual([[1, ACCOUNT_A]]));
+  });
+
   it('never sends account A’s entries while another account is current, even when A was confirmed earlier', async () => {
     answers = [offline()];
     await expect(outbox.submit('write', { n: 1 })).rejects.toBeInstanceOf(outbox.QueuedError);

@@ -589,6 +589,12 @@ export function readSucceeded(): void {
     lastAccount = account;
     emit();
   }
+  // A page opened without signal has not heard yet who is signed in; a read that went through
+  // says the signal is back, so ask now rather than at the next timed retry.
+  if (account !== null && sendingAccount() === null && load(account).some((e) => e.state === 'waiting')) {
+    void flush();
+    return;
+  }
   resumeAfterLogin();
 }
 
