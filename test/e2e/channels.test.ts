@@ -4,10 +4,10 @@
  * test button shows the service's refusal in plain Chinese, the channel health tab lists the robot
  * with that error, and the page reads in English after switching the language.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeRobotServer, type FakeRobotServer } from '../../src/server/modules/notify/providers/robots/fake-robot-server.ts';
-import { consoleLogin, openConsole, startServerAndBrowser, skipAfterFirstFailure } from './support/browser.ts';
+import { consoleLogin, openConsole, startServerAndBrowser, skipAfterFirstFailure, pickUnit } from './support/browser.ts';
 import { assertChromiumInstalled, ensureWebBuilt, type RunningServer } from './support/server.ts';
 
 const SECRETARY_PHONE = '13800000000';
@@ -36,23 +36,7 @@ describe('通知渠道: a group robot, its test message and channel health', () 
 
   skipAfterFirstFailure(() => ({ console: page }));
 
-  const openDropdown = (): Locator => page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
 
-  async function pickUnit(select: Locator, name: string): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await select.click();
-        await openDropdown().waitFor({ timeout: 5_000 });
-        await page.keyboard.type(name);
-        await openDropdown().getByTitle(name, { exact: true }).click({ timeout: 5_000 });
-        await expect.poll(() => select.innerText(), { timeout: 5_000 }).toContain(name);
-        return;
-      } catch (err) {
-        if (attempt >= 3) throw err;
-        await page.keyboard.press('Escape');
-      }
-    }
-  }
 
   it('adds a 钉钉 robot, and its test shows the service’s refusal in Chinese', async () => {
     await consoleLogin(page, SECRETARY_PHONE, server.password);
@@ -62,7 +46,7 @@ describe('通知渠道: a group robot, its test message and channel health', () 
     await page.getByTestId('robot-add').click();
     const dialog = page.getByRole('dialog').filter({ hasText: '添加群机器人' });
     await dialog.waitFor();
-    await pickUnit(dialog.getByTestId('robot-org'), BRANCH);
+    await pickUnit(page, dialog.getByTestId('robot-org'), BRANCH);
     // The radio's input is hidden behind its button: click the button as a person does.
     await dialog.getByText('钉钉', { exact: true }).click();
     await expect.poll(() => dialog.getByRole('radio', { name: '钉钉' }).isChecked()).toBe(true);

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import type { APIRequestContext, Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/a11y.ts';
-import { consoleLogin, openConsole, openPhone, phoneLogin, skipAfterFirstFailure, startServerAndBrowser } from './support/browser.ts';
+import { consoleLogin, openConsole, openPhone, phoneLogin, skipAfterFirstFailure, startServerAndBrowser, pickUnit } from './support/browser.ts';
 import { assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } from './support/server.ts';
 import { clock } from '../../src/server/clock.ts';
 
@@ -64,22 +64,6 @@ describe('民主评议 of a small branch: phases in the console, a remote self-e
   const round = (): Promise<RoundBody> => getJson<RoundBody>(api(), `/api/evaluations/${roundId}`);
   const openDropdown = (): Locator => consolePage.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
 
-  /** Picks a unit in an OrgTreeSelect the way a person does: open, type part of the name, click it. */
-  async function pickUnit(select: Locator, name: string): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await select.click();
-        await openDropdown().waitFor({ timeout: 5_000 });
-        await consolePage.keyboard.type(name);
-        await openDropdown().getByTitle(name, { exact: true }).click({ timeout: 5_000 });
-        await expect.poll(() => select.innerText(), { timeout: 5_000 }).toContain(name);
-        return;
-      } catch (err) {
-        if (attempt >= 3) throw err;
-        await consolePage.keyboard.press('Escape');
-      }
-    }
-  }
 
   /** Chooses a grade in a row's select of the proposal editor. */
   async function chooseGrade(memberId: string, label: string): Promise<void> {
@@ -112,7 +96,7 @@ describe('民主评议 of a small branch: phases in the console, a remote self-e
     await page.getByRole('heading', { name: '民主评议党员' }).waitFor();
     await page.getByTestId('evaluation-create').click();
     const modal = page.locator('.ant-modal').filter({ hasText: '开始本支部的年度民主评议' });
-    await pickUnit(modal.locator('.ant-select').first(), BRANCH);
+    await pickUnit(consolePage, modal.locator('.ant-select').first(), BRANCH);
     await page.getByTestId('evaluation-create-ok').click();
     await page.waitForURL(/\/evaluations\/[0-9a-f-]{36}$/);
     roundId = page.url().split('/').pop() ?? '';

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import type { APIRequestContext, Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UI_TIMEOUT, consoleLogin, openConsole, openPhone as openPhoneIn, phoneLogin as phoneSignIn, startServerAndBrowser, skipAfterFirstFailure } from './support/browser.ts';
+import { UI_TIMEOUT, consoleLogin, openConsole, openPhone as openPhoneIn, phoneLogin as phoneSignIn, startServerAndBrowser, skipAfterFirstFailure, pickUnit } from './support/browser.ts';
 import { RESULTS_DIR, assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } from './support/server.ts';
 import { clock } from '../../src/server/clock.ts';
 
@@ -112,23 +112,6 @@ describe('a monthly class for a party group: check-in on the phone and by QR, cl
   /** The open dropdown of an antd select (only one is open at a time). */
   const openDropdown = (): Locator => consolePage.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
 
-  /** Picks a unit in an OrgTreeSelect the way a person does: open, type part of the name, click it. */
-  async function pickUnit(select: Locator, name: string): Promise<void> {
-    // On a loaded machine the tree may still be loading when the dropdown opens: try again then.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await select.click();
-        await openDropdown().waitFor({ timeout: 5_000 });
-        await consolePage.keyboard.type(name);
-        await openDropdown().getByTitle(name, { exact: true }).click({ timeout: 5_000 });
-        await expect.poll(() => select.innerText(), { timeout: 5_000 }).toContain(name);
-        return;
-      } catch (err) {
-        if (attempt >= 3) throw err;
-        await consolePage.keyboard.press('Escape');
-      }
-    }
-  }
 
   /** A month cell of the open month picker. */
   const openPickerCell = (month: string): Locator => consolePage.locator('.ant-picker-dropdown:not(.ant-picker-dropdown-hidden)').locator(`td[title="${month}"]`).first();
@@ -159,7 +142,7 @@ describe('a monthly class for a party group: check-in on the phone and by QR, cl
     const start = drawer.getByTestId('session-start');
     await expect.poll(() => start.inputValue(), { timeout: UI_TIMEOUT }).not.toBe('');
 
-    await pickUnit(drawer.getByTestId('session-org'), GROUP_NAME);
+    await pickUnit(consolePage, drawer.getByTestId('session-org'), GROUP_NAME);
     await drawer.getByTestId('session-title').fill(TITLE);
 
     // About 15 minutes from now (on the pickers' five-minute step), for an hour: check-in opens
@@ -292,7 +275,7 @@ describe('a monthly class for a party group: check-in on the phone and by QR, cl
     const page = consolePage;
     await page.getByTestId('nav-coverage').click();
     await page.getByRole('heading', { name: '学习覆盖' }).waitFor();
-    await pickUnit(page.getByTestId('coverage-org'), GROUP_NAME);
+    await pickUnit(consolePage, page.getByTestId('coverage-org'), GROUP_NAME);
     await page.waitForURL((u) => u.searchParams.get('orgId') === groupId);
 
     // The month of the class, start and end of the range.

@@ -14,7 +14,7 @@ import type { APIRequestContext, Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeIdNumber } from '../../src/shared/id-number.ts';
 import { clock } from '../../src/server/clock.ts';
-import { UI_TIMEOUT, consoleLogin, openConsole, openPhone, phoneLogin, startServerAndBrowser, skipAfterFirstFailure } from './support/browser.ts';
+import { UI_TIMEOUT, consoleLogin, openConsole, openPhone, phoneLogin, startServerAndBrowser, skipAfterFirstFailure, pickUnit } from './support/browser.ts';
 import { assertChromiumInstalled, ensureWebBuilt, getJson, type RunningServer } from './support/server.ts';
 import { chinaDay, chinaWallClock } from '../../src/shared/china-time.ts';
 
@@ -172,23 +172,6 @@ describe('a member is invited, reached through the branch’s 企业微信 group
   /** The open dropdown of an antd select (only one is open at a time). */
   const openDropdown = (): Locator => consolePage.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
 
-  /** Picks a unit in an OrgTreeSelect the way a person does: open, type part of the name, click it. */
-  async function pickUnit(select: Locator, name: string): Promise<void> {
-    // On a loaded machine the tree may still be loading when the dropdown opens: try again then.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await select.click();
-        await openDropdown().waitFor({ timeout: 5_000 });
-        await consolePage.keyboard.type(name);
-        await openDropdown().getByTitle(name, { exact: true }).click({ timeout: 5_000 });
-        await expect.poll(() => select.innerText(), { timeout: 5_000 }).toContain(name);
-        return;
-      } catch (err) {
-        if (attempt >= 3) throw err;
-        await consolePage.keyboard.press('Escape');
-      }
-    }
-  }
 
   /** The posts the robot received that carry the push's title. */
   const digestsOfPush = (): RobotPost[] => robot.posts.filter((p) => p.content.includes(PUSH_TITLE));
@@ -202,7 +185,7 @@ describe('a member is invited, reached through the branch’s 企业微信 group
     await page.getByTestId('robot-add').click();
     const dialog = page.getByRole('dialog').filter({ hasText: '添加群机器人' });
     await dialog.waitFor();
-    await pickUnit(dialog.getByTestId('robot-org'), BRANCH);
+    await pickUnit(consolePage, dialog.getByTestId('robot-org'), BRANCH);
     // 企业微信 is the first kind, chosen already; the form says where its app shows the webhook
     expect(await dialog.getByRole('radio', { name: '企业微信' }).isChecked()).toBe(true);
     await dialog.getByTestId('robot-where').waitFor();
@@ -245,7 +228,7 @@ describe('a member is invited, reached through the branch’s 企业微信 group
     await dialog.getByLabel('手机号').fill(MEMBER.phone);
     await dialog.getByLabel('身份证号').fill(MEMBER.idNumber);
     const orgField = dialog.locator('.ant-form-item').filter({ has: page.locator('label', { hasText: /^所属组织$/ }) });
-    await pickUnit(orgField.locator('.ant-select').first(), GROUP);
+    await pickUnit(consolePage, orgField.locator('.ant-select').first(), GROUP);
     await dialog.getByRole('button', { name: /保\s*存/ }).click();
 
     // Saved, the member's own page opens: not yet in the member app.
@@ -309,7 +292,7 @@ describe('a member is invited, reached through the branch’s 企业微信 group
     await page.getByTestId('new-push').click();
     const dialog = page.getByRole('dialog').filter({ hasText: '新建推送' });
     await dialog.waitFor();
-    await pickUnit(dialog.getByTestId('push-org'), BRANCH);
+    await pickUnit(consolePage, dialog.getByTestId('push-org'), BRANCH);
     await dialog.getByTestId('push-title').fill(PUSH_TITLE);
     // Now, on the time picker's five-minute step: a time already past is delivered at the next run.
     const at = Math.floor(clock.now().getTime() / FIVE_MINUTES_MS) * FIVE_MINUTES_MS;

@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleLogin, openConsole, skipAfterFirstFailure, startServerAndBrowser } from './support/browser.ts';
+import { consoleLogin, openConsole, skipAfterFirstFailure, startServerAndBrowser, pickUnit } from './support/browser.ts';
 import { assertChromiumInstalled, ensureWebBuilt, type RunningServer } from './support/server.ts';
 
 const SECRETARY_PHONE = '13800000000';
@@ -36,8 +36,7 @@ describe('the secretary plans service projects and corrects a log', () => {
     await desk.getByRole('heading', { name: '志愿服务' }).waitFor();
     await desk.getByText('每周探访独居老人').first().waitFor();
     await desk.getByTestId('service-project-new').click();
-    await desk.locator('#serviceProject_orgId').click();
-    await desk.locator('.ant-select-tree-title', { hasText: '新桥村党总支' }).first().click();
+    await pickUnit(desk, desk.getByTestId('service-project-org'), '新桥村党总支');
     await desk.getByTestId('service-project-title').fill('留守儿童视频辅导');
     // any days will do: a project's dates are not checked against today
     await desk.getByTestId('service-project-starts').fill('2030-05-01');

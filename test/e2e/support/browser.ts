@@ -3,8 +3,8 @@
  * console on a desktop window, the member app on a phone in WeChat, and signing in on each.
  */
 import fs from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { beforeEach } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { beforeEach, expect } from 'vitest';
 import { launchBrowser, screenshotPages, startServer, type RunningServer } from './server.ts';
 import { clock } from '../../../src/server/clock.ts';
 
@@ -116,4 +116,26 @@ export function skipAfterFirstFailure(pages: () => Record<string, Page | undefin
       if (saved.length) console.error(`screenshots: ${saved.join(', ')}`);
     });
   });
+}
+
+/**
+ * Picks a unit in the console's OrgTreeSelect the way a person does: open it, type part of the
+ * name, click it. On a loaded machine the tree may still be loading when the list opens, or a
+ * form may still be settling: it tries again, up to three times, until the select shows the name.
+ */
+export async function pickUnit(page: Page, select: Locator, name: string): Promise<void> {
+  const openDropdown = (): Locator => page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await select.click();
+      await openDropdown().waitFor({ timeout: 5_000 });
+      await page.keyboard.type(name);
+      await openDropdown().getByTitle(name, { exact: true }).click({ timeout: 5_000 });
+      await expect.poll(() => select.innerText(), { timeout: 5_000 }).toContain(name);
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
 }
