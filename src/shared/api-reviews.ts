@@ -4,7 +4,7 @@ import { REVIEW_EVIDENCE_KINDS, REVIEW_ROUND_STATUSES } from './enums.ts';
 /**
  * 季度一评议: the quarterly review of a unit's mobile members. A round per unit and quarter; each
  * mobile member's entry carries the evidence gathered from the data (classes, pushes read, shares,
- * questions, talks; service and pledges once they exist), their self-summary from the phone, the
+ * questions, talks, service logs and 四个一 pledges), their self-summary from the phone, the
  * opinion of the party organization where they work (流入地), the secretary's scores per rubric item
  * (the total is computed by the server), and a comment. Members see their result once published.
  */
