@@ -753,6 +753,8 @@ export const TEMPLATES: Record<string, string> = {
   '登录失败次数过多，请 {when}后再试': 'Too many failed sign-ins; try again in {when}',
   '{n} 秒': '{n} seconds',
   '{n} 分钟': '{n} minutes',
+  '{n} 小时': '{n} h',
+  '{n} 小时 {n} 分钟': '{n} h {n} min',
   '{name}还没有登录账号，请先在党员页面为其开通登录': '{name} has no login yet; issue one on the member page first',
   '{name}已担任该职务': '{name} already holds this role',
   '手机号 {phone} 已被另一个账号使用，请先核对党员的手机号': "Phone {phone} is used by another account; check the member's phone number first",
