@@ -61,6 +61,7 @@ const BARE_DRIFT = `
              (SELECT max(v.trip_on) FROM delivery_member dm JOIN delivery v ON v.tenant_id = dm.tenant_id AND v.id = dm.delivery_id
               WHERE dm.tenant_id = $1 AND dm.member_id = m.id),
              m.last_contact_at) AS last_contact,
+           (SELECT max(t.talked_on) FROM talk t WHERE t.tenant_id = $1 AND t.member_id = m.id) AS last_talk,
            (SELECT (a.created_at AT TIME ZONE 'Asia/Shanghai')::date FROM account a
             WHERE a.tenant_id = $1 AND a.member_id = m.id AND a.disabled_at IS NULL) AS account_on,
            (m.last_active_at AT TIME ZONE 'Asia/Shanghai')::date AS active_on,
@@ -85,7 +86,8 @@ const BARE_DRIFT = `
   ),
   y AS (
     SELECT x.*,
-           (cadence > 0 AND (last_contact IS NULL OR today - last_contact > cadence)) AS no_talk,
+           -- overdue talk: the last talk only resets the clock (talks module's overdueTalkCondition)
+           (cadence > 0 AND (last_talk IS NULL OR last_talk + cadence < today)) AS no_talk,
            (dr >= 5 AND db >= 5 AND rr > 0 AND rb * 100.0 / db - rr * 100.0 / dr >= 30) AS reading_falling,
            (dr > 0 AND rr = 0) AS not_reading,
            (missed >= $7::int) AS absences,
