@@ -27,3 +27,19 @@ export async function mayReadAttached(db: Executor, ctx: RequestContext, fileId:
   for (const rule of rules.values()) if (await rule(db, ctx, fileId)) return true;
   return false;
 }
+
+/** Whether a file attached at a place must never be kept by a browser or proxy (it may show people looked after). */
+export type FileNoStoreRule = (db: Executor, tenantId: string, fileId: string) => Promise<boolean>;
+
+const noStoreRules = new Map<AttachmentPlace, FileNoStoreRule>();
+
+/** Marks the files of a place as never to be stored in a cache (called once, from the owning module's index.ts). */
+export function addFileNoStoreRule(place: AttachmentPlace, rule: FileNoStoreRule): void {
+  noStoreRules.set(place, rule);
+}
+
+/** Whether any place the file is attached to forbids keeping a copy of it (served `no-store`). */
+export async function mustNotStore(db: Executor, tenantId: string, fileId: string): Promise<boolean> {
+  for (const rule of noStoreRules.values()) if (await rule(db, tenantId, fileId)) return true;
+  return false;
+}

@@ -4,22 +4,12 @@ import type { App } from '../../http.ts';
 import { context, typed } from '../../http.ts';
 import { AppError } from '../../errors.ts';
 import type { AppServices } from '../../services.ts';
-import type { Executor } from '../../db/database.ts';
 import { StoredFile, UploadPurpose } from '../../../shared/api-learning.ts';
 import { formatMb, parseRange, purposeMaxBytes } from './file-types.ts';
 import { getReadableFile, uploadFile, type IncomingFile } from './files.ts';
+import { mustNotStore } from './read-rules.ts';
 
 const IdParams = z.object({ id: z.uuid() });
-
-/**
- * Whether the file is a photo of a service log (服务记录): such photos often show a person looked
- * after (服务对象), so no browser (WeChat's keeps pages on disk) or proxy may keep a copy; each
- * showing is a read of its own.
- */
-async function showsPeopleLookedAfter(db: Executor, tenantId: string, fileId: string): Promise<boolean> {
-  const row = await db.selectFrom('service_log_photo').select('log_id').where('tenant_id', '=', tenantId).where('file_id', '=', fileId).limit(1).executeTakeFirst();
-  return row !== undefined;
-}
 const UploadQuery = z.object({ purpose: UploadPurpose });
 
 /** The `file` part of a multipart upload, limited to the purpose's largest allowed size. */
@@ -74,7 +64,7 @@ export function registerFilesRoutes(app: App, services: AppServices): void {
         throw new AppError('not_found', '文件内容已丢失，请联系管理员从备份恢复或重新上传');
       }
       const size = Number(file.size_bytes);
-      const noStore = await showsPeopleLookedAfter(db, context(req).actor.tenantId, file.id);
+      const noStore = await mustNotStore(db, context(req).actor.tenantId, file.id);
       reply
         .header('content-type', file.mime_type)
         .header('accept-ranges', 'bytes')

@@ -1,5 +1,5 @@
-import { addFileReadRule } from '../files/index.ts';
-import { mayReadServiceFile } from './read-rule.ts';
+import { addFileNoStoreRule, addFileReadRule } from '../files/index.ts';
+import { isServiceLogPhoto, mayReadServiceFile } from './read-rule.ts';
 
 /**
  * 志愿服务: service projects with tasks (some remote) members sign up for, with a waiting list; service
@@ -9,3 +9,4 @@ export { registerServiceRoutes } from './routes.ts';
 export { hoursReport, unitHours, periodOf } from './hours.ts';
 
 addFileReadRule('service_log', mayReadServiceFile);
+addFileNoStoreRule('service_log', isServiceLogPhoto);

@@ -32,3 +32,12 @@ export async function mayReadServiceFile(db: Executor, ctx: RequestContext, file
      LIMIT 1`.execute(db);
   return rows.length > 0;
 }
+
+/**
+ * A service log's photos often show a person looked after (服务对象): no browser (WeChat's keeps
+ * pages on disk) or proxy may keep a copy; each showing is a read of its own.
+ */
+export async function isServiceLogPhoto(db: Executor, tenantId: string, fileId: string): Promise<boolean> {
+  const row = await db.selectFrom('service_log_photo').select('log_id').where('tenant_id', '=', tenantId).where('file_id', '=', fileId).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
