@@ -13,17 +13,7 @@ import { seedLearningDemo } from './demo/learning.ts';
 import { seedCareDemo } from './demo/care.ts';
 import { seedCardsDemo } from './demo/cards.ts';
 import { seedDeliveriesDemo } from './demo/deliveries.ts';
-import { seedQuestionsDemo } from './demo/questions.ts';
-import { seedNewsDemo } from './demo/news.ts';
-import { seedSharesDemo } from './demo/shares.ts';
-import { seedReviewsDemo } from './demo/reviews.ts';
-import { seedEvaluationsDemo } from './demo/evaluations.ts';
-import { seedDisclosureDemo } from './demo/disclosure.ts';
-import { seedTeamsDemo } from './demo/teams.ts';
-import { seedServiceDemo } from './demo/service.ts';
-import { seedDonationsDemo } from './demo/donations.ts';
-import { seedDutyDemo } from './demo/duty.ts';
-import { seedPledgesDemo } from './demo/pledges.ts';
+import { seedCommunityDemos } from './demo/community.ts';
 
 export interface Booted {
   opened: OpenedDatabase;
@@ -60,18 +50,7 @@ export async function boot(config: Config, log: { info: (m: string) => void; war
       await seedCareDemo(opened.db, seeded.tenantId);
       await seedCardsDemo(opened.db, seeded.tenantId);
       await seedDeliveriesDemo(opened.db, seeded.tenantId);
-      await seedQuestionsDemo(opened.db, seeded.tenantId);
-      await seedNewsDemo(opened.db, seeded.tenantId);
-      await seedSharesDemo(opened.db, seeded.tenantId);
-      await seedReviewsDemo(opened.db, seeded.tenantId);
-      await seedEvaluationsDemo(opened.db, seeded.tenantId);
-      await seedTeamsDemo(opened.db, seeded.tenantId);
-      await seedServiceDemo(opened.db, seeded.tenantId);
-      await seedDonationsDemo(opened.db, seeded.tenantId);
-      await seedDutyDemo(opened.db, seeded.tenantId);
-      await seedPledgesDemo(opened.db, seeded.tenantId);
-      // 党务公开 drafts last month from the demos above (service, pledges, donations): keep it last.
-      await seedDisclosureDemo(opened.db, seeded.tenantId);
+      await seedCommunityDemos(opened.db, seeded.tenantId);
       demo = { password, generated };
     }
   }

@@ -4,18 +4,8 @@ import { login, openTestApp, type Session, type TestEnv } from '../../test/suppo
 import { PHONE_OF, type Role } from '../../test/support/authz.ts';
 import type { FastifySchema } from 'fastify';
 import { buildApp } from './app.ts';
-import { seedSharesDemo } from './demo/shares.ts';
-import { seedQuestionsDemo } from './demo/questions.ts';
-import { seedReviewsDemo } from './demo/reviews.ts';
-import { seedEvaluationsDemo } from './demo/evaluations.ts';
-import { seedNewsDemo } from './demo/news.ts';
-import { seedDonationsDemo } from './demo/donations.ts';
-import { seedDutyDemo } from './demo/duty.ts';
-import { seedDisclosureDemo } from './demo/disclosure.ts';
-import { seedTeamsDemo } from './demo/teams.ts';
-import { seedPledgesDemo } from './demo/pledges.ts';
-import { seedServiceDemo } from './demo/service.ts';
 import { ONE_THING } from '../../test/support/one-thing.ts';
+import { seedCommunityDemos } from './demo/community.ts';
 
 /**
  * What lists contain, not only their status codes: every GET route of the API, called as each
@@ -118,19 +108,8 @@ async function idsOf(table: string): Promise<string[]> {
 
 beforeAll(async () => {
   env = await openTestApp();
-  // The demo's posts, questions, reviews, ballots and news, so their lists and answers have people to check.
-  await seedSharesDemo(env.db, env.tenantId);
-  await seedQuestionsDemo(env.db, env.tenantId);
-  await seedReviewsDemo(env.db, env.tenantId);
-  await seedEvaluationsDemo(env.db, env.tenantId);
-  await seedNewsDemo(env.db, env.tenantId);
-  await seedDonationsDemo(env.db, env.tenantId);
-  await seedDutyDemo(env.db, env.tenantId);
-  await seedTeamsDemo(env.db, env.tenantId);
-  await seedPledgesDemo(env.db, env.tenantId);
-  await seedServiceDemo(env.db, env.tenantId);
-  // 党务公开 drafts last month from the demos above: keep it last.
-  await seedDisclosureDemo(env.db, env.tenantId);
+  // The demo's community and service (posts, questions, reviews, ballots, news, teams, service, pledges, donations, duty, 党务公开), so their lists and answers have people to check.
+  await seedCommunityDemos(env.db, env.tenantId);
   const routes: { url: string; schema?: FastifySchema }[] = [];
   const probe = await buildApp({ services: env.services, serveWeb: false, onRoute: (method, url, schema) => method === 'GET' && routes.push({ url, schema }) });
   await probe.close();

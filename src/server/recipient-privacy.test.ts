@@ -7,17 +7,7 @@ import { ONE_THING } from '../../test/support/one-thing.ts';
 import type { FastifySchema } from 'fastify';
 import { buildApp } from './app.ts';
 import { shanghaiDate } from './clock.ts';
-import { seedSharesDemo } from './demo/shares.ts';
-import { seedQuestionsDemo } from './demo/questions.ts';
-import { seedReviewsDemo } from './demo/reviews.ts';
-import { seedEvaluationsDemo } from './demo/evaluations.ts';
-import { seedNewsDemo } from './demo/news.ts';
-import { seedDonationsDemo } from './demo/donations.ts';
-import { seedDutyDemo } from './demo/duty.ts';
-import { seedDisclosureDemo } from './demo/disclosure.ts';
-import { seedTeamsDemo } from './demo/teams.ts';
-import { seedPledgesDemo } from './demo/pledges.ts';
-import { seedServiceDemo } from './demo/service.ts';
+import { seedCommunityDemos } from './demo/community.ts';
 
 /**
  * The people looked after (服务对象) are seen only by their team's members and leader, the
@@ -80,17 +70,7 @@ async function logFor(memberId: string, teamId: string, recipientId: string): Pr
 
 beforeAll(async () => {
   env = await openTestApp();
-  await seedSharesDemo(env.db, env.tenantId);
-  await seedQuestionsDemo(env.db, env.tenantId);
-  await seedReviewsDemo(env.db, env.tenantId);
-  await seedEvaluationsDemo(env.db, env.tenantId);
-  await seedNewsDemo(env.db, env.tenantId);
-  await seedDonationsDemo(env.db, env.tenantId);
-  await seedDutyDemo(env.db, env.tenantId);
-  await seedTeamsDemo(env.db, env.tenantId);
-  await seedPledgesDemo(env.db, env.tenantId);
-  await seedServiceDemo(env.db, env.tenantId);
-  await seedDisclosureDemo(env.db, env.tenantId);
+  await seedCommunityDemos(env.db, env.tenantId);
   const t = env.tenantId;
 
   // The village's environment team looks after someone too: the companion team's members and

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Page, Uuid } from './primitives.ts';
+import { MonthString, Page, Uuid } from './primitives.ts';
 import { DISCLOSURE_NOTE_MAX, DISCLOSURE_SECTIONS, DISCLOSURE_STATES, DONATION_KINDS, PLEDGE_KINDS, PLEDGE_OUTCOMES } from './enums.ts';
 
 /**
@@ -17,7 +17,7 @@ export const DisclosureSection = z.enum(DISCLOSURE_SECTIONS);
 export type DisclosureSection = z.infer<typeof DisclosureSection>;
 
 /** 'YYYY-MM' */
-export const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM');
+export const Month = MonthString;
 
 // ---------- the snapshot (what the public page shows, frozen at approval) ----------
 

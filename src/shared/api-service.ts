@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SERVICE_LOG_MAX_DAYS_BACK, SERVICE_LOG_MINUTES_MAX, SERVICE_LOG_PHOTOS_MAX, SERVICE_PROJECT_STATUSES } from './enums.ts';
-import { DateString, Uuid } from './primitives.ts';
+import { DateString, MonthString as Month, Uuid } from './primitives.ts';
 
 /**
  * 志愿服务: service projects of a unit (maybe run by a volunteer team) with tasks members sign up for
@@ -21,7 +21,6 @@ export type ServiceProjectStatus = z.infer<typeof ServiceProjectStatus>;
 
 const Named = z.object({ id: Uuid, name: z.string() });
 const Titled = z.object({ id: Uuid, title: z.string() });
-const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM');
 
 /** Minutes served in the China month and year of today. */
 export const ServiceHours = z.object({ monthMinutes: z.number().int(), yearMinutes: z.number().int() });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SHARE_BODY_MAX, SHARE_COMMENT_MAX, SHARE_KINDS, SHARE_PHOTOS_MAX } from './enums.ts';
-import { DateString, Uuid } from './primitives.ts';
+import { DateString, MonthString, Uuid } from './primitives.ts';
 
 /**
  * The sharing contract (每月一互动): a member's posts (text, up to 9 photos, a short voice
@@ -16,8 +16,7 @@ export const SHARE_AUDIENCES = ['branch', 'village'] as const;
 export const ShareAudience = z.enum(SHARE_AUDIENCES);
 export type ShareAudience = z.infer<typeof ShareAudience>;
 
-/** A calendar month, 'YYYY-MM'. */
-export const MonthString = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM');
+
 
 export { SHARE_BODY_MAX, SHARE_COMMENT_MAX, SHARE_PHOTOS_MAX };
 

@@ -6,7 +6,7 @@
  */
 
 /** The largest amount one entry may carry: 1 亿 yuan. */
-export const MAX_FEN = 10_000_000_000;
+const MAX_FEN = 10_000_000_000;
 
 /** Why a yuan text is not an amount (Chinese, for a field's problem), or null when it is one. */
 export function yuanProblem(text: string): string | null {

@@ -27,3 +27,6 @@ export const OrgKind = z.enum(ORG_KINDS);
  */
 export const namesAChange = (patch: Record<string, unknown>): boolean => Object.values(patch).some((v) => v !== undefined);
 export const NOTHING_TO_CHANGE = '没有要修改的内容';
+
+/** A calendar month, 'YYYY-MM'. */
+export const MonthString = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM');

@@ -2,6 +2,7 @@ import type { Database } from '../../db/database.ts';
 import { chinaDate, escapeHtml, etagOf, isUuid, publicPage, type PublicPage } from '../../public-page.ts';
 import { formatFen } from '../../../shared/money.ts';
 import { minutesText } from '../../../shared/minutes.ts';
+import { MonthString } from '../../../shared/primitives.ts';
 import type { DisclosureSection, DisclosureSnapshot } from '../../../shared/api-disclosure.ts';
 
 /**
@@ -14,7 +15,6 @@ import type { DisclosureSection, DisclosureSnapshot } from '../../../shared/api-
  */
 
 export const OPEN_PAGE_SIZE = 12;
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 export const openPathOf = (orgId: string, month?: string): string => (month ? `/open/${orgId}/${month}` : `/open/${orgId}`);
 
@@ -139,7 +139,7 @@ export async function openListPage(db: Database, orgId: string, pageNo: number, 
 
 export async function openMonthPage(db: Database, orgId: string, month: string, publicUrl: string): Promise<PublicPage | null> {
   const org = await publicOrg(db, orgId);
-  if (!org || !MONTH.test(month)) return null;
+  if (!org || !MonthString.safeParse(month).success) return null;
   const row = await db
     .selectFrom('disclosure')
     .select(['sections', 'omitted', 'note', 'approved_at'])

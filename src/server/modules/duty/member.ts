@@ -139,13 +139,15 @@ export async function swapComrades(db: Database, ctx: RequestContext, assignment
 
 export async function askSwap(db: Database, ctx: RequestContext, assignmentId: string, input: z.output<typeof SwapInput>): Promise<SwapResult> {
   const tenantId = ctx.actor.tenantId;
-  const { memberId } = await me(db, ctx);
+  const { memberId, path } = await me(db, ctx);
   const a = await myAssignment(db, ctx, assignmentId, memberId);
   if (a.shift_cancelled_at || a.roster_retired_at) throw new AppError('conflict', SHIFT_GONE);
   const to = input.toMemberId ?? null;
   if (to) {
+    // Only a comrade swapComrades offers: of the roster's unit and of one's own village.
+    const within = namesPathFor(a.org_path, await villagePathOf(db, tenantId, path));
     const m = await memberWithOrg(db, tenantId, to);
-    if (!m || m.left_at || !m.org_path.startsWith(a.org_path) || to === memberId) {
+    if (!m || m.left_at || !m.org_path.startsWith(within) || to === memberId) {
       throw new AppError('validation_failed', '请从本组织的党员中选择换班的同志', [{ field: 'toMemberId', message: '请从本组织的党员中选择换班的同志' }]);
     }
   }

@@ -32,10 +32,18 @@ import type {
 
 // ---------- the member ----------
 
-export async function myJobOffers(db: Database, ctx: RequestContext): Promise<MyJobOffers> {
+export async function myJobOffers(db: Database, ctx: RequestContext, offerId?: string): Promise<MyJobOffers> {
   const memberId = requireMember(ctx);
   const tenantId = ctx.actor.tenantId;
-  const offers = await db.selectFrom('job_offer').selectAll().where('tenant_id', '=', tenantId).where('member_id', '=', memberId).orderBy('created_at', 'desc').limit(100).execute();
+  const offers = await db
+    .selectFrom('job_offer')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('member_id', '=', memberId)
+    .$if(offerId !== undefined, (q) => q.where('id', '=', offerId ?? ''))
+    .orderBy('created_at', 'desc')
+    .limit(100)
+    .execute();
   const matches = offers.length
     ? await db
         .selectFrom('job_match as jm')
@@ -67,7 +75,7 @@ export async function myJobOffers(db: Database, ctx: RequestContext): Promise<My
 }
 
 async function myOffer(db: Database, ctx: RequestContext, id: string): Promise<MyJobOffer> {
-  const offer = (await myJobOffers(db, ctx)).offers.find((o) => o.id === id);
+  const offer = (await myJobOffers(db, ctx, id)).offers[0];
   if (!offer) throw notFound('岗位');
   return offer;
 }

@@ -2,7 +2,7 @@ import { sql, type SqlBool } from 'kysely';
 import type { z } from 'zod';
 import type { Database, Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
-import { authorize } from '../../auth/policy.ts';
+import { authorize, can } from '../../auth/policy.ts';
 import { clock, shanghaiDate } from '../../clock.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { recordAudit } from '../../audit-log.ts';
@@ -196,7 +196,7 @@ export async function assignFollowUp(db: Database, ctx: RequestContext, id: stri
     const row = await loadForManager(tx, ctx, id, true);
     const who = await memberWithOrg(tx, actor.tenantId, input.memberId);
     if (!who || who.left_at) throw new AppError('validation_failed', '跟进人不存在或已不是党员', [{ field: 'memberId', message: '跟进人不存在或已不是党员' }]);
-    if (!(actor.isTenantAdmin || actor.scopes.some((s) => s.role === 'secretary' && who.org_path.startsWith(s.path)))) {
+    if (!can(actor, 'service.manage', { kind: 'org', tenantId: actor.tenantId, path: who.org_path })) {
       throw new AppError('validation_failed', '跟进人应是本组织的党员', [{ field: 'memberId', message: '跟进人应是本组织的党员' }]);
     }
     const dueOn = input.dueOn ?? null;

@@ -1,7 +1,7 @@
 import type { Executor } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { can } from '../../auth/policy.ts';
-import { AppError, notFound } from '../../errors.ts';
+import { AppError, forbidden, notFound } from '../../errors.ts';
 import { memberWithOrg, requireMember } from '../../directory/index.ts';
 import { getTeamAccess } from '../teams/index.ts';
 
@@ -51,7 +51,7 @@ export async function mayManageProject(db: Executor, ctx: RequestContext, projec
 }
 
 export async function requireManageProject(db: Executor, ctx: RequestContext, project: Pick<ProjectRow, 'org_path' | 'team_id'>): Promise<void> {
-  if (!(await mayManageProject(db, ctx, project))) throw new AppError('forbidden', '无权执行此操作');
+  if (!(await mayManageProject(db, ctx, project))) throw forbidden();
 }
 
 /** The caller as a current member, with their unit's path and name. */

@@ -6,7 +6,7 @@ import { isServiceLogPhoto, mayReadServiceFile } from './read-rule.ts';
  * logs with photos and whom they served; hours rolled up per member, team, grid, unit and month.
  */
 export { registerServiceRoutes } from './routes.ts';
-export { hoursReport, unitHours, periodOf } from './hours.ts';
+export { unitHours } from './hours.ts';
 
 addFileReadRule('service_log', mayReadServiceFile);
 addFileNoStoreRule('service_log', isServiceLogPhoto);

@@ -4,7 +4,7 @@ import type { Database, Executor, Tx } from '../../db/database.ts';
 import type { RequestContext } from '../../auth/actor.ts';
 import { can } from '../../auth/policy.ts';
 import { clock } from '../../clock.ts';
-import { AppError, type FieldIssue } from '../../errors.ts';
+import { AppError, forbidden, type FieldIssue } from '../../errors.ts';
 import { recordAudit } from '../../audit-log.ts';
 import { getOrg, listSubtrees } from '../../directory/index.ts';
 import type { ServiceProject, ServiceProjectInput, ServiceProjectList, ServiceProjectPatch, ServiceProjectQuery, ServiceTask } from '../../../shared/api-service.ts';
@@ -137,12 +137,12 @@ export async function createProject(db: Database, ctx: RequestContext, input: In
   let gridId: string | null = null;
   if (input.teamId) {
     const team = await getTeamAccess(db, ctx, input.teamId);
-    if (!secretary && !team.leader) throw new AppError('forbidden', '无权执行此操作');
+    if (!secretary && !team.leader) throw forbidden();
     if (team.retired) fail([{ field: 'teamId', message: '该服务队已撤销' }]);
     if (!team.orgPath.startsWith(org.path)) fail([{ field: 'teamId', message: '服务队不属于所选组织' }]);
     if (!secretary && team.orgId !== org.id) fail([{ field: 'orgId', message: '服务队队长只能为本队所在组织创建项目' }]);
     gridId = team.gridId;
-  } else if (!secretary) throw new AppError('forbidden', '无权执行此操作');
+  } else if (!secretary) throw forbidden();
   checkDates(input.startsOn, input.endsOn);
   checkTaskTitles(input.tasks);
   if (input.tasks.some((t) => t.id)) fail([{ field: 'tasks', message: '新项目的任务不能带编号' }]);

@@ -186,6 +186,3 @@ export function decodeCursor(raw: string | undefined): LogCursor | null {
 export const afterCursor = (c: LogCursor) =>
   sql<boolean>`(l.served_on, l.created_at, l.id) < (${c.servedOn}::date, ${c.createdAt}::timestamptz, ${c.id}::uuid)`;
 
-/** Minutes of non-voided logs in [from, to] (China days) matching `where`. */
-export const minutesSql = (from: string, to: string) =>
-  sql<number>`coalesce(sum(l.minutes) FILTER (WHERE l.voided_at IS NULL AND l.served_on BETWEEN ${from}::date AND ${to}::date), 0)::int`;
