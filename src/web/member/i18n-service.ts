@@ -10,7 +10,6 @@ import { serviceEntryWords } from './i18n-service-entry.ts';
 const zh = {
   svTitle: serviceEntryWords['zh-CN'].me,
   svIntro: '报名参加志愿服务，做完了记一笔。在外地也能参加标着“远程”的任务。',
-  svMeHint: serviceEntryWords['zh-CN'].meHint,
   svLogNew: '记录服务',
   svHoursTitle: '我的服务时长',
   svHoursMonth: '本月',
@@ -161,7 +160,6 @@ export type ServiceDictionary = Dictionary & Record<ServiceMessageKey, string>;
 const en: Record<ServiceMessageKey, string> = {
   svTitle: serviceEntryWords['en-US'].me,
   svIntro: 'Sign up for volunteer service and note it down when done. Tasks marked "Remote" can be done from another city.',
-  svMeHint: serviceEntryWords['en-US'].meHint,
   svLogNew: 'Record a service',
   svHoursTitle: 'My service time',
   svHoursMonth: 'This month',

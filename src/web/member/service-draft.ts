@@ -1,4 +1,5 @@
 import { forget, forgetAll, keep, recall } from './kept.ts';
+import { SERVICE_LOG_MAX_DAYS_BACK, SERVICE_LOG_MINUTES_MAX, SERVICE_LOG_PHOTOS_MAX } from '../../shared/enums.ts';
 
 /**
  * A service log being written (志愿服务 · 记录服务), kept on the phone at every change so a lost
@@ -15,12 +16,12 @@ const SERVICE_DRAFT = 'lx_service_draft:';
 const ACCOUNT_KEY = 'lx_member_account';
 
 /** At most this many photos on one log (the server refuses more). */
-export const SERVICE_PHOTOS_MAX = 6;
+export const SERVICE_PHOTOS_MAX = SERVICE_LOG_PHOTOS_MAX;
 /** A log's text, and its minutes, within the server's limits. */
 export const SERVICE_WHAT_MAX = 1000;
-export const SERVICE_MINUTES_MAX = 1440;
+export const SERVICE_MINUTES_MAX = SERVICE_LOG_MINUTES_MAX;
 /** How far back a log may be dated (the server refuses older days). */
-export const SERVICE_DAYS_BACK = 90;
+export const SERVICE_DAYS_BACK = SERVICE_LOG_MAX_DAYS_BACK;
 
 export interface KeptPhoto {
   fileId: string;

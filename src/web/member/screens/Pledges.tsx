@@ -11,10 +11,11 @@ import { shown } from '../shown.ts';
 import { forgetPledgeDraft, loadPledgeDraft, savePledgeDraft, type PledgeDraft } from '../pledge-draft.ts';
 import type { MyPledge, MyPledges, PledgeKind } from '../pledges-api.ts';
 import { AppLink, ErrorMessage, Field, LoadFailed, LoadingMessage, ScreenTitle, SuccessMessage, TopBar } from '../ui.tsx';
+import { PLEDGE_BODY_MAX, PLEDGE_KINDS } from '../../../shared/enums.ts';
 import './pledges.css';
 
-const KINDS: PledgeKind[] = ['suggestion', 'wealth_tip', 'good_deed', 'job_help'];
-const MAX = 500;
+const KINDS: readonly PledgeKind[] = PLEDGE_KINDS;
+const MAX = PLEDGE_BODY_MAX;
 
 interface PledgesProps {
   onBack: () => void;

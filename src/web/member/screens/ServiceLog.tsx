@@ -38,6 +38,18 @@ interface ServiceLogProps {
 const QUICK_MINUTES = [30, 60, 120] as const;
 
 type FieldName = 'servedOn' | 'minutes' | 'what' | 'photos' | 'for' | 'whom';
+
+/** Which field of the form a server problem names (the request's field → the form's). */
+const ISSUE_FIELD: Partial<Record<string, FieldName>> = {
+  what: 'what',
+  minutes: 'minutes',
+  servedOn: 'servedOn',
+  photoFileIds: 'photos',
+  recipientId: 'whom',
+  projectId: 'for',
+  taskId: 'for',
+  teamId: 'for',
+};
 type Errors = Partial<Record<FieldName, string>>;
 
 /** What the log is for, as the choice's value: a confirmed sign-up's task, a team, or nothing. */
@@ -250,20 +262,7 @@ export function ServiceLog({ projectId, onBack, onUnauthenticated }: ServiceLogP
         const atFields: Errors = {};
         for (const issue of e instanceof ApiError ? e.issues : []) {
           const field = issue.field.split('.')[0] ?? '';
-          const name: FieldName | null =
-            field === 'what'
-              ? 'what'
-              : field === 'minutes'
-                ? 'minutes'
-                : field === 'servedOn'
-                  ? 'servedOn'
-                  : field === 'photoFileIds'
-                    ? 'photos'
-                    : field === 'recipientId'
-                      ? 'whom'
-                      : field === 'projectId' || field === 'taskId' || field === 'teamId'
-                        ? 'for'
-                        : null;
+          const name: FieldName | null = ISSUE_FIELD[field] ?? null;
           if (name && !atFields[name]) atFields[name] = issue.message;
         }
         if (Object.keys(atFields).length > 0) showErrors(atFields);
