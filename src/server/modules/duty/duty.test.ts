@@ -261,6 +261,11 @@ describe('names on a town’s roster', () => {
     const offer = mentorView.offers.find((o) => o.shift.shiftId === s.id);
     expect(offer).toMatchObject({ fromName: '', toMe: false, shift: { names: [mobileName] } });
     expect(JSON.stringify(mentorView)).not.toContain('外村值守员');
+    // Nor can a swap be asked of the other village's member by id: only the comrades the phone offers.
+    const mineAssignment = mineNow?.assignmentId ?? '';
+    const askedOutside = await call(mobile, 'POST', `/api/me/duty/assignments/${mineAssignment}/swap`, { toMemberId: outsider.id, note: '' });
+    expect(askedOutside.statusCode, askedOutside.body).toBe(400);
+    expect(askedOutside.json()).toMatchObject({ issues: [{ field: 'toMemberId' }] });
 
     // The console shows the secretary of the town every name, as before.
     const week = (await call(admin, 'GET', `/api/duty/rosters/${townRoster.id}?week=${day}`)).json() as RosterWeek;
